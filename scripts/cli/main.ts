@@ -1,0 +1,50 @@
+/**
+ * The `learning-loop` CLI entry. Commands are small modules (read flags -> call core -> print);
+ * only this layer decides exit codes: 0 ok, 1 problems found, 2 usage error.
+ */
+import { Command, CommanderError } from 'commander';
+import { createContext } from './context.js';
+import { EXIT, UsageError, processIo, type CliIo } from './io.js';
+import { COMMANDS } from './commands/index.js';
+import { VERSION } from '../version.js';
+
+/** Builds the commander program for one run. */
+export function buildProgram(io: CliIo): { program: Command; ctx: ReturnType<typeof createContext> } {
+  const ctx = createContext(io);
+  const program = new Command('learning-loop')
+    .description('Git-native learning memory for AI agents: record, score, recall, learn, publish.')
+    .version(VERSION, '-v, --version')
+    .option('--root <dir>', 'knowledge base folder (default: <repo>/learning-loop, or $LEARNING_LOOP_ROOT)')
+    .option('--no-color', 'never colour output (NO_COLOR is honoured too)')
+    .showHelpAfterError('(run with --help for usage)')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  for (const register of COMMANDS) register(program, ctx);
+  for (const cmd of program.commands) cmd.exitOverride();
+  program.addHelpText('after', '\nRun `learning-loop <command> --help` for a command\'s flags and an example.');
+  return { program, ctx };
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Promise<number> {
+  const io: CliIo = { ...processIo(), ...ioOverrides };
+  const { program, ctx } = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ctx.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.OK;
+      return EXIT.USAGE;
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`learning-loop: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ''}`);
+      return EXIT.USAGE;
+    }
+    throw error;
+  }
+}

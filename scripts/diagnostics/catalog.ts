@@ -1,0 +1,83 @@
+/**
+ * The error catalog: every rule id learning-loop reports, with its default severity, title and
+ * hint. Ids are permanent (never renamed) so scripts, CI annotations and docs can rely on them.
+ * `docs/errors.md` is generated from this list (see `learning-loop explain <rule>`).
+ */
+import type { Severity } from './diagnostic.js';
+
+/** One catalog entry. */
+export interface CatalogEntry {
+  severity: Severity;
+  title: string;
+  hint: string;
+}
+
+function e(severity: Severity, title: string, hint: string): CatalogEntry {
+  return { severity, title, hint };
+}
+
+/** All rules, keyed by their stable id. */
+export const CATALOG = {
+  // --- files and frontmatter -------------------------------------------------------------
+  'file/not-markdown': e('error', 'File under the knowledge base is not a Markdown record', 'Only `.md` records belong in the knowledge base (and README.md notes). Move other files elsewhere or convert them to a record.'),
+  'file/too-large': e('error', 'File is larger than the configured limit', 'Keep records small (move logs to an artifact and link them), or raise `build.max_file_bytes` in config/triggers.yaml.'),
+  'file/unreadable': e('error', 'File could not be read', 'Check the file exists and is readable, then run the command again.'),
+  'file/encoding': e('error', 'File is not valid UTF-8', 'Save the file as UTF-8 without a byte-order mark.'),
+  'frontmatter/missing': e('error', 'No YAML frontmatter', 'Start the file with a `---` line, the YAML fields, and a closing `---` line, e.g.\n---\nkind: rule\nid: rule-example\n---'),
+  'frontmatter/unclosed': e('error', 'Frontmatter is never closed', 'Add a line containing only `---` after the last YAML field.'),
+  'frontmatter/not-mapping': e('error', 'Frontmatter is not a YAML mapping', 'Frontmatter must be `key: value` pairs, not a list or a scalar.'),
+  'yaml/syntax': e('error', 'YAML syntax error', 'Fix the YAML at the position shown; quote values that contain `: `, `#` or start with a special character.'),
+  'yaml/duplicate-key': e('error', 'Duplicate key in YAML', 'Each key may appear once in a mapping; remove or merge the repeated key.'),
+  'yaml/alias': e('error', 'YAML anchors and aliases are refused', 'Write the value out in full instead of using `&anchor` / `*alias` (aliases allow "billion laughs" expansion).'),
+  'yaml/custom-tag': e('error', 'Custom YAML tags are refused', 'Remove the `!tag` (e.g. `!!js/function`); records hold plain data only.'),
+  'yaml/prototype-key': e('error', 'Key that could pollute prototypes', 'Rename the key; `__proto__`, `constructor` and `prototype` are refused everywhere.'),
+  // --- schema --------------------------------------------------------------------------------
+  'schema/kind': e('error', 'Unknown or missing record kind', 'Set `kind:` to one of execution, reflection, pattern, template, rule, assumption, synthesis, metrics.'),
+  'schema/required': e('error', 'Required field is missing', 'Add the field; see the schema for the kind in schemas/<kind>.schema.json.'),
+  'schema/type': e('error', 'Field has the wrong type', 'Change the value to the type the schema expects.'),
+  'schema/range': e('error', 'Number out of range', 'Use a value inside the allowed range (scores are integers from 0 to 100).'),
+  'schema/enum': e('error', 'Value is not one of the allowed values', 'Use one of the listed values.'),
+  'schema/format': e('error', 'Value does not have the expected format', 'Follow the format shown in the message (ids: letters, digits, "_" and "-"; times: 2026-11-02T14:05:00Z).'),
+  'schema/unknown-field': e('error', 'Unknown field', 'Remove the field or fix its spelling; the schema does not allow extra fields.'),
+  'schema/length': e('error', 'Value is too long or too short', 'Shorten the value (or add items) to fit the limit shown.'),
+  'schema/invalid': e('error', 'Value does not match the schema', 'Compare the value with schemas/<kind>.schema.json.'),
+  // --- ids and links ---------------------------------------------------------------------------
+  'id/unsafe': e('error', 'Id is not file-name safe', 'Use letters, digits, "_" and "-" only (no "/", "\\" or ".."), e.g. ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E.'),
+  'id/duplicate': e('error', 'Two records share one id', 'Ids must be unique; give one of the records a new id (`learning-loop record` generates collision-free ids).'),
+  'id/filename': e('warning', 'File name does not match the record id', 'Rename the file to `<id>.md` so links and tools can find it.'),
+  'link/missing': e('error', 'Link to a record that does not exist', 'Fix the id, or add the missing record; links must name existing ids.'),
+  'path/wrong-folder': e('error', 'Record is in the wrong folder for its kind', 'Move the file to the folder shown in the hint (see the knowledge base layout in the README).'),
+  'score/overall-mismatch': e('warning', '`overall` is not the mean of the four scores', 'Set `overall` to the mean of accuracy, efficiency, reusability and surprise, or drop it and let `learning-loop record` compute it.'),
+  'score/trigger-mismatch': e('warning', '`trigger` does not follow the thresholds in config/triggers.yaml', 'Use the trigger the score card computes (see the README: Scoring), or drop it.'),
+  'time/order': e('warning', 'Timestamps are out of order', '`started_at` should not be after `created_at`.'),
+  // --- config ----------------------------------------------------------------------------------
+  'config/missing': e('info', 'No config/triggers.yaml; defaults apply', 'Run `learning-loop init` to write the default config.'),
+  'config/invalid': e('error', 'config/triggers.yaml is invalid', 'Fix the value at the position shown; see schemas/config.schema.json.'),
+  'config/threshold-order': e('error', 'Thresholds are inconsistent', '`low_performance` must be lower than `high_performance`.'),
+  // --- security --------------------------------------------------------------------------------
+  'secret/detected': e('error', 'A secret appears to be pasted into the record', 'Remove the secret and rotate it; write a placeholder such as `<REDACTED>` or the name of the environment variable instead.'),
+  // --- input to commands -------------------------------------------------------------------
+  'input/json': e('error', 'Input is not valid JSON', 'Pass one JSON object, e.g. {"task_id":"t-1","task_type":"component","agent":"claude","outcome":"success","duration_s":120}.'),
+  'input/field': e('error', 'Input field is invalid', 'Fix the field; `learning-loop record --help` lists the fields and their types.'),
+  'input/flag': e('error', 'Invalid command-line flag or value', 'Run the command with --help to see the accepted flags and values.'),
+  'input/query': e('warning', 'Question could not be fully understood', 'Ask in plain words, e.g. "what failed last time we tried the booking component?".'),
+  'input/not-found': e('error', 'No record with that id', 'Check the id (`learning-loop recall` and the site list ids).'),
+  'input/exists': e('error', 'A file already exists there', 'Nothing was overwritten; choose another id or remove the existing file first.'),
+  // --- repository / git --------------------------------------------------------------------
+  'git/not-a-repo': e('error', 'Not inside a Git repository', 'Run `git init` first, or pass --no-git to work without Git.'),
+  'git/commit-failed': e('error', 'Git commit failed', 'Read the Git message above; the record file was written and can be committed by hand.'),
+  'git/push-failed': e('error', 'Git push failed after retries', 'The record is committed locally; run `git pull --rebase && git push` when the remote is reachable.'),
+  'kb/missing': e('error', 'Knowledge base folder not found', 'Run `learning-loop init` to create it, or pass --root to point at it.'),
+  'build/cache-corrupt': e('warning', 'Build cache was unreadable and has been rebuilt', 'Nothing to do; the cache is rebuilt automatically.'),
+  'stale/learning': e('warning', 'Learning may be stale', 'The files or components it is about changed a lot or disappeared; review it and archive or update it.'),
+  'import/format': e('error', 'Import source is malformed', 'Fix the source file at the position shown, or import the other entries and fix this one later.'),
+  'export/markers': e('error', 'Generated block markers are broken', 'Restore the matching `<!-- learning-loop:begin -->` / `<!-- learning-loop:end -->` pair, or remove both to regenerate.'),
+} as const satisfies Record<string, CatalogEntry>;
+
+/** A stable rule id. */
+export type RuleId = keyof typeof CATALOG;
+
+/** Whether a string is a known rule id. */
+export function isRuleId(value: string): value is RuleId {
+  return Object.prototype.hasOwnProperty.call(CATALOG, value);
+}

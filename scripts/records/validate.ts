@@ -1,0 +1,339 @@
+/**
+ * Validation: schema checks (ajv, all errors at once, mapped to the exact YAML node), record
+ * checks (id safety, folder, score consistency) and cross-record checks (duplicate ids, links).
+ * Pure: takes text and returns data plus diagnostics.
+ */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { RuleId } from '../diagnostics/catalog.js';
+import { SCHEMAS } from './schema-source.js';
+import { folderHintFor, folderPatternFor, isKind, KINDS, type AnyRecord, type Kind } from './kinds.js';
+import { locate, parseFrontmatter, parseYamlDocument, pointerToPath, type PositionedDoc } from './parse.js';
+import { computeOverall, decideTrigger, type Thresholds } from '../score/formulas.js';
+
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+const validators = new Map<string, ValidateFunction>();
+
+/** The compiled ajv validator for a record kind or `config`. */
+export function validatorFor(name: Kind | 'config'): ValidateFunction {
+  let v = validators.get(name);
+  if (!v) {
+    v = ajv.compile(SCHEMAS[name] as object);
+    validators.set(name, v);
+  }
+  return v;
+}
+
+/** A record that parsed and passed its schema. */
+export interface ValidRecord<R extends AnyRecord = AnyRecord> {
+  /** KB-relative path. */
+  file: string;
+  record: R;
+  body: string;
+  bodyLine: number;
+}
+
+/** The result of checking one file on its own. */
+export interface FileCheck {
+  file: string;
+  valid?: ValidRecord;
+  diagnostics: Diagnostic[];
+}
+
+/** Options for checking a single file. */
+export interface CheckOptions {
+  thresholds?: Thresholds;
+  /** Skip the folder check (e.g. for records read from stdin). */
+  skipFolder?: boolean;
+  maxBytes?: number;
+}
+
+/** Default maximum record size (1 MiB). */
+export const DEFAULT_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Checks one record file: frontmatter, kind, schema, id safety, folder, score consistency.
+ * `file` is the path relative to the knowledge-base root (used for folder rules and messages);
+ * `displayFile` is what diagnostics show (repo-relative), defaulting to `file`.
+ */
+export function checkRecordText(file: string, text: string, opts: CheckOptions = {}, displayFile = file): FileCheck {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) {
+    return {
+      file: displayFile,
+      diagnostics: [diag('file/too-large', displayFile, `The file is ${Buffer.byteLength(text, 'utf8')} bytes; the limit is ${maxBytes}.`, { line: 1, column: 1 })],
+    };
+  }
+  let parsed = parseFrontmatter(displayFile, text);
+  if (!parsed.data) return { file: displayFile, diagnostics: parsed.diagnostics };
+  let problems = quickProblems(parsed.data);
+  if (problems && !parsed.positioned) {
+    // Something to report: re-parse with positions so every diagnostic points at its node.
+    parsed = parseFrontmatter(displayFile, text, true);
+    if (!parsed.data) return { file: displayFile, diagnostics: parsed.diagnostics };
+    problems = quickProblems(parsed.data);
+  }
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  const data = parsed.data;
+  let positioned: PositionedDoc | undefined;
+  const pos = (path: ReadonlyArray<string | number>, key?: string) => {
+    positioned ??= parseYamlDocument(parsed.yaml, parsed.yamlLine);
+    return locate(positioned, path, key);
+  };
+
+  if (!isKind(data.kind)) {
+    const found = data.kind === undefined ? 'missing' : JSON.stringify(data.kind);
+    diagnostics.push(diag('schema/kind', displayFile, `\`kind\` is ${found}; expected one of ${KINDS.join(', ')}.`, pos(data.kind === undefined ? [] : ['kind'])));
+    return { file: displayFile, diagnostics };
+  }
+  const kind = data.kind;
+  const validate = validatorFor(kind);
+  if (!validate(data)) {
+    for (const d of schemaDiagnostics(displayFile, validate.errors ?? [], pos, data)) diagnostics.push(d);
+    return { file: displayFile, diagnostics };
+  }
+  const record = data as unknown as AnyRecord;
+  diagnostics.push(...recordChecks(file, displayFile, record, pos, opts));
+  const hasError = diagnostics.some((d) => d.severity === 'error');
+  return {
+    file: displayFile,
+    valid: hasError ? undefined : { file: displayFile, record, body: parsed.body, bodyLine: parsed.bodyLine },
+    diagnostics,
+  };
+}
+
+/** Cheap pre-check: is anything going to be reported for this data? */
+function quickProblems(data: Record<string, unknown>): boolean {
+  if (!isKind(data.kind)) return true;
+  return !validatorFor(data.kind)(data);
+}
+
+type Locator = (path: ReadonlyArray<string | number>, key?: string) => { line?: number; column?: number };
+
+/** Maps ajv errors to catalogued diagnostics at the exact YAML node. */
+export function schemaDiagnostics(file: string, errors: readonly ErrorObject[], pos: Locator, data: unknown): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const err of collapse(errors)) {
+    const path = pointerToPath(err.instancePath);
+    const name = path.length ? path.join('.') : '(record)';
+    const value = valueAt(data, path);
+    let rule: RuleId = 'schema/invalid';
+    let message = `\`${name}\` ${err.message ?? 'is invalid'}.`;
+    let at = pos(path);
+    switch (err.keyword) {
+      case 'required': {
+        const missing = String((err.params as { missingProperty: string }).missingProperty);
+        rule = 'schema/required';
+        const where = path.length ? `\`${name}\`` : 'the record';
+        message = `Required field \`${missing}\` is missing from ${where}.`;
+        break;
+      }
+      case 'additionalProperties': {
+        const extra = String((err.params as { additionalProperty: string }).additionalProperty);
+        rule = 'schema/unknown-field';
+        message = `Unknown field \`${path.length ? `${name}.` : ''}${extra}\`.`;
+        at = pos(path, extra);
+        break;
+      }
+      case 'type':
+        rule = 'schema/type';
+        message = `\`${name}\` must be ${article(String((err.params as { type: string | string[] }).type))} (found ${describe(value)}).`;
+        break;
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum':
+        rule = 'schema/range';
+        message = `\`${name}\` ${err.message} (found ${describe(value)}).`;
+        break;
+      case 'enum':
+        rule = 'schema/enum';
+        message = `\`${name}\` is ${describe(value)}; allowed: ${((err.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}.`;
+        break;
+      case 'const':
+        rule = path[0] === 'kind' ? 'schema/kind' : 'schema/enum';
+        message = `\`${name}\` must be ${JSON.stringify((err.params as { allowedValue: unknown }).allowedValue)} (found ${describe(value)}).`;
+        break;
+      case 'pattern':
+      case 'format':
+        rule = path[path.length - 1] === 'id' || (path.length >= 2 && typeof path[path.length - 1] === 'number') ? idRuleFor(path) : 'schema/format';
+        message = `\`${name}\` has an invalid format (found ${describe(value)}).`;
+        break;
+      case 'minLength':
+      case 'maxLength':
+      case 'minItems':
+      case 'maxItems':
+      case 'minProperties':
+      case 'maxProperties':
+        rule = 'schema/length';
+        message = `\`${name}\` ${err.message}.`;
+        break;
+      case 'uniqueItems':
+        rule = 'schema/invalid';
+        message = `\`${name}\` has duplicate items.`;
+        break;
+      default:
+        break;
+    }
+    const key = `${rule}|${at.line}|${at.column}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(diag(rule, file, message, { ...at, hint: hintFor(rule, err) }));
+  }
+  return out;
+}
+
+function idRuleFor(path: Array<string | number>): RuleId {
+  const field = path.find((s) => typeof s === 'string');
+  const idFields = new Set(['id', 'executions', 'evidence', 'recalled', 'supersedes', 'reflections', 'top_patterns', 'proposed', 'archived', 'from_patterns', 'source_executions', 'similar_failures', 'patterns']);
+  return field && idFields.has(field) ? 'id/unsafe' : 'schema/format';
+}
+
+function hintFor(rule: RuleId, err: ErrorObject): string | undefined {
+  if (rule === 'schema/enum') return `Use one of: ${((err.params as { allowedValues?: unknown[] }).allowedValues ?? []).map((v) => String(v)).join(', ')}.`;
+  if (rule === 'schema/format' && typeof (err.schema as unknown) === 'string') {
+    const parent = err.parentSchema as { description?: string } | undefined;
+    if (parent?.description) return parent.description;
+  }
+  return undefined;
+}
+
+// oneOf/anyOf produce noise: keep the most specific errors.
+function collapse(errors: readonly ErrorObject[]): ErrorObject[] {
+  return errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
+}
+
+function valueAt(data: unknown, path: Array<string | number>): unknown {
+  let cur: unknown = data;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  const s = JSON.stringify(value);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function article(type: string): string {
+  const t = type.replace(',', ' or ');
+  if (t === 'integer') return 'an integer';
+  if (t === 'object') return 'a mapping';
+  if (t === 'array') return 'a list';
+  return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+}
+
+function recordChecks(file: string, displayFile: string, record: AnyRecord, pos: Locator, opts: CheckOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const base = file.split('/').pop() ?? file;
+  if (!opts.skipFolder) {
+    if (!folderPatternFor(record.kind).test(file)) {
+      out.push(diag('path/wrong-folder', displayFile, `A ${record.kind} record does not belong in \`${file.split('/').slice(0, -1).join('/') || '.'}\`.`, { ...pos(['kind']), hint: `Move it to ${folderHintFor(record.kind)}.` }));
+    } else if (record.kind === 'pattern') {
+      const folder = file.split('/')[2];
+      const expected = { 'architectural-decision': 'architectural-decisions', 'component-pattern': 'component-patterns', 'integration-gotcha': 'integration-gotchas' }[record.category];
+      if (folder !== expected) {
+        out.push(diag('path/wrong-folder', displayFile, `A pattern with category \`${record.category}\` belongs in memory/long-term/${expected}/.`, { ...pos(['category']), hint: `Move it to memory/long-term/${expected}/${record.id}.md or change its category.` }));
+      }
+    }
+    if (base !== `${record.id}.md`) {
+      out.push(diag('id/filename', displayFile, `The file name \`${base}\` does not match the id \`${record.id}\`.`, { ...pos(['id']), hint: `Rename the file to ${record.id}.md.` }));
+    }
+  }
+  if (record.kind === 'execution') {
+    const expected = computeOverall(record.scores);
+    if (Math.abs(expected - record.overall) > 0.05) {
+      out.push(diag('score/overall-mismatch', displayFile, `\`overall\` is ${record.overall} but the mean of the four scores is ${expected}.`, pos(['overall'])));
+    }
+    if (record.trigger !== undefined && opts.thresholds) {
+      const want = decideTrigger(record.scores, opts.thresholds).action;
+      if (want !== record.trigger) {
+        out.push(diag('score/trigger-mismatch', displayFile, `\`trigger\` is ${JSON.stringify(record.trigger)} but the thresholds give ${JSON.stringify(want)}.`, pos(['trigger'])));
+      }
+    }
+    if (Date.parse(record.started_at) > Date.parse(record.created_at) + 1000) {
+      out.push(diag('time/order', displayFile, '`started_at` is after `created_at`.', pos(['started_at'])));
+    }
+  }
+  return out;
+}
+
+/** Fields that hold links to other records, per kind, with the kinds they may point to. */
+export const LINK_FIELDS: Record<Kind, Array<{ path: string[]; to?: Kind[] }>> = {
+  execution: [{ path: ['recalled'] }],
+  reflection: [
+    { path: ['executions'], to: ['execution'] },
+    { path: ['evidence', 'similar_failures'], to: ['execution'] },
+    { path: ['evidence', 'recalled'] },
+    { path: ['evidence', 'patterns'], to: ['pattern'] },
+    { path: ['proposed'] },
+  ],
+  pattern: [{ path: ['evidence'], to: ['execution'] }, { path: ['supersedes'] }],
+  template: [{ path: ['source_executions'], to: ['execution'] }, { path: ['supersedes'] }],
+  rule: [{ path: ['from_patterns'] }, { path: ['supersedes'] }],
+  assumption: [{ path: ['supersedes'] }],
+  synthesis: [{ path: ['reflections'], to: ['reflection'] }, { path: ['top_patterns'] }, { path: ['proposed'] }, { path: ['archived'] }],
+  metrics: [],
+};
+
+/** A record reference used by the cross-record checks. */
+export interface RecordRef {
+  file: string;
+  kbFile?: string;
+  record: AnyRecord;
+}
+
+/**
+ * Cross-record checks over all valid records: duplicate ids and links to missing ids.
+ * `locateIn(file, path)` positions a diagnostic (re-reading the file lazily).
+ */
+export function crossRecordChecks(
+  records: readonly RecordRef[],
+  locateIn: (file: string, path: ReadonlyArray<string | number>) => { line?: number; column?: number },
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const byId = new Map<string, RecordRef[]>();
+  for (const r of records) {
+    const list = byId.get(r.record.id);
+    if (list) list.push(r);
+    else byId.set(r.record.id, [r]);
+  }
+  for (const [id, list] of byId) {
+    if (list.length < 2) continue;
+    const files = list.map((r) => r.file).sort();
+    for (const r of list) {
+      const others = files.filter((f) => f !== r.file);
+      out.push(diag('id/duplicate', r.file, `Id \`${id}\` is also used by ${others.join(', ')}.`, locateIn(r.file, ['id'])));
+    }
+  }
+  for (const r of records) {
+    for (const field of LINK_FIELDS[r.record.kind]) {
+      const list = valueAt(r.record, field.path);
+      if (!Array.isArray(list)) continue;
+      list.forEach((target, i) => {
+        if (typeof target !== 'string') return;
+        const hit = byId.get(target);
+        if (!hit) {
+          out.push(diag('link/missing', r.file, `\`${field.path.join('.')}\` links to \`${target}\`, which does not exist.`, locateIn(r.file, [...field.path, i])));
+        } else if (field.to && !hit.some((h) => field.to!.includes(h.record.kind))) {
+          out.push(diag('link/missing', r.file, `\`${field.path.join('.')}\` links to \`${target}\`, which is a ${hit[0]!.record.kind}, not ${field.to.join(' or ')}.`, locateIn(r.file, [...field.path, i])));
+        }
+      });
+    }
+  }
+  return out;
+}
+
+/** Positions a data path inside a record's text (used lazily for cross-record diagnostics). */
+export function locateInText(text: string, path: ReadonlyArray<string | number>): { line?: number; column?: number } {
+  const parsed = parseFrontmatter('', text, true);
+  const p = parseYamlDocument(parsed.yaml, parsed.yamlLine);
+  return locate(p, path);
+}

@@ -1,0 +1,144 @@
+/**
+ * Scoring formulas (seed Task 2). Pure functions; every formula is documented in the README
+ * ("Scoring") so an agent can predict its score. Scores an agent gives are always kept.
+ */
+
+/** The four score-card dimensions, each 0-100. */
+export interface Scores {
+  accuracy: number;
+  efficiency: number;
+  reusability: number;
+  surprise: number;
+}
+
+/** A score-card dimension. */
+export type ScoreName = keyof Scores;
+/** The dimensions in their canonical order. */
+export const SCORE_NAMES: readonly ScoreName[] = ['accuracy', 'efficiency', 'reusability', 'surprise'];
+
+/** The seed's reflection thresholds (config `reflection_triggers.thresholds`). */
+export interface Thresholds {
+  low_performance: number;
+  high_performance: number;
+  high_surprise: number;
+}
+
+/** The seed's defaults: 60 / 90 / 70. */
+export const DEFAULT_THRESHOLDS: Thresholds = { low_performance: 60, high_performance: 90, high_surprise: 70 };
+
+/** A reflection action the score card can trigger. */
+export type TriggerAction = 'mandatory_reflection' | 'extract_template' | 'update_architecture';
+
+/** The seed's (action, reason) pair; both null when nothing fires. */
+export interface TriggerDecision {
+  action: TriggerAction | null;
+  reason: string | null;
+}
+
+/** The seed's reasons, verbatim. */
+export const TRIGGER_REASONS: Record<TriggerAction, string> = {
+  mandatory_reflection: 'Low performance - root cause analysis required',
+  extract_template: 'High performance - extract as best practice',
+  update_architecture: 'High surprise factor - review assumptions',
+};
+
+/** overall = the mean of the four scores, rounded to two decimals (seed: sum / len). */
+export function computeOverall(scores: Scores): number {
+  const sum = scores.accuracy + scores.efficiency + scores.reusability + scores.surprise;
+  return Math.round((sum / 4) * 100) / 100;
+}
+
+/**
+ * The seed's trigger rule, in its order: overall < low -> mandatory_reflection;
+ * overall > high -> extract_template; else surprise > high_surprise -> update_architecture.
+ */
+export function decideTrigger(scores: Scores, t: Thresholds = DEFAULT_THRESHOLDS): TriggerDecision {
+  const overall = computeOverall(scores);
+  let action: TriggerAction | null = null;
+  if (overall < t.low_performance) action = 'mandatory_reflection';
+  else if (overall > t.high_performance) action = 'extract_template';
+  else if (scores.surprise > t.high_surprise) action = 'update_architecture';
+  return { action, reason: action ? TRIGGER_REASONS[action] : null };
+}
+
+/** Evidence available to compute missing scores. */
+export interface ScoreEvidence {
+  outcome: 'success' | 'partial' | 'failure';
+  duration_s: number;
+  checks?: { passed?: number; failed?: number };
+  errors?: readonly string[];
+  reused?: readonly string[];
+  produced?: readonly string[];
+  deviations?: readonly string[];
+  discoveries?: readonly string[];
+  /** Durations (seconds) of comparable earlier executions, for the efficiency baseline. */
+  comparableDurations?: readonly number[];
+}
+
+const clamp = (n: number): number => Math.max(0, Math.min(100, Math.round(n)));
+
+/** Base accuracy by outcome. */
+export const OUTCOME_ACCURACY = { success: 90, partial: 60, failure: 20 } as const;
+
+/**
+ * accuracy = outcome base (success 90, partial 60, failure 20), averaged 50/50 with the check
+ * pass rate (x100) when checks ran, minus 5 per reported error (at most 20).
+ */
+export function accuracyFrom(e: ScoreEvidence): number {
+  let value: number = OUTCOME_ACCURACY[e.outcome];
+  const passed = e.checks?.passed ?? 0;
+  const total = passed + (e.checks?.failed ?? 0);
+  if (total > 0) value = 0.5 * value + 0.5 * (100 * passed) / total;
+  value -= Math.min(20, 5 * (e.errors?.length ?? 0));
+  return clamp(value);
+}
+
+/** Median of a list (0 for an empty list). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * efficiency = 70 x (median duration of comparable earlier executions / this duration), capped
+ * to 0..100: at the median it scores 70, twice as fast 100, twice as slow 35. With no comparable
+ * history it is `fallback` (config `scoring.default_efficiency`, default 70).
+ */
+export function efficiencyFrom(e: ScoreEvidence, fallback = 70): number {
+  const base = median(e.comparableDurations ?? []);
+  if (!base || !(e.comparableDurations && e.comparableDurations.length)) return clamp(fallback);
+  return clamp((70 * base) / Math.max(e.duration_s, 1));
+}
+
+/** reusability = 30 + 20 per reused item (at most 2) + 15 per produced artefact (at most 2). */
+export function reusabilityFrom(e: ScoreEvidence): number {
+  return clamp(30 + 20 * Math.min(2, e.reused?.length ?? 0) + 15 * Math.min(2, e.produced?.length ?? 0));
+}
+
+/** surprise = 10 + 20 per discovery + 10 per deviation, capped at 100. */
+export function surpriseFrom(e: ScoreEvidence): number {
+  return clamp(10 + 20 * (e.discoveries?.length ?? 0) + 10 * (e.deviations?.length ?? 0));
+}
+
+/**
+ * Completes a partial score set: given scores are kept as they are; missing ones are computed
+ * from the evidence. Returns the scores and the names of those that were computed.
+ */
+export function completeScores(given: Partial<Scores>, e: ScoreEvidence, fallbackEfficiency = 70): { scores: Scores; computed: ScoreName[] } {
+  const computed: ScoreName[] = [];
+  const pick = (name: ScoreName, f: () => number): number => {
+    const v = given[name];
+    if (typeof v === 'number') return v;
+    computed.push(name);
+    return f();
+  };
+  const scores: Scores = {
+    accuracy: pick('accuracy', () => accuracyFrom(e)),
+    efficiency: pick('efficiency', () => efficiencyFrom(e, fallbackEfficiency)),
+    reusability: pick('reusability', () => reusabilityFrom(e)),
+    surprise: pick('surprise', () => surpriseFrom(e)),
+  };
+  return { scores, computed };
+}

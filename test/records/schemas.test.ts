@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderSchemaFiles, renderTypes } from '../../scripts/records/generate-core.js';
+import { REPO_ROOT } from '../helpers/repo.js';
+import { VERSION } from '../../scripts/version.js';
+
+describe('schemas and types do not drift', () => {
+  it.each(renderSchemaFiles())('schemas/%s is up to date (run `npm run gen`)', (file, text) => {
+    expect(readFileSync(join(REPO_ROOT, 'schemas', file), 'utf8')).toBe(text);
+  });
+
+  it('types.generated.ts is up to date (run `npm run gen`)', async () => {
+    expect(readFileSync(join(REPO_ROOT, 'scripts', 'records', 'types.generated.ts'), 'utf8')).toBe(await renderTypes());
+  });
+
+  it('VERSION matches package.json', () => {
+    expect(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version).toBe(VERSION);
+  });
+});
