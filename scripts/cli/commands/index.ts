@@ -19,6 +19,7 @@ import { register as mcp } from './mcp.js';
 import { register as hooks } from './hooks.js';
 import { register as exportCmd } from './export.js';
 import { register as importCmd } from './import.js';
+import { register as capture } from './capture.js';
 import { register as explain } from './explain.js';
 import { register as demo } from './demo.js';
 
@@ -43,6 +44,7 @@ export const COMMANDS: CommandModule[] = [
   hooks,
   exportCmd,
   importCmd,
+  capture,
   explain,
   demo,
 ];
