@@ -1,0 +1,125 @@
+/**
+ * Shapes the learning engine produces: extracted patterns, anti-pattern flags, dashboard report,
+ * success criteria and the `learn.json` snapshot the site reads. Plain data, JSON-serialisable.
+ */
+import type { PatternRecord } from '../records/kinds.js';
+
+/** A pattern found in the execution history (not yet a record on disk). */
+export interface ExtractedPattern {
+  /** Stable id derived from `pattern_type` + `definition` (same history → same id). */
+  id: string;
+  pattern_type: 'success' | 'failure' | 'performance' | 'dependency';
+  category: PatternRecord['category'];
+  /** Domain the evidence mostly belongs to (absent when none dominates). */
+  domain?: string;
+  /** One readable sentence with the numbers. */
+  statement: string;
+  /** The conditions that define the pattern, e.g. `{component: 'booking-form', dependency: 'square-sdk'}`. */
+  definition: Record<string, string | number | boolean | string[]>;
+  /** Executions matching the definition and the outcome (or the series length for performance). */
+  support: number;
+  /** Share of matching executions with the outcome (0..1); for performance: R² of the trend. */
+  confidence: number;
+  /** confidence / base rate (1 = no difference); for performance: 1 + |relative slope| x points. */
+  lift: number;
+  /** Execution ids behind the pattern (newest 50, sorted). */
+  evidence: string[];
+  /** Time of the newest evidence execution (for archival and deterministic `created_at`). */
+  last_seen: string;
+}
+
+/** Anti-pattern monitors (seed "Anti-Pattern Monitoring"). */
+export type MonitorId = 'repeated_error' | 'rising_duration' | 'low_reuse' | 'repeated_surprise';
+
+/** A flag raised by an anti-pattern monitor. Never raised without evidence. */
+export interface AntiPatternFlag {
+  /** Stable id: monitor + subject. */
+  id: string;
+  monitor: MonitorId;
+  /** What the seed says to do: architecture review, bloat check, over-specialization, domain review. */
+  action: 'architecture_review' | 'bloat_check' | 'over_specialization' | 'domain_review';
+  /** What it is about: a fingerprint text, a task type, 'all', or a domain. */
+  subject: string;
+  message: string;
+  /** The measured value and the configured threshold it crossed. */
+  value: number;
+  threshold: number;
+  /** Execution ids behind the flag (sorted; at most 50). */
+  evidence: string[];
+}
+
+/** Status of a success criterion. */
+export type CriterionStatus = 'met' | 'not_met' | 'not_enough_data';
+
+/** One of the seed's success criteria, evaluated from the records. */
+export interface SuccessCriterion {
+  id: string;
+  title: string;
+  status: CriterionStatus;
+  /** How it was decided, with the numbers. */
+  detail: string;
+}
+
+/** A binomial rate with its Wilson 95% interval. */
+export interface RateWithInterval {
+  rate: number | null;
+  low: number | null;
+  high: number | null;
+  n: number;
+}
+
+/** Per-agent effectiveness. */
+export interface AgentEffectiveness {
+  agent: string;
+  executions: number;
+  mean_overall: number;
+  successes: number;
+  success_rate: RateWithInterval;
+}
+
+/** One week's aggregate (weeks start on Monday, UTC). */
+export interface WeekPoint {
+  /** Monday, YYYY-MM-DD. */
+  week: string;
+  executions: number;
+  mean_overall: number;
+  reuse_rate: number;
+  /** Change of mean_overall against the previous week with data (null for the first). */
+  change: number | null;
+}
+
+/** The seed's five dashboard metrics. */
+export interface DashboardMetrics {
+  component_reuse_rate: { rate: number | null; reused: number; executions: number; first_week: number | null; latest_week: number | null };
+  api_integration_time: { executions: number; mean_s: number | null; median_s: number | null; weekly_median_s: Array<{ week: string; median_s: number }>; trend: 'faster' | 'slower' | 'flat' | 'unknown' };
+  agent_effectiveness: AgentEffectiveness[];
+  pattern_stability: { accepted: number; changed: number; changes: number; stability: number | null; source: 'git' | 'unavailable' };
+  overall_improvement: { weeks: WeekPoint[]; slope_per_week: number | null; trend: 'up' | 'down' | 'flat' | 'unknown'; last_change: number | null };
+}
+
+/** `LearningDashboard.generateReport()`. */
+export interface DashboardReport {
+  metrics: DashboardMetrics;
+  trends: { overall: DashboardMetrics['overall_improvement']['trend']; reuse: 'up' | 'down' | 'flat' | 'unknown'; api_integration_time: DashboardMetrics['api_integration_time']['trend'] };
+  recommendations: string[];
+  success_criteria: SuccessCriterion[];
+}
+
+/** A pattern in the snapshot: extracted, or a record on disk, or both. */
+export interface SnapshotPattern extends ExtractedPattern {
+  /** Review status of the record on disk, or 'new' when only extracted. */
+  status: 'new' | 'proposed' | 'accepted' | 'rejected' | 'archived';
+  /** Repo-relative file when a record exists. */
+  file?: string;
+}
+
+/** `<outDir>/learn.json`: what the site renders. Deterministic for a given knowledge base. */
+export interface LearnSnapshot {
+  version: 1;
+  executions: number;
+  /** started_at of the newest execution (null when none). */
+  latest_execution: string | null;
+  patterns: SnapshotPattern[];
+  flags: AntiPatternFlag[];
+  dashboard: DashboardReport;
+}
