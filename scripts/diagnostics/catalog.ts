@@ -72,6 +72,13 @@ export const CATALOG = {
   'stale/learning': e('warning', 'Learning may be stale', 'The files or components it is about changed a lot or disappeared; review it and archive or update it.'),
   'import/format': e('error', 'Import source is malformed', 'Fix the source file at the position shown, or import the other entries and fix this one later.'),
   'export/markers': e('error', 'Generated block markers are broken', 'Restore the matching `<!-- learning-loop:begin -->` / `<!-- learning-loop:end -->` pair, or remove both to regenerate.'),
+  // --- interop (export / import / capture) -----------------------------------------------
+  'export/foreign-file': e('warning', 'A file the export would write exists and was not generated', 'learning-loop only rewrites files that carry its generated marker; rename or remove the hand-written file, or keep it and ignore this warning.'),
+  'export/unsafe-path': e('error', 'Export target is outside the repository', 'A target path (or a symlink on the way to it) points outside the repository; nothing was written there. Replace the symlink with a regular file or folder.'),
+  'export/out-of-date': e('error', 'Exported instruction file is out of date', 'Run `learning-loop export --to all` (or the targets your CI checks) and commit the result.'),
+  'import/duplicate': e('info', 'Entry was already imported', 'Nothing to do: the record with the same content digest exists.'),
+  'import/near-duplicate': e('warning', 'Entry is nearly the same as an existing learning', 'Merge the two by hand: edit the existing record (or accept one and reject the other); the near-duplicate was not written.'),
+  'capture/failed': e('warning', 'Automatic capture could not record the execution', 'The agent session is not affected; run `learning-loop record` by hand, or fix the cause shown and let the next hook run record it.'),
 } as const satisfies Record<string, CatalogEntry>;
 
 /** A stable rule id. */
