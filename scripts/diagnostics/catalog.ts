@@ -79,6 +79,15 @@ export const CATALOG = {
   'import/duplicate': e('info', 'Entry was already imported', 'Nothing to do: the record with the same content digest exists.'),
   'import/near-duplicate': e('warning', 'Entry is nearly the same as an existing learning', 'Merge the two by hand: edit the existing record (or accept one and reject the other); the near-duplicate was not written.'),
   'capture/failed': e('warning', 'Automatic capture could not record the execution', 'The agent session is not affected; run `learning-loop record` by hand, or fix the cause shown and let the next hook run record it.'),
+  // --- automation (workflows, hooks, MCP) --------------------------------------------------
+  'workflow/syntax': e('error', 'Workflow file is not valid YAML', 'Fix the YAML at the position shown.'),
+  'workflow/permissions': e('error', 'Workflow permissions are not least privilege', 'Set top-level `permissions: {}` (or `contents: read`) and widen per job only where needed.'),
+  'workflow/untrusted-input': e('error', 'Expression interpolated into a `run:` script', 'Pass the value through `env:` (e.g. `env: { TITLE: ${{ github.event.issue.title }} }`) and use "$TITLE" in the script.'),
+  'workflow/unpinned-action': e('error', 'Third-party action not pinned by full commit SHA', 'Use `owner/repo@<40-hex commit sha> # vX.Y.Z` so a moved tag cannot change what runs.'),
+  'workflow/concurrency': e('error', 'Workflow has no concurrency group', 'Add `concurrency: { group: <name>-${{ github.ref }} }` at the top level or on every job.'),
+  'workflow/dangerous-trigger': e('error', 'Workflow uses a privileged trigger', 'Do not use `pull_request_target`: it runs untrusted code with write access. Use `pull_request`.'),
+  'hooks/conflict': e('error', 'An existing Git hook is in the way', 'Nothing was changed; pass --chain to call the existing hook from ours, or remove it first.'),
+  'mcp/argument': e('error', 'Invalid tool arguments', 'Call the tool again with the arguments shown in the message.'),
 } as const satisfies Record<string, CatalogEntry>;
 
 /** A stable rule id. */
