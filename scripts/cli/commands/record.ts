@@ -1,16 +1,243 @@
-/** `learning-loop record`: Record an execution: score it, write it, reflect when triggered, optionally commit and push. (placeholder until its issue lands). */
+/** `learning-loop record`: score and write one execution (JSON via --input, or flags). */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../io.js';
+import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { parseJsonInput, recordExecution, type RecordResult } from '../../records/record-execution.js';
+import { diagnosticsJson, formatPretty, printJson } from '../output.js';
+import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
 
+interface RecordFlags {
+  input?: string;
+  taskId?: string;
+  type?: string;
+  component?: string;
+  agent?: string;
+  outcome?: string;
+  duration?: string;
+  domains?: string;
+  tags?: string;
+  scores?: string;
+  error: string[];
+  assumption: string[];
+  dependency: string[];
+  decision: string[];
+  alternative: string[];
+  outcomeNote: string[];
+  deviation: string[];
+  discovery: string[];
+  reused?: string;
+  produced?: string;
+  recalled?: string;
+  sprint?: string;
+  title?: string;
+  body?: string;
+  checks?: string;
+  commitSha?: string;
+  id?: string;
+  startedAt?: string;
+  commit?: boolean;
+  push?: boolean;
+  dryRun?: boolean;
+  reflect: boolean;
+  json?: boolean;
+}
+
+const collect = (value: string, prev: string[]): string[] => [...prev, value];
+const list = (s: string | undefined): string[] | undefined =>
+  s === undefined
+    ? undefined
+    : s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+
+/** Converts flags to an input object; problems are `<flags>` diagnostics. */
+export function inputFromFlags(f: RecordFlags): { input: Record<string, unknown>; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const bad = (flag: string, msg: string, hint?: string) => diagnostics.push(diag('input/flag', '<flags>', `--${flag}: ${msg}`, hint ? { hint } : {}));
+  const input: Record<string, unknown> = {};
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) input[key] = value;
+  };
+  set('id', f.id);
+  set('task_id', f.taskId);
+  set('task_type', f.type);
+  set('component', f.component);
+  set('agent', f.agent);
+  set('outcome', f.outcome);
+  set('sprint', f.sprint);
+  set('title', f.title);
+  set('body', f.body);
+  set('started_at', f.startedAt);
+  set('commit', f.commitSha);
+  set('domains', list(f.domains));
+  set('tags', list(f.tags));
+  set('reused', list(f.reused));
+  set('produced', list(f.produced));
+  set('recalled', list(f.recalled));
+  if (f.duration !== undefined) {
+    const n = Number(f.duration);
+    if (!/^\d+(\.\d+)?$/.test(f.duration.trim()) || !Number.isFinite(n)) bad('duration', `\`${f.duration}\` is not a number of seconds.`, 'Example: --duration 420');
+    else input.duration_s = n;
+  }
+  if (f.scores !== undefined) {
+    const scores: Record<string, number> = {};
+    for (const part of f.scores.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const m = /^(\w+)\s*=\s*(-?\d+(?:\.\d+)?)$/.exec(part);
+      if (!m) {
+        bad('scores', `\`${part}\` is not name=value.`, 'Example: --scores accuracy=90,surprise=40');
+        continue;
+      }
+      scores[m[1]!] = Number(m[2]);
+    }
+    input.scores = scores;
+  }
+  if (f.checks !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(f.checks.trim());
+    if (!m) bad('checks', `\`${f.checks}\` is not passed/failed.`, 'Example: --checks 41/1 (41 passed, 1 failed)');
+    else input.checks = { passed: Number(m[1]), failed: Number(m[2]) };
+  }
+  if (f.error.length) input.errors = f.error;
+  const pre: Record<string, unknown> = {};
+  if (f.assumption.length) pre.assumptions = f.assumption;
+  if (f.dependency.length) pre.dependencies = f.dependency;
+  if (Object.keys(pre).length) input.pre = pre;
+  const during: Record<string, unknown> = {};
+  if (f.decision.length) during.decision_points = f.decision;
+  if (f.alternative.length) during.alternatives_considered = f.alternative;
+  if (Object.keys(during).length) input.during = during;
+  const post: Record<string, unknown> = {};
+  if (f.outcomeNote.length) post.outcomes = f.outcomeNote;
+  if (f.deviation.length) post.deviations = f.deviation;
+  if (f.discovery.length) post.discoveries = f.discovery;
+  if (Object.keys(post).length) input.post = post;
+  return { input, diagnostics };
+}
+
 /** Registers `record`. */
-export function register(program: Command, _ctx: CliContext): void {
+export function register(program: Command, ctx: CliContext): void {
   program
     .command('record')
-    .description('Record an execution: score it, write it, reflect when triggered, optionally commit and push.')
-    .allowUnknownOption(true)
-    .allowExcessArguments(true)
-    .action(() => {
-      throw new UsageError('`record` is not available yet.');
+    .description('Score an execution, write it (and the reflection its trigger calls for), optionally commit and push.')
+    .option('--input <file>', 'read the execution as JSON from a file (`-` for standard input)')
+    .option('--task-id <id>', 'task id (required without --input)')
+    .option('--type <task_type>', 'task type, e.g. component, bugfix, api-integration')
+    .option('--component <name>', 'component, e.g. booking-form')
+    .option('--agent <name>', 'agent that did the work')
+    .option('--outcome <outcome>', 'success | partial | failure')
+    .option('--duration <seconds>', 'how long the task took, in seconds')
+    .option('--domains <list>', 'comma-separated domains, e.g. booking,square_api')
+    .option('--tags <list>', 'comma-separated tags')
+    .option('--scores <pairs>', 'scores you know, e.g. accuracy=90,surprise=40 (missing ones are computed)')
+    .option('--error <message>', 'an error met during the task (repeatable)', collect, [])
+    .option('--assumption <text>', 'pre: an assumption made (repeatable)', collect, [])
+    .option('--dependency <name>', 'pre: a dependency (repeatable)', collect, [])
+    .option('--decision <text>', 'during: a decision point (repeatable)', collect, [])
+    .option('--alternative <text>', 'during: an alternative considered (repeatable)', collect, [])
+    .option('--outcome-note <text>', 'post: an outcome (repeatable)', collect, [])
+    .option('--deviation <text>', 'post: a deviation from the plan (repeatable)', collect, [])
+    .option('--discovery <text>', 'post: an unexpected finding (repeatable)', collect, [])
+    .option('--reused <list>', 'comma-separated templates/components/rules reused')
+    .option('--produced <list>', 'comma-separated artefacts produced')
+    .option('--recalled <ids>', 'comma-separated record ids recall returned before the task')
+    .option('--checks <passed/failed>', 'automated checks, e.g. 41/1')
+    .option('--sprint <name>', 'sprint name')
+    .option('--title <text>', 'short title')
+    .option('--body <markdown>', 'Markdown body (notes)')
+    .option('--commit-sha <sha>', 'the code commit the task produced')
+    .option('--id <id>', 'record id (default: a new ULID-based id)')
+    .option('--started-at <iso>', 'start time (default: now minus the duration)')
+    .option('--commit', 'commit the new files (one commit per record)')
+    .option('--push', 'commit and push; rebase and retry when the remote moved')
+    .option('--dry-run', 'validate and score, write nothing')
+    .option('--no-reflect', 'do not write the reflection stub even when a trigger fires')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  learning-loop record --task-id BOOK-12 --type component --component booking-form \\
+    --agent claude --outcome failure --duration 1800 --error "TypeError: tz is undefined" --commit
+  echo '{"task_id":"BOOK-12","task_type":"component","agent":"claude","outcome":"success","duration_s":600}' \\
+    | learning-loop record --input - --json
+
+Exit codes: 0 recorded, 1 invalid input / write or Git failure (nothing half-written), 2 usage error.`,
+    )
+    .action(async (flags: RecordFlags, cmd: Command) => {
+      const ws = ctx.workspace(cmd);
+      let input: unknown;
+      let source = '<flags>';
+      let sourceText: string | undefined;
+      const early: Diagnostic[] = [];
+      if (flags.input !== undefined) {
+        const fieldFlags = ['taskId', 'type', 'component', 'agent', 'outcome', 'duration', 'scores', 'domains'] as const;
+        if (fieldFlags.some((k) => flags[k] !== undefined)) throw new UsageError('Give the execution either with --input or with field flags, not both.');
+        if (flags.input === '-') {
+          source = '<stdin>';
+          sourceText = await ctx.io.readStdin();
+        } else {
+          source = flags.input;
+          try {
+            sourceText = readFileSync(resolve(ctx.io.cwd, flags.input), 'utf8');
+          } catch (error) {
+            throw new UsageError(`Cannot read --input ${flags.input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'Pass an existing JSON file, or `-` to read standard input.');
+          }
+        }
+        const parsed = parseJsonInput(sourceText, source);
+        early.push(...parsed.diagnostics);
+        input = parsed.input;
+      } else {
+        const fromFlags = inputFromFlags(flags);
+        if (fromFlags.diagnostics.length) {
+          emit(ctx, flags, { ok: false, diagnostics: fromFlags.diagnostics, pushRetries: 0 }, cmd);
+          ctx.exitCode = EXIT.USAGE;
+          return;
+        }
+        input = fromFlags.input;
+      }
+      const result: RecordResult = early.length
+        ? { ok: false, diagnostics: early, pushRetries: 0 }
+        : await recordExecution(ws, input, { commit: flags.commit, push: flags.push, dryRun: flags.dryRun, reflect: flags.reflect, source, sourceText });
+      emit(ctx, flags, result, cmd);
+      ctx.exitCode = result.ok ? EXIT.OK : EXIT.PROBLEMS;
     });
+}
+
+function emit(ctx: CliContext, flags: RecordFlags, r: RecordResult, cmd: Command): void {
+  if (flags.json) {
+    const out: Record<string, unknown> = { ok: r.ok, dryRun: Boolean(flags.dryRun) };
+    if (r.execution) {
+      out.id = r.execution.id;
+      out.path = r.path;
+      out.overall = r.execution.overall;
+      out.trigger = r.execution.trigger ?? null;
+      out.scores = r.execution.scores;
+      out.computed = r.execution.computed ?? [];
+    }
+    if (r.reflection) out.reflection = r.reflection;
+    if (r.commit) out.commit = r.commit;
+    if (r.pushed !== undefined) {
+      out.pushed = r.pushed;
+      out.pushRetries = r.pushRetries;
+    }
+    out.diagnostics = diagnosticsJson(r.diagnostics);
+    printJson(ctx.io, out);
+    return;
+  }
+  if (r.execution && (r.ok || r.path)) {
+    const e = r.execution;
+    const lines = [
+      `${flags.dryRun ? 'would record' : 'recorded'} ${e.id}`,
+      `  path     ${r.path}`,
+      `  overall  ${e.overall}  (accuracy ${e.scores.accuracy}, efficiency ${e.scores.efficiency}, reusability ${e.scores.reusability}, surprise ${e.scores.surprise}${e.computed?.length ? `; computed: ${e.computed.join(', ')}` : ''})`,
+      `  trigger  ${e.trigger ?? 'none'}`,
+    ];
+    if (r.reflection) lines.push(`  reflection ${r.reflection.id}  ${r.reflection.path}`);
+    if (r.commit) lines.push(`  commit   ${r.commit}`);
+    if (r.pushed !== undefined) lines.push(`  pushed   ${r.pushed ? 'yes' : 'no'} (${r.pushRetries} retr${r.pushRetries === 1 ? 'y' : 'ies'})`);
+    ctx.io.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (r.diagnostics.length) ctx.io.stderr.write(formatPretty(r.diagnostics, ctx.color(cmd)));
 }

@@ -1,0 +1,148 @@
+/**
+ * Git adapter: commit and push records with simple-git.
+ *
+ * Many agents record at once: several processes in one work tree (they race for `index.lock`
+ * and the `HEAD` ref lock) and several clones pushing to one remote (they race for the remote
+ * branch). Within one process every Git call for a repository goes through one queue; across
+ * processes lock failures are retried with jittered backoff; a push rejected because the
+ * remote moved is rebased onto the remote and retried, a bounded number of times.
+ */
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+/** Serialises Git work per repository within this process. */
+const queues = new Map<string, Promise<unknown>>();
+
+/** Runs `task` after every earlier task queued for the same repository has settled. */
+export function withRepoQueue<T>(repoRoot: string, task: () => Promise<T>): Promise<T> {
+  const prev = queues.get(repoRoot) ?? Promise.resolve();
+  const run = prev.then(task, task);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(repoRoot, settled);
+  void settled.then(() => {
+    if (queues.get(repoRoot) === settled) queues.delete(repoRoot);
+  });
+  return run;
+}
+
+/**
+ * A simple-git client for a work tree. The environment is inherited as it is (simple-git
+ * refuses to forward some variables explicitly); `GIT_TERMINAL_PROMPT=0` in the caller's
+ * environment keeps a push from waiting for credentials.
+ */
+export function gitClient(repoRoot: string): SimpleGit {
+  return simpleGit({ baseDir: repoRoot, maxConcurrentProcesses: 1, trimmed: true });
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** True for failures caused by another process holding a lock (index, HEAD or a ref). */
+export function isLockError(error: unknown): boolean {
+  return /index\.lock|\.lock'?: File exists|Unable to create .*\.lock|cannot lock ref|unable to lock|is at [0-9a-f]+ but expected/i.test(message(error));
+}
+
+/** True when a push was refused because the remote branch moved (or its ref was locked). */
+export function isPushRace(error: unknown): boolean {
+  return /rejected|non-fast-forward|fetch first|failed to (update|lock) ref|cannot lock ref|stale info|incorrect old value/i.test(message(error));
+}
+
+/** Sleeps for a jittered, exponentially growing delay (attempt 0 -> ~25-50 ms, capped ~1.6 s). */
+export function backoff(attempt: number, random: () => number = Math.random): Promise<void> {
+  const base = Math.min(1600, 25 * 2 ** Math.min(attempt, 6));
+  const ms = base / 2 + random() * base;
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Result of a commit. */
+export interface CommitResult {
+  /** The new commit id. */
+  sha: string;
+  /** How many times a lock held by another process made us wait. */
+  lockRetries: number;
+}
+
+/** Maximum attempts when another process holds a Git lock. */
+export const LOCK_ATTEMPTS = 60;
+
+/**
+ * Commits exactly `paths` (repo-relative) with `msg`: `git add` then `git commit --only`, so
+ * files other processes staged at the same moment are never swept into this commit.
+ * Retries while another process holds `index.lock` or the `HEAD` lock.
+ */
+export function commitPaths(repoRoot: string, paths: readonly string[], msg: string): Promise<CommitResult> {
+  return withRepoQueue(repoRoot, async () => {
+    const git = gitClient(repoRoot);
+    let lockRetries = 0;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await git.raw(['add', '--', ...paths]);
+        await git.raw(['commit', '-q', '--no-verify', '--only', '-m', msg, '--', ...paths]);
+        const sha = (await git.raw(['rev-parse', 'HEAD'])).trim();
+        return { sha, lockRetries };
+      } catch (error) {
+        if (!isLockError(error) || attempt >= LOCK_ATTEMPTS) throw error;
+        lockRetries += 1;
+        await backoff(attempt);
+      }
+    }
+  });
+}
+
+/** Result of a push. */
+export interface PushResult {
+  pushed: boolean;
+  /** Pushes refused because the remote moved, each followed by a rebase. */
+  retries: number;
+  /** Git's message when the push finally failed. */
+  error?: string;
+}
+
+/** The current branch name (undefined when HEAD is detached). */
+export async function currentBranch(repoRoot: string): Promise<string | undefined> {
+  const name = (await gitClient(repoRoot).raw(['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
+  return name && name !== 'HEAD' ? name : undefined;
+}
+
+/**
+ * Pushes the current branch to `remote`. When the push is refused because the remote moved,
+ * fetches, rebases the local commits onto it and tries again, at most `maxRetries` times.
+ * Never throws for a refused push: the result says what happened.
+ */
+export function pushWithRetry(repoRoot: string, opts: { remote: string; branch?: string; maxRetries: number }): Promise<PushResult> {
+  return withRepoQueue(repoRoot, async () => {
+    const git = gitClient(repoRoot);
+    const branch = opts.branch ?? (await currentBranch(repoRoot));
+    if (!branch) return { pushed: false, retries: 0, error: 'HEAD is detached; check out a branch to push.' };
+    let retries = 0;
+    for (;;) {
+      try {
+        await git.raw(['push', '--quiet', opts.remote, `HEAD:refs/heads/${branch}`]);
+        return { pushed: true, retries };
+      } catch (error) {
+        if (!isPushRace(error) || retries >= opts.maxRetries) return { pushed: false, retries, error: message(error) };
+        retries += 1;
+        await backoff(retries - 1);
+        try {
+          await rebaseOnto(git, opts.remote, branch);
+        } catch (rebaseError) {
+          // A lock held by another local process: wait and try the whole round again.
+          if (!isLockError(rebaseError)) return { pushed: false, retries, error: message(rebaseError) };
+        }
+      }
+    }
+  });
+}
+
+async function rebaseOnto(git: SimpleGit, remote: string, branch: string): Promise<void> {
+  try {
+    await git.raw(['pull', '--quiet', '--rebase', '--no-autostash', remote, branch]);
+  } catch (error) {
+    // Leave the work tree usable: a failed rebase is aborted before the error is reported.
+    await git.raw(['rebase', '--abort']).catch(() => undefined);
+    throw error;
+  }
+}
