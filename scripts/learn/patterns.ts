@@ -1,0 +1,331 @@
+/**
+ * Pattern extraction (seed Task 3). Pure: execution history + config → patterns.
+ *
+ * - success / failure: itemsets (task type, component, domains, agent, dependencies, reused
+ *   items, error fingerprints; up to `patterns.max_items` combined) whose outcome rate differs
+ *   from the base rate by at least `min_lift`, with at least `min_support` executions;
+ * - performance: task types / components whose duration trends up or down (least squares);
+ * - dependency: dependencies that co-occur with failures or high surprise.
+ * Ids derive from the definition, so re-running changes nothing and a growing history updates
+ * the same pattern.
+ */
+import type { ExecutionRecord, PatternRecord } from '../records/kinds.js';
+import type { ResolvedConfig } from '../adapters/config.js';
+import { slugify } from '../records/ids.js';
+import { fingerprint } from './fingerprint.js';
+import { byTime, evidenceIds, mean, round, shortHash, trend } from './stats.js';
+import type { ExtractedPattern } from './types.js';
+
+/** The dimensions an itemset draws from. */
+export const DIMENSIONS = ['task_type', 'component', 'domain', 'agent', 'dependency', 'reused', 'error'] as const;
+/** One dimension. */
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** Minimum R² for a duration trend to count (below it the series is noise). */
+export const MIN_TREND_R2 = 0.5;
+
+/** Normalises a free-text dependency / reused name to a comparable key. */
+export function itemKey(value: string): string {
+  return slugify(value, 60) || value.toLowerCase().trim();
+}
+
+/** The items (`dimension=value`) an execution has, sorted and unique. Error items use fingerprint ids. */
+export function executionItems(e: ExecutionRecord, fpText?: Map<string, string>): string[] {
+  const items = new Set<string>();
+  items.add(`task_type=${e.task_type}`);
+  if (e.component) items.add(`component=${e.component}`);
+  for (const d of e.domains ?? []) items.add(`domain=${d}`);
+  items.add(`agent=${e.agent}`);
+  for (const d of e.pre?.dependencies ?? []) items.add(`dependency=${itemKey(d)}`);
+  for (const r of e.reused ?? []) items.add(`reused=${itemKey(r)}`);
+  for (const m of e.errors ?? []) {
+    const fp = fingerprint(m);
+    fpText?.set(fp.id, fp.text);
+    items.add(`error=${fp.id}`);
+  }
+  return [...items].sort();
+}
+
+function combinations(items: readonly string[], k: number, out: string[][], start = 0, acc: string[] = []): void {
+  if (acc.length === k) {
+    out.push([...acc]);
+    return;
+  }
+  for (let i = start; i < items.length; i++) {
+    acc.push(items[i]!);
+    combinations(items, k, out, i + 1, acc);
+    acc.pop();
+  }
+}
+
+/** Itemsets of size 1..max of an item list (as `\u0001`-joined keys). */
+function itemsets(items: readonly string[], max: number): string[] {
+  const out: string[][] = [];
+  // Cap the item count per execution so a record with 200 dependencies cannot explode the pairs.
+  const capped = items.slice(0, 40);
+  for (let k = 1; k <= Math.min(max, capped.length); k++) combinations(capped, k, out);
+  return out.map((s) => s.join('\u0001'));
+}
+
+function definitionOf(items: readonly string[]): Record<string, string | string[]> {
+  const def: Record<string, string | string[]> = {};
+  for (const it of items) {
+    const eq = it.indexOf('=');
+    const dim = it.slice(0, eq);
+    const val = it.slice(eq + 1);
+    const prev = def[dim];
+    def[dim] = prev === undefined ? val : Array.isArray(prev) ? [...prev, val] : [prev, val];
+  }
+  return def;
+}
+
+/** Stable pattern id: type + readable slug of the definition + hash of the exact definition. */
+export function patternId(type: string, definition: Record<string, unknown>): string {
+  const canon = JSON.stringify(Object.keys(definition).sort().map((k) => [k, definition[k]]));
+  const readable = slugify(Object.keys(definition).sort().map((k) => `${k} ${String(definition[k])}`).join(' '), 70);
+  return `pat-${type}-${readable}-${shortHash(`${type}|${canon}`)}`;
+}
+
+function categoryFor(items: readonly string[]): PatternRecord['category'] {
+  if (items.some((i) => i.startsWith('error=') || i.startsWith('dependency='))) return 'integration-gotcha';
+  if (items.some((i) => i.startsWith('component=') || i.startsWith('reused='))) return 'component-pattern';
+  return 'architectural-decision';
+}
+
+/** The domain most evidence executions share (strict majority), if any. */
+function dominantDomain(executions: readonly ExecutionRecord[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const e of executions) for (const d of e.domains ?? []) counts.set(d, (counts.get(d) ?? 0) + 1);
+  let best: string | undefined;
+  let bestN = 0;
+  for (const [d, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) if (n > bestN) [best, bestN] = [d, n];
+  return best && bestN * 2 > executions.length ? best : undefined;
+}
+
+function describe(items: readonly string[], fpText: Map<string, string>): string {
+  return items
+    .map((i) => {
+      const eq = i.indexOf('=');
+      const dim = i.slice(0, eq);
+      const val = i.slice(eq + 1);
+      return dim === 'error' ? `error "${fpText.get(val) ?? val}"` : `${dim}=${val}`;
+    })
+    .join(' and ');
+}
+
+/** Options for extraction. */
+export interface ExtractOptions {
+  /** Ids of rejected patterns: never proposed again (filtered out). */
+  rejected?: ReadonlySet<string>;
+}
+
+/** The four pattern lists (the seed's `self.patterns`). */
+export interface PatternSet {
+  success_patterns: ExtractedPattern[];
+  failure_patterns: ExtractedPattern[];
+  performance_patterns: ExtractedPattern[];
+  dependency_patterns: ExtractedPattern[];
+}
+
+/**
+ * Commonalities of executions with an outcome (`isTarget`) against the whole history:
+ * support = matching targets, confidence = support / matching executions, lift = confidence /
+ * base rate. A combination is kept only when it is clearly stronger (confidence +0.1) than each
+ * of its parts, so "component X" does not repeat as "component X and agent Y".
+ */
+export function findCommonalities(
+  history: readonly ExecutionRecord[],
+  isTarget: (e: ExecutionRecord) => boolean,
+  type: 'success' | 'failure',
+  config: ResolvedConfig,
+): ExtractedPattern[] {
+  const { min_support, min_lift, max_items } = config.patterns;
+  const ordered = byTime(history);
+  const fpText = new Map<string, string>();
+  const targets = ordered.filter(isTarget);
+  if (!ordered.length || targets.length < min_support) return [];
+  const base = targets.length / ordered.length;
+  const targetCount = new Map<string, ExecutionRecord[]>();
+  const itemsOf = new Map<string, string[]>();
+  for (const e of ordered) itemsOf.set(e.id, executionItems(e, fpText));
+  for (const e of targets) {
+    for (const key of itemsets(itemsOf.get(e.id)!, max_items)) {
+      let list = targetCount.get(key);
+      if (!list) targetCount.set(key, (list = []));
+      list.push(e);
+    }
+  }
+  const candidates = new Set([...targetCount].filter(([, l]) => l.length >= min_support).map(([k]) => k));
+  // Coverage of candidates (and their parts) over the whole history.
+  const cover = new Map<string, number>();
+  for (const e of ordered) {
+    for (const key of itemsets(itemsOf.get(e.id)!, max_items)) if (targetCount.has(key)) cover.set(key, (cover.get(key) ?? 0) + 1);
+  }
+  const conf = (key: string): number => (targetCount.get(key)?.length ?? 0) / (cover.get(key) ?? 1);
+  const out: ExtractedPattern[] = [];
+  for (const key of [...candidates].sort()) {
+    const items = key.split('\u0001');
+    // A single dependency is reported as a dependency pattern; a single agent belongs to the dashboard.
+    if (items.length === 1 && (items[0]!.startsWith('dependency=') || items[0]!.startsWith('agent='))) continue;
+    const evidence = targetCount.get(key)!;
+    const confidence = conf(key);
+    const lift = base > 0 ? confidence / base : 0;
+    if (lift < min_lift || confidence < 0.5) continue;
+    if (items.length > 1 && items.some((part) => conf(part) + 0.1 > confidence)) continue;
+    const definition = definitionOf(items);
+    const total = cover.get(key) ?? evidence.length;
+    const word = type === 'failure' ? `scored below ${config.patterns.failure_score}` : `scored above ${config.patterns.success_score}`;
+    const p: ExtractedPattern = {
+      id: patternId(type, definition),
+      pattern_type: type,
+      category: categoryFor(items),
+      statement: `Executions with ${describe(items, fpText)} ${word} in ${evidence.length} of ${total} cases (${Math.round(confidence * 100)}%), against ${Math.round(base * 100)}% overall (lift ${round(lift, 1)}).`,
+      definition,
+      support: evidence.length,
+      confidence: round(confidence),
+      lift: round(lift, 2),
+      evidence: evidenceIds(evidence),
+      last_seen: evidence[evidence.length - 1]!.started_at,
+    };
+    const domain = items.find((i) => i.startsWith('domain='))?.slice(7) ?? dominantDomain(evidence);
+    if (domain) p.domain = domain;
+    out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Performance patterns: for every task type and component with at least
+ * `anti_patterns.rising_duration_min_points` executions, the least-squares slope of duration
+ * over the series; |slope / mean| ≥ `rising_duration_min_slope` with R² ≥ 0.5 is a pattern.
+ */
+export function performancePatterns(history: readonly ExecutionRecord[], config: ResolvedConfig): ExtractedPattern[] {
+  const out: ExtractedPattern[] = [];
+  for (const series of durationSeries(history, config)) {
+    const { dimension, value, executions, t } = series;
+    if (Math.abs(t.relative) < config.anti_patterns.rising_duration_min_slope || t.r2 < MIN_TREND_R2) continue;
+    const direction = t.slope > 0 ? 'rising' : 'falling';
+    const definition = { [dimension]: value, direction };
+    const first = executions[0]!.duration_s;
+    const last = executions[executions.length - 1]!.duration_s;
+    const p: ExtractedPattern = {
+      id: patternId('performance', definition),
+      pattern_type: 'performance',
+      category: dimension === 'component' ? 'component-pattern' : 'architectural-decision',
+      statement: `Duration of ${dimension}=${value} is ${direction}: ${round(t.relative * 100, 1)}% of the mean per execution over ${executions.length} executions (R² ${round(t.r2, 2)}; ${Math.round(first)}s → ${Math.round(last)}s).`,
+      definition,
+      support: executions.length,
+      confidence: round(t.r2),
+      lift: round(1 + Math.abs(t.relative) * executions.length, 2),
+      evidence: evidenceIds(executions),
+      last_seen: executions[executions.length - 1]!.started_at,
+    };
+    const domain = dominantDomain(executions);
+    if (domain) p.domain = domain;
+    out.push(p);
+  }
+  return out;
+}
+
+/** Duration series per task type and component (time order), with their trend. */
+export function durationSeries(
+  history: readonly ExecutionRecord[],
+  config: ResolvedConfig,
+): Array<{ dimension: 'task_type' | 'component'; value: string; executions: ExecutionRecord[]; t: ReturnType<typeof trend> }> {
+  const groups = new Map<string, ExecutionRecord[]>();
+  for (const e of byTime(history)) {
+    for (const key of [`task_type\u0001${e.task_type}`, e.component ? `component\u0001${e.component}` : '']) {
+      if (!key) continue;
+      let list = groups.get(key);
+      if (!list) groups.set(key, (list = []));
+      list.push(e);
+    }
+  }
+  const out: ReturnType<typeof durationSeries> = [];
+  for (const [key, executions] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (executions.length < config.anti_patterns.rising_duration_min_points) continue;
+    const [dimension, value] = key.split('\u0001') as ['task_type' | 'component', string];
+    // The most recent window only: an old trend that stopped should not be reported forever.
+    const recent = executions.slice(-Math.max(config.anti_patterns.rising_duration_min_points, 20));
+    out.push({ dimension, value, executions: recent, t: trend(recent.map((e) => e.duration_s)) });
+  }
+  return out;
+}
+
+/**
+ * Dependency patterns: dependencies whose executions fail (overall < failure_score) or surprise
+ * (surprise > high_surprise) at least `min_lift` times the base rate, with `min_support` cases.
+ */
+export function dependencyPatterns(history: readonly ExecutionRecord[], config: ResolvedConfig): ExtractedPattern[] {
+  const ordered = byTime(history);
+  if (!ordered.length) return [];
+  const byDep = new Map<string, ExecutionRecord[]>();
+  for (const e of ordered) {
+    for (const d of new Set((e.pre?.dependencies ?? []).map(itemKey))) {
+      let list = byDep.get(d);
+      if (!list) byDep.set(d, (list = []));
+      list.push(e);
+    }
+  }
+  const checks: Array<{ what: 'failure' | 'surprise'; test: (e: ExecutionRecord) => boolean; words: string }> = [
+    { what: 'failure', test: (e) => e.overall < config.patterns.failure_score, words: `scored below ${config.patterns.failure_score}` },
+    { what: 'surprise', test: (e) => e.scores.surprise > config.thresholds.high_surprise, words: `had surprise above ${config.thresholds.high_surprise}` },
+  ];
+  const out: ExtractedPattern[] = [];
+  for (const c of checks) {
+    const base = ordered.filter(c.test).length / ordered.length;
+    if (base === 0) continue;
+    for (const [dep, executions] of [...byDep].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const hits = executions.filter(c.test);
+      if (hits.length < config.patterns.min_support) continue;
+      const confidence = hits.length / executions.length;
+      const lift = confidence / base;
+      if (lift < config.patterns.min_lift || confidence < 0.5) continue;
+      const definition = { dependency: dep, with: c.what };
+      const p: ExtractedPattern = {
+        id: patternId('dependency', definition),
+        pattern_type: 'dependency',
+        category: 'integration-gotcha',
+        statement: `Executions depending on ${dep} ${c.words} in ${hits.length} of ${executions.length} cases (${Math.round(confidence * 100)}%), against ${Math.round(base * 100)}% overall (lift ${round(lift, 1)}).`,
+        definition,
+        support: hits.length,
+        confidence: round(confidence),
+        lift: round(lift, 2),
+        evidence: evidenceIds(hits),
+        last_seen: hits[hits.length - 1]!.started_at,
+      };
+      const domain = dominantDomain(hits);
+      if (domain) p.domain = domain;
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+const TYPE_ORDER = { failure: 0, success: 1, dependency: 2, performance: 3 } as const;
+
+/** Stable order: type, support (desc), id. */
+export function sortPatterns<T extends ExtractedPattern>(list: T[]): T[] {
+  return list.sort((a, b) => TYPE_ORDER[a.pattern_type] - TYPE_ORDER[b.pattern_type] || b.support - a.support || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** All four pattern lists for a history. Rejected ids (decided by people) are left out. */
+export function extractPatternSet(history: readonly ExecutionRecord[], config: ResolvedConfig, opts: ExtractOptions = {}): PatternSet {
+  const keep = (list: ExtractedPattern[]): ExtractedPattern[] => sortPatterns(list.filter((p) => !opts.rejected?.has(p.id)));
+  return {
+    success_patterns: keep(findCommonalities(history, (e) => e.overall > config.patterns.success_score, 'success', config)),
+    failure_patterns: keep(findCommonalities(history, (e) => e.overall < config.patterns.failure_score, 'failure', config)),
+    performance_patterns: keep(performancePatterns(history, config)),
+    dependency_patterns: keep(dependencyPatterns(history, config)),
+  };
+}
+
+/** The pattern lists flattened in stable order. */
+export function allPatterns(set: PatternSet): ExtractedPattern[] {
+  return sortPatterns([...set.failure_patterns, ...set.success_patterns, ...set.dependency_patterns, ...set.performance_patterns]);
+}
+
+/** Mean overall of a list of executions (null when empty). */
+export function meanOverall(executions: readonly ExecutionRecord[]): number | null {
+  return executions.length ? round(mean(executions.map((e) => e.overall)), 2) : null;
+}
