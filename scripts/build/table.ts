@@ -6,7 +6,7 @@
 import type { AnyRecord, ExecutionRecord, Kind, RecordByKind } from '../records/kinds.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Workspace } from '../adapters/workspace.js';
-import { checkKnowledgeBase } from '../records/check-kb.js';
+import { refreshTable, type RefreshOptions } from './incremental.js';
 
 /** One valid record with its location and Markdown body. */
 export interface RecordRow<R extends AnyRecord = AnyRecord> {
@@ -32,13 +32,13 @@ export function sortRows<T extends RecordRow>(rows: T[]): T[] {
 }
 
 /**
- * Loads the records table for a workspace. Baseline implementation: a full parse and check
- * of the knowledge base (the build stage replaces it with the incremental, cached path).
+ * Loads the records table for a workspace: the same rows and diagnostics as a full
+ * `checkKnowledgeBase`, served from the Git-blob-keyed cache in `ws.outDir/cache` so only files
+ * that changed since the last run are parsed (and the cache is refreshed as a side effect).
  */
-export function loadTable(ws: Workspace): RecordsTable {
-  const check = checkKnowledgeBase(ws);
-  const rows: RecordRow[] = check.records.map((r) => ({ id: r.record.id, kind: r.record.kind, file: r.file, data: r.record, body: r.body }));
-  return { rows: sortRows(rows), diagnostics: check.diagnostics };
+export function loadTable(ws: Workspace, opts: RefreshOptions = {}): RecordsTable {
+  const r = refreshTable(ws, opts);
+  return { rows: r.rows, diagnostics: r.diagnostics };
 }
 
 /** Rows of one kind, typed. */

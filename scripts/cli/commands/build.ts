@@ -1,16 +1,76 @@
-/** `learning-loop build`: Build the records table, search index and aggregates (incremental). (placeholder until its issue lands). */
+/** `learning-loop build`: records table, Lunr shards, recall store and aggregates (incremental). */
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../io.js';
+import { runBuild } from '../../build/index.js';
+import { diag, hasFailures, countBySeverity } from '../../diagnostics/diagnostic.js';
+import { toPosix } from '../../adapters/fs.js';
+import { diagnosticsJson, formatPretty, printJson } from '../output.js';
+import { EXIT } from '../io.js';
 import type { CliContext } from '../context.js';
 
 /** Registers `build`. */
-export function register(program: Command, _ctx: CliContext): void {
+export function register(program: Command, ctx: CliContext): void {
   program
     .command('build')
     .description('Build the records table, search index and aggregates (incremental).')
-    .allowUnknownOption(true)
-    .allowExcessArguments(true)
-    .action(() => {
-      throw new UsageError('`build` is not available yet.');
+    .option('--full', 'ignore the cache and rebuild everything', false)
+    .option('--json', 'print one JSON document (summary and diagnostics)')
+    .option('--strict', 'exit 1 on warnings too', false)
+    .addHelpText(
+      'after',
+      '\nOnly records whose Git blob changed are parsed again; outputs go to the git-ignored build folder\n(default .learning-loop/build/, layout in docs/build.md). Invalid records are reported and left out.\n\nExamples:\n  learning-loop build\n  learning-loop build --full --json\n\nExit codes: 0 built, 1 built but some records are invalid, 2 usage error.',
+    )
+    .action(async (opts: { full: boolean; json?: boolean; strict: boolean }, cmd: Command) => {
+      const ws = ctx.workspace(cmd);
+      const io = ctx.io;
+      if (!existsSync(ws.kbRoot)) {
+        const d = diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbRoot}.`);
+        if (opts.json) printJson(io, { ok: false, diagnostics: diagnosticsJson([d]) });
+        else io.stderr.write(formatPretty([d], ctx.color(cmd)));
+        ctx.exitCode = EXIT.PROBLEMS;
+        return;
+      }
+      // Progress only on an interactive terminal, and never in JSON mode.
+      const progress = io.isTTY && !opts.json;
+      let last = '';
+      const result = await runBuild(ws, {
+        full: opts.full,
+        onProgress: progress
+          ? (phase, done, total) => {
+              const line = `\r${phase} ${done}/${total}`;
+              if (line !== last && total > 500) io.stderr.write(line);
+              last = line;
+            }
+          : undefined,
+      });
+      if (progress && last) io.stderr.write('\r\u001b[K');
+      const all = [...result.cacheDiagnostics, ...result.diagnostics];
+      const out = toPosix(relative(ws.repoRoot, result.outDir)) || '.';
+      const summary = {
+        ok: !hasFailures(result.diagnostics, opts.strict),
+        outDir: out,
+        records: result.records,
+        files: result.files,
+        parsed: result.stats.parsed,
+        cached: result.stats.cached,
+        changed: result.stats.changed.length,
+        written: result.stats.written.length,
+        removed: result.stats.removed.length,
+        lunr: { shards: result.stats.lunrShards, rebuilt: result.stats.lunrRebuilt },
+        scan: result.stats.scan,
+        summary: countBySeverity(all),
+      };
+      if (opts.json) {
+        printJson(io, { ...summary, diagnostics: diagnosticsJson(all) });
+      } else {
+        const text = formatPretty(all, ctx.color(cmd));
+        if (text) io.stderr.write(text);
+        io.stdout.write(
+          `Built ${result.records} record${result.records === 1 ? '' : 's'} from ${result.files} file${result.files === 1 ? '' : 's'} into ${out}/ ` +
+            `(${result.stats.parsed} parsed, ${result.stats.cached} cached; ${result.stats.written.length} output file${result.stats.written.length === 1 ? '' : 's'} written).\n`,
+        );
+      }
+      ctx.exitCode = summary.ok ? EXIT.OK : EXIT.PROBLEMS;
     });
 }

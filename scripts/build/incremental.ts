@@ -1,0 +1,166 @@
+/**
+ * The incremental records table: scan (blob ids) -> cache lookup -> parse and check only the
+ * files whose blob changed -> cross-record checks over everything -> rows. Produces exactly what
+ * a full `checkKnowledgeBase` would (same rows, same diagnostics), just without re-reading
+ * unchanged files.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { diag, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { displayPath, type Workspace } from '../adapters/workspace.js';
+import { isIgnoredKbFile } from '../records/check-kb.js';
+import { checkRecordText, crossRecordChecks, locateInText } from '../records/validate.js';
+import { CACHE_VERSION, readCache, sha1, shardOf, writeCache, type CacheEntry } from './cache.js';
+import { scanKnowledgeBase, type ScanResult } from './scan.js';
+import type { RecordRow } from './table.js';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** What a refresh did, for progress and the benchmark. */
+export interface RefreshStats {
+  files: number;
+  /** Files parsed in this run (cache misses). */
+  parsed: number;
+  /** Files served from the cache. */
+  cached: number;
+  /** KB-relative files added, changed or removed since the cache was written. */
+  changed: string[];
+  scan: ScanResult['method'];
+  /** True when the whole cache was (re)built. */
+  fullRebuild: boolean;
+}
+
+/** Result of a refresh: the table plus what changed. */
+export interface RefreshResult {
+  rows: RecordRow[];
+  diagnostics: Diagnostic[];
+  /** Cache problems found and repaired (warnings, not record problems). */
+  cacheDiagnostics: Diagnostic[];
+  stats: RefreshStats;
+}
+
+/** Options for a refresh. */
+export interface RefreshOptions {
+  /** Ignore the cache and parse everything. */
+  full?: boolean;
+  /** Do not write the cache (read-only use). */
+  noWrite?: boolean;
+  /** Progress callback (done, total) while parsing. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Everything besides file content that changes the per-file results. */
+export function cacheSalt(ws: Workspace): string {
+  return sha1(JSON.stringify([CACHE_VERSION, ws.kbPrefix, ws.config.thresholds, ws.config.build.max_file_bytes]));
+}
+
+/** Checks one file's content into a cache entry (the single-file half of `validate`). */
+export function checkFile(ws: Workspace, file: string, blob: string, buf: Buffer | undefined): CacheEntry {
+  const display = displayPath(ws, file);
+  if (!file.endsWith('.md')) return { f: file, b: blob, d: [diag('file/not-markdown', display, `\`${file}\` is not a Markdown record.`)] };
+  let content = buf;
+  if (!content) {
+    try {
+      content = readFileSync(join(ws.kbRoot, file));
+    } catch (error) {
+      return { f: file, b: blob, d: [diag('file/unreadable', display, (error as Error).message)] };
+    }
+  }
+  const max = ws.config.build.max_file_bytes;
+  if (content.length > max) return { f: file, b: blob, d: [diag('file/too-large', display, `The file is ${content.length} bytes; the limit is ${max}.`, { line: 1, column: 1 })] };
+  let text: string;
+  try {
+    text = decoder.decode(content);
+  } catch {
+    return { f: file, b: blob, d: [diag('file/encoding', display, 'The file is not valid UTF-8.', { line: 1, column: 1 })] };
+  }
+  const check = checkRecordText(file, text, { thresholds: ws.config.thresholds, maxBytes: max }, display);
+  const entry: CacheEntry = { f: file, b: blob, d: check.diagnostics };
+  if (check.valid) entry.r = { data: check.valid.record, body: check.valid.body };
+  return entry;
+}
+
+/**
+ * Brings the records table up to date with the working tree, using and refreshing the cache in
+ * `ws.outDir/cache`. Never throws for bad records or a bad cache.
+ */
+export function refreshTable(ws: Workspace, opts: RefreshOptions = {}): RefreshResult {
+  const salt = cacheSalt(ws);
+  const scan = scanKnowledgeBase(ws);
+  const cache = opts.full ? { entries: new Map<string, CacheEntry>(), validShards: new Set<number>(), problems: [], stale: false } : readCache(ws.outDir, salt);
+  const cacheDiagnostics: Diagnostic[] = [];
+  if (cache.problems.length) {
+    const where = displayPath(ws, '').replace(/\/$/, '') || '.';
+    cacheDiagnostics.push(diag('build/cache-corrupt', where, `The build cache was damaged (${cache.problems.slice(0, 3).join('; ')}${cache.problems.length > 3 ? '; ...' : ''}); the affected files were parsed again.`));
+  }
+  const fullRebuild = opts.full === true || cache.stale || cache.entries.size === 0;
+  const next = new Map<string, CacheEntry>();
+  const dirty = new Set<number>();
+  const changed: string[] = [];
+  const candidates = scan.files.filter((f) => !isIgnoredKbFile(f.file));
+  let parsed = 0;
+  let done = 0;
+  for (const f of candidates) {
+    const old = cache.entries.get(f.file);
+    if (old && old.b === f.blob) {
+      next.set(f.file, old);
+    } else {
+      next.set(f.file, checkFile(ws, f.file, f.blob, f.buf));
+      parsed += 1;
+      changed.push(f.file);
+      dirty.add(shardOf(f.file));
+    }
+    done += 1;
+    if (opts.onProgress && (done % 500 === 0 || done === candidates.length)) opts.onProgress(done, candidates.length);
+  }
+  for (const file of cache.entries.keys()) {
+    if (!next.has(file)) {
+      changed.push(file);
+      dirty.add(shardOf(file));
+    }
+  }
+  // A shard that was damaged on disk must be rewritten even if none of its files changed.
+  for (const f of candidates) if (!cache.validShards.has(shardOf(f.file)) && !fullRebuild) dirty.add(shardOf(f.file));
+  if (!opts.noWrite && (fullRebuild || dirty.size)) writeCache(ws.outDir, salt, next, dirty, fullRebuild);
+
+  const { rows, diagnostics } = assemble(ws, next);
+  changed.sort();
+  return {
+    rows,
+    diagnostics,
+    cacheDiagnostics,
+    stats: { files: candidates.length, parsed, cached: candidates.length - parsed, changed, scan: scan.method, fullRebuild },
+  };
+}
+
+/** Cross-record checks and row assembly over all cache entries (same rules as `validate`). */
+function assemble(ws: Workspace, entries: Map<string, CacheEntry>): { rows: RecordRow[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [...ws.configDiagnostics.filter((d) => d.severity !== 'info')];
+  const valid: Array<{ file: string; kbFile: string; record: CacheEntry['r'] & object }> = [];
+  for (const e of entries.values()) {
+    for (const d of e.d) diagnostics.push(d);
+    if (e.r) valid.push({ file: displayPath(ws, e.f), kbFile: e.f, record: e.r });
+  }
+  const byDisplay = new Map(valid.map((v) => [v.file, v.kbFile]));
+  const cross = crossRecordChecks(
+    valid.map((v) => ({ file: v.file, record: v.record.data })),
+    (file, path) => {
+      const kbFile = byDisplay.get(file);
+      if (!kbFile) return {};
+      try {
+        return locateInText(readFileSync(join(ws.kbRoot, kbFile), 'utf8'), path);
+      } catch {
+        return {};
+      }
+    },
+  );
+  diagnostics.push(...cross);
+  const bad = new Set(cross.filter((d) => d.severity === 'error').map((d) => d.file));
+  const rows: RecordRow[] = [];
+  for (const v of valid) {
+    if (bad.has(v.file)) continue;
+    rows.push({ id: v.record.data.id, kind: v.record.data.kind, file: v.file, data: v.record.data, body: v.record.body });
+  }
+  rows.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { rows, diagnostics: sortDiagnostics(diagnostics) };
+}

@@ -1,0 +1,234 @@
+/**
+ * `runBuild`: records table -> table shards, Lunr shards, recall store, aggregates and
+ * diagnostics in the git-ignored build folder. Incremental twice over: the records table comes
+ * from the blob-id cache (only changed files are parsed), and every output file is rewritten
+ * only when its content changed (Lunr shards are rebuilt only when their input changed). The
+ * result is byte-identical to a clean full build. Layout: docs/build.md.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../adapters/fs.js';
+import type { Workspace } from '../adapters/workspace.js';
+import { countBySeverity, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { yearMonth } from '../records/kinds.js';
+import { renderStore } from '../recall/store.js';
+import { computeAggregates, type Aggregates } from './aggregates.js';
+import { sha1 } from './cache.js';
+import { refreshTable, type RefreshStats } from './incremental.js';
+import { buildLunrShard, LUNR_FIELDS, partition, shardInputKey, type LunrManifest, type LunrShardFile } from './lunr-index.js';
+import { reflectionsByExecution, toSearchDoc } from './search-docs.js';
+import type { RecordRow } from './table.js';
+
+/** Bumped when the output layout changes. */
+export const BUILD_VERSION = 1;
+
+/** Options for `runBuild`. */
+export interface BuildOptions {
+  /** Ignore the cache and previous outputs (a clean full build). */
+  full?: boolean;
+  /** Progress while parsing / indexing (CLI shows it on a TTY only). */
+  onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+/** `manifest.json`: what the build folder holds. */
+export interface BuildManifest {
+  version: number;
+  /** KB root relative to the repo. */
+  kb: string;
+  records: number;
+  by_kind: Record<string, number>;
+  diagnostics: { error: number; warning: number; info: number };
+  /** Every output file (relative to the build folder) -> SHA-1 of its content. */
+  outputs: Record<string, string>;
+  /** Lunr shard file -> key of its input (skip rebuilding an unchanged shard). */
+  lunr_inputs: Record<string, string>;
+}
+
+/** What `runBuild` returns. */
+export interface BuildResult {
+  outDir: string;
+  records: number;
+  files: number;
+  diagnostics: Diagnostic[];
+  /** Cache problems repaired during this build (`build/cache-corrupt`). */
+  cacheDiagnostics: Diagnostic[];
+  stats: RefreshStats & {
+    /** Output files written (others were unchanged). */
+    written: string[];
+    /** Output files removed. */
+    removed: string[];
+    /** Lunr shards rebuilt. */
+    lunrRebuilt: number;
+    lunrShards: number;
+  };
+  /** The table rows, for callers that go on to use them. */
+  rows: RecordRow[];
+}
+
+/** Reads a JSON file from the build folder; undefined when missing or unreadable. */
+function readJson<T>(path: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads `manifest.json` of a build folder. */
+export function readManifest(outDir: string): BuildManifest | undefined {
+  const m = readJson<BuildManifest>(join(outDir, 'manifest.json'));
+  return m && m.version === BUILD_VERSION && m.outputs && typeof m.outputs === 'object' ? m : undefined;
+}
+
+/** Reads `aggregates.json` of a build folder (undefined before the first build). */
+export function readAggregates(outDir: string): Aggregates | undefined {
+  const a = readJson<Aggregates>(join(outDir, 'aggregates.json'));
+  return a && a.version === 1 ? a : undefined;
+}
+
+/** Reads `lunr/manifest.json` (the list of shards a browser loads). */
+export function readLunrManifest(outDir: string): LunrManifest | undefined {
+  return readJson<LunrManifest>(join(outDir, 'lunr', 'manifest.json'));
+}
+
+/** Reads one Lunr shard file; pass `.index` to `lunr.Index.load`. */
+export function readLunrShard(outDir: string, file: string): LunrShardFile | undefined {
+  return readJson<LunrShardFile>(join(outDir, 'lunr', file));
+}
+
+/** Table shard name of a row: executions and reflections by month, other kinds one file each. */
+export function tableShardOf(row: RecordRow): string {
+  if (row.data.kind === 'execution') return `execution-${yearMonth(row.data.started_at).replace('/', '-')}`;
+  if (row.data.kind === 'reflection') return `reflection-${yearMonth(row.data.created_at).replace('/', '-')}`;
+  return row.kind;
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 1)}\n`;
+}
+
+/**
+ * Builds (or brings up to date) every output in `ws.outDir`. Never throws for bad records: they
+ * are reported in `diagnostics` and left out. I/O errors on the build folder do throw.
+ */
+export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<BuildResult> {
+  const refresh = refreshTable(ws, { full: opts.full, onProgress: opts.onProgress ? (d, t) => opts.onProgress!('parse', d, t) : undefined });
+  const rows = refresh.rows;
+  const previous = opts.full ? undefined : readManifest(ws.outDir);
+  const files = new Map<string, string>();
+
+  // Records table, sharded so a one-record change rewrites one small file.
+  const tableShards = new Map<string, Array<{ id: string; file: string; data: unknown }>>();
+  for (const r of rows) {
+    const name = tableShardOf(r);
+    const list = tableShards.get(name);
+    const item = { id: r.id, file: r.file, data: r.data };
+    if (list) list.push(item);
+    else tableShards.set(name, [item]);
+  }
+  for (const name of [...tableShards.keys()].sort()) files.set(`records/${name}.json`, json(tableShards.get(name)));
+  files.set('records/index.json', json({ version: BUILD_VERSION, shards: [...tableShards.keys()].sort().map((name) => ({ file: `${name}.json`, records: tableShards.get(name)!.length })) }));
+
+  files.set('aggregates.json', json(computeAggregates(rows)));
+  files.set('diagnostics.json', json(refresh.diagnostics));
+
+  // Search documents feed both the Lunr shards and the recall store.
+  const links = reflectionsByExecution(rows);
+  const docs = rows.map((r) => toSearchDoc(r, links));
+
+  const lunrParts = partition(docs);
+  const lunrInputs: Record<string, string> = {};
+  const shardList: LunrManifest['shards'] = [];
+  let lunrRebuilt = 0;
+  for (let s = 0; s < lunrParts.length; s++) {
+    const name = `shard-${String(s).padStart(3, '0')}.json`;
+    const key = sha1(shardInputKey(lunrParts[s]!));
+    lunrInputs[name] = key;
+    const out = `lunr/${name}`;
+    let content: string | undefined;
+    if (previous && previous.lunr_inputs?.[name] === key && previous.outputs[out]) {
+      try {
+        const existing = readFileSync(join(ws.outDir, out), 'utf8');
+        if (sha1(existing) === previous.outputs[out]) content = existing;
+      } catch {
+        content = undefined;
+      }
+    }
+    if (content === undefined) {
+      content = buildLunrShard(s, lunrParts[s]!);
+      lunrRebuilt += 1;
+      opts.onProgress?.('index', s + 1, lunrParts.length);
+    }
+    files.set(out, content);
+    shardList.push({ file: name, docs: lunrParts[s]!.length, bytes: Buffer.byteLength(content) });
+  }
+  const lunrManifest: LunrManifest = { version: 1, docs: docs.length, shards: shardList, fields: { ...LUNR_FIELDS }, ref: 'id' };
+  files.set('lunr/manifest.json', json(lunrManifest));
+
+  for (const [name, content] of renderStore(docs)) files.set(`recall/${name}`, content);
+
+  // Write what changed; remove outputs that no longer exist.
+  const outputs: Record<string, string> = {};
+  const written: string[] = [];
+  for (const name of [...files.keys()].sort()) {
+    const content = files.get(name)!;
+    const h = sha1(content);
+    outputs[name] = h;
+    const abs = join(ws.outDir, name);
+    if (previous?.outputs[name] === h && existsSync(abs)) continue;
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileAtomic(abs, content);
+    written.push(name);
+  }
+  const removed: string[] = [];
+  for (const name of Object.keys(previous?.outputs ?? {})) {
+    if (!(name in outputs)) {
+      rmSync(join(ws.outDir, name), { force: true });
+      removed.push(name);
+    }
+  }
+  // Also clear files an interrupted run or an older layout left behind.
+  for (const dir of ['records', 'lunr', 'recall']) removeUnlisted(join(ws.outDir, dir), dir, outputs, removed);
+  const counts = countBySeverity(refresh.diagnostics);
+  const byKind: Record<string, number> = {};
+  for (const r of rows) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+  const manifest: BuildManifest = {
+    version: BUILD_VERSION,
+    kb: ws.kbPrefix,
+    records: rows.length,
+    by_kind: Object.fromEntries(Object.keys(byKind).sort().map((k) => [k, byKind[k]!])),
+    diagnostics: counts,
+    outputs,
+    lunr_inputs: lunrInputs,
+  };
+  writeFileAtomic(join(ws.outDir, 'manifest.json'), json(manifest));
+  return {
+    outDir: ws.outDir,
+    records: rows.length,
+    files: refresh.stats.files,
+    diagnostics: refresh.diagnostics,
+    cacheDiagnostics: refresh.cacheDiagnostics,
+    stats: { ...refresh.stats, written, removed, lunrRebuilt, lunrShards: lunrParts.length },
+    rows,
+  };
+}
+
+function removeUnlisted(dir: string, prefix: string, outputs: Record<string, string>, removed: string[]): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const rel = `${prefix}/${n}`;
+    if (!(rel in outputs)) {
+      rmSync(join(dir, n), { force: true, recursive: true });
+      removed.push(rel);
+    }
+  }
+}
+
+export { computeAggregates, type Aggregates, type GroupStats, type ErrorFingerprint } from './aggregates.js';
+export { type LunrManifest, type LunrShardFile, type LunrStoredDoc, LUNR_FIELDS } from './lunr-index.js';
+export { type SearchDoc, toSearchDoc } from './search-docs.js';

@@ -1,0 +1,105 @@
+/**
+ * Scan: which files the knowledge base holds and a content key for each. In a Git work tree the
+ * key is the Git blob id: `git ls-files -s` gives it for every clean file without reading it,
+ * and only the dirty and untracked files (from `git ls-files -m -o`) are hashed here, the way
+ * Git hashes a blob. Outside Git every file is hashed.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { walkFiles } from '../adapters/fs.js';
+import type { Workspace } from '../adapters/workspace.js';
+
+/** One file of the knowledge base with its content key. */
+export interface ScannedFile {
+  /** Path relative to the knowledge-base root (POSIX). */
+  file: string;
+  /** Git blob id of the content (or a blob-style SHA-1 computed here). */
+  blob: string;
+  /** File content when it was read during the scan (dirty or untracked files). */
+  buf?: Buffer;
+}
+
+/** The scan result, sorted by path. */
+export interface ScanResult {
+  files: ScannedFile[];
+  /** `git` when blob ids came from the index, `fs` when every file was hashed. */
+  method: 'git' | 'fs';
+}
+
+/** Git's blob id of some content: SHA-1 of `blob <size>\0<content>`. */
+export function blobId(buf: Buffer): string {
+  return createHash('sha1').update(`blob ${buf.length}\0`).update(buf).digest('hex');
+}
+
+// walkFiles skips dot-folders; the Git path must skip them too so both agree on the file set.
+function hiddenDir(rel: string): boolean {
+  const parts = rel.split('/');
+  for (let i = 0; i < parts.length - 1; i++) if (parts[i]!.startsWith('.')) return true;
+  return false;
+}
+
+function readOrUndefined(abs: string): Buffer | undefined {
+  try {
+    return readFileSync(abs);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Hashes every file below the KB root (no Git). */
+export function scanFs(kbRoot: string): ScanResult {
+  const files: ScannedFile[] = [];
+  for (const rel of walkFiles(kbRoot)) {
+    const buf = readOrUndefined(join(kbRoot, rel));
+    if (buf === undefined) continue;
+    files.push({ file: rel, blob: blobId(buf), buf });
+  }
+  return { files, method: 'fs' };
+}
+
+function gitZ(cwd: string, args: string[]): string[] {
+  const out = execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+  return out.split('\0').filter((s) => s.length > 0);
+}
+
+/**
+ * Scans the knowledge base. Uses Git when the KB is inside the work tree; falls back to hashing
+ * every file when Git is unavailable or fails.
+ */
+export function scanKnowledgeBase(ws: Workspace): ScanResult {
+  const prefix = ws.kbPrefix;
+  if (!ws.inGit || prefix.startsWith('/') || /^[A-Za-z]:/.test(prefix)) return scanFs(ws.kbRoot);
+  const pathspec = prefix ? [`:(literal)${prefix.replace(/\/$/, '')}`] : ['.'];
+  let staged: string[];
+  let dirty: string[];
+  try {
+    staged = gitZ(ws.repoRoot, ['-c', 'core.quotepath=off', 'ls-files', '-s', '-z', '--full-name', '--', ...pathspec]);
+    dirty = gitZ(ws.repoRoot, ['-c', 'core.quotepath=off', 'ls-files', '-z', '-m', '-o', '--exclude-standard', '--full-name', '--', ...pathspec]);
+  } catch {
+    return scanFs(ws.kbRoot);
+  }
+  const byFile = new Map<string, ScannedFile>();
+  for (const line of staged) {
+    const tab = line.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, blob, stage] = line.slice(0, tab).split(' ');
+    const full = line.slice(tab + 1);
+    // Regular files only (no symlinks or submodules), like the file-system walk.
+    if (mode !== '100644' && mode !== '100755') continue;
+    if (stage !== '0' && byFile.has(full)) continue; // unmerged: the working file decides below
+    byFile.set(full, { file: full.slice(prefix.length), blob: blob! });
+  }
+  for (const full of new Set(dirty)) {
+    const buf = readOrUndefined(join(ws.repoRoot, full));
+    if (buf === undefined) {
+      byFile.delete(full); // deleted in the work tree
+      continue;
+    }
+    byFile.set(full, { file: full.slice(prefix.length), blob: blobId(buf), buf });
+  }
+  const files = [...byFile.values()].filter((f) => f.file.length > 0 && !hiddenDir(f.file));
+  files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { files, method: 'git' };
+}
