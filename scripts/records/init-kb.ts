@@ -18,6 +18,8 @@ export interface InitOptions {
   example?: boolean;
   /** Timestamp written into new records (default now); pass one for reproducible output. */
   now?: Date;
+  /** Append the build folder to the repository's `.gitignore` (default true). */
+  gitignore?: boolean;
 }
 
 /** What `init` did, as repo-relative paths. */
@@ -89,7 +91,7 @@ export function initKnowledgeBase(ws: Workspace, opts: InitOptions = {}): InitRe
   const existing = existsSync(giPath) ? readFileSync(giPath, 'utf8') : '';
   const lines = existing.split(/\r?\n/).map((l) => l.trim());
   const bare = want.replace(/^\/|\/$/g, '');
-  if (!lines.some((l) => l === want || l === bare || l === `${bare}/` || l === `/${bare}`)) {
+  if (opts.gitignore !== false && !lines.some((l) => l === want || l === bare || l === `${bare}/` || l === `/${bare}`)) {
     const prefix = existing && !existing.endsWith('\n') ? '\n' : '';
     appendFileSync(giPath, `${prefix}# learning-loop build output (index, aggregates, site)\n${want}\n`);
     gitignore.push(want);
