@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { diag, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
 import { isIgnoredKbFile } from '../records/check-kb.js';
@@ -28,6 +29,8 @@ export interface RefreshStats {
   scan: ScanResult['method'];
   /** True when the whole cache was (re)built. */
   fullRebuild: boolean;
+  /** Hash of the cache salt and every (file, blob) pair: equal keys mean equal tables. */
+  sourceKey: string;
 }
 
 /** Result of a refresh: the table plus what changed. */
@@ -51,7 +54,7 @@ export interface RefreshOptions {
 
 /** Everything besides file content that changes the per-file results. */
 export function cacheSalt(ws: Workspace): string {
-  return sha1(JSON.stringify([CACHE_VERSION, ws.kbPrefix, ws.config.thresholds, ws.config.build.max_file_bytes]));
+  return sha1(JSON.stringify([CACHE_VERSION, ws.kbPrefix, ws.config, ws.configDiagnostics]));
 }
 
 /** Checks one file's content into a cache entry (the single-file half of `validate`). */
@@ -98,6 +101,9 @@ export function refreshTable(ws: Workspace, opts: RefreshOptions = {}): RefreshR
   const dirty = new Set<number>();
   const changed: string[] = [];
   const candidates = scan.files.filter((f) => !isIgnoredKbFile(f.file));
+  const source = createHash('sha1').update(salt);
+  for (const f of candidates) source.update(`\0${f.file}\0${f.blob}`);
+  const sourceKey = source.digest('hex');
   let parsed = 0;
   let done = 0;
   for (const f of candidates) {
@@ -129,7 +135,7 @@ export function refreshTable(ws: Workspace, opts: RefreshOptions = {}): RefreshR
     rows,
     diagnostics,
     cacheDiagnostics,
-    stats: { files: candidates.length, parsed, cached: candidates.length - parsed, changed, scan: scan.method, fullRebuild },
+    stats: { files: candidates.length, parsed, cached: candidates.length - parsed, changed, scan: scan.method, fullRebuild, sourceKey },
   };
 }
 

@@ -40,6 +40,8 @@ export interface BuildManifest {
   diagnostics: { error: number; warning: number; info: number };
   /** Every output file (relative to the build folder) -> SHA-1 of its content. */
   outputs: Record<string, string>;
+  /** Key of the build's input (config and every file's blob id): equal keys, equal outputs. */
+  source: string;
   /** Lunr shard file -> key of its input (skip rebuilding an unchanged shard). */
   lunr_inputs: Record<string, string>;
 }
@@ -115,6 +117,18 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
   const refresh = refreshTable(ws, { full: opts.full, onProgress: opts.onProgress ? (d, t) => opts.onProgress!('parse', d, t) : undefined });
   const rows = refresh.rows;
   const previous = opts.full ? undefined : readManifest(ws.outDir);
+  if (previous && previous.source === refresh.stats.sourceKey && outputsPresent(ws.outDir, previous)) {
+    // Nothing changed since the last build: the outputs are already what a full build gives.
+    return {
+      outDir: ws.outDir,
+      records: rows.length,
+      files: refresh.stats.files,
+      diagnostics: refresh.diagnostics,
+      cacheDiagnostics: refresh.cacheDiagnostics,
+      stats: { ...refresh.stats, written: [], removed: [], lunrRebuilt: 0, lunrShards: Object.keys(previous.lunr_inputs ?? {}).length },
+      rows,
+    };
+  }
   const files = new Map<string, string>();
 
   // Records table, sharded so a one-record change rewrites one small file.
@@ -126,7 +140,7 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
     if (list) list.push(item);
     else tableShards.set(name, [item]);
   }
-  for (const name of [...tableShards.keys()].sort()) files.set(`records/${name}.json`, json(tableShards.get(name)));
+  for (const name of [...tableShards.keys()].sort()) files.set(`records/${name}.json`, `${JSON.stringify(tableShards.get(name))}\n`);
   files.set('records/index.json', json({ version: BUILD_VERSION, shards: [...tableShards.keys()].sort().map((name) => ({ file: `${name}.json`, records: tableShards.get(name)!.length })) }));
 
   files.set('aggregates.json', json(computeAggregates(rows)));
@@ -199,6 +213,7 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
     by_kind: Object.fromEntries(Object.keys(byKind).sort().map((k) => [k, byKind[k]!])),
     diagnostics: counts,
     outputs,
+    source: refresh.stats.sourceKey,
     lunr_inputs: lunrInputs,
   };
   writeFileAtomic(join(ws.outDir, 'manifest.json'), json(manifest));
@@ -211,6 +226,10 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
     stats: { ...refresh.stats, written, removed, lunrRebuilt, lunrShards: lunrParts.length },
     rows,
   };
+}
+
+function outputsPresent(outDir: string, manifest: BuildManifest): boolean {
+  return Object.keys(manifest.outputs).every((name) => existsSync(join(outDir, name)));
 }
 
 function removeUnlisted(dir: string, prefix: string, outputs: Record<string, string>, removed: string[]): void {

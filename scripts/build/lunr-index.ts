@@ -11,7 +11,10 @@ import type { SearchDoc } from './search-docs.js';
 /** Documents per Lunr shard, roughly. */
 export const LUNR_SHARD_SIZE = 2000;
 
-/** The display data stored beside each shard's index: `[id, kind, title, file, summary]`. */
+/**
+ * The display data stored beside each shard's index: `[id, kind, title, file, summary]`. The
+ * Lunr ref of a document is its position in this list (base 36), which keeps the index small.
+ */
 export type LunrStoredDoc = [id: string, kind: string, title: string, file: string, summary: string];
 
 /** One shard file (`lunr/shard-NN.json`). */
@@ -26,7 +29,7 @@ export interface LunrShardFile {
 /** `lunr/manifest.json`. */
 export interface LunrManifest {
   version: 1;
-  /** Total documents over all shards. */
+  /** Total documents over all shards. A hit's ref is the index (base 36) into its shard's `docs`. */
   docs: number;
   shards: Array<{ file: string; docs: number; bytes: number }>;
   /** The fields indexed, with their boosts. */
@@ -50,9 +53,9 @@ export function lunrShardOf(id: string, shards: number): number {
 }
 
 /** The Lunr document of a search doc (only the indexed fields). */
-function lunrDoc(d: SearchDoc): { id: string; title: string; tags: string; body: string } {
+function lunrDoc(d: SearchDoc, ref: number): { id: string; title: string; tags: string; body: string } {
   const tags = [d.kind, d.outcome, d.status, d.component, d.task_type, d.agent, d.category, ...d.domains, ...d.tags].filter(Boolean).join(' ');
-  return { id: d.id, title: d.title, tags, body: [d.summary, d.action ?? '', ...(d.errors ?? [])].join(' ') };
+  return { id: ref.toString(36), title: d.title, tags, body: [d.summary, d.action ?? '', ...(d.errors ?? [])].join(' ') };
 }
 
 /** Splits docs into shards (order inside a shard follows the input order). */
@@ -70,7 +73,7 @@ export function buildLunrShard(shard: number, docs: readonly SearchDoc[]): strin
     for (const [name, boost] of Object.entries(LUNR_FIELDS)) this.field(name, { boost });
     // Positions are not needed for search and double the index size.
     this.metadataWhitelist = [];
-    for (const d of docs) this.add(lunrDoc(d));
+    docs.forEach((d, i) => this.add(lunrDoc(d, i)));
   });
   const file: LunrShardFile = { version: 1, shard, index: index.toJSON(), docs: docs.map((d) => [d.id, d.kind, d.title, d.file, d.summary.slice(0, 200)]) };
   return `${JSON.stringify(file)}\n`;
@@ -78,5 +81,5 @@ export function buildLunrShard(shard: number, docs: readonly SearchDoc[]): strin
 
 /** Key identifying a shard's input, so an unchanged shard is not rebuilt. */
 export function shardInputKey(docs: readonly SearchDoc[]): string {
-  return JSON.stringify(docs.map(lunrDoc)) + JSON.stringify(docs.map((d) => [d.file, d.summary.slice(0, 200)]));
+  return JSON.stringify(docs.map((d, i) => [lunrDoc(d, i), d.id, d.file, d.summary.slice(0, 200)]));
 }

@@ -47,14 +47,35 @@ export interface StoreMeta {
   vocab: Vocabulary;
 }
 
-const pipeline = new lunr.Pipeline();
-pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
+// Word -> analysed term ('' for a stop word). Natural text repeats words, so memoising Lunr's
+// stemmer turns the most expensive step of indexing into a map lookup.
+const memo = new Map<string, string>();
 
-/** Tokens of free text through Lunr's pipeline (lower-case, no stop words, stemmed). */
+function term(word: string): string {
+  let t = memo.get(word);
+  if (t === undefined) {
+    const trimmed = word.replace(/^\W+/, '').replace(/\W+$/, '');
+    const tok = new lunr.Token(trimmed, {});
+    const kept = trimmed ? lunr.stopWordFilter(tok) : undefined;
+    t = kept ? (lunr.stemmer(kept) as lunr.Token).toString() : '';
+    if (memo.size < 200000) memo.set(word, t);
+  }
+  return t;
+}
+
+/**
+ * Terms of free text, the same as Lunr's default pipeline would produce (its tokenizer
+ * separator, trimmer, stop-word filter and stemmer), so recall and the site agree on words.
+ */
 export function analyze(text: string): string[] {
   if (!text) return [];
-  const tokens = lunr.tokenizer(text.slice(0, 20000));
-  return pipeline.run(tokens).map((t) => t.toString()).filter((t) => t.length > 0);
+  const out: string[] = [];
+  for (const w of text.slice(0, 20000).toLowerCase().split(lunr.tokenizer.separator)) {
+    if (!w) continue;
+    const t = term(w);
+    if (t) out.push(t);
+  }
+  return out;
 }
 
 /** The facet term for a field value, e.g. `@component:booking-form`. */
