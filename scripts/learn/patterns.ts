@@ -13,7 +13,7 @@ import type { ExecutionRecord, PatternRecord } from '../records/kinds.js';
 import type { ResolvedConfig } from '../adapters/config.js';
 import { slugify } from '../records/ids.js';
 import { fingerprint } from './fingerprint.js';
-import { byTime, evidenceIds, mean, round, shortHash, trend } from './stats.js';
+import { byTime, evidenceIds, mean, round, shortHash, trend, wilson } from './stats.js';
 import type { ExtractedPattern } from './types.js';
 
 /** The dimensions an itemset draws from. */
@@ -163,6 +163,7 @@ export function findCommonalities(
   }
   const conf = (key: string): number => (targetCount.get(key)?.length ?? 0) / (cover.get(key) ?? 1);
   const out: ExtractedPattern[] = [];
+  const full = new Map<string, Set<string>>();
   for (const key of [...candidates].sort()) {
     const items = key.split('\u0001');
     // A single dependency is reported as a dependency pattern; a single agent belongs to the dashboard.
@@ -171,6 +172,8 @@ export function findCommonalities(
     const confidence = conf(key);
     const lift = base > 0 ? confidence / base : 0;
     if (lift < min_lift || confidence < 0.5) continue;
+    // Judge the lift on the low end of the 95% interval too: 3 of 4 is not enough to claim a pattern.
+    if ((wilson(evidence.length, cover.get(key) ?? evidence.length).low ?? 0) < base * min_lift) continue;
     if (items.length > 1 && items.some((part) => conf(part) + 0.1 > confidence)) continue;
     const definition = definitionOf(items);
     const total = cover.get(key) ?? evidence.length;
@@ -190,8 +193,29 @@ export function findCommonalities(
     const domain = items.find((i) => i.startsWith('domain='))?.slice(7) ?? dominantDomain(evidence);
     if (domain) p.domain = domain;
     out.push(p);
+    full.set(p.id, new Set(evidence.map((e) => e.id)));
   }
-  return out;
+  return explainAway(out, full, min_support);
+}
+
+/**
+ * Drops patterns another one already explains: going from the strongest down, a pattern must
+ * still have `minSupport` evidence executions that no stronger pattern covers (e.g. "agent-a"
+ * is dropped when its successes are the reuse-driven ones another pattern names).
+ */
+export function explainAway(list: ExtractedPattern[], evidence: ReadonlyMap<string, ReadonlySet<string>>, minSupport: number): ExtractedPattern[] {
+  const order = [...list].sort((a, b) => b.confidence - a.confidence || b.support - a.support || Object.keys(a.definition).length - Object.keys(b.definition).length || (a.id < b.id ? -1 : 1));
+  const kept: ExtractedPattern[] = [];
+  const covered = new Set<string>();
+  for (const p of order) {
+    const mine = evidence.get(p.id)!;
+    let residual = 0;
+    for (const x of mine) if (!covered.has(x)) residual++;
+    if (residual < minSupport) continue;
+    kept.push(p);
+    for (const x of mine) covered.add(x);
+  }
+  return kept;
 }
 
 /**

@@ -1,16 +1,9 @@
-/** `learning-loop accept`: Accept a proposed pattern, rule, template or assumption. (placeholder until its issue lands). */
+/** `learning-loop accept <id> [--reason] [--by] [--at] [--json]`: record a review decision. */
 import type { Command } from 'commander';
-import { UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
+import { registerReview } from '../../learn/review-command.js';
 
 /** Registers `accept`. */
-export function register(program: Command, _ctx: CliContext): void {
-  program
-    .command('accept')
-    .description('Accept a proposed pattern, rule, template or assumption.')
-    .allowUnknownOption(true)
-    .allowExcessArguments(true)
-    .action(() => {
-      throw new UsageError('`accept` is not available yet.');
-    });
+export function register(program: Command, ctx: CliContext): void {
+  registerReview(program, ctx, 'accepted');
 }

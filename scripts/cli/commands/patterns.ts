@@ -1,16 +1,45 @@
-/** `learning-loop patterns`: Extract success, failure, performance and dependency patterns. (placeholder until its issue lands). */
+/** `learning-loop patterns [--json] [--write]`: extract success, failure, performance and dependency patterns. */
 import type { Command } from 'commander';
-import { UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
+import { EXIT } from '../io.js';
+import { printJson, reportToStderr, diagnosticsJson } from '../output.js';
+import { loadTable } from '../../build/table.js';
+import { analyzeTable } from '../../learn/analyze.js';
+import { planPatternWrites } from '../../learn/pattern-records.js';
+import { applyChanges } from '../../learn/apply.js';
+import { hasFailures } from '../../diagnostics/diagnostic.js';
 
 /** Registers `patterns`. */
-export function register(program: Command, _ctx: CliContext): void {
+export function register(program: Command, ctx: CliContext): void {
   program
     .command('patterns')
-    .description('Extract success, failure, performance and dependency patterns.')
-    .allowUnknownOption(true)
-    .allowExcessArguments(true)
-    .action(() => {
-      throw new UsageError('`patterns` is not available yet.');
+    .description('Extract success, failure, performance and dependency patterns (and anti-pattern flags) from the executions.')
+    .option('--json', 'print one JSON document')
+    .option('--write', 'write new patterns as `status: proposed` records (and refresh proposed ones; never touches accepted/rejected)')
+    .addHelpText('after', '\nExamples:\n  learning-loop patterns\n  learning-loop patterns --json\n  learning-loop patterns --write && git add learning-loop/memory/long-term\n\nExit codes: 0 ok (also when nothing is found), 1 the knowledge base has invalid records, 2 usage error.')
+    .action((opts: { json?: boolean; write?: boolean }, cmd: Command) => {
+      const ws = ctx.workspace(cmd);
+      const table = loadTable(ws);
+      const a = analyzeTable(table, ws.config);
+      const changes = opts.write ? planPatternWrites(a.patterns, table.rows) : [];
+      const written = opts.write ? applyChanges(ws, changes) : [];
+      if (opts.json) {
+        printJson(ctx.io, { ok: !hasFailures(table.diagnostics), executions: a.executions.length, ...a.set, flags: a.flags, written, diagnostics: diagnosticsJson(table.diagnostics) });
+      } else {
+        reportToStderr(ctx.io, table.diagnostics.filter((d) => d.severity !== 'info'), ctx.color(cmd));
+        const out: string[] = [`${a.patterns.length} patterns from ${a.executions.length} executions.`];
+        for (const [title, list] of [['Failure', a.set.failure_patterns], ['Success', a.set.success_patterns], ['Dependency', a.set.dependency_patterns], ['Performance', a.set.performance_patterns]] as const) {
+          if (!list.length) continue;
+          out.push('', `${title} patterns:`);
+          for (const p of list) out.push(`  ${p.id}`, `    ${p.statement}`, `    evidence: ${p.evidence.slice(0, 6).join(', ')}${p.evidence.length > 6 ? `, … (${p.evidence.length})` : ''}`);
+        }
+        if (a.flags.length) {
+          out.push('', 'Anti-pattern flags:');
+          for (const f of a.flags) out.push(`  [${f.action}] ${f.message}`, `    evidence: ${f.evidence.slice(0, 6).join(', ')}${f.evidence.length > 6 ? ', …' : ''}`);
+        }
+        if (opts.write) out.push('', written.length ? `Wrote ${written.length} pattern file(s):\n${written.map((w) => `  ${w}`).join('\n')}` : 'Pattern files are up to date.');
+        ctx.io.stdout.write(`${out.join('\n')}\n`);
+      }
+      ctx.exitCode = hasFailures(table.diagnostics) ? EXIT.PROBLEMS : EXIT.OK;
     });
 }

@@ -1,16 +1,9 @@
-/** `learning-loop reject`: Reject a proposed pattern, rule, template or assumption. (placeholder until its issue lands). */
+/** `learning-loop reject <id> [--reason] [--by] [--at] [--json]`: reject a proposal for good. */
 import type { Command } from 'commander';
-import { UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
+import { registerReview } from '../../learn/review-command.js';
 
 /** Registers `reject`. */
-export function register(program: Command, _ctx: CliContext): void {
-  program
-    .command('reject')
-    .description('Reject a proposed pattern, rule, template or assumption.')
-    .allowUnknownOption(true)
-    .allowExcessArguments(true)
-    .action(() => {
-      throw new UsageError('`reject` is not available yet.');
-    });
+export function register(program: Command, ctx: CliContext): void {
+  registerReview(program, ctx, 'rejected');
 }

@@ -1,0 +1,115 @@
+/**
+ * Planted facts: each test states a fact, generates a history containing it (on top of a
+ * balanced control history), and checks the engine finds it with exactly the right evidence.
+ * The control history alone must raise nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../scripts/adapters/config.js';
+import { allPatterns, extractPatternSet } from '../../scripts/learn/patterns.js';
+import { detectAntiPatterns } from '../../scripts/learn/anti-patterns.js';
+import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../scripts/learn/generate-history.js';
+import type { ExecutionRecord } from '../../scripts/records/kinds.js';
+import { fingerprint } from '../../scripts/learn/fingerprint.js';
+
+const config = structuredClone(DEFAULT_CONFIG);
+const START = 60 * 3; // hours after base where the control history (60 executions) ends
+
+function planted(prefix: string, n: number, at: number, o: (i: number) => Parameters<typeof makeExecution>[2]): ExecutionRecord[] {
+  return Array.from({ length: n }, (_, i) => makeExecution(`${prefix}-${i}`, plantedHours(at, i), o(i)));
+}
+
+describe('control history', () => {
+  it.each([20, 60, 120])('%i balanced executions raise no pattern and no flag', (n) => {
+    const history = controlHistory(n);
+    expect(allPatterns(extractPatternSet(history, config))).toEqual([]);
+    expect(detectAntiPatterns(history, config)).toEqual([]);
+  });
+
+  it('an empty or tiny history raises nothing', () => {
+    expect(allPatterns(extractPatternSet([], config))).toEqual([]);
+    expect(detectAntiPatterns(controlHistory(3), config)).toEqual([]);
+  });
+});
+
+describe('planted facts', () => {
+  it('finds a failing component + dependency pair (and not the component or dependency alone)', () => {
+    const bad = planted('ex-pair-bad', 5, START, (i) => ({ component: 'booking-form', agent: ['agent-a', 'agent-b'][i % 2], outcome: 'failure', scores: scoresFor(40), pre: { dependencies: ['square-sdk'] } }));
+    const okComp = planted('ex-pair-okc', 7, START + 1, () => ({ component: 'booking-form', scores: scoresFor(76), outcome: 'partial', pre: { dependencies: ['react'] } }));
+    const okDep = planted('ex-pair-okd', 7, START + 2, () => ({ component: 'checkout', scores: scoresFor(76), outcome: 'partial', pre: { dependencies: ['square-sdk'] } }));
+    const set = extractPatternSet([...controlHistory(60), ...bad, ...okComp, ...okDep], config);
+    expect(set.failure_patterns).toHaveLength(1);
+    const p = set.failure_patterns[0]!;
+    expect(p.definition).toEqual({ component: 'booking-form', dependency: 'square-sdk' });
+    expect(p.evidence).toEqual(bad.map((e) => e.id).sort());
+    expect(p.confidence).toBe(1);
+    expect(p.category).toBe('integration-gotcha');
+    expect(set.dependency_patterns).toEqual([]);
+  });
+
+  it('counts one error repeated with varying details as the same error (architecture review)', () => {
+    const msgs = [
+      'Timeout after 3000ms calling https://connect.squareupsandbox.com/v2/payments/p-1',
+      'Timeout after 4500ms calling https://connect.squareup.com/v2/payments/p-77',
+      'Timeout after 12000ms calling https://connect.squareup.com/v2/locations/L9',
+      'Timeout after 800ms calling https://example.test/v2/payments',
+    ];
+    const hits = planted('ex-err', 4, START, (i) => ({ errors: [msgs[i]!], outcome: 'partial', scores: scoresFor(70) }));
+    const flags = detectAntiPatterns([...controlHistory(60), ...hits], config);
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toMatchObject({ monitor: 'repeated_error', action: 'architecture_review', value: 4, threshold: 3, subject: fingerprint(msgs[0]!).text });
+    expect(flags[0]!.evidence).toEqual(hits.map((e) => e.id).sort());
+    // Below the threshold: no flag.
+    expect(detectAntiPatterns([...controlHistory(60), ...hits.slice(0, 2)], config)).toEqual([]);
+  });
+
+  it('finds steadily slower tasks (bloat check + rising performance pattern)', () => {
+    const slow = planted('ex-slow', 8, START, (i) => ({ task_type: 'report', duration_s: 300 + 60 * i }));
+    const history = [...controlHistory(60), ...slow];
+    const flags = detectAntiPatterns(history, config);
+    expect(flags.map((f) => [f.monitor, f.subject])).toEqual([['rising_duration', 'report']]);
+    expect(flags[0]!.evidence).toEqual(slow.map((e) => e.id).sort());
+    const perf = extractPatternSet(history, config).performance_patterns;
+    expect(perf.map((p) => p.definition)).toEqual([{ task_type: 'report', direction: 'rising' }]);
+    expect(perf[0]!.evidence).toEqual(slow.map((e) => e.id).sort());
+  });
+
+  it('finds a reuse-driven success', () => {
+    const wins = planted('ex-reuse', 6, START, (i) => ({ component: ['header', 'gallery'][i % 2], reused: ['tpl-booking-flow'], scores: scoresFor(92) }));
+    const set = extractPatternSet([...controlHistory(60), ...wins], config);
+    expect(set.success_patterns.map((p) => p.definition)).toEqual([{ reused: 'tpl-booking-flow' }]);
+    expect(set.success_patterns[0]!.evidence).toEqual(wins.map((e) => e.id).sort());
+    expect(set.failure_patterns).toEqual([]);
+  });
+
+  it('finds repeated surprise in one domain (incomplete domain understanding)', () => {
+    const surprised = planted('ex-surp', 3, START, () => ({ domains: ['square_api'], scores: { accuracy: 70, efficiency: 70, reusability: 70, surprise: 85 } }));
+    const flags = detectAntiPatterns([...controlHistory(60), ...surprised], config);
+    expect(flags.map((f) => [f.monitor, f.subject, f.action])).toEqual([['repeated_surprise', 'square_api', 'domain_review']]);
+    expect(flags[0]!.evidence).toEqual(surprised.map((e) => e.id).sort());
+  });
+
+  it('flags low reuse only when reuse really is low', () => {
+    const noReuse = controlHistory(40).map((e) => ({ ...e, reused: [] }));
+    const flags = detectAntiPatterns(noReuse, config);
+    expect(flags.map((f) => f.monitor)).toEqual(['low_reuse']);
+    expect(flags[0]!.evidence).toHaveLength(40);
+  });
+
+  it('ids are stable: same history → same ids; a growing history updates the same pattern', () => {
+    const wins = planted('ex-reuse', 8, START, () => ({ reused: ['tpl-booking-flow'], scores: scoresFor(92) }));
+    const a = extractPatternSet([...controlHistory(60), ...wins.slice(0, 5)], config).success_patterns;
+    const b = extractPatternSet([...controlHistory(60), ...wins.slice(0, 5)], config).success_patterns;
+    const c = extractPatternSet([...controlHistory(60), ...wins], config).success_patterns;
+    expect(a).toEqual(b);
+    expect(c.map((p) => p.id)).toEqual(a.map((p) => p.id));
+    expect(c[0]!.support).toBe(8);
+    expect(a[0]!.support).toBe(5);
+  });
+
+  it('rejected pattern ids are never proposed again', () => {
+    const wins = planted('ex-reuse', 6, START, () => ({ reused: ['tpl-booking-flow'], scores: scoresFor(92) }));
+    const h = [...controlHistory(60), ...wins];
+    const id = extractPatternSet(h, config).success_patterns[0]!.id;
+    expect(extractPatternSet(h, config, { rejected: new Set([id]) }).success_patterns).toEqual([]);
+  });
+});
