@@ -1,16 +1,29 @@
-/** `learning-loop mcp`: Serve recall/record tools over MCP (stdio). (placeholder until its issue lands). */
+/** `learning-loop mcp`: serve recall/get/similar/record/reflect/dashboard to coding agents over MCP (stdio). */
 import type { Command } from 'commander';
-import { UsageError } from '../io.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { createMcpServer } from '../../agents/mcp.js';
 import type { CliContext } from '../context.js';
 
 /** Registers `mcp`. */
-export function register(program: Command, _ctx: CliContext): void {
+export function register(program: Command, ctx: CliContext): void {
   program
     .command('mcp')
-    .description('Serve recall/record tools over MCP (stdio).')
-    .allowUnknownOption(true)
-    .allowExcessArguments(true)
-    .action(() => {
-      throw new UsageError('`mcp` is not available yet.');
+    .description('Serve the tools recall, get, similar, record, reflect and dashboard to coding agents over MCP (stdio).')
+    .addHelpText(
+      'after',
+      '\nStdout carries the MCP protocol only; logs go to stderr.\n\nExamples:\n  learning-loop mcp\n  claude mcp add learning-loop -- npx learning-loop mcp\n\nSee docs/agents.md for Cursor, VS Code and Codex.',
+    )
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ws = ctx.workspace(cmd);
+      const server = createMcpServer(ws);
+      const transport = new StdioServerTransport();
+      await server.connect(transport);
+      // Serve until the client closes stdin.
+      await new Promise<void>((resolve) => {
+        server.server.onclose = () => resolve();
+        process.stdin.once('end', () => resolve());
+        process.stdin.once('close', () => resolve());
+      });
+      await server.close();
     });
 }

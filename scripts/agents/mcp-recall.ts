@@ -1,0 +1,129 @@
+/**
+ * Compact rows for the MCP `recall` and `similar` tools: one line per record (id, kind,
+ * insight, why it matched). Ranking is a small, deterministic term-overlap scorer over the
+ * records table with boosts for accepted rules and patterns, failures when the question asks
+ * about failures, and recency.
+ */
+import type { Workspace } from '../adapters/workspace.js';
+import type { RecordRow } from '../build/table.js';
+import type { ExecutionRecord } from '../records/kinds.js';
+
+/** One compact answer row (tens of tokens). */
+export interface CompactRow {
+  id: string;
+  kind: string;
+  insight: string;
+  why: string;
+}
+
+const STOP = new Set('a an and are as at be by did do does for from had has have how i in is it last of on or our that the this time to tried try was we were what when which who why with'.split(' '));
+
+function terms(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9_]+/)
+    .flatMap((t) => (t.includes('_') ? [t, ...t.split('_')] : [t]))
+    .filter((t) => t.length > 1 && !STOP.has(t))
+    .map((t) => t.replace(/(?:ing|ed|es|s)$/, ''));
+}
+
+function clip(text: string, max = 160): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+/** The one-line insight of a record. */
+export function insightOf(row: RecordRow): string {
+  const d = row.data as unknown as Record<string, unknown>;
+  if (row.kind === 'execution') {
+    const e = row.data as ExecutionRecord;
+    const err = e.errors?.[0] ? `; error: ${e.errors[0]}` : '';
+    return clip(`${e.outcome} ${e.task_type}${e.component ? ` on ${e.component}` : ''} by ${e.agent}, overall ${e.overall}${err}`);
+  }
+  const text = d.statement ?? d.summary ?? d.title ?? d.description;
+  if (typeof text === 'string' && text.trim()) return clip(`${typeof d.status === 'string' ? `[${d.status}] ` : ''}${text}`);
+  const first = row.body.split('\n').find((l) => l.trim() && !l.startsWith('#'));
+  return clip(first ?? row.id);
+}
+
+/** Searchable fields of a record, weighted. */
+function fields(row: RecordRow): Array<[string, number]> {
+  const d = row.data as unknown as Record<string, unknown>;
+  const strs = (v: unknown): string => (Array.isArray(v) ? v.filter((x) => typeof x === 'string').join(' ') : typeof v === 'string' ? v : '');
+  return [
+    [`${strs(d.component)} ${strs(d.task_type)} ${strs(d.domain)} ${strs(d.domains)} ${strs(d.tags)} ${strs(d.category)}`, 3],
+    [`${strs(d.statement)} ${strs(d.summary)} ${strs(d.title)} ${strs(d.task_id)} ${strs(d.errors)}`, 2],
+    [row.body.slice(0, 4000), 1],
+  ];
+}
+
+/** Ranked compact rows for a question (deterministic). */
+export async function recallRows(_ws: Workspace, rows: readonly RecordRow[], question: string, max: number): Promise<CompactRow[]> {
+  const q = [...new Set(terms(question))];
+  const wantsFailure = /\b(fail|failed|failure|broke|broken|error|wrong|bug)/i.test(question);
+  const scored: Array<{ row: RecordRow; score: number; hits: string[] }> = [];
+  for (const row of rows) {
+    const d = row.data as unknown as Record<string, unknown>;
+    if (d.status === 'rejected' || d.status === 'archived') continue;
+    let score = 0;
+    const hits = new Set<string>();
+    for (const [text, weight] of fields(row)) {
+      const have = new Set(terms(text));
+      for (const t of q) if (have.has(t)) {
+        score += weight;
+        hits.add(t);
+      }
+    }
+    if (!hits.size) continue;
+    if (d.status === 'accepted') score += 2;
+    if (row.kind === 'rule' || row.kind === 'pattern') score += 1;
+    if (wantsFailure && (d.outcome === 'failure' || d.outcome === 'partial' || d.pattern_type === 'failure')) score += 3;
+    scored.push({ row, score, hits: [...hits].sort() });
+  }
+  scored.sort((a, b) => b.score - a.score || (a.row.id < b.row.id ? 1 : a.row.id > b.row.id ? -1 : 0));
+  return scored.slice(0, max).map(({ row, hits }) => ({ id: row.id, kind: row.kind, insight: insightOf(row), why: `matched ${hits.join(', ')}` }));
+}
+
+/** What `similar` compares on. */
+export interface SimilarQuery {
+  task_type?: string;
+  component?: string;
+  domains?: string[];
+  description?: string;
+}
+
+/** Past executions comparable to a task, best first (deterministic). */
+export function similarRows(rows: readonly RecordRow[], q: SimilarQuery): CompactRow[] {
+  const words = new Set(terms(q.description ?? ''));
+  const out: Array<{ row: RecordRow; score: number; why: string[] }> = [];
+  for (const row of rows) {
+    if (row.kind !== 'execution') continue;
+    const e = row.data as ExecutionRecord;
+    const why: string[] = [];
+    let score = 0;
+    if (q.task_type && e.task_type === q.task_type) {
+      score += 3;
+      why.push(`same task_type ${e.task_type}`);
+    }
+    if (q.component && e.component === q.component) {
+      score += 4;
+      why.push(`same component ${e.component}`);
+    }
+    const shared = (q.domains ?? []).filter((d) => (e.domains ?? []).includes(d));
+    if (shared.length) {
+      score += 2 * shared.length;
+      why.push(`shared domains ${shared.join(', ')}`);
+    }
+    if (words.size) {
+      const have = new Set(terms(`${e.task_id} ${(e.errors ?? []).join(' ')} ${row.body.slice(0, 2000)}`));
+      const hit = [...words].filter((w) => have.has(w));
+      if (hit.length) {
+        score += hit.length;
+        why.push(`words ${hit.sort().join(', ')}`);
+      }
+    }
+    if (score > 0) out.push({ row, score, why });
+  }
+  out.sort((a, b) => b.score - a.score || (a.row.id < b.row.id ? 1 : a.row.id > b.row.id ? -1 : 0));
+  return out.map(({ row, why }) => ({ id: row.id, kind: row.kind, insight: insightOf(row), why: why.join('; ') }));
+}

@@ -1,0 +1,150 @@
+/**
+ * The MCP server over a real stdio process (`node bin/learning-loop.js mcp`), driven by the
+ * SDK's own Client: schemas listed, progressive disclosure, idempotent writes, tool errors
+ * that state the corrected call, and a server that survives bad arguments.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { CLI_BIN, cleanupTemp, runCli, tempRepo } from '../helpers/repo.js';
+
+let dir: string;
+let client: Client;
+const ids: string[] = [];
+
+type ToolReply = { isError?: boolean; content: Array<{ type: string; text: string }>; structuredContent?: Record<string, unknown> };
+const call = async (name: string, args: Record<string, unknown>): Promise<ToolReply> => (await client.callTool({ name, arguments: args })) as ToolReply;
+const tokens = (r: ToolReply): number => Math.ceil(JSON.stringify(r).length / 4);
+
+beforeAll(async () => {
+  dir = tempRepo({ 'README.md': '# t\n' });
+  expect((await runCli(dir, ['init'])).code).toBe(0);
+  const inputs = [
+    { task_id: 'booking-1', task_type: 'component', component: 'booking-form', agent: 'claude', outcome: 'failure', duration_s: 3000, errors: ['Square SDK timeout after 3000ms calling payments API'], domains: ['square_api'] },
+    { task_id: 'booking-2', task_type: 'component', component: 'booking-form', agent: 'codex', outcome: 'success', duration_s: 1200, domains: ['square_api'] },
+    { task_id: 'hero-1', task_type: 'component', component: 'hero-section', agent: 'claude', outcome: 'success', duration_s: 600 },
+  ];
+  for (const input of inputs) {
+    const r = await runCli(dir, ['record', '--input', '-', '--json'], { stdin: JSON.stringify(input) });
+    expect(r.code).toBe(0);
+    ids.push(JSON.parse(r.stdout).id);
+  }
+  client = new Client({ name: 'test', version: '1.0.0' });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI_BIN, 'mcp'], cwd: dir, stderr: 'ignore' }));
+});
+
+afterAll(async () => {
+  await client?.close();
+  cleanupTemp();
+});
+
+describe('learning-loop mcp', () => {
+  it('lists six tools with input and output schemas and descriptions', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(['dashboard', 'get', 'recall', 'record', 'reflect', 'similar']);
+    for (const t of tools) {
+      expect(t.inputSchema.type).toBe('object');
+      expect(t.outputSchema?.type).toBe('object');
+      expect((t.description ?? '').length).toBeGreaterThan(60);
+    }
+    const recall = tools.find((t) => t.name === 'recall')!;
+    expect(recall.inputSchema.required).toEqual(['question']);
+  });
+
+  it('recall returns compact rows with why they matched, failures first for a failure question', async () => {
+    const r = await call('recall', { question: 'what failed last time we tried the booking component?', limit: 5 });
+    expect(r.isError).toBeFalsy();
+    const rows = r.structuredContent!.rows as Array<{ id: string; kind: string; insight: string; why: string }>;
+    expect(rows[0]).toMatchObject({ id: ids[0], kind: 'execution' });
+    expect(rows[0]!.insight).toContain('failure component on booking-form');
+    expect(rows[0]!.why).toMatch(/book/);
+    const rank = (id: string): number => (rows.findIndex((x) => x.id === id) + 100) % 100;
+    expect(rank(ids[1]!)).toBeLessThan(rank(ids[2]!)); // booking-form before hero-section
+    for (const row of rows) expect(Math.ceil(JSON.stringify(row).length / 4)).toBeLessThan(100);
+  });
+
+  it('recall respects limit and the token budget', async () => {
+    const r = await call('recall', { question: 'component booking hero square', limit: 1 });
+    expect((r.structuredContent!.rows as unknown[]).length).toBe(1);
+    expect(r.structuredContent!.truncated).toBe(true);
+    const small = await call('recall', { question: 'component booking hero square', limit: 25, max_tokens: 100 });
+    expect(tokens(small)).toBeLessThan(600);
+  });
+
+  it('get returns full records and lists unknown ids', async () => {
+    const r = await call('get', { ids: [ids[0], 'ex-nope'] });
+    const out = r.structuredContent as { records: Array<{ id: string; data: { errors: string[] }; body: string }>; missing: string[] };
+    expect(out.records[0]!.id).toBe(ids[0]);
+    expect(out.records[0]!.data.errors[0]).toContain('Square SDK timeout');
+    expect(out.missing).toEqual(['ex-nope']);
+    expect(tokens(r)).toBeLessThan(25_000);
+  });
+
+  it('similar ranks the same component first', async () => {
+    const r = await call('similar', { task_type: 'component', component: 'booking-form' });
+    const rows = r.structuredContent!.rows as Array<{ id: string; why: string }>;
+    expect(rows.slice(0, 2).map((x) => x.id).sort()).toEqual([ids[0], ids[1]].sort());
+    expect(rows[0]!.why).toContain('same component booking-form');
+  });
+
+  it('record writes once; the same call again is a replay, not a duplicate', async () => {
+    const input = { task_id: 'mcp-1', task_type: 'bugfix', agent: 'claude', outcome: 'success', duration_s: 300, recalled: [ids[0]] };
+    const first = await call('record', input);
+    expect(first.isError).toBeFalsy();
+    expect(first.structuredContent).toMatchObject({ replayed: false });
+    const again = await call('record', input);
+    expect(again.structuredContent).toMatchObject({ id: first.structuredContent!.id, replayed: true });
+    const keyed = await call('record', { ...input, task_id: 'mcp-2', idempotency_key: 'job-42-attempt' });
+    const keyedAgain = await call('record', { ...input, task_id: 'mcp-2-retry', idempotency_key: 'job-42-attempt' });
+    expect(keyedAgain.structuredContent).toMatchObject({ id: keyed.structuredContent!.id, replayed: true });
+    const files = readdirSync(join(dir, 'learning-loop/memory/short-term/executions'), { recursive: true }).filter((f) => String(f).endsWith('.md'));
+    expect(files.length).toBe(5); // 3 fixtures + mcp-1 + mcp-2, no duplicates
+  });
+
+  it('a replay survives a server restart (the id is derived from the key)', async () => {
+    const other = new Client({ name: 'test2', version: '1.0.0' });
+    await other.connect(new StdioClientTransport({ command: process.execPath, args: [CLI_BIN, 'mcp'], cwd: dir, stderr: 'ignore' }));
+    const r = (await other.callTool({ name: 'record', arguments: { task_id: 'x', task_type: 'bugfix', agent: 'a', outcome: 'success', duration_s: 1, idempotency_key: 'job-42-attempt' } })) as ToolReply;
+    await other.close();
+    expect(r.structuredContent).toMatchObject({ replayed: true });
+  });
+
+  it('refuses a record with a secret and says why', async () => {
+    const r = await call('record', { task_id: 'leak', task_type: 'bugfix', agent: 'claude', outcome: 'success', duration_s: 5, body: 'used AKIAIOSFODNN7EXAMPLQ here' });
+    expect(r.isError).toBe(true);
+    expect(r.content[0]!.text).toContain('AWS access key');
+  });
+
+  it('bad arguments are tool errors that state the corrected call, and the server keeps serving', async () => {
+    const missing = await call('recall', {});
+    expect(missing.isError).toBe(true);
+    expect(missing.content[0]!.text).toMatch(/`question`/);
+    expect(missing.content[0]!.text).toContain('Corrected call, for example: recall {"question"');
+    const wrongType = await call('record', { task_id: 'x', task_type: 'bugfix', agent: 'a', outcome: 'exploded', duration_s: 'long' });
+    expect(wrongType.isError).toBe(true);
+    expect(wrongType.content[0]!.text).toContain('`outcome`');
+    expect(wrongType.content[0]!.text).toContain('`duration_s`');
+    const unknownKey = await call('get', { ids: [ids[0]], everything: true });
+    expect(unknownKey.isError).toBe(true);
+    const unknownTool = await call('remember', {});
+    expect(unknownTool.isError).toBe(true);
+    expect(unknownTool.content[0]!.text).toContain('recall');
+    const badId = await call('reflect', { execution_id: '../../etc/passwd' });
+    expect(badId.isError).toBe(true);
+    expect((await call('recall', { question: 'booking' })).isError).toBeFalsy();
+  });
+
+  it('reflect builds the stub for a failed execution; dashboard answers compactly', async () => {
+    const r = await call('reflect', { execution_id: ids[0] });
+    expect(r.structuredContent).toMatchObject({ execution_id: ids[0], trigger: 'mandatory_reflection' });
+    expect((r.structuredContent!.existing as string[]).length).toBe(1); // record wrote the stub already
+    const notFound = await call('reflect', { execution_id: 'ex-00000000000000000000000000' });
+    expect(notFound.isError).toBe(true);
+    const d = await call('dashboard', {});
+    expect(d.isError).toBeFalsy();
+    expect(d.structuredContent!.metrics).toHaveProperty('component_reuse_rate');
+    expect(tokens(d)).toBeLessThan(25_000);
+  });
+});
