@@ -123,7 +123,9 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
   const history = executionsInOrder(table).filter((e) => e.started_at.slice(0, 10) <= info.end);
   const inPeriod = history.filter((e) => e.started_at.slice(0, 10) >= info.start);
   const periodIds = new Set(inPeriod.map((e) => e.id));
-  const analysis: Analysis = analyzeTable(table, config, patternCommits, history);
+  // Earlier syntheses only (not this period's own report), so a re-run sees the same inputs.
+  const earlier: RecordsTable = { rows: table.rows.filter((r) => r.kind !== 'synthesis' || (r.id !== id && (r.data as SynthesisRecord).period_end < info.start)), diagnostics: table.diagnostics };
+  const analysis: Analysis = analyzeTable(earlier, config, patternCommits, history);
   const reflections = rowsOf(table, 'reflection').filter((r) => r.data.created_at.slice(0, 10) >= info.start && r.data.created_at.slice(0, 10) <= info.end);
   const patternRows = rowsOf(table, 'pattern');
   const ruleRows = rowsOf(table, 'rule');
@@ -173,7 +175,7 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
   // Rules and patterns whose derived evidence turned bad → proposed archival.
   const evidence = recallEvidence(history, config);
   const archived: string[] = [];
-  const reasons: string[] = [];
+  const reasons = new Map<string, string>();
   for (const row of [...ruleRows, ...patternRows]) {
     if (row.data.status !== 'accepted') continue;
     const ev = evidence.get(row.id);
@@ -181,7 +183,7 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
     const reason = `Recalled by ${ev.recalled_by.length} executions: ${ev.harmful.length} harmful (${ev.harmful.slice(0, 5).join(', ')}) vs ${ev.helpful.length} helpful.`;
     changes.push(archiveChange(row as RecordRow<RuleRecord | PatternRecord>, reason, createdAt));
     archived.push(row.id);
-    reasons.push(`\`${row.id}\`: ${reason}`);
+    reasons.set(row.id, reason);
   }
   // Obsolete patterns: no longer found and no evidence in the last OBSOLETE_AFTER_DAYS days.
   const found = new Set(analysis.patterns.map((p) => p.id));
@@ -195,17 +197,16 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
     const reason = `No longer supported by the history (extraction does not find it) and no evidence since ${newest}.`;
     changes.push(archiveChange(row, reason, createdAt));
     archived.push(row.id);
-    reasons.push(`\`${row.id}\`: ${reason}`);
+    reasons.set(row.id, reason);
   }
   // Near-duplicate merges: archive the weaker existing record, pointing at the keeper.
-  const merges: string[] = [];
   for (const [loser, keeper] of [...losers].sort()) {
-    merges.push(`\`${loser}\` → \`${keeper}\``);
     const row = live.find((r) => r.id === loser);
     if (!row || archived.includes(loser)) continue;
     const reason = `Near-duplicate of ${keeper} (evidence overlap ≥ ${DUPLICATE_JACCARD * 100}%).`;
     changes.push(archiveChange(row, reason, createdAt));
     archived.push(loser);
+    reasons.set(loser, reason);
   }
 
   // Metrics snapshot.
@@ -235,14 +236,20 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
   const prior = rowsOf(table, 'synthesis').find((r) => r.id === id)?.data;
   const proposed = [...new Set([...(prior?.proposed ?? []), ...changes.filter((c) => c.action === 'create' && c.id !== metrics.id).map((c) => c.id)])].sort();
   const archivedAll = [...new Set([...(prior?.archived ?? []), ...archived])].sort();
+  // Reasons come from this run or, after the PR was merged, from the archived record's review block.
+  const rowById = new Map(table.rows.map((r) => [r.id, r]));
+  const reasonOf = (x: string): string => reasons.get(x) ?? ((rowById.get(x)?.data as { review?: { reason?: string } } | undefined)?.review?.reason ?? 'archived');
+  const mergeLines = archivedAll.filter((x) => reasonOf(x).startsWith('Near-duplicate of ')).map((x) => `\`${x}\` → \`${reasonOf(x).slice(18).split(' ')[0]}\``);
+  const archiveLines = archivedAll.filter((x) => !reasonOf(x).startsWith('Near-duplicate of ')).map((x) => `- archive \`${x}\`: ${reasonOf(x)}`);
+  const newRules = proposed.filter((x) => x.startsWith('rule-'));
   const flags = analysis.flags.map((f) => `${f.action}: ${f.subject}`.slice(0, 200));
   const summary = {
     executions: inPeriod.length,
     reflections: reflections.length,
     patterns_identified: analysis.patterns.length,
-    rules_proposed: changes.filter((c) => c.path.startsWith('rules/') && c.action === 'create').length,
+    rules_proposed: newRules.length,
     archived: archivedAll.length,
-    merges: merges.length,
+    merges: mergeLines.length,
     flags: flags.length,
   };
   const record: SynthesisRecord = {
@@ -285,12 +292,12 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
     '',
     '### Proposed rule updates',
     '',
-    ...(summary.rules_proposed ? changes.filter((c) => c.path.startsWith('rules/') && c.action === 'create').map((c) => `- new \`${c.id}\` (${c.reason})`) : ['- No new rules.']),
-    ...reasons.map((r) => `- archive ${r}`),
+    ...(newRules.length ? newRules.map((x) => `- new \`${x}\` (from \`${'pat-' + x.slice(5)}\`)`) : ['- No new rules.']),
+    ...archiveLines,
     '',
     '### Near-duplicate merges',
     '',
-    ...(merges.length ? merges.map((x) => `- ${x}`) : ['- None.']),
+    ...(mergeLines.length ? mergeLines.map((x) => `- ${x}`) : ['- None.']),
     '',
     '### Anti-pattern flags',
     '',

@@ -13,7 +13,7 @@ export function recordFiles(records: readonly AnyRecord[]): Record<string, strin
 
 /** A temp Git repo holding the records (committed). */
 export function repoWith(records: readonly AnyRecord[]): string {
-  return tempRepo(recordFiles(records), { commit: true });
+  return tempRepo({ '.gitignore': '.learning-loop/\n', ...recordFiles(records) }, { commit: true });
 }
 
 /** Adds records and commits them. */
