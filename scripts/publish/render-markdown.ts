@@ -1,0 +1,78 @@
+/**
+ * Safe Markdown rendering for record bodies on the site. Bodies are agents' text, so they are
+ * treated as hostile: raw HTML is parsed into real HTML nodes (rehype-raw) so that
+ * rehype-sanitize sees and strips it, instead of passing it through as opaque strings the way
+ * Astro's own Markdown pipeline does. Links keep only http(s)/mailto URLs, images only
+ * http(s), ids are prefixed (no DOM clobbering), and no element can carry event handlers,
+ * styles or scripts.
+ */
+import { unified, type Processor } from 'unified';
+import remarkParse from 'remark-parse';
+import remarkGfm from 'remark-gfm';
+import remarkRehype from 'remark-rehype';
+import rehypeRaw from 'rehype-raw';
+import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'rehype-sanitize';
+import rehypeStringify from 'rehype-stringify';
+
+/**
+ * The sanitize schema: GitHub's defaults (which already drop scripts, iframes, SVG, event
+ * handlers and `style`) narrowed further: absolute URLs only with http(s) (and mailto for links),
+ * so no `javascript:`, `vbscript:` or `data:`; every `id`/`name` is prefixed with `user-content-`.
+ */
+export const SANITIZE_SCHEMA: SanitizeSchema = {
+  ...defaultSchema,
+  clobberPrefix: 'user-content-',
+  clobber: ['ariaDescribedBy', 'ariaLabelledBy', 'id', 'name'],
+  protocols: {
+    ...defaultSchema.protocols,
+    href: ['http', 'https', 'mailto'],
+    src: ['http', 'https'],
+    cite: ['http', 'https'],
+    longDesc: ['http', 'https'],
+  },
+  // No <input> (task-list checkboxes would be the only use; they render as text instead).
+  tagNames: (defaultSchema.tagNames ?? []).filter((t) => t !== 'input'),
+};
+
+let processor: Processor | undefined;
+
+function getProcessor(): Processor {
+  processor ??= unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(remarkRehype, { allowDangerousHtml: true })
+    .use(rehypeRaw)
+    .use(rehypeSanitize, SANITIZE_SCHEMA)
+    .use(rehypeStringify) as unknown as Processor;
+  return processor;
+}
+
+/** Characters that make a body more than plain paragraphs (Markdown or HTML syntax). */
+const MARKUP = /[<>&*_`#\[\]!|~\\=]|^\s*([-+]|\d+[.)])\s|^ {4}|\t|https?:|www\.|@/m;
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/**
+ * Renders an untrusted Markdown body to sanitized HTML. Pure and deterministic. Plain prose
+ * (no Markdown or HTML syntax at all) takes a fast path that yields the same HTML as the full
+ * pipeline, which matters when thousands of bodies are rendered for one site build.
+ */
+export function renderMarkdown(markdown: string): string {
+  const text = markdown.replace(/\r\n?/g, '\n').trim();
+  if (!text) return '';
+  if (!MARKUP.test(text)) {
+    return text
+      .split(/\n{2,}/)
+      .map((p) => `<p>${escapeHtml(p.trim()).replace(/&quot;/g, '"').replace(/&#39;/g, "'")}</p>`)
+      .join('\n');
+  }
+  try {
+    return String(getProcessor().processSync(text)).trim();
+  } catch {
+    // The pipeline does not throw on Markdown input; if it ever did, show the text, escaped.
+    return `<pre>${escapeHtml(text)}</pre>`;
+  }
+}

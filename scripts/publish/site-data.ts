@@ -1,0 +1,455 @@
+/**
+ * Page data for the site: a pure step from the records table (plus the build's aggregates and
+ * the learning snapshot, when present) to compact JSON the Astro pages read at build time.
+ * The site has no record parser of its own; everything here comes from `loadTable` rows and
+ * the files `learning-loop build` writes, so the site and the CLI cannot disagree.
+ *
+ * What gets a page of its own (kept small so a 100k-record site still builds):
+ * - every pattern, rule, template, assumption, reflection and synthesis report;
+ * - executions: every execution referenced by another record (pattern evidence, reflections,
+ *   flags, templates) plus the most recent ones up to `executionPageCap`; all executions
+ *   appear in the paginated lists either way.
+ */
+import type { RecordRow } from '../build/table.js';
+import type { AnyRecord, ExecutionRecord } from '../records/kinds.js';
+import { renderMarkdown } from './render-markdown.js';
+
+/** A link to a record by id; `href` is relative to the site base and absent when it has no page. */
+export interface LinkRef {
+  id: string;
+  label?: string;
+  href?: string;
+}
+
+/** A labelled value on a record page: text, a list of texts, or links. */
+export type FieldValue = { text: string } | { list: string[] } | { links: LinkRef[] };
+
+/** One compact execution row (lists, facets, client-side sort). */
+export interface ExecRow {
+  id: string;
+  /** The task id (what the list shows as the execution's name). */
+  task: string;
+  /** started_at date (YYYY-MM-DD). */
+  date: string;
+  week: string;
+  agent: string;
+  type: string;
+  component: string;
+  outcome: string;
+  overall: number;
+  duration: number;
+  /** Score band by the reflection thresholds: low (< low_performance), mid, high (> high_performance). */
+  band: 'low' | 'mid' | 'high';
+  /** Page link (relative to base) when the execution has its own page. */
+  href?: string;
+}
+
+/** An execution page. */
+export interface ExecPage {
+  id: string;
+  title: string;
+  file: string;
+  row: ExecRow;
+  task_id: string;
+  sprint?: string;
+  scores: { accuracy: number; efficiency: number; reusability: number; surprise: number };
+  computed: string[];
+  trigger: string | null;
+  checks?: { passed?: number; failed?: number };
+  pre: Array<[string, string[]]>;
+  during: Array<[string, string[]]>;
+  post: Array<[string, string[]]>;
+  errors: string[];
+  reused: LinkRef[];
+  produced: LinkRef[];
+  recalled: LinkRef[];
+  reflections: LinkRef[];
+  patterns: LinkRef[];
+  domains: string[];
+  tags: string[];
+  commit?: string;
+  command?: string;
+  bodyHtml: string;
+}
+
+/** Sections that list long-lived and report records through one generic template. */
+export const RECORD_SECTIONS = ['patterns', 'rules', 'templates', 'reflections', 'assumptions', 'synthesis'] as const;
+/** A generic record section. */
+export type RecordSection = (typeof RECORD_SECTIONS)[number];
+
+/** Section for each kind (executions and metrics are handled separately). */
+export const SECTION_OF_KIND: Record<string, RecordSection | 'executions' | undefined> = {
+  execution: 'executions',
+  pattern: 'patterns',
+  rule: 'rules',
+  template: 'templates',
+  reflection: 'reflections',
+  assumption: 'assumptions',
+  synthesis: 'synthesis',
+};
+
+/** A record page of a generic section. */
+export interface RecordPage {
+  id: string;
+  kind: string;
+  section: RecordSection;
+  title: string;
+  /** One-line summary for lists. */
+  summary: string;
+  status?: string;
+  /** Secondary label for lists (pattern type, reflection type, period...). */
+  badge?: string;
+  date: string;
+  file: string;
+  href: string;
+  fields: Array<[string, FieldValue]>;
+  /** Evidence: executions or records behind this one. */
+  evidence: LinkRef[];
+  /** Records that point at this one. */
+  referencedBy: LinkRef[];
+  tags: string[];
+  bodyHtml: string;
+}
+
+/** A chart block: SVG plus the data table behind it. */
+export interface ChartBlock {
+  id: string;
+  title: string;
+  desc: string;
+  svg: string;
+  table: { head: string[]; rows: string[][] };
+}
+
+/** Options for page data. */
+export interface SiteDataOptions {
+  /** Most recent executions that get their own page besides referenced ones (default 10000). */
+  executionPageCap?: number;
+  /** Score thresholds for the bands (default 60 / 90, the seed's). */
+  thresholds?: { low_performance: number; high_performance: number };
+}
+
+/** Everything except executions' list rows and pages. */
+export interface SiteRecords {
+  execRows: ExecRow[];
+  execPages: ExecPage[];
+  sections: Record<RecordSection, RecordPage[]>;
+  /** id -> page href, for every record with a page. */
+  hrefs: Map<string, string>;
+  kindOf: Map<string, string>;
+}
+
+/** ISO week label (e.g. 2026-W47) of an ISO timestamp, UTC. */
+export function isoWeek(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return 'unknown';
+  const day = (d.getUTCDay() + 6) % 7;
+  const thursday = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - day + 3));
+  const firstThursday = new Date(Date.UTC(thursday.getUTCFullYear(), 0, 4));
+  const week = 1 + Math.round((thursday.getTime() - firstThursday.getTime()) / 86400000 / 7 - ((firstThursday.getUTCDay() + 6) % 7 - 3) / 7);
+  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+/** A URL path segment for a free-text facet value (agents may contain any characters). */
+export function facetSlug(value: string): string {
+  const s = value
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return s || 'x';
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+}
+function strs(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(str).filter(Boolean) : [];
+}
+
+function titleOf(r: AnyRecord): string {
+  const d = r as unknown as Record<string, unknown>;
+  const t = str(d.title) || str(d.statement) || str(d.summary) || str(d.task_id) || str(d.period_label);
+  return t.length > 160 ? `${t.slice(0, 157)}…` : t || r.id;
+}
+
+function byDateDesc<T extends { date: string; id: string }>(a: T, b: T): number {
+  return a.date < b.date ? 1 : a.date > b.date ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Ids another record points at (evidence edges) and the edge's meaning. */
+function outgoing(r: AnyRecord): string[] {
+  const d = r as unknown as Record<string, unknown>;
+  const ev = (d.evidence ?? {}) as Record<string, unknown>;
+  return [
+    ...strs(Array.isArray(d.evidence) ? d.evidence : []),
+    ...strs(d.executions),
+    ...strs(d.source_executions),
+    ...strs(d.from_patterns),
+    ...strs(d.supersedes),
+    ...strs(d.proposed),
+    ...strs(d.top_patterns),
+    ...strs(d.reflections),
+    ...strs(d.archived),
+    ...strs(ev.similar_failures),
+    ...strs(ev.patterns),
+    ...strs(ev.recalled),
+  ];
+}
+
+/**
+ * Prepares records for pages. `extraReferenced` are execution ids other inputs point at
+ * (e.g. anti-pattern flag evidence) that must get a page even beyond the cap.
+ */
+export function prepareRecords(rows: readonly RecordRow[], opts: SiteDataOptions = {}, extraReferenced: Iterable<string> = []): SiteRecords {
+  const cap = opts.executionPageCap ?? 10000;
+  const kindOf = new Map<string, string>();
+  for (const r of rows) kindOf.set(r.id, r.kind);
+  const executions = rows.filter((r) => r.kind === 'execution') as Array<RecordRow<ExecutionRecord>>;
+  const others = rows.filter((r) => r.kind !== 'execution' && SECTION_OF_KIND[r.kind]);
+
+  // Which executions are referenced by another record (they must have a page).
+  const referenced = new Set<string>(extraReferenced);
+  const incoming = new Map<string, Set<string>>();
+  for (const r of others) {
+    for (const target of outgoing(r.data)) {
+      if (target === r.id) continue;
+      if (kindOf.get(target) === 'execution') referenced.add(target);
+      let set = incoming.get(target);
+      if (!set) incoming.set(target, (set = new Set()));
+      set.add(r.id);
+    }
+  }
+
+  const low = opts.thresholds?.low_performance ?? 60;
+  const high = opts.thresholds?.high_performance ?? 90;
+  const execRows: ExecRow[] = executions.map((r) => {
+    const e = r.data;
+    return {
+      id: e.id,
+      task: e.task_id,
+      date: e.started_at.slice(0, 10),
+      week: isoWeek(e.started_at),
+      agent: e.agent,
+      type: e.task_type,
+      component: e.component ?? '',
+      outcome: e.outcome,
+      overall: Math.round(e.overall * 10) / 10,
+      duration: e.duration_s,
+      band: e.overall < low ? 'low' : e.overall > high ? 'high' : 'mid',
+    };
+  });
+  const started = new Map(executions.map((r) => [r.id, r.data.started_at]));
+  execRows.sort((a, b) => {
+    const sa = started.get(a.id)!;
+    const sb = started.get(b.id)!;
+    return sa < sb ? 1 : sa > sb ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
+  const hrefs = new Map<string, string>();
+  let recent = 0;
+  for (const row of execRows) {
+    // `page` and `by` are list routes under /executions/; such ids stay list-only.
+    if (row.id === 'page' || row.id === 'by') continue;
+    if (recent < cap || referenced.has(row.id)) {
+      if (!referenced.has(row.id)) recent++;
+      row.href = `executions/${row.id}/`;
+      hrefs.set(row.id, row.href);
+    }
+  }
+  for (const r of others) {
+    const section = SECTION_OF_KIND[r.kind] as RecordSection;
+    if (r.id === 'page') continue;
+    hrefs.set(r.id, `${section}/${r.id}/`);
+  }
+
+  const link = (id: string): LinkRef => {
+    const href = hrefs.get(id);
+    return href ? { id, href } : { id };
+  };
+  // Reused/produced entries are free text (ids or names): link the ones that are ids.
+  const maybeLinks = (items: string[]): LinkRef[] => items.map((x) => link(x));
+  const titles = new Map<string, string>();
+  for (const r of others) titles.set(r.id, titleOf(r.data));
+  const labelled = (id: string): LinkRef => {
+    const l = link(id);
+    const t = titles.get(id);
+    return t && t !== id ? { ...l, label: t } : l;
+  };
+
+  const execPages: ExecPage[] = [];
+  const rowById = new Map(execRows.map((r) => [r.id, r]));
+  for (const r of executions) {
+    const row = rowById.get(r.id)!;
+    if (!row.href) continue;
+    const e = r.data;
+    const inc = [...(incoming.get(e.id) ?? [])].sort();
+    execPages.push({
+      id: e.id,
+      title: titleOf(e),
+      file: r.file,
+      row,
+      task_id: e.task_id,
+      sprint: e.sprint,
+      scores: e.scores,
+      computed: strs(e.computed),
+      trigger: e.trigger ?? null,
+      checks: e.checks,
+      pre: [
+        ['Assumptions', strs(e.pre?.assumptions)],
+        ['Dependencies', strs(e.pre?.dependencies)],
+        ['Initial state', e.pre?.initial_state ? [e.pre.initial_state] : []],
+      ],
+      during: [
+        ['Decision points', strs(e.during?.decision_points)],
+        ['Alternatives considered', strs(e.during?.alternatives_considered)],
+      ],
+      post: [
+        ['Outcomes', strs(e.post?.outcomes)],
+        ['Deviations', strs(e.post?.deviations)],
+        ['Discoveries', strs(e.post?.discoveries)],
+      ],
+      errors: strs(e.errors),
+      reused: maybeLinks(strs(e.reused)),
+      produced: maybeLinks(strs(e.produced)),
+      recalled: strs(e.recalled).map(labelled),
+      reflections: inc.filter((id) => kindOf.get(id) === 'reflection').map(labelled),
+      patterns: inc.filter((id) => kindOf.get(id) === 'pattern').map(labelled),
+      domains: strs(e.domains),
+      tags: strs(e.tags),
+      commit: e.commit,
+      command: e.command,
+      bodyHtml: renderMarkdown(r.body),
+    });
+  }
+
+  const sections = Object.fromEntries(RECORD_SECTIONS.map((s) => [s, [] as RecordPage[]])) as Record<RecordSection, RecordPage[]>;
+  for (const r of others) {
+    const section = SECTION_OF_KIND[r.kind] as RecordSection;
+    const href = hrefs.get(r.id);
+    if (!href) continue;
+    const d = r.data as unknown as Record<string, unknown>;
+    const fields: Array<[string, FieldValue]> = [];
+    const text = (label: string, v: unknown): void => {
+      const s = str(v);
+      if (s) fields.push([label, { text: s }]);
+    };
+    const list = (label: string, v: unknown): void => {
+      const l = strs(v);
+      if (l.length) fields.push([label, { list: l }]);
+    };
+    const links = (label: string, v: unknown): void => {
+      const l = strs(v);
+      if (l.length) fields.push([label, { links: l.map(labelled) }]);
+    };
+    let badge: string | undefined;
+    let evidence: string[] = [];
+    switch (r.kind) {
+      case 'pattern':
+        badge = str(d.pattern_type);
+        text('Statement', d.statement);
+        text('Type', d.pattern_type);
+        text('Category', d.category);
+        text('Domain', d.domain);
+        if (d.support !== undefined) text('Support', d.support);
+        if (d.confidence !== undefined) text('Confidence', d.confidence);
+        if (d.lift !== undefined) text('Lift', d.lift);
+        if (d.definition && typeof d.definition === 'object') {
+          const def = Object.entries(d.definition as Record<string, unknown>).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : str(v)}`);
+          if (def.length) fields.push(['Definition', { list: def }]);
+        }
+        evidence = strs(d.evidence);
+        break;
+      case 'rule': {
+        text('Statement', d.statement);
+        text('Rationale', d.rationale);
+        text('Topic', d.topic);
+        if (d.priority !== undefined) text('Priority', d.priority);
+        const a = (d.applies_to ?? {}) as Record<string, unknown>;
+        list('Applies to task types', a.task_types);
+        list('Applies to components', a.components);
+        list('Applies to paths', a.paths);
+        links('From patterns', d.from_patterns);
+        evidence = strs(d.from_patterns);
+        break;
+      }
+      case 'template':
+        text('Summary', d.summary);
+        text('Task type', d.task_type);
+        text('Component', d.component);
+        list('Steps', d.steps);
+        evidence = strs(d.source_executions);
+        break;
+      case 'assumption':
+        text('Statement', d.statement);
+        text('Confidence', d.confidence);
+        list('Components', d.components);
+        if (Array.isArray(d.assumptions)) {
+          const items = (d.assumptions as Array<Record<string, unknown>>).map((a) => `${str(a.key)}: ${str(a.statement)}${a.confidence ? ` (confidence ${str(a.confidence)})` : ''}`);
+          if (items.length) fields.push(['Assumptions', { list: items }]);
+        }
+        break;
+      case 'reflection': {
+        badge = str(d.reflection_type).replace(/_/g, ' ');
+        text('Type', badge);
+        text('Trigger', d.trigger);
+        text('Reason', d.reason);
+        text('Root cause', d.root_cause);
+        list('Actions', d.actions);
+        const ev = (d.evidence ?? {}) as Record<string, unknown>;
+        links('Similar failures', ev.similar_failures);
+        if (Array.isArray(ev.recurring_errors)) {
+          const items = (ev.recurring_errors as Array<Record<string, unknown>>).map((x) => `${str(x.fingerprint)} (×${str(x.count)})`);
+          if (items.length) fields.push(['Recurring errors', { list: items }]);
+        }
+        list('Assumptions at the time', ev.assumptions);
+        list('Dependencies', ev.dependencies);
+        links('Recalled before the task', ev.recalled);
+        links('Related patterns', ev.patterns);
+        links('Proposed', d.proposed);
+        evidence = strs(d.executions);
+        break;
+      }
+      case 'synthesis': {
+        badge = str(d.period) === 'month' ? 'monthly' : 'weekly';
+        text('Period', `${str(d.period_label) || str(d.period)} (${str(d.period_start)} – ${str(d.period_end)})`);
+        if (d.executions !== undefined) text('Executions', d.executions);
+        links('Top patterns', d.top_patterns);
+        links('Reflections', d.reflections);
+        links('Proposed', d.proposed);
+        links('Archived', d.archived);
+        list('Flags', d.flags);
+        if (d.metrics && typeof d.metrics === 'object') {
+          const m = Object.entries(d.metrics as Record<string, unknown>).map(([k, v]) => `${k.replace(/_/g, ' ')}: ${v === null ? 'n/a' : str(v)}`);
+          if (m.length) fields.push(['Metrics', { list: m }]);
+        }
+        break;
+      }
+    }
+    links('Supersedes', d.supersedes);
+    const rv = (d.review ?? {}) as Record<string, unknown>;
+    if (rv.decided_at || rv.by || rv.reason) text('Review', [str(rv.decided_at).slice(0, 10), str(rv.by), str(rv.reason)].filter(Boolean).join(' · '));
+    const prov = (d.provenance ?? {}) as Record<string, unknown>;
+    text('Imported from', prov.source);
+    list('About', d.about);
+    list('Domains', d.domains);
+    const summary = str(d.statement) || str(d.summary) || str(d.reason) || str(d.root_cause) || str(d.period_label) || '';
+    sections[section].push({
+      id: r.id,
+      kind: r.kind,
+      section,
+      title: titleOf(r.data),
+      summary: summary.length > 200 ? `${summary.slice(0, 197)}…` : summary,
+      status: str(d.status) || undefined,
+      badge: badge || undefined,
+      date: str(d.period_end) || str(r.data.created_at).slice(0, 10),
+      file: r.file,
+      href,
+      fields,
+      evidence: [...new Set(evidence)].map(labelled),
+      referencedBy: [...(incoming.get(r.id) ?? [])].sort().map(labelled),
+      tags: strs(d.tags),
+      bodyHtml: renderMarkdown(r.body),
+    });
+  }
+  for (const s of RECORD_SECTIONS) sections[s].sort(byDateDesc);
+  return { execRows, execPages, sections, hrefs, kindOf };
+}
