@@ -163,7 +163,7 @@ export function generateKb(kbRoot: string, opts: GenerateOptions): string[] {
   for (let i = 0; i < nLong; i++) {
     const t = start + i * 3600000;
     const comp = COMPONENTS[i % COMPONENTS.length]!;
-    const status = i % 3 === 0 ? 'proposed' : 'accepted';
+    const status = Math.floor(i / 3) % 3 === 2 ? 'proposed' : 'accepted';
     if (i % 3 === 0) {
       write({ kind: 'rule', id: `rule-${comp}-${i}`, created_at: iso(t), status, statement: `For ${comp}: ${sentence(r, 10)}`, applies_to: { components: [comp] }, priority: 50 }, `${sentence(r, 20)}\n`);
     } else if (i % 3 === 1) {

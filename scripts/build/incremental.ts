@@ -83,6 +83,21 @@ export function checkFile(ws: Workspace, file: string, blob: string, buf: Buffer
   return entry;
 }
 
+function sourceKeyOf(salt: string, files: readonly ScanResult['files'][number][]): string {
+  const source = createHash('sha1').update(salt);
+  for (const f of files) source.update(`\0${f.file}\0${f.blob}`);
+  return source.digest('hex');
+}
+
+/**
+ * The key of the current knowledge base (config + every file's blob id), without parsing
+ * anything: compare it with `manifest.json#source` to know whether the build is up to date.
+ */
+export function currentSourceKey(ws: Workspace): string {
+  const scan = scanKnowledgeBase(ws);
+  return sourceKeyOf(cacheSalt(ws), scan.files.filter((f) => !isIgnoredKbFile(f.file)));
+}
+
 /**
  * Brings the records table up to date with the working tree, using and refreshing the cache in
  * `ws.outDir/cache`. Never throws for bad records or a bad cache.
@@ -101,9 +116,7 @@ export function refreshTable(ws: Workspace, opts: RefreshOptions = {}): RefreshR
   const dirty = new Set<number>();
   const changed: string[] = [];
   const candidates = scan.files.filter((f) => !isIgnoredKbFile(f.file));
-  const source = createHash('sha1').update(salt);
-  for (const f of candidates) source.update(`\0${f.file}\0${f.blob}`);
-  const sourceKey = source.digest('hex');
+  const sourceKey = sourceKeyOf(salt, candidates);
   let parsed = 0;
   let done = 0;
   for (const f of candidates) {

@@ -1,16 +1,51 @@
-/** `learning-loop recall`: Answer a question from past learnings (rules, patterns, executions, templates). (placeholder until its issue lands). */
+/** `learning-loop recall "<question>"`: answer a question from past learnings. */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError } from '../io.js';
+import { recall } from '../../recall/index.js';
+import { renderAnswer } from '../../recall/answer.js';
+import { diag } from '../../diagnostics/diagnostic.js';
+import { diagnosticsJson, formatPretty, printJson } from '../output.js';
+import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
 
+/** Parses a positive integer flag or throws a usage error. */
+export function intFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(value)}).`, `e.g. --${name} ${Math.min(max, Math.max(min, 8))}`);
+  return n;
+}
+
 /** Registers `recall`. */
-export function register(program: Command, _ctx: CliContext): void {
+export function register(program: Command, ctx: CliContext): void {
   program
     .command('recall')
     .description('Answer a question from past learnings (rules, patterns, executions, templates).')
-    .allowUnknownOption(true)
-    .allowExcessArguments(true)
-    .action(() => {
-      throw new UsageError('`recall` is not available yet.');
+    .argument('[question...]', 'the question, in plain words')
+    .option('--json', 'print one JSON document')
+    .option('--limit <n>', 'at most this many insights (default: recall.default_limit, 8)')
+    .option('--budget <tokens>', 'keep the answer within this many tokens (default: recall.default_budget, 1200)')
+    .option('--no-refresh', 'answer from the last build without checking for changes')
+    .addHelpText(
+      'after',
+      '\nThe question is parsed into intent (kind, outcome, components/domains/agents from the knowledge\nbase\'s own vocabulary, recency) and answered with ids and paths; accepted rules and patterns come\nfirst, proposed ones are marked.\n\nExamples:\n  learning-loop recall "what failed last time we tried the booking component?"\n  learning-loop recall "common Square API integration issues" --json --budget 600\n\nExit codes: 0 answered, 1 nothing matched, 2 usage error.',
+    )
+    .action(async (words: string[], opts: { json?: boolean; limit?: string; budget?: string; refresh: boolean }, cmd: Command) => {
+      const limit = intFlag('limit', opts.limit, 1, 100);
+      const budget = intFlag('budget', opts.budget, 50, 100000);
+      const question = words.join(' ').trim();
+      if (!question) throw new UsageError('Ask a question, e.g. learning-loop recall "what failed last time we tried the booking component?"');
+      const ws = ctx.workspace(cmd);
+      if (!existsSync(ws.kbRoot)) {
+        const d = diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbRoot}.`);
+        if (opts.json) printJson(ctx.io, { ok: false, diagnostics: diagnosticsJson([d]) });
+        else ctx.io.stderr.write(formatPretty([d], ctx.color(cmd)));
+        ctx.exitCode = EXIT.PROBLEMS;
+        return;
+      }
+      const a = await recall(ws, question, { limit, budget, noRefresh: !opts.refresh });
+      if (opts.json) printJson(ctx.io, { ok: a.insights.length > 0, ...a });
+      else ctx.io.stdout.write(renderAnswer(a));
+      ctx.exitCode = a.insights.length ? EXIT.OK : EXIT.PROBLEMS;
     });
 }

@@ -1,0 +1,253 @@
+/**
+ * The answer formatter: ranked hits -> actionable insights (what happened, the rule or root
+ * cause to follow, ids and paths), accepted rules and patterns first, proposed ones marked,
+ * recurring errors grouped when the question asks what is "common", and everything kept within
+ * a token budget for an agent's context.
+ */
+import { fingerprint } from '../learn/fingerprint.js';
+import { parseIntent, questionWords, suggestVocabulary, type Intent } from './intent.js';
+import { rank, type Hit } from './rank.js';
+import type { RecallStore, StoredDoc } from './store.js';
+
+/** One actionable insight. */
+export interface Insight {
+  id: string;
+  kind: string;
+  /** Repo-relative path of the record. */
+  path: string;
+  title: string;
+  /** Review status of rules, patterns, templates, assumptions. */
+  status?: string;
+  /** True for a proposed (not yet accepted) learning: treat with care. */
+  proposed?: boolean;
+  /** What happened / what it says. */
+  what: string;
+  /** What to do: the rule, the root cause, the template's steps. */
+  action?: string;
+  outcome?: string;
+  component?: string;
+  task_type?: string;
+  agent?: string;
+  overall?: number;
+  date: string;
+  errors?: string[];
+  /** Root cause from a reflection on this execution. */
+  root_cause?: { id: string; path: string; text: string };
+  score: number;
+  why: string[];
+}
+
+/** A recurring error among the matched failures. */
+export interface CommonError {
+  fingerprint: string;
+  text: string;
+  example: string;
+  count: number;
+  executions: string[];
+}
+
+/** The answer to a question. */
+export interface RecallAnswer {
+  question: string;
+  understood: Omit<Intent, 'question' | 'unknown'>;
+  insights: Insight[];
+  common_errors: CommonError[];
+  /** Hits before the limit and budget were applied. */
+  total_matches: number;
+  /** True when insights were dropped or shortened to respect `--limit` / `--budget`. */
+  truncated: boolean;
+  /** Estimated tokens of the text answer. */
+  tokens: number;
+  /** Close vocabulary when nothing matched (or as hints for unknown words). */
+  suggestions: string[];
+}
+
+/** Options for answering. */
+export interface AnswerOptions {
+  limit?: number;
+  /** Token budget (about 4 characters per token). */
+  budget?: number;
+  now?: number;
+}
+
+/** Tokens of a text, estimated as characters / 4 (what a budget is measured in). */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+function group(d: StoredDoc): number {
+  const accepted = d.status === 'accepted';
+  if (d.kind === 'rule') return accepted ? 0 : 3;
+  if (d.kind === 'pattern') return accepted ? 1 : 4;
+  if (d.kind === 'execution') return 5;
+  if (d.kind === 'reflection') return 6;
+  if (d.kind === 'template') return accepted ? 2 : 7;
+  return 8;
+}
+
+function insightOf(store: RecallStore, d: StoredDoc, h: Hit): Insight {
+  const i: Insight = { id: d.id, kind: d.kind, path: d.file, title: d.title, what: d.summary, date: d.date, score: h.score, why: h.why };
+  if (d.status) i.status = d.status;
+  if (d.status === 'proposed') i.proposed = true;
+  if (d.action) i.action = d.action;
+  if (d.outcome) i.outcome = d.outcome;
+  if (d.component) i.component = d.component;
+  if (d.task_type) i.task_type = d.task_type;
+  if (d.agent) i.agent = d.agent;
+  if (d.overall !== undefined) i.overall = d.overall;
+  if (d.errors?.length) i.errors = d.errors;
+  if (d.kind === 'execution' && d.links?.length) {
+    for (const rid of d.links) {
+      const r = store.find('reflection', rid);
+      if (r?.action) {
+        i.root_cause = { id: r.id, path: r.file, text: r.action };
+        break;
+      }
+    }
+  }
+  return i;
+}
+
+/** The text block of one insight (also what the budget counts). */
+export function renderInsight(n: number, i: Insight): string {
+  const mark = i.proposed ? ' (proposed — not yet accepted)' : i.status && i.status !== 'accepted' ? ` (${i.status})` : '';
+  const head = `${n}. [${i.kind}] ${i.id}${mark}`;
+  const lines = [head, `   ${i.title}`];
+  if (i.kind === 'execution') {
+    lines.push(`   ${[i.outcome, i.component, i.task_type, i.agent, i.date.slice(0, 10), i.overall !== undefined ? `overall ${i.overall}` : ''].filter(Boolean).join(' · ')}`);
+    if (i.errors?.length) lines.push(`   error: ${i.errors[0]}`);
+    if (i.root_cause) lines.push(`   root cause (${i.root_cause.id}): ${i.root_cause.text}`);
+    else if (i.what) lines.push(`   ${i.what}`);
+  } else {
+    if (i.what && i.what !== i.title) lines.push(`   ${i.what}`);
+    if (i.action && i.action !== i.what) lines.push(`   → ${i.action}`);
+  }
+  lines.push(`   ${i.path}`);
+  return lines.join('\n');
+}
+
+function shorten(i: Insight, max: number): Insight {
+  const cut = (s: string | undefined) => (s && s.length > max ? `${s.slice(0, max - 1)}…` : s);
+  const out: Insight = { ...i, title: cut(i.title)!, what: cut(i.what) ?? '' };
+  if (i.action) out.action = cut(i.action);
+  if (i.errors) out.errors = i.errors.slice(0, 1).map((e) => cut(e)!);
+  if (i.root_cause) out.root_cause = { ...i.root_cause, text: cut(i.root_cause.text)! };
+  return out;
+}
+
+/** Header lines of the text answer (what was understood). */
+export function understoodLine(a: RecallAnswer): string {
+  const u = a.understood;
+  const parts: string[] = [];
+  if (u.outcome) parts.push(u.outcome === 'failure' ? 'failures and issues' : 'what worked');
+  if (u.kinds.length) parts.push(`kinds: ${u.kinds.join(', ')}`);
+  if (u.categories.length) parts.push(`categories: ${u.categories.join(', ')}`);
+  for (const e of u.entities.filter((x) => x.confidence >= 0.5).slice(0, 4)) parts.push(`${e.type.replace('_', ' ')} ${e.value}`);
+  if (u.recency) parts.push(u.recency.mode === 'latest' ? 'latest first' : `since ${u.recency.label}`);
+  if (u.common) parts.push('recurring');
+  if (u.terms.length) parts.push(`words: ${u.terms.join(' ')}`);
+  return parts.join(' · ') || 'no specific intent; full-text search';
+}
+
+/** Answers a question from the recall store. Never throws for any question text. */
+export function answer(store: RecallStore, question: string, opts: AnswerOptions = {}): RecallAnswer {
+  const limit = Math.max(1, Math.min(100, Math.floor(opts.limit ?? 8)));
+  const budget = Math.max(50, Math.floor(opts.budget ?? 1200));
+  const intent = parseIntent(question, store.meta.vocab, opts.now);
+  const hits = rank(store, intent, 400);
+  const docs = hits.map((h) => ({ h, d: store.doc(h.doc) })).filter((x): x is { h: Hit; d: StoredDoc } => x.d !== undefined);
+
+  // Take the best hits, but make sure accepted rules and patterns that matched are not crowded
+  // out by many executions: they are what an agent should follow first.
+  const chosen = new Set<number>();
+  const guidance = docs.filter((x) => group(x.d) <= 2).slice(0, Math.max(1, Math.ceil(limit / 3)));
+  for (const x of guidance) chosen.add(x.h.doc);
+  let pool = docs;
+  if (intent.recency?.mode === 'latest') {
+    // "Last time": among the relevant executions, the newest come first.
+    const ex = docs.filter((x) => x.d.kind === 'execution');
+    const top = ex.length ? ex[0]!.h.score : 0;
+    const relevant = ex.filter((x) => x.h.score >= top * 0.5).sort((a, b) => (a.d.date < b.d.date ? 1 : a.d.date > b.d.date ? -1 : a.h.doc - b.h.doc));
+    pool = [...relevant, ...docs.filter((x) => !relevant.includes(x))];
+  }
+  for (const x of pool) {
+    if (chosen.size >= limit) break;
+    chosen.add(x.h.doc);
+  }
+  const order = new Map(pool.map((x, i) => [x.h.doc, i]));
+  const selected = docs
+    .filter((x) => chosen.has(x.h.doc))
+    .sort((a, b) => group(a.d) - group(b.d) || order.get(a.h.doc)! - order.get(b.h.doc)!);
+  let insights = selected.map((x) => insightOf(store, x.d, x.h));
+
+  // Recurring errors among the matching failures.
+  const common: CommonError[] = [];
+  if (intent.common || intent.outcome === 'failure') {
+    const fps = new Map<string, CommonError>();
+    for (const x of docs) {
+      if (x.d.kind !== 'execution') continue;
+      const seen = new Set<string>();
+      for (const msg of x.d.errors ?? []) {
+        const fp = fingerprint(msg);
+        if (seen.has(fp.id)) continue;
+        seen.add(fp.id);
+        const c = fps.get(fp.id) ?? { fingerprint: fp.id, text: fp.text, example: msg, count: 0, executions: [] };
+        c.count += 1;
+        if (c.executions.length < 5) c.executions.push(x.d.id);
+        fps.set(fp.id, c);
+      }
+    }
+    common.push(...[...fps.values()].filter((c) => c.count >= 2 || intent.common).sort((a, b) => b.count - a.count || (a.fingerprint < b.fingerprint ? -1 : 1)).slice(0, 3));
+  }
+
+  // Budget: keep whole insights while they fit; shorten the first one if even it does not fit.
+  let truncated = docs.length > insights.length;
+  const blocks: string[] = [];
+  let used = estimateTokens(`${question.slice(0, 200)}\n${common.map((c) => `${c.count}x ${c.example}`).join('\n')}`) + 20;
+  const kept: Insight[] = [];
+  for (const i of insights) {
+    let cur = i;
+    let text = renderInsight(kept.length + 1, cur);
+    if (used + estimateTokens(text) > budget) {
+      if (kept.length) {
+        truncated = true;
+        break;
+      }
+      cur = shorten(i, Math.max(40, (budget - used) * 2));
+      text = renderInsight(1, cur);
+      truncated = true;
+    }
+    kept.push(cur);
+    blocks.push(text);
+    used += estimateTokens(text);
+  }
+  insights = kept;
+  const words = questionWords(question);
+  const suggestions = insights.length === 0 ? suggestVocabulary(words, store.meta.vocab) : intent.unknown.length && !intent.entities.length ? suggestVocabulary(intent.unknown, store.meta.vocab, 3).filter((s) => !intent.entities.some((e) => e.value === s)) : [];
+  const { question: _q, unknown: _u, ...understood } = intent;
+  return { question, understood, insights, common_errors: common, total_matches: hits.length, truncated, tokens: used, suggestions };
+}
+
+/** The text answer (what `recall` prints). */
+export function renderAnswer(a: RecallAnswer): string {
+  const out: string[] = [`Understood: ${understoodLine(a)}`];
+  if (!a.insights.length) {
+    out.push('', 'Nothing in the knowledge base matched this question.');
+    if (a.suggestions.length) out.push(`Close vocabulary: ${a.suggestions.join(', ')}`, `Try e.g. "what failed last time we tried ${a.suggestions[0]}?"`);
+    return `${out.join('\n')}\n`;
+  }
+  if (a.common_errors.length) {
+    out.push('', 'Recurring errors:');
+    for (const c of a.common_errors) out.push(`  ${c.count}x ${c.example}  (${c.executions.slice(0, 3).join(', ')})`);
+  }
+  let lastGroup = '';
+  a.insights.forEach((i, n) => {
+    const g = i.kind === 'rule' ? 'Rules to follow' : i.kind === 'pattern' ? 'Patterns' : i.kind === 'execution' ? 'Past executions' : i.kind === 'reflection' ? 'Reflections' : i.kind === 'template' ? 'Templates' : 'Other';
+    if (g !== lastGroup) out.push('', `${g}:`);
+    lastGroup = g;
+    out.push(renderInsight(n + 1, i));
+  });
+  if (a.truncated) out.push('', `(${a.total_matches} matches; showing ${a.insights.length}. Use --limit or --budget for more.)`);
+  if (a.suggestions.length) out.push('', `Also in the vocabulary: ${a.suggestions.join(', ')}`);
+  return `${out.join('\n')}\n`;
+}

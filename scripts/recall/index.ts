@@ -1,0 +1,48 @@
+/**
+ * Recall entry points: make sure the build is current (a scan of blob ids, and an incremental
+ * build only when something changed), then answer from the recall store.
+ */
+import type { Workspace } from '../adapters/workspace.js';
+import { readManifest, runBuild } from '../build/index.js';
+import { currentSourceKey } from '../build/incremental.js';
+import { answer, type AnswerOptions, type RecallAnswer } from './answer.js';
+import { RecallStore } from './store.js';
+import { similarExecutions, type SimilarResult, type SimilarTask } from './similar.js';
+
+/** Options for opening the store. */
+export interface OpenOptions {
+  /** Skip the freshness check (use the last build as is). */
+  noRefresh?: boolean;
+}
+
+/** Opens the recall store, building or updating the build folder first when it is stale. */
+export async function openStore(ws: Workspace, opts: OpenOptions = {}): Promise<RecallStore> {
+  if (!opts.noRefresh) {
+    const manifest = readManifest(ws.outDir);
+    if (!manifest || manifest.source !== currentSourceKey(ws) || !RecallStore.open(ws.outDir)) await runBuild(ws);
+  }
+  let store = RecallStore.open(ws.outDir);
+  if (!store) {
+    await runBuild(ws, { full: true });
+    store = RecallStore.open(ws.outDir);
+  }
+  if (!store) throw new Error(`The recall store in ${ws.outDir} could not be built.`);
+  return store;
+}
+
+/** Answers a question about the knowledge base of `ws`. */
+export async function recall(ws: Workspace, question: string, opts: AnswerOptions & OpenOptions = {}): Promise<RecallAnswer> {
+  const store = await openStore(ws, opts);
+  return answer(store, question, { limit: opts.limit ?? ws.config.recall.default_limit, budget: opts.budget ?? ws.config.recall.default_budget, now: opts.now });
+}
+
+/** Past executions comparable to a task. */
+export async function similar(ws: Workspace, task: SimilarTask, opts: OpenOptions & { limit?: number } = {}): Promise<SimilarResult> {
+  const store = await openStore(ws, opts);
+  return similarExecutions(store, task, opts.limit ?? ws.config.recall.default_limit);
+}
+
+export { answer, renderAnswer, estimateTokens, type RecallAnswer, type Insight, type CommonError, type AnswerOptions } from './answer.js';
+export { parseIntent, matchEntities, type Intent, type EntityMatch } from './intent.js';
+export { RecallStore } from './store.js';
+export { similarExecutions, type SimilarTask, type SimilarResult, type SimilarExecution } from './similar.js';

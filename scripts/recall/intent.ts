@@ -1,0 +1,263 @@
+/**
+ * The intent parser: turns a plain-language question into what to look for — record kinds,
+ * outcome, entities matched against the knowledge base's own vocabulary (components, task
+ * types, domains, agents, tags), recency and whether the question asks for what is "common".
+ * Pure and total: any string (empty, huge, full of query syntax) gives an intent.
+ */
+import { analyze, type Vocabulary } from './store.js';
+
+/** An entity found in the question. */
+export interface EntityMatch {
+  type: 'component' | 'task_type' | 'domain' | 'agent' | 'tag';
+  value: string;
+  /** The words of the question it came from. */
+  from: string;
+  /** 1 for an exact name, lower for a partial one ("booking" -> booking-form). */
+  confidence: number;
+}
+
+/** What the question asks for. */
+export interface Intent {
+  question: string;
+  /** Kinds asked for (empty: any). */
+  kinds: string[];
+  /** Pattern categories asked for (gotchas, decisions). */
+  categories: string[];
+  outcome?: 'failure' | 'success';
+  entities: EntityMatch[];
+  recency?: { mode: 'latest' } | { mode: 'since'; day: number; label: string };
+  /** "common", "recurring", "most frequent": group failures by error fingerprint. */
+  common: boolean;
+  /** Analysed free-text terms for full-text ranking. */
+  terms: string[];
+  /** Question words that matched nothing (for suggestions). */
+  unknown: string[];
+}
+
+const KIND_WORDS: Record<string, string> = {
+  rule: 'rule', rules: 'rule', guideline: 'rule', guidelines: 'rule', convention: 'rule', conventions: 'rule',
+  pattern: 'pattern', patterns: 'pattern', practice: 'pattern', practices: 'pattern', learnings: 'pattern', learning: 'pattern',
+  template: 'template', templates: 'template', recipe: 'template', recipes: 'template', boilerplate: 'template',
+  execution: 'execution', executions: 'execution', run: 'execution', runs: 'execution', attempt: 'execution', attempts: 'execution', history: 'execution',
+  reflection: 'reflection', reflections: 'reflection', postmortem: 'reflection', retrospective: 'reflection', rca: 'reflection',
+  assumption: 'assumption', assumptions: 'assumption',
+  synthesis: 'synthesis', report: 'synthesis', reports: 'synthesis',
+};
+const CATEGORY_WORDS: Record<string, string> = {
+  gotcha: 'integration-gotcha', gotchas: 'integration-gotcha', pitfall: 'integration-gotcha', pitfalls: 'integration-gotcha', caveat: 'integration-gotcha', caveats: 'integration-gotcha',
+  decision: 'architectural-decision', decisions: 'architectural-decision', adr: 'architectural-decision', adrs: 'architectural-decision',
+};
+const FAILURE_WORDS = new Set(['fail', 'failed', 'fails', 'failing', 'failure', 'failures', 'broke', 'broken', 'break', 'breaks', 'breaking', 'issue', 'issues', 'problem', 'problems', 'error', 'errors', 'bug', 'bugs', 'wrong', 'crash', 'crashed', 'regression', 'regressions', 'mistake', 'mistakes', 'avoid', 'pitfall', 'pitfalls', 'gotcha', 'gotchas']);
+const SUCCESS_WORDS = new Set(['worked', 'works', 'work', 'working', 'succeeded', 'success', 'successes', 'successful', 'succeed', 'good', 'best', 'well', 'winning', 'effective']);
+const COMMON_WORDS = new Set(['common', 'recurring', 'frequent', 'frequently', 'repeated', 'often', 'usual', 'typical', 'top']);
+/** Words that shape intent but are not content to search for. */
+const FILLER = new Set([
+  'what', 'which', 'who', 'when', 'where', 'why', 'how', 'show', 'me', 'all', 'list', 'find', 'give', 'tell', 'about', 'any', 'the', 'a', 'an', 'we', 'i', 'you', 'our', 'us',
+  'last', 'time', 'times', 'tried', 'try', 'trying', 'did', 'do', 'does', 'done', 'was', 'were', 'is', 'are', 'be', 'been', 'with', 'for', 'to', 'of', 'in', 'on', 'that', 'this',
+  'it', 'its', 'and', 'or', 'past', 'previous', 'before', 'recent', 'recently', 'latest', 'similar', 'task', 'tasks', 'specific', 'related', 'there', 'have', 'has', 'had', 'ever',
+  'week', 'month', 'today', 'yesterday', 'days', 'day', 'most', 'some', 'my', 'should', 'can', 'could', 'would', 'from', 'at', 'by', 'so', 'far', 'lately',
+]);
+const TYPE_HINTS: Record<string, EntityMatch['type']> = {
+  component: 'component', components: 'component', widget: 'component', page: 'component',
+  domain: 'domain', domains: 'domain', area: 'domain',
+  agent: 'agent', agents: 'agent', model: 'agent',
+  type: 'task_type', kind: 'task_type',
+  tag: 'tag', tagged: 'tag',
+};
+
+const DAY = 86400000;
+
+/** Words of the question: lower-case letters/digits runs (everything else is a separator). */
+export function questionWords(question: string): string[] {
+  return (question.toLowerCase().slice(0, 2000).match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 200);
+}
+
+function stem(word: string): string {
+  return analyze(word)[0] ?? word;
+}
+
+/**
+ * Parses a question against the knowledge base's vocabulary. `now` (ms) anchors relative
+ * times such as "this week".
+ */
+export function parseIntent(question: string, vocab: Vocabulary, now: number = Date.now()): Intent {
+  const q = typeof question === 'string' ? question : '';
+  const words = questionWords(q);
+  const kinds = new Set<string>();
+  const categories = new Set<string>();
+  let failure = 0;
+  let success = 0;
+  let common = false;
+  let recency: Intent['recency'];
+  const joined = ` ${words.join(' ')} `;
+
+  for (const w of words) {
+    if (KIND_WORDS[w]) kinds.add(KIND_WORDS[w]!);
+    if (CATEGORY_WORDS[w]) {
+      categories.add(CATEGORY_WORDS[w]!);
+      kinds.add('pattern');
+    }
+    if (FAILURE_WORDS.has(w)) failure += 1;
+    if (SUCCESS_WORDS.has(w)) success += 1;
+    if (COMMON_WORDS.has(w)) common = true;
+  }
+  if (/ root causes? /.test(joined)) kinds.add('reflection');
+  if (/ (didn t|did not|doesn t|does not|not work|never worked) /.test(joined)) {
+    failure += 2;
+    success = 0;
+  }
+  const outcome = failure > success ? 'failure' : success > failure ? 'success' : undefined;
+
+  if (/ (last time|latest|most recent|recently|lately|last attempt|last run) /.test(joined)) recency = { mode: 'latest' };
+  const startOfDay = Math.floor(now / DAY) * DAY;
+  const weekday = (new Date(now).getUTCDay() + 6) % 7;
+  if (/ this week /.test(joined)) recency = { mode: 'since', day: (startOfDay - weekday * DAY) / DAY, label: 'this week' };
+  else if (/ last week /.test(joined) || / past week /.test(joined)) recency = { mode: 'since', day: (startOfDay - 7 * DAY) / DAY, label: 'the last 7 days' };
+  else if (/ this month /.test(joined)) recency = { mode: 'since', day: Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1) / DAY, label: 'this month' };
+  else if (/ today /.test(joined)) recency = { mode: 'since', day: startOfDay / DAY, label: 'today' };
+  else {
+    const m = / (?:last|past) (\d{1,3}) days /.exec(joined);
+    if (m) recency = { mode: 'since', day: (startOfDay - Number(m[1]) * DAY) / DAY, label: `the last ${m[1]} days` };
+  }
+
+  const entities = matchEntities(words, vocab);
+  const used = new Set(entities.flatMap((e) => e.from.split(' ')));
+  const content = words.filter((w) => !FILLER.has(w) && !KIND_WORDS[w] && !CATEGORY_WORDS[w] && !FAILURE_WORDS.has(w) && !SUCCESS_WORDS.has(w) && !COMMON_WORDS.has(w) && !TYPE_HINTS[w]);
+  const terms = [...new Set(content.flatMap((w) => analyze(w)))];
+  const unknown = content.filter((w) => !used.has(w));
+  return { question: q, kinds: [...kinds].sort(), categories: [...categories].sort(), ...(outcome ? { outcome } : {}), entities, ...(recency ? { recency } : {}), common, terms, unknown };
+}
+
+type VocabEntry = { type: EntityMatch['type']; value: string; count: number; parts: string[]; stems: string[] };
+
+function vocabEntries(vocab: Vocabulary): VocabEntry[] {
+  const out: VocabEntry[] = [];
+  for (const type of ['component', 'task_type', 'domain', 'agent', 'tag'] as const) {
+    for (const [value, count] of Object.entries(vocab[type] ?? {})) {
+      const parts = value.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+      out.push({ type, value, count, parts, stems: parts.map(stem) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Matches question words to vocabulary: exact names first (one to three words joined, so
+ * "square api" finds `square_api` and "booking form" finds `booking-form`), then single words
+ * that are part of a name ("booking component" finds `booking-form`), stems compared so plurals
+ * match. A following or preceding type word ("component", "agent") narrows a partial match.
+ */
+export function matchEntities(words: readonly string[], vocab: Vocabulary): EntityMatch[] {
+  const entries = vocabEntries(vocab);
+  const byJoined = new Map<string, VocabEntry[]>();
+  for (const e of entries) {
+    const key = e.parts.join('');
+    const list = byJoined.get(key);
+    if (list) list.push(e);
+    else byJoined.set(key, [e]);
+  }
+  const found = new Map<string, EntityMatch>();
+  const consumed = new Set<number>();
+  const add = (e: VocabEntry, from: string, confidence: number) => {
+    const key = `${e.type}:${e.value}`;
+    const prev = found.get(key);
+    if (!prev || prev.confidence < confidence) found.set(key, { type: e.type, value: e.value, from, confidence });
+  };
+  // Hinted names first: "booking component" names a component whose name contains "booking",
+  // and "component" is then a hint, not the task type of that name.
+  for (let i = 0; i < words.length; i++) {
+    const type = TYPE_HINTS[words[i]!];
+    if (!type) continue;
+    for (const j of [i - 1, i + 1]) {
+      const w = words[j];
+      if (!w || consumed.has(j) || w.length < 2 || FILLER.has(w) || TYPE_HINTS[w]) continue;
+      const s = stem(w);
+      const cands = entries.filter((e) => e.type === type && (e.parts.join('') === w || e.parts.includes(w) || e.stems.includes(s)));
+      if (!cands.length) continue;
+      const top = Math.max(...cands.map((e) => e.count));
+      for (const e of cands) {
+        const exact = e.parts.join('') === w ? 0.1 : 0;
+        const lead = e.parts[0] === w || e.stems[0] === s ? 0.05 : 0;
+        add(e, `${w} ${words[i]}`, Math.round((0.8 + exact + lead + 0.05 * (e.count / top)) * 100) / 100);
+      }
+      consumed.add(i);
+      consumed.add(j);
+      break;
+    }
+  }
+  // Exact names, longest first.
+  for (let n = 3; n >= 1; n--) {
+    for (let i = 0; i + n <= words.length; i++) {
+      if ([...Array(n).keys()].some((k) => consumed.has(i + k))) continue;
+      const span = words.slice(i, i + n);
+      if (n === 1 && (FILLER.has(span[0]!) || span[0]!.length < 2)) continue;
+      const hits = byJoined.get(span.join('')) ?? byJoined.get(span.map(stem).join(''));
+      if (!hits) continue;
+      for (const e of hits) add(e, span.join(' '), 1);
+      for (let k = 0; k < n; k++) consumed.add(i + k);
+    }
+  }
+  // Partial names: a word that is one part of a multi-part name.
+  for (let i = 0; i < words.length; i++) {
+    if (consumed.has(i)) continue;
+    const w = words[i]!;
+    if (w.length < 3 || FILLER.has(w) || KIND_WORDS[w] || FAILURE_WORDS.has(w) || SUCCESS_WORDS.has(w) || TYPE_HINTS[w] || COMMON_WORDS.has(w)) continue;
+    const s = stem(w);
+    const hint = TYPE_HINTS[words[i + 1] ?? ''] ?? TYPE_HINTS[words[i - 1] ?? ''];
+    const cands = entries.filter((e) => e.parts.length > 1 && (e.parts.includes(w) || e.stems.includes(s)));
+    if (!cands.length) continue;
+    const typed = hint ? cands.filter((e) => e.type === hint) : [];
+    const chosen = typed.length ? typed : cands;
+    const top = Math.max(...chosen.map((e) => e.count));
+    for (const e of chosen) {
+      // The part that starts the name weighs more ("booking" -> booking-form over online-booking).
+      const lead = e.parts[0] === w || e.stems[0] === s ? 0.1 : 0;
+      add(e, w, Math.round((0.5 + lead + (typed.length ? 0.2 : 0) + 0.1 * (e.count / top)) * 100) / 100);
+    }
+  }
+  return [...found.values()].sort((a, b) => b.confidence - a.confidence || (a.type < b.type ? -1 : a.type > b.type ? 1 : a.value < b.value ? -1 : 1));
+}
+
+/** Levenshtein distance, capped (for "did you mean" suggestions). */
+export function editDistance(a: string, b: string, cap = 4): number {
+  if (Math.abs(a.length - b.length) > cap) return cap + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      if (v < best) best = v;
+    }
+    if (best > cap) return cap + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** Vocabulary terms close to the question's unknown words (for "nothing matched"). */
+export function suggestVocabulary(words: readonly string[], vocab: Vocabulary, max = 6): string[] {
+  const entries = vocabEntries(vocab);
+  const scored: Array<{ value: string; d: number; count: number }> = [];
+  for (const e of entries) {
+    let best = 99;
+    for (const w of words) {
+      if (w.length < 3) continue;
+      for (const p of [...e.parts, e.parts.join('')]) {
+        const d = p.startsWith(w) || w.startsWith(p) ? 0.5 : editDistance(w, p, 2);
+        if (d < best) best = d;
+      }
+    }
+    if (best <= 2) scored.push({ value: e.value, d: best, count: e.count });
+  }
+  scored.sort((a, b) => a.d - b.d || b.count - a.count || (a.value < b.value ? -1 : 1));
+  const out = [...new Set(scored.map((s) => s.value))].slice(0, max);
+  if (out.length) return out;
+  // Nothing close: offer the most used components and domains.
+  return [...entries]
+    .filter((e) => e.type === 'component' || e.type === 'domain')
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1))
+    .slice(0, max)
+    .map((e) => e.value);
+}
