@@ -1,18 +1,40 @@
 /**
  * Reflection builder: the record a trigger calls for, pre-filled with the evidence found in the
  * history. Pure: takes the execution, the records table rows and the config; returns the
- * reflection record and its Markdown body. `record` calls it when a trigger fires.
+ * reflection record and its Markdown body (and, with `extras`, the proposed template or
+ * assumption update it suggests). `record` calls it when a trigger fires.
+ *
+ * - mandatory_reflection → root-cause analysis: similar failures, recurring error fingerprints,
+ *   pre-phase assumptions, dependencies, matching failure patterns, the recalled records and
+ *   whether they helped (derived from the executions that recalled them);
+ * - extract_template → a proposed `template` drawn from the execution's decisions and outcomes;
+ * - update_architecture → an assumption review against memory/working-memory/current-assumptions.md.
  */
-import type { ExecutionRecord, ReflectionRecord } from '../records/kinds.js';
+import type { AssumptionRecord, ExecutionRecord, PatternRecord, ReflectionRecord, TemplateRecord } from '../records/kinds.js';
 import type { RecordRow } from '../build/table.js';
 import type { ResolvedConfig } from '../adapters/config.js';
-import { newId } from '../records/ids.js';
+import { newId, slugify } from '../records/ids.js';
 import { fingerprint } from './fingerprint.js';
+import { executionItems } from './patterns.js';
+import { recallEvidence, verdict } from './evidence.js';
+import { shortHash } from './stats.js';
 
-/** A built reflection: the record and its Markdown body. */
+/** A built reflection: the record and its Markdown body (plus proposals with `extras`). */
 export interface BuiltReflection {
   record: ReflectionRecord;
   body: string;
+  /** With `extras` and `extract_template`: the proposed template. */
+  template?: { record: TemplateRecord; body: string };
+  /** With `extras` and `update_architecture`: proposed assumption updates. */
+  assumption?: { record: AssumptionRecord; body: string };
+}
+
+/** Options for {@link buildReflection}. */
+export interface ReflectionOptions {
+  id?: string;
+  createdAt?: string;
+  /** Also build the proposed template / assumption record (the caller writes them). */
+  extras?: boolean;
 }
 
 const TYPE_FOR = {
@@ -21,16 +43,113 @@ const TYPE_FOR = {
   update_architecture: 'assumption_review',
 } as const;
 
+/** Id of the working assumptions record (memory/working-memory/current-assumptions.md). */
+export const CURRENT_ASSUMPTIONS_ID = 'current-assumptions';
+
+/** Pattern records (not rejected/archived) whose definition the execution matches. */
+export function matchingPatterns(execution: ExecutionRecord, rows: readonly RecordRow[]): Array<RecordRow<PatternRecord>> {
+  const items = new Set(executionItems(execution));
+  return rows.filter((r): r is RecordRow<PatternRecord> => {
+    if (r.kind !== 'pattern') return false;
+    const d = r.data as PatternRecord;
+    if (d.status === 'rejected' || d.status === 'archived' || !d.definition) return false;
+    const conds = Object.entries(d.definition).filter(([k]) => k !== 'direction' && k !== 'with');
+    if (!conds.length) return false;
+    return conds.every(([k, v]) => (Array.isArray(v) ? v : [v]).every((x) => items.has(`${k}=${String(x)}`)));
+  });
+}
+
+/** Deterministic id of the template proposed from an execution. */
+export function templateIdFor(execution: ExecutionRecord): string {
+  return `tpl-${slugify(`${execution.task_type} ${execution.component ?? ''}`, 60)}-${shortHash(execution.id)}`;
+}
+
+/** The proposed template drawn from a high-scoring execution. */
+export function templateFrom(execution: ExecutionRecord): { record: TemplateRecord; body: string } {
+  const steps = [...(execution.during?.decision_points ?? []), ...(execution.post?.outcomes ?? [])].slice(0, 50);
+  const record: TemplateRecord = {
+    kind: 'template',
+    id: templateIdFor(execution),
+    created_at: execution.created_at,
+    title: `${execution.task_type}${execution.component ? ` / ${execution.component}` : ''} as done in ${execution.task_id}`,
+    status: 'proposed',
+    summary: `How ${execution.task_id} (${execution.task_type}${execution.component ? `, ${execution.component}` : ''}) scored ${execution.overall}: reuse these steps for the same kind of task.`.slice(0, 500),
+    task_type: execution.task_type,
+    steps: steps.length ? steps : ['(fill in the steps that made this work)'],
+    source_executions: [execution.id],
+  };
+  if (execution.component) record.component = execution.component;
+  if (execution.domains?.length) record.domains = execution.domains;
+  const body = [
+    `## Template from \`${execution.id}\``,
+    '',
+    `Scored ${execution.overall} (accuracy ${execution.scores.accuracy}, efficiency ${execution.scores.efficiency}, reusability ${execution.scores.reusability}, surprise ${execution.scores.surprise}) in ${execution.duration_s}s.`,
+    '',
+    '### Steps',
+    '',
+    ...record.steps!.map((s, i) => `${i + 1}. ${s}`),
+    ...(execution.pre?.dependencies?.length ? ['', '### Dependencies', '', ...execution.pre.dependencies.map((d) => `- ${d}`)] : []),
+    ...(execution.reused?.length ? ['', '### Built on', '', ...execution.reused.map((d) => `- ${d}`)] : []),
+  ].join('\n');
+  return { record, body };
+}
+
+/** Working assumptions that concern the execution (shared domain/component, or untagged). */
+export function assumptionsToReview(execution: ExecutionRecord, rows: readonly RecordRow[]): Array<{ key: string; statement: string; confidence?: string }> {
+  const current = rows.find((r) => r.kind === 'assumption' && (r.id === CURRENT_ASSUMPTIONS_ID || r.file.endsWith('/current-assumptions.md')));
+  if (!current) return [];
+  const list = (current.data as AssumptionRecord).assumptions ?? [];
+  const domains = new Set(execution.domains ?? []);
+  return list
+    .filter((a) => {
+      const tagged = (a.domains?.length ?? 0) + (a.components?.length ?? 0) > 0;
+      return !tagged || (a.domains ?? []).some((d) => domains.has(d)) || (execution.component !== undefined && (a.components ?? []).includes(execution.component));
+    })
+    .map((a) => ({ key: a.key, statement: a.statement, ...(a.confidence ? { confidence: a.confidence } : {}) }));
+}
+
+/** Proposed assumption updates from a surprising execution's discoveries and deviations. */
+function assumptionUpdate(execution: ExecutionRecord, review: ReturnType<typeof assumptionsToReview>): { record: AssumptionRecord; body: string } {
+  const found = [...(execution.post?.discoveries ?? []), ...(execution.post?.deviations ?? [])];
+  const record: AssumptionRecord = {
+    kind: 'assumption',
+    id: `as-review-${execution.id.replace(/^ex-/, '')}`.slice(0, 128),
+    created_at: execution.created_at,
+    title: `Assumption review after ${execution.task_id}`,
+    status: 'proposed',
+    statement: `Surprise ${execution.scores.surprise} in ${execution.task_id}: these findings should become working assumptions (or correct existing ones).`,
+    confidence: 'low',
+    assumptions: found.slice(0, 50).map((f, i) => {
+      const a: NonNullable<AssumptionRecord['assumptions']>[number] = { key: slugify(f, 50) || `finding-${i + 1}`, statement: f.slice(0, 1000), confidence: 'low' };
+      if (execution.domains?.length) a.domains = execution.domains;
+      if (execution.component) a.components = [execution.component];
+      return a;
+    }),
+  };
+  // Keys must be unique for a readable review.
+  const seen = new Set<string>();
+  record.assumptions = record.assumptions!.filter((a) => (seen.has(a.key) ? false : (seen.add(a.key), true)));
+  if (execution.domains?.length) record.domains = execution.domains;
+  if (execution.component) record.components = [execution.component];
+  const body = [
+    `## Assumption review after \`${execution.id}\``,
+    '',
+    'Working assumptions that concern this task (from current-assumptions.md):',
+    '',
+    ...(review.length ? review.map((a) => `- **${a.key}** — ${a.statement}${a.confidence ? ` (confidence ${a.confidence})` : ''}: still true?`) : ['- None recorded for this domain or component.']),
+    '',
+    'What the execution found (proposed as new assumptions above):',
+    '',
+    ...(found.length ? found.map((f) => `- ${f}`) : ['- (no discoveries or deviations were recorded)']),
+  ].join('\n');
+  return { record, body };
+}
+
 /**
- * Builds the reflection stub for an execution whose trigger fired (undefined when none did).
+ * Builds the reflection for an execution whose trigger fired (undefined when none did).
  * `id` and `createdAt` are parameters so callers control determinism.
  */
-export function buildReflection(
-  execution: ExecutionRecord,
-  rows: readonly RecordRow[],
-  _config: ResolvedConfig,
-  opts: { id?: string; createdAt?: string } = {},
-): BuiltReflection | undefined {
+export function buildReflection(execution: ExecutionRecord, rows: readonly RecordRow[], config: ResolvedConfig, opts: ReflectionOptions = {}): BuiltReflection | undefined {
   if (!execution.trigger) return undefined;
   const history = rows.filter((r): r is RecordRow<ExecutionRecord> => r.kind === 'execution' && r.id !== execution.id).map((r) => r.data);
   const similarFailures = history
@@ -44,12 +163,15 @@ export function buildReflection(
     const ids = history.filter((e) => (e.errors ?? []).some((m) => fingerprint(m).id === fp)).map((e) => e.id).sort();
     if (ids.length) recurring.push({ fingerprint: text, count: ids.length + 1, executions: ids.slice(-10) });
   }
+  const patterns = matchingPatterns(execution, rows);
+  const recalledEv = recallEvidence(history, config);
+  const type = TYPE_FOR[execution.trigger];
   const record: ReflectionRecord = {
     kind: 'reflection',
     id: opts.id ?? newId('reflection'),
     created_at: opts.createdAt ?? execution.created_at,
-    title: `${TYPE_FOR[execution.trigger].replace(/_/g, ' ')}: ${execution.task_id}`,
-    reflection_type: TYPE_FOR[execution.trigger],
+    title: `${type.replace(/_/g, ' ')}: ${execution.task_id}`,
+    reflection_type: type,
     trigger: execution.trigger,
     executions: [execution.id],
     status: 'open',
@@ -61,20 +183,54 @@ export function buildReflection(
       recalled: execution.recalled ?? [],
     },
   };
+  if (patterns.length) record.evidence!.patterns = patterns.map((p) => p.id).sort();
   if (execution.domains) record.domains = execution.domains;
-  const body = [
+
+  const recalledLines = (execution.recalled ?? []).map((id) => {
+    const ev = recalledEv.get(id);
+    const now = verdict(execution, config);
+    return `- \`${id}\`: ${now === 'harmful' ? 'did not prevent this outcome' : now === 'helpful' ? 'helped here' : 'no clear effect here'}; across earlier executions helpful ${ev?.helpful.length ?? 0}, harmful ${ev?.harmful.length ?? 0} of ${ev?.recalled_by.length ?? 0} recalls.`;
+  });
+  const lines: string[] = [
     `## ${record.title}`,
     '',
-    `Execution \`${execution.id}\` (${execution.task_type}${execution.component ? ` / ${execution.component}` : ''}, ${execution.outcome}) scored ${execution.overall}.`,
+    `Execution \`${execution.id}\` (${execution.task_type}${execution.component ? ` / ${execution.component}` : ''}, ${execution.outcome}) scored ${execution.overall} (accuracy ${execution.scores.accuracy}, efficiency ${execution.scores.efficiency}, reusability ${execution.scores.reusability}, surprise ${execution.scores.surprise}).`,
     '',
-    '## What to fill in',
+    '## Evidence',
     '',
-    execution.trigger === 'mandatory_reflection'
-      ? '- Root cause: what actually went wrong, and why the assumptions above did not hold.\n- Action: the rule or change that prevents it next time.'
-      : execution.trigger === 'extract_template'
-        ? '- The steps that made this work, written so another agent can reuse them.'
-        : '- Which working assumption was wrong, and what the architecture should assume instead.',
+    `- Similar non-successful executions: ${similarFailures.length ? similarFailures.map((x) => `\`${x}\``).join(', ') : 'none'}.`,
+    ...(recurring.length ? recurring.map((r) => `- Recurring error (${r.count}×): "${r.fingerprint}" — also in ${r.executions.map((x) => `\`${x}\``).join(', ')}.`) : ['- No recurring errors.']),
+    `- Assumptions at the start: ${execution.pre?.assumptions?.length ? execution.pre.assumptions.map((a) => `"${a}"`).join('; ') : 'none recorded'}.`,
+    `- Dependencies: ${execution.pre?.dependencies?.length ? execution.pre.dependencies.join(', ') : 'none recorded'}.`,
+    ...(patterns.length ? patterns.map((p) => `- Matching ${p.data.pattern_type} pattern \`${p.id}\` (${p.data.status}): ${p.data.statement}`) : ['- No known pattern matches this execution.']),
+    ...(recalledLines.length ? ['- Recalled before the task:', ...recalledLines.map((l) => `  ${l}`)] : ['- Nothing was recalled before the task.']),
     '',
-  ].join('\n');
-  return { record, body };
+  ];
+  const out: BuiltReflection = { record, body: '' };
+  if (execution.trigger === 'mandatory_reflection') {
+    lines.push('## What to fill in', '', '- Root cause: what actually went wrong, and why the assumptions above did not hold.', '- Action: the rule or change that prevents it next time.');
+  } else if (execution.trigger === 'extract_template') {
+    const tpl = templateFrom(execution);
+    lines.push('## Template', '', `Proposed template \`${tpl.record.id}\`${opts.extras ? '' : ' (write it with `learning-loop reflect ' + execution.id + '`)'}:`, '', ...tpl.record.steps!.map((s, i) => `${i + 1}. ${s}`), '', '- Check the steps are general enough for another agent to reuse.');
+    if (opts.extras) {
+      out.template = tpl;
+      record.proposed = [tpl.record.id];
+    }
+  } else {
+    const review = assumptionsToReview(execution, rows);
+    record.evidence!.assumptions = [...(execution.pre?.assumptions ?? []), ...review.map((a) => `${a.key}: ${a.statement}`)].slice(0, 200);
+    lines.push('## Assumptions to review', '', ...(review.length ? review.map((a) => `- **${a.key}** — ${a.statement}: still true after this task?`) : ['- No working assumption in current-assumptions.md concerns this domain or component.']), '', '## What to fill in', '', '- Which working assumption was wrong, and what the architecture should assume instead.');
+    const found = [...(execution.post?.discoveries ?? []), ...(execution.post?.deviations ?? [])];
+    if (opts.extras && found.length) {
+      out.assumption = assumptionUpdate(execution, review);
+      record.proposed = [out.assumption.record.id];
+    }
+  }
+  out.body = lines.join('\n');
+  return out;
+}
+
+/** Root-cause analysis for an execution regardless of its trigger (seed `root_cause_analysis(task_id)`). */
+export function rootCauseFor(execution: ExecutionRecord, rows: readonly RecordRow[], config: ResolvedConfig, opts: ReflectionOptions = {}): BuiltReflection {
+  return buildReflection({ ...execution, trigger: 'mandatory_reflection' }, rows, config, opts)!;
 }
