@@ -7,7 +7,10 @@
  * hand-written text around it is never touched. Reading and writing are in `export-files.ts`.
  */
 import type { RecordRow } from '../build/table.js';
-import type { PatternRecord, RuleRecord, TemplateRecord, ExecutionRecord } from '../records/kinds.js';
+import type { PatternRecord, RuleRecord, TemplateRecord } from '../records/kinds.js';
+import { executionsInOrder } from '../build/table.js';
+import { recallEvidence } from '../learn/evidence.js';
+import { DEFAULT_CONFIG, type ResolvedConfig } from '../adapters/config.js';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { slugify } from '../records/ids.js';
 
@@ -61,22 +64,18 @@ export interface ExportOptions {
   maxRules?: number;
   /** Most patterns and most templates when `includePatterns`. Default 15 each. */
   maxPatterns?: number;
+  /** Config whose thresholds decide helpful / harmful (default: the defaults). */
+  config?: ResolvedConfig;
 }
 
-/** Derived evidence per recalled id: success = helpful, failure = harmful. */
-export function evidenceFromExecutions(rows: readonly RecordRow[]): Map<string, { helpful: number; harmful: number }> {
+/**
+ * Derived evidence per recalled id, with the learning engine's verdict (an execution that
+ * recalled the id and succeeded is helpful, one that failed or scored low is harmful), so the
+ * numbers in the exported files match `explain` and the site.
+ */
+export function evidenceFromExecutions(rows: readonly RecordRow[], config: ResolvedConfig = DEFAULT_CONFIG): Map<string, { helpful: number; harmful: number }> {
   const out = new Map<string, { helpful: number; harmful: number }>();
-  for (const row of rows) {
-    if (row.kind !== 'execution') continue;
-    const ex = row.data as ExecutionRecord;
-    if (ex.outcome === 'partial') continue;
-    for (const id of new Set(ex.recalled ?? [])) {
-      const e = out.get(id) ?? { helpful: 0, harmful: 0 };
-      if (ex.outcome === 'success') e.helpful += 1;
-      else e.harmful += 1;
-      out.set(id, e);
-    }
-  }
+  for (const [id, e] of recallEvidence(executionsInOrder(rows), config)) out.set(id, { helpful: e.helpful.length, harmful: e.harmful.length });
   return out;
 }
 
@@ -107,7 +106,7 @@ function byEvidence(a: ExportItem, b: ExportItem): number {
  * plus optionally accepted patterns and templates, each ranked by derived evidence.
  */
 export function selectExportItems(rows: readonly RecordRow[], opts: ExportOptions = {}): { rules: ExportItem[]; patterns: ExportItem[]; templates: ExportItem[] } {
-  const evidence = evidenceFromExecutions(rows);
+  const evidence = evidenceFromExecutions(rows, opts.config);
   const ev = (id: string) => evidence.get(id) ?? { helpful: 0, harmful: 0 };
   const rules: ExportItem[] = [];
   const patterns: ExportItem[] = [];

@@ -50,7 +50,7 @@ export function register(program: Command, ctx: CliContext): void {
         return;
       }
       const table = loadTable(ws);
-      const result = runExport(ws.repoRoot, table.rows, targets, { check: opts.check, includePatterns: opts.includePatterns, maxRules });
+      const result = runExport(ws.repoRoot, table.rows, targets, { check: opts.check, includePatterns: opts.includePatterns, maxRules, config: ws.config });
       // Invalid records are validate's business; export only reports its own problems.
       const failed = hasFailures(result.diagnostics);
       if (opts.json) {
