@@ -75,14 +75,17 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-function group(d: StoredDoc): number {
-  const accepted = d.status === 'accepted';
-  if (d.kind === 'rule') return accepted ? 0 : 3;
-  if (d.kind === 'pattern') return accepted ? 1 : 4;
-  if (d.kind === 'execution') return 5;
-  if (d.kind === 'reflection') return 6;
-  if (d.kind === 'template') return accepted ? 2 : 7;
-  return 8;
+/** Answer sections in order: accepted guidance first, proposed learnings last and marked. */
+const GROUPS = ['Rules to follow', 'Patterns', 'Past executions', 'Reflections', 'Templates', 'Proposed (not yet accepted)', 'Other'] as const;
+
+function group(d: { kind: string; status?: string }): number {
+  if (d.status === 'proposed') return 5;
+  if (d.kind === 'rule') return 0;
+  if (d.kind === 'pattern') return 1;
+  if (d.kind === 'execution') return 2;
+  if (d.kind === 'reflection') return 3;
+  if (d.kind === 'template') return 4;
+  return 6;
 }
 
 function insightOf(store: RecallStore, d: StoredDoc, h: Hit): Insight {
@@ -160,7 +163,7 @@ export function answer(store: RecallStore, question: string, opts: AnswerOptions
   // Take the best hits, but make sure accepted rules and patterns that matched are not crowded
   // out by many executions: they are what an agent should follow first.
   const chosen = new Set<number>();
-  const guidance = docs.filter((x) => group(x.d) <= 2).slice(0, Math.max(1, Math.ceil(limit / 3)));
+  const guidance = docs.filter((x) => group(x.d) <= 1 || (x.d.kind === 'template' && x.d.status === 'accepted')).slice(0, Math.max(1, Math.ceil(limit / 3)));
   for (const x of guidance) chosen.add(x.h.doc);
   let pool = docs;
   if (intent.recency?.mode === 'latest') {
@@ -242,7 +245,7 @@ export function renderAnswer(a: RecallAnswer): string {
   }
   let lastGroup = '';
   a.insights.forEach((i, n) => {
-    const g = i.kind === 'rule' ? 'Rules to follow' : i.kind === 'pattern' ? 'Patterns' : i.kind === 'execution' ? 'Past executions' : i.kind === 'reflection' ? 'Reflections' : i.kind === 'template' ? 'Templates' : 'Other';
+    const g = GROUPS[group(i)]!;
     if (g !== lastGroup) out.push('', `${g}:`);
     lastGroup = g;
     out.push(renderInsight(n + 1, i));

@@ -66,6 +66,18 @@ export function rank(store: RecallStore, intent: Intent, max = 200): Hit[] {
       }
     }
   }
+  // A question with only filters ("show all failure patterns") lists everything that passes them.
+  if (scores.size === 0 && (intent.kinds.length || intent.categories.length || intent.outcome)) {
+    const kinds = intent.kinds.length ? intent.kinds : intent.outcome ? ['execution', 'pattern'] : [];
+    for (const d of facetSet(store, 'kind', kinds)) scores.set(d, 1);
+    for (const d of facetSet(store, 'category', intent.categories)) scores.set(d, 1);
+  }
+  // The outcome asked for also ranks: failure patterns and gotchas first for "what failed".
+  if (intent.outcome) {
+    const types = intent.outcome === 'failure' ? ['failure', 'gotcha'] : ['success'];
+    for (const d of facetSet(store, 'pattern_type', types)) if (scores.has(d)) scores.set(d, scores.get(d)! + 1.5);
+    for (const d of facetSet(store, 'outcome', [intent.outcome])) if (scores.has(d)) scores.set(d, scores.get(d)! + 0.5);
+  }
   // Filters.
   let allowed: Set<number> | undefined;
   const restrict = (s: Set<number>) => {
