@@ -9,6 +9,7 @@ import { diagnosticsJson, formatGithub, formatPretty, printJson } from '../outpu
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
 import { existsSync } from 'node:fs';
+import { findStaleLearnings } from '../../learn/staleness.js';
 
 /** Registers `validate`. */
 export function register(program: Command, ctx: CliContext): void {
@@ -19,8 +20,9 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json', 'github']).default('pretty'))
     .option('--strict', 'treat warnings as errors', false)
     .option('--json', 'same as --format json')
-    .addHelpText('after', '\nExamples:\n  learning-loop validate\n  learning-loop validate learning-loop/rules --format github\n\nExit codes: 0 clean, 1 problems found (warnings only with --strict), 2 usage error.')
-    .action((paths: string[], opts: { format: string; strict: boolean; json?: boolean }, cmd: Command) => {
+    .option('--stale', 'also flag accepted learnings whose files changed a lot or disappeared in Git history (stale/learning warnings)')
+    .addHelpText('after', '\nExamples:\n  learning-loop validate\n  learning-loop validate learning-loop/rules --format github\n  learning-loop validate --stale\n\nExit codes: 0 clean, 1 problems found (warnings only with --strict), 2 usage error.')
+    .action(async (paths: string[], opts: { format: string; strict: boolean; json?: boolean; stale?: boolean }, cmd: Command) => {
       const ws = ctx.workspace(cmd);
       if (!existsSync(ws.kbRoot)) {
         const d = diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbRoot}.`);
@@ -40,6 +42,11 @@ export function register(program: Command, ctx: CliContext): void {
         }
       }
       const result = checkKnowledgeBase(ws, only);
+      if (opts.stale) {
+        const rows = result.records.map((r) => ({ id: r.record.id, kind: r.record.kind, file: r.file, data: r.record, body: r.body }));
+        const stale = await findStaleLearnings(ws, rows);
+        result.diagnostics.push(...stale.filter((d) => !only || only.has(d.file.slice(ws.kbPrefix.length))));
+      }
       emit(ctx, opts.json ? 'json' : opts.format, result.diagnostics, { files: only ? only.size : result.files, records: result.records.length }, cmd);
       ctx.exitCode = hasFailures(result.diagnostics, opts.strict) ? EXIT.PROBLEMS : EXIT.OK;
     });
