@@ -1,0 +1,166 @@
+/**
+ * Incremental build correctness on real Git repositories: after edits, deletions, renames,
+ * invalid and untracked files, the incremental outputs equal a clean full build byte for byte.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { cleanupTemp, git, runCli, tempDir, tempRepo } from '../helpers/repo.js';
+import { generateKb } from '../../bench/generate-kb.js';
+import { openWorkspace } from '../../scripts/adapters/workspace.js';
+import { runBuild, readAggregates, readLunrManifest, readLunrShard } from '../../scripts/build/index.js';
+import { loadTable } from '../../scripts/build/table.js';
+import { checkKnowledgeBase } from '../../scripts/records/check-kb.js';
+import lunr from 'lunr';
+
+afterAll(cleanupTemp);
+
+/** Every output file of a build folder (the cache excluded), path -> content. */
+function outputs(outDir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const abs = join(dir, name);
+      if (statSync(abs).isDirectory()) {
+        if (name !== 'cache') walk(abs);
+      } else out[relative(outDir, abs)] = readFileSync(abs, 'utf8');
+    }
+  };
+  walk(outDir);
+  return out;
+}
+
+function repoWithKb(records: number): string {
+  const dir = tempRepo();
+  generateKb(join(dir, 'learning-loop'), { records, seed: 7 });
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'kb');
+  return dir;
+}
+
+async function fullBuildOutputs(dir: string): Promise<Record<string, string>> {
+  const other = tempDir();
+  await runBuild(openWorkspace({ cwd: dir, outDir: other }), { full: true });
+  return outputs(other);
+}
+
+describe('incremental build', () => {
+  it('equals a clean full build after edits, deletes, renames, invalid and untracked files', async () => {
+    const dir = repoWithKb(80);
+    const ws = openWorkspace({ cwd: dir });
+    const first = await runBuild(ws);
+    expect(first.stats.parsed).toBe(first.files);
+    expect(first.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(outputs(ws.outDir)).toEqual(await fullBuildOutputs(dir));
+
+    const files = first.rows.filter((r) => r.kind === 'execution').map((r) => join(dir, r.file));
+    // Edit (title), delete, rename (an uncommitted move: deleted + untracked), staged edit.
+    writeFileSync(files[0]!, readFileSync(files[0]!, 'utf8').replace(/^title: .*$/m, 'title: edited booking-form title'));
+    rmSync(files[1]!);
+    renameSync(files[2]!, files[2]!.replace(/\.md$/, '-moved.md')); // file name no longer matches id: a warning
+    writeFileSync(files[3]!, readFileSync(files[3]!, 'utf8').replace(/^agent: .*$/m, 'agent: staged-agent'));
+    git(dir, 'add', files[3]!);
+    // A new invalid record and an untracked valid one.
+    const bad = join(dir, 'learning-loop/rules/broken.md');
+    writeFileSync(bad, '---\nkind: rule\nid: broken\nstatus: maybe\n---\n');
+    writeFileSync(join(dir, 'learning-loop/rules/rule-new.md'), '---\nkind: rule\nid: rule-new\ncreated_at: 2026-11-02T10:00:00Z\nstatus: accepted\nstatement: New rule for booking-form\n---\n');
+
+    const second = await runBuild(ws);
+    expect(second.stats.parsed).toBe(5); // edited, moved, staged, broken, new
+    expect(second.stats.changed.length).toBe(7); // + the deleted file and the rename's old path
+    expect(second.diagnostics.some((d) => d.file.endsWith('rules/broken.md') && d.rule === 'schema/enum')).toBe(true);
+    expect(second.rows.some((r) => r.id === 'rule-new')).toBe(true);
+    expect(outputs(ws.outDir)).toEqual(await fullBuildOutputs(dir));
+
+    // Committing changes nothing in the outputs (blob ids are the same).
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'changes');
+    const third = await runBuild(ws);
+    expect(third.stats.parsed).toBe(0);
+    expect(third.stats.written).toEqual([]);
+  });
+
+  it('serves loadTable from the cache with exactly what a full check gives', () => {
+    const dir = repoWithKb(60);
+    writeFileSync(join(dir, 'learning-loop/rules/dup.md'), '---\nkind: rule\nid: dup\ncreated_at: 2026-11-02T10:00:00Z\nstatus: accepted\nstatement: x\n---\n');
+    writeFileSync(join(dir, 'learning-loop/rules/dup2.md'), '---\nkind: rule\nid: dup\ncreated_at: 2026-11-02T10:00:00Z\nstatus: accepted\nstatement: y\n---\n');
+    writeFileSync(join(dir, 'learning-loop/notes.txt'), 'not a record');
+    const ws = openWorkspace({ cwd: dir });
+    const check = checkKnowledgeBase(ws);
+    const expected = check.records.map((r) => ({ id: r.record.id, kind: r.record.kind, file: r.file, data: r.record, body: r.body }));
+    const cold = loadTable(ws);
+    const warm = loadTable(ws);
+    for (const t of [cold, warm]) {
+      expect(t.rows).toEqual([...expected].sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : 1)));
+      expect(t.diagnostics).toEqual(check.diagnostics);
+    }
+    expect(cold.diagnostics.filter((d) => d.rule === 'id/duplicate')).toHaveLength(2);
+  });
+
+  it('detects a corrupted or stale cache and rebuilds it', async () => {
+    const dir = repoWithKb(60);
+    const ws = openWorkspace({ cwd: dir });
+    await runBuild(ws);
+    const cacheDir = join(ws.outDir, 'cache');
+    const shard = readdirSync(cacheDir).find((n) => n.startsWith('shard-'))!;
+    writeFileSync(join(cacheDir, shard), '{"salt": "x", "entries": [garbage');
+    const repaired = await runBuild(ws);
+    expect(repaired.cacheDiagnostics.map((d) => d.rule)).toEqual(['build/cache-corrupt']);
+    expect(repaired.stats.parsed).toBeGreaterThan(0);
+    expect(outputs(ws.outDir)).toEqual(await fullBuildOutputs(dir));
+    // A bogus header: everything is parsed again.
+    writeFileSync(join(cacheDir, 'header.json'), 'not json');
+    const again = await runBuild(ws);
+    expect(again.cacheDiagnostics).toHaveLength(1);
+    expect(again.stats.parsed).toBe(again.files);
+    // A deleted output file is restored even though nothing changed in the KB.
+    rmSync(join(ws.outDir, 'aggregates.json'));
+    await runBuild(ws);
+    expect(existsSync(join(ws.outDir, 'aggregates.json'))).toBe(true);
+    // Stale: a config change that alters validation results invalidates every entry.
+    mkdirSync(join(dir, 'learning-loop/config'), { recursive: true });
+    writeFileSync(join(dir, 'learning-loop/config/triggers.yaml'), 'reflection_triggers:\n  thresholds:\n    low_performance: 10\n');
+    const stale = await runBuild(openWorkspace({ cwd: dir }));
+    expect(stale.stats.parsed).toBe(stale.files);
+    expect(stale.cacheDiagnostics).toEqual([]);
+  });
+
+  it('is deterministic and works outside Git', async () => {
+    const dir = tempDir();
+    generateKb(join(dir, 'learning-loop'), { records: 50, seed: 3 });
+    const a = tempDir();
+    const b = tempDir();
+    const r = await runBuild(openWorkspace({ cwd: dir, outDir: a }));
+    await runBuild(openWorkspace({ cwd: dir, outDir: b }), { full: true });
+    expect(r.stats.scan).toBe('fs');
+    expect(outputs(a)).toEqual(outputs(b));
+    const agg = readAggregates(a)!;
+    expect(agg.totals.records).toBe(r.records);
+    expect(Object.keys(agg.by_component).length).toBeGreaterThan(3);
+    expect(Object.keys(agg.by_week).every((w) => /^\d{4}-W\d{2}$/.test(w))).toBe(true);
+    // The Lunr shards load in Lunr and find records.
+    const manifest = readLunrManifest(a)!;
+    const hits = manifest.shards.flatMap((s) => {
+      const shard = readLunrShard(a, s.file)!;
+      return lunr.Index.load(shard.index as object).search('booking').map((h) => shard.docs[parseInt(h.ref, 36)]!);
+    });
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits[0]![3]).toMatch(/^learning-loop\//);
+  });
+
+  it('build command: JSON summary and exit codes', async () => {
+    const dir = repoWithKb(30);
+    const ok = await runCli(dir, ['build', '--json']);
+    expect(ok.code).toBe(0);
+    const doc = JSON.parse(ok.stdout);
+    expect(doc).toMatchObject({ ok: true, outDir: '.learning-loop/build', parsed: doc.files });
+    writeFileSync(join(dir, 'learning-loop/rules/broken.md'), '---\nkind: rule\n---\n');
+    const bad = await runCli(dir, ['build']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('learning-loop/rules/broken.md');
+    expect(bad.stdout).toMatch(/Built \d+ records/);
+    const missing = await runCli(tempRepo(), ['build', '--json']);
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout).diagnostics[0].rule).toBe('kb/missing');
+  });
+});
