@@ -48,3 +48,20 @@ export { loadTable, type RecordRow, type RecordsTable } from './build/table.js';
 export { fingerprint, normalizeError } from './learn/fingerprint.js';
 export { SEED_PATTERNS, type SeedMemory } from './records/seed-patterns.js';
 export { main as runCli } from './cli/main.js';
+// --- learning engine -----------------------------------------------------------------------
+export { LearningOrchestrator, PatternExtractor, type LearningTask, type TaskResult, type TaskContext, type LearningOutcome, type OrchestratorOptions, type PhaseMetadata } from './learn/orchestrator.js';
+export { LearningDashboard, dashboardReport, computeMetrics } from './learn/dashboard.js';
+export { extractPatternSet, allPatterns, type PatternSet } from './learn/patterns.js';
+export { detectAntiPatterns } from './learn/anti-patterns.js';
+export { buildReflection, type BuiltReflection } from './learn/reflection.js';
+export { synthesize, periodFor, type Period, type PeriodInfo, type SynthesisResult } from './learn/synthesis.js';
+export { isLastFridayOfMonth, shouldRunMonthly, shouldRunWeekly } from './learn/schedule.js';
+export { writeLearnSnapshot, buildLearnSnapshot } from './learn/snapshot.js';
+export type { ExtractedPattern, AntiPatternFlag, DashboardReport, DashboardMetrics, SuccessCriterion, LearnSnapshot } from './learn/types.js';
+// --- interop: export, import, capture, staleness ---------------------------------------------
+export { planExport, selectExportItems, spliceBlock, parseTargets, EXPORT_TARGETS, type ExportTarget, type ExportPlan, type ExportOptions, type PlannedFile } from './publish/export.js';
+export { runExport, type ExportResult, type ExportChange } from './publish/export-files.js';
+export { runImport, collectSources, IMPORT_FORMATS, type ImportFormat, type ImportResult, type ImportOptions } from './agents/import/index.js';
+export { planImport, type ImportPlan } from './agents/import/plan.js';
+export { claudeHookInput, commitInput, parseTranscript, CLAUDE_SETTINGS_SNIPPET, POST_COMMIT_SNIPPET } from './agents/capture.js';
+export { findStaleLearnings, assessStaleness, type StalenessOptions } from './learn/staleness.js';
