@@ -163,7 +163,7 @@ export function answer(store: RecallStore, question: string, opts: AnswerOptions
   // Take the best hits, but make sure accepted rules and patterns that matched are not crowded
   // out by many executions: they are what an agent should follow first.
   const chosen = new Set<number>();
-  const guidance = docs.filter((x) => group(x.d) <= 1 || (x.d.kind === 'template' && x.d.status === 'accepted')).slice(0, Math.max(1, Math.ceil(limit / 3)));
+  const guidance = docs.filter((x) => group(x.d) <= 1).slice(0, Math.max(1, Math.ceil(limit / 3)));
   for (const x of guidance) chosen.add(x.h.doc);
   let pool = docs;
   if (intent.recency?.mode === 'latest') {

@@ -89,7 +89,8 @@ export function similarExecutions(store: RecallStore, task: SimilarTask, limit =
     if (!doc || (doc.kind !== 'rule' && doc.kind !== 'template' && doc.kind !== 'pattern')) continue;
     guidance.push({ id: doc.id, kind: doc.kind, ...(doc.status ? { status: doc.status } : {}), path: doc.file, text: doc.action ?? doc.summary });
   }
-  guidance.sort((a, b) => (a.status === 'accepted' ? 0 : 1) - (b.status === 'accepted' ? 0 : 1) || (a.kind < b.kind ? 1 : a.kind > b.kind ? -1 : a.id < b.id ? -1 : 1));
+  const kindRank: Record<string, number> = { rule: 0, pattern: 1, template: 2 };
+  guidance.sort((a, b) => (a.status === 'accepted' ? 0 : 1) - (b.status === 'accepted' ? 0 : 1) || kindRank[a.kind]! - kindRank[b.kind]! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { task, exact, outcomes, executions, guidance: guidance.slice(0, Math.max(1, limit)) };
 }
 

@@ -1,0 +1,161 @@
+/**
+ * Recall on a seed-like knowledge base in a real Git repository: the seed's three questions,
+ * intents, Lunr query syntax, empty and huge questions, budgets, "nothing matched" suggestions,
+ * `similar`, `LearningQueryInterface` and the CLI.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanupTemp, git, runCli, tempRepo } from '../helpers/repo.js';
+import { writeSeedKb } from './seed-kb.js';
+import { openWorkspace, type Workspace } from '../../scripts/adapters/workspace.js';
+import { recall, similar } from '../../scripts/recall/index.js';
+import { estimateTokens, renderAnswer } from '../../scripts/recall/answer.js';
+import { matchEntities, parseIntent } from '../../scripts/recall/intent.js';
+import { LearningQueryInterface } from '../../scripts/recall/query-interface.js';
+
+let dir: string;
+let ws: Workspace;
+
+beforeAll(() => {
+  dir = tempRepo();
+  writeSeedKb(dir);
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'seed kb');
+  ws = openWorkspace({ cwd: dir });
+});
+afterAll(cleanupTemp);
+
+const vocab = {
+  component: { 'booking-form': 3, 'payment-widget': 3, 'online-booking': 1 },
+  task_type: { component: 4, integration: 3 },
+  domain: { reiki_patterns: 5, square_api: 3 },
+  agent: { claude: 8 },
+  tag: { ui: 2 },
+};
+
+describe('intent parser', () => {
+  it('matches entities against the vocabulary', () => {
+    expect(matchEntities(['booking', 'component'], vocab)[0]).toMatchObject({ type: 'component', value: 'booking-form' });
+    expect(matchEntities(['square', 'api'], vocab)[0]).toMatchObject({ type: 'domain', value: 'square_api', confidence: 1 });
+    expect(matchEntities(['booking', 'form'], vocab)[0]).toMatchObject({ type: 'component', value: 'booking-form', confidence: 1 });
+    expect(matchEntities(['reiki'], vocab)[0]).toMatchObject({ type: 'domain', value: 'reiki_patterns' });
+  });
+
+  it('reads kind, outcome, recency and "common"', () => {
+    const now = Date.UTC(2026, 10, 20);
+    const a = parseIntent('What failed last time we tried booking component?', vocab, now);
+    expect(a).toMatchObject({ outcome: 'failure', recency: { mode: 'latest' }, common: false });
+    const b = parseIntent('Show me all Reiki-specific UI patterns that worked', vocab, now);
+    expect(b).toMatchObject({ kinds: ['pattern'], outcome: 'success' });
+    expect(b.entities.map((e) => e.value)).toContain('reiki_patterns');
+    const c = parseIntent('Common Square API integration issues', vocab, now);
+    expect(c).toMatchObject({ outcome: 'failure', common: true });
+    const d = parseIntent('which rules broke this week?', vocab, now);
+    expect(d).toMatchObject({ kinds: ['rule'], outcome: 'failure', recency: { mode: 'since', label: 'this week' } });
+    expect(parseIntent('integration gotchas', vocab, now).categories).toEqual(['integration-gotcha']);
+  });
+});
+
+describe('recall', () => {
+  it('answers the seed question about the booking component', async () => {
+    const a = await recall(ws, 'What failed last time we tried booking component?');
+    const ids = a.insights.map((i) => i.id);
+    expect(ids[0]).toBe('rule-booking-steps'); // accepted rule first
+    const execs = a.insights.filter((i) => i.kind === 'execution');
+    expect(execs.map((e) => e.id)).toEqual(['ex-booking-2', 'ex-booking-1']); // failures, latest first
+    expect(execs[0]!.root_cause).toMatchObject({ id: 'rf-booking-2' });
+    expect(a.insights.find((i) => i.id === 'rule-booking-tz')).toMatchObject({ proposed: true });
+    expect(ids).not.toContain('rule-old'); // rejected
+    expect(ids).not.toContain('ex-booking-3'); // a success
+    expect(ids.indexOf('rule-booking-tz')).toBeGreaterThan(ids.indexOf('ex-booking-1')); // proposed after accepted
+    expect(renderAnswer(a)).toContain('learning-loop/rules/rule-booking-steps.md');
+  });
+
+  it('answers the seed question about Reiki UI patterns that worked', async () => {
+    const a = await recall(ws, 'Show me all Reiki-specific UI patterns that worked');
+    expect(a.insights.map((i) => i.id).sort()).toEqual(['pat-bio', 'pat-soft-palette']);
+  });
+
+  it('answers the seed question about common Square API issues', async () => {
+    const a = await recall(ws, 'Common Square API integration issues');
+    const ids = a.insights.map((i) => i.id);
+    expect(ids.slice(0, 2).sort()).toEqual(['pat-tz', 'pat-webhook']);
+    expect(ids).toEqual(expect.arrayContaining(['ex-square-1', 'ex-square-2', 'ex-square-3']));
+    expect(a.common_errors[0]).toMatchObject({ count: 3 });
+    expect(a.common_errors[0]!.example).toContain('webhook signature');
+    expect(ids.some((id) => id.startsWith('ex-booking'))).toBe(false);
+  });
+
+  it('never throws on query syntax, empty or huge questions', async () => {
+    for (const q of ['*', '~', '^', ':', '+', '-', 'title:booking^10 +fail -x~2 *', '""', '', '   ', 'é😀\u0000', 'booking '.repeat(20000)]) {
+      const a = await recall(ws, q);
+      expect(Array.isArray(a.insights)).toBe(true);
+    }
+    const syntax = await recall(ws, 'booking^2 +form -payment title:*');
+    expect(syntax.insights.some((i) => i.component === 'booking-form' || i.id.includes('booking'))).toBe(true);
+  });
+
+  it('says when nothing matched and suggests close vocabulary', async () => {
+    const a = await recall(ws, 'bookng widgit');
+    expect(a.insights).toEqual([]);
+    expect(a.suggestions).toEqual(expect.arrayContaining(['booking-form', 'payment-widget']));
+    expect(renderAnswer(a)).toContain('Nothing in the knowledge base matched');
+  });
+
+  it('keeps the answer within the budget and the limit', async () => {
+    const small = await recall(ws, 'booking form', { budget: 80 });
+    expect(small.truncated).toBe(true);
+    expect(small.insights.length).toBeGreaterThanOrEqual(1);
+    expect(estimateTokens(small.insights.map((i) => JSON.stringify([i.title, i.what, i.action])).join(''))).toBeLessThan(200);
+    const limited = await recall(ws, 'booking form', { limit: 2, budget: 5000 });
+    expect(limited.insights).toHaveLength(2);
+  });
+
+  it('sees new records without an explicit build', async () => {
+    writeFileSync(join(dir, 'learning-loop/rules/rule-hero.md'), '---\nkind: rule\nid: rule-hero\ncreated_at: 2026-11-02T10:00:00Z\nstatus: accepted\nstatement: Hero banner images need alt text\napplies_to:\n  components: [hero-banner]\n---\n');
+    const a = await recall(ws, 'hero banner rules');
+    expect(a.insights[0]?.id).toBe('rule-hero');
+  });
+});
+
+describe('similar and LearningQueryInterface', () => {
+  it('finds similar executions and the guidance that applies', async () => {
+    const r = await similar(ws, { type: 'component', component: 'booking-form' });
+    expect(r.exact).toBe(3);
+    expect(r.outcomes).toEqual({ success: 1, partial: 0, failure: 2 });
+    expect(r.executions.slice(0, 3).map((e) => e.id)).toEqual(['ex-booking-3', 'ex-booking-2', 'ex-booking-1']);
+    expect(r.executions[0]!.similarity).toBe(1);
+    expect(r.guidance[0]).toMatchObject({ id: 'rule-booking-steps', status: 'accepted' });
+    expect(r.guidance.map((g) => g.id)).not.toContain('rule-old');
+  });
+
+  it('implements the seed class', async () => {
+    const q = new LearningQueryInterface({ root: join(dir, 'learning-loop') });
+    const a = await q.query('show all failure patterns');
+    expect(a.insights.map((i) => i.id)).toEqual(expect.arrayContaining(['pat-webhook', 'pat-tz', 'pat-booking-fail']));
+    const s = await q.getSimilarExecutions({ id: 'test-001', type: 'component', component: 'booking-form' });
+    expect(s.executions.length).toBeGreaterThan(0);
+  });
+});
+
+describe('CLI', () => {
+  it('recall and similar print JSON and use exit codes', async () => {
+    const r = await runCli(dir, ['recall', 'what failed last time we tried the booking component?', '--json', '--limit', '3']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.insights).toHaveLength(3);
+    expect(doc.insights[0].path).toBe('learning-loop/rules/rule-booking-steps.md');
+    const none = await runCli(dir, ['recall', 'zzzz qqqq']);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toContain('Nothing in the knowledge base matched');
+    expect((await runCli(dir, ['recall', 'x', '--limit', 'abc'])).code).toBe(2);
+    expect((await runCli(dir, ['recall'])).code).toBe(2);
+    const s = await runCli(dir, ['similar', '--type', 'integration', '--component', 'payment-widget', '--json']);
+    expect(s.code).toBe(0);
+    expect(JSON.parse(s.stdout).exact).toBe(3);
+    expect((await runCli(dir, ['similar', '--type', 'Bad Type'])).code).toBe(2);
+    const help = await runCli(dir, ['recall', '--help']);
+    expect(help.stdout).toContain('Examples:');
+  });
+});
