@@ -18,7 +18,7 @@ export function hoursAfterBase(hours: number): string {
 
 /** A valid execution with consistent overall/trigger. `n` orders it in time (hours after the base). */
 export function makeExecution(id: string, n: number, o: ExecutionOverrides = {}): ExecutionRecord {
-  const scores: Scores = { accuracy: 75, efficiency: 70, reusability: 70, surprise: 20, ...(o.scores ?? {}) };
+  const scores: Scores = { accuracy: 80, efficiency: 80, reusability: 80, surprise: 40, ...(o.scores ?? {}) }; // overall 70: neither success nor failure
   const started = o.started_at ?? hoursAfterBase(n);
   const { scores: _s, ...rest } = o;
   const e: ExecutionRecord = {

@@ -1,0 +1,138 @@
+/**
+ * Dashboard formulas, success criteria, schedule decisions and the learn.json snapshot.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_CONFIG } from '../../scripts/adapters/config.js';
+import { openWorkspace } from '../../scripts/adapters/workspace.js';
+import { dashboardReport, LearningDashboard } from '../../scripts/learn/dashboard.js';
+import { wilson, weekStart } from '../../scripts/learn/stats.js';
+import { isLastFridayOfMonth, shouldRunMonthly, shouldRunWeekly } from '../../scripts/learn/schedule.js';
+import { periodFor } from '../../scripts/learn/synthesis.js';
+import { writeLearnSnapshot } from '../../scripts/learn/snapshot.js';
+import { controlHistory, hoursAfterBase, makeExecution, scoresFor } from '../../scripts/learn/generate-history.js';
+import { cleanupTemp } from '../helpers/repo.js';
+import { repoWith } from './kb.js';
+
+afterAll(cleanupTemp);
+const config = structuredClone(DEFAULT_CONFIG);
+
+describe('formulas', () => {
+  it('Wilson interval is honest for small samples', () => {
+    expect(wilson(0, 0)).toEqual({ rate: null, low: null, high: null, n: 0 });
+    const two = wilson(2, 2);
+    expect(two.rate).toBe(1);
+    expect(two.low).toBeCloseTo(0.342, 2);
+    expect(two.high).toBe(1);
+    const big = wilson(80, 100);
+    expect(big.low).toBeCloseTo(0.711, 2);
+    expect(big.high).toBeCloseTo(0.867, 2);
+  });
+
+  it('weeks start on Monday (UTC)', () => {
+    expect(weekStart('2026-11-22T23:00:00Z')).toBe('2026-11-16');
+    expect(weekStart('2026-11-23')).toBe('2026-11-23');
+  });
+});
+
+describe('dashboard', () => {
+  /** Four weeks: mean score and reuse rising every week, 5 executions a week. */
+  function improving() {
+    const out = [];
+    for (let w = 0; w < 4; w++) {
+      for (let i = 0; i < 5; i++) {
+        out.push(makeExecution(`ex-w${w}-${i}`, w * 168 + i * 20, { agent: i % 2 ? 'agent-a' : 'agent-b', task_type: i === 0 ? 'integration' : 'component', duration_s: 1000 - w * 200, scores: scoresFor(60 + 8 * w), ...(i < w + 1 ? { reused: ['tpl-x'] } : {}) }));
+      }
+    }
+    return out;
+  }
+
+  it('computes the five metrics and meets the trend and reuse criteria on an improving history', () => {
+    const r = dashboardReport(improving(), config);
+    const m = r.metrics;
+    expect(m.component_reuse_rate).toMatchObject({ reused: 10, executions: 20, rate: 0.5, first_week: 0.2, latest_week: 0.8 });
+    expect(m.api_integration_time).toMatchObject({ executions: 4, median_s: 700, trend: 'faster' });
+    expect(m.overall_improvement.weeks.map((w) => w.week)).toEqual(['2026-10-05', '2026-10-12', '2026-10-19', '2026-10-26']);
+    expect(m.overall_improvement.trend).toBe('up');
+    expect(m.overall_improvement.slope_per_week).toBeCloseTo(8, 0);
+    expect(m.agent_effectiveness.map((a) => a.agent).sort()).toEqual(['agent-a', 'agent-b']);
+    expect(m.pattern_stability).toMatchObject({ source: 'unavailable', stability: null });
+    const status = Object.fromEntries(r.success_criteria.map((c) => [c.id, c.status]));
+    expect(status['scores-trend-up']).toBe('met');
+    expect(status['reuse-up-20']).toBe('met');
+    expect(status['metadata-captured']).toBe('met');
+    expect(status['query-relevant']).toBe('not_enough_data');
+  });
+
+  it('says not enough data instead of guessing', () => {
+    const r = dashboardReport(controlHistory(4), config);
+    const status = Object.fromEntries(r.success_criteria.map((c) => [c.id, c.status]));
+    expect(status['scores-trend-up']).toBe('not_enough_data');
+    expect(status['reuse-up-20']).toBe('not_enough_data');
+    expect(r.metrics.overall_improvement.trend).toBe('unknown');
+    expect(dashboardReport([], config).metrics.component_reuse_rate.rate).toBeNull();
+  });
+
+  it('a falling history does not meet the trend criterion', () => {
+    const falling = improving().map((e) => ({ ...e, overall: 100 - e.overall }));
+    const status = Object.fromEntries(dashboardReport(falling, config).success_criteria.map((c) => [c.id, c.status]));
+    expect(status['scores-trend-up']).toBe('not_met');
+  });
+
+  it('LearningDashboard.updateMetrics keeps the metrics current', () => {
+    const d = new LearningDashboard(controlHistory(3), config);
+    expect(d.metrics.component_reuse_rate.executions).toBe(3);
+    d.updateMetrics(makeExecution('ex-new', 500, { reused: ['tpl-a'], scores: scoresFor(90) }));
+    expect(d.metrics.component_reuse_rate.executions).toBe(4);
+    const report = d.generateReport();
+    expect(Object.keys(report).sort()).toEqual(['metrics', 'recommendations', 'success_criteria', 'trends']);
+  });
+});
+
+describe('schedule', () => {
+  it.each([
+    ['2026-11-27', true],
+    ['2026-11-20', false],
+    ['2026-10-30', true],
+    ['2026-12-25', true],
+    ['2026-12-18', false],
+    ['2027-02-26', true],
+    ['2026-11-28', false],
+  ])('isLastFridayOfMonth(%s) = %s', (date, expected) => {
+    expect(isLastFridayOfMonth(date)).toBe(expected);
+    expect(shouldRunMonthly(date, config)).toBe(expected);
+  });
+
+  it('weekly runs on the configured day; other monthly rules work', () => {
+    expect(shouldRunWeekly('2026-11-22', config)).toBe(true); // Sunday
+    expect(shouldRunWeekly('2026-11-23', config)).toBe(false);
+    const first = { ...config, schedule: { weekly: 'monday_09:00', monthly: 'first_monday' } };
+    expect(shouldRunMonthly('2026-11-02', first)).toBe(true);
+    expect(shouldRunMonthly('2026-11-09', first)).toBe(false);
+    expect(shouldRunWeekly('2026-11-23', first)).toBe(true);
+  });
+
+  it('periods: ISO weeks and calendar months', () => {
+    expect(periodFor('week', '2026-11-22')).toEqual({ period: 'week', label: '2026-W47', start: '2026-11-16', end: '2026-11-22' });
+    expect(periodFor('week', '2027-01-01')).toMatchObject({ label: '2026-W53', start: '2026-12-28' });
+    expect(periodFor('month', '2026-02-10')).toEqual({ period: 'month', label: '2026-02', start: '2026-02-01', end: '2026-02-28' });
+  });
+});
+
+describe('learn.json snapshot', () => {
+  it('is written deterministically with patterns, flags and the dashboard', async () => {
+    const slow = Array.from({ length: 6 }, (_, i) => makeExecution(`ex-slow-${i}`, 400 + i, { task_type: 'report', duration_s: 100 + 50 * i, started_at: hoursAfterBase(400 + i * 5) }));
+    const dir = repoWith([...controlHistory(30), ...slow]);
+    const ws = openWorkspace({ cwd: dir });
+    const snap = await writeLearnSnapshot(ws);
+    const text1 = readFileSync(join(ws.outDir, 'learn.json'), 'utf8');
+    await writeLearnSnapshot(ws);
+    expect(readFileSync(join(ws.outDir, 'learn.json'), 'utf8')).toBe(text1);
+    expect(snap.version).toBe(1);
+    expect(snap.executions).toBe(36);
+    expect(snap.flags.map((f) => f.monitor)).toEqual(['rising_duration']);
+    expect(snap.patterns.map((p) => [p.pattern_type, p.status])).toEqual([['performance', 'new']]);
+    expect(snap.dashboard.metrics.pattern_stability.source).toBe('git');
+  });
+});
