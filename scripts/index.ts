@@ -65,3 +65,10 @@ export { runImport, collectSources, IMPORT_FORMATS, type ImportFormat, type Impo
 export { planImport, type ImportPlan } from './agents/import/plan.js';
 export { claudeHookInput, commitInput, parseTranscript, CLAUDE_SETTINGS_SNIPPET, POST_COMMIT_SNIPPET } from './agents/capture.js';
 export { findStaleLearnings, assessStaleness, type StalenessOptions } from './learn/staleness.js';
+// --- build and recall (the read side) --------------------------------------------------------
+export { runBuild, readAggregates, readManifest, readLunrManifest, readLunrShard, tableShardOf, type BuildResult, type BuildOptions, type BuildManifest } from './build/index.js';
+export { computeAggregates, isoWeek, type Aggregates, type GroupStats, type ErrorFingerprint } from './build/aggregates.js';
+export type { LunrManifest, LunrShardFile, LunrStoredDoc } from './build/lunr-index.js';
+export { startWatch, type Watcher, type WatchEvent, type WatchOptions } from './build/watch.js';
+export { LearningQueryInterface, type QueryInterfaceOptions } from './recall/query-interface.js';
+export { recall, similar, answer, renderAnswer, parseIntent, RecallStore, type RecallAnswer, type Insight, type CommonError, type Intent, type EntityMatch, type SimilarTask, type SimilarResult, type SimilarExecution } from './recall/index.js';
