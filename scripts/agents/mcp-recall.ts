@@ -1,12 +1,13 @@
 /**
  * Compact rows for the MCP `recall` and `similar` tools: one line per record (id, kind,
- * insight, why it matched). Ranking is a small, deterministic term-overlap scorer over the
- * records table with boosts for accepted rules and patterns, failures when the question asks
- * about failures, and recency.
+ * insight, why it matched). The answers come from the recall engine (`scripts/recall/`); a
+ * small deterministic term-overlap ranker over the records table is the fallback when the
+ * engine cannot answer (e.g. the build folder is not writable), so the tools still work.
  */
 import type { Workspace } from '../adapters/workspace.js';
 import type { RecordRow } from '../build/table.js';
 import type { ExecutionRecord } from '../records/kinds.js';
+import { recall, similar, type Insight } from '../recall/index.js';
 
 /** One compact answer row (tens of tokens). */
 export interface CompactRow {
@@ -57,8 +58,49 @@ function fields(row: RecordRow): Array<[string, number]> {
   ];
 }
 
-/** Ranked compact rows for a question (deterministic). */
-export async function recallRows(_ws: Workspace, rows: readonly RecordRow[], question: string, max: number): Promise<CompactRow[]> {
+/** One recall-engine insight as a compact row. */
+export function rowFromInsight(i: Insight): CompactRow {
+  let line: string;
+  if (i.kind === 'execution') {
+    const err = i.errors?.[0] ? `; error: ${i.errors[0]}` : '';
+    const cause = i.root_cause ? `; root cause: ${i.root_cause.text}` : '';
+    line = `${i.outcome ?? ''} ${i.task_type ?? ''}${i.component ? ` on ${i.component}` : ''}${i.agent ? ` by ${i.agent}` : ''}${i.overall !== undefined ? `, overall ${i.overall}` : ''}${err}${cause}`;
+  } else line = `${i.proposed ? '[proposed] ' : ''}${i.action ?? i.what ?? i.title}`;
+  return { id: i.id, kind: i.kind, insight: clip(line.trim() || i.title), why: clip(i.why.join('; ') || 'matched the question', 120) };
+}
+
+/** Ranked compact rows for a question: the recall engine, or the local ranker as a fallback. */
+export async function recallRows(ws: Workspace, rows: readonly RecordRow[], question: string, max: number): Promise<CompactRow[]> {
+  try {
+    const a = await recall(ws, question, { limit: max, budget: 20_000 });
+    return a.insights.map(rowFromInsight);
+  } catch {
+    return localRecallRows(rows, question, max);
+  }
+}
+
+/** Past executions (and the guidance that applies) for a task, as compact rows. */
+export async function similarTaskRows(ws: Workspace, rows: readonly RecordRow[], q: SimilarQuery, max: number): Promise<CompactRow[]> {
+  if (q.task_type) {
+    try {
+      const r = await similar(ws, { type: q.task_type, ...(q.component ? { component: q.component } : {}), ...(q.domains ? { domains: q.domains } : {}) }, { limit: max });
+      const out: CompactRow[] = r.executions.map((e) => ({
+        id: e.id,
+        kind: 'execution',
+        insight: clip(`${e.outcome ?? ''} ${e.task_type ?? ''}${e.component ? ` on ${e.component}` : ''}${e.overall !== undefined ? `, overall ${e.overall}` : ''}${e.errors?.[0] ? `; error: ${e.errors[0]}` : ''}`.trim() || e.title),
+        why: `similarity ${e.similarity.toFixed(2)}${e.component && e.component === q.component ? `; same component ${e.component}` : ''}${e.task_type === q.task_type ? `; same task_type ${e.task_type}` : ''}`,
+      }));
+      for (const g of r.guidance) out.push({ id: g.id, kind: g.kind, insight: clip(`${g.status && g.status !== 'accepted' ? `[${g.status}] ` : ''}${g.text}`), why: 'applies to this kind of task' });
+      return out;
+    } catch {
+      // fall through to the local ranker
+    }
+  }
+  return similarRows(rows, q);
+}
+
+/** The fallback ranker: term overlap with boosts (deterministic). */
+export function localRecallRows(rows: readonly RecordRow[], question: string, max: number): CompactRow[] {
   const q = [...new Set(terms(question))];
   const wantsFailure = /\b(fail|failed|failure|broke|broken|error|wrong|bug)/i.test(question);
   const scored: Array<{ row: RecordRow; score: number; hits: string[] }> = [];

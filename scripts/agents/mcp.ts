@@ -19,7 +19,7 @@ import { recordExecution } from '../records/record-execution.js';
 import { buildReflection } from '../learn/reflection.js';
 import { analyzeWorkspace } from '../learn/analyze.js';
 import { VERSION } from '../version.js';
-import { recallRows, similarRows, type CompactRow } from './mcp-recall.js';
+import { recallRows, similarTaskRows, type CompactRow } from './mcp-recall.js';
 
 /** Rough token estimate (4 characters per token), used for every budget here. */
 export function estimateTokens(text: string): number {
@@ -224,12 +224,14 @@ export class McpSession {
 
   /** `similar`: comparable executions as compact rows. */
   async similar(a: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const all = similarRows(this.rows(), {
-      task_type: a.task_type as string | undefined,
-      component: a.component as string | undefined,
-      domains: a.domains as string[] | undefined,
-      description: a.description as string | undefined,
-    });
+    const q = {
+      ...(typeof a.task_type === 'string' ? { task_type: a.task_type } : {}),
+      ...(typeof a.component === 'string' ? { component: a.component } : {}),
+      ...(Array.isArray(a.domains) ? { domains: a.domains as string[] } : {}),
+      ...(typeof a.description === 'string' ? { description: a.description } : {}),
+    };
+    if (!Object.keys(q).length) throw new ToolArgumentError('`similar` needs at least one of task_type, component, domains or description.');
+    const all = await similarTaskRows(this.ws, this.rows(), q, 25);
     const { rows, truncated } = fitRows(all, Number(a.limit ?? 5), 1500);
     return { rows, truncated, next: rows.length ? 'Call `get` with the ids you want in full.' : 'No comparable execution yet.' };
   }
