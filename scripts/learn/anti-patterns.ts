@@ -9,14 +9,12 @@ import { byTime, evidenceIds, ms, round } from './stats.js';
 import { durationSeries, MIN_TREND_R2 } from './patterns.js';
 import type { AntiPatternFlag } from './types.js';
 
-/** Errors count towards "same error N times" within this many days of the newest execution. */
+/** Errors (and high surprise) count towards "N times" within this many days of the newest execution. */
 export const ERROR_WINDOW_DAYS = 30;
 /** Reuse rate is measured over the newest executions (this many)... */
 export const REUSE_WINDOW = 50;
 /** ...and only when there are at least this many. */
 export const REUSE_MIN_EXECUTIONS = 10;
-/** Surprise is counted over each domain's newest executions (this many). */
-export const SURPRISE_WINDOW = 10;
 
 /** Same error fingerprint ≥ repeated_error_count times in the window → architecture review. */
 export function repeatedErrors(history: readonly ExecutionRecord[], config: ResolvedConfig): AntiPatternFlag[] {
@@ -86,10 +84,20 @@ export function lowReuse(history: readonly ExecutionRecord[], config: ResolvedCo
   ];
 }
 
-/** Surprise > high_surprise in ≥ repeated_surprise_count of a domain's newest executions → domain review. */
+/**
+ * Surprise > high_surprise in ≥ repeated_surprise_count executions of a domain within the window
+ * (ERROR_WINDOW_DAYS before the newest execution), and more often than across all domains →
+ * domain review. The second condition keeps a busy domain from being flagged for its size alone.
+ */
 export function repeatedSurprise(history: readonly ExecutionRecord[], config: ResolvedConfig): AntiPatternFlag[] {
+  const ordered = byTime(history);
+  if (!ordered.length) return [];
+  const since = ms(ordered[ordered.length - 1]!.started_at) - ERROR_WINDOW_DAYS * 86400000;
+  const recent = ordered.filter((e) => ms(e.started_at) >= since);
+  const high = (e: ExecutionRecord): boolean => e.scores.surprise > config.thresholds.high_surprise;
+  const overallRate = recent.filter(high).length / Math.max(1, recent.length);
   const byDomain = new Map<string, ExecutionRecord[]>();
-  for (const e of byTime(history)) {
+  for (const e of recent) {
     for (const d of e.domains ?? []) {
       let list = byDomain.get(d);
       if (!list) byDomain.set(d, (list = []));
@@ -99,14 +107,14 @@ export function repeatedSurprise(history: readonly ExecutionRecord[], config: Re
   const n = config.anti_patterns.repeated_surprise_count;
   const out: AntiPatternFlag[] = [];
   for (const [domain, list] of [...byDomain].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const hits = list.slice(-SURPRISE_WINDOW).filter((e) => e.scores.surprise > config.thresholds.high_surprise);
-    if (hits.length < n) continue;
+    const hits = list.filter(high);
+    if (hits.length < n || hits.length / list.length <= overallRate) continue;
     out.push({
       id: `flag-repeated-surprise-${domain}`,
       monitor: 'repeated_surprise',
       action: 'domain_review',
       subject: domain,
-      message: `${hits.length} of the last ${Math.min(SURPRISE_WINDOW, list.length)} executions in domain ${domain} had surprise above ${config.thresholds.high_surprise} (threshold ${n}): domain understanding is incomplete; review the working assumptions.`,
+      message: `${hits.length} of ${list.length} executions in domain ${domain} in the last ${ERROR_WINDOW_DAYS} days had surprise above ${config.thresholds.high_surprise} (threshold ${n}; ${Math.round(overallRate * 100)}% across all domains): domain understanding is incomplete; review the working assumptions.`,
       value: hits.length,
       threshold: n,
       evidence: evidenceIds(hits),

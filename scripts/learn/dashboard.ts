@@ -66,7 +66,8 @@ export function computeMetrics(history: readonly ExecutionRecord[], inputs: Dash
     apiWeeks.set(w, [...(apiWeeks.get(w) ?? []), e.duration_s]);
   }
   const weeklyMedian = [...apiWeeks].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([week, d]) => ({ week, median_s: round(median(d), 1) }));
-  const apiTrend = api.length >= 4 ? trend(api.map((e) => e.duration_s)) : undefined;
+  // Trend over weekly medians (robust to one slow task): needs 3+ weeks with integration work.
+  const apiTrend = weeklyMedian.length >= 3 ? trend(weeklyMedian.map((w) => w.median_s)) : undefined;
   const agents = new Map<string, ExecutionRecord[]>();
   for (const e of ordered) agents.set(e.agent, [...(agents.get(e.agent) ?? []), e]);
   const agentRows: AgentEffectiveness[] = [...agents]
@@ -98,7 +99,7 @@ export function computeMetrics(history: readonly ExecutionRecord[], inputs: Dash
       mean_s: api.length ? round(mean(api.map((e) => e.duration_s)), 1) : null,
       median_s: api.length ? round(median(api.map((e) => e.duration_s)), 1) : null,
       weekly_median_s: weeklyMedian,
-      trend: !apiTrend ? 'unknown' : apiTrend.r2 < 0.3 || Math.abs(apiTrend.relative) < 0.02 ? 'flat' : apiTrend.slope < 0 ? 'faster' : 'slower',
+      trend: !apiTrend ? 'unknown' : apiTrend.r2 < 0.5 || Math.abs(apiTrend.relative) < 0.02 ? 'flat' : apiTrend.slope < 0 ? 'faster' : 'slower',
     },
     agent_effectiveness: agentRows,
     pattern_stability: stability,

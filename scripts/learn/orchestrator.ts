@@ -28,6 +28,7 @@ import { synthesize, type Period, type SynthesisResult } from './synthesis.js';
 import { applyChanges } from './apply.js';
 import { patternCommitCounts } from './analyze.js';
 import { fingerprint } from './fingerprint.js';
+import { findStaleLearnings } from './staleness.js';
 import type { ExtractedPattern } from './types.js';
 
 /** A task, as the seed passes it (`{id, type, component}`) plus optional context. */
@@ -359,7 +360,8 @@ export class LearningOrchestrator {
   async weeklyLearningSynthesis(opts: { period?: Period; date?: string; dryRun?: boolean } = {}): Promise<{ patterns_identified: number; rules_updated: boolean; timestamp: string; written: string[]; synthesis: SynthesisResult }> {
     this.log('[SYNTHESIS] Running weekly learning synthesis...');
     const date = opts.date ?? this.clock().toISOString().slice(0, 10);
-    const s = synthesize(loadTable(this.workspace), this.workspace.config, opts.period ?? 'week', date, await patternCommitCounts(this.workspace));
+    const table = loadTable(this.workspace);
+    const s = synthesize(table, this.workspace.config, opts.period ?? 'week', date, await patternCommitCounts(this.workspace), { stale: await findStaleLearnings(this.workspace, table.rows) });
     const written = opts.dryRun ? [] : applyChanges(this.workspace, s.changes);
     return { patterns_identified: s.top_patterns.length, rules_updated: s.summary.rules_proposed + s.summary.archived > 0, timestamp: s.record.created_at, written, synthesis: s };
   }

@@ -15,6 +15,7 @@ import { planPatternWrites, type FileChange } from './pattern-records.js';
 import { recallEvidence, turnedBad } from './evidence.js';
 import { addDays, round, mean, weekStart } from './stats.js';
 import type { ExtractedPattern } from './types.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 /** Synthesis period. */
 export type Period = 'week' | 'month';
@@ -114,9 +115,10 @@ function archiveChange<R extends PatternRecord | RuleRecord>(row: RecordRow<R>, 
 
 /**
  * Runs the synthesis for the period containing `date`. Pure; `patternCommits` (Git history of
- * pattern files) only feeds the pattern-stability metric.
+ * pattern files) only feeds the pattern-stability metric; `extra.stale` (the staleness check's
+ * `stale/learning` findings) is listed for review.
  */
-export function synthesize(table: RecordsTable, config: ResolvedConfig, period: Period, date: string, patternCommits?: ReadonlyMap<string, number>): SynthesisResult {
+export function synthesize(table: RecordsTable, config: ResolvedConfig, period: Period, date: string, patternCommits?: ReadonlyMap<string, number>, extra: { stale?: readonly Diagnostic[] } = {}): SynthesisResult {
   const info = periodFor(period, date);
   const createdAt = `${info.end}T23:59:59Z`;
   const id = `syn-${period}-${info.label.toLowerCase()}`;
@@ -298,6 +300,10 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
     '### Near-duplicate merges',
     '',
     ...(mergeLines.length ? mergeLines.map((x) => `- ${x}`) : ['- None.']),
+    '',
+    '### Stale learnings to review',
+    '',
+    ...((extra.stale ?? []).length ? [...(extra.stale ?? [])].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)).map((d) => `- \`${d.file}\`: ${d.message}`) : ['- None found (learnings name their files with \`about:\`; accepted ones are checked against Git history).']),
     '',
     '### Anti-pattern flags',
     '',

@@ -11,6 +11,7 @@ import { applyChanges } from '../../learn/apply.js';
 import { shouldRunMonthly, shouldRunWeekly } from '../../learn/schedule.js';
 import { writeFileAtomic } from '../../adapters/fs.js';
 import { hasFailures } from '../../diagnostics/diagnostic.js';
+import { findStaleLearnings } from '../../learn/staleness.js';
 
 /** Registers `synthesize`. */
 export function register(program: Command, ctx: CliContext): void {
@@ -36,7 +37,8 @@ export function register(program: Command, ctx: CliContext): void {
         return;
       }
       const table = loadTable(ws);
-      const result = synthesize(table, ws.config, opts.period, date, await patternCommitCounts(ws));
+      const stale = await findStaleLearnings(ws, table.rows);
+      const result = synthesize(table, ws.config, opts.period, date, await patternCommitCounts(ws), { stale });
       const written = opts.dryRun ? [] : applyChanges(ws, result.changes);
       if (opts.prBody) writeFileAtomic(resolve(ctx.io.cwd, opts.prBody), result.pr_body);
       if (opts.json) {
