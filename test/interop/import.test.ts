@@ -127,5 +127,9 @@ describe('import', () => {
     const none = await runCli(dir, ['import', 'learnings', 'empty', '--json']);
     expect(none.code).toBe(1);
     expect(JSON.parse(none.stdout).diagnostics[0].rule).toBe('import/format');
+    const noKb = tempRepo({ 'AGENTS.md': '- a rule here\n' });
+    const r = await runCli(noKb, ['import', 'agents-md', 'AGENTS.md', '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).diagnostics[0].rule).toBe('kb/missing');
   });
 });

@@ -32,10 +32,10 @@ describe('round trip on the example knowledge base', () => {
     expect((await runCli(dir, ['export', '--to', 'all'])).code).toBe(0);
     const after = targets(dir);
     expect(after['AGENTS.md']).toContain(`[${ID}`);
-    expect(after['AGENTS.md'].startsWith(hand)).toBe(true);
+    expect(after['AGENTS.md']!.startsWith(hand)).toBe(true);
     expect(after['CLAUDE.md']).toContain('@AGENTS.md');
     expect(after['.github/copilot-instructions.md']).toContain(`[${ID}`);
-    expect(after['.github/copilot-instructions.md'].startsWith(hand)).toBe(true);
+    expect(after['.github/copilot-instructions.md']!.startsWith(hand)).toBe(true);
     // Scoped by components: Claude rule file and Cursor rule both carry it.
     expect(Object.entries(after).filter(([f, t]) => f.startsWith('.claude/rules/') && t.includes(`[${ID}`))).toHaveLength(1);
     expect(Object.entries(after).filter(([f, t]) => f.startsWith('.cursor/rules/') && t.includes(`[${ID}`))).toHaveLength(1);
@@ -46,7 +46,7 @@ describe('round trip on the example knowledge base', () => {
     expect((await runCli(dir, ['export', '--to', 'all'])).code).toBe(0);
     const gone = targets(dir);
     expect(JSON.stringify(gone)).not.toContain(ID);
-    expect(gone['AGENTS.md'].startsWith(hand)).toBe(true);
-    expect(gone['.github/copilot-instructions.md'].startsWith(hand)).toBe(true);
+    expect(gone['AGENTS.md']!.startsWith(hand)).toBe(true);
+    expect(gone['.github/copilot-instructions.md']!.startsWith(hand)).toBe(true);
   });
 });
