@@ -137,7 +137,7 @@ export function generateKb(repo: string, opts: KbOptions): number {
     count++;
   }
   // Patterns (about one per 50 executions), with evidence.
-  const nPat = Math.max(3, Math.floor(n / 50));
+  const nPat = Math.max(4, Math.floor(n / 50));
   const statuses = ['accepted', 'proposed', 'rejected', 'archived'] as const;
   for (let i = 0; i < nPat; i++) {
     const fail = i % 2 === 0;

@@ -34,6 +34,38 @@ export const SANITIZE_SCHEMA: SanitizeSchema = {
   tagNames: (defaultSchema.tagNames ?? []).filter((t) => t !== 'input'),
 };
 
+/** Minimal hast shapes used by `rehypeAbsoluteOnly` (avoids a dependency on @types/hast). */
+interface HastNode {
+  type: string;
+  tagName?: string;
+  value?: string;
+  properties?: Record<string, unknown>;
+  children?: HastNode[];
+}
+
+/**
+ * Keeps only absolute links and images. Record bodies are written next to the code, so a
+ * relative link (`docs/x.md`) would point at a page that does not exist on the site: the link
+ * text stays, the href goes; an image without an absolute http(s) URL becomes its alt text.
+ */
+function rehypeAbsoluteOnly() {
+  const ok = /^(https?:|mailto:|#)/i;
+  const walk = (node: HastNode): void => {
+    if (!node.children) return;
+    node.children = node.children.map((child) => {
+      if (child.type === 'element' && child.properties) {
+        if (child.tagName === 'a' && typeof child.properties.href === 'string' && !ok.test(child.properties.href)) delete child.properties.href;
+        if (child.tagName === 'img' && !(typeof child.properties.src === 'string' && /^https?:/i.test(child.properties.src))) {
+          return { type: 'text', value: typeof child.properties.alt === 'string' ? child.properties.alt : '' };
+        }
+      }
+      walk(child);
+      return child;
+    });
+  };
+  return (tree: HastNode) => walk(tree);
+}
+
 let processor: Processor | undefined;
 
 function getProcessor(): Processor {
@@ -43,6 +75,7 @@ function getProcessor(): Processor {
     .use(remarkRehype, { allowDangerousHtml: true })
     .use(rehypeRaw)
     .use(rehypeSanitize, SANITIZE_SCHEMA)
+    .use(rehypeAbsoluteOnly)
     .use(rehypeStringify) as unknown as Processor;
   return processor;
 }

@@ -13,6 +13,7 @@
 import type { RecordRow } from '../build/table.js';
 import type { AnyRecord, ExecutionRecord } from '../records/kinds.js';
 import { renderMarkdown } from './render-markdown.js';
+import { isoWeek } from '../build/aggregates.js';
 
 /** A link to a record by id; `href` is relative to the site base and absent when it has no page. */
 export interface LinkRef {
@@ -138,16 +139,8 @@ export interface SiteRecords {
   kindOf: Map<string, string>;
 }
 
-/** ISO week label (e.g. 2026-W47) of an ISO timestamp, UTC. */
-export function isoWeek(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return 'unknown';
-  const day = (d.getUTCDay() + 6) % 7;
-  const thursday = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - day + 3));
-  const firstThursday = new Date(Date.UTC(thursday.getUTCFullYear(), 0, 4));
-  const week = 1 + Math.round((thursday.getTime() - firstThursday.getTime()) / 86400000 / 7 - ((firstThursday.getUTCDay() + 6) % 7 - 3) / 7);
-  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
-}
+/** ISO week label (e.g. 2026-W47) of an ISO timestamp, UTC: the build's definition, so lists and aggregates agree. */
+export { isoWeek };
 
 /** A URL path segment for a free-text facet value (agents may contain any characters). */
 export function facetSlug(value: string): string {

@@ -49,7 +49,11 @@ export interface SiteBuildResult {
   /** Diagnostics from loading the records (invalid records are left out of the site). */
   diagnostics: Diagnostic[];
   durationMs: number;
+  /** Milliseconds per phase: build outputs, learning snapshot, page data, Astro. */
+  phases: { build: number; learn: number; data: number; astro: number };
 }
+
+const VITE_ENV_KEYS = ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'SITE', 'ASSETS_PREFIX'];
 
 /** Normalises a base path to `/x/y/` form ('/' when empty). */
 export function normalizeBase(base: string | undefined): string {
@@ -132,14 +136,27 @@ export async function buildSite(ws: Workspace, opts: SiteBuildOptions = {}): Pro
   // Bring the build outputs up to date first (incremental: cheap when nothing changed), so the
   // site always shows what `learning-loop build` would produce for this commit.
   const built = await runBuild(ws);
+  const t1 = performance.now();
   const table: RecordsTable = { rows: built.rows, diagnostics: built.diagnostics };
   await writeLearnSnapshot(ws, table);
+  const t2 = performance.now();
   const prepared = writeSiteData(ws, table, dataDir, opts);
+  const t3 = performance.now();
   const root = siteRoot();
   const prev = { data: process.env.LEARNING_LOOP_SITE_DATA, tel: process.env.ASTRO_TELEMETRY_DISABLED };
   process.env.LEARNING_LOOP_SITE_DATA = dataDir;
   // Never phone home from a build.
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
+  // A caller running under Vite (e.g. a test runner) leaves BASE_URL & co. in process.env, which
+  // would override the `base` given here; hide them for the duration of the build.
+  const viteEnv = new Map<string, string>();
+  for (const k of VITE_ENV_KEYS) {
+    const v = process.env[k];
+    if (v !== undefined) {
+      viteEnv.set(k, v);
+      delete process.env[k];
+    }
+  }
   try {
     const { build } = await import('astro');
     rmSync(outDir, { recursive: true, force: true });
@@ -160,6 +177,7 @@ export async function buildSite(ws: Workspace, opts: SiteBuildOptions = {}): Pro
       { devOutput: false },
     );
   } finally {
+    for (const [k, v] of viteEnv) process.env[k] = v;
     if (prev.data === undefined) delete process.env.LEARNING_LOOP_SITE_DATA;
     else process.env.LEARNING_LOOP_SITE_DATA = prev.data;
     if (prev.tel === undefined) delete process.env.ASTRO_TELEMETRY_DISABLED;
@@ -167,6 +185,7 @@ export async function buildSite(ws: Workspace, opts: SiteBuildOptions = {}): Pro
   }
   // The search shards are data, not pages: copy them beside the pages.
   prepared.search.copyTo(join(outDir, 'search'));
+  const t4 = performance.now();
   return {
     outDir,
     base,
@@ -176,7 +195,8 @@ export async function buildSite(ws: Workspace, opts: SiteBuildOptions = {}): Pro
     executionPages: prepared.executionPages,
     missing: prepared.missing,
     diagnostics: prepared.diagnostics,
-    durationMs: Math.round(performance.now() - t0),
+    durationMs: Math.round(t4 - t0),
+    phases: { build: Math.round(t1 - t0), learn: Math.round(t2 - t1), data: Math.round(t3 - t2), astro: Math.round(t4 - t3) },
   };
 }
 

@@ -1,16 +1,107 @@
-/** `learning-loop site`: Build or preview the static learnings site. (placeholder until its issue lands). */
+/** `learning-loop site build|preview`: build the static learnings site, or serve a built one. */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../io.js';
+import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
+import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
+import { hasFailures } from '../../diagnostics/diagnostic.js';
+import { buildSite, normalizeBase, previewSite } from '../../publish/site.js';
+import { checkSiteLinks } from '../../publish/site-links.js';
 
-/** Registers `site`. */
-export function register(program: Command, _ctx: CliContext): void {
-  program
+function parseBase(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (/[?#\\\s]|\.\./.test(value) || /^[a-z]+:/i.test(value)) throw new UsageError(`\`--base ${value}\` is not a URL path.`, 'Pass the path the site is served under, e.g. --base /my-repo/ for a GitHub Pages project site.');
+  return normalizeBase(value);
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return 4321;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`\`--port ${value}\` is not a port number.`, 'Use a number from 0 to 65535 (0 picks a free port).');
+  return n;
+}
+
+function parseCap(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`\`--execution-pages ${value}\` is not a whole number.`, 'Use e.g. --execution-pages 5000 (0 gives pages only to referenced executions).');
+  return n;
+}
+
+/** Registers `site` with `build` and `preview`. */
+export function register(program: Command, ctx: CliContext): void {
+  const site = program
     .command('site')
-    .description('Build or preview the static learnings site.')
-    .allowUnknownOption(true)
-    .allowExcessArguments(true)
-    .action(() => {
-      throw new UsageError('`site` is not available yet.');
+    .description('Build or preview the static learnings site (dashboard, executions, patterns, rules, search).')
+    .addHelpText('after', '\nExamples:\n  learning-loop site build\n  learning-loop site build --base /my-repo/ --out _site\n  learning-loop site preview --base /my-repo/ --out _site');
+
+  site
+    .command('build')
+    .description('Update the build outputs, then build the static site (default folder: <build folder>/site).')
+    .option('--base <path>', 'base path the site is served under, e.g. /my-repo/ for GitHub Pages project sites', undefined)
+    .option('--out <dir>', 'output folder (default: .learning-loop/build/site)')
+    .option('--title <text>', 'site title', 'Learnings')
+    .option('--execution-pages <n>', 'most recent executions that get their own page (referenced ones always do)', undefined)
+    .option('--json', 'print one JSON document')
+    .addHelpText('after', '\nExamples:\n  learning-loop site build\n  learning-loop site build --base /my-repo/ --out _site --json\n\nExit codes: 0 built (invalid records are left out and reported), 1 invalid records or broken links, 2 usage error.')
+    .action(async (opts: { base?: string; out?: string; title: string; executionPages?: string; json?: boolean }, cmd: Command) => {
+      const base = parseBase(opts.base);
+      const cap = parseCap(opts.executionPages);
+      const ws = ctx.workspace(cmd);
+      if (!existsSync(ws.kbRoot)) throw new UsageError(`No knowledge base at ${ws.kbRoot}.`, 'Run `learning-loop init` first, or pass --root <dir>.');
+      const outDir = opts.out ? resolve(ctx.io.cwd, opts.out) : undefined;
+      const result = await buildSite(ws, { base, outDir, title: opts.title, executionPageCap: cap });
+      const links = checkSiteLinks(result.outDir, result.base);
+      const problems = hasFailures(result.diagnostics) || links.broken.length > 0;
+      if (opts.json) {
+        printJson(ctx.io, {
+          ok: !problems,
+          outDir: result.outDir,
+          base: result.base,
+          pages: result.pages,
+          records: result.records,
+          executions: result.executions,
+          executionPages: result.executionPages,
+          missing: result.missing,
+          durationMs: result.durationMs,
+          phases: result.phases,
+          links: { checked: links.checked, broken: links.broken.slice(0, 100) },
+          diagnostics: diagnosticsJson(result.diagnostics),
+        });
+      } else {
+        reportToStderr(ctx.io, result.diagnostics, ctx.color(cmd));
+        for (const b of links.broken.slice(0, 20)) ctx.io.stderr.write(`broken link ${b.href} in ${b.page}\n`);
+        ctx.io.stdout.write(`Built ${result.pages} pages (${result.records} records, ${result.executionPages} of ${result.executions} executions with a page) in ${(result.durationMs / 1000).toFixed(1)} s\n  ${result.outDir}  (base ${result.base})\n`);
+        if (result.missing.length) ctx.io.stdout.write(`  not available yet: ${result.missing.join(', ')}\n`);
+      }
+      ctx.exitCode = problems ? EXIT.PROBLEMS : EXIT.OK;
+    });
+
+  site
+    .command('preview')
+    .description('Serve a built site on loopback under its base path (Ctrl-C to stop).')
+    .option('--base <path>', 'base path the site was built with', undefined)
+    .option('--out <dir>', 'the built site folder (default: .learning-loop/build/site)')
+    .option('--port <n>', 'port (0 picks a free one)', '4321')
+    .option('--json', 'print the URL as one JSON document')
+    .addHelpText('after', '\nExample:\n  learning-loop site build --base /my-repo/ && learning-loop site preview --base /my-repo/')
+    .action(async (opts: { base?: string; out?: string; port?: string; json?: boolean }, cmd: Command) => {
+      const base = parseBase(opts.base);
+      const port = parsePort(opts.port);
+      const ws = ctx.workspace(cmd);
+      const dir = opts.out ? resolve(ctx.io.cwd, opts.out) : join(ws.outDir, 'site');
+      if (!existsSync(join(dir, 'index.html'))) throw new UsageError(`No built site in ${dir}.`, 'Run `learning-loop site build` first (with the same --out and --base).');
+      const server = await previewSite(ws, { dir, base, port });
+      if (opts.json) printJson(ctx.io, { url: server.url, dir, port: server.port });
+      else ctx.io.stdout.write(`Serving ${dir}\n  ${server.url}\n`);
+      // Keep serving until the process is interrupted.
+      await new Promise<void>((done) => {
+        const stop = (): void => {
+          void server.close().then(done);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
     });
 }
