@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI_BIN, cleanupTemp, git, runCli, spawnCli, tempRepo, writeFiles } from '../helpers/repo.js';
+import { CLI_BIN, cleanupTemp, git, runCli, spawnCli, tempDir, tempRepo, writeFiles } from '../helpers/repo.js';
 import { parseFrontmatter } from '../../scripts/records/parse.js';
 import { CLAUDE_SETTINGS_SNIPPET, claudeHookInput, componentOf, parseTranscript } from '../../scripts/agents/capture.js';
 
@@ -54,12 +54,14 @@ describe('capture claude-hook', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ recorded: false, skipped: 'already recorded as ex-cc-sess-42' });
   });
 
-  it('a failing last test run is a failure (and triggers the reflection stub)', async () => {
+  it('a failing last test run is a failure (and the reflection stub is written)', async () => {
     const dir = tempRepo(KB, { commit: true });
     writeFiles(dir, { 't.jsonl': transcript(true) });
-    const run = await runCli(dir, ['capture', 'claude-hook', '--json'], { stdin: JSON.stringify({ session_id: 's2', transcript_path: 't.jsonl', cwd: dir, hook_event_name: 'Stop' }) });
+    // Run from another folder: the payload's cwd decides the repository (and the transcript's base).
+    const run = await runCli(tempDir(), ['capture', 'claude-hook', '--json'], { stdin: JSON.stringify({ session_id: 's2', transcript_path: 't.jsonl', cwd: dir, hook_event_name: 'Stop' }) });
     const out = JSON.parse(run.stdout);
     expect(readRecord(dir, out.path).outcome).toBe('failure');
+    expect(existsSync(join(dir, 'learning-loop/memory/short-term/reflections/2026/11/rf-cc-s2.md'))).toBe(true);
   });
 
   it('never breaks the session: bad payloads, missing transcripts and missing knowledge bases exit 0 with a warning', async () => {

@@ -6,7 +6,8 @@
 import { Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { toPosix } from '../../adapters/fs.js';
+import { isDirectory, toPosix } from '../../adapters/fs.js';
+import { openWorkspace } from '../../adapters/workspace.js';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { recordExecution } from '../../records/record-execution.js';
 import { changedFiles, claudeHookInput, commitInput, isKnowledgeBaseOnly, lastCommit, readTranscript, type CaptureOverrides, type ClaudeHookPayload } from '../../agents/capture.js';
@@ -105,7 +106,9 @@ async function captureClaude(ctx: CliContext, cmd: Command, opts: CaptureFlags, 
   } catch (error) {
     return { ok: false, recorded: false, diagnostics: [diag('capture/failed', '<stdin>', `The hook payload is not a JSON object (${(error as Error).message}); nothing recorded.`, { line: 1, column: 1 })] };
   }
-  const ws = ctx.workspace(cmd);
+  // The session's folder (payload.cwd) decides the repository, whatever folder the hook runs in.
+  const root = (cmd.optsWithGlobals() as { root?: string }).root;
+  const ws = typeof payload.cwd === 'string' && isDirectory(payload.cwd) ? openWorkspace({ cwd: payload.cwd, root }) : ctx.workspace(cmd);
   const info = readTranscript(typeof payload.transcript_path === 'string' ? payload.transcript_path : undefined, typeof payload.cwd === 'string' ? payload.cwd : ctx.io.cwd);
   const changed = ws.inGit ? withoutBuild(ws, changedFiles(ws.repoRoot)) : [];
   const input = claudeHookInput(payload, info, changed, ws.kbPrefix, new Date(), over);
