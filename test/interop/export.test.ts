@@ -130,6 +130,12 @@ describe('export', () => {
     expect(item!.text).toBe('two lines &lt;!-- learning-loop:end --&gt;');
     const res = spliceBlock('A.md', 'intro\n', wrapBlock(['- a']));
     expect(res.text).toMatch(/^intro\n\n<!-- learning-loop:begin[^\n]*\n- a\n<!-- learning-loop:end -->\n$/);
+    // A block in the middle is replaced in place; the text after it is kept byte for byte (CRLF too).
+    const mid = 'top\r\n<!-- learning-loop:begin -->\r\n- old\r\n<!-- learning-loop:end -->\r\nbottom  \r\n\r\n';
+    const out = spliceBlock('A.md', mid, wrapBlock(['- new'])).text!;
+    expect(out.startsWith('top\r\n<!-- learning-loop:begin')).toBe(true);
+    expect(out.endsWith('\r\n- new\r\n<!-- learning-loop:end -->\r\nbottom  \r\n\r\n')).toBe(true);
+    expect(out).not.toContain('- old');
   });
 
   it('exports the strongest accepted patterns and templates with --include-patterns', async () => {
