@@ -79,6 +79,11 @@ function jaccard(a: readonly string[], b: readonly string[]): number {
   return inter / (sa.size + new Set(b).size - inter);
 }
 
+/** Pattern types that can describe the same fact (a failing dependency is also a failure pattern). */
+function compatible(a: string, b: string): boolean {
+  return a === b || (a !== b && ['failure', 'dependency'].includes(a) && ['failure', 'dependency'].includes(b));
+}
+
 function strength(p: ExtractedPattern): number {
   return p.support * p.lift;
 }
@@ -140,17 +145,17 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
 
   // Near-duplicates among live records and new patterns (same type, evidence overlap ≥ 0.8).
   const live = patternRows.filter((r) => r.data.status === 'accepted' || r.data.status === 'proposed');
-  const candidates: Array<{ id: string; type: string; evidence: string[]; support: number; row?: RecordRow<PatternRecord> }> = [
-    ...live.map((r) => ({ id: r.id, type: r.data.pattern_type, evidence: r.data.evidence ?? [], support: r.data.support ?? 0, row: r })),
-    ...analysis.patterns.filter((p) => !existingIds.has(p.id)).map((p) => ({ id: p.id, type: p.pattern_type, evidence: p.evidence, support: p.support })),
-  ].sort((a, b) => b.support - a.support || (a.id < b.id ? -1 : 1));
+  const candidates: Array<{ id: string; type: string; evidence: string[]; support: number; confidence: number; row?: RecordRow<PatternRecord> }> = [
+    ...live.map((r) => ({ id: r.id, type: r.data.pattern_type, evidence: r.data.evidence ?? [], support: r.data.support ?? r.data.evidence?.length ?? 0, confidence: r.data.confidence ?? 1, row: r })),
+    ...analysis.patterns.filter((p) => !existingIds.has(p.id)).map((p) => ({ id: p.id, type: p.pattern_type, evidence: p.evidence, support: p.support, confidence: p.confidence })),
+  ].sort((a, b) => b.support - a.support || b.confidence - a.confidence || (a.id < b.id ? -1 : 1));
   const losers = new Map<string, string>(); // loser id -> keeper id
   for (let i = 0; i < candidates.length; i++) {
     const keep = candidates[i]!;
     if (losers.has(keep.id)) continue;
     for (let j = i + 1; j < candidates.length; j++) {
       const other = candidates[j]!;
-      if (losers.has(other.id) || other.type !== keep.type || other.evidence.length < config.patterns.min_support) continue;
+      if (losers.has(other.id) || !compatible(keep.type, other.type) || other.evidence.length < config.patterns.min_support) continue;
       if (jaccard(keep.evidence, other.evidence) >= DUPLICATE_JACCARD) losers.set(other.id, keep.id);
     }
   }
@@ -241,7 +246,12 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
   // Reasons come from this run or, after the PR was merged, from the archived record's review block.
   const rowById = new Map(table.rows.map((r) => [r.id, r]));
   const reasonOf = (x: string): string => reasons.get(x) ?? ((rowById.get(x)?.data as { review?: { reason?: string } } | undefined)?.review?.reason ?? 'archived');
-  const mergeLines = archivedAll.filter((x) => reasonOf(x).startsWith('Near-duplicate of ')).map((x) => `\`${x}\` → \`${reasonOf(x).slice(18).split(' ')[0]}\``);
+  const mergeLines = [
+    ...new Set([
+      ...archivedAll.filter((x) => reasonOf(x).startsWith('Near-duplicate of ')).map((x) => `\`${x}\` → \`${reasonOf(x).slice(18).split(' ')[0]}\` (archived)`),
+      ...[...losers].filter(([l]) => !existingIds.has(l)).map(([l, k]) => `\`${l}\` → \`${k}\` (not proposed separately)`),
+    ]),
+  ].sort();
   const archiveLines = archivedAll.filter((x) => !reasonOf(x).startsWith('Near-duplicate of ')).map((x) => `- archive \`${x}\`: ${reasonOf(x)}`);
   const newRules = proposed.filter((x) => x.startsWith('rule-'));
   const flags = analysis.flags.map((f) => `${f.action}: ${f.subject}`.slice(0, 200));
