@@ -50,11 +50,14 @@ export function isPushRace(error: unknown): boolean {
   return /rejected|non-fast-forward|fetch first|failed to (update|lock) ref|cannot lock ref|stale info|incorrect old value/i.test(message(error));
 }
 
-/** Sleeps for a jittered, exponentially growing delay (attempt 0 -> ~25-50 ms, capped ~1.6 s). */
+/**
+ * Sleeps for a jittered delay that grows slowly with the attempt (uniform in 0..min(1000,
+ * 40 x (attempt + 1)) ms). Full jitter spreads contenders apart; the slow growth keeps an agent
+ * that lost several races from waiting longer than the newcomers it competes with.
+ */
 export function backoff(attempt: number, random: () => number = Math.random): Promise<void> {
-  const base = Math.min(1600, 25 * 2 ** Math.min(attempt, 6));
-  const ms = base / 2 + random() * base;
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  const cap = Math.min(1000, 40 * (attempt + 1));
+  return new Promise((resolve) => setTimeout(resolve, random() * cap));
 }
 
 /** Result of a commit. */
@@ -81,7 +84,8 @@ export function commitPaths(repoRoot: string, paths: readonly string[], msg: str
       try {
         await git.raw(['add', '--', ...paths]);
         await git.raw(['commit', '-q', '--no-verify', '--only', '-m', msg, '--', ...paths]);
-        const sha = (await git.raw(['rev-parse', 'HEAD'])).trim();
+        // Not `rev-parse HEAD`: another process may already have committed on top of ours.
+        const sha = (await git.raw(['rev-list', '-1', 'HEAD', '--', paths[0]!])).trim();
         return { sha, lockRetries };
       } catch (error) {
         if (!isLockError(error) || attempt >= LOCK_ATTEMPTS) throw error;

@@ -56,7 +56,7 @@ export function checkKnowledgeBase(ws: Workspace, only?: ReadonlySet<string>): K
     const display = displayPath(ws, rel);
     const report = !only || only.has(rel);
     if (!rel.endsWith('.md')) {
-      if (report) diagnostics.push(diag('file/not-markdown', display, `\`${rel}\` is not a Markdown record.`));
+      if (report) diagnostics.push(diag('file/not-markdown', display, `\`${rel}\` is not a Markdown record.`, { line: 1, column: 1 }));
       continue;
     }
     const read = readUtf8(join(ws.kbRoot, rel), display, ws.config.build.max_file_bytes);
