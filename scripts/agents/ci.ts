@@ -123,13 +123,6 @@ export function renderSummary(s: CiSummary): string {
 /** A synthesis period, or `none` when a scheduled run is not due. */
 export type SynthesisPeriod = 'week' | 'month' | 'none';
 
-/** True when `date` (UTC) is the last Friday of its month. */
-export function isLastFriday(date: Date): boolean {
-  if (date.getUTCDay() !== 5) return false;
-  const next = new Date(date.getTime() + 7 * 86_400_000);
-  return next.getUTCMonth() !== date.getUTCMonth();
-}
-
 /** Inputs of the period decision (the workflow passes them through `env:`). */
 export interface PeriodInput {
   /** `schedule`, `workflow_dispatch`, … */
@@ -140,20 +133,22 @@ export interface PeriodInput {
   period?: string;
   /** Now (UTC); injected for tests. */
   date: Date;
+  /** Whether the monthly synthesis is due on a date (the learning engine's `shouldRunMonthly`). */
+  isMonthlyDay: (date: Date) => boolean;
 }
 
 /**
  * Decides which synthesis a run makes. By hand: the requested period (default week).
- * Scheduled: a cron on Sunday (day-of-week 0 or 7) is weekly; a cron on Friday (5) is the
- * monthly candidate and runs only on the last Friday of the month. Anything else: none.
+ * Scheduled: a cron on Sunday (day-of-week 0 or 7) is weekly; any other cron is the monthly
+ * candidate and runs only when `isMonthlyDay` says so (the last Friday by default, from
+ * config/triggers.yaml). Other events: none.
  */
 export function synthesisPeriod(input: PeriodInput): SynthesisPeriod {
   if (input.event === 'workflow_dispatch') return input.period === 'month' ? 'month' : 'week';
   if (input.event !== 'schedule') return 'none';
   const dow = (input.schedule ?? '').trim().split(/\s+/)[4] ?? '';
   if (dow === '0' || dow === '7' || /^sun$/i.test(dow)) return 'week';
-  if (dow === '5' || /^fri$/i.test(dow)) return isLastFriday(input.date) ? 'month' : 'none';
-  return 'none';
+  return input.isMonthlyDay(input.date) ? 'month' : 'none';
 }
 
 /**

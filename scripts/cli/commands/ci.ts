@@ -7,13 +7,15 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { executionsInOrder, loadTable } from '../../build/table.js';
 import { detectAntiPatterns } from '../../learn/anti-patterns.js';
+import { shouldRunMonthly } from '../../learn/schedule.js';
 import { addedFiles, capPrBody, DEFAULT_BODY_CAP, renderSummary, summarize, synthesisPeriod, type SummaryFlag } from '../../agents/ci.js';
 import { printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
 
-/** Registers `ci` and its subcommands. */
+/** Registers `ci` and its subcommands (once, whoever calls first). */
 export function register(program: Command, ctx: CliContext): void {
+  if (program.commands.some((c) => c.name() === 'ci')) return;
   const ci = program
     .command('ci')
     .description('Steps the GitHub workflows run: job summary, synthesis period, pull-request body cap.')
@@ -36,18 +38,19 @@ export function register(program: Command, ctx: CliContext): void {
     });
 
   ci.command('period')
-    .description('Which synthesis this run makes: week, month or none (monthly runs only on the last Friday, UTC).')
+    .description('Which synthesis this run makes: week, month or none (monthly only on the configured day, the last Friday by default; UTC).')
     .requiredOption('--event <name>', 'the GitHub event name (schedule, workflow_dispatch, …)')
     .option('--schedule <cron>', 'the cron expression that fired', '')
     .option('--period <period>', 'the period asked for by hand (week|month)', '')
     .option('--date <iso>', 'decide as if it were this UTC date (default: now)')
     .option('--json', 'print {"period": …} as JSON')
     .addHelpText('after', '\nExample:\n  learning-loop ci period --event schedule --schedule "0 22 * * 5" --date 2026-11-27')
-    .action((opts: { event: string; schedule: string; period: string; date?: string; json?: boolean }) => {
+    .action((opts: { event: string; schedule: string; period: string; date?: string; json?: boolean }, cmd: Command) => {
+      const ws = ctx.workspace(cmd);
       const date = opts.date ? new Date(opts.date) : new Date();
       if (Number.isNaN(date.getTime())) throw new UsageError(`--date \`${opts.date}\` is not a date.`, 'Use an ISO date such as 2026-11-27 or 2026-11-27T22:00:00Z.');
       if (opts.period && opts.period !== 'week' && opts.period !== 'month') throw new UsageError(`--period \`${opts.period}\` must be week or month.`);
-      const period = synthesisPeriod({ event: opts.event, schedule: opts.schedule, period: opts.period, date });
+      const period = synthesisPeriod({ event: opts.event, schedule: opts.schedule, period: opts.period, date, isMonthlyDay: (d) => shouldRunMonthly(d, ws.config) });
       if (opts.json) printJson(ctx.io, { period });
       else ctx.io.stdout.write(`${period}\n`);
       ctx.exitCode = EXIT.OK;

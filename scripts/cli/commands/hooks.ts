@@ -11,6 +11,7 @@ import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
 import type { Workspace } from '../../adapters/workspace.js';
+import { register as registerCi } from './ci.js';
 
 function gitWorkspace(ctx: CliContext, cmd: Command): Workspace {
   const ws = ctx.workspace(cmd);
@@ -28,8 +29,12 @@ function report(ctx: CliContext, cmd: Command, changes: HookChange[], json: bool
   ctx.exitCode = problems.length ? EXIT.PROBLEMS : EXIT.OK;
 }
 
-/** Registers `hooks`. */
+/**
+ * Registers `hooks` (and, until the command registry lists it, `ci`: the workflows call
+ * `learning-loop ci …`, so it must be available; registered once).
+ */
 export function register(program: Command, ctx: CliContext): void {
+  if (!program.commands.some((c) => c.name() === 'ci')) registerCi(program, ctx);
   const hooks = program
     .command('hooks')
     .description('Install, remove or inspect the Git hooks (pre-commit validation of staged records; optional post-commit capture).')
