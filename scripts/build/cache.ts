@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { writeFileAtomic } from '../adapters/fs.js';
+import { writeDerived as writeFileAtomic } from './write.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AnyRecord } from '../records/kinds.js';
 

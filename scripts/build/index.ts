@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../adapters/fs.js';
+import { writeDerived as writeFileAtomic } from './write.js';
 import type { Workspace } from '../adapters/workspace.js';
 import { countBySeverity, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { yearMonth } from '../records/kinds.js';
@@ -15,7 +15,7 @@ import { renderStore } from '../recall/store.js';
 import { computeAggregates, type Aggregates } from './aggregates.js';
 import { sha1 } from './cache.js';
 import { refreshTable, type RefreshStats } from './incremental.js';
-import { buildLunrShard, LUNR_FIELDS, partition, shardInputKey, type LunrManifest, type LunrShardFile } from './lunr-index.js';
+import { buildLunrShards, LUNR_FIELDS, partition, shardInputKey, type LunrManifest, type LunrShardFile } from './lunr-index.js';
 import { reflectionsByExecution, toSearchDoc } from './search-docs.js';
 import type { RecordRow } from './table.js';
 
@@ -153,27 +153,29 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
   const lunrParts = partition(docs);
   const lunrInputs: Record<string, string> = {};
   const shardList: LunrManifest['shards'] = [];
-  let lunrRebuilt = 0;
+  const reuse = new Map<number, string>();
+  const jobs: Array<{ shard: number; docs: typeof docs }> = [];
   for (let s = 0; s < lunrParts.length; s++) {
     const name = `shard-${String(s).padStart(3, '0')}.json`;
     const key = sha1(shardInputKey(lunrParts[s]!));
     lunrInputs[name] = key;
     const out = `lunr/${name}`;
-    let content: string | undefined;
     if (previous && previous.lunr_inputs?.[name] === key && previous.outputs[out]) {
       try {
         const existing = readFileSync(join(ws.outDir, out), 'utf8');
-        if (sha1(existing) === previous.outputs[out]) content = existing;
+        if (sha1(existing) === previous.outputs[out]) reuse.set(s, existing);
       } catch {
-        content = undefined;
+        // missing or unreadable: rebuilt below
       }
     }
-    if (content === undefined) {
-      content = buildLunrShard(s, lunrParts[s]!);
-      lunrRebuilt += 1;
-      opts.onProgress?.('index', s + 1, lunrParts.length);
-    }
-    files.set(out, content);
+    if (!reuse.has(s)) jobs.push({ shard: s, docs: lunrParts[s]! });
+  }
+  const built = await buildLunrShards(jobs, (n) => opts.onProgress?.('index', n, jobs.length));
+  const lunrRebuilt = jobs.length;
+  for (let s = 0; s < lunrParts.length; s++) {
+    const name = `shard-${String(s).padStart(3, '0')}.json`;
+    const content = reuse.get(s) ?? built.get(s)!;
+    files.set(`lunr/${name}`, content);
     shardList.push({ file: name, docs: lunrParts[s]!.length, bytes: Buffer.byteLength(content) });
   }
   const lunrManifest: LunrManifest = { version: 1, docs: docs.length, shards: shardList, fields: { ...LUNR_FIELDS }, ref: 'id' };

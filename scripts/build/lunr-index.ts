@@ -4,6 +4,10 @@
  * id; the shard count grows with the knowledge base (about 2,000 documents per shard), so a
  * change rebuilds only the shard holding the changed record.
  */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import lunr from 'lunr';
 import { fnv1a } from './cache.js';
 import type { SearchDoc } from './search-docs.js';
@@ -82,4 +86,49 @@ export function buildLunrShard(shard: number, docs: readonly SearchDoc[]): strin
 /** Key identifying a shard's input, so an unchanged shard is not rebuilt. */
 export function shardInputKey(docs: readonly SearchDoc[]): string {
   return JSON.stringify(docs.map((d, i) => [lunrDoc(d, i), d.id, d.file, d.summary.slice(0, 200)]));
+}
+
+/**
+ * Builds several shards, on worker threads when it pays off (compiled JavaScript, more than one
+ * core, enough documents); otherwise inline. Output is identical either way.
+ */
+export async function buildLunrShards(jobs: ReadonlyArray<{ shard: number; docs: readonly SearchDoc[] }>, onDone?: (n: number) => void): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const total = jobs.reduce((n, j) => n + j.docs.length, 0);
+  const cores = availableParallelism();
+  const workerUrl = new URL('./lunr-worker.js', import.meta.url);
+  const canThread = import.meta.url.endsWith('.js') && existsSync(fileURLToPath(workerUrl));
+  if (!canThread || cores < 2 || jobs.length < 2 || total < 3000) {
+    for (const j of jobs) {
+      out.set(j.shard, buildLunrShard(j.shard, j.docs));
+      onDone?.(out.size);
+    }
+    return out;
+  }
+  const queue = [...jobs];
+  const workers = Array.from({ length: Math.min(cores, jobs.length, 4) }, () => new Worker(workerUrl));
+  try {
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            const next = () => {
+              const job = queue.shift();
+              if (!job) return resolve();
+              w.postMessage({ shard: job.shard, docs: job.docs });
+            };
+            w.on('message', (m: { shard: number; content: string }) => {
+              out.set(m.shard, m.content);
+              onDone?.(out.size);
+              next();
+            });
+            w.on('error', reject);
+            next();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return out;
 }

@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lunr from 'lunr';
-import { writeFileAtomic } from '../adapters/fs.js';
+import { writeDerived as writeFileAtomic } from '../build/write.js';
 import { fnv1a, sha1 } from '../build/cache.js';
 import type { SearchDoc } from '../build/search-docs.js';
 
