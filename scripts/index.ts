@@ -72,3 +72,14 @@ export type { LunrManifest, LunrShardFile, LunrStoredDoc } from './build/lunr-in
 export { startWatch, type Watcher, type WatchEvent, type WatchOptions } from './build/watch.js';
 export { LearningQueryInterface, type QueryInterfaceOptions } from './recall/query-interface.js';
 export { recall, similar, answer, renderAnswer, parseIntent, RecallStore, type RecallAnswer, type Insight, type CommonError, type Intent, type EntityMatch, type SimilarTask, type SimilarResult, type SimilarExecution } from './recall/index.js';
+// --- automation and agent access: MCP, hooks, workflows, CI helpers ---------------------------
+export { createMcpServer, McpSession, ANSWER_TOKEN_CAP } from './agents/mcp.js';
+export { installHook, uninstallHook, hookStatus, checkStaged, HOOK_KINDS, type HookKind, type HookChange, type HookStatus, type StagedCheck } from './agents/hooks.js';
+export { installWorkflows, shippedWorkflows } from './agents/workflows.js';
+export { checkWorkflowHardening } from './agents/workflow-lint.js';
+export { addedFiles, summarize, renderSummary, synthesisPeriod, capPrBody, GITHUB_BODY_LIMIT, type CiSummary, type SynthesisPeriod } from './agents/ci.js';
+export { SECRET_RULES, type SecretRule } from './records/secrets.js';
+export { buildSite, previewSite, writeSiteData, normalizeBase, type SiteBuildOptions, type SiteBuildResult, type SitePreviewOptions } from './publish/site.js';
+export { renderMarkdown, SANITIZE_SCHEMA } from './publish/render-markdown.js';
+export { checkSiteLinks, type LinkCheck, type BrokenLink } from './publish/site-links.js';
+export { startStaticServer, type StaticServer } from './publish/site-server.js';
