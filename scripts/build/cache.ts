@@ -12,7 +12,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AnyRecord } from '../records/kinds.js';
 
 /** Bumped whenever the cache layout or the parse/validate semantics change. */
-export const CACHE_VERSION = 2;
+export const CACHE_VERSION = 3;
 /** Number of cache shards (fixed, so a file always lands in the same shard). */
 export const CACHE_SHARDS = 64;
 

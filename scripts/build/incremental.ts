@@ -60,7 +60,7 @@ export function cacheSalt(ws: Workspace): string {
 /** Checks one file's content into a cache entry (the single-file half of `validate`). */
 export function checkFile(ws: Workspace, file: string, blob: string, buf: Buffer | undefined): CacheEntry {
   const display = displayPath(ws, file);
-  if (!file.endsWith('.md')) return { f: file, b: blob, d: [diag('file/not-markdown', display, `\`${file}\` is not a Markdown record.`)] };
+  if (!file.endsWith('.md')) return { f: file, b: blob, d: [diag('file/not-markdown', display, `\`${file}\` is not a Markdown record.`, { line: 1, column: 1 })] };
   let content = buf;
   if (!content) {
     try {
