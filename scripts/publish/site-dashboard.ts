@@ -70,6 +70,7 @@ export function readLearnSnapshot(ws: Workspace): LearnRead {
   const ok = snapshot && snapshot.version === 1 && snapshot.dashboard ? snapshot : undefined;
   const referenced = new Set<string>();
   for (const f of ok?.flags ?? []) for (const id of f.evidence.slice(0, 20)) referenced.add(id);
+  for (const p of ok?.patterns ?? []) for (const id of p.evidence) referenced.add(id);
   return { snapshot: ok, aggregates, referencedExecutions: [...referenced].sort() };
 }
 

@@ -446,3 +446,67 @@ export function prepareRecords(rows: readonly RecordRow[], opts: SiteDataOptions
   for (const s of RECORD_SECTIONS) sections[s].sort(byDateDesc);
   return { execRows, execPages, sections, hrefs, kindOf };
 }
+
+/** A pattern the learning engine detected (from `learn.json`), possibly without a record yet. */
+export interface DetectedPattern {
+  id: string;
+  pattern_type: string;
+  category: string;
+  domain?: string;
+  statement: string;
+  definition: Record<string, unknown>;
+  support: number;
+  confidence: number;
+  lift: number;
+  evidence: string[];
+  last_seen: string;
+  status: string;
+  file?: string;
+}
+
+/**
+ * Adds detected patterns that have no record on disk yet (status `new`) to the patterns section,
+ * so the site shows what the engine found before anyone proposed it. Mutates `records`.
+ */
+export function addDetectedPatterns(records: SiteRecords, patterns: readonly DetectedPattern[]): void {
+  const link = (id: string): LinkRef => {
+    const href = records.hrefs.get(id);
+    return href ? { id, href } : { id };
+  };
+  const pageOf = new Map(records.execPages.map((e) => [e.id, e]));
+  for (const p of patterns) {
+    if (records.hrefs.has(p.id) || p.id === 'page') continue;
+    const href = `patterns/${p.id}/`;
+    records.hrefs.set(p.id, href);
+    records.kindOf.set(p.id, 'pattern');
+    const def = Object.entries(p.definition ?? {}).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
+    const fields: Array<[string, FieldValue]> = [
+      ['Statement', { text: p.statement }],
+      ['Type', { text: p.pattern_type }],
+      ['Category', { text: p.category }],
+    ];
+    if (p.domain) fields.push(['Domain', { text: p.domain }]);
+    fields.push(['Support', { text: String(p.support) }], ['Confidence', { text: String(Math.round(p.confidence * 100) / 100) }], ['Lift', { text: String(Math.round(p.lift * 100) / 100) }]);
+    if (def.length) fields.push(['Definition', { list: def }]);
+    fields.push(['Record', { text: 'Detected by the learning engine; not proposed yet (the next synthesis proposes strong patterns).' }]);
+    for (const ex of p.evidence) pageOf.get(ex)?.patterns.push({ id: p.id, href, label: p.statement });
+    records.sections.patterns.push({
+      id: p.id,
+      kind: 'pattern',
+      section: 'patterns',
+      title: p.statement.length > 160 ? `${p.statement.slice(0, 157)}…` : p.statement,
+      summary: '',
+      status: 'new',
+      badge: p.pattern_type,
+      date: p.last_seen.slice(0, 10),
+      file: '',
+      href,
+      fields,
+      evidence: p.evidence.map(link),
+      referencedBy: [],
+      tags: [],
+      bodyHtml: '',
+    });
+  }
+  records.sections.patterns.sort(byDateDesc);
+}

@@ -15,7 +15,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RecordsTable } from '../build/table.js';
 import { readAggregates, runBuild } from '../build/index.js';
 import { writeLearnSnapshot } from '../learn/snapshot.js';
-import { prepareRecords, type SiteDataOptions } from './site-data.js';
+import { addDetectedPatterns, prepareRecords, type SiteDataOptions } from './site-data.js';
 import { prepareDashboard, readLearnSnapshot } from './site-dashboard.js';
 import { prepareSearch, type SearchFiles } from './site-search.js';
 import { startStaticServer, type StaticServer } from './site-server.js';
@@ -49,8 +49,15 @@ export interface SiteBuildResult {
   /** Diagnostics from loading the records (invalid records are left out of the site). */
   diagnostics: Diagnostic[];
   durationMs: number;
-  /** Milliseconds per phase: build outputs, learning snapshot, page data, Astro. */
+  /** Wall milliseconds per phase: build outputs, learning snapshot, page data, Astro. */
   phases: { build: number; learn: number; data: number; astro: number };
+  /** CPU milliseconds (user + system) per phase, same split. */
+  cpu: { build: number; learn: number; data: number; astro: number };
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return Math.round((u.user + u.system) / 1000);
 }
 
 const VITE_ENV_KEYS = ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'SITE', 'ASSETS_PREFIX'];
@@ -94,6 +101,7 @@ export function writeSiteData(ws: Workspace, table: RecordsTable, dataDir: strin
   const missing: string[] = [];
   if (!learn.snapshot) missing.push('learn');
   const records = prepareRecords(table.rows, { thresholds: ws.config.thresholds, ...opts }, learn.referencedExecutions);
+  if (learn.snapshot) addDetectedPatterns(records, learn.snapshot.patterns);
   const dashboard = prepareDashboard(learn, records);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
@@ -130,6 +138,7 @@ export function writeSiteData(ws: Workspace, table: RecordsTable, dataDir: strin
  */
 export async function buildSite(ws: Workspace, opts: SiteBuildOptions = {}): Promise<SiteBuildResult> {
   const t0 = performance.now();
+  const c: number[] = [cpuMs()];
   const base = normalizeBase(opts.base);
   const outDir = resolve(opts.outDir ?? join(ws.outDir, 'site'));
   const dataDir = join(ws.outDir, 'site-data');
@@ -137,11 +146,14 @@ export async function buildSite(ws: Workspace, opts: SiteBuildOptions = {}): Pro
   // site always shows what `learning-loop build` would produce for this commit.
   const built = await runBuild(ws);
   const t1 = performance.now();
+  c.push(cpuMs());
   const table: RecordsTable = { rows: built.rows, diagnostics: built.diagnostics };
   await writeLearnSnapshot(ws, table);
   const t2 = performance.now();
+  c.push(cpuMs());
   const prepared = writeSiteData(ws, table, dataDir, opts);
   const t3 = performance.now();
+  c.push(cpuMs());
   const root = siteRoot();
   const prev = { data: process.env.LEARNING_LOOP_SITE_DATA, tel: process.env.ASTRO_TELEMETRY_DISABLED };
   process.env.LEARNING_LOOP_SITE_DATA = dataDir;
@@ -186,6 +198,7 @@ export async function buildSite(ws: Workspace, opts: SiteBuildOptions = {}): Pro
   // The search shards are data, not pages: copy them beside the pages.
   prepared.search.copyTo(join(outDir, 'search'));
   const t4 = performance.now();
+  c.push(cpuMs());
   return {
     outDir,
     base,
@@ -197,6 +210,7 @@ export async function buildSite(ws: Workspace, opts: SiteBuildOptions = {}): Pro
     diagnostics: prepared.diagnostics,
     durationMs: Math.round(t4 - t0),
     phases: { build: Math.round(t1 - t0), learn: Math.round(t2 - t1), data: Math.round(t3 - t2), astro: Math.round(t4 - t3) },
+    cpu: { build: c[1]! - c[0]!, learn: c[2]! - c[1]!, data: c[3]! - c[2]!, astro: c[4]! - c[3]! },
   };
 }
 

@@ -66,6 +66,7 @@ export function register(program: Command, ctx: CliContext): void {
           missing: result.missing,
           durationMs: result.durationMs,
           phases: result.phases,
+          cpu: result.cpu,
           links: { checked: links.checked, broken: links.broken.slice(0, 100) },
           diagnostics: diagnosticsJson(result.diagnostics),
         });
