@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupTemp, git, runCli } from '../helpers/repo.js';
+import { cleanupTemp, git, runCli, spawnCli } from '../helpers/repo.js';
 import { LearningOrchestrator } from '../../scripts/learn/orchestrator.js';
 import { controlHistory, makeExecution, scoresFor } from '../../scripts/learn/generate-history.js';
 import { repoWith } from './kb.js';
@@ -85,6 +85,14 @@ describe('run and reflect commands', () => {
     expect(good.code).toBe(0);
     expect(good.stdout).toMatch(/recorded ex-/);
     expect((await runCli(dir, ['run', '--type', 'Bad Type', '--', 'true'])).code).toBe(2);
+  });
+
+  it('the real binary runs a command with inherited stdout and records it', async () => {
+    const dir = repoWith(controlHistory(5));
+    const r = await spawnCli(dir, ['run', '--type', 'test', '--agent', 'agent-z', '--', process.execPath, '-e', 'console.log("hello from the task")']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('hello from the task');
+    expect(r.stdout).toMatch(/\[learning\] recorded ex-\S+ .*exit 0/);
   });
 
   it('reflect writes a template for a high scorer and an assumption review for a surprise', async () => {
