@@ -207,8 +207,9 @@ export class LearningOrchestrator {
    * The seed's 8-step loop: recall similar executions, capture pre metadata, run `fn` with
    * timing, score, capture post metadata, record the execution, reflect when triggered, and
    * suggest improvements. `fn` gets what recall returned; whatever it throws is a failure.
+   * Without `fn` (the seed's validation command) the task is recorded as a successful no-op.
    */
-  async executeWithLearning(task: LearningTask, fn: (ctx: TaskContext) => Promise<TaskResult | void> | TaskResult | void): Promise<LearningOutcome> {
+  async executeWithLearning(task: LearningTask, fn: (ctx: TaskContext) => Promise<TaskResult | void> | TaskResult | void = () => ({})): Promise<LearningOutcome> {
     const diagnostics: Diagnostic[] = [];
     // 1. Pre-execution learning check.
     this.log(`[LEARNING] Checking past executions for: ${task.id}`);

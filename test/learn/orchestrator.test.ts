@@ -58,6 +58,15 @@ describe('LearningOrchestrator', () => {
     expect(JSON.parse(v.stdout).summary.error).toBe(0);
   });
 
+  it('the seed validation command works: executeWithLearning(task) without a function', async () => {
+    const dir = repoWith(controlHistory(5));
+    const o = new LearningOrchestrator({ cwd: dir, now: () => FIXED });
+    const result = await o.executeWithLearning({ id: 'test-001', type: 'component', component: 'booking-form' });
+    expect(typeof result.score).toBe('number');
+    expect(result.execution?.task_id).toBe('test-001');
+    expect(result.execution?.outcome).toBe('success');
+  });
+
   it('a thrown task error is recorded as a failure, not lost', async () => {
     const dir = repoWith(controlHistory(5));
     const o = new LearningOrchestrator({ cwd: dir, now: () => FIXED });
