@@ -4,7 +4,6 @@
  * recurring errors grouped when the question asks what is "common", and everything kept within
  * a token budget for an agent's context.
  */
-import { fingerprint } from '../learn/fingerprint.js';
 import { parseIntent, questionWords, suggestVocabulary, type Intent } from './intent.js';
 import { rank, type Hit } from './rank.js';
 import type { RecallStore, StoredDoc } from './store.js';
@@ -158,53 +157,59 @@ export function answer(store: RecallStore, question: string, opts: AnswerOptions
   const budget = Math.max(50, Math.floor(opts.budget ?? 1200));
   const intent = parseIntent(question, store.meta.vocab, opts.now);
   const hits = rank(store, intent, 400);
-  const docs = hits.map((h) => ({ h, d: store.doc(h.doc) })).filter((x): x is { h: Hit; d: StoredDoc } => x.d !== undefined);
-
-  // Take the best hits, but make sure accepted rules and patterns that matched are not crowded
-  // out by many executions: they are what an agent should follow first.
+  // Choose from facets and meta only; display documents are read for the chosen hits alone, so
+  // a question never parses more than a few doc chunks, however large the knowledge base.
+  const accepted = store.facetDocs('status', 'accepted');
+  const proposed = store.facetDocs('status', 'proposed');
+  const groupOf = (d: number) => group({ kind: store.kindOf(d) ?? '', ...(accepted.has(d) ? { status: 'accepted' } : proposed.has(d) ? { status: 'proposed' } : {}) });
   const chosen = new Set<number>();
-  const guidance = docs.filter((x) => group(x.d) <= 1).slice(0, Math.max(1, Math.ceil(limit / 3)));
-  for (const x of guidance) chosen.add(x.h.doc);
-  let pool = docs;
+  // Accepted rules and patterns that matched are not crowded out by many executions: they are
+  // what an agent should follow first.
+  for (const h of hits.filter((x) => groupOf(x.doc) <= 1).slice(0, Math.max(1, Math.ceil(limit / 3)))) chosen.add(h.doc);
+  let pool = hits;
   if (intent.recency?.mode === 'latest') {
     // "Last time": among the relevant executions, the newest come first.
-    const ex = docs.filter((x) => x.d.kind === 'execution');
-    const top = ex.length ? ex[0]!.h.score : 0;
-    const relevant = ex.filter((x) => x.h.score >= top * 0.5).sort((a, b) => (a.d.date < b.d.date ? 1 : a.d.date > b.d.date ? -1 : a.h.doc - b.h.doc));
-    pool = [...relevant, ...docs.filter((x) => !relevant.includes(x))];
+    const day = store.meta.day;
+    const ex = hits.filter((x) => store.kindOf(x.doc) === 'execution');
+    const top = ex.length ? ex[0]!.score : 0;
+    const relevant = ex.filter((x) => x.score >= top * 0.5).sort((a, b) => (day[b.doc] ?? 0) - (day[a.doc] ?? 0) || b.doc - a.doc);
+    const rel = new Set(relevant);
+    pool = [...relevant, ...hits.filter((x) => !rel.has(x))];
   }
   for (const x of pool) {
     if (chosen.size >= limit) break;
-    chosen.add(x.h.doc);
+    chosen.add(x.doc);
   }
-  const order = new Map(pool.map((x, i) => [x.h.doc, i]));
-  const selected = docs
-    .filter((x) => chosen.has(x.h.doc))
+  const order = new Map(pool.map((x, i) => [x.doc, i]));
+  const selected = pool
+    .filter((x) => chosen.has(x.doc))
+    .map((h) => ({ h, d: store.doc(h.doc) }))
+    .filter((x): x is { h: Hit; d: StoredDoc } => x.d !== undefined)
     .sort((a, b) => group(a.d) - group(b.d) || order.get(a.h.doc)! - order.get(b.h.doc)!);
   let insights = selected.map((x) => insightOf(store, x.d, x.h));
 
-  // Recurring errors among the matching failures.
+  // Recurring errors among the matching failures (fingerprints precomputed in the store).
   const common: CommonError[] = [];
   if (intent.common || intent.outcome === 'failure') {
-    const fps = new Map<string, CommonError>();
-    for (const x of docs) {
-      if (x.d.kind !== 'execution') continue;
-      const seen = new Set<string>();
-      for (const msg of x.d.errors ?? []) {
-        const fp = fingerprint(msg);
-        if (seen.has(fp.id)) continue;
-        seen.add(fp.id);
-        const c = fps.get(fp.id) ?? { fingerprint: fp.id, text: fp.text, example: msg, count: 0, executions: [] };
+    const counts = new Map<number, { count: number; executions: string[]; docs: number[] }>();
+    for (const h of hits) {
+      for (const f of store.meta.docFps?.[String(h.doc)] ?? []) {
+        const c = counts.get(f) ?? { count: 0, executions: [], docs: [] };
         c.count += 1;
-        if (c.executions.length < 5) c.executions.push(x.d.id);
-        fps.set(fp.id, c);
+        if (c.docs.length < 5) c.docs.push(h.doc);
+        counts.set(f, c);
       }
     }
-    common.push(...[...fps.values()].filter((c) => c.count >= 2 || intent.common).sort((a, b) => b.count - a.count || (a.fingerprint < b.fingerprint ? -1 : 1)).slice(0, 3));
+    const top = [...counts.entries()].filter(([, c]) => c.count >= 2).sort((a, b) => b[1].count - a[1].count || a[0] - b[0]).slice(0, 3);
+    for (const [f, c] of top) {
+      const fp = store.meta.fps[f]!;
+      const ids = c.docs.map((d) => store.doc(d)?.id).filter((x): x is string => Boolean(x));
+      common.push({ fingerprint: fp.id, text: fp.text, example: fp.example, count: c.count, executions: ids });
+    }
   }
 
   // Budget: keep whole insights while they fit; shorten the first one if even it does not fit.
-  let truncated = docs.length > insights.length;
+  let truncated = hits.length > insights.length;
   const blocks: string[] = [];
   let used = estimateTokens(`${question.slice(0, 200)}\n${common.map((c) => `${c.count}x ${c.example}`).join('\n')}`) + 20;
   const kept: Insight[] = [];

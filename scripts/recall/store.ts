@@ -13,11 +13,12 @@ import lunr from 'lunr';
 import { writeDerived as writeFileAtomic } from '../build/write.js';
 import { fnv1a, sha1 } from '../build/cache.js';
 import type { SearchDoc } from '../build/search-docs.js';
+import { fingerprint } from '../learn/fingerprint.js';
 
 /** Bumped when the store layout changes. */
-export const STORE_VERSION = 1;
+export const STORE_VERSION = 2;
 /** Documents per doc chunk. */
-export const DOC_CHUNK = 1000;
+export const DOC_CHUNK = 250;
 
 /** Vocabulary of the knowledge base: term -> number of records using it. */
 export interface Vocabulary {
@@ -44,6 +45,10 @@ export interface StoreMeta {
   day: number[];
   /** `kind\u0000id` of the first doc of each chunk (docs are sorted by kind, id). */
   firsts: string[];
+  /** Recurring error fingerprints (in 2+ executions), sorted by id. */
+  fps: Array<{ id: string; text: string; example: string }>;
+  /** Doc number -> indexes into `fps` (only docs with a recurring error). */
+  docFps: Record<string, number[]>;
   vocab: Vocabulary;
 }
 
@@ -131,6 +136,33 @@ export function renderStore(docs: readonly SearchDoc[]): Map<string, string> {
     if (k) o[k] = (o[k] ?? 0) + 1;
   };
   let total = 0;
+  // Error fingerprints become facets, so "common issues" is counted from posting lists.
+  const fpSeen = new Map<string, { text: string; example: string; n: number }>();
+  const docFps: string[][] = docs.map((d) => {
+    const ids = new Set<string>();
+    for (const msg of d.errors ?? []) {
+      const fp = fingerprint(msg);
+      if (ids.has(fp.id)) continue;
+      ids.add(fp.id);
+      const seen = fpSeen.get(fp.id);
+      if (seen) seen.n += 1;
+      else fpSeen.set(fp.id, { text: fp.text, example: msg, n: 1 });
+    }
+    return [...ids];
+  });
+  const fps: StoreMeta['fps'] = [];
+  const fpIndex = new Map<string, number>();
+  for (const id of [...fpSeen.keys()].sort()) {
+    const f = fpSeen.get(id)!;
+    if (f.n < 2) continue;
+    fpIndex.set(id, fps.length);
+    fps.push({ id, text: f.text, example: f.example });
+  }
+  const docFpIndex: Record<string, number[]> = {};
+  docFps.forEach((ids, i) => {
+    const list = ids.filter((id) => fpIndex.has(id)).map((id) => fpIndex.get(id)!);
+    if (list.length) docFpIndex[String(i)] = list;
+  });
   docs.forEach((d, i) => {
     const tf = docTokens(d);
     let l = 0;
@@ -163,6 +195,8 @@ export function renderStore(docs: readonly SearchDoc[]): Map<string, string> {
     avgLen: n ? Math.round((total / n) * 100) / 100 : 0,
     len,
     day,
+    fps,
+    docFps: docFpIndex,
     firsts: Array.from({ length: docChunks }, (_, c) => `${docs[c * DOC_CHUNK]!.kind}\u0000${docs[c * DOC_CHUNK]!.id}`),
     vocab: { component: sortObj(vocab.component), task_type: sortObj(vocab.task_type), domain: sortObj(vocab.domain), agent: sortObj(vocab.agent), tag: sortObj(vocab.tag) },
   };
@@ -188,6 +222,7 @@ export class RecallStore {
   private readonly dir: string;
   private readonly terms = new Map<number, Record<string, number[]>>();
   private readonly chunks = new Map<number, StoredDoc[]>();
+  private readonly facets = new Map<string, Set<number>>();
 
   private constructor(dir: string, meta: StoreMeta) {
     this.dir = dir;
@@ -223,10 +258,21 @@ export class RecallStore {
 
   /** The set of docs having a facet value. */
   facetDocs(name: string, value: string): Set<number> {
-    const p = this.postings(facet(name, value));
-    const out = new Set<number>();
-    for (let i = 0; i < p.length; i += 2) out.add(p[i]!);
+    const key = facet(name, value);
+    let out = this.facets.get(key);
+    if (!out) {
+      const p = this.postings(key);
+      out = new Set<number>();
+      for (let i = 0; i < p.length; i += 2) out.add(p[i]!);
+      this.facets.set(key, out);
+    }
     return out;
+  }
+
+  /** The kind of a doc, from the kind facets (no doc chunk is read). */
+  kindOf(doc: number): string | undefined {
+    for (const k of ['execution', 'reflection', 'pattern', 'rule', 'template', 'assumption', 'synthesis', 'metrics']) if (this.facetDocs('kind', k).has(doc)) return k;
+    return undefined;
   }
 
   /** A stored document by number. */
