@@ -36,6 +36,8 @@ export interface RefreshStats {
 /** Result of a refresh: the table plus what changed. */
 export interface RefreshResult {
   rows: RecordRow[];
+  /** Repo-relative file of each row -> its blob id (row content is a function of it). */
+  blobs: Map<string, string>;
   diagnostics: Diagnostic[];
   /** Cache problems found and repaired (warnings, not record problems). */
   cacheDiagnostics: Diagnostic[];
@@ -142,10 +144,11 @@ export function refreshTable(ws: Workspace, opts: RefreshOptions = {}): RefreshR
   for (const f of candidates) if (!cache.validShards.has(shardOf(f.file)) && !fullRebuild) dirty.add(shardOf(f.file));
   if (!opts.noWrite && (fullRebuild || dirty.size)) writeCache(ws.outDir, salt, next, dirty, fullRebuild);
 
-  const { rows, diagnostics } = assemble(ws, next);
+  const { rows, diagnostics, blobs } = assemble(ws, next);
   changed.sort();
   return {
     rows,
+    blobs,
     diagnostics,
     cacheDiagnostics,
     stats: { files: candidates.length, parsed, cached: candidates.length - parsed, changed, scan: scan.method, fullRebuild, sourceKey },
@@ -153,12 +156,17 @@ export function refreshTable(ws: Workspace, opts: RefreshOptions = {}): RefreshR
 }
 
 /** Cross-record checks and row assembly over all cache entries (same rules as `validate`). */
-function assemble(ws: Workspace, entries: Map<string, CacheEntry>): { rows: RecordRow[]; diagnostics: Diagnostic[] } {
+function assemble(ws: Workspace, entries: Map<string, CacheEntry>): { rows: RecordRow[]; diagnostics: Diagnostic[]; blobs: Map<string, string> } {
   const diagnostics: Diagnostic[] = [...ws.configDiagnostics.filter((d) => d.severity !== 'info')];
   const valid: Array<{ file: string; kbFile: string; record: CacheEntry['r'] & object }> = [];
+  const blobs = new Map<string, string>();
   for (const e of entries.values()) {
     for (const d of e.d) diagnostics.push(d);
-    if (e.r) valid.push({ file: displayPath(ws, e.f), kbFile: e.f, record: e.r });
+    if (e.r) {
+      const file = displayPath(ws, e.f);
+      valid.push({ file, kbFile: e.f, record: e.r });
+      blobs.set(file, e.b);
+    }
   }
   const byDisplay = new Map(valid.map((v) => [v.file, v.kbFile]));
   const cross = crossRecordChecks(
@@ -181,5 +189,5 @@ function assemble(ws: Workspace, entries: Map<string, CacheEntry>): { rows: Reco
     rows.push({ id: v.record.data.id, kind: v.record.data.kind, file: v.file, data: v.record.data, body: v.record.body });
   }
   rows.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { rows, diagnostics: sortDiagnostics(diagnostics) };
+  return { rows, diagnostics: sortDiagnostics(diagnostics), blobs };
 }

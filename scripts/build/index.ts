@@ -14,8 +14,8 @@ import { yearMonth } from '../records/kinds.js';
 import { renderStore } from '../recall/store.js';
 import { computeAggregates, type Aggregates } from './aggregates.js';
 import { sha1 } from './cache.js';
-import { refreshTable, type RefreshStats } from './incremental.js';
-import { buildLunrShards, LUNR_FIELDS, partition, shardInputKey, type LunrManifest, type LunrShardFile } from './lunr-index.js';
+import { cacheSalt, refreshTable, type RefreshStats } from './incremental.js';
+import { buildLunrShards, LUNR_FIELDS, partition, type LunrManifest, type LunrShardFile } from './lunr-index.js';
 import { reflectionsByExecution, toSearchDoc } from './search-docs.js';
 import type { RecordRow } from './table.js';
 
@@ -44,6 +44,8 @@ export interface BuildManifest {
   source: string;
   /** Lunr shard file -> key of its input (skip rebuilding an unchanged shard). */
   lunr_inputs: Record<string, string>;
+  /** Table shard file -> key of its input (skip serialising an unchanged shard). */
+  table_inputs: Record<string, string>;
 }
 
 /** What `runBuild` returns. */
@@ -140,7 +142,24 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
     if (list) list.push(item);
     else tableShards.set(name, [item]);
   }
-  for (const name of [...tableShards.keys()].sort()) files.set(`records/${name}.json`, `${JSON.stringify(tableShards.get(name))}\n`);
+  // A shard's content is a function of its rows' (file, blob) pairs: when those are unchanged
+  // the previous file is kept without serialising 100k records again.
+  const salt = cacheSalt(ws);
+  const inputKey = (list: ReadonlyArray<{ file: string }>) => sha1(`${BUILD_VERSION}\n${salt}\n${list.map((x) => `${x.file}\0${refresh.blobs.get(x.file) ?? ''}`).join('\n')}`);
+  const tableInputs: Record<string, string> = {};
+  const kept = new Map<string, string>();
+  const keepIfSame = (out: string, key: string, prevKey: string | undefined): boolean => {
+    const h = previous?.outputs[out];
+    if (!h || prevKey !== key || !existsSync(join(ws.outDir, out))) return false;
+    kept.set(out, h);
+    return true;
+  };
+  for (const name of [...tableShards.keys()].sort()) {
+    const out = `records/${name}.json`;
+    const key = inputKey(tableShards.get(name)!);
+    tableInputs[`${name}.json`] = key;
+    if (!keepIfSame(out, key, previous?.table_inputs?.[`${name}.json`])) files.set(out, `${JSON.stringify(tableShards.get(name))}\n`);
+  }
   files.set('records/index.json', json({ version: BUILD_VERSION, shards: [...tableShards.keys()].sort().map((name) => ({ file: `${name}.json`, records: tableShards.get(name)!.length })) }));
 
   files.set('aggregates.json', json(computeAggregates(rows)));
@@ -157,7 +176,7 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
   const jobs: Array<{ shard: number; docs: typeof docs }> = [];
   for (let s = 0; s < lunrParts.length; s++) {
     const name = `shard-${String(s).padStart(3, '0')}.json`;
-    const key = sha1(shardInputKey(lunrParts[s]!));
+    const key = inputKey(lunrParts[s]!);
     lunrInputs[name] = key;
     const out = `lunr/${name}`;
     if (previous && previous.lunr_inputs?.[name] === key && previous.outputs[out]) {
@@ -184,7 +203,7 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
   for (const [name, content] of renderStore(docs)) files.set(`recall/${name}`, content);
 
   // Write what changed; remove outputs that no longer exist.
-  const outputs: Record<string, string> = {};
+  const outputs: Record<string, string> = Object.fromEntries(kept);
   const written: string[] = [];
   for (const name of [...files.keys()].sort()) {
     const content = files.get(name)!;
@@ -214,9 +233,10 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
     records: rows.length,
     by_kind: Object.fromEntries(Object.keys(byKind).sort().map((k) => [k, byKind[k]!])),
     diagnostics: counts,
-    outputs,
+    outputs: Object.fromEntries(Object.keys(outputs).sort().map((k) => [k, outputs[k]!])),
     source: refresh.stats.sourceKey,
     lunr_inputs: lunrInputs,
+    table_inputs: tableInputs,
   };
   writeFileAtomic(join(ws.outDir, 'manifest.json'), json(manifest));
   return {
