@@ -29,8 +29,34 @@ export function itemKey(value: string): string {
   return slugify(value, 60) || value.toLowerCase().trim();
 }
 
+// Records are immutable once loaded: cache their items and itemsets (fingerprinting is the costly part).
+const ITEM_CACHE = new WeakMap<ExecutionRecord, { items: string[]; fp: Array<[string, string]>; sets: Map<number, string[]> }>();
+
+function cached(e: ExecutionRecord): { items: string[]; fp: Array<[string, string]>; sets: Map<number, string[]> } {
+  let c = ITEM_CACHE.get(e);
+  if (!c) {
+    const fp = new Map<string, string>();
+    c = { items: computeItems(e, fp), fp: [...fp], sets: new Map() };
+    ITEM_CACHE.set(e, c);
+  }
+  return c;
+}
+
 /** The items (`dimension=value`) an execution has, sorted and unique. Error items use fingerprint ids. */
 export function executionItems(e: ExecutionRecord, fpText?: Map<string, string>): string[] {
+  const c = cached(e);
+  if (fpText) for (const [k, v] of c.fp) fpText.set(k, v);
+  return c.items;
+}
+
+function itemsetsOf(e: ExecutionRecord, max: number): string[] {
+  const c = cached(e);
+  let sets = c.sets.get(max);
+  if (!sets) c.sets.set(max, (sets = itemsets(c.items, max)));
+  return sets;
+}
+
+function computeItems(e: ExecutionRecord, fpText: Map<string, string>): string[] {
   const items = new Set<string>();
   items.add(`task_type=${e.task_type}`);
   if (e.component) items.add(`component=${e.component}`);
@@ -40,7 +66,7 @@ export function executionItems(e: ExecutionRecord, fpText?: Map<string, string>)
   for (const r of e.reused ?? []) items.add(`reused=${itemKey(r)}`);
   for (const m of e.errors ?? []) {
     const fp = fingerprint(m);
-    fpText?.set(fp.id, fp.text);
+    fpText.set(fp.id, fp.text);
     items.add(`error=${fp.id}`);
   }
   return [...items].sort();
@@ -146,20 +172,22 @@ export function findCommonalities(
   if (!ordered.length || targets.length < min_support) return [];
   const base = targets.length / ordered.length;
   const targetCount = new Map<string, ExecutionRecord[]>();
-  const itemsOf = new Map<string, string[]>();
-  for (const e of ordered) itemsOf.set(e.id, executionItems(e, fpText));
+  for (const e of ordered) executionItems(e, fpText);
   for (const e of targets) {
-    for (const key of itemsets(itemsOf.get(e.id)!, max_items)) {
+    for (const key of itemsetsOf(e, max_items)) {
       let list = targetCount.get(key);
       if (!list) targetCount.set(key, (list = []));
       list.push(e);
     }
   }
   const candidates = new Set([...targetCount].filter(([, l]) => l.length >= min_support).map(([k]) => k));
+  // Coverage is needed for candidates and their parts only.
+  const partOfCandidate = new Set<string>();
+  for (const k of candidates) if (k.includes('\u0001')) for (const part of k.split('\u0001')) partOfCandidate.add(part);
   // Coverage of candidates (and their parts) over the whole history.
   const cover = new Map<string, number>();
   for (const e of ordered) {
-    for (const key of itemsets(itemsOf.get(e.id)!, max_items)) if (targetCount.has(key)) cover.set(key, (cover.get(key) ?? 0) + 1);
+    for (const key of itemsetsOf(e, max_items)) if (candidates.has(key) || partOfCandidate.has(key)) cover.set(key, (cover.get(key) ?? 0) + 1);
   }
   const conf = (key: string): number => (targetCount.get(key)?.length ?? 0) / (cover.get(key) ?? 1);
   const out: ExtractedPattern[] = [];
