@@ -38,7 +38,8 @@ export interface DashboardData {
   metrics: MetricCard[];
   criteria: Array<{ id: string; title: string; status: string; detail: string }>;
   flags: Array<{ id: string; monitor: string; action: string; subject: string; message: string; evidence: LinkRef[] }>;
-  recommendations: string[];
+  /** Recommendation sentences split into text and links (ids in the text become links). */
+  recommendations: Array<Array<{ text: string; href?: string }>>;
   latestSynthesis: Pick<RecordPage, 'id' | 'title' | 'href' | 'date' | 'badge' | 'summary' | 'bodyHtml' | 'fields'> | null;
   charts: ChartBlock[];
   agents: Array<{ agent: string; executions: number; mean: string; success: string; interval: string; href: string }>;
@@ -171,11 +172,26 @@ export function prepareDashboard(read: LearnRead, records: SiteRecords): Dashboa
     metrics,
     criteria: snap?.dashboard.success_criteria.map((c) => ({ id: c.id, title: c.title, status: c.status, detail: c.detail })) ?? [],
     flags: (snap?.flags ?? []).map((f) => ({ id: f.id, monitor: f.monitor, action: f.action, subject: f.subject, message: f.message, evidence: f.evidence.slice(0, 20).map(link) })),
-    recommendations: snap?.dashboard.recommendations ?? [],
+    recommendations: (snap?.dashboard.recommendations ?? []).map((r) => linkIds(r, records.hrefs)),
     latestSynthesis: synth ? { id: synth.id, title: synth.title, href: synth.href, date: synth.date, badge: synth.badge, summary: synth.summary, bodyHtml: synth.bodyHtml, fields: synth.fields } : null,
     charts,
     agents,
     agentChart,
     topPatterns: (snap?.patterns ?? []).filter((p) => p.status !== 'rejected' && p.status !== 'archived').slice(0, 6).map((p) => ({ ...link(p.id), label: p.statement })),
   };
+}
+
+/** Splits text into segments, linking every token that is the id of a record with a page. */
+export function linkIds(text: string, hrefs: ReadonlyMap<string, string>): Array<{ text: string; href?: string }> {
+  const out: Array<{ text: string; href?: string }> = [];
+  let last = 0;
+  for (const m of text.matchAll(/[A-Za-z0-9][A-Za-z0-9_-]{2,127}/g)) {
+    const href = hrefs.get(m[0]);
+    if (!href) continue;
+    if (m.index > last) out.push({ text: text.slice(last, m.index) });
+    out.push({ text: m[0], href });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push({ text: text.slice(last) });
+  return out;
 }

@@ -7,7 +7,7 @@
  * What gets a page of its own (kept small so a 100k-record site still builds):
  * - every pattern, rule, template, assumption, reflection and synthesis report;
  * - executions: every execution referenced by another record (pattern evidence, reflections,
- *   flags, templates) plus the most recent ones up to `executionPageCap`; all executions
+ *   flags, templates) plus the most recent ones up to `executionPageCap` (default 2000); all executions
  *   appear in the paginated lists either way.
  */
 import type { RecordRow } from '../build/table.js';
@@ -123,7 +123,7 @@ export interface ChartBlock {
 
 /** Options for page data. */
 export interface SiteDataOptions {
-  /** Most recent executions that get their own page besides referenced ones (default 10000). */
+  /** Most recent executions that get their own page besides referenced ones (default 2000). */
   executionPageCap?: number;
   /** Score thresholds for the bands (default 60 / 90, the seed's). */
   thresholds?: { low_performance: number; high_performance: number };
@@ -194,7 +194,7 @@ function outgoing(r: AnyRecord): string[] {
  * (e.g. anti-pattern flag evidence) that must get a page even beyond the cap.
  */
 export function prepareRecords(rows: readonly RecordRow[], opts: SiteDataOptions = {}, extraReferenced: Iterable<string> = []): SiteRecords {
-  const cap = opts.executionPageCap ?? 10000;
+  const cap = opts.executionPageCap ?? 2000;
   const kindOf = new Map<string, string>();
   for (const r of rows) kindOf.set(r.id, r.kind);
   const executions = rows.filter((r) => r.kind === 'execution') as Array<RecordRow<ExecutionRecord>>;

@@ -67,3 +67,17 @@ describe('page data helpers', () => {
     expect(facetSlug('***')).toBe('x');
   });
 });
+
+describe('linkIds', () => {
+  it('links ids that have pages and leaves the rest as text', async () => {
+    const { linkIds } = await import('../../scripts/publish/site-dashboard.js');
+    const hrefs = new Map([['ex-01A', 'executions/ex-01A/'], ['pat-x', 'patterns/pat-x/']]);
+    expect(linkIds('Evidence: ex-01A, ex-02B and pat-x.', hrefs)).toEqual([
+      { text: 'Evidence: ' },
+      { text: 'ex-01A', href: 'executions/ex-01A/' },
+      { text: ', ex-02B and ' },
+      { text: 'pat-x', href: 'patterns/pat-x/' },
+      { text: '.' },
+    ]);
+  });
+});
