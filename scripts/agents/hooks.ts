@@ -10,7 +10,8 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Workspace } from '../adapters/workspace.js';
 import { toPosix } from '../adapters/fs.js';
-import { checkRecordText } from '../records/validate.js';
+import { checkRecordText, crossRecordChecks, locateInText, type RecordRef } from '../records/validate.js';
+import { loadTable } from '../build/table.js';
 import { isIgnoredKbFile } from '../records/check-kb.js';
 import { scanSecrets } from '../records/secrets.js';
 
@@ -177,7 +178,8 @@ export interface StagedCheck {
 /**
  * Validates the records staged for commit: reads each blob from the index (`git show :path`)
  * so what is checked is exactly what will be committed, runs the same per-record checks as
- * `validate`, and scans for secrets. Deleted files are skipped.
+ * `validate`, scans for secrets, and checks the staged records' ids and links against the rest
+ * of the knowledge base. Deleted files are skipped.
  */
 export function checkStaged(ws: Workspace): StagedCheck {
   const root = ws.repoRoot;
@@ -188,6 +190,7 @@ export function checkStaged(ws: Workspace): StagedCheck {
   const diagnostics: Diagnostic[] = [];
   const checked: string[] = [];
   const decoder = new TextDecoder('utf-8', { fatal: true });
+  const staged = new Map<string, { ref: RecordRef; text: string }>();
   for (const file of files) {
     const inKb = kbRel === '.' ? file : file.slice(kbRel.length + 1);
     if (isIgnoredKbFile(inKb)) continue;
@@ -206,6 +209,29 @@ export function checkStaged(ws: Workspace): StagedCheck {
     }
     const check = checkRecordText(inKb, text, { thresholds: ws.config.thresholds, maxBytes: ws.config.build.max_file_bytes }, file);
     diagnostics.push(...check.diagnostics, ...scanSecrets(file, text));
+    if (check.valid) staged.set(file, { ref: { file, record: check.valid.record }, text });
+  }
+  if (staged.size) {
+    // Duplicate ids and broken links: staged records against the rest of the knowledge base.
+    const table = loadTable(ws);
+    const others: RecordRef[] = table.rows.filter((r) => !staged.has(r.file)).map((r) => ({ file: r.file, record: r.data }));
+    // The table leaves out records with cross-record errors (e.g. both halves of a duplicate
+    // id); read those back so a staged copy of a committed record is still caught.
+    const dropped = new Set(table.diagnostics.filter((d) => (d.rule === 'id/duplicate' || d.rule === 'link/missing') && !staged.has(d.file)).map((d) => d.file));
+    for (const f of dropped) {
+      try {
+        const kbFile = kbRel === '.' ? f : f.slice(kbRel.length + 1);
+        const c = checkRecordText(kbFile, readFileSync(join(root, f), 'utf8'), { thresholds: ws.config.thresholds }, f);
+        if (c.valid) others.push({ file: f, record: c.valid.record });
+      } catch {
+        // unreadable: validate reports it
+      }
+    }
+    const cross = crossRecordChecks([...others, ...[...staged.values()].map((s) => s.ref)], (f, path) => {
+      const t = staged.get(f)?.text;
+      return t === undefined ? {} : locateInText(t, path);
+    });
+    diagnostics.push(...cross.filter((d) => staged.has(d.file)));
   }
   return { files: checked, diagnostics };
 }

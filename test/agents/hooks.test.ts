@@ -4,7 +4,7 @@
  * only our block.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, git, runCli, tempRepo } from '../helpers/repo.js';
@@ -77,6 +77,21 @@ describe('hooks install / status / uninstall', () => {
     expect(r.stderr).toContain('GitHub token');
     writeFileSync(abs, good);
     git(dir, 'add', file);
+  });
+
+  it('checks staged records against the rest of the knowledge base: duplicate ids, broken links', async () => {
+    const abs = join(dir, file);
+    const good = readFileSync(abs, 'utf8');
+    const copy = file.replace(/[^/]+\.md$/, 'ex-copy.md');
+    writeFileSync(join(dir, copy), good.replace(/^recalled:.*$/m, '').replace(/^(duration_s: .*)$/m, '$1\nrecalled:\n  - rule-does-not-exist'));
+    git(dir, 'add', copy);
+    const r = await runCli(dir, ['hooks', 'run', 'pre-commit', '--json']);
+    expect(r.code).toBe(1);
+    const rules = JSON.parse(r.stdout).diagnostics.map((d: { rule: string; file: string }) => `${d.file} ${d.rule}`);
+    expect(rules).toContain(`${copy} id/duplicate`);
+    expect(rules).toContain(`${copy} link/missing`);
+    git(dir, 'rm', '-q', '--cached', copy);
+    rmSync(join(dir, copy));
   });
 
   it('ignores staged files outside the knowledge base', () => {
