@@ -113,8 +113,94 @@ function jsonLocator(text: string | undefined): (path: ReadonlyArray<string | nu
 }
 
 /**
- * Parses JSON input text. Syntax errors come back as an `input/json` diagnostic with the
- * line and column JSON.parse reported.
+ * Offset of the first JSON syntax error in `text` (a small strict scanner: JSON.parse in
+ * Node 20 does not always say where it stopped). Returns -1 when the text is valid JSON.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i += 1;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const str = () => {
+    if (text[i] !== '"') fail();
+    i += 1;
+    while (i < text.length && text[i] !== '"') {
+      const c = text.charCodeAt(i);
+      if (c < 0x20) fail();
+      if (text[i] === '\\') {
+        i += 1;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? '')) fail();
+      }
+      i += 1;
+    }
+    if (i >= text.length) fail();
+    i += 1;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i += 1;
+      ws();
+      if (text[i] === '}') {
+        i += 1;
+        return;
+      }
+      for (;;) {
+        ws();
+        str();
+        ws();
+        if (text[i] !== ':') fail();
+        i += 1;
+        value();
+        ws();
+        if (text[i] === ',') i += 1;
+        else if (text[i] === '}') {
+          i += 1;
+          return;
+        } else fail();
+      }
+    }
+    if (c === '[') {
+      i += 1;
+      ws();
+      if (text[i] === ']') {
+        i += 1;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i += 1;
+        else if (text[i] === ']') {
+          i += 1;
+          return;
+        } else fail();
+      }
+    }
+    if (c === '"') return str();
+    const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : -1;
+  } catch (at) {
+    return typeof at === 'number' ? at : 0;
+  }
+}
+
+/**
+ * Parses JSON input text. Syntax errors come back as an `input/json` diagnostic at the line
+ * and column where the text stops being JSON.
  */
 export function parseJsonInput(text: string, source: string): { input?: unknown; diagnostics: Diagnostic[] } {
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -123,16 +209,9 @@ export function parseJsonInput(text: string, source: string): { input?: unknown;
     return { input: JSON.parse(clean), diagnostics: [] };
   } catch (error) {
     const msg = (error as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    let at: Position = { line: 1, column: 1 };
-    if (m) {
-      const offset = Number(m[1]);
-      const before = clean.slice(0, offset).split('\n');
-      at = { line: before.length, column: before[before.length - 1]!.length + 1 };
-    } else if (/Unexpected end/i.test(msg)) {
-      const lines = clean.split('\n');
-      at = { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
-    }
+    const offset = Math.min(Math.max(jsonErrorOffset(clean), 0), clean.length);
+    const before = clean.slice(0, offset).split('\n');
+    const at: Position = { line: before.length, column: before[before.length - 1]!.length + 1 };
     return { diagnostics: [diag('input/json', source, `The input is not valid JSON: ${msg.replace(/^JSON\.parse: /, '')}.`, at)] };
   }
 }

@@ -1,0 +1,178 @@
+/** `learning-loop record`: input forms, score completion, triggers, reflections, refusals. */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTemp, git, runCli, tempDir, tempRepo } from '../helpers/repo.js';
+import { openWorkspace } from '../../scripts/adapters/workspace.js';
+import { recordExecution } from '../../scripts/records/record-execution.js';
+import { parseFrontmatter } from '../../scripts/records/parse.js';
+
+afterAll(cleanupTemp);
+
+async function kb(): Promise<string> {
+  const repo = tempRepo();
+  expect((await runCli(repo, ['init'])).code).toBe(0);
+  return repo;
+}
+
+function files(repo: string, sub: string): string[] {
+  const root = join(repo, 'learning-loop', 'memory', 'short-term', sub);
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.md') && out.push(join(d, e.name));
+  };
+  walk(root);
+  return out.sort();
+}
+
+const BASE = { task_id: 'RGH-1', task_type: 'component', component: 'booking-form', agent: 'claude-code', outcome: 'success', duration_s: 600 };
+
+describe('record', () => {
+  it('records from flags: computes missing scores, overall, trigger, and writes a linked reflection', async () => {
+    const repo = await kb();
+    const run = await runCli(repo, ['record', '--json', '--task-id', 'RGH-7', '--type', 'component', '--component', 'booking-form', '--agent', 'codex', '--outcome', 'failure', '--duration', '1800', '--error', 'TypeError: tz is undefined', '--error', 'Slot shifted', '--domains', 'booking,square_api', '--scores', 'surprise=40', '--started-at', '2026-10-06T10:00:00Z']);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    // accuracy: failure 20 - 5 x 2 errors = 10; efficiency: no history -> 70; reusability 30; surprise given.
+    expect(out.scores).toEqual({ accuracy: 10, efficiency: 70, reusability: 30, surprise: 40 });
+    expect(out.computed).toEqual(['accuracy', 'efficiency', 'reusability']);
+    expect(out.overall).toBe(37.5);
+    expect(out.trigger).toBe('mandatory_reflection');
+    expect(out.path).toMatch(/^learning-loop\/memory\/short-term\/executions\/2026\/10\/ex-[0-9A-Z]{26}\.md$/);
+    const reflection = readFileSync(join(repo, out.reflection.path), 'utf8');
+    expect(reflection).toContain(`- ${out.id}`);
+    expect(reflection).toContain('reflection_type: root_cause_analysis');
+    expect((await runCli(repo, ['validate', '--strict'])).code).toBe(0);
+  });
+
+  it('records JSON from stdin and from a file, keeping given scores, id and times (history import)', async () => {
+    const repo = await kb();
+    const input = { ...BASE, id: 'ex-imported-1', started_at: '2026-10-01T09:00:00Z', created_at: '2026-10-01T09:10:00Z', scores: { accuracy: 95, efficiency: 92, reusability: 94, surprise: 88 }, body: '## Notes\n\nImported.' };
+    const run = await runCli(repo, ['record', '--input', '-', '--json'], { stdin: JSON.stringify(input) });
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out).toMatchObject({ id: 'ex-imported-1', overall: 92.25, trigger: 'extract_template', computed: [] });
+    const text = readFileSync(join(repo, out.path), 'utf8');
+    expect(text).toContain('started_at: 2026-10-01T09:00:00Z');
+    expect(text).toContain('## Notes');
+    writeFileSync(join(repo, 'in.json'), JSON.stringify({ ...BASE, task_id: 'RGH-2' }));
+    const fromFile = await runCli(repo, ['record', '--input', 'in.json']);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    expect(fromFile.stdout).toMatch(/^recorded ex-[0-9A-Z]{26}\n {2}path {5}learning-loop\/memory\/short-term\/executions\/\d{4}\/\d{2}\/ex-/);
+  });
+
+  it('computes efficiency against the median duration of comparable earlier executions', async () => {
+    const repo = await kb();
+    const ws = () => openWorkspace({ cwd: repo });
+    for (const [i, d] of [100, 300, 900].entries()) {
+      const r = await recordExecution(ws(), { ...BASE, task_id: `E-${i}`, duration_s: d, started_at: `2026-10-0${i + 1}T10:00:00Z` });
+      expect(r.ok, JSON.stringify(r.diagnostics)).toBe(true);
+    }
+    // Another component of the same type must not count when same-component history exists.
+    await recordExecution(ws(), { ...BASE, component: 'hero-section', task_id: 'H-1', duration_s: 5, started_at: '2026-10-04T10:00:00Z' });
+    const r = await recordExecution(ws(), { ...BASE, task_id: 'E-new', duration_s: 600, started_at: '2026-10-05T10:00:00Z' }, { dryRun: true });
+    // median(100, 300, 900) = 300; 70 x 300 / 600 = 35.
+    expect(r.execution!.scores.efficiency).toBe(35);
+    // Only EARLIER executions count: one recorded "before" all of them has no baseline.
+    const early = await recordExecution(ws(), { ...BASE, task_id: 'E-old', duration_s: 600, started_at: '2026-09-01T10:00:00Z' }, { dryRun: true });
+    expect(early.execution!.scores.efficiency).toBe(70);
+    expect(files(repo, 'executions')).toHaveLength(4);
+  });
+
+  it.each([
+    ['bad JSON', '{"task_id": "x",\n  "outcome": }', 'input/json', 2, 14],
+    ['truncated JSON', '{"task_id": "x",\n  "outcome"', 'input/json', 2, 12],
+    ['unknown field', '{\n  "task_id": "x", "task_type": "component", "agent": "a", "outcome": "success", "duration_s": 5,\n  "colour": "red"\n}', 'schema/unknown-field', 3, 3],
+    ['wrong type', '{\n  "task_id": "x", "task_type": "component", "agent": "a", "outcome": "success",\n  "duration_s": "slow"\n}', 'schema/type', 3, 17],
+    ['score out of range', '{"task_id": "x", "task_type": "component", "agent": "a", "outcome": "success", "duration_s": 5,\n "scores": {"accuracy": 101}}', 'schema/range', 2, 25],
+    ['missing required field', '{"task_id": "x", "task_type": "component", "agent": "a", "duration_s": 5}', 'schema/required', 1, 1],
+    ['unknown outcome', '{"task_id": "x", "task_type": "component", "agent": "a", "outcome": "meh", "duration_s": 5}', 'schema/enum', 1, 69],
+    ['traversal id', '{"id": "../../x", "task_id": "x", "task_type": "component", "agent": "a", "outcome": "success", "duration_s": 5}', 'id/unsafe', 1, 8],
+    ['prototype key', '{"task_id": "x", "task_type": "component", "agent": "a", "outcome": "success", "duration_s": 5, "pre": {"__proto__": {"x": 1}}}', 'yaml/prototype-key', 1, 105],
+    ['secret', '{"task_id": "x", "task_type": "component", "agent": "a", "outcome": "success", "duration_s": 5,\n "body": "used token ghp_abcdefghijklmnopqrstuvwxyz0123456789AB"}', 'secret/detected', 2, 22],
+    ['missing recalled id', '{"task_id": "x", "task_type": "component", "agent": "a", "outcome": "success", "duration_s": 5, "recalled": ["rule-nope"]}', 'link/missing', 1, 110],
+  ])('refuses %s with a positioned diagnostic and writes nothing', async (_name, stdin, rule, line, column) => {
+    const repo = await kb();
+    const run = await runCli(repo, ['record', '--input', '-', '--json'], { stdin });
+    expect(run.code).toBe(1);
+    const out = JSON.parse(run.stdout);
+    expect(out.ok).toBe(false);
+    expect(out.diagnostics[0]).toMatchObject({ rule, file: '<stdin>', line, column });
+    expect(files(repo, 'executions')).toEqual([]);
+    expect(files(repo, 'reflections')).toEqual([]);
+  });
+
+  it('reports flag errors as usage errors (exit 2) and writes nothing', async () => {
+    const repo = await kb();
+    const run = await runCli(repo, ['record', '--task-id', 'x', '--type', 'component', '--agent', 'a', '--outcome', 'success', '--duration', 'abc']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('<flags>');
+    expect(run.stderr).toContain('input/flag');
+    const missing = await runCli(repo, ['record', '--task-id', 'x', '--json']);
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout).diagnostics.map((d: { rule: string; file: string }) => `${d.file} ${d.rule}`)).toContain('<flags> schema/required');
+    expect((await runCli(repo, ['record', '--input', 'nope.json'])).code).toBe(2);
+    expect(files(repo, 'executions')).toEqual([]);
+  });
+
+  it('--dry-run scores without writing; a clashing id is refused', async () => {
+    const repo = await kb();
+    const dry = await runCli(repo, ['record', '--input', '-', '--dry-run', '--json'], { stdin: JSON.stringify(BASE) });
+    expect(JSON.parse(dry.stdout)).toMatchObject({ ok: true, dryRun: true });
+    expect(files(repo, 'executions')).toEqual([]);
+    const first = await runCli(repo, ['record', '--input', '-'], { stdin: JSON.stringify({ ...BASE, id: 'ex-same' }) });
+    expect(first.code).toBe(0);
+    const again = await runCli(repo, ['record', '--input', '-', '--json'], { stdin: JSON.stringify({ ...BASE, id: 'ex-same', started_at: '2020-01-01T00:00:00Z' }) });
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout).diagnostics[0].rule).toBe('id/duplicate');
+  });
+
+  it('nothing half-written: if the reflection cannot be written the execution is removed too', async () => {
+    const repo = await kb();
+    const dir = join(repo, 'learning-loop', 'memory', 'short-term', 'reflections', '2026', '10');
+    mkdirSync(dir, { recursive: true });
+    // Something (not a record) already occupies the reflection's path.
+    writeFileSync(join(dir, 'rf-blocked.md'), 'not a record\n');
+    const run = await runCli(repo, ['record', '--input', '-', '--json'], { stdin: JSON.stringify({ ...BASE, id: 'ex-blocked', outcome: 'failure', started_at: '2026-10-02T10:00:00Z', created_at: '2026-10-02T10:10:00Z' }) });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).diagnostics[0].rule).toBe('input/exists');
+    expect(files(repo, 'executions')).toEqual([]);
+    expect(readFileSync(join(dir, 'rf-blocked.md'), 'utf8')).toBe('not a record\n');
+  });
+
+  it('--commit commits exactly the new files; outside Git it writes but reports git/not-a-repo', async () => {
+    const repo = await kb();
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'init');
+    writeFileSync(join(repo, 'unrelated.txt'), 'staged by someone else\n');
+    git(repo, 'add', 'unrelated.txt');
+    const run = await runCli(repo, ['record', '--input', '-', '--commit', '--json'], { stdin: JSON.stringify({ ...BASE, outcome: 'failure' }) });
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(git(repo, 'rev-parse', 'HEAD').trim()).toBe(out.commit);
+    expect(git(repo, 'show', '--name-only', '--format=', out.commit).trim().split('\n').sort()).toEqual([out.path, out.reflection.path].sort());
+    expect(git(repo, 'diff', '--cached', '--name-only').trim()).toBe('unrelated.txt');
+
+    const plain = tempDir();
+    expect((await runCli(plain, ['init', '--no-git'])).code).toBe(0);
+    const noGit = await runCli(plain, ['record', '--input', '-', '--commit', '--json'], { stdin: JSON.stringify(BASE) });
+    expect(noGit.code).toBe(1);
+    expect(JSON.parse(noGit.stdout).diagnostics[0].rule).toBe('git/not-a-repo');
+    expect(existsSync(join(plain, JSON.parse(noGit.stdout).path))).toBe(true);
+  });
+
+  it('writes records that parse back to the same data', async () => {
+    const repo = await kb();
+    const ws = openWorkspace({ cwd: repo });
+    const r = await recordExecution(ws, { ...BASE, pre: { assumptions: ['a: b # not a comment'] }, errors: ['"quoted" and \'single\''], reused: ['tpl-x'] });
+    const parsed = parseFrontmatter('x', readFileSync(join(repo, r.path!), 'utf8'));
+    expect(parsed.data).toEqual(JSON.parse(JSON.stringify(r.execution)));
+  });
+
+  it('has help with an example', async () => {
+    const help = await runCli(tempDir(), ['record', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('learning-loop record --task-id');
+    expect(help.stdout).toContain('--input -');
+  });
+});
