@@ -138,11 +138,6 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
   const ruleRows = rowsOf(table, 'rule');
   const existingIds = new Set(table.rows.map((r) => r.id));
 
-  // Top patterns: the strongest with evidence in the period (else the strongest overall).
-  const ranked = [...analysis.patterns].sort((a, b) => strength(b) - strength(a) || (a.id < b.id ? -1 : 1));
-  const active = ranked.filter((p) => p.evidence.some((x) => periodIds.has(x)));
-  const top = (active.length ? active : ranked).slice(0, 5);
-
   // Near-duplicates among live records and new patterns (same type, evidence overlap ≥ 0.8).
   const live = patternRows.filter((r) => r.data.status === 'accepted' || r.data.status === 'proposed');
   const candidates: Array<{ id: string; type: string; evidence: string[]; support: number; confidence: number; row?: RecordRow<PatternRecord> }> = [
@@ -159,6 +154,12 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
       if (jaccard(keep.evidence, other.evidence) >= DUPLICATE_JACCARD) losers.set(other.id, keep.id);
     }
   }
+
+  // Top patterns: the strongest with evidence in the period (else the strongest overall).
+  const rankedAll = [...analysis.patterns].sort((a, b) => strength(b) - strength(a) || (a.id < b.id ? -1 : 1));
+  const ranked = rankedAll.filter((p) => !losers.has(p.id));
+  const active = ranked.filter((p) => p.evidence.some((x) => periodIds.has(x)));
+  const top = (active.length ? active : ranked).slice(0, 5);
 
   const changes: FileChange[] = [];
   // New / refreshed pattern records (strongest first; top patterns always included).
