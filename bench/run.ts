@@ -211,7 +211,7 @@ async function benchSize(size: number, quick: boolean, naiveTimeout: number, kee
     const full = runChild('build-full', dir);
     // One changed record, then the one-shot build command (process start to exit).
     const target = join(dir, 'learning-loop', files[Math.floor(files.length / 2)]!);
-    writeFileSync(target, readFileSync(target, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (edited)'));
+    writeFileSync(target, readFileSync(target, 'utf8').replace(/^duration_s: (\d+)$/m, (_m, n: string) => `duration_s: ${Number(n) + 1}`));
     log(`[${size}] incremental build after one change…`);
     const incr = timeCli(dir, ['build']);
     const noop = timeCli(dir, ['build']);
