@@ -88,9 +88,14 @@ export function summarize(table: RecordsTable, added: AddedFiles, flags: Summary
   return s;
 }
 
-/** Escapes text for a Markdown table cell. */
+/** Escapes untrusted record text for Markdown (table cells, list items): no HTML, no breaks. */
 function cell(v: unknown): string {
-  return String(v ?? '').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+  return String(v ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ');
 }
 
 /** Renders the job summary as GitHub-flavoured Markdown. Deterministic. */

@@ -5,7 +5,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { capPrBody, GITHUB_BODY_LIMIT, synthesisPeriod } from '../../scripts/agents/ci.js';
+import { capPrBody, GITHUB_BODY_LIMIT, renderSummary, synthesisPeriod } from '../../scripts/agents/ci.js';
+import type { ExecutionRecord } from '../../scripts/records/kinds.js';
 import { isLastFridayOfMonth } from '../../scripts/learn/schedule.js';
 import { cleanupTemp, git, runCli, tempRepo } from '../helpers/repo.js';
 
@@ -48,6 +49,14 @@ describe('pull-request body cap', () => {
 });
 
 describe('ci summary', () => {
+  it('escapes record text: no HTML and no broken table rows', () => {
+    const e = { id: 'ex-1', task_id: '<img src=x onerror=alert(1)> | x\ny', outcome: 'failure', overall: 10, trigger: 'mandatory_reflection', scores: { accuracy: 1, efficiency: 2, reusability: 3, surprise: 4 } } as unknown as ExecutionRecord;
+    const md = renderSummary({ base: 'b', executions: [e], reflections: [], triggered: [], flags: [{ title: 'a <b>', detail: 'c' }], errors: 0, warnings: 0 });
+    expect(md).not.toContain('<img');
+    expect(md).toContain('&lt;img src=x onerror=alert(1)&gt; \\| x y');
+    expect(md).toContain('a &lt;b&gt;');
+  });
+
   it('shows the score cards of the executions added since the base, and the triggers', async () => {
     const dir = tempRepo({ '.gitignore': '.learning-loop/\n' });
     expect((await runCli(dir, ['init'])).code).toBe(0);
