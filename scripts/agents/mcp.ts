@@ -382,6 +382,8 @@ export function createMcpServer(ws: Workspace): McpServer {
       return errorResult(`Invalid arguments for \`${spec.name}\`:\n${problems}\nCorrected call, for example: ${callText(spec.name, spec.example)}`);
     }
     try {
+      // Other agents commit records while the server runs: read the (incrementally built) table afresh.
+      session.invalidate();
       const out = await spec.run(parsed.data as Record<string, unknown>);
       return { content: [{ type: 'text', text: capAnswer(JSON.stringify(out)) }], structuredContent: out };
     } catch (error) {

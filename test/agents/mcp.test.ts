@@ -81,6 +81,13 @@ describe('learning-loop mcp', () => {
     expect(tokens(r)).toBeLessThan(25_000);
   });
 
+  it('sees records other agents write while it runs', async () => {
+    const r = await runCli(dir, ['record', '--input', '-', '--json'], { stdin: JSON.stringify({ task_id: 'later', task_type: 'docs', agent: 'other', outcome: 'success', duration_s: 30 }) });
+    const id = JSON.parse(r.stdout).id as string;
+    const got = await call('get', { ids: [id] });
+    expect((got.structuredContent!.records as Array<{ id: string }>)[0]!.id).toBe(id);
+  });
+
   it('similar ranks the same component first', async () => {
     const r = await call('similar', { task_type: 'component', component: 'booking-form' });
     const rows = r.structuredContent!.rows as Array<{ id: string; why: string }>;
@@ -99,7 +106,7 @@ describe('learning-loop mcp', () => {
     const keyedAgain = await call('record', { ...input, task_id: 'mcp-2-retry', idempotency_key: 'job-42-attempt' });
     expect(keyedAgain.structuredContent).toMatchObject({ id: keyed.structuredContent!.id, replayed: true });
     const files = readdirSync(join(dir, 'learning-loop/memory/short-term/executions'), { recursive: true }).filter((f) => String(f).endsWith('.md'));
-    expect(files.length).toBe(5); // 3 fixtures + mcp-1 + mcp-2, no duplicates
+    expect(files.length).toBe(6); // 3 fixtures + 'later' + mcp-1 + mcp-2, no duplicates
   });
 
   it('a replay survives a server restart (the id is derived from the key)', async () => {
