@@ -1,7 +1,7 @@
 /** `learning-loop reject <id> [--reason] [--by] [--at] [--json]`: reject a proposal for good. */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { registerReview } from '../../learn/review-command.js';
+import { registerReview } from './accept.js';
 
 /** Registers `reject`. */
 export function register(program: Command, ctx: CliContext): void {

@@ -2,8 +2,9 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import type { CliContext } from '../context.js';
+import { missingKb } from '../../learn/kb-check.js';
 import { EXIT, UsageError } from '../io.js';
-import { printJson, reportToStderr } from '../output.js';
+import { diagnosticsJson, formatPretty, printJson, reportToStderr } from '../output.js';
 import { loadTable } from '../../build/table.js';
 import { patternCommitCounts } from '../../learn/analyze.js';
 import { synthesize, type Period } from '../../learn/synthesis.js';
@@ -34,6 +35,13 @@ export function register(program: Command, ctx: CliContext): void {
         const why = `${date} is not the scheduled ${opts.period === 'week' ? `weekly day (${ws.config.schedule.weekly})` : `monthly day (${ws.config.schedule.monthly})`}; nothing to do.`;
         if (opts.json) printJson(ctx.io, { ok: true, scheduled: false, message: why });
         else ctx.io.stdout.write(`${why}\n`);
+        return;
+      }
+      const missing = missingKb(ws);
+      if (missing) {
+        if (opts.json) printJson(ctx.io, { ok: false, diagnostics: diagnosticsJson([missing]) });
+        else ctx.io.stderr.write(formatPretty([missing], ctx.color(cmd)));
+        ctx.exitCode = EXIT.PROBLEMS;
         return;
       }
       const table = loadTable(ws);
