@@ -44,7 +44,7 @@ interface HastNode {
 }
 
 /**
- * Keeps only absolute links and images. Record bodies are written next to the code, so a
+ * Demotes headings (the page owns h1 and h2) and keeps only absolute links and images. Record bodies are written next to the code, so a
  * relative link (`docs/x.md`) would point at a page that does not exist on the site: the link
  * text stays, the href goes; an image without an absolute http(s) URL becomes its alt text.
  */
@@ -53,6 +53,10 @@ function rehypeAbsoluteOnly() {
   const walk = (node: HastNode): void => {
     if (!node.children) return;
     node.children = node.children.map((child) => {
+      if (child.type === 'element' && child.tagName && /^h[1-6]$/.test(child.tagName)) {
+        // Bodies sit under the page's own h2 ("Notes"): demote their headings by two levels.
+        child.tagName = `h${Math.min(6, Number(child.tagName[1]) + 2)}`;
+      }
       if (child.type === 'element' && child.properties) {
         if (child.tagName === 'a' && typeof child.properties.href === 'string' && !ok.test(child.properties.href)) delete child.properties.href;
         if (child.tagName === 'img' && !(typeof child.properties.src === 'string' && /^https?:/i.test(child.properties.src))) {

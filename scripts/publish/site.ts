@@ -184,7 +184,8 @@ export async function buildSite(ws: Workspace, opts: SiteBuildOptions = {}): Pro
         compressHTML: true,
         devToolbar: { enabled: false },
         logLevel: opts.logLevel ?? 'error',
-        vite: { logLevel: 'error', publicDir: join(root, 'public') },
+        // Caches go to the build folder, not into the package's site/ folder.
+        vite: { logLevel: 'error', publicDir: join(root, 'public'), cacheDir: join(ws.outDir, 'site-cache', 'vite') },
       },
       { devOutput: false },
     );

@@ -20,7 +20,7 @@ describe('renderMarkdown', () => {
 
   it('keeps ordinary Markdown: headings, emphasis, lists, code, tables, safe links', () => {
     const html = renderMarkdown('# Title\n\nSome **bold** and `code`.\n\n- a\n- b\n\n| x | y |\n|---|---|\n| 1 | 2 |\n\n[docs](https://example.com/a?b=1) <https://example.com>');
-    expect(html).toContain('<h1>Title</h1>');
+    expect(html).toContain('<h3>Title</h3>');
     expect(html).toContain('<strong>bold</strong>');
     expect(html).toContain('<code>code</code>');
     expect(html).toContain('<li>a</li>');

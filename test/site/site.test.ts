@@ -5,7 +5,8 @@
  * internal link, and make sure the XSS corpus executes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { parse } from 'parse5';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -89,6 +90,22 @@ describe('site build', () => {
     expect(check.broken).toEqual([]);
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     for (const m of html.matchAll(/\s(?:href|src)="(\/[^"]*)"/g)) expect(m[1]!.startsWith(BASE), m[1]).toBe(true);
+  });
+
+  it('writes well-formed HTML: no parse errors, no duplicate ids, one h1 and a lang on every page', () => {
+    const problems: string[] = [];
+    const files = readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.html'));
+    expect(files.length).toBe(built.pages);
+    for (const f of files) {
+      const html = readFileSync(join(out, f), 'utf8');
+      parse(html, { onParseError: (e) => problems.push(`${f}:${e.startLine}:${e.startCol} ${e.code}`) });
+      const ids = [...html.matchAll(/<[a-zA-Z][^>]*\sid="([^"]*)"/g)].map((m) => m[1]!);
+      const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
+      if (dup.length) problems.push(`${f}: duplicate ids ${[...new Set(dup)].join(', ')}`);
+      if ((html.match(/<h1[\s>]/g) ?? []).length !== 1) problems.push(`${f}: not exactly one h1`);
+      if (!/^<!DOCTYPE html><html lang="en"/i.test(html)) problems.push(`${f}: no doctype or lang`);
+    }
+    expect(problems).toEqual([]);
   });
 
   it('finds a link that really is broken', () => {
