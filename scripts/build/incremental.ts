@@ -13,6 +13,7 @@ import { isIgnoredKbFile } from '../records/check-kb.js';
 import { checkRecordText, crossRecordChecks, locateInText } from '../records/validate.js';
 import { CACHE_VERSION, readCache, sha1, shardOf, writeCache, type CacheEntry } from './cache.js';
 import { scanKnowledgeBase, type ScanResult } from './scan.js';
+import { checkFilesParallel, PARALLEL_MIN_FILES } from './parse-pool.js';
 import type { RecordRow } from './table.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -121,12 +122,19 @@ export function refreshTable(ws: Workspace, opts: RefreshOptions = {}): RefreshR
   const sourceKey = sourceKeyOf(salt, candidates);
   let parsed = 0;
   let done = 0;
+  const misses = candidates.filter((f) => {
+    const old = cache.entries.get(f.file);
+    return !(old && old.b === f.blob);
+  });
+  // Many misses (a first or full build): parse on worker threads when available.
+  const parallel = misses.length >= PARALLEL_MIN_FILES ? checkFilesParallel(ws, misses) : undefined;
+  const fresh = new Map((parallel ?? []).map((e) => [e.f, e]));
   for (const f of candidates) {
     const old = cache.entries.get(f.file);
     if (old && old.b === f.blob) {
       next.set(f.file, old);
     } else {
-      next.set(f.file, checkFile(ws, f.file, f.blob, f.buf));
+      next.set(f.file, fresh.get(f.file) ?? checkFile(ws, f.file, f.blob, f.buf));
       parsed += 1;
       changed.push(f.file);
       dirty.add(shardOf(f.file));
