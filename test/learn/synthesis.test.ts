@@ -8,6 +8,8 @@ import { synthesize } from '../../scripts/learn/synthesis.js';
 import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../scripts/learn/generate-history.js';
 import { recordPath, type AnyRecord, type PatternRecord, type RuleRecord } from '../../scripts/records/kinds.js';
 import type { RecordsTable } from '../../scripts/build/table.js';
+import { planPatternWrites, patternRecordFrom } from '../../scripts/learn/pattern-records.js';
+import { extractPatternSet } from '../../scripts/learn/patterns.js';
 
 const config = structuredClone(DEFAULT_CONFIG);
 const table = (records: AnyRecord[]): RecordsTable => ({ rows: records.map((r) => ({ id: r.id, kind: r.kind, file: `learning-loop/${recordPath(r)}`, data: r, body: '' })), diagnostics: [] });
@@ -44,5 +46,18 @@ describe('synthesize (pure)', () => {
     const b = synthesize(table([...history, makeExecution('ex-future', 5000, {})]), config, 'week', '2026-10-14');
     expect(b.changes).toEqual(a.changes);
     expect(a.record).toMatchObject({ id: 'syn-week-2026-w42', created_at: '2026-10-18T23:59:59Z', period_start: '2026-10-12', period_end: '2026-10-18' });
+  });
+});
+
+describe('pattern writes', () => {
+  it('create new as proposed, refresh proposed, never touch accepted or rejected', () => {
+    const wins = Array.from({ length: 6 }, (_, i) => makeExecution(`ex-win-${i}`, plantedHours(200, i), { reused: ['tpl-booking-flow'], scores: scoresFor(92) }));
+    const p = extractPatternSet([...controlHistory(60), ...wins], config).success_patterns[0]!;
+    expect(planPatternWrites([p], []).map((c) => c.action)).toEqual(['create']);
+    const older = { ...patternRecordFrom({ ...p, support: 5, evidence: p.evidence.slice(1) }), created_at: '2026-10-01T00:00:00Z' };
+    const update = planPatternWrites([p], table([older]).rows);
+    expect(update.map((c) => c.action)).toEqual(['update']);
+    expect(update[0]!.content).toContain('created_at: 2026-10-01T00:00:00Z');
+    for (const status of ['accepted', 'rejected', 'archived'] as const) expect(planPatternWrites([p], table([{ ...older, status }]).rows)).toEqual([]);
   });
 });
