@@ -92,6 +92,12 @@ async function childMain(mode: string, dir: string): Promise<void> {
     }
     times.sort((a, b) => a - b);
     extra = { p50: round2(quantile(times, 0.5)), p95: round2(quantile(times, 0.95)), n: times.length };
+  } else if (mode === 'recall-lib') {
+    // A fresh process that loads only the recall modules (no CLI): what recall itself costs.
+    const { openWorkspace } = await import('../scripts/adapters/workspace.js');
+    const { recall } = await import('../scripts/recall/index.js');
+    const a = await recall(openWorkspace({ cwd: dir }), QUESTIONS[0]!);
+    extra = { insights: a.insights.length };
   } else if (mode === 'naive-build') {
     extra = await naiveBuild(dir);
   } else if (mode === 'naive-query') {
@@ -221,6 +227,12 @@ async function benchSize(size: number, quick: boolean, naiveTimeout: number, kee
     log(`[${size}] recall…`);
     const oneShot = QUESTIONS.slice(0, 3).map((q) => timeCli(dir, ['recall', q, '--json']).ms);
     const query = runChild('query', dir);
+    const libShot = QUESTIONS.slice(0, 1).map(() => {
+      const t = performance.now();
+      runChild('recall-lib', dir);
+      return Math.round(performance.now() - t);
+    });
+    const cliStart = timeCli(dir, ['--version']).ms;
 
     log(`[${size}] naive pipeline…`);
     const naiveFull = runChild('naive-build', dir, { timeoutS: naiveTimeout, maxOldSpaceMb: 6144 });
@@ -244,6 +256,8 @@ async function benchSize(size: number, quick: boolean, naiveTimeout: number, kee
       lunrIndexMb: mb(lunrBytes),
       recallStoreMb: mb(storeBytes),
       recallOneShotMs: oneShot,
+      recallLibraryOneShotMs: libShot[0],
+      cliStartMs: cliStart,
       queryP50Ms: 'error' in query ? query.error : query.p50,
       queryP95Ms: 'error' in query ? undefined : query.p95,
     };
@@ -280,6 +294,8 @@ function printTable(results: SizeResult[]): void {
     ['index size (MB): Lunr shards / naive Lunr', (r) => r.ours.lunrIndexMb, (r) => r.naive.indexMb],
     ['recall store size (MB)', (r) => r.ours.recallStoreMb, () => undefined],
     ['one-shot recall, process start to answer (ms, seed Q1/Q2/Q3)', (r) => r.ours.recallOneShotMs, (r) => r.naive.recallOneShotMs],
+    ['  same, fresh process loading only the recall modules (ms, Q1)', (r) => r.ours.recallLibraryOneShotMs, () => undefined],
+    ['  for reference: `learning-loop --version` (CLI start, ms)', (r) => r.ours.cliStartMs, () => undefined],
     ['naive: loading the index (ms)', () => undefined, (r) => r.naive.indexLoadMs],
     ['in-process query p50 (ms)', (r) => r.ours.queryP50Ms, (r) => r.naive.queryP50Ms],
     ['in-process query p95 (ms)', (r) => r.ours.queryP95Ms, (r) => r.naive.queryP95Ms],
