@@ -14,6 +14,8 @@ import { cleanupTemp, REPO_ROOT, runCli, tempRepo } from '../helpers/repo.js';
 import { generateKb, XSS_CORPUS } from '../../bench/site-kb.js';
 import { startStaticServer, type StaticServer } from '../../scripts/publish/site-server.js';
 import { checkSiteLinks } from '../../scripts/publish/site-links.js';
+import { previewSite } from '../../scripts/publish/site.js';
+import { openWorkspace } from '../../scripts/adapters/workspace.js';
 
 const BASE = '/learnings-test/';
 const CHROMIUM = '/usr/bin/chromium';
@@ -106,6 +108,21 @@ describe('site build', () => {
       if (!/^<!DOCTYPE html><html lang="en"/i.test(html)) problems.push(`${f}: no doctype or lang`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it('preview serves the built site under its base path only', async () => {
+    const preview = await previewSite(openWorkspace({ cwd: repo }), { dir: out, base: BASE, port: 0 });
+    try {
+      expect(preview.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+${BASE}$`));
+      const home = await fetch(preview.url);
+      expect(home.status).toBe(200);
+      expect(home.headers.get('content-type')).toContain('text/html');
+      expect((await fetch(preview.url.replace(BASE, '/'))).status).toBe(404);
+      expect((await fetch(`${preview.url}..%2F..%2F..%2Fetc%2Fpasswd`)).status).not.toBe(200);
+      expect((await fetch(`${preview.url}search/manifest.json`)).status).toBe(200);
+    } finally {
+      await preview.close();
+    }
   });
 
   it('finds a link that really is broken', () => {
