@@ -83,11 +83,6 @@ export function buildLunrShard(shard: number, docs: readonly SearchDoc[]): strin
   return `${JSON.stringify(file)}\n`;
 }
 
-/** Key identifying a shard's input, so an unchanged shard is not rebuilt. */
-export function shardInputKey(docs: readonly SearchDoc[]): string {
-  return JSON.stringify(docs.map((d, i) => [lunrDoc(d, i), d.id, d.file, d.summary.slice(0, 200)]));
-}
-
 /**
  * Builds several shards, on worker threads when it pays off (compiled JavaScript, more than one
  * core, enough documents); otherwise inline. Output is identical either way.
