@@ -226,13 +226,20 @@ export function findCommonalities(
   return explainAway(out, full, min_support);
 }
 
+// On a tie, the more actionable condition wins: an error, component, dependency or reused item
+// says what to change; a task type less so; a domain or an agent least.
+const VAGUE: Record<string, number> = { agent: 3, domain: 2, task_type: 1 };
+function vagueness(p: ExtractedPattern): number {
+  return Object.keys(p.definition).reduce((s, k) => s + (VAGUE[k] ?? 0), 0);
+}
+
 /**
  * Drops patterns another one already explains: going from the strongest down, a pattern must
  * still have `minSupport` evidence executions that no stronger pattern covers (e.g. "agent-a"
  * is dropped when its successes are the reuse-driven ones another pattern names).
  */
 export function explainAway(list: ExtractedPattern[], evidence: ReadonlyMap<string, ReadonlySet<string>>, minSupport: number): ExtractedPattern[] {
-  const order = [...list].sort((a, b) => b.confidence - a.confidence || b.support - a.support || Object.keys(a.definition).length - Object.keys(b.definition).length || (a.id < b.id ? -1 : 1));
+  const order = [...list].sort((a, b) => b.confidence - a.confidence || b.support - a.support || vagueness(a) - vagueness(b) || Object.keys(a.definition).length - Object.keys(b.definition).length || (a.id < b.id ? -1 : 1));
   const kept: ExtractedPattern[] = [];
   const covered = new Set<string>();
   for (const p of order) {
