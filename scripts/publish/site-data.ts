@@ -262,6 +262,8 @@ export function prepareRecords(rows: readonly RecordRow[], opts: SiteDataOptions
   const maybeLinks = (items: string[]): LinkRef[] => items.map((x) => link(x));
   const titles = new Map<string, string>();
   for (const r of others) titles.set(r.id, titleOf(r.data));
+  // Executions are labelled by what they were (title or task), so evidence lists read well.
+  for (const r of executions) titles.set(r.id, titleOf(r.data));
   const labelled = (id: string): LinkRef => {
     const l = link(id);
     const t = titles.get(id);
