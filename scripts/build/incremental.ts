@@ -11,7 +11,7 @@ import { diag, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnosti
 import { displayPath, type Workspace } from '../adapters/workspace.js';
 import { isIgnoredKbFile } from '../records/check-kb.js';
 import { checkRecordText, crossRecordChecks, locateInText } from '../records/validate.js';
-import { CACHE_VERSION, readCache, sha1, shardOf, writeCache, type CacheEntry } from './cache.js';
+import { CACHE_SHARDS, CACHE_VERSION, readCache, sha1, shardOf, writeCache, type CacheEntry } from './cache.js';
 import { scanKnowledgeBase, type ScanResult } from './scan.js';
 import { checkFilesParallel, PARALLEL_MIN_FILES } from './parse-pool.js';
 import type { RecordRow } from './table.js';
@@ -53,6 +53,17 @@ export interface RefreshOptions {
   noWrite?: boolean;
   /** Progress callback (done, total) while parsing. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * In-memory cache kept between runs by a long-lived caller (watch mode), so a change does not
+   * re-read the whole cache from disk. Filled and updated by `refreshTable`.
+   */
+  memo?: CacheMemo;
+}
+
+/** The in-memory cache a long-lived caller keeps between refreshes. */
+export interface CacheMemo {
+  salt?: string;
+  entries?: Map<string, CacheEntry>;
 }
 
 /** Everything besides file content that changes the per-file results. */
@@ -108,7 +119,12 @@ export function currentSourceKey(ws: Workspace): string {
 export function refreshTable(ws: Workspace, opts: RefreshOptions = {}): RefreshResult {
   const salt = cacheSalt(ws);
   const scan = scanKnowledgeBase(ws);
-  const cache = opts.full ? { entries: new Map<string, CacheEntry>(), validShards: new Set<number>(), problems: [], stale: false } : readCache(ws.outDir, salt);
+  const memo = opts.memo && opts.memo.salt === salt && opts.memo.entries ? opts.memo.entries : undefined;
+  const cache = opts.full
+    ? { entries: new Map<string, CacheEntry>(), validShards: new Set<number>(), problems: [], stale: false }
+    : memo
+      ? { entries: memo, validShards: new Set(Array.from({ length: CACHE_SHARDS }, (_, i) => i)), problems: [], stale: false }
+      : readCache(ws.outDir, salt);
   const cacheDiagnostics: Diagnostic[] = [];
   if (cache.problems.length) {
     const where = displayPath(ws, '').replace(/\/$/, '') || '.';
@@ -151,6 +167,10 @@ export function refreshTable(ws: Workspace, opts: RefreshOptions = {}): RefreshR
   // A shard that was damaged on disk must be rewritten even if none of its files changed.
   for (const f of candidates) if (!cache.validShards.has(shardOf(f.file)) && !fullRebuild) dirty.add(shardOf(f.file));
   if (!opts.noWrite && (fullRebuild || dirty.size)) writeCache(ws.outDir, salt, next, dirty, fullRebuild);
+  if (opts.memo) {
+    opts.memo.salt = salt;
+    opts.memo.entries = next;
+  }
 
   const { rows, diagnostics, blobs } = assemble(ws, next);
   changed.sort();

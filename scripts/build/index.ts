@@ -14,7 +14,7 @@ import { yearMonth } from '../records/kinds.js';
 import { renderStore } from '../recall/store.js';
 import { computeAggregates, type Aggregates } from './aggregates.js';
 import { sha1 } from './cache.js';
-import { cacheSalt, refreshTable, type RefreshStats } from './incremental.js';
+import { cacheSalt, refreshTable, type CacheMemo, type RefreshStats } from './incremental.js';
 import { buildLunrShards, LUNR_FIELDS, partition, type LunrManifest, type LunrShardFile } from './lunr-index.js';
 import { reflectionsByExecution, toSearchDoc } from './search-docs.js';
 import type { RecordRow } from './table.js';
@@ -26,6 +26,8 @@ export const BUILD_VERSION = 1;
 export interface BuildOptions {
   /** Ignore the cache and previous outputs (a clean full build). */
   full?: boolean;
+  /** In-memory cache kept between builds by a long-lived caller (watch). */
+  memo?: CacheMemo;
   /** Progress while parsing / indexing (CLI shows it on a TTY only). */
   onProgress?: (phase: string, done: number, total: number) => void;
 }
@@ -116,7 +118,7 @@ function json(value: unknown): string {
  * are reported in `diagnostics` and left out. I/O errors on the build folder do throw.
  */
 export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<BuildResult> {
-  const refresh = refreshTable(ws, { full: opts.full, onProgress: opts.onProgress ? (d, t) => opts.onProgress!('parse', d, t) : undefined });
+  const refresh = refreshTable(ws, { full: opts.full, memo: opts.memo, onProgress: opts.onProgress ? (d, t) => opts.onProgress!('parse', d, t) : undefined });
   const rows = refresh.rows;
   const previous = opts.full ? undefined : readManifest(ws.outDir);
   if (previous && previous.source === refresh.stats.sourceKey && outputsPresent(ws.outDir, previous)) {

@@ -8,6 +8,7 @@ import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import type { Workspace } from '../adapters/workspace.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { runBuild, type BuildResult } from './index.js';
+import type { CacheMemo } from './incremental.js';
 
 /** One rebuild as reported to the caller. */
 export interface WatchEvent {
@@ -54,11 +55,13 @@ export function startWatch(ws: Workspace, opts: WatchOptions): Watcher {
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   let watcher: FSWatcher | undefined;
+  // The parse cache stays in memory between rebuilds (the disk copy is still kept current).
+  const memo: CacheMemo = {};
 
   const build = async (): Promise<void> => {
     const t0 = performance.now();
     try {
-      const result = await runBuild(ws);
+      const result = await runBuild(ws, { memo });
       const now = new Map(result.diagnostics.map((d) => [key(d), d]));
       const added = [...now].filter(([k]) => !previous.has(k)).map(([, d]) => d);
       const fixed = [...previous].filter(([k]) => !now.has(k)).map(([, d]) => d);
