@@ -15,7 +15,6 @@ import type { CliContext } from '../context.js';
 
 /** Registers `ci` and its subcommands (once, whoever calls first). */
 export function register(program: Command, ctx: CliContext): void {
-  if (program.commands.some((c) => c.name() === 'ci')) return;
   const ci = program
     .command('ci')
     .description('Steps the GitHub workflows run: job summary, synthesis period, pull-request body cap.')

@@ -11,7 +11,6 @@ import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
 import type { Workspace } from '../../adapters/workspace.js';
-import { register as registerCi } from './ci.js';
 
 function gitWorkspace(ctx: CliContext, cmd: Command): Workspace {
   const ws = ctx.workspace(cmd);
@@ -34,7 +33,6 @@ function report(ctx: CliContext, cmd: Command, changes: HookChange[], json: bool
  * `learning-loop ci …`, so it must be available; registered once).
  */
 export function register(program: Command, ctx: CliContext): void {
-  if (!program.commands.some((c) => c.name() === 'ci')) registerCi(program, ctx);
   const hooks = program
     .command('hooks')
     .description('Install, remove or inspect the Git hooks (pre-commit validation of staged records; optional post-commit capture).')

@@ -20,6 +20,7 @@ import { register as hooks } from './hooks.js';
 import { register as exportCmd } from './export.js';
 import { register as importCmd } from './import.js';
 import { register as capture } from './capture.js';
+import { register as ci } from './ci.js';
 import { register as explain } from './explain.js';
 import { register as demo } from './demo.js';
 
@@ -45,6 +46,7 @@ export const COMMANDS: CommandModule[] = [
   exportCmd,
   importCmd,
   capture,
+  ci,
   explain,
   demo,
 ];
