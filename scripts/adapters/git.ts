@@ -52,12 +52,23 @@ export function isPushRace(error: unknown): boolean {
 
 /**
  * Sleeps for a jittered delay that grows slowly with the attempt (uniform in 0..min(1000,
- * 40 x (attempt + 1)) ms). Full jitter spreads contenders apart; the slow growth keeps an agent
- * that lost several races from waiting longer than the newcomers it competes with.
+ * 40 x (attempt + 1)) ms). Used while another local process holds a lock.
  */
 export function backoff(attempt: number, random: () => number = Math.random): Promise<void> {
   const cap = Math.min(1000, 40 * (attempt + 1));
   return new Promise((resolve) => setTimeout(resolve, random() * cap));
+}
+
+/**
+ * The wait before pushing again after losing a race: full jitter over a window measured in
+ * push cycles (`cycleMs`, how long the last push + rebase took), so contenders spread out
+ * whatever the machine's speed. The window SHRINKS as an agent keeps losing (2 cycles after the
+ * first loss, a quarter cycle after many), so an agent that has waited long retries sooner than
+ * newcomers and nobody starves.
+ */
+export function raceDelay(retry: number, cycleMs: number, random: () => number = Math.random): number {
+  const cycles = Math.max(0.25, 2 - 0.25 * (retry - 1));
+  return random() * cycles * Math.max(20, cycleMs);
 }
 
 /** Result of a commit. */
@@ -122,20 +133,27 @@ export function pushWithRetry(repoRoot: string, opts: { remote: string; branch?:
     const branch = opts.branch ?? (await currentBranch(repoRoot));
     if (!branch) return { pushed: false, retries: 0, error: 'HEAD is detached; check out a branch to push.' };
     let retries = 0;
+    let rebaseMs = 0;
     for (;;) {
+      const pushStart = Date.now();
       try {
         await git.raw(['push', '--quiet', opts.remote, `HEAD:refs/heads/${branch}`]);
         return { pushed: true, retries };
       } catch (error) {
         if (!isPushRace(error) || retries >= opts.maxRetries) return { pushed: false, retries, error: message(error) };
         retries += 1;
-        await backoff(retries - 1);
+        // One push cycle = push + rebase, measured, so the wait scales with the machine's speed.
+        const cycleMs = Date.now() - pushStart + rebaseMs;
+        // Wait first, then rebase and push at once: the remote is read as late as possible.
+        await new Promise((resolve) => setTimeout(resolve, raceDelay(retries, cycleMs)));
+        const rebaseStart = Date.now();
         try {
           await rebaseOnto(git, opts.remote, branch);
         } catch (rebaseError) {
-          // A lock held by another local process: wait and try the whole round again.
+          // A lock held by another local process: try the whole round again.
           if (!isLockError(rebaseError)) return { pushed: false, retries, error: message(rebaseError) };
         }
+        rebaseMs = Date.now() - rebaseStart;
       }
     }
   });
