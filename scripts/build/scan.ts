@@ -72,26 +72,37 @@ export function scanKnowledgeBase(ws: Workspace): ScanResult {
   const prefix = ws.kbPrefix;
   if (!ws.inGit || prefix.startsWith('/') || /^[A-Za-z]:/.test(prefix)) return scanFs(ws.kbRoot);
   const pathspec = prefix ? [`:(literal)${prefix.replace(/\/$/, '')}`] : ['.'];
-  let staged: string[];
-  let dirty: string[];
+  // One Git call: `-s` lists every index entry with its blob id; `-m` repeats the entries whose
+  // work-tree file differs (modified or deleted), and `-o` adds untracked files (no stage info).
+  let lines: string[];
   try {
-    staged = gitZ(ws.repoRoot, ['-c', 'core.quotepath=off', 'ls-files', '-s', '-z', '--full-name', '--', ...pathspec]);
-    dirty = gitZ(ws.repoRoot, ['-c', 'core.quotepath=off', 'ls-files', '-z', '-m', '-o', '--exclude-standard', '--full-name', '--', ...pathspec]);
+    lines = gitZ(ws.repoRoot, ['-c', 'core.quotepath=off', 'ls-files', '-s', '-m', '-o', '--exclude-standard', '-z', '--full-name', '--', ...pathspec]);
   } catch {
     return scanFs(ws.kbRoot);
   }
   const byFile = new Map<string, ScannedFile>();
-  for (const line of staged) {
+  const seen = new Map<string, number>();
+  const dirty = new Set<string>();
+  for (const line of lines) {
     const tab = line.indexOf('\t');
-    if (tab < 0) continue;
-    const [mode, blob, stage] = line.slice(0, tab).split(' ');
+    const staged = tab > 0 && /^\d{6} [0-9a-f]{40,64} \d$/.test(line.slice(0, tab));
+    if (!staged) {
+      dirty.add(line); // untracked
+      continue;
+    }
+    const [mode, blob] = line.slice(0, tab).split(' ');
     const full = line.slice(tab + 1);
+    const n = (seen.get(full) ?? 0) + 1;
+    seen.set(full, n);
+    if (n > 1) {
+      dirty.add(full); // listed again by -m (or an unmerged entry): the work tree decides
+      continue;
+    }
     // Regular files only (no symlinks or submodules), like the file-system walk.
     if (mode !== '100644' && mode !== '100755') continue;
-    if (stage !== '0' && byFile.has(full)) continue; // unmerged: the working file decides below
     byFile.set(full, { file: full.slice(prefix.length), blob: blob! });
   }
-  for (const full of new Set(dirty)) {
+  for (const full of dirty) {
     const buf = readOrUndefined(join(ws.repoRoot, full));
     if (buf === undefined) {
       byFile.delete(full); // deleted in the work tree
