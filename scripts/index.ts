@@ -83,3 +83,7 @@ export { buildSite, previewSite, writeSiteData, normalizeBase, type SiteBuildOpt
 export { renderMarkdown, SANITIZE_SCHEMA } from './publish/render-markdown.js';
 export { checkSiteLinks, type LinkCheck, type BrokenLink } from './publish/site-links.js';
 export { startStaticServer, type StaticServer } from './publish/site-server.js';
+// --- the write side: init, record, Git ------------------------------------------------------
+export { recordExecution, buildExecution, parseJsonInput, comparableDurations, type RecordOptions, type RecordResult } from './records/record-execution.js';
+export { initKnowledgeBase, currentAssumptions, type InitOptions, type InitResult } from './records/init-kb.js';
+export { commitPaths, pushWithRetry, type CommitResult, type PushResult } from './adapters/git.js';
