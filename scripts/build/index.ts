@@ -11,16 +11,16 @@ import { writeDerived as writeFileAtomic } from './write.js';
 import type { Workspace } from '../adapters/workspace.js';
 import { countBySeverity, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { yearMonth } from '../records/kinds.js';
-import { renderStore } from '../recall/store.js';
+import { renderStore, STORE_VERSION } from '../recall/store.js';
 import { computeAggregates, type Aggregates } from './aggregates.js';
 import { sha1 } from './cache.js';
-import { cacheSalt, refreshTable, type CacheMemo, type RefreshStats } from './incremental.js';
+import { cacheSalt, currentSourceKey, refreshTable, type CacheMemo, type RefreshStats } from './incremental.js';
 import { buildLunrShards, LUNR_FIELDS, partition, type LunrManifest, type LunrShardFile } from './lunr-index.js';
 import { reflectionsByExecution, toSearchDoc } from './search-docs.js';
 import type { RecordRow } from './table.js';
 
 /** Bumped when the output layout changes. */
-export const BUILD_VERSION = 1;
+export const BUILD_VERSION = 2;
 
 /** Options for `runBuild`. */
 export interface BuildOptions {
@@ -69,6 +69,17 @@ export interface BuildResult {
   };
   /** The table rows, for callers that go on to use them. */
   rows: RecordRow[];
+}
+
+/** The build's input key: the knowledge base's source key plus the output format versions. */
+export function outputKey(sourceKey: string): string {
+  return sha1(`${sourceKey}|${BUILD_VERSION}|${STORE_VERSION}`);
+}
+
+/** True when the build folder is up to date with the knowledge base (a scan, no parsing). */
+export function isBuildCurrent(ws: Workspace): boolean {
+  const manifest = readManifest(ws.outDir);
+  return manifest !== undefined && manifest.source === outputKey(currentSourceKey(ws));
 }
 
 /** Reads a JSON file from the build folder; undefined when missing or unreadable. */
@@ -121,7 +132,7 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
   const refresh = refreshTable(ws, { full: opts.full, memo: opts.memo, onProgress: opts.onProgress ? (d, t) => opts.onProgress!('parse', d, t) : undefined });
   const rows = refresh.rows;
   const previous = opts.full ? undefined : readManifest(ws.outDir);
-  if (previous && previous.source === refresh.stats.sourceKey && outputsPresent(ws.outDir, previous)) {
+  if (previous && previous.source === outputKey(refresh.stats.sourceKey) && outputsPresent(ws.outDir, previous)) {
     // Nothing changed since the last build: the outputs are already what a full build gives.
     return {
       outDir: ws.outDir,
@@ -236,7 +247,7 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
     by_kind: Object.fromEntries(Object.keys(byKind).sort().map((k) => [k, byKind[k]!])),
     diagnostics: counts,
     outputs: Object.fromEntries(Object.keys(outputs).sort().map((k) => [k, outputs[k]!])),
-    source: refresh.stats.sourceKey,
+    source: outputKey(refresh.stats.sourceKey),
     lunr_inputs: lunrInputs,
     table_inputs: tableInputs,
   };

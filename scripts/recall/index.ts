@@ -3,8 +3,7 @@
  * build only when something changed), then answer from the recall store.
  */
 import type { Workspace } from '../adapters/workspace.js';
-import { readManifest, runBuild } from '../build/index.js';
-import { currentSourceKey } from '../build/incremental.js';
+import { isBuildCurrent, runBuild } from '../build/index.js';
 import { answer, type AnswerOptions, type RecallAnswer } from './answer.js';
 import { RecallStore } from './store.js';
 import { similarExecutions, type SimilarResult, type SimilarTask } from './similar.js';
@@ -18,8 +17,7 @@ export interface OpenOptions {
 /** Opens the recall store, building or updating the build folder first when it is stale. */
 export async function openStore(ws: Workspace, opts: OpenOptions = {}): Promise<RecallStore> {
   if (!opts.noRefresh) {
-    const manifest = readManifest(ws.outDir);
-    if (!manifest || manifest.source !== currentSourceKey(ws) || !RecallStore.open(ws.outDir)) await runBuild(ws);
+    if (!isBuildCurrent(ws) || !RecallStore.open(ws.outDir)) await runBuild(ws);
   }
   let store = RecallStore.open(ws.outDir);
   if (!store) {
