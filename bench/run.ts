@@ -235,16 +235,16 @@ async function benchSize(size: number, quick: boolean, naiveTimeout: number, kee
     const cliStart = timeCli(dir, ['--version']).ms;
 
     log(`[${size}] naive pipeline…`);
-    const naiveFull = runChild('naive-build', dir, { timeoutS: naiveTimeout, maxOldSpaceMb: 6144 });
+    const naiveFull = runChild('naive-build', dir, { timeoutS: naiveTimeout, maxOldSpaceMb: 5120 });
     let naiveIncr: Child | { error: string } | undefined;
     let naiveQuery: Child | { error: string } | undefined;
     let naiveRecall: number | undefined;
     if (!('error' in naiveFull)) {
       // No incrementality: one changed record means the whole pipeline again.
-      naiveIncr = quick || size > 10000 ? undefined : runChild('naive-build', dir, { timeoutS: naiveTimeout, maxOldSpaceMb: 6144 });
-      naiveQuery = runChild('naive-query', dir, { maxOldSpaceMb: 6144 });
+      naiveIncr = quick || size > 10000 ? undefined : runChild('naive-build', dir, { timeoutS: naiveTimeout, maxOldSpaceMb: 5120 });
+      naiveQuery = runChild('naive-query', dir, { maxOldSpaceMb: 5120 });
       const t = performance.now();
-      runChild('naive-recall', dir, { maxOldSpaceMb: 6144 });
+      runChild('naive-recall', dir, { maxOldSpaceMb: 5120 });
       naiveRecall = Math.round(performance.now() - t);
     }
     const ours = {
