@@ -394,7 +394,6 @@ function curatedRecords(): Array<{ record: AnyRecord; body: string }> {
   const tz = memoryPatternId('square_api', 'Handle timezone conversions for appointments');
   const sig = memoryPatternId('square_api', 'Always validate webhook signatures');
   const threeSteps = memoryPatternId('reiki_patterns', 'Booking flow must be maximum 3 steps');
-  const palette = memoryPatternId('reiki_patterns', 'Use soft color palette for healing context');
   const bio = memoryPatternId('reiki_patterns', 'Include practitioner bio prominently');
 
   const rules: Array<[RuleRecord, string]> = [
@@ -538,7 +537,7 @@ function curatedRecords(): Array<{ record: AnyRecord; body: string }> {
         kind: 'pattern', id: 'pat-reiki-patterns-soft-palette-hero-works', created_at: iso(at(3, 4, 18)), title: 'Soft-palette hero and service cards succeed',
         pattern_type: 'success', category: 'component-pattern', domain: 'reiki_patterns', domains: ['reiki_patterns', 'component_library'], status: 'accepted',
         statement: 'Reiki UI components built on the soft palette tokens (hero, service cards, bio card) succeed first time and are reused most.',
-        supersedes: [palette],
+        evidence: [heroSource], about: ['hero-section', 'service-card', 'practitioner-bio'],
       },
       'Reiki-specific UI pattern that worked.',
     ],
