@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KB_DIRS } from '../../scripts/records/kinds.js';
+import { shippedWorkflows } from '../../scripts/agents/workflows.js';
 import { cleanupTemp, runCli, tempDir, tempRepo } from '../helpers/repo.js';
 
 afterAll(cleanupTemp);
@@ -60,6 +61,16 @@ describe('init', () => {
     const ok = await runCli(dir, ['init', '--no-git']);
     expect(ok.code).toBe(0);
     expect(existsSync(join(dir, 'learning-loop', 'config', 'triggers.yaml'))).toBe(true);
+  });
+
+  it('--workflows installs the shipped workflows without overwriting', async () => {
+    const repo = tempRepo();
+    const first = JSON.parse((await runCli(repo, ['init', '--workflows', '--json'])).stdout);
+    const shipped = shippedWorkflows();
+    expect(shipped.length).toBeGreaterThan(0);
+    for (const name of shipped) expect(first.created).toContain(`.github/workflows/${name}`);
+    const second = JSON.parse((await runCli(repo, ['init', '--workflows', '--json'])).stdout);
+    for (const name of shipped) expect(second.kept).toContain(`.github/workflows/${name}`);
   });
 
   it('honours --root and has help with an example', async () => {
