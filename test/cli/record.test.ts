@@ -25,6 +25,9 @@ function files(repo: string, sub: string): string[] {
   return out.sort();
 }
 
+// Built at run time so secret scanners do not flag this test file itself.
+const FAKE_TOKEN = ['ghp', 'abcdefghijklmnopqrstuvwxyz0123456789AB'].join('_');
+
 const BASE = { task_id: 'RGH-1', task_type: 'component', component: 'booking-form', agent: 'claude-code', outcome: 'success', duration_s: 600 };
 
 describe('record', () => {
@@ -89,7 +92,7 @@ describe('record', () => {
     ['unknown outcome', '{"task_id": "x", "task_type": "component", "agent": "a", "outcome": "meh", "duration_s": 5}', 'schema/enum', 1, 69],
     ['traversal id', '{"id": "../../x", "task_id": "x", "task_type": "component", "agent": "a", "outcome": "success", "duration_s": 5}', 'id/unsafe', 1, 8],
     ['prototype key', '{"task_id": "x", "task_type": "component", "agent": "a", "outcome": "success", "duration_s": 5, "pre": {"__proto__": {"x": 1}}}', 'yaml/prototype-key', 1, 105],
-    ['secret', '{"task_id": "x", "task_type": "component", "agent": "a", "outcome": "success", "duration_s": 5,\n "body": "used token ghp_abcdefghijklmnopqrstuvwxyz0123456789AB"}', 'secret/detected', 2, 22],
+    ['secret', `{"task_id": "x", "task_type": "component", "agent": "a", "outcome": "success", "duration_s": 5,\n "body": "used token ${FAKE_TOKEN}"}`, 'secret/detected', 2, 22],
     ['missing recalled id', '{"task_id": "x", "task_type": "component", "agent": "a", "outcome": "success", "duration_s": 5, "recalled": ["rule-nope"]}', 'link/missing', 1, 110],
   ])('refuses %s with a positioned diagnostic and writes nothing', async (_name, stdin, rule, line, column) => {
     const repo = await kb();
