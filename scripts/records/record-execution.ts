@@ -6,7 +6,7 @@
  * Everything that can be checked is checked before the first byte is written; if the second
  * file cannot be written the first is removed, so nothing is ever half-recorded.
  */
-import { unlinkSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { diag, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
@@ -293,6 +293,9 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
   const forbidden = findForbiddenKeys(input);
   if (forbidden.length) {
     return fail(forbidden.map((p) => diag('yaml/prototype-key', source, `Key \`${String(p[p.length - 1])}\` is refused.`, pos(p.slice(0, -1), String(p[p.length - 1])))));
+  }
+  if (!existsSync(ws.kbRoot)) {
+    return fail([diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbPrefix || ws.kbRoot}; nothing was written.`)]);
   }
   const data = { ...(input as Record<string, unknown>) };
   if (data.kind === undefined) data.kind = 'execution';

@@ -172,6 +172,14 @@ describe('record', () => {
     expect(parsed.data).toEqual(JSON.parse(JSON.stringify(r.execution)));
   });
 
+  it('refuses to record where there is no knowledge base', async () => {
+    const repo = tempRepo();
+    const run = await runCli(repo, ['record', '--input', '-', '--json'], { stdin: JSON.stringify(BASE) });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).diagnostics[0].rule).toBe('kb/missing');
+    expect(existsSync(join(repo, 'learning-loop'))).toBe(false);
+  });
+
   it('has help with an example', async () => {
     const help = await runCli(tempDir(), ['record', '--help']);
     expect(help.code).toBe(0);
