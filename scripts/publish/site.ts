@@ -169,6 +169,11 @@ export async function buildSite(ws: Workspace, opts: SiteBuildOptions = {}): Pro
       delete process.env[k];
     }
   }
+  // Astro puts its temporary server chunks in <cwd>/.astro when the output folder is outside the
+  // working directory, and those chunks must resolve Astro's packages: build from the site
+  // project itself, so they land in site/.astro (git-ignored) and resolve like the site does.
+  const prevCwd = process.cwd();
+  process.chdir(root);
   try {
     const { build } = await import('astro');
     rmSync(outDir, { recursive: true, force: true });
@@ -190,6 +195,7 @@ export async function buildSite(ws: Workspace, opts: SiteBuildOptions = {}): Pro
       { devOutput: false },
     );
   } finally {
+    if (process.cwd() !== prevCwd) process.chdir(prevCwd);
     for (const [k, v] of viteEnv) process.env[k] = v;
     if (prev.data === undefined) delete process.env.LEARNING_LOOP_SITE_DATA;
     else process.env.LEARNING_LOOP_SITE_DATA = prev.data;
