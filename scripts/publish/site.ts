@@ -55,6 +55,8 @@ export interface SiteBuildResult {
   cpu: { build: number; learn: number; data: number; astro: number };
 }
 
+let buildCount = 0;
+
 function cpuMs(): number {
   const u = process.cpuUsage();
   return Math.round((u.user + u.system) / 1000);
@@ -170,10 +172,13 @@ export async function buildSite(ws: Workspace, opts: SiteBuildOptions = {}): Pro
     }
   }
   // Astro puts its temporary server chunks in <cwd>/.astro when the output folder is outside the
-  // working directory, and those chunks must resolve Astro's packages: build from the site
-  // project itself, so they land in site/.astro (git-ignored) and resolve like the site does.
+  // working directory, copies that folder into the output and deletes it. Those chunks must
+  // resolve Astro's packages, and two builds must not share the folder: build from a private
+  // folder inside site/.astro (git-ignored), removed afterwards.
   const prevCwd = process.cwd();
-  process.chdir(root);
+  const workDir = join(root, '.astro', `build-${process.pid}-${++buildCount}`);
+  mkdirSync(workDir, { recursive: true });
+  process.chdir(workDir);
   try {
     const { build } = await import('astro');
     rmSync(outDir, { recursive: true, force: true });
@@ -195,7 +200,8 @@ export async function buildSite(ws: Workspace, opts: SiteBuildOptions = {}): Pro
       { devOutput: false },
     );
   } finally {
-    if (process.cwd() !== prevCwd) process.chdir(prevCwd);
+    process.chdir(prevCwd);
+    rmSync(workDir, { recursive: true, force: true });
     for (const [k, v] of viteEnv) process.env[k] = v;
     if (prev.data === undefined) delete process.env.LEARNING_LOOP_SITE_DATA;
     else process.env.LEARNING_LOOP_SITE_DATA = prev.data;
