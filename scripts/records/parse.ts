@@ -162,9 +162,11 @@ function parsePositioned(file: string, split: SplitResult): ParsedFrontmatter {
   const base = { body: split.body, bodyLine: split.bodyLine, yaml: split.yaml, yamlLine: split.yamlLine, positioned: true };
 
   for (const err of p.doc.errors) {
-    const pos = offsetToPosition(p, err.pos[0]);
+    const opened = openingOffset(split.yaml, err.message, err.pos[0]);
+    const pos = offsetToPosition(p, opened ?? err.pos[0]);
     const rule = err.code === 'DUPLICATE_KEY' ? 'yaml/duplicate-key' : 'yaml/syntax';
-    diagnostics.push(diag(rule, file, cleanYamlMessage(err.message), pos));
+    const msg = cleanYamlMessage(err.message);
+    diagnostics.push(diag(rule, file, opened === undefined ? msg : `${msg} (opened here, never closed)`, pos));
   }
   let unsafe = false;
   visit(p.doc, {
@@ -207,6 +209,17 @@ function hasExplicitTag(node: unknown): boolean {
   if (n.srcToken && Array.isArray(n.srcToken.props)) return n.srcToken.props.some((t) => t.type === 'tag');
   // Without source tokens assume explicit (fail closed).
   return true;
+}
+
+/**
+ * For an unclosed flow collection or quote the parser reports the end of the text; the useful
+ * position is where the bracket or quote was opened.
+ */
+function openingOffset(yamlText: string, message: string, offset: number): number | undefined {
+  const opener = /Flow sequence/.test(message) ? '[' : /Flow mapping/.test(message) ? '{' : /closing "quote/.test(message) ? '"' : /closing 'quote/.test(message) ? "'" : undefined;
+  if (!opener) return undefined;
+  const at = yamlText.lastIndexOf(opener, Math.max(0, offset - 1));
+  return at >= 0 ? at : undefined;
 }
 
 function cleanYamlMessage(message: string): string {
