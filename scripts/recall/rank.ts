@@ -33,17 +33,14 @@ function facetSet(store: RecallStore, name: string, values: readonly string[]): 
 export function rank(store: RecallStore, intent: Intent, max = 200): Hit[] {
   const { meta } = store;
   const scores = new Map<number, number>();
-  const why = new Map<number, Set<string>>();
-  const note = (d: number, w: string) => {
-    let s = why.get(d);
-    if (!s) why.set(d, (s = new Set()));
-    s.add(w);
-  };
+  const has = (name: string, values: readonly string[], d: number) => values.some((v) => store.facetDocs(name, v).has(d));
   // Full text (BM25).
+  const termDocs: Array<[string, number[]]> = [];
   for (const t of intent.terms) {
     const p = store.postings(t);
     const df = p.length / 2;
     if (!df) continue;
+    termDocs.push([t, p]);
     const idf = Math.log(1 + (meta.n - df + 0.5) / (df + 0.5));
     for (let i = 0; i < p.length; i += 2) {
       const d = p[i]!;
@@ -51,21 +48,19 @@ export function rank(store: RecallStore, intent: Intent, max = 200): Hit[] {
       const len = meta.len[d] ?? meta.avgLen;
       const s = (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * len) / (meta.avgLen || 1)));
       scores.set(d, (scores.get(d) ?? 0) + s);
-      note(d, t);
     }
   }
   // Entities: a facet match is strong evidence; partial matches weigh less.
-  const entityDocs = new Set<number>();
+  const entityFacets: Array<[string, string, Set<number>]> = [];
   for (const e of intent.entities) {
     const facets = e.type === 'component' || e.type === 'task_type' ? [e.type, 'applies'] : e.type === 'domain' ? ['domain', 'applies'] : [e.type];
     for (const f of facets) {
-      for (const d of store.facetDocs(f, e.value)) {
-        scores.set(d, (scores.get(d) ?? 0) + 4 * e.confidence);
-        entityDocs.add(d);
-        note(d, `${e.type}:${e.value}`);
-      }
+      const docs = store.facetDocs(f, e.value);
+      entityFacets.push([`${e.type}:${e.value}`, f, docs]);
+      for (const d of docs) scores.set(d, (scores.get(d) ?? 0) + 4 * e.confidence);
     }
   }
+  const inEntity = (d: number) => entityFacets.some(([, , docs]) => docs.has(d));
   // A question with only filters ("show all failure patterns") lists everything that passes them.
   if (scores.size === 0 && (intent.kinds.length || intent.categories.length || intent.outcome)) {
     const kinds = intent.kinds.length ? intent.kinds : intent.outcome ? ['execution', 'pattern'] : [];
@@ -73,54 +68,54 @@ export function rank(store: RecallStore, intent: Intent, max = 200): Hit[] {
     for (const d of facetSet(store, 'category', intent.categories)) scores.set(d, 1);
   }
   // The outcome asked for also ranks: failure patterns and gotchas first for "what failed".
-  if (intent.outcome) {
-    const types = intent.outcome === 'failure' ? ['failure', 'gotcha'] : ['success'];
-    for (const d of facetSet(store, 'pattern_type', types)) if (scores.has(d)) scores.set(d, scores.get(d)! + 1.5);
-    for (const d of facetSet(store, 'outcome', [intent.outcome])) if (scores.has(d)) scores.set(d, scores.get(d)! + 0.5);
-  }
-  // Filters.
-  let allowed: Set<number> | undefined;
-  const restrict = (s: Set<number>) => {
-    allowed = allowed ? new Set([...allowed].filter((d) => s.has(d))) : s;
+  const boostTypes = intent.outcome === 'failure' ? ['failure', 'gotcha'] : intent.outcome === 'success' ? ['success'] : [];
+  // Filters, as predicates over the cached facet sets (no per-question copies of big sets).
+  const nonPatternKinds = intent.kinds.filter((k) => k !== 'pattern');
+  const allowed = (d: number): boolean => {
+    if (intent.kinds.length && !has('kind', intent.kinds, d)) return false;
+    if (intent.categories.length && !has('category', intent.categories, d) && !has('kind', nonPatternKinds, d)) return false;
+    return true;
   };
-  if (intent.kinds.length) restrict(facetSet(store, 'kind', intent.kinds));
-  if (intent.categories.length) {
-    const cat = facetSet(store, 'category', intent.categories);
-    const nonPattern = facetSet(store, 'kind', intent.kinds.filter((k) => k !== 'pattern'));
-    restrict(new Set([...cat, ...nonPattern]));
-  }
-  const excluded = new Set<number>();
-  if (intent.outcome === 'failure') {
-    for (const d of facetSet(store, 'outcome', ['success'])) excluded.add(d);
-    for (const d of facetSet(store, 'pattern_type', ['success', 'performance'])) excluded.add(d);
-  } else if (intent.outcome === 'success') {
-    for (const d of facetSet(store, 'outcome', ['failure', 'partial'])) excluded.add(d);
-    for (const d of facetSet(store, 'pattern_type', ['failure', 'gotcha'])) excluded.add(d);
-    for (const d of facetSet(store, 'kind', ['reflection'])) excluded.add(d);
-  }
-  for (const d of facetSet(store, 'status', ['rejected', 'archived'])) excluded.add(d);
-  if (intent.recency?.mode === 'since') {
-    const since = intent.recency.day;
-    const kindExec = facetSet(store, 'kind', ['execution', 'reflection']);
-    for (const d of kindExec) if ((meta.day[d] ?? 0) < since) excluded.add(d);
-  }
+  const since = intent.recency?.mode === 'since' ? intent.recency.day : undefined;
+  const excluded = (d: number): boolean => {
+    if (has('status', ['rejected', 'archived'], d)) return true;
+    if (intent.outcome === 'failure' && (has('outcome', ['success'], d) || has('pattern_type', ['success', 'performance'], d))) return true;
+    if (intent.outcome === 'success' && (has('outcome', ['failure', 'partial'], d) || has('pattern_type', ['failure', 'gotcha'], d) || has('kind', ['reflection'], d))) return true;
+    if (since !== undefined && (meta.day[d] ?? 0) < since && has('kind', ['execution', 'reflection'], d)) return true;
+    return false;
+  };
   // With entities named, a document must match one of them (or the free text strongly).
   const strongEntities = intent.entities.some((e) => e.confidence >= 0.5);
-  const accepted = facetSet(store, 'status', ['accepted']);
-  const hits: Hit[] = [];
+  const accepted = store.facetDocs('status', 'accepted');
   const latestBoost = intent.recency?.mode === 'latest';
   let maxDay = 0;
   if (latestBoost) for (const v of meta.day) if (v > maxDay) maxDay = v;
-  for (const [d, raw] of scores) {
-    if (excluded.has(d)) continue;
-    if (allowed && !allowed.has(d)) continue;
-    if (strongEntities && !entityDocs.has(d) && raw < 6) continue;
+  const kept: Array<{ doc: number; score: number }> = [];
+  for (const [d, raw0] of scores) {
+    let raw = raw0;
+    if (boostTypes.length) {
+      if (has('pattern_type', boostTypes, d)) raw += 1.5;
+      if (has('outcome', [intent.outcome!], d)) raw += 0.5;
+    }
+    if (strongEntities && raw < 6 && !inEntity(d)) continue;
+    if (!allowed(d) || excluded(d)) continue;
     let s = raw;
     if (accepted.has(d)) s *= 1.25;
     // "Last time": newer records get up to +2, fading over 60 days.
     if (latestBoost) s += Math.max(0, 2 - Math.max(0, maxDay - (meta.day[d] ?? 0)) / 30);
-    hits.push({ doc: d, score: Math.round(s * 1000) / 1000, why: [...(why.get(d) ?? [])].sort() });
+    kept.push({ doc: d, score: Math.round(s * 1000) / 1000 });
   }
-  hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
-  return hits.slice(0, max);
+  kept.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  // Why each hit matched: only for the hits returned.
+  const termSets = termDocs.map(([t, p]) => {
+    const set = new Set<number>();
+    for (let i = 0; i < p.length; i += 2) set.add(p[i]!);
+    return [t, set] as const;
+  });
+  return kept.slice(0, max).map((h) => {
+    const why = new Set<string>();
+    for (const [t, set] of termSets) if (set.has(h.doc)) why.add(t);
+    for (const [label, , docs] of entityFacets) if (docs.has(h.doc)) why.add(label);
+    return { doc: h.doc, score: h.score, why: [...why].sort() };
+  });
 }
