@@ -3,7 +3,10 @@
  */
 import type { Command } from 'commander';
 import { openWorkspace, type Workspace } from '../adapters/workspace.js';
-import { useColor } from './output.js';
+import { existsSync } from 'node:fs';
+import { diag } from '../diagnostics/diagnostic.js';
+import { diagnosticsJson, formatPretty, printJson, useColor } from './output.js';
+import { EXIT } from './io.js';
 import type { CliIo } from './io.js';
 
 /** Per-run CLI context shared by all commands. */
@@ -15,6 +18,12 @@ export interface CliContext {
   color: (cmd?: Command) => boolean;
   /** Opens the workspace honouring the global `--root` option. */
   workspace: (cmd: Command) => Workspace;
+  /**
+   * Opens the workspace and checks that the knowledge base exists. When it does not, reports
+   * `kb/missing` (one JSON document with `json`, else on stderr), sets exit code 1 and returns
+   * undefined. `extra` adds the command's usual JSON fields to that document.
+   */
+  knowledgeBase: (cmd: Command, json?: boolean, extra?: Record<string, unknown>) => Workspace | undefined;
 }
 
 /** Builds the context for one `main` call. */
@@ -26,6 +35,15 @@ export function createContext(io: CliIo): CliContext {
     workspace: (cmd) => {
       const opts = cmd.optsWithGlobals() as { root?: string };
       return openWorkspace({ cwd: io.cwd, root: opts.root });
+    },
+    knowledgeBase: (cmd, json, extra = {}) => {
+      const ws = ctx.workspace(cmd);
+      if (existsSync(ws.kbRoot)) return ws;
+      const d = diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbRoot}; nothing was read or written.`, { hint: 'Run `learning-loop init` (add --example for the seed patterns), or pass --root <dir>.' });
+      if (json) printJson(io, { ok: false, ...extra, diagnostics: diagnosticsJson([d]) });
+      else io.stderr.write(formatPretty([d], ctx.color(cmd)));
+      ctx.exitCode = EXIT.PROBLEMS;
+      return undefined;
     },
   };
   return ctx;

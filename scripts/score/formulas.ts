@@ -112,14 +112,18 @@ export function efficiencyFrom(e: ScoreEvidence, fallback = 70): number {
   return clamp((70 * base) / Math.max(e.duration_s, 1));
 }
 
-/** reusability = 30 + 20 per reused item (at most 2) + 15 per produced artefact (at most 2). */
+/**
+ * reusability = 50 + 20 per reused item (at most 2) + 5 per produced artefact (at most 2).
+ * The neutral base keeps a routine success that reports nothing else out of the
+ * low-performance band: 90 + 70 + 50 + 30 = 60 overall, no reflection.
+ */
 export function reusabilityFrom(e: ScoreEvidence): number {
-  return clamp(30 + 20 * Math.min(2, e.reused?.length ?? 0) + 15 * Math.min(2, e.produced?.length ?? 0));
+  return clamp(50 + 20 * Math.min(2, e.reused?.length ?? 0) + 5 * Math.min(2, e.produced?.length ?? 0));
 }
 
-/** surprise = 10 + 20 per discovery + 10 per deviation, capped at 100. */
+/** surprise = 30 (nothing unexpected reported) + 20 per discovery + 10 per deviation, capped at 100. */
 export function surpriseFrom(e: ScoreEvidence): number {
-  return clamp(10 + 20 * (e.discoveries?.length ?? 0) + 10 * (e.deviations?.length ?? 0));
+  return clamp(30 + 20 * (e.discoveries?.length ?? 0) + 10 * (e.deviations?.length ?? 0));
 }
 
 /**

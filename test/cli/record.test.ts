@@ -36,10 +36,10 @@ describe('record', () => {
     const run = await runCli(repo, ['record', '--json', '--task-id', 'RGH-7', '--type', 'component', '--component', 'booking-form', '--agent', 'codex', '--outcome', 'failure', '--duration', '1800', '--error', 'TypeError: tz is undefined', '--error', 'Slot shifted', '--domains', 'booking,square_api', '--scores', 'surprise=40', '--started-at', '2026-10-06T10:00:00Z']);
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout);
-    // accuracy: failure 20 - 5 x 2 errors = 10; efficiency: no history -> 70; reusability 30; surprise given.
-    expect(out.scores).toEqual({ accuracy: 10, efficiency: 70, reusability: 30, surprise: 40 });
+    // accuracy: failure 20 - 5 x 2 errors = 10; efficiency: no history -> 70; reusability base 50; surprise given.
+    expect(out.scores).toEqual({ accuracy: 10, efficiency: 70, reusability: 50, surprise: 40 });
     expect(out.computed).toEqual(['accuracy', 'efficiency', 'reusability']);
-    expect(out.overall).toBe(37.5);
+    expect(out.overall).toBe(42.5);
     expect(out.trigger).toBe('mandatory_reflection');
     expect(out.path).toMatch(/^learning-loop\/memory\/short-term\/executions\/2026\/10\/ex-[0-9A-Z]{26}\.md$/);
     const reflection = readFileSync(join(repo, out.reflection.path), 'utf8');

@@ -1,9 +1,8 @@
 /** `learning-loop dashboard [--json]`: the seed's five metrics, trends, recommendations and success criteria. */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { missingKb } from '../../learn/kb-check.js';
 import { EXIT } from '../io.js';
-import { diagnosticsJson, formatPretty, printJson, reportToStderr } from '../output.js';
+import { printJson, reportToStderr } from '../output.js';
 import { analyzeWorkspace } from '../../learn/analyze.js';
 import { hasFailures } from '../../diagnostics/diagnostic.js';
 import type { DashboardReport } from '../../learn/types.js';
@@ -39,14 +38,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print one JSON document ({metrics, trends, recommendations, success_criteria})')
     .addHelpText('after', '\nExamples:\n  learning-loop dashboard\n  learning-loop dashboard --json | jq .success_criteria\n\nFormulas: docs/learning.md. Exit codes: 0 ok, 1 the knowledge base has invalid records, 2 usage error.')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
-      const ws = ctx.workspace(cmd);
-      const missing = missingKb(ws);
-      if (missing) {
-        if (opts.json) printJson(ctx.io, { ok: false, diagnostics: diagnosticsJson([missing]) });
-        else ctx.io.stderr.write(formatPretty([missing], ctx.color(cmd)));
-        ctx.exitCode = EXIT.PROBLEMS;
-        return;
-      }
+      const ws = ctx.knowledgeBase(cmd, opts.json);
+      if (!ws) return;
       const a = await analyzeWorkspace(ws);
       if (opts.json) printJson(ctx.io, { executions: a.executions.length, ...a.report });
       else {

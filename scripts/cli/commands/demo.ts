@@ -4,7 +4,6 @@
  * questions, preview the weekly synthesis (dry run: nothing is written to the knowledge base)
  * and build the static site. It only composes the stage functions every other command uses.
  */
-import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { runBuild } from '../../build/index.js';
@@ -15,7 +14,7 @@ import { recall } from '../../recall/index.js';
 import { buildSite } from '../../publish/site.js';
 import { countBySeverity, hasFailures } from '../../diagnostics/diagnostic.js';
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
-import { EXIT, UsageError } from '../io.js';
+import { EXIT } from '../io.js';
 import type { CliContext } from '../context.js';
 
 /** The seed's three example questions (Task 4). */
@@ -34,8 +33,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print one JSON document')
     .addHelpText('after', '\nExamples:\n  learning-loop demo                 # on ./learning-loop (the shipped example)\n  learning-loop --root kb demo --no-site\n\nNothing in the knowledge base is changed; outputs go to the git-ignored build folder.\nExit codes: 0 ok, 1 invalid records or broken site links, 2 usage error.')
     .action(async (opts: { site: boolean; json?: boolean }, cmd: Command) => {
-      const ws = ctx.workspace(cmd);
-      if (!existsSync(ws.kbRoot)) throw new UsageError(`No knowledge base at ${ws.kbRoot}.`, 'Run `learning-loop init --example` first, or pass --root <dir>.');
+      const ws = ctx.knowledgeBase(cmd, opts.json);
+      if (!ws) return;
       const out = (s: string) => {
         if (!opts.json) ctx.io.stdout.write(s);
       };

@@ -1,9 +1,7 @@
 /** `learning-loop export --to <targets>`: accepted rules into the instruction files agents read. */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { loadTable } from '../../build/table.js';
 import { hasFailures } from '../../diagnostics/diagnostic.js';
-import { diag } from '../../diagnostics/diagnostic.js';
 import { EXPORT_TARGETS, parseTargets } from '../../publish/export.js';
 import { runExport } from '../../publish/export-files.js';
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
@@ -41,14 +39,8 @@ export function register(program: Command, ctx: CliContext): void {
         maxRules = Number(opts.maxRules);
         if (!Number.isInteger(maxRules) || maxRules < 1) throw new UsageError('`--max-rules` must be a positive integer.', 'Example: --max-rules 100');
       }
-      const ws = ctx.workspace(cmd);
-      if (!existsSync(ws.kbRoot)) {
-        const d = diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbPrefix || ws.kbRoot}.`);
-        if (opts.json) printJson(ctx.io, { ok: false, check: Boolean(opts.check), changes: [], unchanged: [], exported: [], diagnostics: diagnosticsJson([d]) });
-        else reportToStderr(ctx.io, [d], ctx.color(cmd));
-        ctx.exitCode = EXIT.PROBLEMS;
-        return;
-      }
+      const ws = ctx.knowledgeBase(cmd, opts.json, { check: Boolean(opts.check), changes: [], unchanged: [], exported: [] });
+      if (!ws) return;
       const table = loadTable(ws);
       const result = runExport(ws.repoRoot, table.rows, targets, { check: opts.check, includePatterns: opts.includePatterns, maxRules, config: ws.config });
       // Invalid records are validate's business; export only reports its own problems.

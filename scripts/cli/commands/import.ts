@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { diag, hasFailures } from '../../diagnostics/diagnostic.js';
+import { hasFailures } from '../../diagnostics/diagnostic.js';
 import { IMPORT_FORMATS, isImportFormat, runImport } from '../../agents/import/index.js';
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
@@ -25,14 +25,8 @@ export function register(program: Command, ctx: CliContext): void {
       if (!isImportFormat(format)) throw new UsageError(`Unknown import format \`${format}\`.`, `Use one of: ${IMPORT_FORMATS.join(', ')}.`);
       const abs = resolve(ctx.io.cwd, path);
       if (!existsSync(abs)) throw new UsageError(`\`${path}\` does not exist.`, 'Pass the memory file or folder to import.');
-      const ws = ctx.workspace(cmd);
-      if (!existsSync(ws.kbRoot)) {
-        const d = diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbPrefix || ws.kbRoot}; nothing was imported.`);
-        if (opts.json) printJson(ctx.io, { ok: false, dry_run: Boolean(opts.dryRun), format, sources: [], imported: [], duplicates: 0, near_duplicates: 0, skipped_secrets: 0, diagnostics: diagnosticsJson([d]) });
-        else reportToStderr(ctx.io, [d], ctx.color(cmd));
-        ctx.exitCode = EXIT.PROBLEMS;
-        return;
-      }
+      const ws = ctx.knowledgeBase(cmd, opts.json, { dry_run: Boolean(opts.dryRun), format, sources: [], imported: [], duplicates: 0, near_duplicates: 0, skipped_secrets: 0 });
+      if (!ws) return;
       const result = runImport(ws, format, abs, { dryRun: opts.dryRun });
       const failed = hasFailures(result.diagnostics);
       if (opts.json) {

@@ -1,9 +1,8 @@
 /** `learning-loop patterns [--json] [--write]`: extract success, failure, performance and dependency patterns. */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { missingKb } from '../../learn/kb-check.js';
 import { EXIT } from '../io.js';
-import { diagnosticsJson, formatPretty, printJson, reportToStderr } from '../output.js';
+import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
 import { loadTable } from '../../build/table.js';
 import { analyzeTable } from '../../learn/analyze.js';
 import { planPatternWrites } from '../../learn/pattern-records.js';
@@ -19,14 +18,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--write', 'write new patterns as `status: proposed` records (and refresh proposed ones; never touches accepted/rejected)')
     .addHelpText('after', '\nExamples:\n  learning-loop patterns\n  learning-loop patterns --json\n  learning-loop patterns --write && git add learning-loop/memory/long-term\n\nExit codes: 0 ok (also when nothing is found), 1 the knowledge base has invalid records, 2 usage error.')
     .action((opts: { json?: boolean; write?: boolean }, cmd: Command) => {
-      const ws = ctx.workspace(cmd);
-      const missing = missingKb(ws);
-      if (missing) {
-        if (opts.json) printJson(ctx.io, { ok: false, diagnostics: diagnosticsJson([missing]) });
-        else ctx.io.stderr.write(formatPretty([missing], ctx.color(cmd)));
-        ctx.exitCode = EXIT.PROBLEMS;
-        return;
-      }
+      const ws = ctx.knowledgeBase(cmd, opts.json);
+      if (!ws) return;
       const table = loadTable(ws);
       const a = analyzeTable(table, ws.config);
       const changes = opts.write ? planPatternWrites(a.patterns, table.rows) : [];

@@ -1,7 +1,6 @@
 /** `learning-loop reflect <execution-id> [--as ACTION] [--dry-run] [--json]`: write the reflection an execution calls for. */
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { missingKb } from '../../learn/kb-check.js';
 import { EXIT } from '../io.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { loadTable } from '../../build/table.js';
@@ -19,14 +18,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print one JSON document (the reflection record, body and proposals)')
     .addHelpText('after', '\nExamples:\n  learning-loop reflect ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E\n  learning-loop reflect ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E --as extract_template --json\n\nAn execution without a trigger gets a root-cause analysis. Existing files are never overwritten.\nExit codes: 0 ok, 1 no such execution, 2 usage error.')
     .action((id: string, opts: { as?: TriggerAction; dryRun?: boolean; json?: boolean }, cmd: Command) => {
-      const ws = ctx.workspace(cmd);
-      const missing = missingKb(ws);
-      if (missing) {
-        if (opts.json) printJson(ctx.io, { ok: false, diagnostics: diagnosticsJson([missing]) });
-        else ctx.io.stderr.write(formatPretty([missing], ctx.color(cmd)));
-        ctx.exitCode = EXIT.PROBLEMS;
-        return;
-      }
+      const ws = ctx.knowledgeBase(cmd, opts.json);
+      if (!ws) return;
       const table = loadTable(ws);
       const r = reflectOn(ws, table.rows, id, { ...(opts.as ? { action: opts.as } : {}), ...(opts.dryRun ? { dryRun: true } : {}) });
       if (opts.json) {

@@ -2,9 +2,8 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import type { CliContext } from '../context.js';
-import { missingKb } from '../../learn/kb-check.js';
 import { EXIT, UsageError } from '../io.js';
-import { diagnosticsJson, formatPretty, printJson, reportToStderr } from '../output.js';
+import { printJson, reportToStderr } from '../output.js';
 import { loadTable } from '../../build/table.js';
 import { patternCommitCounts } from '../../learn/analyze.js';
 import { synthesize, type Period } from '../../learn/synthesis.js';
@@ -37,13 +36,7 @@ export function register(program: Command, ctx: CliContext): void {
         else ctx.io.stdout.write(`${why}\n`);
         return;
       }
-      const missing = missingKb(ws);
-      if (missing) {
-        if (opts.json) printJson(ctx.io, { ok: false, diagnostics: diagnosticsJson([missing]) });
-        else ctx.io.stderr.write(formatPretty([missing], ctx.color(cmd)));
-        ctx.exitCode = EXIT.PROBLEMS;
-        return;
-      }
+      if (!ctx.knowledgeBase(cmd, opts.json)) return;
       const table = loadTable(ws);
       const stale = await findStaleLearnings(ws, table.rows);
       const result = synthesize(table, ws.config, opts.period, date, await patternCommitCounts(ws), { stale });

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { completeScores, computeOverall, decideTrigger, efficiencyFrom } from '../../scripts/score/formulas.js';
+import { ExecutionScoreCard } from '../../scripts/score/scorecard.js';
+
+describe('score formulas', () => {
+  it('follows the seed trigger order and thresholds', () => {
+    expect(decideTrigger({ accuracy: 40, efficiency: 50, reusability: 50, surprise: 90 }).action).toBe('mandatory_reflection');
+    expect(decideTrigger({ accuracy: 95, efficiency: 95, reusability: 95, surprise: 95 }).action).toBe('extract_template');
+    expect(decideTrigger({ accuracy: 80, efficiency: 80, reusability: 60, surprise: 75 }).action).toBe('update_architecture');
+    expect(decideTrigger({ accuracy: 80, efficiency: 80, reusability: 60, surprise: 70 }).action).toBeNull();
+    // Boundaries are strict, as in the seed: exactly 60 and exactly 90 trigger nothing.
+    expect(decideTrigger({ accuracy: 60, efficiency: 60, reusability: 60, surprise: 60 }).action).toBeNull();
+    expect(decideTrigger({ accuracy: 100, efficiency: 95, reusability: 95, surprise: 70 }).action).toBeNull();
+  });
+
+  it('keeps given scores and computes the rest', () => {
+    const { scores, computed } = completeScores({ accuracy: 77 }, { outcome: 'success', duration_s: 100, reused: ['a'], discoveries: ['d'] });
+    expect(scores).toEqual({ accuracy: 77, efficiency: 70, reusability: 70, surprise: 50 });
+    expect(computed).toEqual(['efficiency', 'reusability', 'surprise']);
+  });
+
+  it('a routine success reporting nothing else does not trigger a reflection; a failure does', () => {
+    const ok = completeScores({}, { outcome: 'success', duration_s: 100 }).scores;
+    expect(computeOverall(ok)).toBe(60);
+    expect(decideTrigger(ok).action).toBeNull();
+    const bad = completeScores({}, { outcome: 'failure', duration_s: 100 }).scores;
+    expect(decideTrigger(bad).action).toBe('mandatory_reflection');
+  });
+
+  it('scores efficiency against the median of comparable durations', () => {
+    expect(efficiencyFrom({ outcome: 'success', duration_s: 100, comparableDurations: [50, 100, 400] })).toBe(70);
+    expect(efficiencyFrom({ outcome: 'success', duration_s: 200, comparableDurations: [100] })).toBe(35);
+    expect(efficiencyFrom({ outcome: 'success', duration_s: 10, comparableDurations: [100] })).toBe(100);
+  });
+
+  it('ExecutionScoreCard mirrors the seed class', () => {
+    const card = new ExecutionScoreCard('test-001');
+    card.scores = { accuracy: 95, efficiency: 90, reusability: 92, surprise: 88 };
+    expect(card.calculateOverallScore()).toBe(91.25);
+    expect(card.triggerReflection()).toEqual(['extract_template', 'High performance - extract as best practice']);
+    card.scores = { accuracy: 70, efficiency: 70, reusability: 70, surprise: 70 };
+    expect(card.triggerReflection()).toEqual([null, null]);
+  });
+});
