@@ -5,11 +5,14 @@
 import { Command, CommanderError } from 'commander';
 import { createContext } from './context.js';
 import { EXIT, UsageError, processIo, type CliIo } from './io.js';
-import { COMMANDS } from './commands/index.js';
+import { loadCommands } from './commands/index.js';
 import { VERSION } from '../version.js';
 
-/** Builds the commander program for one run. */
-export function buildProgram(io: CliIo): { program: Command; ctx: ReturnType<typeof createContext> } {
+/** Global options that take a value (so the command name after them can be found). */
+const VALUE_OPTIONS = new Set(['--root']);
+
+/** Builds the commander program for one run (loading only the commands `argv` needs). */
+export async function buildProgram(io: CliIo, argv: readonly string[] = []): Promise<{ program: Command; ctx: ReturnType<typeof createContext> }> {
   const ctx = createContext(io);
   const program = new Command('learning-loop')
     .description('Git-native learning memory for AI agents: record, score, recall, learn, publish.')
@@ -23,7 +26,7 @@ export function buildProgram(io: CliIo): { program: Command; ctx: ReturnType<typ
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  for (const register of COMMANDS) register(program, ctx);
+  for (const register of await loadCommands(argv, VALUE_OPTIONS)) register(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride();
   program.addHelpText('after', '\nRun `learning-loop <command> --help` for a command\'s flags and an example.');
   return { program, ctx };
@@ -32,7 +35,7 @@ export function buildProgram(io: CliIo): { program: Command; ctx: ReturnType<typ
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Promise<number> {
   const io: CliIo = { ...processIo(), ...ioOverrides };
-  const { program, ctx } = buildProgram(io);
+  const { program, ctx } = await buildProgram(io, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;

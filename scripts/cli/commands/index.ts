@@ -1,52 +1,58 @@
-/** The command registry: one module per command. */
+/**
+ * The command registry: one module per command, loaded on demand so a one-shot command (an
+ * agent's `record` or `recall`) does not pay for importing the site builder or the MCP SDK.
+ */
 import type { CommandModule } from '../context.js';
-import { register as init } from './init.js';
-import { register as validate } from './validate.js';
-import { register as record } from './record.js';
-import { register as build } from './build.js';
-import { register as watch } from './watch.js';
-import { register as recall } from './recall.js';
-import { register as similar } from './similar.js';
-import { register as patterns } from './patterns.js';
-import { register as reflect } from './reflect.js';
-import { register as dashboard } from './dashboard.js';
-import { register as synthesize } from './synthesize.js';
-import { register as accept } from './accept.js';
-import { register as reject } from './reject.js';
-import { register as run } from './run.js';
-import { register as site } from './site.js';
-import { register as mcp } from './mcp.js';
-import { register as hooks } from './hooks.js';
-import { register as exportCmd } from './export.js';
-import { register as importCmd } from './import.js';
-import { register as capture } from './capture.js';
-import { register as ci } from './ci.js';
-import { register as explain } from './explain.js';
-import { register as demo } from './demo.js';
 
-/** Every command, in the order `--help` lists them. */
-export const COMMANDS: CommandModule[] = [
-  init,
-  validate,
-  record,
-  build,
-  watch,
-  recall,
-  similar,
-  patterns,
-  reflect,
-  dashboard,
-  synthesize,
-  accept,
-  reject,
-  run,
-  site,
-  mcp,
-  hooks,
-  exportCmd,
-  importCmd,
-  capture,
-  ci,
-  explain,
-  demo,
+type Loader = () => Promise<{ register: CommandModule }>;
+
+/** Every command, in the order `--help` lists them, with its module loader. */
+export const COMMAND_LOADERS: ReadonlyArray<readonly [string, Loader]> = [
+  ['init', () => import('./init.js')],
+  ['validate', () => import('./validate.js')],
+  ['record', () => import('./record.js')],
+  ['build', () => import('./build.js')],
+  ['watch', () => import('./watch.js')],
+  ['recall', () => import('./recall.js')],
+  ['similar', () => import('./similar.js')],
+  ['patterns', () => import('./patterns.js')],
+  ['reflect', () => import('./reflect.js')],
+  ['dashboard', () => import('./dashboard.js')],
+  ['synthesize', () => import('./synthesize.js')],
+  ['accept', () => import('./accept.js')],
+  ['reject', () => import('./reject.js')],
+  ['run', () => import('./run.js')],
+  ['site', () => import('./site.js')],
+  ['mcp', () => import('./mcp.js')],
+  ['hooks', () => import('./hooks.js')],
+  ['export', () => import('./export.js')],
+  ['import', () => import('./import.js')],
+  ['capture', () => import('./capture.js')],
+  ['ci', () => import('./ci.js')],
+  ['explain', () => import('./explain.js')],
+  ['demo', () => import('./demo.js')],
 ];
+
+/**
+ * The modules needed for `argv`: only the named command's when the first word is a known
+ * command, otherwise all of them (for `--help`, `help <cmd>` and "did you mean" suggestions).
+ */
+export async function loadCommands(argv: readonly string[], valueOptions: ReadonlySet<string>): Promise<CommandModule[]> {
+  let first: string | undefined;
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a.startsWith('-')) {
+      if (valueOptions.has(a)) i += 1;
+      continue;
+    }
+    first = a;
+    break;
+  }
+  // `--version` alone needs no command at all.
+  if (first === undefined && (argv.includes('--version') || argv.includes('-v'))) return [];
+  const only = COMMAND_LOADERS.find(([name]) => name === first);
+  const chosen = only ? [only] : COMMAND_LOADERS;
+  const modules = await Promise.all(chosen.map(([, load]) => load()));
+  return modules.map((m) => m.register);
+}
