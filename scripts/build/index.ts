@@ -5,7 +5,7 @@
  * only when its content changed (Lunr shards are rebuilt only when their input changed). The
  * result is byte-identical to a clean full build. Layout: docs/build.md.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeDerived as writeFileAtomic } from './write.js';
 import type { Workspace } from '../adapters/workspace.js';
@@ -44,6 +44,8 @@ export interface BuildManifest {
   outputs: Record<string, string>;
   /** Key of the build's input (config and every file's blob id): equal keys, equal outputs. */
   source: string;
+  /** Files scanned (records and invalid files). */
+  files: number;
   /** Lunr shard file -> key of its input (skip rebuilding an unchanged shard). */
   lunr_inputs: Record<string, string>;
   /** Table shard file -> key of its input (skip serialising an unchanged shard). */
@@ -129,6 +131,26 @@ function json(value: unknown): string {
  * are reported in `diagnostics` and left out. I/O errors on the build folder do throw.
  */
 export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<BuildResult> {
+  // Nothing changed since the last build (a scan, no parsing): answer from the build folder and
+  // load the table only if the caller asks for the rows.
+  if (!opts.full && !opts.memo) {
+    const manifest = readManifest(ws.outDir);
+    const scanKey = manifest ? currentSourceKey(ws) : '';
+    const diagnostics = manifest ? readJson<Diagnostic[]>(join(ws.outDir, 'diagnostics.json')) : undefined;
+    if (manifest && diagnostics && manifest.source === outputKey(scanKey) && outputsPresent(ws.outDir, manifest)) {
+      let rows: RecordRow[] | undefined;
+      const files = manifest.files ?? manifest.records;
+      const result = {
+        outDir: ws.outDir,
+        records: manifest.records,
+        files,
+        diagnostics,
+        cacheDiagnostics: [],
+        stats: { files, parsed: 0, cached: files, changed: [], scan: ws.inGit ? 'git' : 'fs', fullRebuild: false, sourceKey: scanKey, written: [], removed: [], lunrRebuilt: 0, lunrShards: Object.keys(manifest.lunr_inputs ?? {}).length },
+      } as Omit<BuildResult, 'rows'>;
+      return Object.defineProperty(result, 'rows', { enumerable: true, get: () => (rows ??= refreshTable(ws).rows) }) as BuildResult;
+    }
+  }
   const refresh = refreshTable(ws, { full: opts.full, memo: opts.memo, onProgress: opts.onProgress ? (d, t) => opts.onProgress!('parse', d, t) : undefined });
   const rows = refresh.rows;
   const previous = opts.full ? undefined : readManifest(ws.outDir);
@@ -185,7 +207,7 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
   const lunrParts = partition(docs);
   const lunrInputs: Record<string, string> = {};
   const shardList: LunrManifest['shards'] = [];
-  const reuse = new Map<number, string>();
+  const reuse = new Map<number, number>();
   const jobs: Array<{ shard: number; docs: typeof docs }> = [];
   for (let s = 0; s < lunrParts.length; s++) {
     const name = `shard-${String(s).padStart(3, '0')}.json`;
@@ -193,11 +215,12 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
     lunrInputs[name] = key;
     const out = `lunr/${name}`;
     if (previous && previous.lunr_inputs?.[name] === key && previous.outputs[out]) {
+      // Same input, file still there: keep it without reading it back.
       try {
-        const existing = readFileSync(join(ws.outDir, out), 'utf8');
-        if (sha1(existing) === previous.outputs[out]) reuse.set(s, existing);
+        reuse.set(s, statSync(join(ws.outDir, out)).size);
+        kept.set(out, previous.outputs[out]!);
       } catch {
-        // missing or unreadable: rebuilt below
+        // missing: rebuilt below
       }
     }
     if (!reuse.has(s)) jobs.push({ shard: s, docs: lunrParts[s]! });
@@ -206,9 +229,9 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
   const lunrRebuilt = jobs.length;
   for (let s = 0; s < lunrParts.length; s++) {
     const name = `shard-${String(s).padStart(3, '0')}.json`;
-    const content = reuse.get(s) ?? built.get(s)!;
-    files.set(`lunr/${name}`, content);
-    shardList.push({ file: name, docs: lunrParts[s]!.length, bytes: Buffer.byteLength(content) });
+    const content = built.get(s);
+    if (content !== undefined) files.set(`lunr/${name}`, content);
+    shardList.push({ file: name, docs: lunrParts[s]!.length, bytes: content !== undefined ? Buffer.byteLength(content) : reuse.get(s)! });
   }
   const lunrManifest: LunrManifest = { version: 1, docs: docs.length, shards: shardList, fields: { ...LUNR_FIELDS }, ref: 'id' };
   files.set('lunr/manifest.json', json(lunrManifest));
@@ -244,6 +267,7 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
     version: BUILD_VERSION,
     kb: ws.kbPrefix,
     records: rows.length,
+    files: refresh.stats.files,
     by_kind: Object.fromEntries(Object.keys(byKind).sort().map((k) => [k, byKind[k]!])),
     diagnostics: counts,
     outputs: Object.fromEntries(Object.keys(outputs).sort().map((k) => [k, outputs[k]!])),
