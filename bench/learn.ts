@@ -21,8 +21,9 @@ import { recordPath, type ExecutionRecord } from '../scripts/records/kinds.js';
 import { renderRecord } from '../scripts/records/write.js';
 import { main } from '../scripts/cli/main.js';
 import type { RecordsTable } from '../scripts/build/table.js';
+import { countArg } from './args.js';
 
-const count = Number(process.argv[2] ?? 10000);
+const count = countArg(process.argv.slice(2), 10000, 1000);
 
 function history(n: number): ExecutionRecord[] {
   const base = controlHistory(n - 40);

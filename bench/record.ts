@@ -12,6 +12,7 @@ import { openWorkspace } from '../scripts/adapters/workspace.js';
 import { initKnowledgeBase } from '../scripts/records/init-kb.js';
 import { recordExecution } from '../scripts/records/record-execution.js';
 import type { RecordRow } from '../scripts/build/table.js';
+import { countArg } from './args.js';
 
 /** Timings in milliseconds. */
 export interface RecordBench {
@@ -121,7 +122,7 @@ export function formatRecordBench(b: RecordBench): string {
 }
 
 if (process.argv[1] && /bench[\\/]record\.(js|ts)$/.test(process.argv[1])) {
-  const count = Number(process.argv[2] ?? 1000);
+  const count = countArg(process.argv.slice(2), 1000, 100);
   benchRecord(count).then(
     (b) => process.stdout.write(`${formatRecordBench(b)}\n`),
     (error) => {

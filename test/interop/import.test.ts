@@ -105,7 +105,7 @@ describe('import', () => {
     const out = JSON.parse(run.stdout);
     const where = out.diagnostics.map((d: { rule: string; file: string; line?: number; column?: number }) => `${d.rule} ${d.file}:${d.line}:${d.column}`);
     expect(where).toEqual([
-      'import/format mem/.cursor/rules/02-broken.mdc:3:1',
+      'import/format mem/.cursor/rules/02-broken.mdc:2:14', // where the unclosed `[` opens
       'secret/detected mem/.cursor/rules/03-secret.mdc:7:21',
       'file/too-large mem/.cursor/rules/04-huge.mdc:1:1',
     ]);
