@@ -4,19 +4,15 @@
  * a full `checkKnowledgeBase` would (same rows, same diagnostics), just without re-reading
  * unchanged files.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { diag, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
-import { isIgnoredKbFile } from '../records/check-kb.js';
-import { checkRecordText, crossRecordChecks, locateInText } from '../records/validate.js';
+import { checkKbFile, crossCheckKb, isIgnoredKbFile } from '../records/check-kb.js';
 import { CACHE_SHARDS, CACHE_VERSION, readCache, sha1, shardOf, writeCache, type CacheEntry } from './cache.js';
 import { scanKnowledgeBase, type ScanResult } from './scan.js';
 import { checkFilesParallel, PARALLEL_MIN_FILES } from './parse-pool.js';
 import type { RecordRow } from './table.js';
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** What a refresh did, for progress and the benchmark. */
 export interface RefreshStats {
@@ -73,25 +69,7 @@ export function cacheSalt(ws: Workspace): string {
 
 /** Checks one file's content into a cache entry (the single-file half of `validate`). */
 export function checkFile(ws: Workspace, file: string, blob: string, buf: Buffer | undefined): CacheEntry {
-  const display = displayPath(ws, file);
-  if (!file.endsWith('.md')) return { f: file, b: blob, d: [diag('file/not-markdown', display, `\`${file}\` is not a Markdown record.`, { line: 1, column: 1 })] };
-  let content = buf;
-  if (!content) {
-    try {
-      content = readFileSync(join(ws.kbRoot, file));
-    } catch (error) {
-      return { f: file, b: blob, d: [diag('file/unreadable', display, (error as Error).message)] };
-    }
-  }
-  const max = ws.config.build.max_file_bytes;
-  if (content.length > max) return { f: file, b: blob, d: [diag('file/too-large', display, `The file is ${content.length} bytes; the limit is ${max}.`, { line: 1, column: 1 })] };
-  let text: string;
-  try {
-    text = decoder.decode(content);
-  } catch {
-    return { f: file, b: blob, d: [diag('file/encoding', display, 'The file is not valid UTF-8.', { line: 1, column: 1 })] };
-  }
-  const check = checkRecordText(file, text, { thresholds: ws.config.thresholds, maxBytes: max }, display);
+  const check = checkKbFile(ws, file, buf);
   const entry: CacheEntry = { f: file, b: blob, d: check.diagnostics };
   if (check.valid) entry.r = { data: check.valid.record, body: check.valid.body };
   return entry;
@@ -196,21 +174,9 @@ function assemble(ws: Workspace, entries: Map<string, CacheEntry>): { rows: Reco
       blobs.set(file, e.b);
     }
   }
-  const byDisplay = new Map(valid.map((v) => [v.file, v.kbFile]));
-  const cross = crossRecordChecks(
-    valid.map((v) => ({ file: v.file, record: v.record.data })),
-    (file, path) => {
-      const kbFile = byDisplay.get(file);
-      if (!kbFile) return {};
-      try {
-        return locateInText(readFileSync(join(ws.kbRoot, kbFile), 'utf8'), path);
-      } catch {
-        return {};
-      }
-    },
-  );
-  diagnostics.push(...cross);
-  const bad = new Set(cross.filter((d) => d.severity === 'error').map((d) => d.file));
+  const cross = crossCheckKb(ws, valid.map((v) => ({ file: v.file, kbFile: v.kbFile, record: v.record.data })));
+  diagnostics.push(...cross.diagnostics);
+  const bad = cross.bad;
   const rows: RecordRow[] = [];
   for (const v of valid) {
     if (bad.has(v.file)) continue;

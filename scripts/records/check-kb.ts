@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { diag, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { walkFiles } from '../adapters/fs.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
-import { checkRecordText, crossRecordChecks, locateInText, type ValidRecord } from './validate.js';
+import { checkRecordText, crossRecordChecks, locateInText, type FileCheck, type RecordRef, type ValidRecord } from './validate.js';
 
 /** Files that may sit in the knowledge base without being records. */
 export function isIgnoredKbFile(kbRelative: string): boolean {
@@ -17,20 +17,70 @@ export function isIgnoredKbFile(kbRelative: string): boolean {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads a file as strict UTF-8; returns a diagnostic when it is not. */
+/**
+ * Checks one knowledge-base file on its own (the single-file half of `validate`): not-Markdown,
+ * unreadable, too large, not UTF-8, then frontmatter and schema. `content` skips the read when
+ * the caller already has the bytes (the incremental build reads them in bulk).
+ */
+export function checkKbFile(ws: Workspace, kbFile: string, content?: Buffer): FileCheck {
+  const display = displayPath(ws, kbFile);
+  if (!kbFile.endsWith('.md')) return { file: display, diagnostics: [diag('file/not-markdown', display, `\`${kbFile}\` is not a Markdown record.`, { line: 1, column: 1 })] };
+  let buf = content;
+  if (!buf) {
+    try {
+      buf = readFileSync(join(ws.kbRoot, kbFile));
+    } catch (error) {
+      return { file: display, diagnostics: [diag('file/unreadable', display, (error as Error).message)] };
+    }
+  }
+  const max = ws.config.build.max_file_bytes;
+  if (buf.length > max) return { file: display, diagnostics: [diag('file/too-large', display, `The file is ${buf.length} bytes; the limit is ${max}.`, { line: 1, column: 1 })] };
+  let text: string;
+  try {
+    text = decoder.decode(buf);
+  } catch {
+    return { file: display, diagnostics: [diag('file/encoding', display, 'The file is not valid UTF-8.', { line: 1, column: 1 })] };
+  }
+  return checkRecordText(kbFile, text, { thresholds: ws.config.thresholds, maxBytes: max }, display);
+}
+
+/** Reads a file as strict UTF-8 within a size limit; returns a diagnostic when it cannot. */
 export function readUtf8(abs: string, display: string, maxBytes: number): { text?: string; diagnostic?: Diagnostic } {
   try {
     const size = statSync(abs).size;
     if (size > maxBytes) return { diagnostic: diag('file/too-large', display, `The file is ${size} bytes; the limit is ${maxBytes}.`, { line: 1, column: 1 }) };
-    const buf = readFileSync(abs);
     try {
-      return { text: decoder.decode(buf) };
+      return { text: decoder.decode(readFileSync(abs)) };
     } catch {
       return { diagnostic: diag('file/encoding', display, 'The file is not valid UTF-8.', { line: 1, column: 1 }) };
     }
   } catch (error) {
     return { diagnostic: diag('file/unreadable', display, (error as Error).message) };
   }
+}
+
+/** A valid record with its display and KB-relative paths, as the cross-record checks need. */
+export interface KbRecordRef extends RecordRef {
+  kbFile: string;
+}
+
+/**
+ * The cross-record checks (duplicate ids, missing links) over every valid record, positioned by
+ * re-reading only the files that have a problem. `bad` holds the display paths whose records are
+ * invalid because of them (e.g. both files of a duplicate id).
+ */
+export function crossCheckKb(ws: Workspace, records: readonly KbRecordRef[]): { diagnostics: Diagnostic[]; bad: Set<string> } {
+  const byDisplay = new Map(records.map((r) => [r.file, r.kbFile]));
+  const diagnostics = crossRecordChecks(records, (file, path) => {
+    const kbFile = byDisplay.get(file);
+    if (!kbFile) return {};
+    try {
+      return locateInText(readFileSync(join(ws.kbRoot, kbFile), 'utf8'), path);
+    } catch {
+      return {};
+    }
+  });
+  return { diagnostics, bad: new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file)) };
 }
 
 /** Result of checking the knowledge base. */
@@ -48,42 +98,19 @@ export interface KbCheck {
 export function checkKnowledgeBase(ws: Workspace, only?: ReadonlySet<string>): KbCheck {
   const diagnostics: Diagnostic[] = [...ws.configDiagnostics.filter((d) => d.severity !== 'info')];
   const records: Array<ValidRecord & { kbFile: string }> = [];
-  const all = walkFiles(ws.kbRoot);
   let files = 0;
-  for (const rel of all) {
+  for (const rel of walkFiles(ws.kbRoot)) {
     if (isIgnoredKbFile(rel)) continue;
     files += 1;
-    const display = displayPath(ws, rel);
-    const report = !only || only.has(rel);
-    if (!rel.endsWith('.md')) {
-      if (report) diagnostics.push(diag('file/not-markdown', display, `\`${rel}\` is not a Markdown record.`, { line: 1, column: 1 }));
-      continue;
-    }
-    const read = readUtf8(join(ws.kbRoot, rel), display, ws.config.build.max_file_bytes);
-    if (read.diagnostic) {
-      if (report) diagnostics.push(read.diagnostic);
-      continue;
-    }
-    const check = checkRecordText(rel, read.text!, { thresholds: ws.config.thresholds, maxBytes: ws.config.build.max_file_bytes }, display);
-    if (report) diagnostics.push(...check.diagnostics);
+    const check = checkKbFile(ws, rel);
+    if (!only || only.has(rel)) diagnostics.push(...check.diagnostics);
     if (check.valid) records.push({ ...check.valid, kbFile: rel });
   }
-  const byDisplay = new Map(records.map((r) => [r.file, r.kbFile]));
-  const cross = crossRecordChecks(records, (file, path) => {
-    const kbFile = byDisplay.get(file);
-    if (!kbFile) return {};
-    try {
-      return locateInText(readFileSync(join(ws.kbRoot, kbFile), 'utf8'), path);
-    } catch {
-      return {};
-    }
-  });
-  const reportedCross = only ? cross.filter((d) => only.has(byDisplay.get(d.file) ?? '')) : cross;
-  diagnostics.push(...reportedCross);
-  // A record with a cross-record error is not valid either (e.g. a duplicate id).
-  const badFiles = new Set(cross.filter((d) => d.severity === 'error').map((d) => d.file));
+  const cross = crossCheckKb(ws, records);
+  const kbOf = new Map(records.map((r) => [r.file, r.kbFile]));
+  diagnostics.push(...(only ? cross.diagnostics.filter((d) => only.has(kbOf.get(d.file) ?? '')) : cross.diagnostics));
   return {
-    records: records.filter((r) => !badFiles.has(r.file)).map(({ kbFile: _k, ...rest }) => rest),
+    records: records.filter((r) => !cross.bad.has(r.file)).map(({ kbFile: _k, ...rest }) => rest),
     diagnostics: sortDiagnostics(diagnostics),
     files,
   };
