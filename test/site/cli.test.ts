@@ -16,12 +16,12 @@ describe('site command', () => {
     }
   });
 
-  it('refuses a bad page cap and a missing knowledge base (exit 2)', async () => {
+  it('refuses a bad page cap (exit 2) and reports a missing knowledge base as kb/missing (exit 1)', async () => {
     const repo = tempRepo();
     expect((await runCli(repo, ['site', 'build', '--execution-pages', '-3'])).code).toBe(2);
     const run = await runCli(repo, ['site', 'build', '--json']);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('No knowledge base');
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).diagnostics[0].rule).toBe('kb/missing');
   });
 
   it('preview without a built site says what to run (exit 2)', async () => {

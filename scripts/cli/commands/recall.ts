@@ -1,10 +1,8 @@
 /** `learning-loop recall "<question>"`: answer a question from past learnings. */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { recall } from '../../recall/index.js';
 import { renderAnswer } from '../../recall/answer.js';
-import { diag } from '../../diagnostics/diagnostic.js';
-import { diagnosticsJson, formatPretty, printJson } from '../output.js';
+import { printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
 
@@ -35,14 +33,8 @@ export function register(program: Command, ctx: CliContext): void {
       const budget = intFlag('budget', opts.budget, 50, 100000);
       const question = words.join(' ').trim();
       if (!question) throw new UsageError('Ask a question, e.g. learning-loop recall "what failed last time we tried the booking component?"');
-      const ws = ctx.workspace(cmd);
-      if (!existsSync(ws.kbRoot)) {
-        const d = diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbRoot}.`);
-        if (opts.json) printJson(ctx.io, { ok: false, diagnostics: diagnosticsJson([d]) });
-        else ctx.io.stderr.write(formatPretty([d], ctx.color(cmd)));
-        ctx.exitCode = EXIT.PROBLEMS;
-        return;
-      }
+      const ws = ctx.knowledgeBase(cmd, opts.json);
+      if (!ws) return;
       const a = await recall(ws, question, { limit, budget, noRefresh: !opts.refresh });
       if (opts.json) printJson(ctx.io, { ok: a.insights.length > 0, ...a });
       else ctx.io.stdout.write(renderAnswer(a));

@@ -1,10 +1,8 @@
 /** `learning-loop similar --type T --component C`: past executions comparable to a task. */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { similar } from '../../recall/index.js';
 import type { SimilarResult } from '../../recall/similar.js';
-import { diag } from '../../diagnostics/diagnostic.js';
-import { diagnosticsJson, formatPretty, printJson } from '../output.js';
+import { printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
 import { intFlag } from './recall.js';
@@ -30,14 +28,8 @@ export function register(program: Command, ctx: CliContext): void {
       for (const [flag, v] of [['--type', opts.type], ['--component', opts.component], ...domains.map((d) => ['--domains', d] as const)] as const) {
         if (v !== undefined && !SLUG.test(v)) throw new UsageError(`${flag} ${JSON.stringify(v)} is not a vocabulary term.`, 'Use lower-case letters, digits, "_", "-" and ".", e.g. booking-form.');
       }
-      const ws = ctx.workspace(cmd);
-      if (!existsSync(ws.kbRoot)) {
-        const d = diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbRoot}.`);
-        if (opts.json) printJson(ctx.io, { ok: false, diagnostics: diagnosticsJson([d]) });
-        else ctx.io.stderr.write(formatPretty([d], ctx.color(cmd)));
-        ctx.exitCode = EXIT.PROBLEMS;
-        return;
-      }
+      const ws = ctx.knowledgeBase(cmd, opts.json);
+      if (!ws) return;
       const task = { ...(opts.id ? { id: opts.id } : {}), type: opts.type, ...(opts.component ? { component: opts.component } : {}), ...(domains.length ? { domains } : {}) };
       const r = await similar(ws, task, { limit, noRefresh: !opts.refresh });
       if (opts.json) printJson(ctx.io, { ok: r.executions.length > 0, ...r });

@@ -48,8 +48,8 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (opts: { base?: string; out?: string; title: string; executionPages?: string; json?: boolean }, cmd: Command) => {
       const base = parseBase(opts.base);
       const cap = parseCap(opts.executionPages);
-      const ws = ctx.workspace(cmd);
-      if (!existsSync(ws.kbRoot)) throw new UsageError(`No knowledge base at ${ws.kbRoot}.`, 'Run `learning-loop init` first, or pass --root <dir>.');
+      const ws = ctx.knowledgeBase(cmd, opts.json);
+      if (!ws) return;
       const outDir = opts.out ? resolve(ctx.io.cwd, opts.out) : undefined;
       const result = await buildSite(ws, { base, outDir, title: opts.title, executionPageCap: cap });
       const links = checkSiteLinks(result.outDir, result.base);
