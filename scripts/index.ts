@@ -59,31 +59,26 @@ export { isLastFridayOfMonth, shouldRunMonthly, shouldRunWeekly } from './learn/
 export { writeLearnSnapshot, buildLearnSnapshot } from './learn/snapshot.js';
 export type { ExtractedPattern, AntiPatternFlag, DashboardReport, DashboardMetrics, SuccessCriterion, LearnSnapshot } from './learn/types.js';
 // --- interop: export, import, capture, staleness ---------------------------------------------
-export { planExport, selectExportItems, spliceBlock, parseTargets, EXPORT_TARGETS, type ExportTarget, type ExportPlan, type ExportOptions, type PlannedFile } from './publish/export.js';
-export { runExport, type ExportResult, type ExportChange } from './publish/export-files.js';
-export { runImport, collectSources, IMPORT_FORMATS, type ImportFormat, type ImportResult, type ImportOptions } from './agents/import/index.js';
-export { planImport, type ImportPlan } from './agents/import/plan.js';
-export { claudeHookInput, commitInput, parseTranscript, CLAUDE_SETTINGS_SNIPPET, POST_COMMIT_SNIPPET } from './agents/capture.js';
-export { findStaleLearnings, assessStaleness, type StalenessOptions } from './learn/staleness.js';
+export { planExport, EXPORT_TARGETS, type ExportTarget, type ExportPlan, type ExportOptions } from './publish/export.js';
+export { runExport, type ExportResult } from './publish/export-files.js';
+export { runImport, IMPORT_FORMATS, type ImportFormat, type ImportResult, type ImportOptions } from './agents/import/index.js';
+export { claudeHookInput, commitInput, CLAUDE_SETTINGS_SNIPPET, POST_COMMIT_SNIPPET } from './agents/capture.js';
+export { findStaleLearnings, type StalenessOptions } from './learn/staleness.js';
 // --- build and recall (the read side) --------------------------------------------------------
-export { runBuild, readAggregates, readManifest, readLunrManifest, readLunrShard, tableShardOf, type BuildResult, type BuildOptions, type BuildManifest } from './build/index.js';
-export { computeAggregates, isoWeek, type Aggregates, type GroupStats, type ErrorFingerprint } from './build/aggregates.js';
-export type { LunrManifest, LunrShardFile, LunrStoredDoc } from './build/lunr-index.js';
+export { runBuild, readAggregates, readManifest, type BuildResult, type BuildOptions, type BuildManifest } from './build/index.js';
+export { isoWeek, type Aggregates, type GroupStats, type ErrorFingerprint } from './build/aggregates.js';
 export { startWatch, type Watcher, type WatchEvent, type WatchOptions } from './build/watch.js';
 export { LearningQueryInterface, type QueryInterfaceOptions } from './recall/query-interface.js';
-export { recall, similar, answer, renderAnswer, parseIntent, RecallStore, type RecallAnswer, type Insight, type CommonError, type Intent, type EntityMatch, type SimilarTask, type SimilarResult, type SimilarExecution } from './recall/index.js';
-// --- automation and agent access: MCP, hooks, workflows, CI helpers ---------------------------
-export { createMcpServer, McpSession, ANSWER_TOKEN_CAP } from './agents/mcp.js';
+export { recall, similar, renderAnswer, parseIntent, type RecallAnswer, type Insight, type CommonError, type Intent, type EntityMatch, type SimilarTask, type SimilarResult, type SimilarExecution } from './recall/index.js';
+// --- automation and agent access: MCP, hooks, workflows --------------------------------------
+export { createMcpServer } from './agents/mcp.js';
 export { installHook, uninstallHook, hookStatus, checkStaged, HOOK_KINDS, type HookKind, type HookChange, type HookStatus, type StagedCheck } from './agents/hooks.js';
 export { installWorkflows, shippedWorkflows } from './agents/workflows.js';
-export { checkWorkflowHardening } from './agents/workflow-lint.js';
-export { addedFiles, summarize, renderSummary, synthesisPeriod, capPrBody, GITHUB_BODY_LIMIT, type CiSummary, type SynthesisPeriod } from './agents/ci.js';
 export { SECRET_RULES, type SecretRule } from './records/secrets.js';
-export { buildSite, previewSite, writeSiteData, normalizeBase, type SiteBuildOptions, type SiteBuildResult, type SitePreviewOptions } from './publish/site.js';
-export { renderMarkdown, SANITIZE_SCHEMA } from './publish/render-markdown.js';
-export { checkSiteLinks, type LinkCheck, type BrokenLink } from './publish/site-links.js';
-export { startStaticServer, type StaticServer } from './publish/site-server.js';
+// --- the site -------------------------------------------------------------------------------
+export { buildSite, previewSite, type SiteBuildOptions, type SiteBuildResult, type SitePreviewOptions } from './publish/site.js';
+export { renderMarkdown } from './publish/render-markdown.js';
 // --- the write side: init, record, Git ------------------------------------------------------
-export { recordExecution, buildExecution, parseJsonInput, comparableDurations, type RecordOptions, type RecordResult } from './records/record-execution.js';
-export { initKnowledgeBase, currentAssumptions, type InitOptions, type InitResult } from './records/init-kb.js';
+export { recordExecution, type RecordOptions, type RecordResult } from './records/record-execution.js';
+export { initKnowledgeBase, type InitOptions, type InitResult } from './records/init-kb.js';
 export { commitPaths, pushWithRetry, type CommitResult, type PushResult } from './adapters/git.js';
