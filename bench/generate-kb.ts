@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { recordPath, type AnyRecord, type ExecutionRecord } from '../scripts/records/kinds.js';
 import { renderRecord } from '../scripts/records/write.js';
+import { mulberry32 } from '../scripts/examples/prng.js';
 import { computeOverall, decideTrigger, DEFAULT_THRESHOLDS } from '../scripts/score/formulas.js';
 
 /** Options for `generateKb`. */
@@ -41,16 +42,7 @@ const ERRORS = [
 const WORDS = 'soft palette booking flow steps practitioner bio webhook signature cache payment methods returning clients timezone conversion appointment slot availability calendar accessible contrast focus keyboard navigation responsive layout hydration server client render state validation schema form field error message retry idempotency token refund receipt email confirmation reminder service price duration session healing energy calm'.split(' ');
 
 /** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 function pick<T>(r: () => number, list: readonly T[]): T {
   return list[Math.floor(r() * list.length)]!;

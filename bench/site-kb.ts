@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { renderRecord } from '../scripts/records/write.js';
 import { recordPath, type AnyRecord, type ExecutionRecord } from '../scripts/records/kinds.js';
 import { computeOverall, decideTrigger, DEFAULT_THRESHOLDS } from '../scripts/score/formulas.js';
+import { mulberry32 } from '../scripts/examples/prng.js';
 
 /** Options for `generateKb`. */
 export interface KbOptions {
@@ -47,17 +48,7 @@ export const XSS_CORPUS: string[] = [
   '```html\n<script>window.__xss="in-code-is-text"</script>\n```',
 ];
 
-/** Tiny deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const AGENTS = ['claude', 'codex', 'gemini', 'cursor-agent', 'copilot'];
 const TYPES = ['component', 'api-integration', 'bugfix', 'refactor', 'content', 'test'];

@@ -17,6 +17,7 @@ import { openWorkspace, type Workspace } from '../adapters/workspace.js';
 import { writeFileAtomic, writeFileExclusive } from '../adapters/fs.js';
 import { initKnowledgeBase } from '../records/init-kb.js';
 import { recordExecution } from '../records/record-execution.js';
+import { mulberry32 } from './prng.js';
 import { recordPath, type AnyRecord, type ExecutionRecord, type PatternRecord, type ReflectionRecord, type RuleRecord, type TemplateRecord } from '../records/kinds.js';
 import { renderRecord } from '../records/write.js';
 import { memoryPatternId, SEED_PATTERNS, memoryToPatterns } from '../records/seed-patterns.js';
@@ -33,18 +34,6 @@ export const STORIES = {
   bloatTaskType: 'content',
   surpriseDomain: 'square_api',
 } as const;
-
-/** mulberry32: a small, fast, seeded PRNG (deterministic across platforms). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rnd = mulberry32(20261005);
 const idRnd = mulberry32(777);
