@@ -80,10 +80,10 @@ export async function runCli(cwd: string, args: string[], opts: { stdin?: string
   return { code, stdout, stderr };
 }
 
-/** Runs the built CLI as a real process. */
-export function spawnCli(cwd: string, args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+/** Runs `node <args>` as a real process and collects its output. */
+export function spawnNode(args: string[], opts: { cwd?: string; stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
+    const child = spawn(process.execPath, args, { cwd: opts.cwd, env: { ...process.env, NO_COLOR: '1', GIT_TERMINAL_PROMPT: '0', ...opts.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -93,4 +93,9 @@ export function spawnCli(cwd: string, args: string[], opts: { stdin?: string; en
     if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
     else child.stdin.end();
   });
+}
+
+/** Runs the built CLI as a real process. */
+export function spawnCli(cwd: string, args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  return spawnNode([CLI_BIN, ...args], { cwd, ...opts });
 }

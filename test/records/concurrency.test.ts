@@ -2,11 +2,10 @@
  * Concurrency: many `record --commit` processes in one work tree, and many agents (clones)
  * pushing to one bare remote at once. Real Git, real processes (run `npm run build:ts` first).
  */
-import { spawn } from 'node:child_process';
 import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTemp, git, runCli, spawnCli, tempDir, tempRepo, REPO_ROOT } from '../helpers/repo.js';
+import { cleanupTemp, git, runCli, spawnCli, spawnNode, tempDir, tempRepo, REPO_ROOT } from '../helpers/repo.js';
 
 afterAll(cleanupTemp);
 
@@ -23,17 +22,7 @@ function executionFiles(kb: string): string[] {
   return out.sort();
 }
 
-function runNode(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, NO_COLOR: '1', GIT_TERMINAL_PROMPT: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const runNode = (args: string[]) => spawnNode(args);
 
 describe('record under concurrency', () => {
   it('20 `record --commit` processes started at once in one repo: 20 commits, 20 files, no failure', { timeout: 900_000 }, async () => {
