@@ -156,15 +156,7 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
   const previous = opts.full ? undefined : readManifest(ws.outDir);
   if (previous && previous.source === outputKey(refresh.stats.sourceKey) && outputsPresent(ws.outDir, previous)) {
     // Nothing changed since the last build: the outputs are already what a full build gives.
-    return {
-      outDir: ws.outDir,
-      records: rows.length,
-      files: refresh.stats.files,
-      diagnostics: refresh.diagnostics,
-      cacheDiagnostics: refresh.cacheDiagnostics,
-      stats: { ...refresh.stats, written: [], removed: [], lunrRebuilt: 0, lunrShards: Object.keys(previous.lunr_inputs ?? {}).length },
-      rows,
-    };
+    return resultOf(ws, refresh, { written: [], removed: [], lunrRebuilt: 0, lunrShards: Object.keys(previous.lunr_inputs ?? {}).length });
   }
   const files = new Map<string, string>();
 
@@ -276,14 +268,19 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
     table_inputs: tableInputs,
   };
   writeFileAtomic(join(ws.outDir, 'manifest.json'), json(manifest));
+  return resultOf(ws, refresh, { written, removed, lunrRebuilt, lunrShards: lunrParts.length });
+}
+
+/** The build result for a refreshed table plus what this build wrote. */
+function resultOf(ws: Workspace, refresh: ReturnType<typeof refreshTable>, outputs: Pick<BuildResult['stats'], 'written' | 'removed' | 'lunrRebuilt' | 'lunrShards'>): BuildResult {
   return {
     outDir: ws.outDir,
-    records: rows.length,
+    records: refresh.rows.length,
     files: refresh.stats.files,
     diagnostics: refresh.diagnostics,
     cacheDiagnostics: refresh.cacheDiagnostics,
-    stats: { ...refresh.stats, written, removed, lunrRebuilt, lunrShards: lunrParts.length },
-    rows,
+    stats: { ...refresh.stats, ...outputs },
+    rows: refresh.rows,
   };
 }
 
