@@ -1,49 +1,33 @@
 /**
- * The per-file parse cache, keyed by Git blob id. It lives in `<outDir>/cache/` as a header plus
- * a fixed number of shards (files are spread over shards by a hash of their path), so a change
- * to one record rewrites one small shard, not the whole cache. Every shard is checked on load;
- * an unreadable or mismatched shard is dropped (its files are simply parsed again).
+ * The parse cache, keyed by Git blob id, in two parts under `<outDir>/cache/`:
+ *
+ * - `index.json` (header) and `idx-NNN.json` (per segment): one slim entry per file (blob id,
+ *   diagnostics, slim record, vocabulary, token count). Read on every build: the global passes (cross-record checks, aggregates, recall
+ *   vocabulary) run over it without touching whole records.
+ * - `seg-NNN.json`: per segment (see segments.ts), the full valid records with their bodies,
+ *   search documents and term frequencies. Read only for segments whose outputs are rebuilt.
+ *
+ * Every file is checked on load; an unreadable or mismatched part is dropped and its files are
+ * parsed again (reported as `build/cache-corrupt`).
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { writeDerived as writeFileAtomic } from './write.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { AnyRecord } from '../records/kinds.js';
+import type { IndexEntry, SegEntry } from './segments.js';
 
 /** Bumped whenever the cache layout or the parse/validate semantics change. */
-export const CACHE_VERSION = 3;
-/** Number of cache shards (fixed, so a file always lands in the same shard). */
-export const CACHE_SHARDS = 64;
+export const CACHE_VERSION = 4;
 
-/** What is remembered about one file. */
-export interface CacheEntry {
-  /** KB-relative path. */
-  f: string;
-  /** Blob id of the content that produced this entry. */
-  b: string;
-  /** The valid record (before cross-record checks), when the file holds one. */
-  r?: { data: AnyRecord; body: string };
-  /** Single-file diagnostics. */
-  d: Diagnostic[];
-}
-
-/** The cache header: what the entries depend on besides file content. */
-export interface CacheHeader {
-  version: number;
-  /** Hash of everything else that changes parse/validate results (config, KB prefix, limits). */
-  salt: string;
-  shards: number;
-}
-
-/** Loaded cache. */
-export interface LoadedCache {
-  entries: Map<string, CacheEntry>;
-  /** Shard numbers that were present and valid. */
-  validShards: Set<number>;
+/** Loaded cache index. */
+export interface LoadedIndex {
+  entries: Map<string, IndexEntry>;
+  /** Segment count the segment files were written with. */
+  segments: number | undefined;
   /** Why (part of) the cache was discarded, for the `build/cache-corrupt` warning. */
   problems: string[];
-  /** True when a header existed but did not match (stale: config or version changed). */
+  /** True when an index existed but did not match (stale: config or version changed). */
   stale: boolean;
 }
 
@@ -57,11 +41,6 @@ export function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-/** The shard a KB-relative path belongs to. */
-export function shardOf(file: string): number {
-  return fnv1a(file) % CACHE_SHARDS;
-}
-
 /** Short SHA-1 of a string (for salts and content hashes). */
 export function sha1(s: string | Buffer): string {
   return createHash('sha1').update(s).digest('hex');
@@ -71,86 +50,156 @@ function cacheDir(outDir: string): string {
   return join(outDir, 'cache');
 }
 
-function shardFile(outDir: string, n: number): string {
-  return join(cacheDir(outDir), `shard-${String(n).padStart(2, '0')}.json`);
+function segFile(outDir: string, n: number): string {
+  return join(cacheDir(outDir), `seg-${String(n).padStart(3, '0')}.json`);
 }
 
-/** Reads the cache; never throws (a broken cache is reported and treated as empty). */
-export function readCache(outDir: string, salt: string): LoadedCache {
-  const entries = new Map<string, CacheEntry>();
-  const validShards = new Set<number>();
-  const problems: string[] = [];
-  let header: CacheHeader | undefined;
-  let headerText: string | undefined;
-  try {
-    headerText = readFileSync(join(cacheDir(outDir), 'header.json'), 'utf8');
-  } catch {
-    return { entries, validShards, problems, stale: false }; // no cache yet
+function idxFile(outDir: string, n: number): string {
+  return join(cacheDir(outDir), `idx-${String(n).padStart(3, '0')}.json`);
+}
+
+// Executions are most of a knowledge base; their slim records are stored as arrays (no repeated
+// keys), which halves the index that every build reads.
+const EXEC_KEYS = ['id', 'status', 'started_at', 'outcome', 'scores', 'overall', 'duration_s', 'errors', 'reused', 'task_type', 'component', 'domains', 'agent', 'recalled'] as const;
+const SCORE_KEYS = ['accuracy', 'efficiency', 'reusability', 'surprise'] as const;
+type DiskEntry = [f: string, b: string, d: Diagnostic[] | 0, s: Record<string, unknown> | unknown[] | 0, v: string | 0, l: number];
+
+function encodeEntry(e: IndexEntry): DiskEntry {
+  let s: DiskEntry[3] = 0;
+  if (e.s) {
+    const src = e.s as unknown as Record<string, unknown>;
+    const plain = e.s.kind === 'execution' && Object.keys(src).every((k) => k === 'kind' || (EXEC_KEYS as readonly string[]).includes(k));
+    if (plain) {
+      s = EXEC_KEYS.map((k) => {
+        const v = src[k];
+        if (k === 'scores' && v && typeof v === 'object') return SCORE_KEYS.map((x) => (v as Record<string, unknown>)[x]);
+        return v === undefined ? null : v;
+      });
+    } else s = src;
   }
-  try {
-    header = JSON.parse(headerText) as CacheHeader;
-  } catch {
-    problems.push('cache/header.json is not valid JSON');
-    return { entries, validShards, problems, stale: false };
+  return [e.f, e.b, e.d.length ? e.d : 0, s, e.v?.length ? e.v.join('\n') : 0, e.l ?? 0];
+}
+
+function decodeEntry(x: DiskEntry): IndexEntry {
+  if (!Array.isArray(x) || typeof x[0] !== 'string' || typeof x[1] !== 'string') throw new Error('entry');
+  const e: IndexEntry = { f: x[0], b: x[1], d: x[2] === 0 ? [] : x[2] };
+  if (!Array.isArray(e.d)) throw new Error('entry');
+  if (Array.isArray(x[3])) {
+    const o: Record<string, unknown> = { kind: 'execution' };
+    EXEC_KEYS.forEach((k, i) => {
+      const v = (x[3] as unknown[])[i];
+      if (v === null || v === undefined) return;
+      o[k] = k === 'scores' ? Object.fromEntries(SCORE_KEYS.map((sk, j) => [sk, (v as unknown[])[j]])) : v;
+    });
+    e.s = o as unknown as IndexEntry['s'];
+  } else if (x[3] && typeof x[3] === 'object') e.s = x[3] as unknown as IndexEntry['s'];
+  if (e.s) {
+    e.v = x[4] ? x[4].split('\n') : [];
+    e.l = x[5];
   }
-  if (!header || header.version !== CACHE_VERSION || header.salt !== salt || header.shards !== CACHE_SHARDS) {
-    return { entries, validShards, problems, stale: true };
-  }
-  for (let n = 0; n < CACHE_SHARDS; n++) {
-    let text: string;
-    try {
-      text = readFileSync(shardFile(outDir, n), 'utf8');
-    } catch {
-      continue; // an empty shard is never written
-    }
-    try {
-      const parsed = JSON.parse(text) as { salt?: string; shard?: number; entries?: CacheEntry[] };
-      if (parsed.salt !== salt || parsed.shard !== n || !Array.isArray(parsed.entries)) throw new Error('mismatch');
-      for (const e of parsed.entries) {
-        if (!e || typeof e.f !== 'string' || typeof e.b !== 'string' || !Array.isArray(e.d) || shardOf(e.f) !== n) throw new Error('bad entry');
-        if (e.r && (typeof e.r.data !== 'object' || e.r.data === null || typeof e.r.body !== 'string')) throw new Error('bad record');
-      }
-      for (const e of parsed.entries) entries.set(e.f, e);
-      validShards.add(n);
-    } catch {
-      problems.push(`cache/shard-${String(n).padStart(2, '0')}.json is unreadable`);
-    }
-  }
-  return { entries, validShards, problems, stale: false };
+  return e;
 }
 
 /**
- * Writes the shards in `dirty` (all when `full`) from `entries`, then the header. Empty shards
- * are removed. Errors are swallowed: a cache that cannot be written only costs speed.
+ * Reads the cache index (`index.json` header + one `idx-NNN.json` per segment); never throws. A
+ * damaged part is reported and its files are simply parsed again.
  */
-export function writeCache(outDir: string, salt: string, entries: Map<string, CacheEntry>, dirty: Set<number>, full: boolean): boolean {
+export function readIndex(outDir: string, salt: string): LoadedIndex {
+  const entries = new Map<string, IndexEntry>();
+  let text: string;
   try {
-    const dir = cacheDir(outDir);
-    mkdirSync(dir, { recursive: true });
-    if (full) {
-      for (const name of readdirSync(dir)) if (name.startsWith('shard-')) rmSync(join(dir, name), { force: true });
-    }
-    const byShard = new Map<number, CacheEntry[]>();
-    for (const e of entries.values()) {
-      const n = shardOf(e.f);
-      if (!full && !dirty.has(n)) continue;
-      const list = byShard.get(n);
-      if (list) list.push(e);
-      else byShard.set(n, [e]);
-    }
-    const targets = full ? [...byShard.keys()] : [...dirty];
-    for (const n of targets) {
-      const list = (byShard.get(n) ?? []).sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
-      if (!list.length) {
-        rmSync(shardFile(outDir, n), { force: true });
-        continue;
-      }
-      writeFileAtomic(shardFile(outDir, n), JSON.stringify({ salt, shard: n, entries: list }));
-    }
-    const header: CacheHeader = { version: CACHE_VERSION, salt, shards: CACHE_SHARDS };
-    writeFileAtomic(join(dir, 'header.json'), `${JSON.stringify(header)}\n`);
-    return true;
+    text = readFileSync(join(cacheDir(outDir), 'index.json'), 'utf8');
   } catch {
-    return false;
+    return { entries, segments: undefined, problems: [], stale: false }; // no cache yet
+  }
+  let header: { version?: number; salt?: string; segments?: number };
+  try {
+    header = JSON.parse(text) as typeof header;
+    if (!header || typeof header !== 'object') throw new Error('shape');
+  } catch {
+    return { entries, segments: undefined, problems: ['cache/index.json is unreadable'], stale: false };
+  }
+  if (header.version !== CACHE_VERSION || header.salt !== salt) return { entries, segments: undefined, problems: [], stale: true };
+  const segments = header.segments;
+  if (typeof segments !== 'number' || !Number.isInteger(segments) || segments < 1 || segments > 4096) return { entries, segments: undefined, problems: ['cache/index.json is unreadable'], stale: false };
+  const problems: string[] = [];
+  for (let n = 0; n < segments; n++) {
+    let part: string;
+    try {
+      part = readFileSync(idxFile(outDir, n), 'utf8');
+    } catch {
+      continue; // an empty segment has no file
+    }
+    try {
+      const list = JSON.parse(part) as DiskEntry[];
+      const decoded = list.map(decodeEntry);
+      for (const e of decoded) entries.set(e.f, e);
+    } catch {
+      problems.push(`cache/idx-${String(n).padStart(3, '0')}.json is unreadable`);
+    }
+  }
+  return { entries, segments, problems, stale: false };
+}
+
+/**
+ * Reads one segment's cache file: its entries by path, `undefined` when the file is missing, or
+ * a problem description when it is damaged or belongs to another layout.
+ */
+export function readSegCache(outDir: string, salt: string, segments: number, n: number): Map<string, SegEntry> | undefined | string {
+  let text: string;
+  try {
+    text = readFileSync(segFile(outDir, n), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const name = `cache/seg-${String(n).padStart(3, '0')}.json`;
+  try {
+    const parsed = JSON.parse(text) as { version?: number; salt?: string; segments?: number; seg?: number; entries?: SegEntry[] };
+    if (parsed.version !== CACHE_VERSION || parsed.salt !== salt || parsed.segments !== segments || parsed.seg !== n || !Array.isArray(parsed.entries)) return `${name} does not match the cache`;
+    const out = new Map<string, SegEntry>();
+    for (const e of parsed.entries) {
+      if (!e || typeof e.f !== 'string' || typeof e.b !== 'string' || typeof e.data !== 'object' || e.data === null || typeof e.body !== 'string' || !e.doc || !Array.isArray(e.tf)) return `${name} holds a damaged entry`;
+      out.set(e.f, e);
+    }
+    return out;
+  } catch {
+    return `${name} is unreadable`;
+  }
+}
+
+/**
+ * Writes the cache index: the header and the entry files of the segments in `dirty` (entries
+ * sorted by path). Errors are swallowed: a lost cache only costs speed.
+ */
+export function writeIndex(outDir: string, salt: string, segments: number, bySegment: ReadonlyArray<Iterable<IndexEntry>>, dirty: Iterable<number>): void {
+  try {
+    for (const n of dirty) {
+      const list = [...bySegment[n]!].sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
+      if (!list.length) rmSync(idxFile(outDir, n), { force: true });
+      else writeFileAtomic(idxFile(outDir, n), JSON.stringify(list.map(encodeEntry)));
+    }
+    writeFileAtomic(join(cacheDir(outDir), 'index.json'), `${JSON.stringify({ version: CACHE_VERSION, salt, segments })}\n`);
+  } catch {
+    // best effort
+  }
+}
+
+/** Writes (or, when empty, removes) one segment's cache file. */
+export function writeSegCache(outDir: string, salt: string, segments: number, n: number, entries: Iterable<SegEntry>): void {
+  try {
+    const list = [...entries].sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
+    if (!list.length) rmSync(segFile(outDir, n), { force: true });
+    else writeFileAtomic(segFile(outDir, n), JSON.stringify({ version: CACHE_VERSION, salt, segments, seg: n, entries: list }));
+  } catch {
+    // best effort
+  }
+}
+
+/** Removes every cache file (before a full rebuild or a change of segment count). */
+export function clearCache(outDir: string): void {
+  try {
+    for (const name of readdirSync(cacheDir(outDir))) rmSync(join(cacheDir(outDir), name), { force: true, recursive: true });
+  } catch {
+    // nothing to clear
   }
 }

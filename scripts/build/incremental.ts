@@ -1,23 +1,24 @@
 /**
- * The incremental records table: scan (blob ids) -> cache lookup -> parse and check only the
- * files whose blob changed -> cross-record checks over everything -> rows. Produces exactly what
- * a full `checkKnowledgeBase` would (same rows, same diagnostics), just without re-reading
- * unchanged files.
+ * The incremental records table: scan (blob ids) -> cache index lookup -> parse and analyse only
+ * the files whose blob changed -> cross-record checks over the slim index -> rows on demand.
+ * Produces exactly what a full `checkKnowledgeBase` would (same rows, same diagnostics), just
+ * without re-reading unchanged files; whole records are loaded only for the segments a caller
+ * needs (see segments.ts).
  */
 import { createHash } from 'node:crypto';
 import { diag, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
-import { checkKbFile, crossCheckKb, isIgnoredKbFile } from '../records/check-kb.js';
-import { CACHE_SHARDS, CACHE_VERSION, readCache, sha1, shardOf, writeCache, type CacheEntry } from './cache.js';
+import { crossCheckKb, isIgnoredKbFile } from '../records/check-kb.js';
+import { CACHE_VERSION, clearCache, readIndex, readSegCache, sha1, writeIndex, writeSegCache } from './cache.js';
 import { scanKnowledgeBase, type ScanResult } from './scan.js';
 import { checkFilesParallel, PARALLEL_MIN_FILES } from './parse-pool.js';
-import type { RecordRow } from './table.js';
-
+import { parseFile, segmentCount, segmentOf, type IndexEntry, type ParsedFile, type SegEntry } from './segments.js';
+import { sortRows, type RecordRow } from './table.js';
 
 /** What a refresh did, for progress and the benchmark. */
 export interface RefreshStats {
   files: number;
-  /** Files parsed in this run (cache misses). */
+  /** Files parsed in this run (cache misses and repairs). */
   parsed: number;
   /** Files served from the cache. */
   cached: number;
@@ -51,28 +52,24 @@ export interface RefreshOptions {
   onProgress?: (done: number, total: number) => void;
   /**
    * In-memory cache kept between runs by a long-lived caller (watch mode), so a change does not
-   * re-read the whole cache from disk. Filled and updated by `refreshTable`.
+   * re-read the cache from disk. Filled and updated by `refreshIndex`.
    */
   memo?: CacheMemo;
+  /** A scan the caller already made (saves a second `git ls-files`). */
+  scan?: ScanResult;
 }
 
 /** The in-memory cache a long-lived caller keeps between refreshes. */
 export interface CacheMemo {
   salt?: string;
-  entries?: Map<string, CacheEntry>;
+  segments?: number;
+  index?: Map<string, IndexEntry>;
+  segs?: Map<number, Map<string, SegEntry>>;
 }
 
 /** Everything besides file content that changes the per-file results. */
 export function cacheSalt(ws: Workspace): string {
   return sha1(JSON.stringify([CACHE_VERSION, ws.kbPrefix, ws.config, ws.configDiagnostics]));
-}
-
-/** Checks one file's content into a cache entry (the single-file half of `validate`). */
-export function checkFile(ws: Workspace, file: string, blob: string, buf: Buffer | undefined): CacheEntry {
-  const check = checkKbFile(ws, file, buf);
-  const entry: CacheEntry = { f: file, b: blob, d: check.diagnostics };
-  if (check.valid) entry.r = { data: check.valid.record, body: check.valid.body };
-  return entry;
 }
 
 function sourceKeyOf(salt: string, files: readonly ScanResult['files'][number][]): string {
@@ -81,13 +78,234 @@ function sourceKeyOf(salt: string, files: readonly ScanResult['files'][number][]
   return source.digest('hex');
 }
 
+/** The knowledge-base files a build looks at (README, .gitkeep and the config are not records). */
+export function candidateFiles(scan: ScanResult): ScanResult['files'] {
+  return scan.files.filter((f) => !isIgnoredKbFile(f.file));
+}
+
 /**
  * The key of the current knowledge base (config + every file's blob id), without parsing
  * anything: compare it with `manifest.json#source` to know whether the build is up to date.
  */
-export function currentSourceKey(ws: Workspace): string {
-  const scan = scanKnowledgeBase(ws);
-  return sourceKeyOf(cacheSalt(ws), scan.files.filter((f) => !isIgnoredKbFile(f.file)));
+export function currentSourceKey(ws: Workspace, scan: ScanResult = scanKnowledgeBase(ws)): string {
+  return sourceKeyOf(cacheSalt(ws), candidateFiles(scan));
+}
+
+/** The up-to-date cache index of a knowledge base, with the segment caches loaded so far. */
+export interface KbState {
+  ws: Workspace;
+  salt: string;
+  /** Segment count for this knowledge base's size. */
+  segments: number;
+  /** Index entry of every candidate file. */
+  index: Map<string, IndexEntry>;
+  /** KB-relative files of each segment, sorted. */
+  segFiles: string[][];
+  stats: RefreshStats;
+  /** Cache problems found (repaired by re-parsing). */
+  problems: string[];
+  noWrite: boolean;
+  /** Segment caches loaded (and verified) in this run. */
+  segCache: Map<number, Map<string, SegEntry>>;
+  memo?: CacheMemo;
+  cross?: { diagnostics: Diagnostic[]; bad: Set<string> };
+}
+
+/**
+ * Brings the cache index up to date with the working tree (parsing only changed files) and
+ * rewrites the cache of the segments whose files changed. Never throws for bad records or a bad
+ * cache.
+ */
+export function refreshIndex(ws: Workspace, opts: RefreshOptions = {}): KbState {
+  const salt = cacheSalt(ws);
+  const scan = opts.scan ?? scanKnowledgeBase(ws);
+  const candidates = candidateFiles(scan);
+  const segments = segmentCount(candidates.length);
+  const memo = opts.memo && opts.memo.salt === salt && opts.memo.index ? opts.memo : undefined;
+  const loaded = opts.full
+    ? { entries: new Map<string, IndexEntry>(), segments: undefined, problems: [], stale: false }
+    : memo
+      ? { entries: memo.index!, segments: memo.segments, problems: [], stale: false }
+      : readIndex(ws.outDir, salt);
+  const fullRebuild = opts.full === true || loaded.stale || loaded.entries.size === 0;
+  const misses = candidates.filter((f) => loaded.entries.get(f.file)?.b !== f.blob);
+  // Many misses (a first or full build): parse on worker threads when available.
+  const parsedList: ParsedFile[] = (misses.length >= PARALLEL_MIN_FILES ? checkFilesParallel(ws, misses) : undefined) ?? [];
+  const fresh = new Map(parsedList.map((p) => [p.index.f, p]));
+  let done = 0;
+  for (const f of misses) {
+    if (!fresh.has(f.file)) fresh.set(f.file, parseFile(ws, f.file, f.blob, f.buf));
+    done += 1;
+    if (opts.onProgress && (done % 500 === 0 || done === misses.length)) opts.onProgress(done, misses.length);
+  }
+  const index = new Map<string, IndexEntry>();
+  const segFiles: string[][] = Array.from({ length: segments }, () => []);
+  for (const f of candidates) {
+    index.set(f.file, fresh.get(f.file)?.index ?? loaded.entries.get(f.file)!);
+    segFiles[segmentOf(f.file, segments)]!.push(f.file);
+  }
+  const changed = misses.map((f) => f.file);
+  for (const file of loaded.entries.keys()) if (!index.has(file)) changed.push(file);
+  changed.sort();
+  const state: KbState = {
+    ws,
+    salt,
+    segments,
+    index,
+    segFiles,
+    stats: { files: candidates.length, parsed: misses.length, cached: candidates.length - misses.length, changed, scan: scan.method, fullRebuild, sourceKey: sourceKeyOf(salt, candidates) },
+    problems: [...loaded.problems],
+    noWrite: opts.noWrite === true,
+    segCache: new Map(),
+    memo: opts.memo,
+  };
+  const sameLayout = !fullRebuild && loaded.segments === segments;
+  if (!sameLayout && !opts.noWrite) clearCache(ws.outDir);
+  if (!sameLayout && !fullRebuild && loaded.segments !== undefined) {
+    // The segment count changed (the knowledge base grew or shrank past a power of two): move
+    // the cached records to their new segments instead of parsing them again.
+    const all = new Map<string, SegEntry>();
+    const from = memo?.segments === loaded.segments ? memo.segs : undefined;
+    for (let n = 0; n < loaded.segments; n++) {
+      const seg = from?.get(n) ?? readSegCache(ws.outDir, salt, loaded.segments, n);
+      if (seg instanceof Map) for (const [k, v] of seg) all.set(k, v);
+    }
+    for (let n = 0; n < segments; n++) {
+      const m = new Map<string, SegEntry>();
+      for (const file of segFiles[n]!) {
+        const e = fresh.get(file)?.seg ?? all.get(file);
+        if (e && e.b === index.get(file)!.b) m.set(file, e);
+      }
+      state.segCache.set(n, m);
+    }
+  } else if (memo?.segs && sameLayout) {
+    for (const [n, m] of memo.segs) state.segCache.set(n, m);
+  }
+  // Segments whose files changed get their cache rewritten (and are verified on the way).
+  const dirty = new Set<number>();
+  if (!sameLayout) for (let n = 0; n < segments; n++) dirty.add(n);
+  else for (const file of changed) dirty.add(segmentOf(file, segments));
+  for (const n of [...dirty].sort((a, b) => a - b)) {
+    const base = state.segCache.get(n) ?? (fullRebuild ? new Map<string, SegEntry>() : undefined);
+    const m = new Map<string, SegEntry>();
+    const old = base ?? loadSegFile(state, n);
+    for (const file of segFiles[n]!) {
+      const p = fresh.get(file);
+      if (p) {
+        if (p.seg) m.set(file, p.seg);
+      } else {
+        const e = old.get(file);
+        if (e) m.set(file, e);
+      }
+    }
+    state.segCache.set(n, m);
+    verifySeg(state, n);
+    if (!opts.noWrite) writeSegCache(ws.outDir, salt, segments, n, state.segCache.get(n)!.values());
+  }
+  if (!opts.noWrite && (dirty.size || state.problems.length)) writeIndex(ws.outDir, salt, segments, indexBySegment(state), state.problems.length ? segFiles.keys() : dirty);
+  if (opts.memo) {
+    opts.memo.salt = salt;
+    opts.memo.segments = segments;
+    opts.memo.index = index;
+    opts.memo.segs = state.segCache;
+  }
+  return state;
+}
+
+/** The index entries of each segment. */
+function indexBySegment(state: KbState): IndexEntry[][] {
+  return state.segFiles.map((files) => files.map((f) => state.index.get(f)!));
+}
+
+/** Reads a segment's cache file, noting a damaged one (its files are then parsed again). */
+function loadSegFile(state: KbState, n: number): Map<string, SegEntry> {
+  const seg = readSegCache(state.ws.outDir, state.salt, state.segments, n);
+  if (typeof seg === 'string') {
+    state.problems.push(seg);
+    return new Map();
+  }
+  return seg ?? new Map();
+}
+
+/**
+ * Makes sure a loaded segment holds every valid record of its files at the indexed blob; a
+ * record missing from a damaged cache is parsed again from the work tree.
+ */
+function verifySeg(state: KbState, n: number): boolean {
+  const m = state.segCache.get(n)!;
+  let repaired = false;
+  for (const file of state.segFiles[n]!) {
+    const entry = state.index.get(file)!;
+    if (!entry.s || m.get(file)?.b === entry.b) continue;
+    const p = parseFile(state.ws, file, entry.b, undefined);
+    state.stats.parsed += 1;
+    state.stats.cached -= 1;
+    repaired = true;
+    state.index.set(file, p.index);
+    if (p.seg) m.set(file, p.seg);
+    else m.delete(file);
+  }
+  for (const file of [...m.keys()]) if (!state.index.get(file)?.s) m.delete(file);
+  if (repaired && !state.problems.length) state.problems.push(`cache/seg-${String(n).padStart(3, '0')}.json was incomplete`);
+  return repaired;
+}
+
+/** The full records of one segment (read from its cache file once, then kept). */
+export function segmentEntries(state: KbState, n: number): Map<string, SegEntry> {
+  if (!state.segCache.has(n)) {
+    state.segCache.set(n, loadSegFile(state, n));
+    if (verifySeg(state, n) && !state.noWrite) {
+      writeSegCache(state.ws.outDir, state.salt, state.segments, n, state.segCache.get(n)!.values());
+      writeIndex(state.ws.outDir, state.salt, state.segments, indexBySegment(state), [n]);
+    }
+  }
+  return state.segCache.get(n)!;
+}
+
+/** Cross-record checks (duplicate ids, links) over the slim records of every valid file. */
+export function crossChecks(state: KbState): { diagnostics: Diagnostic[]; bad: Set<string> } {
+  if (!state.cross) {
+    const refs = [];
+    for (const e of state.index.values()) if (e.s) refs.push({ file: displayPath(state.ws, e.f), kbFile: e.f, record: e.s });
+    state.cross = crossCheckKb(state.ws, refs);
+  }
+  return state.cross;
+}
+
+/** Every diagnostic of the knowledge base (config, single-file, cross-record), sorted. */
+export function diagnosticsOf(state: KbState): Diagnostic[] {
+  const out: Diagnostic[] = [...state.ws.configDiagnostics.filter((d) => d.severity !== 'info')];
+  for (const e of state.index.values()) for (const d of e.d) out.push(d);
+  out.push(...crossChecks(state).diagnostics);
+  return sortDiagnostics(out);
+}
+
+/** The `build/cache-corrupt` warning for problems found so far (empty when none). */
+export function cacheDiagnosticsOf(state: KbState): Diagnostic[] {
+  if (!state.problems.length) return [];
+  const where = displayPath(state.ws, '').replace(/\/$/, '') || '.';
+  const p = state.problems;
+  return [diag('build/cache-corrupt', where, `The build cache was damaged (${p.slice(0, 3).join('; ')}${p.length > 3 ? '; ...' : ''}); the affected files were parsed again.`)];
+}
+
+/** Whether a valid file's record survives the cross-record checks. */
+export function isRowFile(state: KbState, entry: IndexEntry): boolean {
+  return entry.s !== undefined && !crossChecks(state).bad.has(displayPath(state.ws, entry.f));
+}
+
+/** All rows (valid records that pass the cross-record checks), sorted by kind then id. */
+export function rowsOf(state: KbState): RecordRow[] {
+  const rows: RecordRow[] = [];
+  for (let n = 0; n < state.segments; n++) {
+    const seg = segmentEntries(state, n);
+    for (const file of state.segFiles[n]!) {
+      const entry = state.index.get(file)!;
+      const e = seg.get(file);
+      if (!e || !isRowFile(state, entry)) continue;
+      rows.push({ id: e.data.id, kind: e.data.kind, file: displayPath(state.ws, file), data: e.data, body: e.body });
+    }
+  }
+  return sortRows(rows);
 }
 
 /**
@@ -95,93 +313,9 @@ export function currentSourceKey(ws: Workspace): string {
  * `ws.outDir/cache`. Never throws for bad records or a bad cache.
  */
 export function refreshTable(ws: Workspace, opts: RefreshOptions = {}): RefreshResult {
-  const salt = cacheSalt(ws);
-  const scan = scanKnowledgeBase(ws);
-  const memo = opts.memo && opts.memo.salt === salt && opts.memo.entries ? opts.memo.entries : undefined;
-  const cache = opts.full
-    ? { entries: new Map<string, CacheEntry>(), validShards: new Set<number>(), problems: [], stale: false }
-    : memo
-      ? { entries: memo, validShards: new Set(Array.from({ length: CACHE_SHARDS }, (_, i) => i)), problems: [], stale: false }
-      : readCache(ws.outDir, salt);
-  const cacheDiagnostics: Diagnostic[] = [];
-  if (cache.problems.length) {
-    const where = displayPath(ws, '').replace(/\/$/, '') || '.';
-    cacheDiagnostics.push(diag('build/cache-corrupt', where, `The build cache was damaged (${cache.problems.slice(0, 3).join('; ')}${cache.problems.length > 3 ? '; ...' : ''}); the affected files were parsed again.`));
-  }
-  const fullRebuild = opts.full === true || cache.stale || cache.entries.size === 0;
-  const next = new Map<string, CacheEntry>();
-  const dirty = new Set<number>();
-  const changed: string[] = [];
-  const candidates = scan.files.filter((f) => !isIgnoredKbFile(f.file));
-  const sourceKey = sourceKeyOf(salt, candidates);
-  let parsed = 0;
-  let done = 0;
-  const misses = candidates.filter((f) => {
-    const old = cache.entries.get(f.file);
-    return !(old && old.b === f.blob);
-  });
-  // Many misses (a first or full build): parse on worker threads when available.
-  const parallel = misses.length >= PARALLEL_MIN_FILES ? checkFilesParallel(ws, misses) : undefined;
-  const fresh = new Map((parallel ?? []).map((e) => [e.f, e]));
-  for (const f of candidates) {
-    const old = cache.entries.get(f.file);
-    if (old && old.b === f.blob) {
-      next.set(f.file, old);
-    } else {
-      next.set(f.file, fresh.get(f.file) ?? checkFile(ws, f.file, f.blob, f.buf));
-      parsed += 1;
-      changed.push(f.file);
-      dirty.add(shardOf(f.file));
-    }
-    done += 1;
-    if (opts.onProgress && (done % 500 === 0 || done === candidates.length)) opts.onProgress(done, candidates.length);
-  }
-  for (const file of cache.entries.keys()) {
-    if (!next.has(file)) {
-      changed.push(file);
-      dirty.add(shardOf(file));
-    }
-  }
-  // A shard that was damaged on disk must be rewritten even if none of its files changed.
-  for (const f of candidates) if (!cache.validShards.has(shardOf(f.file)) && !fullRebuild) dirty.add(shardOf(f.file));
-  if (!opts.noWrite && (fullRebuild || dirty.size)) writeCache(ws.outDir, salt, next, dirty, fullRebuild);
-  if (opts.memo) {
-    opts.memo.salt = salt;
-    opts.memo.entries = next;
-  }
-
-  const { rows, diagnostics, blobs } = assemble(ws, next);
-  changed.sort();
-  return {
-    rows,
-    blobs,
-    diagnostics,
-    cacheDiagnostics,
-    stats: { files: candidates.length, parsed, cached: candidates.length - parsed, changed, scan: scan.method, fullRebuild, sourceKey },
-  };
-}
-
-/** Cross-record checks and row assembly over all cache entries (same rules as `validate`). */
-function assemble(ws: Workspace, entries: Map<string, CacheEntry>): { rows: RecordRow[]; diagnostics: Diagnostic[]; blobs: Map<string, string> } {
-  const diagnostics: Diagnostic[] = [...ws.configDiagnostics.filter((d) => d.severity !== 'info')];
-  const valid: Array<{ file: string; kbFile: string; record: CacheEntry['r'] & object }> = [];
+  const state = refreshIndex(ws, opts);
+  const rows = rowsOf(state);
   const blobs = new Map<string, string>();
-  for (const e of entries.values()) {
-    for (const d of e.d) diagnostics.push(d);
-    if (e.r) {
-      const file = displayPath(ws, e.f);
-      valid.push({ file, kbFile: e.f, record: e.r });
-      blobs.set(file, e.b);
-    }
-  }
-  const cross = crossCheckKb(ws, valid.map((v) => ({ file: v.file, kbFile: v.kbFile, record: v.record.data })));
-  diagnostics.push(...cross.diagnostics);
-  const bad = cross.bad;
-  const rows: RecordRow[] = [];
-  for (const v of valid) {
-    if (bad.has(v.file)) continue;
-    rows.push({ id: v.record.data.id, kind: v.record.data.kind, file: v.file, data: v.record.data, body: v.record.body });
-  }
-  rows.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { rows, diagnostics: sortDiagnostics(diagnostics), blobs };
+  for (const e of state.index.values()) if (e.s) blobs.set(displayPath(ws, e.f), e.b);
+  return { rows, blobs, diagnostics: diagnosticsOf(state), cacheDiagnostics: cacheDiagnosticsOf(state), stats: state.stats };
 }

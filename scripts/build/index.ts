@@ -5,22 +5,26 @@
  * only when its content changed (Lunr shards are rebuilt only when their input changed). The
  * result is byte-identical to a clean full build. Layout: docs/build.md.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeDerived as writeFileAtomic } from './write.js';
-import type { Workspace } from '../adapters/workspace.js';
+import { displayPath, type Workspace } from '../adapters/workspace.js';
 import { countBySeverity, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { yearMonth } from '../records/kinds.js';
-import { renderStore, STORE_VERSION } from '../recall/store.js';
+import { fingerprint } from '../learn/fingerprint.js';
+import { readStoreFile, renderStoreFile, STORE_VERSION, type SegmentDoc, type StoreSegment } from '../recall/store.js';
+import { foldVocabulary } from '../recall/terms.js';
 import { computeAggregates, type Aggregates } from './aggregates.js';
 import { sha1 } from './cache.js';
-import { cacheSalt, currentSourceKey, refreshTable, type CacheMemo, type RefreshStats } from './incremental.js';
-import { buildLunrShards, LUNR_FIELDS, partition, type LunrManifest, type LunrShardFile } from './lunr-index.js';
-import { reflectionsByExecution, toSearchDoc } from './search-docs.js';
+import { cacheDiagnosticsOf, currentSourceKey, diagnosticsOf, isRowFile, refreshIndex, refreshTable, rowsOf, segmentEntries, type CacheMemo, type KbState, type RefreshStats } from './incremental.js';
+import { LUNR_FIELDS, type LunrManifest, type LunrShardFile } from './lunr-index.js';
+import { scanKnowledgeBase } from './scan.js';
+import { reflectionsByExecution } from './search-docs.js';
+import { segName } from './segments.js';
+import { renderSegments, type SegmentJob } from './segment-render.js';
 import type { RecordRow } from './table.js';
 
 /** Bumped when the output layout changes. */
-export const BUILD_VERSION = 2;
+export const BUILD_VERSION = 3;
 
 /** Options for `runBuild`. */
 export interface BuildOptions {
@@ -46,10 +50,11 @@ export interface BuildManifest {
   source: string;
   /** Files scanned (records and invalid files). */
   files: number;
-  /** Lunr shard file -> key of its input (skip rebuilding an unchanged shard). */
-  lunr_inputs: Record<string, string>;
-  /** Table shard file -> key of its input (skip serialising an unchanged shard). */
-  table_inputs: Record<string, string>;
+  /**
+   * Input key of each segment's outputs (table shard, Lunr shard, recall segment); '' for an
+   * empty segment. A segment whose key is unchanged is not rebuilt.
+   */
+  segment_keys: string[];
 }
 
 /** What `runBuild` returns. */
@@ -96,7 +101,7 @@ function readJson<T>(path: string): T | undefined {
 /** Reads `manifest.json` of a build folder. */
 export function readManifest(outDir: string): BuildManifest | undefined {
   const m = readJson<BuildManifest>(join(outDir, 'manifest.json'));
-  return m && m.version === BUILD_VERSION && m.outputs && typeof m.outputs === 'object' ? m : undefined;
+  return m && m.version === BUILD_VERSION && m.outputs && typeof m.outputs === 'object' && Array.isArray(m.segment_keys) ? m : undefined;
 }
 
 /** Reads `aggregates.json` of a build folder (undefined before the first build). */
@@ -115,15 +120,25 @@ export function readLunrShard(outDir: string, file: string): LunrShardFile | und
   return readJson<LunrShardFile>(join(outDir, 'lunr', file));
 }
 
-/** Table shard name of a row: executions and reflections by month, other kinds one file each. */
-export function tableShardOf(row: RecordRow): string {
-  if (row.data.kind === 'execution') return `execution-${yearMonth(row.data.started_at).replace('/', '-')}`;
-  if (row.data.kind === 'reflection') return `reflection-${yearMonth(row.data.created_at).replace('/', '-')}`;
-  return row.kind;
-}
-
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 1)}\n`;
+}
+
+/** The input key of a segment's outputs: its rows' (file, blob, reflection links); '' when it has no rows. */
+function segmentKey(state: KbState, s: number, live: ReadonlySet<string>, links: Map<string, string[]>): string {
+  const parts: string[] = [];
+  for (const file of state.segFiles[s]!) {
+    if (!live.has(file)) continue;
+    const e = state.index.get(file)!;
+    parts.push(`${file}\0${e.b}\0${(links.get(e.s!.id) ?? []).join(',')}`);
+  }
+  return parts.length ? sha1(`${BUILD_VERSION}|${STORE_VERSION}|${state.salt}|${state.segments}|${parts.join('\n')}`) : '';
+}
+
+/** Output files of a segment. */
+function segmentOutputs(s: number): { table: string; lunr: string; recall: string } {
+  const n = segName(s);
+  return { table: `records/seg-${n}.json`, lunr: `lunr/shard-${n}.json`, recall: `recall/seg-${n}.json` };
 }
 
 /**
@@ -131,14 +146,14 @@ function json(value: unknown): string {
  * are reported in `diagnostics` and left out. I/O errors on the build folder do throw.
  */
 export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<BuildResult> {
+  const scan = scanKnowledgeBase(ws);
   // Nothing changed since the last build (a scan, no parsing): answer from the build folder and
   // load the table only if the caller asks for the rows.
   if (!opts.full && !opts.memo) {
     const manifest = readManifest(ws.outDir);
-    const scanKey = manifest ? currentSourceKey(ws) : '';
+    const scanKey = manifest ? currentSourceKey(ws, scan) : '';
     const diagnostics = manifest ? readJson<Diagnostic[]>(join(ws.outDir, 'diagnostics.json')) : undefined;
     if (manifest && diagnostics && manifest.source === outputKey(scanKey) && outputsPresent(ws.outDir, manifest)) {
-      let rows: RecordRow[] | undefined;
       const files = manifest.files ?? manifest.records;
       const result = {
         outDir: ws.outDir,
@@ -146,89 +161,100 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
         files,
         diagnostics,
         cacheDiagnostics: [],
-        stats: { files, parsed: 0, cached: files, changed: [], scan: ws.inGit ? 'git' : 'fs', fullRebuild: false, sourceKey: scanKey, written: [], removed: [], lunrRebuilt: 0, lunrShards: Object.keys(manifest.lunr_inputs ?? {}).length },
+        stats: { files, parsed: 0, cached: files, changed: [], scan: scan.method, fullRebuild: false, sourceKey: scanKey, written: [], removed: [], lunrRebuilt: 0, lunrShards: manifest.segment_keys.filter(Boolean).length },
       } as Omit<BuildResult, 'rows'>;
-      return Object.defineProperty(result, 'rows', { enumerable: true, get: () => (rows ??= refreshTable(ws).rows) }) as BuildResult;
+      return withLazyRows(result, () => refreshTable(ws, { scan }).rows);
     }
   }
-  const refresh = refreshTable(ws, { full: opts.full, memo: opts.memo, onProgress: opts.onProgress ? (d, t) => opts.onProgress!('parse', d, t) : undefined });
-  const rows = refresh.rows;
+  const state = refreshIndex(ws, { full: opts.full, memo: opts.memo, scan, onProgress: opts.onProgress ? (d, t) => opts.onProgress!('parse', d, t) : undefined });
   const previous = opts.full ? undefined : readManifest(ws.outDir);
-  if (previous && previous.source === outputKey(refresh.stats.sourceKey) && outputsPresent(ws.outDir, previous)) {
+  if (previous && previous.source === outputKey(state.stats.sourceKey) && outputsPresent(ws.outDir, previous)) {
     // Nothing changed since the last build: the outputs are already what a full build gives.
-    return resultOf(ws, refresh, { written: [], removed: [], lunrRebuilt: 0, lunrShards: Object.keys(previous.lunr_inputs ?? {}).length });
+    return resultOf(state, { written: [], removed: [], lunrRebuilt: 0, lunrShards: previous.segment_keys.filter(Boolean).length });
   }
+  const diagnostics = diagnosticsOf(state);
+  // The global passes run over slim records only (see segments.ts).
+  const live = new Set<string>();
+  const slimRows: RecordRow[] = [];
+  for (const e of state.index.values()) {
+    if (!isRowFile(state, e)) continue;
+    live.add(e.f);
+    slimRows.push({ id: e.s!.id, kind: e.s!.kind, file: displayPath(ws, e.f), data: e.s!, body: '' });
+  }
+  const links = reflectionsByExecution(slimRows);
+  const aggregates = computeAggregates(slimRows);
   const files = new Map<string, string>();
-
-  // Records table, sharded so a one-record change rewrites one small file.
-  const tableShards = new Map<string, Array<{ id: string; file: string; data: unknown }>>();
-  for (const r of rows) {
-    const name = tableShardOf(r);
-    const list = tableShards.get(name);
-    const item = { id: r.id, file: r.file, data: r.data };
-    if (list) list.push(item);
-    else tableShards.set(name, [item]);
-  }
-  // A shard's content is a function of its rows' (file, blob) pairs: when those are unchanged
-  // the previous file is kept without serialising 100k records again.
-  const salt = cacheSalt(ws);
-  const inputKey = (list: ReadonlyArray<{ file: string }>) => sha1(`${BUILD_VERSION}\n${salt}\n${list.map((x) => `${x.file}\0${refresh.blobs.get(x.file) ?? ''}`).join('\n')}`);
-  const tableInputs: Record<string, string> = {};
   const kept = new Map<string, string>();
-  const keepIfSame = (out: string, key: string, prevKey: string | undefined): boolean => {
-    const h = previous?.outputs[out];
-    if (!h || prevKey !== key || !existsSync(join(ws.outDir, out))) return false;
-    kept.set(out, h);
-    return true;
-  };
-  for (const name of [...tableShards.keys()].sort()) {
-    const out = `records/${name}.json`;
-    const key = inputKey(tableShards.get(name)!);
-    tableInputs[`${name}.json`] = key;
-    if (!keepIfSame(out, key, previous?.table_inputs?.[`${name}.json`])) files.set(out, `${JSON.stringify(tableShards.get(name))}\n`);
-  }
-  files.set('records/index.json', json({ version: BUILD_VERSION, shards: [...tableShards.keys()].sort().map((name) => ({ file: `${name}.json`, records: tableShards.get(name)!.length })) }));
-
-  files.set('aggregates.json', json(computeAggregates(rows)));
-  files.set('diagnostics.json', json(refresh.diagnostics));
-
-  // Search documents feed both the Lunr shards and the recall store.
-  const links = reflectionsByExecution(rows);
-  const docs = rows.map((r) => toSearchDoc(r, links));
-
-  const lunrParts = partition(docs);
-  const lunrInputs: Record<string, string> = {};
-  const shardList: LunrManifest['shards'] = [];
-  const reuse = new Map<number, number>();
-  const jobs: Array<{ shard: number; docs: typeof docs }> = [];
-  for (let s = 0; s < lunrParts.length; s++) {
-    const name = `shard-${String(s).padStart(3, '0')}.json`;
-    const key = inputKey(lunrParts[s]!);
-    lunrInputs[name] = key;
-    const out = `lunr/${name}`;
-    if (previous && previous.lunr_inputs?.[name] === key && previous.outputs[out]) {
-      // Same input, file still there: keep it without reading it back.
-      try {
-        reuse.set(s, statSync(join(ws.outDir, out)).size);
-        kept.set(out, previous.outputs[out]!);
-      } catch {
-        // missing: rebuilt below
-      }
+  const prevStore = previous ? readStoreFile(ws.outDir) : undefined;
+  const prevLunr = previous ? readLunrManifest(ws.outDir) : undefined;
+  const segmentKeys: string[] = [];
+  const jobs: SegmentJob[] = [];
+  const tableCounts = new Map<number, number>();
+  for (let s = 0; s < state.segments; s++) {
+    const key = segmentKey(state, s, live, links);
+    segmentKeys.push(key);
+    if (!key) continue;
+    const out = segmentOutputs(s);
+    const reusable =
+      previous?.segment_keys[s] === key &&
+      Object.values(out).every((name) => previous.outputs[name] && existsSync(join(ws.outDir, name))) &&
+      prevStore?.segments.some((x) => `recall/${x.file}` === out.recall) &&
+      prevLunr?.shards.some((x) => `lunr/${x.file}` === out.lunr);
+    if (reusable) {
+      for (const name of Object.values(out)) kept.set(name, previous.outputs[name]!);
+      continue;
     }
-    if (!reuse.has(s)) jobs.push({ shard: s, docs: lunrParts[s]! });
+    const entries = segmentEntries(state, s);
+    const docs: SegmentDoc[] = [];
+    const table: Array<{ kind: string; id: string; file: string; data: unknown }> = [];
+    for (const file of state.segFiles[s]!) {
+      if (!live.has(file)) continue;
+      const e = entries.get(file)!;
+      const l = links.get(e.data.id);
+      const doc = l?.length ? { ...e.doc, links: l } : e.doc;
+      const errors = e.data.kind === 'execution' ? (e.data.errors ?? []) : [];
+      docs.push({ doc, tf: e.tf, length: state.index.get(file)!.l ?? 0, fps: [...new Set(errors.map((m) => fingerprint(m).id))] });
+      table.push({ kind: e.data.kind, id: e.data.id, file: e.doc.file, data: e.data });
+    }
+    const byKey = (a: { kind: string; id: string }, b: { kind: string; id: string }) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    docs.sort((a, b) => byKey(a.doc, b.doc));
+    table.sort(byKey);
+    files.set(out.table, `${JSON.stringify(table.map(({ id, file, data }) => ({ id, file, data })))}\n`);
+    tableCounts.set(s, table.length);
+    jobs.push({ seg: s, name: segName(s), docs });
   }
-  const built = await buildLunrShards(jobs, (n) => opts.onProgress?.('index', n, jobs.length));
-  const lunrRebuilt = jobs.length;
-  for (let s = 0; s < lunrParts.length; s++) {
-    const name = `shard-${String(s).padStart(3, '0')}.json`;
-    const content = built.get(s);
-    if (content !== undefined) files.set(`lunr/${name}`, content);
-    shardList.push({ file: name, docs: lunrParts[s]!.length, bytes: content !== undefined ? Buffer.byteLength(content) : reuse.get(s)! });
+  const rendered = await renderSegments(jobs, (n) => opts.onProgress?.('index', n, jobs.length));
+  const tableShards: Array<{ file: string; records: number }> = [];
+  const lunrShards: LunrManifest['shards'] = [];
+  const storeSegments: StoreSegment[] = [];
+  const prevTable = previous ? readJson<{ shards: Array<{ file: string; records: number }> }>(join(ws.outDir, 'records', 'index.json')) : undefined;
+  for (let s = 0; s < state.segments; s++) {
+    if (!segmentKeys[s]) continue;
+    const out = segmentOutputs(s);
+    const r = rendered.get(s);
+    if (r) {
+      files.set(out.lunr, r.lunr);
+      files.set(out.recall, r.recall.content);
+      tableShards.push({ file: out.table.slice('records/'.length), records: tableCounts.get(s)! });
+      lunrShards.push({ file: out.lunr.slice('lunr/'.length), docs: r.recall.segment.n, bytes: Buffer.byteLength(r.lunr) });
+      storeSegments.push(r.recall.segment);
+    } else {
+      const name = out.recall.slice('recall/'.length);
+      const seg = prevStore!.segments.find((x) => x.file === name)!;
+      storeSegments.push(seg);
+      lunrShards.push(prevLunr!.shards.find((x) => `lunr/${x.file}` === out.lunr)!);
+      tableShards.push(prevTable?.shards.find((x) => `records/${x.file}` === out.table) ?? { file: out.table.slice('records/'.length), records: seg.n });
+    }
   }
-  const lunrManifest: LunrManifest = { version: 1, docs: docs.length, shards: shardList, fields: { ...LUNR_FIELDS }, ref: 'id' };
-  files.set('lunr/manifest.json', json(lunrManifest));
-
-  for (const [name, content] of renderStore(docs)) files.set(`recall/${name}`, content);
+  files.set('records/index.json', json({ version: BUILD_VERSION, shards: tableShards }));
+  files.set('aggregates.json', json(aggregates));
+  files.set('diagnostics.json', json(diagnostics));
+  files.set('lunr/manifest.json', json({ version: 1, docs: live.size, shards: lunrShards, fields: { ...LUNR_FIELDS }, ref: 'id' } satisfies LunrManifest));
+  let totalLength = 0;
+  for (const file of live) totalLength += state.index.get(file)!.l ?? 0;
+  const fps = aggregates.errors.filter((e) => e.count >= 2).map((e) => ({ id: e.id, text: e.text, example: e.example })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const vocab = foldVocabulary([...live].map((f) => state.index.get(f)!.v ?? []));
+  files.set('recall/meta.json', renderStoreFile({ n: live.size, totalLength, vocab, fps, segments: storeSegments }));
 
   // Write what changed; remove outputs that no longer exist.
   const outputs: Record<string, string> = Object.fromEntries(kept);
@@ -239,7 +265,6 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
     outputs[name] = h;
     const abs = join(ws.outDir, name);
     if (previous?.outputs[name] === h && existsSync(abs)) continue;
-    mkdirSync(dirname(abs), { recursive: true });
     writeFileAtomic(abs, content);
     written.push(name);
   }
@@ -252,36 +277,44 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
   }
   // Also clear files an interrupted run or an older layout left behind.
   for (const dir of ['records', 'lunr', 'recall']) removeUnlisted(join(ws.outDir, dir), dir, outputs, removed);
-  const counts = countBySeverity(refresh.diagnostics);
   const byKind: Record<string, number> = {};
-  for (const r of rows) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+  for (const r of slimRows) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
   const manifest: BuildManifest = {
     version: BUILD_VERSION,
     kb: ws.kbPrefix,
-    records: rows.length,
-    files: refresh.stats.files,
+    records: slimRows.length,
+    files: state.stats.files,
     by_kind: Object.fromEntries(Object.keys(byKind).sort().map((k) => [k, byKind[k]!])),
-    diagnostics: counts,
+    diagnostics: countBySeverity(diagnostics),
     outputs: Object.fromEntries(Object.keys(outputs).sort().map((k) => [k, outputs[k]!])),
-    source: outputKey(refresh.stats.sourceKey),
-    lunr_inputs: lunrInputs,
-    table_inputs: tableInputs,
+    source: outputKey(state.stats.sourceKey),
+    segment_keys: segmentKeys,
   };
   writeFileAtomic(join(ws.outDir, 'manifest.json'), json(manifest));
-  return resultOf(ws, refresh, { written, removed, lunrRebuilt, lunrShards: lunrParts.length });
+  return resultOf(state, { written, removed, lunrRebuilt: jobs.length, lunrShards: lunrShards.length }, diagnostics);
 }
 
-/** The build result for a refreshed table plus what this build wrote. */
-function resultOf(ws: Workspace, refresh: ReturnType<typeof refreshTable>, outputs: Pick<BuildResult['stats'], 'written' | 'removed' | 'lunrRebuilt' | 'lunrShards'>): BuildResult {
-  return {
-    outDir: ws.outDir,
-    records: refresh.rows.length,
-    files: refresh.stats.files,
-    diagnostics: refresh.diagnostics,
-    cacheDiagnostics: refresh.cacheDiagnostics,
-    stats: { ...refresh.stats, ...outputs },
-    rows: refresh.rows,
-  };
+/** Adds a `rows` property that loads the table on first access. */
+function withLazyRows(result: Omit<BuildResult, 'rows'>, load: () => RecordRow[]): BuildResult {
+  let rows: RecordRow[] | undefined;
+  return Object.defineProperty(result, 'rows', { enumerable: true, get: () => (rows ??= load()) }) as BuildResult;
+}
+
+/** The build result for a refreshed index plus what this build wrote. */
+function resultOf(state: KbState, outputs: Pick<BuildResult['stats'], 'written' | 'removed' | 'lunrRebuilt' | 'lunrShards'>, diagnostics = diagnosticsOf(state)): BuildResult {
+  let records = 0;
+  for (const e of state.index.values()) if (isRowFile(state, e)) records += 1;
+  return withLazyRows(
+    {
+      outDir: state.ws.outDir,
+      records,
+      files: state.stats.files,
+      diagnostics,
+      cacheDiagnostics: cacheDiagnosticsOf(state),
+      stats: { ...state.stats, ...outputs },
+    },
+    () => rowsOf(state),
+  );
 }
 
 function outputsPresent(outDir: string, manifest: BuildManifest): boolean {

@@ -9,13 +9,13 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Workspace } from '../adapters/workspace.js';
-import type { CacheEntry } from './cache.js';
+import type { ParsedFile } from './segments.js';
 
 /** Below this many files, starting workers costs more than it saves. */
 export const PARALLEL_MIN_FILES = 1500;
 
 /** Checks files on worker threads; undefined when parallel parsing is not available. */
-export function checkFilesParallel(ws: Workspace, files: ReadonlyArray<{ file: string; blob: string }>): CacheEntry[] | undefined {
+export function checkFilesParallel(ws: Workspace, files: ReadonlyArray<{ file: string; blob: string }>): ParsedFile[] | undefined {
   const cores = Math.min(4, availableParallelism());
   const url = new URL('./parse-worker.js', import.meta.url);
   if (cores < 2 || files.length < PARALLEL_MIN_FILES || !import.meta.url.endsWith('.js') || !existsSync(fileURLToPath(url))) return undefined;
@@ -45,11 +45,11 @@ export function checkFilesParallel(ws: Workspace, files: ReadonlyArray<{ file: s
         if (waited > 3600) return undefined;
       }
     }
-    const out: CacheEntry[] = [];
+    const out: ParsedFile[] = [];
     for (const j of jobs) {
       const msg = receiveMessageOnPort(j.port);
       if (!msg) return undefined;
-      out.push(...(msg.message as CacheEntry[]));
+      out.push(...(msg.message as ParsedFile[]));
     }
     return out;
   } catch {

@@ -1,97 +1,87 @@
 /**
- * The recall store: an on-disk inverted index built for one-shot questions. Loading a whole Lunr
- * index costs seconds at 100k records, so recall reads only what a question needs:
- * `recall/meta.json` (doc lengths and dates), the term shards that hold the question's terms,
- * and the doc chunks of the final hits. Text goes through Lunr's own pipeline (tokenizer,
- * stop words, stemmer) so recall and the site's Lunr search agree on words. Facets (kind,
- * outcome, component, ...) are stored as `@facet:value` terms, so filters are posting-list
- * intersections and never need every document in memory.
+ * The recall store: an on-disk inverted index built for one-shot questions, in segments (the
+ * build's unit of incremental work, see build/segments.ts). Loading a whole Lunr index costs
+ * seconds at 100k records, so recall reads only what a question needs:
+ *
+ * - `recall/meta.json`: counts, vocabulary, recurring error fingerprints and, per segment, the
+ *   byte offsets of the lines of its file;
+ * - `recall/seg-NNN.json`, one JSON document per line: line 0 the segment's doc table (ids,
+ *   kinds, lengths, dates, facet lists), then `TERM_SHARDS` lines of postings (terms spread by a
+ *   hash), then the display documents in chunks of `DOC_CHUNK`.
+ *
+ * A question reads the segment tables, the one postings line per segment that holds each of its
+ * terms, and the doc chunks of the final hits. Text goes through Lunr's own pipeline
+ * (`./terms.ts`) so recall and the site's Lunr search agree on words.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import lunr from 'lunr';
-import { writeDerived as writeFileAtomic } from '../build/write.js';
-import { fnv1a, sha1 } from '../build/cache.js';
+import { fnv1a } from '../build/cache.js';
 import type { SearchDoc } from '../build/search-docs.js';
-import { fingerprint } from '../learn/fingerprint.js';
+import { facet, type Vocabulary } from './terms.js';
+
+export { analyze, facet, type Vocabulary } from './terms.js';
 
 /** Bumped when the store layout changes. */
-export const STORE_VERSION = 2;
-/** Documents per doc chunk. */
-export const DOC_CHUNK = 250;
+export const STORE_VERSION = 3;
+/** Postings lines per segment. */
+export const TERM_SHARDS = 16;
+/** Documents per doc chunk line. */
+export const DOC_CHUNK = 100;
 
-/** Vocabulary of the knowledge base: term -> number of records using it. */
-export interface Vocabulary {
-  component: Record<string, number>;
-  task_type: Record<string, number>;
-  domain: Record<string, number>;
-  agent: Record<string, number>;
-  tag: Record<string, number>;
+/** A recurring error fingerprint (seen in 2+ executions). */
+export interface StoreFingerprint {
+  id: string;
+  text: string;
+  example: string;
+}
+
+/** One segment as listed in `recall/meta.json`. */
+export interface StoreSegment {
+  /** File name inside `recall/`. */
+  file: string;
+  /** Documents in the segment. */
+  n: number;
+  /** Byte offset of each line's start, plus the file size at the end. */
+  lines: number[];
 }
 
 /** `recall/meta.json`. */
-export interface StoreMeta {
+export interface StoreFile {
   version: number;
   n: number;
-  /** Number of term shards. */
-  termShards: number;
-  /** Number of doc chunks. */
-  docChunks: number;
   /** Average document length in tokens. */
   avgLen: number;
-  /** Token count per doc. */
+  termShards: number;
+  docChunk: number;
+  vocab: Vocabulary;
+  /** Recurring error fingerprints, sorted by id. */
+  fps: StoreFingerprint[];
+  segments: StoreSegment[];
+}
+
+/** Line 0 of a segment file: the doc table. Local doc numbers follow (kind, id) order. */
+export interface SegmentTable {
+  ids: string[];
+  /** `[kind, first, end)` runs (docs are sorted by kind). */
+  kinds: Array<[string, number, number]>;
   len: number[];
   /** Epoch day of each doc's date (for recency). */
   day: number[];
-  /** `kind\u0000id` of the first doc of each chunk (docs are sorted by kind, id). */
-  firsts: string[];
-  /** Recurring error fingerprints (in 2+ executions), sorted by id. */
-  fps: Array<{ id: string; text: string; example: string }>;
-  /** Doc number -> indexes into `fps` (only docs with a recurring error). */
-  docFps: Record<string, number[]>;
-  vocab: Vocabulary;
+  /** Facet term -> local docs having it. */
+  facets: Record<string, number[]>;
+  /** Local doc -> error fingerprint ids (executions with errors only). */
+  fp: Record<string, string[]>;
 }
 
-// Word -> analysed term ('' for a stop word). Natural text repeats words, so memoising Lunr's
-// stemmer turns the most expensive step of indexing into a map lookup.
-const memo = new Map<string, string>();
-
-function term(word: string): string {
-  let t = memo.get(word);
-  if (t === undefined) {
-    const trimmed = word.replace(/^\W+/, '').replace(/\W+$/, '');
-    const tok = new lunr.Token(trimmed, {});
-    const kept = trimmed ? lunr.stopWordFilter(tok) : undefined;
-    t = kept ? (lunr.stemmer(kept) as lunr.Token).toString() : '';
-    if (memo.size < 200000) memo.set(word, t);
-  }
-  return t;
-}
-
-/**
- * Terms of free text, the same as Lunr's default pipeline would produce (its tokenizer
- * separator, trimmer, stop-word filter and stemmer), so recall and the site agree on words.
- */
-export function analyze(text: string): string[] {
-  if (!text) return [];
-  const out: string[] = [];
-  for (const w of text.slice(0, 20000).toLowerCase().split(lunr.tokenizer.separator)) {
-    if (!w) continue;
-    const t = term(w);
-    if (t) out.push(t);
-  }
-  return out;
-}
-
-/** The facet term for a field value, e.g. `@component:booking-form`. */
-export function facet(name: string, value: string): string {
-  return `@${name}:${value}`;
-}
-
-function termShardCount(n: number): number {
-  let s = 1;
-  while (s < 64 && s * 1500 < n) s *= 2;
-  return s;
+/** A document of a segment being rendered. */
+export interface SegmentDoc {
+  doc: SearchDoc;
+  /** Flattened term frequencies `[term, n, ...]` (facet terms start with `@`). */
+  tf: ReadonlyArray<string | number>;
+  /** Token count (non-facet). */
+  length: number;
+  /** Error fingerprint ids. */
+  fps: string[];
 }
 
 /** Term shard of a term. */
@@ -99,222 +89,244 @@ export function termShard(term: string, shards: number): number {
   return fnv1a(term) % shards;
 }
 
-function docTokens(d: SearchDoc): Map<string, number> {
-  const tf = new Map<string, number>();
-  const add = (t: string, w: number) => tf.set(t, (tf.get(t) ?? 0) + w);
-  // Titles and entity names weigh more than free text.
-  for (const t of analyze(d.title)) add(t, 3);
-  for (const t of analyze([d.summary, d.action ?? '', ...(d.errors ?? []), d.text].join(' '))) add(t, 1);
-  const entities = [d.component, d.task_type, ...d.domains, ...d.tags, ...(d.applies ?? [])].filter((x): x is string => Boolean(x));
-  for (const e of entities) for (const t of analyze(e.replace(/[-_.]/g, ' '))) add(t, 2);
-  const facets: Array<[string, string | undefined]> = [
-    ['kind', d.kind],
-    ['outcome', d.outcome],
-    ['status', d.status],
-    ['component', d.component],
-    ['task_type', d.task_type],
-    ['agent', d.agent],
-    ['category', d.category],
-    ['pattern_type', d.pattern_type],
-  ];
-  for (const [k, v] of facets) if (v) tf.set(facet(k, v), 1);
-  for (const v of d.domains) tf.set(facet('domain', v), 1);
-  for (const v of d.tags) tf.set(facet('tag', v), 1);
-  for (const v of d.applies ?? []) tf.set(facet('applies', v), 1);
-  return tf;
-}
-
-/** Files of the recall store, name -> content (deterministic). */
-export function renderStore(docs: readonly SearchDoc[]): Map<string, string> {
-  const n = docs.length;
-  const shards = termShardCount(n);
-  const postings: Array<Map<string, number[]>> = Array.from({ length: shards }, () => new Map());
-  const len: number[] = [];
-  const day: number[] = [];
-  const vocab: Vocabulary = { component: {}, task_type: {}, domain: {}, agent: {}, tag: {} };
-  const bump = (o: Record<string, number>, k: string | undefined) => {
-    if (k) o[k] = (o[k] ?? 0) + 1;
-  };
-  let total = 0;
-  // Error fingerprints become facets, so "common issues" is counted from posting lists.
-  const fpSeen = new Map<string, { text: string; example: string; n: number }>();
-  const docFps: string[][] = docs.map((d) => {
-    const ids = new Set<string>();
-    for (const msg of d.errors ?? []) {
-      const fp = fingerprint(msg);
-      if (ids.has(fp.id)) continue;
-      ids.add(fp.id);
-      const seen = fpSeen.get(fp.id);
-      if (seen) seen.n += 1;
-      else fpSeen.set(fp.id, { text: fp.text, example: msg, n: 1 });
-    }
-    return [...ids];
-  });
-  const fps: StoreMeta['fps'] = [];
-  const fpIndex = new Map<string, number>();
-  for (const id of [...fpSeen.keys()].sort()) {
-    const f = fpSeen.get(id)!;
-    if (f.n < 2) continue;
-    fpIndex.set(id, fps.length);
-    fps.push({ id, text: f.text, example: f.example });
-  }
-  const docFpIndex: Record<string, number[]> = {};
-  docFps.forEach((ids, i) => {
-    const list = ids.filter((id) => fpIndex.has(id)).map((id) => fpIndex.get(id)!);
-    if (list.length) docFpIndex[String(i)] = list;
-  });
-  docs.forEach((d, i) => {
-    const tf = docTokens(d);
-    let l = 0;
-    for (const [term, f] of tf) {
-      if (!term.startsWith('@')) l += f;
-      const shard = postings[termShard(term, shards)]!;
-      const list = shard.get(term);
-      if (list) list.push(i, f);
-      else shard.set(term, [i, f]);
-    }
-    len.push(l);
-    total += l;
+/** Renders one segment file; `docs` must be sorted by (kind, id). Deterministic. */
+export function renderSegment(name: string, docs: readonly SegmentDoc[]): { segment: StoreSegment; content: string } {
+  const table: SegmentTable = { ids: [], kinds: [], len: [], day: [], facets: {}, fp: {} };
+  const postings: Array<Map<string, number[]>> = Array.from({ length: TERM_SHARDS }, () => new Map());
+  const facets = new Map<string, number[]>();
+  docs.forEach((x, i) => {
+    const d = x.doc;
+    table.ids.push(d.id);
+    const run = table.kinds[table.kinds.length - 1];
+    if (run && run[0] === d.kind) run[2] = i + 1;
+    else table.kinds.push([d.kind, i, i + 1]);
+    table.len.push(x.length);
     const t = Date.parse(d.date);
-    day.push(Number.isNaN(t) ? 0 : Math.floor(t / 86400000));
-    bump(vocab.component, d.component);
-    bump(vocab.task_type, d.task_type);
-    bump(vocab.agent, d.agent);
-    for (const x of d.domains) bump(vocab.domain, x);
-    for (const x of d.tags) bump(vocab.tag, x);
-    for (const x of d.applies ?? []) if (/^[a-z0-9][a-z0-9_.-]*$/.test(x) && x.includes('-')) bump(vocab.component, x);
+    table.day.push(Number.isNaN(t) ? 0 : Math.floor(t / 86400000));
+    if (x.fps.length) table.fp[String(i)] = x.fps;
+    for (let k = 0; k < x.tf.length; k += 2) {
+      const term = x.tf[k] as string;
+      if (term.startsWith('@')) {
+        const list = facets.get(term);
+        if (list) list.push(i);
+        else facets.set(term, [i]);
+        continue;
+      }
+      const shard = postings[termShard(term, TERM_SHARDS)]!;
+      const list = shard.get(term);
+      if (list) list.push(i, x.tf[k + 1] as number);
+      else shard.set(term, [i, x.tf[k + 1] as number]);
+    }
   });
-  const sortObj = (o: Record<string, number>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]));
-  const files = new Map<string, string>();
-  const docChunks = Math.ceil(n / DOC_CHUNK);
-  const meta: StoreMeta = {
-    version: STORE_VERSION,
-    n,
-    termShards: shards,
-    docChunks,
-    avgLen: n ? Math.round((total / n) * 100) / 100 : 0,
-    len,
-    day,
-    fps,
-    docFps: docFpIndex,
-    firsts: Array.from({ length: docChunks }, (_, c) => `${docs[c * DOC_CHUNK]!.kind}\u0000${docs[c * DOC_CHUNK]!.id}`),
-    vocab: { component: sortObj(vocab.component), task_type: sortObj(vocab.task_type), domain: sortObj(vocab.domain), agent: sortObj(vocab.agent), tag: sortObj(vocab.tag) },
-  };
-  files.set('meta.json', `${JSON.stringify(meta)}\n`);
-  postings.forEach((m, s) => {
+  for (const k of [...facets.keys()].sort()) table.facets[k] = facets.get(k)!;
+  const lines = [JSON.stringify(table)];
+  for (const m of postings) {
     const obj: Record<string, number[]> = {};
     for (const k of [...m.keys()].sort()) obj[k] = m.get(k)!;
-    files.set(`terms-${String(s).padStart(2, '0')}.json`, `${JSON.stringify(obj)}\n`);
-  });
-  for (let c = 0; c < docChunks; c++) {
-    const chunk = docs.slice(c * DOC_CHUNK, (c + 1) * DOC_CHUNK).map(({ text: _t, ...rest }) => rest);
-    files.set(`docs-${String(c).padStart(3, '0')}.json`, `${JSON.stringify(chunk)}\n`);
+    lines.push(JSON.stringify(obj));
   }
-  return files;
+  for (let c = 0; c * DOC_CHUNK < docs.length; c++) {
+    lines.push(JSON.stringify(docs.slice(c * DOC_CHUNK, (c + 1) * DOC_CHUNK).map(({ doc: { text: _t, ...rest } }) => rest)));
+  }
+  const offsets: number[] = [0];
+  for (const l of lines) offsets.push(offsets[offsets.length - 1]! + Buffer.byteLength(l) + 1);
+  return { segment: { file: name, n: docs.length, lines: offsets }, content: `${lines.join('\n')}\n` };
+}
+
+/** The store's `meta.json` content. */
+export function renderStoreFile(input: { n: number; totalLength: number; vocab: Vocabulary; fps: StoreFingerprint[]; segments: StoreSegment[] }): string {
+  const file: StoreFile = {
+    version: STORE_VERSION,
+    n: input.n,
+    avgLen: input.n ? Math.round((input.totalLength / input.n) * 100) / 100 : 0,
+    termShards: TERM_SHARDS,
+    docChunk: DOC_CHUNK,
+    vocab: input.vocab,
+    fps: input.fps,
+    segments: input.segments,
+  };
+  return `${JSON.stringify(file)}\n`;
+}
+
+/** Reads `recall/meta.json`; undefined when missing, unreadable or of another version. */
+export function readStoreFile(outDir: string): StoreFile | undefined {
+  try {
+    const meta = JSON.parse(readFileSync(join(outDir, 'recall', 'meta.json'), 'utf8')) as StoreFile;
+    return meta.version === STORE_VERSION && Array.isArray(meta.segments) ? meta : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A display document as stored (SearchDoc without the indexed-only text). */
 export type StoredDoc = Omit<SearchDoc, 'text'>;
 
-/** Lazy reader of the recall store; loads term shards and doc chunks on demand. */
+/** What rank and answer read about the whole store (doc numbers are global, in (kind, id) order). */
+export interface StoreMeta {
+  n: number;
+  avgLen: number;
+  len: number[];
+  day: number[];
+  fps: StoreFingerprint[];
+  /** Doc number -> indexes into `fps` (only docs with a recurring error). */
+  docFps: Record<string, number[]>;
+  vocab: Vocabulary;
+}
+
+function readLine(dir: string, seg: StoreSegment, line: number): unknown {
+  const start = seg.lines[line];
+  const end = seg.lines[line + 1];
+  if (start === undefined || end === undefined) return undefined;
+  const buf = Buffer.allocUnsafe(end - start - 1);
+  const fd = openSync(join(dir, seg.file), 'r');
+  try {
+    readSync(fd, buf, 0, buf.length, start);
+  } finally {
+    closeSync(fd);
+  }
+  return JSON.parse(buf.toString('utf8'));
+}
+
+/** Lazy reader of the recall store; loads postings lines and doc chunks on demand. */
 export class RecallStore {
   readonly meta: StoreMeta;
   private readonly dir: string;
-  private readonly terms = new Map<number, Record<string, number[]>>();
-  private readonly chunks = new Map<number, StoredDoc[]>();
+  private readonly file: StoreFile;
+  private readonly tables: SegmentTable[];
+  /** Global doc number of each segment's local docs. */
+  private readonly globalOf: Int32Array[];
+  /** Global doc -> [segment, local]. */
+  private readonly segOf: Int32Array;
+  private readonly localOf: Int32Array;
+  private readonly kinds: string[];
+  private readonly terms = new Map<string, Record<string, number[]>>();
+  private readonly chunks = new Map<string, StoredDoc[]>();
   private readonly facets = new Map<string, Set<number>>();
+  private byId: Map<string, number> | undefined;
 
-  private constructor(dir: string, meta: StoreMeta) {
+  private constructor(dir: string, file: StoreFile, tables: SegmentTable[]) {
     this.dir = dir;
-    this.meta = meta;
+    this.file = file;
+    this.tables = tables;
+    // Global numbering in (kind, id) order, as if the store were one list: ties in ranking
+    // then break the same way whatever the segment layout.
+    const all: Array<{ key: string; seg: number; local: number; kind: string }> = [];
+    tables.forEach((t, s) => {
+      for (const [kind, a, b] of t.kinds) for (let i = a; i < b; i++) all.push({ key: `${kind}\u0000${t.ids[i]}`, seg: s, local: i, kind });
+    });
+    all.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    this.globalOf = tables.map((t) => new Int32Array(t.ids.length));
+    this.segOf = new Int32Array(all.length);
+    this.localOf = new Int32Array(all.length);
+    this.kinds = new Array<string>(all.length);
+    const len: number[] = new Array<number>(all.length);
+    const day: number[] = new Array<number>(all.length);
+    const fpIndex = new Map(file.fps.map((f, i) => [f.id, i]));
+    const docFps: Record<string, number[]> = {};
+    all.forEach((x, g) => {
+      this.globalOf[x.seg]![x.local] = g;
+      this.segOf[g] = x.seg;
+      this.localOf[g] = x.local;
+      this.kinds[g] = x.kind;
+      const t = tables[x.seg]!;
+      len[g] = t.len[x.local]!;
+      day[g] = t.day[x.local]!;
+      const fps = t.fp[String(x.local)];
+      if (fps) {
+        const list = fps.filter((id) => fpIndex.has(id)).map((id) => fpIndex.get(id)!);
+        if (list.length) docFps[String(g)] = list;
+      }
+    });
+    this.meta = { n: all.length, avgLen: file.avgLen, len, day, fps: file.fps, docFps, vocab: file.vocab };
   }
 
   /** Opens the store in `<outDir>/recall`; undefined when missing or unreadable. */
   static open(outDir: string): RecallStore | undefined {
     const dir = join(outDir, 'recall');
+    const file = readStoreFile(outDir);
+    if (!file) return undefined;
     try {
-      const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as StoreMeta;
-      if (meta.version !== STORE_VERSION || !Array.isArray(meta.len)) return undefined;
-      return new RecallStore(dir, meta);
+      const tables = file.segments.map((s) => readLine(dir, s, 0) as SegmentTable);
+      if (tables.some((t) => !t || !Array.isArray(t.ids) || !Array.isArray(t.kinds))) return undefined;
+      return new RecallStore(dir, file, tables);
     } catch {
       return undefined;
     }
   }
 
-  /** Posting list `[doc, tf, doc, tf, ...]` of a term (empty when absent). */
-  postings(term: string): number[] {
-    const s = termShard(term, this.meta.termShards);
-    let shard = this.terms.get(s);
-    if (!shard) {
+  private line<T>(seg: number, line: number, cache: Map<string, T>, empty: T): T {
+    const key = `${seg}:${line}`;
+    let v = cache.get(key);
+    if (v === undefined) {
       try {
-        shard = JSON.parse(readFileSync(join(this.dir, `terms-${String(s).padStart(2, '0')}.json`), 'utf8')) as Record<string, number[]>;
+        v = (readLine(this.dir, this.file.segments[seg]!, line) as T | undefined) ?? empty;
       } catch {
-        shard = {};
+        v = empty;
       }
-      this.terms.set(s, shard);
+      cache.set(key, v);
     }
-    return Object.prototype.hasOwnProperty.call(shard, term) ? shard[term]! : [];
+    return v;
   }
 
-  /** The set of docs having a facet value. */
-  facetDocs(name: string, value: string): Set<number> {
-    const key = facet(name, value);
+  /** Posting list `[doc, tf, doc, tf, ...]` of a term over all segments (empty when absent). */
+  postings(term: string): number[] {
+    if (term.startsWith('@')) {
+      const out: number[] = [];
+      for (const d of [...this.facetSet(term)].sort((a, b) => a - b)) out.push(d, 1);
+      return out;
+    }
+    const shard = termShard(term, this.file.termShards);
+    const out: number[] = [];
+    for (let s = 0; s < this.tables.length; s++) {
+      const lines = this.line<Record<string, number[]>>(s, 1 + shard, this.terms, {});
+      if (!Object.prototype.hasOwnProperty.call(lines, term)) continue;
+      const p = lines[term]!;
+      const g = this.globalOf[s]!;
+      for (let i = 0; i < p.length; i += 2) out.push(g[p[i]!]!, p[i + 1]!);
+    }
+    return out;
+  }
+
+  private facetSet(key: string): Set<number> {
     let out = this.facets.get(key);
     if (!out) {
-      const p = this.postings(key);
       out = new Set<number>();
-      for (let i = 0; i < p.length; i += 2) out.add(p[i]!);
+      this.tables.forEach((t, s) => {
+        const g = this.globalOf[s]!;
+        for (const local of t.facets[key] ?? []) out!.add(g[local]!);
+      });
       this.facets.set(key, out);
     }
     return out;
   }
 
-  /** The kind of a doc, from the kind facets (no doc chunk is read). */
+  /** The set of docs having a facet value. */
+  facetDocs(name: string, value: string): Set<number> {
+    return this.facetSet(facet(name, value));
+  }
+
+  /** The kind of a doc (no doc chunk is read). */
   kindOf(doc: number): string | undefined {
-    for (const k of ['execution', 'reflection', 'pattern', 'rule', 'template', 'assumption', 'synthesis', 'metrics']) if (this.facetDocs('kind', k).has(doc)) return k;
-    return undefined;
+    return this.kinds[doc];
   }
 
   /** A stored document by number. */
   doc(i: number): StoredDoc | undefined {
-    const c = Math.floor(i / DOC_CHUNK);
-    let chunk = this.chunks.get(c);
-    if (!chunk) {
-      try {
-        chunk = JSON.parse(readFileSync(join(this.dir, `docs-${String(c).padStart(3, '0')}.json`), 'utf8')) as StoredDoc[];
-      } catch {
-        chunk = [];
-      }
-      this.chunks.set(c, chunk);
-    }
-    return chunk[i - c * DOC_CHUNK];
+    if (i < 0 || i >= this.segOf.length) return undefined;
+    const s = this.segOf[i]!;
+    const local = this.localOf[i]!;
+    const c = Math.floor(local / this.file.docChunk);
+    const chunk = this.line<StoredDoc[]>(s, 1 + this.file.termShards + c, this.chunks, []);
+    return chunk[local - c * this.file.docChunk];
   }
 
-  /** Finds a doc by kind and id: one chunk read, located by the chunks' first keys. */
+  /** Finds a doc by kind and id. */
   find(kind: string, id: string): StoredDoc | undefined {
-    const key = `${kind}\u0000${id}`;
-    const firsts = this.meta.firsts ?? [];
-    let c = -1;
-    for (let i = 0; i < firsts.length; i++) {
-      if (firsts[i]! <= key) c = i;
-      else break;
+    if (!this.byId) {
+      this.byId = new Map();
+      this.tables.forEach((t, s) => t.ids.forEach((x, local) => this.byId!.set(`${this.kinds[this.globalOf[s]![local]!]}\u0000${x}`, this.globalOf[s]![local]!)));
     }
-    if (c < 0) return undefined;
-    this.doc(c * DOC_CHUNK);
-    return this.chunks.get(c)?.find((d) => d.id === id && d.kind === kind);
+    const g = this.byId.get(`${kind}\u0000${id}`);
+    return g === undefined ? undefined : this.doc(g);
   }
-}
-
-/** Writes rendered files into a folder, only those whose content changed; removes stale ones. */
-export function writeIfChanged(dir: string, files: Map<string, string>, previous: Record<string, string> | undefined, prefix: string): Record<string, string> {
-  mkdirSync(dir, { recursive: true });
-  const hashes: Record<string, string> = {};
-  for (const name of [...files.keys()].sort()) {
-    const content = files.get(name)!;
-    const h = sha1(content);
-    hashes[`${prefix}${name}`] = h;
-    if (previous?.[`${prefix}${name}`] === h && existsSync(join(dir, name))) continue;
-    writeFileAtomic(join(dir, name), content);
-  }
-  return hashes;
 }

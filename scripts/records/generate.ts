@@ -1,13 +1,15 @@
 /**
- * Writes `schemas/*.schema.json` and `scripts/records/types.generated.ts` from schema-source.ts.
+ * Writes `schemas/*.schema.json`, `scripts/records/types.generated.ts` and
+ * `scripts/records/validators.generated.ts` from schema-source.ts.
  * Run with `npm run gen`; `test/records/schemas.test.ts` fails when the outputs are stale.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { renderSchemaFiles, renderTypes } from './generate-core.js';
+import { renderSchemaFiles, renderTypes, renderValidators } from './generate-core.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 for (const [file, textOut] of renderSchemaFiles()) writeFileSync(join(repo, 'schemas', file), textOut);
 writeFileSync(join(repo, 'scripts', 'records', 'types.generated.ts'), await renderTypes());
-console.log('schemas and types regenerated');
+writeFileSync(join(repo, 'scripts', 'records', 'validators.generated.ts'), renderValidators());
+console.log('schemas, types and validators regenerated');

@@ -3,25 +3,20 @@
  * checks (id safety, folder, score consistency) and cross-record checks (duplicate ids, links).
  * Pure: takes text and returns data plus diagnostics.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RuleId } from '../diagnostics/catalog.js';
-import { SCHEMAS } from './schema-source.js';
+import * as VALIDATORS from './validators.generated.js';
 import { folderHintFor, folderPatternFor, isKind, KINDS, type AnyRecord, type Kind } from './kinds.js';
 import { locate, parseFrontmatter, parseYamlDocument, pointerToPath, type PositionedDoc } from './parse.js';
 import { computeOverall, decideTrigger, type Thresholds } from '../score/formulas.js';
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-const validators = new Map<string, ValidateFunction>();
-
-/** The compiled ajv validator for a record kind or `config`. */
+/**
+ * The ajv validator for a record kind or `config`, compiled ahead of time by `npm run gen`
+ * (`validators.generated.ts`; a test fails when it is stale).
+ */
 export function validatorFor(name: Kind | 'config'): ValidateFunction {
-  let v = validators.get(name);
-  if (!v) {
-    v = ajv.compile(SCHEMAS[name] as object);
-    validators.set(name, v);
-  }
-  return v;
+  return (VALIDATORS as unknown as Record<string, ValidateFunction>)[name]!;
 }
 
 /** A record that parsed and passed its schema. */

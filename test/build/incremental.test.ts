@@ -102,7 +102,7 @@ describe('incremental build', () => {
     const ws = openWorkspace({ cwd: dir });
     await runBuild(ws);
     const cacheDir = join(ws.outDir, 'cache');
-    const shard = readdirSync(cacheDir).find((n) => n.startsWith('shard-'))!;
+    const shard = readdirSync(cacheDir).find((n) => n.startsWith('seg-'))!;
     writeFileSync(join(cacheDir, shard), '{"salt": "x", "entries": [garbage');
     // (With nothing changed the build is a no-op that never reads the cache; change a record.)
     const rule = join(dir, 'learning-loop/rules/rule-extra.md');
@@ -112,7 +112,7 @@ describe('incremental build', () => {
     expect(repaired.stats.parsed).toBeGreaterThan(0);
     expect(outputs(ws.outDir)).toEqual(await fullBuildOutputs(dir));
     // A bogus header: everything is parsed again.
-    writeFileSync(join(cacheDir, 'header.json'), 'not json');
+    writeFileSync(join(cacheDir, 'index.json'), 'not json');
     writeFileSync(rule, '---\nkind: rule\nid: rule-extra\ncreated_at: 2026-11-02T10:00:00Z\nstatus: accepted\nstatement: two\n---\n');
     const again = await runBuild(ws);
     expect(again.cacheDiagnostics).toHaveLength(1);
