@@ -59,6 +59,8 @@ export function scanFs(kbRoot: string): ScanResult {
   return { files, method: 'fs' };
 }
 
+const STAGED = /^\d{6} [0-9a-f]{40,64} \d$/;
+
 function gitZ(cwd: string, args: string[]): string[] {
   const out = execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
   return out.split('\0').filter((s) => s.length > 0);
@@ -81,26 +83,28 @@ export function scanKnowledgeBase(ws: Workspace): ScanResult {
     return scanFs(ws.kbRoot);
   }
   const byFile = new Map<string, ScannedFile>();
-  const seen = new Map<string, number>();
   const dirty = new Set<string>();
+  const plen = prefix.length;
   for (const line of lines) {
+    // A staged entry is `<mode> <blob> <stage>\t<path>`; anything else is an untracked path. The
+    // tab position (blob of 40 or 64 hex digits) is checked first: this loop runs per file.
     const tab = line.indexOf('\t');
-    const staged = tab > 0 && /^\d{6} [0-9a-f]{40,64} \d$/.test(line.slice(0, tab));
-    if (!staged) {
+    if ((tab !== 49 && tab !== 73) || !STAGED.test(line.slice(0, tab))) {
       dirty.add(line); // untracked
       continue;
     }
-    const [mode, blob] = line.slice(0, tab).split(' ');
     const full = line.slice(tab + 1);
-    const n = (seen.get(full) ?? 0) + 1;
-    seen.set(full, n);
-    if (n > 1) {
+    if (byFile.has(full) || dirty.has(full)) {
       dirty.add(full); // listed again by -m (or an unmerged entry): the work tree decides
       continue;
     }
     // Regular files only (no symlinks or submodules), like the file-system walk.
-    if (mode !== '100644' && mode !== '100755') continue;
-    byFile.set(full, { file: full.slice(prefix.length), blob: blob! });
+    const mode = line.slice(0, 6);
+    if (mode !== '100644' && mode !== '100755') {
+      byFile.set(full, { file: '', blob: '' }); // a placeholder, dropped below
+      continue;
+    }
+    byFile.set(full, { file: full.slice(plen), blob: line.slice(7, tab - 2) });
   }
   for (const full of dirty) {
     const buf = readOrUndefined(join(ws.repoRoot, full));
@@ -110,7 +114,12 @@ export function scanKnowledgeBase(ws: Workspace): ScanResult {
     }
     byFile.set(full, { file: full.slice(prefix.length), blob: blobId(buf), buf });
   }
-  const files = [...byFile.values()].filter((f) => f.file.length > 0 && !hiddenDir(f.file));
-  files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  // (A hidden folder needs a leading dot somewhere: test that cheaply before splitting the path.)
+  const files = [...byFile.values()].filter((f) => f.file.length > 0 && !((f.file.startsWith('.') || f.file.includes('/.')) && hiddenDir(f.file)));
+  // Git lists paths in byte order; dirty and untracked files were appended. Sort only if needed.
+  const byPath = (a: ScannedFile, b: ScannedFile) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  let sorted = true;
+  for (let i = 1; i < files.length && sorted; i++) if (byPath(files[i - 1]!, files[i]!) > 0) sorted = false;
+  if (!sorted) files.sort(byPath);
   return { files, method: 'git' };
 }
