@@ -202,6 +202,8 @@ export class RecallStore {
   private readonly terms = new Map<string, Record<string, number[]>>();
   private readonly chunks = new Map<string, StoredDoc[]>();
   private readonly facets = new Map<string, Set<number>>();
+  private readonly merged = new Map<string, number[]>();
+  private readonly values = new Map<string, Array<string | undefined>>();
   private byId: Map<string, number> | undefined;
 
   private constructor(dir: string, file: StoreFile, tables: SegmentTable[]) {
@@ -270,6 +272,15 @@ export class RecallStore {
 
   /** Posting list `[doc, tf, doc, tf, ...]` of a term over all segments (empty when absent). */
   postings(term: string): number[] {
+    let out = this.merged.get(term);
+    if (!out) {
+      out = this.readPostings(term);
+      this.merged.set(term, out);
+    }
+    return out;
+  }
+
+  private readPostings(term: string): number[] {
     if (term.startsWith('@')) {
       const out: number[] = [];
       for (const d of [...this.facetSet(term)].sort((a, b) => a - b)) out.push(d, 1);
@@ -303,6 +314,28 @@ export class RecallStore {
   /** The set of docs having a facet value. */
   facetDocs(name: string, value: string): Set<number> {
     return this.facetSet(facet(name, value));
+  }
+
+  /**
+   * The value of a single-valued facet (`kind`, `status`, `outcome`, `pattern_type`, ...) for
+   * every doc, as an array indexed by doc number: the ranker's filters become array lookups.
+   */
+  valuesOf(name: string): ReadonlyArray<string | undefined> {
+    let out = this.values.get(name);
+    if (!out) {
+      out = new Array<string | undefined>(this.meta.n).fill(undefined);
+      const prefix = facet(name, '');
+      this.tables.forEach((t, s) => {
+        const g = this.globalOf[s]!;
+        for (const key of Object.keys(t.facets)) {
+          if (!key.startsWith(prefix)) continue;
+          const value = key.slice(prefix.length);
+          for (const local of t.facets[key]!) out![g[local]!] = value;
+        }
+      });
+      this.values.set(name, out);
+    }
+    return out;
   }
 
   /** The kind of a doc (no doc chunk is read). */
