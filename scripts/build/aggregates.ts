@@ -85,32 +85,36 @@ export function groupStats(list: readonly ExecutionRecord[]): GroupStats | null 
   if (!list.length) return null;
   const outcomes = { success: 0, partial: 0, failure: 0 };
   const sums = { accuracy: 0, efficiency: 0, reusability: 0, surprise: 0, overall: 0 };
-  const durations: number[] = [];
+  // A typed array sorts numerically without a comparator call per pair.
+  const durations = new Float64Array(list.length);
   let withErrors = 0;
   let withReuse = 0;
   let first = list[0]!.started_at;
   let last = first;
-  for (const e of list) {
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i]!;
     outcomes[e.outcome] += 1;
     sums.accuracy += e.scores.accuracy;
     sums.efficiency += e.scores.efficiency;
     sums.reusability += e.scores.reusability;
     sums.surprise += e.scores.surprise;
     sums.overall += e.overall;
-    durations.push(e.duration_s);
+    durations[i] = e.duration_s;
     if (e.errors?.length) withErrors += 1;
     if (e.reused?.length) withReuse += 1;
     if (e.started_at < first) first = e.started_at;
     if (e.started_at > last) last = e.started_at;
   }
   const n = list.length;
-  durations.sort((a, b) => a - b);
-  const total = durations.reduce((a, b) => a + b, 0);
+  durations.sort();
+  let total = 0;
+  for (let i = 0; i < n; i++) total += durations[i]!;
+  const sorted = durations as unknown as number[];
   return {
     count: n,
     outcomes,
     scores: { accuracy: r2(sums.accuracy / n), efficiency: r2(sums.efficiency / n), reusability: r2(sums.reusability / n), surprise: r2(sums.surprise / n), overall: r2(sums.overall / n) },
-    duration_s: { mean: r2(total / n), median: r2(quantile(durations, 0.5)), p90: r2(quantile(durations, 0.9)), total: r2(total) },
+    duration_s: { mean: r2(total / n), median: r2(quantile(sorted, 0.5)), p90: r2(quantile(sorted, 0.9)), total: r2(total) },
     with_errors: withErrors,
     with_reuse: withReuse,
     reuse_rate: r2(withReuse / n),
@@ -119,14 +123,19 @@ export function groupStats(list: readonly ExecutionRecord[]): GroupStats | null 
   };
 }
 
-function groupBy(list: readonly ExecutionRecord[], keys: (e: ExecutionRecord) => readonly string[]): Record<string, GroupStats> {
+/** Groups executions by one or more keys each (a key listed twice counts once), keys sorted. */
+function groupBy(list: readonly ExecutionRecord[], keys: (e: ExecutionRecord) => readonly string[] | string | undefined): Record<string, GroupStats> {
   const groups = new Map<string, ExecutionRecord[]>();
+  const put = (k: string, e: ExecutionRecord) => {
+    const g = groups.get(k);
+    if (g === undefined) groups.set(k, [e]);
+    else if (g[g.length - 1] !== e) g.push(e);
+  };
   for (const e of list) {
-    for (const k of new Set(keys(e))) {
-      const g = groups.get(k);
-      if (g) g.push(e);
-      else groups.set(k, [e]);
-    }
+    const k = keys(e);
+    if (k === undefined) continue;
+    if (typeof k === 'string') put(k, e);
+    else for (const x of k) put(x, e);
   }
   const out: Record<string, GroupStats> = {};
   for (const k of [...groups.keys()].sort()) out[k] = groupStats(groups.get(k)!)!;
@@ -176,11 +185,11 @@ export function computeAggregates(rows: readonly RecordRow[]): Aggregates {
   return {
     version: 1,
     totals: { records: rows.length, by_kind: sortObj(byKind), by_status: sortObj(Object.fromEntries(Object.entries(byStatus).map(([k, v]) => [k, sortObj(v)]))), executions: groupStats(executions) },
-    by_task_type: groupBy(executions, (e) => [e.task_type]),
-    by_component: groupBy(executions, (e) => (e.component ? [e.component] : [])),
-    by_domain: groupBy(executions, (e) => e.domains ?? []),
-    by_agent: groupBy(executions, (e) => [e.agent]),
-    by_week: groupBy(executions, (e) => [isoWeek(e.started_at)]),
+    by_task_type: groupBy(executions, (e) => e.task_type),
+    by_component: groupBy(executions, (e) => e.component || undefined),
+    by_domain: groupBy(executions, (e) => e.domains),
+    by_agent: groupBy(executions, (e) => e.agent),
+    by_week: groupBy(executions, (e) => isoWeek(e.started_at)),
     errors,
     reuse: [...reuse.entries()].map(([item, count]) => ({ item, count })).sort((a, b) => b.count - a.count || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0)),
   };

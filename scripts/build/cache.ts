@@ -18,7 +18,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { IndexEntry, SegEntry } from './segments.js';
 
 /** Bumped whenever the cache layout or the parse/validate semantics change. */
-export const CACHE_VERSION = 4;
+export const CACHE_VERSION = 5;
 
 /** Loaded cache index. */
 export interface LoadedIndex {
@@ -62,7 +62,7 @@ function idxFile(outDir: string, n: number): string {
 // keys), which halves the index that every build reads.
 const EXEC_KEYS = ['id', 'status', 'started_at', 'outcome', 'scores', 'overall', 'duration_s', 'errors', 'reused', 'task_type', 'component', 'domains', 'agent', 'recalled'] as const;
 const SCORE_KEYS = ['accuracy', 'efficiency', 'reusability', 'surprise'] as const;
-type DiskEntry = [f: string, b: string, d: Diagnostic[] | 0, s: Record<string, unknown> | unknown[] | 0, v: string | 0, l: number];
+type DiskEntry = [f: string, b: string, d: Diagnostic[] | 0, s: Record<string, unknown> | unknown[] | 0, v: string | 0, l: number, c: string | 0];
 
 function encodeEntry(e: IndexEntry): DiskEntry {
   let s: DiskEntry[3] = 0;
@@ -77,25 +77,39 @@ function encodeEntry(e: IndexEntry): DiskEntry {
       });
     } else s = src;
   }
-  return [e.f, e.b, e.d.length ? e.d : 0, s, e.v?.length ? e.v.join('\n') : 0, e.l ?? 0];
+  return [e.f, e.b, e.d.length ? e.d : 0, s, e.v?.length ? e.v.join('\n') : 0, e.l ?? 0, e.c ?? 0];
 }
 
 function decodeEntry(x: DiskEntry): IndexEntry {
   if (!Array.isArray(x) || typeof x[0] !== 'string' || typeof x[1] !== 'string') throw new Error('entry');
   const e: IndexEntry = { f: x[0], b: x[1], d: x[2] === 0 ? [] : x[2] };
   if (!Array.isArray(e.d)) throw new Error('entry');
-  if (Array.isArray(x[3])) {
-    const o: Record<string, unknown> = { kind: 'execution' };
-    EXEC_KEYS.forEach((k, i) => {
-      const v = (x[3] as unknown[])[i];
-      if (v === null || v === undefined) return;
-      o[k] = k === 'scores' ? Object.fromEntries(SCORE_KEYS.map((sk, j) => [sk, (v as unknown[])[j]])) : v;
-    });
-    e.s = o as unknown as IndexEntry['s'];
-  } else if (x[3] && typeof x[3] === 'object') e.s = x[3] as unknown as IndexEntry['s'];
+  const a = x[3];
+  if (Array.isArray(a)) {
+    // Same field order as EXEC_KEYS; a literal is much cheaper than building the object by key.
+    const sc = a[4] as number[] | null;
+    e.s = {
+      kind: 'execution',
+      id: a[0],
+      status: a[1] ?? undefined,
+      started_at: a[2],
+      outcome: a[3],
+      scores: sc ? { accuracy: sc[0], efficiency: sc[1], reusability: sc[2], surprise: sc[3] } : undefined,
+      overall: a[5],
+      duration_s: a[6],
+      errors: a[7] ?? undefined,
+      reused: a[8] ?? undefined,
+      task_type: a[9],
+      component: a[10] ?? undefined,
+      domains: a[11] ?? undefined,
+      agent: a[12],
+      recalled: a[13] ?? undefined,
+    } as unknown as IndexEntry['s'];
+  } else if (a && typeof a === 'object') e.s = a as unknown as IndexEntry['s'];
   if (e.s) {
     e.v = x[4] ? x[4].split('\n') : [];
     e.l = x[5];
+    if (x[6]) e.c = x[6];
   }
   return e;
 }
@@ -190,6 +204,34 @@ export function writeSegCache(outDir: string, salt: string, segments: number, n:
     const list = [...entries].sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
     if (!list.length) rmSync(segFile(outDir, n), { force: true });
     else writeFileAtomic(segFile(outDir, n), JSON.stringify({ version: CACHE_VERSION, salt, segments, seg: n, entries: list }));
+  } catch {
+    // best effort
+  }
+}
+
+/** The cached cross-record check result (see incremental.ts `crossChecks`). */
+export interface CrossCache {
+  key: string;
+  diagnostics: Diagnostic[];
+  bad: string[];
+  /** Blob of every file a diagnostic points into (their positions depend on the content). */
+  blobs: Record<string, string>;
+}
+
+/** Reads the cached cross-record result when its key matches; undefined otherwise. */
+export function readCross(outDir: string, key: string): CrossCache | undefined {
+  try {
+    const c = JSON.parse(readFileSync(join(cacheDir(outDir), 'cross.json'), 'utf8')) as CrossCache & { version?: number };
+    return c.version === CACHE_VERSION && c.key === key && Array.isArray(c.diagnostics) && Array.isArray(c.bad) && c.blobs && typeof c.blobs === 'object' ? c : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the cross-record result (best effort). */
+export function writeCross(outDir: string, cross: CrossCache): void {
+  try {
+    writeFileAtomic(join(cacheDir(outDir), 'cross.json'), JSON.stringify({ version: CACHE_VERSION, ...cross }));
   } catch {
     // best effort
   }

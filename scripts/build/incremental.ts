@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import { diag, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
 import { crossCheckKb, isIgnoredKbFile } from '../records/check-kb.js';
-import { CACHE_VERSION, clearCache, readIndex, readSegCache, sha1, writeIndex, writeSegCache } from './cache.js';
+import { CACHE_VERSION, clearCache, readCross, readIndex, readSegCache, sha1, writeCross, writeIndex, writeSegCache } from './cache.js';
 import { scanKnowledgeBase, type ScanResult } from './scan.js';
 import { checkFilesParallel, PARALLEL_MIN_FILES } from './parse-pool.js';
-import { parseFile, segmentCount, segmentOf, type IndexEntry, type ParsedFile, type SegEntry } from './segments.js';
+import { crossSignature, parseFile, segmentCount, segmentOf, type IndexEntry, type ParsedFile, type SegEntry } from './segments.js';
 import { sortRows, type RecordRow } from './table.js';
 
 /** What a refresh did, for progress and the benchmark. */
@@ -262,12 +262,36 @@ export function segmentEntries(state: KbState, n: number): Map<string, SegEntry>
   return state.segCache.get(n)!;
 }
 
-/** Cross-record checks (duplicate ids, links) over the slim records of every valid file. */
+/**
+ * Cross-record checks (duplicate ids, links) over the slim records of every valid file. The
+ * result is cached under a key of every valid file's cross signature (id, kind, links), so an
+ * edit that touches none of those (most edits) reuses the last result instead of re-checking
+ * every link; a file the result positions diagnostics in must also be unchanged.
+ */
 export function crossChecks(state: KbState): { diagnostics: Diagnostic[]; bad: Set<string> } {
-  if (!state.cross) {
-    const refs = [];
-    for (const e of state.index.values()) if (e.s) refs.push({ file: displayPath(state.ws, e.f), kbFile: e.f, record: e.s });
-    state.cross = crossCheckKb(state.ws, refs);
+  if (state.cross) return state.cross;
+  const key = createHash('sha1').update(state.salt);
+  const refs = [];
+  for (const e of state.index.values()) {
+    if (!e.s) continue;
+    key.update(`\0${e.f}\0${e.c ?? crossSignature(e.s)}`);
+    refs.push({ file: displayPath(state.ws, e.f), kbFile: e.f, record: e.s });
+  }
+  const k = key.digest('hex');
+  const cached = readCross(state.ws.outDir, k);
+  if (cached && Object.entries(cached.blobs).every(([f, b]) => state.index.get(f)?.b === b)) {
+    state.cross = { diagnostics: cached.diagnostics, bad: new Set(cached.bad) };
+    return state.cross;
+  }
+  state.cross = crossCheckKb(state.ws, refs);
+  if (!state.noWrite) {
+    const blobs: Record<string, string> = {};
+    const kbOf = new Map(refs.map((r) => [r.file, r.kbFile]));
+    for (const d of state.cross.diagnostics) {
+      const f = kbOf.get(d.file);
+      if (f) blobs[f] = state.index.get(f)!.b;
+    }
+    writeCross(state.ws.outDir, { key: k, diagnostics: state.cross.diagnostics, bad: [...state.cross.bad].sort(), blobs });
   }
   return state.cross;
 }

@@ -11,7 +11,7 @@ import { checkKbFile } from '../records/check-kb.js';
 import type { AnyRecord } from '../records/kinds.js';
 import { LINK_FIELDS } from '../records/validate.js';
 import { docTerms, vocabularyOf } from '../recall/terms.js';
-import { fnv1a } from './cache.js';
+import { fnv1a, sha1 } from './cache.js';
 import { toSearchDoc, type SearchDoc } from './search-docs.js';
 
 /** Files per segment, roughly; the count is a power of two so it changes rarely. */
@@ -62,6 +62,13 @@ export function slimOf(data: AnyRecord): SlimRecord {
   return out as unknown as SlimRecord;
 }
 
+/** A short hash of a record's id, kind and link values: equal signatures, equal cross-checks. */
+export function crossSignature(slim: SlimRecord): string {
+  const src = slim as unknown as Record<string, unknown>;
+  const links = LINK_FIELDS[slim.kind].map((field) => field.path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), src));
+  return sha1(JSON.stringify([slim.id, slim.kind, links])).slice(0, 16);
+}
+
 /** What the cache index remembers about every file (loaded on every build). */
 export interface IndexEntry {
   /** KB-relative path. */
@@ -76,6 +83,8 @@ export interface IndexEntry {
   v?: string[];
   /** Token count of the record's search document (recall's BM25 length). */
   l?: number;
+  /** Signature of what the cross-record checks read (id, kind, links): see `crossSignature`. */
+  c?: string;
 }
 
 /** What a segment's cache file holds about a valid record (loaded only for segments being rebuilt). */
@@ -108,6 +117,7 @@ export function parseFile(ws: Workspace, file: string, blob: string, buf: Buffer
   const tf: Array<string | number> = [];
   for (const [t, n] of terms.tf) tf.push(t, n);
   index.s = slimOf(data);
+  index.c = crossSignature(index.s);
   index.v = vocabularyOf(doc);
   index.l = terms.length;
   return { index, seg: { f: file, b: blob, data, body, doc, tf } };
