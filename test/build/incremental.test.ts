@@ -80,6 +80,35 @@ describe('incremental build', () => {
     expect(third.stats.written).toEqual([]);
   });
 
+  it('keeps cross-record results right when the cached result is reused or must be redone', async () => {
+    const dir = repoWithKb(40);
+    const ws = openWorkspace({ cwd: dir });
+    const rule = (id: string, extra = '') => `---\nkind: rule\nid: ${id}\ncreated_at: 2026-11-02T10:00:00Z\nstatus: accepted\n${extra}statement: s\n---\n`;
+    const a = join(dir, 'learning-loop/rules/rule-a.md');
+    const b = join(dir, 'learning-loop/rules/rule-b.md');
+    writeFileSync(a, rule('rule-a', 'from_patterns:\n  - pat-missing\n'));
+    writeFileSync(b, rule('rule-b'));
+    const check = async () => {
+      const r = await runBuild(ws);
+      expect(r.diagnostics).toEqual(checkKnowledgeBase(ws).diagnostics);
+      expect(outputs(ws.outDir)).toEqual(await fullBuildOutputs(dir));
+      return r.diagnostics.filter((d) => d.rule === 'id/duplicate' || d.rule.startsWith('link/'));
+    };
+    expect((await check()).map((d) => `${d.rule}@${d.line}`)).toEqual(['link/missing@7']);
+    // An edit that moves the broken link down two lines (same ids and links): the position follows.
+    writeFileSync(a, rule('rule-a', 'title: moved\ntags: []\nfrom_patterns:\n  - pat-missing\n'));
+    expect((await check()).map((d) => `${d.rule}@${d.line}`)).toEqual(['link/missing@9']);
+    // An edit elsewhere (no id or link change) keeps the result; a duplicate id is found at once.
+    writeFileSync(b, rule('rule-b').replace('statement: s', 'statement: t'));
+    expect(await check()).toHaveLength(1);
+    writeFileSync(b, rule('rule-a'));
+    expect((await check()).map((d) => d.rule).sort()).toEqual(['id/duplicate', 'id/duplicate', 'link/missing']);
+    // Fixing the link and the duplicate clears everything.
+    writeFileSync(a, rule('rule-a'));
+    writeFileSync(b, rule('rule-b'));
+    expect(await check()).toEqual([]);
+  });
+
   it('serves loadTable from the cache with exactly what a full check gives', () => {
     const dir = repoWithKb(60);
     writeFileSync(join(dir, 'learning-loop/rules/dup.md'), '---\nkind: rule\nid: dup\ncreated_at: 2026-11-02T10:00:00Z\nstatus: accepted\nstatement: x\n---\n');
