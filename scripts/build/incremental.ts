@@ -8,8 +8,9 @@
 import { createHash } from 'node:crypto';
 import { diag, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
-import { crossCheckKb, isIgnoredKbFile } from '../records/check-kb.js';
-import { CACHE_VERSION, clearCache, readCross, readIndex, readSegCache, sha1, writeCross, writeIndex, writeSegCache } from './cache.js';
+import { crossCheckKb } from '../records/check-kb.js';
+import { cacheSalt, candidateFiles, sourceKeyOf } from './freshness.js';
+import { clearCache, readCross, readIndex, readSegCache, writeCross, writeIndex, writeSegCache } from './cache.js';
 import { scanKnowledgeBase, type ScanResult } from './scan.js';
 import { checkFilesParallel, PARALLEL_MIN_FILES } from './parse-pool.js';
 import { crossSignature, parseFile, segmentCount, segmentOf, type IndexEntry, type ParsedFile, type SegEntry } from './segments.js';
@@ -65,30 +66,6 @@ export interface CacheMemo {
   segments?: number;
   index?: Map<string, IndexEntry>;
   segs?: Map<number, Map<string, SegEntry>>;
-}
-
-/** Everything besides file content that changes the per-file results. */
-export function cacheSalt(ws: Workspace): string {
-  return sha1(JSON.stringify([CACHE_VERSION, ws.kbPrefix, ws.config, ws.configDiagnostics]));
-}
-
-function sourceKeyOf(salt: string, files: readonly ScanResult['files'][number][]): string {
-  const source = createHash('sha1').update(salt);
-  for (const f of files) source.update(`\0${f.file}\0${f.blob}`);
-  return source.digest('hex');
-}
-
-/** The knowledge-base files a build looks at (README, .gitkeep and the config are not records). */
-export function candidateFiles(scan: ScanResult): ScanResult['files'] {
-  return scan.files.filter((f) => !isIgnoredKbFile(f.file));
-}
-
-/**
- * The key of the current knowledge base (config + every file's blob id), without parsing
- * anything: compare it with `manifest.json#source` to know whether the build is up to date.
- */
-export function currentSourceKey(ws: Workspace, scan: ScanResult = scanKnowledgeBase(ws)): string {
-  return sourceKeyOf(cacheSalt(ws), candidateFiles(scan));
 }
 
 /** The up-to-date cache index of a knowledge base, with the segment caches loaded so far. */
@@ -343,3 +320,5 @@ export function refreshTable(ws: Workspace, opts: RefreshOptions = {}): RefreshR
   for (const e of state.index.values()) if (e.s) blobs.set(displayPath(ws, e.f), e.b);
   return { rows, blobs, diagnostics: diagnosticsOf(state), cacheDiagnostics: cacheDiagnosticsOf(state), stats: state.stats };
 }
+
+export { cacheSalt, currentSourceKey, candidateFiles } from './freshness.js';

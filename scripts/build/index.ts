@@ -15,16 +15,14 @@ import { readStoreFile, renderStoreFile, STORE_VERSION, type SegmentDoc, type St
 import { foldVocabulary } from '../recall/terms.js';
 import { computeAggregates, type Aggregates } from './aggregates.js';
 import { sha1 } from './cache.js';
-import { cacheDiagnosticsOf, currentSourceKey, diagnosticsOf, isRowFile, refreshIndex, refreshTable, rowsOf, segmentEntries, type CacheMemo, type KbState, type RefreshStats } from './incremental.js';
+import { BUILD_VERSION, currentSourceKey, outputKey, readJson, readManifest, type BuildManifest } from './freshness.js';
+import { cacheDiagnosticsOf, diagnosticsOf, isRowFile, refreshIndex, refreshTable, rowsOf, segmentEntries, type CacheMemo, type KbState, type RefreshStats } from './incremental.js';
 import { LUNR_FIELDS, type LunrManifest, type LunrShardFile } from './lunr-index.js';
 import { scanKnowledgeBase } from './scan.js';
 import { reflectionsByExecution } from './search-docs.js';
 import { segName } from './segments.js';
 import { renderSegments, type SegmentJob } from './segment-render.js';
 import type { RecordRow } from './table.js';
-
-/** Bumped when the output layout changes. */
-export const BUILD_VERSION = 3;
 
 /** Options for `runBuild`. */
 export interface BuildOptions {
@@ -34,27 +32,6 @@ export interface BuildOptions {
   memo?: CacheMemo;
   /** Progress while parsing / indexing (CLI shows it on a TTY only). */
   onProgress?: (phase: string, done: number, total: number) => void;
-}
-
-/** `manifest.json`: what the build folder holds. */
-export interface BuildManifest {
-  version: number;
-  /** KB root relative to the repo. */
-  kb: string;
-  records: number;
-  by_kind: Record<string, number>;
-  diagnostics: { error: number; warning: number; info: number };
-  /** Every output file (relative to the build folder) -> SHA-1 of its content. */
-  outputs: Record<string, string>;
-  /** Key of the build's input (config and every file's blob id): equal keys, equal outputs. */
-  source: string;
-  /** Files scanned (records and invalid files). */
-  files: number;
-  /**
-   * Input key of each segment's outputs (table shard, Lunr shard, recall segment); '' for an
-   * empty segment. A segment whose key is unchanged is not rebuilt.
-   */
-  segment_keys: string[];
 }
 
 /** What `runBuild` returns. */
@@ -76,32 +53,6 @@ export interface BuildResult {
   };
   /** The table rows, for callers that go on to use them. */
   rows: RecordRow[];
-}
-
-/** The build's input key: the knowledge base's source key plus the output format versions. */
-export function outputKey(sourceKey: string): string {
-  return sha1(`${sourceKey}|${BUILD_VERSION}|${STORE_VERSION}`);
-}
-
-/** True when the build folder is up to date with the knowledge base (a scan, no parsing). */
-export function isBuildCurrent(ws: Workspace): boolean {
-  const manifest = readManifest(ws.outDir);
-  return manifest !== undefined && manifest.source === outputKey(currentSourceKey(ws));
-}
-
-/** Reads a JSON file from the build folder; undefined when missing or unreadable. */
-function readJson<T>(path: string): T | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Reads `manifest.json` of a build folder. */
-export function readManifest(outDir: string): BuildManifest | undefined {
-  const m = readJson<BuildManifest>(join(outDir, 'manifest.json'));
-  return m && m.version === BUILD_VERSION && m.outputs && typeof m.outputs === 'object' && Array.isArray(m.segment_keys) ? m : undefined;
 }
 
 /** Reads `aggregates.json` of a build folder (undefined before the first build). */
@@ -337,6 +288,7 @@ function removeUnlisted(dir: string, prefix: string, outputs: Record<string, str
   }
 }
 
+export { BUILD_VERSION, isBuildCurrent, outputKey, readManifest, type BuildManifest } from './freshness.js';
 export { computeAggregates, type Aggregates, type GroupStats, type ErrorFingerprint } from './aggregates.js';
 export { type LunrManifest, type LunrShardFile, type LunrStoredDoc, LUNR_FIELDS } from './lunr-index.js';
 export { type SearchDoc, toSearchDoc } from './search-docs.js';

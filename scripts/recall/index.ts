@@ -3,7 +3,7 @@
  * build only when something changed), then answer from the recall store.
  */
 import type { Workspace } from '../adapters/workspace.js';
-import { isBuildCurrent, runBuild } from '../build/index.js';
+import { isBuildCurrent } from '../build/freshness.js';
 import { answer, type AnswerOptions, type RecallAnswer } from './answer.js';
 import { RecallStore } from './store.js';
 import { similarExecutions, type SimilarResult, type SimilarTask } from './similar.js';
@@ -17,11 +17,12 @@ export interface OpenOptions {
 /** Opens the recall store, building or updating the build folder first when it is stale. */
 export async function openStore(ws: Workspace, opts: OpenOptions = {}): Promise<RecallStore> {
   if (!opts.noRefresh) {
-    if (!isBuildCurrent(ws) || !RecallStore.open(ws.outDir)) await runBuild(ws);
+    // The build pipeline is loaded only when something changed (a fresh one-shot stays light).
+    if (!isBuildCurrent(ws) || !RecallStore.open(ws.outDir)) await (await import('../build/index.js')).runBuild(ws);
   }
   let store = RecallStore.open(ws.outDir);
   if (!store) {
-    await runBuild(ws, { full: true });
+    await (await import('../build/index.js')).runBuild(ws, { full: true });
     store = RecallStore.open(ws.outDir);
   }
   if (!store) throw new Error(`The recall store in ${ws.outDir} could not be built.`);

@@ -9,11 +9,8 @@ import { walkFiles } from '../adapters/fs.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
 import { checkRecordText, crossRecordChecks, locateInText, type FileCheck, type RecordRef, type ValidRecord } from './validate.js';
 
-/** Files that may sit in the knowledge base without being records. */
-export function isIgnoredKbFile(kbRelative: string): boolean {
-  const base = kbRelative.split('/').pop() ?? '';
-  return base === '.gitkeep' || base === 'README.md' || base === '.gitignore' || kbRelative === 'config/triggers.yaml';
-}
+export { isIgnoredKbFile } from './kb-files.js';
+import { isIgnoredKbFile } from './kb-files.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 

@@ -1,0 +1,89 @@
+/**
+ * Freshness: is the build folder up to date with the knowledge base? A scan of blob ids (no
+ * parsing) compared with the last build's input key. Kept light on purpose: a one-shot `recall`
+ * imports this, and the whole build pipeline only when something changed.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Workspace } from '../adapters/workspace.js';
+import { isIgnoredKbFile } from '../records/kb-files.js';
+import { STORE_VERSION } from '../recall/store.js';
+import { CACHE_VERSION, sha1 } from './cache.js';
+import { scanKnowledgeBase, type ScanResult } from './scan.js';
+
+/** Bumped when the output layout changes. */
+export const BUILD_VERSION = 3;
+
+/** `manifest.json`: what the build folder holds. */
+export interface BuildManifest {
+  version: number;
+  /** KB root relative to the repo. */
+  kb: string;
+  records: number;
+  by_kind: Record<string, number>;
+  diagnostics: { error: number; warning: number; info: number };
+  /** Every output file (relative to the build folder) -> SHA-1 of its content. */
+  outputs: Record<string, string>;
+  /** Key of the build's input (config and every file's blob id): equal keys, equal outputs. */
+  source: string;
+  /** Files scanned (records and invalid files). */
+  files: number;
+  /**
+   * Input key of each segment's outputs (table shard, Lunr shard, recall segment); '' for an
+   * empty segment. A segment whose key is unchanged is not rebuilt.
+   */
+  segment_keys: string[];
+}
+
+/** Everything besides file content that changes the per-file results. */
+export function cacheSalt(ws: Workspace): string {
+  return sha1(JSON.stringify([CACHE_VERSION, ws.kbPrefix, ws.config, ws.configDiagnostics]));
+}
+
+/** Hash of the salt and every (file, blob) pair, in path order. */
+export function sourceKeyOf(salt: string, files: readonly ScanResult['files'][number][]): string {
+  const source = createHash('sha1').update(salt);
+  for (const f of files) source.update(`\0${f.file}\0${f.blob}`);
+  return source.digest('hex');
+}
+
+/** The knowledge-base files a build looks at (README, .gitkeep and the config are not records). */
+export function candidateFiles(scan: ScanResult): ScanResult['files'] {
+  return scan.files.filter((f) => !isIgnoredKbFile(f.file));
+}
+
+/**
+ * The key of the current knowledge base (config + every file's blob id), without parsing
+ * anything: compare it with `manifest.json#source` to know whether the build is up to date.
+ */
+export function currentSourceKey(ws: Workspace, scan: ScanResult = scanKnowledgeBase(ws)): string {
+  return sourceKeyOf(cacheSalt(ws), candidateFiles(scan));
+}
+
+/** The build's input key: the knowledge base's source key plus the output format versions. */
+export function outputKey(sourceKey: string): string {
+  return sha1(`${sourceKey}|${BUILD_VERSION}|${STORE_VERSION}`);
+}
+
+/** True when the build folder is up to date with the knowledge base (a scan, no parsing). */
+export function isBuildCurrent(ws: Workspace): boolean {
+  const manifest = readManifest(ws.outDir);
+  return manifest !== undefined && manifest.source === outputKey(currentSourceKey(ws));
+}
+
+/** Reads `manifest.json` of a build folder. */
+export function readManifest(outDir: string): BuildManifest | undefined {
+  const m = readJson<BuildManifest>(join(outDir, 'manifest.json'));
+  return m && m.version === BUILD_VERSION && m.outputs && typeof m.outputs === 'object' && Array.isArray(m.segment_keys) ? m : undefined;
+}
+
+
+/** Reads a JSON file from the build folder; undefined when missing or unreadable. */
+export function readJson<T>(path: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
