@@ -14,6 +14,8 @@ import { clearCache, readCross, readIndex, readSegCache, writeCross, writeIndex,
 import { scanKnowledgeBase, type ScanResult } from './scan.js';
 import { checkFilesParallel, PARALLEL_MIN_FILES } from './parse-pool.js';
 import { crossSignature, parseFile, segmentCount, segmentOf, type IndexEntry, type ParsedFile, type SegEntry } from './segments.js';
+import type { ParsedSegment, ParseTask } from './segment-render.js';
+import type { SegmentPool } from './segment-pool.js';
 import { sortRows, type RecordRow } from './table.js';
 
 /** What a refresh did, for progress and the benchmark. */
@@ -88,12 +90,25 @@ export interface KbState {
   cross?: { diagnostics: Diagnostic[]; bad: Set<string> };
 }
 
-/**
- * Brings the cache index up to date with the working tree (parsing only changed files) and
- * rewrites the cache of the segments whose files changed. Never throws for bad records or a bad
- * cache.
- */
-export function refreshIndex(ws: Workspace, opts: RefreshOptions = {}): KbState {
+/** What a refresh is about to do: the scan against the loaded cache index. */
+export interface RefreshPlan {
+  ws: Workspace;
+  opts: RefreshOptions;
+  salt: string;
+  scan: ScanResult;
+  candidates: ScanResult['files'];
+  segments: number;
+  loaded: { entries: Map<string, IndexEntry>; segments: number | undefined; problems: string[] };
+  memo: CacheMemo | undefined;
+  fullRebuild: boolean;
+  /** The segment files were written with the same segment count (and are reusable). */
+  sameLayout: boolean;
+  /** Files whose blob is not in the cache. */
+  misses: ScanResult['files'];
+}
+
+/** Scans the knowledge base and compares it with the cache index (no parsing). */
+export function planRefresh(ws: Workspace, opts: RefreshOptions = {}): RefreshPlan {
   const salt = cacheSalt(ws);
   const scan = opts.scan ?? scanKnowledgeBase(ws);
   const candidates = candidateFiles(scan);
@@ -106,7 +121,21 @@ export function refreshIndex(ws: Workspace, opts: RefreshOptions = {}): KbState 
       : readIndex(ws.outDir, salt);
   const fullRebuild = opts.full === true || loaded.stale || loaded.entries.size === 0;
   const misses = candidates.filter((f) => loaded.entries.get(f.file)?.b !== f.blob);
-  // Many misses (a first or full build): parse on worker threads when available.
+  return { ws, opts, salt, scan, candidates, segments, loaded, memo, fullRebuild, sameLayout: !fullRebuild && loaded.segments === segments, misses };
+}
+
+/**
+ * Brings the cache index up to date with the working tree (parsing only changed files) and
+ * rewrites the cache of the segments whose files changed. Never throws for bad records or a bad
+ * cache.
+ */
+export function refreshIndex(ws: Workspace, opts: RefreshOptions = {}): KbState {
+  return refreshFromPlan(planRefresh(ws, opts));
+}
+
+/** Parses the plan's misses in this thread (or on the synchronous parse pool when many). */
+export function refreshFromPlan(plan: RefreshPlan): KbState {
+  const { ws, opts, misses } = plan;
   const parsedList: ParsedFile[] = (misses.length >= PARALLEL_MIN_FILES ? checkFilesParallel(ws, misses) : undefined) ?? [];
   const fresh = new Map(parsedList.map((p) => [p.index.f, p]));
   let done = 0;
@@ -115,10 +144,65 @@ export function refreshIndex(ws: Workspace, opts: RefreshOptions = {}): KbState 
     done += 1;
     if (opts.onProgress && (done % 500 === 0 || done === misses.length)) opts.onProgress(done, misses.length);
   }
+  return finishRefresh(plan, fresh, []);
+}
+
+/** The segments a refresh must re-parse or rewrite: those holding a changed file (all when the layout changed). */
+function dirtySegments(plan: RefreshPlan): Set<number> {
+  const dirty = new Set<number>();
+  if (!plan.sameLayout) for (let n = 0; n < plan.segments; n++) dirty.add(n);
+  else {
+    for (const f of plan.misses) dirty.add(segmentOf(f.file, plan.segments));
+    const present = new Set(plan.candidates.map((f) => f.file));
+    for (const file of plan.loaded.entries.keys()) if (!present.has(file)) dirty.add(segmentOf(file, plan.segments));
+  }
+  return dirty;
+}
+
+/**
+ * Parses the plan's dirty segments on a segment pool: each worker parses whole segments (cached
+ * records come from the segment's cache file), writes their caches and keeps the records; only
+ * slim index entries come back.
+ */
+export async function refreshOnPool(plan: RefreshPlan, pool: SegmentPool): Promise<KbState> {
+  const byFile = new Map(plan.candidates.map((f) => [f.file, f]));
+  const missed = new Set(plan.misses.map((f) => f.file));
+  const segFiles: string[][] = Array.from({ length: plan.segments }, () => []);
+  for (const f of plan.candidates) segFiles[segmentOf(f.file, plan.segments)]!.push(f.file);
+  const tasks: ParseTask[] = [...dirtySegments(plan)].sort((a, b) => a - b).map((n) => ({
+    seg: n,
+    files: segFiles[n]!.map((file) => {
+      const f = byFile.get(file)!;
+      return f.buf ? [file, f.blob, f.buf] : [file, f.blob];
+    }),
+    cached: plan.sameLayout ? segFiles[n]!.filter((file) => !missed.has(file)).map((file) => plan.loaded.entries.get(file)!) : [],
+  }));
+  // A new layout: the old segment files are of no use to the workers (they parse everything).
+  if (!plan.sameLayout && !plan.opts.noWrite) clearCache(plan.ws.outDir);
+  const results = await pool.parse(tasks, plan.opts.onProgress ? (n) => plan.opts.onProgress!(n, tasks.length) : undefined);
+  return finishRefresh(plan, new Map(), results);
+}
+
+/** Builds the state from parsed files (`fresh`) and/or segments parsed on a pool (`pooled`). */
+function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled: readonly ParsedSegment[]): KbState {
+  const { ws, opts, salt, candidates, segments, loaded, memo, fullRebuild, sameLayout, misses } = plan;
+  const pooledIndex = new Map<string, IndexEntry>();
+  const pooledSegs = new Set<number>();
+  let parsed = misses.length;
+  const problems = [...loaded.problems];
+  if (pooled.length) {
+    parsed = 0;
+    for (const r of pooled) {
+      pooledSegs.add(r.seg);
+      parsed += r.parsed;
+      problems.push(...r.problems);
+      for (const e of r.index) pooledIndex.set(e.f, e);
+    }
+  }
   const index = new Map<string, IndexEntry>();
   const segFiles: string[][] = Array.from({ length: segments }, () => []);
   for (const f of candidates) {
-    index.set(f.file, fresh.get(f.file)?.index ?? loaded.entries.get(f.file)!);
+    index.set(f.file, pooledIndex.get(f.file) ?? fresh.get(f.file)?.index ?? loaded.entries.get(f.file)!);
     segFiles[segmentOf(f.file, segments)]!.push(f.file);
   }
   const changed = misses.map((f) => f.file);
@@ -130,15 +214,15 @@ export function refreshIndex(ws: Workspace, opts: RefreshOptions = {}): KbState 
     segments,
     index,
     segFiles,
-    stats: { files: candidates.length, parsed: misses.length, cached: candidates.length - misses.length, changed, scan: scan.method, fullRebuild, sourceKey: sourceKeyOf(salt, candidates) },
-    problems: [...loaded.problems],
+    stats: { files: candidates.length, parsed, cached: candidates.length - parsed, changed, scan: plan.scan.method, fullRebuild, sourceKey: sourceKeyOf(salt, candidates) },
+    problems,
     noWrite: opts.noWrite === true,
     segCache: new Map(),
     memo: opts.memo,
   };
-  const sameLayout = !fullRebuild && loaded.segments === segments;
-  if (!sameLayout && !opts.noWrite) clearCache(ws.outDir);
-  if (!sameLayout && !fullRebuild && loaded.segments !== undefined) {
+  const dirty = dirtySegments(plan);
+  if (!sameLayout && !opts.noWrite && !pooled.length) clearCache(ws.outDir);
+  if (!sameLayout && !fullRebuild && loaded.segments !== undefined && !pooled.length) {
     // The segment count changed (the knowledge base grew or shrank past a power of two): move
     // the cached records to their new segments instead of parsing them again.
     const all = new Map<string, SegEntry>();
@@ -158,11 +242,10 @@ export function refreshIndex(ws: Workspace, opts: RefreshOptions = {}): KbState 
   } else if (memo?.segs && sameLayout) {
     for (const [n, m] of memo.segs) state.segCache.set(n, m);
   }
-  // Segments whose files changed get their cache rewritten (and are verified on the way).
-  const dirty = new Set<number>();
-  if (!sameLayout) for (let n = 0; n < segments; n++) dirty.add(n);
-  else for (const file of changed) dirty.add(segmentOf(file, segments));
+  // Segments whose files changed get their cache rewritten (and are verified on the way); a
+  // pool's workers have already done that for theirs.
   for (const n of [...dirty].sort((a, b) => a - b)) {
+    if (pooledSegs.has(n)) continue;
     const base = state.segCache.get(n) ?? (fullRebuild ? new Map<string, SegEntry>() : undefined);
     const m = new Map<string, SegEntry>();
     const old = base ?? loadSegFile(state, n);

@@ -10,18 +10,18 @@ import { join } from 'node:path';
 import { writeDerived as writeFileAtomic } from './write.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
 import { countBySeverity, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { fingerprint } from '../learn/fingerprint.js';
-import { readStoreFile, renderStoreFile, STORE_VERSION, type SegmentDoc, type StoreSegment } from '../recall/store.js';
+import { readStoreFile, renderStoreFile, STORE_VERSION, type StoreSegment } from '../recall/store.js';
 import { foldVocabulary } from '../recall/terms.js';
 import { computeAggregates, type Aggregates } from './aggregates.js';
 import { sha1 } from './cache.js';
 import { BUILD_VERSION, currentSourceKey, outputKey, readJson, readManifest, type BuildManifest } from './freshness.js';
-import { cacheDiagnosticsOf, diagnosticsOf, isRowFile, refreshIndex, refreshTable, rowsOf, segmentEntries, type CacheMemo, type KbState, type RefreshStats } from './incremental.js';
+import { cacheDiagnosticsOf, diagnosticsOf, isRowFile, planRefresh, refreshFromPlan, refreshOnPool, refreshTable, rowsOf, segmentEntries, type CacheMemo, type KbState, type RefreshStats } from './incremental.js';
 import { LUNR_FIELDS, type LunrManifest, type LunrShardFile } from './lunr-index.js';
 import { scanKnowledgeBase } from './scan.js';
 import { reflectionsByExecution } from './search-docs.js';
 import { segName } from './segments.js';
-import { renderSegments, type SegmentJob } from './segment-render.js';
+import { renderSegmentTask, segmentOutputs, type RenderedSegment, type RenderTask, type SegmentContext } from './segment-render.js';
+import { POOL_MIN_WORK, SegmentPool } from './segment-pool.js';
 import type { RecordRow } from './table.js';
 
 /** Options for `runBuild`. */
@@ -30,6 +30,11 @@ export interface BuildOptions {
   full?: boolean;
   /** In-memory cache kept between builds by a long-lived caller (watch). */
   memo?: CacheMemo;
+  /**
+   * Worker threads for parsing and rendering segments: 0 for none, a number to force that many,
+   * undefined for one per core (at most 4) when there is enough work. Output is identical.
+   */
+  workers?: number;
   /** Progress while parsing / indexing (CLI shows it on a TTY only). */
   onProgress?: (phase: string, done: number, total: number) => void;
 }
@@ -86,12 +91,6 @@ function segmentKey(state: KbState, s: number, live: ReadonlySet<string>, links:
   return parts.length ? sha1(`${BUILD_VERSION}|${STORE_VERSION}|${state.salt}|${state.segments}|${parts.join('\n')}`) : '';
 }
 
-/** Output files of a segment. */
-function segmentOutputs(s: number): { table: string; lunr: string; recall: string } {
-  const n = segName(s);
-  return { table: `records/seg-${n}.json`, lunr: `lunr/shard-${n}.json`, recall: `recall/seg-${n}.json` };
-}
-
 /**
  * Builds (or brings up to date) every output in `ws.outDir`. Never throws for bad records: they
  * are reported in `diagnostics` and left out. I/O errors on the build folder do throw.
@@ -117,12 +116,28 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
       return withLazyRows(result, () => refreshTable(ws, { scan }).rows);
     }
   }
-  const state = refreshIndex(ws, { full: opts.full, memo: opts.memo, scan, onProgress: opts.onProgress ? (d, t) => opts.onProgress!('parse', d, t) : undefined });
-  const previous = opts.full ? undefined : readManifest(ws.outDir);
-  if (previous && previous.source === outputKey(state.stats.sourceKey) && outputsPresent(ws.outDir, previous)) {
-    // Nothing changed since the last build: the outputs are already what a full build gives.
-    return resultOf(state, { written: [], removed: [], lunrRebuilt: 0, lunrShards: previous.segment_keys.filter(Boolean).length });
+  const refreshOpts = { full: opts.full, memo: opts.memo, scan, onProgress: opts.onProgress ? (d: number, t: number) => opts.onProgress!('parse', d, t) : undefined };
+  const plan = planRefresh(ws, refreshOpts);
+  // Many files to parse: both cores, each worker parsing and later rendering whole segments.
+  const start = () => (opts.workers === 0 ? undefined : SegmentPool.start({ ws, salt: plan.salt, segments: plan.segments, write: true }, opts.workers));
+  const enough = (n: number) => (opts.workers === undefined ? n >= POOL_MIN_WORK : opts.workers > 0);
+  let pool = enough(plan.misses.length) ? start() : undefined;
+  try {
+    const state = pool ? await refreshOnPool(plan, pool) : refreshFromPlan(plan);
+    const previous = opts.full ? undefined : readManifest(ws.outDir);
+    if (previous && previous.source === outputKey(state.stats.sourceKey) && outputsPresent(ws.outDir, previous)) {
+      // Nothing changed since the last build: the outputs are already what a full build gives.
+      return resultOf(state, { written: [], removed: [], lunrRebuilt: 0, lunrShards: previous.segment_keys.filter(Boolean).length });
+    }
+    return await writeOutputs(state, previous, opts, (work) => (enough(work) ? (pool ??= start()) : undefined));
+  } finally {
+    await pool?.close();
   }
+}
+
+/** Everything after the refresh: global passes, segment outputs (rebuilt where their key changed), manifests. */
+async function writeOutputs(state: KbState, previous: BuildManifest | undefined, opts: BuildOptions, poolFor: (work: number) => SegmentPool | undefined): Promise<BuildResult> {
+  const { ws } = state;
   const diagnostics = diagnosticsOf(state);
   // The global passes run over slim records only (see segments.ts).
   const live = new Set<string>();
@@ -138,9 +153,9 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
   const kept = new Map<string, string>();
   const prevStore = previous ? readStoreFile(ws.outDir) : undefined;
   const prevLunr = previous ? readLunrManifest(ws.outDir) : undefined;
+  const prevTable = previous ? readJson<{ shards: Array<{ file: string; records: number }> }>(join(ws.outDir, 'records', 'index.json')) : undefined;
   const segmentKeys: string[] = [];
-  const jobs: SegmentJob[] = [];
-  const tableCounts = new Map<number, number>();
+  const tasks: RenderTask[] = [];
   for (let s = 0; s < state.segments; s++) {
     const key = segmentKey(state, s, live, links);
     segmentKeys.push(key);
@@ -155,40 +170,48 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
       for (const name of Object.values(out)) kept.set(name, previous.outputs[name]!);
       continue;
     }
-    const entries = segmentEntries(state, s);
-    const docs: SegmentDoc[] = [];
-    const table: Array<{ kind: string; id: string; file: string; data: unknown }> = [];
+    const valid: RenderTask['valid'] = [];
+    const rows: string[] = [];
+    const segLinks: Record<string, string[]> = {};
     for (const file of state.segFiles[s]!) {
+      const e = state.index.get(file)!;
+      if (!e.s) continue;
+      valid.push([file, e.b]);
       if (!live.has(file)) continue;
-      const e = entries.get(file)!;
-      const l = links.get(e.data.id);
-      const doc = l?.length ? { ...e.doc, links: l } : e.doc;
-      const errors = e.data.kind === 'execution' ? (e.data.errors ?? []) : [];
-      docs.push({ doc, tf: e.tf, length: state.index.get(file)!.l ?? 0, fps: [...new Set(errors.map((m) => fingerprint(m).id))] });
-      table.push({ kind: e.data.kind, id: e.data.id, file: e.doc.file, data: e.data });
+      rows.push(file);
+      const l = links.get(e.s.id);
+      if (l) segLinks[e.s.id] = l;
     }
-    const byKey = (a: { kind: string; id: string }, b: { kind: string; id: string }) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    docs.sort((a, b) => byKey(a.doc, b.doc));
-    table.sort(byKey);
-    files.set(out.table, `${JSON.stringify(table.map(({ id, file, data }) => ({ id, file, data })))}\n`);
-    tableCounts.set(s, table.length);
-    jobs.push({ seg: s, name: segName(s), docs });
+    tasks.push({ seg: s, valid, live: rows, links: segLinks, previous: Object.fromEntries(Object.values(out).filter((n) => previous?.outputs[n]).map((n) => [n, previous!.outputs[n]!])) });
   }
-  const rendered = await renderSegments(jobs, (n) => opts.onProgress?.('index', n, jobs.length));
+  const ctx: SegmentContext = { ws, salt: state.salt, segments: state.segments, write: true };
+  const work = tasks.reduce((n, t) => n + t.live.length, 0);
+  const pool = tasks.length > 1 ? poolFor(work) : undefined;
+  const onDone = (n: number) => opts.onProgress?.('index', n, tasks.length);
+  const rendered = new Map<number, RenderedSegment>();
+  if (pool) for (const r of await pool.render(tasks, onDone)) rendered.set(r.seg, r);
+  else {
+    for (const t of tasks) {
+      const entries = segmentEntries(state, t.seg);
+      rendered.set(t.seg, renderSegmentTask(ctx, t, entries));
+      onDone(rendered.size);
+    }
+  }
+  const written: string[] = [];
   const tableShards: Array<{ file: string; records: number }> = [];
   const lunrShards: LunrManifest['shards'] = [];
   const storeSegments: StoreSegment[] = [];
-  const prevTable = previous ? readJson<{ shards: Array<{ file: string; records: number }> }>(join(ws.outDir, 'records', 'index.json')) : undefined;
   for (let s = 0; s < state.segments; s++) {
     if (!segmentKeys[s]) continue;
     const out = segmentOutputs(s);
     const r = rendered.get(s);
     if (r) {
-      files.set(out.lunr, r.lunr);
-      files.set(out.recall, r.recall.content);
-      tableShards.push({ file: out.table.slice('records/'.length), records: tableCounts.get(s)! });
-      lunrShards.push({ file: out.lunr.slice('lunr/'.length), docs: r.recall.segment.n, bytes: Buffer.byteLength(r.lunr) });
-      storeSegments.push(r.recall.segment);
+      for (const [name, h] of Object.entries(r.outputs)) kept.set(name, h);
+      written.push(...r.written);
+      if (r.repaired && !state.problems.length) state.problems.push(`cache/seg-${segName(s)}.json was incomplete`);
+      tableShards.push(r.table);
+      lunrShards.push(r.lunr);
+      storeSegments.push(r.recall);
     } else {
       const name = out.recall.slice('recall/'.length);
       const seg = prevStore!.segments.find((x) => x.file === name)!;
@@ -209,7 +232,6 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
 
   // Write what changed; remove outputs that no longer exist.
   const outputs: Record<string, string> = Object.fromEntries(kept);
-  const written: string[] = [];
   for (const name of [...files.keys()].sort()) {
     const content = files.get(name)!;
     const h = sha1(content);
@@ -242,7 +264,8 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
     segment_keys: segmentKeys,
   };
   writeFileAtomic(join(ws.outDir, 'manifest.json'), json(manifest));
-  return resultOf(state, { written, removed, lunrRebuilt: jobs.length, lunrShards: lunrShards.length }, diagnostics);
+  written.sort();
+  return resultOf(state, { written, removed, lunrRebuilt: tasks.length, lunrShards: lunrShards.length }, diagnostics);
 }
 
 /** Adds a `rows` property that loads the table on first access. */

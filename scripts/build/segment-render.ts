@@ -1,82 +1,166 @@
 /**
- * Renders the per-segment outputs that cost real CPU: the segment's Lunr shard and its recall
- * segment. On worker threads when several segments are rebuilt at once (a first or full build),
- * inline otherwise; the output is identical either way.
+ * Per-segment work: parsing a segment's changed files and rendering its outputs (table shard,
+ * Lunr shard, recall segment). Pure functions plus file writes into the build folder, so the
+ * same code runs inline for small builds and on worker threads (`segment-pool.ts`) for large
+ * ones, with identical output.
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import type { Workspace } from '../adapters/workspace.js';
+import { fingerprint } from '../learn/fingerprint.js';
 import { renderSegment, type SegmentDoc, type StoreSegment } from '../recall/store.js';
+import { readSegCache, sha1, writeSegCache } from './cache.js';
 import { buildLunrShard } from './lunr-index.js';
+import { parseFile, segName, type IndexEntry, type SegEntry } from './segments.js';
+import { writeDerived } from './write.js';
 
-/** One segment to render. */
-export interface SegmentJob {
-  seg: number;
-  /** File name stem, e.g. `seg-007` / `shard-007`. */
-  name: string;
-  /** The segment's documents, sorted by (kind, id). */
-  docs: SegmentDoc[];
+/** Output file names of a segment, relative to the build folder. */
+export function segmentOutputs(s: number): { table: string; lunr: string; recall: string } {
+  const n = segName(s);
+  return { table: `records/seg-${n}.json`, lunr: `lunr/shard-${n}.json`, recall: `recall/seg-${n}.json` };
 }
 
-/** A rendered segment. */
+/** Where a segment's cache lives and what it depends on. */
+export interface SegmentContext {
+  ws: Workspace;
+  salt: string;
+  segments: number;
+  /** Write caches and outputs (false for read-only use). */
+  write: boolean;
+}
+
+/** A segment to parse: its files with blob ids, and whether the old cache may be used. */
+export interface ParseTask {
+  seg: number;
+  files: Array<[file: string, blob: string, buf?: Buffer]>;
+  /** Index entries of the files whose blob is unchanged (their records come from the cache). */
+  cached: IndexEntry[];
+}
+
+/** What parsing a segment gives back to the coordinator: slim entries only. */
+export interface ParsedSegment {
+  seg: number;
+  index: IndexEntry[];
+  parsed: number;
+  problems: string[];
+}
+
+/**
+ * Parses a segment's changed files, reusing cached records for the rest, writes the segment's
+ * cache, and returns the index entries of its files plus the full entries (kept by the caller).
+ */
+export function parseSegment(ctx: SegmentContext, task: ParseTask): { result: ParsedSegment; entries: Map<string, SegEntry> } {
+  const problems: string[] = [];
+  let old = new Map<string, SegEntry>();
+  if (task.cached.length) {
+    const read = readSegCache(ctx.ws.outDir, ctx.salt, ctx.segments, task.seg);
+    if (typeof read === 'string') problems.push(read);
+    else if (read) old = read;
+  }
+  const cached = new Map(task.cached.map((e) => [e.f, e]));
+  const entries = new Map<string, SegEntry>();
+  const index: IndexEntry[] = [];
+  let parsed = 0;
+  for (const [file, blob, buf] of task.files) {
+    const prev = cached.get(file);
+    const hit = old.get(file);
+    if (prev && (!prev.s || hit?.b === blob)) {
+      index.push(prev);
+      if (prev.s) entries.set(file, hit!);
+      continue;
+    }
+    if (prev && prev.s && !problems.length) problems.push(`cache/seg-${segName(task.seg)}.json was incomplete`);
+    const p = parseFile(ctx.ws, file, blob, buf);
+    parsed += 1;
+    index.push(p.index);
+    if (p.seg) entries.set(file, p.seg);
+  }
+  if (ctx.write) writeSegCache(ctx.ws.outDir, ctx.salt, ctx.segments, task.seg, entries.values());
+  return { result: { seg: task.seg, index, parsed, problems }, entries };
+}
+
+/** A segment whose outputs are to be rendered. */
+export interface RenderTask {
+  seg: number;
+  /** Every valid file of the segment with its blob (the cache is checked against them). */
+  valid: Array<[file: string, blob: string]>;
+  /** The files among them that are rows (pass the cross-record checks). */
+  live: string[];
+  /** Execution id -> ids of the reflections about it. */
+  links: Record<string, string[]>;
+  /** Content hash of each output in the previous build (unchanged files are not rewritten). */
+  previous: Record<string, string>;
+}
+
+/** A rendered segment: what the coordinator puts in the manifests. */
 export interface RenderedSegment {
   seg: number;
-  lunr: string;
-  recall: { segment: StoreSegment; content: string };
+  /** Output name -> content hash. */
+  outputs: Record<string, string>;
+  written: string[];
+  table: { file: string; records: number };
+  lunr: { file: string; docs: number; bytes: number };
+  recall: StoreSegment;
+  /** Records that had to be parsed again because the cache lacked them. */
+  repaired: number;
 }
 
-/** Renders one segment (pure). */
-export function renderSegmentJob(job: SegmentJob): RenderedSegment {
+/** Makes sure `entries` holds every valid file at its blob, parsing what is missing. */
+export function completeEntries(ctx: SegmentContext, task: Pick<RenderTask, 'seg' | 'valid'>, entries: Map<string, SegEntry>): number {
+  let repaired = 0;
+  for (const [file, blob] of task.valid) {
+    if (entries.get(file)?.b === blob) continue;
+    const p = parseFile(ctx.ws, file, blob, undefined);
+    repaired += 1;
+    if (p.seg) entries.set(file, p.seg);
+  }
+  if (repaired && ctx.write) writeSegCache(ctx.ws.outDir, ctx.salt, ctx.segments, task.seg, entries.values());
+  return repaired;
+}
+
+const byKey = (a: { kind: string; id: string }, b: { kind: string; id: string }) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Renders and writes one segment's outputs (only files whose content changed are written). */
+export function renderSegmentTask(ctx: SegmentContext, task: RenderTask, entries: Map<string, SegEntry>, repaired = 0): RenderedSegment {
+  const docs: SegmentDoc[] = [];
+  const table: Array<{ kind: string; id: string; file: string; data: unknown }> = [];
+  for (const file of task.live) {
+    const e = entries.get(file)!;
+    const l = task.links[e.data.id];
+    const doc = l?.length ? { ...e.doc, links: l } : e.doc;
+    const errors = e.data.kind === 'execution' ? (e.data.errors ?? []) : [];
+    let length = 0;
+    for (let i = 0; i < e.tf.length; i += 2) if (!(e.tf[i] as string).startsWith('@')) length += e.tf[i + 1] as number;
+    docs.push({ doc, tf: e.tf, length, fps: [...new Set(errors.map((m) => fingerprint(m).id))] });
+    table.push({ kind: e.data.kind, id: e.data.id, file: e.doc.file, data: e.data });
+  }
+  docs.sort((a, b) => byKey(a.doc, b.doc));
+  table.sort(byKey);
+  const names = segmentOutputs(task.seg);
+  const lunr = buildLunrShard(task.seg, docs.map((d) => d.doc));
+  const recall = renderSegment(names.recall.slice('recall/'.length), docs);
+  const contents: Array<[string, string]> = [
+    [names.table, `${JSON.stringify(table.map(({ id, file, data }) => ({ id, file, data })))}\n`],
+    [names.lunr, lunr],
+    [names.recall, recall.content],
+  ];
+  const outputs: Record<string, string> = {};
+  const written: string[] = [];
+  for (const [name, content] of contents) {
+    const h = sha1(content);
+    outputs[name] = h;
+    const abs = join(ctx.ws.outDir, name);
+    if (!ctx.write || (task.previous[name] === h && existsSync(abs))) continue;
+    writeDerived(abs, content);
+    written.push(name);
+  }
   return {
-    seg: job.seg,
-    lunr: buildLunrShard(job.seg, job.docs.map((d) => d.doc)),
-    recall: renderSegment(`seg-${job.name}.json`, job.docs),
+    seg: task.seg,
+    outputs,
+    written,
+    table: { file: names.table.slice('records/'.length), records: table.length },
+    lunr: { file: names.lunr.slice('lunr/'.length), docs: docs.length, bytes: Buffer.byteLength(lunr) },
+    recall: recall.segment,
+    repaired,
   };
-}
-
-/** Below this many documents in total, starting workers costs more than it saves. */
-const PARALLEL_MIN_DOCS = 2500;
-
-/** Renders segments, on worker threads when it pays off (compiled JavaScript, 2+ cores). */
-export async function renderSegments(jobs: readonly SegmentJob[], onDone?: (n: number) => void): Promise<Map<number, RenderedSegment>> {
-  const out = new Map<number, RenderedSegment>();
-  const total = jobs.reduce((n, j) => n + j.docs.length, 0);
-  const cores = availableParallelism();
-  const workerUrl = new URL('./segment-worker.js', import.meta.url);
-  const canThread = import.meta.url.endsWith('.js') && existsSync(fileURLToPath(workerUrl));
-  if (!canThread || cores < 2 || jobs.length < 2 || total < PARALLEL_MIN_DOCS) {
-    for (const j of jobs) {
-      out.set(j.seg, renderSegmentJob(j));
-      onDone?.(out.size);
-    }
-    return out;
-  }
-  // Biggest first, so the last job to finish is a small one.
-  const queue = [...jobs].sort((a, b) => b.docs.length - a.docs.length || a.seg - b.seg);
-  const workers = Array.from({ length: Math.min(cores, jobs.length, 4) }, () => new Worker(workerUrl));
-  try {
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            const next = () => {
-              const job = queue.shift();
-              if (!job) return resolve();
-              w.postMessage(job);
-            };
-            w.on('message', (m: RenderedSegment) => {
-              out.set(m.seg, m);
-              onDone?.(out.size);
-              next();
-            });
-            w.on('error', reject);
-            next();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-  return out;
 }

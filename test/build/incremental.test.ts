@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { cleanupTemp, git, runCli, tempDir, tempRepo } from '../helpers/repo.js';
+import { cleanupTemp, git, runCli, spawnCli, tempDir, tempRepo } from '../helpers/repo.js';
 import { generateKb } from '../../bench/generate-kb.js';
 import { openWorkspace } from '../../scripts/adapters/workspace.js';
 import { runBuild, readAggregates, readLunrManifest, readLunrShard } from '../../scripts/build/index.js';
@@ -107,6 +107,29 @@ describe('incremental build', () => {
     writeFileSync(a, rule('rule-a'));
     writeFileSync(b, rule('rule-b'));
     expect(await check()).toEqual([]);
+  });
+
+  it('builds the same outputs on worker threads as inline, full and incremental', { timeout: 120_000 }, async () => {
+    // Worker threads run compiled code only, so this drives the built CLI in real processes.
+    const dir = repoWithKb(300);
+    const outDir = openWorkspace({ cwd: dir }).outDir;
+    const build = async (workers: string, ...extra: string[]) => {
+      const r = await spawnCli(dir, ['build', '--json', '--workers', workers, ...extra]);
+      // 1 once the deleted execution leaves links dangling: reported the same way by both.
+      expect(r.code, r.stderr).toBeLessThan(2);
+      return { summary: JSON.parse(r.stdout) as { parsed: number }, outputs: outputs(outDir) };
+    };
+    const pooled = await build('2', '--full');
+    expect(pooled.summary.parsed).toBe(300);
+    expect(pooled.outputs).toEqual((await build('0', '--full')).outputs);
+    // Edits in several segments, a deletion and a new record: an incremental build on the pool.
+    const files = readdirSync(join(dir, 'learning-loop/memory/short-term/executions'), { recursive: true, withFileTypes: true }).filter((f) => f.isFile()).map((f) => join(f.parentPath, f.name));
+    for (const f of files.slice(0, 6)) writeFileSync(f, readFileSync(f, 'utf8').replace(/^title: .*$/m, 'title: edited on the pool'));
+    rmSync(files[7]!);
+    writeFileSync(join(dir, 'learning-loop/rules/rule-pool.md'), '---\nkind: rule\nid: rule-pool\ncreated_at: 2026-11-02T10:00:00Z\nstatus: accepted\nstatement: Pool rule\n---\n');
+    const incremental = await build('2');
+    expect(incremental.summary.parsed).toBe(7);
+    expect(incremental.outputs).toEqual((await build('0', '--full')).outputs);
   });
 
   it('serves loadTable from the cache with exactly what a full check gives', () => {

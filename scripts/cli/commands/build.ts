@@ -7,6 +7,7 @@ import { diag, hasFailures, countBySeverity } from '../../diagnostics/diagnostic
 import { toPosix } from '../../adapters/fs.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT } from '../io.js';
+import { intFlag } from './recall.js';
 import type { CliContext } from '../context.js';
 
 /** Registers `build`. */
@@ -17,11 +18,13 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--full', 'ignore the cache and rebuild everything', false)
     .option('--json', 'print one JSON document (summary and diagnostics)')
     .option('--strict', 'exit 1 on warnings too', false)
+    .option('--workers <n>', 'worker threads for parsing and indexing (0: none; default: one per core for large builds)')
     .addHelpText(
       'after',
       '\nOnly records whose Git blob changed are parsed again; outputs go to the git-ignored build folder\n(default .learning-loop/build/, layout in docs/build.md). Invalid records are reported and left out.\n\nExamples:\n  learning-loop build\n  learning-loop build --full --json\n\nExit codes: 0 built, 1 built but some records are invalid, 2 usage error.',
     )
-    .action(async (opts: { full: boolean; json?: boolean; strict: boolean }, cmd: Command) => {
+    .action(async (opts: { full: boolean; json?: boolean; strict: boolean; workers?: string }, cmd: Command) => {
+      const workers = intFlag('workers', opts.workers, 0, 64);
       const ws = ctx.workspace(cmd);
       const io = ctx.io;
       if (!existsSync(ws.kbRoot)) {
@@ -36,6 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
       let last = '';
       const result = await runBuild(ws, {
         full: opts.full,
+        workers,
         onProgress: progress
           ? (phase, done, total) => {
               const line = `\r${phase} ${done}/${total}`;
