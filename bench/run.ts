@@ -6,7 +6,7 @@
  * the other benchmark scripts that exist (`bench/record.ts`, `bench/learn.ts`, `bench/site.ts`,
  * compiled to dist/bench/) run as child processes with the same `--sizes`.
  *
- *   node dist/bench/run.js [--sizes 1000,10000,100000] [--quick] [--keep] [--naive-timeout 600]
+ *   node dist/bench/run.js [--sizes 1000,10000,100000] [--quick] [--keep] [--naive-timeout 600] [--build-only]
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -98,6 +98,17 @@ async function childMain(mode: string, dir: string): Promise<void> {
     const { recall } = await import('../scripts/recall/index.js');
     const a = await recall(openWorkspace({ cwd: dir }), QUESTIONS[0]!);
     extra = { insights: a.insights.length };
+  } else if (mode === 'calibrate') {
+    // The issue's reference steps on this machine today: sync reads, frontmatter split + js-yaml.
+    const { load } = await import('js-yaml');
+    const files = execFileSync('git', ['ls-files', '-z', 'learning-loop'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 }).split('\0').filter(Boolean);
+    const t1 = performance.now();
+    const texts = files.map((f) => readFileSync(join(dir, f), 'utf8'));
+    const t2 = performance.now();
+    for (const text of texts) load(text.slice(4, text.indexOf('\n---', 4)));
+    const t3 = performance.now();
+    const bytes = texts.reduce((n, t) => n + t.length, 0);
+    extra = { readUs: Math.round(((t2 - t1) * 1000) / files.length), yamlUs: Math.round(((t3 - t2) * 1000) / files.length), avgBytes: Math.round(bytes / files.length) };
   } else if (mode === 'naive-build') {
     extra = await naiveBuild(dir);
   } else if (mode === 'naive-query') {
@@ -233,6 +244,7 @@ async function benchSize(size: number, quick: boolean, naiveTimeout: number, kee
       return Math.round(performance.now() - t);
     });
     const cliStart = timeCli(dir, ['--version']).ms;
+    const calibration = runChild('calibrate', dir);
 
     log(`[${size}] naive pipeline…`);
     const naiveFull = runChild('naive-build', dir, { timeoutS: naiveTimeout, maxOldSpaceMb: 5120 });
@@ -258,6 +270,7 @@ async function benchSize(size: number, quick: boolean, naiveTimeout: number, kee
       recallOneShotMs: oneShot,
       recallLibraryOneShotMs: libShot[0],
       cliStartMs: cliStart,
+      referenceUs: 'error' in calibration ? calibration.error : `${String(calibration.readUs)} + ${String(calibration.yamlUs)} µs/record (${String(calibration.avgBytes)} B)`,
       queryP50Ms: 'error' in query ? query.error : query.p50,
       queryP95Ms: 'error' in query ? undefined : query.p95,
     };
@@ -296,6 +309,7 @@ function printTable(results: SizeResult[]): void {
     ['one-shot recall, process start to answer (ms, seed Q1/Q2/Q3)', (r) => r.ours.recallOneShotMs, (r) => r.naive.recallOneShotMs],
     ['  same, fresh process loading only the recall modules (ms, Q1)', (r) => r.ours.recallLibraryOneShotMs, () => undefined],
     ['  for reference: `learning-loop --version` (CLI start, ms)', (r) => r.ours.cliStartMs, () => undefined],
+    ["machine check: the issue's reference steps (sync read + js-yaml)", (r) => r.ours.referenceUs, () => 'issue: 20 + 26 µs/record (~1.8 KB)'],
     ['naive: loading the index (ms)', () => undefined, (r) => r.naive.indexLoadMs],
     ['in-process query p50 (ms)', (r) => r.ours.queryP50Ms, (r) => r.naive.queryP50Ms],
     ['in-process query p95 (ms)', (r) => r.ours.queryP95Ms, (r) => r.naive.queryP95Ms],
@@ -335,8 +349,8 @@ async function parentMain(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'build-recall.json'), `${JSON.stringify(results, null, 2)}\n`);
 
-  // The other areas' benchmarks, when they exist.
-  for (const name of ['record', 'learn', 'site']) {
+  // The other areas' benchmarks, when they exist (`--build-only` skips them).
+  for (const name of process.argv.includes('--build-only') ? [] : ['record', 'learn', 'site']) {
     const script = join(HERE, `${name}.js`);
     if (!existsSync(script)) continue;
     process.stdout.write(`\n== bench/${name} ==\n`);
