@@ -221,7 +221,6 @@ function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled
     memo: opts.memo,
   };
   const dirty = dirtySegments(plan);
-  if (!sameLayout && !opts.noWrite && !pooled.length) clearCache(ws.outDir);
   if (!sameLayout && !fullRebuild && loaded.segments !== undefined && !pooled.length) {
     // The segment count changed (the knowledge base grew or shrank past a power of two): move
     // the cached records to their new segments instead of parsing them again.
@@ -242,6 +241,8 @@ function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled
   } else if (memo?.segs && sameLayout) {
     for (const [n, m] of memo.segs) state.segCache.set(n, m);
   }
+  // Old-layout files go only after their records were moved (above).
+  if (!sameLayout && !opts.noWrite && !pooled.length) clearCache(ws.outDir);
   // Segments whose files changed get their cache rewritten (and are verified on the way); a
   // pool's workers have already done that for theirs.
   for (const n of [...dirty].sort((a, b) => a - b)) {

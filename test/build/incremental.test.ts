@@ -8,7 +8,8 @@ import { join, relative } from 'node:path';
 import { cleanupTemp, git, runCli, spawnCli, tempDir, tempRepo } from '../helpers/repo.js';
 import { generateKb } from '../../bench/generate-kb.js';
 import { openWorkspace } from '../../scripts/adapters/workspace.js';
-import { runBuild, readAggregates, readLunrManifest, readLunrShard } from '../../scripts/build/index.js';
+import { runBuild, readAggregates, readLunrManifest, readLunrShard, readManifest } from '../../scripts/build/index.js';
+import { SEGMENT_SIZE } from '../../scripts/build/segments.js';
 import { loadTable } from '../../scripts/build/table.js';
 import { checkKnowledgeBase } from '../../scripts/records/check-kb.js';
 import lunr from 'lunr';
@@ -130,6 +131,27 @@ describe('incremental build', () => {
     const incremental = await build('2');
     expect(incremental.summary.parsed).toBe(7);
     expect(incremental.outputs).toEqual((await build('0', '--full')).outputs);
+  });
+
+  it('moves cached records to new segments when the knowledge base crosses a segment boundary', { timeout: 120_000 }, async () => {
+    // 800 files are one segment; the 801st makes two. Nothing already cached is parsed again.
+    const dir = tempRepo();
+    const files = generateKb(join(dir, 'learning-loop'), { records: SEGMENT_SIZE, seed: 11 });
+    const ws = openWorkspace({ cwd: dir });
+    const first = await runBuild(ws, { workers: 0 });
+    expect(first.files).toBe(SEGMENT_SIZE);
+    expect(readManifest(ws.outDir)!.segment_keys).toHaveLength(1);
+    for (let i = 0; i < 3; i++) writeFileSync(join(dir, `learning-loop/rules/rule-grow-${i}.md`), `---\nkind: rule\nid: rule-grow-${i}\ncreated_at: 2026-11-02T10:00:00Z\nstatus: accepted\nstatement: Grown ${i}\n---\n`);
+    const grown = await runBuild(ws, { workers: 0 });
+    expect(grown.stats.parsed).toBe(3);
+    expect(readManifest(ws.outDir)!.segment_keys).toHaveLength(2);
+    expect(outputs(ws.outDir)).toEqual(await fullBuildOutputs(dir));
+    // And back: removing files shrinks the layout again, still without re-parsing.
+    for (const f of files.slice(0, 10)) rmSync(join(dir, 'learning-loop', f));
+    const shrunk = await runBuild(ws, { workers: 0 });
+    expect(shrunk.stats.parsed).toBe(0);
+    expect(readManifest(ws.outDir)!.segment_keys).toHaveLength(1);
+    expect(outputs(ws.outDir)).toEqual(await fullBuildOutputs(dir));
   });
 
   it('serves loadTable from the cache with exactly what a full check gives', () => {
