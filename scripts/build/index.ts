@@ -1,11 +1,12 @@
 /**
- * `runBuild`: records table -> table shards, Lunr shards, recall store, aggregates and
- * diagnostics in the git-ignored build folder. Incremental twice over: the records table comes
- * from the blob-id cache (only changed files are parsed), and every output file is rewritten
- * only when its content changed (Lunr shards are rebuilt only when their input changed). The
- * result is byte-identical to a clean full build. Layout: docs/build.md.
+ * `runBuild`: records -> table shards, Lunr shards, recall store, aggregates and diagnostics in
+ * the git-ignored build folder. Incremental twice over: only files whose Git blob changed are
+ * parsed (the cache, incremental.ts), and only segments whose rows changed are rendered again
+ * (segment-render.ts; on a worker pool for large builds); every file is rewritten only when its
+ * content changed. The global passes run over slim records. The result is byte-identical to a
+ * clean full build. Layout: docs/build.md.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDerived as writeFileAtomic } from './write.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
