@@ -120,8 +120,19 @@ export function completeEntries(ctx: SegmentContext, task: Pick<RenderTask, 'seg
 
 const byKey = (a: { kind: string; id: string }, b: { kind: string; id: string }) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/**
+ * The Lunr shard of a segment's valid records, built before the cross-record checks are known:
+ * when none of them turns out bad (the usual case) `renderSegmentTask` takes it as is. Lunr
+ * content does not depend on cross-record links, so the bytes are the same either way.
+ */
+export function speculativeLunr(seg: number, entries: Map<string, SegEntry>): { files: string; content: string } {
+  const valid = [...entries.values()].sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
+  const docs = valid.map((e) => e.doc).sort(byKey);
+  return { files: valid.map((e) => e.f).join('\n'), content: buildLunrShard(seg, docs) };
+}
+
 /** Renders and writes one segment's outputs (only files whose content changed are written). */
-export function renderSegmentTask(ctx: SegmentContext, task: RenderTask, entries: Map<string, SegEntry>, repaired = 0): RenderedSegment {
+export function renderSegmentTask(ctx: SegmentContext, task: RenderTask, entries: Map<string, SegEntry>, repaired = 0, lunrReady?: { files: string; content: string }): RenderedSegment {
   const docs: SegmentDoc[] = [];
   const table: Array<{ kind: string; id: string; file: string; data: unknown }> = [];
   for (const file of task.live) {
@@ -137,7 +148,8 @@ export function renderSegmentTask(ctx: SegmentContext, task: RenderTask, entries
   docs.sort((a, b) => byKey(a.doc, b.doc));
   table.sort(byKey);
   const names = segmentOutputs(task.seg);
-  const lunr = buildLunrShard(task.seg, docs.map((d) => d.doc));
+  // task.live is in path order, like the speculative shard's file list.
+  const lunr = lunrReady && lunrReady.files === task.live.join('\n') ? lunrReady.content : buildLunrShard(task.seg, docs.map((d) => d.doc));
   const recall = renderSegment(names.recall.slice('recall/'.length), docs);
   const contents: Array<[string, string]> = [
     [names.table, `${JSON.stringify(table.map(({ id, file, data }) => ({ id, file, data })))}\n`],
