@@ -14,7 +14,7 @@ import { clearCache, readCross, readIndex, readSegCache, writeCross, writeIndex,
 import { scanKnowledgeBase, type ScanResult } from './scan.js';
 import { checkFilesParallel, PARALLEL_MIN_FILES } from './parse-pool.js';
 import { crossSignature, parseFile, segmentCount, segmentOf, type IndexEntry, type ParsedFile, type SegEntry } from './segments.js';
-import type { ParsedSegment, ParseTask } from './segment-render.js';
+import { segmentOutputs, type ParsedSegment, type ParseTask } from './segment-render.js';
 import type { SegmentPool } from './segment-pool.js';
 import { sortRows, type RecordRow } from './table.js';
 
@@ -86,6 +86,8 @@ export interface KbState {
   noWrite: boolean;
   /** Segment caches loaded (and verified) in this run. */
   segCache: Map<number, Map<string, SegEntry>>;
+  /** Segments parsed on a pool in this run (their workers hold them prepared, see segment-render.ts). */
+  pooled: Set<number>;
   memo?: CacheMemo;
   cross?: { diagnostics: Diagnostic[]; bad: Set<string> };
 }
@@ -164,7 +166,7 @@ function dirtySegments(plan: RefreshPlan): Set<number> {
  * records come from the segment's cache file), writes their caches and keeps the records; only
  * slim index entries come back.
  */
-export async function refreshOnPool(plan: RefreshPlan, pool: SegmentPool): Promise<KbState> {
+export async function refreshOnPool(plan: RefreshPlan, pool: SegmentPool, previousOutputs: Record<string, string> = {}): Promise<KbState> {
   const byFile = new Map(plan.candidates.map((f) => [f.file, f]));
   const missed = new Set(plan.misses.map((f) => f.file));
   const segFiles: string[][] = Array.from({ length: plan.segments }, () => []);
@@ -176,6 +178,7 @@ export async function refreshOnPool(plan: RefreshPlan, pool: SegmentPool): Promi
       return f.buf ? [file, f.blob, f.buf] : [file, f.blob];
     }),
     cached: plan.sameLayout ? segFiles[n]!.filter((file) => !missed.has(file)).map((file) => plan.loaded.entries.get(file)!) : [],
+    previous: Object.fromEntries(Object.values(segmentOutputs(n)).filter((name) => previousOutputs[name]).map((name) => [name, previousOutputs[name]!])),
   }));
   // A new layout: the old segment files are of no use to the workers (they parse everything).
   if (!plan.sameLayout && !plan.opts.noWrite) clearCache(plan.ws.outDir);
@@ -218,6 +221,7 @@ function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled
     problems,
     noWrite: opts.noWrite === true,
     segCache: new Map(),
+    pooled: pooledSegs,
     memo: opts.memo,
   };
   const dirty = dirtySegments(plan);

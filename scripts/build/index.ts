@@ -124,8 +124,8 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
   const enough = (n: number) => (opts.workers === undefined ? n >= POOL_MIN_WORK : opts.workers > 0);
   let pool = enough(plan.misses.length) ? start() : undefined;
   try {
-    const state = pool ? await refreshOnPool(plan, pool) : refreshFromPlan(plan);
     const previous = opts.full ? undefined : readManifest(ws.outDir);
+    const state = pool ? await refreshOnPool(plan, pool, previous?.outputs) : refreshFromPlan(plan);
     if (previous && previous.source === outputKey(state.stats.sourceKey) && outputsPresent(ws.outDir, previous)) {
       // Nothing changed since the last build: the outputs are already what a full build gives.
       return resultOf(state, { written: [], removed: [], lunrRebuilt: 0, lunrShards: previous.segment_keys.filter(Boolean).length });
@@ -162,7 +162,10 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
     segmentKeys.push(key);
     if (!key) continue;
     const out = segmentOutputs(s);
+    // A segment parsed on the pool has had its table and Lunr shard written already (see
+    // PreparedSegment): it is always finished, which is cheap, and rewritten if need be.
     const reusable =
+      !state.pooled.has(s) &&
       previous?.segment_keys[s] === key &&
       Object.values(out).every((name) => previous.outputs[name] && existsSync(join(ws.outDir, name))) &&
       prevStore?.segments.some((x) => `recall/${x.file}` === out.recall) &&

@@ -35,6 +35,8 @@ export interface ParseTask {
   files: Array<[file: string, blob: string, buf?: Buffer]>;
   /** Index entries of the files whose blob is unchanged (their records come from the cache). */
   cached: IndexEntry[];
+  /** Content hash of each of the segment's outputs in the previous build. */
+  previous: Record<string, string>;
 }
 
 /** What parsing a segment gives back to the coordinator: slim entries only. */
@@ -121,58 +123,82 @@ export function completeEntries(ctx: SegmentContext, task: Pick<RenderTask, 'seg
 const byKey = (a: { kind: string; id: string }, b: { kind: string; id: string }) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
- * The Lunr shard of a segment's valid records, built before the cross-record checks are known:
- * when none of them turns out bad (the usual case) `renderSegmentTask` takes it as is. Lunr
- * content does not depend on cross-record links, so the bytes are the same either way.
+ * A segment with everything but the cross-record links done: the table shard and Lunr shard
+ * are already written (neither depends on links) and only the recall documents are kept. A
+ * worker prepares each segment right after parsing it, while the main thread runs the
+ * cross-record checks, and drops the full records, so memory stays flat at 100k records. When
+ * the checks leave every record of the segment in place (the usual case) only the recall
+ * segment remains to render; otherwise the segment is rendered again from its cache.
  */
-export function speculativeLunr(seg: number, entries: Map<string, SegEntry>): { files: string; content: string } {
-  const valid = [...entries.values()].sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
-  const docs = valid.map((e) => e.doc).sort(byKey);
-  return { files: valid.map((e) => e.f).join('\n'), content: buildLunrShard(seg, docs) };
+export interface PreparedSegment {
+  /** The row files this was prepared for, in path order, joined by newlines. */
+  files: string;
+  /** Table and Lunr outputs: name -> content hash. */
+  outputs: Record<string, string>;
+  written: string[];
+  records: number;
+  lunrBytes: number;
+  /** Recall documents sorted by (kind, id), without links and indexed-only text. */
+  docs: SegmentDoc[];
 }
 
-/** Renders and writes one segment's outputs (only files whose content changed are written). */
-export function renderSegmentTask(ctx: SegmentContext, task: RenderTask, entries: Map<string, SegEntry>, repaired = 0, lunrReady?: { files: string; content: string }): RenderedSegment {
+/** Writes `content` to `name` in the build folder unless the previous build wrote the same. */
+function writeOutput(ctx: SegmentContext, name: string, content: string, previous: Record<string, string>, outputs: Record<string, string>, written: string[]): void {
+  const h = sha1(content);
+  outputs[name] = h;
+  const abs = join(ctx.ws.outDir, name);
+  if (!ctx.write || (previous[name] === h && existsSync(abs))) return;
+  writeDerived(abs, content);
+  written.push(name);
+}
+
+/** Prepares a segment from its rows' records (`rows` in path order), writing its table and Lunr shard. */
+export function prepareSegment(ctx: SegmentContext, seg: number, rows: readonly SegEntry[], previous: Record<string, string>): PreparedSegment {
   const docs: SegmentDoc[] = [];
   const table: Array<{ kind: string; id: string; file: string; data: unknown }> = [];
-  for (const file of task.live) {
-    const e = entries.get(file)!;
-    const l = task.links[e.data.id];
-    const doc = l?.length ? { ...e.doc, links: l } : e.doc;
+  for (const e of rows) {
     const errors = e.data.kind === 'execution' ? (e.data.errors ?? []) : [];
     let length = 0;
     for (let i = 0; i < e.tf.length; i += 2) if (!(e.tf[i] as string).startsWith('@')) length += e.tf[i + 1] as number;
-    docs.push({ doc, tf: e.tf, length, fps: [...new Set(errors.map((m) => fingerprint(m).id))] });
+    docs.push({ doc: e.doc, tf: e.tf, length, fps: [...new Set(errors.map((m) => fingerprint(m).id))] });
     table.push({ kind: e.data.kind, id: e.data.id, file: e.doc.file, data: e.data });
   }
   docs.sort((a, b) => byKey(a.doc, b.doc));
   table.sort(byKey);
-  const names = segmentOutputs(task.seg);
-  // task.live is in path order, like the speculative shard's file list.
-  const lunr = lunrReady && lunrReady.files === task.live.join('\n') ? lunrReady.content : buildLunrShard(task.seg, docs.map((d) => d.doc));
-  const recall = renderSegment(names.recall.slice('recall/'.length), docs);
-  const contents: Array<[string, string]> = [
-    [names.table, `${JSON.stringify(table.map(({ id, file, data }) => ({ id, file, data })))}\n`],
-    [names.lunr, lunr],
-    [names.recall, recall.content],
-  ];
+  const names = segmentOutputs(seg);
   const outputs: Record<string, string> = {};
   const written: string[] = [];
-  for (const [name, content] of contents) {
-    const h = sha1(content);
-    outputs[name] = h;
-    const abs = join(ctx.ws.outDir, name);
-    if (!ctx.write || (task.previous[name] === h && existsSync(abs))) continue;
-    writeDerived(abs, content);
-    written.push(name);
-  }
+  writeOutput(ctx, names.table, `${JSON.stringify(table.map(({ id, file, data }) => ({ id, file, data })))}\n`, previous, outputs, written);
+  const lunr = buildLunrShard(seg, docs.map((d) => d.doc));
+  writeOutput(ctx, names.lunr, lunr, previous, outputs, written);
+  // The indexed-only text is in tf already; dropping it keeps a held segment small.
+  for (const d of docs) d.doc = { ...d.doc, text: '' };
+  return { files: rows.map((e) => e.f).join('\n'), outputs, written, records: table.length, lunrBytes: Buffer.byteLength(lunr), docs };
+}
+
+/** Renders a prepared segment's recall segment with its links and writes it if it changed. */
+export function finishSegment(ctx: SegmentContext, task: RenderTask, prepared: PreparedSegment, repaired = 0): RenderedSegment {
+  const docs = prepared.docs.map((d) => {
+    const l = task.links[d.doc.id];
+    return l?.length ? { ...d, doc: { ...d.doc, links: l } } : d;
+  });
+  const names = segmentOutputs(task.seg);
+  const recall = renderSegment(names.recall.slice('recall/'.length), docs);
+  const outputs = { ...prepared.outputs };
+  const written = [...prepared.written];
+  writeOutput(ctx, names.recall, recall.content, task.previous, outputs, written);
   return {
     seg: task.seg,
     outputs,
     written,
-    table: { file: names.table.slice('records/'.length), records: table.length },
-    lunr: { file: names.lunr.slice('lunr/'.length), docs: docs.length, bytes: Buffer.byteLength(lunr) },
+    table: { file: names.table.slice('records/'.length), records: prepared.records },
+    lunr: { file: names.lunr.slice('lunr/'.length), docs: docs.length, bytes: prepared.lunrBytes },
     recall: recall.segment,
     repaired,
   };
+}
+
+/** Renders and writes one segment's outputs (only files whose content changed are written). */
+export function renderSegmentTask(ctx: SegmentContext, task: RenderTask, entries: Map<string, SegEntry>, repaired = 0): RenderedSegment {
+  return finishSegment(ctx, task, prepareSegment(ctx, task.seg, task.live.map((f) => entries.get(f)!), task.previous), repaired);
 }

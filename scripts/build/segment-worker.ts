@@ -1,23 +1,32 @@
 /**
- * Worker thread of the segment pool: parses segments and renders their outputs, keeping the
- * full records of the segments it parsed in memory so they never cross back to the main thread.
+ * Worker thread of the segment pool: parses segments and renders their outputs. The records it
+ * parsed never cross back to the main thread; right after parsing they are turned into the
+ * prepared form (table, Lunr shard, recall documents) and dropped.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { readSegCache } from './cache.js';
-import { completeEntries, parseSegment, renderSegmentTask, speculativeLunr, type ParseTask, type RenderTask, type SegmentContext } from './segment-render.js';
+import { completeEntries, finishSegment, parseSegment, prepareSegment, renderSegmentTask, type ParseTask, type PreparedSegment, type RenderTask, type SegmentContext } from './segment-render.js';
 import type { SegEntry } from './segments.js';
 
 const ctx = workerData as SegmentContext;
-const held = new Map<number, Map<string, SegEntry>>();
-// Lunr shards built while the main thread runs the cross-record checks (see speculativeLunr).
-const lunr = new Map<number, { files: string; content: string }>();
+// Full records of parsed segments, until they are prepared (then only the prepared form is kept).
+const held = new Map<number, { entries: Map<string, SegEntry>; previous: Record<string, string> }>();
+const prepared = new Map<number, PreparedSegment>();
 const pending: number[] = [];
 
+/** Prepares a held segment as if every valid record were a row (see PreparedSegment). */
+function prepareHeld(seg: number): void {
+  const h = held.get(seg);
+  if (!h) return;
+  const rows = [...h.entries.values()].sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
+  prepared.set(seg, prepareSegment(ctx, seg, rows, h.previous));
+  held.delete(seg);
+}
+
+// Runs between messages, so the main thread's cross-record checks overlap with this work.
 function speculate(): void {
   const seg = pending.shift();
-  if (seg === undefined) return;
-  const entries = held.get(seg);
-  if (entries && !lunr.has(seg)) lunr.set(seg, speculativeLunr(seg, entries));
+  if (seg !== undefined) prepareHeld(seg);
   if (pending.length) setImmediate(speculate);
 }
 
@@ -25,21 +34,27 @@ parentPort?.on('message', (msg: { id: number; parse?: ParseTask; render?: Render
   try {
     if (msg.parse) {
       const { result, entries } = parseSegment(ctx, msg.parse);
-      held.set(msg.parse.seg, entries);
+      held.set(msg.parse.seg, { entries, previous: msg.parse.previous });
       parentPort!.postMessage({ id: msg.id, parsed: result });
       pending.push(msg.parse.seg);
       if (pending.length === 1) setImmediate(speculate);
     } else if (msg.render) {
       const task = msg.render;
-      let entries = held.get(task.seg);
-      if (!entries) {
-        const read = readSegCache(ctx.ws.outDir, ctx.salt, ctx.segments, task.seg);
-        entries = read instanceof Map ? read : new Map();
+      prepareHeld(task.seg);
+      const ready = prepared.get(task.seg);
+      prepared.delete(task.seg);
+      if (ready && ready.files === task.live.join('\n')) {
+        parentPort!.postMessage({ id: msg.id, rendered: finishSegment(ctx, task, ready) });
+        return;
       }
+      // Some records of the segment turned out bad (or it was not parsed here): from the cache.
+      const read = readSegCache(ctx.ws.outDir, ctx.salt, ctx.segments, task.seg);
+      const entries = read instanceof Map ? read : new Map<string, SegEntry>();
       const repaired = completeEntries(ctx, task, entries);
-      parentPort!.postMessage({ id: msg.id, rendered: renderSegmentTask(ctx, task, entries, repaired, repaired ? undefined : lunr.get(task.seg)) });
-      held.delete(task.seg);
-      lunr.delete(task.seg);
+      // Outputs written while preparing hold records that have since turned out bad: rewrite them.
+      const previous = { ...task.previous };
+      for (const name of ready?.written ?? []) delete previous[name];
+      parentPort!.postMessage({ id: msg.id, rendered: renderSegmentTask(ctx, { ...task, previous }, entries, repaired) });
     }
   } catch (error) {
     parentPort!.postMessage({ id: msg.id, error: (error as Error).stack ?? String(error) });
