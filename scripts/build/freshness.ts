@@ -10,7 +10,8 @@ import type { Workspace } from '../adapters/workspace.js';
 import { isIgnoredKbFile } from '../records/kb-files.js';
 import { STORE_VERSION } from '../recall/store.js';
 import { CACHE_VERSION, sha1 } from './cache.js';
-import { scanKnowledgeBase, type ScanResult } from './scan.js';
+import { scanDigest, scanKnowledgeBase, type ScanResult } from './scan.js';
+import { writeDerived } from './write.js';
 
 /** Bumped when the output layout changes. */
 export const BUILD_VERSION = 3;
@@ -66,10 +67,55 @@ export function outputKey(sourceKey: string): string {
   return sha1(`${sourceKey}|${BUILD_VERSION}|${STORE_VERSION}`);
 }
 
-/** True when the build folder is up to date with the knowledge base (a scan, no parsing). */
+/** The source key of the knowledge base, and the scan when one had to be made. */
+export interface FreshKey {
+  key: string;
+  /** The digest the key was looked up by (undefined outside Git). */
+  digest?: string;
+  /** The full scan, when the digest was not known (the caller may reuse it). */
+  scan?: ScanResult;
+}
+
+function digestFile(outDir: string): string {
+  return join(outDir, 'cache', 'scan.json');
+}
+
+/**
+ * The source key, cheaply when nothing changed: the scan digest (`scanDigest`) is looked up in
+ * `cache/scan.json`, written by the last build; only a new digest costs a full scan.
+ */
+export function freshKey(ws: Workspace): FreshKey {
+  const digest = scanDigest(ws);
+  const salt = cacheSalt(ws);
+  if (digest) {
+    const known = readJson<{ digest?: string; salt?: string; key?: string }>(digestFile(ws.outDir));
+    if (known?.digest === digest && known.salt === salt && typeof known.key === 'string') return { key: known.key, digest };
+  }
+  const scan = scanKnowledgeBase(ws);
+  return { key: sourceKeyOf(salt, candidateFiles(scan)), digest, scan };
+}
+
+/**
+ * Remembers that `digest` means source key `key` (after a build). Call only when the digest was
+ * taken before the scan the key came from and is still the same afterwards.
+ */
+export function rememberDigest(ws: Workspace, digest: string, key: string): void {
+  try {
+    writeDerived(digestFile(ws.outDir), `${JSON.stringify({ digest, salt: cacheSalt(ws), key })}\n`);
+  } catch {
+    // best effort: the next check scans again
+  }
+}
+
+/** True when the build folder is up to date with the knowledge base (no parsing; usually no scan). */
 export function isBuildCurrent(ws: Workspace): boolean {
   const manifest = readManifest(ws.outDir);
-  return manifest !== undefined && manifest.source === outputKey(currentSourceKey(ws));
+  if (!manifest) return false;
+  const fresh = freshKey(ws);
+  const current = manifest.source === outputKey(fresh.key);
+  // A build made elsewhere (or before this cache existed): the next check can go by the digest.
+  if (current && fresh.scan && fresh.digest && scanDigest(ws) === fresh.digest) rememberDigest(ws, fresh.digest, fresh.key);
+  return current;
 }
 
 /** Reads `manifest.json` of a build folder. */

@@ -15,10 +15,10 @@ import { readStoreFile, renderStoreFile, STORE_VERSION, type StoreSegment } from
 import { foldVocabulary } from '../recall/terms.js';
 import { computeAggregates, type Aggregates } from './aggregates.js';
 import { sha1 } from './cache.js';
-import { BUILD_VERSION, currentSourceKey, outputKey, readJson, readManifest, type BuildManifest } from './freshness.js';
+import { BUILD_VERSION, freshKey, outputKey, readJson, readManifest, rememberDigest, type BuildManifest, type FreshKey } from './freshness.js';
 import { cacheDiagnosticsOf, diagnosticsOf, isRowFile, planRefresh, refreshFromPlan, refreshOnPool, refreshTable, rowsOf, segmentEntries, type CacheMemo, type KbState, type RefreshStats } from './incremental.js';
 import { LUNR_FIELDS, type LunrManifest, type LunrShardFile } from './lunr-index.js';
-import { scanKnowledgeBase } from './scan.js';
+import { scanDigest, scanKnowledgeBase } from './scan.js';
 import { reflectionsByExecution } from './search-docs.js';
 import { segName } from './segments.js';
 import { renderSegmentTask, segmentOutputs, type RenderedSegment, type RenderTask, type SegmentContext } from './segment-render.js';
@@ -97,14 +97,20 @@ function segmentKey(state: KbState, s: number, live: ReadonlySet<string>, links:
  * are reported in `diagnostics` and left out. I/O errors on the build folder do throw.
  */
 export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<BuildResult> {
-  const scan = scanKnowledgeBase(ws);
-  // Nothing changed since the last build (a scan, no parsing): answer from the build folder and
-  // load the table only if the caller asks for the rows.
+  // The source key, by the scan digest when nothing changed (no per-file work at all). A watch
+  // (memo) always scans: it runs because something changed.
+  const fresh: FreshKey = opts.memo ? { key: '' } : freshKey(ws);
+  // After a build, the next freshness check may go by the digest, if nothing changed meanwhile.
+  const remember = (key: string) => {
+    if (fresh.digest && scanDigest(ws) === fresh.digest) rememberDigest(ws, fresh.digest, key);
+  };
+  // Nothing changed since the last build: answer from the build folder and load the table only
+  // if the caller asks for the rows.
   if (!opts.full && !opts.memo) {
     const manifest = readManifest(ws.outDir);
-    const scanKey = manifest ? currentSourceKey(ws, scan) : '';
     const diagnostics = manifest ? readJson<Diagnostic[]>(join(ws.outDir, 'diagnostics.json')) : undefined;
-    if (manifest && diagnostics && manifest.source === outputKey(scanKey) && outputsPresent(ws.outDir, manifest)) {
+    if (manifest && diagnostics && manifest.source === outputKey(fresh.key) && outputsPresent(ws.outDir, manifest)) {
+      if (fresh.scan) remember(fresh.key);
       const files = manifest.files ?? manifest.records;
       const result = {
         outDir: ws.outDir,
@@ -112,11 +118,12 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
         files,
         diagnostics,
         cacheDiagnostics: [],
-        stats: { files, parsed: 0, cached: files, changed: [], scan: scan.method, fullRebuild: false, sourceKey: scanKey, written: [], removed: [], lunrRebuilt: 0, lunrShards: manifest.segment_keys.filter(Boolean).length },
+        stats: { files, parsed: 0, cached: files, changed: [], scan: fresh.digest || fresh.scan?.method === 'git' ? 'git' : 'fs', fullRebuild: false, sourceKey: fresh.key, written: [], removed: [], lunrRebuilt: 0, lunrShards: manifest.segment_keys.filter(Boolean).length },
       } as Omit<BuildResult, 'rows'>;
-      return withLazyRows(result, () => refreshTable(ws, { scan }).rows);
+      return withLazyRows(result, () => refreshTable(ws, { scan: fresh.scan }).rows);
     }
   }
+  const scan = fresh.scan ?? scanKnowledgeBase(ws);
   const refreshOpts = { full: opts.full, memo: opts.memo, scan, onProgress: opts.onProgress ? (d: number, t: number) => opts.onProgress!('parse', d, t) : undefined };
   const plan = planRefresh(ws, refreshOpts);
   // Many files to parse: both cores, each worker parsing and later rendering whole segments.
@@ -128,9 +135,12 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
     const state = pool ? await refreshOnPool(plan, pool, previous?.outputs) : refreshFromPlan(plan);
     if (previous && previous.source === outputKey(state.stats.sourceKey) && outputsPresent(ws.outDir, previous)) {
       // Nothing changed since the last build: the outputs are already what a full build gives.
+      remember(state.stats.sourceKey);
       return resultOf(state, { written: [], removed: [], lunrRebuilt: 0, lunrShards: previous.segment_keys.filter(Boolean).length });
     }
-    return await writeOutputs(state, previous, opts, (work) => (enough(work) ? (pool ??= start()) : undefined));
+    const result = await writeOutputs(state, previous, opts, (work) => (enough(work) ? (pool ??= start()) : undefined));
+    remember(state.stats.sourceKey);
+    return result;
   } finally {
     await pool?.close();
   }

@@ -66,14 +66,44 @@ function gitZ(cwd: string, args: string[]): string[] {
   return out.split('\0').filter((s) => s.length > 0);
 }
 
+function kbPathspec(ws: Workspace): string[] | undefined {
+  const prefix = ws.kbPrefix;
+  if (!ws.inGit || prefix.startsWith('/') || /^[A-Za-z]:/.test(prefix)) return undefined;
+  return prefix ? [`:(literal)${prefix.replace(/\/$/, '')}`] : ['.'];
+}
+
+/**
+ * A cheap digest of what `scanKnowledgeBase` would see, without parsing its output: the raw
+ * bytes of `git ls-files -s` (every index entry with its blob id) plus the content id of each
+ * dirty or untracked file. Equal digests mean equal scans, so a freshness check can skip the
+ * per-file work when nothing changed. Undefined outside Git (or when Git fails).
+ */
+export function scanDigest(ws: Workspace): string | undefined {
+  const pathspec = kbPathspec(ws);
+  if (!pathspec) return undefined;
+  try {
+    const opts = { cwd: ws.repoRoot, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'] };
+    const staged = execFileSync('git', ['ls-files', '-s', '-z', '--full-name', '--', ...pathspec], opts);
+    const dirty = execFileSync('git', ['ls-files', '-m', '-o', '--exclude-standard', '-z', '--full-name', '--', ...pathspec], { ...opts, encoding: 'utf8' });
+    const h = createHash('sha1').update(staged);
+    for (const full of dirty.split('\0').filter(Boolean).sort()) {
+      const buf = readOrUndefined(join(ws.repoRoot, full));
+      h.update(`\0${full}\0${buf === undefined ? '-' : blobId(buf)}`);
+    }
+    return h.digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Scans the knowledge base. Uses Git when the KB is inside the work tree; falls back to hashing
  * every file when Git is unavailable or fails.
  */
 export function scanKnowledgeBase(ws: Workspace): ScanResult {
   const prefix = ws.kbPrefix;
-  if (!ws.inGit || prefix.startsWith('/') || /^[A-Za-z]:/.test(prefix)) return scanFs(ws.kbRoot);
-  const pathspec = prefix ? [`:(literal)${prefix.replace(/\/$/, '')}`] : ['.'];
+  const pathspec = kbPathspec(ws);
+  if (!pathspec) return scanFs(ws.kbRoot);
   // One Git call: `-s` lists every index entry with its blob id; `-m` repeats the entries whose
   // work-tree file differs (modified or deleted), and `-o` adds untracked files (no stage info).
   let lines: string[];

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { cleanupTemp, git, runCli, spawnCli, tempDir, tempRepo } from '../helpers/repo.js';
 import { generateKb } from '../../bench/generate-kb.js';
 import { openWorkspace } from '../../scripts/adapters/workspace.js';
-import { runBuild, readAggregates, readLunrManifest, readLunrShard, readManifest } from '../../scripts/build/index.js';
+import { isBuildCurrent, runBuild, readAggregates, readLunrManifest, readLunrShard, readManifest } from '../../scripts/build/index.js';
 import { SEGMENT_SIZE } from '../../scripts/build/segments.js';
 import { loadTable } from '../../scripts/build/table.js';
 import { checkKnowledgeBase } from '../../scripts/records/check-kb.js';
@@ -79,6 +79,34 @@ describe('incremental build', () => {
     const third = await runBuild(ws);
     expect(third.stats.parsed).toBe(0);
     expect(third.stats.written).toEqual([]);
+  });
+
+  it('sees every change through the scan digest, also a second edit of an already dirty file', async () => {
+    const dir = repoWithKb(30);
+    const ws = openWorkspace({ cwd: dir });
+    await runBuild(ws);
+    const rule = join(dir, 'learning-loop/rules/rule-digest.md');
+    const text = (s: string) => `---\nkind: rule\nid: rule-digest\ncreated_at: 2026-11-02T10:00:00Z\nstatus: accepted\nstatement: ${s}\n---\n`;
+    writeFileSync(rule, text('one'));
+    expect((await runBuild(ws)).stats.parsed).toBe(1);
+    expect(isBuildCurrent(ws)).toBe(true);
+    // Same dirty file list, new content: the digest hashes dirty files' content.
+    writeFileSync(rule, text('two'));
+    expect(isBuildCurrent(ws)).toBe(false);
+    expect((await runBuild(ws)).stats.parsed).toBe(1);
+    // Staging and committing change the index listing but not the content: nothing to do.
+    git(dir, 'add', '-A');
+    expect(isBuildCurrent(ws)).toBe(true);
+    git(dir, 'commit', '-q', '-m', 'rule');
+    const after = await runBuild(ws);
+    expect([after.stats.parsed, after.stats.written.length]).toEqual([0, 0]);
+    // An edit of a committed file, then its revert.
+    const original = readFileSync(rule, 'utf8');
+    writeFileSync(rule, text('three'));
+    expect(isBuildCurrent(ws)).toBe(false);
+    writeFileSync(rule, original);
+    expect(isBuildCurrent(ws)).toBe(true);
+    expect(readAggregates(ws.outDir)!.totals.records).toBe(after.records);
   });
 
   it('keeps cross-record results right when the cached result is reused or must be redone', async () => {
