@@ -12,7 +12,6 @@ const ctx = workerData as SegmentContext;
 // Full records of parsed segments, until they are prepared (then only the prepared form is kept).
 const held = new Map<number, { entries: Map<string, SegEntry>; previous: Record<string, string> }>();
 const prepared = new Map<number, PreparedSegment>();
-const pending: number[] = [];
 
 /** Prepares a held segment as if every valid record were a row (see PreparedSegment). */
 function prepareHeld(seg: number): void {
@@ -23,21 +22,15 @@ function prepareHeld(seg: number): void {
   held.delete(seg);
 }
 
-// Runs between messages, so the main thread's cross-record checks overlap with this work.
-function speculate(): void {
-  const seg = pending.shift();
-  if (seg !== undefined) prepareHeld(seg);
-  if (pending.length) setImmediate(speculate);
-}
-
 parentPort?.on('message', (msg: { id: number; parse?: ParseTask; render?: RenderTask }) => {
   try {
     if (msg.parse) {
       const { result, entries } = parseSegment(ctx, msg.parse);
       held.set(msg.parse.seg, { entries, previous: msg.parse.previous });
       parentPort!.postMessage({ id: msg.id, parsed: result });
-      pending.push(msg.parse.seg);
-      if (pending.length === 1) setImmediate(speculate);
+      // Prepared at once (not later, between messages): queued parse messages would otherwise
+      // keep every segment's full records alive until the last one is parsed.
+      prepareHeld(msg.parse.seg);
     } else if (msg.render) {
       const task = msg.render;
       prepareHeld(task.seg);
