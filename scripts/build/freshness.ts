@@ -10,7 +10,7 @@ import type { Workspace } from '../adapters/workspace.js';
 import { isIgnoredKbFile } from '../records/kb-files.js';
 import { STORE_VERSION } from '../recall/store.js';
 import { CACHE_VERSION, sha1 } from './cache.js';
-import { scanDigest, scanKnowledgeBase, type ScanResult } from './scan.js';
+import { gitListing, scanKnowledgeBase, type ScanResult } from './scan.js';
 import { writeDerived } from './write.js';
 
 /** Bumped when the output layout changes. */
@@ -85,20 +85,18 @@ function digestFile(outDir: string): string {
  * `cache/scan.json`, written by the last build; only a new digest costs a full scan.
  */
 export function freshKey(ws: Workspace): FreshKey {
-  const digest = scanDigest(ws);
+  const listing = gitListing(ws);
   const salt = cacheSalt(ws);
-  if (digest) {
+  if (listing) {
     const known = readJson<{ digest?: string; salt?: string; key?: string }>(digestFile(ws.outDir));
-    if (known?.digest === digest && known.salt === salt && typeof known.key === 'string') return { key: known.key, digest };
+    if (known?.digest === listing.digest && known.salt === salt && typeof known.key === 'string') return { key: known.key, digest: listing.digest };
   }
-  const scan = scanKnowledgeBase(ws);
-  return { key: sourceKeyOf(salt, candidateFiles(scan)), digest, scan };
+  // The scan comes from the same listing as the digest, so the pair can be remembered as is.
+  const scan = scanKnowledgeBase(ws, listing);
+  return { key: sourceKeyOf(salt, candidateFiles(scan)), digest: listing?.digest, scan };
 }
 
-/**
- * Remembers that `digest` means source key `key` (after a build). Call only when the digest was
- * taken before the scan the key came from and is still the same afterwards.
- */
+/** Remembers that `digest` means source key `key` (both from one `gitListing`). */
 export function rememberDigest(ws: Workspace, digest: string, key: string): void {
   try {
     writeDerived(digestFile(ws.outDir), `${JSON.stringify({ digest, salt: cacheSalt(ws), key })}\n`);
@@ -113,8 +111,8 @@ export function isBuildCurrent(ws: Workspace): boolean {
   if (!manifest) return false;
   const fresh = freshKey(ws);
   const current = manifest.source === outputKey(fresh.key);
-  // A build made elsewhere (or before this cache existed): the next check can go by the digest.
-  if (current && fresh.scan && fresh.digest && scanDigest(ws) === fresh.digest) rememberDigest(ws, fresh.digest, fresh.key);
+  // A build made before this cache existed: the next check can go by the digest.
+  if (current && fresh.scan && fresh.digest) rememberDigest(ws, fresh.digest, fresh.key);
   return current;
 }
 

@@ -155,8 +155,13 @@ function dirtySegments(plan: RefreshPlan): Set<number> {
   if (!plan.sameLayout) for (let n = 0; n < plan.segments; n++) dirty.add(n);
   else {
     for (const f of plan.misses) dirty.add(segmentOf(f.file, plan.segments));
-    const present = new Set(plan.candidates.map((f) => f.file));
-    for (const file of plan.loaded.entries.keys()) if (!present.has(file)) dirty.add(segmentOf(file, plan.segments));
+    // Removed files: the cache knows files the scan did not find (counted before listing them).
+    let known = 0;
+    for (const f of plan.candidates) if (plan.loaded.entries.has(f.file)) known += 1;
+    if (known < plan.loaded.entries.size) {
+      const present = new Set(plan.candidates.map((f) => f.file));
+      for (const file of plan.loaded.entries.keys()) if (!present.has(file)) dirty.add(segmentOf(file, plan.segments));
+    }
   }
   return dirty;
 }

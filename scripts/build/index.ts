@@ -18,7 +18,7 @@ import { sha1 } from './cache.js';
 import { BUILD_VERSION, freshKey, outputKey, readJson, readManifest, rememberDigest, type BuildManifest, type FreshKey } from './freshness.js';
 import { cacheDiagnosticsOf, diagnosticsOf, isRowFile, planRefresh, refreshFromPlan, refreshOnPool, refreshTable, rowsOf, segmentEntries, type CacheMemo, type KbState, type RefreshStats } from './incremental.js';
 import { LUNR_FIELDS, type LunrManifest, type LunrShardFile } from './lunr-index.js';
-import { scanDigest, scanKnowledgeBase } from './scan.js';
+import { scanKnowledgeBase } from './scan.js';
 import { reflectionsByExecution } from './search-docs.js';
 import { segName } from './segments.js';
 import { renderSegmentTask, segmentOutputs, type RenderedSegment, type RenderTask, type SegmentContext } from './segment-render.js';
@@ -100,9 +100,10 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
   // The source key, by the scan digest when nothing changed (no per-file work at all). A watch
   // (memo) always scans: it runs because something changed.
   const fresh: FreshKey = opts.memo ? { key: '' } : freshKey(ws);
-  // After a build, the next freshness check may go by the digest, if nothing changed meanwhile.
+  // After a build, the next freshness check may go by the digest (the scan the key comes from
+  // and the digest were made from one Git listing).
   const remember = (key: string) => {
-    if (fresh.digest && scanDigest(ws) === fresh.digest) rememberDigest(ws, fresh.digest, key);
+    if (fresh.digest && fresh.scan) rememberDigest(ws, fresh.digest, key);
   };
   // Nothing changed since the last build: answer from the build folder and load the table only
   // if the caller asks for the rows.

@@ -2,12 +2,13 @@
  * Scan: which files the knowledge base holds and a content key for each. In a Git work tree the
  * key is the Git blob id: `git ls-files -s` gives it for every clean file without reading it,
  * and only the dirty and untracked files (from `git ls-files -m -o`) are hashed here, the way
- * Git hashes a blob. Outside Git every file is hashed.
+ * Git hashes a blob. Outside Git every file is hashed. `scanDigest` tells whether anything
+ * changed without listing every file.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { walkFiles } from '../adapters/fs.js';
 import type { Workspace } from '../adapters/workspace.js';
 
@@ -61,11 +62,6 @@ export function scanFs(kbRoot: string): ScanResult {
 
 const STAGED = /^\d{6} [0-9a-f]{40,64} \d$/;
 
-function gitZ(cwd: string, args: string[]): string[] {
-  const out = execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
-  return out.split('\0').filter((s) => s.length > 0);
-}
-
 function kbPathspec(ws: Workspace): string[] | undefined {
   const prefix = ws.kbPrefix;
   if (!ws.inGit || prefix.startsWith('/') || /^[A-Za-z]:/.test(prefix)) return undefined;
@@ -73,62 +69,85 @@ function kbPathspec(ws: Workspace): string[] | undefined {
 }
 
 /**
- * A cheap digest of what `scanKnowledgeBase` would see, without parsing its output: the raw
- * bytes of `git ls-files -s` (every index entry with its blob id) plus the content id of each
- * dirty or untracked file. Equal digests mean equal scans, so a freshness check can skip the
- * per-file work when nothing changed. Undefined outside Git (or when Git fails).
+ * What Git says about the knowledge base: the index entries under it (`git ls-files -s`, raw
+ * bytes, read lazily) and the modified, deleted and untracked files (`git ls-files -m -o`, read
+ * here). The digest covers the index file itself and the dirty files' content, so equal digests
+ * mean equal scans; checking freshness then costs one Git call, not a listing of every file.
  */
-export function scanDigest(ws: Workspace): string | undefined {
+export interface GitListing {
+  /** `git ls-files -s` output for the knowledge base (run on first use). */
+  staged(): Buffer;
+  /** Repo-relative dirty or untracked files -> content (undefined when deleted). */
+  dirty: Map<string, Buffer | undefined>;
+  /** Equal digests mean equal scans (see `scanDigest`). */
+  digest: string;
+}
+
+/** Lists the knowledge base with Git; undefined outside Git (or when Git fails). */
+export function gitListing(ws: Workspace): GitListing | undefined {
   const pathspec = kbPathspec(ws);
   if (!pathspec) return undefined;
   try {
     const opts = { cwd: ws.repoRoot, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'] };
-    const staged = execFileSync('git', ['ls-files', '-s', '-z', '--full-name', '--', ...pathspec], opts);
-    const dirty = execFileSync('git', ['ls-files', '-m', '-o', '--exclude-standard', '-z', '--full-name', '--', ...pathspec], { ...opts, encoding: 'utf8' });
-    const h = createHash('sha1').update(staged);
-    for (const full of dirty.split('\0').filter(Boolean).sort()) {
+    const git = (args: string[]) => execFileSync('git', args, opts);
+    // The index file decides what `ls-files -s` prints; hashing it is much cheaper than the listing.
+    const indexPath = git(['rev-parse', '--git-path', 'index']).toString('utf8').trim();
+    let index: Buffer;
+    try {
+      index = readFileSync(resolve(ws.repoRoot, indexPath));
+    } catch {
+      index = Buffer.alloc(0); // no index yet (nothing staged)
+    }
+    const listed = git(['ls-files', '-m', '-o', '--exclude-standard', '-z', '--full-name', '--', ...pathspec]).toString('utf8');
+    const h = createHash('sha1').update(`${pathspec.join('\0')}\0`).update(index);
+    const dirty = new Map<string, Buffer | undefined>();
+    for (const full of [...new Set(listed.split('\0').filter(Boolean))].sort()) {
       const buf = readOrUndefined(join(ws.repoRoot, full));
+      dirty.set(full, buf);
       h.update(`\0${full}\0${buf === undefined ? '-' : blobId(buf)}`);
     }
-    return h.digest('hex');
+    let staged: Buffer | undefined;
+    return { staged: () => (staged ??= git(['ls-files', '-s', '-z', '--full-name', '--', ...pathspec])), dirty, digest: h.digest('hex') };
   } catch {
     return undefined;
   }
 }
 
 /**
- * Scans the knowledge base. Uses Git when the KB is inside the work tree; falls back to hashing
- * every file when Git is unavailable or fails.
+ * A cheap digest of what `scanKnowledgeBase` would see, without listing every file: the Git
+ * index file plus the content id of each dirty or untracked file. Equal digests
+ * mean equal scans, so a freshness check can skip the per-file work when nothing changed.
+ * Undefined outside Git (or when Git fails).
  */
-export function scanKnowledgeBase(ws: Workspace): ScanResult {
-  const prefix = ws.kbPrefix;
-  const pathspec = kbPathspec(ws);
-  if (!pathspec) return scanFs(ws.kbRoot);
-  // One Git call: `-s` lists every index entry with its blob id; `-m` repeats the entries whose
-  // work-tree file differs (modified or deleted), and `-o` adds untracked files (no stage info).
-  let lines: string[];
+export function scanDigest(ws: Workspace): string | undefined {
+  return gitListing(ws)?.digest;
+}
+
+/**
+ * Scans the knowledge base. Uses Git when the KB is inside the work tree (pass a listing made
+ * already to save the Git calls); falls back to hashing every file when Git is unavailable or
+ * fails.
+ */
+export function scanKnowledgeBase(ws: Workspace, listing: GitListing | undefined = gitListing(ws)): ScanResult {
+  if (!listing) return scanFs(ws.kbRoot);
+  let staged: Buffer;
   try {
-    lines = gitZ(ws.repoRoot, ['-c', 'core.quotepath=off', 'ls-files', '-s', '-m', '-o', '--exclude-standard', '-z', '--full-name', '--', ...pathspec]);
+    staged = listing.staged();
   } catch {
     return scanFs(ws.kbRoot);
   }
+  const prefix = ws.kbPrefix;
   const byFile = new Map<string, ScannedFile>();
-  const dirty = new Set<string>();
   const plen = prefix.length;
-  for (const line of lines) {
-    // A staged entry is `<mode> <blob> <stage>\t<path>`; anything else is an untracked path. The
-    // tab position (blob of 40 or 64 hex digits) is checked first: this loop runs per file.
+  for (const line of staged.toString('utf8').split('\0')) {
+    if (!line) continue;
+    // A staged entry is `<mode> <blob> <stage>\t<path>`. The tab position (blob of 40 or 64 hex
+    // digits) is checked first: this loop runs per file.
     const tab = line.indexOf('\t');
-    if ((tab !== 49 && tab !== 73) || !STAGED.test(line.slice(0, tab))) {
-      dirty.add(line); // untracked
-      continue;
-    }
+    if ((tab !== 49 && tab !== 73) || !STAGED.test(line.slice(0, tab))) continue;
     const full = line.slice(tab + 1);
-    if (byFile.has(full) || dirty.has(full)) {
-      dirty.add(full); // listed again by -m (or an unmerged entry): the work tree decides
-      continue;
-    }
-    // Regular files only (no symlinks or submodules), like the file-system walk.
+    // Regular files only (no symlinks or submodules), like the file-system walk. An unmerged
+    // path is listed once per stage; it is in the dirty list, where the work tree decides.
     const mode = line.slice(0, 6);
     if (mode !== '100644' && mode !== '100755') {
       byFile.set(full, { file: '', blob: '' }); // a placeholder, dropped below
@@ -136,15 +155,13 @@ export function scanKnowledgeBase(ws: Workspace): ScanResult {
     }
     byFile.set(full, { file: full.slice(plen), blob: line.slice(7, tab - 2) });
   }
-  for (const full of dirty) {
-    const buf = readOrUndefined(join(ws.repoRoot, full));
+  for (const [full, buf] of listing.dirty) {
     if (buf === undefined) {
       byFile.delete(full); // deleted in the work tree
       continue;
     }
-    byFile.set(full, { file: full.slice(prefix.length), blob: blobId(buf), buf });
+    byFile.set(full, { file: full.slice(plen), blob: blobId(buf), buf });
   }
-  // (A hidden folder needs a leading dot somewhere: test that cheaply before splitting the path.)
   const files = [...byFile.values()].filter((f) => f.file.length > 0 && !((f.file.startsWith('.') || f.file.includes('/.')) && hiddenDir(f.file)));
   // Git lists paths in byte order; dirty and untracked files were appended. Sort only if needed.
   const byPath = (a: ScannedFile, b: ScannedFile) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);

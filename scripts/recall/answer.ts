@@ -172,7 +172,7 @@ export function answer(store: RecallStore, question: string, opts: AnswerOptions
     const day = store.meta.day;
     const ex = hits.filter((x) => store.kindOf(x.doc) === 'execution');
     const top = ex.length ? ex[0]!.score : 0;
-    const relevant = ex.filter((x) => x.score >= top * 0.5).sort((a, b) => (day[b.doc] ?? 0) - (day[a.doc] ?? 0) || b.doc - a.doc);
+    const relevant = ex.filter((x) => x.score >= top * 0.5).sort((a, b) => (day[b.doc] ?? 0) - (day[a.doc] ?? 0) || store.compare(b.doc, a.doc));
     const rel = new Set(relevant);
     pool = [...relevant, ...hits.filter((x) => !rel.has(x))];
   }

@@ -27,8 +27,8 @@ function facetSet(store: RecallStore, name: string, values: readonly string[]): 
 }
 
 /**
- * Ranks documents for an intent. Returns hits sorted by score (ties by doc number, i.e. kind
- * then id), at most `max`.
+ * Ranks documents for an intent. Returns hits sorted by score (ties by kind, then id), at most
+ * `max`.
  */
 export function rank(store: RecallStore, intent: Intent, max = 200): Hit[] {
   const { meta } = store;
@@ -117,7 +117,7 @@ export function rank(store: RecallStore, intent: Intent, max = 200): Hit[] {
     if (latestBoost) s += Math.max(0, 2 - Math.max(0, maxDay - (meta.day[d] ?? 0)) / 30);
     kept.push({ doc: d, score: Math.round(s * 1000) / 1000 });
   }
-  kept.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  kept.sort((a, b) => b.score - a.score || store.compare(a.doc, b.doc));
   // Why each hit matched: only for the hits returned.
   const top = kept.slice(0, max);
   const wanted = new Set(top.map((h) => h.doc));

@@ -65,7 +65,7 @@ export function similarExecutions(store: RecallStore, task: SimilarTask, limit =
   add(byType, 2);
   for (const s of byDomain) add(s, 1 / Math.max(1, domains.length));
   const maxScore = (task.component ? 3 : 0) + 2 + (domains.length ? 1 : 0);
-  const ranked = [...score.entries()].sort((a, b) => b[1] - a[1] || (store.meta.day[b[0]] ?? 0) - (store.meta.day[a[0]] ?? 0) || b[0] - a[0]);
+  const ranked = [...score.entries()].sort((a, b) => b[1] - a[1] || (store.meta.day[b[0]] ?? 0) - (store.meta.day[a[0]] ?? 0) || store.compare(b[0], a[0]));
   const outcomes = { success: 0, partial: 0, failure: 0 };
   let exact = 0;
   for (const [d] of ranked) {

@@ -161,7 +161,7 @@ export function readStoreFile(outDir: string): StoreFile | undefined {
 /** A display document as stored (SearchDoc without the indexed-only text). */
 export type StoredDoc = Omit<SearchDoc, 'text'>;
 
-/** What rank and answer read about the whole store (doc numbers are global, in (kind, id) order). */
+/** What rank and answer read about the whole store (doc numbers run segment after segment). */
 export interface StoreMeta {
   n: number;
   avgLen: number;
@@ -210,36 +210,50 @@ export class RecallStore {
     this.dir = dir;
     this.file = file;
     this.tables = tables;
-    // Global numbering in (kind, id) order, as if the store were one list: ties in ranking
-    // then break the same way whatever the segment layout.
-    const all: Array<{ key: string; seg: number; local: number; kind: string }> = [];
-    tables.forEach((t, s) => {
-      for (const [kind, a, b] of t.kinds) for (let i = a; i < b; i++) all.push({ key: `${kind}\u0000${t.ids[i]}`, seg: s, local: i, kind });
-    });
-    all.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    this.globalOf = tables.map((t) => new Int32Array(t.ids.length));
-    this.segOf = new Int32Array(all.length);
-    this.localOf = new Int32Array(all.length);
-    this.kinds = new Array<string>(all.length);
-    const len: number[] = new Array<number>(all.length);
-    const day: number[] = new Array<number>(all.length);
+    // Doc numbers run segment after segment (no global sort when opening: that grew with the
+    // knowledge base); `compare` gives the (kind, id) order where ranking needs a tie-break.
+    const n = tables.reduce((sum, t) => sum + t.ids.length, 0);
+    this.globalOf = [];
+    this.segOf = new Int32Array(n);
+    this.localOf = new Int32Array(n);
+    this.kinds = new Array<string>(n);
+    const len: number[] = new Array<number>(n);
+    const day: number[] = new Array<number>(n);
     const fpIndex = new Map(file.fps.map((f, i) => [f.id, i]));
     const docFps: Record<string, number[]> = {};
-    all.forEach((x, g) => {
-      this.globalOf[x.seg]![x.local] = g;
-      this.segOf[g] = x.seg;
-      this.localOf[g] = x.local;
-      this.kinds[g] = x.kind;
-      const t = tables[x.seg]!;
-      len[g] = t.len[x.local]!;
-      day[g] = t.day[x.local]!;
-      const fps = t.fp[String(x.local)];
-      if (fps) {
-        const list = fps.filter((id) => fpIndex.has(id)).map((id) => fpIndex.get(id)!);
-        if (list.length) docFps[String(g)] = list;
+    let g = 0;
+    tables.forEach((t, s) => {
+      const map = new Int32Array(t.ids.length);
+      for (const [kind, a, b] of t.kinds) {
+        for (let i = a; i < b; i++) {
+          map[i] = g + i;
+          this.kinds[g + i] = kind;
+        }
       }
+      for (let i = 0; i < t.ids.length; i++) {
+        this.segOf[g + i] = s;
+        this.localOf[g + i] = i;
+        len[g + i] = t.len[i]!;
+        day[g + i] = t.day[i]!;
+      }
+      for (const [local, fps] of Object.entries(t.fp)) {
+        const list = fps.filter((id) => fpIndex.has(id)).map((id) => fpIndex.get(id)!);
+        if (list.length) docFps[String(g + Number(local))] = list;
+      }
+      this.globalOf.push(map);
+      g += t.ids.length;
     });
-    this.meta = { n: all.length, avgLen: file.avgLen, len, day, fps: file.fps, docFps, vocab: file.vocab };
+    this.meta = { n, avgLen: file.avgLen, len, day, fps: file.fps, docFps, vocab: file.vocab };
+  }
+
+  /** Orders two docs by (kind, id): the tie-break of every ranking. */
+  compare(a: number, b: number): number {
+    const ka = this.kinds[a]!;
+    const kb = this.kinds[b]!;
+    if (ka !== kb) return ka < kb ? -1 : 1;
+    const ia = this.tables[this.segOf[a]!]!.ids[this.localOf[a]!]!;
+    const ib = this.tables[this.segOf[b]!]!.ids[this.localOf[b]!]!;
+    return ia < ib ? -1 : ia > ib ? 1 : 0;
   }
 
   /** Opens the store in `<outDir>/recall`; undefined when missing or unreadable. */
@@ -283,7 +297,7 @@ export class RecallStore {
   private readPostings(term: string): number[] {
     if (term.startsWith('@')) {
       const out: number[] = [];
-      for (const d of [...this.facetSet(term)].sort((a, b) => a - b)) out.push(d, 1);
+      for (const d of [...this.facetSet(term)].sort((a, b) => this.compare(a, b))) out.push(d, 1);
       return out;
     }
     const shard = termShard(term, this.file.termShards);

@@ -2,6 +2,6 @@
 
 /** Files that may sit in the knowledge base without being records. */
 export function isIgnoredKbFile(kbRelative: string): boolean {
-  const base = kbRelative.split('/').pop() ?? '';
+  const base = kbRelative.slice(kbRelative.lastIndexOf('/') + 1);
   return base === '.gitkeep' || base === 'README.md' || base === '.gitignore' || kbRelative === 'config/triggers.yaml';
 }
