@@ -14,7 +14,7 @@ import type { SearchDoc } from './search-docs.js';
  */
 export type LunrStoredDoc = [id: string, kind: string, title: string, file: string, summary: string];
 
-/** One shard file (`lunr/shard-NN.json`). */
+/** One shard file (`lunr/shard-NNN.json`, one per segment). */
 export interface LunrShardFile {
   version: 1;
   shard: number;
