@@ -99,12 +99,21 @@ export function commitPaths(repoRoot: string, paths: readonly string[], msg: str
         const sha = (await git.raw(['rev-list', '-1', 'HEAD', '--', paths[0]!])).trim();
         return { sha, lockRetries };
       } catch (error) {
-        if (!isLockError(error) || attempt >= LOCK_ATTEMPTS) throw error;
+        if (!(isLockError(error) || isLostStage(error)) || attempt >= LOCK_ATTEMPTS) throw error;
         lockRetries += 1;
         await backoff(attempt);
       }
     }
   });
+}
+
+/**
+ * True when `commit --only` found the path unstaged although it was just added: under load,
+ * another process's commit can write the index back without our entry between our `add` and
+ * our `commit` (seen with 20+ agents committing in one work tree). Adding again fixes it.
+ */
+export function isLostStage(error: unknown): boolean {
+  return /did not match any file\(s\) known to git/i.test(message(error));
 }
 
 /** Result of a push. */

@@ -5,6 +5,7 @@
 import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isLockError, isLostStage } from '../../scripts/adapters/git.js';
 import { cleanupTemp, git, runCli, spawnCli, spawnNode, tempDir, tempRepo, REPO_ROOT } from '../helpers/repo.js';
 
 afterAll(cleanupTemp);
@@ -25,6 +26,13 @@ function executionFiles(kb: string): string[] {
 const runNode = (args: string[]) => spawnNode(args);
 
 describe('record under concurrency', () => {
+  it('retries a commit whose freshly added path another commit dropped from the index', () => {
+    // Seen under load with 60 agents: `commit --only` then says the path is unknown to Git.
+    expect(isLostStage(new Error("error: pathspec 'learning-loop/x.md' did not match any file(s) known to git"))).toBe(true);
+    expect(isLostStage(new Error('fatal: Unable to create index.lock: File exists'))).toBe(false);
+    expect(isLockError(new Error('fatal: Unable to create index.lock: File exists'))).toBe(true);
+  });
+
   it('20 `record --commit` processes started at once in one repo: 20 commits, 20 files, no failure', { timeout: 900_000 }, async () => {
     const repo = tempRepo();
     expect((await runCli(repo, ['init'])).code).toBe(0);
