@@ -10,7 +10,7 @@
  * Every file is checked on load; an unreadable or mismatched part is dropped and its files are
  * parsed again (reported as `build/cache-corrupt`).
  */
-import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { writeDerived as writeFileAtomic } from './write.js';

@@ -17,9 +17,6 @@ export interface Hit {
 const K1 = 1.2;
 const B = 0.75;
 
-/** Kinds that carry a review status, where only accepted/proposed are recalled by default. */
-const REVIEWED = new Set(['pattern', 'rule', 'template', 'assumption']);
-
 function facetSet(store: RecallStore, name: string, values: readonly string[]): Set<number> {
   const out = new Set<number>();
   for (const v of values) for (const d of store.facetDocs(name, v)) out.add(d);
