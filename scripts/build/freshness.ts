@@ -1,6 +1,7 @@
 /**
- * Freshness: is the build folder up to date with the knowledge base? A scan of blob ids (no
- * parsing) compared with the last build's input key. Kept light on purpose: a one-shot `recall`
+ * Freshness: is the build folder up to date with the knowledge base? The source key (config and
+ * every file's blob id) compared with the last build's, found by the scan digest when nothing
+ * changed and by a scan (no parsing) otherwise. Kept light on purpose: a one-shot `recall`
  * imports this, and the whole build pipeline only when something changed.
  */
 import { createHash } from 'node:crypto';
@@ -81,7 +82,7 @@ function digestFile(outDir: string): string {
 }
 
 /**
- * The source key, cheaply when nothing changed: the scan digest (`scanDigest`) is looked up in
+ * The source key, cheaply when nothing changed: the scan digest (`gitListing`) is looked up in
  * `cache/scan.json`, written by the last build; only a new digest costs a full scan.
  */
 export function freshKey(ws: Workspace): FreshKey {

@@ -2,8 +2,8 @@
  * Scan: which files the knowledge base holds and a content key for each. In a Git work tree the
  * key is the Git blob id: `git ls-files -s` gives it for every clean file without reading it,
  * and only the dirty and untracked files (from `git ls-files -m -o`) are hashed here, the way
- * Git hashes a blob. Outside Git every file is hashed. `scanDigest` tells whether anything
- * changed without listing every file.
+ * Git hashes a blob. Outside Git every file is hashed. `gitListing`'s digest tells whether
+ * anything changed without listing every file.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -79,7 +79,7 @@ export interface GitListing {
   staged(): Buffer;
   /** Repo-relative dirty or untracked files -> content (undefined when deleted). */
   dirty: Map<string, Buffer | undefined>;
-  /** Equal digests mean equal scans (see `scanDigest`). */
+  /** Hash of the index file and the dirty files' content: equal digests mean equal scans. */
   digest: string;
 }
 
@@ -111,16 +111,6 @@ export function gitListing(ws: Workspace): GitListing | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * A cheap digest of what `scanKnowledgeBase` would see, without listing every file: the Git
- * index file plus the content id of each dirty or untracked file. Equal digests
- * mean equal scans, so a freshness check can skip the per-file work when nothing changed.
- * Undefined outside Git (or when Git fails).
- */
-export function scanDigest(ws: Workspace): string | undefined {
-  return gitListing(ws)?.digest;
 }
 
 /**
