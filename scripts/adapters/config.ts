@@ -5,12 +5,10 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { locate, normaliseText, parseYamlDocument, offsetToPosition } from '../records/parse.js';
+import { FORBIDDEN_KEYS, loadPlainYaml, locate, normaliseText, parseYamlDocument, offsetToPosition, yamlLib } from '../records/parse.js';
 import { schemaDiagnostics, validatorFor } from '../records/validate.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../score/formulas.js';
 import type { LearningLoopConfigFile } from '../records/kinds.js';
-import { visit, isScalar } from 'yaml';
-import { FORBIDDEN_KEYS } from '../records/parse.js';
 
 /** The fully resolved configuration (every key present). */
 export interface ResolvedConfig {
@@ -97,13 +95,29 @@ export interface ConfigResult {
   exists: boolean;
 }
 
+/**
+ * The config of a clean file, read by the records' fast path (js-yaml): every command opens the
+ * workspace, and the positioned parser costs more than a one-shot command's own work. Anything
+ * to report goes to `parseConfig`'s positioned path instead (undefined).
+ */
+function fastConfig(text: string): ResolvedConfig | undefined {
+  const data = loadPlainYaml(text);
+  if (!data || !validatorFor('config')(data)) return undefined;
+  const config = resolve(data as LearningLoopConfigFile);
+  return config.thresholds.low_performance < config.thresholds.high_performance ? config : undefined;
+}
+
 /** Parses and validates config text. Invalid values are reported and replaced by defaults. */
 export function parseConfig(text: string, file: string): { config: ResolvedConfig; diagnostics: Diagnostic[] } {
-  const p = parseYamlDocument(normaliseText(text), 1);
+  const normalised = normaliseText(text);
+  const fast = fastConfig(normalised);
+  if (fast) return { config: fast, diagnostics: [] };
+  const p = parseYamlDocument(normalised, 1);
   const diagnostics: Diagnostic[] = [];
   for (const err of p.doc.errors) {
     diagnostics.push(diag(err.code === 'DUPLICATE_KEY' ? 'yaml/duplicate-key' : 'yaml/syntax', file, err.message.split('\n')[0]!, offsetToPosition(p, err.pos[0])));
   }
+  const { visit, isScalar } = yamlLib();
   visit(p.doc, {
     Alias(_k, node) {
       diagnostics.push(diag('yaml/alias', file, 'Aliases are not allowed in the config.', node.range ? offsetToPosition(p, node.range[0]) : {}));

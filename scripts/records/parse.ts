@@ -7,9 +7,22 @@
  * line and column. The `yaml` package is ~8x slower, so it runs only when there is something to
  * report.
  */
+import { createRequire } from 'node:module';
 import { load as fastLoad, CORE_SCHEMA } from 'js-yaml';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { diag, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
+
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
+
+/**
+ * The `yaml` package, loaded on first use: only the positioned path needs it, and loading it
+ * costs more than a one-shot command's whole fast path. (It ships CommonJS for Node, so `import`
+ * elsewhere and this `require` share one instance.)
+ */
+export function yamlLib(): YamlModule {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule);
+}
 
 /** Result of splitting a Markdown file into its frontmatter and body. */
 export interface SplitResult {
@@ -94,14 +107,19 @@ export function parseFrontmatter(file: string, rawText: string, needPositions = 
   if ('rule' in split) {
     return { body: text, bodyLine: 1, yaml: '', yamlLine: 1, diagnostics: [split], positioned: false };
   }
-  if (!needPositions && !SUSPICIOUS.test(split.yaml)) {
-    const fast = tryFast(split.yaml);
+  if (!needPositions) {
+    const fast = loadPlainYaml(split.yaml);
     if (fast) return { data: fast, body: split.body, bodyLine: split.bodyLine, yaml: split.yaml, yamlLine: split.yamlLine, diagnostics: [], positioned: false };
   }
   return parsePositioned(file, split);
 }
 
-function tryFast(yamlText: string): Record<string, unknown> | undefined {
+/**
+ * The fast path alone: a plain mapping (no anchors, aliases, tags or refused keys) loaded with
+ * js-yaml, or undefined when the text needs the positioned path (anything to report included).
+ */
+export function loadPlainYaml(yamlText: string): Record<string, unknown> | undefined {
+  if (SUSPICIOUS.test(yamlText)) return undefined;
   try {
     const value = fastLoad(yamlText, { schema: CORE_SCHEMA });
     if (!isPlainMapping(value) || hasForbiddenKey(value)) return undefined;
@@ -134,6 +152,7 @@ export interface PositionedDoc {
 
 /** Parses YAML with the document API (positions, safe options). */
 export function parseYamlDocument(yamlText: string, yamlLine: number): PositionedDoc {
+  const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, {
     version: '1.2',
@@ -169,6 +188,7 @@ function parsePositioned(file: string, split: SplitResult): ParsedFrontmatter {
     diagnostics.push(diag(rule, file, opened === undefined ? msg : `${msg} (opened here, never closed)`, pos));
   }
   let unsafe = false;
+  const { visit, isScalar, isMap } = yamlLib();
   visit(p.doc, {
     Alias(_key, node) {
       unsafe = true;
@@ -232,6 +252,7 @@ function cleanYamlMessage(message: string): string {
  * (for unknown-field errors). Falls back to the nearest existing ancestor.
  */
 export function locate(p: PositionedDoc, path: ReadonlyArray<string | number>, key?: string): Position {
+  const { isMap, isScalar } = yamlLib();
   let node: unknown = p.doc.contents;
   let lastGood: unknown = node;
   for (const segment of path) {
@@ -251,6 +272,7 @@ export function locate(p: PositionedDoc, path: ReadonlyArray<string | number>, k
 }
 
 function childOf(node: unknown, segment: string | number): { key?: unknown; value?: unknown } | undefined {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yamlLib();
   if (isMap(node)) {
     const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(segment));
     return pair ? { key: pair.key, value: pair.value } : undefined;
