@@ -72,7 +72,7 @@ export function isoWeek(iso: string): string {
   return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 }
 
-function quantile(sorted: number[], q: number): number {
+function quantile(sorted: ArrayLike<number>, q: number): number {
   if (!sorted.length) return 0;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
@@ -80,117 +80,205 @@ function quantile(sorted: number[], q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
+/**
+ * Running totals of one group, mergeable in any order: sums are kept in hundredths as integers
+ * (exact, so the segment order of a merge cannot change a mean), durations as a plain list.
+ */
+export interface GroupAcc {
+  n: number;
+  /** Outcome counts: success, partial, failure. */
+  o: [number, number, number];
+  /** Sums in hundredths: accuracy, efficiency, reusability, surprise, overall, duration. */
+  s: [number, number, number, number, number, number];
+  d: number[];
+  /** Executions with errors / with reuse. */
+  e: number;
+  r: number;
+  /** First and last `started_at`. */
+  a: string;
+  z: string;
+}
+
+/** The grouped dimensions of the aggregates. */
+export const AGG_DIMS = ['task_type', 'component', 'domain', 'agent', 'week'] as const;
+type Dim = (typeof AGG_DIMS)[number];
+
+/**
+ * The aggregates of some rows before they are finished: what one segment contributes (kept in
+ * the build cache, so a one-record change recomputes one segment's part and merges the rest).
+ */
+export interface AggPartial {
+  rows: number;
+  kinds: Record<string, number>;
+  status: Record<string, Record<string, number>>;
+  all: GroupAcc | null;
+  groups: Record<Dim, Record<string, GroupAcc>>;
+  /** Error fingerprints: text, the example of the earliest hit, hits as [started_at, id, component]. */
+  fps: Record<string, { t: string; x: string; h: Array<[string, string, string]> }>;
+  reuse: Record<string, number>;
+}
+
+const OUTCOME_INDEX = { success: 0, partial: 1, failure: 2 } as const;
+const centi = (n: number): number => Math.round(n * 100);
+
+function emptyAcc(at: string): GroupAcc {
+  return { n: 0, o: [0, 0, 0], s: [0, 0, 0, 0, 0, 0], d: [], e: 0, r: 0, a: at, z: at };
+}
+
+function addExecution(acc: GroupAcc, e: ExecutionRecord): void {
+  acc.n += 1;
+  acc.o[OUTCOME_INDEX[e.outcome]] += 1;
+  acc.s[0] += centi(e.scores.accuracy);
+  acc.s[1] += centi(e.scores.efficiency);
+  acc.s[2] += centi(e.scores.reusability);
+  acc.s[3] += centi(e.scores.surprise);
+  acc.s[4] += centi(e.overall);
+  acc.s[5] += centi(e.duration_s);
+  acc.d.push(e.duration_s);
+  if (e.errors?.length) acc.e += 1;
+  if (e.reused?.length) acc.r += 1;
+  if (e.started_at < acc.a) acc.a = e.started_at;
+  if (e.started_at > acc.z) acc.z = e.started_at;
+}
+
+function mergeAcc(into: GroupAcc | null, from: GroupAcc): GroupAcc {
+  if (!into) return { ...from, o: [...from.o], s: [...from.s], d: [...from.d] };
+  into.n += from.n;
+  const [o, s] = [into.o, into.s];
+  into.o = [o[0] + from.o[0], o[1] + from.o[1], o[2] + from.o[2]];
+  into.s = [s[0] + from.s[0], s[1] + from.s[1], s[2] + from.s[2], s[3] + from.s[3], s[4] + from.s[4], s[5] + from.s[5]];
+  for (const d of from.d) into.d.push(d);
+  into.e += from.e;
+  into.r += from.r;
+  if (from.a < into.a) into.a = from.a;
+  if (from.z > into.z) into.z = from.z;
+  return into;
+}
+
+function finishAcc(acc: GroupAcc): GroupStats {
+  const n = acc.n;
+  // A typed array sorts numerically without a comparator call per pair.
+  const sorted = Float64Array.from(acc.d).sort();
+  const mean = (c: number) => r2(c / 100 / n);
+  return {
+    count: n,
+    outcomes: { success: acc.o[0], partial: acc.o[1], failure: acc.o[2] },
+    scores: { accuracy: mean(acc.s[0]), efficiency: mean(acc.s[1]), reusability: mean(acc.s[2]), surprise: mean(acc.s[3]), overall: mean(acc.s[4]) },
+    duration_s: { mean: mean(acc.s[5]), median: r2(quantile(sorted, 0.5)), p90: r2(quantile(sorted, 0.9)), total: r2(acc.s[5] / 100) },
+    with_errors: acc.e,
+    with_reuse: acc.r,
+    reuse_rate: r2(acc.r / n),
+    first: acc.a,
+    last: acc.z,
+  };
+}
+
 /** Statistics of a group of executions (empty input gives null). */
 export function groupStats(list: readonly ExecutionRecord[]): GroupStats | null {
   if (!list.length) return null;
-  const outcomes = { success: 0, partial: 0, failure: 0 };
-  const sums = { accuracy: 0, efficiency: 0, reusability: 0, surprise: 0, overall: 0 };
-  // A typed array sorts numerically without a comparator call per pair.
-  const durations = new Float64Array(list.length);
-  let withErrors = 0;
-  let withReuse = 0;
-  let first = list[0]!.started_at;
-  let last = first;
-  for (let i = 0; i < list.length; i++) {
-    const e = list[i]!;
-    outcomes[e.outcome] += 1;
-    sums.accuracy += e.scores.accuracy;
-    sums.efficiency += e.scores.efficiency;
-    sums.reusability += e.scores.reusability;
-    sums.surprise += e.scores.surprise;
-    sums.overall += e.overall;
-    durations[i] = e.duration_s;
-    if (e.errors?.length) withErrors += 1;
-    if (e.reused?.length) withReuse += 1;
-    if (e.started_at < first) first = e.started_at;
-    if (e.started_at > last) last = e.started_at;
-  }
-  const n = list.length;
-  durations.sort();
-  let total = 0;
-  for (let i = 0; i < n; i++) total += durations[i]!;
-  const sorted = durations as unknown as number[];
-  return {
-    count: n,
-    outcomes,
-    scores: { accuracy: r2(sums.accuracy / n), efficiency: r2(sums.efficiency / n), reusability: r2(sums.reusability / n), surprise: r2(sums.surprise / n), overall: r2(sums.overall / n) },
-    duration_s: { mean: r2(total / n), median: r2(quantile(sorted, 0.5)), p90: r2(quantile(sorted, 0.9)), total: r2(total) },
-    with_errors: withErrors,
-    with_reuse: withReuse,
-    reuse_rate: r2(withReuse / n),
-    first,
-    last,
-  };
+  const acc = emptyAcc(list[0]!.started_at);
+  for (const e of list) addExecution(acc, e);
+  return finishAcc(acc);
 }
 
-/** Groups executions by one or more keys each (a key listed twice counts once), keys sorted. */
-function groupBy(list: readonly ExecutionRecord[], keys: (e: ExecutionRecord) => readonly string[] | string | undefined): Record<string, GroupStats> {
-  const groups = new Map<string, ExecutionRecord[]>();
-  const put = (k: string, e: ExecutionRecord) => {
-    const g = groups.get(k);
-    if (g === undefined) groups.set(k, [e]);
-    else if (g[g.length - 1] !== e) g.push(e);
-  };
-  for (const e of list) {
-    const k = keys(e);
-    if (k === undefined) continue;
-    if (typeof k === 'string') put(k, e);
-    else for (const x of k) put(x, e);
-  }
-  const out: Record<string, GroupStats> = {};
-  for (const k of [...groups.keys()].sort()) out[k] = groupStats(groups.get(k)!)!;
-  return out;
-}
+const byStart = (a: ExecutionRecord, b: ExecutionRecord): number => (a.started_at < b.started_at ? -1 : a.started_at > b.started_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** Computes the aggregates of a records table (rows in any order). */
-export function computeAggregates(rows: readonly RecordRow[]): Aggregates {
-  const executions = rows
-    .filter((r) => r.data.kind === 'execution')
-    .map((r) => r.data as ExecutionRecord)
-    .sort((a, b) => (a.started_at < b.started_at ? -1 : a.started_at > b.started_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const byKind: Record<string, number> = {};
-  const byStatus: Record<string, Record<string, number>> = {};
+/** What some rows (e.g. one segment's) contribute to the aggregates. */
+export function aggregatePartial(rows: readonly RecordRow[]): AggPartial {
+  const p: AggPartial = { rows: rows.length, kinds: {}, status: {}, all: null, groups: { task_type: {}, component: {}, domain: {}, agent: {}, week: {} }, fps: {}, reuse: {} };
+  const executions: ExecutionRecord[] = [];
   for (const r of rows) {
-    byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+    p.kinds[r.kind] = (p.kinds[r.kind] ?? 0) + 1;
     const status = (r.data as { status?: unknown }).status;
     if (typeof status === 'string') {
-      const s = (byStatus[r.kind] ??= {});
+      const s = (p.status[r.kind] ??= {});
       s[status] = (s[status] ?? 0) + 1;
     }
+    if (r.data.kind === 'execution') executions.push(r.data);
   }
-  const sortObj = <T>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]));
-  const fps = new Map<string, ErrorFingerprint>();
-  const reuse = new Map<string, number>();
+  executions.sort(byStart);
+  const put = (dim: Dim, key: string, e: ExecutionRecord) => addExecution((p.groups[dim][key] ??= emptyAcc(e.started_at)), e);
   for (const e of executions) {
+    addExecution((p.all ??= emptyAcc(e.started_at)), e);
+    put('task_type', e.task_type, e);
+    if (e.component) put('component', e.component, e);
+    for (const d of new Set(e.domains)) put('domain', d, e);
+    put('agent', e.agent, e);
+    put('week', isoWeek(e.started_at), e);
     const seen = new Set<string>();
     for (const msg of e.errors ?? []) {
       const fp = fingerprint(msg);
       if (seen.has(fp.id)) continue;
       seen.add(fp.id);
-      let agg = fps.get(fp.id);
-      if (!agg) {
-        agg = { id: fp.id, text: fp.text, count: 0, example: msg.split('\n')[0]!.slice(0, 300), executions: [], components: [], first: e.started_at, last: e.started_at };
-        fps.set(fp.id, agg);
-      }
-      agg.count += 1;
-      agg.executions.push(e.id);
-      if (e.component && !agg.components.includes(e.component)) agg.components.push(e.component);
-      agg.last = e.started_at;
+      const f = (p.fps[fp.id] ??= { t: fp.text, x: msg.split('\n')[0]!.slice(0, 300), h: [] });
+      f.h.push([e.started_at, e.id, e.component ?? '']);
     }
-    for (const item of new Set(e.reused ?? [])) reuse.set(item, (reuse.get(item) ?? 0) + 1);
+    for (const item of new Set(e.reused ?? [])) p.reuse[item] = (p.reuse[item] ?? 0) + 1;
   }
-  const errors = [...fps.values()]
-    .map((f) => ({ ...f, components: f.components.sort() }))
-    .sort((a, b) => b.count - a.count || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return p;
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const sortObj = <T>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]));
+
+/** Finishes the aggregates from partials (any grouping of the rows gives the same result). */
+export function mergeAggregates(parts: readonly AggPartial[]): Aggregates {
+  let rows = 0;
+  const kinds: Record<string, number> = {};
+  const status: Record<string, Record<string, number>> = {};
+  let all: GroupAcc | null = null;
+  const groups = Object.fromEntries(AGG_DIMS.map((d) => [d, new Map<string, GroupAcc>()])) as Record<Dim, Map<string, GroupAcc>>;
+  const fps = new Map<string, Array<AggPartial['fps'][string]>>();
+  const reuse = new Map<string, number>();
+  for (const p of parts) {
+    rows += p.rows;
+    for (const [k, n] of Object.entries(p.kinds)) kinds[k] = (kinds[k] ?? 0) + n;
+    for (const [k, m] of Object.entries(p.status)) for (const [s, n] of Object.entries(m)) (status[k] ??= {})[s] = (status[k]![s] ?? 0) + n;
+    if (p.all) all = mergeAcc(all, p.all);
+    for (const dim of AGG_DIMS) {
+      const g = groups[dim];
+      for (const [k, acc] of Object.entries(p.groups[dim])) g.set(k, mergeAcc(g.get(k) ?? null, acc));
+    }
+    for (const [id, f] of Object.entries(p.fps)) {
+      const list = fps.get(id);
+      if (list) list.push(f);
+      else fps.set(id, [f]);
+    }
+    for (const [item, n] of Object.entries(p.reuse)) reuse.set(item, (reuse.get(item) ?? 0) + n);
+  }
+  const byHit = (a: [string, string, string], b: [string, string, string]) => cmp(a[0], b[0]) || cmp(a[1], b[1]);
+  const errors: ErrorFingerprint[] = [...fps.entries()]
+    .map(([id, list]) => {
+      // The example is the earliest hit's message: the first hit of the partial that holds it.
+      const first = list.reduce((x, y) => (byHit(y.h[0]!, x.h[0]!) < 0 ? y : x));
+      const hits = list.flatMap((f) => f.h).sort(byHit);
+      return {
+        id,
+        text: first.t,
+        count: hits.length,
+        example: first.x,
+        executions: hits.map((h) => h[1]),
+        components: [...new Set(hits.map((h) => h[2]).filter(Boolean))].sort(),
+        first: hits[0]![0],
+        last: hits[hits.length - 1]![0],
+      };
+    })
+    .sort((a, b) => b.count - a.count || cmp(a.id, b.id));
+  const finish = (g: Map<string, GroupAcc>) => Object.fromEntries([...g.keys()].sort().map((k) => [k, finishAcc(g.get(k)!)]));
   return {
     version: 1,
-    totals: { records: rows.length, by_kind: sortObj(byKind), by_status: sortObj(Object.fromEntries(Object.entries(byStatus).map(([k, v]) => [k, sortObj(v)]))), executions: groupStats(executions) },
-    by_task_type: groupBy(executions, (e) => e.task_type),
-    by_component: groupBy(executions, (e) => e.component || undefined),
-    by_domain: groupBy(executions, (e) => e.domains),
-    by_agent: groupBy(executions, (e) => e.agent),
-    by_week: groupBy(executions, (e) => isoWeek(e.started_at)),
+    totals: { records: rows, by_kind: sortObj(kinds), by_status: sortObj(Object.fromEntries(Object.entries(status).map(([k, v]) => [k, sortObj(v)]))), executions: all ? finishAcc(all) : null },
+    by_task_type: finish(groups.task_type),
+    by_component: finish(groups.component),
+    by_domain: finish(groups.domain),
+    by_agent: finish(groups.agent),
+    by_week: finish(groups.week),
     errors,
-    reuse: [...reuse.entries()].map(([item, count]) => ({ item, count })).sort((a, b) => b.count - a.count || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0)),
+    reuse: [...reuse.entries()].map(([item, count]) => ({ item, count })).sort((a, b) => b.count - a.count || cmp(a.item, b.item)),
   };
+}
+
+/** Computes the aggregates of a records table (rows in any order). */
+export function computeAggregates(rows: readonly RecordRow[]): Aggregates {
+  return mergeAggregates([aggregatePartial(rows)]);
 }
