@@ -15,10 +15,10 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { writeDerived as writeFileAtomic } from './write.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { IndexEntry, SegEntry } from './segments.js';
+import type { IndexEntry, SegEntry, SegSummary } from './segments.js';
 
 /** Bumped whenever the cache layout or the parse/validate semantics change. */
-export const CACHE_VERSION = 5;
+export const CACHE_VERSION = 6;
 
 /** Loaded cache index. */
 export interface LoadedIndex {
@@ -114,45 +114,101 @@ function decodeEntry(x: DiskEntry): IndexEntry {
   return e;
 }
 
-/**
- * Reads the cache index (`index.json` header + one `idx-NNN.json` per segment); never throws. A
- * damaged part is reported and its files are simply parsed again.
- */
-export function readIndex(outDir: string, salt: string): LoadedIndex {
-  const entries = new Map<string, IndexEntry>();
+/** The cache index header: segment count, or why the cache cannot be used. */
+export interface CacheHeader {
+  segments: number | undefined;
+  problems: string[];
+  /** True when an index existed but did not match (stale: config or version changed). */
+  stale: boolean;
+}
+
+/** Reads `cache/index.json`; never throws. */
+export function readHeader(outDir: string, salt: string): CacheHeader {
   let text: string;
   try {
     text = readFileSync(join(cacheDir(outDir), 'index.json'), 'utf8');
   } catch {
-    return { entries, segments: undefined, problems: [], stale: false }; // no cache yet
+    return { segments: undefined, problems: [], stale: false }; // no cache yet
   }
   let header: { version?: number; salt?: string; segments?: number };
   try {
     header = JSON.parse(text) as typeof header;
     if (!header || typeof header !== 'object') throw new Error('shape');
   } catch {
-    return { entries, segments: undefined, problems: ['cache/index.json is unreadable'], stale: false };
+    return { segments: undefined, problems: ['cache/index.json is unreadable'], stale: false };
   }
-  if (header.version !== CACHE_VERSION || header.salt !== salt) return { entries, segments: undefined, problems: [], stale: true };
+  if (header.version !== CACHE_VERSION || header.salt !== salt) return { segments: undefined, problems: [], stale: true };
   const segments = header.segments;
-  if (typeof segments !== 'number' || !Number.isInteger(segments) || segments < 1 || segments > 4096) return { entries, segments: undefined, problems: ['cache/index.json is unreadable'], stale: false };
-  const problems: string[] = [];
-  for (let n = 0; n < segments; n++) {
-    let part: string;
-    try {
-      part = readFileSync(idxFile(outDir, n), 'utf8');
-    } catch {
-      continue; // an empty segment has no file
+  if (typeof segments !== 'number' || !Number.isInteger(segments) || segments < 1 || segments > 4096) return { segments: undefined, problems: ['cache/index.json is unreadable'], stale: false };
+  return { segments, problems: [], stale: false };
+}
+
+/** Reads one segment's index entries: a map by path (empty when the file is missing), or a problem. */
+export function readIdxSeg(outDir: string, n: number): Map<string, IndexEntry> | string {
+  const entries = new Map<string, IndexEntry>();
+  let part: string;
+  try {
+    part = readFileSync(idxFile(outDir, n), 'utf8');
+  } catch {
+    return entries; // an empty segment has no file
+  }
+  try {
+    for (const x of JSON.parse(part) as DiskEntry[]) {
+      const e = decodeEntry(x);
+      entries.set(e.f, e);
     }
+    return entries;
+  } catch {
+    return `cache/idx-${String(n).padStart(3, '0')}.json is unreadable`;
+  }
+}
+
+/**
+ * Reads the whole cache index (header and every segment's entries); never throws. A damaged
+ * part is reported and its files are simply parsed again.
+ */
+export function readIndex(outDir: string, salt: string): LoadedIndex {
+  const header = readHeader(outDir, salt);
+  const entries = new Map<string, IndexEntry>();
+  if (header.segments === undefined) return { entries, ...header };
+  const problems: string[] = [];
+  for (let n = 0; n < header.segments; n++) {
+    const part = readIdxSeg(outDir, n);
+    if (typeof part === 'string') problems.push(part);
+    else for (const [f, e] of part) entries.set(f, e);
+  }
+  return { entries, segments: header.segments, problems, stale: false };
+}
+
+function sumFile(outDir: string, n: number): string {
+  return join(cacheDir(outDir), `sum-${String(n).padStart(3, '0')}.json`);
+}
+
+/**
+ * Reads the segment summaries (see segments.ts `SegSummary`); a missing, damaged or foreign one
+ * is undefined and simply computed again from the segment's entries.
+ */
+export function readSummaries(outDir: string, salt: string, segments: number): Array<SegSummary | undefined> {
+  const out: Array<SegSummary | undefined> = [];
+  for (let n = 0; n < segments; n++) {
     try {
-      const list = JSON.parse(part) as DiskEntry[];
-      const decoded = list.map(decodeEntry);
-      for (const e of decoded) entries.set(e.f, e);
+      const x = JSON.parse(readFileSync(sumFile(outDir, n), 'utf8')) as { version?: number; salt?: string; segments?: number; summary?: SegSummary };
+      const ok = x.version === CACHE_VERSION && x.salt === salt && x.segments === segments && x.summary && typeof x.summary.src === 'string' && x.summary.agg && typeof x.summary.agg === 'object';
+      out.push(ok ? x.summary : undefined);
     } catch {
-      problems.push(`cache/idx-${String(n).padStart(3, '0')}.json is unreadable`);
+      out.push(undefined);
     }
   }
-  return { entries, segments, problems, stale: false };
+  return out;
+}
+
+/** Writes one segment's summary (best effort: a lost summary only costs speed). */
+export function writeSummary(outDir: string, salt: string, segments: number, n: number, summary: SegSummary): void {
+  try {
+    writeFileAtomic(sumFile(outDir, n), JSON.stringify({ version: CACHE_VERSION, salt, segments, summary }));
+  } catch {
+    // best effort
+  }
 }
 
 /**
@@ -185,12 +241,14 @@ export function readSegCache(outDir: string, salt: string, segments: number, n: 
  * Writes the cache index: the header and the entry files of the segments in `dirty` (entries
  * sorted by path). Errors are swallowed: a lost cache only costs speed.
  */
-export function writeIndex(outDir: string, salt: string, segments: number, bySegment: ReadonlyArray<Iterable<IndexEntry>>, dirty: Iterable<number>): void {
+export function writeIndex(outDir: string, salt: string, segments: number, bySegment: ReadonlyMap<number, Iterable<IndexEntry>>): void {
   try {
-    for (const n of dirty) {
-      const list = [...bySegment[n]!].sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
-      if (!list.length) rmSync(idxFile(outDir, n), { force: true });
-      else writeFileAtomic(idxFile(outDir, n), JSON.stringify(list.map(encodeEntry)));
+    for (const [n, entries] of bySegment) {
+      const list = [...entries].sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
+      if (!list.length) {
+        rmSync(idxFile(outDir, n), { force: true });
+        rmSync(sumFile(outDir, n), { force: true });
+      } else writeFileAtomic(idxFile(outDir, n), JSON.stringify(list.map(encodeEntry)));
     }
     writeFileAtomic(join(cacheDir(outDir), 'index.json'), `${JSON.stringify({ version: CACHE_VERSION, salt, segments })}\n`);
   } catch {

@@ -15,7 +15,7 @@ import { gitListing, scanKnowledgeBase, type ScanResult } from './scan.js';
 import { writeDerived } from './write.js';
 
 /** Bumped when the output layout changes. */
-export const BUILD_VERSION = 3;
+export const BUILD_VERSION = 4;
 
 /** `manifest.json`: what the build folder holds. */
 export interface BuildManifest {

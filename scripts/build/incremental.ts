@@ -1,19 +1,20 @@
 /**
- * The incremental records table: scan (blob ids) -> cache index lookup -> parse and analyse only
- * the files whose blob changed -> cross-record checks over the slim index -> rows on demand.
- * Produces exactly what a full `checkKnowledgeBase` would (same rows, same diagnostics), just
- * without re-reading unchanged files; whole records are loaded only for the segments a caller
- * needs (see segments.ts).
+ * The incremental records table: scan (blob ids) -> per-segment content hashes against the
+ * cached segment summaries -> load the index entries of changed segments only -> parse the files
+ * whose blob changed -> cross-record checks (cached) -> summaries, rows on demand. Produces
+ * exactly what a full `checkKnowledgeBase` would (same rows, same diagnostics), just without
+ * re-reading unchanged files or segments; whole records are loaded only for the segments a
+ * caller needs (see segments.ts).
  */
 import { createHash } from 'node:crypto';
 import { diag, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
 import { crossCheckKb } from '../records/check-kb.js';
 import { cacheSalt, candidateFiles, sourceKeyOf } from './freshness.js';
-import { clearCache, readCross, readIndex, readSegCache, writeCross, writeIndex, writeSegCache } from './cache.js';
+import { clearCache, readCross, readHeader, readIdxSeg, readIndex, readSegCache, readSummaries, writeCross, writeIndex, writeSegCache, writeSummary } from './cache.js';
 import { scanKnowledgeBase, type ScanResult } from './scan.js';
 import { checkFilesParallel, PARALLEL_MIN_FILES } from './parse-pool.js';
-import { crossSignature, parseFile, segmentCount, segmentOf, type IndexEntry, type ParsedFile, type SegEntry } from './segments.js';
+import { crossHash, parseFile, segmentCount, segmentOf, segmentSources, segName, summarize, type IndexEntry, type ParsedFile, type SegEntry, type SegSummary } from './segments.js';
 import { segmentOutputs, type ParsedSegment, type ParseTask } from './segment-render.js';
 import type { SegmentPool } from './segment-pool.js';
 import { sortRows, type RecordRow } from './table.js';
@@ -66,8 +67,10 @@ export interface RefreshOptions {
 export interface CacheMemo {
   salt?: string;
   segments?: number;
-  index?: Map<string, IndexEntry>;
+  /** Index entries of the segments loaded so far. */
+  idx?: Map<number, Map<string, IndexEntry>>;
   segs?: Map<number, Map<string, SegEntry>>;
+  sums?: Array<SegSummary | undefined>;
 }
 
 /** The up-to-date cache index of a knowledge base, with the segment caches loaded so far. */
@@ -76,10 +79,18 @@ export interface KbState {
   salt: string;
   /** Segment count for this knowledge base's size. */
   segments: number;
-  /** Index entry of every candidate file. */
+  /** Index entry of every candidate file of the loaded segments (see `ensureSegment`). */
   index: Map<string, IndexEntry>;
+  /** Segments whose entries are in `index`. */
+  loaded: Set<number>;
   /** KB-relative files of each segment, sorted. */
   segFiles: string[][];
+  /** Content hash of each segment (see `segmentSources`). */
+  segSrc: string[];
+  /** Blob id of every candidate file. */
+  blobOf: Map<string, string>;
+  /** Segment summaries: cached ones until `summariesOf` brings them up to date. */
+  sums: Array<SegSummary | undefined>;
   stats: RefreshStats;
   /** Cache problems found (repaired by re-parsing). */
   problems: string[];
@@ -100,30 +111,77 @@ export interface RefreshPlan {
   scan: ScanResult;
   candidates: ScanResult['files'];
   segments: number;
+  /** Files and content hash of each segment. */
+  sources: { files: string[][]; src: string[] };
+  /** Cached entries of the loaded segments (all of them when the layout changed). */
   loaded: { entries: Map<string, IndexEntry>; segments: number | undefined; problems: string[] };
+  /** Segments whose entries were loaded. */
+  loadedSegs: Set<number>;
+  /** Cached summaries (same layout only). */
+  sums: Array<SegSummary | undefined>;
   memo: CacheMemo | undefined;
   fullRebuild: boolean;
   /** The segment files were written with the same segment count (and are reusable). */
   sameLayout: boolean;
+  /** Segments whose content changed since the cache was written (all when the layout changed). */
+  dirty: Set<number>;
   /** Files whose blob is not in the cache. */
   misses: ScanResult['files'];
+  /** Files the cache knows that are gone. */
+  removed: string[];
 }
 
-/** Scans the knowledge base and compares it with the cache index (no parsing). */
+/**
+ * Scans the knowledge base and compares it with the cache (no parsing): a segment whose content
+ * hash equals its cached summary's is unchanged and its entries are not even read.
+ */
 export function planRefresh(ws: Workspace, opts: RefreshOptions = {}): RefreshPlan {
   const salt = cacheSalt(ws);
   const scan = opts.scan ?? scanKnowledgeBase(ws);
   const candidates = candidateFiles(scan);
   const segments = segmentCount(candidates.length);
-  const memo = opts.memo && opts.memo.salt === salt && opts.memo.index ? opts.memo : undefined;
-  const loaded = opts.full
-    ? { entries: new Map<string, IndexEntry>(), segments: undefined, problems: [], stale: false }
-    : memo
-      ? { entries: memo.index!, segments: memo.segments, problems: [], stale: false }
-      : readIndex(ws.outDir, salt);
-  const fullRebuild = opts.full === true || loaded.stale || loaded.entries.size === 0;
-  const misses = candidates.filter((f) => loaded.entries.get(f.file)?.b !== f.blob);
-  return { ws, opts, salt, scan, candidates, segments, loaded, memo, fullRebuild, sameLayout: !fullRebuild && loaded.segments === segments, misses };
+  const sources = segmentSources(candidates, segments);
+  const memo = opts.memo && opts.memo.salt === salt && opts.memo.idx ? opts.memo : undefined;
+  const header = opts.full ? { segments: undefined, problems: [], stale: false } : memo ? { segments: memo.segments, problems: [], stale: false } : readHeader(ws.outDir, salt);
+  const fullRebuild = opts.full === true || header.stale || header.segments === undefined;
+  const sameLayout = !fullRebuild && header.segments === segments;
+  const loaded = { entries: new Map<string, IndexEntry>(), segments: header.segments, problems: [...header.problems] };
+  const loadedSegs = new Set<number>();
+  const dirty = new Set<number>();
+  let sums: Array<SegSummary | undefined> = [];
+  const load = (n: number) => {
+    const part = memo?.idx?.get(n) ?? readIdxSeg(ws.outDir, n);
+    if (typeof part === 'string') loaded.problems.push(part);
+    else for (const [f, e] of part) loaded.entries.set(f, e);
+  };
+  if (fullRebuild) for (let n = 0; n < segments; n++) dirty.add(n);
+  else if (!sameLayout) {
+    // The segment count changed: every segment is new, the old entries are all needed.
+    const all = memo ? undefined : readIndex(ws.outDir, salt);
+    if (all) {
+      for (const [f, e] of all.entries) loaded.entries.set(f, e);
+      loaded.problems.push(...all.problems);
+    } else for (let n = 0; n < header.segments!; n++) load(n);
+    for (let n = 0; n < segments; n++) dirty.add(n);
+  } else {
+    sums = memo?.sums ?? readSummaries(ws.outDir, salt, segments);
+    for (let n = 0; n < segments; n++) {
+      if (sums[n]?.src === sources.src[n]) continue;
+      dirty.add(n);
+      load(n);
+    }
+  }
+  for (const n of dirty) if (sameLayout) loadedSegs.add(n);
+  const misses: ScanResult['files'] = [];
+  const present = new Set<string>();
+  for (const f of candidates) {
+    if (!dirty.has(segmentOf(f.file, segments))) continue;
+    present.add(f.file);
+    if (loaded.entries.get(f.file)?.b !== f.blob) misses.push(f);
+  }
+  const removed: string[] = [];
+  for (const file of loaded.entries.keys()) if (!present.has(file)) removed.push(file);
+  return { ws, opts, salt, scan, candidates, segments, sources, loaded, loadedSegs, sums, memo, fullRebuild, sameLayout, dirty, misses, removed };
 }
 
 /**
@@ -149,23 +207,6 @@ export function refreshFromPlan(plan: RefreshPlan): KbState {
   return finishRefresh(plan, fresh, []);
 }
 
-/** The segments a refresh must re-parse or rewrite: those holding a changed file (all when the layout changed). */
-function dirtySegments(plan: RefreshPlan): Set<number> {
-  const dirty = new Set<number>();
-  if (!plan.sameLayout) for (let n = 0; n < plan.segments; n++) dirty.add(n);
-  else {
-    for (const f of plan.misses) dirty.add(segmentOf(f.file, plan.segments));
-    // Removed files: the cache knows files the scan did not find (counted before listing them).
-    let known = 0;
-    for (const f of plan.candidates) if (plan.loaded.entries.has(f.file)) known += 1;
-    if (known < plan.loaded.entries.size) {
-      const present = new Set(plan.candidates.map((f) => f.file));
-      for (const file of plan.loaded.entries.keys()) if (!present.has(file)) dirty.add(segmentOf(file, plan.segments));
-    }
-  }
-  return dirty;
-}
-
 /**
  * Parses the plan's dirty segments on a segment pool: each worker parses whole segments (cached
  * records come from the segment's cache file), writes their caches and keeps the records; only
@@ -174,9 +215,8 @@ function dirtySegments(plan: RefreshPlan): Set<number> {
 export async function refreshOnPool(plan: RefreshPlan, pool: SegmentPool, previousOutputs: Record<string, string> = {}): Promise<KbState> {
   const byFile = new Map(plan.candidates.map((f) => [f.file, f]));
   const missed = new Set(plan.misses.map((f) => f.file));
-  const segFiles: string[][] = Array.from({ length: plan.segments }, () => []);
-  for (const f of plan.candidates) segFiles[segmentOf(f.file, plan.segments)]!.push(f.file);
-  const tasks: ParseTask[] = [...dirtySegments(plan)].sort((a, b) => a - b).map((n) => ({
+  const segFiles = plan.sources.files;
+  const tasks: ParseTask[] = [...plan.dirty].sort((a, b) => a - b).map((n) => ({
     seg: n,
     files: segFiles[n]!.map((file) => {
       const f = byFile.get(file)!;
@@ -193,7 +233,7 @@ export async function refreshOnPool(plan: RefreshPlan, pool: SegmentPool, previo
 
 /** Builds the state from parsed files (`fresh`) and/or segments parsed on a pool (`pooled`). */
 function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled: readonly ParsedSegment[]): KbState {
-  const { ws, opts, salt, candidates, segments, loaded, memo, fullRebuild, sameLayout, misses } = plan;
+  const { ws, opts, salt, candidates, segments, sources, loaded, memo, fullRebuild, sameLayout, misses, dirty } = plan;
   const pooledIndex = new Map<string, IndexEntry>();
   const pooledSegs = new Set<number>();
   let parsed = misses.length;
@@ -207,21 +247,23 @@ function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled
       for (const e of r.index) pooledIndex.set(e.f, e);
     }
   }
+  const blobOf = new Map<string, string>();
+  for (const f of candidates) blobOf.set(f.file, f.blob);
   const index = new Map<string, IndexEntry>();
-  const segFiles: string[][] = Array.from({ length: segments }, () => []);
-  for (const f of candidates) {
-    index.set(f.file, pooledIndex.get(f.file) ?? fresh.get(f.file)?.index ?? loaded.entries.get(f.file)!);
-    segFiles[segmentOf(f.file, segments)]!.push(f.file);
+  for (const n of [...dirty].sort((x, y) => x - y)) {
+    for (const file of sources.files[n]!) index.set(file, pooledIndex.get(file) ?? fresh.get(file)?.index ?? loaded.entries.get(file)!);
   }
-  const changed = misses.map((f) => f.file);
-  for (const file of loaded.entries.keys()) if (!index.has(file)) changed.push(file);
-  changed.sort();
+  const changed = [...misses.map((f) => f.file), ...plan.removed].sort();
   const state: KbState = {
     ws,
     salt,
     segments,
     index,
-    segFiles,
+    loaded: new Set(dirty),
+    segFiles: sources.files,
+    segSrc: sources.src,
+    blobOf,
+    sums: sameLayout ? plan.sums : [],
     stats: { files: candidates.length, parsed, cached: candidates.length - parsed, changed, scan: plan.scan.method, fullRebuild, sourceKey: sourceKeyOf(salt, candidates) },
     problems,
     noWrite: opts.noWrite === true,
@@ -229,7 +271,6 @@ function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled
     pooled: pooledSegs,
     memo: opts.memo,
   };
-  const dirty = dirtySegments(plan);
   if (!sameLayout && !fullRebuild && loaded.segments !== undefined && !pooled.length) {
     // The segment count changed (the knowledge base grew or shrank past a power of two): move
     // the cached records to their new segments instead of parsing them again.
@@ -241,7 +282,7 @@ function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled
     }
     for (let n = 0; n < segments; n++) {
       const m = new Map<string, SegEntry>();
-      for (const file of segFiles[n]!) {
+      for (const file of sources.files[n]!) {
         const e = fresh.get(file)?.seg ?? all.get(file);
         if (e && e.b === index.get(file)!.b) m.set(file, e);
       }
@@ -254,12 +295,12 @@ function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled
   if (!sameLayout && !opts.noWrite && !pooled.length) clearCache(ws.outDir);
   // Segments whose files changed get their cache rewritten (and are verified on the way); a
   // pool's workers have already done that for theirs.
-  for (const n of [...dirty].sort((a, b) => a - b)) {
+  for (const n of [...dirty].sort((x, y) => x - y)) {
     if (pooledSegs.has(n)) continue;
     const base = state.segCache.get(n) ?? (fullRebuild ? new Map<string, SegEntry>() : undefined);
     const m = new Map<string, SegEntry>();
     const old = base ?? loadSegFile(state, n);
-    for (const file of segFiles[n]!) {
+    for (const file of sources.files[n]!) {
       const p = fresh.get(file);
       if (p) {
         if (p.seg) m.set(file, p.seg);
@@ -272,19 +313,58 @@ function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled
     verifySeg(state, n);
     if (!opts.noWrite) writeSegCache(ws.outDir, salt, segments, n, state.segCache.get(n)!.values());
   }
-  if (!opts.noWrite && (dirty.size || state.problems.length)) writeIndex(ws.outDir, salt, segments, indexBySegment(state), state.problems.length ? segFiles.keys() : dirty);
+  if (!opts.noWrite && dirty.size) writeIndex(ws.outDir, salt, segments, entriesBySegment(state, dirty));
   if (opts.memo) {
+    if (!memo || !sameLayout) opts.memo.idx = new Map();
     opts.memo.salt = salt;
     opts.memo.segments = segments;
-    opts.memo.index = index;
     opts.memo.segs = state.segCache;
+    opts.memo.sums = state.sums;
+    for (const [n, m] of entriesBySegment(state, dirty)) opts.memo.idx!.set(n, new Map(m.map((e) => [e.f, e])));
   }
   return state;
 }
 
-/** The index entries of each segment. */
-function indexBySegment(state: KbState): IndexEntry[][] {
-  return state.segFiles.map((files) => files.map((f) => state.index.get(f)!));
+/** The index entries of some (loaded) segments, in path order. */
+function entriesBySegment(state: KbState, segs: Iterable<number>): Map<number, IndexEntry[]> {
+  const out = new Map<number, IndexEntry[]>();
+  for (const n of segs) out.set(n, state.segFiles[n]!.map((f) => state.index.get(f)!));
+  return out;
+}
+
+/**
+ * Loads a segment's index entries when they are not loaded yet (its content is unchanged, so
+ * they come from the cache; a damaged or incomplete cache file is repaired by parsing).
+ */
+export function ensureSegment(state: KbState, n: number): void {
+  if (state.loaded.has(n)) return;
+  state.loaded.add(n);
+  const memo = state.memo?.salt === state.salt && state.memo.segments === state.segments ? state.memo : undefined;
+  const part = memo?.idx?.get(n) ?? readIdxSeg(state.ws.outDir, n);
+  const entries = typeof part === 'string' ? new Map<string, IndexEntry>() : part;
+  let repaired = false;
+  for (const file of state.segFiles[n]!) {
+    const blob = state.blobOf.get(file)!;
+    const e = entries.get(file);
+    if (e && e.b === blob) {
+      state.index.set(file, e);
+      continue;
+    }
+    state.index.set(file, parseFile(state.ws, file, blob, undefined).index);
+    state.stats.parsed += 1;
+    state.stats.cached -= 1;
+    repaired = true;
+  }
+  if (typeof part === 'string' || repaired) {
+    state.problems.push(typeof part === 'string' ? part : `cache/idx-${segName(n)}.json was incomplete`);
+    if (!state.noWrite) writeIndex(state.ws.outDir, state.salt, state.segments, entriesBySegment(state, [n]));
+  }
+  memo?.idx?.set(n, new Map(state.segFiles[n]!.map((f) => [f, state.index.get(f)!])));
+}
+
+/** Loads every segment's index entries (for passes over all of them). */
+export function ensureAllSegments(state: KbState): void {
+  for (let n = 0; n < state.segments; n++) ensureSegment(state, n);
 }
 
 /** Reads a segment's cache file, noting a damaged one (its files are then parsed again). */
@@ -316,17 +396,18 @@ function verifySeg(state: KbState, n: number): boolean {
     else m.delete(file);
   }
   for (const file of [...m.keys()]) if (!state.index.get(file)?.s) m.delete(file);
-  if (repaired && !state.problems.length) state.problems.push(`cache/seg-${String(n).padStart(3, '0')}.json was incomplete`);
+  if (repaired && !state.problems.length) state.problems.push(`cache/seg-${segName(n)}.json was incomplete`);
   return repaired;
 }
 
 /** The full records of one segment (read from its cache file once, then kept). */
 export function segmentEntries(state: KbState, n: number): Map<string, SegEntry> {
+  ensureSegment(state, n);
   if (!state.segCache.has(n)) {
     state.segCache.set(n, loadSegFile(state, n));
     if (verifySeg(state, n) && !state.noWrite) {
       writeSegCache(state.ws.outDir, state.salt, state.segments, n, state.segCache.get(n)!.values());
-      writeIndex(state.ws.outDir, state.salt, state.segments, indexBySegment(state), [n]);
+      writeIndex(state.ws.outDir, state.salt, state.segments, entriesBySegment(state, [n]));
     }
   }
   return state.segCache.get(n)!;
@@ -334,24 +415,28 @@ export function segmentEntries(state: KbState, n: number): Map<string, SegEntry>
 
 /**
  * Cross-record checks (duplicate ids, links) over the slim records of every valid file. The
- * result is cached under a key of every valid file's cross signature (id, kind, links), so an
- * edit that touches none of those (most edits) reuses the last result instead of re-checking
- * every link; a file the result positions diagnostics in must also be unchanged.
+ * result is cached under a key of every segment's cross hash (ids, kinds, links of its valid
+ * files), so an edit that touches none of those (most edits) reuses the last result without
+ * loading other segments; a file the result positions diagnostics in must also be unchanged.
  */
 export function crossChecks(state: KbState): { diagnostics: Diagnostic[]; bad: Set<string> } {
   if (state.cross) return state.cross;
   const key = createHash('sha1').update(state.salt);
-  const refs = [];
-  for (const e of state.index.values()) {
-    if (!e.s) continue;
-    key.update(`\0${e.f}\0${e.c ?? crossSignature(e.s)}`);
-    refs.push({ file: displayPath(state.ws, e.f), kbFile: e.f, record: e.s });
+  for (let n = 0; n < state.segments; n++) {
+    const sig = state.loaded.has(n) ? crossHash(state.segFiles[n]!.map((f) => state.index.get(f)!)) : state.sums[n]!.cross;
+    key.update(`\0${sig}`);
   }
   const k = key.digest('hex');
   const cached = readCross(state.ws.outDir, k);
-  if (cached && Object.entries(cached.blobs).every(([f, b]) => state.index.get(f)?.b === b)) {
+  if (cached && Object.entries(cached.blobs).every(([f, b]) => state.blobOf.get(f) === b)) {
     state.cross = { diagnostics: cached.diagnostics, bad: new Set(cached.bad) };
     return state.cross;
+  }
+  ensureAllSegments(state);
+  const refs = [];
+  for (const file of state.blobOf.keys()) {
+    const e = state.index.get(file)!;
+    if (e.s) refs.push({ file: displayPath(state.ws, file), kbFile: file, record: e.s });
   }
   state.cross = crossCheckKb(state.ws, refs);
   if (!state.noWrite) {
@@ -366,10 +451,41 @@ export function crossChecks(state: KbState): { diagnostics: Diagnostic[]; bad: S
   return state.cross;
 }
 
+/**
+ * Every segment's summary, up to date: a cached one is kept while the segment's content and its
+ * files dropped by the cross-record checks are unchanged; others are computed (and cached).
+ */
+export function summariesOf(state: KbState): SegSummary[] {
+  const cross = crossChecks(state);
+  const prefix = state.ws.kbPrefix;
+  const bad = new Set<string>();
+  const badBySeg = new Map<number, string[]>();
+  for (const d of cross.bad) {
+    if (!d.startsWith(prefix)) continue;
+    const f = d.slice(prefix.length);
+    bad.add(f);
+    const n = segmentOf(f, state.segments);
+    const list = badBySeg.get(n);
+    if (list) list.push(f);
+    else badBySeg.set(n, [f]);
+  }
+  for (let n = 0; n < state.segments; n++) {
+    const s = state.sums[n];
+    const badHere = (badBySeg.get(n) ?? []).sort();
+    if (s && s.src === state.segSrc[n] && s.bad.length === badHere.length && s.bad.every((f, i) => f === badHere[i])) continue;
+    ensureSegment(state, n);
+    const entries = state.segFiles[n]!.map((f) => state.index.get(f)!);
+    const summary = summarize(state.segSrc[n]!, entries, (f) => bad.has(f), (f) => displayPath(state.ws, f));
+    state.sums[n] = summary;
+    if (!state.noWrite && entries.length) writeSummary(state.ws.outDir, state.salt, state.segments, n, summary);
+  }
+  return state.sums as SegSummary[];
+}
+
 /** Every diagnostic of the knowledge base (config, single-file, cross-record), sorted. */
 export function diagnosticsOf(state: KbState): Diagnostic[] {
   const out: Diagnostic[] = [...state.ws.configDiagnostics.filter((d) => d.severity !== 'info')];
-  for (const e of state.index.values()) for (const d of e.d) out.push(d);
+  for (const s of summariesOf(state)) for (const d of s.diag) out.push(d);
   out.push(...crossChecks(state).diagnostics);
   return sortDiagnostics(out);
 }
@@ -410,7 +526,10 @@ export function refreshTable(ws: Workspace, opts: RefreshOptions = {}): RefreshR
   const state = refreshIndex(ws, opts);
   const rows = rowsOf(state);
   const blobs = new Map<string, string>();
-  for (const e of state.index.values()) if (e.s) blobs.set(displayPath(ws, e.f), e.b);
+  for (const file of state.blobOf.keys()) {
+    const e = state.index.get(file)!;
+    if (e.s) blobs.set(displayPath(ws, file), e.b);
+  }
   return { rows, blobs, diagnostics: diagnosticsOf(state), cacheDiagnostics: cacheDiagnosticsOf(state), stats: state.stats };
 }
 

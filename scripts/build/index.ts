@@ -12,15 +12,14 @@ import { writeDerived as writeFileAtomic } from './write.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
 import { countBySeverity, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { readStoreFile, renderStoreFile, STORE_VERSION, type StoreSegment } from '../recall/store.js';
-import { foldVocabulary } from '../recall/terms.js';
-import { computeAggregates, type Aggregates } from './aggregates.js';
+import { mergeVocabulary } from '../recall/terms.js';
+import { mergeAggregates, type Aggregates } from './aggregates.js';
 import { sha1 } from './cache.js';
 import { BUILD_VERSION, freshKey, outputKey, readJson, readManifest, rememberDigest, type BuildManifest, type FreshKey } from './freshness.js';
-import { cacheDiagnosticsOf, diagnosticsOf, isRowFile, planRefresh, refreshFromPlan, refreshOnPool, refreshTable, rowsOf, segmentEntries, type CacheMemo, type KbState, type RefreshStats } from './incremental.js';
+import { cacheDiagnosticsOf, diagnosticsOf, ensureSegment, isRowFile, planRefresh, refreshFromPlan, refreshOnPool, refreshTable, rowsOf, segmentEntries, summariesOf, type CacheMemo, type KbState, type RefreshStats } from './incremental.js';
 import { LUNR_FIELDS, type LunrManifest, type LunrShardFile } from './lunr-index.js';
 import { scanKnowledgeBase } from './scan.js';
-import { reflectionsByExecution } from './search-docs.js';
-import { segName } from './segments.js';
+import { segName, type SegSummary } from './segments.js';
 import { renderSegmentTask, segmentOutputs, type RenderedSegment, type RenderTask, type SegmentContext } from './segment-render.js';
 import { POOL_MIN_WORK, SegmentPool } from './segment-pool.js';
 import type { RecordRow } from './table.js';
@@ -81,15 +80,14 @@ function json(value: unknown): string {
   return `${JSON.stringify(value, null, 1)}\n`;
 }
 
-/** The input key of a segment's outputs: its rows' (file, blob, reflection links); '' when it has no rows. */
-function segmentKey(state: KbState, s: number, live: ReadonlySet<string>, links: Map<string, string[]>): string {
-  const parts: string[] = [];
-  for (const file of state.segFiles[s]!) {
-    if (!live.has(file)) continue;
-    const e = state.index.get(file)!;
-    parts.push(`${file}\0${e.b}\0${(links.get(e.s!.id) ?? []).join(',')}`);
-  }
-  return parts.length ? sha1(`${BUILD_VERSION}|${STORE_VERSION}|${state.salt}|${state.segments}|${parts.join('\n')}`) : '';
+/**
+ * The input key of a segment's outputs: its rows' (file, blob) pairs and the reflections linked
+ * to its executions; '' when it has no rows.
+ */
+function segmentKey(state: KbState, sum: SegSummary, links: ReadonlyMap<string, string[]>): string {
+  if (!sum.rows) return '';
+  const linked = sum.exec.filter((id) => links.has(id)).map((id) => [id, links.get(id)]);
+  return sha1(`${BUILD_VERSION}|${STORE_VERSION}|${state.salt}|${state.segments}|${sum.rows}|${JSON.stringify(linked)}`);
 }
 
 /**
@@ -150,17 +148,19 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
 /** Everything after the refresh: global passes, segment outputs (rebuilt where their key changed), manifests. */
 async function writeOutputs(state: KbState, previous: BuildManifest | undefined, opts: BuildOptions, poolFor: (work: number) => SegmentPool | undefined): Promise<BuildResult> {
   const { ws } = state;
+  // The global passes merge the segments' summaries (see segments.ts `SegSummary`).
+  const sums = summariesOf(state);
   const diagnostics = diagnosticsOf(state);
-  // The global passes run over slim records only (see segments.ts).
-  const live = new Set<string>();
-  const slimRows: RecordRow[] = [];
-  for (const e of state.index.values()) {
-    if (!isRowFile(state, e)) continue;
-    live.add(e.f);
-    slimRows.push({ id: e.s!.id, kind: e.s!.kind, file: displayPath(ws, e.f), data: e.s!, body: '' });
+  const links = new Map<string, string[]>();
+  for (const sum of sums) {
+    for (const [ex, refl] of sum.links) {
+      const list = links.get(ex);
+      if (list) list.push(refl);
+      else links.set(ex, [refl]);
+    }
   }
-  const links = reflectionsByExecution(slimRows);
-  const aggregates = computeAggregates(slimRows);
+  for (const list of links.values()) list.sort();
+  const aggregates = mergeAggregates(sums.map((x) => x.agg));
   const files = new Map<string, string>();
   const kept = new Map<string, string>();
   const prevStore = previous ? readStoreFile(ws.outDir) : undefined;
@@ -169,7 +169,7 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
   const segmentKeys: string[] = [];
   const tasks: RenderTask[] = [];
   for (let s = 0; s < state.segments; s++) {
-    const key = segmentKey(state, s, live, links);
+    const key = segmentKey(state, sums[s]!, links);
     segmentKeys.push(key);
     if (!key) continue;
     const out = segmentOutputs(s);
@@ -185,6 +185,7 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
       for (const name of Object.values(out)) kept.set(name, previous.outputs[name]!);
       continue;
     }
+    ensureSegment(state, s);
     const valid: RenderTask['valid'] = [];
     const rows: string[] = [];
     const segLinks: Record<string, string[]> = {};
@@ -192,7 +193,7 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
       const e = state.index.get(file)!;
       if (!e.s) continue;
       valid.push([file, e.b]);
-      if (!live.has(file)) continue;
+      if (!isRowFile(state, e)) continue;
       rows.push(file);
       const l = links.get(e.s.id);
       if (l) segLinks[e.s.id] = l;
@@ -238,12 +239,13 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
   files.set('records/index.json', json({ version: BUILD_VERSION, shards: tableShards }));
   files.set('aggregates.json', json(aggregates));
   files.set('diagnostics.json', json(diagnostics));
-  files.set('lunr/manifest.json', json({ version: 1, docs: live.size, shards: lunrShards, fields: { ...LUNR_FIELDS }, ref: 'id' } satisfies LunrManifest));
+  const records = aggregates.totals.records;
+  files.set('lunr/manifest.json', json({ version: 1, docs: records, shards: lunrShards, fields: { ...LUNR_FIELDS }, ref: 'id' } satisfies LunrManifest));
   let totalLength = 0;
-  for (const file of live) totalLength += state.index.get(file)!.l ?? 0;
+  for (const sum of sums) totalLength += sum.len;
   const fps = aggregates.errors.filter((e) => e.count >= 2).map((e) => ({ id: e.id, text: e.text, example: e.example })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const vocab = foldVocabulary([...live].map((f) => state.index.get(f)!.v ?? []));
-  files.set('recall/meta.json', renderStoreFile({ n: live.size, totalLength, vocab, fps, segments: storeSegments }));
+  const vocab = mergeVocabulary(sums.map((x) => x.vocab));
+  files.set('recall/meta.json', renderStoreFile({ n: records, totalLength, vocab, fps, segments: storeSegments }));
 
   // Write what changed; remove outputs that no longer exist.
   const outputs: Record<string, string> = Object.fromEntries(kept);
@@ -265,14 +267,12 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
   }
   // Also clear files an interrupted run or an older layout left behind.
   for (const dir of ['records', 'lunr', 'recall']) removeUnlisted(join(ws.outDir, dir), dir, outputs, removed);
-  const byKind: Record<string, number> = {};
-  for (const r of slimRows) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
   const manifest: BuildManifest = {
     version: BUILD_VERSION,
     kb: ws.kbPrefix,
-    records: slimRows.length,
+    records,
     files: state.stats.files,
-    by_kind: Object.fromEntries(Object.keys(byKind).sort().map((k) => [k, byKind[k]!])),
+    by_kind: aggregates.totals.by_kind,
     diagnostics: countBySeverity(diagnostics),
     outputs: Object.fromEntries(Object.keys(outputs).sort().map((k) => [k, outputs[k]!])),
     source: outputKey(state.stats.sourceKey),
@@ -292,7 +292,7 @@ function withLazyRows(result: Omit<BuildResult, 'rows'>, load: () => RecordRow[]
 /** The build result for a refreshed index plus what this build wrote. */
 function resultOf(state: KbState, outputs: Pick<BuildResult['stats'], 'written' | 'removed' | 'lunrRebuilt' | 'lunrShards'>, diagnostics = diagnosticsOf(state)): BuildResult {
   let records = 0;
-  for (const e of state.index.values()) if (isRowFile(state, e)) records += 1;
+  for (const sum of summariesOf(state)) records += sum.agg.rows;
   return withLazyRows(
     {
       outDir: state.ws.outDir,

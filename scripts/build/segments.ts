@@ -13,6 +13,8 @@ import { LINK_FIELDS } from '../records/validate.js';
 import { docTerms, vocabularyOf } from '../recall/terms.js';
 import { fnv1a, sha1 } from './cache.js';
 import { toSearchDoc, type SearchDoc } from './search-docs.js';
+import { aggregatePartial, type AggPartial } from './aggregates.js';
+import type { RecordRow } from './table.js';
 
 /** Files per segment, roughly; the count is a power of two so it changes rarely. */
 export const SEGMENT_SIZE = 800;
@@ -121,4 +123,90 @@ export function parseFile(ws: Workspace, file: string, blob: string, buf: Buffer
   index.v = vocabularyOf(doc);
   index.l = terms.length;
   return { index, seg: { f: file, b: blob, data, body, doc, tf } };
+}
+
+/** The files of each segment and a hash of each segment's (file, blob) pairs. */
+export interface SegmentSources {
+  /** KB-relative files of each segment, in path order. */
+  files: string[][];
+  /** Hash of each segment's (file, blob) pairs: equal hashes, equal segment content. */
+  src: string[];
+}
+
+/** Splits scanned files (in path order) into segments and hashes each segment's content. */
+export function segmentSources(list: ReadonlyArray<{ file: string; blob: string }>, segments: number): SegmentSources {
+  const files: string[][] = Array.from({ length: segments }, () => []);
+  const parts: string[][] = Array.from({ length: segments }, () => []);
+  for (const f of list) {
+    const n = segmentOf(f.file, segments);
+    files[n]!.push(f.file);
+    parts[n]!.push(`${f.file}\0${f.blob}`);
+  }
+  return { files, src: parts.map((p) => sha1(p.join('\n'))) };
+}
+
+/**
+ * What one segment contributes to the global outputs, computed from its index entries alone and
+ * kept in the cache (`sum-NNN.json`): a build merges these instead of passing over every record,
+ * so a one-record change recomputes one summary. Valid while the segment's content (`src`) and
+ * its files dropped by the cross-record checks (`bad`) are unchanged.
+ */
+export interface SegSummary {
+  /** `segmentSources` hash of the content this was computed from. */
+  src: string;
+  /** Hash of the valid files' cross signatures (see `crossSignature`). */
+  cross: string;
+  /** KB-relative files of the segment the cross-record checks dropped, sorted. */
+  bad: string[];
+  /** Single-file diagnostics of the segment's files. */
+  diag: Diagnostic[];
+  /** Sum of the rows' token counts (recall's BM25 lengths). */
+  len: number;
+  /** Vocabulary entries (`component:x`) of the rows -> number of rows using them. */
+  vocab: Record<string, number>;
+  /** Ids of the executions among the rows, in path order (reflection links attach to them). */
+  exec: string[];
+  /** `[execution id, reflection id]` for every execution a row reflection is about. */
+  links: Array<[string, string]>;
+  /** Hash of the rows' (file, blob) pairs. */
+  rows: string;
+  /** The rows' part of the aggregates. */
+  agg: AggPartial;
+}
+
+/** Hash of some valid entries' cross signatures (path order). */
+export function crossHash(entries: Iterable<IndexEntry>): string {
+  const parts: string[] = [];
+  for (const e of entries) if (e.s) parts.push(`${e.f}\0${e.c ?? crossSignature(e.s)}`);
+  return sha1(parts.join('\n'));
+}
+
+/**
+ * Summarises a segment from its entries (path order). `isBad` tells which valid files the
+ * cross-record checks dropped; `display` maps a KB-relative path to the path shown to users.
+ */
+export function summarize(src: string, entries: readonly IndexEntry[], isBad: (file: string) => boolean, display: (file: string) => string): SegSummary {
+  const diag: Diagnostic[] = [];
+  const bad: string[] = [];
+  const rows: RecordRow[] = [];
+  const rowKeys: string[] = [];
+  const vocab: Record<string, number> = {};
+  const exec: string[] = [];
+  const links: Array<[string, string]> = [];
+  let len = 0;
+  for (const e of entries) {
+    for (const d of e.d) diag.push(d);
+    if (!e.s) continue;
+    if (isBad(e.f)) {
+      bad.push(e.f);
+      continue;
+    }
+    rows.push({ id: e.s.id, kind: e.s.kind, file: display(e.f), data: e.s, body: '' });
+    rowKeys.push(`${e.f}\0${e.b}`);
+    len += e.l ?? 0;
+    for (const v of e.v ?? []) vocab[v] = (vocab[v] ?? 0) + 1;
+    if (e.s.kind === 'execution') exec.push(e.s.id);
+    else if (e.s.kind === 'reflection') for (const x of e.s.executions) links.push([x, e.s.id]);
+  }
+  return { src, cross: crossHash(entries), bad: bad.sort(), diag, len, vocab, exec, links, rows: rowKeys.length ? sha1(rowKeys.join('\n')) : '', agg: aggregatePartial(rows) };
 }

@@ -92,14 +92,14 @@ export function vocabularyOf(d: SearchDoc): string[] {
   return out;
 }
 
-/** Sums vocabulary entries into a sorted `Vocabulary`. */
-export function foldVocabulary(entries: Iterable<readonly string[]>): Vocabulary {
+/** Sums vocabulary counts (`type:value` -> records using it) into a sorted `Vocabulary`. */
+export function mergeVocabulary(parts: Iterable<Readonly<Record<string, number>>>): Vocabulary {
   const vocab: Vocabulary = { component: {}, task_type: {}, domain: {}, agent: {}, tag: {} };
-  for (const list of entries) {
-    for (const e of list) {
+  for (const counts of parts) {
+    for (const [e, n] of Object.entries(counts)) {
       const i = e.indexOf(':');
       const bucket = vocab[e.slice(0, i) as keyof Vocabulary] as Record<string, number> | undefined;
-      if (bucket) bucket[e.slice(i + 1)] = (bucket[e.slice(i + 1)] ?? 0) + 1;
+      if (bucket) bucket[e.slice(i + 1)] = (bucket[e.slice(i + 1)] ?? 0) + n;
     }
   }
   const sortObj = (o: Record<string, number>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]));
