@@ -11,7 +11,7 @@ import type { Workspace } from '../adapters/workspace.js';
 import { isIgnoredKbFile } from '../records/kb-files.js';
 import { STORE_VERSION } from '../recall/store.js';
 import { CACHE_VERSION, sha1 } from './cache.js';
-import { gitListing, scanKnowledgeBase, type ScanResult } from './scan.js';
+import { gitListing, gitListingAsync, scanKnowledgeBase, type GitListing, type ScanResult } from './scan.js';
 import { writeDerived } from './write.js';
 
 /** Bumped when the output layout changes. */
@@ -81,6 +81,19 @@ function digestFile(outDir: string): string {
   return join(outDir, 'cache', 'scan.json');
 }
 
+/** The key remembered for a listing's digest, when it is known. */
+function knownKey(ws: Workspace, salt: string, listing: GitListing | undefined): FreshKey | undefined {
+  if (!listing) return undefined;
+  const known = readJson<{ digest?: string; salt?: string; key?: string }>(digestFile(ws.outDir));
+  return known?.digest === listing.digest && known.salt === salt && typeof known.key === 'string' ? { key: known.key, digest: listing.digest } : undefined;
+}
+
+function scannedKey(ws: Workspace, salt: string, listing: GitListing | undefined): FreshKey {
+  // The scan comes from the same listing as the digest, so the pair can be remembered as is.
+  const scan = scanKnowledgeBase(ws, listing);
+  return { key: sourceKeyOf(salt, candidateFiles(scan)), digest: listing?.digest, scan };
+}
+
 /**
  * The source key, cheaply when nothing changed: the scan digest (`gitListing`) is looked up in
  * `cache/scan.json`, written by the last build; only a new digest costs a full scan.
@@ -88,13 +101,24 @@ function digestFile(outDir: string): string {
 export function freshKey(ws: Workspace): FreshKey {
   const listing = gitListing(ws);
   const salt = cacheSalt(ws);
-  if (listing) {
-    const known = readJson<{ digest?: string; salt?: string; key?: string }>(digestFile(ws.outDir));
-    if (known?.digest === listing.digest && known.salt === salt && typeof known.key === 'string') return { key: known.key, digest: listing.digest };
+  return knownKey(ws, salt, listing) ?? scannedKey(ws, salt, listing);
+}
+
+/**
+ * `freshKey` with the Git calls side by side. With `staged` (a caller that will build when
+ * something changed) the index listing is fetched at the same time, and stopped when the digest
+ * is known after all.
+ */
+export async function freshKeyAsync(ws: Workspace, opts: { staged?: boolean } = {}): Promise<FreshKey> {
+  const listing = await gitListingAsync(ws, opts);
+  const salt = cacheSalt(ws);
+  const known = knownKey(ws, salt, listing);
+  if (known) {
+    listing?.cancel?.();
+    return known;
   }
-  // The scan comes from the same listing as the digest, so the pair can be remembered as is.
-  const scan = scanKnowledgeBase(ws, listing);
-  return { key: sourceKeyOf(salt, candidateFiles(scan)), digest: listing?.digest, scan };
+  await listing?.ready;
+  return scannedKey(ws, salt, listing);
 }
 
 /** Remembers that `digest` means source key `key` (both from one `gitListing`). */
@@ -106,15 +130,27 @@ export function rememberDigest(ws: Workspace, digest: string, key: string): void
   }
 }
 
-/** True when the build folder is up to date with the knowledge base (no parsing; usually no scan). */
-export function isBuildCurrent(ws: Workspace): boolean {
-  const manifest = readManifest(ws.outDir);
-  if (!manifest) return false;
-  const fresh = freshKey(ws);
+function currentBy(ws: Workspace, manifest: BuildManifest, fresh: FreshKey): boolean {
   const current = manifest.source === outputKey(fresh.key);
   // A build made before this cache existed: the next check can go by the digest.
   if (current && fresh.scan && fresh.digest) rememberDigest(ws, fresh.digest, fresh.key);
   return current;
+}
+
+/** True when the build folder is up to date with the knowledge base (no parsing; usually no scan). */
+export function isBuildCurrent(ws: Workspace): boolean {
+  const manifest = readManifest(ws.outDir);
+  return manifest !== undefined && currentBy(ws, manifest, freshKey(ws));
+}
+
+/**
+ * `isBuildCurrent` with the Git calls running side by side, and alongside the caller's work
+ * until it awaits the answer (recall opens its store meanwhile).
+ */
+export async function isBuildCurrentAsync(ws: Workspace): Promise<boolean> {
+  const manifest = readManifest(ws.outDir);
+  if (!manifest) return false;
+  return currentBy(ws, manifest, await freshKeyAsync(ws));
 }
 
 /** Reads `manifest.json` of a build folder. */

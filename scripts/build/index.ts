@@ -15,7 +15,7 @@ import { readStoreFile, renderStoreFile, STORE_VERSION, type StoreSegment } from
 import { mergeVocabulary } from '../recall/terms.js';
 import { mergeAggregates, type Aggregates } from './aggregates.js';
 import { sha1 } from './cache.js';
-import { BUILD_VERSION, freshKey, outputKey, readJson, readManifest, rememberDigest, type BuildManifest, type FreshKey } from './freshness.js';
+import { BUILD_VERSION, freshKeyAsync, outputKey, readJson, readManifest, rememberDigest, type BuildManifest, type FreshKey } from './freshness.js';
 import { cacheDiagnosticsOf, diagnosticsOf, ensureSegment, isRowFile, planRefresh, refreshFromPlan, refreshOnPool, refreshTable, rowsOf, segmentEntries, summariesOf, type CacheMemo, type KbState, type RefreshStats } from './incremental.js';
 import { LUNR_FIELDS, type LunrManifest, type LunrShardFile } from './lunr-index.js';
 import { scanKnowledgeBase } from './scan.js';
@@ -97,7 +97,7 @@ function segmentKey(state: KbState, sum: SegSummary, links: ReadonlyMap<string, 
 export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<BuildResult> {
   // The source key, by the scan digest when nothing changed (no per-file work at all). A watch
   // (memo) always scans: it runs because something changed.
-  const fresh: FreshKey = opts.memo ? { key: '' } : freshKey(ws);
+  const fresh: FreshKey = opts.memo ? { key: '' } : await freshKeyAsync(ws, { staged: !opts.full });
   // After a build, the next freshness check may go by the digest (the scan the key comes from
   // and the digest were made from one Git listing).
   const remember = (key: string) => {

@@ -1,13 +1,14 @@
 /**
  * Scan: which files the knowledge base holds and a content key for each. In a Git work tree the
  * key is the Git blob id: `git ls-files -s` gives it for every clean file without reading it,
- * and only the dirty and untracked files (from `git ls-files -m -o`) are hashed here, the way
- * Git hashes a blob. Outside Git every file is hashed. `gitListing`'s digest tells whether
- * anything changed without listing every file.
+ * and only the modified and untracked files (`git diff-files`, `git ls-files -o`) are hashed
+ * here, the way Git hashes a blob. Outside Git every file is hashed. `gitListing`'s digest tells
+ * whether anything changed without listing every file.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { writeDerived } from './write.js';
 import { join, resolve } from 'node:path';
 import { walkFiles } from '../adapters/fs.js';
 import type { Workspace } from '../adapters/workspace.js';
@@ -70,45 +71,171 @@ function kbPathspec(ws: Workspace): string[] | undefined {
 
 /**
  * What Git says about the knowledge base: the index entries under it (`git ls-files -s`, raw
- * bytes, read lazily) and the modified, deleted and untracked files (`git ls-files -m -o`, read
- * here). The digest covers the index file itself and the dirty files' content, so equal digests
- * mean equal scans; checking freshness then costs one Git call, not a listing of every file.
+ * bytes) and the modified, deleted and untracked files. The digest covers the index file itself
+ * and the dirty files' content, so equal digests mean equal scans; checking freshness then costs
+ * no listing of every file.
  */
 export interface GitListing {
-  /** `git ls-files -s` output for the knowledge base (run on first use). */
+  /** `git ls-files -s` output for the knowledge base (run on first use unless already known). */
   staged(): Buffer;
   /** Repo-relative dirty or untracked files -> content (undefined when deleted). */
   dirty: Map<string, Buffer | undefined>;
   /** Hash of the index file and the dirty files' content: equal digests mean equal scans. */
   digest: string;
+  /** Settles when an index listing started ahead (`gitListingAsync`) is in; `staged()` then has it. */
+  ready?: Promise<void>;
+  /** Stops an index listing started ahead that turned out not to be needed. */
+  cancel?: () => void;
 }
 
-/** Lists the knowledge base with Git; undefined outside Git (or when Git fails). */
-export function gitListing(ws: Workspace): GitListing | undefined {
+const GIT_OPTS = { maxBuffer: 1 << 30, encoding: 'buffer' as const };
+
+/** The Git calls behind a listing; the sync and async listings run the same ones. */
+interface ListingSetup {
+  cwd: string;
+  pathspec: string[];
+  /** Hash of the index file (identifies `ls-files -s` output). */
+  indexKey: string;
+  /** Where the last `ls-files -s` output is kept, keyed by `indexKey`. */
+  stagedCache: string;
+  dirtyArgs: string[];
+  untrackedArgs: string[];
+  stagedArgs: string[];
+}
+
+/** Index files above this size (about 30,000 entries) are listed by two Git processes side by side. */
+const SPLIT_LISTING_BYTES = 4 << 20;
+
+/**
+ * What identifies the index file's content: Git ends it with a checksum of everything before it,
+ * so its last 32 bytes do (read without the rest); the whole file when the checksum is off
+ * (`index.skipHash`). Empty when there is no index yet.
+ */
+function indexIdentity(path: string): { id: Buffer; size: number } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return { id: Buffer.alloc(0), size: 0 }; // no index yet (nothing staged)
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const tail = Buffer.alloc(Math.min(32, size));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    const checksummed = tail.length >= 20 && tail.subarray(tail.length - 20).some((b) => b !== 0);
+    return { id: checksummed ? Buffer.concat([Buffer.from(`${size}\0`), tail]) : readFileSync(path), size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The index file: `.git/index` of an ordinary work tree, else what Git says (worktrees, GIT_DIR). */
+function indexFile(ws: Workspace, git: (args: string[]) => Buffer): string {
+  if (process.env.GIT_INDEX_FILE) return resolve(ws.repoRoot, process.env.GIT_INDEX_FILE);
+  const dotGit = join(ws.repoRoot, '.git');
+  try {
+    if (!process.env.GIT_DIR && statSync(dotGit).isDirectory()) return join(dotGit, 'index');
+  } catch {
+    // no .git folder here: ask Git
+  }
+  return resolve(ws.repoRoot, git(['rev-parse', '--git-path', 'index']).toString('utf8').trim());
+}
+
+function listingSetup(ws: Workspace): ListingSetup | undefined {
   const pathspec = kbPathspec(ws);
   if (!pathspec) return undefined;
+  const git = (args: string[]) => execFileSync('git', args, { ...GIT_OPTS, cwd: ws.repoRoot, stdio: ['ignore', 'pipe', 'ignore'] });
+  const index = indexIdentity(indexFile(ws, git));
+  // A large index: modified files from diff-files (which checks file stats on all cores) beside
+  // the untracked listing; a small one: one `ls-files -m -o` costs less than a second process.
+  const split = index.size > SPLIT_LISTING_BYTES;
+  return {
+    cwd: ws.repoRoot,
+    pathspec,
+    indexKey: createHash('sha1').update(`${pathspec.join('\0')}\0${split ? 'split' : 'one'}\0`).update(index.id).digest('hex'),
+    stagedCache: join(ws.outDir, 'cache', 'staged.bin'),
+    dirtyArgs: split ? ['diff-files', '--name-only', '-z', '--', ...pathspec] : ['ls-files', '-m', '-o', '--exclude-standard', '-z', '--full-name', '--', ...pathspec],
+    untrackedArgs: split ? ['ls-files', '-o', '--exclude-standard', '-z', '--full-name', '--', ...pathspec] : [],
+    stagedArgs: ['ls-files', '-s', '-z', '--full-name', '--', ...pathspec],
+  };
+}
+
+/** The kept `ls-files -s` output when the index file is unchanged since it was kept. */
+function cachedStaged(setup: ListingSetup): Buffer | undefined {
   try {
-    const opts = { cwd: ws.repoRoot, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'] };
-    const git = (args: string[]) => execFileSync('git', args, opts);
-    // The index file decides what `ls-files -s` prints; hashing it is much cheaper than the listing.
-    const indexPath = git(['rev-parse', '--git-path', 'index']).toString('utf8').trim();
-    let index: Buffer;
-    try {
-      index = readFileSync(resolve(ws.repoRoot, indexPath));
-    } catch {
-      index = Buffer.alloc(0); // no index yet (nothing staged)
-    }
-    const listed = git(['ls-files', '-m', '-o', '--exclude-standard', '-z', '--full-name', '--', ...pathspec]).toString('utf8');
-    const h = createHash('sha1').update(`${pathspec.join('\0')}\0`).update(index);
-    const dirty = new Map<string, Buffer | undefined>();
-    for (const full of [...new Set(listed.split('\0').filter(Boolean))].sort()) {
-      const buf = readOrUndefined(join(ws.repoRoot, full));
-      dirty.set(full, buf);
-      h.update(`\0${full}\0${buf === undefined ? '-' : blobId(buf)}`);
-    }
-    let staged: Buffer | undefined;
-    return { staged: () => (staged ??= git(['ls-files', '-s', '-z', '--full-name', '--', ...pathspec])), dirty, digest: h.digest('hex') };
+    const buf = readFileSync(setup.stagedCache);
+    const nl = buf.indexOf(10);
+    return nl > 0 && buf.toString('latin1', 0, nl) === setup.indexKey ? buf.subarray(nl + 1) : undefined;
   } catch {
+    return undefined;
+  }
+}
+
+function keepStaged(setup: ListingSetup, out: Buffer): Buffer {
+  try {
+    writeDerived(setup.stagedCache, Buffer.concat([Buffer.from(`${setup.indexKey}\n`, 'latin1'), out]));
+  } catch {
+    // best effort: the next scan asks Git again
+  }
+  return out;
+}
+
+function assemble(setup: ListingSetup, dirtyOut: Buffer, untrackedOut: Buffer, staged: () => Buffer): GitListing {
+  const h = createHash('sha1').update(setup.indexKey);
+  const dirty = new Map<string, Buffer | undefined>();
+  const names = `${dirtyOut.toString('utf8')}\0${untrackedOut.toString('utf8')}`.split('\0').filter(Boolean);
+  for (const full of [...new Set(names)].sort()) {
+    const buf = readOrUndefined(join(setup.cwd, full));
+    dirty.set(full, buf);
+    h.update(`\0${full}\0${buf === undefined ? '-' : blobId(buf)}`);
+  }
+  return { staged, dirty, digest: h.digest('hex') };
+}
+
+/** Lists the knowledge base with Git, one call after another; undefined outside Git (or when Git fails). */
+export function gitListing(ws: Workspace): GitListing | undefined {
+  try {
+    const setup = listingSetup(ws);
+    if (!setup) return undefined;
+    const git = (args: string[]) => execFileSync('git', args, { ...GIT_OPTS, cwd: setup.cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    let staged: Buffer | undefined;
+    return assemble(setup, git(setup.dirtyArgs), setup.untrackedArgs.length ? git(setup.untrackedArgs) : Buffer.alloc(0), () => (staged ??= cachedStaged(setup) ?? keepStaged(setup, git(setup.stagedArgs))));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The same listing with the Git calls running side by side (and alongside the caller's own work
+ * until it awaits the result). With `staged`, the index listing is started too (unless kept
+ * from an earlier scan of the same index file); it is awaited through `ready`, or `cancel`led.
+ */
+export async function gitListingAsync(ws: Workspace, opts: { staged?: boolean } = {}): Promise<GitListing | undefined> {
+  let setup: ListingSetup | undefined;
+  try {
+    setup = listingSetup(ws);
+  } catch {
+    return undefined;
+  }
+  if (!setup) return undefined;
+  const s = setup;
+  const children: Array<{ kill: () => boolean }> = [];
+  const run = (args: string[]) =>
+    new Promise<Buffer>((ok, fail) => {
+      children.push(execFile('git', args, { ...GIT_OPTS, cwd: s.cwd }, (error, stdout) => (error ? fail(error) : ok(stdout))));
+    });
+  let staged = opts.staged ? cachedStaged(s) : undefined;
+  const ahead = opts.staged && !staged ? run(s.stagedArgs) : undefined;
+  const ready = ahead?.then(
+    (out) => void (staged = keepStaged(s, out)),
+    () => undefined, // staged() asks Git again
+  );
+  try {
+    const [dirtyOut, untrackedOut] = await Promise.all([run(s.dirtyArgs), s.untrackedArgs.length ? run(s.untrackedArgs) : Buffer.alloc(0)]);
+    const listing = assemble(s, dirtyOut, untrackedOut, () => (staged ??= cachedStaged(s) ?? keepStaged(s, execFileSync('git', s.stagedArgs, { ...GIT_OPTS, cwd: s.cwd, stdio: ['ignore', 'pipe', 'ignore'] }))));
+    return { ...listing, ready, cancel: () => children.forEach((c) => c.kill()) };
+  } catch {
+    for (const c of children) c.kill();
     return undefined;
   }
 }

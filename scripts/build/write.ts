@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 /** Replaces `target` with `content` atomically (rename), creating folders as needed. */
-export function writeDerived(target: string, content: string): void {
+export function writeDerived(target: string, content: string | Uint8Array): void {
   const dir = dirname(target);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);

@@ -3,7 +3,7 @@
  * build only when something changed), then answer from the recall store.
  */
 import type { Workspace } from '../adapters/workspace.js';
-import { isBuildCurrent } from '../build/freshness.js';
+import { isBuildCurrent, isBuildCurrentAsync } from '../build/freshness.js';
 import { answer, type AnswerOptions, type RecallAnswer } from './answer.js';
 import { RecallStore } from './store.js';
 import { similarExecutions, type SimilarResult, type SimilarTask } from './similar.js';
@@ -29,16 +29,28 @@ export async function openStore(ws: Workspace, opts: OpenOptions = {}): Promise<
   return store;
 }
 
+/**
+ * Runs `use` on the store while Git checks whether the build is current (the check runs in
+ * other processes); when it is not, the build is brought up to date and `use` runs again.
+ */
+async function withStore<T>(ws: Workspace, opts: OpenOptions, use: (store: RecallStore) => T): Promise<T> {
+  if (opts.noRefresh) return use(await openStore(ws, opts));
+  const current = isBuildCurrentAsync(ws);
+  const early = RecallStore.open(ws.outDir);
+  const result = early ? use(early) : undefined;
+  if ((await current) && early) return result!;
+  await (await import('../build/index.js')).runBuild(ws);
+  return use(await openStore(ws, { noRefresh: true }));
+}
+
 /** Answers a question about the knowledge base of `ws`. */
 export async function recall(ws: Workspace, question: string, opts: AnswerOptions & OpenOptions = {}): Promise<RecallAnswer> {
-  const store = await openStore(ws, opts);
-  return answer(store, question, { limit: opts.limit ?? ws.config.recall.default_limit, budget: opts.budget ?? ws.config.recall.default_budget, now: opts.now });
+  return withStore(ws, opts, (store) => answer(store, question, { limit: opts.limit ?? ws.config.recall.default_limit, budget: opts.budget ?? ws.config.recall.default_budget, now: opts.now }));
 }
 
 /** Past executions comparable to a task. */
 export async function similar(ws: Workspace, task: SimilarTask, opts: OpenOptions & { limit?: number } = {}): Promise<SimilarResult> {
-  const store = await openStore(ws, opts);
-  return similarExecutions(store, task, opts.limit ?? ws.config.recall.default_limit);
+  return withStore(ws, opts, (store) => similarExecutions(store, task, opts.limit ?? ws.config.recall.default_limit));
 }
 
 export { answer, renderAnswer, estimateTokens, type RecallAnswer, type Insight, type CommonError, type AnswerOptions } from './answer.js';
