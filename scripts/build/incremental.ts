@@ -33,6 +33,8 @@ export interface RefreshStats {
   fullRebuild: boolean;
   /** Hash of the cache salt and every (file, blob) pair: equal keys mean equal tables. */
   sourceKey: string;
+  /** Segments whose cached index entries had to be read (the others were known by their summary). */
+  segmentsRead: number;
 }
 
 /** Result of a refresh: the table plus what changed. */
@@ -264,7 +266,7 @@ function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled
     segSrc: sources.src,
     blobOf,
     sums: sameLayout ? plan.sums : [],
-    stats: { files: candidates.length, parsed, cached: candidates.length - parsed, changed, scan: plan.scan.method, fullRebuild, sourceKey: sourceKeyOf(salt, candidates) },
+    stats: { files: candidates.length, parsed, cached: candidates.length - parsed, changed, scan: plan.scan.method, fullRebuild, sourceKey: sourceKeyOf(salt, candidates), segmentsRead: dirty.size },
     problems,
     noWrite: opts.noWrite === true,
     segCache: new Map(),
@@ -339,6 +341,7 @@ function entriesBySegment(state: KbState, segs: Iterable<number>): Map<number, I
 export function ensureSegment(state: KbState, n: number): void {
   if (state.loaded.has(n)) return;
   state.loaded.add(n);
+  state.stats.segmentsRead += 1;
   const memo = state.memo?.salt === state.salt && state.memo.segments === state.segments ? state.memo : undefined;
   const part = memo?.idx?.get(n) ?? readIdxSeg(state.ws.outDir, n);
   const entries = typeof part === 'string' ? new Map<string, IndexEntry>() : part;

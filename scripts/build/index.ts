@@ -117,7 +117,7 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
         files,
         diagnostics,
         cacheDiagnostics: [],
-        stats: { files, parsed: 0, cached: files, changed: [], scan: fresh.digest || fresh.scan?.method === 'git' ? 'git' : 'fs', fullRebuild: false, sourceKey: fresh.key, written: [], removed: [], lunrRebuilt: 0, lunrShards: manifest.segment_keys.filter(Boolean).length },
+        stats: { files, parsed: 0, cached: files, changed: [], scan: fresh.digest || fresh.scan?.method === 'git' ? 'git' : 'fs', fullRebuild: false, sourceKey: fresh.key, segmentsRead: 0, written: [], removed: [], lunrRebuilt: 0, lunrShards: manifest.segment_keys.filter(Boolean).length },
       } as Omit<BuildResult, 'rows'>;
       return withLazyRows(result, () => refreshTable(ws, { scan: fresh.scan }).rows);
     }

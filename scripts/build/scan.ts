@@ -103,6 +103,14 @@ interface ListingSetup {
   stagedArgs: string[];
 }
 
+/** How a listing is made. */
+export interface ListingOptions {
+  /** Start the index listing ahead (async listing only; see `gitListingAsync`). */
+  staged?: boolean;
+  /** Force the two-process listing (true) or the one-process one (false); by index size otherwise. */
+  split?: boolean;
+}
+
 /** Index files above this size (about 30,000 entries) are listed by two Git processes side by side. */
 const SPLIT_LISTING_BYTES = 4 << 20;
 
@@ -141,14 +149,14 @@ function indexFile(ws: Workspace, git: (args: string[]) => Buffer): string {
   return resolve(ws.repoRoot, git(['rev-parse', '--git-path', 'index']).toString('utf8').trim());
 }
 
-function listingSetup(ws: Workspace): ListingSetup | undefined {
+function listingSetup(ws: Workspace, opts: ListingOptions): ListingSetup | undefined {
   const pathspec = kbPathspec(ws);
   if (!pathspec) return undefined;
   const git = (args: string[]) => execFileSync('git', args, { ...GIT_OPTS, cwd: ws.repoRoot, stdio: ['ignore', 'pipe', 'ignore'] });
   const index = indexIdentity(indexFile(ws, git));
   // A large index: modified files from diff-files (which checks file stats on all cores) beside
   // the untracked listing; a small one: one `ls-files -m -o` costs less than a second process.
-  const split = index.size > SPLIT_LISTING_BYTES;
+  const split = opts.split ?? index.size > SPLIT_LISTING_BYTES;
   return {
     cwd: ws.repoRoot,
     pathspec,
@@ -193,9 +201,9 @@ function assemble(setup: ListingSetup, dirtyOut: Buffer, untrackedOut: Buffer, s
 }
 
 /** Lists the knowledge base with Git, one call after another; undefined outside Git (or when Git fails). */
-export function gitListing(ws: Workspace): GitListing | undefined {
+export function gitListing(ws: Workspace, opts: ListingOptions = {}): GitListing | undefined {
   try {
-    const setup = listingSetup(ws);
+    const setup = listingSetup(ws, opts);
     if (!setup) return undefined;
     const git = (args: string[]) => execFileSync('git', args, { ...GIT_OPTS, cwd: setup.cwd, stdio: ['ignore', 'pipe', 'ignore'] });
     let staged: Buffer | undefined;
@@ -210,10 +218,10 @@ export function gitListing(ws: Workspace): GitListing | undefined {
  * until it awaits the result). With `staged`, the index listing is started too (unless kept
  * from an earlier scan of the same index file); it is awaited through `ready`, or `cancel`led.
  */
-export async function gitListingAsync(ws: Workspace, opts: { staged?: boolean } = {}): Promise<GitListing | undefined> {
+export async function gitListingAsync(ws: Workspace, opts: ListingOptions = {}): Promise<GitListing | undefined> {
   let setup: ListingSetup | undefined;
   try {
-    setup = listingSetup(ws);
+    setup = listingSetup(ws, opts);
   } catch {
     return undefined;
   }

@@ -9,7 +9,8 @@ import { cleanupTemp, git, runCli, spawnCli, tempDir, tempRepo } from '../helper
 import { generateKb } from '../../bench/generate-kb.js';
 import { openWorkspace } from '../../scripts/adapters/workspace.js';
 import { isBuildCurrent, runBuild, readAggregates, readLunrManifest, readLunrShard, readManifest } from '../../scripts/build/index.js';
-import { SEGMENT_SIZE } from '../../scripts/build/segments.js';
+import { SEGMENT_SIZE, segmentCount, segmentOf } from '../../scripts/build/segments.js';
+import { gitListing, scanKnowledgeBase } from '../../scripts/build/scan.js';
 import { loadTable } from '../../scripts/build/table.js';
 import { checkKnowledgeBase } from '../../scripts/records/check-kb.js';
 import lunr from 'lunr';
@@ -183,6 +184,82 @@ describe('incremental build', () => {
     expect(shrunk.stats.parsed).toBe(0);
     expect(readManifest(ws.outDir)!.segment_keys).toHaveLength(1);
     expect(outputs(ws.outDir)).toEqual(await fullBuildOutputs(dir));
+  });
+
+  it('reads only changed segments (summaries for the rest) and still equals a full build', { timeout: 180_000 }, async () => {
+    const dir = repoWithKb(SEGMENT_SIZE * 2 + 100);
+    const ws = openWorkspace({ cwd: dir });
+    const first = await runBuild(ws, { workers: 0 });
+    const segments = segmentCount(first.files);
+    expect(segments).toBe(4);
+    const kb = (f: string) => f.slice('learning-loop/'.length);
+    const executions = first.rows.filter((r) => r.kind === 'execution');
+    const reflection = first.rows.find((r) => r.kind === 'reflection')!;
+    // An execution in another segment than the reflection, and one more in a third segment.
+    const segOf = (f: string) => segmentOf(kb(f), segments);
+    const target = executions.find((r) => segOf(r.file) !== segOf(reflection.file))!;
+    const other = executions.find((r) => ![segOf(reflection.file), segOf(target.file)].includes(segOf(r.file)))!;
+    const abs = (f: string) => join(dir, f);
+    const check = async (label: string, read?: number) => {
+      const r = await runBuild(ws, { workers: 0 });
+      if (read !== undefined) expect(r.stats.segmentsRead, label).toBe(read);
+      expect(outputs(ws.outDir), label).toEqual(await fullBuildOutputs(dir));
+      return r;
+    };
+    // A plain edit: one segment read, the other three known by their summaries.
+    const otherText = readFileSync(abs(other.file), 'utf8');
+    writeFileSync(abs(other.file), otherText.replace(/^duration_s: (\d+)$/m, (_m, n: string) => `duration_s: ${Number(n) + 7}`));
+    await check('edit', 1);
+    // The reflection now also links the target: the target's segment is rendered again (links).
+    const reflText = readFileSync(abs(reflection.file), 'utf8');
+    writeFileSync(abs(reflection.file), reflText.replace(/^executions:\n/m, `executions:\n  - ${target.id}\n`));
+    await check('new link');
+    // The target is deleted: a dangling link drops the reflection in a segment that did not change.
+    const targetText = readFileSync(abs(target.file), 'utf8');
+    rmSync(abs(target.file));
+    expect((await check('linked record deleted')).diagnostics.map((d) => d.rule)).toContain('link/missing');
+    writeFileSync(abs(target.file), targetText);
+    await check('restored');
+    // A duplicate id across segments, then a renamed file, then a broken one.
+    const dup = join(dir, 'learning-loop/memory/short-term/executions/2026/01/ex-dup.md');
+    writeFileSync(dup, otherText);
+    expect((await check('duplicate')).diagnostics.filter((d) => d.rule === 'id/duplicate')).toHaveLength(2);
+    rmSync(dup);
+    await check('duplicate removed');
+    renameSync(abs(other.file), abs(other.file).replace(/\.md$/, '-moved.md'));
+    await check('renamed');
+    writeFileSync(abs(target.file), targetText.replace(/^outcome: .*$/m, 'outcome: [oops'));
+    expect((await check('broken yaml')).diagnostics.map((d) => d.rule)).toContain('yaml/syntax');
+    // Damaged cache parts: a summary (its segment is read again) and the entries of a segment
+    // known by its summary (read, and repaired, only when a pass needs every segment).
+    writeFileSync(abs(target.file), targetText);
+    await check('fixed');
+    const cacheDir = join(ws.outDir, 'cache');
+    const untouched = [0, 1, 2, 3].find((n) => n !== segOf(target.file) && n !== segmentOf(kb(relative(dir, dup)), segments))!;
+    writeFileSync(join(cacheDir, `sum-00${(untouched + 1) % 4}.json`), '{"summary": [garbage');
+    writeFileSync(join(cacheDir, `idx-00${untouched}.json`), 'not json');
+    writeFileSync(abs(target.file), targetText.replace(/^duration_s: (\d+)$/m, (_m, n: string) => `duration_s: ${Number(n) + 3}`));
+    expect((await check('damaged summary')).cacheDiagnostics).toEqual([]);
+    writeFileSync(dup, otherText.replace(/^id: .*$/m, `id: ${reflection.id}`));
+    const repaired = await check('damaged entries, all segments needed', segments);
+    expect(repaired.cacheDiagnostics.map((d) => d.rule)).toEqual(['build/cache-corrupt']);
+  });
+
+  it('lists the same changes with one Git process or two', () => {
+    const dir = repoWithKb(40);
+    const ws = openWorkspace({ cwd: dir });
+    const files = readdirSync(join(dir, 'learning-loop/memory/short-term/executions'), { recursive: true }).map(String).filter((f) => f.endsWith('.md')).sort();
+    const at = (i: number) => join(dir, 'learning-loop/memory/short-term/executions', files[i]!);
+    writeFileSync(at(0), `${readFileSync(at(0), 'utf8')}\nedited\n`);
+    rmSync(at(1));
+    writeFileSync(at(2), `${readFileSync(at(2), 'utf8')}\nstaged\n`);
+    git(dir, 'add', at(2));
+    writeFileSync(join(dir, 'learning-loop/rules/rule-new.md'), '---\nkind: rule\nid: rule-new\ncreated_at: 2026-11-02T10:00:00Z\nstatus: accepted\nstatement: s\n---\n');
+    const one = gitListing(ws, { split: false })!;
+    const two = gitListing(ws, { split: true })!;
+    expect([...two.dirty.keys()]).toEqual([...one.dirty.keys()]);
+    expect([...one.dirty.keys()]).toEqual([at(0), at(1), join(dir, 'learning-loop/rules/rule-new.md')].map((f) => relative(dir, f)).sort());
+    expect(scanKnowledgeBase(ws, two)).toEqual(scanKnowledgeBase(ws, one));
   });
 
   it('serves loadTable from the cache with exactly what a full check gives', () => {
