@@ -168,6 +168,21 @@ function listingSetup(ws: Workspace, opts: ListingOptions): ListingSetup | undef
   };
 }
 
+/** Whether the kept `ls-files -s` output belongs to this index file (reads its first line only). */
+function stagedKept(setup: ListingSetup): boolean {
+  try {
+    const fd = openSync(setup.stagedCache, 'r');
+    try {
+      const head = Buffer.alloc(setup.indexKey.length + 1);
+      return readSync(fd, head, 0, head.length, 0) === head.length && head.toString('latin1') === `${setup.indexKey}\n`;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
 /** The kept `ls-files -s` output when the index file is unchanged since it was kept. */
 function cachedStaged(setup: ListingSetup): Buffer | undefined {
   try {
@@ -232,8 +247,9 @@ export async function gitListingAsync(ws: Workspace, opts: ListingOptions = {}):
     new Promise<Buffer>((ok, fail) => {
       children.push(execFile('git', args, { ...GIT_OPTS, cwd: s.cwd }, (error, stdout) => (error ? fail(error) : ok(stdout))));
     });
-  let staged = opts.staged ? cachedStaged(s) : undefined;
-  const ahead = opts.staged && !staged ? run(s.stagedArgs) : undefined;
+  // The index listing is started ahead only when it is not kept from a scan of this index file.
+  let staged: Buffer | undefined;
+  const ahead = opts.staged && !stagedKept(s) ? run(s.stagedArgs) : undefined;
   const ready = ahead?.then(
     (out) => void (staged = keepStaged(s, out)),
     () => undefined, // staged() asks Git again
