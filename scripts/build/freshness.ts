@@ -15,7 +15,7 @@ import { gitListing, gitListingAsync, scanKnowledgeBase, type GitListing, type S
 import { writeDerived } from './write.js';
 
 /** Bumped when the output layout changes. */
-export const BUILD_VERSION = 4;
+export const BUILD_VERSION = 5;
 
 /** `manifest.json`: what the build folder holds. */
 export interface BuildManifest {

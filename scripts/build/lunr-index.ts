@@ -1,7 +1,7 @@
 /**
  * The Lunr index the site ships to browsers, sharded so that a browser (or a one-record change)
  * never has to load or rebuild one monolithic index: one shard per build segment (see
- * segments.ts, about 800 records each), so a change rebuilds only the shard holding the changed
+ * segments.ts, about 200 records each), so a change rebuilds only the shard holding the changed
  * record.
  */
 import lunr from 'lunr';

@@ -141,7 +141,7 @@ describe('incremental build', () => {
 
   it('builds the same outputs on worker threads as inline, full and incremental', { timeout: 120_000 }, async () => {
     // Worker threads run compiled code only, so this drives the built CLI in real processes.
-    // 900 files are two segments, one per worker.
+    // 900 files are eight segments, shared by two workers.
     const dir = repoWithKb(900);
     const outDir = openWorkspace({ cwd: dir }).outDir;
     const build = async (workers: string, ...extra: string[]) => {
@@ -166,7 +166,7 @@ describe('incremental build', () => {
   });
 
   it('moves cached records to new segments when the knowledge base crosses a segment boundary', { timeout: 120_000 }, async () => {
-    // 800 files are one segment; the 801st makes two. Nothing already cached is parsed again.
+    // SEGMENT_SIZE files are one segment; one more makes two. Nothing already cached is parsed again.
     const dir = tempRepo();
     const files = generateKb(join(dir, 'learning-loop'), { records: SEGMENT_SIZE, seed: 11 });
     const ws = openWorkspace({ cwd: dir });
