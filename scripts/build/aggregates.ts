@@ -141,24 +141,36 @@ function addExecution(acc: GroupAcc, e: ExecutionRecord): void {
   if (e.started_at > acc.z) acc.z = e.started_at;
 }
 
-function mergeAcc(into: GroupAcc | null, from: GroupAcc): GroupAcc {
-  if (!into) return { ...from, o: [...from.o], s: [...from.s], d: [...from.d] };
-  into.n += from.n;
-  const [o, s] = [into.o, into.s];
-  into.o = [o[0] + from.o[0], o[1] + from.o[1], o[2] + from.o[2]];
-  into.s = [s[0] + from.s[0], s[1] + from.s[1], s[2] + from.s[2], s[3] + from.s[3], s[4] + from.s[4], s[5] + from.s[5]];
-  for (const d of from.d) into.d.push(d);
-  into.e += from.e;
-  into.r += from.r;
-  if (from.a < into.a) into.a = from.a;
-  if (from.z > into.z) into.z = from.z;
+/** A group being merged: the partials' duration lists are kept as they are until the group is finished. */
+interface Merging {
+  acc: GroupAcc;
+  parts: number[][];
+}
+
+function mergeAcc(into: Merging | undefined, from: GroupAcc): Merging {
+  if (!into) return { acc: { ...from, o: [...from.o], s: [...from.s], d: [] }, parts: [from.d] };
+  const a = into.acc;
+  a.n += from.n;
+  a.o = [a.o[0] + from.o[0], a.o[1] + from.o[1], a.o[2] + from.o[2]];
+  a.s = [a.s[0] + from.s[0], a.s[1] + from.s[1], a.s[2] + from.s[2], a.s[3] + from.s[3], a.s[4] + from.s[4], a.s[5] + from.s[5]];
+  into.parts.push(from.d);
+  a.e += from.e;
+  a.r += from.r;
+  if (from.a < a.a) a.a = from.a;
+  if (from.z > a.z) a.z = from.z;
   return into;
 }
 
-function finishAcc(acc: GroupAcc): GroupStats {
+function finishAcc(acc: GroupAcc, parts: readonly number[][] = [acc.d]): GroupStats {
   const n = acc.n;
   // A typed array sorts numerically without a comparator call per pair.
-  const sorted = Float64Array.from(acc.d).sort();
+  const sorted = new Float64Array(n);
+  let at = 0;
+  for (const p of parts) {
+    sorted.set(p, at);
+    at += p.length;
+  }
+  sorted.sort();
   const mean = (c: number) => r2(c / 100 / n);
   return {
     count: n,
@@ -226,8 +238,8 @@ export function mergeAggregates(parts: readonly AggPartial[]): Aggregates {
   let rows = 0;
   const kinds: Record<string, number> = {};
   const status: Record<string, Record<string, number>> = {};
-  let all: GroupAcc | null = null;
-  const groups = Object.fromEntries(AGG_DIMS.map((d) => [d, new Map<string, GroupAcc>()])) as Record<Dim, Map<string, GroupAcc>>;
+  let all: Merging | undefined;
+  const groups = Object.fromEntries(AGG_DIMS.map((d) => [d, new Map<string, Merging>()])) as Record<Dim, Map<string, Merging>>;
   const fps = new Map<string, Array<AggPartial['fps'][string]>>();
   const reuse = new Map<string, number>();
   for (const p of parts) {
@@ -237,7 +249,7 @@ export function mergeAggregates(parts: readonly AggPartial[]): Aggregates {
     if (p.all) all = mergeAcc(all, p.all);
     for (const dim of AGG_DIMS) {
       const g = groups[dim];
-      for (const [k, acc] of Object.entries(p.groups[dim])) g.set(k, mergeAcc(g.get(k) ?? null, acc));
+      for (const [k, acc] of Object.entries(p.groups[dim])) g.set(k, mergeAcc(g.get(k), acc));
     }
     for (const [id, f] of Object.entries(p.fps)) {
       const list = fps.get(id);
@@ -264,10 +276,10 @@ export function mergeAggregates(parts: readonly AggPartial[]): Aggregates {
       };
     })
     .sort((a, b) => b.count - a.count || cmp(a.id, b.id));
-  const finish = (g: Map<string, GroupAcc>) => Object.fromEntries([...g.keys()].sort().map((k) => [k, finishAcc(g.get(k)!)]));
+  const finish = (g: Map<string, Merging>) => Object.fromEntries([...g.keys()].sort().map((k) => [k, finishAcc(g.get(k)!.acc, g.get(k)!.parts)]));
   return {
     version: 1,
-    totals: { records: rows, by_kind: sortObj(kinds), by_status: sortObj(Object.fromEntries(Object.entries(status).map(([k, v]) => [k, sortObj(v)]))), executions: all ? finishAcc(all) : null },
+    totals: { records: rows, by_kind: sortObj(kinds), by_status: sortObj(Object.fromEntries(Object.entries(status).map(([k, v]) => [k, sortObj(v)]))), executions: all ? finishAcc(all.acc, all.parts) : null },
     by_task_type: finish(groups.task_type),
     by_component: finish(groups.component),
     by_domain: finish(groups.domain),

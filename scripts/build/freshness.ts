@@ -11,6 +11,7 @@ import type { Workspace } from '../adapters/workspace.js';
 import { isIgnoredKbFile } from '../records/kb-files.js';
 import { STORE_VERSION } from '../recall/store.js';
 import { CACHE_VERSION, sha1 } from './cache.js';
+import { segmentSources } from './layout.js';
 import { gitListing, gitListingAsync, scanKnowledgeBase, type GitListing, type ScanResult } from './scan.js';
 import { writeDerived } from './write.js';
 
@@ -43,16 +44,20 @@ export function cacheSalt(ws: Workspace): string {
   return sha1(JSON.stringify([CACHE_VERSION, ws.kbPrefix, ws.config, ws.configDiagnostics]));
 }
 
-/** Hash of the salt and every (file, blob) pair, in path order. */
+/** Hash of the salt and every (file, blob) pair (by segment: see layout.ts). */
 export function sourceKeyOf(salt: string, files: readonly ScanResult['files'][number][]): string {
   const source = createHash('sha1').update(salt);
-  for (const f of files) source.update(`\0${f.file}\0${f.blob}`);
+  for (const src of segmentSources(files).src) source.update(`\0${src}`);
   return source.digest('hex');
 }
 
+const candidatesOf = new WeakMap<ScanResult, ScanResult['files']>();
+
 /** The knowledge-base files a build looks at (README, .gitkeep and the config are not records). */
 export function candidateFiles(scan: ScanResult): ScanResult['files'] {
-  return scan.files.filter((f) => !isIgnoredKbFile(f.file));
+  let list = candidatesOf.get(scan);
+  if (!list) candidatesOf.set(scan, (list = scan.files.filter((f) => !isIgnoredKbFile(f.file))));
+  return list;
 }
 
 /**

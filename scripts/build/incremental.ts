@@ -142,7 +142,7 @@ export function planRefresh(ws: Workspace, opts: RefreshOptions = {}): RefreshPl
   const scan = opts.scan ?? scanKnowledgeBase(ws);
   const candidates = candidateFiles(scan);
   const segments = segmentCount(candidates.length);
-  const sources = segmentSources(candidates, segments);
+  const sources = segmentSources(candidates);
   const memo = opts.memo && opts.memo.salt === salt && opts.memo.idx ? opts.memo : undefined;
   const header = opts.full ? { segments: undefined, problems: [], stale: false } : memo ? { segments: memo.segments, problems: [], stale: false } : readHeader(ws.outDir, salt);
   const fullRebuild = opts.full === true || header.stale || header.segments === undefined;

@@ -11,35 +11,12 @@ import { checkKbFile } from '../records/check-kb.js';
 import type { AnyRecord } from '../records/kinds.js';
 import { LINK_FIELDS } from '../records/validate.js';
 import { docTerms, vocabularyOf } from '../recall/terms.js';
-import { fnv1a, sha1 } from './cache.js';
+import { sha1 } from './cache.js';
 import { toSearchDoc, type SearchDoc } from './search-docs.js';
 import { aggregatePartial, type AggPartial } from './aggregates.js';
 import type { RecordRow } from './table.js';
 
-/**
- * Files per segment, roughly; the count is a power of two so it changes rarely. Smaller segments
- * make a one-record change cheaper (one Lunr shard, one cache file); measured at 10,000 records,
- * 200 also answered one-shot recall faster than 400 or 800. Changing it changes the outputs:
- * bump BUILD_VERSION.
- */
-export const SEGMENT_SIZE = 200;
-
-/** How many segments a knowledge base of `files` files gets (1 to 256). */
-export function segmentCount(files: number): number {
-  let s = 1;
-  while (s < 256 && s * SEGMENT_SIZE < files) s *= 2;
-  return s;
-}
-
-/** The segment of a KB-relative path. */
-export function segmentOf(file: string, segments: number): number {
-  return fnv1a(file) % segments;
-}
-
-/** Zero-padded segment number used in file names (`seg-007`). */
-export function segName(n: number): string {
-  return String(n).padStart(3, '0');
-}
+export { SEGMENT_SIZE, segmentCount, segmentOf, segName, segmentSources, type SegmentSources } from './layout.js';
 
 /**
  * The part of a record the global passes need: id, kind, status, the link fields (cross-record
@@ -128,26 +105,6 @@ export function parseFile(ws: Workspace, file: string, blob: string, buf: Buffer
   index.v = vocabularyOf(doc);
   index.l = terms.length;
   return { index, seg: { f: file, b: blob, data, body, doc, tf } };
-}
-
-/** The files of each segment and a hash of each segment's (file, blob) pairs. */
-export interface SegmentSources {
-  /** KB-relative files of each segment, in path order. */
-  files: string[][];
-  /** Hash of each segment's (file, blob) pairs: equal hashes, equal segment content. */
-  src: string[];
-}
-
-/** Splits scanned files (in path order) into segments and hashes each segment's content. */
-export function segmentSources(list: ReadonlyArray<{ file: string; blob: string }>, segments: number): SegmentSources {
-  const files: string[][] = Array.from({ length: segments }, () => []);
-  const parts: string[][] = Array.from({ length: segments }, () => []);
-  for (const f of list) {
-    const n = segmentOf(f.file, segments);
-    files[n]!.push(f.file);
-    parts[n]!.push(`${f.file}\0${f.blob}`);
-  }
-  return { files, src: parts.map((p) => sha1(p.join('\n'))) };
 }
 
 /**
