@@ -1,14 +1,17 @@
 /**
- * The parse cache, keyed by Git blob id, in two parts under `<outDir>/cache/`:
+ * The parse cache, keyed by Git blob id, per segment under `<outDir>/cache/`:
  *
- * - `index.json` (header) and `idx-NNN.json` (per segment): one slim entry per file (blob id,
- *   diagnostics, slim record, vocabulary, token count). Read on every build: the global passes (cross-record checks, aggregates, recall
- *   vocabulary) run over it without touching whole records.
- * - `seg-NNN.json`: per segment (see segments.ts), the full valid records with their bodies,
- *   search documents and term frequencies. Read only for segments whose outputs are rebuilt.
+ * - `sum-NNN.json`: the segment's summary (see segments.ts `SegSummary`), valid for one content
+ *   hash of the segment. Read on every build that is not a no-op; the global outputs are merged
+ *   from these.
+ * - `index.json` (header) and `idx-NNN.json`: one slim entry per file (blob id, diagnostics,
+ *   slim record, vocabulary, token count). Read for changed segments, and for all of them only
+ *   when the cross-record checks must run again.
+ * - `seg-NNN.json`: the full valid records with their bodies, search documents and term
+ *   frequencies. Read only for segments whose outputs are rebuilt.
  *
  * Every file is checked on load; an unreadable or mismatched part is dropped and its files are
- * parsed again (reported as `build/cache-corrupt`).
+ * parsed again (reported as `build/cache-corrupt`; a lost summary is simply recomputed).
  */
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

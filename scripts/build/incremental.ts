@@ -63,6 +63,8 @@ export interface RefreshOptions {
   memo?: CacheMemo;
   /** A scan the caller already made (saves a second `git ls-files`). */
   scan?: ScanResult;
+  /** 0: parse in this thread only (no worker threads), as `build --workers 0` promises. */
+  workers?: number;
 }
 
 /** The in-memory cache a long-lived caller keeps between refreshes. */
@@ -198,7 +200,7 @@ export function refreshIndex(ws: Workspace, opts: RefreshOptions = {}): KbState 
 /** Parses the plan's misses in this thread (or on the synchronous parse pool when many). */
 export function refreshFromPlan(plan: RefreshPlan): KbState {
   const { ws, opts, misses } = plan;
-  const parsedList: ParsedFile[] = (misses.length >= PARALLEL_MIN_FILES ? checkFilesParallel(ws, misses) : undefined) ?? [];
+  const parsedList: ParsedFile[] = (opts.workers !== 0 && misses.length >= PARALLEL_MIN_FILES ? checkFilesParallel(ws, misses) : undefined) ?? [];
   const fresh = new Map(parsedList.map((p) => [p.index.f, p]));
   let done = 0;
   for (const f of misses) {

@@ -123,7 +123,7 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
     }
   }
   const scan = fresh.scan ?? scanKnowledgeBase(ws);
-  const refreshOpts = { full: opts.full, memo: opts.memo, scan, onProgress: opts.onProgress ? (d: number, t: number) => opts.onProgress!('parse', d, t) : undefined };
+  const refreshOpts = { full: opts.full, memo: opts.memo, scan, workers: opts.workers, onProgress: opts.onProgress ? (d: number, t: number) => opts.onProgress!('parse', d, t) : undefined };
   const plan = planRefresh(ws, refreshOpts);
   // Many files to parse: both cores, each worker parsing and later rendering whole segments.
   const start = () => (opts.workers === 0 ? undefined : SegmentPool.start({ ws, salt: plan.salt, segments: plan.segments, write: true }, opts.workers));
