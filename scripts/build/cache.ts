@@ -298,10 +298,13 @@ export function writeCross(outDir: string, cross: CrossCache): void {
   }
 }
 
-/** Removes every cache file (before a full rebuild or a change of segment count). */
+/**
+ * Removes every cache file (before a full rebuild or a change of segment count) except the kept
+ * Git index listing, which depends on the Git index only.
+ */
 export function clearCache(outDir: string): void {
   try {
-    for (const name of readdirSync(cacheDir(outDir))) rmSync(join(cacheDir(outDir), name), { force: true, recursive: true });
+    for (const name of readdirSync(cacheDir(outDir))) if (name !== 'staged.bin') rmSync(join(cacheDir(outDir), name), { force: true, recursive: true });
   } catch {
     // nothing to clear
   }

@@ -14,7 +14,7 @@ import { cacheSalt, candidateFiles, sourceKeyOf } from './freshness.js';
 import { clearCache, readCross, readHeader, readIdxSeg, readIndex, readSegCache, readSummaries, writeCross, writeIndex, writeSegCache, writeSummary } from './cache.js';
 import { scanKnowledgeBase, type ScanResult } from './scan.js';
 import { checkFilesParallel, PARALLEL_MIN_FILES } from './parse-pool.js';
-import { crossHash, parseFile, segmentCount, segmentOf, segmentSources, segName, summarize, type IndexEntry, type ParsedFile, type SegEntry, type SegSummary } from './segments.js';
+import { crossHash, parseFile, segmentCount, segmentOf, segmentSources, segName, summarize, type IndexEntry, type ParsedFile, type SegEntry, type SegmentSources, type SegSummary } from './segments.js';
 import { segmentOutputs, type ParsedSegment, type ParseTask } from './segment-render.js';
 import type { SegmentPool } from './segment-pool.js';
 import { sortRows, type RecordRow } from './table.js';
@@ -91,8 +91,10 @@ export interface KbState {
   segFiles: string[][];
   /** Content hash of each segment (see `segmentSources`). */
   segSrc: string[];
-  /** Blob id of every candidate file. */
-  blobOf: Map<string, string>;
+  /** Blob id of each file of `segFiles`. */
+  segBlobs: string[][];
+  /** The candidate files, in path order. */
+  files: ReadonlyArray<{ file: string; blob: string }>;
   /** Segment summaries: cached ones until `summariesOf` brings them up to date. */
   sums: Array<SegSummary | undefined>;
   stats: RefreshStats;
@@ -115,12 +117,10 @@ export interface RefreshPlan {
   scan: ScanResult;
   candidates: ScanResult['files'];
   segments: number;
-  /** Files and content hash of each segment. */
-  sources: { files: string[][]; src: string[] };
+  /** Files, blobs and content hash of each segment. */
+  sources: SegmentSources;
   /** Cached entries of the loaded segments (all of them when the layout changed). */
   loaded: { entries: Map<string, IndexEntry>; segments: number | undefined; problems: string[] };
-  /** Segments whose entries were loaded. */
-  loadedSegs: Set<number>;
   /** Cached summaries (same layout only). */
   sums: Array<SegSummary | undefined>;
   memo: CacheMemo | undefined;
@@ -150,7 +150,6 @@ export function planRefresh(ws: Workspace, opts: RefreshOptions = {}): RefreshPl
   const fullRebuild = opts.full === true || header.stale || header.segments === undefined;
   const sameLayout = !fullRebuild && header.segments === segments;
   const loaded = { entries: new Map<string, IndexEntry>(), segments: header.segments, problems: [...header.problems] };
-  const loadedSegs = new Set<number>();
   const dirty = new Set<number>();
   let sums: Array<SegSummary | undefined> = [];
   const load = (n: number) => {
@@ -175,17 +174,19 @@ export function planRefresh(ws: Workspace, opts: RefreshOptions = {}): RefreshPl
       load(n);
     }
   }
-  for (const n of dirty) if (sameLayout) loadedSegs.add(n);
   const misses: ScanResult['files'] = [];
   const present = new Set<string>();
+  // Files of the changed segments (all files when every segment changed).
+  const inDirty = dirty.size === segments ? undefined : new Set<string>();
+  if (inDirty) for (const n of dirty) for (const file of sources.files[n]!) inDirty.add(file);
   for (const f of candidates) {
-    if (!dirty.has(segmentOf(f.file, segments))) continue;
+    if (inDirty && !inDirty.has(f.file)) continue;
     present.add(f.file);
     if (loaded.entries.get(f.file)?.b !== f.blob) misses.push(f);
   }
   const removed: string[] = [];
   for (const file of loaded.entries.keys()) if (!present.has(file)) removed.push(file);
-  return { ws, opts, salt, scan, candidates, segments, sources, loaded, loadedSegs, sums, memo, fullRebuild, sameLayout, dirty, misses, removed };
+  return { ws, opts, salt, scan, candidates, segments, sources, loaded, sums, memo, fullRebuild, sameLayout, dirty, misses, removed };
 }
 
 /**
@@ -251,8 +252,6 @@ function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled
       for (const e of r.index) pooledIndex.set(e.f, e);
     }
   }
-  const blobOf = new Map<string, string>();
-  for (const f of candidates) blobOf.set(f.file, f.blob);
   const index = new Map<string, IndexEntry>();
   for (const n of [...dirty].sort((x, y) => x - y)) {
     for (const file of sources.files[n]!) index.set(file, pooledIndex.get(file) ?? fresh.get(file)?.index ?? loaded.entries.get(file)!);
@@ -266,7 +265,8 @@ function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled
     loaded: new Set(dirty),
     segFiles: sources.files,
     segSrc: sources.src,
-    blobOf,
+    segBlobs: sources.blobs,
+    files: candidates,
     sums: sameLayout ? plan.sums : [],
     stats: { files: candidates.length, parsed, cached: candidates.length - parsed, changed, scan: plan.scan.method, fullRebuild, sourceKey: sourceKeyOf(salt, candidates), segmentsRead: dirty.size },
     problems,
@@ -348,8 +348,10 @@ export function ensureSegment(state: KbState, n: number): void {
   const part = memo?.idx?.get(n) ?? readIdxSeg(state.ws.outDir, n);
   const entries = typeof part === 'string' ? new Map<string, IndexEntry>() : part;
   let repaired = false;
-  for (const file of state.segFiles[n]!) {
-    const blob = state.blobOf.get(file)!;
+  const files = state.segFiles[n]!;
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    const blob = state.segBlobs[n]![i]!;
     const e = entries.get(file);
     if (e && e.b === blob) {
       state.index.set(file, e);
@@ -365,6 +367,13 @@ export function ensureSegment(state: KbState, n: number): void {
     if (!state.noWrite) writeIndex(state.ws.outDir, state.salt, state.segments, entriesBySegment(state, [n]));
   }
   memo?.idx?.set(n, new Map(state.segFiles[n]!.map((f) => [f, state.index.get(f)!])));
+}
+
+/** The current blob id of a file (undefined when it is not a candidate file). */
+function blobOf(state: KbState, file: string): string | undefined {
+  const n = segmentOf(file, state.segments);
+  const i = state.segFiles[n]!.indexOf(file);
+  return i < 0 ? undefined : state.segBlobs[n]![i];
 }
 
 /** Loads every segment's index entries (for passes over all of them). */
@@ -433,13 +442,13 @@ export function crossChecks(state: KbState): { diagnostics: Diagnostic[]; bad: S
   }
   const k = key.digest('hex');
   const cached = readCross(state.ws.outDir, k);
-  if (cached && Object.entries(cached.blobs).every(([f, b]) => state.blobOf.get(f) === b)) {
+  if (cached && Object.entries(cached.blobs).every(([f, b]) => blobOf(state, f) === b)) {
     state.cross = { diagnostics: cached.diagnostics, bad: new Set(cached.bad) };
     return state.cross;
   }
   ensureAllSegments(state);
   const refs = [];
-  for (const file of state.blobOf.keys()) {
+  for (const { file } of state.files) {
     const e = state.index.get(file)!;
     if (e.s) refs.push({ file: displayPath(state.ws, file), kbFile: file, record: e.s });
   }
@@ -531,7 +540,7 @@ export function refreshTable(ws: Workspace, opts: RefreshOptions = {}): RefreshR
   const state = refreshIndex(ws, opts);
   const rows = rowsOf(state);
   const blobs = new Map<string, string>();
-  for (const file of state.blobOf.keys()) {
+  for (const { file } of state.files) {
     const e = state.index.get(file)!;
     if (e.s) blobs.set(displayPath(ws, file), e.b);
   }

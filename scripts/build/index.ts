@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDerived as writeFileAtomic } from './write.js';
-import { displayPath, type Workspace } from '../adapters/workspace.js';
+import type { Workspace } from '../adapters/workspace.js';
 import { countBySeverity, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { readStoreFile, renderStoreFile, STORE_VERSION, type StoreSegment } from '../recall/store.js';
 import { mergeVocabulary } from '../recall/terms.js';

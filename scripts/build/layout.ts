@@ -34,6 +34,8 @@ export function segName(n: number): string {
 export interface SegmentSources {
   /** KB-relative files of each segment, in path order. */
   files: string[][];
+  /** Blob id of each of those files. */
+  blobs: string[][];
   /** Hash of each segment's (file, blob) pairs: equal hashes, equal segment content. */
   src: string[];
 }
@@ -49,13 +51,15 @@ export function segmentSources(list: ReadonlyArray<{ file: string; blob: string 
   if (known) return known;
   const segments = segmentCount(list.length);
   const files: string[][] = Array.from({ length: segments }, () => []);
+  const blobs: string[][] = Array.from({ length: segments }, () => []);
   const hashes: Hash[] = Array.from({ length: segments }, () => createHash('sha1'));
   for (const f of list) {
     const n = segmentOf(f.file, segments);
     files[n]!.push(f.file);
+    blobs[n]!.push(f.blob);
     hashes[n]!.update(`${f.file}\0${f.blob}\n`);
   }
-  const out = { files, src: hashes.map((h) => h.digest('hex')) };
+  const out = { files, blobs, src: hashes.map((h) => h.digest('hex')) };
   memo.set(list, out);
   return out;
 }

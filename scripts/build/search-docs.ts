@@ -160,18 +160,3 @@ export function toSearchDoc(row: RecordRow, reflectionsByExecution?: Map<string,
   }
   return base;
 }
-
-/** Index of reflections per execution id (for execution -> root cause links). */
-export function reflectionsByExecution(rows: readonly RecordRow[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const r of rows) {
-    if (r.data.kind !== 'reflection') continue;
-    for (const ex of r.data.executions) {
-      const list = out.get(ex);
-      if (list) list.push(r.id);
-      else out.set(ex, [r.id]);
-    }
-  }
-  for (const list of out.values()) list.sort();
-  return out;
-}
