@@ -94,9 +94,10 @@ function knownKey(ws: Workspace, salt: string, listing: GitListing | undefined):
 }
 
 function scannedKey(ws: Workspace, salt: string, listing: GitListing | undefined): FreshKey {
-  // The scan comes from the same listing as the digest, so the pair can be remembered as is.
+  // The scan comes from the same listing as the digest, so the pair can be remembered, unless
+  // the Git index changed while the listing was made (another process committed).
   const scan = scanKnowledgeBase(ws, listing);
-  return { key: sourceKeyOf(salt, candidateFiles(scan)), digest: listing?.digest, scan };
+  return { key: sourceKeyOf(salt, candidateFiles(scan)), digest: listing?.settled() ? listing.digest : undefined, scan };
 }
 
 /**

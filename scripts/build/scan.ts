@@ -86,6 +86,11 @@ export interface GitListing {
   ready?: Promise<void>;
   /** Stops an index listing started ahead that turned out not to be needed. */
   cancel?: () => void;
+  /**
+   * True when the Git index is still the one the listing started from (another process may
+   * commit meanwhile): only then may the digest be remembered for the scan made from it.
+   */
+  settled(): boolean;
 }
 
 const GIT_OPTS = { maxBuffer: 1 << 30, encoding: 'buffer' as const };
@@ -94,8 +99,11 @@ const GIT_OPTS = { maxBuffer: 1 << 30, encoding: 'buffer' as const };
 interface ListingSetup {
   cwd: string;
   pathspec: string[];
-  /** Hash of the index file (identifies `ls-files -s` output). */
+  /** Hash of the index file's identity and the listing mode (identifies `ls-files -s` output). */
   indexKey: string;
+  indexPath: string;
+  /** The index file's identity when the listing started. */
+  indexId: Buffer;
   /** Where the last `ls-files -s` output is kept, keyed by `indexKey`. */
   stagedCache: string;
   dirtyArgs: string[];
@@ -153,7 +161,8 @@ function listingSetup(ws: Workspace, opts: ListingOptions): ListingSetup | undef
   const pathspec = kbPathspec(ws);
   if (!pathspec) return undefined;
   const git = (args: string[]) => execFileSync('git', args, { ...GIT_OPTS, cwd: ws.repoRoot, stdio: ['ignore', 'pipe', 'ignore'] });
-  const index = indexIdentity(indexFile(ws, git));
+  const indexPath = indexFile(ws, git);
+  const index = indexIdentity(indexPath);
   // A large index: modified files from diff-files (which checks file stats on all cores) beside
   // the untracked listing; a small one: one `ls-files -m -o` costs less than a second process.
   const split = opts.split ?? index.size > SPLIT_LISTING_BYTES;
@@ -161,6 +170,8 @@ function listingSetup(ws: Workspace, opts: ListingOptions): ListingSetup | undef
     cwd: ws.repoRoot,
     pathspec,
     indexKey: createHash('sha1').update(`${pathspec.join('\0')}\0${split ? 'split' : 'one'}\0`).update(index.id).digest('hex'),
+    indexPath,
+    indexId: index.id,
     stagedCache: join(ws.outDir, 'cache', 'staged.bin'),
     dirtyArgs: split ? ['diff-files', '--name-only', '-z', '--', ...pathspec] : ['ls-files', '-m', '-o', '--exclude-standard', '-z', '--full-name', '--', ...pathspec],
     untrackedArgs: split ? ['ls-files', '-o', '--exclude-standard', '-z', '--full-name', '--', ...pathspec] : [],
@@ -194,7 +205,12 @@ function cachedStaged(setup: ListingSetup): Buffer | undefined {
   }
 }
 
+function sameIndex(setup: ListingSetup): boolean {
+  return indexIdentity(setup.indexPath).id.equals(setup.indexId);
+}
+
 function keepStaged(setup: ListingSetup, out: Buffer): Buffer {
+  if (!sameIndex(setup)) return out; // the index changed meanwhile: this output belongs to neither
   try {
     writeDerived(setup.stagedCache, Buffer.concat([Buffer.from(`${setup.indexKey}\n`, 'latin1'), out]));
   } catch {
@@ -212,7 +228,7 @@ function assemble(setup: ListingSetup, dirtyOut: Buffer, untrackedOut: Buffer, s
     dirty.set(full, buf);
     h.update(`\0${full}\0${buf === undefined ? '-' : blobId(buf)}`);
   }
-  return { staged, dirty, digest: h.digest('hex') };
+  return { staged, dirty, digest: h.digest('hex'), settled: () => sameIndex(setup) };
 }
 
 /** Lists the knowledge base with Git, one call after another; undefined outside Git (or when Git fails). */

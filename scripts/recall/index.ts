@@ -1,6 +1,6 @@
 /**
- * Recall entry points: make sure the build is current (a scan of blob ids, and an incremental
- * build only when something changed), then answer from the recall store.
+ * Recall entry points: answer from the recall store while Git checks that the build is current
+ * (a scan of blob ids); when something changed, build incrementally and answer again.
  */
 import type { Workspace } from '../adapters/workspace.js';
 import { isBuildCurrent, isBuildCurrentAsync } from '../build/freshness.js';
@@ -35,7 +35,8 @@ export async function openStore(ws: Workspace, opts: OpenOptions = {}): Promise<
  */
 async function withStore<T>(ws: Workspace, opts: OpenOptions, use: (store: RecallStore) => T): Promise<T> {
   if (opts.noRefresh) return use(await openStore(ws, opts));
-  const current = isBuildCurrentAsync(ws);
+  // A check that fails counts as "changed": the build then reports what is wrong.
+  const current = isBuildCurrentAsync(ws).catch(() => false);
   const early = RecallStore.open(ws.outDir);
   const result = early ? use(early) : undefined;
   if ((await current) && early) return result!;

@@ -260,6 +260,11 @@ describe('incremental build', () => {
     expect([...two.dirty.keys()]).toEqual([...one.dirty.keys()]);
     expect([...one.dirty.keys()]).toEqual([at(0), at(1), join(dir, 'learning-loop/rules/rule-new.md')].map((f) => relative(dir, f)).sort());
     expect(scanKnowledgeBase(ws, two)).toEqual(scanKnowledgeBase(ws, one));
+    // Another process changes the Git index meanwhile: the listing says so, and its digest is
+    // not remembered for a scan that may mix both indexes.
+    expect(one.settled()).toBe(true);
+    git(dir, 'add', '-A');
+    expect([one.settled(), two.settled()]).toEqual([false, false]);
   });
 
   it('serves loadTable from the cache with exactly what a full check gives', () => {
