@@ -113,12 +113,12 @@ export function freshKey(ws: Workspace): FreshKey {
 /**
  * `freshKey` with the Git calls side by side. With `staged` (a caller that will build when
  * something changed) the index listing is fetched at the same time, and stopped when the digest
- * is known after all.
+ * is known after all; with `scan` (a full build) the scan is made in any case.
  */
-export async function freshKeyAsync(ws: Workspace, opts: { staged?: boolean } = {}): Promise<FreshKey> {
+export async function freshKeyAsync(ws: Workspace, opts: { staged?: boolean; scan?: boolean } = {}): Promise<FreshKey> {
   const listing = await gitListingAsync(ws, opts);
   const salt = cacheSalt(ws);
-  const known = knownKey(ws, salt, listing);
+  const known = opts.scan ? undefined : knownKey(ws, salt, listing);
   if (known) {
     listing?.cancel?.();
     return known;

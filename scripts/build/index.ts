@@ -97,7 +97,7 @@ function segmentKey(state: KbState, sum: SegSummary, links: ReadonlyMap<string, 
 export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<BuildResult> {
   // The source key, by the scan digest when nothing changed (no per-file work at all). A watch
   // (memo) always scans: it runs because something changed.
-  const fresh: FreshKey = opts.memo ? { key: '' } : await freshKeyAsync(ws, { staged: !opts.full });
+  const fresh: FreshKey = opts.memo ? { key: '' } : await freshKeyAsync(ws, { staged: true, scan: opts.full });
   // After a build, the next freshness check may go by the digest (the scan the key comes from
   // and the digest were made from one Git listing).
   const remember = (key: string) => {
