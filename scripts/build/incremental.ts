@@ -107,6 +107,8 @@ export interface KbState {
   pooled: Set<number>;
   memo?: CacheMemo;
   cross?: { diagnostics: Diagnostic[]; bad: Set<string> };
+  /** Each segment's cross hash, as `crossChecks` keyed its result by them. */
+  crossSigs?: string[];
 }
 
 /** What a refresh is about to do: the scan against the loaded cache index. */
@@ -436,8 +438,10 @@ export function segmentEntries(state: KbState, n: number): Map<string, SegEntry>
 export function crossChecks(state: KbState): { diagnostics: Diagnostic[]; bad: Set<string> } {
   if (state.cross) return state.cross;
   const key = createHash('sha1').update(state.salt);
+  state.crossSigs = [];
   for (let n = 0; n < state.segments; n++) {
     const sig = state.loaded.has(n) ? crossHash(state.segFiles[n]!.map((f) => state.index.get(f)!)) : state.sums[n]!.cross;
+    state.crossSigs.push(sig);
     key.update(`\0${sig}`);
   }
   const k = key.digest('hex');
@@ -489,7 +493,8 @@ export function summariesOf(state: KbState): SegSummary[] {
     if (s && s.src === state.segSrc[n] && s.bad.length === badHere.length && s.bad.every((f, i) => f === badHere[i])) continue;
     ensureSegment(state, n);
     const entries = state.segFiles[n]!.map((f) => state.index.get(f)!);
-    const summary = summarize(state.segSrc[n]!, entries, (f) => bad.has(f), (f) => displayPath(state.ws, f));
+    // A segment loaded only now has the content its (stale-by-`bad`) summary was made from.
+    const summary = summarize(state.segSrc[n]!, state.crossSigs?.[n] ?? crossHash(entries), entries, (f) => bad.has(f), (f) => displayPath(state.ws, f));
     state.sums[n] = summary;
     if (!state.noWrite && entries.length) writeSummary(state.ws.outDir, state.salt, state.segments, n, summary);
   }

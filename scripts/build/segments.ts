@@ -144,10 +144,11 @@ export function crossHash(entries: Iterable<IndexEntry>): string {
 }
 
 /**
- * Summarises a segment from its entries (path order). `isBad` tells which valid files the
- * cross-record checks dropped; `display` maps a KB-relative path to the path shown to users.
+ * Summarises a segment from its entries (path order). `cross` is their `crossHash` (computed
+ * once, for the cross-record key); `isBad` tells which valid files the cross-record checks
+ * dropped; `display` maps a KB-relative path to the path shown to users.
  */
-export function summarize(src: string, entries: readonly IndexEntry[], isBad: (file: string) => boolean, display: (file: string) => string): SegSummary {
+export function summarize(src: string, cross: string, entries: readonly IndexEntry[], isBad: (file: string) => boolean, display: (file: string) => string): SegSummary {
   const diag: Diagnostic[] = [];
   const bad: string[] = [];
   const rows: RecordRow[] = [];
@@ -170,5 +171,5 @@ export function summarize(src: string, entries: readonly IndexEntry[], isBad: (f
     if (e.s.kind === 'execution') exec.push(e.s.id);
     else if (e.s.kind === 'reflection') for (const x of e.s.executions) links.push([x, e.s.id]);
   }
-  return { src, cross: crossHash(entries), bad: bad.sort(), diag, len, vocab, exec, links, rows: rowKeys.length ? sha1(rowKeys.join('\n')) : '', agg: aggregatePartial(rows) };
+  return { src, cross, bad: bad.sort(), diag, len, vocab, exec, links, rows: rowKeys.length ? sha1(rowKeys.join('\n')) : '', agg: aggregatePartial(rows) };
 }
