@@ -330,8 +330,9 @@ function printTable(results: SizeResult[]): void {
   const lines: string[] = [];
   for (const r of results) {
     lines.push('', `== ${r.size.toLocaleString('en-US')} records ==`);
-    lines.push(`${'measure'.padEnd(66)}${'learning-loop'.padEnd(22)}naive`);
-    for (const [name, a, b] of rows) lines.push(`${name.padEnd(66)}${fmt(a(r)).padEnd(22)}${fmt(b(r))}`);
+    lines.push(`${'measure'.padEnd(66)}${'learning-loop'.padEnd(34)}naive`);
+    // Two spaces at least between the columns, however long a value is.
+    for (const [name, a, b] of rows) lines.push(`${name.padEnd(66)}${`${fmt(a(r))}  `.padEnd(34)}${fmt(b(r))}`);
     const ours = Number(r.ours.fullBuildMs);
     const naive = Number(r.naive.fullBuildMs);
     if (Number.isFinite(ours) && Number.isFinite(naive)) lines.push(`${'full build speed-up vs naive'.padEnd(66)}${(naive / ours).toFixed(1)}x`);
