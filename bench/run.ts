@@ -78,10 +78,10 @@ async function childMain(mode: string, dir: string): Promise<void> {
     extra = { records: r.records, parsed: r.stats.parsed, lunrShards: r.stats.lunrShards, lunrRebuilt: r.stats.lunrRebuilt };
   } else if (mode === 'query') {
     const { openWorkspace } = await import('../scripts/adapters/workspace.js');
-    const { RecallStore } = await import('../scripts/recall/store.js');
+    const { openStoreDir } = await import('../scripts/recall/store-fs.js');
     const { answer } = await import('../scripts/recall/answer.js');
     const ws = openWorkspace({ cwd: dir });
-    const store = RecallStore.open(ws.outDir)!;
+    const store = openStoreDir(ws.outDir)!;
     // First answers of a fresh process (disk reads, code not yet optimised), then steady state
     // after warm-up rounds (what a long-lived process such as the MCP server sees).
     const cold: number[] = [];

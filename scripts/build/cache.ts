@@ -21,7 +21,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { IndexEntry, SegEntry, SegSummary } from './segments.js';
 
 /** Bumped whenever the cache layout or the parse/validate semantics change. */
-export const CACHE_VERSION = 6;
+export const CACHE_VERSION = 7;
 
 /** Loaded cache index. */
 export interface LoadedIndex {
@@ -34,15 +34,7 @@ export interface LoadedIndex {
   stale: boolean;
 }
 
-/** FNV-1a 32-bit hash: cheap, stable shard assignment. */
-export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+export { fnv1a } from '../recall/hash.js';
 
 /** Short SHA-1 of a string (for salts and content hashes). */
 export function sha1(s: string | Buffer): string {

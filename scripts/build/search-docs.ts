@@ -1,7 +1,8 @@
 /**
- * Search documents: the slim, display-ready view of a record that both the Lunr index (site
- * search) and the recall store are built from. Slim on purpose: titles, statements, errors and
- * outcomes carry the meaning; indexing whole bodies made Lunr ~10x bigger and slower.
+ * Search documents: the display-ready view of a record (short: title, summary, action, facets)
+ * that recall shows, and the full text it is found by. What is *shown* is clipped; what is
+ * *searched* is everything the record says: every text field of its frontmatter and its whole
+ * Markdown body (`indexText`).
  */
 import type { RecordRow } from './table.js';
 
@@ -34,8 +35,17 @@ export interface SearchDoc {
   links?: string[];
   /** Components and task types a rule/template applies to. */
   applies?: string[];
-  /** Extra free text indexed but not displayed. */
-  text: string;
+}
+
+/**
+ * The text a record is found by, in three weighted fields (BM25F-style, see recall/terms.ts):
+ * the title; the lead (summary, statement, action, root cause, errors); and the rest (every
+ * other text value of the frontmatter, at any depth, and the whole body). Nothing is clipped.
+ */
+export interface IndexText {
+  title: string;
+  lead: string;
+  rest: string;
 }
 
 function clip(s: string | undefined, n: number): string {
@@ -58,7 +68,7 @@ function list(v: unknown): string[] {
  * Builds the search document of a row. `reflectionsByExecution` links executions to the
  * reflections about them, so recall can show a root cause next to the failure.
  */
-export function toSearchDoc(row: RecordRow, reflectionsByExecution?: Map<string, string[]>): SearchDoc {
+export function toSearchDoc(row: RecordRow): SearchDoc {
   const d = row.data as unknown as Record<string, unknown>;
   const base: SearchDoc = {
     id: row.id,
@@ -69,7 +79,6 @@ export function toSearchDoc(row: RecordRow, reflectionsByExecution?: Map<string,
     domains: list(d.domains),
     tags: list(d.tags),
     date: String(d.created_at ?? ''),
-    text: '',
   };
   if (typeof d.status === 'string') base.status = d.status;
   switch (row.data.kind) {
@@ -85,9 +94,6 @@ export function toSearchDoc(row: RecordRow, reflectionsByExecution?: Map<string,
       const post = [...(r.post?.outcomes ?? []), ...(r.post?.deviations ?? []), ...(r.post?.discoveries ?? [])];
       base.summary = clip(post.join(' ') || bodyLead(row.body, 300), 300);
       if (r.errors?.length) base.errors = r.errors.slice(0, 5).map((e) => clip(e, 200));
-      const refl = reflectionsByExecution?.get(r.id);
-      if (refl?.length) base.links = refl;
-      base.text = clip([r.task_id, ...(r.pre?.assumptions ?? []), ...(r.during?.decision_points ?? []), ...(r.reused ?? [])].join(' '), 600);
       break;
     }
     case 'reflection': {
@@ -97,7 +103,6 @@ export function toSearchDoc(row: RecordRow, reflectionsByExecution?: Map<string,
       if (r.root_cause) base.action = clip(r.root_cause, 400);
       else if (r.actions?.length) base.action = clip(r.actions.join('; '), 400);
       base.links = [...r.executions];
-      base.text = clip([...(r.actions ?? []), bodyLead(row.body, 300)].join(' '), 600);
       break;
     }
     case 'pattern': {
@@ -110,7 +115,6 @@ export function toSearchDoc(row: RecordRow, reflectionsByExecution?: Map<string,
       if (r.evidence?.length) base.links = r.evidence.slice(0, 20);
       const defn = r.definition ? Object.values(r.definition).flat().filter((v) => typeof v === 'string') : [];
       base.applies = defn as string[];
-      base.text = clip([...(defn as string[]), ...(r.about ?? []), bodyLead(row.body, 300)].join(' '), 600);
       break;
     }
     case 'template': {
@@ -122,7 +126,6 @@ export function toSearchDoc(row: RecordRow, reflectionsByExecution?: Map<string,
       if (r.task_type) base.task_type = r.task_type;
       base.applies = [r.component, r.task_type].filter((x): x is string => Boolean(x));
       if (r.source_executions?.length) base.links = r.source_executions.slice(0, 20);
-      base.text = clip(bodyLead(row.body, 300), 600);
       break;
     }
     case 'rule': {
@@ -132,7 +135,6 @@ export function toSearchDoc(row: RecordRow, reflectionsByExecution?: Map<string,
       base.action = clip(r.statement, 400);
       base.applies = [...(r.applies_to?.components ?? []), ...(r.applies_to?.task_types ?? [])];
       if (r.topic) base.tags = [...new Set([r.topic, ...base.tags])];
-      base.text = clip([r.rationale ?? '', bodyLead(row.body, 300)].join(' '), 600);
       break;
     }
     case 'assumption': {
@@ -141,14 +143,12 @@ export function toSearchDoc(row: RecordRow, reflectionsByExecution?: Map<string,
       base.title ||= clip(r.statement ?? items[0]?.statement ?? r.id, 200);
       base.summary = clip(r.statement ?? items.map((a) => a.statement).join(' '), 400);
       base.applies = [...(r.components ?? []), ...items.flatMap((a) => a.components ?? [])];
-      base.text = clip(items.map((a) => `${a.key} ${a.statement}`).join(' '), 600);
       break;
     }
     case 'synthesis': {
       const r = row.data;
       base.title ||= `${r.period === 'week' ? 'Weekly' : 'Monthly'} synthesis ${r.period_label ?? r.period_start}`;
       base.summary = clip((r.flags ?? []).join(' ') || bodyLead(row.body, 300), 300);
-      base.text = clip(bodyLead(row.body, 600), 600);
       break;
     }
     case 'metrics': {
@@ -159,4 +159,27 @@ export function toSearchDoc(row: RecordRow, reflectionsByExecution?: Map<string,
     }
   }
   return base;
+}
+
+// Frontmatter keys whose values are not words to search: machine values, dates and the fields
+// already in the title or lead (counted there with their own weight).
+const NOT_TEXT = new Set(['kind', 'created_at', 'started_at', 'status', 'outcome', 'overall', 'trigger', 'computed', 'scores', 'duration_s', 'exit_code', 'commit', 'usage', 'title', 'statement', 'summary', 'reason', 'root_cause']);
+
+function collectText(value: unknown, out: string[], depth: number): void {
+  if (depth > 20) return;
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) collectText(v, out, depth + 1);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) collectText(v, out, depth + 1);
+}
+
+/** Everything a record says, in the three weighted fields recall indexes (see `IndexText`). */
+export function indexText(row: RecordRow, doc: SearchDoc): IndexText {
+  const d = row.data as unknown as Record<string, unknown>;
+  const lead: string[] = [doc.summary, doc.action ?? ''];
+  for (const k of ['statement', 'summary', 'reason', 'root_cause'] as const) if (typeof d[k] === 'string' && !lead.includes(d[k] as string)) lead.push(d[k] as string);
+  if (row.data.kind === 'execution') for (const e of row.data.errors ?? []) lead.push(e);
+  const rest: string[] = [];
+  for (const [k, v] of Object.entries(d)) if (!NOT_TEXT.has(k)) collectText(v, rest, 0);
+  rest.push(row.body);
+  return { title: doc.title, lead: lead.filter(Boolean).join('\n'), rest: rest.join('\n') };
 }

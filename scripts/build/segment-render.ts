@@ -159,7 +159,7 @@ export function prepareSegment(ctx: SegmentContext, seg: number, rows: readonly 
   for (const e of rows) {
     const errors = e.data.kind === 'execution' ? (e.data.errors ?? []) : [];
     let length = 0;
-    for (let i = 0; i < e.tf.length; i += 2) if (!(e.tf[i] as string).startsWith('@')) length += e.tf[i + 1] as number;
+    for (let i = 0; i < e.tf.length; i += 2) if (!/^[@=]/.test(e.tf[i] as string)) length += e.tf[i + 1] as number;
     docs.push({ doc: e.doc, tf: e.tf, length, fps: [...new Set(errors.map((m) => fingerprint(m).id))] });
     table.push({ kind: e.data.kind, id: e.data.id, file: e.doc.file, data: e.data });
   }
@@ -171,8 +171,6 @@ export function prepareSegment(ctx: SegmentContext, seg: number, rows: readonly 
   writeOutput(ctx, names.table, `${JSON.stringify(table.map(({ id, file, data }) => ({ id, file, data })))}\n`, previous, outputs, written);
   const lunr = buildLunrShard(seg, docs.map((d) => d.doc));
   writeOutput(ctx, names.lunr, lunr, previous, outputs, written);
-  // The indexed-only text is in tf already; dropping it keeps a held segment small.
-  for (const d of docs) d.doc = { ...d.doc, text: '' };
   return { files: rows.map((e) => e.f).join('\n'), outputs, written, records: table.length, lunrBytes: Buffer.byteLength(lunr), docs };
 }
 

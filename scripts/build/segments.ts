@@ -12,7 +12,7 @@ import type { AnyRecord } from '../records/kinds.js';
 import { LINK_FIELDS } from '../records/validate.js';
 import { docTerms, vocabularyOf } from '../recall/terms.js';
 import { sha1 } from './cache.js';
-import { toSearchDoc, type SearchDoc } from './search-docs.js';
+import { indexText, toSearchDoc, type SearchDoc } from './search-docs.js';
 import { aggregatePartial, type AggPartial } from './aggregates.js';
 import type { RecordRow } from './table.js';
 
@@ -96,8 +96,9 @@ export function parseFile(ws: Workspace, file: string, blob: string, buf: Buffer
   if (!check.valid) return { index };
   const data = check.valid.record;
   const body = check.valid.body;
-  const doc = toSearchDoc({ id: data.id, kind: data.kind, file: displayPath(ws, file), data, body });
-  const terms = docTerms(doc);
+  const row = { id: data.id, kind: data.kind, file: displayPath(ws, file), data, body };
+  const doc = toSearchDoc(row);
+  const terms = docTerms(doc, indexText(row, doc));
   const tf: Array<string | number> = [];
   for (const [t, n] of terms.tf) tf.push(t, n);
   index.s = slimOf(data);

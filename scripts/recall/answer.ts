@@ -5,7 +5,7 @@
  * a token budget for an agent's context.
  */
 import { parseIntent, questionWords, suggestVocabulary, type Intent } from './intent.js';
-import { rank, type Hit } from './rank.js';
+import { rank, STRONG_ENTITY, type Hit } from './rank.js';
 import type { RecallStore, StoredDoc } from './store.js';
 
 /** One actionable insight. */
@@ -59,6 +59,16 @@ export interface RecallAnswer {
   tokens: number;
   /** Close vocabulary when nothing matched (or as hints for unknown words). */
   suggestions: string[];
+  /**
+   * How many of the first insights are accepted guidance that applies (rules, patterns,
+   * templates), shown first as "Rules to follow"; the rest are in ranking order.
+   */
+  guidance: number;
+  /**
+   * Set when the question's filters (a kind, an outcome, a date) left nothing: the insights are
+   * the best matches without them, each labelled with its kind.
+   */
+  fallback?: { filters: string; message: string };
 }
 
 /** Options for answering. */
@@ -74,18 +84,11 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** Answer sections in order: accepted guidance first, proposed learnings last and marked. */
-const GROUPS = ['Rules to follow', 'Patterns', 'Past executions', 'Reflections', 'Templates', 'Proposed (not yet accepted)', 'Other'] as const;
-
-function group(d: { kind: string; status?: string }): number {
-  if (d.status === 'proposed') return 5;
-  if (d.kind === 'rule') return 0;
-  if (d.kind === 'pattern') return 1;
-  if (d.kind === 'execution') return 2;
-  if (d.kind === 'reflection') return 3;
-  if (d.kind === 'template') return 4;
-  return 6;
-}
+/** Kinds that are guidance to follow (rules first in an answer when they apply). */
+const GUIDANCE_ORDER = ['rule', 'pattern', 'template'];
+const GUIDANCE = new Set(GUIDANCE_ORDER);
+/** Promoted guidance scores at least this share of the best promotable guidance. */
+const PROMOTE_SHARE = 0.5;
 
 function insightOf(store: RecallStore, d: StoredDoc, h: Hit): Insight {
   const i: Insight = { id: d.id, kind: d.kind, path: d.file, title: d.title, what: d.summary, date: d.date, score: h.score, why: h.why };
@@ -137,6 +140,15 @@ function shorten(i: Insight, max: number): Insight {
   return out;
 }
 
+function describeFilters(u: Omit<Intent, 'question' | 'unknown'>): string {
+  const parts: string[] = [];
+  if (u.kind_filter) parts.push(u.kinds.map((k) => (k === 'synthesis' ? 'syntheses' : `${k}s`)).join(' or '));
+  if (u.categories.length) parts.push(u.categories.join(' or '));
+  if (u.outcome_filter) parts.push(u.outcome === 'failure' ? 'failures' : 'successes');
+  if (u.recency?.mode === 'since') parts.push(`since ${u.recency.label}`);
+  return parts.join(', ') || 'the filters';
+}
+
 /** Header lines of the text answer (what was understood). */
 export function understoodLine(a: RecallAnswer): string {
   const u = a.understood;
@@ -156,37 +168,56 @@ export function answer(store: RecallStore, question: string, opts: AnswerOptions
   const limit = Math.max(1, Math.min(100, Math.floor(opts.limit ?? 8)));
   const budget = Math.max(50, Math.floor(opts.budget ?? 1200));
   const intent = parseIntent(question, store.meta.vocab, opts.now);
-  const hits = rank(store, intent, 400);
+  let ranking = rank(store, intent, { max: 400 });
+  let fallback: RecallAnswer['fallback'];
+  if (!ranking.hits.length && ranking.filtered > 0) {
+    // The filters emptied the answer: say so and show the best matches of other kinds.
+    ranking = rank(store, intent, { max: 400, filters: false });
+    const filters = describeFilters(intent);
+    fallback = { filters, message: `Nothing matched as ${filters}; the best matches without that filter follow, each labelled with its kind.` };
+  }
+  if (!ranking.hits.length && ranking.retired > 0) {
+    // Only rejected or archived records hold these words: show them, marked, rather than nothing.
+    ranking = rank(store, intent, { max: 400, filters: !fallback, retired: true });
+    fallback = { filters: 'rejected or archived', message: 'Only rejected or archived records matched: they are shown for reference (marked with their status); do not follow them.' };
+  }
+  const hits = ranking.hits;
   // Choose from facets and meta only; display documents are read for the chosen hits alone, so
   // a question never parses more than a few doc chunks, however large the knowledge base.
   const accepted = store.facetDocs('status', 'accepted');
-  const proposed = store.facetDocs('status', 'proposed');
-  const groupOf = (d: number) => group({ kind: store.kindOf(d) ?? '', ...(accepted.has(d) ? { status: 'accepted' } : proposed.has(d) ? { status: 'proposed' } : {}) });
-  const chosen = new Set<number>();
-  // Accepted rules and patterns that matched are not crowded out by many executions: they are
-  // what an agent should follow first.
-  for (const h of hits.filter((x) => groupOf(x.doc) <= 1).slice(0, Math.max(1, Math.ceil(limit / 3)))) chosen.add(h.doc);
-  let pool = hits;
+  const named = new Set<number>();
+  for (const e of intent.entities.filter((x) => x.confidence >= STRONG_ENTITY)) {
+    const facets = e.type === 'component' || e.type === 'task_type' || e.type === 'domain' ? [e.type, 'applies'] : [e.type];
+    for (const f of facets) for (const d of store.facetDocs(f, e.value)) named.add(d);
+  }
+  // Accepted guidance that applies to what the question names (a component, domain, task type
+  // named exactly) comes first ("Rules to follow"), rules before patterns before templates, at
+  // most a third of the answer. Everything else is in ranking order.
+  const candidates = hits.filter((h) => GUIDANCE.has(store.kindOf(h.doc) ?? '') && accepted.has(h.doc) && named.has(h.doc));
+  // Only guidance about as relevant as the best of it: a rule that merely shares the domain named
+  // ("booking") is not put above what answers the question.
+  const bestGuidance = candidates[0]?.score ?? 0;
+  const promoted = candidates
+    .filter((h) => h.score >= bestGuidance * PROMOTE_SHARE)
+    .sort((a, b) => GUIDANCE_ORDER.indexOf(store.kindOf(a.doc)!) - GUIDANCE_ORDER.indexOf(store.kindOf(b.doc)!))
+    .slice(0, Math.max(1, Math.ceil(limit / 3)));
+  const promotedSet = new Set(promoted.map((h) => h.doc));
+  let pool = hits.filter((h) => !promotedSet.has(h.doc));
   if (intent.recency?.mode === 'latest') {
     // "Last time": among the relevant executions, the newest come first.
     const day = store.meta.day;
-    const ex = hits.filter((x) => store.kindOf(x.doc) === 'execution');
+    const ex = pool.filter((x) => store.kindOf(x.doc) === 'execution' && (!named.size || named.has(x.doc)));
     const top = ex.length ? ex[0]!.score : 0;
     const relevant = ex.filter((x) => x.score >= top * 0.5).sort((a, b) => (day[b.doc] ?? 0) - (day[a.doc] ?? 0) || store.compare(b.doc, a.doc));
     const rel = new Set(relevant);
-    pool = [...relevant, ...hits.filter((x) => !rel.has(x))];
+    pool = [...relevant, ...pool.filter((x) => !rel.has(x))];
   }
-  for (const x of pool) {
-    if (chosen.size >= limit) break;
-    chosen.add(x.doc);
-  }
-  const order = new Map(pool.map((x, i) => [x.doc, i]));
-  const selected = pool
-    .filter((x) => chosen.has(x.doc))
+  const ordered = [...promoted, ...pool].slice(0, limit);
+  let insights = ordered
     .map((h) => ({ h, d: store.doc(h.doc) }))
     .filter((x): x is { h: Hit; d: StoredDoc } => x.d !== undefined)
-    .sort((a, b) => group(a.d) - group(b.d) || order.get(a.h.doc)! - order.get(b.h.doc)!);
-  let insights = selected.map((x) => insightOf(store, x.d, x.h));
+    .map((x) => insightOf(store, x.d, x.h));
+  let guidance = promoted.length;
 
   // Recurring errors among the matching failures (fingerprints precomputed in the store).
   const common: CommonError[] = [];
@@ -230,13 +261,14 @@ export function answer(store: RecallStore, question: string, opts: AnswerOptions
     used += estimateTokens(text);
   }
   insights = kept;
+  guidance = Math.min(guidance, insights.length);
   const words = questionWords(question);
   const suggestions = insights.length === 0 ? suggestVocabulary(words, store.meta.vocab) : intent.unknown.length && !intent.entities.length ? suggestVocabulary(intent.unknown, store.meta.vocab, 3).filter((s) => !intent.entities.some((e) => e.value === s)) : [];
   const { question: _q, unknown: _u, ...understood } = intent;
-  return { question, understood, insights, common_errors: common, total_matches: hits.length, truncated, tokens: used, suggestions };
+  return { question, understood, insights, common_errors: common, total_matches: hits.length, truncated, tokens: used, suggestions, guidance, ...(fallback ? { fallback } : {}) };
 }
 
-/** The text answer (what `recall` prints). */
+/** The text answer (what `recall` prints): insights in the answer's order, labelled by kind. */
 export function renderAnswer(a: RecallAnswer): string {
   const out: string[] = [`Understood: ${understoodLine(a)}`];
   if (!a.insights.length) {
@@ -244,15 +276,14 @@ export function renderAnswer(a: RecallAnswer): string {
     if (a.suggestions.length) out.push(`Close vocabulary: ${a.suggestions.join(', ')}`, `Try e.g. "what failed last time we tried ${a.suggestions[0]}?"`);
     return `${out.join('\n')}\n`;
   }
+  if (a.fallback) out.push('', a.fallback.message);
   if (a.common_errors.length) {
     out.push('', 'Recurring errors:');
     for (const c of a.common_errors) out.push(`  ${c.count}x ${c.example}  (${c.executions.slice(0, 3).join(', ')})`);
   }
-  let lastGroup = '';
   a.insights.forEach((i, n) => {
-    const g = GROUPS[group(i)]!;
-    if (g !== lastGroup) out.push('', `${g}:`);
-    lastGroup = g;
+    if (n === 0 && a.guidance > 0) out.push('', 'Rules to follow:');
+    if (n === a.guidance) out.push('', a.guidance > 0 ? 'Also relevant:' : 'Best matches:');
     out.push(renderInsight(n + 1, i));
   });
   if (a.truncated) out.push('', `(${a.total_matches} matches; showing ${a.insights.length}. Use --limit or --budget for more.)`);

@@ -5,7 +5,8 @@
 import type { Workspace } from '../adapters/workspace.js';
 import { isBuildCurrent, isBuildCurrentAsync } from '../build/freshness.js';
 import { answer, type AnswerOptions, type RecallAnswer } from './answer.js';
-import { RecallStore } from './store.js';
+import type { RecallStore } from './store.js';
+import { openStoreDir } from './store-fs.js';
 import { similarExecutions, type SimilarResult, type SimilarTask } from './similar.js';
 
 /** Options for opening the store. */
@@ -18,12 +19,12 @@ export interface OpenOptions {
 export async function openStore(ws: Workspace, opts: OpenOptions = {}): Promise<RecallStore> {
   if (!opts.noRefresh) {
     // The build pipeline is loaded only when something changed (a fresh one-shot stays light).
-    if (!isBuildCurrent(ws) || !RecallStore.open(ws.outDir)) await (await import('../build/index.js')).runBuild(ws);
+    if (!isBuildCurrent(ws) || !openStoreDir(ws.outDir)) await (await import('../build/index.js')).runBuild(ws);
   }
-  let store = RecallStore.open(ws.outDir);
+  let store = openStoreDir(ws.outDir);
   if (!store) {
     await (await import('../build/index.js')).runBuild(ws, { full: true });
-    store = RecallStore.open(ws.outDir);
+    store = openStoreDir(ws.outDir);
   }
   if (!store) throw new Error(`The recall store in ${ws.outDir} could not be built.`);
   return store;
@@ -37,7 +38,7 @@ async function withStore<T>(ws: Workspace, opts: OpenOptions, use: (store: Recal
   if (opts.noRefresh) return use(await openStore(ws, opts));
   // A check that fails counts as "changed": the build then reports what is wrong.
   const current = isBuildCurrentAsync(ws).catch(() => false);
-  const early = RecallStore.open(ws.outDir);
+  const early = openStoreDir(ws.outDir);
   const result = early ? use(early) : undefined;
   if ((await current) && early) return result!;
   await (await import('../build/index.js')).runBuild(ws);

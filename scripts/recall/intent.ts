@@ -4,7 +4,7 @@
  * types, domains, agents, tags), recency and whether the question asks for what is "common".
  * Pure and total: any string (empty, huge, full of query syntax) gives an intent.
  */
-import { analyze, type Vocabulary } from './store.js';
+import { analyze, type Vocabulary } from './terms.js';
 
 /** An entity found in the question. */
 export interface EntityMatch {
@@ -21,15 +21,32 @@ export interface Intent {
   question: string;
   /** Kinds asked for (empty: any). */
   kinds: string[];
+  /**
+   * True when the question names a kind unambiguously ("show me rules", "failure patterns"):
+   * only those kinds are answered (unless none matches, see the answer's `fallback`). Otherwise
+   * the kinds only boost ("when did we run the migration?" never filters to executions).
+   */
+  kind_filter: boolean;
   /** Pattern categories asked for (gotchas, decisions). */
   categories: string[];
   outcome?: 'failure' | 'success';
+  /** True when the outcome is named unambiguously ("what failed"): the opposite outcome is left out. */
+  outcome_filter: boolean;
   entities: EntityMatch[];
   recency?: { mode: 'latest' } | { mode: 'since'; day: number; label: string };
   /** "common", "recurring", "most frequent": group failures by error fingerprint. */
   common: boolean;
-  /** Analysed free-text terms for full-text ranking. */
+  /** Analysed content terms: what the question is about (full weight in the ranking). */
   terms: string[];
+  /** Exact-form terms of the content words whose stem differs (`=delimiter`), a smaller bonus. */
+  forms: string[];
+  /**
+   * Analysed cue terms: the words that shaped the intent ("failed", "rules", "last", "time"),
+   * still searched, at a lower weight, so a question never loses a word.
+   */
+  cues: string[];
+  /** True when the question asks for rejected or archived records ("rejected rules"). */
+  retired: boolean;
   /** Question words that matched nothing (for suggestions). */
   unknown: string[];
 }
@@ -39,16 +56,27 @@ const KIND_WORDS: Record<string, string> = {
   pattern: 'pattern', patterns: 'pattern', practice: 'pattern', practices: 'pattern', learnings: 'pattern', learning: 'pattern',
   template: 'template', templates: 'template', recipe: 'template', recipes: 'template', boilerplate: 'template',
   execution: 'execution', executions: 'execution', run: 'execution', runs: 'execution', attempt: 'execution', attempts: 'execution', history: 'execution',
-  reflection: 'reflection', reflections: 'reflection', postmortem: 'reflection', retrospective: 'reflection', rca: 'reflection',
+  reflection: 'reflection', reflections: 'reflection', postmortem: 'reflection', postmortems: 'reflection', retrospective: 'reflection', rca: 'reflection',
   assumption: 'assumption', assumptions: 'assumption',
-  synthesis: 'synthesis', report: 'synthesis', reports: 'synthesis',
+  synthesis: 'synthesis', syntheses: 'synthesis', report: 'synthesis', reports: 'synthesis',
 };
+/**
+ * Kind nouns that ask for a kind when plural ("show me rules", "UI patterns that worked") or
+ * after an asking word ("which rule applies", "show the template"). Used otherwise ("reflection
+ * triggers", "the booking template's steps") or when an everyday word ("run", "history",
+ * "report", "practice", "learning"), a kind word only boosts.
+ */
+const STRICT_KIND_PLURALS = new Set(['rules', 'guidelines', 'patterns', 'templates', 'executions', 'reflections', 'postmortems', 'assumptions', 'syntheses']);
+const STRICT_KIND_SINGULARS = new Set(['rule', 'guideline', 'pattern', 'template', 'execution', 'reflection', 'postmortem', 'assumption', 'synthesis']);
+const ASKING = new Set(['show', 'list', 'find', 'which', 'any', 'every', 'each', 'get', 'give']);
 const CATEGORY_WORDS: Record<string, string> = {
   gotcha: 'integration-gotcha', gotchas: 'integration-gotcha', pitfall: 'integration-gotcha', pitfalls: 'integration-gotcha', caveat: 'integration-gotcha', caveats: 'integration-gotcha',
   decision: 'architectural-decision', decisions: 'architectural-decision', adr: 'architectural-decision', adrs: 'architectural-decision',
 };
 const FAILURE_WORDS = new Set(['fail', 'failed', 'fails', 'failing', 'failure', 'failures', 'broke', 'broken', 'break', 'breaks', 'breaking', 'issue', 'issues', 'problem', 'problems', 'error', 'errors', 'bug', 'bugs', 'wrong', 'crash', 'crashed', 'regression', 'regressions', 'mistake', 'mistakes', 'avoid', 'pitfall', 'pitfalls', 'gotcha', 'gotchas']);
 const SUCCESS_WORDS = new Set(['worked', 'works', 'work', 'working', 'succeeded', 'success', 'successes', 'successful', 'succeed', 'good', 'best', 'well', 'winning', 'effective']);
+/** Outcome words that decide the outcome on their own; the rest ("work", "good", "break") only boost. */
+const STRICT_OUTCOME_WORDS = new Set(['fail', 'failed', 'fails', 'failing', 'failure', 'failures', 'broke', 'broken', 'crash', 'crashed', 'wrong', 'bug', 'bugs', 'issue', 'issues', 'problem', 'problems', 'error', 'errors', 'regression', 'regressions', 'mistake', 'mistakes', 'pitfall', 'pitfalls', 'gotcha', 'gotchas', 'worked', 'succeeded', 'success', 'successes', 'successful', 'succeed']);
 const COMMON_WORDS = new Set(['common', 'recurring', 'frequent', 'frequently', 'repeated', 'often', 'usual', 'typical', 'top']);
 /** Words that shape intent but are not content to search for. */
 const FILLER = new Set([
@@ -84,27 +112,36 @@ export function parseIntent(question: string, vocab: Vocabulary, now: number = D
   const q = typeof question === 'string' ? question : '';
   const words = questionWords(q);
   const kinds = new Set<string>();
+  const strictKinds = new Set<string>();
   const categories = new Set<string>();
   let failure = 0;
   let success = 0;
+  let strictOutcome = false;
   let common = false;
   let recency: Intent['recency'];
   const joined = ` ${words.join(' ')} `;
 
-  for (const w of words) {
-    if (KIND_WORDS[w]) kinds.add(KIND_WORDS[w]!);
+  words.forEach((w, i) => {
+    if (KIND_WORDS[w]) {
+      kinds.add(KIND_WORDS[w]!);
+      const asked = words.slice(Math.max(0, i - 3), i).some((x) => ASKING.has(x));
+      if (STRICT_KIND_PLURALS.has(w) || (STRICT_KIND_SINGULARS.has(w) && asked)) strictKinds.add(KIND_WORDS[w]!);
+    }
     if (CATEGORY_WORDS[w]) {
       categories.add(CATEGORY_WORDS[w]!);
       kinds.add('pattern');
+      strictKinds.add('pattern');
     }
     if (FAILURE_WORDS.has(w)) failure += 1;
     if (SUCCESS_WORDS.has(w)) success += 1;
+    if (STRICT_OUTCOME_WORDS.has(w)) strictOutcome = true;
     if (COMMON_WORDS.has(w)) common = true;
-  }
+  });
   if (/ root causes? /.test(joined)) kinds.add('reflection');
   if (/ (didn t|did not|doesn t|does not|not work|never worked) /.test(joined)) {
     failure += 2;
     success = 0;
+    strictOutcome = true;
   }
   const outcome = failure > success ? 'failure' : success > failure ? 'success' : undefined;
 
@@ -122,10 +159,29 @@ export function parseIntent(question: string, vocab: Vocabulary, now: number = D
 
   const entities = matchEntities(words, vocab);
   const used = new Set(entities.flatMap((e) => e.from.split(' ')));
-  const content = words.filter((w) => !FILLER.has(w) && !KIND_WORDS[w] && !CATEGORY_WORDS[w] && !FAILURE_WORDS.has(w) && !SUCCESS_WORDS.has(w) && !COMMON_WORDS.has(w) && !TYPE_HINTS[w]);
-  const terms = [...new Set(content.flatMap((w) => analyze(w)))];
+  const isCue = (w: string): boolean => FILLER.has(w) || STRICT_KIND_PLURALS.has(w) || STRICT_KIND_SINGULARS.has(w) || Boolean(CATEGORY_WORDS[w]) || FAILURE_WORDS.has(w) || SUCCESS_WORDS.has(w) || COMMON_WORDS.has(w) || Boolean(TYPE_HINTS[w]);
+  const content = words.filter((w) => !isCue(w));
+  const formSet = new Set<string>();
+  const terms = [...new Set(content.flatMap((w) => analyze(w, (f) => formSet.add(f))))];
+  const cues = [...new Set(words.filter(isCue).flatMap((w) => analyze(w)))].filter((t) => !terms.includes(t));
   const unknown = content.filter((w) => !used.has(w));
-  return { question: q, kinds: [...kinds].sort(), categories: [...categories].sort(), ...(outcome ? { outcome } : {}), entities, ...(recency ? { recency } : {}), common, terms, unknown };
+  return {
+    question: q,
+    // Named unambiguously, the kinds filter (and only those); otherwise every kind word boosts.
+    kinds: [...(strictKinds.size ? strictKinds : kinds)].sort(),
+    kind_filter: strictKinds.size > 0,
+    categories: [...categories].sort(),
+    ...(outcome ? { outcome } : {}),
+    outcome_filter: Boolean(outcome) && strictOutcome,
+    entities,
+    ...(recency ? { recency } : {}),
+    common,
+    terms,
+    forms: [...formSet],
+    cues,
+    retired: words.some((w) => w === 'rejected' || w === 'archived' || w === 'retired'),
+    unknown,
+  };
 }
 
 type VocabEntry = { type: EntityMatch['type']; value: string; count: number; parts: string[]; stems: string[] };

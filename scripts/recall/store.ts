@@ -10,12 +10,11 @@
  *   hash), then the display documents in chunks of `DOC_CHUNK`.
  *
  * A question reads the segment tables, the one postings line per segment that holds each of its
- * terms, and the doc chunks of the final hits. Text goes through Lunr's own pipeline
- * (`./terms.ts`) so recall and the site's Lunr search agree on words.
+ * terms, and the doc chunks of the final hits. This module is pure: lines come from a
+ * `LineSource` (the disk in `store-fs.ts`, HTTP in the site's search, memory in tests and the MCP
+ * fallback), so the CLI, the library, MCP and the site rank with the same code.
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { join } from 'node:path';
-import { fnv1a } from '../build/cache.js';
+import { fnv1a } from './hash.js';
 import type { SearchDoc } from '../build/search-docs.js';
 import { facet, type Vocabulary } from './terms.js';
 
@@ -126,7 +125,7 @@ export function renderSegment(name: string, docs: readonly SegmentDoc[]): { segm
     lines.push(JSON.stringify(obj));
   }
   for (let c = 0; c * DOC_CHUNK < docs.length; c++) {
-    lines.push(JSON.stringify(docs.slice(c * DOC_CHUNK, (c + 1) * DOC_CHUNK).map(({ doc: { text: _t, ...rest } }) => rest)));
+    lines.push(JSON.stringify(docs.slice(c * DOC_CHUNK, (c + 1) * DOC_CHUNK).map(({ doc }) => doc)));
   }
   const offsets: number[] = [0];
   for (const l of lines) offsets.push(offsets[offsets.length - 1]! + Buffer.byteLength(l) + 1);
@@ -148,18 +147,29 @@ export function renderStoreFile(input: { n: number; totalLength: number; vocab: 
   return `${JSON.stringify(file)}\n`;
 }
 
-/** Reads `recall/meta.json`; undefined when missing, unreadable or of another version. */
-export function readStoreFile(outDir: string): StoreFile | undefined {
+/** Parses `recall/meta.json` content; undefined when unreadable or of another version. */
+export function parseStoreFile(text: string): StoreFile | undefined {
   try {
-    const meta = JSON.parse(readFileSync(join(outDir, 'recall', 'meta.json'), 'utf8')) as StoreFile;
+    const meta = JSON.parse(text) as StoreFile;
     return meta.version === STORE_VERSION && Array.isArray(meta.segments) ? meta : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** A display document as stored (SearchDoc without the indexed-only text). */
-export type StoredDoc = Omit<SearchDoc, 'text'>;
+/** Returned by a `LineSource` for a line it does not hold yet (the site fetches it and asks again). */
+export const MISSING: unique symbol = Symbol('missing line');
+
+/**
+ * Where a store's lines come from: the parsed JSON of line `line` of a segment file, or `MISSING`
+ * when the source has not loaded it yet. Throwing means the line is unreadable (it reads as empty).
+ */
+export interface LineSource {
+  line(seg: StoreSegment, line: number): unknown;
+}
+
+/** A display document as stored. */
+export type StoredDoc = SearchDoc;
 
 /** What rank and answer read about the whole store (doc numbers run segment after segment). */
 export interface StoreMeta {
@@ -173,24 +183,10 @@ export interface StoreMeta {
   vocab: Vocabulary;
 }
 
-function readLine(dir: string, seg: StoreSegment, line: number): unknown {
-  const start = seg.lines[line];
-  const end = seg.lines[line + 1];
-  if (start === undefined || end === undefined) return undefined;
-  const buf = Buffer.allocUnsafe(end - start - 1);
-  const fd = openSync(join(dir, seg.file), 'r');
-  try {
-    readSync(fd, buf, 0, buf.length, start);
-  } finally {
-    closeSync(fd);
-  }
-  return JSON.parse(buf.toString('utf8'));
-}
-
 /** Lazy reader of the recall store; loads postings lines and doc chunks on demand. */
 export class RecallStore {
   readonly meta: StoreMeta;
-  private readonly dir: string;
+  private readonly source: LineSource;
   private readonly file: StoreFile;
   private readonly tables: SegmentTable[];
   /** Global doc number of each segment's local docs. */
@@ -206,8 +202,11 @@ export class RecallStore {
   private readonly values = new Map<string, Array<string | undefined>>();
   private byId: Map<string, number> | undefined;
 
-  private constructor(dir: string, file: StoreFile, tables: SegmentTable[]) {
-    this.dir = dir;
+  /** True once a read found a line missing from the source (answers computed since are partial). */
+  missed = false;
+
+  private constructor(source: LineSource, file: StoreFile, tables: SegmentTable[]) {
+    this.source = source;
     this.file = file;
     this.tables = tables;
     // Doc numbers run segment after segment (no global sort when opening: that grew with the
@@ -256,15 +255,15 @@ export class RecallStore {
     return ia < ib ? -1 : ia > ib ? 1 : 0;
   }
 
-  /** Opens the store in `<outDir>/recall`; undefined when missing or unreadable. */
-  static open(outDir: string): RecallStore | undefined {
-    const dir = join(outDir, 'recall');
-    const file = readStoreFile(outDir);
-    if (!file) return undefined;
+  /**
+   * Opens a store from its meta file and a line source (segment tables are read at once);
+   * undefined when a table is missing or unreadable.
+   */
+  static fromSource(file: StoreFile, source: LineSource): RecallStore | undefined {
     try {
-      const tables = file.segments.map((s) => readLine(dir, s, 0) as SegmentTable);
-      if (tables.some((t) => !t || !Array.isArray(t.ids) || !Array.isArray(t.kinds))) return undefined;
-      return new RecallStore(dir, file, tables);
+      const tables = file.segments.map((s) => source.line(s, 0) as SegmentTable);
+      if (tables.some((t) => !t || (t as unknown) === MISSING || !Array.isArray(t.ids) || !Array.isArray(t.kinds))) return undefined;
+      return new RecallStore(source, file, tables);
     } catch {
       return undefined;
     }
@@ -274,11 +273,18 @@ export class RecallStore {
     const key = `${seg}:${line}`;
     let v = cache.get(key);
     if (v === undefined) {
+      let read: unknown;
       try {
-        v = (readLine(this.dir, this.file.segments[seg]!, line) as T | undefined) ?? empty;
+        read = this.source.line(this.file.segments[seg]!, line);
       } catch {
-        v = empty;
+        read = undefined;
       }
+      if (read === MISSING) {
+        // Not loaded yet: answer with what there is and remember to ask again (nothing cached).
+        this.missed = true;
+        return empty;
+      }
+      v = (read as T | undefined) ?? empty;
       cache.set(key, v);
     }
     return v;
@@ -288,8 +294,11 @@ export class RecallStore {
   postings(term: string): number[] {
     let out = this.merged.get(term);
     if (!out) {
+      const before = this.missed;
+      this.missed = false;
       out = this.readPostings(term);
-      this.merged.set(term, out);
+      if (!this.missed) this.merged.set(term, out);
+      this.missed ||= before;
     }
     return out;
   }

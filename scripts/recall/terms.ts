@@ -1,10 +1,18 @@
 /**
- * Text analysis shared by the recall store and the Lunr shards: Lunr's own pipeline (tokenizer
- * separator, trimmer, stop words, stemmer), memoised, plus the per-document term frequencies and
- * vocabulary entries the build computes once per record (and caches by Git blob id).
+ * Text analysis for recall (CLI, library, MCP and the site use the same): words, Lunr's stop
+ * words and stemmer, memoised, plus the per-document term frequencies and vocabulary entries
+ * the build computes once per record (and caches by Git blob id).
  */
 import lunr from 'lunr';
-import type { SearchDoc } from '../build/search-docs.js';
+import type { IndexText, SearchDoc } from '../build/search-docs.js';
+
+/**
+ * Stop words: only the function words that carry no meaning in a question or a note. Lunr's
+ * own list (119 words) also drops words such as "might", "since", "either", "least", "often" or
+ * "however", which a user may well search for; BM25's IDF already weighs common words down.
+ * The few left out here are the ones frequent enough to make posting lists long.
+ */
+export const STOP_WORDS = new Set(['a', 'an', 'the', 'and', 'or', 'of', 'to', 'in', 'on', 'at', 'by', 'for', 'with', 'from', 'as', 'is', 'are', 'was', 'were', 'be', 'been', 'it', 'its', 'this', 'that', 'these', 'those', 'i', 'we', 'you', 'he', 'she', 'they', 'me', 'us', 'our', 'your', 'my']);
 
 // Word -> analysed term ('' for a stop word). Natural text repeats words, so memoising Lunr's
 // stemmer turns the most expensive step of indexing into a map lookup.
@@ -13,28 +21,50 @@ const memo = new Map<string, string>();
 function term(word: string): string {
   let t = memo.get(word);
   if (t === undefined) {
-    const trimmed = word.replace(/^\W+/, '').replace(/\W+$/, '');
-    const tok = new lunr.Token(trimmed, {});
-    const kept = trimmed ? lunr.stopWordFilter(tok) : undefined;
-    t = kept ? (lunr.stemmer(kept) as lunr.Token).toString() : '';
+    t = STOP_WORDS.has(word) ? '' : (lunr.stemmer(new lunr.Token(word, {})) as lunr.Token).toString();
     if (memo.size < 200000) memo.set(word, t);
   }
   return t;
 }
 
+const WORDS = /[\p{L}\p{N}]+/gu;
+const CAMEL = /(?<=\p{Ll})(?=\p{Lu})/u;
+const HAS_CAMEL = /\p{Ll}\p{Lu}/u;
+
 /**
- * Terms of free text, the same as Lunr's default pipeline would produce (its tokenizer
- * separator, trimmer, stop-word filter and stemmer), so recall and the site agree on words.
+ * Terms of free text: runs of letters and digits (so `lavender/sage`, `4.5:1`, `JSON.parse` and
+ * `SQUARE_WEBHOOK_KEY` give their words, as a question's words are read), each lower-cased,
+ * `STOP_WORDS` dropped and stemmed by Lunr's Porter stemmer. A camelCase word also gives its
+ * parts (`timingSafeEqual` → timingsafeequ, time, safe, equal). `onForm` receives each word
+ * whose stem differs from it ("delimiter" → delimit), for the exact-form terms (see `formTerm`).
  */
-export function analyze(text: string): string[] {
+export function analyze(text: string, onForm?: (form: string) => void): string[] {
   if (!text) return [];
   const out: string[] = [];
-  for (const w of text.slice(0, 20000).toLowerCase().split(lunr.tokenizer.separator)) {
-    if (!w) continue;
-    const t = term(w);
-    if (t) out.push(t);
+  const push = (word: string): string => {
+    const lower = word.toLowerCase();
+    const t = term(lower);
+    if (t) {
+      out.push(t);
+      if (onForm && t !== lower) onForm(formTerm(lower));
+    }
+    return t;
+  };
+  for (const m of text.matchAll(WORDS)) {
+    const w = m[0];
+    const t = push(w);
+    if (w.length > 3 && HAS_CAMEL.test(w)) for (const part of w.split(CAMEL)) if (term(part.toLowerCase()) !== t) push(part);
   }
   return out;
+}
+
+/**
+ * The exact-form term of a word whose stem differs from it: `=delimiter`. Indexed beside the
+ * stem, so a question's own word form ranks records that use that very word above records that
+ * only share its stem ("delimiter" above "delimited"), while the stem still finds both.
+ */
+export function formTerm(word: string): string {
+  return `=${word}`;
 }
 
 /** The facet term for a field value, e.g. `@component:booking-form`. */
@@ -42,17 +72,29 @@ export function facet(name: string, value: string): string {
   return `@${name}:${value}`;
 }
 
-/** Term frequencies of a search document and its length in (non-facet) tokens. */
-export function docTerms(d: SearchDoc): { tf: Map<string, number>; length: number } {
+/**
+ * Field weights (BM25F-style: a term's frequency is the weighted sum over fields, and the
+ * document length is the weighted token count). A word in the title counts three times, in the
+ * lead (summary, statement, root cause, errors) or an entity name one and a half times, anywhere
+ * else once. (Chosen on the retrieval benchmark, `npm run bench`: stronger lead weights cost nDCG.)
+ */
+export const FIELD_WEIGHTS = { title: 3, lead: 1.5, entity: 1.5, rest: 1 } as const;
+
+/** Term frequencies of a search document and its full text, and its length in (non-facet) tokens. */
+export function docTerms(d: SearchDoc, text: IndexText): { tf: Map<string, number>; length: number } {
   const tf = new Map<string, number>();
   const add = (t: string, w: number) => tf.set(t, (tf.get(t) ?? 0) + w);
-  // Titles and entity names weigh more than free text.
-  for (const t of analyze(d.title)) add(t, 3);
-  for (const t of analyze([d.summary, d.action ?? '', ...(d.errors ?? []), d.text].join(' '))) add(t, 1);
+  const field = (value: string, w: number) => {
+    for (const t of analyze(value, (f) => add(f, w))) add(t, w);
+  };
+  field(text.title, FIELD_WEIGHTS.title);
+  field(text.lead, FIELD_WEIGHTS.lead);
+  field(text.rest, FIELD_WEIGHTS.rest);
   const entities = [d.component, d.task_type, ...d.domains, ...d.tags, ...(d.applies ?? [])].filter((x): x is string => Boolean(x));
-  for (const e of entities) for (const t of analyze(e.replace(/[-_.]/g, ' '))) add(t, 2);
+  for (const e of entities) for (const t of analyze(e.replace(/[-_.]/g, ' '))) add(t, FIELD_WEIGHTS.entity);
+  // The length counts stems only (exact forms repeat them; facets come next).
   let length = 0;
-  for (const n of tf.values()) length += n;
+  for (const [t, n] of tf) if (!t.startsWith('=')) length += n;
   const facets: Array<[string, string | undefined]> = [
     ['kind', d.kind],
     ['outcome', d.outcome],
