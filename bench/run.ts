@@ -3,7 +3,7 @@
  * Git) and measures learning-loop's build and recall side by side with a naive pipeline (full
  * remark parse of every file + a fresh Lunr build over full bodies, every time). Each
  * measurement runs in its own process so peak memory (max RSS) is per measurement. Afterwards
- * the other benchmark scripts that exist (`bench/record.ts`, `bench/learn.ts`, `bench/site.ts`,
+ * the other benchmark scripts that exist (`bench/retrieval.ts`, `bench/record.ts`, `bench/learn.ts`, `bench/site.ts`,
  * compiled to dist/bench/) run as child processes with the same `--sizes`.
  *
  *   node dist/bench/run.js [--sizes 1000,10000,100000] [--quick] [--keep] [--naive-timeout 600] [--build-only]
@@ -75,7 +75,7 @@ async function childMain(mode: string, dir: string): Promise<void> {
     const { openWorkspace } = await import('../scripts/adapters/workspace.js');
     const { runBuild } = await import('../scripts/build/index.js');
     const r = await runBuild(openWorkspace({ cwd: dir }), { full: mode === 'build-full' });
-    extra = { records: r.records, parsed: r.stats.parsed, lunrShards: r.stats.lunrShards, lunrRebuilt: r.stats.lunrRebuilt };
+    extra = { records: r.records, parsed: r.stats.parsed, segments: r.stats.segments, segmentsRebuilt: r.stats.segmentsRebuilt };
   } else if (mode === 'query') {
     const { openWorkspace } = await import('../scripts/adapters/workspace.js');
     const { openStoreDir } = await import('../scripts/recall/store-fs.js');
@@ -364,7 +364,7 @@ async function parentMain(): Promise<void> {
   writeFileSync(join(outDir, 'build-recall.json'), `${JSON.stringify(results, null, 2)}\n`);
 
   // The other areas' benchmarks, when they exist (`--build-only` skips them).
-  for (const name of process.argv.includes('--build-only') ? [] : ['record', 'learn', 'site']) {
+  for (const name of process.argv.includes('--build-only') ? [] : ['retrieval', 'record', 'learn', 'site']) {
     const script = join(HERE, `${name}.js`);
     if (!existsSync(script)) continue;
     process.stdout.write(`\n== bench/${name} ==\n`);

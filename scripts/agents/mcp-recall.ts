@@ -1,13 +1,15 @@
 /**
  * Compact rows for the MCP `recall` and `similar` tools: one line per record (id, kind,
- * insight, why it matched). The answers come from the recall engine (`scripts/recall/`); a
- * small deterministic term-overlap ranker over the records table is the fallback when the
- * engine cannot answer (e.g. the build folder is not writable), so the tools still work.
+ * insight, why it matched). The answers come from the recall engine (`scripts/recall/`) over the
+ * build folder; when that cannot be used (e.g. the build folder is not writable) the same engine
+ * answers over a store built in memory from the records table, so the order is the same.
  */
 import type { Workspace } from '../adapters/workspace.js';
 import type { RecordRow } from '../build/table.js';
 import type { ExecutionRecord } from '../records/kinds.js';
-import { recall, similar, type Insight } from '../recall/index.js';
+import { answer, recall, similar, type Insight } from '../recall/index.js';
+import { storeOfRows } from '../recall/memory.js';
+import { analyze } from '../recall/terms.js';
 
 /** One compact answer row (tens of tokens). */
 export interface CompactRow {
@@ -15,17 +17,6 @@ export interface CompactRow {
   kind: string;
   insight: string;
   why: string;
-}
-
-const STOP = new Set('a an and are as at be by did do does for from had has have how i in is it last of on or our that the this time to tried try was we were what when which who why with'.split(' '));
-
-function terms(text: string): string[] {
-  return text
-    .toLowerCase()
-    .split(/[^a-z0-9_]+/)
-    .flatMap((t) => (t.includes('_') ? [t, ...t.split('_')] : [t]))
-    .filter((t) => t.length > 1 && !STOP.has(t))
-    .map((t) => t.replace(/(?:ing|ed|es|s)$/, ''));
 }
 
 function clip(text: string, max = 160): string {
@@ -45,17 +36,6 @@ export function insightOf(row: RecordRow): string {
   if (typeof text === 'string' && text.trim()) return clip(`${typeof d.status === 'string' ? `[${d.status}] ` : ''}${text}`);
   const first = row.body.split('\n').find((l) => l.trim() && !l.startsWith('#'));
   return clip(first ?? row.id);
-}
-
-/** Searchable fields of a record, weighted. */
-function fields(row: RecordRow): Array<[string, number]> {
-  const d = row.data as unknown as Record<string, unknown>;
-  const strs = (v: unknown): string => (Array.isArray(v) ? v.filter((x) => typeof x === 'string').join(' ') : typeof v === 'string' ? v : '');
-  return [
-    [`${strs(d.component)} ${strs(d.task_type)} ${strs(d.domain)} ${strs(d.domains)} ${strs(d.tags)} ${strs(d.category)}`, 3],
-    [`${strs(d.statement)} ${strs(d.summary)} ${strs(d.title)} ${strs(d.task_id)} ${strs(d.errors)}`, 2],
-    [row.body.slice(0, 4000), 1],
-  ];
 }
 
 /** One recall-engine insight as a compact row. */
@@ -79,6 +59,11 @@ export async function recallRows(ws: Workspace, rows: readonly RecordRow[], ques
   }
 }
 
+/** The same engine over a store built in memory from the records (no build folder needed). */
+export function localRecallRows(rows: readonly RecordRow[], question: string, max: number): CompactRow[] {
+  return answer(storeOfRows(rows), question, { limit: max, budget: 20_000 }).insights.map(rowFromInsight);
+}
+
 /** Past executions (and the guidance that applies) for a task, as compact rows. */
 export async function similarTaskRows(ws: Workspace, rows: readonly RecordRow[], q: SimilarQuery, max: number): Promise<CompactRow[]> {
   if (q.task_type) {
@@ -99,33 +84,6 @@ export async function similarTaskRows(ws: Workspace, rows: readonly RecordRow[],
   return similarRows(rows, q);
 }
 
-/** The fallback ranker: term overlap with boosts (deterministic). */
-export function localRecallRows(rows: readonly RecordRow[], question: string, max: number): CompactRow[] {
-  const q = [...new Set(terms(question))];
-  const wantsFailure = /\b(fail|failed|failure|broke|broken|error|wrong|bug)/i.test(question);
-  const scored: Array<{ row: RecordRow; score: number; hits: string[] }> = [];
-  for (const row of rows) {
-    const d = row.data as unknown as Record<string, unknown>;
-    if (d.status === 'rejected' || d.status === 'archived') continue;
-    let score = 0;
-    const hits = new Set<string>();
-    for (const [text, weight] of fields(row)) {
-      const have = new Set(terms(text));
-      for (const t of q) if (have.has(t)) {
-        score += weight;
-        hits.add(t);
-      }
-    }
-    if (!hits.size) continue;
-    if (d.status === 'accepted') score += 2;
-    if (row.kind === 'rule' || row.kind === 'pattern') score += 1;
-    if (wantsFailure && (d.outcome === 'failure' || d.outcome === 'partial' || d.pattern_type === 'failure')) score += 3;
-    scored.push({ row, score, hits: [...hits].sort() });
-  }
-  scored.sort((a, b) => b.score - a.score || (a.row.id < b.row.id ? 1 : a.row.id > b.row.id ? -1 : 0));
-  return scored.slice(0, max).map(({ row, hits }) => ({ id: row.id, kind: row.kind, insight: insightOf(row), why: `matched ${hits.join(', ')}` }));
-}
-
 /** What `similar` compares on. */
 export interface SimilarQuery {
   task_type?: string;
@@ -136,7 +94,7 @@ export interface SimilarQuery {
 
 /** Past executions comparable to a task, best first (deterministic). */
 export function similarRows(rows: readonly RecordRow[], q: SimilarQuery): CompactRow[] {
-  const words = new Set(terms(q.description ?? ''));
+  const words = new Set(analyze(q.description ?? ''));
   const out: Array<{ row: RecordRow; score: number; why: string[] }> = [];
   for (const row of rows) {
     if (row.kind !== 'execution') continue;
@@ -157,7 +115,7 @@ export function similarRows(rows: readonly RecordRow[], q: SimilarQuery): Compac
       why.push(`shared domains ${shared.join(', ')}`);
     }
     if (words.size) {
-      const have = new Set(terms(`${e.task_id} ${(e.errors ?? []).join(' ')} ${row.body.slice(0, 2000)}`));
+      const have = new Set(analyze(`${e.task_id} ${(e.errors ?? []).join(' ')} ${row.body}`));
       const hit = [...words].filter((w) => have.has(w));
       if (hit.length) {
         score += hit.length;

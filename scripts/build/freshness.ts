@@ -16,7 +16,7 @@ import { gitListing, gitListingAsync, scanKnowledgeBase, type GitListing, type S
 import { writeDerived } from './write.js';
 
 /** Bumped when the output layout changes. */
-export const BUILD_VERSION = 5;
+export const BUILD_VERSION = 6;
 
 /** `manifest.json`: what the build folder holds. */
 export interface BuildManifest {
@@ -33,7 +33,7 @@ export interface BuildManifest {
   /** Files scanned (records and invalid files). */
   files: number;
   /**
-   * Input key of each segment's outputs (table shard, Lunr shard, recall segment); '' for an
+   * Input key of each segment's outputs (table shard, recall segment); '' for an
    * empty segment. A segment whose key is unchanged is not rebuilt.
    */
   segment_keys: string[];

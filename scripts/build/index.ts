@@ -1,5 +1,5 @@
 /**
- * `runBuild`: records -> table shards, Lunr shards, recall store, aggregates and diagnostics in
+ * `runBuild`: records -> table shards, recall store, aggregates and diagnostics in
  * the git-ignored build folder. Incremental twice over: only files whose Git blob changed are
  * parsed (the cache, incremental.ts), and only segments whose rows changed are rendered again
  * (segment-render.ts; on a worker pool for large builds); every file is rewritten only when its
@@ -18,7 +18,6 @@ import { mergeAggregates, type Aggregates } from './aggregates.js';
 import { sha1 } from './cache.js';
 import { BUILD_VERSION, freshKeyAsync, outputKey, readJson, readManifest, rememberDigest, type BuildManifest, type FreshKey } from './freshness.js';
 import { cacheDiagnosticsOf, diagnosticsOf, ensureSegment, isRowFile, planRefresh, refreshFromPlan, refreshOnPool, refreshTable, rowsOf, segmentEntries, summariesOf, type CacheMemo, type KbState, type RefreshStats } from './incremental.js';
-import { LUNR_FIELDS, type LunrManifest, type LunrShardFile } from './lunr-index.js';
 import { scanKnowledgeBase } from './scan.js';
 import { segName, type SegSummary } from './segments.js';
 import { renderSegmentTask, segmentOutputs, type RenderedSegment, type RenderTask, type SegmentContext } from './segment-render.js';
@@ -53,9 +52,10 @@ export interface BuildResult {
     written: string[];
     /** Output files removed. */
     removed: string[];
-    /** Lunr shards rebuilt. */
-    lunrRebuilt: number;
-    lunrShards: number;
+    /** Index segments rendered again (table shard and recall segment). */
+    segmentsRebuilt: number;
+    /** Index segments with records. */
+    segments: number;
   };
   /** The table rows, for callers that go on to use them. */
   rows: RecordRow[];
@@ -65,16 +65,6 @@ export interface BuildResult {
 export function readAggregates(outDir: string): Aggregates | undefined {
   const a = readJson<Aggregates>(join(outDir, 'aggregates.json'));
   return a && a.version === 1 ? a : undefined;
-}
-
-/** Reads `lunr/manifest.json` (the list of shards a browser loads). */
-export function readLunrManifest(outDir: string): LunrManifest | undefined {
-  return readJson<LunrManifest>(join(outDir, 'lunr', 'manifest.json'));
-}
-
-/** Reads one Lunr shard file; pass `.index` to `lunr.Index.load`. */
-export function readLunrShard(outDir: string, file: string): LunrShardFile | undefined {
-  return readJson<LunrShardFile>(join(outDir, 'lunr', file));
 }
 
 function json(value: unknown): string {
@@ -118,7 +108,7 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
         files,
         diagnostics,
         cacheDiagnostics: [],
-        stats: { files, parsed: 0, cached: files, changed: [], scan: fresh.digest || fresh.scan?.method === 'git' ? 'git' : 'fs', fullRebuild: false, sourceKey: fresh.key, segmentsRead: 0, written: [], removed: [], lunrRebuilt: 0, lunrShards: manifest.segment_keys.filter(Boolean).length },
+        stats: { files, parsed: 0, cached: files, changed: [], scan: fresh.digest || fresh.scan?.method === 'git' ? 'git' : 'fs', fullRebuild: false, sourceKey: fresh.key, segmentsRead: 0, written: [], removed: [], segmentsRebuilt: 0, segments: manifest.segment_keys.filter(Boolean).length },
       } as Omit<BuildResult, 'rows'>;
       return withLazyRows(result, () => refreshTable(ws, { scan: fresh.scan }).rows);
     }
@@ -136,7 +126,7 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
     if (previous && previous.source === outputKey(state.stats.sourceKey) && outputsPresent(ws.outDir, previous)) {
       // Nothing changed since the last build: the outputs are already what a full build gives.
       remember(state.stats.sourceKey);
-      return resultOf(state, { written: [], removed: [], lunrRebuilt: 0, lunrShards: previous.segment_keys.filter(Boolean).length });
+      return resultOf(state, { written: [], removed: [], segmentsRebuilt: 0, segments: previous.segment_keys.filter(Boolean).length });
     }
     const result = await writeOutputs(state, previous, opts, (work) => (enough(work) ? (pool ??= start()) : undefined));
     remember(state.stats.sourceKey);
@@ -165,7 +155,6 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
   const files = new Map<string, string>();
   const kept = new Map<string, string>();
   const prevStore = previous ? readStoreFile(ws.outDir) : undefined;
-  const prevLunr = previous ? readLunrManifest(ws.outDir) : undefined;
   const prevTable = previous ? readJson<{ shards: Array<{ file: string; records: number }> }>(join(ws.outDir, 'records', 'index.json')) : undefined;
   const segmentKeys: string[] = [];
   const tasks: RenderTask[] = [];
@@ -174,14 +163,13 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
     segmentKeys.push(key);
     if (!key) continue;
     const out = segmentOutputs(s);
-    // A segment parsed on the pool has had its table and Lunr shard written already (see
+    // A segment parsed on the pool has had its table shard written already (see
     // PreparedSegment): it is always finished, which is cheap, and rewritten if need be.
     const reusable =
       !state.pooled.has(s) &&
       previous?.segment_keys[s] === key &&
       Object.values(out).every((name) => previous.outputs[name] && existsSync(join(ws.outDir, name))) &&
-      prevStore?.segments.some((x) => `recall/${x.file}` === out.recall) &&
-      prevLunr?.shards.some((x) => `lunr/${x.file}` === out.lunr);
+      prevStore?.segments.some((x) => `recall/${x.file}` === out.recall);
     if (reusable) {
       for (const name of Object.values(out)) kept.set(name, previous.outputs[name]!);
       continue;
@@ -216,7 +204,6 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
   }
   const written: string[] = [];
   const tableShards: Array<{ file: string; records: number }> = [];
-  const lunrShards: LunrManifest['shards'] = [];
   const storeSegments: StoreSegment[] = [];
   for (let s = 0; s < state.segments; s++) {
     if (!segmentKeys[s]) continue;
@@ -227,13 +214,11 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
       written.push(...r.written);
       if (r.repaired && !state.problems.length) state.problems.push(`cache/seg-${segName(s)}.json was incomplete`);
       tableShards.push(r.table);
-      lunrShards.push(r.lunr);
       storeSegments.push(r.recall);
     } else {
       const name = out.recall.slice('recall/'.length);
       const seg = prevStore!.segments.find((x) => x.file === name)!;
       storeSegments.push(seg);
-      lunrShards.push(prevLunr!.shards.find((x) => `lunr/${x.file}` === out.lunr)!);
       tableShards.push(prevTable?.shards.find((x) => `records/${x.file}` === out.table) ?? { file: out.table.slice('records/'.length), records: seg.n });
     }
   }
@@ -241,7 +226,6 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
   files.set('aggregates.json', json(aggregates));
   files.set('diagnostics.json', json(diagnostics));
   const records = aggregates.totals.records;
-  files.set('lunr/manifest.json', json({ version: 1, docs: records, shards: lunrShards, fields: { ...LUNR_FIELDS }, ref: 'id' } satisfies LunrManifest));
   let totalLength = 0;
   for (const sum of sums) totalLength += sum.len;
   const fps = aggregates.errors.filter((e) => e.count >= 2).map((e) => ({ id: e.id, text: e.text, example: e.example })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -266,7 +250,7 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
       removed.push(name);
     }
   }
-  // Also clear files an interrupted run or an older layout left behind.
+  // Also clear files an interrupted run or an older layout left behind (`lunr/`: before 0.2).
   for (const dir of ['records', 'lunr', 'recall']) removeUnlisted(join(ws.outDir, dir), dir, outputs, removed);
   const manifest: BuildManifest = {
     version: BUILD_VERSION,
@@ -281,7 +265,7 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
   };
   writeFileAtomic(join(ws.outDir, 'manifest.json'), json(manifest));
   written.sort();
-  return resultOf(state, { written, removed, lunrRebuilt: tasks.length, lunrShards: lunrShards.length }, diagnostics);
+  return resultOf(state, { written, removed, segmentsRebuilt: tasks.length, segments: storeSegments.length }, diagnostics);
 }
 
 /** Adds a `rows` property that loads the table on first access. */
@@ -291,7 +275,7 @@ function withLazyRows(result: Omit<BuildResult, 'rows'>, load: () => RecordRow[]
 }
 
 /** The build result for a refreshed index plus what this build wrote. */
-function resultOf(state: KbState, outputs: Pick<BuildResult['stats'], 'written' | 'removed' | 'lunrRebuilt' | 'lunrShards'>, diagnostics = diagnosticsOf(state)): BuildResult {
+function resultOf(state: KbState, outputs: Pick<BuildResult['stats'], 'written' | 'removed' | 'segmentsRebuilt' | 'segments'>, diagnostics = diagnosticsOf(state)): BuildResult {
   let records = 0;
   for (const sum of summariesOf(state)) records += sum.agg.rows;
   return withLazyRows(
@@ -329,5 +313,4 @@ function removeUnlisted(dir: string, prefix: string, outputs: Record<string, str
 
 export { BUILD_VERSION, isBuildCurrent, outputKey, readManifest, type BuildManifest } from './freshness.js';
 export { computeAggregates, type Aggregates, type GroupStats, type ErrorFingerprint } from './aggregates.js';
-export { type LunrManifest, type LunrShardFile, type LunrStoredDoc, LUNR_FIELDS } from './lunr-index.js';
 export { type SearchDoc, toSearchDoc } from './search-docs.js';

@@ -7,7 +7,7 @@ import { fnv1a } from './cache.js';
 
 /**
  * Files per segment, roughly; the count is a power of two so it changes rarely. Smaller segments
- * make a one-record change cheaper (one Lunr shard, one cache file) and queries read more
+ * make a one-record change cheaper (one recall segment, one cache file) and queries read more
  * segment files; measured at 10,000 records, 200 rebuilt a changed record about 6% faster than
  * 400 with the same one-shot recall time, and 100 gained nothing more. Changing it changes the
  * outputs: bump BUILD_VERSION.

@@ -1,6 +1,6 @@
 /**
  * Per-segment work: parsing a segment's changed files and rendering its outputs (table shard,
- * Lunr shard, recall segment). Pure functions plus file writes into the build folder, so the
+ * recall segment). Pure functions plus file writes into the build folder, so the
  * same code runs inline for small builds and on worker threads (`segment-pool.ts`) for large
  * ones, with identical output.
  */
@@ -10,14 +10,13 @@ import type { Workspace } from '../adapters/workspace.js';
 import { fingerprint } from '../learn/fingerprint.js';
 import { renderSegment, type SegmentDoc, type StoreSegment } from '../recall/store.js';
 import { readSegCache, sha1, writeSegCache } from './cache.js';
-import { buildLunrShard } from './lunr-index.js';
 import { parseFile, segName, type IndexEntry, type SegEntry } from './segments.js';
 import { writeDerived } from './write.js';
 
 /** Output file names of a segment, relative to the build folder. */
-export function segmentOutputs(s: number): { table: string; lunr: string; recall: string } {
+export function segmentOutputs(s: number): { table: string; recall: string } {
   const n = segName(s);
-  return { table: `records/seg-${n}.json`, lunr: `lunr/shard-${n}.json`, recall: `recall/seg-${n}.json` };
+  return { table: `records/seg-${n}.json`, recall: `recall/seg-${n}.json` };
 }
 
 /** Where a segment's cache lives and what it depends on. */
@@ -101,7 +100,6 @@ export interface RenderedSegment {
   outputs: Record<string, string>;
   written: string[];
   table: { file: string; records: number };
-  lunr: { file: string; docs: number; bytes: number };
   recall: StoreSegment;
   /** Records that had to be parsed again because the cache lacked them. */
   repaired: number;
@@ -123,8 +121,8 @@ export function completeEntries(ctx: SegmentContext, task: Pick<RenderTask, 'seg
 const byKey = (a: { kind: string; id: string }, b: { kind: string; id: string }) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
- * A segment with everything but the cross-record links done: the table shard and Lunr shard
- * are already written (neither depends on links) and only the recall documents are kept. A
+ * A segment with everything but the cross-record links done: the table shard is already
+ * written (it does not depend on links) and only the recall documents are kept. A
  * worker prepares each segment right after parsing it, while the main thread runs the
  * cross-record checks, and drops the full records, so memory stays flat at 100k records. When
  * the checks leave every record of the segment in place (the usual case) only the recall
@@ -133,11 +131,10 @@ const byKey = (a: { kind: string; id: string }, b: { kind: string; id: string })
 export interface PreparedSegment {
   /** The row files this was prepared for, in path order, joined by newlines. */
   files: string;
-  /** Table and Lunr outputs: name -> content hash. */
+  /** Table output: name -> content hash. */
   outputs: Record<string, string>;
   written: string[];
   records: number;
-  lunrBytes: number;
   /** Recall documents sorted by (kind, id), without links and indexed-only text. */
   docs: SegmentDoc[];
 }
@@ -152,7 +149,7 @@ function writeOutput(ctx: SegmentContext, name: string, content: string, previou
   written.push(name);
 }
 
-/** Prepares a segment from its rows' records (`rows` in path order), writing its table and Lunr shard. */
+/** Prepares a segment from its rows' records (`rows` in path order), writing its table shard. */
 export function prepareSegment(ctx: SegmentContext, seg: number, rows: readonly SegEntry[], previous: Record<string, string>): PreparedSegment {
   const docs: SegmentDoc[] = [];
   const table: Array<{ kind: string; id: string; file: string; data: unknown }> = [];
@@ -169,9 +166,7 @@ export function prepareSegment(ctx: SegmentContext, seg: number, rows: readonly 
   const outputs: Record<string, string> = {};
   const written: string[] = [];
   writeOutput(ctx, names.table, `${JSON.stringify(table.map(({ id, file, data }) => ({ id, file, data })))}\n`, previous, outputs, written);
-  const lunr = buildLunrShard(seg, docs.map((d) => d.doc));
-  writeOutput(ctx, names.lunr, lunr, previous, outputs, written);
-  return { files: rows.map((e) => e.f).join('\n'), outputs, written, records: table.length, lunrBytes: Buffer.byteLength(lunr), docs };
+  return { files: rows.map((e) => e.f).join('\n'), outputs, written, records: table.length, docs };
 }
 
 /** Renders a prepared segment's recall segment with its links and writes it if it changed. */
@@ -190,7 +185,6 @@ export function finishSegment(ctx: SegmentContext, task: RenderTask, prepared: P
     outputs,
     written,
     table: { file: names.table.slice('records/'.length), records: prepared.records },
-    lunr: { file: names.lunr.slice('lunr/'.length), docs: docs.length, bytes: prepared.lunrBytes },
     recall: recall.segment,
     repaired,
   };

@@ -1,7 +1,7 @@
 /**
  * Worker thread of the segment pool: parses segments and renders their outputs. The records it
  * parsed never cross back to the main thread; right after parsing they are turned into the
- * prepared form (table, Lunr shard, recall documents) and dropped.
+ * prepared form (table, recall documents) and dropped.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { readSegCache } from './cache.js';

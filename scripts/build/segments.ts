@@ -1,6 +1,6 @@
 /**
  * Segments: the unit of incremental work. Every knowledge-base file belongs to one segment by a
- * hash of its path, and every per-record output (table shard, Lunr shard, recall segment, parse
+ * hash of its path, and every per-record output (table shard, recall segment, parse
  * cache) is written per segment. A one-record change therefore re-reads, re-indexes and rewrites
  * one segment; everything global (cross-record checks, aggregates, vocabulary) is computed from
  * the slim per-file index entries, never from whole records or bodies.

@@ -21,7 +21,7 @@ import { facet, type Vocabulary } from './terms.js';
 export { analyze, facet, type Vocabulary } from './terms.js';
 
 /** Bumped when the store layout changes. */
-export const STORE_VERSION = 3;
+export const STORE_VERSION = 4;
 /** Postings lines per segment. */
 export const TERM_SHARDS = 16;
 /** Documents per doc chunk line. */

@@ -8,12 +8,13 @@ import { join, relative } from 'node:path';
 import { cleanupTemp, git, runCli, spawnCli, tempDir, tempRepo } from '../helpers/repo.js';
 import { generateKb } from '../../bench/generate-kb.js';
 import { openWorkspace } from '../../scripts/adapters/workspace.js';
-import { isBuildCurrent, runBuild, readAggregates, readLunrManifest, readLunrShard, readManifest } from '../../scripts/build/index.js';
+import { isBuildCurrent, runBuild, readAggregates, readManifest } from '../../scripts/build/index.js';
+import { openStoreDir } from '../../scripts/recall/store-fs.js';
+import { answer } from '../../scripts/recall/answer.js';
 import { SEGMENT_SIZE, segmentCount, segmentOf } from '../../scripts/build/segments.js';
 import { gitListing, scanKnowledgeBase } from '../../scripts/build/scan.js';
 import { loadTable } from '../../scripts/build/table.js';
 import { checkKnowledgeBase } from '../../scripts/records/check-kb.js';
-import lunr from 'lunr';
 
 afterAll(cleanupTemp);
 
@@ -329,14 +330,10 @@ describe('incremental build', () => {
     expect(agg.totals.records).toBe(r.records);
     expect(Object.keys(agg.by_component).length).toBeGreaterThan(3);
     expect(Object.keys(agg.by_week).every((w) => /^\d{4}-W\d{2}$/.test(w))).toBe(true);
-    // The Lunr shards load in Lunr and find records.
-    const manifest = readLunrManifest(a)!;
-    const hits = manifest.shards.flatMap((s) => {
-      const shard = readLunrShard(a, s.file)!;
-      return lunr.Index.load(shard.index as object).search('booking').map((h) => shard.docs[parseInt(h.ref, 36)]!);
-    });
+    // The recall store opens and finds records.
+    const hits = answer(openStoreDir(a)!, 'booking').insights;
     expect(hits.length).toBeGreaterThan(0);
-    expect(hits[0]![3]).toMatch(/^learning-loop\//);
+    expect(hits[0]!.path).toMatch(/^learning-loop\//);
   });
 
   it('build command: JSON summary and exit codes', async () => {

@@ -4,13 +4,16 @@
  * `similar`, `LearningQueryInterface` and the CLI.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, git, runCli, tempRepo } from '../helpers/repo.js';
 import { writeSeedKb } from './seed-kb.js';
 import { openWorkspace, type Workspace } from '../../scripts/adapters/workspace.js';
 import { recall, similar } from '../../scripts/recall/index.js';
-import { estimateTokens, renderAnswer } from '../../scripts/recall/answer.js';
+import { answer, estimateTokens, renderAnswer } from '../../scripts/recall/answer.js';
+import { storeOfRows } from '../../scripts/recall/memory.js';
+import { localRecallRows } from '../../scripts/agents/mcp-recall.js';
+import { loadTable } from '../../scripts/build/table.js';
 import { matchEntities, parseIntent } from '../../scripts/recall/intent.js';
 import { LearningQueryInterface } from '../../scripts/recall/query-interface.js';
 
@@ -157,5 +160,59 @@ describe('CLI', () => {
     expect((await runCli(dir, ['similar', '--type', 'Bad Type'])).code).toBe(2);
     const help = await runCli(dir, ['recall', '--help']);
     expect(help.stdout).toContain('Examples:');
+  });
+});
+
+describe('full text and intent as a hint', () => {
+  it('finds a record by any word it holds, however deep in its body or notes', async () => {
+    const dir2 = tempRepo();
+    writeSeedKb(dir2);
+    const paragraphs = ['We reviewed the sprint.', 'Payments were slow.', 'The calendar needs work.', 'During the migration the quokka table was renamed before the import ran.'];
+    mkdirSync(join(dir2, 'learning-loop/memory/working-memory'), { recursive: true });
+    writeFileSync(join(dir2, 'learning-loop/memory/working-memory/notes-sprint-4.md'), `---\nkind: assumption\nid: notes-sprint-4\ncreated_at: 2026-11-05T10:00:00Z\nstatus: accepted\ntitle: Sprint 4 notes\n---\n\n${paragraphs.join('\n\n')}\n${'\nFiller paragraph about nothing in particular.\n'.repeat(40)}`);
+    const long = 'x'.repeat(900);
+    writeFileSync(join(dir2, 'learning-loop/rules/rule-long.md'), `---\nkind: rule\nid: rule-long\ncreated_at: 2026-11-05T10:00:00Z\nstatus: accepted\nstatement: Keep payment retries idempotent\nrationale: ${long} the wombat cache must be flushed\n---\n`);
+    git(dir2, 'add', '-A');
+    git(dir2, 'commit', '-q', '-m', 'notes');
+    const ws2 = openWorkspace({ cwd: dir2 });
+    expect((await recall(ws2, 'quokka')).insights.map((i) => i.id)).toEqual(['notes-sprint-4']);
+    expect((await recall(ws2, 'wombat')).insights.map((i) => i.id)).toEqual(['rule-long']);
+    // "run" is an everyday word here, not a question about executions: the note answers.
+    const run = await recall(ws2, 'when did we run the migration?');
+    expect(run.understood.kind_filter).toBe(false);
+    expect(run.insights[0]?.id).toBe('notes-sprint-4');
+    // Every word is optional: one word phrased differently ("went" for "ran") loses nothing.
+    expect((await recall(ws2, 'when went the quokka migration')).insights[0]?.id).toBe('notes-sprint-4');
+  });
+
+  it('filters by a kind named unambiguously, and falls back, labelled, when that leaves nothing', async () => {
+    const rules = await recall(ws, 'show me rules for the booking form');
+    expect(rules.understood.kind_filter).toBe(true);
+    expect(rules.insights.length).toBeGreaterThan(0);
+    expect(rules.insights.every((i) => i.kind === 'rule')).toBe(true);
+    const none = await recall(ws, 'rules about webhook signatures');
+    expect(none.fallback?.message).toMatch(/Nothing matched as rules/);
+    expect(none.insights.length).toBeGreaterThan(0);
+    expect(none.insights.some((i) => i.kind !== 'rule')).toBe(true);
+    expect(renderAnswer(none)).toContain('Nothing matched as rules');
+    // Singular in a statement ("reflection triggers"), the kind only boosts.
+    expect((await recall(ws, 'reflection triggers for the payment widget')).understood.kind_filter).toBe(false);
+  });
+
+  it('answers rejected records only when nothing else holds the words, marked as such', async () => {
+    const a = await recall(ws, 'five');
+    expect(a.insights.map((i) => i.id)).toContain('rule-old');
+    expect(a.fallback?.message).toMatch(/rejected or archived/);
+    expect((await recall(ws, 'booking form steps')).insights.map((i) => i.id)).not.toContain('rule-old');
+  });
+
+  it('ranks the same over a store built in memory (the MCP fallback) as over the build folder', async () => {
+    const table = loadTable(ws);
+    for (const q of ['What failed last time we tried booking component?', 'Common Square API integration issues', 'webhook', 'show all failure patterns']) {
+      const disk = (await recall(ws, q, { limit: 20, budget: 100000 })).insights.map((i) => i.id);
+      const mem = answer(storeOfRows(table.rows), q, { limit: 20, budget: 100000 }).insights.map((i) => i.id);
+      expect(mem).toEqual(disk);
+      expect(localRecallRows(table.rows, q, 20).map((r) => r.id)).toEqual(disk);
+    }
   });
 });

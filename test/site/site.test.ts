@@ -16,6 +16,8 @@ import { startStaticServer, type StaticServer } from '../../scripts/publish/site
 import { checkSiteLinks } from '../../scripts/publish/site-links.js';
 import { previewSite } from '../../scripts/publish/site.js';
 import { openWorkspace } from '../../scripts/adapters/workspace.js';
+import { openStoreDir } from '../../scripts/recall/store-fs.js';
+import { answer } from '../../scripts/recall/answer.js';
 
 const BASE = '/learnings-test/';
 const CHROMIUM = '/usr/bin/chromium';
@@ -119,7 +121,7 @@ describe('site build', () => {
       expect(home.headers.get('content-type')).toContain('text/html');
       expect((await fetch(preview.url.replace(BASE, '/'))).status).toBe(404);
       expect((await fetch(`${preview.url}..%2F..%2F..%2Fetc%2Fpasswd`)).status).not.toBe(200);
-      expect((await fetch(`${preview.url}search/manifest.json`)).status).toBe(200);
+      expect((await fetch(`${preview.url}search/meta.json`)).status).toBe(200);
     } finally {
       await preview.close();
     }
@@ -228,15 +230,27 @@ describe('pages in the browser', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('Page not found');
   });
 
-  it('search: lazy-loaded sharded index, keyboard only, under the base path', async () => {
+  it('search: the recall engine in the browser, lazy-loaded, keyboard only, under the base path', async () => {
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
     await visit('search/');
-    expect(requests.some((u) => u.includes('/search/manifest.json'))).toBe(false);
+    expect(requests.some((u) => u.includes('/search/meta.json'))).toBe(false);
     await page.keyboard.press('/');
     await page.keyboard.type('webhook signatures');
     await expect.poll(() => page.locator('#results li').count()).toBeGreaterThan(0);
-    expect(requests.some((u) => u.startsWith(`${server.url}search/manifest.json`))).toBe(true);
+    expect(requests.some((u) => u.startsWith(`${server.url}search/meta.json`))).toBe(true);
+    // The same answer, in the same order, as `learning-loop recall` (the library) gives.
+    const ws = openWorkspace({ cwd: repo });
+    for (const q of ['webhook signatures', 'what failed with the booking form?', 'show all failure patterns']) {
+      await page.locator('#q').fill(q);
+      const cli = answer(openStoreDir(ws.outDir)!, q, { limit: 50, budget: 1_000_000 }).insights.map((i) => i.id);
+      await expect.poll(() => page.locator('#results li').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { id: string } }).dataset.id))).toEqual(cli);
+    }
+    await page.locator('#q').fill('');
+    await visit('search/');
+    await page.keyboard.press('/');
+    await page.keyboard.type('webhook signatures');
+    await expect.poll(() => page.locator('#results li').count()).toBeGreaterThan(0);
     await expect(page.locator('#search-status').textContent()).resolves.toMatch(/result/);
     await page.keyboard.press('ArrowDown');
     const focused = await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute: (n: string) => string | null } } }).document.activeElement.getAttribute('href'));
@@ -245,7 +259,7 @@ describe('pages in the browser', () => {
     await page.waitForURL((u) => u.pathname !== `${BASE}search/`);
     expect(new URL(page.url()).pathname.startsWith(BASE)).toBe(true);
     await expect(page.locator('h1').textContent()).resolves.toMatch(/\S/);
-    // Lunr syntax and nonsense do not break it.
+    // Query syntax and nonsense do not break it.
     await visit('search/');
     await page.locator('#q').fill('title:booking~1 +*');
     await expect.poll(() => page.locator('#search-status').textContent()).toMatch(/result|No results/);

@@ -1,4 +1,4 @@
-/** `learning-loop build`: records table, Lunr shards, recall store and aggregates (incremental). */
+/** `learning-loop build`: records table, recall store and aggregates (incremental). */
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
@@ -61,7 +61,7 @@ export function register(program: Command, ctx: CliContext): void {
         changed: result.stats.changed.length,
         written: result.stats.written.length,
         removed: result.stats.removed.length,
-        lunr: { shards: result.stats.lunrShards, rebuilt: result.stats.lunrRebuilt },
+        segments: { total: result.stats.segments, rebuilt: result.stats.segmentsRebuilt },
         scan: result.stats.scan,
         summary: countBySeverity(all),
       };
