@@ -1,0 +1,382 @@
+/**
+ * Statistical tests the learning engine draws its conclusions from. Pure. Formulas and their
+ * sources are in docs/learning.md; every function here is tested on planted truth and on a
+ * control with nothing to find (test/learn/tests.test.ts).
+ *
+ * - Mantel–Haenszel common odds ratio and risk difference over 2x2 strata, with the exact
+ *   conditional test and interval (a convolution of hypergeometric distributions; McNemar's
+ *   exact test on matched pairs) or, for large data, the Cochran–Mantel–Haenszel test with the
+ *   Robins–Breslow–Greenland and Sato variances;
+ * - Mann–Kendall trend test (exact distribution without ties, tie-corrected normal otherwise)
+ *   with Sen's slope and its interval;
+ * - Fisher's exact test (one-sided) and Benjamini–Hochberg q-values.
+ *
+ * Tail probabilities come from stdlib's erfc and log-gamma (accurate far into the tails: a
+ * p-value of 1e-30 is 1e-30, not 0 or a table's last entry).
+ */
+import erfc from '@stdlib/math-base-special-erfc';
+import erfcinv from '@stdlib/math-base-special-erfcinv';
+import gammaln from '@stdlib/math-base-special-gammaln';
+
+/** Two-sided p-value of a standard normal statistic. */
+export function normalTwoSided(z: number): number {
+  return Number.isFinite(z) ? erfc(Math.abs(z) / Math.SQRT2) : 0;
+}
+
+/** The standard normal quantile z with P(|Z| > z) = alpha (1.96 for 0.05). */
+export function zFor(alpha: number): number {
+  return Math.SQRT2 * erfcinv(alpha);
+}
+
+/** log C(n, k). */
+export function logChoose(n: number, k: number): number {
+  if (k < 0 || k > n) return -Infinity;
+  return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1);
+}
+
+function logSumExp(values: readonly number[]): number {
+  let max = -Infinity;
+  for (const v of values) if (v > max) max = v;
+  if (max === -Infinity) return -Infinity;
+  let s = 0;
+  for (const v of values) s += Math.exp(v - max);
+  return max + Math.log(s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mantel–Haenszel
+
+/** One stratum: treated successes / failures, control successes / failures. */
+export interface Stratum {
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+}
+
+/** A Mantel–Haenszel estimate over strata. Null where a quantity is undefined (no data, or infinite). */
+export interface MantelHaenszel {
+  /** Strata given, and those with both treated and control executions (the others carry no information). */
+  strata: number;
+  informative: number;
+  /** Treated and control executions in informative strata. */
+  treated: number;
+  control: number;
+  /** Pairs within strata where the treated execution succeeded and the control failed (helpful), and the reverse (harmful). */
+  helpful: number;
+  harmful: number;
+  odds_ratio: number | null;
+  /** Log-scale interval of the odds ratio (0 and null = unbounded ends). */
+  ci_low: number | null;
+  ci_high: number | null;
+  risk_difference: number | null;
+  rd_low: number | null;
+  rd_high: number | null;
+  p_value: number | null;
+  /** `exact`: conditional exact test and interval; `asymptotic`: CMH chi-square, RBG and Sato variances. */
+  method: 'exact' | 'asymptotic' | 'none';
+}
+
+/** Above this much convolution work (strata x support), the asymptotic method is used. */
+export const EXACT_WORK_LIMIT = 20_000_000;
+
+interface Conditional {
+  /** Smallest value of T = sum(a) with positive probability. */
+  min: number;
+  /** log weights of T = min, min+1, ... under OR = 1 (unnormalised). */
+  logw: number[];
+  observed: number;
+}
+
+/** The exact conditional distribution of the treated successes given every stratum's margins. */
+function conditional(strata: readonly Stratum[]): Conditional | undefined {
+  let min = 0;
+  let logw = [0];
+  let observed = 0;
+  for (const s of strata) {
+    const n1 = s.a + s.b;
+    const n0 = s.c + s.d;
+    const m1 = s.a + s.c;
+    const m0 = s.b + s.d;
+    if (!n1 || !n0 || !m1 || !m0) continue;
+    const lo = Math.max(0, m1 - n0);
+    const hi = Math.min(n1, m1);
+    const w: number[] = [];
+    for (let x = lo; x <= hi; x++) w.push(logChoose(n1, x) + logChoose(n0, m1 - x));
+    const next: number[] = new Array<number>(logw.length + w.length - 1).fill(-Infinity);
+    for (let i = 0; i < logw.length; i++) {
+      if (logw[i] === -Infinity) continue;
+      for (let j = 0; j < w.length; j++) {
+        const v = logw[i]! + w[j]!;
+        const cur = next[i + j]!;
+        next[i + j] = cur === -Infinity ? v : cur > v ? cur + Math.log1p(Math.exp(v - cur)) : v + Math.log1p(Math.exp(cur - v));
+      }
+    }
+    logw = next;
+    min += lo;
+    observed += s.a;
+  }
+  return logw.length > 1 ? { min, logw, observed } : undefined;
+}
+
+/** log P_psi(T = t) for every t, normalised. */
+function tilted(c: Conditional, logPsi: number): number[] {
+  const raw = c.logw.map((w, i) => w + (c.min + i) * logPsi);
+  const z = logSumExp(raw);
+  return raw.map((r) => r - z);
+}
+
+function tailAtLeast(c: Conditional, logPsi: number): number {
+  const p = tilted(c, logPsi);
+  return Math.exp(logSumExp(p.slice(c.observed - c.min)));
+}
+
+function tailAtMost(c: Conditional, logPsi: number): number {
+  const p = tilted(c, logPsi);
+  return Math.exp(logSumExp(p.slice(0, c.observed - c.min + 1)));
+}
+
+/** Solves f(logPsi) = target for a monotone f by bisection on [-40, 40]. */
+function bisect(f: (x: number) => number, target: number, increasing: boolean): number {
+  let lo = -40;
+  let hi = 40;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    const v = f(mid);
+    if (v > target === increasing) hi = mid;
+    else lo = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** Exact conditional two-sided p-value (probabilities no larger than the observed) and interval for the common odds ratio. */
+function exactConditional(c: Conditional, alpha: number): { p: number; low: number; high: number | null } {
+  const p0 = tilted(c, 0);
+  const obs = p0[c.observed - c.min]!;
+  const p = Math.min(1, Math.exp(logSumExp(p0.filter((x) => x <= obs + 1e-7 * Math.abs(obs)))));
+  const atMin = c.observed === c.min;
+  const atMax = c.observed === c.min + c.logw.length - 1;
+  const low = atMin ? 0 : Math.exp(bisect((x) => tailAtLeast(c, x), alpha / 2, true));
+  const high = atMax ? null : Math.exp(bisect((x) => tailAtMost(c, x), alpha / 2, false));
+  return { p, low, high };
+}
+
+/**
+ * Mantel–Haenszel common odds ratio and risk difference of treated vs control across strata,
+ * with a 1 - alpha interval and a two-sided p-value (see `MantelHaenszel.method`).
+ */
+export function mantelHaenszel(strata: readonly Stratum[], alpha = 0.05, method: 'auto' | 'exact' | 'asymptotic' = 'auto'): MantelHaenszel {
+  let R = 0;
+  let S = 0;
+  let rdNum = 0;
+  let W = 0;
+  let P = 0;
+  let Q = 0;
+  let pr = 0;
+  let ps = 0;
+  let qs = 0;
+  let eA = 0;
+  let vA = 0;
+  let sumA = 0;
+  let informative = 0;
+  let treated = 0;
+  let control = 0;
+  let helpful = 0;
+  let harmful = 0;
+  let support = 0;
+  for (const s of strata) {
+    const n1 = s.a + s.b;
+    const n0 = s.c + s.d;
+    const n = n1 + n0;
+    if (!n1 || !n0) continue;
+    informative++;
+    treated += n1;
+    control += n0;
+    helpful += s.a * s.d;
+    harmful += s.b * s.c;
+    const r = (s.a * s.d) / n;
+    const q = (s.b * s.c) / n;
+    R += r;
+    S += q;
+    const pk = (s.a + s.d) / n;
+    const qk = (s.b + s.c) / n;
+    pr += pk * r;
+    ps += pk * q + qk * r;
+    qs += qk * q;
+    rdNum += (s.a * n0 - s.c * n1) / n;
+    W += (n1 * n0) / n;
+    P += (n1 * n1 * s.c - n0 * n0 * s.a + (n1 * n0 * (n0 - n1)) / 2) / (n * n);
+    Q += (s.a * (n0 - s.c) + s.c * (n1 - s.a)) / (2 * n);
+    const m1 = s.a + s.c;
+    const m0 = s.b + s.d;
+    if (n > 1) {
+      eA += (n1 * m1) / n;
+      vA += (n1 * n0 * m1 * m0) / (n * n * (n - 1));
+    }
+    sumA += s.a;
+    support += Math.min(n1, m1, n0, m0) + 1;
+  }
+  const base: MantelHaenszel = { strata: strata.length, informative, treated, control, helpful, harmful, odds_ratio: null, ci_low: null, ci_high: null, risk_difference: null, rd_low: null, rd_high: null, p_value: null, method: 'none' };
+  if (!informative) return base;
+  const z = zFor(alpha);
+  const rd = rdNum / W;
+  const rdVar = (rd * P + Q) / (W * W);
+  base.risk_difference = rd;
+  if (rdVar >= 0) {
+    base.rd_low = Math.max(-1, rd - z * Math.sqrt(rdVar));
+    base.rd_high = Math.min(1, rd + z * Math.sqrt(rdVar));
+  }
+  // Infinite (no harmful pair) or undefined (no discordant pair at all): null, see the interval.
+  base.odds_ratio = S > 0 ? R / S : null;
+  const work = informative * support;
+  if (method === 'exact' || (method === 'auto' && work <= EXACT_WORK_LIMIT)) {
+    const c = conditional(strata);
+    if (!c) {
+      // Every informative stratum had a single outcome: the data say nothing about the odds.
+      base.p_value = 1;
+      base.method = 'exact';
+      return base;
+    }
+    const e = exactConditional(c, alpha);
+    base.p_value = e.p;
+    base.ci_low = e.low;
+    base.ci_high = e.high;
+    base.method = 'exact';
+    return base;
+  }
+  base.method = 'asymptotic';
+  // Cochran–Mantel–Haenszel with continuity correction.
+  const chi = vA > 0 ? (Math.max(0, Math.abs(sumA - eA) - 0.5) ** 2) / vA : 0;
+  base.p_value = vA > 0 ? normalTwoSided(Math.sqrt(chi)) : 1;
+  if (R > 0 && S > 0) {
+    // Robins–Breslow–Greenland variance of ln OR_MH.
+    const v = pr / (2 * R * R) + ps / (2 * R * S) + qs / (2 * S * S);
+    const l = Math.log(R / S);
+    base.ci_low = Math.exp(l - z * Math.sqrt(v));
+    base.ci_high = Math.exp(l + z * Math.sqrt(v));
+  }
+  return base;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Benjamini–Hochberg, Fisher
+
+/** Benjamini–Hochberg q-values (same order as the p-values; null stays null). */
+export function benjaminiHochberg(pValues: ReadonlyArray<number | null>): Array<number | null> {
+  const idx = pValues.map((p, i) => [p, i] as const).filter((x): x is readonly [number, number] => x[0] !== null);
+  const m = idx.length;
+  const sorted = [...idx].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const q = new Array<number | null>(pValues.length).fill(null);
+  let min = 1;
+  for (let r = m; r >= 1; r--) {
+    const [p, i] = sorted[r - 1]!;
+    min = Math.min(min, (p * m) / r);
+    q[i] = min;
+  }
+  return q;
+}
+
+/**
+ * One-sided Fisher exact p-value that the first group has the property more often: `x` of `n1`
+ * in the first group, `y` of `n0` in the second.
+ */
+export function fisherGreater(x: number, n1: number, y: number, n0: number): number {
+  const K = x + y;
+  const N = n1 + n0;
+  const denom = logChoose(N, K);
+  const terms: number[] = [];
+  for (let k = x; k <= Math.min(K, n1); k++) terms.push(logChoose(n1, k) + logChoose(n0, K - k) - denom);
+  return Math.min(1, Math.exp(logSumExp(terms)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mann–Kendall and Sen's slope
+
+/** A tested trend. */
+export interface TrendTest {
+  n: number;
+  /** Mann–Kendall S (concordant minus discordant pairs). */
+  s: number;
+  p_value: number | null;
+  /** Sen's slope (median pairwise slope) per unit of `t`, with its 1 - alpha interval. */
+  slope: number | null;
+  slope_low: number | null;
+  slope_high: number | null;
+  /** up/down only when significant; flat when tested and not; unknown below `MIN_TREND_POINTS`. */
+  trend: 'up' | 'down' | 'flat' | 'unknown';
+  method: 'exact' | 'normal' | 'none';
+}
+
+/** Fewer points cannot show a significant trend at 5% (4 points: the exact p is at least 0.083). */
+export const MIN_TREND_POINTS = 5;
+
+// P(inversions = k) over permutations of n items (Mahonian distribution), by adding items one by one.
+function inversionDistribution(n: number): number[] {
+  let dist = [1];
+  for (let i = 2; i <= n; i++) {
+    const next = new Array<number>(dist.length + i - 1).fill(0);
+    for (let k = 0; k < dist.length; k++) {
+      const v = dist[k]! / i;
+      if (!v) continue;
+      for (let j = 0; j < i; j++) next[k + j]! += v;
+    }
+    dist = next;
+  }
+  return dist;
+}
+
+/**
+ * Mann–Kendall test of a series (values at times `t`, default 0, 1, 2...) with Sen's slope. Exact
+ * two-sided p-value from the distribution of S over permutations when there are no ties and at
+ * most 60 points; otherwise the normal approximation with the tie-corrected variance and
+ * continuity correction.
+ */
+export function mannKendall(values: readonly number[], t?: readonly number[], alpha = 0.05): TrendTest {
+  const n = values.length;
+  const times = t ?? values.map((_, i) => i);
+  const out: TrendTest = { n, s: 0, p_value: null, slope: null, slope_low: null, slope_high: null, trend: 'unknown', method: 'none' };
+  if (n < 2) return out;
+  let s = 0;
+  const slopes: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      s += Math.sign(values[j]! - values[i]!);
+      const dt = times[j]! - times[i]!;
+      if (dt !== 0) slopes.push((values[j]! - values[i]!) / dt);
+    }
+  }
+  out.s = s;
+  slopes.sort((a, b) => a - b);
+  const median = (l: number[]) => (l.length % 2 ? l[(l.length - 1) / 2]! : (l[l.length / 2 - 1]! + l[l.length / 2]!) / 2);
+  if (slopes.length) out.slope = median(slopes);
+  const ties = new Map<number, number>();
+  for (const v of values) ties.set(v, (ties.get(v) ?? 0) + 1);
+  let tieTerm = 0;
+  for (const c of ties.values()) if (c > 1) tieTerm += c * (c - 1) * (2 * c + 5);
+  const varS = (n * (n - 1) * (2 * n + 5) - tieTerm) / 18;
+  if (n < MIN_TREND_POINTS) return out;
+  if (tieTerm === 0 && n <= 60) {
+    const pairs = (n * (n - 1)) / 2;
+    const inv = (pairs - s) / 2; // discordant pairs
+    const dist = inversionDistribution(n);
+    const k = Math.min(inv, pairs - inv);
+    let tail = 0;
+    for (let i = 0; i <= k; i++) tail += dist[i]!;
+    out.p_value = Math.min(1, 2 * tail);
+    out.method = 'exact';
+  } else {
+    const zs = varS > 0 ? (s > 0 ? (s - 1) / Math.sqrt(varS) : s < 0 ? (s + 1) / Math.sqrt(varS) : 0) : 0;
+    out.p_value = normalTwoSided(zs);
+    out.method = 'normal';
+  }
+  // Sen's slope interval (Gilbert 1987): the slopes of rank (N - C)/2 and (N + C)/2 + 1 (1-based).
+  if (slopes.length && varS > 0) {
+    const c = zFor(alpha) * Math.sqrt(varS);
+    const lo = Math.round((slopes.length - c) / 2) - 1;
+    const hi = Math.round((slopes.length + c) / 2);
+    out.slope_low = slopes[Math.max(0, Math.min(slopes.length - 1, lo))]!;
+    out.slope_high = slopes[Math.max(0, Math.min(slopes.length - 1, hi))]!;
+  }
+  out.trend = out.p_value < alpha ? (s > 0 ? 'up' : 'down') : 'flat';
+  return out;
+}
