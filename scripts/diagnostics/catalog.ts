@@ -35,7 +35,7 @@ export const CATALOG = {
   'schema/kind': e('error', 'Unknown or missing record kind', 'Set `kind:` to one of execution, reflection, pattern, template, rule, assumption, synthesis, metrics.'),
   'schema/required': e('error', 'Required field is missing', 'Add the field; see the schema for the kind in schemas/<kind>.schema.json.'),
   'schema/type': e('error', 'Field has the wrong type', 'Change the value to the type the schema expects.'),
-  'schema/range': e('error', 'Number out of range', 'Use a value inside the allowed range (scores are integers from 0 to 100).'),
+  'schema/range': e('error', 'Number out of range', 'Use a value inside the allowed range (scores are numbers from 0 to 100; decimals are kept).'),
   'schema/enum': e('error', 'Value is not one of the allowed values', 'Use one of the listed values.'),
   'schema/format': e('error', 'Value does not have the expected format', 'Follow the format shown in the message (ids: letters, digits, "_" and "-"; times: 2026-11-02T14:05:00Z).'),
   'schema/unknown-field': e('error', 'Unknown field', 'Remove the field or fix its spelling; the schema does not allow extra fields.'),
