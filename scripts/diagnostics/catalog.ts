@@ -71,6 +71,8 @@ export const CATALOG = {
   'build/cache-corrupt': e('warning', 'Build cache was unreadable and has been rebuilt', 'Nothing to do; the cache is rebuilt automatically.'),
   'stale/learning': e('warning', 'Learning may be stale', 'The files or components it is about changed a lot or disappeared; review it and archive or update it.'),
   'import/format': e('error', 'Import source is malformed', 'Fix the source file at the position shown, or import the other entries and fix this one later.'),
+  'import/row': e('error', 'A history row could not become an execution', 'Fix the row at the position shown and import the file again: rows already imported are skipped, so only the fixed row is added.'),
+  'import/column': e('warning', 'Column is not imported', 'Name the column after a field (task_id, agent, accuracy, cost_usd, …) or map it with `--map field=column`; see docs/interop.md.'),
   'export/markers': e('error', 'Generated block markers are broken', 'Restore the matching `<!-- learning-loop:begin -->` / `<!-- learning-loop:end -->` pair, or remove both to regenerate.'),
   // --- interop (export / import / capture) -----------------------------------------------
   'export/foreign-file': e('warning', 'A file the export would write exists and was not generated', 'learning-loop only rewrites files that carry its generated marker; rename or remove the hand-written file, or keep it and ignore this warning.'),
