@@ -206,6 +206,7 @@ function readDelimited(file: string, text: string, delimiter: string, comments: 
   const records: CsvRecord[] = [];
   const diagnostics: Diagnostic[] = [];
   const source = comments ? text.replace(/^#.*$/gm, '') : text;
+  let lastEnd = 0;
   try {
     parseCsv(source, {
       delimiter,
@@ -223,13 +224,16 @@ function readDelimited(file: string, text: string, delimiter: string, comments: 
         start += skip;
         const raw = rawLines.slice(skip).join('\n');
         records.push({ cells: rec.record, line: start, at: cellPositions(raw, delimiter, start), raw });
+        lastEnd = rec.info.lines;
         return rec.record;
       },
     } as never);
   } catch (error) {
     const e = error as Error & { lines?: number; code?: string };
-    const line = typeof e.lines === 'number' ? e.lines : (records[records.length - 1]?.line ?? 0) + 1;
-    diagnostics.push(diag('import/format', file, `The file stops being valid ${delimiter === '\t' ? 'TSV' : 'CSV'} here: ${e.message.replace(/\s*at line \d+.*$/, '')}. Rows from here on were not read.`, { line, column: 1, hint: 'Close the quoted cell (a quote inside a quoted cell is written twice: "") and import the file again; rows already imported are skipped.' }));
+    // An unclosed quote is only noticed at the end of the file: point at the row that opened it.
+    const line = e.code === 'CSV_QUOTE_NOT_CLOSED' || typeof e.lines !== 'number' ? lastEnd + 1 : e.lines;
+    const what = e.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted cell in the row starting here is never closed' : e.message.replace(/\s*at line \d+.*$/, '');
+    diagnostics.push(diag('import/format', file, `The file stops being valid ${delimiter === '\t' ? 'TSV' : 'CSV'} here: ${what}. Rows from here on were not read.`, { line, column: 1, hint: 'Close the quoted cell (a quote inside a quoted cell is written twice: "") and import the file again; rows already imported are skipped.' }));
   }
   return { records, diagnostics };
 }

@@ -75,7 +75,9 @@ that started before). Ids derive from the source row, so importing a file again 
 row is written with its reflections or not at all. Formats and mappings: docs/interop.md.
 Exit codes: 0 imported (or nothing new), 1 bad rows or a write / Git failure, 2 usage error.`,
     )
-    .action(async (paths: string[], flags: Flags, cmd: Command) => {
+    .action(async (paths: string[], own: Flags, cmd: Command) => {
+      // `--json` and `--dry-run` also belong to `import`, which parses them first: read both.
+      const flags = { ...(cmd.optsWithGlobals() as Flags), ...own };
       let format: ExecutionFormat | undefined;
       if (flags.format !== undefined) {
         if (!(EXECUTION_FORMATS as readonly string[]).includes(flags.format)) throw new UsageError(`Unknown history format \`${flags.format}\`.`, `Use one of: ${EXECUTION_FORMATS.join(', ')}.`);
