@@ -279,6 +279,11 @@ describe('import executions: JSON Lines and CSV', () => {
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.stdout).diagnostics[0]).toMatchObject({ rule: 'import/format', file: 'runs.csv', line: 1 });
     expect((await runCli(repo, ['import', 'executions', 'runs.csv', '--map', 'colour=run'])).code).toBe(2);
+    // A row with more cells than the header: the extra cells are reported (a warning), the row imported.
+    writeFileSync(join(repo, 'wide.csv'), 'task_id,task_type,agent,outcome,duration_s,started_at\nW-1,bugfix,a,success,5,2026-10-05,surplus\n');
+    const wide = JSON.parse((await runCli(repo, ['import', 'executions', 'wide.csv', '--json'])).stdout);
+    expect(wide).toMatchObject({ ok: true, bad_rows: 0, imported: { executions: 1 } });
+    expect(wide.diagnostics).toEqual([expect.objectContaining({ rule: 'import/row', severity: 'warning', line: 2, column: 35 })]);
   });
 
   it('bad rows: file:line:col, a catalog rule and a hint, all at once; the good rows are written, nothing half-written; exit 1', async () => {
@@ -351,10 +356,12 @@ describe('import executions: JSON Lines and CSV', () => {
     expect(again.stdout).toContain('imported 1 execution from 1 file; 2 already imported, 0 bad rows.');
     expect(records(repo, 'executions').length).toBe(3);
     // The same execution twice in one file is imported once (and said so).
-    writeFileSync(join(repo, 'twice.jsonl'), [rows[0], rows[0]].join('\n'));
+    const fresh = line({ ...base, task_id: 'R-9', duration_s: 60, started_at: '2026-10-09T09:00:00Z' });
+    writeFileSync(join(repo, 'twice.jsonl'), [fresh, rows[0], fresh].join('\n'));
     const twice = JSON.parse((await runCli(repo, ['import', 'executions', 'twice.jsonl', '--json'])).stdout);
-    expect(twice).toMatchObject({ ok: true, already_imported: 1, imported: { executions: 0 } });
-    expect(twice.diagnostics[0]).toMatchObject({ rule: 'import/duplicate', severity: 'info', line: 2 });
+    expect(twice).toMatchObject({ ok: true, already_imported: 1, imported: { executions: 1 }, bad_rows: 0 });
+    expect(twice.diagnostics).toEqual([expect.objectContaining({ rule: 'import/duplicate', severity: 'info', line: 3, message: expect.stringContaining('twice.jsonl:1') })]);
+    expect(records(repo, 'executions').length).toBe(4);
   });
 
   it('cost per success counts only the runs that report a cost; "no cost data" otherwise', async () => {

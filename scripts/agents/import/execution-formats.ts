@@ -385,7 +385,7 @@ function parseCsvHistory(file: string, text: string, delimiter: string, opts: Fo
       return at[0]!;
     };
     const extra = rec.cells.length > names.length ? ` (${rec.cells.length} cells, the header has ${names.length})` : '';
-    if (extra) out.diagnostics.push(diag('import/row', file, `The row has more cells than the header${extra}; the extra cells are not imported.`, { ...at[names.length], severity: 'warning' }));
+    if (extra) out.diagnostics.push(diag('import/row', file, `The row has more cells than the header${extra}; the extra cells are not imported.`, { ...at[names.length], severity: 'warning', hint: 'Give the extra cells a header (and a field with --map), or remove them; a comma inside a cell needs quotes: "a, b".' }));
     out.rows.push({ file, line: rec.line, format: 'csv', input, key: `history\n${identityKey(input)}`, locate: locateCell, scan: [{ text: rec.raw, line: rec.line, column: 1 }] });
   }
   return out;

@@ -147,7 +147,8 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T
 export async function importExecutions(ws: Workspace, paths: readonly string[], opts: ExecutionImportOptions = {}): Promise<ExecutionImportResult> {
   const read = readHistories(ws, paths, opts);
   const result: ExecutionImportResult = { files: read.files, records: [], executions: 0, reflections: 0, already: 0, bad: 0, diagnostics: [...read.diagnostics] };
-  const rowProblems = read.diagnostics.filter((d) => d.rule === 'import/row' || d.rule === 'input/json').length;
+  // Rows the parsers could not read at all (one error each); file-level problems are not rows.
+  const rowProblems = read.diagnostics.filter((d) => d.severity === 'error' && (d.rule === 'import/row' || d.rule === 'input/json')).length;
   const table = loadTable(ws);
   const plan = planExecutionImport(read.rows, table.rows, { config: ws.config, kbPrefix: ws.kbPrefix });
   result.already = plan.already;
