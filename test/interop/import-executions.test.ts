@@ -346,6 +346,29 @@ describe('import executions: JSON Lines and CSV', () => {
     expect(readFileSync(join(repo, blocked), 'utf8')).toBe('someone else\n');
   });
 
+  it('Reflexion-shaped logs: rows that are not tasks and reflections holding secrets are refused with their line; the rest import', async () => {
+    const repo = await kb();
+    const token = ['ghp', 'abcdefghijklmnopqrstuvwxyz0123456789AB'].join('_');
+    const log = [
+      line({ task_id: 'T/1', is_solved: true, reflections: [] }),
+      line({ is_solved: true }),
+      line({ task_id: 'T/3', is_solved: 'yes' }),
+      line({ task_id: 'T/4', is_solved: false, reflections: 'tried twice' }),
+      '[1, 2',
+      line({ task_id: 'T/6', is_solved: false, reflections: [`the key ${token} was wrong`] }),
+      line({ task_id: 'T/7', is_solved: false, reflections: ['off by one'] }),
+    ].join('\n');
+    writeFileSync(join(repo, 'toy.reflexion-model.jsonl'), log);
+    const out = JSON.parse((await runCli(repo, ['import', 'executions', 'toy.reflexion-model.jsonl', '--json'])).stdout);
+    expect(out).toMatchObject({ ok: false, imported: { executions: 2, reflections: 1 }, bad_rows: 5 });
+    expect((out.diagnostics as Diag[]).map((d) => `${d.line} ${d.rule}`).sort()).toEqual(['2 import/row', '3 import/row', '4 import/row', '5 input/json', '6 secret/detected']);
+    expect(records<ReflectionRecord>(repo, 'reflections').map((r) => r.root_cause)).toEqual(['off by one']);
+    expect(records<ExecutionRecord>(repo, 'executions').map((e) => [e.task_id, e.agent, e.task_type, e.component])).toEqual([
+      ['T/1', 'reflexion-model', 't', 't-1'],
+      ['T/7', 'reflexion-model', 't', 't-7'],
+    ]);
+  });
+
   it('a re-import of a file with new rows adds only those ("N already imported")', async () => {
     const repo = await kb();
     const rows = [1, 2, 3].map((n) => line({ ...base, task_id: `R-${n}`, duration_s: 60 * n, started_at: `2026-10-0${n}T09:00:00Z` }));

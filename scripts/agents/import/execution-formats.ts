@@ -145,23 +145,25 @@ function lineLocator(lineText: string, line: number, column0 = 0): RowLocator {
   };
 }
 
-function parseJsonl(file: string, text: string, opts: FormatOptions): ParsedHistory {
-  const out: ParsedHistory = { rows: [], diagnostics: [] };
-  const lines = text.split('\n');
-  lines.forEach((raw, i) => {
+/** Visits each non-blank line of JSON Lines text, parsed; a line that is not JSON is a diagnostic. */
+function eachJsonLine(file: string, text: string, diagnostics: Diagnostic[], hint: string, visit: (value: unknown, line: number, lineText: string) => void): void {
+  text.split('\n').forEach((raw, i) => {
     const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (!lineText.trim()) return;
-    const line = i + 1;
     const parsed = parseJsonInput(lineText, file);
-    if (parsed.diagnostics.length) {
-      for (const d of parsed.diagnostics) out.diagnostics.push({ ...d, line, hint: 'Each line must be one JSON object (JSON Lines); fix this line and import the file again.' });
-      return;
-    }
-    if (!isRecord(parsed.input)) {
+    if (parsed.diagnostics.length) diagnostics.push(...parsed.diagnostics.map((d) => ({ ...d, line: i + 1, hint })));
+    else visit(parsed.input, i + 1, lineText);
+  });
+}
+
+function parseJsonl(file: string, text: string, opts: FormatOptions): ParsedHistory {
+  const out: ParsedHistory = { rows: [], diagnostics: [] };
+  eachJsonLine(file, text, out.diagnostics, 'Each line must be one JSON object (JSON Lines); fix this line and import the file again.', (value, line, lineText) => {
+    if (!isRecord(value)) {
       out.diagnostics.push(diag('import/row', file, `Line ${line} is not a JSON object with an execution's fields.`, { line, column: 1 }));
       return;
     }
-    const input = { ...parsed.input };
+    const input = { ...value };
     if (opts.agent !== undefined) input.agent = opts.agent;
     out.rows.push({ file, line, format: 'jsonl', input, key: `history\n${identityKey(input)}`, locate: lineLocator(lineText, line), scan: [{ text: lineText, line, column: 1 }] });
   });
@@ -569,18 +571,11 @@ function parseReflexion(file: string, text: string, opts: FormatOptions): Parsed
   const agent = opts.agent ?? run;
   const model = /^[a-z]+-(.+)$/i.exec(run)?.[1];
   const start = Date.parse(opts.start ?? REFLEXION_START);
-  const lines = text.split('\n');
-  lines.forEach((raw, i) => {
-    const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (!lineText.trim()) return;
-    const line = i + 1;
-    const parsed = parseJsonInput(lineText, file);
-    if (parsed.diagnostics.length) {
-      for (const d of parsed.diagnostics) out.diagnostics.push({ ...d, line });
-      return;
-    }
-    const row = parsed.input;
-    const bad = (message: string) => out.diagnostics.push(diag('import/row', file, message, { line, column: 1, hint: 'A Reflexion log row is one task: {"task_id" or "name", "is_solved": true|false, "reflections": ["…"]}.' }));
+  const hint = 'A Reflexion log row is one task: {"task_id" or "name", "is_solved": true|false, "reflections": ["…"]}.';
+  eachJsonLine(file, text, out.diagnostics, hint, (row, line) => {
+    const bad = (message: string): void => {
+      out.diagnostics.push(diag('import/row', file, message, { line, column: 1, hint }));
+    };
     if (!isRecord(row)) return bad(`Line ${line} is not a JSON object.`);
     const taskId = typeof row.task_id === 'string' ? row.task_id : typeof row.name === 'string' ? row.name : undefined;
     if (!taskId || !taskId.trim()) return bad(`Line ${line} has no \`task_id\` (or \`name\`).`);
