@@ -137,11 +137,12 @@ function identityKey(input: Record<string, unknown>): string {
   return JSON.stringify([input.task_id ?? null, input.agent ?? null, input.started_at ?? null]);
 }
 
-function lineLocator(lineText: string, line: number, column0 = 0): RowLocator {
+/** Positions in one JSON line, as file positions (the line's own line 1 is the file's `line`). */
+function lineLocator(lineText: string, line: number): RowLocator {
   const inner = jsonLocator(lineText);
   return (path, key) => {
     const p = inner(path, key);
-    return { line: line + (p.line ?? 1) - 1, column: (p.line ?? 1) === 1 ? (p.column ?? 1) + column0 : p.column ?? 1 };
+    return { line: line + (p.line ?? 1) - 1, column: p.column ?? 1 };
   };
 }
 

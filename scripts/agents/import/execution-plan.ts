@@ -165,6 +165,9 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
+/** Reflection `j` of `n` is written `n - j` seconds before the execution that recalls it starts. */
+const reflectionTime = (startMs: number, n: number, j: number): number => startMs - (n - j) * 1000;
+
 /** The reflection records of a Reflexion row, created just before its execution starts. */
 function reflectionFiles(row: HistoryRow, exec: ExecutionRecord, ids: readonly string[]): Array<PlannedFile & { record: ReflectionRecord }> {
   const texts = row.reflections ?? [];
@@ -173,7 +176,7 @@ function reflectionFiles(row: HistoryRow, exec: ExecutionRecord, ids: readonly s
     const record: ReflectionRecord = {
       kind: 'reflection',
       id: ids[j]!,
-      created_at: isoSeconds(startMs - (texts.length - j) * 1000),
+      created_at: isoSeconds(reflectionTime(startMs, texts.length, j)),
       title: clip(`Reflection ${j + 1} of ${texts.length} on ${exec.task_id} (${exec.agent})`, 300),
       reflection_type: 'root_cause_analysis',
       reason: `Written after failed try ${j + 1} of ${exec.task_id}; recalled by the later tries.`,
@@ -212,7 +215,7 @@ export function planExecutionImport(rows: readonly HistoryRow[], existing: reado
     const id = typeof data.id === 'string' ? data.id : derivedId('execution', startMs, row.key);
     const twin = seen.get(id);
     if (twin) {
-      plan.diagnostics.push(diag('import/duplicate', row.file, `The same execution as ${where(twin)} (id \`${id}\`); imported once.`, { line: row.line, column: 1 }));
+      plan.diagnostics.push(diag('import/duplicate', row.file, `The same execution as ${where(twin)} (id \`${id}\`): counted once.`, { line: row.line, column: 1 }));
       return;
     }
     seen.set(id, row);
@@ -220,7 +223,8 @@ export function planExecutionImport(rows: readonly HistoryRow[], existing: reado
       plan.already += 1;
       return;
     }
-    const reflectionIds = (row.reflections ?? []).map((_, j) => derivedId('reflection', startMs - ((row.reflections?.length ?? 0) - j) * 1000, `${row.key}\nreflection ${j}`));
+    const n = row.reflections?.length ?? 0;
+    const reflectionIds = (row.reflections ?? []).map((_, j) => derivedId('reflection', reflectionTime(startMs, n, j), `${row.key}\nreflection ${j}`));
     if (reflectionIds.length) data.recalled = [...new Set([...((data.recalled as string[] | undefined) ?? []), ...reflectionIds])];
     ready.push({ row, data, id, reflectionIds, order });
   });

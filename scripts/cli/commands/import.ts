@@ -16,7 +16,7 @@ import { registerExecutions } from './import-executions.js';
 export function register(program: Command, ctx: CliContext): void {
   const command = program
     .command('import')
-    .description('Import existing agent memories (Claude memory, Cline memory bank, AGENTS.md, Cursor rules, .learnings, docs/solutions) as proposed records.')
+    .description('Import existing agent memories (Claude memory, Cline memory bank, AGENTS.md, Cursor rules, .learnings, docs/solutions) as proposed records; `import executions` brings in execution histories.')
     .argument('<format>', `one of: ${IMPORT_FORMATS.join(', ')} (or \`executions\`: see \`import executions --help\`)`)
     .argument('<path>', 'file or folder to import from')
     .option('--dry-run', 'report what would be imported; write nothing')
