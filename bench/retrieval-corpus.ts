@@ -19,6 +19,7 @@ import { join, relative } from 'node:path';
 import { recordPath, type AnyRecord, type ExecutionRecord, type ReflectionRecord } from '../scripts/records/kinds.js';
 import { renderRecord } from '../scripts/records/write.js';
 import { computeOverall } from '../scripts/score/formulas.js';
+import { taskDescription } from '../scripts/agents/import/execution-formats.js';
 
 /** One judged question. */
 export interface JudgedQuery {
@@ -48,14 +49,6 @@ interface Task {
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
-/** The task description of a prompt: its docstring, without doctest examples, on one line. */
-export function describeTask(prompt: string): string {
-  const doc = /"""([\s\S]*?)"""/.exec(prompt)?.[1] ?? /'''([\s\S]*?)'''/.exec(prompt)?.[1] ?? prompt;
-  const lines = doc.split('\n').map((l) => l.trim());
-  const stop = lines.findIndex((l) => l.startsWith('>>>') || /^(for )?examples?:?$/i.test(l));
-  return (stop >= 0 ? lines.slice(0, stop) : lines).filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
-}
-
 function readRuns(dir: string): Task[] {
   const tasks = new Map<string, Task>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()) {
@@ -69,7 +62,7 @@ function readRuns(dir: string): Task[] {
       let t = tasks.get(key);
       if (!t) {
         const slug = `${ds}-${key.replace(/^HumanEval\//, '').replace(/^mbpp_/, '')}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-+$/, '');
-        tasks.set(key, (t = { ds, key, slug, entry: row.entry_point, description: describeTask(row.prompt), prompt: row.prompt, runs: [] }));
+        tasks.set(key, (t = { ds, key, slug, entry: row.entry_point, description: taskDescription(row.prompt), prompt: row.prompt, runs: [] }));
       }
       t.runs.push({ run, solved: row.is_solved, solution: row.solution ?? '', reflections: row.reflections ?? [] });
     }

@@ -5,6 +5,7 @@
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, unlink } from 'node:fs/promises';
 
 function tempPath(target: string): string {
   return join(dirname(target), `.${randomBytes(6).toString('hex')}.tmp`);
@@ -48,6 +49,31 @@ export function writeFileExclusive(target: string, content: string | Buffer): bo
     throw error;
   } finally {
     safeUnlink(tmp);
+  }
+}
+
+/**
+ * {@link writeFileExclusive} without blocking: the same temporary file + hard link, so many
+ * files can be written at once (their fsyncs overlap instead of queueing one after another).
+ */
+export async function writeFileExclusiveAsync(target: string, content: string | Buffer): Promise<boolean> {
+  await mkdir(dirname(target), { recursive: true });
+  const tmp = tempPath(target);
+  const handle = await open(tmp, 'wx', 0o644);
+  try {
+    try {
+      await handle.writeFile(typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await link(tmp, target);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(tmp).catch(() => undefined);
   }
 }
 

@@ -7,6 +7,10 @@
  * processes lock failures are retried with jittered backoff; a push rejected because the
  * remote moved is rebased onto the remote and retried, a bounded number of times.
  */
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
 /** Serialises Git work per repository within this process. */
@@ -90,22 +94,34 @@ export const LOCK_ATTEMPTS = 60;
 export function commitPaths(repoRoot: string, paths: readonly string[], msg: string): Promise<CommitResult> {
   return withRepoQueue(repoRoot, async () => {
     const git = gitClient(repoRoot);
+    // Thousands of paths (an imported history) would overflow the command line: they go through
+    // a NUL-separated pathspec file instead, in the same one `add` and one `commit`.
+    const listFile = paths.length > PATHSPEC_FILE_AT ? join(tmpdir(), `learning-loop-paths-${randomBytes(6).toString('hex')}`) : undefined;
+    if (listFile) writeFileSync(listFile, paths.map((p) => `${p}\0`).join(''));
+    const spec = listFile ? [`--pathspec-from-file=${listFile}`, '--pathspec-file-nul'] : ['--', ...paths];
     let lockRetries = 0;
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await git.raw(['add', '--', ...paths]);
-        await git.raw(['commit', '-q', '--no-verify', '--only', '-m', msg, '--', ...paths]);
-        // Not `rev-parse HEAD`: another process may already have committed on top of ours.
-        const sha = (await git.raw(['rev-list', '-1', 'HEAD', '--', paths[0]!])).trim();
-        return { sha, lockRetries };
-      } catch (error) {
-        if (!(isLockError(error) || isLostStage(error)) || attempt >= LOCK_ATTEMPTS) throw error;
-        lockRetries += 1;
-        await backoff(attempt);
+    try {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await git.raw(['add', ...spec]);
+          await git.raw(['commit', '-q', '--no-verify', '--only', '-m', msg, ...spec]);
+          // Not `rev-parse HEAD`: another process may already have committed on top of ours.
+          const sha = (await git.raw(['rev-list', '-1', 'HEAD', '--', paths[0]!])).trim();
+          return { sha, lockRetries };
+        } catch (error) {
+          if (!(isLockError(error) || isLostStage(error)) || attempt >= LOCK_ATTEMPTS) throw error;
+          lockRetries += 1;
+          await backoff(attempt);
+        }
       }
+    } finally {
+      if (listFile) rmSync(listFile, { force: true });
     }
   });
 }
+
+/** Above this many paths `commitPaths` passes them in a pathspec file, not as arguments. */
+export const PATHSPEC_FILE_AT = 200;
 
 /**
  * True when `commit --only` found the path unstaged although it was just added: under load,

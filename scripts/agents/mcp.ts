@@ -16,6 +16,7 @@ import { loadTable, type RecordRow, type RecordsTable } from '../build/table.js'
 import type { ExecutionRecord } from '../records/kinds.js';
 import { KINDS } from '../records/kinds.js';
 import { recordExecution } from '../records/record-execution.js';
+import { derivedId, keySuffix } from '../records/ids.js';
 import { buildReflection } from '../learn/reflection.js';
 import { analyzeWorkspace } from '../learn/analyze.js';
 import { VERSION } from '../version.js';
@@ -138,7 +139,8 @@ export class McpSession {
           component: z.string().max(80).optional(),
           domains: z.array(z.string()).max(20).optional(),
           tags: z.array(z.string()).max(20).optional(),
-          scores: z.object({ accuracy: z.number().int().min(0).max(100).optional(), efficiency: z.number().int().min(0).max(100).optional(), reusability: z.number().int().min(0).max(100).optional(), surprise: z.number().int().min(0).max(100).optional() }).optional().describe('scores you know (0-100); missing ones are computed'),
+          scores: z.object({ accuracy: z.number().min(0).max(100).optional(), efficiency: z.number().min(0).max(100).optional(), reusability: z.number().min(0).max(100).optional(), surprise: z.number().min(0).max(100).optional() }).optional().describe('scores you know (0-100, decimals kept); missing ones are computed'),
+          usage: z.object({ model: z.string().min(1).max(200).optional(), input_tokens: z.number().int().min(0).optional(), output_tokens: z.number().int().min(0).optional(), cost_usd: z.number().min(0).optional() }).optional().describe('model usage: model, input/output tokens, cost in US dollars'),
           errors: z.array(z.string().max(2000)).max(50).optional().describe('error messages met during the task'),
           reused: z.array(z.string()).max(50).optional().describe('templates, components or rules reused'),
           recalled: z.array(idSchema).max(50).optional().describe('ids that recall returned before the task'),
@@ -243,7 +245,7 @@ export class McpSession {
     const seen = this.replies.get(ikey);
     if (seen) return { ...seen, replayed: true };
     // Across processes: the id's random part is derived from the key, so a repeat finds the record.
-    const suffix = idSuffix(ikey);
+    const suffix = keySuffix(ikey);
     const existing = this.rows().find((r) => r.kind === 'execution' && r.id.endsWith(suffix));
     if (existing) {
       const e = existing.data as ExecutionRecord;
@@ -253,7 +255,7 @@ export class McpSession {
       return reply;
     }
     const now = new Date();
-    const id = `ex-${encodeTime(now.getTime())}${suffix}`;
+    const id = derivedId('execution', now.getTime(), ikey);
     const result = await recordExecution(this.ws, { ...input, id }, { now, source: '<record arguments>' });
     this.invalidate();
     if (!result.ok || !result.execution) {
@@ -315,27 +317,6 @@ export function hashInput(value: unknown): string {
   const canon = (v: unknown): unknown =>
     Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v;
   return createHash('sha256').update(JSON.stringify(canon(value))).digest('hex');
-}
-
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** 16 Crockford base-32 characters derived from the idempotency key (a ULID's random part). */
-function idSuffix(key: string): string {
-  const h = createHash('sha256').update(key).digest();
-  let out = '';
-  for (let i = 0; i < 16; i += 1) out += CROCKFORD[h[i]! % 32];
-  return out;
-}
-
-/** A ULID's 10-character time part. */
-function encodeTime(ms: number): string {
-  let out = '';
-  let t = ms;
-  for (let i = 0; i < 10; i += 1) {
-    out = CROCKFORD[t % 32]! + out;
-    t = Math.floor(t / 32);
-  }
-  return out;
 }
 
 /** Renders a call as the agent should have made it. */

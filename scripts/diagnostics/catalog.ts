@@ -35,7 +35,7 @@ export const CATALOG = {
   'schema/kind': e('error', 'Unknown or missing record kind', 'Set `kind:` to one of execution, reflection, pattern, template, rule, assumption, synthesis, metrics.'),
   'schema/required': e('error', 'Required field is missing', 'Add the field; see the schema for the kind in schemas/<kind>.schema.json.'),
   'schema/type': e('error', 'Field has the wrong type', 'Change the value to the type the schema expects.'),
-  'schema/range': e('error', 'Number out of range', 'Use a value inside the allowed range (scores are integers from 0 to 100).'),
+  'schema/range': e('error', 'Number out of range', 'Use a value inside the allowed range (scores are numbers from 0 to 100; decimals are kept).'),
   'schema/enum': e('error', 'Value is not one of the allowed values', 'Use one of the listed values.'),
   'schema/format': e('error', 'Value does not have the expected format', 'Follow the format shown in the message (ids: letters, digits, "_" and "-"; times: 2026-11-02T14:05:00Z).'),
   'schema/unknown-field': e('error', 'Unknown field', 'Remove the field or fix its spelling; the schema does not allow extra fields.'),
@@ -71,6 +71,8 @@ export const CATALOG = {
   'build/cache-corrupt': e('warning', 'Build cache was unreadable and has been rebuilt', 'Nothing to do; the cache is rebuilt automatically.'),
   'stale/learning': e('warning', 'Learning may be stale', 'The files or components it is about changed a lot or disappeared; review it and archive or update it.'),
   'import/format': e('error', 'Import source is malformed', 'Fix the source file at the position shown, or import the other entries and fix this one later.'),
+  'import/row': e('error', 'A history row could not become an execution', 'Fix the row at the position shown and import the file again: rows already imported are skipped, so only the fixed row is added.'),
+  'import/column': e('warning', 'Column is not imported', 'Name the column after a field (task_id, agent, accuracy, cost_usd, …) or map it with `--map field=column`; see docs/interop.md.'),
   'export/markers': e('error', 'Generated block markers are broken', 'Restore the matching `<!-- learning-loop:begin -->` / `<!-- learning-loop:end -->` pair, or remove both to regenerate.'),
   // --- interop (export / import / capture) -----------------------------------------------
   'export/foreign-file': e('warning', 'A file the export would write exists and was not generated', 'learning-loop only rewrites files that carry its generated marker; rename or remove the hand-written file, or keep it and ignore this warning.'),

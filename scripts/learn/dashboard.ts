@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../adapters/config.js';
 import { median } from '../score/formulas.js';
 import { byTime, mean, round, trend, weekStart, wilson, addDays } from './stats.js';
 import { recallEvidence } from './evidence.js';
+import { agentCost } from './cost.js';
 import type { AgentEffectiveness, DashboardMetrics, DashboardReport, SuccessCriterion, WeekPoint, AntiPatternFlag, ExtractedPattern } from './types.js';
 
 /** Executions per week needed before a weekly figure counts for a criterion. */
@@ -73,7 +74,7 @@ export function computeMetrics(history: readonly ExecutionRecord[], inputs: Dash
   const agentRows: AgentEffectiveness[] = [...agents]
     .map(([agent, list]) => {
       const successes = list.filter((e) => e.outcome === 'success').length;
-      return { agent, executions: list.length, mean_overall: round(mean(list.map((e) => e.overall)), 2), successes, success_rate: wilson(successes, list.length) };
+      return { agent, executions: list.length, mean_overall: round(mean(list.map((e) => e.overall)), 2), successes, success_rate: wilson(successes, list.length), ...agentCost(list) };
     })
     .sort((a, b) => b.mean_overall - a.mean_overall || (a.agent < b.agent ? -1 : 1));
   const weekTrend = weeks.length >= 2 ? trend(weeks.map((w) => w.mean_overall)) : undefined;

@@ -75,6 +75,14 @@ export interface AgentEffectiveness {
   mean_overall: number;
   successes: number;
   success_rate: RateWithInterval;
+  /** Total `usage.cost_usd` of the executions that report one (null when none do). */
+  cost_usd: number | null;
+  /** Executions that report a cost. */
+  with_cost: number;
+  /** Successes among the executions that report a cost. */
+  successes_with_cost: number;
+  /** cost_usd / successes_with_cost (null: no cost data, or no success among those runs). */
+  cost_per_success: number | null;
 }
 
 /** One week's aggregate (weeks start on Monday, UTC). */

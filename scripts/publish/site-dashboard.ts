@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Workspace } from '../adapters/workspace.js';
-import type { LearnSnapshot } from '../learn/types.js';
+import type { AgentEffectiveness, LearnSnapshot } from '../learn/types.js';
 import { readAggregates } from '../build/index.js';
 import { barChart, lineChart, stackedChart } from './render-charts.js';
 import { facetSlug, type ChartBlock, type LinkRef, type RecordPage, type SiteRecords } from './site-data.js';
@@ -42,8 +42,10 @@ export interface DashboardData {
   recommendations: Array<Array<{ text: string; href?: string }>>;
   latestSynthesis: Pick<RecordPage, 'id' | 'title' | 'href' | 'date' | 'badge' | 'summary' | 'bodyHtml' | 'fields'> | null;
   charts: ChartBlock[];
-  agents: Array<{ agent: string; executions: number; mean: string; success: string; interval: string; href: string }>;
+  agents: Array<{ agent: string; executions: number; mean: string; success: string; interval: string; cost: string; href: string }>;
   agentChart: ChartBlock | null;
+  /** True when any execution reports a cost (`usage.cost_usd`). */
+  hasCostData: boolean;
   topPatterns: LinkRef[];
 }
 
@@ -83,6 +85,13 @@ function dur(s: number | null | undefined): string {
   if (s < 5400) return `${Math.round(s / 60)} min`;
   return `${Math.round((s / 3600) * 10) / 10} h`;
 }
+/** Cost per success as a table cell (older snapshots have no cost fields: "no cost data"). */
+function costCell(a: Partial<Pick<AgentEffectiveness, 'cost_usd' | 'cost_per_success' | 'with_cost'>> & { executions: number }): string {
+  if (a.cost_usd === null || a.cost_usd === undefined) return 'no cost data';
+  const cover = a.with_cost === a.executions ? '' : ` (${a.with_cost} of ${a.executions} runs report a cost)`;
+  return a.cost_per_success === null || a.cost_per_success === undefined ? `no success ($${a.cost_usd} spent)${cover}` : `$${a.cost_per_success}${cover}`;
+}
+
 const tone = (t: string, goodWhen: string[]): MetricCard['tone'] => (goodWhen.includes(t) ? 'good' : t === 'unknown' || t === 'flat' ? 'neutral' : 'bad');
 
 /** Builds the dashboard data from the learning snapshot, the aggregates and the prepared records. */
@@ -132,6 +141,7 @@ export function prepareDashboard(read: LearnRead, records: SiteRecords): Dashboa
       mean: num(a.mean_overall),
       success: pct(a.success_rate.rate),
       interval: a.success_rate.low === null ? 'n/a' : `${pct(a.success_rate.low)}–${pct(a.success_rate.high)}`,
+      cost: costCell(a),
       href: `executions/by/agent/${facetSlug(a.agent)}/`,
     }));
     agentChart = {
@@ -139,7 +149,7 @@ export function prepareDashboard(read: LearnRead, records: SiteRecords): Dashboa
       title: 'Agent effectiveness',
       desc: eff.length ? `Mean overall score per agent; highest ${eff[0]!.agent} at ${num(eff[0]!.mean_overall)}.` : 'No agents yet.',
       svg: barChart(eff.slice(0, 20).map((a) => ({ label: a.agent, value: a.mean_overall, note: `n=${a.executions}` })), { id: 'chart-agents', title: 'Agent effectiveness', desc: 'Mean overall score per agent.', yMax: 100 }),
-      table: { head: ['Agent', 'Executions', 'Mean score', 'Success rate', '95% interval'], rows: eff.map((a) => [a.agent, String(a.executions), num(a.mean_overall), pct(a.success_rate.rate), a.success_rate.low === null ? 'n/a' : `${pct(a.success_rate.low)}–${pct(a.success_rate.high)}`]) },
+      table: { head: ['Agent', 'Executions', 'Mean score', 'Success rate', '95% interval', 'Cost per success'], rows: eff.map((a) => [a.agent, String(a.executions), num(a.mean_overall), pct(a.success_rate.rate), a.success_rate.low === null ? 'n/a' : `${pct(a.success_rate.low)}–${pct(a.success_rate.high)}`, costCell(a)]) },
     };
     charts.push(agentChart);
   }
@@ -177,6 +187,7 @@ export function prepareDashboard(read: LearnRead, records: SiteRecords): Dashboa
     charts,
     agents,
     agentChart,
+    hasCostData: (snap?.dashboard.metrics.agent_effectiveness ?? []).some((a) => typeof a.cost_usd === 'number'),
     topPatterns: (snap?.patterns ?? []).filter((p) => p.status !== 'rejected' && p.status !== 'archived').slice(0, 6).map((p) => ({ ...link(p.id), label: p.statement })),
   };
 }

@@ -3,7 +3,8 @@
  * agents recording at the same millisecond on different machines do not collide; within one
  * process the monotonic factory keeps them strictly increasing.
  */
-import { monotonicFactory } from 'ulid';
+import { createHash } from 'node:crypto';
+import { encodeTime, monotonicFactory } from 'ulid';
 import type { Kind } from './kinds.js';
 
 const next = monotonicFactory();
@@ -23,6 +24,25 @@ export const ID_PREFIX: Record<Kind, string> = {
 /** A new collision-free id for a kind, e.g. `ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E`. */
 export function newId(kind: Kind, at: number = Date.now()): string {
   return `${ID_PREFIX[kind]}-${next(at)}`;
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** The 16-character ULID random part derived from a key (SHA-256, Crockford base 32). */
+export function keySuffix(key: string): string {
+  const h = createHash('sha256').update(key).digest();
+  let out = '';
+  for (let i = 0; i < 16; i += 1) out += CROCKFORD[h[i]! % 32];
+  return out;
+}
+
+/**
+ * A deterministic id for a kind: a ULID whose time part is `at` (ms) and whose random part comes
+ * from `key`, so the same source row always gets the same id (re-importing writes nothing new)
+ * while ids still sort by time like every other record's.
+ */
+export function derivedId(kind: Kind, at: number, key: string): string {
+  return `${ID_PREFIX[kind]}-${encodeTime(Math.max(0, Math.min(at, 281474976710655)), 10)}${keySuffix(key)}`;
 }
 
 /** The safe id pattern (same as the schemas'). */

@@ -187,33 +187,10 @@ function parsePositioned(file: string, split: SplitResult): ParsedFrontmatter {
     const msg = cleanYamlMessage(err.message);
     diagnostics.push(diag(rule, file, opened === undefined ? msg : `${msg} (opened here, never closed)`, pos));
   }
-  let unsafe = false;
-  const { visit, isScalar, isMap } = yamlLib();
-  visit(p.doc, {
-    Alias(_key, node) {
-      unsafe = true;
-      diagnostics.push(diag('yaml/alias', file, `Alias \`*${node.source}\` is not allowed in records.`, nodePosition(p, node)));
-    },
-    Node(_key, node) {
-      const anchor = (node as { anchor?: string }).anchor;
-      if (anchor) {
-        unsafe = true;
-        diagnostics.push(diag('yaml/alias', file, `Anchor \`&${anchor}\` is not allowed in records.`, nodePosition(p, node)));
-      }
-      const tag = (node as { tag?: string }).tag;
-      if (tag && !STANDARD_TAGS.has(tag) && hasExplicitTag(node)) {
-        unsafe = true;
-        diagnostics.push(diag('yaml/custom-tag', file, `Tag \`${tag.replace('tag:yaml.org,2002:', '!!')}\` is not allowed in records.`, nodePosition(p, node)));
-      }
-    },
-    Pair(_key, pair) {
-      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
-        unsafe = true;
-        diagnostics.push(diag('yaml/prototype-key', file, `Key \`${String(pair.key.value)}\` is refused.`, nodePosition(p, pair.key)));
-      }
-    },
-  });
-  if (diagnostics.some((d) => d.severity === 'error') || unsafe) return { ...base, diagnostics };
+  const unsafe = unsafeYamlDiagnostics(p, file);
+  diagnostics.push(...unsafe);
+  const { isMap } = yamlLib();
+  if (diagnostics.some((d) => d.severity === 'error') || unsafe.length) return { ...base, diagnostics };
   const contents = p.doc.contents;
   if (!isMap(contents)) {
     diagnostics.push(diag('frontmatter/not-mapping', file, 'The frontmatter must be a mapping of `key: value` pairs.', nodePosition(p, contents)));
@@ -221,6 +198,31 @@ function parsePositioned(file: string, split: SplitResult): ParsedFrontmatter {
   }
   const data = p.doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>;
   return { ...base, data, diagnostics };
+}
+
+/** Anchors, aliases, custom tags and prototype keys in a parsed document, positioned (empty when safe). */
+export function unsafeYamlDiagnostics(p: PositionedDoc, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { visit, isScalar } = yamlLib();
+  visit(p.doc, {
+    Alias(_key, node) {
+      out.push(diag('yaml/alias', file, `Alias \`*${node.source}\` is not allowed in records.`, nodePosition(p, node)));
+    },
+    Node(_key, node) {
+      const anchor = (node as { anchor?: string }).anchor;
+      if (anchor) out.push(diag('yaml/alias', file, `Anchor \`&${anchor}\` is not allowed in records.`, nodePosition(p, node)));
+      const tag = (node as { tag?: string }).tag;
+      if (tag && !STANDARD_TAGS.has(tag) && hasExplicitTag(node)) {
+        out.push(diag('yaml/custom-tag', file, `Tag \`${tag.replace('tag:yaml.org,2002:', '!!')}\` is not allowed in records.`, nodePosition(p, node)));
+      }
+    },
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
+        out.push(diag('yaml/prototype-key', file, `Key \`${String(pair.key.value)}\` is refused.`, nodePosition(p, pair.key)));
+      }
+    },
+  });
+  return out;
 }
 
 // An explicit tag is visible in the source text of the node's token; resolved core types are not.

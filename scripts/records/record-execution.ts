@@ -69,7 +69,7 @@ const INPUT_REQUIRED = ['task_id', 'task_type', 'agent', 'outcome', 'duration_s'
 let inputValidator: ValidateFunction | undefined;
 
 /** The input schema: the execution schema with optional id/times/kind, partial scores and `body`. */
-function validateInput(): ValidateFunction {
+export function validateInput(): ValidateFunction {
   if (inputValidator) return inputValidator;
   const schema = structuredClone(executionSchema) as unknown as {
     $id: string;
@@ -84,7 +84,8 @@ function validateInput(): ValidateFunction {
   return inputValidator;
 }
 
-function findForbiddenKeys(value: unknown, path: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
+/** Paths of refused keys (`__proto__`, `constructor`, `prototype`) anywhere in a value. */
+export function findForbiddenKeys(value: unknown, path: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
   if (Array.isArray(value)) value.forEach((v, i) => findForbiddenKeys(v, [...path, i], out));
   else if (value !== null && typeof value === 'object') {
     for (const key of Object.keys(value)) {
@@ -99,7 +100,7 @@ function findForbiddenKeys(value: unknown, path: Array<string | number> = [], ou
  * Positions in JSON input: JSON is YAML 1.2, so the positioned YAML parser maps a data path
  * to the line and column of its node in the original text.
  */
-function jsonLocator(text: string | undefined): (path: ReadonlyArray<string | number>, key?: string) => Position {
+export function jsonLocator(text: string | undefined): (path: ReadonlyArray<string | number>, key?: string) => Position {
   let doc: PositionedDoc | undefined;
   return (path, key) => {
     if (text === undefined) return {};
@@ -239,9 +240,10 @@ function isoSeconds(ms: number): string {
 
 /**
  * Builds the execution record from validated input (pure). Missing scores are computed from
- * the evidence; `overall` and `trigger` follow the config thresholds.
+ * the evidence; `overall` and `trigger` follow the config thresholds. `comparable` (durations
+ * of the comparable earlier executions) skips the scan of `rows`, for callers that index them.
  */
-export function buildExecution(input: Record<string, unknown>, rows: readonly RecordRow[], ws: Pick<Workspace, 'config'>, now: Date): { record: ExecutionRecord; body: string } {
+export function buildExecution(input: Record<string, unknown>, rows: readonly RecordRow[], ws: Pick<Workspace, 'config'>, now: Date, comparable?: readonly number[]): { record: ExecutionRecord; body: string } {
   const { body, scores: given, overall: _o, trigger: _t, computed: _c, ...rest } = input as Record<string, unknown> & { body?: string; scores?: Partial<Scores> };
   const duration = Number(rest.duration_s);
   const createdMs = typeof rest.created_at === 'string' ? Date.parse(rest.created_at) : now.getTime();
@@ -261,7 +263,7 @@ export function buildExecution(input: Record<string, unknown>, rows: readonly Re
       produced: draft.produced,
       deviations: post.deviations,
       discoveries: post.discoveries,
-      comparableDurations: comparableDurations(rows, draft, ws.config.scoring.comparable_window),
+      comparableDurations: comparable ?? comparableDurations(rows, draft, ws.config.scoring.comparable_window),
     },
     ws.config.scoring.default_efficiency,
   );

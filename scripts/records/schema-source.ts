@@ -30,7 +30,8 @@ const slug = {
 const slugList = { type: 'array', items: slug, uniqueItems: true } as const;
 const text = { type: 'string', maxLength: 4000 } as const;
 const textList = { type: 'array', items: text, maxItems: 200 } as const;
-const score = { type: 'integer', minimum: 0, maximum: 100 } as const;
+/** A score: a number from 0 to 100; decimals are kept (a benchmark's 35.6 % stays 35.6). */
+const score = { type: 'number', minimum: 0, maximum: 100 } as const;
 const status = {
   type: 'string',
   enum: ['proposed', 'accepted', 'rejected', 'archived'],
@@ -82,6 +83,19 @@ const scores = {
   additionalProperties: false,
   required: ['accuracy', 'efficiency', 'reusability', 'surprise'],
   properties: { accuracy: score, efficiency: score, reusability: score, surprise: score },
+} as const;
+
+/** What the task consumed: the model, its tokens and what it cost (all optional). */
+const usage = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Model usage of the task: model name, input / output tokens, cost in US dollars.',
+  properties: {
+    model: { type: 'string', minLength: 1, maxLength: 200 },
+    input_tokens: { type: 'integer', minimum: 0 },
+    output_tokens: { type: 'integer', minimum: 0 },
+    cost_usd: { type: 'number', minimum: 0 },
+  },
 } as const;
 
 const trigger = {
@@ -142,6 +156,7 @@ export const executionSchema = {
     commit: { type: 'string', pattern: '^[0-9a-f]{7,64}$' },
     exit_code: { type: 'integer' },
     command: { type: 'string', maxLength: 2000 },
+    usage,
   },
 } as const;
 

@@ -113,6 +113,15 @@ recalled?: string[]
 commit?: string
 exit_code?: number
 command?: string
+/**
+ * Model usage of the task: model name, input / output tokens, cost in US dollars.
+ */
+usage?: {
+model?: string
+input_tokens?: number
+output_tokens?: number
+cost_usd?: number
+}
 }
 
 /**

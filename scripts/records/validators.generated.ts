@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 // ajv's standalone output loads one runtime helper with require, even as ESM.
 const require = createRequire(import.meta.url);
 export const execution = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/execution.schema.json","title":"Execution","description":"One task execution with its score card and pre/during/post metadata (seed Tasks 2 and 3).","type":"object","additionalProperties":false,"required":["kind","id","created_at","task_id","task_type","agent","started_at","duration_s","outcome","scores","overall"],"properties":{"kind":{"const":"execution"},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$","description":"Unique, file-name safe id (letters, digits, \"_\" and \"-\"; at most 128 characters)."},"created_at":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$","description":"ISO 8601 date-time with a time zone, e.g. 2026-11-02T14:05:00Z."},"title":{"type":"string","maxLength":300},"tags":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form."},"uniqueItems":true},"domains":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form."},"uniqueItems":true},"task_id":{"type":"string","minLength":1,"maxLength":200},"task_type":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form."},"component":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form."},"agent":{"type":"string","minLength":1,"maxLength":100},"sprint":{"type":"string","maxLength":100},"started_at":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$","description":"ISO 8601 date-time with a time zone, e.g. 2026-11-02T14:05:00Z."},"duration_s":{"type":"number","minimum":0,"maximum":31536000},"outcome":{"type":"string","enum":["success","partial","failure"]},"scores":{"type":"object","additionalProperties":false,"required":["accuracy","efficiency","reusability","surprise"],"properties":{"accuracy":{"type":"integer","minimum":0,"maximum":100},"efficiency":{"type":"integer","minimum":0,"maximum":100},"reusability":{"type":"integer","minimum":0,"maximum":100},"surprise":{"type":"integer","minimum":0,"maximum":100}}},"computed":{"type":"array","items":{"type":"string","enum":["accuracy","efficiency","reusability","surprise"]},"uniqueItems":true},"overall":{"type":"number","minimum":0,"maximum":100},"trigger":{"type":["string","null"],"enum":["mandatory_reflection","extract_template","update_architecture",null],"description":"The reflection the score card triggered (seed thresholds from config/triggers.yaml)."},"pre":{"type":"object","additionalProperties":false,"properties":{"assumptions":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"dependencies":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200},"initial_state":{"type":"string","maxLength":4000}}},"during":{"type":"object","additionalProperties":false,"properties":{"decision_points":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"alternatives_considered":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200}}},"post":{"type":"object","additionalProperties":false,"properties":{"outcomes":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"deviations":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"discoveries":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200}}},"checks":{"type":"object","additionalProperties":false,"description":"Automated checks run for the task (tests, lint, build): passed / total.","properties":{"passed":{"type":"integer","minimum":0},"failed":{"type":"integer","minimum":0}}},"errors":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"reused":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200,"uniqueItems":true},"produced":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200,"uniqueItems":true},"recalled":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$","description":"Unique, file-name safe id (letters, digits, \"_\" and \"-\"; at most 128 characters)."},"uniqueItems":true},"commit":{"type":"string","pattern":"^[0-9a-f]{7,64}$"},"exit_code":{"type":"integer"},"command":{"type":"string","maxLength":2000}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/execution.schema.json","title":"Execution","description":"One task execution with its score card and pre/during/post metadata (seed Tasks 2 and 3).","type":"object","additionalProperties":false,"required":["kind","id","created_at","task_id","task_type","agent","started_at","duration_s","outcome","scores","overall"],"properties":{"kind":{"const":"execution"},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$","description":"Unique, file-name safe id (letters, digits, \"_\" and \"-\"; at most 128 characters)."},"created_at":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$","description":"ISO 8601 date-time with a time zone, e.g. 2026-11-02T14:05:00Z."},"title":{"type":"string","maxLength":300},"tags":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form."},"uniqueItems":true},"domains":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form."},"uniqueItems":true},"task_id":{"type":"string","minLength":1,"maxLength":200},"task_type":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form."},"component":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form."},"agent":{"type":"string","minLength":1,"maxLength":100},"sprint":{"type":"string","maxLength":100},"started_at":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$","description":"ISO 8601 date-time with a time zone, e.g. 2026-11-02T14:05:00Z."},"duration_s":{"type":"number","minimum":0,"maximum":31536000},"outcome":{"type":"string","enum":["success","partial","failure"]},"scores":{"type":"object","additionalProperties":false,"required":["accuracy","efficiency","reusability","surprise"],"properties":{"accuracy":{"type":"number","minimum":0,"maximum":100},"efficiency":{"type":"number","minimum":0,"maximum":100},"reusability":{"type":"number","minimum":0,"maximum":100},"surprise":{"type":"number","minimum":0,"maximum":100}}},"computed":{"type":"array","items":{"type":"string","enum":["accuracy","efficiency","reusability","surprise"]},"uniqueItems":true},"overall":{"type":"number","minimum":0,"maximum":100},"trigger":{"type":["string","null"],"enum":["mandatory_reflection","extract_template","update_architecture",null],"description":"The reflection the score card triggered (seed thresholds from config/triggers.yaml)."},"pre":{"type":"object","additionalProperties":false,"properties":{"assumptions":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"dependencies":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200},"initial_state":{"type":"string","maxLength":4000}}},"during":{"type":"object","additionalProperties":false,"properties":{"decision_points":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"alternatives_considered":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200}}},"post":{"type":"object","additionalProperties":false,"properties":{"outcomes":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"deviations":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"discoveries":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200}}},"checks":{"type":"object","additionalProperties":false,"description":"Automated checks run for the task (tests, lint, build): passed / total.","properties":{"passed":{"type":"integer","minimum":0},"failed":{"type":"integer","minimum":0}}},"errors":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"reused":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200,"uniqueItems":true},"produced":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200,"uniqueItems":true},"recalled":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$","description":"Unique, file-name safe id (letters, digits, \"_\" and \"-\"; at most 128 characters)."},"uniqueItems":true},"commit":{"type":"string","pattern":"^[0-9a-f]{7,64}$"},"exit_code":{"type":"integer"},"command":{"type":"string","maxLength":2000},"usage":{"type":"object","additionalProperties":false,"description":"Model usage of the task: model name, input / output tokens, cost in US dollars.","properties":{"model":{"type":"string","minLength":1,"maxLength":200},"input_tokens":{"type":"integer","minimum":0},"output_tokens":{"type":"integer","minimum":0},"cost_usd":{"type":"number","minimum":0}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$", "u");
@@ -649,8 +649,9 @@ errors++;
 }
 if(data16.accuracy !== undefined){
 let data17 = data16.accuracy;
-if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err51 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"#/properties/scores/properties/accuracy/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 > 100 || isNaN(data17)){
+const err51 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"#/properties/scores/properties/accuracy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -659,9 +660,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 100 || isNaN(data17)){
-const err52 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"#/properties/scores/properties/accuracy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data17 < 0 || isNaN(data17)){
+const err52 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"#/properties/scores/properties/accuracy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -670,8 +670,9 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data17 < 0 || isNaN(data17)){
-const err53 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"#/properties/scores/properties/accuracy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err53 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"#/properties/scores/properties/accuracy/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -681,11 +682,11 @@ vErrors.push(err53);
 errors++;
 }
 }
-}
 if(data16.efficiency !== undefined){
 let data18 = data16.efficiency;
-if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-const err54 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"#/properties/scores/properties/efficiency/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 100 || isNaN(data18)){
+const err54 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"#/properties/scores/properties/efficiency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -694,9 +695,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 100 || isNaN(data18)){
-const err55 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"#/properties/scores/properties/efficiency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data18 < 0 || isNaN(data18)){
+const err55 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"#/properties/scores/properties/efficiency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -705,8 +705,9 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(data18 < 0 || isNaN(data18)){
-const err56 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"#/properties/scores/properties/efficiency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err56 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"#/properties/scores/properties/efficiency/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -716,11 +717,11 @@ vErrors.push(err56);
 errors++;
 }
 }
-}
 if(data16.reusability !== undefined){
 let data19 = data16.reusability;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-const err57 = {instancePath:instancePath+"/scores/reusability",schemaPath:"#/properties/scores/properties/reusability/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 > 100 || isNaN(data19)){
+const err57 = {instancePath:instancePath+"/scores/reusability",schemaPath:"#/properties/scores/properties/reusability/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -729,9 +730,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 100 || isNaN(data19)){
-const err58 = {instancePath:instancePath+"/scores/reusability",schemaPath:"#/properties/scores/properties/reusability/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data19 < 0 || isNaN(data19)){
+const err58 = {instancePath:instancePath+"/scores/reusability",schemaPath:"#/properties/scores/properties/reusability/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -740,8 +740,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(data19 < 0 || isNaN(data19)){
-const err59 = {instancePath:instancePath+"/scores/reusability",schemaPath:"#/properties/scores/properties/reusability/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err59 = {instancePath:instancePath+"/scores/reusability",schemaPath:"#/properties/scores/properties/reusability/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -751,11 +752,11 @@ vErrors.push(err59);
 errors++;
 }
 }
-}
 if(data16.surprise !== undefined){
 let data20 = data16.surprise;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-const err60 = {instancePath:instancePath+"/scores/surprise",schemaPath:"#/properties/scores/properties/surprise/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 100 || isNaN(data20)){
+const err60 = {instancePath:instancePath+"/scores/surprise",schemaPath:"#/properties/scores/properties/surprise/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -764,9 +765,8 @@ vErrors.push(err60);
 }
 errors++;
 }
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 100 || isNaN(data20)){
-const err61 = {instancePath:instancePath+"/scores/surprise",schemaPath:"#/properties/scores/properties/surprise/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data20 < 0 || isNaN(data20)){
+const err61 = {instancePath:instancePath+"/scores/surprise",schemaPath:"#/properties/scores/properties/surprise/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -775,8 +775,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(data20 < 0 || isNaN(data20)){
-const err62 = {instancePath:instancePath+"/scores/surprise",schemaPath:"#/properties/scores/properties/surprise/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err62 = {instancePath:instancePath+"/scores/surprise",schemaPath:"#/properties/scores/properties/surprise/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -784,7 +785,6 @@ else {
 vErrors.push(err62);
 }
 errors++;
-}
 }
 }
 }
@@ -1789,14 +1789,151 @@ vErrors.push(err137);
 errors++;
 }
 }
-}
-else {
-const err138 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.usage !== undefined){
+let data57 = data.usage;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+for(const key6 in data57){
+if(!((((key6 === "model") || (key6 === "input_tokens")) || (key6 === "output_tokens")) || (key6 === "cost_usd"))){
+const err138 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err138];
 }
 else {
 vErrors.push(err138);
+}
+errors++;
+}
+}
+if(data57.model !== undefined){
+let data58 = data57.model;
+if(typeof data58 === "string"){
+if(func2(data58) > 200){
+const err139 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+if(func2(data58) < 1){
+const err140 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+else {
+const err141 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+if(data57.input_tokens !== undefined){
+let data59 = data57.input_tokens;
+if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
+const err142 = {instancePath:instancePath+"/usage/input_tokens",schemaPath:"#/properties/usage/properties/input_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+if((typeof data59 == "number") && (isFinite(data59))){
+if(data59 < 0 || isNaN(data59)){
+const err143 = {instancePath:instancePath+"/usage/input_tokens",schemaPath:"#/properties/usage/properties/input_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+}
+if(data57.output_tokens !== undefined){
+let data60 = data57.output_tokens;
+if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
+const err144 = {instancePath:instancePath+"/usage/output_tokens",schemaPath:"#/properties/usage/properties/output_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 < 0 || isNaN(data60)){
+const err145 = {instancePath:instancePath+"/usage/output_tokens",schemaPath:"#/properties/usage/properties/output_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+}
+if(data57.cost_usd !== undefined){
+let data61 = data57.cost_usd;
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 < 0 || isNaN(data61)){
+const err146 = {instancePath:instancePath+"/usage/cost_usd",schemaPath:"#/properties/usage/properties/cost_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+else {
+const err147 = {instancePath:instancePath+"/usage/cost_usd",schemaPath:"#/properties/usage/properties/cost_usd/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+}
+else {
+const err148 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+}
+else {
+const err149 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
 }
 errors++;
 }

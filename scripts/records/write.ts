@@ -25,6 +25,7 @@ const NESTED: Record<string, readonly string[]> = {
   during: ['decision_points', 'alternatives_considered'],
   post: ['outcomes', 'deviations', 'discoveries'],
   checks: ['passed', 'failed'],
+  usage: ['model', 'input_tokens', 'output_tokens', 'cost_usd'],
 };
 function nestedOrder(_parent: readonly string[] | undefined, key: string): readonly string[] | undefined {
   return NESTED[key];

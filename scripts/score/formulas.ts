@@ -42,10 +42,14 @@ export const TRIGGER_REASONS: Record<TriggerAction, string> = {
   update_architecture: 'High surprise factor - review assumptions',
 };
 
-/** overall = the mean of the four scores, rounded to two decimals (seed: sum / len). */
+/**
+ * overall = the mean of the four scores, rounded half up to two decimals (seed: sum / len).
+ * The sum is taken in hundredths first: scores with decimals (35.6, 1.01) are not exact in
+ * binary, and rounding `sum / 4 * 100` directly turns a mean of 1.005 into 1.
+ */
 export function computeOverall(scores: Scores): number {
   const sum = scores.accuracy + scores.efficiency + scores.reusability + scores.surprise;
-  return Math.round((sum / 4) * 100) / 100;
+  return Math.round(Math.round(sum * 100) / 4) / 100;
 }
 
 /**

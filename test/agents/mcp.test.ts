@@ -109,6 +109,18 @@ describe('learning-loop mcp', () => {
     expect(files.length).toBe(6); // 3 fixtures + 'later' + mcp-1 + mcp-2, no duplicates
   });
 
+  it('record keeps decimal scores and usage', async () => {
+    const r = await call('record', { task_id: 'mcp-decimal', task_type: 'benchmark', agent: 'gemini', outcome: 'partial', duration_s: 7830, scores: { accuracy: 35.6, efficiency: 70, reusability: 50, surprise: 33.35 }, usage: { model: 'gemini-2.0-pro', input_tokens: 1200, output_tokens: 300, cost_usd: 0.25 } });
+    expect(r.isError, r.content[0]?.text).toBeFalsy();
+    expect(r.structuredContent).toMatchObject({ overall: 47.24 });
+    const got = await call('get', { ids: [r.structuredContent!.id] });
+    const data = (got.structuredContent!.records as Array<{ data: Record<string, unknown> }>)[0]!.data;
+    expect(data.scores).toMatchObject({ accuracy: 35.6, surprise: 33.35 });
+    expect(data.usage).toEqual({ model: 'gemini-2.0-pro', input_tokens: 1200, output_tokens: 300, cost_usd: 0.25 });
+    const badTokens = await call('record', { task_id: 'mcp-bad', task_type: 'benchmark', agent: 'a', outcome: 'success', duration_s: 1, usage: { input_tokens: 1.5 } });
+    expect(badTokens.isError).toBe(true);
+  });
+
   it('a replay survives a server restart (the id is derived from the key)', async () => {
     const other = new Client({ name: 'test2', version: '1.0.0' });
     await other.connect(new StdioClientTransport({ command: process.execPath, args: [CLI_BIN, 'mcp'], cwd: dir, stderr: 'ignore' }));

@@ -105,6 +105,50 @@ describe('record', () => {
     expect(files(repo, 'reflections')).toEqual([]);
   });
 
+  it('scores are numbers with decimals kept, via flags and JSON; overall keeps two decimals', async () => {
+    const repo = await kb();
+    const flags = await runCli(repo, ['record', '--json', '--task-id', 'D-1', '--type', 'benchmark', '--agent', 'gemini', '--outcome', 'partial', '--duration', '7830', '--accuracy', '35.6', '--efficiency', '70', '--reusability', '50', '--surprise', '33.35', '--started-at', '2026-10-06T10:00:00Z']);
+    expect(flags.code, flags.stderr).toBe(0);
+    const out = JSON.parse(flags.stdout);
+    expect(out.scores).toEqual({ accuracy: 35.6, efficiency: 70, reusability: 50, surprise: 33.35 });
+    // (35.6 + 70 + 50 + 33.35) / 4 = 47.2375 -> 47.24 (two decimals)
+    expect(out.overall).toBe(47.24);
+    const text = readFileSync(join(repo, out.path), 'utf8');
+    expect(text).toContain('accuracy: 35.6\n');
+    expect(text).toContain('overall: 47.24\n');
+    // --scores takes decimals too; a per-score flag wins over the same name in --scores.
+    const mixed = await runCli(repo, ['record', '--json', '--dry-run', '--task-id', 'D-2', '--type', 'benchmark', '--agent', 'gemini', '--outcome', 'success', '--duration', '60', '--scores', 'accuracy=12.5,surprise=40.25', '--accuracy', '99.9']);
+    expect(JSON.parse(mixed.stdout).scores).toMatchObject({ accuracy: 99.9, surprise: 40.25 });
+    const json = await runCli(repo, ['record', '--input', '-', '--json'], { stdin: JSON.stringify({ ...BASE, task_id: 'D-3', scores: { accuracy: 35.6, efficiency: 81.25, reusability: 50, surprise: 30 } }) });
+    expect(json.code, json.stdout).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ overall: 49.21, scores: { accuracy: 35.6, efficiency: 81.25 } });
+    const bad = await runCli(repo, ['record', '--task-id', 'D-4', '--type', 'benchmark', '--agent', 'a', '--outcome', 'success', '--duration', '1', '--accuracy', 'high']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--accuracy');
+    const range = await runCli(repo, ['record', '--json', '--task-id', 'D-5', '--type', 'benchmark', '--agent', 'a', '--outcome', 'success', '--duration', '1', '--accuracy', '100.5']);
+    expect(range.code).toBe(1);
+    expect(JSON.parse(range.stdout).diagnostics[0].rule).toBe('schema/range');
+    expect((await runCli(repo, ['validate', '--strict'])).code).toBe(0);
+  });
+
+  it('records usage (model, tokens, cost) from flags and JSON; bad usage is refused', async () => {
+    const repo = await kb();
+    const flags = await runCli(repo, ['record', '--json', '--task-id', 'U-1', '--type', 'bugfix', '--agent', 'aider', '--outcome', 'success', '--duration', '120', '--model', 'gpt-4o', '--input-tokens', '12000', '--output-tokens', '800', '--cost', '0.42']);
+    expect(flags.code, flags.stderr).toBe(0);
+    const text = readFileSync(join(repo, JSON.parse(flags.stdout).path), 'utf8');
+    expect(text).toContain('usage:\n  model: gpt-4o\n  input_tokens: 12000\n  output_tokens: 800\n  cost_usd: 0.42\n');
+    const json = await runCli(repo, ['record', '--input', '-', '--json'], { stdin: JSON.stringify({ ...BASE, task_id: 'U-2', usage: { cost_usd: 1.5 } }) });
+    expect(json.code, json.stdout).toBe(0);
+    const badTokens = await runCli(repo, ['record', '--task-id', 'U-3', '--type', 'bugfix', '--agent', 'a', '--outcome', 'success', '--duration', '1', '--input-tokens', '1.5']);
+    expect(badTokens.code).toBe(2);
+    const unknown = await runCli(repo, ['record', '--input', '-', '--json'], { stdin: JSON.stringify({ ...BASE, task_id: 'U-4', usage: { cost: 1 } }) });
+    expect(unknown.code).toBe(1);
+    expect(JSON.parse(unknown.stdout).diagnostics[0].rule).toBe('schema/unknown-field');
+    const negative = await runCli(repo, ['record', '--input', '-', '--json'], { stdin: JSON.stringify({ ...BASE, task_id: 'U-5', usage: { cost_usd: -2 } }) });
+    expect(JSON.parse(negative.stdout).diagnostics[0].rule).toBe('schema/range');
+    expect((await runCli(repo, ['validate', '--strict'])).code).toBe(0);
+  });
+
   it('reports flag errors as usage errors (exit 2) and writes nothing', async () => {
     const repo = await kb();
     const run = await runCli(repo, ['record', '--task-id', 'x', '--type', 'component', '--agent', 'a', '--outcome', 'success', '--duration', 'abc']);

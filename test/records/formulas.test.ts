@@ -27,6 +27,17 @@ describe('score formulas', () => {
     expect(decideTrigger(bad).action).toBe('mandatory_reflection');
   });
 
+  it('overall is the mean of the four, rounded to two decimals; decimal scores are kept', () => {
+    expect(computeOverall({ accuracy: 35.6, efficiency: 70, reusability: 50, surprise: 33.35 })).toBe(47.24); // 47.2375
+    expect(computeOverall({ accuracy: 33.33, efficiency: 33.33, reusability: 33.34, surprise: 0 })).toBe(25);
+    expect(computeOverall({ accuracy: 0.01, efficiency: 0, reusability: 0, surprise: 0 })).toBe(0); // 0.0025
+    expect(computeOverall({ accuracy: 0.02, efficiency: 0, reusability: 0, surprise: 0 })).toBe(0.01); // 0.005
+    // 4.02 / 4 = 1.005 rounds half up to 1.01 (taken naively in binary it is 1.00499… -> 1).
+    expect(computeOverall({ accuracy: 1.01, efficiency: 1, reusability: 1, surprise: 1.01 })).toBe(1.01);
+    expect(computeOverall({ accuracy: 35.6, efficiency: 70, reusability: 50, surprise: 33.42 })).toBe(47.26);
+    expect(completeScores({ accuracy: 35.6 }, { outcome: 'partial', duration_s: 100 }).scores.accuracy).toBe(35.6);
+  });
+
   it('scores efficiency against the median of comparable durations', () => {
     expect(efficiencyFrom({ outcome: 'success', duration_s: 100, comparableDurations: [50, 100, 400] })).toBe(70);
     expect(efficiencyFrom({ outcome: 'success', duration_s: 200, comparableDurations: [100] })).toBe(35);

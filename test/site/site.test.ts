@@ -223,6 +223,14 @@ describe('pages in the browser', () => {
   it('agents page and 404 page', async () => {
     await visit('agents/');
     expect(await page.locator('h2 + .table-wrap table tbody tr').count()).toBe(5);
+    // Cost per success: only claude's runs report a cost in the generated history.
+    expect(await page.locator('h2 + .table-wrap table thead th').last().textContent()).toBe('Cost per success');
+    const costOf = (agent: string) => page.locator('h2 + .table-wrap table tbody tr', { has: page.locator(`th a:text-is("${agent}")`) }).locator('td').last().textContent();
+    await expect(costOf('claude')).resolves.toMatch(/^\$\d+(\.\d+)?$/);
+    await expect(costOf('codex')).resolves.toBe('no cost data');
+    await visit('');
+    await expect(page.locator('#cost-per-success tbody tr').count()).resolves.toBe(5);
+    await visit('agents/');
     await page.locator('h2 + .table-wrap table tbody tr a').first().click();
     expect(page.url()).toContain(`${BASE}executions/by/agent/`);
     const res = await page.goto(`${server.url}no/such/page/`);

@@ -6,6 +6,7 @@ import { printJson, reportToStderr } from '../output.js';
 import { analyzeWorkspace } from '../../learn/analyze.js';
 import { hasFailures } from '../../diagnostics/diagnostic.js';
 import type { DashboardReport } from '../../learn/types.js';
+import { describeCost } from '../../learn/cost.js';
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
 
@@ -19,8 +20,8 @@ export function formatDashboard(r: DashboardReport, executions: number): string 
   const oi = m.overall_improvement;
   out.push(`Overall improvement    trend ${oi.trend}${oi.slope_per_week !== null ? ` (${oi.slope_per_week >= 0 ? '+' : ''}${oi.slope_per_week}/week)` : ''}`);
   for (const w of oi.weeks.slice(-8)) out.push(`  week of ${w.week}: ${w.executions} executions, mean ${w.mean_overall}${w.change !== null ? ` (${w.change >= 0 ? '+' : ''}${w.change})` : ''}, reuse ${pct(w.reuse_rate)}`);
-  out.push('', 'Agent effectiveness (success rate with 95% Wilson interval):');
-  for (const a of m.agent_effectiveness) out.push(`  ${a.agent.padEnd(16)} ${String(a.executions).padStart(4)} runs  mean ${a.mean_overall}  success ${pct(a.success_rate.rate)} [${pct(a.success_rate.low)}–${pct(a.success_rate.high)}]`);
+  out.push('', 'Agent effectiveness (success rate with 95% Wilson interval; cost per success from usage.cost_usd):');
+  for (const a of m.agent_effectiveness) out.push(`  ${a.agent.padEnd(16)} ${String(a.executions).padStart(4)} runs  mean ${a.mean_overall}  success ${pct(a.success_rate.rate)} [${pct(a.success_rate.low)}–${pct(a.success_rate.high)}]  cost: ${describeCost(a, a.executions)}`);
   out.push('', 'Success criteria:');
   for (const c of r.success_criteria) out.push(`  [${c.status === 'met' ? 'x' : c.status === 'not_met' ? ' ' : '?'}] ${c.title} — ${c.status.replace(/_/g, ' ')}: ${c.detail}`);
   if (r.recommendations.length) {

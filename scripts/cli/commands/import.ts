@@ -1,4 +1,7 @@
-/** `learning-loop import <format> <path>`: existing agent memories become proposed records. */
+/**
+ * `learning-loop import <format> <path>`: existing agent memories become proposed records;
+ * `learning-loop import executions FILE...`: a whole execution history in one process and one commit.
+ */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -7,19 +10,20 @@ import { IMPORT_FORMATS, isImportFormat, runImport } from '../../agents/import/i
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
+import { registerExecutions } from './import-executions.js';
 
-/** Registers `import`. */
+/** Registers `import` (and its `executions` subcommand). */
 export function register(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('import')
-    .description('Import existing agent memories (Claude memory, Cline memory bank, AGENTS.md, Cursor rules, .learnings, docs/solutions) as proposed records.')
-    .argument('<format>', `one of: ${IMPORT_FORMATS.join(', ')}`)
+    .description('Import existing agent memories (Claude memory, Cline memory bank, AGENTS.md, Cursor rules, .learnings, docs/solutions) as proposed records; `import executions` brings in execution histories.')
+    .argument('<format>', `one of: ${IMPORT_FORMATS.join(', ')} (or \`executions\`: see \`import executions --help\`)`)
     .argument('<path>', 'file or folder to import from')
     .option('--dry-run', 'report what would be imported; write nothing')
     .option('--json', 'print one JSON document')
     .addHelpText(
       'after',
-      '\nExamples:\n  learning-loop import agents-md AGENTS.md --dry-run\n  learning-loop import cline .\n  learning-loop import claude-memory ~/.claude/projects/my-project/memory --json\n\nImported records are `status: proposed` with provenance (source, format, digest): review them with\n`learning-loop accept` / `reject`. Re-importing the same source writes nothing new; near-duplicates of\nexisting learnings are reported for merging. Files are written, not committed.\nExit codes: 0 imported (or nothing new), 1 some files or entries had problems, 2 usage error.',
+      '\nExamples:\n  learning-loop import agents-md AGENTS.md --dry-run\n  learning-loop import executions history.jsonl --commit   (a whole execution history; see `import executions --help`)\n  learning-loop import cline .\n  learning-loop import claude-memory ~/.claude/projects/my-project/memory --json\n\nImported records are `status: proposed` with provenance (source, format, digest): review them with\n`learning-loop accept` / `reject`. Re-importing the same source writes nothing new; near-duplicates of\nexisting learnings are reported for merging. Files are written, not committed.\nExit codes: 0 imported (or nothing new), 1 some files or entries had problems, 2 usage error.',
     )
     .action((format: string, path: string, opts: { dryRun?: boolean; json?: boolean }, cmd: Command) => {
       if (!isImportFormat(format)) throw new UsageError(`Unknown import format \`${format}\`.`, `Use one of: ${IMPORT_FORMATS.join(', ')}.`);
@@ -50,4 +54,5 @@ export function register(program: Command, ctx: CliContext): void {
       }
       ctx.exitCode = failed ? EXIT.PROBLEMS : EXIT.OK;
     });
+  registerExecutions(command, ctx);
 }

@@ -19,6 +19,14 @@ interface RecordFlags {
   domains?: string;
   tags?: string;
   scores?: string;
+  accuracy?: string;
+  efficiency?: string;
+  reusability?: string;
+  surprise?: string;
+  model?: string;
+  inputTokens?: string;
+  outputTokens?: string;
+  cost?: string;
   error: string[];
   assumption: string[];
   dependency: string[];
@@ -45,6 +53,8 @@ interface RecordFlags {
 }
 
 const collect = (value: string, prev: string[]): string[] => [...prev, value];
+/** A non-negative decimal number, e.g. 35.6. */
+const DECIMAL = /^\d+(\.\d+)?$/;
 const list = (s: string | undefined): string[] | undefined =>
   s === undefined
     ? undefined
@@ -82,8 +92,8 @@ export function inputFromFlags(f: RecordFlags): { input: Record<string, unknown>
     if (!/^\d+(\.\d+)?$/.test(f.duration.trim()) || !Number.isFinite(n)) bad('duration', `\`${f.duration}\` is not a number of seconds.`, 'Example: --duration 420');
     else input.duration_s = n;
   }
+  const scores: Record<string, number> = {};
   if (f.scores !== undefined) {
-    const scores: Record<string, number> = {};
     for (const part of f.scores.split(',').map((s) => s.trim()).filter(Boolean)) {
       const m = /^(\w+)\s*=\s*(-?\d+(?:\.\d+)?)$/.exec(part);
       if (!m) {
@@ -92,8 +102,27 @@ export function inputFromFlags(f: RecordFlags): { input: Record<string, unknown>
       }
       scores[m[1]!] = Number(m[2]);
     }
-    input.scores = scores;
   }
+  // One flag per score (decimals kept); they win over the same name in --scores.
+  for (const name of ['accuracy', 'efficiency', 'reusability', 'surprise'] as const) {
+    const v = f[name];
+    if (v === undefined) continue;
+    if (!DECIMAL.test(v.trim())) bad(name, `\`${v}\` is not a number from 0 to 100.`, `Example: --${name} 35.6`);
+    else scores[name] = Number(v);
+  }
+  if (f.scores !== undefined || Object.keys(scores).length) input.scores = scores;
+  const usage: Record<string, unknown> = {};
+  if (f.model !== undefined) usage.model = f.model;
+  for (const [flag, key, value] of [['input-tokens', 'input_tokens', f.inputTokens], ['output-tokens', 'output_tokens', f.outputTokens]] as const) {
+    if (value === undefined) continue;
+    if (!/^\d+$/.test(value.trim())) bad(flag, `\`${value}\` is not a whole number of tokens.`, `Example: --${flag} 12000`);
+    else usage[key] = Number(value);
+  }
+  if (f.cost !== undefined) {
+    if (!DECIMAL.test(f.cost.trim())) bad('cost', `\`${f.cost}\` is not an amount in US dollars.`, 'Example: --cost 0.42');
+    else usage.cost_usd = Number(f.cost);
+  }
+  if (Object.keys(usage).length) input.usage = usage;
   if (f.checks !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(f.checks.trim());
     if (!m) bad('checks', `\`${f.checks}\` is not passed/failed.`, 'Example: --checks 41/1 (41 passed, 1 failed)');
@@ -131,6 +160,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--domains <list>', 'comma-separated domains, e.g. booking,square_api')
     .option('--tags <list>', 'comma-separated tags')
     .option('--scores <pairs>', 'scores you know, e.g. accuracy=90,surprise=40 (missing ones are computed)')
+    .option('--accuracy <0-100>', 'accuracy score (decimals kept, e.g. 35.6)')
+    .option('--efficiency <0-100>', 'efficiency score')
+    .option('--reusability <0-100>', 'reusability score')
+    .option('--surprise <0-100>', 'surprise score')
+    .option('--model <name>', 'usage: the model that did the work')
+    .option('--input-tokens <n>', 'usage: input tokens')
+    .option('--output-tokens <n>', 'usage: output tokens')
+    .option('--cost <usd>', 'usage: cost in US dollars, e.g. 0.42')
     .option('--error <message>', 'an error met during the task (repeatable)', collect, [])
     .option('--assumption <text>', 'pre: an assumption made (repeatable)', collect, [])
     .option('--dependency <name>', 'pre: a dependency (repeatable)', collect, [])
@@ -160,6 +197,8 @@ export function register(program: Command, ctx: CliContext): void {
 Examples:
   learning-loop record --task-id BOOK-12 --type component --component booking-form \\
     --agent claude --outcome failure --duration 1800 --error "TypeError: tz is undefined" --commit
+  learning-loop record --task-id BENCH-3 --type benchmark --agent gpt-4o --outcome partial \
+    --duration 2700 --accuracy 35.6 --model gpt-4o --input-tokens 120000 --cost 0.42
   echo '{"task_id":"BOOK-12","task_type":"component","agent":"claude","outcome":"success","duration_s":600}' \\
     | learning-loop record --input - --json
 
@@ -172,7 +211,7 @@ Exit codes: 0 recorded, 1 invalid input / write or Git failure (nothing half-wri
       let sourceText: string | undefined;
       const early: Diagnostic[] = [];
       if (flags.input !== undefined) {
-        const fieldFlags = ['taskId', 'type', 'component', 'agent', 'outcome', 'duration', 'scores', 'domains'] as const;
+        const fieldFlags = ['taskId', 'type', 'component', 'agent', 'outcome', 'duration', 'scores', 'accuracy', 'efficiency', 'reusability', 'surprise', 'model', 'inputTokens', 'outputTokens', 'cost', 'domains'] as const;
         if (fieldFlags.some((k) => flags[k] !== undefined)) throw new UsageError('Give the execution either with --input or with field flags, not both.');
         if (flags.input === '-') {
           source = '<stdin>';
