@@ -25,6 +25,7 @@ export interface ResolvedConfig {
     repeated_surprise_count: number;
   };
   recall: { default_limit: number; default_budget: number };
+  statistics: { strata: Array<'task_type' | 'component' | 'week' | 'agent' | 'domain' | 'sprint'>; alpha: number; fdr: number };
   git: { push_retries: number; remote: string; branch?: string };
   build: { out_dir: string; max_file_bytes: number };
 }
@@ -44,6 +45,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
     repeated_surprise_count: 3,
   },
   recall: { default_limit: 8, default_budget: 1200 },
+  statistics: { strata: ['task_type', 'component', 'week'], alpha: 0.05, fdr: 0.05 },
   git: { push_retries: 20, remote: 'origin' },
   build: { out_dir: '.learning-loop/build', max_file_bytes: 1024 * 1024 },
 };
@@ -84,6 +86,11 @@ anti_patterns:
   rising_duration_min_slope: 0.05   # relative growth per execution -> bloat check
   low_reuse_rate: 0.2       # below this -> over-specialization
   repeated_surprise_count: 3  # high-surprise executions in a domain -> domain review
+
+statistics:
+  strata: [task_type, component, week]  # what makes executions comparable (effect of memory)
+  alpha: 0.05               # a test is significant below this p-value (effects, trends)
+  fdr: 0.05                 # false discovery rate across learnings, themes and series (Benjamini-Hochberg)
 `;
 
 /** Result of loading the config. */
@@ -156,6 +163,7 @@ function resolve(file: LearningLoopConfigFile): ResolvedConfig {
   Object.assign(c.patterns, file.patterns ?? {});
   Object.assign(c.anti_patterns, file.anti_patterns ?? {});
   Object.assign(c.recall, file.recall ?? {});
+  Object.assign(c.statistics, file.statistics ?? {});
   Object.assign(c.git, file.git ?? {});
   Object.assign(c.build, file.build ?? {});
   return c;

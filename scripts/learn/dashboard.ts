@@ -6,15 +6,38 @@ import type { ExecutionRecord, RecordByKind } from '../records/kinds.js';
 import type { RecordRow } from '../build/table.js';
 import type { ResolvedConfig } from '../adapters/config.js';
 import { median } from '../score/formulas.js';
-import { byTime, mean, round, trend, weekStart, wilson, addDays } from './stats.js';
-import { recallEvidence } from './evidence.js';
+import { byTime, mean, round, weekStart, wilson, addDays } from './stats.js';
 import { agentCost } from './cost.js';
-import type { AgentEffectiveness, DashboardMetrics, DashboardReport, SuccessCriterion, WeekPoint, AntiPatternFlag, ExtractedPattern } from './types.js';
+import { effectOfRecall, formatP } from './effect.js';
+import { mannKendall, MIN_TREND_POINTS } from './tests.js';
+import type { AgentEffectiveness, DashboardMetrics, DashboardReport, SuccessCriterion, WeekPoint, AntiPatternFlag, ExtractedPattern, TrendSummary } from './types.js';
 
 /** Executions per week needed before a weekly figure counts for a criterion. */
 export const MIN_WEEK_EXECUTIONS = 3;
-/** Slope (points of mean overall per week) below which a trend is called flat. */
-export const FLAT_SLOPE = 0.5;
+
+/** Weeks between two Mondays (YYYY-MM-DD). */
+function weeksBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / (7 * 86400000));
+}
+
+/**
+ * Tests a weekly series for a trend (Mann–Kendall, Sen's slope per week; weeks placed at their
+ * real distance, so a gap does not look like a jump). `unit` names the slope's unit.
+ */
+export function weeklyTrend(points: ReadonlyArray<{ week: string; value: number }>, alpha: number, unit: string, digits = 2): TrendSummary {
+  const t = mannKendall(points.map((p) => p.value), points.map((p) => (points.length ? weeksBetween(points[0]!.week, p.week) : 0)), alpha);
+  const f = (x: number | null) => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${round(x, digits)}`);
+  const detail =
+    t.n < MIN_TREND_POINTS
+      ? `Too few weeks to test a trend (${t.n}; needs ${MIN_TREND_POINTS}).`
+      : `Mann–Kendall over ${t.n} weeks: S = ${t.s}, p = ${formatP(t.p_value)} (${t.method}); Sen's slope ${f(t.slope)} ${unit} per week (95% ${f(t.slope_low)} to ${f(t.slope_high)})${t.trend === 'flat' ? '; not significant' : ''}.`;
+  return { n: t.n, s: t.s, p_value: t.p_value, slope: t.slope === null ? null : round(t.slope, 4), slope_low: t.slope_low === null ? null : round(t.slope_low, 4), slope_high: t.slope_high === null ? null : round(t.slope_high, 4), method: t.method, detail };
+}
+
+function direction(t: TrendSummary, alpha: number): 'up' | 'down' | 'flat' | 'unknown' {
+  if (t.n < MIN_TREND_POINTS || t.p_value === null) return 'unknown';
+  return t.p_value < alpha ? (t.s > 0 ? 'up' : 'down') : 'flat';
+}
 
 /** True for an API / integration execution (task type or domain mentions integration or api). */
 export function isIntegration(e: ExecutionRecord): boolean {
@@ -55,8 +78,8 @@ export interface DashboardInputs {
   syntheses?: ReadonlyArray<RecordByKind['synthesis']>;
 }
 
-/** Computes the five metrics. */
-export function computeMetrics(history: readonly ExecutionRecord[], inputs: DashboardInputs = {}): DashboardMetrics {
+/** Computes the five metrics. Trends are stated only when a Mann–Kendall test at `alpha` says so. */
+export function computeMetrics(history: readonly ExecutionRecord[], inputs: DashboardInputs = {}, alpha = 0.05): DashboardMetrics {
   const ordered = byTime(history);
   const weeks = weeklyPoints(ordered);
   const reused = ordered.filter((e) => e.reused?.length).length;
@@ -67,8 +90,9 @@ export function computeMetrics(history: readonly ExecutionRecord[], inputs: Dash
     apiWeeks.set(w, [...(apiWeeks.get(w) ?? []), e.duration_s]);
   }
   const weeklyMedian = [...apiWeeks].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([week, d]) => ({ week, median_s: round(median(d), 1) }));
-  // Trend over weekly medians (robust to one slow task): needs 3+ weeks with integration work.
-  const apiTrend = weeklyMedian.length >= 3 ? trend(weeklyMedian.map((w) => w.median_s)) : undefined;
+  // Trend over weekly medians (robust to one slow task).
+  const apiTest = weeklyTrend(weeklyMedian.map((w) => ({ week: w.week, value: w.median_s })), alpha, 's');
+  const apiDir = direction(apiTest, alpha);
   const agents = new Map<string, ExecutionRecord[]>();
   for (const e of ordered) agents.set(e.agent, [...(agents.get(e.agent) ?? []), e]);
   const agentRows: AgentEffectiveness[] = [...agents]
@@ -77,7 +101,10 @@ export function computeMetrics(history: readonly ExecutionRecord[], inputs: Dash
       return { agent, executions: list.length, mean_overall: round(mean(list.map((e) => e.overall)), 2), successes, success_rate: wilson(successes, list.length), ...agentCost(list) };
     })
     .sort((a, b) => b.mean_overall - a.mean_overall || (a.agent < b.agent ? -1 : 1));
-  const weekTrend = weeks.length >= 2 ? trend(weeks.map((w) => w.mean_overall)) : undefined;
+  // Weeks with too few executions say little about their mean: only weeks with MIN_WEEK_EXECUTIONS.
+  const counted = weeks.filter((w) => w.executions >= MIN_WEEK_EXECUTIONS);
+  const scoreTest = weeklyTrend(counted.map((w) => ({ week: w.week, value: w.mean_overall })), alpha, 'points');
+  const reuseTest = weeklyTrend(counted.map((w) => ({ week: w.week, value: w.reuse_rate })), alpha, '', 3);
   const accepted = inputs.acceptedPatternFiles ?? [];
   let stability: DashboardMetrics['pattern_stability'];
   if (inputs.patternCommits) {
@@ -94,21 +121,25 @@ export function computeMetrics(history: readonly ExecutionRecord[], inputs: Dash
       executions: ordered.length,
       first_week: weeks.length ? weeks[0]!.reuse_rate : null,
       latest_week: weeks.length ? weeks[weeks.length - 1]!.reuse_rate : null,
+      trend: direction(reuseTest, alpha),
+      test: reuseTest,
     },
     api_integration_time: {
       executions: api.length,
       mean_s: api.length ? round(mean(api.map((e) => e.duration_s)), 1) : null,
       median_s: api.length ? round(median(api.map((e) => e.duration_s)), 1) : null,
       weekly_median_s: weeklyMedian,
-      trend: !apiTrend ? 'unknown' : apiTrend.r2 < 0.5 || Math.abs(apiTrend.relative) < 0.02 ? 'flat' : apiTrend.slope < 0 ? 'faster' : 'slower',
+      trend: apiDir === 'up' ? 'slower' : apiDir === 'down' ? 'faster' : apiDir,
+      test: apiTest,
     },
     agent_effectiveness: agentRows,
     pattern_stability: stability,
     overall_improvement: {
       weeks,
-      slope_per_week: weekTrend ? round(weekTrend.slope, 2) : null,
-      trend: !weekTrend ? 'unknown' : Math.abs(weekTrend.slope) < FLAT_SLOPE ? 'flat' : weekTrend.slope > 0 ? 'up' : 'down',
+      slope_per_week: scoreTest.slope === null ? null : round(scoreTest.slope, 2),
+      trend: direction(scoreTest, alpha),
       last_change: weeks.length >= 2 ? weeks[weeks.length - 1]!.change : null,
+      test: scoreTest,
     },
   };
 }
@@ -135,16 +166,15 @@ export function successCriteria(history: readonly ExecutionRecord[], metrics: Da
   out.push({ id: 'scoring-feedback', title: 'Scoring system provides quantifiable feedback', status: n === 0 ? 'not_enough_data' : 'met', detail: n ? `${n} executions carry four scores and an overall (mean ${round(mean(ordered.map((e) => e.overall)), 1)}).` : 'No executions yet.' });
   const pats = inputs.patterns ?? [];
   out.push({ id: 'recurring-patterns', title: 'Pattern extraction identifies at least 3 recurring patterns', status: pats.length >= 3 ? 'met' : n < 10 ? 'not_enough_data' : 'not_met', detail: `${pats.length} patterns with support ≥ ${config.patterns.min_support} and lift ≥ ${config.patterns.min_lift} from ${n} executions.` });
-  // Relevance of recall, from outcomes: executions that recalled something vs those that did not.
-  const ev = recallEvidence(ordered, config);
-  const recalling = ordered.filter((e) => e.recalled?.length);
-  const others = ordered.filter((e) => !e.recalled?.length);
-  const rate = (l: readonly ExecutionRecord[]): number => l.filter((e) => e.outcome === 'success').length / Math.max(1, l.length);
+  // Relevance of recall, like for like: the stratified effect of recalling learnings (effect.ts),
+  // never the naive with/without split (the executions that recall are on harder work).
+  const effect = effectOfRecall(ordered, config).overall;
+  const comparisons = effect.helpful + effect.harmful;
   out.push({
     id: 'query-relevant',
     title: 'Query interface returns relevant past learnings',
-    status: recalling.length < 5 ? 'not_enough_data' : others.length === 0 || rate(recalling) >= rate(others) ? 'met' : 'not_met',
-    detail: `${recalling.length} executions recalled ${ev.size} records; success rate ${Math.round(rate(recalling) * 100)}% with recall vs ${Math.round(rate(others) * 100)}% without (${others.length} executions).`,
+    status: effect.verdict === 'helps' ? 'met' : effect.verdict === 'harms' ? 'not_met' : comparisons < 10 ? 'not_enough_data' : 'not_met',
+    detail: `Effect of recall like for like (\`learning-loop effect\`): ${effect.reason}`,
   });
   const syn = inputs.syntheses ?? [];
   const actionable = syn.filter((s) => (s.proposed?.length ?? 0) + (s.archived?.length ?? 0) > 0);
@@ -159,12 +189,12 @@ export function successCriteria(history: readonly ExecutionRecord[], metrics: Da
     status: !enough ? 'not_enough_data' : (r1 === 0 ? r4 > 0 : r4 >= r1 * 1.2) ? 'met' : 'not_met',
     detail: enough ? `Reuse rate ${Math.round(r1 * 100)}% in the first week (${fm.first.length} executions) → ${Math.round(r4 * 100)}% in the fourth week (${fm.fourth.length}); needs +20% relative.` : `Needs ${MIN_WEEK_EXECUTIONS}+ executions in the first and the fourth week of history (have ${fm.first.length} and ${fm.fourth.length}).`,
   });
-  const weeks = metrics.overall_improvement.weeks.filter((w) => w.executions >= MIN_WEEK_EXECUTIONS);
+  const trendTest = metrics.overall_improvement.test;
   out.push({
     id: 'scores-trend-up',
     title: 'Average execution scores trend upward week-over-week',
-    status: weeks.length < 3 ? 'not_enough_data' : metrics.overall_improvement.trend === 'up' ? 'met' : 'not_met',
-    detail: weeks.length < 3 ? `Needs 3+ weeks with ${MIN_WEEK_EXECUTIONS}+ executions (have ${weeks.length}).` : `Weekly mean overall ${weeks.map((w) => w.mean_overall).join(' → ')}; slope ${metrics.overall_improvement.slope_per_week} per week.`,
+    status: trendTest.n < MIN_TREND_POINTS ? 'not_enough_data' : metrics.overall_improvement.trend === 'up' ? 'met' : 'not_met',
+    detail: trendTest.n < MIN_TREND_POINTS ? `Needs ${MIN_TREND_POINTS}+ weeks with ${MIN_WEEK_EXECUTIONS}+ executions to test a trend (have ${trendTest.n}).` : `Weekly mean overall ${metrics.overall_improvement.weeks.filter((w) => w.executions >= MIN_WEEK_EXECUTIONS).map((w) => w.mean_overall).join(' → ')}. ${trendTest.detail}`,
   });
   return out;
 }
@@ -175,7 +205,7 @@ export function recommendations(metrics: DashboardMetrics, inputs: DashboardInpu
   for (const f of inputs.flags ?? []) out.push(`${f.action.replace(/_/g, ' ')}: ${f.message} Evidence: ${f.evidence.slice(0, 5).join(', ')}${f.evidence.length > 5 ? ', …' : ''}.`);
   const weakest = metrics.agent_effectiveness.filter((a) => a.executions >= 5 && a.success_rate.high !== null && a.success_rate.high < 0.5);
   for (const a of weakest) out.push(`Agent ${a.agent} succeeds in at most ${Math.round(a.success_rate.high! * 100)}% of tasks (95% interval, ${a.executions} executions): pair it with recalled rules or reassign its task types.`);
-  if (metrics.overall_improvement.trend === 'down') out.push(`Mean scores fall by ${Math.abs(metrics.overall_improvement.slope_per_week ?? 0)} points per week: review the open root-cause reflections.`);
+  if (metrics.overall_improvement.trend === 'down') out.push(`Mean scores fall by ${Math.abs(metrics.overall_improvement.slope_per_week ?? 0)} points per week (${metrics.overall_improvement.test.detail}): review the open root-cause reflections.`);
   if (metrics.api_integration_time.trend === 'slower') out.push('API integration time is rising: extract a template from the fastest integration and recall it before the next one.');
   for (const p of (inputs.patterns ?? []).filter((p) => p.pattern_type === 'failure').slice(0, 3)) out.push(`Turn failure pattern ${p.id} into a rule: ${p.statement}`);
   return out;
@@ -183,12 +213,10 @@ export function recommendations(metrics: DashboardMetrics, inputs: DashboardInpu
 
 /** The dashboard report for a history. */
 export function dashboardReport(history: readonly ExecutionRecord[], config: ResolvedConfig, inputs: DashboardInputs = {}): DashboardReport {
-  const metrics = computeMetrics(history, inputs);
-  const w = metrics.overall_improvement.weeks;
-  const reuse = w.length < 2 ? 'unknown' : w[w.length - 1]!.reuse_rate > w[0]!.reuse_rate ? 'up' : w[w.length - 1]!.reuse_rate < w[0]!.reuse_rate ? 'down' : 'flat';
+  const metrics = computeMetrics(history, inputs, config.statistics.alpha);
   return {
     metrics,
-    trends: { overall: metrics.overall_improvement.trend, reuse, api_integration_time: metrics.api_integration_time.trend },
+    trends: { overall: metrics.overall_improvement.trend, reuse: metrics.component_reuse_rate.trend, api_integration_time: metrics.api_integration_time.trend },
     recommendations: recommendations(metrics, inputs),
     success_criteria: successCriteria(history, metrics, inputs, config),
   };
@@ -212,13 +240,13 @@ export class LearningDashboard {
     this.executions = history
       .map((h) => ('data' in h && 'kind' in h && (h as RecordRow).file !== undefined ? (h as RecordRow).data : (h as ExecutionRecord)))
       .filter((r): r is ExecutionRecord => r.kind === 'execution');
-    this.metrics = computeMetrics(this.executions, this.inputs);
+    this.metrics = computeMetrics(this.executions, this.inputs, config.statistics.alpha);
   }
 
   /** Adds an execution and recomputes the metrics. */
   updateMetrics(execution: ExecutionRecord): void {
     this.executions.push(execution);
-    this.metrics = computeMetrics(this.executions, this.inputs);
+    this.metrics = computeMetrics(this.executions, this.inputs, this.config.statistics.alpha);
   }
 
   /** The weekly improvement report. */

@@ -5,6 +5,7 @@
  */
 import type { ExecutionRecord } from '../records/kinds.js';
 import { computeOverall, decideTrigger, type Scores } from '../score/formulas.js';
+import { mulberry32 } from '../examples/prng.js';
 
 /** Fields a generated execution may override. */
 export type ExecutionOverrides = Partial<Omit<ExecutionRecord, 'kind' | 'scores' | 'overall' | 'trigger'>> & { scores?: Partial<Scores> };
@@ -96,4 +97,56 @@ export function controlHistory(count: number, prefix = 'ex-ctl'): ExecutionRecor
 /** Hour offsets used for planted executions (after the control history's span). */
 export function plantedHours(start: number, i: number): number {
   return start + i * 5;
+}
+
+/** Options of a planted recall history (see `recallHistory`). */
+export interface RecallHistoryOptions {
+  /** Groups of comparable work (same task type and component, same week). Default 40. */
+  strata?: number;
+  /** Executions per group. Default 8. */
+  perStratum?: number;
+  /** The true effect of recalling: odds of success multiplied by this (1 = none). */
+  effect: number;
+  /** Hard groups recall more often than easy ones (the confounding of real histories). Default true. */
+  confounded?: boolean;
+  /** What is recalled. Default `rule-planted`. */
+  learning?: string;
+  seed?: number;
+  prefix?: string;
+}
+
+/**
+ * A history with a planted effect of recall under confounding: half the groups of comparable
+ * work are hard (25% success) and recall 80% of the time, half are easy (85%) and recall 20% of
+ * the time, so "success with recall vs without" over everything says recall harms even when it
+ * helps. Recalling multiplies the odds of success by `effect`. Deterministic for a seed.
+ */
+export function recallHistory(o: RecallHistoryOptions): ExecutionRecord[] {
+  const next = mulberry32(o.seed ?? 1);
+  const strata = o.strata ?? 40;
+  const per = o.perStratum ?? 8;
+  const confounded = o.confounded ?? true;
+  const out: ExecutionRecord[] = [];
+  for (let k = 0; k < strata; k++) {
+    const hard = k % 2 === 0;
+    const base = hard ? 0.25 : 0.85;
+    const recallRate = confounded ? (hard ? 0.8 : 0.2) : 0.5;
+    for (let i = 0; i < per; i++) {
+      const recalls = next() < recallRate;
+      const odds = (base / (1 - base)) * (recalls ? o.effect : 1);
+      const ok = next() < odds / (1 + odds);
+      // Each group is one week of one component: hours within the same ISO week (Mon-Fri).
+      const hours = k * 168 + i * 4;
+      out.push(
+        makeExecution(`${o.prefix ?? 'ex-rc'}-${String(k).padStart(3, '0')}-${i}`, hours, {
+          task_type: 'fix',
+          component: `${o.prefix ?? 'rc'}-comp-${k}`,
+          outcome: ok ? 'success' : 'failure',
+          scores: scoresFor(ok ? 85 : 45),
+          ...(recalls ? { recalled: [o.learning ?? 'rule-planted'] } : {}),
+        }),
+      );
+    }
+  }
+  return out;
 }

@@ -189,7 +189,8 @@ export function buildReflection(execution: ExecutionRecord, rows: readonly Recor
   const recalledLines = (execution.recalled ?? []).map((id) => {
     const ev = recalledEv.get(id);
     const now = verdict(execution, config);
-    return `- \`${id}\`: ${now === 'harmful' ? 'did not prevent this outcome' : now === 'helpful' ? 'helped here' : 'no clear effect here'}; across earlier executions helpful ${ev?.helpful.length ?? 0}, harmful ${ev?.harmful.length ?? 0} of ${ev?.recalled_by.length ?? 0} recalls.`;
+    const like = ev ? `like for like across ${ev.recalled_by.length} recall${ev.recalled_by.length === 1 ? '' : 's'}: ${ev.verdict} (${ev.helpful} helpful vs ${ev.harmful} harmful comparisons with comparable executions that did not recall it)` : 'not recalled before';
+    return `- \`${id}\`: ${now === 'harmful' ? 'did not prevent this outcome' : now === 'helpful' ? 'helped here' : 'no clear effect here'}; ${like}.`;
   });
   const lines: string[] = [
     `## ${record.title}`,

@@ -12,7 +12,8 @@ import { recordPath } from '../records/kinds.js';
 import { renderRecord } from '../records/write.js';
 import { analyzeTable, type Analysis } from './analyze.js';
 import { planPatternWrites, type FileChange } from './pattern-records.js';
-import { recallEvidence, turnedBad } from './evidence.js';
+import { provedGood, recallEvidence, turnedBad } from './evidence.js';
+import { effectOfRecall, formatP } from './effect.js';
 import { addDays, round, mean, weekStart } from './stats.js';
 import type { ExtractedPattern } from './types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -118,6 +119,11 @@ function archiveChange<R extends PatternRecord | RuleRecord>(row: RecordRow<R>, 
   return { path: recordPath(rec), content: renderRecord(rec, row.body), action: 'update', id: row.id, reason };
 }
 
+function promoteChange(row: RecordRow<PatternRecord | RuleRecord>, reason: string, createdAt: string): FileChange {
+  const rec = { ...row.data, status: 'accepted' as const, review: { decided_at: createdAt, by: 'learning-loop synthesize (proposed)', reason } };
+  return { path: recordPath(rec), content: renderRecord(rec, row.body), action: 'update', id: row.id, reason };
+}
+
 /**
  * Runs the synthesis for the period containing `date`. Pure; `patternCommits` (Git history of
  * pattern files) only feeds the pattern-stability metric; `extra.stale` (the staleness check's
@@ -180,18 +186,26 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
     changes.push({ path: recordPath(rule), content: renderRecord(rule, body), action: 'create', id: rule.id, reason: `new rule from ${p.id}` });
   }
 
-  // Rules and patterns whose derived evidence turned bad → proposed archival.
+  // Recalled rules and patterns with significant like-for-like evidence (FDR controlled): archive
+  // an accepted one that harms, promote a proposed one that helps. Raw success counts never decide.
   const evidence = recallEvidence(history, config);
   const archived: string[] = [];
+  const promoted: string[] = [];
   const reasons = new Map<string, string>();
   for (const row of [...ruleRows, ...patternRows]) {
-    if (row.data.status !== 'accepted') continue;
     const ev = evidence.get(row.id);
-    if (!ev || !turnedBad(ev)) continue;
-    const reason = `Recalled by ${ev.recalled_by.length} executions: ${ev.harmful.length} harmful (${ev.harmful.slice(0, 5).join(', ')}) vs ${ev.helpful.length} helpful.`;
-    changes.push(archiveChange(row as RecordRow<RuleRecord | PatternRecord>, reason, createdAt));
-    archived.push(row.id);
-    reasons.set(row.id, reason);
+    if (!ev) continue;
+    if (row.data.status === 'accepted' && turnedBad(ev)) {
+      const reason = `Recalled by ${ev.recalled_by.length} executions; like for like it harms: ${ev.reason}`;
+      changes.push(archiveChange(row as RecordRow<RuleRecord | PatternRecord>, reason, createdAt));
+      archived.push(row.id);
+      reasons.set(row.id, reason);
+    } else if (row.data.status === 'proposed' && provedGood(ev)) {
+      const reason = `Recalled by ${ev.recalled_by.length} executions; like for like it helps: ${ev.reason}`;
+      changes.push(promoteChange(row as RecordRow<RuleRecord | PatternRecord>, reason, createdAt));
+      promoted.push(row.id);
+      reasons.set(row.id, reason);
+    }
   }
   // Obsolete patterns: no longer found and no evidence in the last OBSOLETE_AFTER_DAYS days.
   const found = new Set(analysis.patterns.map((p) => p.id));
@@ -290,6 +304,14 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
     },
   };
   const criteria = analysis.report.success_criteria;
+  const effect = effectOfRecall(history, config);
+  const effectLines = [
+    `- Overall: **${effect.overall.verdict}** — ${effect.overall.reason}`,
+    ...(effect.disagreement ? [`- ${effect.disagreement}`] : []),
+    ...(effect.arms ? [`- Agents with memory (${effect.arms.with_memory.join(', ')}) vs without (${effect.arms.without_memory.join(', ')}): **${effect.arms.verdict}** — ${effect.arms.reason}`] : []),
+    ...effect.learnings.filter((l) => l.verdict !== 'unclear').map((l) => `- \`${l.id}\` **${l.verdict}** (q ${formatP(l.q_value)}, ${l.helpful} helpful vs ${l.harmful} harmful comparisons)`),
+    ...promoted.map((x) => `- promote \`${x}\`: ${reasons.get(x)}`),
+  ];
   const lines: string[] = [
     `## ${record.title} (${info.start} → ${info.end})`,
     '',
@@ -307,6 +329,10 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
     '',
     ...(newRules.length ? newRules.map((x) => `- new \`${x}\` (from \`${'pat-' + x.slice(5)}\`)`) : ['- No new rules.']),
     ...archiveLines,
+    '',
+    '### Effect of memory (like for like)',
+    '',
+    ...effectLines,
     '',
     '### Near-duplicate merges',
     '',

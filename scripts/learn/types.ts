@@ -98,11 +98,28 @@ export interface WeekPoint {
 
 /** The seed's five dashboard metrics. */
 export interface DashboardMetrics {
-  component_reuse_rate: { rate: number | null; reused: number; executions: number; first_week: number | null; latest_week: number | null };
-  api_integration_time: { executions: number; mean_s: number | null; median_s: number | null; weekly_median_s: Array<{ week: string; median_s: number }>; trend: 'faster' | 'slower' | 'flat' | 'unknown' };
+  component_reuse_rate: { rate: number | null; reused: number; executions: number; first_week: number | null; latest_week: number | null; trend: 'up' | 'down' | 'flat' | 'unknown'; test: TrendSummary };
+  api_integration_time: { executions: number; mean_s: number | null; median_s: number | null; weekly_median_s: Array<{ week: string; median_s: number }>; trend: 'faster' | 'slower' | 'flat' | 'unknown'; test: TrendSummary };
   agent_effectiveness: AgentEffectiveness[];
   pattern_stability: { accepted: number; changed: number; changes: number; stability: number | null; source: 'git' | 'unavailable' };
-  overall_improvement: { weeks: WeekPoint[]; slope_per_week: number | null; trend: 'up' | 'down' | 'flat' | 'unknown'; last_change: number | null };
+  overall_improvement: { weeks: WeekPoint[]; slope_per_week: number | null; trend: 'up' | 'down' | 'flat' | 'unknown'; last_change: number | null; test: TrendSummary };
+}
+
+/**
+ * A trend as the dashboard states it: Mann–Kendall on a weekly series (weeks with at least
+ * `MIN_WEEK_EXECUTIONS` executions), Sen's slope per week with its interval, and the sentence.
+ */
+export interface TrendSummary {
+  /** Weeks tested. */
+  n: number;
+  s: number;
+  p_value: number | null;
+  slope: number | null;
+  slope_low: number | null;
+  slope_high: number | null;
+  method: 'exact' | 'normal' | 'none';
+  /** e.g. "Mann–Kendall over 14 weeks: S = 83, p = 2.1e-7; Sen's slope +0.43 per week (95% 0.35 to 0.50)". */
+  detail: string;
 }
 
 /** `LearningDashboard.generateReport()`. */

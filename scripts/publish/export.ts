@@ -49,10 +49,12 @@ export interface ExportItem {
   topic: string;
   /** Path globs the learning is scoped to (empty: applies everywhere). */
   paths: string[];
-  /** Executions that recalled it and succeeded (derived, never stored). */
+  /** Like-for-like comparisons where recalling it went with success (derived, never stored; see learn/evidence.ts). */
   helpful: number;
-  /** Executions that recalled it and failed. */
+  /** Like-for-like comparisons where recalling it went with failure. */
   harmful: number;
+  /** The stratified verdict as a rank: 1 helps, 0 unclear, -1 harms (significant after FDR control). */
+  standing: number;
   priority: number;
 }
 
@@ -69,13 +71,12 @@ export interface ExportOptions {
 }
 
 /**
- * Derived evidence per recalled id, with the learning engine's verdict (an execution that
- * recalled the id and succeeded is helpful, one that failed or scored low is harmful), so the
- * numbers in the exported files match `explain` and the site.
+ * Derived evidence per recalled id: the like-for-like comparisons and the stratified verdict of
+ * the learning engine (learn/evidence.ts), the same `effect` reports.
  */
-export function evidenceFromExecutions(rows: readonly RecordRow[], config: ResolvedConfig = DEFAULT_CONFIG): Map<string, { helpful: number; harmful: number }> {
-  const out = new Map<string, { helpful: number; harmful: number }>();
-  for (const [id, e] of recallEvidence(executionsInOrder(rows), config)) out.set(id, { helpful: e.helpful.length, harmful: e.harmful.length });
+export function evidenceFromExecutions(rows: readonly RecordRow[], config: ResolvedConfig = DEFAULT_CONFIG): Map<string, { helpful: number; harmful: number; standing: number }> {
+  const out = new Map<string, { helpful: number; harmful: number; standing: number }>();
+  for (const [id, e] of recallEvidence(executionsInOrder(rows), config)) out.set(id, { helpful: e.helpful, harmful: e.harmful, standing: e.verdict === 'helps' ? 1 : e.verdict === 'harms' ? -1 : 0 });
   return out;
 }
 
@@ -91,9 +92,10 @@ function topicOf(data: { topic?: string; domains?: string[]; tags?: string[] }):
   return t || 'general';
 }
 
-/** Rank: net evidence, then priority, then total evidence, then id (stable). */
+/** Rank: the stratified verdict (helps, unclear, harms), net comparisons, priority, total evidence, id (stable). */
 function byEvidence(a: ExportItem, b: ExportItem): number {
   return (
+    b.standing - a.standing ||
     b.helpful - b.harmful - (a.helpful - a.harmful) ||
     b.priority - a.priority ||
     b.helpful + b.harmful - (a.helpful + a.harmful) ||
@@ -107,7 +109,7 @@ function byEvidence(a: ExportItem, b: ExportItem): number {
  */
 export function selectExportItems(rows: readonly RecordRow[], opts: ExportOptions = {}): { rules: ExportItem[]; patterns: ExportItem[]; templates: ExportItem[] } {
   const evidence = evidenceFromExecutions(rows, opts.config);
-  const ev = (id: string) => evidence.get(id) ?? { helpful: 0, harmful: 0 };
+  const ev = (id: string) => evidence.get(id) ?? { helpful: 0, harmful: 0, standing: 0 };
   const rules: ExportItem[] = [];
   const patterns: ExportItem[] = [];
   const templates: ExportItem[] = [];
@@ -122,7 +124,7 @@ export function selectExportItems(rows: readonly RecordRow[], opts: ExportOption
       if (p.status !== 'accepted') continue;
       const e = ev(p.id);
       // Patterns carry their own support; recall evidence adds to it.
-      patterns.push({ id: p.id, kind: 'pattern', text: oneLine(p.statement), topic: topicOf({ topic: p.domain, tags: p.tags }), paths: [], helpful: e.helpful + (p.support ?? 0), harmful: e.harmful, priority: Math.round((p.confidence ?? 0) * 100) });
+      patterns.push({ id: p.id, kind: 'pattern', text: oneLine(p.statement), topic: topicOf({ topic: p.domain, tags: p.tags }), paths: [], helpful: e.helpful + (p.support ?? 0), harmful: e.harmful, standing: e.standing, priority: Math.round((p.confidence ?? 0) * 100) });
     } else if (opts.includePatterns && row.kind === 'template') {
       const t = row.data as TemplateRecord;
       if (t.status !== 'accepted') continue;

@@ -412,6 +412,20 @@ export const configSchema = {
       additionalProperties: false,
       properties: { default_limit: { type: 'integer', minimum: 1, maximum: 100 }, default_budget: { type: 'integer', minimum: 50, maximum: 100000 } },
     },
+    statistics: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        strata: {
+          type: 'array',
+          uniqueItems: true,
+          items: { enum: ['task_type', 'component', 'week', 'agent', 'domain', 'sprint'] },
+          description: 'What makes executions comparable when the effect of memory is estimated: executions are compared within groups equal on all of these (ISO week for `week`).',
+        },
+        alpha: { type: 'number', exclusiveMinimum: 0, maximum: 0.5, description: 'A test is significant below this p-value (effects, trends).' },
+        fdr: { type: 'number', exclusiveMinimum: 0, maximum: 0.5, description: 'False discovery rate controlled across learnings, themes and series (Benjamini–Hochberg).' },
+      },
+    },
     git: {
       type: 'object',
       additionalProperties: false,

@@ -644,6 +644,20 @@ recall?: {
 default_limit?: number
 default_budget?: number
 }
+statistics?: {
+/**
+ * What makes executions comparable when the effect of memory is estimated: executions are compared within groups equal on all of these (ISO week for `week`).
+ */
+strata?: ("task_type" | "component" | "week" | "agent" | "domain" | "sprint")[]
+/**
+ * A test is significant below this p-value (effects, trends).
+ */
+alpha?: number
+/**
+ * False discovery rate controlled across learnings, themes and series (Benjamini–Hochberg).
+ */
+fdr?: number
+}
 git?: {
 push_retries?: number
 remote?: string

@@ -8298,10 +8298,11 @@ return errors === 0;
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const config = validate28;
-const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/config.schema.json","title":"learning-loop config (config/triggers.yaml)","description":"The seed's Step 3 trigger configuration plus learning-loop's own keys. Every key is optional; defaults apply.","type":"object","additionalProperties":false,"properties":{"reflection_triggers":{"type":"object","additionalProperties":false,"properties":{"checkpoints":{"type":"array","items":{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"enum":["pre_task","mid_task","post_task","sprint_review"]},"additionalProperties":{"type":"boolean"}}},"thresholds":{"type":"object","additionalProperties":false,"properties":{"low_performance":{"type":"number","minimum":0,"maximum":100},"high_performance":{"type":"number","minimum":0,"maximum":100},"high_surprise":{"type":"number","minimum":0,"maximum":100}}},"synthesis_schedule":{"type":"object","additionalProperties":false,"properties":{"weekly":{"type":"string","pattern":"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$"},"monthly":{"type":"string","pattern":"^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$"}}}}},"scoring":{"type":"object","additionalProperties":false,"properties":{"comparable_window":{"type":"integer","minimum":1,"maximum":10000,"description":"How many earlier comparable executions the efficiency baseline uses."},"default_efficiency":{"type":"number","minimum":0,"maximum":100}}},"patterns":{"type":"object","additionalProperties":false,"properties":{"success_score":{"type":"number","minimum":0,"maximum":100},"failure_score":{"type":"number","minimum":0,"maximum":100},"min_support":{"type":"integer","minimum":1},"min_lift":{"type":"number","minimum":1},"max_items":{"type":"integer","minimum":1,"maximum":4}}},"anti_patterns":{"type":"object","additionalProperties":false,"properties":{"repeated_error_count":{"type":"integer","minimum":2},"rising_duration_min_points":{"type":"integer","minimum":3},"rising_duration_min_slope":{"type":"number","minimum":0},"low_reuse_rate":{"type":"number","minimum":0,"maximum":1},"repeated_surprise_count":{"type":"integer","minimum":2}}},"recall":{"type":"object","additionalProperties":false,"properties":{"default_limit":{"type":"integer","minimum":1,"maximum":100},"default_budget":{"type":"integer","minimum":50,"maximum":100000}}},"git":{"type":"object","additionalProperties":false,"properties":{"push_retries":{"type":"integer","minimum":0,"maximum":100},"remote":{"type":"string"},"branch":{"type":"string"}}},"build":{"type":"object","additionalProperties":false,"properties":{"out_dir":{"type":"string","pattern":"^[^/\\\\][^\\\\]*$"},"max_file_bytes":{"type":"integer","minimum":1024}}}}};
+const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/config.schema.json","title":"learning-loop config (config/triggers.yaml)","description":"The seed's Step 3 trigger configuration plus learning-loop's own keys. Every key is optional; defaults apply.","type":"object","additionalProperties":false,"properties":{"reflection_triggers":{"type":"object","additionalProperties":false,"properties":{"checkpoints":{"type":"array","items":{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"enum":["pre_task","mid_task","post_task","sprint_review"]},"additionalProperties":{"type":"boolean"}}},"thresholds":{"type":"object","additionalProperties":false,"properties":{"low_performance":{"type":"number","minimum":0,"maximum":100},"high_performance":{"type":"number","minimum":0,"maximum":100},"high_surprise":{"type":"number","minimum":0,"maximum":100}}},"synthesis_schedule":{"type":"object","additionalProperties":false,"properties":{"weekly":{"type":"string","pattern":"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$"},"monthly":{"type":"string","pattern":"^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$"}}}}},"scoring":{"type":"object","additionalProperties":false,"properties":{"comparable_window":{"type":"integer","minimum":1,"maximum":10000,"description":"How many earlier comparable executions the efficiency baseline uses."},"default_efficiency":{"type":"number","minimum":0,"maximum":100}}},"patterns":{"type":"object","additionalProperties":false,"properties":{"success_score":{"type":"number","minimum":0,"maximum":100},"failure_score":{"type":"number","minimum":0,"maximum":100},"min_support":{"type":"integer","minimum":1},"min_lift":{"type":"number","minimum":1},"max_items":{"type":"integer","minimum":1,"maximum":4}}},"anti_patterns":{"type":"object","additionalProperties":false,"properties":{"repeated_error_count":{"type":"integer","minimum":2},"rising_duration_min_points":{"type":"integer","minimum":3},"rising_duration_min_slope":{"type":"number","minimum":0},"low_reuse_rate":{"type":"number","minimum":0,"maximum":1},"repeated_surprise_count":{"type":"integer","minimum":2}}},"recall":{"type":"object","additionalProperties":false,"properties":{"default_limit":{"type":"integer","minimum":1,"maximum":100},"default_budget":{"type":"integer","minimum":50,"maximum":100000}}},"statistics":{"type":"object","additionalProperties":false,"properties":{"strata":{"type":"array","uniqueItems":true,"items":{"enum":["task_type","component","week","agent","domain","sprint"]},"description":"What makes executions comparable when the effect of memory is estimated: executions are compared within groups equal on all of these (ISO week for `week`)."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"A test is significant below this p-value (effects, trends)."},"fdr":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"False discovery rate controlled across learnings, themes and series (Benjamini–Hochberg)."}}},"git":{"type":"object","additionalProperties":false,"properties":{"push_retries":{"type":"integer","minimum":0,"maximum":100},"remote":{"type":"string"},"branch":{"type":"string"}}},"build":{"type":"object","additionalProperties":false,"properties":{"out_dir":{"type":"string","pattern":"^[^/\\\\][^\\\\]*$"},"max_file_bytes":{"type":"integer","minimum":1024}}}}};
 const pattern80 = new RegExp("^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$", "u");
 const pattern81 = new RegExp("^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$", "u");
 const pattern82 = new RegExp("^[^/\\\\][^\\\\]*$", "u");
+const func0 = require("ajv/dist/runtime/equal").default;
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://learning-loop.local/schemas/config.schema.json" */;
@@ -8316,7 +8317,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(((((((key0 === "reflection_triggers") || (key0 === "scoring")) || (key0 === "patterns")) || (key0 === "anti_patterns")) || (key0 === "recall")) || (key0 === "git")) || (key0 === "build"))){
+if(!((((((((key0 === "reflection_triggers") || (key0 === "scoring")) || (key0 === "patterns")) || (key0 === "anti_patterns")) || (key0 === "recall")) || (key0 === "statistics")) || (key0 === "git")) || (key0 === "build"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -9188,12 +9189,12 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data.git !== undefined){
-let data29 = data.git;
+if(data.statistics !== undefined){
+let data29 = data.statistics;
 if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
 for(const key10 in data29){
-if(!(((key10 === "push_retries") || (key10 === "remote")) || (key10 === "branch"))){
-const err71 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(!(((key10 === "strata") || (key10 === "alpha")) || (key10 === "fdr"))){
+const err71 = {instancePath:instancePath+"/statistics",schemaPath:"#/properties/statistics/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -9203,10 +9204,14 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data29.push_retries !== undefined){
-let data30 = data29.push_retries;
-if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
-const err72 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data29.strata !== undefined){
+let data30 = data29.strata;
+if(Array.isArray(data30)){
+const len1 = data30.length;
+for(let i1=0; i1<len1; i1++){
+let data31 = data30[i1];
+if(!((((((data31 === "task_type") || (data31 === "component")) || (data31 === "week")) || (data31 === "agent")) || (data31 === "domain")) || (data31 === "sprint"))){
+const err72 = {instancePath:instancePath+"/statistics/strata/" + i1,schemaPath:"#/properties/statistics/properties/strata/items/enum",keyword:"enum",params:{allowedValues: schema39.properties.statistics.properties.strata.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -9215,9 +9220,15 @@ vErrors.push(err72);
 }
 errors++;
 }
-if((typeof data30 == "number") && (isFinite(data30))){
-if(data30 > 100 || isNaN(data30)){
-const err73 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+}
+let i2 = data30.length;
+let j0;
+if(i2 > 1){
+outer0:
+for(;i2--;){
+for(j0 = i2; j0--;){
+if(func0(data30[i2], data30[j0])){
+const err73 = {instancePath:instancePath+"/statistics/strata",schemaPath:"#/properties/statistics/properties/strata/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -9225,9 +9236,14 @@ else {
 vErrors.push(err73);
 }
 errors++;
+break outer0;
 }
-if(data30 < 0 || isNaN(data30)){
-const err74 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/statistics/strata",schemaPath:"#/properties/statistics/properties/strata/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -9237,10 +9253,11 @@ vErrors.push(err74);
 errors++;
 }
 }
-}
-if(data29.remote !== undefined){
-if(typeof data29.remote !== "string"){
-const err75 = {instancePath:instancePath+"/git/remote",schemaPath:"#/properties/git/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data29.alpha !== undefined){
+let data32 = data29.alpha;
+if((typeof data32 == "number") && (isFinite(data32))){
+if(data32 > 0.5 || isNaN(data32)){
+const err75 = {instancePath:instancePath+"/statistics/alpha",schemaPath:"#/properties/statistics/properties/alpha/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -9249,10 +9266,8 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-if(data29.branch !== undefined){
-if(typeof data29.branch !== "string"){
-const err76 = {instancePath:instancePath+"/git/branch",schemaPath:"#/properties/git/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data32 <= 0 || isNaN(data32)){
+const err76 = {instancePath:instancePath+"/statistics/alpha",schemaPath:"#/properties/statistics/properties/alpha/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -9262,9 +9277,8 @@ vErrors.push(err76);
 errors++;
 }
 }
-}
 else {
-const err77 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err77 = {instancePath:instancePath+"/statistics/alpha",schemaPath:"#/properties/statistics/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -9274,12 +9288,11 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data.build !== undefined){
-let data33 = data.build;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-for(const key11 in data33){
-if(!((key11 === "out_dir") || (key11 === "max_file_bytes"))){
-const err78 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data29.fdr !== undefined){
+let data33 = data29.fdr;
+if((typeof data33 == "number") && (isFinite(data33))){
+if(data33 > 0.5 || isNaN(data33)){
+const err78 = {instancePath:instancePath+"/statistics/fdr",schemaPath:"#/properties/statistics/properties/fdr/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -9288,12 +9301,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-if(data33.out_dir !== undefined){
-let data34 = data33.out_dir;
-if(typeof data34 === "string"){
-if(!pattern82.test(data34)){
-const err79 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/pattern",keyword:"pattern",params:{pattern: "^[^/\\\\][^\\\\]*$"},message:"must match pattern \""+"^[^/\\\\][^\\\\]*$"+"\""};
+if(data33 <= 0 || isNaN(data33)){
+const err79 = {instancePath:instancePath+"/statistics/fdr",schemaPath:"#/properties/statistics/properties/fdr/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -9304,7 +9313,7 @@ errors++;
 }
 }
 else {
-const err80 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err80 = {instancePath:instancePath+"/statistics/fdr",schemaPath:"#/properties/statistics/properties/fdr/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -9314,10 +9323,9 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data33.max_file_bytes !== undefined){
-let data35 = data33.max_file_bytes;
-if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
-const err81 = {instancePath:instancePath+"/build/max_file_bytes",schemaPath:"#/properties/build/properties/max_file_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err81 = {instancePath:instancePath+"/statistics",schemaPath:"#/properties/statistics/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -9326,9 +9334,13 @@ vErrors.push(err81);
 }
 errors++;
 }
-if((typeof data35 == "number") && (isFinite(data35))){
-if(data35 < 1024 || isNaN(data35)){
-const err82 = {instancePath:instancePath+"/build/max_file_bytes",schemaPath:"#/properties/build/properties/max_file_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
+}
+if(data.git !== undefined){
+let data34 = data.git;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+for(const key11 in data34){
+if(!(((key11 === "push_retries") || (key11 === "remote")) || (key11 === "branch"))){
+const err82 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -9338,10 +9350,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-}
-}
-else {
-const err83 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data34.push_retries !== undefined){
+let data35 = data34.push_retries;
+if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
+const err83 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -9350,15 +9362,150 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-}
-else {
-const err84 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data35 == "number") && (isFinite(data35))){
+if(data35 > 100 || isNaN(data35)){
+const err84 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err84];
 }
 else {
 vErrors.push(err84);
+}
+errors++;
+}
+if(data35 < 0 || isNaN(data35)){
+const err85 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+}
+if(data34.remote !== undefined){
+if(typeof data34.remote !== "string"){
+const err86 = {instancePath:instancePath+"/git/remote",schemaPath:"#/properties/git/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+if(data34.branch !== undefined){
+if(typeof data34.branch !== "string"){
+const err87 = {instancePath:instancePath+"/git/branch",schemaPath:"#/properties/git/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+}
+else {
+const err88 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+if(data.build !== undefined){
+let data38 = data.build;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+for(const key12 in data38){
+if(!((key12 === "out_dir") || (key12 === "max_file_bytes"))){
+const err89 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+if(data38.out_dir !== undefined){
+let data39 = data38.out_dir;
+if(typeof data39 === "string"){
+if(!pattern82.test(data39)){
+const err90 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/pattern",keyword:"pattern",params:{pattern: "^[^/\\\\][^\\\\]*$"},message:"must match pattern \""+"^[^/\\\\][^\\\\]*$"+"\""};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+else {
+const err91 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+if(data38.max_file_bytes !== undefined){
+let data40 = data38.max_file_bytes;
+if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
+const err92 = {instancePath:instancePath+"/build/max_file_bytes",schemaPath:"#/properties/build/properties/max_file_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+if((typeof data40 == "number") && (isFinite(data40))){
+if(data40 < 1024 || isNaN(data40)){
+const err93 = {instancePath:instancePath+"/build/max_file_bytes",schemaPath:"#/properties/build/properties/max_file_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err94 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+}
+else {
+const err95 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
 }
 errors++;
 }

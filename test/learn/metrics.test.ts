@@ -37,12 +37,12 @@ describe('formulas', () => {
 });
 
 describe('dashboard', () => {
-  /** Four weeks: mean score and reuse rising every week, 5 executions a week. */
-  function improving() {
+  /** Six weeks (or fewer): mean score and reuse rising every week, 5 executions a week. */
+  function improving(weeks = 6) {
     const out = [];
-    for (let w = 0; w < 4; w++) {
+    for (let w = 0; w < weeks; w++) {
       for (let i = 0; i < 5; i++) {
-        out.push(makeExecution(`ex-w${w}-${i}`, w * 168 + i * 20, { agent: i % 2 ? 'agent-a' : 'agent-b', task_type: i === 0 ? 'integration' : 'component', duration_s: 1000 - w * 200, scores: scoresFor(60 + 8 * w), ...(i < w + 1 ? { reused: ['tpl-x'] } : {}) }));
+        out.push(makeExecution(`ex-w${w}-${i}`, w * 168 + i * 20, { agent: i % 2 ? 'agent-a' : 'agent-b', task_type: i === 0 ? 'integration' : 'component', duration_s: 1000 - w * 150, scores: scoresFor(60 + 6 * w), ...(i < w + 1 ? { reused: ['tpl-x'] } : {}) }));
       }
     }
     return out;
@@ -51,11 +51,13 @@ describe('dashboard', () => {
   it('computes the five metrics and meets the trend and reuse criteria on an improving history', () => {
     const r = dashboardReport(improving(), config);
     const m = r.metrics;
-    expect(m.component_reuse_rate).toMatchObject({ reused: 10, executions: 20, rate: 0.5, first_week: 0.2, latest_week: 0.8 });
-    expect(m.api_integration_time).toMatchObject({ executions: 4, median_s: 700, trend: 'faster' });
-    expect(m.overall_improvement.weeks.map((w) => w.week)).toEqual(['2026-10-05', '2026-10-12', '2026-10-19', '2026-10-26']);
+    expect(m.component_reuse_rate).toMatchObject({ reused: 20, executions: 30, rate: 0.667, first_week: 0.2, latest_week: 1, trend: 'up' });
+    expect(m.api_integration_time).toMatchObject({ executions: 6, median_s: 625, trend: 'faster' });
+    expect(m.api_integration_time.test.p_value).toBeCloseTo(2 / 720, 10); // exact Mann–Kendall, 6 falling weeks
+    expect(m.overall_improvement.weeks.map((w) => w.week)).toEqual(['2026-10-05', '2026-10-12', '2026-10-19', '2026-10-26', '2026-11-02', '2026-11-09']);
     expect(m.overall_improvement.trend).toBe('up');
-    expect(m.overall_improvement.slope_per_week).toBeCloseTo(8, 0);
+    expect(m.overall_improvement.slope_per_week).toBeCloseTo(6, 0);
+    expect(m.overall_improvement.test.detail).toMatch(/^Mann–Kendall over 6 weeks: S = 15, p = 0\.0028 \(exact\); Sen's slope \+[\d.]+ points per week \(95% \+/);
     expect(m.agent_effectiveness.map((a) => a.agent).sort()).toEqual(['agent-a', 'agent-b']);
     expect(m.pattern_stability).toMatchObject({ source: 'unavailable', stability: null });
     const status = Object.fromEntries(r.success_criteria.map((c) => [c.id, c.status]));
@@ -72,6 +74,12 @@ describe('dashboard', () => {
     expect(status['reuse-up-20']).toBe('not_enough_data');
     expect(r.metrics.overall_improvement.trend).toBe('unknown');
     expect(dashboardReport([], config).metrics.component_reuse_rate.rate).toBeNull();
+  });
+
+  it('four rising weeks are too few to call a trend (the exact test cannot reach 5%)', () => {
+    const r = dashboardReport(improving(4), config);
+    expect(r.metrics.overall_improvement.trend).toBe('unknown');
+    expect(r.success_criteria.find((c) => c.id === 'scores-trend-up')!.status).toBe('not_enough_data');
   });
 
   it('a falling history does not meet the trend criterion', () => {

@@ -18,12 +18,12 @@ describe('synthesize (pure)', () => {
   const rule: RuleRecord = { kind: 'rule', id: 'rule-skip-tests', created_at: '2026-10-01T00:00:00Z', status: 'accepted', statement: 'Skip the slow tests when in a hurry.' };
   const recallers = Array.from({ length: 4 }, (_, i) => makeExecution(`ex-recall-${i}`, plantedHours(200, i), { recalled: ['rule-skip-tests'], outcome: 'failure', scores: scoresFor(45) }));
 
-  it('proposes archiving an accepted rule whose derived evidence turned bad (and not a healthy one)', () => {
+  it('does not archive a rule on raw failures without comparable work (the like-for-like cases are in effect.test.ts)', () => {
+    // Four failures after recalling the rule, but no comparable execution without it: the data
+    // cannot tell the rule from the difficulty of those tasks. The old unadjusted count archived it.
     const r = synthesize(table([...controlHistory(60), ...recallers, rule]), config, 'week', '2026-10-18');
-    const change = r.changes.find((c) => c.id === 'rule-skip-tests')!;
-    expect(change.content).toContain('status: archived');
-    expect(change.content).toMatch(/4 harmful \(ex-recall-0, ex-recall-1, ex-recall-2, ex-recall-3\) vs 0 helpful/);
-    expect(r.record.archived).toEqual(['rule-skip-tests']);
+    expect(r.changes.find((c) => c.id === 'rule-skip-tests')).toBeUndefined();
+    expect(r.record.archived).toEqual([]);
     const healthy = recallers.map((e) => ({ ...e, outcome: 'success' as const, scores: scoresFor(85), overall: 85 }));
     expect(synthesize(table([...controlHistory(60), ...healthy, rule]), config, 'week', '2026-10-18').record.archived).toEqual([]);
   });

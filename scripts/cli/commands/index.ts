@@ -16,6 +16,7 @@ export const COMMAND_LOADERS: ReadonlyArray<readonly [string, Loader]> = [
   ['recall', () => import('./recall.js')],
   ['similar', () => import('./similar.js')],
   ['patterns', () => import('./patterns.js')],
+  ['effect', () => import('./effect.js')],
   ['reflect', () => import('./reflect.js')],
   ['dashboard', () => import('./dashboard.js')],
   ['synthesize', () => import('./synthesize.js')],
