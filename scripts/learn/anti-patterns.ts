@@ -6,7 +6,8 @@ import type { ExecutionRecord } from '../records/kinds.js';
 import type { ResolvedConfig } from '../adapters/config.js';
 import { fingerprint } from './fingerprint.js';
 import { byTime, evidenceIds, ms, round } from './stats.js';
-import { durationSeries, MIN_TREND_R2 } from './patterns.js';
+import { durationSeries } from './patterns.js';
+import { formatP } from './effect.js';
 import type { AntiPatternFlag } from './types.js';
 
 /** Errors (and high surprise) count towards "N times" within this many days of the newest execution. */
@@ -15,6 +16,27 @@ export const ERROR_WINDOW_DAYS = 30;
 export const REUSE_WINDOW = 50;
 /** ...and only when there are at least this many. */
 export const REUSE_MIN_EXECUTIONS = 10;
+
+/** Counts of a field over executions, most first (ties by name). */
+function tally(executions: readonly ExecutionRecord[], pick: (e: ExecutionRecord) => string | undefined): Array<[string, number]> {
+  const m = new Map<string, number>();
+  for (const e of executions) {
+    const v = pick(e);
+    if (v) m.set(v, (m.get(v) ?? 0) + 1);
+  }
+  return [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+}
+
+/** Where a set of executions happened: components, task types and agents with counts. */
+export function whereOf(executions: readonly ExecutionRecord[]): NonNullable<AntiPatternFlag['where']> {
+  return { components: tally(executions, (e) => e.component), task_types: tally(executions, (e) => e.task_type), agents: tally(executions, (e) => e.agent) };
+}
+
+/** "in components a (3), b (1); task types …; agents …" (the first five of each). */
+export function describeWhere(w: NonNullable<AntiPatternFlag['where']>): string {
+  const part = (label: string, list: Array<[string, number]>) => (list.length ? `${label} ${list.slice(0, 5).map(([v, n]) => `${v} (${n})`).join(', ')}${list.length > 5 ? `, … ${list.length - 5} more` : ''}` : '');
+  return [part(w.components.length === 1 ? 'component' : 'components', w.components), part(w.task_types.length === 1 ? 'task type' : 'task types', w.task_types), part(w.agents.length === 1 ? 'agent' : 'agents', w.agents)].filter(Boolean).join('; ');
+}
 
 /** Same error fingerprint ≥ repeated_error_count times in the window → architecture review. */
 export function repeatedErrors(history: readonly ExecutionRecord[], config: ResolvedConfig): AntiPatternFlag[] {
@@ -33,30 +55,34 @@ export function repeatedErrors(history: readonly ExecutionRecord[], config: Reso
   const n = config.anti_patterns.repeated_error_count;
   return [...groups]
     .filter(([, g]) => g.executions.length >= n)
-    .map(([id, g]) => ({
-      id: `flag-repeated-error-${id}`,
-      monitor: 'repeated_error' as const,
-      action: 'architecture_review' as const,
-      subject: g.text,
-      message: `The same error ("${g.text}") occurred in ${g.executions.length} executions in the last ${ERROR_WINDOW_DAYS} days (threshold ${n}): review the architecture around it instead of patching each occurrence.`,
-      value: g.executions.length,
-      threshold: n,
-      evidence: evidenceIds(g.executions),
-    }));
+    .map(([id, g]) => {
+      const where = whereOf(g.executions);
+      return {
+        id: `flag-repeated-error-${id}`,
+        monitor: 'repeated_error' as const,
+        action: 'architecture_review' as const,
+        subject: g.text,
+        message: `The same error ("${g.text}") occurred in ${g.executions.length} executions in the last ${ERROR_WINDOW_DAYS} days (threshold ${n}), in ${describeWhere(where)}: review the architecture around it instead of patching each occurrence.`,
+        value: g.executions.length,
+        threshold: n,
+        evidence: evidenceIds(g.executions),
+        where,
+      };
+    });
 }
 
-/** Duration trending up for a task type (relative slope ≥ threshold, R² ≥ 0.5) → bloat check. */
+/** Duration trending up for a task type (Mann–Kendall significant after FDR control, Sen's slope ≥ threshold of the median) → bloat check. */
 export function risingDurations(history: readonly ExecutionRecord[], config: ResolvedConfig): AntiPatternFlag[] {
   const min = config.anti_patterns.rising_duration_min_slope;
   return durationSeries(history, config)
-    .filter((s) => s.dimension === 'task_type' && s.t.relative >= min && s.t.r2 >= MIN_TREND_R2)
+    .filter((s) => s.dimension === 'task_type' && s.significant && s.relative > 0)
     .map((s) => ({
       id: `flag-rising-duration-${s.value}`,
       monitor: 'rising_duration' as const,
       action: 'bloat_check' as const,
       subject: s.value,
-      message: `Execution time for task type ${s.value} rises by ${round(s.t.relative * 100, 1)}% of its mean per execution over the last ${s.executions.length} executions (R² ${round(s.t.r2, 2)}): check for memory/complexity bloat.`,
-      value: round(s.t.relative, 3),
+      message: `Execution time for task type ${s.value} rises by ${round(s.relative * 100, 1)}% of its median per execution over the last ${s.executions.length} executions (Sen's slope ${round(s.t.slope ?? 0, 1)}s; Mann–Kendall p ${formatP(s.t.p_value)}, q ${formatP(s.q)}): check for memory/complexity bloat.`,
+      value: round(s.relative, 3),
       threshold: min,
       evidence: evidenceIds(s.executions),
     }));
@@ -123,10 +149,38 @@ export function repeatedSurprise(history: readonly ExecutionRecord[], config: Re
   return out;
 }
 
-/** All monitors, flags sorted by monitor then subject. */
+/**
+ * One flag per fact: flags of one monitor with the same evidence (two errors that always occur
+ * together) are merged into one that names every subject.
+ */
+export function mergeSameEvidence(flags: readonly AntiPatternFlag[]): AntiPatternFlag[] {
+  const groups = new Map<string, AntiPatternFlag[]>();
+  for (const f of flags) {
+    const k = `${f.monitor}\u0000${f.evidence.join(',')}`;
+    groups.set(k, [...(groups.get(k) ?? []), f]);
+  }
+  const out: AntiPatternFlag[] = [];
+  for (const list of groups.values()) {
+    if (list.length === 1) {
+      out.push(list[0]!);
+      continue;
+    }
+    const sorted = [...list].sort((a, b) => (a.subject < b.subject ? -1 : 1));
+    const first = sorted[0]!;
+    const subjects = sorted.map((f) => f.subject);
+    const message =
+      first.monitor === 'repeated_error'
+        ? `The same errors (${subjects.map((x) => `"${x}"`).join('; ')}) occurred together in ${first.value} executions in the last ${ERROR_WINDOW_DAYS} days (threshold ${first.threshold})${first.where ? `, in ${describeWhere(first.where)}` : ''}: one cause, not ${subjects.length}; review the architecture around it instead of patching each occurrence.`
+        : `${first.message} (Also: ${sorted.slice(1).map((f) => f.subject).join(', ')}, with the same executions.)`;
+    out.push({ ...first, id: sorted.map((f) => f.id).join('+').slice(0, 200), subject: subjects.join(' | '), message });
+  }
+  return out;
+}
+
+/** All monitors, flags sorted by monitor then subject; flags with the same evidence merged. */
 export function detectAntiPatterns(history: readonly ExecutionRecord[], config: ResolvedConfig): AntiPatternFlag[] {
   const order = { repeated_error: 0, rising_duration: 1, low_reuse: 2, repeated_surprise: 3 } as const;
-  return [...repeatedErrors(history, config), ...risingDurations(history, config), ...lowReuse(history, config), ...repeatedSurprise(history, config)].sort(
+  return mergeSameEvidence([...repeatedErrors(history, config), ...risingDurations(history, config), ...lowReuse(history, config), ...repeatedSurprise(history, config)]).sort(
     (a, b) => order[a.monitor] - order[b.monitor] || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0),
   );
 }

@@ -4,7 +4,8 @@
  * - success / failure: itemsets (task type, component, domains, agent, dependencies, reused
  *   items, error fingerprints; up to `patterns.max_items` combined) whose outcome rate differs
  *   from the base rate by at least `min_lift`, with at least `min_support` executions;
- * - performance: task types / components whose duration trends up or down (least squares);
+ * - performance: task types / components whose duration trends up or down (Mann–Kendall with
+ *   Sen's slope, false discovery rate controlled across series);
  * - dependency: dependencies that co-occur with failures or high surprise.
  * Ids derive from the definition, so re-running changes nothing and a growing history updates
  * the same pattern.
@@ -13,7 +14,10 @@ import type { ExecutionRecord, PatternRecord } from '../records/kinds.js';
 import type { ResolvedConfig } from '../adapters/config.js';
 import { slugify } from '../records/ids.js';
 import { fingerprint } from './fingerprint.js';
-import { byTime, evidenceIds, mean, round, shortHash, trend, wilson } from './stats.js';
+import { byTime, evidenceIds, mean, round, shortHash, wilson } from './stats.js';
+import { benjaminiHochberg, mannKendall, type TrendTest } from './tests.js';
+import { formatP } from './effect.js';
+import { median } from '../score/formulas.js';
 import type { ExtractedPattern } from './types.js';
 
 /** The dimensions an itemset draws from. */
@@ -21,8 +25,6 @@ export const DIMENSIONS = ['task_type', 'component', 'domain', 'agent', 'depende
 /** One dimension. */
 export type Dimension = (typeof DIMENSIONS)[number];
 
-/** Minimum R² for a duration trend to count (below it the series is noise). */
-export const MIN_TREND_R2 = 0.5;
 
 /** Normalises a free-text dependency / reused name to a comparable key. */
 export function itemKey(value: string): string {
@@ -30,9 +32,9 @@ export function itemKey(value: string): string {
 }
 
 // Records are immutable once loaded: cache their items and itemsets (fingerprinting is the costly part).
-const ITEM_CACHE = new WeakMap<ExecutionRecord, { items: string[]; fp: Array<[string, string]>; sets: Map<number, string[]> }>();
+const ITEM_CACHE = new WeakMap<ExecutionRecord, { items: string[]; fp: Array<[string, string]>; sets: Map<string, string[]> }>();
 
-function cached(e: ExecutionRecord): { items: string[]; fp: Array<[string, string]>; sets: Map<number, string[]> } {
+function cached(e: ExecutionRecord): { items: string[]; fp: Array<[string, string]>; sets: Map<string, string[]> } {
   let c = ITEM_CACHE.get(e);
   if (!c) {
     const fp = new Map<string, string>();
@@ -49,11 +51,80 @@ export function executionItems(e: ExecutionRecord, fpText?: Map<string, string>)
   return c.items;
 }
 
-function itemsetsOf(e: ExecutionRecord, max: number): string[] {
+function itemsetsOf(e: ExecutionRecord, max: number, alias?: Aliases): string[] {
   const c = cached(e);
-  let sets = c.sets.get(max);
-  if (!sets) c.sets.set(max, (sets = itemsets(c.items, max)));
+  const key = `${max}\u0000${alias?.signature ?? ''}`;
+  let sets = c.sets.get(key);
+  if (!sets) c.sets.set(key, (sets = itemsets(alias ? classItems(c.items, alias) : c.items, max)));
   return sets;
+}
+
+/** Separates the members of a class item (conditions that always occur together). */
+const MEMBER = '\u0002';
+/** Evidence overlap (Jaccard of the executions having each) from which conditions count as one cause. */
+export const ALIAS_JACCARD = 0.9;
+
+/** Conditions that (nearly) always occur together, as one class item each. */
+export interface Aliases {
+  /** item -> class item (members joined by MEMBER, sorted); only items in a class of 2+. */
+  of: Map<string, string>;
+  /** Identifies the grouping (for caches). */
+  signature: string;
+}
+
+/**
+ * Groups the conditions whose executions are the same (or nearly: Jaccard ≥ ALIAS_JACCARD), among
+ * conditions with at least `minSupport` executions. The data cannot tell such conditions apart,
+ * so a pattern names all of them ("component booking-form + dependency square-web-payments-sdk +
+ * dependency react-hook-form"), never one chosen by a tie-break.
+ */
+export function aliasClasses(history: readonly ExecutionRecord[], minSupport: number): Aliases {
+  const count = new Map<string, number>();
+  for (const e of history) for (const i of executionItems(e)) count.set(i, (count.get(i) ?? 0) + 1);
+  const pair = new Map<string, number>();
+  for (const e of history) {
+    const items = executionItems(e).filter((i) => (count.get(i) ?? 0) >= minSupport).slice(0, 40);
+    for (let a = 0; a < items.length; a++) for (let b = a + 1; b < items.length; b++) {
+      const k = `${items[a]}\u0000${items[b]}`;
+      pair.set(k, (pair.get(k) ?? 0) + 1);
+    }
+  }
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+    return r;
+  };
+  for (const [k, c] of pair) {
+    const [a, b] = k.split('\u0000') as [string, string];
+    if (c / (count.get(a)! + count.get(b)! - c) < ALIAS_JACCARD) continue;
+    const ra = find(a);
+    const rb = find(b);
+    if (!parent.has(ra)) parent.set(ra, ra);
+    if (!parent.has(rb)) parent.set(rb, rb);
+    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+  }
+  const groups = new Map<string, string[]>();
+  for (const x of parent.keys()) {
+    const r = find(x);
+    groups.set(r, [...(groups.get(r) ?? []), x]);
+  }
+  const of = new Map<string, string>();
+  for (const list of groups.values()) {
+    if (list.length < 2) continue;
+    const key = [...new Set(list)].sort().join(MEMBER);
+    for (const x of list) of.set(x, key);
+  }
+  return { of, signature: [...new Set(of.values())].sort().join('\u0003') };
+}
+
+function classItems(items: readonly string[], alias: Aliases): string[] {
+  return [...new Set(items.map((i) => alias.of.get(i) ?? i))].sort();
+}
+
+/** The conditions an item stands for (a class item stands for all its members). */
+function members(items: readonly string[]): string[] {
+  return items.flatMap((i) => i.split(MEMBER));
 }
 
 function computeItems(e: ExecutionRecord, fpText: Map<string, string>): string[] {
@@ -95,7 +166,7 @@ function itemsets(items: readonly string[], max: number): string[] {
 
 function definitionOf(items: readonly string[]): Record<string, string | string[]> {
   const def: Record<string, string | string[]> = {};
-  for (const it of items) {
+  for (const it of members(items)) {
     const eq = it.indexOf('=');
     const dim = it.slice(0, eq);
     const val = it.slice(eq + 1);
@@ -112,7 +183,8 @@ export function patternId(type: string, definition: Record<string, unknown>): st
   return `pat-${type}-${readable}-${shortHash(`${type}|${canon}`)}`;
 }
 
-function categoryFor(items: readonly string[]): PatternRecord['category'] {
+function categoryFor(classItems: readonly string[]): PatternRecord['category'] {
+  const items = members(classItems);
   if (items.some((i) => i.startsWith('error=') || i.startsWith('dependency='))) return 'integration-gotcha';
   if (items.some((i) => i.startsWith('component=') || i.startsWith('reused='))) return 'component-pattern';
   return 'architectural-decision';
@@ -128,13 +200,18 @@ function dominantDomain(executions: readonly ExecutionRecord[]): string | undefi
   return best && bestN * 2 > executions.length ? best : undefined;
 }
 
+function describeItem(i: string, fpText: Map<string, string>): string {
+  const eq = i.indexOf('=');
+  const dim = i.slice(0, eq);
+  const val = i.slice(eq + 1);
+  return dim === 'error' ? `error "${fpText.get(val) ?? val}"` : `${dim}=${val}`;
+}
+
 function describe(items: readonly string[], fpText: Map<string, string>): string {
   return items
     .map((i) => {
-      const eq = i.indexOf('=');
-      const dim = i.slice(0, eq);
-      const val = i.slice(eq + 1);
-      return dim === 'error' ? `error "${fpText.get(val) ?? val}"` : `${dim}=${val}`;
+      const parts = i.split(MEMBER);
+      return parts.length > 1 ? `${parts.map((x) => describeItem(x, fpText)).join(' + ')} (always together: the history cannot tell them apart)` : describeItem(i, fpText);
     })
     .join(' and ');
 }
@@ -173,8 +250,9 @@ export function findCommonalities(
   const base = targets.length / ordered.length;
   const targetCount = new Map<string, ExecutionRecord[]>();
   for (const e of ordered) executionItems(e, fpText);
+  const alias = aliasClasses(ordered, min_support);
   for (const e of targets) {
-    for (const key of itemsetsOf(e, max_items)) {
+    for (const key of itemsetsOf(e, max_items, alias)) {
       let list = targetCount.get(key);
       if (!list) targetCount.set(key, (list = []));
       list.push(e);
@@ -187,7 +265,7 @@ export function findCommonalities(
   // Coverage of candidates (and their parts) over the whole history.
   const cover = new Map<string, number>();
   for (const e of ordered) {
-    for (const key of itemsetsOf(e, max_items)) if (candidates.has(key) || partOfCandidate.has(key)) cover.set(key, (cover.get(key) ?? 0) + 1);
+    for (const key of itemsetsOf(e, max_items, alias)) if (candidates.has(key) || partOfCandidate.has(key)) cover.set(key, (cover.get(key) ?? 0) + 1);
   }
   const conf = (key: string): number => (targetCount.get(key)?.length ?? 0) / (cover.get(key) ?? 1);
   const out: ExtractedPattern[] = [];
@@ -195,7 +273,7 @@ export function findCommonalities(
   for (const key of [...candidates].sort()) {
     const items = key.split('\u0001');
     // A single dependency is reported as a dependency pattern; a single agent belongs to the dashboard.
-    if (items.length === 1 && (items[0]!.startsWith('dependency=') || items[0]!.startsWith('agent='))) continue;
+    if (items.length === 1 && !items[0]!.includes(MEMBER) && (items[0]!.startsWith('dependency=') || items[0]!.startsWith('agent='))) continue;
     const evidence = targetCount.get(key)!;
     const confidence = conf(key);
     const lift = base > 0 ? confidence / base : 0;
@@ -218,7 +296,7 @@ export function findCommonalities(
       evidence: evidenceIds(evidence),
       last_seen: evidence[evidence.length - 1]!.started_at,
     };
-    const domain = items.find((i) => i.startsWith('domain='))?.slice(7) ?? dominantDomain(evidence);
+    const domain = members(items).find((i) => i.startsWith('domain='))?.slice(7) ?? dominantDomain(evidence);
     if (domain) p.domain = domain;
     out.push(p);
     full.set(p.id, new Set(evidence.map((e) => e.id)));
@@ -255,15 +333,18 @@ export function explainAway(list: ExtractedPattern[], evidence: ReadonlyMap<stri
 
 /**
  * Performance patterns: for every task type and component with at least
- * `anti_patterns.rising_duration_min_points` executions, the least-squares slope of duration
- * over the series; |slope / mean| ≥ `rising_duration_min_slope` with R² ≥ 0.5 is a pattern.
+ * `anti_patterns.rising_duration_min_points` executions, a Mann–Kendall test of its durations in
+ * time order (the most recent window) with Sen's slope. A series is a pattern when the trend is
+ * significant after Benjamini–Hochberg across every series tested (q < `statistics.fdr`) and
+ * large enough to matter: |Sen's slope| at least `rising_duration_min_slope` of the median
+ * duration per execution.
  */
 export function performancePatterns(history: readonly ExecutionRecord[], config: ResolvedConfig): ExtractedPattern[] {
   const out: ExtractedPattern[] = [];
   for (const series of durationSeries(history, config)) {
-    const { dimension, value, executions, t } = series;
-    if (Math.abs(t.relative) < config.anti_patterns.rising_duration_min_slope || t.r2 < MIN_TREND_R2) continue;
-    const direction = t.slope > 0 ? 'rising' : 'falling';
+    const { dimension, value, executions, t, relative, q } = series;
+    if (!series.significant) continue;
+    const direction = (t.slope ?? 0) > 0 ? 'rising' : 'falling';
     const definition = { [dimension]: value, direction };
     const first = executions[0]!.duration_s;
     const last = executions[executions.length - 1]!.duration_s;
@@ -271,11 +352,11 @@ export function performancePatterns(history: readonly ExecutionRecord[], config:
       id: patternId('performance', definition),
       pattern_type: 'performance',
       category: dimension === 'component' ? 'component-pattern' : 'architectural-decision',
-      statement: `Duration of ${dimension}=${value} is ${direction}: ${round(t.relative * 100, 1)}% of the mean per execution over ${executions.length} executions (R² ${round(t.r2, 2)}; ${Math.round(first)}s → ${Math.round(last)}s).`,
+      statement: `Duration of ${dimension}=${value} is ${direction}: Sen's slope ${round(t.slope!, 1)}s per execution (${round(relative * 100, 1)}% of the median) over ${executions.length} executions (Mann–Kendall p ${formatP(t.p_value)}, q ${formatP(q)}; ${Math.round(first)}s → ${Math.round(last)}s).`,
       definition,
       support: executions.length,
-      confidence: round(t.r2),
-      lift: round(1 + Math.abs(t.relative) * executions.length, 2),
+      confidence: round(1 - (q ?? 1)),
+      lift: round(1 + Math.abs(relative) * executions.length, 2),
       evidence: evidenceIds(executions),
       last_seen: executions[executions.length - 1]!.started_at,
     };
@@ -286,11 +367,23 @@ export function performancePatterns(history: readonly ExecutionRecord[], config:
   return out;
 }
 
-/** Duration series per task type and component (time order), with their trend. */
-export function durationSeries(
-  history: readonly ExecutionRecord[],
-  config: ResolvedConfig,
-): Array<{ dimension: 'task_type' | 'component'; value: string; executions: ExecutionRecord[]; t: ReturnType<typeof trend> }> {
+/** A tested duration series. */
+export interface DurationSeries {
+  dimension: 'task_type' | 'component';
+  value: string;
+  /** The most recent window, in time order. */
+  executions: ExecutionRecord[];
+  t: TrendTest;
+  /** Sen's slope per execution over the median duration. */
+  relative: number;
+  /** Benjamini–Hochberg q-value across every series tested. */
+  q: number | null;
+  /** Significant (q < fdr) and at least `rising_duration_min_slope` in size. */
+  significant: boolean;
+}
+
+/** Duration series per task type and component (time order), each tested for a trend. */
+export function durationSeries(history: readonly ExecutionRecord[], config: ResolvedConfig): DurationSeries[] {
   const groups = new Map<string, ExecutionRecord[]>();
   for (const e of byTime(history)) {
     for (const key of [`task_type\u0001${e.task_type}`, e.component ? `component\u0001${e.component}` : '']) {
@@ -300,14 +393,22 @@ export function durationSeries(
       list.push(e);
     }
   }
-  const out: ReturnType<typeof durationSeries> = [];
+  const out: DurationSeries[] = [];
   for (const [key, executions] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (executions.length < config.anti_patterns.rising_duration_min_points) continue;
     const [dimension, value] = key.split('\u0001') as ['task_type' | 'component', string];
     // The most recent window only: an old trend that stopped should not be reported forever.
     const recent = executions.slice(-Math.max(config.anti_patterns.rising_duration_min_points, 20));
-    out.push({ dimension, value, executions: recent, t: trend(recent.map((e) => e.duration_s)) });
+    const durations = recent.map((e) => e.duration_s);
+    const t = mannKendall(durations, undefined, config.statistics.alpha);
+    const mid = median(durations);
+    out.push({ dimension, value, executions: recent, t, relative: mid > 0 && t.slope !== null ? t.slope / mid : 0, q: null, significant: false });
   }
+  const q = benjaminiHochberg(out.map((s) => s.t.p_value));
+  out.forEach((s, i) => {
+    s.q = q[i]!;
+    s.significant = s.q !== null && s.q < config.statistics.fdr && Math.abs(s.relative) >= config.anti_patterns.rising_duration_min_slope;
+  });
   return out;
 }
 
@@ -331,6 +432,7 @@ export function dependencyPatterns(history: readonly ExecutionRecord[], config: 
     { what: 'surprise', test: (e) => e.scores.surprise > config.thresholds.high_surprise, words: `had surprise above ${config.thresholds.high_surprise}` },
   ];
   const out: ExtractedPattern[] = [];
+  const alias = aliasClasses(ordered, config.patterns.min_support);
   for (const c of checks) {
     const base = ordered.filter(c.test).length / ordered.length;
     if (base === 0) continue;
@@ -340,12 +442,15 @@ export function dependencyPatterns(history: readonly ExecutionRecord[], config: 
       const confidence = hits.length / executions.length;
       const lift = confidence / base;
       if (lift < config.patterns.min_lift || confidence < 0.5) continue;
-      const definition = { dependency: dep, with: c.what };
+      // A dependency that always comes with other conditions is named with them: the history
+      // cannot tell which of them goes with the outcome.
+      const together = (alias.of.get(`dependency=${dep}`)?.split(MEMBER) ?? []).filter((m) => m !== `dependency=${dep}`);
+      const definition: ExtractedPattern['definition'] = { dependency: dep, with: c.what, ...(together.length ? { together } : {}) };
       const p: ExtractedPattern = {
         id: patternId('dependency', definition),
         pattern_type: 'dependency',
         category: 'integration-gotcha',
-        statement: `Executions depending on ${dep} ${c.words} in ${hits.length} of ${executions.length} cases (${Math.round(confidence * 100)}%), against ${Math.round(base * 100)}% overall (lift ${round(lift, 1)}).`,
+        statement: `Executions depending on ${dep}${together.length ? ` (always together with ${together.join(' + ')}: the history cannot tell them apart)` : ''} ${c.words} in ${hits.length} of ${executions.length} cases (${Math.round(confidence * 100)}%), against ${Math.round(base * 100)}% overall (lift ${round(lift, 1)}).`,
         definition,
         support: hits.length,
         confidence: round(confidence),

@@ -2,7 +2,6 @@
  * Small statistics helpers shared by patterns, monitors and the dashboard. Pure.
  */
 import { createHash } from 'node:crypto';
-import { linearRegression, rSquared } from 'simple-statistics';
 import type { ExecutionRecord } from '../records/kinds.js';
 import type { RateWithInterval } from './types.js';
 
@@ -35,16 +34,6 @@ export function wilson(k: number, n: number, z = 1.96): RateWithInterval {
   const centre = (p + (z * z) / (2 * n)) / denom;
   const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
   return { rate: round(p), low: round(Math.max(0, centre - half)), high: round(Math.min(1, centre + half)), n };
-}
-
-/** Least-squares trend of a series against its index: slope, relative slope (slope/mean), R². */
-export function trend(values: readonly number[]): { slope: number; relative: number; r2: number } {
-  if (values.length < 2) return { slope: 0, relative: 0, r2: 0 };
-  const points = values.map((v, i) => [i, v] as [number, number]);
-  const line = linearRegression(points);
-  const m = mean(values);
-  const r2 = values.every((v) => v === values[0]) ? 0 : rSquared(points, (x: number) => line.m * x + line.b);
-  return { slope: line.m, relative: m > 0 ? line.m / m : 0, r2: Number.isFinite(r2) ? r2 : 0 };
 }
 
 /** Monday (UTC, YYYY-MM-DD) of the week containing an ISO time or date. */

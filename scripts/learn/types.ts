@@ -46,6 +46,8 @@ export interface AntiPatternFlag {
   threshold: number;
   /** Execution ids behind the flag (sorted; at most 50). */
   evidence: string[];
+  /** Where it happens: counts of the evidence's components, task types and agents (most first). */
+  where?: { components: Array<[string, number]>; task_types: Array<[string, number]>; agents: Array<[string, number]> };
 }
 
 /** Status of a success criterion. */

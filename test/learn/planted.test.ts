@@ -10,6 +10,7 @@ import { detectAntiPatterns } from '../../scripts/learn/anti-patterns.js';
 import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../scripts/learn/generate-history.js';
 import type { ExecutionRecord } from '../../scripts/records/kinds.js';
 import { fingerprint } from '../../scripts/learn/fingerprint.js';
+import { mulberry32 } from '../../scripts/examples/prng.js';
 
 const config = structuredClone(DEFAULT_CONFIG);
 const START = 60 * 3; // hours after base where the control history (60 executions) ends
@@ -62,6 +63,34 @@ describe('planted facts', () => {
     expect(detectAntiPatterns([...controlHistory(60), ...hits.slice(0, 2)], config)).toEqual([]);
   });
 
+  it('names where a recurring error happens, and makes errors that always occur together one flag', () => {
+    const hits = planted('ex-where', 4, START, (i) => ({
+      component: i < 3 ? 'booking-form' : 'payment-form',
+      agent: ['codex', 'claude'][i % 2],
+      errors: [`Slot ${i} shifted by 7 hours`, `Webhook retry ${i} rejected`],
+      outcome: 'failure',
+      scores: scoresFor(40),
+    }));
+    const flags = detectAntiPatterns([...controlHistory(60), ...hits], config);
+    expect(flags).toHaveLength(1);
+    expect(flags[0]!.subject).toBe(`${fingerprint('Slot 1 shifted by 7 hours').text} | ${fingerprint('Webhook retry 1 rejected').text}`);
+    expect(flags[0]!.message).toMatch(/occurred together in 4 executions.*in components booking-form \(3\), payment-form \(1\); task type component \(4\); agents claude \(2\), codex \(2\)/);
+    expect(flags[0]!.where!.components).toEqual([['booking-form', 3], ['payment-form', 1]]);
+  });
+
+  it('finds a noisy but steady slowdown, and nothing in thirty noisy flat task types (false discovery rate)', () => {
+    const next = mulberry32(9);
+    const noisy = planted('ex-noisy', 20, START, (i) => ({ task_type: 'report', duration_s: Math.round(400 + 40 * i + 150 * (next() - 0.5)) }));
+    const flags = detectAntiPatterns([...controlHistory(60), ...noisy], config);
+    expect(flags.filter((f) => f.monitor === 'rising_duration').map((f) => f.subject)).toEqual(['report']);
+    expect(flags.find((f) => f.monitor === 'rising_duration')!.message).toMatch(/Mann–Kendall p [0-9.e-]+, q [0-9.e-]+/);
+    const flat: ExecutionRecord[] = [];
+    for (let t = 0; t < 30; t++) flat.push(...planted(`ex-flat-${t}`, 12, START + t * 100, () => ({ task_type: `kind-${t}`, duration_s: Math.round(600 + 300 * (next() - 0.5)) })));
+    const history = [...controlHistory(60), ...flat];
+    expect(detectAntiPatterns(history, config).filter((f) => f.monitor === 'rising_duration')).toEqual([]);
+    expect(extractPatternSet(history, config).performance_patterns).toEqual([]);
+  });
+
   it('finds steadily slower tasks (bloat check + rising performance pattern)', () => {
     const slow = planted('ex-slow', 8, START, (i) => ({ task_type: 'report', duration_s: 300 + 60 * i }));
     const history = [...controlHistory(60), ...slow];
@@ -71,6 +100,27 @@ describe('planted facts', () => {
     const perf = extractPatternSet(history, config).performance_patterns;
     expect(perf.map((p) => p.definition)).toEqual([{ task_type: 'report', direction: 'rising' }]);
     expect(perf[0]!.evidence).toEqual(slow.map((e) => e.id).sort());
+  });
+
+  it('names every member of conditions that always occur together (one conjunctive cause, never a tie-break)', () => {
+    // booking-form always uses the Square payments SDK and the form library, and nothing else uses
+    // them: the history cannot say which of the three goes with the failures.
+    const deps = ['square-web-payments-sdk', 'react-hook-form'];
+    const bad = planted('ex-trio', 6, START, (i) => ({ component: 'booking-form', agent: ['agent-a', 'agent-b'][i % 2], outcome: 'failure', scores: scoresFor(40), pre: { dependencies: deps } }));
+    const set = extractPatternSet([...controlHistory(60), ...bad], config);
+    expect(set.failure_patterns).toHaveLength(1);
+    const p = set.failure_patterns[0]!;
+    expect(p.definition).toEqual({ component: 'booking-form', dependency: ['react-hook-form', 'square-web-payments-sdk'] });
+    expect(p.statement).toContain('component=booking-form + dependency=react-hook-form + dependency=square-web-payments-sdk (always together');
+    expect(p.evidence).toEqual(bad.map((e) => e.id).sort());
+    // The dependency view names the others too, whichever dependency it is about.
+    for (const d of set.dependency_patterns) expect(d.definition.together).toBeDefined();
+  });
+
+  it('names both the template and the component when success comes with reusing a template on a component', () => {
+    const wins = planted('ex-tplc', 6, START, () => ({ component: 'hero-banner', reused: ['tpl-soft-palette-hero'], scores: scoresFor(92) }));
+    const set = extractPatternSet([...controlHistory(60), ...wins], config);
+    expect(set.success_patterns.map((p) => p.definition)).toEqual([{ component: 'hero-banner', reused: 'tpl-soft-palette-hero' }]);
   });
 
   it('finds a reuse-driven success', () => {
