@@ -49,9 +49,9 @@ export async function patternCommitCounts(ws: Workspace): Promise<Map<string, nu
 /** Pure analysis of a table (pattern commit counts passed in). */
 export function analyzeTable(table: RecordsTable, config: ResolvedConfig, patternCommits?: ReadonlyMap<string, number>, executions?: ExecutionRecord[]): Analysis {
   const history = executions ?? executionsInOrder(table);
-  const set = extractPatternSet(history, config, { rejected: rejectedIds(table) });
+  const set = extractPatternSet(history, config, { rejected: rejectedIds(table), reflections: rowsOf(table, 'reflection').map((r) => ({ data: r.data, body: r.body })) });
   const patterns = allPatterns(set);
-  const flags = detectAntiPatterns(history, config);
+  const flags = detectAntiPatterns(history, config, set.theme_patterns);
   const inputs: DashboardInputs = {
     patterns,
     flags,

@@ -8,7 +8,7 @@ import { fingerprint } from './fingerprint.js';
 import { byTime, evidenceIds, ms, round } from './stats.js';
 import { durationSeries } from './patterns.js';
 import { formatP } from './effect.js';
-import type { AntiPatternFlag } from './types.js';
+import type { AntiPatternFlag, ExtractedPattern } from './types.js';
 
 /** Errors (and high surprise) count towards "N times" within this many days of the newest execution. */
 export const ERROR_WINDOW_DAYS = 30;
@@ -150,6 +150,37 @@ export function repeatedSurprise(history: readonly ExecutionRecord[], config: Re
 }
 
 /**
+ * A recurring theme (a phrase failures keep saying, themes.ts) counts like a repeated error:
+ * used by `repeated_error_count`+ failures in the window → architecture review.
+ */
+export function recurringThemes(themes: readonly ExtractedPattern[], history: readonly ExecutionRecord[], config: ResolvedConfig): AntiPatternFlag[] {
+  const ordered = byTime(history);
+  if (!ordered.length) return [];
+  const since = ms(ordered[ordered.length - 1]!.started_at) - ERROR_WINDOW_DAYS * 86400000;
+  const byId = new Map(ordered.map((e) => [e.id, e]));
+  const n = config.anti_patterns.repeated_error_count;
+  const out: AntiPatternFlag[] = [];
+  for (const t of themes) {
+    const recent = t.evidence.map((id) => byId.get(id)).filter((e): e is ExecutionRecord => Boolean(e) && ms(e!.started_at) >= since);
+    if (recent.length < n) continue;
+    const where = whereOf(recent);
+    const phrase = String(t.definition.theme);
+    out.push({
+      id: `flag-repeated-theme-${t.id.replace(/^pat-theme-/, '')}`,
+      monitor: 'repeated_error',
+      action: 'architecture_review',
+      subject: `theme: ${phrase}`,
+      message: `The same cause ("${phrase}") recurs in what ${recent.length} failures in the last ${ERROR_WINDOW_DAYS} days say (threshold ${n}), in ${describeWhere(where)}: review the architecture around it instead of patching each occurrence. ${t.statement}`,
+      value: recent.length,
+      threshold: n,
+      evidence: evidenceIds(recent),
+      where,
+    });
+  }
+  return out;
+}
+
+/**
  * One flag per fact: flags of one monitor with the same evidence (two errors that always occur
  * together) are merged into one that names every subject.
  */
@@ -177,10 +208,10 @@ export function mergeSameEvidence(flags: readonly AntiPatternFlag[]): AntiPatter
   return out;
 }
 
-/** All monitors, flags sorted by monitor then subject; flags with the same evidence merged. */
-export function detectAntiPatterns(history: readonly ExecutionRecord[], config: ResolvedConfig): AntiPatternFlag[] {
+/** All monitors, flags sorted by monitor then subject; flags with the same evidence merged. `themes` feed the repeated-error monitor. */
+export function detectAntiPatterns(history: readonly ExecutionRecord[], config: ResolvedConfig, themes: readonly ExtractedPattern[] = []): AntiPatternFlag[] {
   const order = { repeated_error: 0, rising_duration: 1, low_reuse: 2, repeated_surprise: 3 } as const;
-  return mergeSameEvidence([...repeatedErrors(history, config), ...risingDurations(history, config), ...lowReuse(history, config), ...repeatedSurprise(history, config)]).sort(
+  return mergeSameEvidence([...repeatedErrors(history, config), ...recurringThemes(themes, history, config), ...risingDurations(history, config), ...lowReuse(history, config), ...repeatedSurprise(history, config)]).sort(
     (a, b) => order[a.monitor] - order[b.monitor] || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0),
   );
 }

@@ -25,6 +25,17 @@ export function normalizeError(message: string): string {
   return s.toLowerCase().replace(/\s+/g, ' ').replace(/(<n>)(\s*[,.]\s*<n>)+/g, '$1').trim().slice(0, 300);
 }
 
+/**
+ * Removes the details an error fingerprint ignores (times, URLs, quoted values, paths, files,
+ * ids, hashes, numbers) from free text, keeping its words and case: what recurring themes are
+ * mined from.
+ */
+export function normaliseForFingerprint(text: string): string {
+  let s = text;
+  for (const [re] of RULES) s = s.replace(re, ' ');
+  return s.replace(/\s+/g, ' ').trim();
+}
+
 /** A short stable id for a fingerprint (`fp-` + 10 hex chars of its SHA-1). */
 export function fingerprintId(normalized: string): string {
   return `fp-${createHash('sha1').update(normalized).digest('hex').slice(0, 10)}`;

@@ -97,8 +97,8 @@ export interface LearningOutcome {
 
 /** Seed Task 3: metadata capture and pattern extraction over execution history. */
 export class PatternExtractor {
-  /** The four pattern lists from the last `extractPatterns` call. */
-  patterns: PatternSet = { success_patterns: [], failure_patterns: [], performance_patterns: [], dependency_patterns: [] };
+  /** The pattern lists (the seed's four, plus recurring themes) from the last `extractPatterns` call. */
+  patterns: PatternSet = { success_patterns: [], failure_patterns: [], performance_patterns: [], dependency_patterns: [], theme_patterns: [] };
   /** Where the memory lives (the seed's `memory_path`; informational). */
   readonly memoryPath: string;
   private readonly config: ResolvedConfig;

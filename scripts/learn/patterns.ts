@@ -19,6 +19,7 @@ import { benjaminiHochberg, mannKendall, type TrendTest } from './tests.js';
 import { formatP } from './effect.js';
 import { median } from '../score/formulas.js';
 import type { ExtractedPattern } from './types.js';
+import { mineThemes, type ThemeInputs } from './themes.js';
 
 /** The dimensions an itemset draws from. */
 export const DIMENSIONS = ['task_type', 'component', 'domain', 'agent', 'dependency', 'reused', 'error'] as const;
@@ -220,6 +221,8 @@ function describe(items: readonly string[], fpText: Map<string, string>): string
 export interface ExtractOptions {
   /** Ids of rejected patterns: never proposed again (filtered out). */
   rejected?: ReadonlySet<string>;
+  /** Reflections of the history, for recurring themes in their root causes and actions. */
+  reflections?: ThemeInputs['reflections'];
 }
 
 /** The four pattern lists (the seed's `self.patterns`). */
@@ -228,6 +231,8 @@ export interface PatternSet {
   failure_patterns: ExtractedPattern[];
   performance_patterns: ExtractedPattern[];
   dependency_patterns: ExtractedPattern[];
+  /** Recurring phrases in what failures say (themes.ts). */
+  theme_patterns: ExtractedPattern[];
 }
 
 /**
@@ -466,7 +471,7 @@ export function dependencyPatterns(history: readonly ExecutionRecord[], config: 
   return out;
 }
 
-const TYPE_ORDER = { failure: 0, success: 1, dependency: 2, performance: 3 } as const;
+const TYPE_ORDER = { failure: 0, theme: 1, success: 2, dependency: 3, performance: 4 } as const;
 
 /** Stable order: type, support (desc), id. */
 export function sortPatterns<T extends ExtractedPattern>(list: T[]): T[] {
@@ -481,12 +486,13 @@ export function extractPatternSet(history: readonly ExecutionRecord[], config: R
     failure_patterns: keep(findCommonalities(history, (e) => e.overall < config.patterns.failure_score, 'failure', config)),
     performance_patterns: keep(performancePatterns(history, config)),
     dependency_patterns: keep(dependencyPatterns(history, config)),
+    theme_patterns: keep(mineThemes(history, config, opts.reflections ? { reflections: opts.reflections } : {})),
   };
 }
 
 /** The pattern lists flattened in stable order. */
 export function allPatterns(set: PatternSet): ExtractedPattern[] {
-  return sortPatterns([...set.failure_patterns, ...set.success_patterns, ...set.dependency_patterns, ...set.performance_patterns]);
+  return sortPatterns([...set.failure_patterns, ...set.theme_patterns, ...set.success_patterns, ...set.dependency_patterns, ...set.performance_patterns]);
 }
 
 /** Mean overall of a list of executions (null when empty). */

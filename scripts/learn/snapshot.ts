@@ -26,7 +26,7 @@ export function buildLearnSnapshot(table: RecordsTable, analysis: Analysis): Lea
   const seen = new Set(patterns.map((p) => p.id));
   for (const row of onDisk.values()) {
     const d: PatternRecord = row.data;
-    if (seen.has(d.id) || !['success', 'failure', 'performance', 'dependency'].includes(d.pattern_type)) continue;
+    if (seen.has(d.id) || !['success', 'failure', 'performance', 'dependency', 'theme'].includes(d.pattern_type)) continue;
     const sp: SnapshotPattern = {
       id: d.id,
       pattern_type: d.pattern_type as SnapshotPattern['pattern_type'],

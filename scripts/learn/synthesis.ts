@@ -213,7 +213,7 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
   const byId = new Map(history.map((e) => [e.id, e] as [string, ExecutionRecord]));
   for (const row of live) {
     const d = row.data;
-    if (archived.includes(row.id) || !['success', 'failure', 'performance', 'dependency'].includes(d.pattern_type) || found.has(row.id)) continue;
+    if (archived.includes(row.id) || !['success', 'failure', 'performance', 'dependency', 'theme'].includes(d.pattern_type) || found.has(row.id)) continue;
     const newest = (d.evidence ?? []).map((x) => byId.get(x)?.started_at.slice(0, 10) ?? '').sort().pop() ?? d.created_at.slice(0, 10);
     if (newest >= cutoff) continue;
     const reason = `No longer supported by the history (extraction does not find it) and no evidence since ${newest}.`;

@@ -8,7 +8,7 @@ import type { PatternRecord } from '../records/kinds.js';
 export interface ExtractedPattern {
   /** Stable id derived from `pattern_type` + `definition` (same history → same id). */
   id: string;
-  pattern_type: 'success' | 'failure' | 'performance' | 'dependency';
+  pattern_type: 'success' | 'failure' | 'performance' | 'dependency' | 'theme';
   category: PatternRecord['category'];
   /** Domain the evidence mostly belongs to (absent when none dominates). */
   domain?: string;

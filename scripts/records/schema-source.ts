@@ -206,7 +206,7 @@ export const patternSchema = {
     ...common,
     ...lifecycle,
     kind: { const: 'pattern' },
-    pattern_type: { type: 'string', enum: ['success', 'failure', 'performance', 'dependency', 'seed', 'gotcha'] },
+    pattern_type: { type: 'string', enum: ['success', 'failure', 'performance', 'dependency', 'theme', 'seed', 'gotcha'] },
     category: { type: 'string', enum: ['architectural-decision', 'component-pattern', 'integration-gotcha'] },
     domain: slug,
     statement: { type: 'string', minLength: 1, maxLength: 1000 },

@@ -254,7 +254,7 @@ digest?: string
  * @maxItems 100
  */
 about?: string[]
-pattern_type: ("success" | "failure" | "performance" | "dependency" | "seed" | "gotcha")
+pattern_type: ("success" | "failure" | "performance" | "dependency" | "theme" | "seed" | "gotcha")
 category: ("architectural-decision" | "component-pattern" | "integration-gotcha")
 /**
  * Lower-case vocabulary term (letters, digits, "_", "-", "."), e.g. booking-form.
