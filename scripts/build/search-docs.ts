@@ -35,6 +35,8 @@ export interface SearchDoc {
   links?: string[];
   /** Components and task types a rule/template applies to. */
   applies?: string[];
+  /** Found by the learning engine in the history (a derived pattern, theme or effect), not committed. */
+  derived?: boolean;
 }
 
 /**

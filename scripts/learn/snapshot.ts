@@ -12,6 +12,7 @@ import { analyzeTable, patternCommitCounts, type Analysis } from './analyze.js';
 import { sortPatterns } from './patterns.js';
 import type { LearnSnapshot, SnapshotPattern } from './types.js';
 import { loadTable } from '../build/table.js';
+import { writeLearned } from './learned.js';
 
 /** Builds the snapshot from a table and its analysis. Pure. */
 export function buildLearnSnapshot(table: RecordsTable, analysis: Analysis): LearnSnapshot {
@@ -62,5 +63,7 @@ export async function writeLearnSnapshot(ws: Workspace, table?: RecordsTable): P
   const snap = buildLearnSnapshot(t, analysis);
   mkdirSync(ws.outDir, { recursive: true });
   writeFileAtomic(join(ws.outDir, 'learn.json'), `${JSON.stringify(snap, null, 2)}\n`);
+  // The same analysis, searchable: derived patterns, themes and effects in the recall index.
+  writeLearned(ws, t, analysis);
   return snap;
 }

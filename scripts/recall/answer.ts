@@ -19,6 +19,8 @@ export interface Insight {
   status?: string;
   /** True for a proposed (not yet accepted) learning: treat with care. */
   proposed?: boolean;
+  /** True for knowledge the learning engine derived from the history (a pattern, theme or effect), not a committed record. */
+  derived?: boolean;
   /** What happened / what it says. */
   what: string;
   /** What to do: the rule, the root cause, the template's steps. */
@@ -94,6 +96,7 @@ function insightOf(store: RecallStore, d: StoredDoc, h: Hit): Insight {
   const i: Insight = { id: d.id, kind: d.kind, path: d.file, title: d.title, what: d.summary, date: d.date, score: h.score, why: h.why };
   if (d.status) i.status = d.status;
   if (d.status === 'proposed') i.proposed = true;
+  if (d.derived) i.derived = true;
   if (d.action) i.action = d.action;
   if (d.outcome) i.outcome = d.outcome;
   if (d.component) i.component = d.component;
@@ -115,7 +118,7 @@ function insightOf(store: RecallStore, d: StoredDoc, h: Hit): Insight {
 
 /** The text block of one insight (also what the budget counts). */
 export function renderInsight(n: number, i: Insight): string {
-  const mark = i.proposed ? ' (proposed — not yet accepted)' : i.status && i.status !== 'accepted' ? ` (${i.status})` : '';
+  const mark = i.derived ? ' (derived from the history)' : i.proposed ? ' (proposed — not yet accepted)' : i.status && i.status !== 'accepted' ? ` (${i.status})` : '';
   const head = `${n}. [${i.kind}] ${i.id}${mark}`;
   const lines = [head, `   ${i.title}`];
   if (i.kind === 'execution') {

@@ -15,15 +15,25 @@ export interface OpenOptions {
   noRefresh?: boolean;
 }
 
+/**
+ * Brings the build folder up to date, and the derived knowledge with it when the history is
+ * small enough for that to be quick (learn/learned.ts). The pipelines are loaded only here, so
+ * a fresh one-shot recall that finds nothing changed stays light.
+ */
+async function rebuild(ws: Workspace, full = false): Promise<void> {
+  await (await import('../build/index.js')).runBuild(ws, full ? { full } : {});
+  await (await import('../learn/learned.js')).refreshLearned(ws);
+}
+
 /** Opens the recall store, building or updating the build folder first when it is stale. */
 export async function openStore(ws: Workspace, opts: OpenOptions = {}): Promise<RecallStore> {
   if (!opts.noRefresh) {
     // The build pipeline is loaded only when something changed (a fresh one-shot stays light).
-    if (!isBuildCurrent(ws) || !openStoreDir(ws.outDir)) await (await import('../build/index.js')).runBuild(ws);
+    if (!isBuildCurrent(ws) || !openStoreDir(ws.outDir)) await rebuild(ws);
   }
   let store = openStoreDir(ws.outDir);
   if (!store) {
-    await (await import('../build/index.js')).runBuild(ws, { full: true });
+    await rebuild(ws, true);
     store = openStoreDir(ws.outDir);
   }
   if (!store) throw new Error(`The recall store in ${ws.outDir} could not be built.`);
@@ -41,7 +51,7 @@ async function withStore<T>(ws: Workspace, opts: OpenOptions, use: (store: Recal
   const early = openStoreDir(ws.outDir);
   const result = early ? use(early) : undefined;
   if ((await current) && early) return result!;
-  await (await import('../build/index.js')).runBuild(ws);
+  await rebuild(ws);
   return use(await openStore(ws, { noRefresh: true }));
 }
 

@@ -8,10 +8,28 @@ import { indexText, toSearchDoc } from '../build/search-docs.js';
 import type { RecordRow } from '../build/table.js';
 import { fingerprint } from '../learn/fingerprint.js';
 import { docTerms, mergeVocabulary, vocabularyOf } from './terms.js';
-import { parseStoreFile, RecallStore, renderSegment, renderStoreFile, type SegmentDoc } from './store.js';
+import { parseStoreFile, RecallStore, renderSegment, renderStoreFile, type SegmentDoc, type StoreFile } from './store.js';
 
-/** The store of a set of records (deterministic: sorted by kind and id). */
-export function storeOfRows(rows: readonly RecordRow[]): RecallStore {
+/** A store rendered from records: its meta file and its one segment file's content. */
+export interface RenderedStore {
+  file: StoreFile;
+  /** Content of the segment file (`file.segments[0].file`). */
+  content: string;
+  /** Vocabulary entries (`type:value` -> records) and token count, for merging with another store. */
+  vocab: Record<string, number>;
+  totalLength: number;
+}
+
+/** Options for rendering records as a store. */
+export interface RowsStoreOptions {
+  /** File name of the segment (default `seg-000.json`). */
+  name?: string;
+  /** Mark every document as derived (found by the learning engine, not committed). */
+  derived?: boolean;
+}
+
+/** Renders records as a store with one segment (deterministic: sorted by kind and id). */
+export function renderRowsStore(rows: readonly RecordRow[], opts: RowsStoreOptions = {}): RenderedStore {
   const links = new Map<string, string[]>();
   for (const r of rows) if (r.data.kind === 'reflection') for (const x of r.data.executions) links.set(x, [...(links.get(x) ?? []), r.id]);
   const counts = new Map<string, { text: string; example: string; n: number }>();
@@ -20,6 +38,10 @@ export function storeOfRows(rows: readonly RecordRow[]): RecallStore {
   let totalLength = 0;
   for (const row of rows) {
     const doc = toSearchDoc(row);
+    if (opts.derived) {
+      doc.derived = true;
+      delete doc.status;
+    }
     const l = links.get(row.id);
     if (l && row.kind === 'execution') doc.links = [...l].sort();
     const { tf, length } = docTerms(doc, indexText(row, doc));
@@ -39,16 +61,26 @@ export function storeOfRows(rows: readonly RecordRow[]): RecallStore {
     docs.push({ doc, tf: flat, length, fps });
   }
   docs.sort((a, b) => (a.doc.kind < b.doc.kind ? -1 : a.doc.kind > b.doc.kind ? 1 : a.doc.id < b.doc.id ? -1 : a.doc.id > b.doc.id ? 1 : 0));
-  const seg = renderSegment('seg-000.json', docs);
+  const seg = renderSegment(opts.name ?? 'seg-000.json', docs);
   const fps = [...counts].filter(([, c]) => c.n >= 2).map(([id, c]) => ({ id, text: c.text, example: c.example })).sort((a, b) => (a.id < b.id ? -1 : 1));
   const file = parseStoreFile(renderStoreFile({ n: docs.length, totalLength, vocab: mergeVocabulary([vocab]), fps, segments: [seg.segment] }))!;
-  const lines = seg.content.split('\n');
+  return { file, content: seg.content, vocab, totalLength };
+}
+
+/** A store over a rendered segment held in memory. */
+export function memoryStore(r: Pick<RenderedStore, 'file' | 'content'>): RecallStore {
+  const lines = r.content.split('\n');
   const parsed = new Map<number, unknown>();
-  const store = RecallStore.fromSource(file, {
+  const store = RecallStore.fromSource(r.file, {
     line: (_s, i) => {
       if (!parsed.has(i)) parsed.set(i, lines[i] ? JSON.parse(lines[i]!) : undefined);
       return parsed.get(i);
     },
   });
   return store!;
+}
+
+/** The store of a set of records, in memory (deterministic: sorted by kind and id). */
+export function storeOfRows(rows: readonly RecordRow[], opts: RowsStoreOptions = {}): RecallStore {
+  return memoryStore(renderRowsStore(rows, opts));
 }

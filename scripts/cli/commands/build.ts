@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { runBuild } from '../../build/index.js';
+import { refreshLearned } from '../../learn/learned.js';
 import { diag, hasFailures, countBySeverity } from '../../diagnostics/diagnostic.js';
 import { toPosix } from '../../adapters/fs.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
@@ -16,6 +17,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command('build')
     .description('Build the records table, search index and aggregates (incremental).')
     .option('--full', 'ignore the cache and rebuild everything', false)
+    .option('--learn', 'also refresh the derived knowledge recall searches (patterns, themes, effects): done on every build up to 2,000 executions, with this flag at any size')
     .option('--json', 'print one JSON document (summary and diagnostics)')
     .option('--strict', 'exit 1 on warnings too', false)
     .option('--workers <n>', 'worker threads for parsing and indexing (0: none; default: one per core for large builds)')
@@ -23,7 +25,7 @@ export function register(program: Command, ctx: CliContext): void {
       'after',
       '\nOnly records whose Git blob changed are parsed again; outputs go to the git-ignored build folder\n(default .learning-loop/build/, layout in docs/build.md). Invalid records are reported and left out.\n\nExamples:\n  learning-loop build\n  learning-loop build --full --json\n\nExit codes: 0 built, 1 built but some records are invalid, 2 usage error.',
     )
-    .action(async (opts: { full: boolean; json?: boolean; strict: boolean; workers?: string }, cmd: Command) => {
+    .action(async (opts: { full: boolean; json?: boolean; strict: boolean; workers?: string; learn?: boolean }, cmd: Command) => {
       const workers = intFlag('workers', opts.workers, 0, 64);
       const ws = ctx.workspace(cmd);
       const io = ctx.io;
@@ -49,6 +51,9 @@ export function register(program: Command, ctx: CliContext): void {
           : undefined,
       });
       if (progress && last) io.stderr.write('\r\u001b[K');
+      // Derived knowledge (patterns, themes, effects) follows the build: always with --learn, and
+      // for small histories on every build that changed something.
+      const learned = await refreshLearned(ws, { force: Boolean(opts.learn) });
       const all = [...result.cacheDiagnostics, ...result.diagnostics];
       const out = toPosix(relative(ws.repoRoot, result.outDir)) || '.';
       const summary = {
@@ -63,6 +68,7 @@ export function register(program: Command, ctx: CliContext): void {
         removed: result.stats.removed.length,
         segments: { total: result.stats.segments, rebuilt: result.stats.segmentsRebuilt },
         scan: result.stats.scan,
+        learned,
         summary: countBySeverity(all),
       };
       if (opts.json) {

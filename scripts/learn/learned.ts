@@ -1,0 +1,94 @@
+/**
+ * The derived-knowledge store: the patterns, themes and effects the learning engine finds,
+ * written as a small recall store in `<outDir>/learned/` (`meta.json`, `seg-derived.json`) that
+ * recall opens together with the records' store (recall/store-fs.ts), so derived knowledge is
+ * searched through the same index and ranking. `state.json` says which build it was derived
+ * from. Written by the learning snapshot (`site build`, `demo`, `build --learn`) and, for
+ * histories up to `LEARN_INLINE_MAX` executions, after every build that changed something.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Workspace } from '../adapters/workspace.js';
+import { writeFileAtomic } from '../adapters/fs.js';
+import { rowsOf, type RecordsTable } from '../build/table.js';
+import { readManifest } from '../build/freshness.js';
+import { renderRowsStore } from '../recall/memory.js';
+import { parseStoreFile, type StoreFile } from '../recall/store.js';
+import { derivedRows } from './derived.js';
+import { effectOfRecall, type EffectReport } from './effect.js';
+import type { Analysis } from './analyze.js';
+
+/** Up to this many executions, derived knowledge is refreshed after every build (about 0.2 s at this size). */
+export const LEARN_INLINE_MAX = 2000;
+
+/** `learned/state.json`. */
+export interface LearnedState {
+  version: 1;
+  /** The build's input key (`manifest.json#source`) the knowledge was derived from. */
+  source: string;
+  executions: number;
+  latest_execution: string | null;
+  documents: number;
+}
+
+/** The folder of the derived-knowledge store. */
+export function learnedDir(outDir: string): string {
+  return join(outDir, 'learned');
+}
+
+/** Reads the state; undefined when missing or unreadable. */
+export function readLearnedState(outDir: string): LearnedState | undefined {
+  try {
+    const s = JSON.parse(readFileSync(join(learnedDir(outDir), 'state.json'), 'utf8')) as LearnedState;
+    return s.version === 1 ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads the derived store's meta file; undefined when missing, unreadable or of another version. */
+export function readLearnedStore(outDir: string): StoreFile | undefined {
+  try {
+    return parseStoreFile(readFileSync(join(learnedDir(outDir), 'meta.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the derived knowledge was derived from the current build. */
+export function isLearnedCurrent(ws: Workspace): boolean {
+  const m = readManifest(ws.outDir);
+  return Boolean(m && readLearnedState(ws.outDir)?.source === m.source);
+}
+
+/** Writes the derived store for an analysis (and the effect, computed when not given). Deterministic. */
+export function writeLearned(ws: Workspace, table: RecordsTable, analysis: Analysis, effect?: EffectReport): LearnedState {
+  const history = analysis.executions;
+  const latest = history.length ? history[history.length - 1]!.started_at : null;
+  const asOf = latest ?? '1970-01-01T00:00:00Z';
+  const committed = new Set(rowsOf(table, 'pattern').map((r) => r.id));
+  const rows = derivedRows(analysis.patterns, effect ?? effectOfRecall(history, ws.config), committed, asOf);
+  const store = renderRowsStore(rows, { name: 'seg-derived.json', derived: true });
+  const dir = learnedDir(ws.outDir);
+  mkdirSync(dir, { recursive: true });
+  writeFileAtomic(join(dir, 'seg-derived.json'), store.content);
+  writeFileAtomic(join(dir, 'meta.json'), `${JSON.stringify(store.file)}\n`);
+  const state: LearnedState = { version: 1, source: readManifest(ws.outDir)?.source ?? '', executions: history.length, latest_execution: latest, documents: rows.length };
+  writeFileAtomic(join(dir, 'state.json'), `${JSON.stringify(state)}\n`);
+  return state;
+}
+
+/**
+ * Brings the derived knowledge up to date after a build, when the history is small enough for
+ * that to be quick (or `force`): loads the table, analyses it and writes the store and the
+ * learning snapshot. Returns whether it wrote.
+ */
+export async function refreshLearned(ws: Workspace, opts: { force?: boolean } = {}): Promise<boolean> {
+  if (isLearnedCurrent(ws)) return false;
+  const manifest = readManifest(ws.outDir);
+  if (!manifest) return false;
+  if (!opts.force && (manifest.by_kind.execution ?? 0) > LEARN_INLINE_MAX) return false;
+  const { writeLearnSnapshot } = await import('./snapshot.js');
+  await writeLearnSnapshot(ws);
+  return true;
+}
