@@ -19,6 +19,7 @@ import { recordExecution } from '../records/record-execution.js';
 import { LearningQueryInterface } from '../recall/query-interface.js';
 import type { SimilarResult } from '../recall/similar.js';
 import { completeScores, computeOverall, decideTrigger, type Scores, type TriggerAction } from '../score/formulas.js';
+import { streakReason } from '../score/streak.js';
 import { allPatterns, extractPatternSet, findCommonalities, type PatternSet } from './patterns.js';
 import { detectAntiPatterns } from './anti-patterns.js';
 import { computeMetrics } from './dashboard.js';
@@ -285,7 +286,8 @@ export class LearningOrchestrator {
     // 7. Reflection when triggered.
     let reflection: LearningOutcome['reflection'];
     if (trigger && execution) {
-      const reason = decideTrigger(execution.scores, this.workspace.config.thresholds).reason ?? trigger;
+      const seed = decideTrigger(execution.scores, this.workspace.config.thresholds);
+      const reason = seed.action === trigger ? seed.reason! : trigger === 'extract_template' ? streakReason(this.workspace.config.scoring.template_streak, execution) : trigger;
       const rr = await this.performReflection(trigger, reason, task, execution, rows);
       reflection = { action: trigger, reason, written: [...(rec.reflection ? [rec.reflection.path] : []), ...rr.written] };
     }

@@ -18,6 +18,8 @@ import { fingerprint } from './fingerprint.js';
 import { executionItems } from './patterns.js';
 import { recallEvidence, verdict } from './evidence.js';
 import { shortHash } from './stats.js';
+import { decideTrigger } from '../score/formulas.js';
+import { streakReason } from '../score/streak.js';
 
 /** A built reflection: the record and its Markdown body (plus proposals with `extras`). */
 export interface BuiltReflection {
@@ -185,6 +187,9 @@ export function buildReflection(execution: ExecutionRecord, rows: readonly Recor
   };
   if (patterns.length) record.evidence!.patterns = patterns.map((p) => p.id).sort();
   if (execution.domains) record.domains = execution.domains;
+  // A template the scores alone do not call for came from the success streak: say so.
+  const fromStreak = execution.trigger === 'extract_template' && decideTrigger(execution.scores, config.thresholds).action !== 'extract_template';
+  if (fromStreak) record.reason = streakReason(config.scoring.template_streak, execution);
 
   const recalledLines = (execution.recalled ?? []).map((id) => {
     const ev = recalledEv.get(id);
@@ -194,6 +199,7 @@ export function buildReflection(execution: ExecutionRecord, rows: readonly Recor
   const lines: string[] = [
     `## ${record.title}`,
     '',
+    ...(record.reason ? [`${record.reason}.`, ''] : []),
     `Execution \`${execution.id}\` (${execution.task_type}${execution.component ? ` / ${execution.component}` : ''}, ${execution.outcome}) scored ${execution.overall} (accuracy ${execution.scores.accuracy}, efficiency ${execution.scores.efficiency}, reusability ${execution.scores.reusability}, surprise ${execution.scores.surprise}).`,
     '',
     '## Evidence',

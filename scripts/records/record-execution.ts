@@ -18,6 +18,7 @@ import { recordPath, type ExecutionRecord } from './kinds.js';
 import { renderRecord } from './write.js';
 import { scanSecrets } from './secrets.js';
 import { completeScores, computeOverall, decideTrigger, type Scores } from '../score/formulas.js';
+import { completesStreak } from '../score/streak.js';
 import { loadTable, type RecordRow } from '../build/table.js';
 import { buildReflection } from '../learn/reflection.js';
 import { writeFileExclusive } from '../adapters/fs.js';
@@ -228,6 +229,14 @@ export function comparableDurations(rows: readonly RecordRow[], e: Pick<Executio
   return pool.slice(-window).map((x) => x.duration_s);
 }
 
+function executionsOf(rows: readonly RecordRow[]): ExecutionRecord[] {
+  return rows.filter((r): r is RecordRow<ExecutionRecord> => r.kind === 'execution').map((r) => r.data);
+}
+
+function templatesOf(rows: readonly RecordRow[]): Array<{ task_type?: string; component?: string }> {
+  return rows.filter((r) => r.kind === 'template').map((r) => r.data as { task_type?: string; component?: string });
+}
+
 function reflectionIdFor(executionId: string): string | undefined {
   const id = `rf-${executionId.replace(/^ex-/, '')}`;
   return isSafeId(id) ? id : undefined;
@@ -271,6 +280,8 @@ export function buildExecution(input: Record<string, unknown>, rows: readonly Re
     overall: computeOverall(scores),
     trigger: decideTrigger(scores, ws.config.thresholds).action,
   };
+  // Routine work cannot pass the mean's template threshold: a streak of flawless runs can.
+  if (record.trigger === null && completesStreak(executionsOf(rows), templatesOf(rows), record, ws.config.scoring.template_streak)) record.trigger = 'extract_template';
   if (computed.length) record.computed = computed;
   else delete record.computed;
   return { record, body: typeof body === 'string' ? body : '' };

@@ -10,6 +10,7 @@ import * as VALIDATORS from './validators.generated.js';
 import { folderHintFor, folderPatternFor, isKind, KINDS, type AnyRecord, type Kind } from './kinds.js';
 import { locate, parseFrontmatter, parseYamlDocument, pointerToPath, type PositionedDoc } from './parse.js';
 import { computeOverall, decideTrigger, type Thresholds } from '../score/formulas.js';
+import { isFlawless } from '../score/streak.js';
 
 /**
  * The ajv validator for a record kind or `config`, compiled ahead of time by `npm run gen`
@@ -249,7 +250,10 @@ function recordChecks(file: string, displayFile: string, record: AnyRecord, pos:
     }
     if (record.trigger !== undefined && opts.thresholds) {
       const want = decideTrigger(record.scores, opts.thresholds).action;
-      if (want !== record.trigger) {
+      // A flawless success may carry extract_template from the success streak (scripts/score/streak.ts),
+      // which needs the history to check; one record on its own cannot contradict it.
+      const streak = want === null && record.trigger === 'extract_template' && isFlawless(record);
+      if (want !== record.trigger && !streak) {
         out.push(diag('score/trigger-mismatch', displayFile, `\`trigger\` is ${JSON.stringify(record.trigger)} but the thresholds give ${JSON.stringify(want)}.`, pos(['trigger'])));
       }
     }

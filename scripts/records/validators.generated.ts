@@ -8161,7 +8161,7 @@ return errors === 0;
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const config = validate28;
-const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/config.schema.json","title":"learning-loop config (config/triggers.yaml)","description":"The seed's Step 3 trigger configuration plus learning-loop's own keys. Every key is optional; defaults apply.","type":"object","additionalProperties":false,"properties":{"reflection_triggers":{"type":"object","additionalProperties":false,"properties":{"checkpoints":{"type":"array","items":{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"enum":["pre_task","mid_task","post_task","sprint_review"]},"additionalProperties":{"type":"boolean"}}},"thresholds":{"type":"object","additionalProperties":false,"properties":{"low_performance":{"type":"number","minimum":0,"maximum":100},"high_performance":{"type":"number","minimum":0,"maximum":100},"high_surprise":{"type":"number","minimum":0,"maximum":100}}},"synthesis_schedule":{"type":"object","additionalProperties":false,"properties":{"weekly":{"type":"string","pattern":"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$"},"monthly":{"type":"string","pattern":"^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$"}}}}},"scoring":{"type":"object","additionalProperties":false,"properties":{"comparable_window":{"type":"integer","minimum":1,"maximum":10000,"description":"How many earlier comparable executions the efficiency baseline uses."},"default_efficiency":{"type":"number","minimum":0,"maximum":100}}},"patterns":{"type":"object","additionalProperties":false,"properties":{"success_score":{"type":"number","minimum":0,"maximum":100},"failure_score":{"type":"number","minimum":0,"maximum":100},"min_support":{"type":"integer","minimum":1},"min_lift":{"type":"number","minimum":1},"max_items":{"type":"integer","minimum":1,"maximum":4}}},"anti_patterns":{"type":"object","additionalProperties":false,"properties":{"repeated_error_count":{"type":"integer","minimum":2},"rising_duration_min_points":{"type":"integer","minimum":3},"rising_duration_min_slope":{"type":"number","minimum":0},"low_reuse_rate":{"type":"number","minimum":0,"maximum":1},"repeated_surprise_count":{"type":"integer","minimum":2}}},"recall":{"type":"object","additionalProperties":false,"properties":{"default_limit":{"type":"integer","minimum":1,"maximum":100},"default_budget":{"type":"integer","minimum":50,"maximum":100000}}},"git":{"type":"object","additionalProperties":false,"properties":{"push_retries":{"type":"integer","minimum":0,"maximum":100},"remote":{"type":"string"},"branch":{"type":"string"}}},"build":{"type":"object","additionalProperties":false,"properties":{"out_dir":{"type":"string","pattern":"^[^/\\\\][^\\\\]*$"},"max_file_bytes":{"type":"integer","minimum":1024}}}}};
+const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/config.schema.json","title":"learning-loop config (config/triggers.yaml)","description":"The seed's Step 3 trigger configuration plus learning-loop's own keys. Every key is optional; defaults apply.","type":"object","additionalProperties":false,"properties":{"reflection_triggers":{"type":"object","additionalProperties":false,"properties":{"checkpoints":{"type":"array","items":{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"enum":["pre_task","mid_task","post_task","sprint_review"]},"additionalProperties":{"type":"boolean"}}},"thresholds":{"type":"object","additionalProperties":false,"properties":{"low_performance":{"type":"number","minimum":0,"maximum":100},"high_performance":{"type":"number","minimum":0,"maximum":100},"high_surprise":{"type":"number","minimum":0,"maximum":100}}},"synthesis_schedule":{"type":"object","additionalProperties":false,"properties":{"weekly":{"type":"string","pattern":"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$"},"monthly":{"type":"string","pattern":"^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$"}}}}},"scoring":{"type":"object","additionalProperties":false,"properties":{"comparable_window":{"type":"integer","minimum":1,"maximum":10000,"description":"How many earlier comparable executions the efficiency baseline uses."},"default_efficiency":{"type":"number","minimum":0,"maximum":100},"template_streak":{"type":"integer","minimum":0,"maximum":1000,"description":"Flawless executions of one task type and component in a row that trigger extract_template (0 turns the rule off)."}}},"patterns":{"type":"object","additionalProperties":false,"properties":{"success_score":{"type":"number","minimum":0,"maximum":100},"failure_score":{"type":"number","minimum":0,"maximum":100},"min_support":{"type":"integer","minimum":1},"min_lift":{"type":"number","minimum":1},"max_items":{"type":"integer","minimum":1,"maximum":4}}},"anti_patterns":{"type":"object","additionalProperties":false,"properties":{"repeated_error_count":{"type":"integer","minimum":2},"rising_duration_min_points":{"type":"integer","minimum":3},"rising_duration_min_slope":{"type":"number","minimum":0},"low_reuse_rate":{"type":"number","minimum":0,"maximum":1},"repeated_surprise_count":{"type":"integer","minimum":2}}},"recall":{"type":"object","additionalProperties":false,"properties":{"default_limit":{"type":"integer","minimum":1,"maximum":100},"default_budget":{"type":"integer","minimum":50,"maximum":100000}}},"git":{"type":"object","additionalProperties":false,"properties":{"push_retries":{"type":"integer","minimum":0,"maximum":100},"remote":{"type":"string"},"branch":{"type":"string"}}},"build":{"type":"object","additionalProperties":false,"properties":{"out_dir":{"type":"string","pattern":"^[^/\\\\][^\\\\]*$"},"max_file_bytes":{"type":"integer","minimum":1024}}}}};
 const pattern80 = new RegExp("^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$", "u");
 const pattern81 = new RegExp("^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$", "u");
 const pattern82 = new RegExp("^[^/\\\\][^\\\\]*$", "u");
@@ -8517,7 +8517,7 @@ if(data.scoring !== undefined){
 let data11 = data.scoring;
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 for(const key6 in data11){
-if(!((key6 === "comparable_window") || (key6 === "default_efficiency"))){
+if(!(((key6 === "comparable_window") || (key6 === "default_efficiency")) || (key6 === "template_streak"))){
 const err27 = {instancePath:instancePath+"/scoring",schemaPath:"#/properties/scoring/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err27];
@@ -8598,9 +8598,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/scoring",schemaPath:"#/properties/scoring/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data11.template_streak !== undefined){
+let data14 = data11.template_streak;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+const err34 = {instancePath:instancePath+"/scoring/template_streak",schemaPath:"#/properties/scoring/properties/template_streak/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -8609,13 +8610,9 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-if(data.patterns !== undefined){
-let data14 = data.patterns;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-for(const key7 in data14){
-if(!(((((key7 === "success_score") || (key7 === "failure_score")) || (key7 === "min_support")) || (key7 === "min_lift")) || (key7 === "max_items"))){
-const err35 = {instancePath:instancePath+"/patterns",schemaPath:"#/properties/patterns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 > 1000 || isNaN(data14)){
+const err35 = {instancePath:instancePath+"/scoring/template_streak",schemaPath:"#/properties/scoring/properties/template_streak/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -8624,12 +8621,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-if(data14.success_score !== undefined){
-let data15 = data14.success_score;
-if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 100 || isNaN(data15)){
-const err36 = {instancePath:instancePath+"/patterns/success_score",schemaPath:"#/properties/patterns/properties/success_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data14 < 0 || isNaN(data14)){
+const err36 = {instancePath:instancePath+"/scoring/template_streak",schemaPath:"#/properties/scoring/properties/template_streak/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -8638,8 +8631,11 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(data15 < 0 || isNaN(data15)){
-const err37 = {instancePath:instancePath+"/patterns/success_score",schemaPath:"#/properties/patterns/properties/success_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/scoring",schemaPath:"#/properties/scoring/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -8649,8 +8645,12 @@ vErrors.push(err37);
 errors++;
 }
 }
-else {
-const err38 = {instancePath:instancePath+"/patterns/success_score",schemaPath:"#/properties/patterns/properties/success_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.patterns !== undefined){
+let data15 = data.patterns;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key7 in data15){
+if(!(((((key7 === "success_score") || (key7 === "failure_score")) || (key7 === "min_support")) || (key7 === "min_lift")) || (key7 === "max_items"))){
+const err38 = {instancePath:instancePath+"/patterns",schemaPath:"#/properties/patterns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -8660,11 +8660,11 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data14.failure_score !== undefined){
-let data16 = data14.failure_score;
+if(data15.success_score !== undefined){
+let data16 = data15.success_score;
 if((typeof data16 == "number") && (isFinite(data16))){
 if(data16 > 100 || isNaN(data16)){
-const err39 = {instancePath:instancePath+"/patterns/failure_score",schemaPath:"#/properties/patterns/properties/failure_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+const err39 = {instancePath:instancePath+"/patterns/success_score",schemaPath:"#/properties/patterns/properties/success_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -8674,7 +8674,7 @@ vErrors.push(err39);
 errors++;
 }
 if(data16 < 0 || isNaN(data16)){
-const err40 = {instancePath:instancePath+"/patterns/failure_score",schemaPath:"#/properties/patterns/properties/failure_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err40 = {instancePath:instancePath+"/patterns/success_score",schemaPath:"#/properties/patterns/properties/success_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -8685,7 +8685,7 @@ errors++;
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/patterns/failure_score",schemaPath:"#/properties/patterns/properties/failure_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err41 = {instancePath:instancePath+"/patterns/success_score",schemaPath:"#/properties/patterns/properties/success_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -8695,10 +8695,11 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data14.min_support !== undefined){
-let data17 = data14.min_support;
-if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err42 = {instancePath:instancePath+"/patterns/min_support",schemaPath:"#/properties/patterns/properties/min_support/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data15.failure_score !== undefined){
+let data17 = data15.failure_score;
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 > 100 || isNaN(data17)){
+const err42 = {instancePath:instancePath+"/patterns/failure_score",schemaPath:"#/properties/patterns/properties/failure_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -8707,9 +8708,8 @@ vErrors.push(err42);
 }
 errors++;
 }
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 < 1 || isNaN(data17)){
-const err43 = {instancePath:instancePath+"/patterns/min_support",schemaPath:"#/properties/patterns/properties/min_support/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data17 < 0 || isNaN(data17)){
+const err43 = {instancePath:instancePath+"/patterns/failure_score",schemaPath:"#/properties/patterns/properties/failure_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -8719,12 +8719,8 @@ vErrors.push(err43);
 errors++;
 }
 }
-}
-if(data14.min_lift !== undefined){
-let data18 = data14.min_lift;
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 < 1 || isNaN(data18)){
-const err44 = {instancePath:instancePath+"/patterns/min_lift",schemaPath:"#/properties/patterns/properties/min_lift/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+const err44 = {instancePath:instancePath+"/patterns/failure_score",schemaPath:"#/properties/patterns/properties/failure_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -8734,8 +8730,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-else {
-const err45 = {instancePath:instancePath+"/patterns/min_lift",schemaPath:"#/properties/patterns/properties/min_lift/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data15.min_support !== undefined){
+let data18 = data15.min_support;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err45 = {instancePath:instancePath+"/patterns/min_support",schemaPath:"#/properties/patterns/properties/min_support/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -8744,11 +8742,9 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-if(data14.max_items !== undefined){
-let data19 = data14.max_items;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-const err46 = {instancePath:instancePath+"/patterns/max_items",schemaPath:"#/properties/patterns/properties/max_items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 < 1 || isNaN(data18)){
+const err46 = {instancePath:instancePath+"/patterns/min_support",schemaPath:"#/properties/patterns/properties/min_support/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -8757,9 +8753,13 @@ vErrors.push(err46);
 }
 errors++;
 }
+}
+}
+if(data15.min_lift !== undefined){
+let data19 = data15.min_lift;
 if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 4 || isNaN(data19)){
-const err47 = {instancePath:instancePath+"/patterns/max_items",schemaPath:"#/properties/patterns/properties/max_items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4},message:"must be <= 4"};
+if(data19 < 1 || isNaN(data19)){
+const err47 = {instancePath:instancePath+"/patterns/min_lift",schemaPath:"#/properties/patterns/properties/min_lift/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -8768,8 +8768,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data19 < 1 || isNaN(data19)){
-const err48 = {instancePath:instancePath+"/patterns/max_items",schemaPath:"#/properties/patterns/properties/max_items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err48 = {instancePath:instancePath+"/patterns/min_lift",schemaPath:"#/properties/patterns/properties/min_lift/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -8779,10 +8780,10 @@ vErrors.push(err48);
 errors++;
 }
 }
-}
-}
-else {
-const err49 = {instancePath:instancePath+"/patterns",schemaPath:"#/properties/patterns/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data15.max_items !== undefined){
+let data20 = data15.max_items;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err49 = {instancePath:instancePath+"/patterns/max_items",schemaPath:"#/properties/patterns/properties/max_items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -8791,13 +8792,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-if(data.anti_patterns !== undefined){
-let data20 = data.anti_patterns;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-for(const key8 in data20){
-if(!(((((key8 === "repeated_error_count") || (key8 === "rising_duration_min_points")) || (key8 === "rising_duration_min_slope")) || (key8 === "low_reuse_rate")) || (key8 === "repeated_surprise_count"))){
-const err50 = {instancePath:instancePath+"/anti_patterns",schemaPath:"#/properties/anti_patterns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 4 || isNaN(data20)){
+const err50 = {instancePath:instancePath+"/patterns/max_items",schemaPath:"#/properties/patterns/properties/max_items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4},message:"must be <= 4"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -8806,11 +8803,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-if(data20.repeated_error_count !== undefined){
-let data21 = data20.repeated_error_count;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err51 = {instancePath:instancePath+"/anti_patterns/repeated_error_count",schemaPath:"#/properties/anti_patterns/properties/repeated_error_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data20 < 1 || isNaN(data20)){
+const err51 = {instancePath:instancePath+"/patterns/max_items",schemaPath:"#/properties/patterns/properties/max_items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -8819,9 +8813,11 @@ vErrors.push(err51);
 }
 errors++;
 }
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 < 2 || isNaN(data21)){
-const err52 = {instancePath:instancePath+"/anti_patterns/repeated_error_count",schemaPath:"#/properties/anti_patterns/properties/repeated_error_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+}
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/patterns",schemaPath:"#/properties/patterns/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -8831,11 +8827,12 @@ vErrors.push(err52);
 errors++;
 }
 }
-}
-if(data20.rising_duration_min_points !== undefined){
-let data22 = data20.rising_duration_min_points;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err53 = {instancePath:instancePath+"/anti_patterns/rising_duration_min_points",schemaPath:"#/properties/anti_patterns/properties/rising_duration_min_points/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.anti_patterns !== undefined){
+let data21 = data.anti_patterns;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+for(const key8 in data21){
+if(!(((((key8 === "repeated_error_count") || (key8 === "rising_duration_min_points")) || (key8 === "rising_duration_min_slope")) || (key8 === "low_reuse_rate")) || (key8 === "repeated_surprise_count"))){
+const err53 = {instancePath:instancePath+"/anti_patterns",schemaPath:"#/properties/anti_patterns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -8844,9 +8841,11 @@ vErrors.push(err53);
 }
 errors++;
 }
-if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 < 3 || isNaN(data22)){
-const err54 = {instancePath:instancePath+"/anti_patterns/rising_duration_min_points",schemaPath:"#/properties/anti_patterns/properties/rising_duration_min_points/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3},message:"must be >= 3"};
+}
+if(data21.repeated_error_count !== undefined){
+let data22 = data21.repeated_error_count;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err54 = {instancePath:instancePath+"/anti_patterns/repeated_error_count",schemaPath:"#/properties/anti_patterns/properties/repeated_error_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -8855,13 +8854,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-}
-if(data20.rising_duration_min_slope !== undefined){
-let data23 = data20.rising_duration_min_slope;
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 < 0 || isNaN(data23)){
-const err55 = {instancePath:instancePath+"/anti_patterns/rising_duration_min_slope",schemaPath:"#/properties/anti_patterns/properties/rising_duration_min_slope/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 < 2 || isNaN(data22)){
+const err55 = {instancePath:instancePath+"/anti_patterns/repeated_error_count",schemaPath:"#/properties/anti_patterns/properties/repeated_error_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -8871,8 +8866,11 @@ vErrors.push(err55);
 errors++;
 }
 }
-else {
-const err56 = {instancePath:instancePath+"/anti_patterns/rising_duration_min_slope",schemaPath:"#/properties/anti_patterns/properties/rising_duration_min_slope/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+if(data21.rising_duration_min_points !== undefined){
+let data23 = data21.rising_duration_min_points;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err56 = {instancePath:instancePath+"/anti_patterns/rising_duration_min_points",schemaPath:"#/properties/anti_patterns/properties/rising_duration_min_points/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -8881,12 +8879,9 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-if(data20.low_reuse_rate !== undefined){
-let data24 = data20.low_reuse_rate;
-if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 > 1 || isNaN(data24)){
-const err57 = {instancePath:instancePath+"/anti_patterns/low_reuse_rate",schemaPath:"#/properties/anti_patterns/properties/low_reuse_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 < 3 || isNaN(data23)){
+const err57 = {instancePath:instancePath+"/anti_patterns/rising_duration_min_points",schemaPath:"#/properties/anti_patterns/properties/rising_duration_min_points/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3},message:"must be >= 3"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -8895,8 +8890,13 @@ vErrors.push(err57);
 }
 errors++;
 }
+}
+}
+if(data21.rising_duration_min_slope !== undefined){
+let data24 = data21.rising_duration_min_slope;
+if((typeof data24 == "number") && (isFinite(data24))){
 if(data24 < 0 || isNaN(data24)){
-const err58 = {instancePath:instancePath+"/anti_patterns/low_reuse_rate",schemaPath:"#/properties/anti_patterns/properties/low_reuse_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err58 = {instancePath:instancePath+"/anti_patterns/rising_duration_min_slope",schemaPath:"#/properties/anti_patterns/properties/rising_duration_min_slope/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -8907,7 +8907,7 @@ errors++;
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/anti_patterns/low_reuse_rate",schemaPath:"#/properties/anti_patterns/properties/low_reuse_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err59 = {instancePath:instancePath+"/anti_patterns/rising_duration_min_slope",schemaPath:"#/properties/anti_patterns/properties/rising_duration_min_slope/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -8917,10 +8917,11 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data20.repeated_surprise_count !== undefined){
-let data25 = data20.repeated_surprise_count;
-if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
-const err60 = {instancePath:instancePath+"/anti_patterns/repeated_surprise_count",schemaPath:"#/properties/anti_patterns/properties/repeated_surprise_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data21.low_reuse_rate !== undefined){
+let data25 = data21.low_reuse_rate;
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 1 || isNaN(data25)){
+const err60 = {instancePath:instancePath+"/anti_patterns/low_reuse_rate",schemaPath:"#/properties/anti_patterns/properties/low_reuse_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -8929,9 +8930,8 @@ vErrors.push(err60);
 }
 errors++;
 }
-if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 < 2 || isNaN(data25)){
-const err61 = {instancePath:instancePath+"/anti_patterns/repeated_surprise_count",schemaPath:"#/properties/anti_patterns/properties/repeated_surprise_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+if(data25 < 0 || isNaN(data25)){
+const err61 = {instancePath:instancePath+"/anti_patterns/low_reuse_rate",schemaPath:"#/properties/anti_patterns/properties/low_reuse_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -8941,10 +8941,8 @@ vErrors.push(err61);
 errors++;
 }
 }
-}
-}
 else {
-const err62 = {instancePath:instancePath+"/anti_patterns",schemaPath:"#/properties/anti_patterns/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err62 = {instancePath:instancePath+"/anti_patterns/low_reuse_rate",schemaPath:"#/properties/anti_patterns/properties/low_reuse_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -8954,12 +8952,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data.recall !== undefined){
-let data26 = data.recall;
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-for(const key9 in data26){
-if(!((key9 === "default_limit") || (key9 === "default_budget"))){
-const err63 = {instancePath:instancePath+"/recall",schemaPath:"#/properties/recall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data21.repeated_surprise_count !== undefined){
+let data26 = data21.repeated_surprise_count;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err63 = {instancePath:instancePath+"/anti_patterns/repeated_surprise_count",schemaPath:"#/properties/anti_patterns/properties/repeated_surprise_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -8968,11 +8964,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data26.default_limit !== undefined){
-let data27 = data26.default_limit;
-if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-const err64 = {instancePath:instancePath+"/recall/default_limit",schemaPath:"#/properties/recall/properties/default_limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 < 2 || isNaN(data26)){
+const err64 = {instancePath:instancePath+"/anti_patterns/repeated_surprise_count",schemaPath:"#/properties/anti_patterns/properties/repeated_surprise_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -8981,9 +8975,11 @@ vErrors.push(err64);
 }
 errors++;
 }
-if((typeof data27 == "number") && (isFinite(data27))){
-if(data27 > 100 || isNaN(data27)){
-const err65 = {instancePath:instancePath+"/recall/default_limit",schemaPath:"#/properties/recall/properties/default_limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+}
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/anti_patterns",schemaPath:"#/properties/anti_patterns/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -8992,8 +8988,13 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(data27 < 1 || isNaN(data27)){
-const err66 = {instancePath:instancePath+"/recall/default_limit",schemaPath:"#/properties/recall/properties/default_limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.recall !== undefined){
+let data27 = data.recall;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+for(const key9 in data27){
+if(!((key9 === "default_limit") || (key9 === "default_budget"))){
+const err66 = {instancePath:instancePath+"/recall",schemaPath:"#/properties/recall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -9003,11 +9004,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-}
-if(data26.default_budget !== undefined){
-let data28 = data26.default_budget;
+if(data27.default_limit !== undefined){
+let data28 = data27.default_limit;
 if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
-const err67 = {instancePath:instancePath+"/recall/default_budget",schemaPath:"#/properties/recall/properties/default_budget/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err67 = {instancePath:instancePath+"/recall/default_limit",schemaPath:"#/properties/recall/properties/default_limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -9017,8 +9017,8 @@ vErrors.push(err67);
 errors++;
 }
 if((typeof data28 == "number") && (isFinite(data28))){
-if(data28 > 100000 || isNaN(data28)){
-const err68 = {instancePath:instancePath+"/recall/default_budget",schemaPath:"#/properties/recall/properties/default_budget/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
+if(data28 > 100 || isNaN(data28)){
+const err68 = {instancePath:instancePath+"/recall/default_limit",schemaPath:"#/properties/recall/properties/default_limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -9027,8 +9027,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(data28 < 50 || isNaN(data28)){
-const err69 = {instancePath:instancePath+"/recall/default_budget",schemaPath:"#/properties/recall/properties/default_budget/minimum",keyword:"minimum",params:{comparison: ">=", limit: 50},message:"must be >= 50"};
+if(data28 < 1 || isNaN(data28)){
+const err69 = {instancePath:instancePath+"/recall/default_limit",schemaPath:"#/properties/recall/properties/default_limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -9039,9 +9039,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err70 = {instancePath:instancePath+"/recall",schemaPath:"#/properties/recall/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data27.default_budget !== undefined){
+let data29 = data27.default_budget;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+const err70 = {instancePath:instancePath+"/recall/default_budget",schemaPath:"#/properties/recall/properties/default_budget/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -9050,13 +9051,9 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-if(data.git !== undefined){
-let data29 = data.git;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-for(const key10 in data29){
-if(!(((key10 === "push_retries") || (key10 === "remote")) || (key10 === "branch"))){
-const err71 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 > 100000 || isNaN(data29)){
+const err71 = {instancePath:instancePath+"/recall/default_budget",schemaPath:"#/properties/recall/properties/default_budget/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -9065,11 +9062,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-if(data29.push_retries !== undefined){
-let data30 = data29.push_retries;
-if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
-const err72 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data29 < 50 || isNaN(data29)){
+const err72 = {instancePath:instancePath+"/recall/default_budget",schemaPath:"#/properties/recall/properties/default_budget/minimum",keyword:"minimum",params:{comparison: ">=", limit: 50},message:"must be >= 50"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -9078,9 +9072,11 @@ vErrors.push(err72);
 }
 errors++;
 }
-if((typeof data30 == "number") && (isFinite(data30))){
-if(data30 > 100 || isNaN(data30)){
-const err73 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+}
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/recall",schemaPath:"#/properties/recall/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -9089,8 +9085,13 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data30 < 0 || isNaN(data30)){
-const err74 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.git !== undefined){
+let data30 = data.git;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+for(const key10 in data30){
+if(!(((key10 === "push_retries") || (key10 === "remote")) || (key10 === "branch"))){
+const err74 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -9100,10 +9101,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-}
-if(data29.remote !== undefined){
-if(typeof data29.remote !== "string"){
-const err75 = {instancePath:instancePath+"/git/remote",schemaPath:"#/properties/git/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data30.push_retries !== undefined){
+let data31 = data30.push_retries;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+const err75 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -9112,10 +9113,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-if(data29.branch !== undefined){
-if(typeof data29.branch !== "string"){
-const err76 = {instancePath:instancePath+"/git/branch",schemaPath:"#/properties/git/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data31 == "number") && (isFinite(data31))){
+if(data31 > 100 || isNaN(data31)){
+const err76 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -9124,10 +9124,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-}
-else {
-const err77 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data31 < 0 || isNaN(data31)){
+const err77 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -9137,12 +9135,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data.build !== undefined){
-let data33 = data.build;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-for(const key11 in data33){
-if(!((key11 === "out_dir") || (key11 === "max_file_bytes"))){
-const err78 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+}
+if(data30.remote !== undefined){
+if(typeof data30.remote !== "string"){
+const err78 = {instancePath:instancePath+"/git/remote",schemaPath:"#/properties/git/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -9152,11 +9148,9 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data33.out_dir !== undefined){
-let data34 = data33.out_dir;
-if(typeof data34 === "string"){
-if(!pattern82.test(data34)){
-const err79 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/pattern",keyword:"pattern",params:{pattern: "^[^/\\\\][^\\\\]*$"},message:"must match pattern \""+"^[^/\\\\][^\\\\]*$"+"\""};
+if(data30.branch !== undefined){
+if(typeof data30.branch !== "string"){
+const err79 = {instancePath:instancePath+"/git/branch",schemaPath:"#/properties/git/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -9166,8 +9160,9 @@ vErrors.push(err79);
 errors++;
 }
 }
+}
 else {
-const err80 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err80 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -9177,10 +9172,12 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data33.max_file_bytes !== undefined){
-let data35 = data33.max_file_bytes;
-if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
-const err81 = {instancePath:instancePath+"/build/max_file_bytes",schemaPath:"#/properties/build/properties/max_file_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.build !== undefined){
+let data34 = data.build;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+for(const key11 in data34){
+if(!((key11 === "out_dir") || (key11 === "max_file_bytes"))){
+const err81 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -9189,9 +9186,12 @@ vErrors.push(err81);
 }
 errors++;
 }
-if((typeof data35 == "number") && (isFinite(data35))){
-if(data35 < 1024 || isNaN(data35)){
-const err82 = {instancePath:instancePath+"/build/max_file_bytes",schemaPath:"#/properties/build/properties/max_file_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
+}
+if(data34.out_dir !== undefined){
+let data35 = data34.out_dir;
+if(typeof data35 === "string"){
+if(!pattern82.test(data35)){
+const err82 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/pattern",keyword:"pattern",params:{pattern: "^[^/\\\\][^\\\\]*$"},message:"must match pattern \""+"^[^/\\\\][^\\\\]*$"+"\""};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -9201,10 +9201,8 @@ vErrors.push(err82);
 errors++;
 }
 }
-}
-}
 else {
-const err83 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err83 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -9214,14 +9212,51 @@ vErrors.push(err83);
 errors++;
 }
 }
-}
-else {
-const err84 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data34.max_file_bytes !== undefined){
+let data36 = data34.max_file_bytes;
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+const err84 = {instancePath:instancePath+"/build/max_file_bytes",schemaPath:"#/properties/build/properties/max_file_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err84];
 }
 else {
 vErrors.push(err84);
+}
+errors++;
+}
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 < 1024 || isNaN(data36)){
+const err85 = {instancePath:instancePath+"/build/max_file_bytes",schemaPath:"#/properties/build/properties/max_file_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+}
+else {
+const err87 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
 }
 errors++;
 }
