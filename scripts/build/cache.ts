@@ -21,7 +21,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { IndexEntry, SegEntry, SegSummary } from './segments.js';
 
 /** Bumped whenever the cache layout or the parse/validate semantics change. */
-export const CACHE_VERSION = 6;
+export const CACHE_VERSION = 7;
 
 /** Loaded cache index. */
 export interface LoadedIndex {

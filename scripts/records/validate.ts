@@ -10,6 +10,7 @@ import * as VALIDATORS from './validators.generated.js';
 import { folderHintFor, folderPatternFor, isKind, KINDS, type AnyRecord, type Kind } from './kinds.js';
 import { locate, parseFrontmatter, parseYamlDocument, pointerToPath, type PositionedDoc } from './parse.js';
 import { computeOverall, decideTrigger, type Thresholds } from '../score/formulas.js';
+import { isSafeId } from './ids.js';
 import { isFlawless } from '../score/streak.js';
 
 /**
@@ -34,6 +35,8 @@ export interface FileCheck {
   file: string;
   valid?: ValidRecord;
   diagnostics: Diagnostic[];
+  /** The id of a record that is invalid but whose id could be read (duplicate ids are still found). */
+  readableId?: string;
 }
 
 /** Options for checking a single file. */
@@ -77,16 +80,23 @@ export function checkRecordText(file: string, text: string, opts: CheckOptions =
     return locate(positioned, path, key);
   };
 
+  // An invalid record whose id can be read still takes part in the id checks, so every problem shows at once.
+  const invalid = (): FileCheck => {
+    const id = typeof data.id === 'string' && isSafeId(data.id) ? data.id : undefined;
+    if (!id) return { file: displayFile, diagnostics };
+    if (!opts.skipFolder) diagnostics.push(...fileNameCheck(file, displayFile, id, pos));
+    return { file: displayFile, diagnostics, readableId: id };
+  };
   if (!isKind(data.kind)) {
     const found = data.kind === undefined ? 'missing' : JSON.stringify(data.kind);
     diagnostics.push(diag('schema/kind', displayFile, `\`kind\` is ${found}; expected one of ${KINDS.join(', ')}.`, pos(data.kind === undefined ? [] : ['kind'])));
-    return { file: displayFile, diagnostics };
+    return invalid();
   }
   const kind = data.kind;
   const validate = validatorFor(kind);
   if (!validate(data)) {
     for (const d of schemaDiagnostics(displayFile, validate.errors ?? [], pos, data)) diagnostics.push(d);
-    return { file: displayFile, diagnostics };
+    return invalid();
   }
   const record = data as unknown as AnyRecord;
   diagnostics.push(...recordChecks(file, displayFile, record, pos, opts));
@@ -226,9 +236,15 @@ function article(type: string): string {
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
 }
 
+/** `id/filename`: the file must be named after the id. */
+function fileNameCheck(file: string, displayFile: string, id: string, pos: Locator): Diagnostic[] {
+  const base = file.split('/').pop() ?? file;
+  if (base === `${id}.md`) return [];
+  return [diag('id/filename', displayFile, `The file name \`${base}\` does not match the id \`${id}\`.`, { ...pos(['id']), hint: `Rename the file to ${id}.md.` })];
+}
+
 function recordChecks(file: string, displayFile: string, record: AnyRecord, pos: Locator, opts: CheckOptions): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const base = file.split('/').pop() ?? file;
   if (!opts.skipFolder) {
     if (!folderPatternFor(record.kind).test(file)) {
       out.push(diag('path/wrong-folder', displayFile, `A ${record.kind} record does not belong in \`${file.split('/').slice(0, -1).join('/') || '.'}\`.`, { ...pos(['kind']), hint: `Move it to ${folderHintFor(record.kind)}.` }));
@@ -239,9 +255,7 @@ function recordChecks(file: string, displayFile: string, record: AnyRecord, pos:
         out.push(diag('path/wrong-folder', displayFile, `A pattern with category \`${record.category}\` belongs in memory/long-term/${expected}/.`, { ...pos(['category']), hint: `Move it to memory/long-term/${expected}/${record.id}.md or change its category.` }));
       }
     }
-    if (base !== `${record.id}.md`) {
-      out.push(diag('id/filename', displayFile, `The file name \`${base}\` does not match the id \`${record.id}\`.`, { ...pos(['id']), hint: `Rename the file to ${record.id}.md.` }));
-    }
+    out.push(...fileNameCheck(file, displayFile, record.id, pos));
   }
   if (record.kind === 'execution') {
     const expected = computeOverall(record.scores);
@@ -289,27 +303,43 @@ export interface RecordRef {
   record: AnyRecord;
 }
 
+/** An invalid record whose id could be read: it still counts for duplicate ids. */
+export interface IdRef {
+  file: string;
+  id: string;
+}
+
 /**
- * Cross-record checks over all valid records: duplicate ids and links to missing ids.
- * `locateIn(file, path)` positions a diagnostic (re-reading the file lazily).
+ * Cross-record checks: duplicate ids over every record whose id can be read (valid ones and
+ * `invalid` ones), links to missing ids from the valid records. `locateIn(file, path)` positions
+ * a diagnostic (re-reading the file lazily).
  */
 export function crossRecordChecks(
   records: readonly RecordRef[],
   locateIn: (file: string, path: ReadonlyArray<string | number>) => { line?: number; column?: number },
+  invalid: readonly IdRef[] = [],
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   const byId = new Map<string, RecordRef[]>();
+  const filesById = new Map<string, string[]>();
+  const addFile = (id: string, file: string): void => {
+    const list = filesById.get(id);
+    if (list) list.push(file);
+    else filesById.set(id, [file]);
+  };
   for (const r of records) {
     const list = byId.get(r.record.id);
     if (list) list.push(r);
     else byId.set(r.record.id, [r]);
+    addFile(r.record.id, r.file);
   }
-  for (const [id, list] of byId) {
+  for (const r of invalid) addFile(r.id, r.file);
+  for (const [id, list] of filesById) {
     if (list.length < 2) continue;
-    const files = list.map((r) => r.file).sort();
-    for (const r of list) {
-      const others = files.filter((f) => f !== r.file);
-      out.push(diag('id/duplicate', r.file, `Id \`${id}\` is also used by ${others.join(', ')}.`, locateIn(r.file, ['id'])));
+    const files = [...list].sort();
+    for (const file of list) {
+      const others = files.filter((f) => f !== file);
+      out.push(diag('id/duplicate', file, `Id \`${id}\` is also used by ${others.join(', ')}.`, locateIn(file, ['id'])));
     }
   }
   for (const r of records) {
