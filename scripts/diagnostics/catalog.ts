@@ -46,6 +46,7 @@ export const CATALOG = {
   'id/duplicate': e('error', 'Two records share one id', 'Ids must be unique; give one of the records a new id (`learning-loop record` generates collision-free ids).'),
   'id/filename': e('warning', 'File name does not match the record id', 'Rename the file to `<id>.md` so links and tools can find it.'),
   'link/missing': e('error', 'Link to a record that does not exist', 'Fix the id, or add the missing record; links must name existing ids.'),
+  'link/unknown-reused': e('warning', '`reused` names a record id that does not exist', 'Fix the id (the hint names the closest one), or write a free-form name such as `component:TimeSlotGrid`; an unknown id does not count towards reusability.'),
   'path/wrong-folder': e('error', 'Record is in the wrong folder for its kind', 'Move the file to the folder shown in the hint (see the knowledge base layout in the README).'),
   'score/overall-mismatch': e('warning', '`overall` is not the mean of the four scores', 'Set `overall` to the mean of accuracy, efficiency, reusability and surprise, or drop it and let `learning-loop record` compute it.'),
   'score/trigger-mismatch': e('warning', '`trigger` does not follow the thresholds in config/triggers.yaml', 'Use the trigger the score card computes (see the README: Scoring), or drop it.'),

@@ -13,7 +13,8 @@ import { diag, type Diagnostic, type Position } from '../diagnostics/diagnostic.
 import { executionSchema } from './schema-source.js';
 import { schemaDiagnostics, checkRecordText } from './validate.js';
 import { FORBIDDEN_KEYS, locate, parseYamlDocument, type PositionedDoc } from './parse.js';
-import { newId, isSafeId } from './ids.js';
+import { newId, isSafeId, looksLikeRecordId } from './ids.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 import { recordPath, type ExecutionRecord } from './kinds.js';
 import { renderRecord } from './write.js';
 import { scanSecrets } from './secrets.js';
@@ -229,6 +230,23 @@ export function comparableDurations(rows: readonly RecordRow[], e: Pick<Executio
   return pool.slice(-window).map((x) => x.duration_s);
 }
 
+/** `link/unknown-reused` warnings: reused names that look like record ids but name no record. */
+function unknownReused(reused: readonly string[], byId: ReadonlyMap<string, RecordRow>, source: string, pos: (path: ReadonlyArray<string | number>) => Position): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  reused.forEach((name, i) => {
+    if (!looksLikeRecordId(name) || byId.has(name)) return;
+    const prefix = name.slice(0, name.indexOf('-') + 1);
+    const close = didYouMean(name, [...byId.keys()].filter((id) => id.startsWith(prefix)));
+    out.push(
+      diag('link/unknown-reused', source, `\`reused\` names \`${name}\`, which looks like a record id but does not exist; it does not count towards reusability.`, {
+        ...pos(['reused', i]),
+        ...(close ? { hint: `Did you mean \`${close}\`? Free-form names such as \`component:TimeSlotGrid\` are fine too.` } : {}),
+      }),
+    );
+  });
+  return out;
+}
+
 function executionsOf(rows: readonly RecordRow[]): ExecutionRecord[] {
   return rows.filter((r): r is RecordRow<ExecutionRecord> => r.kind === 'execution').map((r) => r.data);
 }
@@ -259,6 +277,9 @@ export function buildExecution(input: Record<string, unknown>, rows: readonly Re
   const id = typeof rest.id === 'string' ? rest.id : newId('execution', Date.parse(started_at) || createdMs);
   const draft = { ...rest, kind: 'execution', id, created_at, started_at } as unknown as ExecutionRecord;
   const post = draft.post ?? {};
+  // An id that does not exist was not reused: it must not raise reusability (free-form names count).
+  const known = new Set(rows.map((r) => r.id));
+  const reused = draft.reused?.filter((x) => !looksLikeRecordId(x) || known.has(x));
   const { scores, computed } = completeScores(
     given ?? {},
     {
@@ -266,7 +287,7 @@ export function buildExecution(input: Record<string, unknown>, rows: readonly Re
       duration_s: duration,
       checks: draft.checks,
       errors: draft.errors,
-      reused: draft.reused,
+      reused,
       produced: draft.produced,
       deviations: post.deviations,
       discoveries: post.discoveries,
@@ -329,6 +350,7 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
     if (!byId.has(target)) diagnostics.push(diag('link/missing', source, `\`recalled\` links to \`${target}\`, which does not exist.`, pos(['recalled', i])));
   });
   if (diagnostics.length) return fail(diagnostics);
+  const warnings = unknownReused(record.reused ?? [], byId, source, pos);
 
   const kbRel = recordPath(record);
   const text = renderRecord(record, body);
@@ -351,7 +373,7 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
     }
   }
 
-  const result: RecordResult = { ok: true, diagnostics: [], execution: record, path: displayPath(ws, kbRel), pushRetries: 0 };
+  const result: RecordResult = { ok: true, diagnostics: warnings, execution: record, path: displayPath(ws, kbRel), pushRetries: 0 };
   if (reflection) result.reflection = { id: reflection.id, path: displayPath(ws, reflection.kbRel) };
   if (opts.dryRun) return result;
 

@@ -1,23 +1,26 @@
 /** `learning-loop record`: score and write one execution (JSON via --input, or flags). */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { parseJsonInput, recordExecution, type RecordResult } from '../../records/record-execution.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
+import { listFlag } from '../flags.js';
 
 interface RecordFlags {
   input?: string;
   taskId?: string;
+  taskType?: string;
   type?: string;
   component?: string;
   agent?: string;
   outcome?: string;
   duration?: string;
-  domains?: string;
-  tags?: string;
+  domains?: string[];
+  domain?: string[];
+  tags?: string[];
   scores?: string;
   error: string[];
   assumption: string[];
@@ -27,9 +30,9 @@ interface RecordFlags {
   outcomeNote: string[];
   deviation: string[];
   discovery: string[];
-  reused?: string;
-  produced?: string;
-  recalled?: string;
+  reused?: string[];
+  produced?: string[];
+  recalled?: string[];
   sprint?: string;
   title?: string;
   body?: string;
@@ -45,14 +48,6 @@ interface RecordFlags {
 }
 
 const collect = (value: string, prev: string[]): string[] => [...prev, value];
-const list = (s: string | undefined): string[] | undefined =>
-  s === undefined
-    ? undefined
-    : s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean);
-
 /** Converts flags to an input object; problems are `<flags>` diagnostics. */
 export function inputFromFlags(f: RecordFlags): { input: Record<string, unknown>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -63,7 +58,7 @@ export function inputFromFlags(f: RecordFlags): { input: Record<string, unknown>
   };
   set('id', f.id);
   set('task_id', f.taskId);
-  set('task_type', f.type);
+  set('task_type', f.taskType ?? f.type);
   set('component', f.component);
   set('agent', f.agent);
   set('outcome', f.outcome);
@@ -72,11 +67,11 @@ export function inputFromFlags(f: RecordFlags): { input: Record<string, unknown>
   set('body', f.body);
   set('started_at', f.startedAt);
   set('commit', f.commitSha);
-  set('domains', list(f.domains));
-  set('tags', list(f.tags));
-  set('reused', list(f.reused));
-  set('produced', list(f.produced));
-  set('recalled', list(f.recalled));
+  set('domains', f.domains || f.domain ? [...new Set([...(f.domains ?? []), ...(f.domain ?? [])])] : undefined);
+  set('tags', f.tags);
+  set('reused', f.reused);
+  set('produced', f.produced);
+  set('recalled', f.recalled);
   if (f.duration !== undefined) {
     const n = Number(f.duration);
     if (!/^\d+(\.\d+)?$/.test(f.duration.trim()) || !Number.isFinite(n)) bad('duration', `\`${f.duration}\` is not a number of seconds.`, 'Example: --duration 420');
@@ -123,13 +118,15 @@ export function register(program: Command, ctx: CliContext): void {
     .description('Score an execution, write it (and the reflection its trigger calls for), optionally commit and push.')
     .option('--input <file>', 'read the execution as JSON from a file (`-` for standard input)')
     .option('--task-id <id>', 'task id (required without --input)')
-    .option('--type <task_type>', 'task type, e.g. component, bugfix, api-integration')
+    .option('--task-type <type>', 'task type, e.g. component, bugfix, api-integration')
+    .addOption(new Option('--type <type>', 'old spelling of --task-type').hideHelp())
     .option('--component <name>', 'component, e.g. booking-form')
     .option('--agent <name>', 'agent that did the work')
     .option('--outcome <outcome>', 'success | partial | failure')
     .option('--duration <seconds>', 'how long the task took, in seconds')
-    .option('--domains <list>', 'comma-separated domains, e.g. booking,square_api')
-    .option('--tags <list>', 'comma-separated tags')
+    .option('--domains <list>', 'comma-separated domains, e.g. booking,square_api (repeatable)', listFlag)
+    .addOption(new Option('--domain <list>', 'old spelling of --domains').argParser(listFlag).hideHelp())
+    .option('--tags <list>', 'comma-separated tags (repeatable)', listFlag)
     .option('--scores <pairs>', 'scores you know, e.g. accuracy=90,surprise=40 (missing ones are computed)')
     .option('--error <message>', 'an error met during the task (repeatable)', collect, [])
     .option('--assumption <text>', 'pre: an assumption made (repeatable)', collect, [])
@@ -139,9 +136,9 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--outcome-note <text>', 'post: an outcome (repeatable)', collect, [])
     .option('--deviation <text>', 'post: a deviation from the plan (repeatable)', collect, [])
     .option('--discovery <text>', 'post: an unexpected finding (repeatable)', collect, [])
-    .option('--reused <list>', 'comma-separated templates/components/rules reused')
-    .option('--produced <list>', 'comma-separated artefacts produced')
-    .option('--recalled <ids>', 'comma-separated record ids recall returned before the task')
+    .option('--reused <list>', 'comma-separated templates/components/rules reused: record ids or free-form names (repeatable)', listFlag)
+    .option('--produced <list>', 'comma-separated artefacts produced (repeatable)', listFlag)
+    .option('--recalled <ids>', 'comma-separated record ids recall returned before the task (repeatable)', listFlag)
     .option('--checks <passed/failed>', 'automated checks, e.g. 41/1')
     .option('--sprint <name>', 'sprint name')
     .option('--title <text>', 'short title')
@@ -158,7 +155,7 @@ export function register(program: Command, ctx: CliContext): void {
       'after',
       `
 Examples:
-  learning-loop record --task-id BOOK-12 --type component --component booking-form \\
+  learning-loop record --task-id BOOK-12 --task-type component --component booking-form \\
     --agent claude --outcome failure --duration 1800 --error "TypeError: tz is undefined" --commit
   echo '{"task_id":"BOOK-12","task_type":"component","agent":"claude","outcome":"success","duration_s":600}' \\
     | learning-loop record --input - --json
@@ -172,7 +169,7 @@ Exit codes: 0 recorded, 1 invalid input / write or Git failure (nothing half-wri
       let sourceText: string | undefined;
       const early: Diagnostic[] = [];
       if (flags.input !== undefined) {
-        const fieldFlags = ['taskId', 'type', 'component', 'agent', 'outcome', 'duration', 'scores', 'domains'] as const;
+        const fieldFlags = ['taskId', 'taskType', 'type', 'component', 'agent', 'outcome', 'duration', 'scores', 'domains', 'domain'] as const;
         if (fieldFlags.some((k) => flags[k] !== undefined)) throw new UsageError('Give the execution either with --input or with field flags, not both.');
         if (flags.input === '-') {
           source = '<stdin>';
