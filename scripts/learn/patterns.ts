@@ -4,7 +4,7 @@
  * - success / failure: itemsets (task type, component, domains, agent, dependencies, reused
  *   items, error fingerprints; up to `patterns.max_items` combined) whose outcome rate differs
  *   from the base rate by at least `min_lift`, with at least `min_support` executions;
- * - performance: task types / components whose duration trends up or down (least squares);
+ * - performance: task types / components (within one task type) whose duration trends up or down (least squares);
  * - dependency: dependencies that co-occur with failures or high surprise.
  * Ids derive from the definition, so re-running changes nothing and a growing history updates
  * the same pattern.
@@ -261,17 +261,17 @@ export function explainAway(list: ExtractedPattern[], evidence: ReadonlyMap<stri
 export function performancePatterns(history: readonly ExecutionRecord[], config: ResolvedConfig): ExtractedPattern[] {
   const out: ExtractedPattern[] = [];
   for (const series of durationSeries(history, config)) {
-    const { dimension, value, executions, t } = series;
+    const { dimension, value, executions, t, task_type } = series;
     if (Math.abs(t.relative) < config.anti_patterns.rising_duration_min_slope || t.r2 < MIN_TREND_R2) continue;
     const direction = t.slope > 0 ? 'rising' : 'falling';
-    const definition = { [dimension]: value, direction };
+    const definition = { [dimension]: value, ...(task_type ? { task_type } : {}), direction };
     const first = executions[0]!.duration_s;
     const last = executions[executions.length - 1]!.duration_s;
     const p: ExtractedPattern = {
       id: patternId('performance', definition),
       pattern_type: 'performance',
       category: dimension === 'component' ? 'component-pattern' : 'architectural-decision',
-      statement: `Duration of ${dimension}=${value} is ${direction}: ${round(t.relative * 100, 1)}% of the mean per execution over ${executions.length} executions (R² ${round(t.r2, 2)}; ${Math.round(first)}s → ${Math.round(last)}s).`,
+      statement: `Duration of ${dimension}=${value}${task_type ? ` (${task_type} tasks)` : ''} is ${direction}: ${round(t.relative * 100, 1)}% of the mean per execution over ${executions.length} executions (R² ${round(t.r2, 2)}; ${Math.round(first)}s → ${Math.round(last)}s).`,
       definition,
       support: executions.length,
       confidence: round(t.r2),
@@ -286,14 +286,17 @@ export function performancePatterns(history: readonly ExecutionRecord[], config:
   return out;
 }
 
-/** Duration series per task type and component (time order), with their trend. */
+/**
+ * Duration series per task type, and per component within one task type (time order), with their
+ * trend: durations are compared like for like, never ten-minute bug fixes with sub-second test runs.
+ */
 export function durationSeries(
   history: readonly ExecutionRecord[],
   config: ResolvedConfig,
-): Array<{ dimension: 'task_type' | 'component'; value: string; executions: ExecutionRecord[]; t: ReturnType<typeof trend> }> {
+): Array<{ dimension: 'task_type' | 'component'; value: string; task_type?: string; executions: ExecutionRecord[]; t: ReturnType<typeof trend> }> {
   const groups = new Map<string, ExecutionRecord[]>();
   for (const e of byTime(history)) {
-    for (const key of [`task_type\u0001${e.task_type}`, e.component ? `component\u0001${e.component}` : '']) {
+    for (const key of [`task_type\u0001${e.task_type}`, e.component ? `component\u0001${e.component}\u0001${e.task_type}` : '']) {
       if (!key) continue;
       let list = groups.get(key);
       if (!list) groups.set(key, (list = []));
@@ -303,10 +306,10 @@ export function durationSeries(
   const out: ReturnType<typeof durationSeries> = [];
   for (const [key, executions] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (executions.length < config.anti_patterns.rising_duration_min_points) continue;
-    const [dimension, value] = key.split('\u0001') as ['task_type' | 'component', string];
+    const [dimension, value, taskType] = key.split('\u0001') as ['task_type' | 'component', string, string | undefined];
     // The most recent window only: an old trend that stopped should not be reported forever.
     const recent = executions.slice(-Math.max(config.anti_patterns.rising_duration_min_points, 20));
-    out.push({ dimension, value, executions: recent, t: trend(recent.map((e) => e.duration_s)) });
+    out.push({ dimension, value, ...(taskType ? { task_type: taskType } : {}), executions: recent, t: trend(recent.map((e) => e.duration_s)) });
   }
   return out;
 }
