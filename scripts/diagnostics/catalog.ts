@@ -65,7 +65,7 @@ export const CATALOG = {
   'input/not-found': e('error', 'No record with that id', 'Check the id (`learning-loop recall` and the site list ids).'),
   'input/exists': e('error', 'A file already exists there', 'Nothing was overwritten; choose another id or remove the existing file first.'),
   // --- repository / git --------------------------------------------------------------------
-  'git/not-a-repo': e('error', 'Not inside a Git repository', 'Run `git init` first, or pass --no-git to work without Git.'),
+  'git/not-a-repo': e('error', 'Not inside a Git repository', 'Run `git init` first. `init` takes --no-git to work without Git; `record` and `run` write without committing when --commit/--push are left out.'),
   'git/commit-failed': e('error', 'Git commit failed', 'Read the Git message above; the record file was written and can be committed by hand.'),
   'git/push-failed': e('error', 'Git push failed after retries', 'The record is committed locally; run `git pull --rebase && git push` when the remote is reachable.'),
   'kb/missing': e('error', 'Knowledge base folder not found', 'Run `learning-loop init` to create it, or pass --root to point at it.'),

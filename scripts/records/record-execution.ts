@@ -329,6 +329,11 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
   if (!existsSync(ws.kbRoot)) {
     return fail([diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbPrefix || ws.kbRoot}; nothing was written.`)]);
   }
+  // Decided before anything is written: a record that was asked to be committed is never left uncommitted.
+  if ((opts.commit || opts.push) && !ws.inGit) {
+    const flag = opts.push ? 'push' : 'commit';
+    return fail([diag('git/not-a-repo', ws.kbPrefix || '.', `Cannot ${flag}: the folder is not inside a Git repository; nothing was written.`, { hint: `Run \`git init\` first, or record without --commit/--push (MCP: without commit/push) to write the file only.` })]);
+  }
   const data = { ...(input as Record<string, unknown>) };
   if (data.kind === undefined) data.kind = 'execution';
   const validate = validateInput();
@@ -404,11 +409,6 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
   }
 
   if (opts.commit || opts.push) {
-    if (!ws.inGit) {
-      result.diagnostics.push(diag('git/not-a-repo', ws.kbPrefix || '.', 'The record was written but not committed: the folder is not inside a Git repository.'));
-      result.ok = false;
-      return result;
-    }
     const paths = [result.path!, ...(result.reflection ? [result.reflection.path] : [])];
     try {
       const c = await commitPaths(ws.repoRoot, paths, `learning-loop: record ${record.id} (${record.task_id}, ${record.outcome}, ${record.overall})`);
