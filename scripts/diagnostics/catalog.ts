@@ -1,7 +1,7 @@
 /**
  * The error catalog: every rule id learning-loop reports, with its default severity, title and
  * hint. Ids are permanent (never renamed) so scripts, CI annotations and docs can rely on them.
- * `docs/errors.md` is generated from this list (see `learning-loop explain <rule>`).
+ * `learning-loop explain [rule]` prints it.
  */
 import type { Severity } from './diagnostic.js';
 

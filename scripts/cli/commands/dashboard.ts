@@ -1,6 +1,7 @@
 /** `learning-loop dashboard [--json]`: the seed's five metrics, trends, recommendations and success criteria. */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { docRef } from '../docs.js';
 import { EXIT } from '../io.js';
 import { printJson, reportToStderr } from '../output.js';
 import { analyzeWorkspace } from '../../learn/analyze.js';
@@ -36,7 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command('dashboard')
     .description('Show the dashboard: reuse rate, API integration time, agent effectiveness, pattern stability, overall improvement, success criteria.')
     .option('--json', 'print one JSON document ({metrics, trends, recommendations, success_criteria})')
-    .addHelpText('after', '\nExamples:\n  learning-loop dashboard\n  learning-loop dashboard --json | jq .success_criteria\n\nFormulas: docs/learning.md. Exit codes: 0 ok, 1 the knowledge base has invalid records, 2 usage error.')
+    .addHelpText('after', `\nExamples:\n  learning-loop dashboard\n  learning-loop dashboard --json | jq .success_criteria\n\nFormulas: ${docRef('learning.md')}.\nExit codes: 0 ok, 1 the knowledge base has invalid records, 2 usage error.`)
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const ws = ctx.knowledgeBase(cmd, opts.json);
       if (!ws) return;
