@@ -357,6 +357,27 @@ export function planExport(rows: readonly RecordRow[], targets: readonly ExportT
   return plan;
 }
 
+/**
+ * The targets this repository already exports to (a file with a generated block, or generated
+ * rule files), and whether the blocks carry patterns and templates (`--include-patterns`), so a
+ * check can compare with what the last export wrote.
+ */
+export function targetsInUse(view: ExportFsView): { targets: ExportTarget[]; includePatterns: boolean } {
+  const targets: ExportTarget[] = [];
+  let includePatterns = false;
+  for (const t of ['agents-md', 'claude', 'copilot'] as const) {
+    const text = view.read(TARGET_FILES[t]);
+    if (text === undefined || !hasBlock(text)) continue;
+    targets.push(t);
+    if (/^### (?:Patterns|Templates)$/m.test(text)) includePatterns = true;
+  }
+  for (const t of ['claude-rules', 'cursor'] as const) {
+    const dir = TARGET_DIRS[t];
+    if (view.list(dir).some((name) => isGeneratedFile(view.read(`${dir}/${name}`) ?? ''))) targets.push(t);
+  }
+  return { targets: EXPORT_TARGETS.filter((t) => targets.includes(t)), includePatterns };
+}
+
 /** Parses `--to` values (`all` expands to every target); returns undefined for an unknown one. */
 export function parseTargets(values: readonly string[]): ExportTarget[] | { unknown: string } {
   const out = new Set<ExportTarget>();
