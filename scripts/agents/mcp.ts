@@ -19,6 +19,7 @@ import { recordExecution } from '../records/record-execution.js';
 import { buildReflection } from '../learn/reflection.js';
 import { analyzeWorkspace } from '../learn/analyze.js';
 import { VERSION } from '../version.js';
+import { withArticle } from '../diagnostics/words.js';
 import { recallRows, similarTaskRows, type CompactRow } from './mcp-recall.js';
 
 /** Rough token estimate (4 characters per token), used for every budget here. */
@@ -281,7 +282,7 @@ export class McpSession {
   async reflect(executionId: string): Promise<Record<string, unknown>> {
     const rows = this.rows();
     const row = rows.find((r) => r.id === executionId);
-    if (!row || row.kind !== 'execution') throw new ToolArgumentError(`No execution has the id \`${executionId}\`${row ? ` (it is a ${row.kind})` : ''}.`);
+    if (!row || row.kind !== 'execution') throw new ToolArgumentError(`No execution has the id \`${executionId}\`${row ? ` (it is ${withArticle(row.kind)})` : ''}.`);
     const e = row.data as ExecutionRecord;
     const existing = rows.filter((r) => r.kind === 'reflection' && ((r.data as { executions?: string[] }).executions ?? []).includes(e.id)).map((r) => r.id);
     const built = buildReflection(e, rows, this.ws.config, { id: `rf-${e.id.replace(/^ex-/, '')}` });

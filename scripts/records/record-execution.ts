@@ -69,10 +69,11 @@ const EXTRA_INPUT = { body: { type: 'string', maxLength: 200000 } } as const;
 const INPUT_REQUIRED = ['task_id', 'task_type', 'agent', 'outcome', 'duration_s'];
 
 let inputValidator: ValidateFunction | undefined;
+let inputSchemaCache: object | undefined;
 
 /** The input schema: the execution schema with optional id/times/kind, partial scores and `body`. */
-function validateInput(): ValidateFunction {
-  if (inputValidator) return inputValidator;
+function inputSchema(): object {
+  if (inputSchemaCache) return inputSchemaCache;
   const schema = structuredClone(executionSchema) as unknown as {
     $id: string;
     required: string[];
@@ -82,7 +83,12 @@ function validateInput(): ValidateFunction {
   schema.required = INPUT_REQUIRED;
   delete schema.properties.scores.required;
   Object.assign(schema.properties, EXTRA_INPUT);
-  inputValidator = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+  inputSchemaCache = schema;
+  return schema;
+}
+
+function validateInput(): ValidateFunction {
+  inputValidator ??= new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(inputSchema());
   return inputValidator;
 }
 
@@ -337,7 +343,7 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
   const data = { ...(input as Record<string, unknown>) };
   if (data.kind === undefined) data.kind = 'execution';
   const validate = validateInput();
-  if (!validate(data)) return fail(schemaDiagnostics(source, validate.errors ?? [], pos, data));
+  if (!validate(data)) return fail(schemaDiagnostics(source, validate.errors ?? [], pos, data, inputSchema()));
 
   // Secrets: refused before anything is built or written, positioned in the original text.
   const secretText = opts.sourceText ?? JSON.stringify(data, null, 2);

@@ -11,6 +11,9 @@ import { folderHintFor, folderPatternFor, isKind, KINDS, type AnyRecord, type Ki
 import { locate, parseFrontmatter, parseYamlDocument, pointerToPath, type PositionedDoc } from './parse.js';
 import { computeOverall, decideTrigger, type Thresholds } from '../score/formulas.js';
 import { isSafeId } from './ids.js';
+import { withArticle } from '../diagnostics/words.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { SCHEMAS } from './schema-source.js';
 import { isFlawless } from '../score/streak.js';
 
 /**
@@ -116,8 +119,12 @@ function quickProblems(data: Record<string, unknown>): boolean {
 
 type Locator = (path: ReadonlyArray<string | number>, key?: string) => { line?: number; column?: number };
 
-/** Maps ajv errors to catalogued diagnostics at the exact YAML node. */
-export function schemaDiagnostics(file: string, errors: readonly ErrorObject[], pos: Locator, data: unknown): Diagnostic[] {
+/**
+ * Maps ajv errors to catalogued diagnostics at the exact YAML node. `schema` (the root schema
+ * validated against; default: the kind's, from `data.kind`) lets hints name the fields nearby.
+ */
+export function schemaDiagnostics(file: string, errors: readonly ErrorObject[], pos: Locator, data: unknown, schema?: object): Diagnostic[] {
+  const root = schema ?? (isKind((data as { kind?: unknown } | null)?.kind) ? SCHEMAS[(data as { kind: Kind }).kind] : undefined);
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const err of collapse(errors)) {
@@ -185,7 +192,7 @@ export function schemaDiagnostics(file: string, errors: readonly ErrorObject[], 
     const key = `${rule}|${at.line}|${at.column}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(diag(rule, file, message, { ...at, hint: hintFor(rule, err) }));
+    out.push(diag(rule, file, message, { ...at, hint: hintFor(rule, err, value, root) }));
   }
   return out;
 }
@@ -196,13 +203,35 @@ function idRuleFor(path: Array<string | number>): RuleId {
   return field && idFields.has(field) ? 'id/unsafe' : 'schema/format';
 }
 
-function hintFor(rule: RuleId, err: ErrorObject): string | undefined {
-  if (rule === 'schema/enum') return `Use one of: ${((err.params as { allowedValues?: unknown[] }).allowedValues ?? []).map((v) => String(v)).join(', ')}.`;
+function hintFor(rule: RuleId, err: ErrorObject, value: unknown, root: object | undefined): string | undefined {
+  if (rule === 'schema/enum') {
+    const allowed = ((err.params as { allowedValues?: unknown[] }).allowedValues ?? []).filter((v) => v !== null).map((v) => String(v));
+    const close = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
+    return `${close ? `Did you mean \`${close}\`? ` : ''}Use one of: ${allowed.join(', ')}.`;
+  }
+  if (rule === 'schema/unknown-field') return unknownFieldHint(err, root);
   if (rule === 'schema/format' && typeof (err.schema as unknown) === 'string') {
     const parent = err.parentSchema as { description?: string } | undefined;
     if (parent?.description) return parent.description;
   }
   return undefined;
+}
+
+/**
+ * An unknown field is usually a typo or a field one level off (`dependencies` belongs under
+ * `pre`): say which, from the schema the error came from.
+ */
+function unknownFieldHint(err: ErrorObject, root: object | undefined): string | undefined {
+  const extra = String((err.params as { additionalProperty: string }).additionalProperty);
+  // `#/properties/pre/additionalProperties` → the object schema at `#/properties/pre`.
+  const parent = pointerToPath(err.schemaPath.replace(/^#/, '').replace(/\/additionalProperties$/, '')).reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), root);
+  const props = ((parent as { properties?: Record<string, { properties?: Record<string, unknown> }> } | undefined)?.properties ?? {}) as Record<string, { properties?: Record<string, unknown> }>;
+  const home = Object.keys(props)
+    .filter((k) => props[k]?.properties && Object.prototype.hasOwnProperty.call(props[k]!.properties, extra))
+    .sort();
+  if (home.length) return `\`${extra}\` belongs under \`${home[0]}\`: write it as \`${home[0]}: { ${extra}: … }\` (JSON: {"${home[0]}": {"${extra}": …}}).`;
+  const close = didYouMean(extra, Object.keys(props));
+  return close ? `Did you mean \`${close}\`? Otherwise remove the field; the schema does not allow extra fields.` : undefined;
 }
 
 // oneOf/anyOf produce noise: keep the most specific errors.
@@ -352,7 +381,7 @@ export function crossRecordChecks(
         if (!hit) {
           out.push(diag('link/missing', r.file, `\`${field.path.join('.')}\` links to \`${target}\`, which does not exist.`, locateIn(r.file, [...field.path, i])));
         } else if (field.to && !hit.some((h) => field.to!.includes(h.record.kind))) {
-          out.push(diag('link/missing', r.file, `\`${field.path.join('.')}\` links to \`${target}\`, which is a ${hit[0]!.record.kind}, not ${field.to.join(' or ')}.`, locateIn(r.file, [...field.path, i])));
+          out.push(diag('link/missing', r.file, `\`${field.path.join('.')}\` links to \`${target}\`, which is ${withArticle(hit[0]!.record.kind)}, not ${field.to.map(withArticle).join(' or ')}.`, locateIn(r.file, [...field.path, i])));
         }
       });
     }

@@ -48,6 +48,72 @@ interface RecordFlags {
 }
 
 const collect = (value: string, prev: string[]): string[] => [...prev, value];
+/** The flag that sets each input field (the fields `inputFromFlags` fills). */
+export const FIELD_FLAGS: Record<string, string> = {
+  id: '--id',
+  task_id: '--task-id',
+  task_type: '--task-type',
+  component: '--component',
+  agent: '--agent',
+  outcome: '--outcome',
+  duration_s: '--duration',
+  sprint: '--sprint',
+  title: '--title',
+  body: '--body',
+  started_at: '--started-at',
+  commit: '--commit-sha',
+  domains: '--domains',
+  tags: '--tags',
+  reused: '--reused',
+  produced: '--produced',
+  recalled: '--recalled',
+  scores: '--scores',
+  checks: '--checks',
+  errors: '--error',
+  'pre.assumptions': '--assumption',
+  'pre.dependencies': '--dependency',
+  'during.decision_points': '--decision',
+  'during.alternatives_considered': '--alternative',
+  'post.outcomes': '--outcome-note',
+  'post.deviations': '--deviation',
+  'post.discoveries': '--discovery',
+};
+
+const FLAG_EXAMPLES: Record<string, string> = {
+  '--task-id': '--task-id BOOK-12',
+  '--task-type': '--task-type component',
+  '--agent': '--agent claude-code',
+  '--outcome': '--outcome success',
+  '--duration': '--duration 600',
+};
+
+/** The flag for a data path (`pre.dependencies.0` → `--dependency`, `scores.accuracy` → `--scores accuracy=…`). */
+function flagFor(path: string): string | undefined {
+  const bare = path.replace(/\.\d+$/, '');
+  if (FIELD_FLAGS[bare]) return FIELD_FLAGS[bare];
+  const score = /^scores\.(\w+)$/.exec(bare);
+  return score ? `--scores ${score[1]}=…` : undefined;
+}
+
+/**
+ * Diagnostics about flag input speak flags, not schema fields: "Required flag `--agent`" rather
+ * than "Required field `agent` … see schemas/execution.schema.json".
+ */
+export function speakFlags(d: Diagnostic): Diagnostic {
+  if (d.file !== '<flags>') return d;
+  const required = /^Required field `([^`]+)` is missing from (?:the record|`([^`]+)`)\.$/.exec(d.message);
+  if (required) {
+    const flag = flagFor(required[2] ? `${required[2]}.${required[1]}` : required[1]!);
+    if (flag) return { ...d, message: `Required flag \`${flag}\` is missing.`, hint: `Pass it, e.g. ${FLAG_EXAMPLES[flag] ?? `${flag} <value>`}; \`learning-loop record --help\` lists every flag.` };
+  }
+  const swap = (text: string): string => text.replace(/`([a-z_]+(?:\.[a-z_0-9]+)*)`/g, (m, path: string) => (flagFor(path) ? `\`${flagFor(path)}\`` : m));
+  const enumFlag = d.rule === 'schema/enum' ? /^`([^`]+)`/.exec(d.message)?.[1] : undefined;
+  const hint = d.hint && enumFlag && flagFor(enumFlag) ? d.hint.replace(/^Did you mean `([^`]+)`\?/, (_m, v: string) => `Did you mean \`${flagFor(enumFlag)} ${v}\`?`) : d.hint;
+  const out: Diagnostic = { ...d, message: swap(d.message) };
+  if (hint !== undefined) out.hint = swap(hint);
+  return out;
+}
+
 /** Converts flags to an input object; problems are `<flags>` diagnostics. */
 export function inputFromFlags(f: RecordFlags): { input: Record<string, unknown>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -197,7 +263,7 @@ Exit codes: 0 recorded, 1 invalid input / write or Git failure (nothing half-wri
       const result: RecordResult = early.length
         ? { ok: false, diagnostics: early, pushRetries: 0 }
         : await recordExecution(ws, input, { commit: flags.commit, push: flags.push, dryRun: flags.dryRun, reflect: flags.reflect, source, sourceText });
-      emit(ctx, flags, result, cmd);
+      emit(ctx, flags, { ...result, diagnostics: result.diagnostics.map(speakFlags) }, cmd);
       ctx.exitCode = result.ok ? EXIT.OK : EXIT.PROBLEMS;
     });
 }
