@@ -18,6 +18,11 @@ export function plural(n: number, word: string, many = pluralOf(word)): string {
   return `${n} ${n === 1 ? word : many}`;
 }
 
+/** Just the noun, in the right number for `n` (for counts formatted apart, e.g. in bold). */
+export function noun(n: number, word: string, many = pluralOf(word)): string {
+  return n === 1 ? word : many;
+}
+
 /** The noun with its indefinite article: "an execution", "a rule". */
 export function withArticle(word: string): string {
   return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;

@@ -20,6 +20,7 @@ import { recallEvidence, verdict } from './evidence.js';
 import { shortHash } from './stats.js';
 import { decideTrigger } from '../score/formulas.js';
 import { streakReason } from '../score/streak.js';
+import { plural } from '../diagnostics/words.js';
 
 /** A built reflection: the record and its Markdown body (plus proposals with `extras`). */
 export interface BuiltReflection {
@@ -201,7 +202,7 @@ export function buildReflection(execution: ExecutionRecord, rows: readonly Recor
   const recalledLines = (execution.recalled ?? []).map((id) => {
     const ev = recalledEv.get(id);
     const now = verdict(execution, config);
-    return `- \`${id}\`: ${now === 'harmful' ? 'did not prevent this outcome' : now === 'helpful' ? 'helped here' : 'no clear effect here'}; across earlier executions helpful ${ev?.helpful.length ?? 0}, harmful ${ev?.harmful.length ?? 0} of ${ev?.recalled_by.length ?? 0} recalls.`;
+    return `- \`${id}\`: ${now === 'harmful' ? 'did not prevent this outcome' : now === 'helpful' ? 'helped here' : 'no clear effect here'}; across earlier executions helpful ${ev?.helpful.length ?? 0}, harmful ${ev?.harmful.length ?? 0} of ${plural(ev?.recalled_by.length ?? 0, 'recall')}.`;
   });
   const lines: string[] = [
     `## ${record.title}`,

@@ -31,7 +31,7 @@ export interface StreakTemplate {
 
 /** The reason a reflection gives when the streak fired (the seed's reasons are score-based). */
 export function streakReason(n: number, e: Pick<StreakExecution, 'task_type' | 'component'>): string {
-  return `Consistent success - ${n} flawless ${kindLabel(e)} executions in a row; extract as best practice`;
+  return `Consistent success - ${n} flawless ${kindLabel(e)} ${n === 1 ? 'execution' : 'executions in a row'}; extract as best practice`;
 }
 
 /** `task_type` or `task_type/component`. */

@@ -9,6 +9,7 @@ import { hasFailures } from '../../diagnostics/diagnostic.js';
 import { buildSite, normalizeBase, previewSite } from '../../publish/site.js';
 import { checkSiteLinks } from '../../publish/site-links.js';
 import { PortUnavailableError, type StaticServer } from '../../publish/site-server.js';
+import { plural } from '../../diagnostics/words.js';
 
 function parseBase(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -74,7 +75,7 @@ export function register(program: Command, ctx: CliContext): void {
       } else {
         reportToStderr(ctx.io, result.diagnostics, ctx.color(cmd));
         for (const b of links.broken.slice(0, 20)) ctx.io.stderr.write(`broken link ${b.href} in ${b.page}\n`);
-        ctx.io.stdout.write(`Built ${result.pages} pages (${result.records} records, ${result.executionPages} of ${result.executions} executions with a page) in ${(result.durationMs / 1000).toFixed(1)} s\n  ${result.outDir}  (base ${result.base})\n`);
+        ctx.io.stdout.write(`Built ${plural(result.pages, 'page')} (${plural(result.records, 'record')}, ${result.executionPages} of ${plural(result.executions, 'execution')} with a page) in ${(result.durationMs / 1000).toFixed(1)} s\n  ${result.outDir}  (base ${result.base})\n`);
         if (result.missing.length) ctx.io.stdout.write(`  not available yet: ${result.missing.join(', ')}\n`);
       }
       ctx.exitCode = problems ? EXIT.PROBLEMS : EXIT.OK;
