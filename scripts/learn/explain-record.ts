@@ -9,6 +9,7 @@ import { executionsInOrder } from '../build/table.js';
 import type { ResolvedConfig } from '../adapters/config.js';
 import { LINK_FIELDS } from '../records/validate.js';
 import { recallEvidence } from './evidence.js';
+import { plural } from '../diagnostics/words.js';
 
 /** What `explain` says about one record. */
 export interface RecordExplanation {
@@ -82,7 +83,7 @@ export function renderExplanation(x: RecordExplanation): string {
   for (const l of x.links) lines.push(`  ${l.field}: ${l.ids.join(', ')}`);
   const r = x.recall;
   if (r.recalled_by.length) {
-    lines.push(`  evidence: recalled by ${r.recalled_by.length} execution${r.recalled_by.length === 1 ? '' : 's'}; ${r.helpful.length} helpful, ${r.harmful.length} harmful`);
+    lines.push(`  evidence: recalled by ${plural(r.recalled_by.length, 'execution')}; ${r.helpful.length} helpful, ${r.harmful.length} harmful`);
     if (r.helpful.length) lines.push(`    helpful: ${r.helpful.join(', ')}`);
     if (r.harmful.length) lines.push(`    harmful: ${r.harmful.join(', ')}`);
   } else if (x.kind !== 'execution') lines.push('  evidence: no execution has recalled it yet');

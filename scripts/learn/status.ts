@@ -8,6 +8,7 @@ import type { RecordRow } from '../build/table.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { LIFECYCLE_KINDS, type ReflectionRecord } from '../records/kinds.js';
 import { summarize, type RecordSummary } from '../records/listing.js';
+import { plural } from '../diagnostics/words.js';
 
 /** What `status` reports; `clean` when nothing waits. */
 export interface StatusReport {
@@ -44,8 +45,6 @@ export function statusReport(rows: readonly RecordRow[], diagnostics: readonly D
   return report;
 }
 
-const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
-
 /** The report as text: one section per kind of work, each line naming the file to open. */
 export function renderStatus(r: StatusReport): string {
   if (r.clean) return 'Nothing waits: no open reflections, no proposals, no stale learnings, exports up to date, every record valid.\n';
@@ -53,10 +52,10 @@ export function renderStatus(r: StatusReport): string {
   const section = (title: string, lines: string[]): void => {
     if (lines.length) out.push(title, ...lines.map((l) => `  ${l}`), '');
   };
-  section(`${count(r.open_reflections.length, 'open reflection')} without a root cause (write it, or set status: done):`, r.open_reflections.map((x) => `${x.id}  ${x.reflection_type}  ${x.title}  ${x.file}`));
-  section(`${count(r.proposals.length, 'proposal')} waiting for review (learning-loop accept|reject <id>):`, r.proposals.map((x) => `${x.id}  ${x.kind}  ${x.title}`));
-  section(`${count(r.stale.length, 'learning')} that may be stale:`, r.stale.map((x) => `${x.file}: ${x.message}`));
-  section(`${count(r.exports.length, 'exported file')} out of date (learning-loop export --to all):`, r.exports.map((x) => `${x.path}: ${x.message}`));
-  section(`${count(r.invalid.length, 'problem')} in records (learning-loop validate):`, r.invalid.map((x) => `${x.file}: ${x.message} (${x.rule})`));
+  section(`${plural(r.open_reflections.length, 'open reflection')} without a root cause (write it, or set status: done):`, r.open_reflections.map((x) => `${x.id}  ${x.reflection_type}  ${x.title}  ${x.file}`));
+  section(`${plural(r.proposals.length, 'proposal')} waiting for review (learning-loop accept|reject <id>):`, r.proposals.map((x) => `${x.id}  ${x.kind}  ${x.title}`));
+  section(`${plural(r.stale.length, 'learning')} that may be stale:`, r.stale.map((x) => `${x.file}: ${x.message}`));
+  section(`${plural(r.exports.length, 'exported file')} out of date (learning-loop export --to all):`, r.exports.map((x) => `${x.path}: ${x.message}`));
+  section(`${plural(r.invalid.length, 'problem')} in records (learning-loop validate):`, r.invalid.map((x) => `${x.file}: ${x.message} (${x.rule})`));
   return `${out.join('\n')}`;
 }

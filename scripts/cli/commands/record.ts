@@ -48,6 +48,7 @@ interface RecordFlags {
 }
 
 const collect = (value: string, prev: string[]): string[] => [...prev, value];
+
 /** The flag that sets each input field (the fields `inputFromFlags` fills). */
 export const FIELD_FLAGS: Record<string, string> = {
   id: '--id',
