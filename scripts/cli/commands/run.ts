@@ -100,7 +100,8 @@ export function register(program: Command, ctx: CliContext): void {
       const orch = new LearningOrchestrator({ cwd: ctx.io.cwd, ...(root ? { root } : {}), ...(opts.agent ? { agent: opts.agent } : ctx.io.env.LEARNING_LOOP_AGENT ? { agent: ctx.io.env.LEARNING_LOOP_AGENT } : {}), commit: Boolean(opts.commit), push: Boolean(opts.push) });
       if ((opts.commit || opts.push) && !orch.workspace.inGit) throw new UsageError(`--${opts.push ? 'push' : 'commit'} needs a Git repository, and ${orch.workspace.repoRoot} is not inside one; the command was not run.`, 'Run `git init` first, or leave out --commit/--push to record without committing.');
       // Records are shared: no path that only exists on this machine goes into one.
-      const places: PathPlaces = { repoRoot: orch.workspace.repoRoot, ...(ctx.io.env.HOME ? { home: ctx.io.env.HOME } : {}) };
+      const home = ctx.io.env.HOME ?? ctx.io.env.USERPROFILE;
+      const places: PathPlaces = { repoRoot: orch.workspace.repoRoot, ...(home ? { home } : {}) };
       const command = recordedCommand(argv, places);
       let ran: Ran = { code: 0, tail: [] };
       const outcome = await orch.executeWithLearning(
