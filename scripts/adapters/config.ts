@@ -15,7 +15,7 @@ export interface ResolvedConfig {
   thresholds: Thresholds;
   checkpoints: { pre_task: boolean; mid_task: boolean; post_task: boolean; sprint_review: boolean };
   schedule: { weekly: string; monthly: string };
-  scoring: { comparable_window: number; default_efficiency: number };
+  scoring: { comparable_window: number; default_efficiency: number; template_streak: number };
   patterns: { success_score: number; failure_score: number; min_support: number; min_lift: number; max_items: number };
   anti_patterns: {
     repeated_error_count: number;
@@ -35,7 +35,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
   thresholds: { ...DEFAULT_THRESHOLDS },
   checkpoints: { pre_task: true, mid_task: true, post_task: true, sprint_review: true },
   schedule: { weekly: 'sunday_23:00', monthly: 'last_friday' },
-  scoring: { comparable_window: 50, default_efficiency: 70 },
+  scoring: { comparable_window: 50, default_efficiency: 70, template_streak: 5 },
   patterns: { success_score: 80, failure_score: 60, min_support: 3, min_lift: 1.5, max_items: 2 },
   anti_patterns: {
     repeated_error_count: 3,
@@ -72,6 +72,7 @@ reflection_triggers:
 scoring:
   comparable_window: 50     # earlier comparable executions used for the efficiency baseline
   default_efficiency: 70    # efficiency when there is no comparable history
+  template_streak: 5        # this many flawless executions of one task type + component in a row -> extract_template (0: off)
 
 patterns:
   success_score: 80         # executions scoring above this count as successes

@@ -141,6 +141,16 @@ export interface PushResult {
   error?: string;
 }
 
+/** `git config user.name` in a folder (undefined when it is unset or Git cannot tell). */
+export async function gitUserName(cwd: string): Promise<string | undefined> {
+  try {
+    const name = (await gitClient(cwd).raw(['config', '--get', 'user.name'])).trim();
+    return name || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The current branch name (undefined when HEAD is detached). */
 export async function currentBranch(repoRoot: string): Promise<string | undefined> {
   const name = (await gitClient(repoRoot).raw(['rev-parse', '--abbrev-ref', 'HEAD'])).trim();

@@ -20,6 +20,7 @@ import { derivedId, keySuffix } from '../records/ids.js';
 import { buildReflection } from '../learn/reflection.js';
 import { analyzeWorkspace } from '../learn/analyze.js';
 import { VERSION } from '../version.js';
+import { withArticle } from '../diagnostics/words.js';
 import { recallRows, similarTaskRows, type CompactRow } from './mcp-recall.js';
 
 /** Rough token estimate (4 characters per token), used for every budget here. */
@@ -148,7 +149,12 @@ export class McpSession {
           sprint: z.string().max(100).optional(),
           title: z.string().max(200).optional(),
           started_at: z.string().max(40).optional().describe('ISO time, e.g. 2026-11-02T14:05:00Z (default: now)'),
-          commit: z.string().max(64).optional().describe('the code commit the task produced'),
+          commit_sha: z.string().regex(/^[0-9a-f]{7,64}$/, 'a commit id: 7-64 lower-case hex digits').optional().describe('the code commit the task produced (the record field `commit`; CLI --commit-sha)'),
+          commit: z
+            .union([z.boolean(), z.string().regex(/^[0-9a-f]{7,64}$/, 'true/false, or (old spelling of commit_sha) a commit id')])
+            .optional()
+            .describe('true: commit the new record files, one commit per record (CLI --commit). A commit id here is the old spelling of commit_sha.'),
+          push: z.boolean().optional().describe('commit and push, rebasing and retrying when the remote moved (CLI --push)'),
           checks: z.object({ passed: z.number().int().min(0).optional(), failed: z.number().int().min(0).optional() }).optional().describe('automated checks: passed / failed'),
           pre: z.object({ assumptions: z.array(z.string()).optional(), dependencies: z.array(z.string()).optional(), initial_state: z.string().optional() }).optional().describe('before the task'),
           during: z.object({ decision_points: z.array(z.string()).optional(), alternatives_considered: z.array(z.string()).optional() }).optional(),
@@ -162,6 +168,8 @@ export class McpSession {
           overall: z.number(),
           trigger: z.string().nullable(),
           reflection: z.string().nullable().describe('id of the reflection stub written, if any'),
+          git_commit: z.string().nullable().describe('the commit made for the record, with commit/push'),
+          pushed: z.boolean().nullable().describe('whether the push succeeded, with push'),
           replayed: z.boolean().describe('true when this call repeated an earlier one and nothing new was written'),
         },
         example: { task_id: 'booking-form-validation', task_type: 'component', agent: 'claude', outcome: 'success', duration_s: 900, component: 'booking-form' },
@@ -232,7 +240,7 @@ export class McpSession {
       ...(Array.isArray(a.domains) ? { domains: a.domains as string[] } : {}),
       ...(typeof a.description === 'string' ? { description: a.description } : {}),
     };
-    if (!Object.keys(q).length) throw new ToolArgumentError('`similar` needs at least one of task_type, component, domains or description.');
+    if (!Object.keys(q).length) throw new ToolArgumentError('`similar` needs at least one of task_type, component, domains or description.', { example: true });
     const all = await similarTaskRows(this.ws, this.rows(), q, 25);
     const { rows, truncated } = fitRows(all, Number(a.limit ?? 5), 1500);
     return { rows, truncated, next: rows.length ? 'Call `get` with the ids you want in full.' : 'No comparable execution yet.' };
@@ -240,7 +248,12 @@ export class McpSession {
 
   /** `record`: idempotent, never overwrites. */
   async record(a: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const { idempotency_key: key, ...input } = a;
+    const { idempotency_key: key, commit: commitArg, push: pushArg, commit_sha: sha, ...input } = a;
+    // One vocabulary with the CLI: `commit`/`push` are what to do, `commit_sha` is the record's `commit` field.
+    const commitSha = typeof sha === 'string' ? sha : typeof commitArg === 'string' ? commitArg : undefined;
+    if (commitSha !== undefined) input.commit = commitSha;
+    const push = pushArg === true;
+    const commit = commitArg === true || push;
     const ikey = typeof key === 'string' ? `key:${key}` : `hash:${hashInput(input)}`;
     const seen = this.replies.get(ikey);
     if (seen) return { ...seen, replayed: true };
@@ -250,19 +263,19 @@ export class McpSession {
     if (existing) {
       const e = existing.data as ExecutionRecord;
       const reflection = this.rows().find((r) => r.kind === 'reflection' && ((r.data as { executions?: string[] }).executions ?? []).includes(e.id));
-      const reply = { id: e.id, path: existing.file, overall: e.overall, trigger: e.trigger ?? null, reflection: reflection?.id ?? null, replayed: true };
+      const reply = { id: e.id, path: existing.file, overall: e.overall, trigger: e.trigger ?? null, reflection: reflection?.id ?? null, git_commit: null, pushed: null, replayed: true };
       this.replies.set(ikey, reply);
       return reply;
     }
     const now = new Date();
     const id = derivedId('execution', now.getTime(), ikey);
-    const result = await recordExecution(this.ws, { ...input, id }, { now, source: '<record arguments>' });
+    const result = await recordExecution(this.ws, { ...input, id }, { now, source: '<record arguments>', commit, push });
     this.invalidate();
-    if (!result.ok || !result.execution) {
-      const problems = result.diagnostics.map((d) => `- ${d.message}${d.hint ? ` (${d.hint.split('\n')[0]})` : ''}`).join('\n');
-      throw new ToolArgumentError(`Nothing was recorded:\n${problems}`);
-    }
-    const reply = { id: result.execution.id, path: result.path ?? '', overall: result.execution.overall, trigger: result.execution.trigger ?? null, reflection: result.reflection?.id ?? null, replayed: false };
+    const problems = result.diagnostics.map((d) => `- ${d.message}${d.hint ? ` (${d.hint.split('\n')[0]})` : ''}`).join('\n');
+    if (!result.execution || !result.path) throw new ToolArgumentError(`Nothing was recorded:\n${problems}`);
+    // Written but not committed or not pushed: say so; the record itself is kept.
+    if (!result.ok) throw new ToolArgumentError(`The execution ${result.execution.id} was written to ${result.path}, but:\n${problems}`);
+    const reply = { id: result.execution.id, path: result.path, overall: result.execution.overall, trigger: result.execution.trigger ?? null, reflection: result.reflection?.id ?? null, git_commit: result.commit ?? null, pushed: result.pushed ?? null, replayed: false };
     this.replies.set(ikey, reply);
     return reply;
   }
@@ -271,7 +284,7 @@ export class McpSession {
   async reflect(executionId: string): Promise<Record<string, unknown>> {
     const rows = this.rows();
     const row = rows.find((r) => r.id === executionId);
-    if (!row || row.kind !== 'execution') throw new ToolArgumentError(`No execution has the id \`${executionId}\`${row ? ` (it is a ${row.kind})` : ''}.`);
+    if (!row || row.kind !== 'execution') throw new ToolArgumentError(`No execution has the id \`${executionId}\`${row ? ` (it is ${withArticle(row.kind)})` : ''}.`);
     const e = row.data as ExecutionRecord;
     const existing = rows.filter((r) => r.kind === 'reflection' && ((r.data as { executions?: string[] }).executions ?? []).includes(e.id)).map((r) => r.id);
     const built = buildReflection(e, rows, this.ws.config, { id: `rf-${e.id.replace(/^ex-/, '')}` });
@@ -295,8 +308,21 @@ export class McpSession {
   }
 }
 
-/** A problem with the arguments: reported as a tool error with the corrected call. */
-export class ToolArgumentError extends Error {}
+/**
+ * A problem a tool reports as a tool error. `example` adds a corrected call, for calls whose
+ * shape was wrong; a refusal of the content (a secret, an unknown id) gets none, since the
+ * example would not fix it.
+ */
+export class ToolArgumentError extends Error {
+  /** Whether the corrected-call example helps with this error. */
+  readonly example: boolean;
+
+  /** Creates the error; pass `{ example: true }` when the call's shape was wrong. */
+  constructor(message: string, opts: { example?: boolean } = {}) {
+    super(message);
+    this.example = opts.example ?? false;
+  }
+}
 
 /** Fits rows into a row limit and a token budget (rows are short; the budget is a safety net). */
 export function fitRows(all: CompactRow[], limit: number, maxTokens: number): { rows: CompactRow[]; truncated: boolean } {
@@ -368,7 +394,7 @@ export function createMcpServer(ws: Workspace): McpServer {
       const out = await spec.run(parsed.data as Record<string, unknown>);
       return { content: [{ type: 'text', text: capAnswer(JSON.stringify(out)) }], structuredContent: out };
     } catch (error) {
-      if (error instanceof ToolArgumentError) return errorResult(`${error.message}\nCorrected call, for example: ${callText(spec.name, spec.example)}`);
+      if (error instanceof ToolArgumentError) return errorResult(error.example ? `${error.message}\nCorrected call, for example: ${callText(spec.name, spec.example)}` : error.message);
       return errorResult(`\`${spec.name}\` failed: ${(error as Error).message}. The server is still running; check the knowledge base with \`learning-loop validate\`.`);
     }
   });

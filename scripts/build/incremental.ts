@@ -452,14 +452,16 @@ export function crossChecks(state: KbState): { diagnostics: Diagnostic[]; bad: S
   }
   ensureAllSegments(state);
   const refs = [];
+  const invalid = [];
   for (const { file } of state.files) {
     const e = state.index.get(file)!;
     if (e.s) refs.push({ file: displayPath(state.ws, file), kbFile: file, record: e.s });
+    else if (e.i) invalid.push({ file: displayPath(state.ws, file), kbFile: file, id: e.i });
   }
-  state.cross = crossCheckKb(state.ws, refs);
+  state.cross = crossCheckKb(state.ws, refs, invalid);
   if (!state.noWrite) {
     const blobs: Record<string, string> = {};
-    const kbOf = new Map(refs.map((r) => [r.file, r.kbFile]));
+    const kbOf = new Map([...refs, ...invalid].map((r) => [r.file, r.kbFile]));
     for (const d of state.cross.diagnostics) {
       const f = kbOf.get(d.file);
       if (f) blobs[f] = state.index.get(f)!.b;

@@ -69,6 +69,8 @@ export interface IndexEntry {
   l?: number;
   /** Signature of what the cross-record checks read (id, kind, links): see `crossSignature`. */
   c?: string;
+  /** The id of an invalid record that could still be read (it counts for duplicate ids). */
+  i?: string;
 }
 
 /** What a segment's cache file holds about a valid record (loaded only for segments being rebuilt). */
@@ -93,7 +95,10 @@ export interface ParsedFile {
 export function parseFile(ws: Workspace, file: string, blob: string, buf: Buffer | undefined): ParsedFile {
   const check = checkKbFile(ws, file, buf);
   const index: IndexEntry = { f: file, b: blob, d: check.diagnostics };
-  if (!check.valid) return { index };
+  if (!check.valid) {
+    if (check.readableId) index.i = check.readableId;
+    return { index };
+  }
   const data = check.valid.record;
   const body = check.valid.body;
   const row = { id: data.id, kind: data.kind, file: displayPath(ws, file), data, body };
@@ -137,10 +142,13 @@ export interface SegSummary {
   agg: AggPartial;
 }
 
-/** Hash of some valid entries' cross signatures (path order). */
+/** Hash of some entries' cross signatures (path order; invalid records count by their readable id). */
 export function crossHash(entries: Iterable<IndexEntry>): string {
   const parts: string[] = [];
-  for (const e of entries) if (e.s) parts.push(`${e.f}\0${e.c ?? crossSignature(e.s)}`);
+  for (const e of entries) {
+    if (e.s) parts.push(`${e.f}\0${e.c ?? crossSignature(e.s)}`);
+    else if (e.i) parts.push(`${e.f}\0invalid\0${e.i}`);
+  }
   return sha1(parts.join('\n'));
 }
 

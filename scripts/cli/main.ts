@@ -7,6 +7,7 @@ import { createContext } from './context.js';
 import { EXIT, UsageError, processIo, type CliIo } from './io.js';
 import { loadCommands } from './commands/index.js';
 import { VERSION } from '../version.js';
+import { docsDir } from './docs.js';
 
 /** Global options that take a value (so the command name after them can be found). */
 const VALUE_OPTIONS = new Set(['--root']);
@@ -28,7 +29,7 @@ export async function buildProgram(io: CliIo, argv: readonly string[] = []): Pro
     });
   for (const register of await loadCommands(argv, VALUE_OPTIONS)) register(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride();
-  program.addHelpText('after', '\nRun `learning-loop <command> --help` for a command\'s flags and an example.');
+  program.addHelpText('after', `\nRun \`learning-loop <command> --help\` for a command's flags and an example.\nDocs: ${docsDir()} (docs/*.md and README.md ship with the package).`);
   return { program, ctx };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The error catalog: every rule id learning-loop reports, with its default severity, title and
  * hint. Ids are permanent (never renamed) so scripts, CI annotations and docs can rely on them.
- * `docs/errors.md` is generated from this list (see `learning-loop explain <rule>`).
+ * `learning-loop explain [rule]` prints it.
  */
 import type { Severity } from './diagnostic.js';
 
@@ -46,6 +46,7 @@ export const CATALOG = {
   'id/duplicate': e('error', 'Two records share one id', 'Ids must be unique; give one of the records a new id (`learning-loop record` generates collision-free ids).'),
   'id/filename': e('warning', 'File name does not match the record id', 'Rename the file to `<id>.md` so links and tools can find it.'),
   'link/missing': e('error', 'Link to a record that does not exist', 'Fix the id, or add the missing record; links must name existing ids.'),
+  'link/unknown-reused': e('warning', '`reused` names a record id that does not exist', 'Fix the id (the hint names the closest one), or write a free-form name such as `component:TimeSlotGrid`; an unknown id does not count towards reusability.'),
   'path/wrong-folder': e('error', 'Record is in the wrong folder for its kind', 'Move the file to the folder shown in the hint (see the knowledge base layout in the README).'),
   'score/overall-mismatch': e('warning', '`overall` is not the mean of the four scores', 'Set `overall` to the mean of accuracy, efficiency, reusability and surprise, or drop it and let `learning-loop record` compute it.'),
   'score/trigger-mismatch': e('warning', '`trigger` does not follow the thresholds in config/triggers.yaml', 'Use the trigger the score card computes (see the README: Scoring), or drop it.'),
@@ -64,7 +65,7 @@ export const CATALOG = {
   'input/not-found': e('error', 'No record with that id', 'Check the id (`learning-loop recall` and the site list ids).'),
   'input/exists': e('error', 'A file already exists there', 'Nothing was overwritten; choose another id or remove the existing file first.'),
   // --- repository / git --------------------------------------------------------------------
-  'git/not-a-repo': e('error', 'Not inside a Git repository', 'Run `git init` first, or pass --no-git to work without Git.'),
+  'git/not-a-repo': e('error', 'Not inside a Git repository', 'Run `git init` first. `init` takes --no-git to work without Git; `record` and `run` write without committing when --commit/--push are left out.'),
   'git/commit-failed': e('error', 'Git commit failed', 'Read the Git message above; the record file was written and can be committed by hand.'),
   'git/push-failed': e('error', 'Git push failed after retries', 'The record is committed locally; run `git pull --rebase && git push` when the remote is reachable.'),
   'kb/missing': e('error', 'Knowledge base folder not found', 'Run `learning-loop init` to create it, or pass --root to point at it.'),

@@ -11,6 +11,7 @@ import { agentCost } from './cost.js';
 import { effectOfRecall, formatP } from './effect.js';
 import { mannKendall, MIN_TREND_POINTS } from './tests.js';
 import type { AgentEffectiveness, DashboardMetrics, DashboardReport, SuccessCriterion, WeekPoint, AntiPatternFlag, ExtractedPattern, TrendSummary } from './types.js';
+import { plural } from '../diagnostics/words.js';
 
 /** Executions per week needed before a weekly figure counts for a criterion. */
 export const MIN_WEEK_EXECUTIONS = 3;
@@ -162,10 +163,10 @@ export function successCriteria(history: readonly ExecutionRecord[], metrics: Da
   const n = ordered.length;
   const out: SuccessCriterion[] = [];
   const withMeta = ordered.filter((e) => e.pre && e.post).length;
-  out.push({ id: 'metadata-captured', title: 'Orchestrator captures metadata for all executions', status: n === 0 ? 'not_enough_data' : withMeta === n ? 'met' : 'not_met', detail: `${withMeta} of ${n} executions have pre and post metadata.` });
-  out.push({ id: 'scoring-feedback', title: 'Scoring system provides quantifiable feedback', status: n === 0 ? 'not_enough_data' : 'met', detail: n ? `${n} executions carry four scores and an overall (mean ${round(mean(ordered.map((e) => e.overall)), 1)}).` : 'No executions yet.' });
+  out.push({ id: 'metadata-captured', title: 'Orchestrator captures metadata for all executions', status: n === 0 ? 'not_enough_data' : withMeta === n ? 'met' : 'not_met', detail: `${withMeta} of ${plural(n, 'execution')} ${withMeta === 1 ? 'has' : 'have'} pre and post metadata.` });
+  out.push({ id: 'scoring-feedback', title: 'Scoring system provides quantifiable feedback', status: n === 0 ? 'not_enough_data' : 'met', detail: n ? `${plural(n, 'execution')} ${n === 1 ? 'carries' : 'carry'} four scores and an overall (mean ${round(mean(ordered.map((e) => e.overall)), 1)}).` : 'No executions yet.' });
   const pats = inputs.patterns ?? [];
-  out.push({ id: 'recurring-patterns', title: 'Pattern extraction identifies at least 3 recurring patterns', status: pats.length >= 3 ? 'met' : n < 10 ? 'not_enough_data' : 'not_met', detail: `${pats.length} patterns with support ≥ ${config.patterns.min_support} and lift ≥ ${config.patterns.min_lift} from ${n} executions.` });
+  out.push({ id: 'recurring-patterns', title: 'Pattern extraction identifies at least 3 recurring patterns', status: pats.length >= 3 ? 'met' : n < 10 ? 'not_enough_data' : 'not_met', detail: `${plural(pats.length, 'pattern')} with support ≥ ${config.patterns.min_support} and lift ≥ ${config.patterns.min_lift} from ${plural(n, 'execution')}.` });
   // Relevance of recall, like for like: the stratified effect of recalling learnings (effect.ts),
   // never the naive with/without split (the executions that recall are on harder work).
   const effect = effectOfRecall(ordered, config).overall;
@@ -178,7 +179,7 @@ export function successCriteria(history: readonly ExecutionRecord[], metrics: Da
   });
   const syn = inputs.syntheses ?? [];
   const actionable = syn.filter((s) => (s.proposed?.length ?? 0) + (s.archived?.length ?? 0) > 0);
-  out.push({ id: 'synthesis-actionable', title: 'Weekly synthesis generates actionable improvements', status: syn.length === 0 ? 'not_enough_data' : actionable.length ? 'met' : 'not_met', detail: `${actionable.length} of ${syn.length} synthesis reports proposed changes.` });
+  out.push({ id: 'synthesis-actionable', title: 'Weekly synthesis generates actionable improvements', status: syn.length === 0 ? 'not_enough_data' : actionable.length ? 'met' : 'not_met', detail: `${actionable.length} of ${plural(syn.length, 'synthesis report')} proposed changes.` });
   const fm = firstMonthReuse(ordered);
   const r1 = fm.first.filter((e) => e.reused?.length).length / Math.max(1, fm.first.length);
   const r4 = fm.fourth.filter((e) => e.reused?.length).length / Math.max(1, fm.fourth.length);
@@ -187,7 +188,7 @@ export function successCriteria(history: readonly ExecutionRecord[], metrics: Da
     id: 'reuse-up-20',
     title: 'Component reuse rate increases by 20% within first month',
     status: !enough ? 'not_enough_data' : (r1 === 0 ? r4 > 0 : r4 >= r1 * 1.2) ? 'met' : 'not_met',
-    detail: enough ? `Reuse rate ${Math.round(r1 * 100)}% in the first week (${fm.first.length} executions) → ${Math.round(r4 * 100)}% in the fourth week (${fm.fourth.length}); needs +20% relative.` : `Needs ${MIN_WEEK_EXECUTIONS}+ executions in the first and the fourth week of history (have ${fm.first.length} and ${fm.fourth.length}).`,
+    detail: enough ? `Reuse rate ${Math.round(r1 * 100)}% in the first week (${plural(fm.first.length, 'execution')}) → ${Math.round(r4 * 100)}% in the fourth week (${fm.fourth.length}); needs +20% relative.` : `Needs ${MIN_WEEK_EXECUTIONS}+ executions in the first and the fourth week of history (have ${fm.first.length} and ${fm.fourth.length}).`,
   });
   const trendTest = metrics.overall_improvement.test;
   out.push({
@@ -204,7 +205,7 @@ export function recommendations(metrics: DashboardMetrics, inputs: DashboardInpu
   const out: string[] = [];
   for (const f of inputs.flags ?? []) out.push(`${f.action.replace(/_/g, ' ')}: ${f.message} Evidence: ${f.evidence.slice(0, 5).join(', ')}${f.evidence.length > 5 ? ', …' : ''}.`);
   const weakest = metrics.agent_effectiveness.filter((a) => a.executions >= 5 && a.success_rate.high !== null && a.success_rate.high < 0.5);
-  for (const a of weakest) out.push(`Agent ${a.agent} succeeds in at most ${Math.round(a.success_rate.high! * 100)}% of tasks (95% interval, ${a.executions} executions): pair it with recalled rules or reassign its task types.`);
+  for (const a of weakest) out.push(`Agent ${a.agent} succeeds in at most ${Math.round(a.success_rate.high! * 100)}% of tasks (95% interval, ${plural(a.executions, 'execution')}): pair it with recalled rules or reassign its task types.`);
   if (metrics.overall_improvement.trend === 'down') out.push(`Mean scores fall by ${Math.abs(metrics.overall_improvement.slope_per_week ?? 0)} points per week (${metrics.overall_improvement.test.detail}): review the open root-cause reflections.`);
   if (metrics.api_integration_time.trend === 'slower') out.push('API integration time is rising: extract a template from the fastest integration and recall it before the next one.');
   for (const p of (inputs.patterns ?? []).filter((p) => p.pattern_type === 'failure').slice(0, 3)) out.push(`Turn failure pattern ${p.id} into a rule: ${p.statement}`);

@@ -16,9 +16,11 @@ import { recordPath } from '../records/kinds.js';
 import { renderRecord } from '../records/write.js';
 import { memoryToPatterns, SEED_PATTERNS, type SeedMemory } from '../records/seed-patterns.js';
 import { recordExecution } from '../records/record-execution.js';
+import { redactSecrets } from '../records/secrets.js';
 import { LearningQueryInterface } from '../recall/query-interface.js';
 import type { SimilarResult } from '../recall/similar.js';
 import { completeScores, computeOverall, decideTrigger, type Scores, type TriggerAction } from '../score/formulas.js';
+import { streakReason } from '../score/streak.js';
 import { allPatterns, extractPatternSet, findCommonalities, type PatternSet } from './patterns.js';
 import { detectAntiPatterns } from './anti-patterns.js';
 import { computeMetrics } from './dashboard.js';
@@ -237,13 +239,16 @@ export class LearningOrchestrator {
       result = undefined;
     }
     const duration = Math.max(0, Math.round((performance.now() - t0) / 10) / 100);
-    const r: TaskResult = result ?? {};
+    const r: TaskResult = { ...(result ?? {}) };
     const outcome = r.outcome ?? (error || (r.exit_code !== undefined && r.exit_code !== 0) ? 'failure' : 'success');
-    const errors = [...(r.errors ?? []), ...(error ? [error] : [])].map((m) => m.slice(0, 4000)).slice(0, 200);
+    // Output a task reports may carry a credential: redact it and keep the rest, never drop the record.
+    const errors = [...(r.errors ?? []), ...(error ? [error] : [])].map((m) => redactSecrets(m.slice(0, 4000))).slice(0, 200);
+    for (const k of ['outcomes', 'deviations', 'discoveries', 'decision_points', 'alternatives_considered'] as const) if (r[k]) r[k] = r[k]!.map(redactSecrets);
+    if (r.command !== undefined) r.command = redactSecrets(r.command);
     // 4-5. Score (record completes missing scores from evidence) and post metadata.
     const post = this.patternExtractor.captureExecutionMetadata(task.id, 'post', { outcomes: r.outcomes ?? [], deviations: r.deviations ?? [], discoveries: r.discoveries ?? [] });
     const input: Record<string, unknown> = {
-      task_id: task.id,
+      task_id: redactSecrets(task.id),
       task_type: task.type,
       agent: task.agent ?? this.opts.agent ?? process.env.LEARNING_LOOP_AGENT ?? 'orchestrator',
       started_at: `${started.toISOString().slice(0, 19)}Z`,
@@ -285,7 +290,8 @@ export class LearningOrchestrator {
     // 7. Reflection when triggered.
     let reflection: LearningOutcome['reflection'];
     if (trigger && execution) {
-      const reason = decideTrigger(execution.scores, this.workspace.config.thresholds).reason ?? trigger;
+      const seed = decideTrigger(execution.scores, this.workspace.config.thresholds);
+      const reason = seed.action === trigger ? seed.reason! : trigger === 'extract_template' ? streakReason(this.workspace.config.scoring.template_streak, execution) : trigger;
       const rr = await this.performReflection(trigger, reason, task, execution, rows);
       reflection = { action: trigger, reason, written: [...(rec.reflection ? [rec.reflection.path] : []), ...rr.written] };
     }

@@ -4,8 +4,8 @@
  * - success / failure: itemsets (task type, component, domains, agent, dependencies, reused
  *   items, error fingerprints; up to `patterns.max_items` combined) whose outcome rate differs
  *   from the base rate by at least `min_lift`, with at least `min_support` executions;
- * - performance: task types / components whose duration trends up or down (Mann–Kendall with
- *   Sen's slope, false discovery rate controlled across series);
+ * - performance: task types, and components within one task type, whose duration trends up or
+ *   down (Mann–Kendall with Sen's slope, false discovery rate controlled across series);
  * - dependency: dependencies that co-occur with failures or high surprise.
  * Ids derive from the definition, so re-running changes nothing and a growing history updates
  * the same pattern.
@@ -347,17 +347,17 @@ export function explainAway(list: ExtractedPattern[], evidence: ReadonlyMap<stri
 export function performancePatterns(history: readonly ExecutionRecord[], config: ResolvedConfig): ExtractedPattern[] {
   const out: ExtractedPattern[] = [];
   for (const series of durationSeries(history, config)) {
-    const { dimension, value, executions, t, relative, q } = series;
+    const { dimension, value, executions, t, relative, q, task_type } = series;
     if (!series.significant) continue;
     const direction = (t.slope ?? 0) > 0 ? 'rising' : 'falling';
-    const definition = { [dimension]: value, direction };
+    const definition = { [dimension]: value, ...(task_type ? { task_type } : {}), direction };
     const first = executions[0]!.duration_s;
     const last = executions[executions.length - 1]!.duration_s;
     const p: ExtractedPattern = {
       id: patternId('performance', definition),
       pattern_type: 'performance',
       category: dimension === 'component' ? 'component-pattern' : 'architectural-decision',
-      statement: `Duration of ${dimension}=${value} is ${direction}: Sen's slope ${round(t.slope!, 1)}s per execution (${round(relative * 100, 1)}% of the median) over ${executions.length} executions (Mann–Kendall p ${formatP(t.p_value)}, q ${formatP(q)}; ${Math.round(first)}s → ${Math.round(last)}s).`,
+      statement: `Duration of ${dimension}=${value}${task_type ? ` (${task_type} tasks)` : ''} is ${direction}: Sen's slope ${round(t.slope!, 1)}s per execution (${round(relative * 100, 1)}% of the median) over ${executions.length} executions (Mann–Kendall p ${formatP(t.p_value)}, q ${formatP(q)}; ${Math.round(first)}s → ${Math.round(last)}s).`,
       definition,
       support: executions.length,
       confidence: round(1 - (q ?? 1)),
@@ -376,6 +376,8 @@ export function performancePatterns(history: readonly ExecutionRecord[], config:
 export interface DurationSeries {
   dimension: 'task_type' | 'component';
   value: string;
+  /** For a component: the task type its series is about (durations are compared within one task type). */
+  task_type?: string;
   /** The most recent window, in time order. */
   executions: ExecutionRecord[];
   t: TrendTest;
@@ -387,11 +389,15 @@ export interface DurationSeries {
   significant: boolean;
 }
 
-/** Duration series per task type and component (time order), each tested for a trend. */
+/**
+ * Duration series per task type, and per component within one task type (time order), each
+ * tested for a trend: durations are compared like for like, never ten-minute bug fixes with
+ * sub-second test runs.
+ */
 export function durationSeries(history: readonly ExecutionRecord[], config: ResolvedConfig): DurationSeries[] {
   const groups = new Map<string, ExecutionRecord[]>();
   for (const e of byTime(history)) {
-    for (const key of [`task_type\u0001${e.task_type}`, e.component ? `component\u0001${e.component}` : '']) {
+    for (const key of [`task_type\u0001${e.task_type}`, e.component ? `component\u0001${e.component}\u0001${e.task_type}` : '']) {
       if (!key) continue;
       let list = groups.get(key);
       if (!list) groups.set(key, (list = []));
@@ -401,13 +407,13 @@ export function durationSeries(history: readonly ExecutionRecord[], config: Reso
   const out: DurationSeries[] = [];
   for (const [key, executions] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (executions.length < config.anti_patterns.rising_duration_min_points) continue;
-    const [dimension, value] = key.split('\u0001') as ['task_type' | 'component', string];
+    const [dimension, value, taskType] = key.split('\u0001') as ['task_type' | 'component', string, string | undefined];
     // The most recent window only: an old trend that stopped should not be reported forever.
     const recent = executions.slice(-Math.max(config.anti_patterns.rising_duration_min_points, 20));
     const durations = recent.map((e) => e.duration_s);
     const t = mannKendall(durations, undefined, config.statistics.alpha);
     const mid = median(durations);
-    out.push({ dimension, value, executions: recent, t, relative: mid > 0 && t.slope !== null ? t.slope / mid : 0, q: null, significant: false });
+    out.push({ dimension, value, ...(taskType ? { task_type: taskType } : {}), executions: recent, t, relative: mid > 0 && t.slope !== null ? t.slope / mid : 0, q: null, significant: false });
   }
   const q = benjaminiHochberg(out.map((s) => s.t.p_value));
   out.forEach((s, i) => {

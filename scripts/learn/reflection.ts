@@ -18,6 +18,9 @@ import { fingerprint } from './fingerprint.js';
 import { executionItems } from './patterns.js';
 import { recallEvidence, verdict } from './evidence.js';
 import { shortHash } from './stats.js';
+import { decideTrigger } from '../score/formulas.js';
+import { streakReason } from '../score/streak.js';
+import { plural } from '../diagnostics/words.js';
 
 /** A built reflection: the record and its Markdown body (plus proposals with `extras`). */
 export interface BuiltReflection {
@@ -108,6 +111,12 @@ export function assumptionsToReview(execution: ExecutionRecord, rows: readonly R
     .map((a) => ({ key: a.key, statement: a.statement, ...(a.confidence ? { confidence: a.confidence } : {}) }));
 }
 
+/** A statement followed by the review question, punctuated as a sentence: `X happened. Still true after this task?` */
+function stillTrue(statement: string): string {
+  const s = statement.trim().replace(/[\s:;,]+$/, '');
+  return `${s}${/[.!?]$/.test(s) ? '' : '.'} Still true after this task?`;
+}
+
 /** Proposed assumption updates from a surprising execution's discoveries and deviations. */
 function assumptionUpdate(execution: ExecutionRecord, review: ReturnType<typeof assumptionsToReview>): { record: AssumptionRecord; body: string } {
   const found = [...(execution.post?.discoveries ?? []), ...(execution.post?.deviations ?? [])];
@@ -136,7 +145,7 @@ function assumptionUpdate(execution: ExecutionRecord, review: ReturnType<typeof 
     '',
     'Working assumptions that concern this task (from current-assumptions.md):',
     '',
-    ...(review.length ? review.map((a) => `- **${a.key}** — ${a.statement}${a.confidence ? ` (confidence ${a.confidence})` : ''}: still true?`) : ['- None recorded for this domain or component.']),
+    ...(review.length ? review.map((a) => `- **${a.key}**${a.confidence ? ` (confidence ${a.confidence})` : ''} — ${stillTrue(a.statement)}`) : ['- None recorded for this domain or component.']),
     '',
     'What the execution found (proposed as new assumptions above):',
     '',
@@ -164,6 +173,7 @@ export function buildReflection(execution: ExecutionRecord, rows: readonly Recor
     if (ids.length) recurring.push({ fingerprint: text, count: ids.length + 1, executions: ids.slice(-10) });
   }
   const patterns = matchingPatterns(execution, rows);
+  const review = execution.trigger === 'update_architecture' ? assumptionsToReview(execution, rows) : [];
   const recalledEv = recallEvidence(history, config);
   const type = TYPE_FOR[execution.trigger];
   const record: ReflectionRecord = {
@@ -185,23 +195,27 @@ export function buildReflection(execution: ExecutionRecord, rows: readonly Recor
   };
   if (patterns.length) record.evidence!.patterns = patterns.map((p) => p.id).sort();
   if (execution.domains) record.domains = execution.domains;
+  // A template the scores alone do not call for came from the success streak: say so.
+  const fromStreak = execution.trigger === 'extract_template' && decideTrigger(execution.scores, config.thresholds).action !== 'extract_template';
+  if (fromStreak) record.reason = streakReason(config.scoring.template_streak, execution);
 
   const recalledLines = (execution.recalled ?? []).map((id) => {
     const ev = recalledEv.get(id);
     const now = verdict(execution, config);
-    const like = ev ? `like for like across ${ev.recalled_by.length} recall${ev.recalled_by.length === 1 ? '' : 's'}: ${ev.verdict} (${ev.helpful} helpful vs ${ev.harmful} harmful comparisons with comparable executions that did not recall it)` : 'not recalled before';
+    const like = ev ? `like for like across ${plural(ev.recalled_by.length, 'recall')}: ${ev.verdict} (${ev.helpful} helpful vs ${ev.harmful} harmful comparisons with comparable executions that did not recall it)` : 'not recalled before';
     return `- \`${id}\`: ${now === 'harmful' ? 'did not prevent this outcome' : now === 'helpful' ? 'helped here' : 'no clear effect here'}; ${like}.`;
   });
   const lines: string[] = [
     `## ${record.title}`,
     '',
+    ...(record.reason ? [`${record.reason}.`, ''] : []),
     `Execution \`${execution.id}\` (${execution.task_type}${execution.component ? ` / ${execution.component}` : ''}, ${execution.outcome}) scored ${execution.overall} (accuracy ${execution.scores.accuracy}, efficiency ${execution.scores.efficiency}, reusability ${execution.scores.reusability}, surprise ${execution.scores.surprise}).`,
     '',
     '## Evidence',
     '',
     `- Similar non-successful executions: ${similarFailures.length ? similarFailures.map((x) => `\`${x}\``).join(', ') : 'none'}.`,
     ...(recurring.length ? recurring.map((r) => `- Recurring error (${r.count}×): "${r.fingerprint}" — also in ${r.executions.map((x) => `\`${x}\``).join(', ')}.`) : ['- No recurring errors.']),
-    `- Assumptions at the start: ${execution.pre?.assumptions?.length ? execution.pre.assumptions.map((a) => `"${a}"`).join('; ') : 'none recorded'}.`,
+    `- Assumptions at the start: ${execution.pre?.assumptions?.length ? execution.pre.assumptions.map((a) => `"${a}"`).join('; ') : review.length ? `none stated by the task; the ${review.length} working assumption${review.length === 1 ? '' : 's'} below applied` : 'none recorded'}.`,
     `- Dependencies: ${execution.pre?.dependencies?.length ? execution.pre.dependencies.join(', ') : 'none recorded'}.`,
     ...(patterns.length ? patterns.map((p) => `- Matching ${p.data.pattern_type} pattern \`${p.id}\` (${p.data.status}): ${p.data.statement}`) : ['- No known pattern matches this execution.']),
     ...(recalledLines.length ? ['- Recalled before the task:', ...recalledLines.map((l) => `  ${l}`)] : ['- Nothing was recalled before the task.']),
@@ -218,10 +232,24 @@ export function buildReflection(execution: ExecutionRecord, rows: readonly Recor
       record.proposed = [tpl.record.id];
     }
   } else {
-    const review = assumptionsToReview(execution, rows);
     record.evidence!.assumptions = [...(execution.pre?.assumptions ?? []), ...review.map((a) => `${a.key}: ${a.statement}`)].slice(0, 200);
-    lines.push('## Assumptions to review', '', ...(review.length ? review.map((a) => `- **${a.key}** — ${a.statement}: still true after this task?`) : ['- No working assumption in current-assumptions.md concerns this domain or component.']), '', '## What to fill in', '', '- Which working assumption was wrong, and what the architecture should assume instead.');
-    const found = [...(execution.post?.discoveries ?? []), ...(execution.post?.deviations ?? [])];
+    const discoveries = execution.post?.discoveries ?? [];
+    const deviations = execution.post?.deviations ?? [];
+    lines.push(
+      '## What was unexpected',
+      '',
+      ...(discoveries.length ? ['Discoveries:', '', ...discoveries.map((d) => `- ${d}`), ''] : []),
+      ...(deviations.length ? ['Deviations from the plan:', '', ...deviations.map((d) => `- ${d}`), ''] : []),
+      ...(discoveries.length + deviations.length ? [] : [`- Nothing was recorded as discovered or deviating; surprise ${execution.scores.surprise} was given as a score.`, '']),
+      '## Assumptions to review',
+      '',
+      ...(review.length ? review.map((a) => `- **${a.key}** — ${stillTrue(a.statement)}`) : ['- No working assumption in current-assumptions.md concerns this domain or component.']),
+      '',
+      '## What to fill in',
+      '',
+      '- Which working assumption was wrong, and what the architecture should assume instead.',
+    );
+    const found = [...discoveries, ...deviations];
     if (opts.extras && found.length) {
       out.assumption = assumptionUpdate(execution, review);
       record.proposed = [out.assumption.record.id];

@@ -7,6 +7,7 @@ import type { RecordsTable } from '../build/table.js';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { LIFECYCLE_KINDS, type AnyRecord } from '../records/kinds.js';
 import { renderRecord } from '../records/write.js';
+import { withArticle } from '../diagnostics/words.js';
 
 /** A review decision. */
 export interface Decision {
@@ -32,7 +33,7 @@ export function decide(table: RecordsTable, id: string, d: Decision): DecisionRe
   const row = table.rows.find((r) => r.id === id);
   if (!row) return { ok: false, diagnostics: [diag('input/not-found', id, `No record with id \`${id}\` in the knowledge base.`)] };
   if (!(LIFECYCLE_KINDS as readonly string[]).includes(row.kind)) {
-    return { ok: false, diagnostics: [diag('input/field', row.file, `\`${id}\` is a ${row.kind}; only patterns, templates, rules and assumptions are reviewed.`)] };
+    return { ok: false, diagnostics: [diag('input/field', row.file, `\`${id}\` is ${withArticle(row.kind)}; only patterns, templates, rules and assumptions are reviewed.`)] };
   }
   const data = row.data as Extract<AnyRecord, { status: string }>;
   const previous = data.status;

@@ -15,6 +15,7 @@ import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RecordRow } from '../build/table.js';
 import type { Workspace } from '../adapters/workspace.js';
 import { locateInText } from '../records/validate.js';
+import { plural } from '../diagnostics/words.js';
 
 const run = promisify(execFile);
 
@@ -168,7 +169,7 @@ export function assessStaleness(targets: readonly LearningTargets[], tracked: Re
       file: t.file,
       field: first,
       reason: 'churn',
-      message: `\`${t.id}\` is about files that changed a lot since ${t.since.slice(0, 10)}: ${lines} line${lines === 1 ? '' : 's'} in ${commits} commit${commits === 1 ? '' : 's'} across ${touched.size} file${touched.size === 1 ? '' : 's'} (now ${size} lines).`,
+      message: `\`${t.id}\` is about files that changed a lot since ${t.since.slice(0, 10)}: ${lines} line${lines === 1 ? '' : 's'} in ${commits} commit${commits === 1 ? '' : 's'} across ${touched.size} file${touched.size === 1 ? '' : 's'} (now ${plural(size, 'line')}).`,
     });
   }
   return out;

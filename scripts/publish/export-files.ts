@@ -87,6 +87,8 @@ export interface ExportResult {
   unchanged: string[];
   diagnostics: Diagnostic[];
   ids: string[];
+  /** Why a target asked for has nothing to write. */
+  notes: string[];
 }
 
 /**
@@ -97,7 +99,7 @@ export interface ExportResult {
 export function runExport(repoRoot: string, rows: readonly RecordRow[], targets: readonly ExportTarget[], opts: ExportOptions & { check?: boolean } = {}): ExportResult {
   const view = repoView(repoRoot);
   const plan = planExport(rows, targets, view, opts);
-  const result: ExportResult = { changes: [], unchanged: [], diagnostics: [...plan.diagnostics], ids: plan.ids };
+  const result: ExportResult = { changes: [], unchanged: [], diagnostics: [...plan.diagnostics], ids: plan.ids, notes: plan.notes };
   for (const f of plan.files) applyOne(repoRoot, f, view, result, opts.check ?? false);
   return result;
 }

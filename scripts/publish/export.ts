@@ -139,17 +139,20 @@ export function selectExportItems(rows: readonly RecordRow[], opts: ExportOption
   };
 }
 
-/** One bullet line; the id and its evidence let a reader find why the rule exists. */
+/**
+ * One bullet line; the id lets a reader find why the rule exists (`learning-loop explain <id>`).
+ * No counters: the evidence changes with every execution that recalls the rule, and an exported
+ * file must change only when the guidance does, or `export --check` fails after every record.
+ */
 export function itemLine(item: ExportItem, withPaths = true): string {
   const scope = withPaths && item.paths.length ? ` (applies to ${item.paths.map((p) => `\`${p}\``).join(', ')})` : '';
-  const evidence = item.helpful || item.harmful ? `; ${item.helpful} helpful, ${item.harmful} harmful` : '';
-  return `- ${item.text}${scope} [${item.id}${evidence}]`;
+  return `- ${item.text}${scope} [${item.id}]`;
 }
 
 /** The Markdown list of every selected learning (AGENTS.md, Copilot, CLAUDE.md without AGENTS.md). */
 export function renderList(sel: ReturnType<typeof selectExportItems>): string[] {
   const lines: string[] = ['## Learned rules (learning-loop)', ''];
-  lines.push('Accepted rules from this repository\'s learning memory, strongest evidence first. The id in brackets names the record (`learning-loop explain`/the site show its evidence).', '');
+  lines.push('Accepted rules from this repository\'s learning memory, strongest evidence first. The id in brackets names the record: `learning-loop explain <id>` and the site show its evidence.', '');
   if (!sel.rules.length) lines.push('_No accepted rules yet._');
   for (const r of sel.rules) lines.push(itemLine(r));
   if (sel.patterns.length) {
@@ -240,6 +243,8 @@ export interface ExportPlan {
   diagnostics: Diagnostic[];
   /** Ids exported, in rank order. */
   ids: string[];
+  /** Why a target asked for has nothing to write (so it is never skipped silently). */
+  notes: string[];
 }
 
 /** Read-only view of the repository the planner needs: file text by repo-relative path, listing. */
@@ -323,7 +328,7 @@ function planWholeFiles(dir: string, target: ExportTarget, view: ExportFsView, w
  */
 export function planExport(rows: readonly RecordRow[], targets: readonly ExportTarget[], view: ExportFsView, opts: ExportOptions = {}): ExportPlan {
   const sel = selectExportItems(rows, opts);
-  const plan: ExportPlan = { files: [], diagnostics: [], ids: [...sel.rules, ...sel.patterns, ...sel.templates].map((i) => i.id) };
+  const plan: ExportPlan = { files: [], diagnostics: [], ids: [...sel.rules, ...sel.patterns, ...sel.templates].map((i) => i.id), notes: [] };
   const list = renderList(sel);
   const want = new Set(targets);
   if (want.has('agents-md')) planBlockFile(TARGET_FILES['agents-md'], 'agents-md', view, list, ['# AGENTS.md', ''], plan);
@@ -338,6 +343,12 @@ export function planExport(rows: readonly RecordRow[], targets: readonly ExportT
     // Unscoped rules reach Claude through CLAUDE.md; rule files carry only the path-scoped ones.
     const wanted = new Map<string, string>();
     for (const g of groupByTopic(sel.rules.filter((r) => r.paths.length))) wanted.set(`${TARGET_DIRS['claude-rules']}/${g.topic}.md`, renderClaudeRule(g));
+    if (!wanted.size) {
+      const unscoped = sel.rules.length;
+      plan.notes.push(
+        `${TARGET_DIRS['claude-rules']}: nothing to write — only path-scoped rules (applies_to.paths or applies_to.components) go there${unscoped ? `; the ${unscoped} accepted rule${unscoped === 1 ? '' : 's'} without a scope reach${unscoped === 1 ? 'es' : ''} Claude through CLAUDE.md (export --to claude)` : ''}.`,
+      );
+    }
     planWholeFiles(TARGET_DIRS['claude-rules'], 'claude-rules', view, wanted, plan);
   }
   if (want.has('cursor')) {
@@ -346,6 +357,27 @@ export function planExport(rows: readonly RecordRow[], targets: readonly ExportT
     planWholeFiles(TARGET_DIRS.cursor, 'cursor', view, wanted, plan);
   }
   return plan;
+}
+
+/**
+ * The targets this repository already exports to (a file with a generated block, or generated
+ * rule files), and whether the blocks carry patterns and templates (`--include-patterns`), so a
+ * check can compare with what the last export wrote.
+ */
+export function targetsInUse(view: ExportFsView): { targets: ExportTarget[]; includePatterns: boolean } {
+  const targets: ExportTarget[] = [];
+  let includePatterns = false;
+  for (const t of ['agents-md', 'claude', 'copilot'] as const) {
+    const text = view.read(TARGET_FILES[t]);
+    if (text === undefined || !hasBlock(text)) continue;
+    targets.push(t);
+    if (/^### (?:Patterns|Templates)$/m.test(text)) includePatterns = true;
+  }
+  for (const t of ['claude-rules', 'cursor'] as const) {
+    const dir = TARGET_DIRS[t];
+    if (view.list(dir).some((name) => isGeneratedFile(view.read(`${dir}/${name}`) ?? ''))) targets.push(t);
+  }
+  return { targets: EXPORT_TARGETS.filter((t) => targets.includes(t)), includePatterns };
 }
 
 /** Parses `--to` values (`all` expands to every target); returns undefined for an unknown one. */

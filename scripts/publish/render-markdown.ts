@@ -113,3 +113,56 @@ export function renderMarkdown(markdown: string): string {
     return `<pre>${escapeHtml(text)}</pre>`;
   }
 }
+
+/** Minimal mdast shapes used by the inline renderer. */
+interface MdNode {
+  type: string;
+  value?: string;
+  children?: MdNode[];
+}
+
+/** Raw HTML in a one-line field is shown as the text it is, never parsed as markup. */
+function remarkHtmlAsText() {
+  const walk = (node: MdNode): void => {
+    for (const child of node.children ?? []) {
+      if (child.type === 'html') child.type = 'text';
+      walk(child);
+    }
+  };
+  return (tree: MdNode) => walk(tree);
+}
+
+let inlineProcessor: Processor | undefined;
+
+function getInlineProcessor(): Processor {
+  inlineProcessor ??= unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(remarkHtmlAsText)
+    .use(remarkRehype)
+    .use(rehypeSanitize, SANITIZE_SCHEMA)
+    .use(rehypeAbsoluteOnly)
+    .use(rehypeStringify) as unknown as Processor;
+  return inlineProcessor;
+}
+
+/**
+ * Renders a one-line field (a title, a statement) as inline HTML: `code`, emphasis and links
+ * become markup, raw HTML stays visible text, and anything that is not a single paragraph (a
+ * line starting with `#` or `-`) is shown as plain text. Pure and deterministic.
+ */
+export function renderInline(markdown: string): string {
+  const text = markdown.replace(/\s+/g, ' ').trim();
+  if (!text) return '';
+  if (!MARKUP.test(text)) return escapeHtml(text).replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+  try {
+    const p = getInlineProcessor();
+    const tree = p.parse(text) as unknown as MdNode;
+    if (tree.children?.length !== 1 || tree.children[0]!.type !== 'paragraph') return escapeHtml(text);
+    const html = String(p.stringify(p.runSync(tree as never) as never)).trim();
+    const m = /^<p>([\s\S]*)<\/p>$/.exec(html);
+    return m ? m[1]! : escapeHtml(text);
+  } catch {
+    return escapeHtml(text);
+  }
+}

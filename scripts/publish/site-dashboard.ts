@@ -10,6 +10,7 @@ import type { AgentEffectiveness, LearnSnapshot } from '../learn/types.js';
 import { readAggregates } from '../build/index.js';
 import { barChart, lineChart, stackedChart } from './render-charts.js';
 import { facetSlug, type ChartBlock, type LinkRef, type RecordPage, type SiteRecords } from './site-data.js';
+import { plural } from '../diagnostics/words.js';
 
 /** The parts of `aggregates.json` the site uses (the build documents the full shape). */
 export interface SiteAggregates {
@@ -113,17 +114,17 @@ export function prepareDashboard(read: LearnRead, records: SiteRecords): Dashboa
     const api = m.api_integration_time;
     const ps = m.pattern_stability;
     metrics.push(
-      { key: 'component_reuse_rate', label: 'Component reuse rate', value: pct(reuse.rate), trend: snap.dashboard.trends.reuse, tone: tone(snap.dashboard.trends.reuse, ['up']), detail: `${reuse.reused} of ${reuse.executions} executions reused a template, component or rule; first week ${pct(reuse.first_week)}, latest ${pct(reuse.latest_week)}. ${m.component_reuse_rate.test.detail}` },
+      { key: 'component_reuse_rate', label: 'Component reuse rate', value: pct(reuse.rate), trend: snap.dashboard.trends.reuse, tone: tone(snap.dashboard.trends.reuse, ['up']), detail: `${reuse.reused} of ${plural(reuse.executions, 'execution')} reused a template, component or rule; first week ${pct(reuse.first_week)}, latest ${pct(reuse.latest_week)}. ${m.component_reuse_rate.test.detail}` },
       { key: 'api_integration_time', label: 'API integration time', value: dur(api.median_s), trend: api.trend, tone: tone(api.trend, ['faster']), detail: `Median over ${api.executions} integration executions (mean ${dur(api.mean_s)}). ${api.test.detail}` },
-      { key: 'agent_effectiveness', label: 'Agent effectiveness', value: m.agent_effectiveness[0] ? `${m.agent_effectiveness[0].agent}` : 'n/a', trend: 'unknown', tone: 'neutral', detail: m.agent_effectiveness[0] ? `Best mean score ${num(m.agent_effectiveness[0].mean_overall)} over ${m.agent_effectiveness[0].executions} executions; ${m.agent_effectiveness.length} agents in total.` : 'No executions yet.' },
+      { key: 'agent_effectiveness', label: 'Agent effectiveness', value: m.agent_effectiveness[0] ? `${m.agent_effectiveness[0].agent}` : 'n/a', trend: 'unknown', tone: 'neutral', detail: m.agent_effectiveness[0] ? `Best mean score ${num(m.agent_effectiveness[0].mean_overall)} over ${plural(m.agent_effectiveness[0].executions, 'execution')}; ${plural(m.agent_effectiveness.length, 'agent')} in total.` : 'No executions yet.' },
       { key: 'pattern_stability', label: 'Pattern stability', value: pct(ps.stability), trend: 'unknown', tone: 'neutral', detail: ps.source === 'git' ? `${ps.changed} of ${ps.accepted} accepted patterns changed (${ps.changes} changes in Git history).` : 'Git history not available.' },
-      { key: 'overall_improvement', label: 'Overall improvement', value: oi.slope_per_week === null ? 'n/a' : `${oi.slope_per_week >= 0 ? '+' : ''}${num(oi.slope_per_week)}/wk`, trend: oi.trend, tone: tone(oi.trend, ['up']), detail: `Weekly mean scores over ${oi.weeks.length} weeks; last week-over-week change ${oi.last_change === null ? 'n/a' : `${oi.last_change >= 0 ? '+' : ''}${num(oi.last_change)}`}. ${oi.test.detail}` },
+      { key: 'overall_improvement', label: 'Overall improvement', value: oi.slope_per_week === null ? 'n/a' : `${oi.slope_per_week >= 0 ? '+' : ''}${num(oi.slope_per_week)}/wk`, trend: oi.trend, tone: tone(oi.trend, ['up']), detail: `Weekly mean scores over ${plural(oi.weeks.length, 'week')}; last week-over-week change ${oi.last_change === null ? 'n/a' : `${oi.last_change >= 0 ? '+' : ''}${num(oi.last_change)}`}. ${oi.test.detail}` },
     );
     const weeks = oi.weeks;
     charts.push({
       id: 'chart-score',
       title: 'Weekly mean score',
-      desc: weeks.length ? `Mean overall score per week over ${weeks.length} weeks, from ${num(weeks[0]!.mean_overall)} to ${num(weeks[weeks.length - 1]!.mean_overall)}; trend ${oi.trend}${oi.slope_per_week === null ? '' : ` (${num(oi.slope_per_week)} per week)`}.` : 'No weekly scores yet.',
+      desc: weeks.length ? `Mean overall score per week over ${plural(weeks.length, 'week')}, from ${num(weeks[0]!.mean_overall)} to ${num(weeks[weeks.length - 1]!.mean_overall)}; trend ${oi.trend}${oi.slope_per_week === null ? '' : ` (${num(oi.slope_per_week)} per week)`}.` : 'No weekly scores yet.',
       svg: lineChart(weeks.map((w) => ({ x: w.week, y: w.mean_overall })), { id: 'chart-score', title: 'Weekly mean score', desc: `Trend ${oi.trend}.`, yMax: 100, trend: true }),
       table: { head: ['Week', 'Executions', 'Mean score', 'Change'], rows: weeks.map((w) => [w.week, String(w.executions), num(w.mean_overall), w.change === null ? '—' : num(w.change)]) },
     });
@@ -159,7 +160,7 @@ export function prepareDashboard(read: LearnRead, records: SiteRecords): Dashboa
     charts.push({
       id: 'chart-outcomes',
       title: 'Outcome mix per week',
-      desc: `Successes, partial results and failures per ISO week over the last ${weeks.length} weeks.`,
+      desc: `Successes, partial results and failures per ISO week over the last ${plural(weeks.length, 'week')}.`,
       svg: stackedChart(weeks.map((w) => ({ label: w, parts: keys.map((k) => ({ key: k, value: agg.by_week![w]!.outcomes[k as 'success'] })) })), keys, { id: 'chart-outcomes', title: 'Outcome mix per week', desc: 'Stacked successes, partials and failures.' }),
       table: { head: ['Week', 'Success', 'Partial', 'Failure'], rows: weeks.map((w) => [w, ...keys.map((k) => String(agg.by_week![w]!.outcomes[k as 'success']))]) },
     });

@@ -12,7 +12,7 @@
  */
 import type { RecordRow } from '../build/table.js';
 import type { AnyRecord, ExecutionRecord } from '../records/kinds.js';
-import { renderMarkdown } from './render-markdown.js';
+import { renderInline, renderMarkdown } from './render-markdown.js';
 import { isoWeek } from '../build/aggregates.js';
 
 /** A link to a record by id; `href` is relative to the site base and absent when it has no page. */
@@ -22,14 +22,16 @@ export interface LinkRef {
   href?: string;
 }
 
-/** A labelled value on a record page: text, a list of texts, or links. */
-export type FieldValue = { text: string } | { list: string[] } | { links: LinkRef[] };
+/** A labelled value on a record page: text, inline HTML (rendered Markdown, sanitized), a list of texts, or links. */
+export type FieldValue = { text: string } | { html: string } | { list: string[] } | { links: LinkRef[] };
 
 /** One compact execution row (lists, facets, client-side sort). */
 export interface ExecRow {
   id: string;
-  /** The task id (what the list shows as the execution's name). */
+  /** The task id (what the list shows as the execution's name), shortened to {@link TASK_LABEL_MAX} characters. */
   task: string;
+  /** The whole task id when `task` is shortened (shown on hover). */
+  taskFull?: string;
   /** started_at date (YYYY-MM-DD). */
   date: string;
   week: string;
@@ -95,8 +97,12 @@ export interface RecordPage {
   kind: string;
   section: RecordSection;
   title: string;
+  /** The title as inline HTML (`code`, emphasis; sanitized). */
+  titleHtml: string;
   /** One-line summary for lists. */
   summary: string;
+  /** The summary as inline HTML. */
+  summaryHtml: string;
   status?: string;
   /** Secondary label for lists (pattern type, reflection type, period...). */
   badge?: string;
@@ -169,6 +175,16 @@ function byDateDesc<T extends { date: string; id: string }>(a: T, b: T): number 
   return a.date < b.date ? 1 : a.date > b.date ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** Longest task label in execution tables (a longer task id is cut, whole on hover). */
+export const TASK_LABEL_MAX = 60;
+
+/** Lists read in the order a reader acts on them: what holds, what is proposed, what was turned down. */
+const STATUS_ORDER: Record<string, number> = { accepted: 0, open: 0, proposed: 1, new: 2, done: 3, rejected: 4, archived: 5 };
+
+function byStatusThenDate<T extends { date: string; id: string; status?: string }>(a: T, b: T): number {
+  return (STATUS_ORDER[a.status ?? ''] ?? 3) - (STATUS_ORDER[b.status ?? ''] ?? 3) || byDateDesc(a, b);
+}
+
 /** Ids another record points at (evidence edges) and the edge's meaning. */
 function outgoing(r: AnyRecord): string[] {
   const d = r as unknown as Record<string, unknown>;
@@ -217,9 +233,13 @@ export function prepareRecords(rows: readonly RecordRow[], opts: SiteDataOptions
   const high = opts.thresholds?.high_performance ?? 90;
   const execRows: ExecRow[] = executions.map((r) => {
     const e = r.data;
+    // A `run` without --task-id used to name the task by its whole command line: keep the column readable.
+    const task = e.task_id.replace(/\s+/g, ' ').trim();
+    const short = task.length > TASK_LABEL_MAX ? `${task.slice(0, TASK_LABEL_MAX - 1).trimEnd()}…` : task;
     return {
       id: e.id,
-      task: e.task_id,
+      task: short,
+      ...(short !== e.task_id ? { taskFull: e.task_id } : {}),
       date: e.started_at.slice(0, 10),
       week: isoWeek(e.started_at),
       agent: e.agent,
@@ -331,6 +351,10 @@ export function prepareRecords(rows: readonly RecordRow[], opts: SiteDataOptions
       const l = strs(v);
       if (l.length) fields.push([label, { list: l }]);
     };
+    const html = (label: string, v: unknown): void => {
+      const t = str(v);
+      if (t) fields.push([label, { html: renderInline(t) }]);
+    };
     const links = (label: string, v: unknown): void => {
       const l = strs(v);
       if (l.length) fields.push([label, { links: l.map(labelled) }]);
@@ -340,7 +364,7 @@ export function prepareRecords(rows: readonly RecordRow[], opts: SiteDataOptions
     switch (r.kind) {
       case 'pattern':
         badge = str(d.pattern_type);
-        text('Statement', d.statement);
+        html('Statement', d.statement);
         text('Type', d.pattern_type);
         text('Category', d.category);
         text('Domain', d.domain);
@@ -354,7 +378,7 @@ export function prepareRecords(rows: readonly RecordRow[], opts: SiteDataOptions
         evidence = strs(d.evidence);
         break;
       case 'rule': {
-        text('Statement', d.statement);
+        html('Statement', d.statement);
         text('Rationale', d.rationale);
         text('Topic', d.topic);
         if (d.priority !== undefined) text('Priority', d.priority);
@@ -374,7 +398,7 @@ export function prepareRecords(rows: readonly RecordRow[], opts: SiteDataOptions
         evidence = strs(d.source_executions);
         break;
       case 'assumption':
-        text('Statement', d.statement);
+        html('Statement', d.statement);
         text('Confidence', d.confidence);
         list('Components', d.components);
         if (Array.isArray(d.assumptions)) {
@@ -427,12 +451,16 @@ export function prepareRecords(rows: readonly RecordRow[], opts: SiteDataOptions
     list('About', d.about);
     list('Domains', d.domains);
     const summary = str(d.statement) || str(d.summary) || str(d.reason) || str(d.root_cause) || str(d.period_label) || '';
+    const title = titleOf(r.data);
+    const short = summary.length > 200 ? `${summary.slice(0, 197)}…` : summary;
     sections[section].push({
       id: r.id,
       kind: r.kind,
       section,
-      title: titleOf(r.data),
-      summary: summary.length > 200 ? `${summary.slice(0, 197)}…` : summary,
+      title,
+      titleHtml: renderInline(title),
+      summary: short,
+      summaryHtml: renderInline(short),
       status: str(d.status) || undefined,
       badge: badge || undefined,
       date: str(d.period_end) || str(r.data.created_at).slice(0, 10),
@@ -445,7 +473,7 @@ export function prepareRecords(rows: readonly RecordRow[], opts: SiteDataOptions
       bodyHtml: renderMarkdown(r.body),
     });
   }
-  for (const s of RECORD_SECTIONS) sections[s].sort(byDateDesc);
+  for (const s of RECORD_SECTIONS) sections[s].sort(byStatusThenDate);
   return { execRows, execPages, sections, hrefs, kindOf };
 }
 
@@ -483,7 +511,7 @@ export function addDetectedPatterns(records: SiteRecords, patterns: readonly Det
     records.kindOf.set(p.id, 'pattern');
     const def = Object.entries(p.definition ?? {}).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
     const fields: Array<[string, FieldValue]> = [
-      ['Statement', { text: p.statement }],
+      ['Statement', { html: renderInline(p.statement) }],
       ['Type', { text: p.pattern_type }],
       ['Category', { text: p.category }],
     ];
@@ -497,7 +525,9 @@ export function addDetectedPatterns(records: SiteRecords, patterns: readonly Det
       kind: 'pattern',
       section: 'patterns',
       title: p.statement.length > 160 ? `${p.statement.slice(0, 157)}…` : p.statement,
+      titleHtml: renderInline(p.statement.length > 160 ? `${p.statement.slice(0, 157)}…` : p.statement),
       summary: '',
+      summaryHtml: '',
       status: 'new',
       badge: p.pattern_type,
       date: p.last_seen.slice(0, 10),
@@ -510,5 +540,5 @@ export function addDetectedPatterns(records: SiteRecords, patterns: readonly Det
       bodyHtml: '',
     });
   }
-  records.sections.patterns.sort(byDateDesc);
+  records.sections.patterns.sort(byStatusThenDate);
 }

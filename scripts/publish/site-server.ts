@@ -11,7 +11,25 @@ export interface StaticServer {
   /** The site's URL, base path included, e.g. `http://127.0.0.1:4321/repo/`. */
   url: string;
   port: number;
+  /** The port asked for; differs from `port` when it was taken and the next free one was used. */
+  requestedPort: number;
   close: () => Promise<void>;
+}
+
+/** How many ports after the requested one are tried when it is taken (as Astro and Vite do). */
+export const PORT_TRIES = 20;
+
+/** No port could be listened on: every one tried was taken, or listening was refused. */
+export class PortUnavailableError extends Error {
+  /** Creates the error for the ports tried and the last system error code. */
+  constructor(
+    readonly first: number,
+    readonly last: number,
+    readonly code: string,
+  ) {
+    super(code === 'EADDRINUSE' ? `Ports ${first}${last > first ? `–${last}` : ''} are all in use.` : `Cannot listen on port ${first} (${code}).`);
+    this.name = 'PortUnavailableError';
+  }
 }
 
 const TYPES: Record<string, string> = {
@@ -28,8 +46,26 @@ const TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-/** Starts serving `dir` at `base` (normalised `/x/`); port 0 picks a free port. */
-export function startStaticServer(opts: { dir: string; base: string; port: number; host: string }): Promise<StaticServer> {
+/**
+ * Starts serving `dir` at `base` (normalised `/x/`); port 0 picks a free port. When the port is
+ * taken, the next ones are tried (up to `tries`, default {@link PORT_TRIES}) and the server says
+ * which it got; when none is free it rejects with {@link PortUnavailableError}.
+ */
+export async function startStaticServer(opts: { dir: string; base: string; port: number; host: string; tries?: number }): Promise<StaticServer> {
+  const tries = opts.port === 0 ? 1 : Math.max(1, Math.min(opts.tries ?? PORT_TRIES, 65536 - opts.port));
+  let code = 'EADDRINUSE';
+  for (let i = 0; i < tries; i += 1) {
+    try {
+      return { ...(await listenOnce({ ...opts, port: opts.port + i })), requestedPort: opts.port };
+    } catch (error) {
+      code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+      if (code !== 'EADDRINUSE') throw new PortUnavailableError(opts.port + i, opts.port + i, code);
+    }
+  }
+  throw new PortUnavailableError(opts.port, opts.port + tries - 1, code);
+}
+
+function listenOnce(opts: { dir: string; base: string; port: number; host: string }): Promise<Omit<StaticServer, 'requestedPort'>> {
   const root = normalize(opts.dir);
   const server: Server = createServer((req, res) => {
     let path: string;

@@ -55,7 +55,7 @@ export interface RecallAnswer {
   common_errors: CommonError[];
   /** Hits before the limit and budget were applied. */
   total_matches: number;
-  /** True when insights were dropped or shortened to respect `--limit` / `--budget`. */
+  /** True when insights were dropped or shortened to respect `--limit` / `--max-tokens`. */
   truncated: boolean;
   /** Estimated tokens of the text answer. */
   tokens: number;
@@ -289,7 +289,7 @@ export function renderAnswer(a: RecallAnswer): string {
     if (n === a.guidance) out.push('', a.guidance > 0 ? 'Also relevant:' : 'Best matches:');
     out.push(renderInsight(n + 1, i));
   });
-  if (a.truncated) out.push('', `(${a.total_matches} matches; showing ${a.insights.length}. Use --limit or --budget for more.)`);
+  if (a.truncated) out.push('', `(${a.total_matches} matches; showing ${a.insights.length}. Use --limit or --max-tokens for more.)`);
   if (a.suggestions.length) out.push('', `Also in the vocabulary: ${a.suggestions.join(', ')}`);
   return `${out.join('\n')}\n`;
 }

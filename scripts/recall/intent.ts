@@ -5,6 +5,7 @@
  * Pure and total: any string (empty, huge, full of query syntax) gives an intent.
  */
 import { analyze, type Vocabulary } from './terms.js';
+import { editDistance } from '../diagnostics/suggest.js';
 
 /** An entity found in the question. */
 export interface EntityMatch {
@@ -274,23 +275,8 @@ export function matchEntities(words: readonly string[], vocab: Vocabulary): Enti
   return [...found.values()].sort((a, b) => b.confidence - a.confidence || (a.type < b.type ? -1 : a.type > b.type ? 1 : a.value < b.value ? -1 : 1));
 }
 
-/** Levenshtein distance, capped (for "did you mean" suggestions). */
-export function editDistance(a: string, b: string, cap = 4): number {
-  if (Math.abs(a.length - b.length) > cap) return cap + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(v);
-      if (v < best) best = v;
-    }
-    if (best > cap) return cap + 1;
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
+/** Levenshtein distance, capped (shared with the CLI's "did you mean" hints). */
+export { editDistance };
 
 /** Vocabulary terms close to the question's unknown words (for "nothing matched"). */
 export function suggestVocabulary(words: readonly string[], vocab: Vocabulary, max = 6): string[] {

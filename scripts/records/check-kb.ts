@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { diag, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { walkFiles } from '../adapters/fs.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
-import { checkRecordText, crossRecordChecks, locateInText, type FileCheck, type RecordRef, type ValidRecord } from './validate.js';
+import { checkRecordText, crossRecordChecks, locateInText, type FileCheck, type IdRef, type RecordRef, type ValidRecord } from './validate.js';
 
 export { isIgnoredKbFile } from './kb-files.js';
 import { isIgnoredKbFile } from './kb-files.js';
@@ -62,12 +62,13 @@ export interface KbRecordRef extends RecordRef {
 }
 
 /**
- * The cross-record checks (duplicate ids, missing links) over every valid record, positioned by
+ * The cross-record checks (duplicate ids, missing links) over every valid record (and, for
+ * duplicate ids, every invalid one whose id could be read), positioned by
  * re-reading only the files that have a problem. `bad` holds the display paths whose records are
  * invalid because of them (e.g. both files of a duplicate id).
  */
-export function crossCheckKb(ws: Workspace, records: readonly KbRecordRef[]): { diagnostics: Diagnostic[]; bad: Set<string> } {
-  const byDisplay = new Map(records.map((r) => [r.file, r.kbFile]));
+export function crossCheckKb(ws: Workspace, records: readonly KbRecordRef[], invalid: ReadonlyArray<IdRef & { kbFile: string }> = []): { diagnostics: Diagnostic[]; bad: Set<string> } {
+  const byDisplay = new Map([...records, ...invalid].map((r) => [r.file, r.kbFile]));
   const diagnostics = crossRecordChecks(records, (file, path) => {
     const kbFile = byDisplay.get(file);
     if (!kbFile) return {};
@@ -76,7 +77,7 @@ export function crossCheckKb(ws: Workspace, records: readonly KbRecordRef[]): { 
     } catch {
       return {};
     }
-  });
+  }, invalid);
   return { diagnostics, bad: new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file)) };
 }
 
@@ -95,6 +96,7 @@ export interface KbCheck {
 export function checkKnowledgeBase(ws: Workspace, only?: ReadonlySet<string>): KbCheck {
   const diagnostics: Diagnostic[] = [...ws.configDiagnostics.filter((d) => d.severity !== 'info')];
   const records: Array<ValidRecord & { kbFile: string }> = [];
+  const invalid: Array<IdRef & { kbFile: string }> = [];
   let files = 0;
   for (const rel of walkFiles(ws.kbRoot)) {
     if (isIgnoredKbFile(rel)) continue;
@@ -102,9 +104,10 @@ export function checkKnowledgeBase(ws: Workspace, only?: ReadonlySet<string>): K
     const check = checkKbFile(ws, rel);
     if (!only || only.has(rel)) diagnostics.push(...check.diagnostics);
     if (check.valid) records.push({ ...check.valid, kbFile: rel });
+    else if (check.readableId) invalid.push({ file: check.file, id: check.readableId, kbFile: rel });
   }
-  const cross = crossCheckKb(ws, records);
-  const kbOf = new Map(records.map((r) => [r.file, r.kbFile]));
+  const cross = crossCheckKb(ws, records, invalid);
+  const kbOf = new Map([...records, ...invalid].map((r) => [r.file, r.kbFile]));
   diagnostics.push(...(only ? cross.diagnostics.filter((d) => only.has(kbOf.get(d.file) ?? '')) : cross.diagnostics));
   return {
     records: records.filter((r) => !cross.bad.has(r.file)).map(({ kbFile: _k, ...rest }) => rest),

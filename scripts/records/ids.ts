@@ -21,6 +21,16 @@ export const ID_PREFIX: Record<Kind, string> = {
   metrics: 'met',
 };
 
+const ID_LIKE = new RegExp(`^(?:${Object.values(ID_PREFIX).join('|')})-[A-Za-z0-9][A-Za-z0-9_-]*$`);
+
+/**
+ * True when a name looks like a record id (`rule-…`, `tpl-…`, `ex-…`: a kind prefix and a safe
+ * id), as opposed to a free-form name such as `component:TimeSlotGrid`.
+ */
+export function looksLikeRecordId(name: string): boolean {
+  return name.length <= 128 && ID_LIKE.test(name);
+}
+
 /** A new collision-free id for a kind, e.g. `ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E`. */
 export function newId(kind: Kind, at: number = Date.now()): string {
   return `${ID_PREFIX[kind]}-${next(at)}`;

@@ -13,11 +13,13 @@ import { diag, type Diagnostic, type Position } from '../diagnostics/diagnostic.
 import { executionSchema } from './schema-source.js';
 import { schemaDiagnostics, checkRecordText } from './validate.js';
 import { FORBIDDEN_KEYS, locate, parseYamlDocument, type PositionedDoc } from './parse.js';
-import { newId, isSafeId } from './ids.js';
+import { newId, isSafeId, looksLikeRecordId } from './ids.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 import { recordPath, type ExecutionRecord } from './kinds.js';
 import { renderRecord } from './write.js';
 import { scanSecrets } from './secrets.js';
 import { completeScores, computeOverall, decideTrigger, type Scores } from '../score/formulas.js';
+import { completesStreak } from '../score/streak.js';
 import { loadTable, type RecordRow } from '../build/table.js';
 import { buildReflection } from '../learn/reflection.js';
 import { writeFileExclusive } from '../adapters/fs.js';
@@ -67,10 +69,11 @@ const EXTRA_INPUT = { body: { type: 'string', maxLength: 200000 } } as const;
 const INPUT_REQUIRED = ['task_id', 'task_type', 'agent', 'outcome', 'duration_s'];
 
 let inputValidator: ValidateFunction | undefined;
+let inputSchemaCache: object | undefined;
 
 /** The input schema: the execution schema with optional id/times/kind, partial scores and `body`. */
-export function validateInput(): ValidateFunction {
-  if (inputValidator) return inputValidator;
+function inputSchema(): object {
+  if (inputSchemaCache) return inputSchemaCache;
   const schema = structuredClone(executionSchema) as unknown as {
     $id: string;
     required: string[];
@@ -80,7 +83,13 @@ export function validateInput(): ValidateFunction {
   schema.required = INPUT_REQUIRED;
   delete schema.properties.scores.required;
   Object.assign(schema.properties, EXTRA_INPUT);
-  inputValidator = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+  inputSchemaCache = schema;
+  return schema;
+}
+
+/** The compiled input validator (shared by `record` and `import executions`). */
+export function validateInput(): ValidateFunction {
+  inputValidator ??= new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(inputSchema());
   return inputValidator;
 }
 
@@ -229,6 +238,31 @@ export function comparableDurations(rows: readonly RecordRow[], e: Pick<Executio
   return pool.slice(-window).map((x) => x.duration_s);
 }
 
+/** `link/unknown-reused` warnings: reused names that look like record ids but name no record. */
+function unknownReused(reused: readonly string[], byId: ReadonlyMap<string, RecordRow>, source: string, pos: (path: ReadonlyArray<string | number>) => Position): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  reused.forEach((name, i) => {
+    if (!looksLikeRecordId(name) || byId.has(name)) return;
+    const prefix = name.slice(0, name.indexOf('-') + 1);
+    const close = didYouMean(name, [...byId.keys()].filter((id) => id.startsWith(prefix)));
+    out.push(
+      diag('link/unknown-reused', source, `\`reused\` names \`${name}\`, which looks like a record id but does not exist; it does not count towards reusability.`, {
+        ...pos(['reused', i]),
+        ...(close ? { hint: `Did you mean \`${close}\`? Free-form names such as \`component:TimeSlotGrid\` are fine too.` } : {}),
+      }),
+    );
+  });
+  return out;
+}
+
+function executionsOf(rows: readonly RecordRow[]): ExecutionRecord[] {
+  return rows.filter((r): r is RecordRow<ExecutionRecord> => r.kind === 'execution').map((r) => r.data);
+}
+
+function templatesOf(rows: readonly RecordRow[]): Array<{ task_type?: string; component?: string }> {
+  return rows.filter((r) => r.kind === 'template').map((r) => r.data as { task_type?: string; component?: string });
+}
+
 function reflectionIdFor(executionId: string): string | undefined {
   const id = `rf-${executionId.replace(/^ex-/, '')}`;
   return isSafeId(id) ? id : undefined;
@@ -252,6 +286,9 @@ export function buildExecution(input: Record<string, unknown>, rows: readonly Re
   const id = typeof rest.id === 'string' ? rest.id : newId('execution', Date.parse(started_at) || createdMs);
   const draft = { ...rest, kind: 'execution', id, created_at, started_at } as unknown as ExecutionRecord;
   const post = draft.post ?? {};
+  // An id that does not exist was not reused: it must not raise reusability (free-form names count).
+  const known = new Set(rows.map((r) => r.id));
+  const reused = draft.reused?.filter((x) => !looksLikeRecordId(x) || known.has(x));
   const { scores, computed } = completeScores(
     given ?? {},
     {
@@ -259,7 +296,7 @@ export function buildExecution(input: Record<string, unknown>, rows: readonly Re
       duration_s: duration,
       checks: draft.checks,
       errors: draft.errors,
-      reused: draft.reused,
+      reused,
       produced: draft.produced,
       deviations: post.deviations,
       discoveries: post.discoveries,
@@ -273,6 +310,8 @@ export function buildExecution(input: Record<string, unknown>, rows: readonly Re
     overall: computeOverall(scores),
     trigger: decideTrigger(scores, ws.config.thresholds).action,
   };
+  // Routine work cannot pass the mean's template threshold: a streak of flawless runs can.
+  if (record.trigger === null && completesStreak(executionsOf(rows), templatesOf(rows), record, ws.config.scoring.template_streak)) record.trigger = 'extract_template';
   if (computed.length) record.computed = computed;
   else delete record.computed;
   return { record, body: typeof body === 'string' ? body : '' };
@@ -299,10 +338,15 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
   if (!existsSync(ws.kbRoot)) {
     return fail([diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbPrefix || ws.kbRoot}; nothing was written.`)]);
   }
+  // Decided before anything is written: a record that was asked to be committed is never left uncommitted.
+  if ((opts.commit || opts.push) && !ws.inGit) {
+    const flag = opts.push ? 'push' : 'commit';
+    return fail([diag('git/not-a-repo', ws.kbPrefix || '.', `Cannot ${flag}: the folder is not inside a Git repository; nothing was written.`, { hint: `Run \`git init\` first, or record without --commit/--push (MCP: without commit/push) to write the file only.` })]);
+  }
   const data = { ...(input as Record<string, unknown>) };
   if (data.kind === undefined) data.kind = 'execution';
   const validate = validateInput();
-  if (!validate(data)) return fail(schemaDiagnostics(source, validate.errors ?? [], pos, data));
+  if (!validate(data)) return fail(schemaDiagnostics(source, validate.errors ?? [], pos, data, inputSchema()));
 
   // Secrets: refused before anything is built or written, positioned in the original text.
   const secretText = opts.sourceText ?? JSON.stringify(data, null, 2);
@@ -320,6 +364,7 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
     if (!byId.has(target)) diagnostics.push(diag('link/missing', source, `\`recalled\` links to \`${target}\`, which does not exist.`, pos(['recalled', i])));
   });
   if (diagnostics.length) return fail(diagnostics);
+  const warnings = unknownReused(record.reused ?? [], byId, source, pos);
 
   const kbRel = recordPath(record);
   const text = renderRecord(record, body);
@@ -342,7 +387,7 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
     }
   }
 
-  const result: RecordResult = { ok: true, diagnostics: [], execution: record, path: displayPath(ws, kbRel), pushRetries: 0 };
+  const result: RecordResult = { ok: true, diagnostics: warnings, execution: record, path: displayPath(ws, kbRel), pushRetries: 0 };
   if (reflection) result.reflection = { id: reflection.id, path: displayPath(ws, reflection.kbRel) };
   if (opts.dryRun) return result;
 
@@ -373,11 +418,6 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
   }
 
   if (opts.commit || opts.push) {
-    if (!ws.inGit) {
-      result.diagnostics.push(diag('git/not-a-repo', ws.kbPrefix || '.', 'The record was written but not committed: the folder is not inside a Git repository.'));
-      result.ok = false;
-      return result;
-    }
     const paths = [result.path!, ...(result.reflection ? [result.reflection.path] : [])];
     try {
       const c = await commitPaths(ws.repoRoot, paths, `learning-loop: record ${record.id} (${record.task_id}, ${record.outcome}, ${record.overall})`);

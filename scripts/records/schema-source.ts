@@ -383,6 +383,7 @@ export const configSchema = {
       properties: {
         comparable_window: { type: 'integer', minimum: 1, maximum: 10000, description: 'How many earlier comparable executions the efficiency baseline uses.' },
         default_efficiency: threshold,
+        template_streak: { type: 'integer', minimum: 0, maximum: 1000, description: 'Flawless executions of one task type and component in a row that trigger extract_template (0 turns the rule off).' },
       },
     },
     patterns: {

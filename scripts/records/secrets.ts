@@ -127,3 +127,33 @@ export function scanSecrets(file: string, text: string): Diagnostic[] {
   });
   return out;
 }
+
+/** What a redacted secret is replaced with (a placeholder the rules above never flag). */
+export const REDACTED = '<REDACTED>';
+
+/**
+ * Replaces every secret the rules find with {@link REDACTED} (the captured value when a rule
+ * captures one, e.g. the password of a URL, else the whole match), so text that must be kept —
+ * a command's error output — can be recorded without the credential. Lines carrying the allow
+ * marker are left as they are.
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .split(/(\r?\n)/)
+    .map((line) => {
+      if (line.includes(ALLOW_MARKER)) return line;
+      let out = line;
+      for (const rule of SECRET_RULES) {
+        const re = new RegExp(rule.pattern.source, rule.pattern.flags.includes('g') ? rule.pattern.flags : `${rule.pattern.flags}g`);
+        out = out.replace(re, (...args: unknown[]) => {
+          const m = args.slice(0, -2) as string[] & { index?: number };
+          const match = Object.assign([...m], { index: args[args.length - 2] as number, input: out }) as unknown as RegExpExecArray;
+          if (rule.accept && !rule.accept(match)) return m[0]!;
+          const value = m[1];
+          return value ? m[0]!.replace(value, REDACTED) : REDACTED;
+        });
+      }
+      return out;
+    })
+    .join('');
+}

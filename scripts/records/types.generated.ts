@@ -625,6 +625,10 @@ scoring?: {
  */
 comparable_window?: number
 default_efficiency?: number
+/**
+ * Flawless executions of one task type and component in a row that trigger extract_template (0 turns the rule off).
+ */
+template_streak?: number
 }
 patterns?: {
 success_score?: number

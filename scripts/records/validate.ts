@@ -10,6 +10,11 @@ import * as VALIDATORS from './validators.generated.js';
 import { folderHintFor, folderPatternFor, isKind, KINDS, type AnyRecord, type Kind } from './kinds.js';
 import { locate, parseFrontmatter, parseYamlDocument, pointerToPath, type PositionedDoc } from './parse.js';
 import { computeOverall, decideTrigger, type Thresholds } from '../score/formulas.js';
+import { isSafeId } from './ids.js';
+import { withArticle } from '../diagnostics/words.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { SCHEMAS } from './schema-source.js';
+import { isFlawless } from '../score/streak.js';
 
 /**
  * The ajv validator for a record kind or `config`, compiled ahead of time by `npm run gen`
@@ -33,6 +38,8 @@ export interface FileCheck {
   file: string;
   valid?: ValidRecord;
   diagnostics: Diagnostic[];
+  /** The id of a record that is invalid but whose id could be read (duplicate ids are still found). */
+  readableId?: string;
 }
 
 /** Options for checking a single file. */
@@ -76,16 +83,23 @@ export function checkRecordText(file: string, text: string, opts: CheckOptions =
     return locate(positioned, path, key);
   };
 
+  // An invalid record whose id can be read still takes part in the id checks, so every problem shows at once.
+  const invalid = (): FileCheck => {
+    const id = typeof data.id === 'string' && isSafeId(data.id) ? data.id : undefined;
+    if (!id) return { file: displayFile, diagnostics };
+    if (!opts.skipFolder) diagnostics.push(...fileNameCheck(file, displayFile, id, pos));
+    return { file: displayFile, diagnostics, readableId: id };
+  };
   if (!isKind(data.kind)) {
     const found = data.kind === undefined ? 'missing' : JSON.stringify(data.kind);
     diagnostics.push(diag('schema/kind', displayFile, `\`kind\` is ${found}; expected one of ${KINDS.join(', ')}.`, pos(data.kind === undefined ? [] : ['kind'])));
-    return { file: displayFile, diagnostics };
+    return invalid();
   }
   const kind = data.kind;
   const validate = validatorFor(kind);
   if (!validate(data)) {
     for (const d of schemaDiagnostics(displayFile, validate.errors ?? [], pos, data)) diagnostics.push(d);
-    return { file: displayFile, diagnostics };
+    return invalid();
   }
   const record = data as unknown as AnyRecord;
   diagnostics.push(...recordChecks(file, displayFile, record, pos, opts));
@@ -105,8 +119,12 @@ function quickProblems(data: Record<string, unknown>): boolean {
 
 type Locator = (path: ReadonlyArray<string | number>, key?: string) => { line?: number; column?: number };
 
-/** Maps ajv errors to catalogued diagnostics at the exact YAML node. */
-export function schemaDiagnostics(file: string, errors: readonly ErrorObject[], pos: Locator, data: unknown): Diagnostic[] {
+/**
+ * Maps ajv errors to catalogued diagnostics at the exact YAML node. `schema` (the root schema
+ * validated against; default: the kind's, from `data.kind`) lets hints name the fields nearby.
+ */
+export function schemaDiagnostics(file: string, errors: readonly ErrorObject[], pos: Locator, data: unknown, schema?: object): Diagnostic[] {
+  const root = schema ?? (isKind((data as { kind?: unknown } | null)?.kind) ? SCHEMAS[(data as { kind: Kind }).kind] : undefined);
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const err of collapse(errors)) {
@@ -174,7 +192,7 @@ export function schemaDiagnostics(file: string, errors: readonly ErrorObject[], 
     const key = `${rule}|${at.line}|${at.column}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(diag(rule, file, message, { ...at, hint: hintFor(rule, err) }));
+    out.push(diag(rule, file, message, { ...at, hint: hintFor(rule, err, value, root) }));
   }
   return out;
 }
@@ -185,13 +203,35 @@ function idRuleFor(path: Array<string | number>): RuleId {
   return field && idFields.has(field) ? 'id/unsafe' : 'schema/format';
 }
 
-function hintFor(rule: RuleId, err: ErrorObject): string | undefined {
-  if (rule === 'schema/enum') return `Use one of: ${((err.params as { allowedValues?: unknown[] }).allowedValues ?? []).map((v) => String(v)).join(', ')}.`;
+function hintFor(rule: RuleId, err: ErrorObject, value: unknown, root: object | undefined): string | undefined {
+  if (rule === 'schema/enum') {
+    const allowed = ((err.params as { allowedValues?: unknown[] }).allowedValues ?? []).filter((v) => v !== null).map((v) => String(v));
+    const close = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
+    return `${close ? `Did you mean \`${close}\`? ` : ''}Use one of: ${allowed.join(', ')}.`;
+  }
+  if (rule === 'schema/unknown-field') return unknownFieldHint(err, root);
   if (rule === 'schema/format' && typeof (err.schema as unknown) === 'string') {
     const parent = err.parentSchema as { description?: string } | undefined;
     if (parent?.description) return parent.description;
   }
   return undefined;
+}
+
+/**
+ * An unknown field is usually a typo or a field one level off (`dependencies` belongs under
+ * `pre`): say which, from the schema the error came from.
+ */
+function unknownFieldHint(err: ErrorObject, root: object | undefined): string | undefined {
+  const extra = String((err.params as { additionalProperty: string }).additionalProperty);
+  // `#/properties/pre/additionalProperties` → the object schema at `#/properties/pre`.
+  const parent = pointerToPath(err.schemaPath.replace(/^#/, '').replace(/\/additionalProperties$/, '')).reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), root);
+  const props = ((parent as { properties?: Record<string, { properties?: Record<string, unknown> }> } | undefined)?.properties ?? {}) as Record<string, { properties?: Record<string, unknown> }>;
+  const home = Object.keys(props)
+    .filter((k) => props[k]?.properties && Object.prototype.hasOwnProperty.call(props[k]!.properties, extra))
+    .sort();
+  if (home.length) return `\`${extra}\` belongs under \`${home[0]}\`: write it as \`${home[0]}: { ${extra}: … }\` (JSON: {"${home[0]}": {"${extra}": …}}).`;
+  const close = didYouMean(extra, Object.keys(props));
+  return close ? `Did you mean \`${close}\`? Otherwise remove the field; the schema does not allow extra fields.` : undefined;
 }
 
 // oneOf/anyOf produce noise: keep the most specific errors.
@@ -225,9 +265,15 @@ function article(type: string): string {
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
 }
 
+/** `id/filename`: the file must be named after the id. */
+function fileNameCheck(file: string, displayFile: string, id: string, pos: Locator): Diagnostic[] {
+  const base = file.split('/').pop() ?? file;
+  if (base === `${id}.md`) return [];
+  return [diag('id/filename', displayFile, `The file name \`${base}\` does not match the id \`${id}\`.`, { ...pos(['id']), hint: `Rename the file to ${id}.md.` })];
+}
+
 function recordChecks(file: string, displayFile: string, record: AnyRecord, pos: Locator, opts: CheckOptions): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const base = file.split('/').pop() ?? file;
   if (!opts.skipFolder) {
     if (!folderPatternFor(record.kind).test(file)) {
       out.push(diag('path/wrong-folder', displayFile, `A ${record.kind} record does not belong in \`${file.split('/').slice(0, -1).join('/') || '.'}\`.`, { ...pos(['kind']), hint: `Move it to ${folderHintFor(record.kind)}.` }));
@@ -238,9 +284,7 @@ function recordChecks(file: string, displayFile: string, record: AnyRecord, pos:
         out.push(diag('path/wrong-folder', displayFile, `A pattern with category \`${record.category}\` belongs in memory/long-term/${expected}/.`, { ...pos(['category']), hint: `Move it to memory/long-term/${expected}/${record.id}.md or change its category.` }));
       }
     }
-    if (base !== `${record.id}.md`) {
-      out.push(diag('id/filename', displayFile, `The file name \`${base}\` does not match the id \`${record.id}\`.`, { ...pos(['id']), hint: `Rename the file to ${record.id}.md.` }));
-    }
+    out.push(...fileNameCheck(file, displayFile, record.id, pos));
   }
   if (record.kind === 'execution') {
     const expected = computeOverall(record.scores);
@@ -249,7 +293,10 @@ function recordChecks(file: string, displayFile: string, record: AnyRecord, pos:
     }
     if (record.trigger !== undefined && opts.thresholds) {
       const want = decideTrigger(record.scores, opts.thresholds).action;
-      if (want !== record.trigger) {
+      // A flawless success may carry extract_template from the success streak (scripts/score/streak.ts),
+      // which needs the history to check; one record on its own cannot contradict it.
+      const streak = want === null && record.trigger === 'extract_template' && isFlawless(record);
+      if (want !== record.trigger && !streak) {
         out.push(diag('score/trigger-mismatch', displayFile, `\`trigger\` is ${JSON.stringify(record.trigger)} but the thresholds give ${JSON.stringify(want)}.`, pos(['trigger'])));
       }
     }
@@ -285,27 +332,43 @@ export interface RecordRef {
   record: AnyRecord;
 }
 
+/** An invalid record whose id could be read: it still counts for duplicate ids. */
+export interface IdRef {
+  file: string;
+  id: string;
+}
+
 /**
- * Cross-record checks over all valid records: duplicate ids and links to missing ids.
- * `locateIn(file, path)` positions a diagnostic (re-reading the file lazily).
+ * Cross-record checks: duplicate ids over every record whose id can be read (valid ones and
+ * `invalid` ones), links to missing ids from the valid records. `locateIn(file, path)` positions
+ * a diagnostic (re-reading the file lazily).
  */
 export function crossRecordChecks(
   records: readonly RecordRef[],
   locateIn: (file: string, path: ReadonlyArray<string | number>) => { line?: number; column?: number },
+  invalid: readonly IdRef[] = [],
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   const byId = new Map<string, RecordRef[]>();
+  const filesById = new Map<string, string[]>();
+  const addFile = (id: string, file: string): void => {
+    const list = filesById.get(id);
+    if (list) list.push(file);
+    else filesById.set(id, [file]);
+  };
   for (const r of records) {
     const list = byId.get(r.record.id);
     if (list) list.push(r);
     else byId.set(r.record.id, [r]);
+    addFile(r.record.id, r.file);
   }
-  for (const [id, list] of byId) {
+  for (const r of invalid) addFile(r.id, r.file);
+  for (const [id, list] of filesById) {
     if (list.length < 2) continue;
-    const files = list.map((r) => r.file).sort();
-    for (const r of list) {
-      const others = files.filter((f) => f !== r.file);
-      out.push(diag('id/duplicate', r.file, `Id \`${id}\` is also used by ${others.join(', ')}.`, locateIn(r.file, ['id'])));
+    const files = [...list].sort();
+    for (const file of list) {
+      const others = files.filter((f) => f !== file);
+      out.push(diag('id/duplicate', file, `Id \`${id}\` is also used by ${others.join(', ')}.`, locateIn(file, ['id'])));
     }
   }
   for (const r of records) {
@@ -318,7 +381,7 @@ export function crossRecordChecks(
         if (!hit) {
           out.push(diag('link/missing', r.file, `\`${field.path.join('.')}\` links to \`${target}\`, which does not exist.`, locateIn(r.file, [...field.path, i])));
         } else if (field.to && !hit.some((h) => field.to!.includes(h.record.kind))) {
-          out.push(diag('link/missing', r.file, `\`${field.path.join('.')}\` links to \`${target}\`, which is a ${hit[0]!.record.kind}, not ${field.to.join(' or ')}.`, locateIn(r.file, [...field.path, i])));
+          out.push(diag('link/missing', r.file, `\`${field.path.join('.')}\` links to \`${target}\`, which is ${withArticle(hit[0]!.record.kind)}, not ${field.to.map(withArticle).join(' or ')}.`, locateIn(r.file, [...field.path, i])));
         }
       });
     }

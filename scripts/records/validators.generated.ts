@@ -8298,7 +8298,7 @@ return errors === 0;
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const config = validate28;
-const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/config.schema.json","title":"learning-loop config (config/triggers.yaml)","description":"The seed's Step 3 trigger configuration plus learning-loop's own keys. Every key is optional; defaults apply.","type":"object","additionalProperties":false,"properties":{"reflection_triggers":{"type":"object","additionalProperties":false,"properties":{"checkpoints":{"type":"array","items":{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"enum":["pre_task","mid_task","post_task","sprint_review"]},"additionalProperties":{"type":"boolean"}}},"thresholds":{"type":"object","additionalProperties":false,"properties":{"low_performance":{"type":"number","minimum":0,"maximum":100},"high_performance":{"type":"number","minimum":0,"maximum":100},"high_surprise":{"type":"number","minimum":0,"maximum":100}}},"synthesis_schedule":{"type":"object","additionalProperties":false,"properties":{"weekly":{"type":"string","pattern":"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$"},"monthly":{"type":"string","pattern":"^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$"}}}}},"scoring":{"type":"object","additionalProperties":false,"properties":{"comparable_window":{"type":"integer","minimum":1,"maximum":10000,"description":"How many earlier comparable executions the efficiency baseline uses."},"default_efficiency":{"type":"number","minimum":0,"maximum":100}}},"patterns":{"type":"object","additionalProperties":false,"properties":{"success_score":{"type":"number","minimum":0,"maximum":100},"failure_score":{"type":"number","minimum":0,"maximum":100},"min_support":{"type":"integer","minimum":1},"min_lift":{"type":"number","minimum":1},"max_items":{"type":"integer","minimum":1,"maximum":4}}},"anti_patterns":{"type":"object","additionalProperties":false,"properties":{"repeated_error_count":{"type":"integer","minimum":2},"rising_duration_min_points":{"type":"integer","minimum":3},"rising_duration_min_slope":{"type":"number","minimum":0},"low_reuse_rate":{"type":"number","minimum":0,"maximum":1},"repeated_surprise_count":{"type":"integer","minimum":2}}},"recall":{"type":"object","additionalProperties":false,"properties":{"default_limit":{"type":"integer","minimum":1,"maximum":100},"default_budget":{"type":"integer","minimum":50,"maximum":100000}}},"statistics":{"type":"object","additionalProperties":false,"properties":{"strata":{"type":"array","uniqueItems":true,"items":{"enum":["task_type","component","week","agent","domain","sprint"]},"description":"What makes executions comparable when the effect of memory is estimated: executions are compared within groups equal on all of these (ISO week for `week`)."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"A test is significant below this p-value (effects, trends)."},"fdr":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"False discovery rate controlled across learnings, themes and series (Benjamini–Hochberg)."}}},"git":{"type":"object","additionalProperties":false,"properties":{"push_retries":{"type":"integer","minimum":0,"maximum":100},"remote":{"type":"string"},"branch":{"type":"string"}}},"build":{"type":"object","additionalProperties":false,"properties":{"out_dir":{"type":"string","pattern":"^[^/\\\\][^\\\\]*$"},"max_file_bytes":{"type":"integer","minimum":1024}}}}};
+const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/config.schema.json","title":"learning-loop config (config/triggers.yaml)","description":"The seed's Step 3 trigger configuration plus learning-loop's own keys. Every key is optional; defaults apply.","type":"object","additionalProperties":false,"properties":{"reflection_triggers":{"type":"object","additionalProperties":false,"properties":{"checkpoints":{"type":"array","items":{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"enum":["pre_task","mid_task","post_task","sprint_review"]},"additionalProperties":{"type":"boolean"}}},"thresholds":{"type":"object","additionalProperties":false,"properties":{"low_performance":{"type":"number","minimum":0,"maximum":100},"high_performance":{"type":"number","minimum":0,"maximum":100},"high_surprise":{"type":"number","minimum":0,"maximum":100}}},"synthesis_schedule":{"type":"object","additionalProperties":false,"properties":{"weekly":{"type":"string","pattern":"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$"},"monthly":{"type":"string","pattern":"^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$"}}}}},"scoring":{"type":"object","additionalProperties":false,"properties":{"comparable_window":{"type":"integer","minimum":1,"maximum":10000,"description":"How many earlier comparable executions the efficiency baseline uses."},"default_efficiency":{"type":"number","minimum":0,"maximum":100},"template_streak":{"type":"integer","minimum":0,"maximum":1000,"description":"Flawless executions of one task type and component in a row that trigger extract_template (0 turns the rule off)."}}},"patterns":{"type":"object","additionalProperties":false,"properties":{"success_score":{"type":"number","minimum":0,"maximum":100},"failure_score":{"type":"number","minimum":0,"maximum":100},"min_support":{"type":"integer","minimum":1},"min_lift":{"type":"number","minimum":1},"max_items":{"type":"integer","minimum":1,"maximum":4}}},"anti_patterns":{"type":"object","additionalProperties":false,"properties":{"repeated_error_count":{"type":"integer","minimum":2},"rising_duration_min_points":{"type":"integer","minimum":3},"rising_duration_min_slope":{"type":"number","minimum":0},"low_reuse_rate":{"type":"number","minimum":0,"maximum":1},"repeated_surprise_count":{"type":"integer","minimum":2}}},"recall":{"type":"object","additionalProperties":false,"properties":{"default_limit":{"type":"integer","minimum":1,"maximum":100},"default_budget":{"type":"integer","minimum":50,"maximum":100000}}},"statistics":{"type":"object","additionalProperties":false,"properties":{"strata":{"type":"array","uniqueItems":true,"items":{"enum":["task_type","component","week","agent","domain","sprint"]},"description":"What makes executions comparable when the effect of memory is estimated: executions are compared within groups equal on all of these (ISO week for `week`)."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"A test is significant below this p-value (effects, trends)."},"fdr":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"False discovery rate controlled across learnings, themes and series (Benjamini–Hochberg)."}}},"git":{"type":"object","additionalProperties":false,"properties":{"push_retries":{"type":"integer","minimum":0,"maximum":100},"remote":{"type":"string"},"branch":{"type":"string"}}},"build":{"type":"object","additionalProperties":false,"properties":{"out_dir":{"type":"string","pattern":"^[^/\\\\][^\\\\]*$"},"max_file_bytes":{"type":"integer","minimum":1024}}}}};
 const pattern80 = new RegExp("^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$", "u");
 const pattern81 = new RegExp("^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$", "u");
 const pattern82 = new RegExp("^[^/\\\\][^\\\\]*$", "u");
@@ -8655,7 +8655,7 @@ if(data.scoring !== undefined){
 let data11 = data.scoring;
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 for(const key6 in data11){
-if(!((key6 === "comparable_window") || (key6 === "default_efficiency"))){
+if(!(((key6 === "comparable_window") || (key6 === "default_efficiency")) || (key6 === "template_streak"))){
 const err27 = {instancePath:instancePath+"/scoring",schemaPath:"#/properties/scoring/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err27];
@@ -8736,9 +8736,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/scoring",schemaPath:"#/properties/scoring/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data11.template_streak !== undefined){
+let data14 = data11.template_streak;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+const err34 = {instancePath:instancePath+"/scoring/template_streak",schemaPath:"#/properties/scoring/properties/template_streak/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -8747,13 +8748,9 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-if(data.patterns !== undefined){
-let data14 = data.patterns;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-for(const key7 in data14){
-if(!(((((key7 === "success_score") || (key7 === "failure_score")) || (key7 === "min_support")) || (key7 === "min_lift")) || (key7 === "max_items"))){
-const err35 = {instancePath:instancePath+"/patterns",schemaPath:"#/properties/patterns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 > 1000 || isNaN(data14)){
+const err35 = {instancePath:instancePath+"/scoring/template_streak",schemaPath:"#/properties/scoring/properties/template_streak/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -8762,12 +8759,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-if(data14.success_score !== undefined){
-let data15 = data14.success_score;
-if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 100 || isNaN(data15)){
-const err36 = {instancePath:instancePath+"/patterns/success_score",schemaPath:"#/properties/patterns/properties/success_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data14 < 0 || isNaN(data14)){
+const err36 = {instancePath:instancePath+"/scoring/template_streak",schemaPath:"#/properties/scoring/properties/template_streak/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -8776,8 +8769,11 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(data15 < 0 || isNaN(data15)){
-const err37 = {instancePath:instancePath+"/patterns/success_score",schemaPath:"#/properties/patterns/properties/success_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/scoring",schemaPath:"#/properties/scoring/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -8787,8 +8783,12 @@ vErrors.push(err37);
 errors++;
 }
 }
-else {
-const err38 = {instancePath:instancePath+"/patterns/success_score",schemaPath:"#/properties/patterns/properties/success_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.patterns !== undefined){
+let data15 = data.patterns;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key7 in data15){
+if(!(((((key7 === "success_score") || (key7 === "failure_score")) || (key7 === "min_support")) || (key7 === "min_lift")) || (key7 === "max_items"))){
+const err38 = {instancePath:instancePath+"/patterns",schemaPath:"#/properties/patterns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -8798,11 +8798,11 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data14.failure_score !== undefined){
-let data16 = data14.failure_score;
+if(data15.success_score !== undefined){
+let data16 = data15.success_score;
 if((typeof data16 == "number") && (isFinite(data16))){
 if(data16 > 100 || isNaN(data16)){
-const err39 = {instancePath:instancePath+"/patterns/failure_score",schemaPath:"#/properties/patterns/properties/failure_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+const err39 = {instancePath:instancePath+"/patterns/success_score",schemaPath:"#/properties/patterns/properties/success_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -8812,7 +8812,7 @@ vErrors.push(err39);
 errors++;
 }
 if(data16 < 0 || isNaN(data16)){
-const err40 = {instancePath:instancePath+"/patterns/failure_score",schemaPath:"#/properties/patterns/properties/failure_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err40 = {instancePath:instancePath+"/patterns/success_score",schemaPath:"#/properties/patterns/properties/success_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -8823,7 +8823,7 @@ errors++;
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/patterns/failure_score",schemaPath:"#/properties/patterns/properties/failure_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err41 = {instancePath:instancePath+"/patterns/success_score",schemaPath:"#/properties/patterns/properties/success_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -8833,10 +8833,11 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data14.min_support !== undefined){
-let data17 = data14.min_support;
-if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err42 = {instancePath:instancePath+"/patterns/min_support",schemaPath:"#/properties/patterns/properties/min_support/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data15.failure_score !== undefined){
+let data17 = data15.failure_score;
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 > 100 || isNaN(data17)){
+const err42 = {instancePath:instancePath+"/patterns/failure_score",schemaPath:"#/properties/patterns/properties/failure_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -8845,9 +8846,8 @@ vErrors.push(err42);
 }
 errors++;
 }
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 < 1 || isNaN(data17)){
-const err43 = {instancePath:instancePath+"/patterns/min_support",schemaPath:"#/properties/patterns/properties/min_support/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data17 < 0 || isNaN(data17)){
+const err43 = {instancePath:instancePath+"/patterns/failure_score",schemaPath:"#/properties/patterns/properties/failure_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -8857,12 +8857,8 @@ vErrors.push(err43);
 errors++;
 }
 }
-}
-if(data14.min_lift !== undefined){
-let data18 = data14.min_lift;
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 < 1 || isNaN(data18)){
-const err44 = {instancePath:instancePath+"/patterns/min_lift",schemaPath:"#/properties/patterns/properties/min_lift/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+const err44 = {instancePath:instancePath+"/patterns/failure_score",schemaPath:"#/properties/patterns/properties/failure_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -8872,8 +8868,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-else {
-const err45 = {instancePath:instancePath+"/patterns/min_lift",schemaPath:"#/properties/patterns/properties/min_lift/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data15.min_support !== undefined){
+let data18 = data15.min_support;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err45 = {instancePath:instancePath+"/patterns/min_support",schemaPath:"#/properties/patterns/properties/min_support/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -8882,11 +8880,9 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-if(data14.max_items !== undefined){
-let data19 = data14.max_items;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-const err46 = {instancePath:instancePath+"/patterns/max_items",schemaPath:"#/properties/patterns/properties/max_items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 < 1 || isNaN(data18)){
+const err46 = {instancePath:instancePath+"/patterns/min_support",schemaPath:"#/properties/patterns/properties/min_support/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -8895,9 +8891,13 @@ vErrors.push(err46);
 }
 errors++;
 }
+}
+}
+if(data15.min_lift !== undefined){
+let data19 = data15.min_lift;
 if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 4 || isNaN(data19)){
-const err47 = {instancePath:instancePath+"/patterns/max_items",schemaPath:"#/properties/patterns/properties/max_items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4},message:"must be <= 4"};
+if(data19 < 1 || isNaN(data19)){
+const err47 = {instancePath:instancePath+"/patterns/min_lift",schemaPath:"#/properties/patterns/properties/min_lift/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -8906,8 +8906,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data19 < 1 || isNaN(data19)){
-const err48 = {instancePath:instancePath+"/patterns/max_items",schemaPath:"#/properties/patterns/properties/max_items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err48 = {instancePath:instancePath+"/patterns/min_lift",schemaPath:"#/properties/patterns/properties/min_lift/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -8917,10 +8918,10 @@ vErrors.push(err48);
 errors++;
 }
 }
-}
-}
-else {
-const err49 = {instancePath:instancePath+"/patterns",schemaPath:"#/properties/patterns/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data15.max_items !== undefined){
+let data20 = data15.max_items;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err49 = {instancePath:instancePath+"/patterns/max_items",schemaPath:"#/properties/patterns/properties/max_items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -8929,13 +8930,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-if(data.anti_patterns !== undefined){
-let data20 = data.anti_patterns;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-for(const key8 in data20){
-if(!(((((key8 === "repeated_error_count") || (key8 === "rising_duration_min_points")) || (key8 === "rising_duration_min_slope")) || (key8 === "low_reuse_rate")) || (key8 === "repeated_surprise_count"))){
-const err50 = {instancePath:instancePath+"/anti_patterns",schemaPath:"#/properties/anti_patterns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 4 || isNaN(data20)){
+const err50 = {instancePath:instancePath+"/patterns/max_items",schemaPath:"#/properties/patterns/properties/max_items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4},message:"must be <= 4"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -8944,11 +8941,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-if(data20.repeated_error_count !== undefined){
-let data21 = data20.repeated_error_count;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err51 = {instancePath:instancePath+"/anti_patterns/repeated_error_count",schemaPath:"#/properties/anti_patterns/properties/repeated_error_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data20 < 1 || isNaN(data20)){
+const err51 = {instancePath:instancePath+"/patterns/max_items",schemaPath:"#/properties/patterns/properties/max_items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -8957,9 +8951,11 @@ vErrors.push(err51);
 }
 errors++;
 }
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 < 2 || isNaN(data21)){
-const err52 = {instancePath:instancePath+"/anti_patterns/repeated_error_count",schemaPath:"#/properties/anti_patterns/properties/repeated_error_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+}
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/patterns",schemaPath:"#/properties/patterns/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -8969,11 +8965,12 @@ vErrors.push(err52);
 errors++;
 }
 }
-}
-if(data20.rising_duration_min_points !== undefined){
-let data22 = data20.rising_duration_min_points;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err53 = {instancePath:instancePath+"/anti_patterns/rising_duration_min_points",schemaPath:"#/properties/anti_patterns/properties/rising_duration_min_points/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.anti_patterns !== undefined){
+let data21 = data.anti_patterns;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+for(const key8 in data21){
+if(!(((((key8 === "repeated_error_count") || (key8 === "rising_duration_min_points")) || (key8 === "rising_duration_min_slope")) || (key8 === "low_reuse_rate")) || (key8 === "repeated_surprise_count"))){
+const err53 = {instancePath:instancePath+"/anti_patterns",schemaPath:"#/properties/anti_patterns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -8982,9 +8979,11 @@ vErrors.push(err53);
 }
 errors++;
 }
-if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 < 3 || isNaN(data22)){
-const err54 = {instancePath:instancePath+"/anti_patterns/rising_duration_min_points",schemaPath:"#/properties/anti_patterns/properties/rising_duration_min_points/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3},message:"must be >= 3"};
+}
+if(data21.repeated_error_count !== undefined){
+let data22 = data21.repeated_error_count;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err54 = {instancePath:instancePath+"/anti_patterns/repeated_error_count",schemaPath:"#/properties/anti_patterns/properties/repeated_error_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -8993,13 +8992,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-}
-if(data20.rising_duration_min_slope !== undefined){
-let data23 = data20.rising_duration_min_slope;
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 < 0 || isNaN(data23)){
-const err55 = {instancePath:instancePath+"/anti_patterns/rising_duration_min_slope",schemaPath:"#/properties/anti_patterns/properties/rising_duration_min_slope/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 < 2 || isNaN(data22)){
+const err55 = {instancePath:instancePath+"/anti_patterns/repeated_error_count",schemaPath:"#/properties/anti_patterns/properties/repeated_error_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -9009,8 +9004,11 @@ vErrors.push(err55);
 errors++;
 }
 }
-else {
-const err56 = {instancePath:instancePath+"/anti_patterns/rising_duration_min_slope",schemaPath:"#/properties/anti_patterns/properties/rising_duration_min_slope/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+if(data21.rising_duration_min_points !== undefined){
+let data23 = data21.rising_duration_min_points;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err56 = {instancePath:instancePath+"/anti_patterns/rising_duration_min_points",schemaPath:"#/properties/anti_patterns/properties/rising_duration_min_points/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -9019,12 +9017,9 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-if(data20.low_reuse_rate !== undefined){
-let data24 = data20.low_reuse_rate;
-if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 > 1 || isNaN(data24)){
-const err57 = {instancePath:instancePath+"/anti_patterns/low_reuse_rate",schemaPath:"#/properties/anti_patterns/properties/low_reuse_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 < 3 || isNaN(data23)){
+const err57 = {instancePath:instancePath+"/anti_patterns/rising_duration_min_points",schemaPath:"#/properties/anti_patterns/properties/rising_duration_min_points/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3},message:"must be >= 3"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -9033,8 +9028,13 @@ vErrors.push(err57);
 }
 errors++;
 }
+}
+}
+if(data21.rising_duration_min_slope !== undefined){
+let data24 = data21.rising_duration_min_slope;
+if((typeof data24 == "number") && (isFinite(data24))){
 if(data24 < 0 || isNaN(data24)){
-const err58 = {instancePath:instancePath+"/anti_patterns/low_reuse_rate",schemaPath:"#/properties/anti_patterns/properties/low_reuse_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err58 = {instancePath:instancePath+"/anti_patterns/rising_duration_min_slope",schemaPath:"#/properties/anti_patterns/properties/rising_duration_min_slope/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -9045,7 +9045,7 @@ errors++;
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/anti_patterns/low_reuse_rate",schemaPath:"#/properties/anti_patterns/properties/low_reuse_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err59 = {instancePath:instancePath+"/anti_patterns/rising_duration_min_slope",schemaPath:"#/properties/anti_patterns/properties/rising_duration_min_slope/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -9055,10 +9055,11 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data20.repeated_surprise_count !== undefined){
-let data25 = data20.repeated_surprise_count;
-if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
-const err60 = {instancePath:instancePath+"/anti_patterns/repeated_surprise_count",schemaPath:"#/properties/anti_patterns/properties/repeated_surprise_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data21.low_reuse_rate !== undefined){
+let data25 = data21.low_reuse_rate;
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 1 || isNaN(data25)){
+const err60 = {instancePath:instancePath+"/anti_patterns/low_reuse_rate",schemaPath:"#/properties/anti_patterns/properties/low_reuse_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -9067,9 +9068,8 @@ vErrors.push(err60);
 }
 errors++;
 }
-if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 < 2 || isNaN(data25)){
-const err61 = {instancePath:instancePath+"/anti_patterns/repeated_surprise_count",schemaPath:"#/properties/anti_patterns/properties/repeated_surprise_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+if(data25 < 0 || isNaN(data25)){
+const err61 = {instancePath:instancePath+"/anti_patterns/low_reuse_rate",schemaPath:"#/properties/anti_patterns/properties/low_reuse_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -9079,10 +9079,8 @@ vErrors.push(err61);
 errors++;
 }
 }
-}
-}
 else {
-const err62 = {instancePath:instancePath+"/anti_patterns",schemaPath:"#/properties/anti_patterns/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err62 = {instancePath:instancePath+"/anti_patterns/low_reuse_rate",schemaPath:"#/properties/anti_patterns/properties/low_reuse_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -9092,12 +9090,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data.recall !== undefined){
-let data26 = data.recall;
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-for(const key9 in data26){
-if(!((key9 === "default_limit") || (key9 === "default_budget"))){
-const err63 = {instancePath:instancePath+"/recall",schemaPath:"#/properties/recall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data21.repeated_surprise_count !== undefined){
+let data26 = data21.repeated_surprise_count;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err63 = {instancePath:instancePath+"/anti_patterns/repeated_surprise_count",schemaPath:"#/properties/anti_patterns/properties/repeated_surprise_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -9106,11 +9102,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data26.default_limit !== undefined){
-let data27 = data26.default_limit;
-if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-const err64 = {instancePath:instancePath+"/recall/default_limit",schemaPath:"#/properties/recall/properties/default_limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 < 2 || isNaN(data26)){
+const err64 = {instancePath:instancePath+"/anti_patterns/repeated_surprise_count",schemaPath:"#/properties/anti_patterns/properties/repeated_surprise_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -9119,9 +9113,11 @@ vErrors.push(err64);
 }
 errors++;
 }
-if((typeof data27 == "number") && (isFinite(data27))){
-if(data27 > 100 || isNaN(data27)){
-const err65 = {instancePath:instancePath+"/recall/default_limit",schemaPath:"#/properties/recall/properties/default_limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+}
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/anti_patterns",schemaPath:"#/properties/anti_patterns/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -9130,8 +9126,13 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(data27 < 1 || isNaN(data27)){
-const err66 = {instancePath:instancePath+"/recall/default_limit",schemaPath:"#/properties/recall/properties/default_limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.recall !== undefined){
+let data27 = data.recall;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+for(const key9 in data27){
+if(!((key9 === "default_limit") || (key9 === "default_budget"))){
+const err66 = {instancePath:instancePath+"/recall",schemaPath:"#/properties/recall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -9141,11 +9142,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-}
-if(data26.default_budget !== undefined){
-let data28 = data26.default_budget;
+if(data27.default_limit !== undefined){
+let data28 = data27.default_limit;
 if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
-const err67 = {instancePath:instancePath+"/recall/default_budget",schemaPath:"#/properties/recall/properties/default_budget/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err67 = {instancePath:instancePath+"/recall/default_limit",schemaPath:"#/properties/recall/properties/default_limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -9155,8 +9155,8 @@ vErrors.push(err67);
 errors++;
 }
 if((typeof data28 == "number") && (isFinite(data28))){
-if(data28 > 100000 || isNaN(data28)){
-const err68 = {instancePath:instancePath+"/recall/default_budget",schemaPath:"#/properties/recall/properties/default_budget/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
+if(data28 > 100 || isNaN(data28)){
+const err68 = {instancePath:instancePath+"/recall/default_limit",schemaPath:"#/properties/recall/properties/default_limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -9165,8 +9165,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(data28 < 50 || isNaN(data28)){
-const err69 = {instancePath:instancePath+"/recall/default_budget",schemaPath:"#/properties/recall/properties/default_budget/minimum",keyword:"minimum",params:{comparison: ">=", limit: 50},message:"must be >= 50"};
+if(data28 < 1 || isNaN(data28)){
+const err69 = {instancePath:instancePath+"/recall/default_limit",schemaPath:"#/properties/recall/properties/default_limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -9177,9 +9177,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err70 = {instancePath:instancePath+"/recall",schemaPath:"#/properties/recall/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data27.default_budget !== undefined){
+let data29 = data27.default_budget;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+const err70 = {instancePath:instancePath+"/recall/default_budget",schemaPath:"#/properties/recall/properties/default_budget/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -9188,13 +9189,9 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-if(data.statistics !== undefined){
-let data29 = data.statistics;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-for(const key10 in data29){
-if(!(((key10 === "strata") || (key10 === "alpha")) || (key10 === "fdr"))){
-const err71 = {instancePath:instancePath+"/statistics",schemaPath:"#/properties/statistics/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 > 100000 || isNaN(data29)){
+const err71 = {instancePath:instancePath+"/recall/default_budget",schemaPath:"#/properties/recall/properties/default_budget/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -9203,15 +9200,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-if(data29.strata !== undefined){
-let data30 = data29.strata;
-if(Array.isArray(data30)){
-const len1 = data30.length;
-for(let i1=0; i1<len1; i1++){
-let data31 = data30[i1];
-if(!((((((data31 === "task_type") || (data31 === "component")) || (data31 === "week")) || (data31 === "agent")) || (data31 === "domain")) || (data31 === "sprint"))){
-const err72 = {instancePath:instancePath+"/statistics/strata/" + i1,schemaPath:"#/properties/statistics/properties/strata/items/enum",keyword:"enum",params:{allowedValues: schema39.properties.statistics.properties.strata.items.enum},message:"must be equal to one of the allowed values"};
+if(data29 < 50 || isNaN(data29)){
+const err72 = {instancePath:instancePath+"/recall/default_budget",schemaPath:"#/properties/recall/properties/default_budget/minimum",keyword:"minimum",params:{comparison: ">=", limit: 50},message:"must be >= 50"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -9221,14 +9211,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-let i2 = data30.length;
-let j0;
-if(i2 > 1){
-outer0:
-for(;i2--;){
-for(j0 = i2; j0--;){
-if(func0(data30[i2], data30[j0])){
-const err73 = {instancePath:instancePath+"/statistics/strata",schemaPath:"#/properties/statistics/properties/strata/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"};
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/recall",schemaPath:"#/properties/recall/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -9236,14 +9222,14 @@ else {
 vErrors.push(err73);
 }
 errors++;
-break outer0;
 }
 }
-}
-}
-}
-else {
-const err74 = {instancePath:instancePath+"/statistics/strata",schemaPath:"#/properties/statistics/properties/strata/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.statistics !== undefined){
+let data30 = data.statistics;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+for(const key10 in data30){
+if(!(((key10 === "strata") || (key10 === "alpha")) || (key10 === "fdr"))){
+const err74 = {instancePath:instancePath+"/statistics",schemaPath:"#/properties/statistics/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -9253,11 +9239,14 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data29.alpha !== undefined){
-let data32 = data29.alpha;
-if((typeof data32 == "number") && (isFinite(data32))){
-if(data32 > 0.5 || isNaN(data32)){
-const err75 = {instancePath:instancePath+"/statistics/alpha",schemaPath:"#/properties/statistics/properties/alpha/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
+if(data30.strata !== undefined){
+let data31 = data30.strata;
+if(Array.isArray(data31)){
+const len1 = data31.length;
+for(let i1=0; i1<len1; i1++){
+let data32 = data31[i1];
+if(!((((((data32 === "task_type") || (data32 === "component")) || (data32 === "week")) || (data32 === "agent")) || (data32 === "domain")) || (data32 === "sprint"))){
+const err75 = {instancePath:instancePath+"/statistics/strata/" + i1,schemaPath:"#/properties/statistics/properties/strata/items/enum",keyword:"enum",params:{allowedValues: schema39.properties.statistics.properties.strata.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -9266,8 +9255,15 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(data32 <= 0 || isNaN(data32)){
-const err76 = {instancePath:instancePath+"/statistics/alpha",schemaPath:"#/properties/statistics/properties/alpha/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+}
+let i2 = data31.length;
+let j0;
+if(i2 > 1){
+outer0:
+for(;i2--;){
+for(j0 = i2; j0--;){
+if(func0(data31[i2], data31[j0])){
+const err76 = {instancePath:instancePath+"/statistics/strata",schemaPath:"#/properties/statistics/properties/strata/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -9275,10 +9271,14 @@ else {
 vErrors.push(err76);
 }
 errors++;
+break outer0;
+}
+}
+}
 }
 }
 else {
-const err77 = {instancePath:instancePath+"/statistics/alpha",schemaPath:"#/properties/statistics/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err77 = {instancePath:instancePath+"/statistics/strata",schemaPath:"#/properties/statistics/properties/strata/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -9288,11 +9288,11 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data29.fdr !== undefined){
-let data33 = data29.fdr;
+if(data30.alpha !== undefined){
+let data33 = data30.alpha;
 if((typeof data33 == "number") && (isFinite(data33))){
 if(data33 > 0.5 || isNaN(data33)){
-const err78 = {instancePath:instancePath+"/statistics/fdr",schemaPath:"#/properties/statistics/properties/fdr/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
+const err78 = {instancePath:instancePath+"/statistics/alpha",schemaPath:"#/properties/statistics/properties/alpha/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -9302,7 +9302,7 @@ vErrors.push(err78);
 errors++;
 }
 if(data33 <= 0 || isNaN(data33)){
-const err79 = {instancePath:instancePath+"/statistics/fdr",schemaPath:"#/properties/statistics/properties/fdr/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+const err79 = {instancePath:instancePath+"/statistics/alpha",schemaPath:"#/properties/statistics/properties/alpha/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -9313,7 +9313,7 @@ errors++;
 }
 }
 else {
-const err80 = {instancePath:instancePath+"/statistics/fdr",schemaPath:"#/properties/statistics/properties/fdr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err80 = {instancePath:instancePath+"/statistics/alpha",schemaPath:"#/properties/statistics/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -9323,9 +9323,11 @@ vErrors.push(err80);
 errors++;
 }
 }
-}
-else {
-const err81 = {instancePath:instancePath+"/statistics",schemaPath:"#/properties/statistics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data30.fdr !== undefined){
+let data34 = data30.fdr;
+if((typeof data34 == "number") && (isFinite(data34))){
+if(data34 > 0.5 || isNaN(data34)){
+const err81 = {instancePath:instancePath+"/statistics/fdr",schemaPath:"#/properties/statistics/properties/fdr/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -9334,13 +9336,8 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-if(data.git !== undefined){
-let data34 = data.git;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-for(const key11 in data34){
-if(!(((key11 === "push_retries") || (key11 === "remote")) || (key11 === "branch"))){
-const err82 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data34 <= 0 || isNaN(data34)){
+const err82 = {instancePath:instancePath+"/statistics/fdr",schemaPath:"#/properties/statistics/properties/fdr/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -9350,10 +9347,8 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data34.push_retries !== undefined){
-let data35 = data34.push_retries;
-if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
-const err83 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err83 = {instancePath:instancePath+"/statistics/fdr",schemaPath:"#/properties/statistics/properties/fdr/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -9362,9 +9357,10 @@ vErrors.push(err83);
 }
 errors++;
 }
-if((typeof data35 == "number") && (isFinite(data35))){
-if(data35 > 100 || isNaN(data35)){
-const err84 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+}
+}
+else {
+const err84 = {instancePath:instancePath+"/statistics",schemaPath:"#/properties/statistics/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -9373,8 +9369,13 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(data35 < 0 || isNaN(data35)){
-const err85 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.git !== undefined){
+let data35 = data.git;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+for(const key11 in data35){
+if(!(((key11 === "push_retries") || (key11 === "remote")) || (key11 === "branch"))){
+const err85 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -9384,10 +9385,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-}
-if(data34.remote !== undefined){
-if(typeof data34.remote !== "string"){
-const err86 = {instancePath:instancePath+"/git/remote",schemaPath:"#/properties/git/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data35.push_retries !== undefined){
+let data36 = data35.push_retries;
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+const err86 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -9396,10 +9397,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-if(data34.branch !== undefined){
-if(typeof data34.branch !== "string"){
-const err87 = {instancePath:instancePath+"/git/branch",schemaPath:"#/properties/git/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 > 100 || isNaN(data36)){
+const err87 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -9408,10 +9408,8 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-}
-else {
-const err88 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data36 < 0 || isNaN(data36)){
+const err88 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -9421,12 +9419,10 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data.build !== undefined){
-let data38 = data.build;
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-for(const key12 in data38){
-if(!((key12 === "out_dir") || (key12 === "max_file_bytes"))){
-const err89 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+}
+if(data35.remote !== undefined){
+if(typeof data35.remote !== "string"){
+const err89 = {instancePath:instancePath+"/git/remote",schemaPath:"#/properties/git/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -9436,11 +9432,9 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data38.out_dir !== undefined){
-let data39 = data38.out_dir;
-if(typeof data39 === "string"){
-if(!pattern82.test(data39)){
-const err90 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/pattern",keyword:"pattern",params:{pattern: "^[^/\\\\][^\\\\]*$"},message:"must match pattern \""+"^[^/\\\\][^\\\\]*$"+"\""};
+if(data35.branch !== undefined){
+if(typeof data35.branch !== "string"){
+const err90 = {instancePath:instancePath+"/git/branch",schemaPath:"#/properties/git/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -9450,8 +9444,9 @@ vErrors.push(err90);
 errors++;
 }
 }
+}
 else {
-const err91 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err91 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -9461,10 +9456,12 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data38.max_file_bytes !== undefined){
-let data40 = data38.max_file_bytes;
-if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
-const err92 = {instancePath:instancePath+"/build/max_file_bytes",schemaPath:"#/properties/build/properties/max_file_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.build !== undefined){
+let data39 = data.build;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+for(const key12 in data39){
+if(!((key12 === "out_dir") || (key12 === "max_file_bytes"))){
+const err92 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -9473,9 +9470,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-if((typeof data40 == "number") && (isFinite(data40))){
-if(data40 < 1024 || isNaN(data40)){
-const err93 = {instancePath:instancePath+"/build/max_file_bytes",schemaPath:"#/properties/build/properties/max_file_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
+}
+if(data39.out_dir !== undefined){
+let data40 = data39.out_dir;
+if(typeof data40 === "string"){
+if(!pattern82.test(data40)){
+const err93 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/pattern",keyword:"pattern",params:{pattern: "^[^/\\\\][^\\\\]*$"},message:"must match pattern \""+"^[^/\\\\][^\\\\]*$"+"\""};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -9485,10 +9485,8 @@ vErrors.push(err93);
 errors++;
 }
 }
-}
-}
 else {
-const err94 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err94 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -9498,14 +9496,51 @@ vErrors.push(err94);
 errors++;
 }
 }
-}
-else {
-const err95 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data39.max_file_bytes !== undefined){
+let data41 = data39.max_file_bytes;
+if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
+const err95 = {instancePath:instancePath+"/build/max_file_bytes",schemaPath:"#/properties/build/properties/max_file_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err95];
 }
 else {
 vErrors.push(err95);
+}
+errors++;
+}
+if((typeof data41 == "number") && (isFinite(data41))){
+if(data41 < 1024 || isNaN(data41)){
+const err96 = {instancePath:instancePath+"/build/max_file_bytes",schemaPath:"#/properties/build/properties/max_file_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+}
+else {
+const err98 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
 }
 errors++;
 }

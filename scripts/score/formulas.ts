@@ -106,14 +106,28 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * efficiency = 70 x (median duration of comparable earlier executions / this duration), capped
- * to 0..100: at the median it scores 70, twice as fast 100, twice as slow 35. With no comparable
- * history it is `fallback` (config `scoring.default_efficiency`, default 70).
+ * The resolution of a timed run, in seconds: durations closer than this to the median count as
+ * equal. Timing a run includes start-up jitter of a fraction of a second, so without it a
+ * 0.14 s test run would score half of a 0.1 s one and trigger a root-cause analysis.
+ */
+export const DURATION_RESOLUTION_S = 1;
+
+/**
+ * efficiency compares this duration with the median of comparable earlier executions, the same
+ * way at any duration: within {@link DURATION_RESOLUTION_S} of the median it scores 70 (as fast
+ * as its peers); slower, 70 x (median + 1 s) / duration; faster, 70 x median / (duration + 1 s);
+ * capped to 0..100 (twice as slow as a 300 s median: 35; twice as fast: 100). The second is
+ * always given in the run's favour. With no comparable history it is `fallback` (config
+ * `scoring.default_efficiency`, default 70).
  */
 export function efficiencyFrom(e: ScoreEvidence, fallback = 70): number {
-  const base = median(e.comparableDurations ?? []);
-  if (!base || !(e.comparableDurations && e.comparableDurations.length)) return clamp(fallback);
-  return clamp((70 * base) / Math.max(e.duration_s, 1));
+  if (!e.comparableDurations?.length) return clamp(fallback);
+  const base = Math.max(0, median(e.comparableDurations));
+  const d = Math.max(0, e.duration_s);
+  const r = DURATION_RESOLUTION_S;
+  if (d > base + r) return clamp((70 * (base + r)) / d);
+  if (d < base - r) return clamp((70 * base) / (d + r));
+  return 70;
 }
 
 /**

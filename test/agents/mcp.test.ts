@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CLI_BIN, cleanupTemp, runCli, tempRepo } from '../helpers/repo.js';
+import { CLI_BIN, cleanupTemp, git, runCli, tempRepo } from '../helpers/repo.js';
 
 let dir: string;
 let client: Client;
@@ -133,6 +133,22 @@ describe('learning-loop mcp', () => {
     const r = await call('record', { task_id: 'leak', task_type: 'bugfix', agent: 'claude', outcome: 'success', duration_s: 5, body: `used ${'AKIA'}IOSFODNN7EXAMPLQ here` });
     expect(r.isError).toBe(true);
     expect(r.content[0]!.text).toContain('AWS access key');
+    // The corrected-call example would not fix a secret: it is not appended.
+    expect(r.content[0]!.text).not.toContain('Corrected call');
+  });
+
+  it('record commits like the CLI (commit / push) and takes the code commit as commit_sha (old spelling: commit)', async () => {
+    const r = await call('record', { task_id: 'mcp-commit', task_type: 'bugfix', agent: 'claude', outcome: 'success', duration_s: 5, commit_sha: 'abc1234', commit: true });
+    expect(r.isError, r.content[0]!.text).toBeFalsy();
+    const sha = r.structuredContent!.git_commit as string;
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(git(dir, 'log', '-1', '--format=%H %s').trim()).toBe(`${sha} learning-loop: record ${r.structuredContent!.id} (mcp-commit, success, ${r.structuredContent!.overall})`);
+    const got = await call('get', { ids: [r.structuredContent!.id] });
+    expect((got.structuredContent!.records as Array<{ data: { commit: string } }>)[0]!.data.commit).toBe('abc1234');
+    const old = await call('record', { task_id: 'mcp-old-commit', task_type: 'bugfix', agent: 'claude', outcome: 'success', duration_s: 5, commit: 'def5678' });
+    expect(old.structuredContent).toMatchObject({ git_commit: null });
+    const oldGot = await call('get', { ids: [old.structuredContent!.id] });
+    expect((oldGot.structuredContent!.records as Array<{ data: { commit: string } }>)[0]!.data.commit).toBe('def5678');
   });
 
   it('bad arguments are tool errors that state the corrected call, and the server keeps serving', async () => {
@@ -160,6 +176,7 @@ describe('learning-loop mcp', () => {
     expect((r.structuredContent!.existing as string[]).length).toBe(1); // record wrote the stub already
     const notFound = await call('reflect', { execution_id: 'ex-00000000000000000000000000' });
     expect(notFound.isError).toBe(true);
+    expect(notFound.content[0]!.text).not.toContain('Corrected call');
     const d = await call('dashboard', {});
     expect(d.isError).toBeFalsy();
     expect(d.structuredContent!.metrics).toHaveProperty('component_reuse_rate');

@@ -138,6 +138,11 @@ describe('incremental build', () => {
     writeFileSync(a, rule('rule-a'));
     writeFileSync(b, rule('rule-b'));
     expect(await check()).toEqual([]);
+    // A duplicate id in a record that is also invalid (no statement) is reported at once, cached or not.
+    writeFileSync(b, rule('rule-a').replace('statement: s\n', ''));
+    expect((await check()).map((d) => `${d.rule} ${d.file}`).sort()).toEqual(['id/duplicate learning-loop/rules/rule-a.md', 'id/duplicate learning-loop/rules/rule-b.md']);
+    writeFileSync(b, rule('rule-b').replace('statement: s\n', ''));
+    expect(await check()).toEqual([]);
   });
 
   it('builds the same outputs on worker threads as inline, full and incremental', { timeout: 120_000 }, async () => {

@@ -187,7 +187,7 @@ describe('record', () => {
     expect(readFileSync(join(dir, 'rf-blocked.md'), 'utf8')).toBe('not a record\n');
   });
 
-  it('--commit commits exactly the new files; outside Git it writes but reports git/not-a-repo', async () => {
+  it('--commit commits exactly the new files; outside Git it refuses up front and writes nothing', async () => {
     const repo = await kb();
     git(repo, 'add', '-A');
     git(repo, 'commit', '-q', '-m', 'init');
@@ -204,8 +204,19 @@ describe('record', () => {
     expect((await runCli(plain, ['init', '--no-git'])).code).toBe(0);
     const noGit = await runCli(plain, ['record', '--input', '-', '--commit', '--json'], { stdin: JSON.stringify(BASE) });
     expect(noGit.code).toBe(1);
-    expect(JSON.parse(noGit.stdout).diagnostics[0].rule).toBe('git/not-a-repo');
-    expect(existsSync(join(plain, JSON.parse(noGit.stdout).path))).toBe(true);
+    const d = JSON.parse(noGit.stdout).diagnostics[0];
+    expect(d.rule).toBe('git/not-a-repo');
+    expect(d.message).toContain('nothing was written');
+    // The hint names only flags `record` has.
+    expect(d.hint).toContain('without --commit/--push');
+    expect(d.hint).not.toContain('--no-git');
+    expect(readdirSync(join(plain, 'learning-loop', 'memory', 'short-term', 'executions'))).toEqual(['.gitkeep']);
+    // Without --commit it records the file.
+    expect((await runCli(plain, ['record', '--input', '-'], { stdin: JSON.stringify(BASE) })).code).toBe(0);
+    const wrapped = await runCli(plain, ['run', '--commit', '--task-type', 'test', '--', process.execPath, '-e', 'require("fs").writeFileSync("ran.txt", "x")']);
+    expect(wrapped.code).toBe(2);
+    expect(wrapped.stderr).toContain('--commit needs a Git repository');
+    expect(existsSync(join(plain, 'ran.txt'))).toBe(false);
   });
 
   it('writes records that parse back to the same data', async () => {

@@ -80,14 +80,15 @@ describe('LearningOrchestrator', () => {
 });
 
 describe('run and reflect commands', () => {
-  it('run -- <command> records exit code and stderr tail; success records a success', async () => {
+  it('run -- <command> records exit code and the stderr lines that carry an error; success records a success', async () => {
     const dir = repoWith(controlHistory(5));
     const bad = await runCli(dir, ['run', '--type', 'test', '--component', 'header', '--json', '--', process.execPath, '-e', 'console.error("first line"); console.error("Error: cannot find module foo-42"); process.exit(3)']);
-    expect(bad.code).toBe(1);
+    // The command's exit code passes through; only the line carrying the error is kept.
+    expect(bad.code).toBe(3);
     const j = JSON.parse(bad.stdout);
     expect(j.exit_code).toBe(3);
     expect(j.execution.outcome).toBe('failure');
-    expect(j.execution.errors).toEqual(['first line', 'Error: cannot find module foo-42']);
+    expect(j.execution.errors).toEqual(['Error: cannot find module foo-42']);
     expect(j.execution.exit_code).toBe(3);
     expect(existsSync(join(dir, j.path))).toBe(true);
     const good = await runCli(dir, ['run', '--type', 'test', '--', process.execPath, '-e', 'process.exit(0)']);

@@ -84,7 +84,8 @@ describe('validate output formats', () => {
     const run = await runCli(repo, ['validate', '--json']);
     const doc = JSON.parse(run.stdout);
     expect(doc.files).toBe(4);
-    expect(doc.records).toBe(2);
-    expect(doc.diagnostics.map((d: { rule: string }) => d.rule).sort()).toEqual(['schema/range', 'yaml/syntax']);
+    // The copy keeps the id `ex-01`: even though it is invalid, the duplicate id and the file name are reported now.
+    expect(doc.records).toBe(1);
+    expect(doc.diagnostics.map((d: { rule: string }) => d.rule).sort()).toEqual(['id/duplicate', 'id/duplicate', 'id/filename', 'schema/range', 'yaml/syntax']);
   });
 });

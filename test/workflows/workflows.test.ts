@@ -71,6 +71,32 @@ describe('shipped workflows', () => {
   });
 });
 
+/** The pins issue 16 moved to: current majors whose runtime is Node 24 (each SHA verified against its tag). */
+const PINS: Record<string, { version: string; sha: string }> = {
+  'actions/checkout': { version: 'v7.0.1', sha: '3d3c42e5aac5ba805825da76410c181273ba90b1' },
+  'actions/setup-node': { version: 'v7.0.0', sha: '820762786026740c76f36085b0efc47a31fe5020' },
+  'actions/configure-pages': { version: 'v5.0.0', sha: '983d7736d9b0ae728b81ab479565c72886d7745b' },
+  'actions/upload-pages-artifact': { version: 'v5.0.0', sha: 'fc324d3547104276b827a68afc52ff2a11cc49c9' },
+  'actions/deploy-pages': { version: 'v5.0.0', sha: 'cd2ce8fcbc39b97be8ca5fce6e763baed58fa128' },
+  'peter-evans/create-pull-request': { version: 'v8.1.1', sha: '5f6978faf089d4d20b00c7766989d076bb2fc7f1' },
+};
+
+describe('workflows run on maintained runtimes', () => {
+  it.each(files)('%s pins every action to its current major (Node 24 actions)', (name) => {
+    const uses = [...read(name).matchAll(/uses:\s*([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # (v[\d.]+)/g)].map((m) => ({ action: m[1]!, sha: m[2]!, version: m[3]! }));
+    expect(uses.length).toBeGreaterThan(0);
+    expect(read(name).match(/uses:/g)?.length).toBe(uses.length);
+    for (const u of uses) expect(u, `${name}: ${u.action}`).toEqual({ action: u.action, ...PINS[u.action] });
+  });
+
+  it.each(files)('%s runs the tool on a maintained LTS (22 or 24) while the package supports Node >=20.19', (name) => {
+    const versions = [...read(name).matchAll(/node-version:\s*['"]?(\d+)/g)].map((m) => Number(m[1]));
+    expect(versions.length).toBeGreaterThan(0);
+    for (const v of versions) expect([22, 24]).toContain(v);
+    expect(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).engines.node).toBe('>=20.19');
+  });
+});
+
 describe('independent validators catch broken workflows', () => {
   it('actionlint reports an unknown runner key and a bad expression', () => {
     const bad = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n    steps:\n      - run: echo ${{ github.nope( }}\n';

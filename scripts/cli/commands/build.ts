@@ -10,6 +10,7 @@ import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT } from '../io.js';
 import { intFlag } from './recall.js';
 import type { CliContext } from '../context.js';
+import { docRef } from '../docs.js';
 
 /** Registers `build`. */
 export function register(program: Command, ctx: CliContext): void {
@@ -23,7 +24,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--workers <n>', 'worker threads for parsing and indexing (0: none; default: one per core for large builds)')
     .addHelpText(
       'after',
-      '\nOnly records whose Git blob changed are parsed again; outputs go to the git-ignored build folder\n(default .learning-loop/build/, layout in docs/build.md). Invalid records are reported and left out.\n\nExamples:\n  learning-loop build\n  learning-loop build --full --json\n\nExit codes: 0 built, 1 built but some records are invalid, 2 usage error.',
+      `\nOnly records whose Git blob changed are parsed again; outputs go to the git-ignored build folder\n(default .learning-loop/build/, layout in ${docRef('build.md')}). Invalid records are reported and left out.\n\nExamples:\n  learning-loop build\n  learning-loop build --full --json\n\nExit codes: 0 built, 1 built but some records are invalid, 2 usage error.`,
     )
     .action(async (opts: { full: boolean; json?: boolean; strict: boolean; workers?: string; learn?: boolean }, cmd: Command) => {
       const workers = intFlag('workers', opts.workers, 0, 64);

@@ -1,28 +1,30 @@
 /** `learning-loop dashboard [--json]`: the seed's five metrics, trends, recommendations and success criteria. */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { docRef } from '../docs.js';
 import { EXIT } from '../io.js';
 import { printJson, reportToStderr } from '../output.js';
 import { analyzeWorkspace } from '../../learn/analyze.js';
 import { hasFailures } from '../../diagnostics/diagnostic.js';
 import type { DashboardReport } from '../../learn/types.js';
 import { describeCost } from '../../learn/cost.js';
+import { noun, plural } from '../../diagnostics/words.js';
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
 
 /** Plain-text rendering of a dashboard report. */
 export function formatDashboard(r: DashboardReport, executions: number): string {
   const m = r.metrics;
-  const out: string[] = [`Learning dashboard (${executions} executions)`, ''];
+  const out: string[] = [`Learning dashboard (${plural(executions, 'execution')})`, ''];
   out.push(`Component reuse rate   ${pct(m.component_reuse_rate.rate)} (${m.component_reuse_rate.reused}/${m.component_reuse_rate.executions}; first week ${pct(m.component_reuse_rate.first_week)}, latest ${pct(m.component_reuse_rate.latest_week)}); trend ${m.component_reuse_rate.trend}`);
   out.push(`                       ${m.component_reuse_rate.test.detail}`);
-  out.push(`API integration time   ${m.api_integration_time.executions ? `median ${m.api_integration_time.median_s}s, mean ${m.api_integration_time.mean_s}s over ${m.api_integration_time.executions} executions; trend ${m.api_integration_time.trend}\n                       ${m.api_integration_time.test.detail}` : 'no integration executions'}`);
-  out.push(`Pattern stability      ${m.pattern_stability.stability === null ? `n/a (${m.pattern_stability.source === 'git' ? 'no accepted patterns' : 'Git history unavailable'})` : `${pct(m.pattern_stability.stability)} (${m.pattern_stability.changed} of ${m.pattern_stability.accepted} accepted patterns changed, ${m.pattern_stability.changes} changes)`}`);
+  out.push(`API integration time   ${m.api_integration_time.executions ? `median ${m.api_integration_time.median_s}s, mean ${m.api_integration_time.mean_s}s over ${plural(m.api_integration_time.executions, 'execution')}; trend ${m.api_integration_time.trend}\n                       ${m.api_integration_time.test.detail}` : 'no integration executions'}`);
+  out.push(`Pattern stability      ${m.pattern_stability.stability === null ? `n/a (${m.pattern_stability.source === 'git' ? 'no accepted patterns' : 'Git history unavailable'})` : `${pct(m.pattern_stability.stability)} (${m.pattern_stability.changed} of ${plural(m.pattern_stability.accepted, 'accepted pattern')} changed, ${plural(m.pattern_stability.changes, 'change')})`}`);
   const oi = m.overall_improvement;
   out.push(`Overall improvement    trend ${oi.trend}${oi.slope_per_week !== null ? ` (${oi.slope_per_week >= 0 ? '+' : ''}${oi.slope_per_week}/week)` : ''}`, `                       ${oi.test.detail}`);
-  for (const w of oi.weeks.slice(-8)) out.push(`  week of ${w.week}: ${w.executions} executions, mean ${w.mean_overall}${w.change !== null ? ` (${w.change >= 0 ? '+' : ''}${w.change})` : ''}, reuse ${pct(w.reuse_rate)}`);
+  for (const w of oi.weeks.slice(-8)) out.push(`  week of ${w.week}: ${plural(w.executions, 'execution')}, mean ${w.mean_overall}${w.change !== null ? ` (${w.change >= 0 ? '+' : ''}${w.change})` : ''}, reuse ${pct(w.reuse_rate)}`);
   out.push('', 'Agent effectiveness (success rate with 95% Wilson interval; cost per success from usage.cost_usd):');
-  for (const a of m.agent_effectiveness) out.push(`  ${a.agent.padEnd(16)} ${String(a.executions).padStart(4)} runs  mean ${a.mean_overall}  success ${pct(a.success_rate.rate)} [${pct(a.success_rate.low)}–${pct(a.success_rate.high)}]  cost: ${describeCost(a, a.executions)}`);
+  for (const a of m.agent_effectiveness) out.push(`  ${a.agent.padEnd(16)} ${String(a.executions).padStart(4)} ${noun(a.executions, 'run', 'runs')}  mean ${a.mean_overall}  success ${pct(a.success_rate.rate)} [${pct(a.success_rate.low)}–${pct(a.success_rate.high)}]  cost: ${describeCost(a, a.executions)}`);
   out.push('', 'Success criteria:');
   for (const c of r.success_criteria) out.push(`  [${c.status === 'met' ? 'x' : c.status === 'not_met' ? ' ' : '?'}] ${c.title} — ${c.status.replace(/_/g, ' ')}: ${c.detail}`);
   if (r.recommendations.length) {
@@ -38,7 +40,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command('dashboard')
     .description('Show the dashboard: reuse rate, API integration time, agent effectiveness, pattern stability, overall improvement, success criteria.')
     .option('--json', 'print one JSON document ({metrics, trends, recommendations, success_criteria})')
-    .addHelpText('after', '\nExamples:\n  learning-loop dashboard\n  learning-loop dashboard --json | jq .success_criteria\n\nFormulas: docs/learning.md. Exit codes: 0 ok, 1 the knowledge base has invalid records, 2 usage error.')
+    .addHelpText('after', `\nExamples:\n  learning-loop dashboard\n  learning-loop dashboard --json | jq .success_criteria\n\nFormulas: ${docRef('learning.md')}.\nExit codes: 0 ok, 1 the knowledge base has invalid records, 2 usage error.`)
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const ws = ctx.knowledgeBase(cmd, opts.json);
       if (!ws) return;

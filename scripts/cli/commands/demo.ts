@@ -16,6 +16,7 @@ import { countBySeverity, hasFailures } from '../../diagnostics/diagnostic.js';
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
 import { EXIT } from '../io.js';
 import type { CliContext } from '../context.js';
+import { plural } from '../../diagnostics/words.js';
 
 /** The seed's three example questions (Task 4). */
 export const SEED_QUESTIONS = [
@@ -43,13 +44,13 @@ export function register(program: Command, ctx: CliContext): void {
       out(`learning-loop on ${rel(ws.kbRoot)}\n\n1. Validate and build\n`);
       const built = await runBuild(ws);
       const counts = countBySeverity(built.diagnostics);
-      out(`   ${built.records} records valid, ${counts.error} errors, ${counts.warning} warnings -> ${rel(ws.outDir)}\n`);
+      out(`   ${plural(built.records, 'record')} valid, ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')} -> ${rel(ws.outDir)}\n`);
       if (!opts.json) reportToStderr(ctx.io, built.diagnostics, ctx.color(cmd));
 
       const table = { rows: built.rows, diagnostics: built.diagnostics };
       const snap = await writeLearnSnapshot(ws, table);
-      out(`\n2. Learn (${snap.executions} executions)\n`);
-      out(`   ${snap.patterns.length} patterns, ${snap.flags.length} anti-pattern flags\n`);
+      out(`\n2. Learn (${plural(snap.executions, 'execution')})\n`);
+      out(`   ${plural(snap.patterns.length, 'pattern')}, ${plural(snap.flags.length, 'anti-pattern flag')}\n`);
       for (const f of snap.flags.slice(0, 5)) out(`   ! ${f.message}\n`);
       for (const c of snap.dashboard.success_criteria) out(`   [${c.status}] ${c.title}: ${c.detail}\n`);
 
@@ -69,14 +70,14 @@ export function register(program: Command, ctx: CliContext): void {
         synthesis = synthesize(table, ws.config, 'week', latest, await patternCommitCounts(ws));
         const s = synthesis.summary;
         out(`\n4. Weekly synthesis preview (${synthesis.period.label}, dry run)\n`);
-        out(`   ${s.executions} executions, ${s.reflections} reflections, ${s.patterns_identified} patterns, ${s.rules_proposed} rule proposals, ${s.archived} archivals, ${s.flags} flags; ${synthesis.changes.length} file changes would be proposed\n`);
+        out(`   ${plural(s.executions, 'execution')}, ${plural(s.reflections, 'reflection')}, ${plural(s.patterns_identified, 'pattern')}, ${plural(s.rules_proposed, 'rule proposal')}, ${plural(s.archived, 'archival')}, ${plural(s.flags, 'flag')}; ${plural(synthesis.changes.length, 'file change')} would be proposed\n`);
       }
 
       let site: Awaited<ReturnType<typeof buildSite>> | undefined;
       if (opts.site) {
         out('\n5. Site\n');
         site = await buildSite(ws, {});
-        out(`   ${site.pages} pages -> ${rel(site.outDir)}  (learning-loop site preview to browse it)\n`);
+        out(`   ${plural(site.pages, 'page')} -> ${rel(site.outDir)}  (learning-loop site preview to browse it)\n`);
       }
       const problems = hasFailures(built.diagnostics) || (site ? hasFailures(site.diagnostics) : false);
       if (opts.json) {

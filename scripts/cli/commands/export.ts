@@ -53,12 +53,14 @@ export function register(program: Command, ctx: CliContext): void {
           exported: result.ids,
           changes: result.changes,
           unchanged: result.unchanged,
+          notes: result.notes,
           diagnostics: diagnosticsJson(result.diagnostics),
         });
       } else {
         reportToStderr(ctx.io, result.diagnostics, ctx.color(cmd));
         const verb = opts.check ? 'out of date' : '';
         for (const c of result.changes) ctx.io.stdout.write(opts.check ? `${c.path}  ${verb}\n` : `${c.action === 'create' ? 'created' : c.action === 'update' ? 'updated' : 'deleted'}  ${c.path}\n`);
+        for (const n of result.notes) ctx.io.stdout.write(`note  ${n}\n`);
         if (!result.changes.length && !failed) ctx.io.stdout.write(`${result.unchanged.length} file${result.unchanged.length === 1 ? '' : 's'} up to date (${result.ids.length} learning${result.ids.length === 1 ? '' : 's'} exported).\n`);
       }
       ctx.exitCode = failed ? EXIT.PROBLEMS : EXIT.OK;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createMcpServer } from '../../agents/mcp.js';
 import type { CliContext } from '../context.js';
+import { docRef } from '../docs.js';
 
 /** Registers `mcp`. */
 export function register(program: Command, ctx: CliContext): void {
@@ -11,7 +12,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description('Serve the tools recall, get, similar, record, reflect and dashboard to coding agents over MCP (stdio).')
     .addHelpText(
       'after',
-      '\nStdout carries the MCP protocol only; logs go to stderr.\n\nExamples:\n  learning-loop mcp\n  claude mcp add learning-loop -- npx learning-loop mcp\n\nSee docs/agents.md for Cursor, VS Code and Codex.',
+      `\nStdout carries the MCP protocol only; logs go to stderr.\n\nExamples:\n  learning-loop mcp\n  claude mcp add learning-loop -- npx learning-loop mcp\n\nSee ${docRef('agents.md')} for Cursor, VS Code and Codex.`,
     )
     .action(async (_opts: unknown, cmd: Command) => {
       const ws = ctx.workspace(cmd);

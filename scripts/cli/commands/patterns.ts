@@ -8,6 +8,7 @@ import { analyzeTable } from '../../learn/analyze.js';
 import { planPatternWrites } from '../../learn/pattern-records.js';
 import { applyChanges } from '../../learn/apply.js';
 import { hasFailures } from '../../diagnostics/diagnostic.js';
+import { plural } from '../../diagnostics/words.js';
 
 /** Registers `patterns`. */
 export function register(program: Command, ctx: CliContext): void {
@@ -28,7 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
         printJson(ctx.io, { ok: !hasFailures(table.diagnostics), executions: a.executions.length, ...a.set, flags: a.flags, written, diagnostics: diagnosticsJson(table.diagnostics) });
       } else {
         reportToStderr(ctx.io, table.diagnostics.filter((d) => d.severity !== 'info'), ctx.color(cmd));
-        const out: string[] = [`${a.patterns.length} patterns from ${a.executions.length} executions.`];
+        const out: string[] = [`${plural(a.patterns.length, 'pattern')} from ${plural(a.executions.length, 'execution')}.`];
         for (const [title, list] of [['Failure', a.set.failure_patterns], ['Success', a.set.success_patterns], ['Dependency', a.set.dependency_patterns], ['Performance', a.set.performance_patterns]] as const) {
           if (!list.length) continue;
           out.push('', `${title} patterns:`);

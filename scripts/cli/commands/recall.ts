@@ -1,5 +1,5 @@
 /** `learning-loop recall "<question>"`: answer a question from past learnings. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { recall } from '../../recall/index.js';
 import { renderAnswer } from '../../recall/answer.js';
 import { printJson } from '../output.js';
@@ -22,15 +22,16 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('[question...]', 'the question, in plain words')
     .option('--json', 'print one JSON document')
     .option('--limit <n>', 'at most this many insights (default: recall.default_limit, 8)')
-    .option('--budget <tokens>', 'keep the answer within this many tokens (default: recall.default_budget, 1200)')
+    .option('--max-tokens <n>', 'keep the answer within this many tokens (default: recall.default_budget, 1200)')
+    .addOption(new Option('--budget <n>', 'old spelling of --max-tokens').hideHelp())
     .option('--no-refresh', 'answer from the last build without checking for changes')
     .addHelpText(
       'after',
-      '\nThe question is parsed into intent (kind, outcome, components/domains/agents from the knowledge\nbase\'s own vocabulary, recency) and answered with ids and paths; accepted rules and patterns come\nfirst, proposed ones are marked.\n\nExamples:\n  learning-loop recall "what failed last time we tried the booking component?"\n  learning-loop recall "common Square API integration issues" --json --budget 600\n\nExit codes: 0 answered, 1 nothing matched, 2 usage error.',
+      '\nThe question is parsed into intent (kind, outcome, components/domains/agents from the knowledge\nbase\'s own vocabulary, recency) and answered with ids and paths; accepted rules and patterns come\nfirst, proposed ones are marked.\n\nExamples:\n  learning-loop recall "what failed last time we tried the booking component?"\n  learning-loop recall "common Square API integration issues" --json --max-tokens 600\n\nExit codes: 0 answered, 1 nothing matched, 2 usage error.',
     )
-    .action(async (words: string[], opts: { json?: boolean; limit?: string; budget?: string; refresh: boolean }, cmd: Command) => {
+    .action(async (words: string[], opts: { json?: boolean; limit?: string; maxTokens?: string; budget?: string; refresh: boolean }, cmd: Command) => {
       const limit = intFlag('limit', opts.limit, 1, 100);
-      const budget = intFlag('budget', opts.budget, 50, 100000);
+      const budget = intFlag(opts.maxTokens !== undefined ? 'max-tokens' : 'budget', opts.maxTokens ?? opts.budget, 50, 100000);
       const question = words.join(' ').trim();
       if (!question) throw new UsageError('Ask a question, e.g. learning-loop recall "what failed last time we tried the booking component?"');
       const ws = ctx.knowledgeBase(cmd, opts.json);

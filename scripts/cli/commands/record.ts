@@ -1,23 +1,26 @@
 /** `learning-loop record`: score and write one execution (JSON via --input, or flags). */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { parseJsonInput, recordExecution, type RecordResult } from '../../records/record-execution.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
+import { listFlag } from '../flags.js';
 
 interface RecordFlags {
   input?: string;
   taskId?: string;
+  taskType?: string;
   type?: string;
   component?: string;
   agent?: string;
   outcome?: string;
   duration?: string;
-  domains?: string;
-  tags?: string;
+  domains?: string[];
+  domain?: string[];
+  tags?: string[];
   scores?: string;
   accuracy?: string;
   efficiency?: string;
@@ -35,9 +38,9 @@ interface RecordFlags {
   outcomeNote: string[];
   deviation: string[];
   discovery: string[];
-  reused?: string;
-  produced?: string;
-  recalled?: string;
+  reused?: string[];
+  produced?: string[];
+  recalled?: string[];
   sprint?: string;
   title?: string;
   body?: string;
@@ -63,6 +66,80 @@ const list = (s: string | undefined): string[] | undefined =>
         .map((x) => x.trim())
         .filter(Boolean);
 
+/** The flag that sets each input field (the fields `inputFromFlags` fills). */
+export const FIELD_FLAGS: Record<string, string> = {
+  id: '--id',
+  task_id: '--task-id',
+  task_type: '--task-type',
+  component: '--component',
+  agent: '--agent',
+  outcome: '--outcome',
+  duration_s: '--duration',
+  sprint: '--sprint',
+  title: '--title',
+  body: '--body',
+  started_at: '--started-at',
+  commit: '--commit-sha',
+  domains: '--domains',
+  tags: '--tags',
+  reused: '--reused',
+  produced: '--produced',
+  recalled: '--recalled',
+  scores: '--scores',
+  'scores.accuracy': '--accuracy',
+  'scores.efficiency': '--efficiency',
+  'scores.reusability': '--reusability',
+  'scores.surprise': '--surprise',
+  'usage.model': '--model',
+  'usage.input_tokens': '--input-tokens',
+  'usage.output_tokens': '--output-tokens',
+  'usage.cost_usd': '--cost',
+  checks: '--checks',
+  errors: '--error',
+  'pre.assumptions': '--assumption',
+  'pre.dependencies': '--dependency',
+  'during.decision_points': '--decision',
+  'during.alternatives_considered': '--alternative',
+  'post.outcomes': '--outcome-note',
+  'post.deviations': '--deviation',
+  'post.discoveries': '--discovery',
+};
+
+const FLAG_EXAMPLES: Record<string, string> = {
+  '--task-id': '--task-id BOOK-12',
+  '--task-type': '--task-type component',
+  '--agent': '--agent claude-code',
+  '--outcome': '--outcome success',
+  '--duration': '--duration 600',
+};
+
+/** The flag for a data path (`pre.dependencies.0` → `--dependency`, `scores.accuracy` → `--scores accuracy=…`). */
+function flagFor(path: string): string | undefined {
+  const bare = path.replace(/\.\d+$/, '');
+  if (FIELD_FLAGS[bare]) return FIELD_FLAGS[bare];
+  const score = /^scores\.(\w+)$/.exec(bare);
+  return score ? `--scores ${score[1]}=…` : undefined;
+}
+
+/**
+ * Diagnostics about flag input speak flags, not schema fields: "Required flag `--agent`" rather
+ * than "Required field `agent` … see schemas/execution.schema.json".
+ */
+export function speakFlags(d: Diagnostic): Diagnostic {
+  if (d.file !== '<flags>') return d;
+  const required = /^Required field `([^`]+)` is missing from (?:the record|`([^`]+)`)\.$/.exec(d.message);
+  if (required) {
+    const flag = flagFor(required[2] ? `${required[2]}.${required[1]}` : required[1]!);
+    if (flag) return { ...d, message: `Required flag \`${flag}\` is missing.`, hint: `Pass it, e.g. ${FLAG_EXAMPLES[flag] ?? `${flag} <value>`}; \`learning-loop record --help\` lists every flag.` };
+  }
+  const swap = (text: string): string => text.replace(/`([a-z_]+(?:\.[a-z_0-9]+)*)`/g, (m, path: string) => (flagFor(path) ? `\`${flagFor(path)}\`` : m));
+  const enumFlag = d.rule === 'schema/enum' ? /^`([^`]+)`/.exec(d.message)?.[1] : undefined;
+  const hint = d.hint && enumFlag && flagFor(enumFlag) ? d.hint.replace(/^Did you mean `([^`]+)`\?/, (_m, v: string) => `Did you mean \`${flagFor(enumFlag)} ${v}\`?`) : d.hint;
+  const out: Diagnostic = { ...d, message: swap(d.message) };
+  if (hint !== undefined) out.hint = swap(hint);
+  return out;
+}
+
 /** Converts flags to an input object; problems are `<flags>` diagnostics. */
 export function inputFromFlags(f: RecordFlags): { input: Record<string, unknown>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -73,7 +150,7 @@ export function inputFromFlags(f: RecordFlags): { input: Record<string, unknown>
   };
   set('id', f.id);
   set('task_id', f.taskId);
-  set('task_type', f.type);
+  set('task_type', f.taskType ?? f.type);
   set('component', f.component);
   set('agent', f.agent);
   set('outcome', f.outcome);
@@ -82,11 +159,11 @@ export function inputFromFlags(f: RecordFlags): { input: Record<string, unknown>
   set('body', f.body);
   set('started_at', f.startedAt);
   set('commit', f.commitSha);
-  set('domains', list(f.domains));
-  set('tags', list(f.tags));
-  set('reused', list(f.reused));
-  set('produced', list(f.produced));
-  set('recalled', list(f.recalled));
+  set('domains', f.domains || f.domain ? [...new Set([...(f.domains ?? []), ...(f.domain ?? [])])] : undefined);
+  set('tags', f.tags);
+  set('reused', f.reused);
+  set('produced', f.produced);
+  set('recalled', f.recalled);
   if (f.duration !== undefined) {
     const n = Number(f.duration);
     if (!/^\d+(\.\d+)?$/.test(f.duration.trim()) || !Number.isFinite(n)) bad('duration', `\`${f.duration}\` is not a number of seconds.`, 'Example: --duration 420');
@@ -152,13 +229,15 @@ export function register(program: Command, ctx: CliContext): void {
     .description('Score an execution, write it (and the reflection its trigger calls for), optionally commit and push.')
     .option('--input <file>', 'read the execution as JSON from a file (`-` for standard input)')
     .option('--task-id <id>', 'task id (required without --input)')
-    .option('--type <task_type>', 'task type, e.g. component, bugfix, api-integration')
+    .option('--task-type <type>', 'task type, e.g. component, bugfix, api-integration')
+    .addOption(new Option('--type <type>', 'old spelling of --task-type').hideHelp())
     .option('--component <name>', 'component, e.g. booking-form')
     .option('--agent <name>', 'agent that did the work')
     .option('--outcome <outcome>', 'success | partial | failure')
     .option('--duration <seconds>', 'how long the task took, in seconds')
-    .option('--domains <list>', 'comma-separated domains, e.g. booking,square_api')
-    .option('--tags <list>', 'comma-separated tags')
+    .option('--domains <list>', 'comma-separated domains, e.g. booking,square_api (repeatable)', listFlag)
+    .addOption(new Option('--domain <list>', 'old spelling of --domains').argParser(listFlag).hideHelp())
+    .option('--tags <list>', 'comma-separated tags (repeatable)', listFlag)
     .option('--scores <pairs>', 'scores you know, e.g. accuracy=90,surprise=40 (missing ones are computed)')
     .option('--accuracy <0-100>', 'accuracy score (decimals kept, e.g. 35.6)')
     .option('--efficiency <0-100>', 'efficiency score')
@@ -176,9 +255,9 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--outcome-note <text>', 'post: an outcome (repeatable)', collect, [])
     .option('--deviation <text>', 'post: a deviation from the plan (repeatable)', collect, [])
     .option('--discovery <text>', 'post: an unexpected finding (repeatable)', collect, [])
-    .option('--reused <list>', 'comma-separated templates/components/rules reused')
-    .option('--produced <list>', 'comma-separated artefacts produced')
-    .option('--recalled <ids>', 'comma-separated record ids recall returned before the task')
+    .option('--reused <list>', 'comma-separated templates/components/rules reused: record ids or free-form names (repeatable)', listFlag)
+    .option('--produced <list>', 'comma-separated artefacts produced (repeatable)', listFlag)
+    .option('--recalled <ids>', 'comma-separated record ids recall returned before the task (repeatable)', listFlag)
     .option('--checks <passed/failed>', 'automated checks, e.g. 41/1')
     .option('--sprint <name>', 'sprint name')
     .option('--title <text>', 'short title')
@@ -195,7 +274,7 @@ export function register(program: Command, ctx: CliContext): void {
       'after',
       `
 Examples:
-  learning-loop record --task-id BOOK-12 --type component --component booking-form \\
+  learning-loop record --task-id BOOK-12 --task-type component --component booking-form \\
     --agent claude --outcome failure --duration 1800 --error "TypeError: tz is undefined" --commit
   learning-loop record --task-id BENCH-3 --type benchmark --agent gpt-4o --outcome partial \
     --duration 2700 --accuracy 35.6 --model gpt-4o --input-tokens 120000 --cost 0.42
@@ -211,7 +290,7 @@ Exit codes: 0 recorded, 1 invalid input / write or Git failure (nothing half-wri
       let sourceText: string | undefined;
       const early: Diagnostic[] = [];
       if (flags.input !== undefined) {
-        const fieldFlags = ['taskId', 'type', 'component', 'agent', 'outcome', 'duration', 'scores', 'accuracy', 'efficiency', 'reusability', 'surprise', 'model', 'inputTokens', 'outputTokens', 'cost', 'domains'] as const;
+        const fieldFlags = ['taskId', 'taskType', 'type', 'component', 'agent', 'outcome', 'duration', 'scores', 'accuracy', 'efficiency', 'reusability', 'surprise', 'model', 'inputTokens', 'outputTokens', 'cost', 'domains', 'domain'] as const;
         if (fieldFlags.some((k) => flags[k] !== undefined)) throw new UsageError('Give the execution either with --input or with field flags, not both.');
         if (flags.input === '-') {
           source = '<stdin>';
@@ -239,7 +318,7 @@ Exit codes: 0 recorded, 1 invalid input / write or Git failure (nothing half-wri
       const result: RecordResult = early.length
         ? { ok: false, diagnostics: early, pushRetries: 0 }
         : await recordExecution(ws, input, { commit: flags.commit, push: flags.push, dryRun: flags.dryRun, reflect: flags.reflect, source, sourceText });
-      emit(ctx, flags, result, cmd);
+      emit(ctx, flags, { ...result, diagnostics: result.diagnostics.map(speakFlags) }, cmd);
       ctx.exitCode = result.ok ? EXIT.OK : EXIT.PROBLEMS;
     });
 }

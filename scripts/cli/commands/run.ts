@@ -1,16 +1,27 @@
-/** `learning-loop run [--task-id ID] [--type T] [--component C] [--agent A] [--json] -- <command...>`: the 8-step loop around a command. */
+/** `learning-loop run [--task-id ID] [--task-type T] [--component C] [--agent A] [--json] -- <command...>`: the 8-step loop around a command. */
 import { spawn } from 'node:child_process';
-import type { Command } from 'commander';
+import { constants } from 'node:os';
+import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../io.js';
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
 import { LearningOrchestrator, type TaskResult } from '../../learn/orchestrator.js';
+import { commandSummary, errorLines, recordedCommand, relativizePaths, type PathPlaces } from '../../agents/run-output.js';
+import type { SimilarResult } from '../../recall/similar.js';
+import { listFlag } from '../flags.js';
 
 /** Lines of stderr kept as the execution's errors when the command fails. */
 export const STDERR_TAIL_LINES = 10;
 
+/** How a command ended: its exit code (128 + signal number when a signal ended it). */
+interface Ran {
+  code: number;
+  tail: string[];
+  spawnError?: string;
+}
+
 /** Runs a command with inherited stdin, stdout to `toStdout`, stderr teed; resolves its exit code and stderr tail. */
-function runCommand(argv: string[], cwd: string, env: Record<string, string | undefined>, stdout: (s: string) => void, stderr: (s: string) => void, inheritStdout: boolean): Promise<{ code: number; tail: string[]; spawnError?: string }> {
+function runCommand(argv: string[], cwd: string, env: Record<string, string | undefined>, stdout: (s: string) => void, stderr: (s: string) => void, inheritStdout: boolean): Promise<Ran> {
   return new Promise((resolve) => {
     let tail = '';
     const child = spawn(argv[0]!, argv.slice(1), { cwd, env: env as NodeJS.ProcessEnv, stdio: ['inherit', inheritStdout ? 'inherit' : 'pipe', 'pipe'] });
@@ -22,50 +33,94 @@ function runCommand(argv: string[], cwd: string, env: Record<string, string | un
     });
     child.on('error', (e) => resolve({ code: 127, tail: [], spawnError: e.message }));
     child.on('close', (code, signal) => {
-      const lines = tail.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(-STDERR_TAIL_LINES);
-      resolve({ code: code ?? (signal ? 128 : 1), tail: signal ? [...lines, `terminated by ${signal}`] : lines });
+      const lines = tail.split(/\r?\n/);
+      // A shell reports a signal as 128 + its number; so do we.
+      const signalCode = signal ? 128 + ((constants.signals as Record<string, number>)[signal] ?? 0) : 1;
+      resolve({ code: code ?? signalCode, tail: signal ? [...lines, `terminated by ${signal}`] : lines });
     });
   });
+}
+
+/** One line per recalled id: what `run` recalled before the command starts. */
+export function recalledLines(similar: SimilarResult | undefined, recalled: readonly string[]): string[] {
+  const guidance = new Map((similar?.guidance ?? []).map((g) => [g.id, g]));
+  const executions = new Map((similar?.executions ?? []).map((e) => [e.id, e]));
+  return recalled.map((id) => {
+    const g = guidance.get(id);
+    if (g) return `${id} (${g.kind}${g.status ? `, ${g.status}` : ''}): ${g.text.replace(/\s+/g, ' ').slice(0, 160)}`;
+    const e = executions.get(id);
+    if (e) return `${id} (execution, ${e.outcome ?? 'unknown'}${e.overall !== undefined ? `, ${e.overall}` : ''}): ${e.title.replace(/\s+/g, ' ').slice(0, 120)}`;
+    return id;
+  });
+}
+
+interface RunFlags {
+  taskId?: string;
+  taskType?: string;
+  type?: string;
+  component?: string;
+  domains: string[];
+  agent?: string;
+  sprint?: string;
+  commit?: boolean;
+  push?: boolean;
+  quiet?: boolean;
+  json?: boolean;
 }
 
 /** Registers `run`. */
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('run')
-    .description('Run a command with learning: recall before, time it, record the execution (exit code, stderr tail as errors), reflect when triggered, print improvements.')
+    .description('Run a command with learning: recall before (printed), time it, record the execution (exit code, the stderr lines that carry an error), reflect when triggered, print improvements.')
     .argument('<command...>', 'the command to run (after --)')
-    .option('--task-id <id>', 'task id (default: the command line)')
-    .option('--type <type>', 'task type, e.g. component, integration, test', 'task')
+    .option('--task-id <id>', 'task id (default: a short form of the command line)')
+    .option('--task-type <type>', 'task type, e.g. component, integration, test (default: task)')
+    .addOption(new Option('--type <type>', 'old spelling of --task-type').hideHelp())
     .option('--component <name>', 'component the task is about')
-    .option('--domain <name...>', 'domains, e.g. square_api')
+    .option('--domains <list>', 'comma-separated domains, e.g. square_api,booking (repeatable)', listFlag, [])
+    .addOption(new Option('--domain <list>', 'old spelling of --domains').argParser(listFlag).hideHelp())
     .option('--agent <name>', 'agent name (default: $LEARNING_LOOP_AGENT or "orchestrator")')
     .option('--sprint <name>', 'sprint')
     .option('--commit', 'commit the execution record')
     .option('--push', 'commit and push (retrying on races)')
+    .option('--quiet', 'do not print what was recalled before the command starts')
     .option('--json', 'print one JSON document; the command\'s stdout goes to stderr')
-    .addHelpText('after', '\nExamples:\n  learning-loop run --type test --component booking-form -- npm test\n  learning-loop run --task-id t-42 --type integration --domain square_api --json -- node scripts/sync.js\n\nExit codes: 0 the command succeeded and was recorded, 1 the command failed or could not be recorded, 2 usage error.')
-    .action(async (argv: string[], opts: { taskId?: string; type: string; component?: string; domain?: string[]; agent?: string; sprint?: string; commit?: boolean; push?: boolean; json?: boolean }, cmd: Command) => {
-      if (!argv.length) throw new UsageError('Give the command to run after `--`.', 'Example: learning-loop run --type test -- npm test');
-      if (!/^[a-z0-9][a-z0-9_.-]{0,79}$/.test(opts.type)) throw new UsageError(`--type must be a lower-case term such as component or integration, not \`${opts.type}\`.`);
+    .addHelpText(
+      'after',
+      '\nExamples:\n  learning-loop run --task-type test --component booking-form -- npm test\n  learning-loop run --task-id t-42 --task-type integration --domains square_api --json -- node scripts/sync.js\n\nThe command\'s exit code is passed through (3 stays 3; a signal gives 128 + its number). Otherwise:\n0 the command succeeded and was recorded, 1 it succeeded but could not be recorded, 2 usage error.',
+    )
+    .action(async (argv: string[], opts: RunFlags & { domain?: string[] }, cmd: Command) => {
+      if (!argv.length) throw new UsageError('Give the command to run after `--`.', 'Example: learning-loop run --task-type test -- npm test');
+      const taskType = opts.taskType ?? opts.type ?? 'task';
+      if (!/^[a-z0-9][a-z0-9_.-]{0,79}$/.test(taskType)) throw new UsageError(`--task-type must be a lower-case term such as component or integration, not \`${taskType}\`.`);
       if (opts.component !== undefined && !/^[a-z0-9][a-z0-9_.-]{0,79}$/.test(opts.component)) throw new UsageError(`--component must be a lower-case term such as booking-form, not \`${opts.component}\`.`);
+      const domains = [...new Set([...opts.domains, ...(opts.domain ?? [])])];
       const root = (cmd.optsWithGlobals() as { root?: string }).root;
       const orch = new LearningOrchestrator({ cwd: ctx.io.cwd, ...(root ? { root } : {}), ...(opts.agent ? { agent: opts.agent } : ctx.io.env.LEARNING_LOOP_AGENT ? { agent: ctx.io.env.LEARNING_LOOP_AGENT } : {}), commit: Boolean(opts.commit), push: Boolean(opts.push) });
-      const commandLine = argv.join(' ');
-      let ran: { code: number; tail: string[]; spawnError?: string } = { code: 0, tail: [] };
+      if ((opts.commit || opts.push) && !orch.workspace.inGit) throw new UsageError(`--${opts.push ? 'push' : 'commit'} needs a Git repository, and ${orch.workspace.repoRoot} is not inside one; the command was not run.`, 'Run `git init` first, or leave out --commit/--push to record without committing.');
+      // Records are shared: no path that only exists on this machine goes into one.
+      const home = ctx.io.env.HOME ?? ctx.io.env.USERPROFILE;
+      const places: PathPlaces = { repoRoot: orch.workspace.repoRoot, ...(home ? { home } : {}) };
+      const command = recordedCommand(argv, places);
+      let ran: Ran = { code: 0, tail: [] };
       const outcome = await orch.executeWithLearning(
-        { id: opts.taskId ?? commandLine.slice(0, 200), type: opts.type, ...(opts.component ? { component: opts.component } : {}), ...(opts.domain ? { domains: opts.domain } : {}), ...(opts.sprint ? { sprint: opts.sprint } : {}) },
-        async ({ similar }) => {
-          if (!opts.json && similar?.guidance.length) ctx.io.stderr.write(`[learning] before you start:\n${similar.guidance.map((g) => `  ${g.id}: ${g.text}`).join('\n')}\n`);
+        { id: opts.taskId ?? commandSummary(argv, places), type: taskType, ...(opts.component ? { component: opts.component } : {}), ...(domains.length ? { domains } : {}), ...(opts.sprint ? { sprint: opts.sprint } : {}) },
+        async ({ similar, recalled }) => {
+          if (!opts.json && !opts.quiet && recalled.length) ctx.io.stderr.write(`[learning] recalled before you start:\n${recalledLines(similar, recalled).map((l) => `  ${l}`).join('\n')}\n`);
           ran = await runCommand(argv, ctx.io.cwd, ctx.io.env, (s) => ctx.io.stderr.write(s), (s) => ctx.io.stderr.write(s), !opts.json);
-          const r: TaskResult = { exit_code: ran.code, command: commandLine.slice(0, 2000), outcome: ran.code === 0 ? 'success' : 'failure', outcomes: [`exit code ${ran.code}`] };
-          if (ran.code !== 0) r.errors = ran.spawnError ? [ran.spawnError] : ran.tail.length ? ran.tail : [`exit code ${ran.code}`];
+          const r: TaskResult = { exit_code: ran.code, command: command.slice(0, 2000), outcome: ran.code === 0 ? 'success' : 'failure', outcomes: [`exit code ${ran.code}`] };
+          if (ran.code !== 0) {
+            const lines = errorLines(ran.tail, STDERR_TAIL_LINES).map((l) => relativizePaths(l, places));
+            r.errors = ran.spawnError ? [relativizePaths(ran.spawnError, places)] : lines.length ? lines : [`exit code ${ran.code}`];
+          }
           return r;
         },
       );
-      const ok = ran.code === 0 && outcome.diagnostics.every((d) => d.severity !== 'error');
+      const recorded = outcome.diagnostics.every((d) => d.severity !== 'error') && Boolean(outcome.execution);
       if (opts.json) {
         printJson(ctx.io, {
-          ok,
+          ok: ran.code === 0 && recorded,
           exit_code: ran.code,
           score: outcome.score,
           execution: outcome.execution ?? null,
@@ -84,6 +139,7 @@ export function register(program: Command, ctx: CliContext): void {
         for (const i of outcome.improvements) lines.push(`[improve] ${i}`);
         ctx.io.stdout.write(`${lines.join('\n')}\n`);
       }
-      ctx.exitCode = ok ? EXIT.OK : EXIT.PROBLEMS;
+      // Like npm and vitest: the command's own exit code, so scripts around `run` see it.
+      ctx.exitCode = ran.code !== 0 ? ran.code : recorded ? EXIT.OK : EXIT.PROBLEMS;
     });
 }

@@ -1,5 +1,6 @@
-/** `learning-loop similar --type T --component C`: past executions comparable to a task. */
-import type { Command } from 'commander';
+/** `learning-loop similar --task-type T --component C`: past executions comparable to a task. */
+import { Option, type Command } from 'commander';
+import { listFlag } from '../flags.js';
 import { similar } from '../../recall/index.js';
 import type { SimilarResult } from '../../recall/similar.js';
 import { printJson } from '../output.js';
@@ -14,23 +15,27 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('similar')
     .description('List past executions similar to a task (same component and task type first).')
-    .requiredOption('--type <task_type>', 'task type, e.g. component')
+    .option('--task-type <type>', 'task type, e.g. component (required)')
+    .addOption(new Option('--type <type>', 'old spelling of --task-type').hideHelp())
     .option('--component <component>', 'component, e.g. booking-form')
-    .option('--domains <list>', 'comma-separated domains, e.g. reiki_patterns,square_api')
+    .option('--domains <list>', 'comma-separated domains, e.g. reiki_patterns,square_api (repeatable)', listFlag, [])
+    .addOption(new Option('--domain <list>', 'old spelling of --domains').argParser(listFlag).hideHelp())
     .option('--id <task_id>', 'the task id (excluded from the results)')
     .option('--limit <n>', 'at most this many executions (default 8)')
     .option('--json', 'print one JSON document')
     .option('--no-refresh', 'use the last build without checking for changes')
-    .addHelpText('after', '\nExamples:\n  learning-loop similar --type component --component booking-form\n  learning-loop similar --type integration --domains square_api --json\n\nExit codes: 0 found, 1 none found, 2 usage error.')
-    .action(async (opts: { type: string; component?: string; domains?: string; id?: string; limit?: string; json?: boolean; refresh: boolean }, cmd: Command) => {
+    .addHelpText('after', '\nExamples:\n  learning-loop similar --task-type component --component booking-form\n  learning-loop similar --task-type integration --domains square_api --json\n\nExit codes: 0 found, 1 none found, 2 usage error.')
+    .action(async (opts: { taskType?: string; type?: string; component?: string; domains: string[]; domain?: string[]; id?: string; limit?: string; json?: boolean; refresh: boolean }, cmd: Command) => {
       const limit = intFlag('limit', opts.limit, 1, 100);
-      const domains = (opts.domains ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      for (const [flag, v] of [['--type', opts.type], ['--component', opts.component], ...domains.map((d) => ['--domains', d] as const)] as const) {
+      const taskType = opts.taskType ?? opts.type;
+      if (taskType === undefined) throw new UsageError('--task-type is required.', 'Example: learning-loop similar --task-type component --component booking-form');
+      const domains = [...new Set([...opts.domains, ...(opts.domain ?? [])])];
+      for (const [flag, v] of [['--task-type', taskType], ['--component', opts.component], ...domains.map((d) => ['--domains', d] as const)] as const) {
         if (v !== undefined && !SLUG.test(v)) throw new UsageError(`${flag} ${JSON.stringify(v)} is not a vocabulary term.`, 'Use lower-case letters, digits, "_", "-" and ".", e.g. booking-form.');
       }
       const ws = ctx.knowledgeBase(cmd, opts.json);
       if (!ws) return;
-      const task = { ...(opts.id ? { id: opts.id } : {}), type: opts.type, ...(opts.component ? { component: opts.component } : {}), ...(domains.length ? { domains } : {}) };
+      const task = { ...(opts.id ? { id: opts.id } : {}), type: taskType, ...(opts.component ? { component: opts.component } : {}), ...(domains.length ? { domains } : {}) };
       const r = await similar(ws, task, { limit, noRefresh: !opts.refresh });
       if (opts.json) printJson(ctx.io, { ok: r.executions.length > 0, ...r });
       else ctx.io.stdout.write(renderSimilar(r));

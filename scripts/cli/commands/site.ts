@@ -8,6 +8,8 @@ import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
 import { hasFailures } from '../../diagnostics/diagnostic.js';
 import { buildSite, normalizeBase, previewSite } from '../../publish/site.js';
 import { checkSiteLinks } from '../../publish/site-links.js';
+import { PortUnavailableError, type StaticServer } from '../../publish/site-server.js';
+import { plural } from '../../diagnostics/words.js';
 
 function parseBase(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -73,7 +75,7 @@ export function register(program: Command, ctx: CliContext): void {
       } else {
         reportToStderr(ctx.io, result.diagnostics, ctx.color(cmd));
         for (const b of links.broken.slice(0, 20)) ctx.io.stderr.write(`broken link ${b.href} in ${b.page}\n`);
-        ctx.io.stdout.write(`Built ${result.pages} pages (${result.records} records, ${result.executionPages} of ${result.executions} executions with a page) in ${(result.durationMs / 1000).toFixed(1)} s\n  ${result.outDir}  (base ${result.base})\n`);
+        ctx.io.stdout.write(`Built ${plural(result.pages, 'page')} (${plural(result.records, 'record')}, ${result.executionPages} of ${plural(result.executions, 'execution')} with a page) in ${(result.durationMs / 1000).toFixed(1)} s\n  ${result.outDir}  (base ${result.base})\n`);
         if (result.missing.length) ctx.io.stdout.write(`  not available yet: ${result.missing.join(', ')}\n`);
       }
       ctx.exitCode = problems ? EXIT.PROBLEMS : EXIT.OK;
@@ -84,18 +86,29 @@ export function register(program: Command, ctx: CliContext): void {
     .description('Serve a built site on loopback under its base path (Ctrl-C to stop).')
     .option('--base <path>', 'base path the site was built with', undefined)
     .option('--out <dir>', 'the built site folder (default: .learning-loop/build/site)')
-    .option('--port <n>', 'port (0 picks a free one)', '4321')
+    .option('--port <n>', 'port; when it is taken the next free one is used and named (0 picks any free one)', '4321')
     .option('--json', 'print the URL as one JSON document')
-    .addHelpText('after', '\nExample:\n  learning-loop site build --base /my-repo/ && learning-loop site preview --base /my-repo/')
+    .addHelpText('after', '\nExample:\n  learning-loop site build --base /my-repo/ && learning-loop site preview --base /my-repo/\n\nExit codes: 0 served until interrupted, 1 no port could be listened on, 2 usage error (no built site, bad flag).')
     .action(async (opts: { base?: string; out?: string; port?: string; json?: boolean }, cmd: Command) => {
       const base = parseBase(opts.base);
       const port = parsePort(opts.port);
       const ws = ctx.workspace(cmd);
       const dir = opts.out ? resolve(ctx.io.cwd, opts.out) : join(ws.outDir, 'site');
       if (!existsSync(join(dir, 'index.html'))) throw new UsageError(`No built site in ${dir}.`, 'Run `learning-loop site build` first (with the same --out and --base).');
-      const server = await previewSite(ws, { dir, base, port });
-      if (opts.json) printJson(ctx.io, { url: server.url, dir, port: server.port });
-      else ctx.io.stdout.write(`Serving ${dir}\n  ${server.url}\n`);
+      let server: StaticServer;
+      try {
+        server = await previewSite(ws, { dir, base, port });
+      } catch (error) {
+        if (!(error instanceof PortUnavailableError)) throw error;
+        const hint = 'Pass another port with --port <n>, or --port 0 for any free one.';
+        if (opts.json) printJson(ctx.io, { ok: false, error: error.message, hint });
+        else ctx.io.stderr.write(`learning-loop: ${error.message}\n  ${hint}\n`);
+        ctx.exitCode = EXIT.PROBLEMS;
+        return;
+      }
+      const moved = server.port !== server.requestedPort ? `Port ${server.requestedPort} is in use; serving on port ${server.port} instead.` : undefined;
+      if (opts.json) printJson(ctx.io, { ok: true, url: server.url, dir, port: server.port, requestedPort: server.requestedPort });
+      else ctx.io.stdout.write(`${moved ? `${moved}\n` : ''}Serving ${dir}\n  ${server.url}\n`);
       // Keep serving until the process is interrupted.
       await new Promise<void>((done) => {
         const stop = (): void => {

@@ -12,6 +12,7 @@ import { shouldRunMonthly, shouldRunWeekly } from '../../learn/schedule.js';
 import { writeFileAtomic } from '../../adapters/fs.js';
 import { hasFailures } from '../../diagnostics/diagnostic.js';
 import { findStaleLearnings } from '../../learn/staleness.js';
+import { plural } from '../../diagnostics/words.js';
 
 /** Registers `synthesize`. */
 export function register(program: Command, ctx: CliContext): void {
@@ -60,8 +61,8 @@ export function register(program: Command, ctx: CliContext): void {
         const s = result.summary;
         ctx.io.stdout.write(
           `${result.record.title} (${result.period.start} → ${result.period.end})\n` +
-            `${s.executions} executions, ${s.reflections} reflections, ${s.patterns_identified} patterns, ${s.rules_proposed} new rules, ${s.archived} archivals, ${s.merges} merges, ${s.flags} flags.\n` +
-            (opts.dryRun ? `Would write ${result.changes.length} file(s):\n${result.changes.map((c) => `  ${c.action} ${ws.kbPrefix}${c.path}`).join('\n')}\n` : written.length ? `Wrote ${written.length} file(s):\n${written.map((w) => `  ${w}`).join('\n')}\n` : 'Everything is up to date (no file changed).\n'),
+            `${plural(s.executions, 'execution')}, ${plural(s.reflections, 'reflection')}, ${plural(s.patterns_identified, 'pattern')}, ${plural(s.rules_proposed, 'new rule')}, ${plural(s.archived, 'archival')}, ${plural(s.merges, 'merge')}, ${plural(s.flags, 'flag')}.\n` +
+            (opts.dryRun ? `Would write ${plural(result.changes.length, 'file')}:\n${result.changes.map((c) => `  ${c.action} ${ws.kbPrefix}${c.path}`).join('\n')}\n` : written.length ? `Wrote ${plural(written.length, 'file')}:\n${written.map((w) => `  ${w}`).join('\n')}\n` : 'Everything is up to date (no file changed).\n'),
         );
       }
       ctx.exitCode = hasFailures(table.diagnostics) ? EXIT.PROBLEMS : EXIT.OK;

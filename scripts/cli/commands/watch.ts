@@ -6,6 +6,7 @@ import { diag } from '../../diagnostics/diagnostic.js';
 import { diagnosticsJson, formatPretty } from '../output.js';
 import { EXIT } from '../io.js';
 import type { CliContext } from '../context.js';
+import { plural } from '../../diagnostics/words.js';
 
 /** Registers `watch`. */
 export function register(program: Command, ctx: CliContext): void {
@@ -34,7 +35,7 @@ export function register(program: Command, ctx: CliContext): void {
             return;
           }
           const changed = e.result.stats.changed;
-          io.stdout.write(`[${e.seq}] ${e.result.records} records, ${changed.length} changed${changed.length && changed.length <= 3 ? ` (${changed.join(', ')})` : ''}, ${e.ms} ms\n`);
+          io.stdout.write(`[${e.seq}] ${plural(e.result.records, 'record')}, ${changed.length} changed${changed.length && changed.length <= 3 ? ` (${changed.join(', ')})` : ''}, ${e.ms} ms\n`);
           if (e.added.length) io.stdout.write(formatPretty(e.added, color));
           if (e.fixed.length) io.stdout.write(`    ${e.fixed.length} problem${e.fixed.length === 1 ? '' : 's'} fixed\n`);
         },

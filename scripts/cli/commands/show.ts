@@ -1,0 +1,49 @@
+/** `learning-loop show <id...>`: full records by id (the MCP tool `get`). */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { Command } from 'commander';
+import { loadTable } from '../../build/table.js';
+import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { didYouMean } from '../../diagnostics/suggest.js';
+import { renderRecord } from '../../records/write.js';
+import { diagnosticsJson, formatPretty, printJson } from '../output.js';
+import { EXIT } from '../io.js';
+import type { CliContext } from '../context.js';
+
+function readRecordText(repoRoot: string, file: string): string | undefined {
+  try {
+    return readFileSync(isAbsolute(file) ? file : join(repoRoot, file), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Registers `show`. */
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('show')
+    .description('Print records in full by id: frontmatter and Markdown body (the MCP tool `get`).')
+    .argument('<ids...>', 'record ids, e.g. rule-handle-timezone-conversions-for-appointments')
+    .option('--json', 'print one JSON document: {ok, records: [{id, kind, file, data, body}], missing}')
+    .addHelpText('after', '\nExamples:\n  learning-loop show rule-handle-timezone-conversions-for-appointments\n  learning-loop show ex-01M7AN6YB0E6EBXBW8VAN03QDW rf-01M7AN6YB0E6EBXBW8VAN03QDW --json\n\nExit codes: 0 every id found, 1 some id not found (the others are printed), 2 usage error.')
+    .action((ids: string[], opts: { json?: boolean }, cmd: Command) => {
+      const ws = ctx.knowledgeBase(cmd, opts.json, { records: [], missing: ids });
+      if (!ws) return;
+      const rows = loadTable(ws).rows;
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const found = [...new Set(ids)].map((id) => byId.get(id)).filter((r) => r !== undefined);
+      const missing = [...new Set(ids)].filter((id) => !byId.has(id));
+      const diagnostics: Diagnostic[] = missing.map((id) => {
+        const close = didYouMean(id, byId.keys());
+        return diag('input/not-found', id, `No valid record has the id \`${id}\`.`, close ? { hint: `Did you mean \`${close}\`?` } : {});
+      });
+      if (opts.json) {
+        printJson(ctx.io, { ok: !missing.length, records: found.map((r) => ({ id: r.id, kind: r.kind, file: r.file, data: r.data, body: r.body })), missing, diagnostics: diagnosticsJson(diagnostics) });
+      } else {
+        // The file as it is on disk (what a reviewer would open), headed by its path.
+        ctx.io.stdout.write(found.map((r) => `# ${r.file}\n${readRecordText(ws.repoRoot, r.file) ?? renderRecord(r.data, r.body)}`).join('\n'));
+        if (diagnostics.length) ctx.io.stderr.write(formatPretty(diagnostics, ctx.color(cmd)));
+      }
+      ctx.exitCode = missing.length ? EXIT.PROBLEMS : EXIT.OK;
+    });
+}
