@@ -115,6 +115,8 @@ export function generateKb(repo: string, opts: KbOptions): number {
     };
     // One agent reports what its runs cost (no extra random draws: the rest of the KB is unchanged).
     if (e.agent === 'claude') e.usage = { model: 'claude-sonnet', input_tokens: 20000 + 1000 * (i % 9), output_tokens: 1500 + 100 * (i % 5), cost_usd: Math.round((0.1 + 0.05 * (i % 7)) * 100) / 100 };
+    // Half the executions recalled a rule before the task (for the effect-of-memory page; no random draws).
+    if (i % 2 === 0) e.recalled = [i % 4 === 0 ? 'rule-000000' : 'rule-000001'];
     execs.push(e);
     write(kb, e, i % 3 === 0 ? `## Notes\n\nWorked on the **${component}** (${type}). See \`${component}.tsx\`.\n\n- checked the booking flow\n- ran the tests` : `Worked on the ${component}.`);
     count++;

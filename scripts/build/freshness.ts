@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Workspace } from '../adapters/workspace.js';
 import { isIgnoredKbFile } from '../records/kb-files.js';
 import { STORE_VERSION } from '../recall/store.js';
@@ -165,6 +166,12 @@ export function readManifest(outDir: string): BuildManifest | undefined {
   return m && m.version === BUILD_VERSION && m.outputs && typeof m.outputs === 'object' && Array.isArray(m.segment_keys) ? m : undefined;
 }
 
+
+/** The last build's diagnostics (`diagnostics.json`; empty when there is none). */
+export function readBuildDiagnostics(outDir: string): Diagnostic[] {
+  const d = readJson<Diagnostic[]>(join(outDir, 'diagnostics.json'));
+  return Array.isArray(d) ? d : [];
+}
 
 /** Reads a JSON file from the build folder; undefined when missing or unreadable. */
 export function readJson<T>(path: string): T | undefined {

@@ -8,9 +8,9 @@ import type { ResolvedConfig } from '../adapters/config.js';
 import { median } from '../score/formulas.js';
 import { byTime, mean, round, weekStart, wilson, addDays } from './stats.js';
 import { agentCost } from './cost.js';
-import { effectOfRecall, formatP } from './effect.js';
+import { effectOfRecall, formatP, type EffectReport } from './effect.js';
 import { mannKendall, MIN_TREND_POINTS } from './tests.js';
-import type { AgentEffectiveness, DashboardMetrics, DashboardReport, SuccessCriterion, WeekPoint, AntiPatternFlag, ExtractedPattern, TrendSummary } from './types.js';
+import type { AgentEffectiveness, DashboardMetrics, DashboardReport, EffectSummary, SuccessCriterion, WeekPoint, AntiPatternFlag, ExtractedPattern, TrendSummary } from './types.js';
 import { plural } from '../diagnostics/words.js';
 
 /** Executions per week needed before a weekly figure counts for a criterion. */
@@ -157,8 +157,19 @@ function firstMonthReuse(ordered: readonly ExecutionRecord[]): { first: Executio
   return { first: ordered.filter((e) => inRange(e, 0, 7)), fourth: ordered.filter((e) => inRange(e, 21, 28)), span };
 }
 
+/** Learnings the dashboard and the site show: those with a verdict first, then the most compared. */
+export const SUMMARY_LEARNINGS = 40;
+
+/** The dashboard's view of an effect report: the learnings with comparable work (up to SUMMARY_LEARNINGS), and the counts. */
+export function summarizeEffect(r: EffectReport): EffectSummary {
+  const order = { harms: 0, helps: 1, unclear: 2 } as const;
+  const tested = r.learnings.filter((l) => l.q_value !== null);
+  const shown = [...tested].sort((a, b) => order[a.verdict] - order[b.verdict] || b.helpful + b.harmful - (a.helpful + a.harmful) || (a.id < b.id ? -1 : 1)).slice(0, SUMMARY_LEARNINGS);
+  return { ...r, learnings: shown, learnings_recalled: r.learnings.length, learnings_tested: tested.length };
+}
+
 /** The seed's success criteria, each met / not met / not enough data, with the numbers. */
-export function successCriteria(history: readonly ExecutionRecord[], metrics: DashboardMetrics, inputs: DashboardInputs, config: ResolvedConfig): SuccessCriterion[] {
+export function successCriteria(history: readonly ExecutionRecord[], metrics: DashboardMetrics, inputs: DashboardInputs, config: ResolvedConfig, effectReport?: EffectReport): SuccessCriterion[] {
   const ordered = byTime(history);
   const n = ordered.length;
   const out: SuccessCriterion[] = [];
@@ -169,7 +180,7 @@ export function successCriteria(history: readonly ExecutionRecord[], metrics: Da
   out.push({ id: 'recurring-patterns', title: 'Pattern extraction identifies at least 3 recurring patterns', status: pats.length >= 3 ? 'met' : n < 10 ? 'not_enough_data' : 'not_met', detail: `${plural(pats.length, 'pattern')} with support ≥ ${config.patterns.min_support} and lift ≥ ${config.patterns.min_lift} from ${plural(n, 'execution')}.` });
   // Relevance of recall, like for like: the stratified effect of recalling learnings (effect.ts),
   // never the naive with/without split (the executions that recall are on harder work).
-  const effect = effectOfRecall(ordered, config).overall;
+  const effect = (effectReport ?? effectOfRecall(ordered, config)).overall;
   const comparisons = effect.helpful + effect.harmful;
   out.push({
     id: 'query-relevant',
@@ -215,11 +226,13 @@ export function recommendations(metrics: DashboardMetrics, inputs: DashboardInpu
 /** The dashboard report for a history. */
 export function dashboardReport(history: readonly ExecutionRecord[], config: ResolvedConfig, inputs: DashboardInputs = {}): DashboardReport {
   const metrics = computeMetrics(history, inputs, config.statistics.alpha);
+  const effect = effectOfRecall(byTime(history), config);
   return {
     metrics,
+    effect: summarizeEffect(effect),
     trends: { overall: metrics.overall_improvement.trend, reuse: metrics.component_reuse_rate.trend, api_integration_time: metrics.api_integration_time.trend },
     recommendations: recommendations(metrics, inputs),
-    success_criteria: successCriteria(history, metrics, inputs, config),
+    success_criteria: successCriteria(history, metrics, inputs, config, effect),
   };
 }
 

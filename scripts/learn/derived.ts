@@ -8,6 +8,13 @@ import type { RecordRow } from '../build/table.js';
 import type { EffectEstimate, EffectReport } from './effect.js';
 import type { ExtractedPattern } from './types.js';
 
+/**
+ * Up to this many executions, derived knowledge is computed whenever it is needed (after a build,
+ * for a root-cause stub); it takes about 0.2 s at this size. Above it, the last learning snapshot
+ * is used (`build --learn`, `site build`).
+ */
+export const LEARN_INLINE_MAX = 2000;
+
 /** Where derived records say they live (they have no file). */
 export const DERIVED_PATH = '(derived: learning-loop patterns / effect)';
 

@@ -14,12 +14,12 @@ import { rowsOf, type RecordsTable } from '../build/table.js';
 import { readManifest } from '../build/freshness.js';
 import { renderRowsStore } from '../recall/memory.js';
 import { parseStoreFile, type StoreFile } from '../recall/store.js';
-import { derivedRows } from './derived.js';
+import { derivedRows, LEARN_INLINE_MAX } from './derived.js';
 import { effectOfRecall, type EffectReport } from './effect.js';
 import type { Analysis } from './analyze.js';
+import type { ExtractedPattern, LearnSnapshot } from './types.js';
 
-/** Up to this many executions, derived knowledge is refreshed after every build (about 0.2 s at this size). */
-export const LEARN_INLINE_MAX = 2000;
+export { LEARN_INLINE_MAX } from './derived.js';
 
 /** `learned/state.json`. */
 export interface LearnedState {
@@ -41,6 +41,16 @@ export function readLearnedState(outDir: string): LearnedState | undefined {
   try {
     const s = JSON.parse(readFileSync(join(learnedDir(outDir), 'state.json'), 'utf8')) as LearnedState;
     return s.version === 1 ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The patterns of the last learning snapshot (`learn.json`), for explaining an execution in a large history. */
+export function snapshotPatterns(outDir: string): ExtractedPattern[] | undefined {
+  try {
+    const snap = JSON.parse(readFileSync(join(outDir, 'learn.json'), 'utf8')) as LearnSnapshot;
+    return snap.version === 1 && Array.isArray(snap.patterns) ? snap.patterns : undefined;
   } catch {
     return undefined;
   }

@@ -15,7 +15,9 @@ import type { RecordRow } from '../build/table.js';
 import type { ResolvedConfig } from '../adapters/config.js';
 import { newId, slugify } from '../records/ids.js';
 import { fingerprint } from './fingerprint.js';
-import { executionItems } from './patterns.js';
+import { allPatterns, executionItems, extractPatternSet } from './patterns.js';
+import { LEARN_INLINE_MAX } from './derived.js';
+import type { ExtractedPattern } from './types.js';
 import { recallEvidence, verdict } from './evidence.js';
 import { shortHash } from './stats.js';
 import { decideTrigger } from '../score/formulas.js';
@@ -38,6 +40,35 @@ export interface ReflectionOptions {
   createdAt?: string;
   /** Also build the proposed template / assumption record (the caller writes them). */
   extras?: boolean;
+  /**
+   * Patterns derived from the history (learn.json's or an analysis's). When absent they are
+   * extracted here for histories up to `LEARN_INLINE_MAX` executions.
+   */
+  derived?: readonly ExtractedPattern[];
+}
+
+/** Derived patterns (failure, theme, dependency) the execution is evidence of or matches by definition. */
+export function matchingDerived(execution: ExecutionRecord, derived: readonly ExtractedPattern[]): ExtractedPattern[] {
+  const items = new Set(executionItems(execution));
+  return derived.filter((p) => {
+    if (!['failure', 'theme', 'dependency'].includes(p.pattern_type)) return false;
+    if (p.evidence.includes(execution.id)) return true;
+    const conds = Object.entries(p.definition).filter(([k]) => !['direction', 'with', 'together', 'theme', 'task_type_of'].includes(k));
+    return conds.length > 0 && conds.every(([k, v]) => (Array.isArray(v) ? v : [v]).every((x) => items.has(`${k}=${String(x)}`)));
+  });
+}
+
+/** Error fingerprints shared by 2+ of the similar failures (a cause they have in common). */
+function sharedErrors(similar: readonly ExecutionRecord[]): Array<{ text: string; executions: string[] }> {
+  const by = new Map<string, { text: string; executions: string[] }>();
+  for (const e of similar) {
+    for (const [id, text] of new Map((e.errors ?? []).map((m) => [fingerprint(m).id, fingerprint(m).text]))) {
+      const g = by.get(id) ?? { text, executions: [] };
+      g.executions.push(e.id);
+      by.set(id, g);
+    }
+  }
+  return [...by.values()].filter((g) => g.executions.length >= 2).sort((a, b) => b.executions.length - a.executions.length || (a.text < b.text ? -1 : 1));
 }
 
 const TYPE_FOR = {
@@ -161,11 +192,13 @@ function assumptionUpdate(execution: ExecutionRecord, review: ReturnType<typeof 
 export function buildReflection(execution: ExecutionRecord, rows: readonly RecordRow[], config: ResolvedConfig, opts: ReflectionOptions = {}): BuiltReflection | undefined {
   if (!execution.trigger) return undefined;
   const history = rows.filter((r): r is RecordRow<ExecutionRecord> => r.kind === 'execution' && r.id !== execution.id).map((r) => r.data);
-  const similarFailures = history
-    .filter((e) => e.outcome !== 'success' && e.task_type === execution.task_type && (!execution.component || e.component === execution.component))
+  const similar = history.filter((e) => e.outcome !== 'success' && e.task_type === execution.task_type && (!execution.component || e.component === execution.component));
+  const similarFailures = similar
     .map((e) => e.id)
     .sort()
     .slice(-10);
+  const shared = sharedErrors(similar).filter((g) => !(execution.errors ?? []).some((m) => fingerprint(m).text === g.text));
+  const derived = execution.trigger === 'mandatory_reflection' ? matchingDerived(execution, opts.derived ?? (history.length <= LEARN_INLINE_MAX ? allPatterns(extractPatternSet([...history, execution], config)) : [])) : [];
   const mine = new Map((execution.errors ?? []).map((m) => [fingerprint(m).id, fingerprint(m).text]));
   const recurring: Array<{ fingerprint: string; count: number; executions: string[] }> = [];
   for (const [fp, text] of mine) {
@@ -193,6 +226,7 @@ export function buildReflection(execution: ExecutionRecord, rows: readonly Recor
       recalled: execution.recalled ?? [],
     },
   };
+  // Links name committed records only; derived patterns are cited in the body (they have no file).
   if (patterns.length) record.evidence!.patterns = patterns.map((p) => p.id).sort();
   if (execution.domains) record.domains = execution.domains;
   // A template the scores alone do not call for came from the success streak: say so.
@@ -214,10 +248,13 @@ export function buildReflection(execution: ExecutionRecord, rows: readonly Recor
     '## Evidence',
     '',
     `- Similar non-successful executions: ${similarFailures.length ? similarFailures.map((x) => `\`${x}\``).join(', ') : 'none'}.`,
-    ...(recurring.length ? recurring.map((r) => `- Recurring error (${r.count}×): "${r.fingerprint}" — also in ${r.executions.map((x) => `\`${x}\``).join(', ')}.`) : ['- No recurring errors.']),
+    ...(recurring.length ? recurring.map((r) => `- Recurring error (${r.count}×): "${r.fingerprint}" — also in ${r.executions.map((x) => `\`${x}\``).join(', ')}.`) : shared.length ? [] : ['- No recurring errors.']),
+    ...shared.slice(0, 3).map((g) => `- Recurring error among the similar failures (${g.executions.length}×): "${g.text}" — in ${g.executions.slice(-6).map((x) => `\`${x}\``).join(', ')}.`),
     `- Assumptions at the start: ${execution.pre?.assumptions?.length ? execution.pre.assumptions.map((a) => `"${a}"`).join('; ') : review.length ? `none stated by the task; the ${review.length} working assumption${review.length === 1 ? '' : 's'} below applied` : 'none recorded'}.`,
     `- Dependencies: ${execution.pre?.dependencies?.length ? execution.pre.dependencies.join(', ') : 'none recorded'}.`,
-    ...(patterns.length ? patterns.map((p) => `- Matching ${p.data.pattern_type} pattern \`${p.id}\` (${p.data.status}): ${p.data.statement}`) : ['- No known pattern matches this execution.']),
+    ...patterns.map((p) => `- Matching ${p.data.pattern_type} pattern \`${p.id}\` (${p.data.status}): ${p.data.statement}`),
+    ...derived.filter((d) => !patterns.some((p) => p.id === d.id)).map((d) => `- Matching ${d.pattern_type} pattern \`${d.id}\` (derived from the history): ${d.statement}`),
+    ...(patterns.length || derived.length ? [] : ['- No known pattern matches this execution.']),
     ...(recalledLines.length ? ['- Recalled before the task:', ...recalledLines.map((l) => `  ${l}`)] : ['- Nothing was recalled before the task.']),
     '',
   ];

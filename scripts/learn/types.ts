@@ -3,6 +3,7 @@
  * success criteria and the `learn.json` snapshot the site reads. Plain data, JSON-serialisable.
  */
 import type { PatternRecord } from '../records/kinds.js';
+import type { EffectReport } from './effect.js';
 
 /** A pattern found in the execution history (not yet a record on disk). */
 export interface ExtractedPattern {
@@ -124,9 +125,18 @@ export interface TrendSummary {
   detail: string;
 }
 
+/**
+ * The effect of memory as the dashboard, the site and the synthesis show it: `effect`'s report
+ * with the learnings that had comparable work (those with a verdict first, at most 40), and how
+ * many were recalled and tested.
+ */
+export type EffectSummary = Omit<EffectReport, 'learnings'> & { learnings: EffectReport['learnings']; learnings_recalled: number; learnings_tested: number };
+
 /** `LearningDashboard.generateReport()`. */
 export interface DashboardReport {
   metrics: DashboardMetrics;
+  /** The effect of recall like for like (`learning-loop effect`). */
+  effect: EffectSummary;
   trends: { overall: DashboardMetrics['overall_improvement']['trend']; reuse: 'up' | 'down' | 'flat' | 'unknown'; api_integration_time: DashboardMetrics['api_integration_time']['trend'] };
   recommendations: string[];
   success_criteria: SuccessCriterion[];

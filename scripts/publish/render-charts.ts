@@ -196,3 +196,50 @@ export function stackedChart(stacks: readonly ChartStack[], keys: readonly strin
   parts.push('</svg>');
   return parts.join('');
 }
+
+/** One row of a forest plot: an estimate with its interval (null ends are unbounded). */
+export interface ForestRow {
+  label: string;
+  estimate: number | null;
+  low: number | null;
+  high: number | null;
+  /** helps / harms / unclear: the row's colour class. */
+  verdict: string;
+}
+
+/**
+ * Forest plot of odds ratios on a log scale (0.05 to 20), one row per estimate: the interval as
+ * a line (an arrow where it is unbounded or off the scale), the estimate as a square, and a
+ * vertical line at 1 (no effect).
+ */
+export function forestPlot(rows: readonly ForestRow[], o: ChartOptions): string {
+  const rowH = 22;
+  const left = 230;
+  const right = 24;
+  const top = 20;
+  const h = top + rowH * rows.length + 34;
+  const lo = Math.log(0.05);
+  const hi = Math.log(20);
+  const x = (v: number): number => left + ((Math.log(Math.min(20, Math.max(0.05, v))) - lo) / (hi - lo)) * (W - left - right);
+  const t = `${o.id}-t`;
+  const d = `${o.id}-d`;
+  const parts = [`<svg class="chart chart-forest" viewBox="0 0 ${W} ${h}" role="img" aria-labelledby="${t} ${d}" xmlns="http://www.w3.org/2000/svg"><title id="${t}">${escapeHtml(o.title)}</title><desc id="${d}">${escapeHtml(o.desc)}</desc>`];
+  for (const tick of [0.1, 0.25, 0.5, 1, 2, 4, 10]) {
+    parts.push(`<line class="${tick === 1 ? 'axis-one' : 'grid'}" x1="${x(tick).toFixed(1)}" x2="${x(tick).toFixed(1)}" y1="${top - 6}" y2="${h - 28}"/>`);
+    parts.push(`<text class="tick" x="${x(tick).toFixed(1)}" y="${h - 12}" text-anchor="middle">${tick}</text>`);
+  }
+  rows.forEach((r, i) => {
+    const y = top + rowH * i + rowH / 2;
+    parts.push(`<text class="tick" x="${left - 8}" y="${(y + 4).toFixed(1)}" text-anchor="end">${escapeHtml(r.label.length > 34 ? `${r.label.slice(0, 33)}…` : r.label)}</text>`);
+    const a = r.low === null || r.low <= 0.05 ? x(0.05) : x(r.low);
+    const b = r.high === null || r.high >= 20 ? x(20) : x(r.high);
+    parts.push(`<line class="ci ${escapeHtml(r.verdict)}" x1="${a.toFixed(1)}" x2="${b.toFixed(1)}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}"/>`);
+    if (r.low === null || r.low <= 0.05) parts.push(`<path class="ci-end ${escapeHtml(r.verdict)}" d="M${(a + 6).toFixed(1)},${(y - 4).toFixed(1)} L${a.toFixed(1)},${y.toFixed(1)} L${(a + 6).toFixed(1)},${(y + 4).toFixed(1)}"/>`);
+    if (r.high === null || r.high >= 20) parts.push(`<path class="ci-end ${escapeHtml(r.verdict)}" d="M${(b - 6).toFixed(1)},${(y - 4).toFixed(1)} L${b.toFixed(1)},${y.toFixed(1)} L${(b - 6).toFixed(1)},${(y + 4).toFixed(1)}"/>`);
+    const est = r.estimate === null ? (r.low !== null && r.low > 1 ? 20 : 0.05) : r.estimate;
+    parts.push(`<rect class="est ${escapeHtml(r.verdict)}" x="${(x(est) - 4).toFixed(1)}" y="${(y - 4).toFixed(1)}" width="8" height="8"><title>${escapeHtml(`${r.label}: odds ratio ${r.estimate === null ? '∞' : fmt(r.estimate)} (${r.low === null ? '0' : fmt(r.low)}–${r.high === null ? '∞' : fmt(r.high)}), ${r.verdict}`)}</title></rect>`);
+  });
+  parts.push(`<text class="tick" x="${left}" y="${h - 1}" text-anchor="start">← recall goes with failure</text><text class="tick" x="${W - right}" y="${h - 1}" text-anchor="end">recall goes with success →</text>`);
+  parts.push('</svg>');
+  return parts.join('');
+}

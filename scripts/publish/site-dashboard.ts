@@ -6,9 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Workspace } from '../adapters/workspace.js';
-import type { AgentEffectiveness, LearnSnapshot } from '../learn/types.js';
+import type { AgentEffectiveness, EffectSummary, LearnSnapshot } from '../learn/types.js';
+import { formatP } from '../learn/effect.js';
 import { readAggregates } from '../build/index.js';
-import { barChart, lineChart, stackedChart } from './render-charts.js';
+import { barChart, forestPlot, lineChart, stackedChart } from './render-charts.js';
 import { facetSlug, type ChartBlock, type LinkRef, type RecordPage, type SiteRecords } from './site-data.js';
 import { plural } from '../diagnostics/words.js';
 
@@ -48,6 +49,63 @@ export interface DashboardData {
   /** True when any execution reports a cost (`usage.cost_usd`). */
   hasCostData: boolean;
   topPatterns: LinkRef[];
+  /** The effect of memory (the `effect/` page and the dashboard's summary); null before a learning snapshot. */
+  effect: EffectPage | null;
+}
+
+/** The "Effect of memory" page: `learning-loop effect` as the site shows it. */
+export interface EffectPage {
+  verdict: string;
+  reason: string;
+  method: string;
+  strata: string;
+  recalling: number;
+  executions: number;
+  disagreement: string | null;
+  arms: { withMemory: string; withoutMemory: string; verdict: string; reason: string } | null;
+  taskTypes: Array<{ taskType: string; verdict: string; reason: string; arms: string | null }>;
+  agents: Array<{ agent: string; verdict: string; reason: string }>;
+  learningsRecalled: number;
+  learningsTested: number;
+  fdr: number;
+  /** Forest plot of the per-learning odds ratios with their intervals, and its data table. */
+  forest: ChartBlock | null;
+}
+
+const ci = (x: number | null, inf = '∞'): string => (x === null ? inf : x >= 100 ? String(Math.round(x)) : String(Math.round(x * 100) / 100));
+
+/** The effect page from the snapshot's effect summary. */
+export function prepareEffect(summary: EffectSummary | undefined): EffectPage | null {
+  if (!summary) return null;
+  const o = summary.overall;
+  const rows = summary.learnings;
+  return {
+    verdict: o.verdict,
+    reason: o.reason,
+    method: o.method,
+    strata: summary.strata_by.map((x) => x.replace('_', ' ')).join(' + ') || 'the whole knowledge base',
+    recalling: summary.recalling,
+    executions: summary.executions,
+    disagreement: summary.disagreement ?? null,
+    arms: summary.arms ? { withMemory: summary.arms.with_memory.join(', '), withoutMemory: summary.arms.without_memory.join(', '), verdict: summary.arms.verdict, reason: summary.arms.reason } : null,
+    taskTypes: (summary.task_types ?? []).map((t) => ({ taskType: t.task_type, verdict: t.overall.verdict, reason: t.overall.reason, arms: t.arms ? `Agents with memory (${t.arms.with_memory.join(', ')}) vs without (${t.arms.without_memory.join(', ')}): ${t.arms.verdict} — ${t.arms.reason}` : null })),
+    agents: summary.agents.map((a) => ({ agent: a.agent, verdict: a.verdict, reason: a.reason })),
+    learningsRecalled: summary.learnings_recalled,
+    learningsTested: summary.learnings_tested,
+    fdr: summary.fdr,
+    forest: rows.length
+      ? {
+          id: 'chart-effect-forest',
+          title: 'Effect of each recalled learning (odds ratio of success, 95% interval)',
+          desc: `${rows.length} learnings with comparable work: ${rows.filter((l) => l.verdict === 'helps').length} help and ${rows.filter((l) => l.verdict === 'harms').length} harm after false-discovery-rate control at ${summary.fdr}; the rest are unclear. Right of the dashed line at 1, recalling the learning went with success.`,
+          svg: forestPlot(rows.map((l) => ({ label: l.id, estimate: l.odds_ratio, low: l.ci_low, high: l.ci_high, verdict: l.verdict })), { id: 'chart-effect-forest', title: 'Effect of each recalled learning', desc: 'Odds ratios with 95% intervals on a log scale.' }),
+          table: {
+            head: ['Learning', 'Recalled', 'Helpful', 'Harmful', 'Odds ratio', '95% interval', 'p', 'q', 'Verdict'],
+            rows: rows.map((l) => [l.id, String(l.recalled), String(l.helpful), String(l.harmful), ci(l.odds_ratio), `${ci(l.ci_low, '0')}–${ci(l.ci_high)}`, formatP(l.p_value), formatP(l.q_value), l.verdict]),
+          },
+        }
+      : null,
+  };
 }
 
 /** What was read from the build folder. */
@@ -190,6 +248,7 @@ export function prepareDashboard(read: LearnRead, records: SiteRecords): Dashboa
     agentChart,
     hasCostData: (snap?.dashboard.metrics.agent_effectiveness ?? []).some((a) => typeof a.cost_usd === 'number'),
     topPatterns: (snap?.patterns ?? []).filter((p) => p.status !== 'rejected' && p.status !== 'archived').slice(0, 6).map((p) => ({ ...link(p.id), label: p.statement })),
+    effect: prepareEffect(snap?.dashboard.effect),
   };
 }
 

@@ -22,6 +22,8 @@ import { completeScores, computeOverall, decideTrigger, type Scores } from '../s
 import { completesStreak } from '../score/streak.js';
 import { loadTable, type RecordRow } from '../build/table.js';
 import { buildReflection } from '../learn/reflection.js';
+import { LEARN_INLINE_MAX } from '../learn/derived.js';
+import { snapshotPatterns } from '../learn/learned.js';
 import { writeFileExclusive } from '../adapters/fs.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
 import { commitPaths, pushWithRetry } from '../adapters/git.js';
@@ -376,7 +378,10 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
   let reflection: { id: string; kbRel: string; text: string } | undefined;
   if (opts.reflect !== false && record.trigger) {
     const rid = reflectionIdFor(record.id);
-    const built = buildReflection(record, rows, ws.config, rid ? { id: rid } : {});
+    // A large history's patterns come from the last learning snapshot (small ones are extracted).
+    const executions = rows.reduce((n, r) => n + (r.kind === 'execution' ? 1 : 0), 0);
+    const derived = executions > LEARN_INLINE_MAX ? snapshotPatterns(ws.outDir) : undefined;
+    const built = buildReflection(record, rows, ws.config, { ...(rid ? { id: rid } : {}), ...(derived ? { derived } : {}) });
     if (built) {
       const rRel = recordPath(built.record);
       const rText = renderRecord(built.record, built.body);

@@ -94,7 +94,7 @@ describe('dashboard', () => {
     d.updateMetrics(makeExecution('ex-new', 500, { reused: ['tpl-a'], scores: scoresFor(90) }));
     expect(d.metrics.component_reuse_rate.executions).toBe(4);
     const report = d.generateReport();
-    expect(Object.keys(report).sort()).toEqual(['metrics', 'recommendations', 'success_criteria', 'trends']);
+    expect(Object.keys(report).sort()).toEqual(['effect', 'metrics', 'recommendations', 'success_criteria', 'trends']);
   });
 });
 

@@ -220,6 +220,17 @@ describe('pages in the browser', () => {
     expect(await page.locator('#pat-h + .card a', { hasText: /./ }).count()).toBeGreaterThan(0);
   });
 
+  it('effect of memory: the estimate like for like, by task type and agent, and a forest plot with its data table', async () => {
+    await visit('effect/');
+    await expect(page.locator('h1').textContent()).resolves.toBe('Effect of memory');
+    await expect(page.locator('#overall-h .badge').textContent()).resolves.toMatch(/^(helps|harms|unclear)$/);
+    expect(await page.locator('svg.chart-forest rect.est').count()).toBeGreaterThan(0);
+    expect(await page.locator('#chart-effect-forest table tbody tr').count()).toBe(await page.locator('svg.chart-forest rect.est').count());
+    await expect(page.locator('#chart-effect-forest thead').textContent()).resolves.toContain('Odds ratio');
+    await visit('');
+    await expect(page.locator('#effect-summary a').getAttribute('href')).resolves.toBe(`${BASE}effect/`);
+  });
+
   it('agents page and 404 page', async () => {
     await visit('agents/');
     expect(await page.locator('h2 + .table-wrap table tbody tr').count()).toBe(5);
@@ -278,7 +289,7 @@ describe('pages in the browser', () => {
 
   it('has no serious or critical accessibility violations (axe-core), light and dark', async () => {
     // One page per template (the generic record template serves patterns, rules, templates...).
-    const paths = ['', 'executions/', 'patterns/', 'patterns/pat-000000/', 'reflections/rf-000000/', 'agents/', 'search/'];
+    const paths = ['', 'executions/', 'patterns/', 'patterns/pat-000000/', 'reflections/rf-000000/', 'agents/', 'effect/', 'search/'];
     const found: Record<string, unknown> = {};
     for (const p of paths) {
       const v = await axe(p);

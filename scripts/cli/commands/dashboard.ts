@@ -8,6 +8,7 @@ import { analyzeWorkspace } from '../../learn/analyze.js';
 import { hasFailures } from '../../diagnostics/diagnostic.js';
 import type { DashboardReport } from '../../learn/types.js';
 import { describeCost } from '../../learn/cost.js';
+import { skippedNote } from '../skipped.js';
 import { noun, plural } from '../../diagnostics/words.js';
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
@@ -25,6 +26,12 @@ export function formatDashboard(r: DashboardReport, executions: number): string 
   for (const w of oi.weeks.slice(-8)) out.push(`  week of ${w.week}: ${plural(w.executions, 'execution')}, mean ${w.mean_overall}${w.change !== null ? ` (${w.change >= 0 ? '+' : ''}${w.change})` : ''}, reuse ${pct(w.reuse_rate)}`);
   out.push('', 'Agent effectiveness (success rate with 95% Wilson interval; cost per success from usage.cost_usd):');
   for (const a of m.agent_effectiveness) out.push(`  ${a.agent.padEnd(16)} ${String(a.executions).padStart(4)} ${noun(a.executions, 'run', 'runs')}  mean ${a.mean_overall}  success ${pct(a.success_rate.rate)} [${pct(a.success_rate.low)}–${pct(a.success_rate.high)}]  cost: ${describeCost(a, a.executions)}`);
+  const ef = r.effect;
+  out.push('', `Effect of recall, like for like (learning-loop effect): ${ef.overall.verdict.toUpperCase()} — ${ef.overall.reason}`);
+  if (ef.disagreement) out.push(`  Note: ${ef.disagreement}`);
+  if (ef.arms) out.push(`  Agents with memory (${ef.arms.with_memory.join(', ')}) vs without (${ef.arms.without_memory.join(', ')}): ${ef.arms.verdict} — ${ef.arms.reason}`);
+  for (const t of ef.task_types ?? []) out.push(`  ${t.task_type}: ${t.overall.verdict} — ${t.overall.reason}`);
+  out.push(`  Learnings: ${ef.learnings_recalled} recalled, ${ef.learnings_tested} with comparable work, ${ef.learnings.filter((l) => l.verdict === 'helps').length} help, ${ef.learnings.filter((l) => l.verdict === 'harms').length} harm (false discovery rate ${ef.fdr}; \`learning-loop effect\` lists them).`);
   out.push('', 'Success criteria:');
   for (const c of r.success_criteria) out.push(`  [${c.status === 'met' ? 'x' : c.status === 'not_met' ? ' ' : '?'}] ${c.title} — ${c.status.replace(/_/g, ' ')}: ${c.detail}`);
   if (r.recommendations.length) {
@@ -45,10 +52,12 @@ export function register(program: Command, ctx: CliContext): void {
       const ws = ctx.knowledgeBase(cmd, opts.json);
       if (!ws) return;
       const a = await analyzeWorkspace(ws);
-      if (opts.json) printJson(ctx.io, { executions: a.executions.length, ...a.report });
+      const skippedJson = skippedNote(a.table.diagnostics);
+      if (opts.json) printJson(ctx.io, { executions: a.executions.length, ...a.report, ...(skippedJson ? { skipped: skippedJson.count } : {}) });
       else {
         reportToStderr(ctx.io, a.table.diagnostics.filter((d) => d.severity !== 'info'), ctx.color(cmd));
-        ctx.io.stdout.write(formatDashboard(a.report, a.executions.length));
+        const skipped = skippedNote(a.table.diagnostics);
+        ctx.io.stdout.write(formatDashboard(a.report, a.executions.length) + (skipped ? `\n${skipped.text}\n` : ''));
       }
       ctx.exitCode = hasFailures(a.table.diagnostics) ? EXIT.PROBLEMS : EXIT.OK;
     });

@@ -5,6 +5,8 @@ import { renderAnswer } from '../../recall/answer.js';
 import { printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
+import { skippedNote } from '../skipped.js';
+import { readBuildDiagnostics } from '../../build/freshness.js';
 
 /** Parses a positive integer flag or throws a usage error. */
 export function intFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -37,8 +39,10 @@ export function register(program: Command, ctx: CliContext): void {
       const ws = ctx.knowledgeBase(cmd, opts.json);
       if (!ws) return;
       const a = await recall(ws, question, { limit, budget, noRefresh: !opts.refresh });
-      if (opts.json) printJson(ctx.io, { ok: a.insights.length > 0, ...a });
-      else ctx.io.stdout.write(renderAnswer(a));
+      // Invalid records are not in the index: say how many were left out, and where to look.
+      const skipped = skippedNote(readBuildDiagnostics(ws.outDir));
+      if (opts.json) printJson(ctx.io, { ok: a.insights.length > 0, ...a, ...(skipped ? { skipped: skipped.count } : {}) });
+      else ctx.io.stdout.write(renderAnswer(a) + (skipped ? `\n${skipped.text}\n` : ''));
       ctx.exitCode = a.insights.length ? EXIT.OK : EXIT.PROBLEMS;
     });
 }
