@@ -193,6 +193,10 @@ export function formatP(p: number | null): string {
   return p.toFixed(p < 0.01 ? 4 : 3);
 }
 
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 /** Adds the verdict to an estimate: significant at `alpha` (or `q` below it), else unclear, and says why. */
 export function judge(m: MantelHaenszel, alpha: number, q?: number | null): EffectEstimate {
   const p = q === undefined ? m.p_value : q;
@@ -203,9 +207,9 @@ export function judge(m: MantelHaenszel, alpha: number, q?: number | null): Effe
   if (p < alpha) {
     const up = m.risk_difference !== null && m.risk_difference !== 0 ? m.risk_difference > 0 : m.helpful > m.harmful;
     const verdict: Verdict = up ? 'helps' : 'harms';
-    return { ...m, verdict, reason: `${verdict === 'helps' ? 'Helps' : 'Harms'}: ${interval}, ${what} < ${alpha}; ${m.helpful} helpful vs ${m.harmful} harmful comparisons.` };
+    return { ...m, verdict, reason: `${capitalize(interval)}, ${what} < ${alpha}; ${m.helpful} helpful vs ${m.harmful} harmful comparisons${p >= alpha / 10 ? ' (weak evidence: p is near the threshold)' : ''}.` };
   }
-  return { ...m, verdict: 'unclear', reason: `Unclear: ${interval}, ${what} ≥ ${alpha}; ${m.helpful} helpful vs ${m.harmful} harmful comparisons${m.helpful + m.harmful < 10 ? ' — too few to tell' : ''}.` };
+  return { ...m, verdict: 'unclear', reason: `${capitalize(interval)}, ${what} ≥ ${alpha}; ${m.helpful} helpful vs ${m.harmful} harmful comparisons${m.helpful + m.harmful < 10 ? ' — too few to tell' : ''}.` };
 }
 
 function naiveSplit(history: readonly ExecutionRecord[]): NaiveSplit {
