@@ -105,6 +105,9 @@ export function syntheticExecution(r: () => number, t: number, i: number): { rec
     post: { outcomes: [sentence(r, 12)], deviations: failing ? [sentence(r, 10)] : [], discoveries: [sentence(r, 10)] },
     ...(errors ? { errors } : {}),
     reused: r() < 0.4 ? [pick(r, COMPONENTS)] : [],
+    // Two of three executions recalled a rule first (for the effect-of-memory figures; no random draws,
+    // so the rest of the knowledge base is what it was). Both rules exist in every generated KB.
+    ...(i % 3 !== 2 ? { recalled: [i % 3 === 0 ? `rule-${COMPONENTS[0]}-0` : `rule-${COMPONENTS[3 % COMPONENTS.length]}-3`] } : {}),
   };
   const body = `## Notes\n\n${sentence(r, 30)} ${sentence(r, 25)}\n\n${sentence(r, 30)} ${sentence(r, 20)}\n\n## Follow-up\n\n- ${sentence(r, 12)}\n- ${sentence(r, 12)}\n`;
   return { record, body };

@@ -245,7 +245,6 @@ async function benchSize(size: number, quick: boolean, naiveTimeout: number, kee
     const incr = timeCli(dir, ['build']);
     const noop = timeCli(dir, ['build']);
     const outDir = join(dir, '.learning-loop', 'build');
-    const lunrBytes = dirBytes(join(outDir, 'lunr'));
     const storeBytes = dirBytes(join(outDir, 'recall'));
     log(`[${size}] recall…`);
     const oneShot = QUESTIONS.slice(0, 3).map((q) => timeCli(dir, ['recall', q, '--json']).ms);
@@ -256,6 +255,13 @@ async function benchSize(size: number, quick: boolean, naiveTimeout: number, kee
       return Math.round(performance.now() - t);
     });
     const cliStart = timeCli(dir, ['--version']).ms;
+    // The learning engine on the same history (issue: effect, patterns and derived knowledge).
+    log(`[${size}] learning: effect, patterns, derived knowledge…`);
+    const effect = timeCli(dir, ['effect', '--json']);
+    const patterns = timeCli(dir, ['patterns', '--json']);
+    const learn = timeCli(dir, ['build', '--learn']);
+    const learnedBytes = dirBytes(join(outDir, 'learned'));
+    const recallLearned = timeCli(dir, ['recall', QUESTIONS[3]!, '--json']).ms;
     const calibration = runChild('calibrate', dir);
 
     log(`[${size}] naive pipeline…`);
@@ -277,8 +283,12 @@ async function benchSize(size: number, quick: boolean, naiveTimeout: number, kee
       fullBuildPeakMb: 'error' in full ? undefined : full.maxRssMb,
       incrementalMs: incr.ms,
       noChangeMs: noop.ms,
-      lunrIndexMb: mb(lunrBytes),
       recallStoreMb: mb(storeBytes),
+      learnedMb: mb(learnedBytes),
+      effectMs: effect.code === 0 || effect.code === 1 ? effect.ms : `exit ${String(effect.code)}`,
+      patternsMs: patterns.code === 0 || patterns.code === 1 ? patterns.ms : `exit ${String(patterns.code)}`,
+      learnMs: learn.ms,
+      recallWithDerivedMs: recallLearned,
       recallOneShotMs: oneShot,
       recallLibraryOneShotMs: libShot[0],
       cliStartMs: cliStart,
@@ -317,13 +327,17 @@ function printTable(results: SizeResult[]): void {
     ['full build peak memory (MB, max RSS)', (r) => r.ours.fullBuildPeakMb, (r) => r.naive.fullBuildPeakMb],
     ['incremental after 1 changed record (ms, one-shot command)', (r) => r.ours.incrementalMs, (r) => r.naive.incrementalMs],
     ['rebuild with nothing changed (ms, one-shot command)', (r) => r.ours.noChangeMs, () => undefined],
-    ['index size (MB): Lunr shards / naive Lunr', (r) => r.ours.lunrIndexMb, (r) => r.naive.indexMb],
-    ['recall store size (MB)', (r) => r.ours.recallStoreMb, () => undefined],
+    ['index size (MB): recall store, full text / naive Lunr, full bodies', (r) => r.ours.recallStoreMb, (r) => r.naive.indexMb],
     ['one-shot recall, process start to answer (ms, seed Q1/Q2/Q3)', (r) => r.ours.recallOneShotMs, (r) => r.naive.recallOneShotMs],
     ['  same, fresh process loading only the recall modules (ms, Q1)', (r) => r.ours.recallLibraryOneShotMs, () => undefined],
     ['  for reference: `learning-loop --version` (CLI start, ms)', (r) => r.ours.cliStartMs, () => undefined],
     ["machine check: the issue's reference steps (sync read + js-yaml)", (r) => r.ours.referenceUs, () => 'issue: 20 + 26 µs/record (~1.8 KB)'],
     ['naive: loading the index (ms)', () => undefined, (r) => r.naive.indexLoadMs],
+    ['one-shot `effect --json`, current build (ms)', (r) => r.ours.effectMs, () => undefined],
+    ['one-shot `patterns --json`, current build (ms)', (r) => r.ours.patternsMs, () => undefined],
+    ['`build --learn`: derived knowledge refreshed (ms)', (r) => r.ours.learnMs, () => undefined],
+    ['derived-knowledge store size (MB)', (r) => r.ours.learnedMb, () => undefined],
+    ['one-shot recall with derived knowledge (ms, "show all failure patterns")', (r) => r.ours.recallWithDerivedMs, () => undefined],
     ['in-process query p50 (ms, after warm-up: ours 5 rounds, naive 1)', (r) => r.ours.queryP50Ms, (r) => r.naive.queryP50Ms],
     ['in-process query p95 (ms, same)', (r) => r.ours.queryP95Ms, (r) => r.naive.queryP95Ms],
     ['  first round in a fresh process, p50 / max (ms)', (r) => r.ours.queryColdMs, () => undefined],
