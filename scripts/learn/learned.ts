@@ -14,47 +14,13 @@ import { rowsOf, type RecordsTable } from '../build/table.js';
 import { readManifest } from '../build/freshness.js';
 import { renderRowsStore } from '../recall/memory.js';
 import { parseStoreFile, type StoreFile } from '../recall/store.js';
-import { derivedRows, LEARN_INLINE_MAX } from './derived.js';
+import { derivedRows } from './derived.js';
+import { learnedDir, type LearnedState } from './learned-state.js';
 import { effectOfRecall, type EffectReport } from './effect.js';
 import type { Analysis } from './analyze.js';
-import type { ExtractedPattern, LearnSnapshot } from './types.js';
 
 export { LEARN_INLINE_MAX } from './derived.js';
-
-/** `learned/state.json`. */
-export interface LearnedState {
-  version: 1;
-  /** The build's input key (`manifest.json#source`) the knowledge was derived from. */
-  source: string;
-  executions: number;
-  latest_execution: string | null;
-  documents: number;
-}
-
-/** The folder of the derived-knowledge store. */
-export function learnedDir(outDir: string): string {
-  return join(outDir, 'learned');
-}
-
-/** Reads the state; undefined when missing or unreadable. */
-export function readLearnedState(outDir: string): LearnedState | undefined {
-  try {
-    const s = JSON.parse(readFileSync(join(learnedDir(outDir), 'state.json'), 'utf8')) as LearnedState;
-    return s.version === 1 ? s : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The patterns of the last learning snapshot (`learn.json`), for explaining an execution in a large history. */
-export function snapshotPatterns(outDir: string): ExtractedPattern[] | undefined {
-  try {
-    const snap = JSON.parse(readFileSync(join(outDir, 'learn.json'), 'utf8')) as LearnSnapshot;
-    return snap.version === 1 && Array.isArray(snap.patterns) ? snap.patterns : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export { isLearnedCurrent, learnedDir, readLearnedState, refreshLearned, snapshotPatterns, type LearnedState } from './learned-state.js';
 
 /** Reads the derived store's meta file; undefined when missing, unreadable or of another version. */
 export function readLearnedStore(outDir: string): StoreFile | undefined {
@@ -63,12 +29,6 @@ export function readLearnedStore(outDir: string): StoreFile | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** True when the derived knowledge was derived from the current build. */
-export function isLearnedCurrent(ws: Workspace): boolean {
-  const m = readManifest(ws.outDir);
-  return Boolean(m && readLearnedState(ws.outDir)?.source === m.source);
 }
 
 /** Writes the derived store for an analysis (and the effect, computed when not given). Deterministic. */
@@ -86,19 +46,4 @@ export function writeLearned(ws: Workspace, table: RecordsTable, analysis: Analy
   const state: LearnedState = { version: 1, source: readManifest(ws.outDir)?.source ?? '', executions: history.length, latest_execution: latest, documents: rows.length };
   writeFileAtomic(join(dir, 'state.json'), `${JSON.stringify(state)}\n`);
   return state;
-}
-
-/**
- * Brings the derived knowledge up to date after a build, when the history is small enough for
- * that to be quick (or `force`): loads the table, analyses it and writes the store and the
- * learning snapshot. Returns whether it wrote.
- */
-export async function refreshLearned(ws: Workspace, opts: { force?: boolean } = {}): Promise<boolean> {
-  if (isLearnedCurrent(ws)) return false;
-  const manifest = readManifest(ws.outDir);
-  if (!manifest) return false;
-  if (!opts.force && (manifest.by_kind.execution ?? 0) > LEARN_INLINE_MAX) return false;
-  const { writeLearnSnapshot } = await import('./snapshot.js');
-  await writeLearnSnapshot(ws);
-  return true;
 }

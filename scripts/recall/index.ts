@@ -22,7 +22,7 @@ export interface OpenOptions {
  */
 async function rebuild(ws: Workspace, full = false): Promise<void> {
   await (await import('../build/index.js')).runBuild(ws, full ? { full } : {});
-  await (await import('../learn/learned.js')).refreshLearned(ws);
+  await (await import('../learn/learned-state.js')).refreshLearned(ws);
 }
 
 /** Opens the recall store, building or updating the build folder first when it is stale. */

@@ -21,9 +21,9 @@ import { facet, type Vocabulary } from './terms.js';
 export { analyze, facet, type Vocabulary } from './terms.js';
 
 /** Bumped when the store layout changes. */
-export const STORE_VERSION = 4;
+export const STORE_VERSION = 5;
 /** Postings lines per segment. */
-export const TERM_SHARDS = 16;
+export const TERM_SHARDS = 64;
 /** Documents per doc chunk line. */
 export const DOC_CHUNK = 100;
 

@@ -23,7 +23,7 @@ import { completesStreak } from '../score/streak.js';
 import { loadTable, type RecordRow } from '../build/table.js';
 import { buildReflection } from '../learn/reflection.js';
 import { LEARN_INLINE_MAX } from '../learn/derived.js';
-import { snapshotPatterns } from '../learn/learned.js';
+import { snapshotPatterns } from '../learn/learned-state.js';
 import { writeFileExclusive } from '../adapters/fs.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
 import { commitPaths, pushWithRetry } from '../adapters/git.js';

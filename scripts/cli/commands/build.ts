@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { runBuild } from '../../build/index.js';
-import { refreshLearned } from '../../learn/learned.js';
+import { refreshLearned } from '../../learn/learned-state.js';
 import { diag, hasFailures, countBySeverity } from '../../diagnostics/diagnostic.js';
 import { toPosix } from '../../adapters/fs.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
