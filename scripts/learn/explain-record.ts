@@ -9,6 +9,9 @@ import { executionsInOrder } from '../build/table.js';
 import type { ResolvedConfig } from '../adapters/config.js';
 import { LINK_FIELDS } from '../records/validate.js';
 import { recallEvidence } from './evidence.js';
+import { matchingDerived } from './reflection.js';
+import type { ExecutionRecord } from '../records/kinds.js';
+import type { ExtractedPattern } from './types.js';
 import { plural } from '../diagnostics/words.js';
 
 /** What `explain` says about one record. */
@@ -33,6 +36,8 @@ export interface RecordExplanation {
   recall: { recalled_by: string[]; helpful: number; harmful: number; verdict: 'helps' | 'harms' | 'unclear'; reason: string };
   /** For an execution: its score card. */
   score?: { overall: number; trigger: string | null; scores: Record<string, number>; computed: string[] };
+  /** For an execution: the patterns and themes derived from the history it is evidence of or matches. */
+  derived?: Array<{ id: string; pattern_type: string; statement: string }>;
 }
 
 function text(v: unknown): string {
@@ -46,7 +51,7 @@ function valueAt(data: unknown, path: readonly string[]): unknown {
 }
 
 /** Explains the record `id` (undefined when no valid record has it). */
-export function explainRecord(rows: readonly RecordRow[], id: string, config: ResolvedConfig): RecordExplanation | undefined {
+export function explainRecord(rows: readonly RecordRow[], id: string, config: ResolvedConfig, derived: readonly ExtractedPattern[] = []): RecordExplanation | undefined {
   const row = rows.find((r) => r.id === id);
   if (!row) return undefined;
   const d = row.data as unknown as Record<string, unknown>;
@@ -73,6 +78,8 @@ export function explainRecord(rows: readonly RecordRow[], id: string, config: Re
   if (row.kind === 'execution') {
     const scores = d.scores as Record<string, number>;
     out.score = { overall: d.overall as number, trigger: (d.trigger as string | null | undefined) ?? null, scores, computed: (d.computed as string[] | undefined) ?? [] };
+    const found = matchingDerived(row.data as ExecutionRecord, derived);
+    if (found.length) out.derived = found.map((p) => ({ id: p.id, pattern_type: p.pattern_type, statement: p.statement }));
   }
   return out;
 }
@@ -90,5 +97,6 @@ export function renderExplanation(x: RecordExplanation): string {
     lines.push(`  like for like: ${r.verdict} — ${r.reason}`);
   } else if (x.kind !== 'execution') lines.push('  evidence: no execution has recalled it yet');
   if (x.referenced_by.length) lines.push(`  referenced by: ${x.referenced_by.join(', ')}`);
+  for (const p of x.derived ?? []) lines.push(`  ${p.pattern_type} pattern (derived from the history) ${p.id}: ${p.statement}`);
   return `${lines.join('\n')}\n`;
 }

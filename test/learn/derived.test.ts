@@ -48,6 +48,8 @@ describe('derived knowledge', () => {
     expect(ui.insights[0].what).toMatch(/tpl-soft-palette|hero-banner/);
     const text = (await runCli(dir, ['recall', 'what failed on the booking form?'])).stdout;
     expect(text).toMatch(/\(derived from the history\)/);
+    // `explain` names the derived patterns an execution is evidence of.
+    expect((await runCli(dir, ['explain', 'ex-bk-0'])).stdout).toMatch(/failure pattern \(derived from the history\) pat-failure-/);
   });
 
   it('says so when nothing of the kind asked for matches, and shows what it found, labelled', { timeout: 120_000 }, async () => {

@@ -216,3 +216,18 @@ describe('full text and intent as a hint', () => {
     }
   });
 });
+
+describe('rules by their own words and what they name', () => {
+  it('finds a rule by the component or path it applies to ("rules for csv", "csv-stringify")', async () => {
+    const dir3 = tempRepo();
+    writeSeedKb(dir3);
+    writeFileSync(join(dir3, 'learning-loop/rules/rule-quote-fields.md'), '---\nkind: rule\nid: rule-quote-fields\ncreated_at: 2026-11-03T10:00:00Z\nstatus: accepted\nstatement: Quote every field that can hold a comma\napplies_to:\n  components: [csv-export]\n  paths: ["src/export/csv-stringify.ts"]\n---\n');
+    git(dir3, 'add', '-A');
+    git(dir3, 'commit', '-q', '-m', 'rule');
+    const ws3 = openWorkspace({ cwd: dir3 });
+    const forCsv = await recall(ws3, 'rules for csv');
+    expect(forCsv.understood.kind_filter).toBe(true);
+    expect(forCsv.insights.map((i) => i.id)).toEqual(['rule-quote-fields']);
+    expect((await recall(ws3, 'csv-stringify')).insights[0]?.id).toBe('rule-quote-fields');
+  });
+});

@@ -5,6 +5,7 @@ import { CATALOG, isRuleId } from '../../diagnostics/catalog.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
 import { loadTable } from '../../build/table.js';
 import { explainRecord, renderExplanation } from '../../learn/explain-record.js';
+import { snapshotPatterns } from '../../learn/learned-state.js';
 import { printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
@@ -30,7 +31,7 @@ export function register(program: Command, ctx: CliContext): void {
       }
       const ws = ctx.workspace(cmd);
       const rows = existsSync(ws.kbRoot) ? loadTable(ws).rows : [];
-      const x = explainRecord(rows, id, ws.config);
+      const x = explainRecord(rows, id, ws.config, snapshotPatterns(ws.outDir) ?? []);
       if (!x) {
         const close = id.includes('/') ? Object.keys(CATALOG).filter((k) => k.split('/')[0] === id.split('/')[0]) : [didYouMean(id, rows.map((r) => r.id))].filter((v): v is string => Boolean(v));
         throw new UsageError(`\`${id}\` is neither a diagnostic rule id nor the id of a record in ${ws.kbPrefix || 'the knowledge base'}.`, close.length ? `Did you mean: ${close.join(', ')}?` : 'Run `learning-loop explain` to list every rule id, or `learning-loop list` for record ids.');
