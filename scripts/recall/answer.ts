@@ -5,7 +5,7 @@
  * a token budget for an agent's context.
  */
 import { parseIntent, questionWords, suggestVocabulary, type Intent } from './intent.js';
-import { rank, STRONG_ENTITY, type Hit } from './rank.js';
+import { entityFacetNames, rank, STRONG_ENTITY, type Hit } from './rank.js';
 import type { RecallStore, StoredDoc } from './store.js';
 
 /** One actionable insight. */
@@ -166,11 +166,8 @@ export function understoodLine(a: RecallAnswer): string {
   return parts.join(' · ') || 'no specific intent; full-text search';
 }
 
-/** Answers a question from the recall store. Never throws for any question text. */
-export function answer(store: RecallStore, question: string, opts: AnswerOptions = {}): RecallAnswer {
-  const limit = Math.max(1, Math.min(100, Math.floor(opts.limit ?? 8)));
-  const budget = Math.max(50, Math.floor(opts.budget ?? 1200));
-  const intent = parseIntent(question, store.meta.vocab, opts.now);
+/** Ranks with the question's filters; when they leave nothing, without them (or with retired records), and says so. */
+function rankWithFallback(store: RecallStore, intent: Intent): { hits: Hit[]; fallback?: RecallAnswer['fallback'] } {
   let ranking = rank(store, intent, { max: 400 });
   let fallback: RecallAnswer['fallback'];
   if (!ranking.hits.length && ranking.filtered > 0) {
@@ -184,21 +181,30 @@ export function answer(store: RecallStore, question: string, opts: AnswerOptions
     ranking = rank(store, intent, { max: 400, filters: !fallback, retired: true });
     fallback = { filters: 'rejected or archived', message: 'Only rejected or archived records matched: they are shown for reference (marked with their status); do not follow them.' };
   }
-  const hits = ranking.hits;
-  // Choose from facets and meta only; display documents are read for the chosen hits alone, so
-  // a question never parses more than a few doc chunks, however large the knowledge base.
-  const accepted = store.facetDocs('status', 'accepted');
+  return { hits: ranking.hits, ...(fallback ? { fallback } : {}) };
+}
+
+/** Documents that have an entity the question names exactly. */
+function namedDocs(store: RecallStore, intent: Intent): Set<number> {
   const named = new Set<number>();
   for (const e of intent.entities.filter((x) => x.confidence >= STRONG_ENTITY)) {
-    const facets = e.type === 'component' || e.type === 'task_type' || e.type === 'domain' ? [e.type, 'applies'] : [e.type];
-    for (const f of facets) for (const d of store.facetDocs(f, e.value)) named.add(d);
+    for (const f of entityFacetNames(e.type)) for (const d of store.facetDocs(f, e.value)) named.add(d);
   }
-  // Accepted guidance that applies to what the question names (a component, domain, task type
-  // named exactly) comes first ("Rules to follow"), rules before patterns before templates, at
-  // most a third of the answer. Everything else is in ranking order.
+  return named;
+}
+
+/**
+ * The order of the answer. Accepted guidance that applies to what the question names (a
+ * component, domain or task type named exactly) and is about as relevant as the best of it comes
+ * first ("Rules to follow"), rules before patterns before templates, at most a third of the
+ * answer; a rule that merely shares the domain named is not put above what answers the question.
+ * Then the ranking, with "last time" putting the newest relevant executions first. Chosen from
+ * facets and meta only: display documents are read for the chosen hits alone.
+ */
+function orderHits(store: RecallStore, intent: Intent, hits: readonly Hit[], limit: number): { ordered: Hit[]; guidance: number } {
+  const accepted = store.facetDocs('status', 'accepted');
+  const named = namedDocs(store, intent);
   const candidates = hits.filter((h) => GUIDANCE.has(store.kindOf(h.doc) ?? '') && accepted.has(h.doc) && named.has(h.doc));
-  // Only guidance about as relevant as the best of it: a rule that merely shares the domain named
-  // ("booking") is not put above what answers the question.
   const bestGuidance = candidates[0]?.score ?? 0;
   const promoted = candidates
     .filter((h) => h.score >= bestGuidance * PROMOTE_SHARE)
@@ -207,7 +213,6 @@ export function answer(store: RecallStore, question: string, opts: AnswerOptions
   const promotedSet = new Set(promoted.map((h) => h.doc));
   let pool = hits.filter((h) => !promotedSet.has(h.doc));
   if (intent.recency?.mode === 'latest') {
-    // "Last time": among the relevant executions, the newest come first.
     const day = store.meta.day;
     const ex = pool.filter((x) => store.kindOf(x.doc) === 'execution' && (!named.size || named.has(x.doc)));
     const top = ex.length ? ex[0]!.score : 0;
@@ -215,60 +220,63 @@ export function answer(store: RecallStore, question: string, opts: AnswerOptions
     const rel = new Set(relevant);
     pool = [...relevant, ...pool.filter((x) => !rel.has(x))];
   }
-  const ordered = [...promoted, ...pool].slice(0, limit);
-  let insights = ordered
-    .map((h) => ({ h, d: store.doc(h.doc) }))
-    .filter((x): x is { h: Hit; d: StoredDoc } => x.d !== undefined)
-    .map((x) => insightOf(store, x.d, x.h));
-  let guidance = promoted.length;
+  return { ordered: [...promoted, ...pool].slice(0, limit), guidance: promoted.length };
+}
 
-  // Recurring errors among the matching failures (fingerprints precomputed in the store).
-  const common: CommonError[] = [];
-  if (intent.common || intent.outcome === 'failure') {
-    const counts = new Map<number, { count: number; executions: string[]; docs: number[] }>();
-    for (const h of hits) {
-      for (const f of store.meta.docFps?.[String(h.doc)] ?? []) {
-        const c = counts.get(f) ?? { count: 0, executions: [], docs: [] };
-        c.count += 1;
-        if (c.docs.length < 5) c.docs.push(h.doc);
-        counts.set(f, c);
-      }
-    }
-    const top = [...counts.entries()].filter(([, c]) => c.count >= 2).sort((a, b) => b[1].count - a[1].count || a[0] - b[0]).slice(0, 3);
-    for (const [f, c] of top) {
-      const fp = store.meta.fps[f]!;
-      const ids = c.docs.map((d) => store.doc(d)?.id).filter((x): x is string => Boolean(x));
-      common.push({ fingerprint: fp.id, text: fp.text, example: fp.example, count: c.count, executions: ids });
+/** Recurring errors among the matching failures (fingerprints precomputed in the store). */
+function commonErrors(store: RecallStore, hits: readonly Hit[]): CommonError[] {
+  const counts = new Map<number, { count: number; docs: number[] }>();
+  for (const h of hits) {
+    for (const f of store.meta.docFps?.[String(h.doc)] ?? []) {
+      const c = counts.get(f) ?? { count: 0, docs: [] };
+      c.count += 1;
+      if (c.docs.length < 5) c.docs.push(h.doc);
+      counts.set(f, c);
     }
   }
+  const top = [...counts.entries()].filter(([, c]) => c.count >= 2).sort((a, b) => b[1].count - a[1].count || a[0] - b[0]).slice(0, 3);
+  return top.map(([f, c]) => {
+    const fp = store.meta.fps[f]!;
+    return { fingerprint: fp.id, text: fp.text, example: fp.example, count: c.count, executions: c.docs.map((d) => store.doc(d)?.id).filter((x): x is string => Boolean(x)) };
+  });
+}
 
-  // Budget: keep whole insights while they fit; shorten the first one if even it does not fit.
-  let truncated = hits.length > insights.length;
-  const blocks: string[] = [];
-  let used = estimateTokens(`${question.slice(0, 200)}\n${common.map((c) => `${c.count}x ${c.example}`).join('\n')}`) + 20;
+/** Keeps whole insights while they fit the budget; shortens the first one if even it does not. */
+function withinBudget(insights: readonly Insight[], budget: number, used: number): { kept: Insight[]; used: number; cut: boolean } {
   const kept: Insight[] = [];
+  let cut = false;
   for (const i of insights) {
     let cur = i;
     let text = renderInsight(kept.length + 1, cur);
     if (used + estimateTokens(text) > budget) {
-      if (kept.length) {
-        truncated = true;
-        break;
-      }
+      cut = true;
+      if (kept.length) break;
       cur = shorten(i, Math.max(40, (budget - used) * 2));
       text = renderInsight(1, cur);
-      truncated = true;
     }
     kept.push(cur);
-    blocks.push(text);
     used += estimateTokens(text);
   }
-  insights = kept;
-  guidance = Math.min(guidance, insights.length);
-  const words = questionWords(question);
-  const suggestions = insights.length === 0 ? suggestVocabulary(words, store.meta.vocab) : intent.unknown.length && !intent.entities.length ? suggestVocabulary(intent.unknown, store.meta.vocab, 3).filter((s) => !intent.entities.some((e) => e.value === s)) : [];
+  return { kept, used, cut };
+}
+
+/** Answers a question from the recall store. Never throws for any question text. */
+export function answer(store: RecallStore, question: string, opts: AnswerOptions = {}): RecallAnswer {
+  const limit = Math.max(1, Math.min(100, Math.floor(opts.limit ?? 8)));
+  const budget = Math.max(50, Math.floor(opts.budget ?? 1200));
+  const intent = parseIntent(question, store.meta.vocab, opts.now);
+  const { hits, fallback } = rankWithFallback(store, intent);
+  const { ordered, guidance } = orderHits(store, intent, hits, limit);
+  const chosen = ordered
+    .map((h) => ({ h, d: store.doc(h.doc) }))
+    .filter((x): x is { h: Hit; d: StoredDoc } => x.d !== undefined)
+    .map((x) => insightOf(store, x.d, x.h));
+  const common = intent.common || intent.outcome === 'failure' ? commonErrors(store, hits) : [];
+  const start = estimateTokens(`${question.slice(0, 200)}\n${common.map((c) => `${c.count}x ${c.example}`).join('\n')}`) + 20;
+  const { kept: insights, used, cut } = withinBudget(chosen, budget, start);
+  const suggestions = insights.length === 0 ? suggestVocabulary(questionWords(question), store.meta.vocab) : intent.unknown.length && !intent.entities.length ? suggestVocabulary(intent.unknown, store.meta.vocab, 3).filter((s) => !intent.entities.some((e) => e.value === s)) : [];
   const { question: _q, unknown: _u, ...understood } = intent;
-  return { question, understood, insights, common_errors: common, total_matches: hits.length, truncated, tokens: used, suggestions, guidance, ...(fallback ? { fallback } : {}) };
+  return { question, understood, insights, common_errors: common, total_matches: hits.length, truncated: cut || hits.length > chosen.length, tokens: used, suggestions, guidance: Math.min(guidance, insights.length), ...(fallback ? { fallback } : {}) };
 }
 
 /** The text answer (what `recall` prints): insights in the answer's order, labelled by kind. */

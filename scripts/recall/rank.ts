@@ -71,132 +71,170 @@ export interface RankOptions {
   retired?: boolean;
 }
 
-/** Ranks documents for an intent: hits by score (ties by kind, then id), at most `max`. */
-export function rank(store: RecallStore, intent: Intent, opts: RankOptions = {}): Ranking {
-  const max = opts.max ?? 200;
-  const useFilters = opts.filters ?? true;
+/** Raw scores while a question is scored: per document, plus which matched content or a named entity. */
+class Scores {
+  readonly score: Float64Array;
+  readonly content: Uint8Array;
+  readonly named: Uint8Array;
+  readonly touched: number[] = [];
+  readonly termDocs: Array<[string, number[]]> = [];
+  readonly entityFacets: Array<[string, Set<number>]> = [];
+
+  constructor(n: number) {
+    this.score = new Float64Array(n);
+    this.content = new Uint8Array(n);
+    this.named = new Uint8Array(n);
+  }
+
+  bump(d: number, s: number): void {
+    if (this.score[d] === 0) this.touched.push(d);
+    this.score[d] = this.score[d]! + s;
+  }
+}
+
+/** BM25 of one term (times `weight`) into the scores; content terms mark what they match. */
+function scoreTerm(store: RecallStore, acc: Scores, t: string, weight: number, isContent: boolean): void {
   const { meta } = store;
-  const score = new Float64Array(meta.n);
-  const content = new Uint8Array(meta.n);
-  const touched: number[] = [];
-  const bump = (d: number, s: number) => {
-    if (score[d] === 0) touched.push(d);
-    score[d] = score[d]! + s;
-  };
-  const termDocs: Array<[string, number[]]> = [];
+  const p = store.postings(t);
+  const df = p.length / 2;
+  if (!df) return;
+  acc.termDocs.push([t, p]);
   const avgLen = meta.avgLen || 1;
-  const bm25 = (t: string, weight: number, isContent: boolean) => {
-    const p = store.postings(t);
-    const df = p.length / 2;
-    if (!df) return;
-    termDocs.push([t, p]);
-    const idf = Math.log(1 + (meta.n - df + 0.5) / (df + 0.5));
-    for (let i = 0; i < p.length; i += 2) {
-      const d = p[i]!;
-      const tf = p[i + 1]!;
-      const len = meta.len[d] ?? meta.avgLen;
-      bump(d, (weight * idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * len) / avgLen)));
-      if (isContent) content[d] = 1;
-    }
-  };
-  for (const t of intent.terms) bm25(t, 1, true);
-  for (const t of intent.forms ?? []) bm25(t, FORM_WEIGHT, false);
-  for (const t of intent.cues ?? []) bm25(t, CUE_WEIGHT, false);
-  // Entities named exactly ("booking-form", "square api", "the booking component") are strong
-  // evidence. A word that is only part of a name ("check" of mbpp-56-checks) is not: its words
-  // are in the text of the records that have it and BM25 weighs them by their rarity.
-  const entityFacets: Array<[string, Set<number>]> = [];
-  const named = new Uint8Array(meta.n);
+  const idf = Math.log(1 + (meta.n - df + 0.5) / (df + 0.5));
+  for (let i = 0; i < p.length; i += 2) {
+    const d = p[i]!;
+    const tf = p[i + 1]!;
+    const len = meta.len[d] ?? meta.avgLen;
+    acc.bump(d, (weight * idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * len) / avgLen)));
+    if (isContent) acc.content[d] = 1;
+  }
+}
+
+/**
+ * Entities named exactly ("booking-form", "square api", "the booking component") are strong
+ * evidence. A word that is only part of a name ("check" of mbpp-56-checks) is not: its words are
+ * in the text of the records that have it, and BM25 weighs them by their rarity.
+ */
+function scoreEntities(store: RecallStore, acc: Scores, intent: Intent): void {
   for (const e of intent.entities) {
     if (e.confidence < STRONG_ENTITY) continue;
-    const facets = e.type === 'component' || e.type === 'task_type' || e.type === 'domain' ? [e.type, 'applies'] : [e.type];
-    for (const f of facets) {
+    for (const f of entityFacetNames(e.type)) {
       const docs = store.facetDocs(f, e.value);
-      entityFacets.push([`${e.type}:${e.value}`, docs]);
+      acc.entityFacets.push([`${e.type}:${e.value}`, docs]);
       for (const d of docs) {
-        bump(d, ENTITY_BOOST * e.confidence);
-        content[d] = 1;
-        named[d] = 1;
+        acc.bump(d, ENTITY_BOOST * e.confidence);
+        acc.content[d] = 1;
+        acc.named[d] = 1;
       }
     }
   }
-  const kind = store.valuesOf('kind');
-  const status = store.valuesOf('status');
-  const outcome = store.valuesOf('outcome');
-  const patternType = store.valuesOf('pattern_type');
-  const category = store.valuesOf('category');
-  // A question with no content words but a kind, category or outcome lists what passes them.
+}
+
+/** The facets an entity type is looked up in (a component is also what rules and templates apply to). */
+export function entityFacetNames(type: string): string[] {
+  return type === 'component' || type === 'task_type' || type === 'domain' ? [type, 'applies'] : [type];
+}
+
+/** A question with no content words but a kind, category or outcome lists what passes them. */
+function scoreListing(store: RecallStore, acc: Scores, intent: Intent): void {
   const listing = intent.terms.length === 0 && intent.entities.length === 0 && (intent.kind_filter || intent.categories.length > 0 || intent.outcome_filter);
-  if (listing) {
-    const kinds = intent.kinds.length ? intent.kinds : ['execution', 'pattern'];
-    for (const k of kinds) {
-      for (const d of store.facetDocs('kind', k)) {
-        bump(d, 1);
-        content[d] = 1;
-      }
+  if (!listing) return;
+  for (const k of intent.kinds.length ? intent.kinds : ['execution', 'pattern']) {
+    for (const d of store.facetDocs('kind', k)) {
+      acc.bump(d, 1);
+      acc.content[d] = 1;
     }
   }
-  const failureTypes = ['failure', 'gotcha'];
-  const matchesOutcome = (d: number): boolean => {
-    if (intent.outcome === 'failure') return outcome[d] === 'failure' || outcome[d] === 'partial' || failureTypes.includes(patternType[d]!);
-    if (intent.outcome === 'success') return outcome[d] === 'success' || patternType[d] === 'success';
-    return false;
-  };
-  const opposite = (d: number): boolean => {
-    const o = outcome[d];
-    const pt = patternType[d];
-    if (intent.outcome === 'failure') return o === 'success' || pt === 'success' || pt === 'performance';
-    if (intent.outcome === 'success') return o === 'failure' || o === 'partial' || pt === 'failure' || pt === 'gotcha' || kind[d] === 'reflection';
-    return false;
-  };
+}
+
+/** Per-document facet values the filters and boosts read. */
+interface Facts {
+  kind: ReadonlyArray<string | undefined>;
+  status: ReadonlyArray<string | undefined>;
+  outcome: ReadonlyArray<string | undefined>;
+  patternType: ReadonlyArray<string | undefined>;
+  category: ReadonlyArray<string | undefined>;
+  day: readonly number[];
+}
+
+function factsOf(store: RecallStore): Facts {
+  return { kind: store.valuesOf('kind'), status: store.valuesOf('status'), outcome: store.valuesOf('outcome'), patternType: store.valuesOf('pattern_type'), category: store.valuesOf('category'), day: store.meta.day };
+}
+
+/** Whether a document has the outcome the question asks for (a failure, a failure pattern or gotcha...). */
+function matchesOutcome(f: Facts, d: number, outcome: Intent['outcome']): boolean {
+  if (outcome === 'failure') return f.outcome[d] === 'failure' || f.outcome[d] === 'partial' || f.patternType[d] === 'failure' || f.patternType[d] === 'gotcha';
+  if (outcome === 'success') return f.outcome[d] === 'success' || f.patternType[d] === 'success';
+  return false;
+}
+
+/** Whether a document has the opposite outcome (left out when the outcome is named unambiguously). */
+function oppositeOutcome(f: Facts, d: number, outcome: Intent['outcome']): boolean {
+  const o = f.outcome[d];
+  const pt = f.patternType[d];
+  if (outcome === 'failure') return o === 'success' || pt === 'success' || pt === 'performance';
+  if (outcome === 'success') return o === 'failure' || o === 'partial' || pt === 'failure' || pt === 'gotcha' || f.kind[d] === 'reflection';
+  return false;
+}
+
+/** The question's unambiguous filters: kind, category, outcome, "since". */
+function passesFilters(f: Facts, d: number, intent: Intent): boolean {
+  if (intent.kind_filter && intent.kinds.length && !intent.kinds.includes(f.kind[d]!)) return false;
+  if (intent.categories.length && f.kind[d] === 'pattern' && !intent.categories.includes(f.category[d]!)) return false;
+  if (intent.outcome_filter && oppositeOutcome(f, d, intent.outcome)) return false;
   const since = intent.recency?.mode === 'since' ? intent.recency.day : undefined;
-  const passesFilters = (d: number): boolean => {
-    if (intent.kind_filter && intent.kinds.length && !intent.kinds.includes(kind[d]!)) return false;
-    if (intent.categories.length && kind[d] === 'pattern' && !intent.categories.includes(category[d]!)) return false;
-    if (intent.outcome_filter && opposite(d)) return false;
-    if (since !== undefined && (meta.day[d] ?? 0) < since && (kind[d] === 'execution' || kind[d] === 'reflection')) return false;
-    return true;
-  };
-  const latest = intent.recency?.mode === 'latest';
-  let maxDay = 0;
-  if (latest) for (const v of meta.day) if (v > maxDay) maxDay = v;
+  if (since !== undefined && (f.day[d] ?? 0) < since && (f.kind[d] === 'execution' || f.kind[d] === 'reflection')) return false;
+  return true;
+}
+
+/** The intent's boosts on a raw score: named entity, kind, category, outcome, status, recency. */
+function boosted(f: Facts, d: number, raw: number, named: boolean, intent: Intent, maxDay: number): number {
+  let s = raw;
+  // What the question names exactly is what it is about: records of it first.
+  if (named) s *= ENTITY_FACTOR;
+  if (intent.kinds.length && intent.kinds.includes(f.kind[d]!)) s *= intent.kind_filter ? KIND_BOOST : WEAK_KIND_BOOST;
+  if (intent.categories.length && intent.categories.includes(f.category[d]!)) s *= KIND_BOOST;
+  if (intent.outcome && matchesOutcome(f, d, intent.outcome)) s *= OUTCOME_BOOST;
+  if (f.status[d] === 'accepted') s *= ACCEPTED_BOOST;
+  else if (f.status[d] === 'proposed') s *= PROPOSED_FACTOR;
+  // "Last time": newer records weigh up to 20% more, fading over 60 days.
+  if (intent.recency?.mode === 'latest') s *= 1 + 0.2 * Math.max(0, 1 - Math.max(0, maxDay - (f.day[d] ?? 0)) / 60);
+  return s;
+}
+
+/** Why each returned hit matched: its terms and the entities it has. */
+function explain(acc: Scores, top: ReadonlyArray<{ doc: number; score: number }>): Hit[] {
+  const whyOf = new Map<number, Set<string>>(top.map((h) => [h.doc, new Set<string>()]));
+  for (const [t, p] of acc.termDocs) for (let i = 0; i < p.length; i += 2) whyOf.get(p[i]!)?.add(t);
+  return top.map((h) => {
+    const why = whyOf.get(h.doc)!;
+    for (const [label, docs] of acc.entityFacets) if (docs.has(h.doc)) why.add(label);
+    return { doc: h.doc, score: h.score, why: [...why].sort() };
+  });
+}
+
+/** Ranks documents for an intent: hits by score (ties by kind, then id), at most `max`. */
+export function rank(store: RecallStore, intent: Intent, opts: RankOptions = {}): Ranking {
+  const acc = new Scores(store.meta.n);
+  for (const t of intent.terms) scoreTerm(store, acc, t, 1, true);
+  for (const t of intent.forms ?? []) scoreTerm(store, acc, t, FORM_WEIGHT, false);
+  for (const t of intent.cues ?? []) scoreTerm(store, acc, t, CUE_WEIGHT, false);
+  scoreEntities(store, acc, intent);
+  scoreListing(store, acc, intent);
+  const f = factsOf(store);
+  const maxDay = intent.recency?.mode === 'latest' ? f.day.reduce((m, v) => (v > m ? v : m), 0) : 0;
+  const withRetired = opts.retired ?? intent.retired ?? false;
   const kept: Array<{ doc: number; score: number }> = [];
   let filtered = 0;
   let retired = 0;
-  const withRetired = opts.retired ?? intent.retired ?? false;
-  for (const d of touched) {
-    if (!content[d]) continue;
-    const st = status[d];
-    if ((st === 'rejected' || st === 'archived') && !withRetired) {
-      retired++;
-      continue;
-    }
-    if (useFilters && !passesFilters(d)) {
-      filtered++;
-      continue;
-    }
-    let s = score[d]!;
-    // What the question names exactly is what it is about: records of it first.
-    if (named[d]) s *= ENTITY_FACTOR;
-    if (intent.kinds.length && intent.kinds.includes(kind[d]!)) s *= intent.kind_filter ? KIND_BOOST : WEAK_KIND_BOOST;
-    if (intent.categories.length && intent.categories.includes(category[d]!)) s *= KIND_BOOST;
-    if (intent.outcome && matchesOutcome(d)) s *= OUTCOME_BOOST;
-    if (st === 'accepted') s *= ACCEPTED_BOOST;
-    else if (st === 'proposed') s *= PROPOSED_FACTOR;
-    // "Last time": newer records weigh up to 20% more, fading over 60 days.
-    if (latest) s *= 1 + 0.2 * Math.max(0, 1 - Math.max(0, maxDay - (meta.day[d] ?? 0)) / 60);
-    kept.push({ doc: d, score: Math.round(s * 1000) / 1000 });
+  for (const d of acc.touched) {
+    if (!acc.content[d]) continue;
+    const st = f.status[d];
+    if ((st === 'rejected' || st === 'archived') && !withRetired) retired++;
+    else if ((opts.filters ?? true) && !passesFilters(f, d, intent)) filtered++;
+    else kept.push({ doc: d, score: Math.round(boosted(f, d, acc.score[d]!, acc.named[d] === 1, intent, maxDay) * 1000) / 1000 });
   }
   kept.sort((a, b) => b.score - a.score || store.compare(a.doc, b.doc));
   const floor = (kept[0]?.score ?? 0) * RELATIVE_CUTOFF;
-  const top = kept.filter((h) => h.score >= floor).slice(0, max);
-  // Why each hit matched: only for the hits returned.
-  const whyOf = new Map<number, Set<string>>(top.map((h) => [h.doc, new Set<string>()]));
-  for (const [t, p] of termDocs) for (let i = 0; i < p.length; i += 2) whyOf.get(p[i]!)?.add(t);
-  const hits = top.map((h) => {
-    const why = whyOf.get(h.doc)!;
-    for (const [label, docs] of entityFacets) if (docs.has(h.doc)) why.add(label);
-    return { doc: h.doc, score: h.score, why: [...why].sort() };
-  });
-  return { hits, filtered, retired };
+  return { hits: explain(acc, kept.filter((h) => h.score >= floor).slice(0, opts.max ?? 200)), filtered, retired };
 }
