@@ -23,6 +23,7 @@ import { segName, type SegSummary } from './segments.js';
 import { renderSegmentTask, segmentOutputs, type RenderedSegment, type RenderTask, type SegmentContext } from './segment-render.js';
 import { POOL_MIN_WORK, SegmentPool } from './segment-pool.js';
 import type { RecordRow } from './table.js';
+import { dict } from '../dict.js';
 
 /** Options for `runBuild`. */
 export interface BuildOptions {
@@ -188,7 +189,7 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
     ensureSegment(state, s);
     const valid: RenderTask['valid'] = [];
     const rows: string[] = [];
-    const segLinks: Record<string, string[]> = {};
+    const segLinks = dict<string[]>(); // keyed by record ids
     for (const file of state.segFiles[s]!) {
       const e = state.index.get(file)!;
       if (!e.s) continue;

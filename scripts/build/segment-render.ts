@@ -13,6 +13,7 @@ import { readSegCache, sha1, writeSegCache } from './cache.js';
 import { buildLunrShard } from './lunr-index.js';
 import { parseFile, segName, type IndexEntry, type SegEntry } from './segments.js';
 import { writeDerived } from './write.js';
+import { own } from '../dict.js';
 
 /** Output file names of a segment, relative to the build folder. */
 export function segmentOutputs(s: number): { table: string; lunr: string; recall: string } {
@@ -179,7 +180,7 @@ export function prepareSegment(ctx: SegmentContext, seg: number, rows: readonly 
 /** Renders a prepared segment's recall segment with its links and writes it if it changed. */
 export function finishSegment(ctx: SegmentContext, task: RenderTask, prepared: PreparedSegment, repaired = 0): RenderedSegment {
   const docs = prepared.docs.map((d) => {
-    const l = task.links[d.doc.id];
+    const l = own(task.links, d.doc.id); // ids such as `constructor` are plain keys
     return l?.length ? { ...d, doc: { ...d.doc, links: l } } : d;
   });
   const names = segmentOutputs(task.seg);

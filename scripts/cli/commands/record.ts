@@ -7,6 +7,7 @@ import { parseJsonInput, recordExecution, type RecordResult } from '../../record
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
+import { dict } from '../../dict.js';
 
 interface RecordFlags {
   input?: string;
@@ -83,7 +84,7 @@ export function inputFromFlags(f: RecordFlags): { input: Record<string, unknown>
     else input.duration_s = n;
   }
   if (f.scores !== undefined) {
-    const scores: Record<string, number> = {};
+    const scores = dict<number>(); // `--scores __proto__=1` must stay a key the schema refuses
     for (const part of f.scores.split(',').map((s) => s.trim()).filter(Boolean)) {
       const m = /^(\w+)\s*=\s*(-?\d+(?:\.\d+)?)$/.exec(part);
       if (!m) {
