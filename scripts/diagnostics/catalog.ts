@@ -23,6 +23,7 @@ export const CATALOG = {
   'file/too-large': e('error', 'File is larger than the configured limit', 'Keep records small (move logs to an artifact and link them), or raise `build.max_file_bytes` in config/triggers.yaml.'),
   'file/unreadable': e('error', 'File could not be read', 'Check the file exists and is readable, then run the command again.'),
   'file/encoding': e('error', 'File is not valid UTF-8', 'Save the file as UTF-8 without a byte-order mark.'),
+  'file/more-problems': e('error', 'More problems in the file than are shown', 'Only the first problems of a file are listed (the count says how many more there are); fix those and run the command again to see the rest.'),
   'frontmatter/missing': e('error', 'No YAML frontmatter', 'Start the file with a `---` line, the YAML fields, and a closing `---` line, e.g.\n---\nkind: rule\nid: rule-example\n---'),
   'frontmatter/unclosed': e('error', 'Frontmatter is never closed', 'Add a line containing only `---` after the last YAML field.'),
   'frontmatter/not-mapping': e('error', 'Frontmatter is not a YAML mapping', 'Frontmatter must be `key: value` pairs, not a list or a scalar.'),

@@ -4,10 +4,10 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { diag, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { capDiagnostics, diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { walkFiles } from '../adapters/fs.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
-import { checkRecordText, crossRecordChecks, locateInText, type FileCheck, type RecordRef, type ValidRecord } from './validate.js';
+import { checkRecordText, crossRecordChecks, textLocator, type FileCheck, type RecordRef, type ValidRecord } from './validate.js';
 
 export { isIgnoredKbFile } from './kb-files.js';
 import { isIgnoredKbFile } from './kb-files.js';
@@ -68,14 +68,21 @@ export interface KbRecordRef extends RecordRef {
  */
 export function crossCheckKb(ws: Workspace, records: readonly KbRecordRef[]): { diagnostics: Diagnostic[]; bad: Set<string> } {
   const byDisplay = new Map(records.map((r) => [r.file, r.kbFile]));
+  // Diagnostics come file after file: the last file's parse serves all of its positions.
+  let last: { file: string; at: (path: ReadonlyArray<string | number>) => { line?: number; column?: number } } | undefined;
   const diagnostics = crossRecordChecks(records, (file, path) => {
     const kbFile = byDisplay.get(file);
     if (!kbFile) return {};
-    try {
-      return locateInText(readFileSync(join(ws.kbRoot, kbFile), 'utf8'), path);
-    } catch {
-      return {};
+    if (last?.file !== file) {
+      let text: string;
+      try {
+        text = readFileSync(join(ws.kbRoot, kbFile), 'utf8');
+      } catch {
+        return {};
+      }
+      last = { file, at: textLocator(text) };
     }
+    return last.at(path);
   });
   return { diagnostics, bad: new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file)) };
 }
@@ -108,7 +115,7 @@ export function checkKnowledgeBase(ws: Workspace, only?: ReadonlySet<string>): K
   diagnostics.push(...(only ? cross.diagnostics.filter((d) => only.has(kbOf.get(d.file) ?? '')) : cross.diagnostics));
   return {
     records: records.filter((r) => !cross.bad.has(r.file)).map(({ kbFile: _k, ...rest }) => rest),
-    diagnostics: sortDiagnostics(diagnostics),
+    diagnostics: capDiagnostics(diagnostics),
     files,
   };
 }

@@ -46,6 +46,8 @@ export interface ParsedFrontmatter {
   diagnostics: Diagnostic[];
   /** True when the positioned path was used. */
   positioned: boolean;
+  /** The positioned document, when that path was used (for locating schema errors without parsing again). */
+  doc?: PositionedDoc;
 }
 
 /** Keys refused anywhere in a record: they can pollute prototypes in consumers. */
@@ -157,7 +159,9 @@ export function parseYamlDocument(yamlText: string, yamlLine: number): Positione
   const doc = parseDocument(yamlText, {
     version: '1.2',
     schema: 'core',
-    uniqueKeys: true,
+    // Duplicate keys are found by the visitor below with a set per mapping: the package's own
+    // check compares every key with every earlier one (quadratic in a mapping's size).
+    uniqueKeys: false,
     prettyErrors: false,
     lineCounter,
   });
@@ -178,7 +182,7 @@ function nodePosition(p: PositionedDoc, node: { range?: [number, number, number]
 function parsePositioned(file: string, split: SplitResult): ParsedFrontmatter {
   const p = parseYamlDocument(split.yaml, split.yamlLine);
   const diagnostics: Diagnostic[] = [];
-  const base = { body: split.body, bodyLine: split.bodyLine, yaml: split.yaml, yamlLine: split.yamlLine, positioned: true };
+  const base = { body: split.body, bodyLine: split.bodyLine, yaml: split.yaml, yamlLine: split.yamlLine, positioned: true, doc: p };
 
   for (const err of p.doc.errors) {
     const opened = openingOffset(split.yaml, err.message, err.pos[0]);
@@ -190,6 +194,18 @@ function parsePositioned(file: string, split: SplitResult): ParsedFrontmatter {
   let unsafe = false;
   const { visit, isScalar, isMap } = yamlLib();
   visit(p.doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const k = pair.key;
+        // Equal like the package's own check: the same scalar value (type included), never two collections.
+        if (k !== null && !isScalar(k)) continue;
+        const value = k === null ? null : k.value;
+        const id = `${typeof value}:${String(value)}`;
+        if (!seen.has(id)) seen.add(id);
+        else diagnostics.push(diag('yaml/duplicate-key', file, 'Map keys must be unique', nodePosition(p, k as YamlNode | null)));
+      }
+    },
     Alias(_key, node) {
       unsafe = true;
       diagnostics.push(diag('yaml/alias', file, `Alias \`*${node.source}\` is not allowed in records.`, nodePosition(p, node)));
@@ -265,16 +281,39 @@ export function locate(p: PositionedDoc, path: ReadonlyArray<string | number>, k
     }
   }
   if (key !== undefined && isMap(lastGood)) {
-    const pair = lastGood.items.find((it) => isScalar(it.key) && String(it.key.value) === key);
+    const pair = pairOf(lastGood, key);
     if (pair) return nodePosition(p, pair.key as YamlNode);
   }
   return nodePosition(p, lastGood as YamlNode);
 }
 
+type YamlMap = import('yaml').YAMLMap<unknown, unknown>;
+type YamlPair = import('yaml').Pair<unknown, unknown>;
+const pairIndex = new WeakMap<YamlMap, Map<string, YamlPair>>();
+
+/**
+ * The first pair of a mapping with a scalar key equal to `key` (as a string). Indexed once per
+ * mapping, so positioning every one of 100,000 unknown keys stays linear.
+ */
+function pairOf(map: YamlMap, key: string): YamlPair | undefined {
+  let index = pairIndex.get(map);
+  if (!index) {
+    const { isPair, isScalar } = yamlLib();
+    index = new Map();
+    for (const it of map.items) {
+      if (!isPair(it) || !isScalar(it.key)) continue;
+      const k = String(it.key.value);
+      if (!index.has(k)) index.set(k, it);
+    }
+    pairIndex.set(map, index);
+  }
+  return index.get(key);
+}
+
 function childOf(node: unknown, segment: string | number): { key?: unknown; value?: unknown } | undefined {
-  const { isAlias, isMap, isPair, isScalar, isSeq } = yamlLib();
+  const { isAlias, isMap, isSeq } = yamlLib();
   if (isMap(node)) {
-    const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(segment));
+    const pair = pairOf(node, String(segment));
     return pair ? { key: pair.key, value: pair.value } : undefined;
   }
   if (isSeq(node) && typeof segment === 'number') {

@@ -4,11 +4,11 @@
  * Pure: takes text and returns data plus diagnostics.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { capDiagnostics, diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RuleId } from '../diagnostics/catalog.js';
 import * as VALIDATORS from './validators.generated.js';
 import { folderHintFor, folderPatternFor, isKind, KINDS, type AnyRecord, type Kind } from './kinds.js';
-import { locate, parseFrontmatter, parseYamlDocument, pointerToPath, type PositionedDoc } from './parse.js';
+import { locate, normaliseText, parseFrontmatter, parseYamlDocument, pointerToPath, splitFrontmatter, type PositionedDoc } from './parse.js';
 import { computeOverall, decideTrigger, type Thresholds } from '../score/formulas.js';
 
 /**
@@ -52,6 +52,12 @@ export const DEFAULT_MAX_BYTES = 1024 * 1024;
  * `displayFile` is what diagnostics show (repo-relative), defaulting to `file`.
  */
 export function checkRecordText(file: string, text: string, opts: CheckOptions = {}, displayFile = file): FileCheck {
+  const check = checkUncapped(file, text, opts, displayFile);
+  // A file with 100,000 unknown keys is reported by its first problems and a count.
+  return { ...check, diagnostics: capDiagnostics(check.diagnostics) };
+}
+
+function checkUncapped(file: string, text: string, opts: CheckOptions, displayFile: string): FileCheck {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   if (Buffer.byteLength(text, 'utf8') > maxBytes) {
     return {
@@ -70,7 +76,7 @@ export function checkRecordText(file: string, text: string, opts: CheckOptions =
   }
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const data = parsed.data;
-  let positioned: PositionedDoc | undefined;
+  let positioned: PositionedDoc | undefined = parsed.doc;
   const pos = (path: ReadonlyArray<string | number>, key?: string) => {
     positioned ??= parseYamlDocument(parsed.yaml, parsed.yamlLine);
     return locate(positioned, path, key);
@@ -304,8 +310,10 @@ export function crossRecordChecks(
     if (list.length < 2) continue;
     const files = list.map((r) => r.file).sort();
     for (const r of list) {
-      const others = files.filter((f) => f !== r.file);
-      out.push(diag('id/duplicate', r.file, `Id \`${id}\` is also used by ${others.join(', ')}.`, locateIn(r.file, ['id'])));
+      // Name a few of the others: 10,000 records sharing an id must not make 10,000 long messages.
+      const others = files.slice(0, 6).filter((f) => f !== r.file).slice(0, 5);
+      const rest = files.length - 1 - others.length;
+      out.push(diag('id/duplicate', r.file, `Id \`${id}\` is also used by ${others.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}.`, locateIn(r.file, ['id'])));
     }
   }
   for (const r of records) {
@@ -323,12 +331,26 @@ export function crossRecordChecks(
       });
     }
   }
-  return out;
+  return capDiagnostics(out);
+}
+
+/**
+ * A locator of data paths inside one record's text: the text is parsed once, on the first
+ * call, and every later call is a lookup (a record with 50,000 broken links is parsed once, not
+ * once per link).
+ */
+export function textLocator(text: string): (path: ReadonlyArray<string | number>) => { line?: number; column?: number } {
+  let p: PositionedDoc | null | undefined;
+  return (path) => {
+    if (p === undefined) {
+      const split = splitFrontmatter('', normaliseText(text));
+      p = 'rule' in split ? null : parseYamlDocument(split.yaml, split.yamlLine);
+    }
+    return p ? locate(p, path) : {};
+  };
 }
 
 /** Positions a data path inside a record's text (used lazily for cross-record diagnostics). */
 export function locateInText(text: string, path: ReadonlyArray<string | number>): { line?: number; column?: number } {
-  const parsed = parseFrontmatter('', text, true);
-  const p = parseYamlDocument(parsed.yaml, parsed.yamlLine);
-  return locate(p, path);
+  return textLocator(text)(path);
 }
