@@ -5,13 +5,79 @@
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { parseTempFileName, tempFileName } from '../records/kb-files.js';
 
-function tempPath(target: string): string {
-  return join(dirname(target), `.${randomBytes(6).toString('hex')}.tmp`);
+/**
+ * A path for the temporary file of a write into `target`'s folder. Its name carries this
+ * process's id, so a later run can tell a leftover of a killed writer (swept, see
+ * `sweepStaleTemps`) from a file being written right now; readers skip both (`isIgnoredKbFile`).
+ */
+export function tempPath(target: string): string {
+  return join(dirname(target), tempFileName(process.pid, randomBytes(6).toString('hex')));
+}
+
+/** A temporary file older than this is stale even when a process with its writer's id runs (ids are reused). */
+export const STALE_TEMP_MS = 60 * 60 * 1000;
+/** Older-style temporary names carry no process id: stale after this long. */
+export const STALE_LEGACY_TEMP_MS = 10 * 60 * 1000;
+
+function processRuns(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // runs, as another user
+  }
+}
+
+/**
+ * Whether a temporary file was left by a writer that is gone (killed mid-write): its process no
+ * longer runs, or it is older than any write takes. `now` and `runs` are for tests.
+ */
+export function isStaleTemp(name: string, mtimeMs: number, now = Date.now(), runs: (pid: number) => boolean = processRuns): boolean {
+  const t = parseTempFileName(name);
+  if (!t) return false;
+  const age = now - mtimeMs;
+  if (t.pid === undefined) return age > STALE_LEGACY_TEMP_MS;
+  return age > STALE_TEMP_MS || !runs(t.pid);
+}
+
+const swept = new Set<string>();
+
+/**
+ * Removes the stale temporary files of one folder (leftovers of writers killed mid-write), once
+ * per folder per process: a write into the folder calls it, so leftovers go with the next write
+ * there. Returns the names removed. Never throws.
+ */
+export function sweepStaleTemps(dir: string, opts: { force?: boolean } = {}): string[] {
+  if (!opts.force && swept.has(dir)) return [];
+  swept.add(dir);
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!parseTempFileName(name)) continue;
+    const abs = join(dir, name);
+    try {
+      if (isStaleTemp(name, statSync(abs).mtimeMs)) {
+        unlinkSync(abs);
+        removed.push(name);
+      }
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+  return removed;
 }
 
 function writeTemp(target: string, content: string | Buffer): string {
   mkdirSync(dirname(target), { recursive: true });
+  sweepStaleTemps(dirname(target));
   const tmp = tempPath(target);
   const fd = openSync(tmp, 'wx', 0o644);
   try {

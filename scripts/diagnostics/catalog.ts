@@ -67,6 +67,7 @@ export const CATALOG = {
   // --- repository / git --------------------------------------------------------------------
   'git/not-a-repo': e('error', 'Not inside a Git repository', 'Run `git init` first, or pass --no-git to work without Git.'),
   'git/commit-failed': e('error', 'Git commit failed', 'Read the Git message above; the record file was written and can be committed by hand.'),
+  'git/stale-lock': e('error', 'A Git lock file was left by a process that was killed', 'Remove the lock file named in the message (e.g. `rm .git/index.lock`) and run the command again: no running process holds it, so nothing is writing what it locks.'),
   'git/push-failed': e('error', 'Git push failed after retries', 'The record is committed locally; run `git pull --rebase && git push` when the remote is reachable.'),
   'kb/missing': e('error', 'Knowledge base folder not found', 'Run `learning-loop init` to create it, or pass --root to point at it.'),
   'build/cache-corrupt': e('warning', 'Build cache was unreadable and has been rebuilt', 'Nothing to do; the cache is rebuilt automatically.'),

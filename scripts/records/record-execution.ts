@@ -22,7 +22,7 @@ import { loadTable, type RecordRow } from '../build/table.js';
 import { buildReflection } from '../learn/reflection.js';
 import { writeFileExclusive } from '../adapters/fs.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
-import { commitPaths, pushWithRetry } from '../adapters/git.js';
+import { commitPaths, pushWithRetry, StaleLockError } from '../adapters/git.js';
 
 /** Options for {@link recordExecution}. */
 export interface RecordOptions {
@@ -381,7 +381,8 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
       const c = await commitPaths(ws.repoRoot, paths, `learning-loop: record ${record.id} (${record.task_id}, ${record.outcome}, ${record.overall})`);
       result.commit = c.sha;
     } catch (error) {
-      result.diagnostics.push(diag('git/commit-failed', result.path!, `The record was written but the commit failed: ${(error as Error).message.trim()}`));
+      if (error instanceof StaleLockError) result.diagnostics.push(diag('git/stale-lock', result.path!, `The record was written but not committed: ${error.message}`));
+      else result.diagnostics.push(diag('git/commit-failed', result.path!, `The record was written but the commit failed: ${(error as Error).message.trim()}`));
       result.ok = false;
       return result;
     }
@@ -391,7 +392,7 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
       result.pushRetries = p.retries;
       if (!p.pushed) {
         result.ok = false;
-        result.diagnostics.push(diag('git/push-failed', result.path!, `The record is committed (${result.commit!.slice(0, 12)}) but the push failed after ${p.retries} retr${p.retries === 1 ? 'y' : 'ies'}: ${(p.error ?? '').trim()}`));
+        result.diagnostics.push(diag(p.staleLock ? 'git/stale-lock' : 'git/push-failed', result.path!, `The record is committed (${result.commit!.slice(0, 12)}) but the push failed after ${p.retries} retr${p.retries === 1 ? 'y' : 'ies'}: ${(p.error ?? '').trim()}`));
       }
     }
   }
