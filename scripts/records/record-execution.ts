@@ -305,7 +305,7 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
   // Secrets: refused before anything is built or written, positioned in the original text.
   const secretText = opts.sourceText ?? JSON.stringify(data, null, 2);
   const secrets = scanSecrets(source, secretText);
-  if (secrets.length) return fail(opts.sourceText ? secrets : secrets.map(({ line: _l, column: _c, ...d }) => ({ ...d, message: d.message.replace(/^Line \d+ contains/, 'The input contains') })));
+  if (secrets.length) return fail(opts.sourceText ? secrets : secrets.map(({ line: _l, column: _c, ...d }) => ({ ...d, message: d.message.replace(/^Lines? [\d-]+ contains?/, 'The input contains') })));
 
   const rows = opts.rows ?? loadTable(ws).rows;
   const { record, body } = buildExecution(data, rows, ws, now);
@@ -323,8 +323,7 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
   const text = renderRecord(record, body);
   // Defence in depth: what we write must pass the same checks `validate` runs.
   const check = checkRecordText(kbRel, text, { thresholds: ws.config.thresholds, maxBytes: ws.config.build.max_file_bytes }, displayPath(ws, kbRel));
-  const bodySecrets = scanSecrets(displayPath(ws, kbRel), text);
-  if (check.diagnostics.some((d) => d.severity !== 'info') || bodySecrets.length) return fail([...check.diagnostics, ...bodySecrets]);
+  if (check.diagnostics.some((d) => d.severity !== 'info')) return fail(check.diagnostics); // secrets included
 
   let reflection: { id: string; kbRel: string; text: string } | undefined;
   if (opts.reflect !== false && record.trigger) {

@@ -10,6 +10,7 @@ import * as VALIDATORS from './validators.generated.js';
 import { folderHintFor, folderPatternFor, isKind, KINDS, type AnyRecord, type Kind } from './kinds.js';
 import { locate, normaliseText, parseFrontmatter, parseYamlDocument, pointerToPath, splitFrontmatter, type PositionedDoc } from './parse.js';
 import { computeOverall, decideTrigger, type Thresholds } from '../score/formulas.js';
+import { scanSecrets } from './secrets.js';
 
 /**
  * The ajv validator for a record kind or `config`, compiled ahead of time by `npm run gen`
@@ -58,6 +59,15 @@ export function checkRecordText(file: string, text: string, opts: CheckOptions =
 }
 
 function checkUncapped(file: string, text: string, opts: CheckOptions, displayFile: string): FileCheck {
+  const check = checkParsed(file, text, opts, displayFile);
+  if (check.diagnostics.some((d) => d.rule === 'file/too-large')) return check;
+  // Secrets wherever they are (frontmatter or body), reported with every other problem.
+  const secrets = scanSecrets(displayFile, text);
+  if (!secrets.length) return check;
+  return { file: check.file, diagnostics: [...check.diagnostics, ...secrets] };
+}
+
+function checkParsed(file: string, text: string, opts: CheckOptions, displayFile: string): FileCheck {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   if (Buffer.byteLength(text, 'utf8') > maxBytes) {
     return {
