@@ -22,6 +22,7 @@ export const CATALOG = {
   'file/not-markdown': e('error', 'File under the knowledge base is not a Markdown record', 'Only `.md` records belong in the knowledge base (and README.md notes). Move other files elsewhere or convert them to a record.'),
   'file/too-large': e('error', 'File is larger than the configured limit', 'Keep records small (move logs to an artifact and link them), or raise `build.max_file_bytes` in config/triggers.yaml.'),
   'file/unreadable': e('error', 'File could not be read', 'Check the file exists and is readable, then run the command again.'),
+  'file/symlink': e('error', 'Symbolic link in the knowledge base', 'Records must be regular files: learning-loop never reads through a symbolic link (one that leaves the repository could publish any file on the machine). Replace the link with the file itself, or remove it.'),
   'file/encoding': e('error', 'File is not valid UTF-8', 'Save the file as UTF-8 without a byte-order mark.'),
   'file/more-problems': e('error', 'More problems in the file than are shown', 'Only the first problems of a file are listed (the count says how many more there are); fix those and run the command again to see the rest.'),
   'frontmatter/missing': e('error', 'No YAML frontmatter', 'Start the file with a `---` line, the YAML fields, and a closing `---` line, e.g.\n---\nkind: rule\nid: rule-example\n---'),
