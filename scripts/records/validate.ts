@@ -42,6 +42,8 @@ export interface CheckOptions {
   /** Skip the folder check (e.g. for records read from stdin). */
   skipFolder?: boolean;
   maxBytes?: number;
+  /** Parse with the positioned parser even when the fast one could (tests compare the two). */
+  positioned?: boolean;
 }
 
 /** Default maximum record size (1 MiB). */
@@ -75,7 +77,7 @@ function checkParsed(file: string, text: string, opts: CheckOptions, displayFile
       diagnostics: [diag('file/too-large', displayFile, `The file is ${Buffer.byteLength(text, 'utf8')} bytes; the limit is ${maxBytes}.`, { line: 1, column: 1 })],
     };
   }
-  let parsed = parseFrontmatter(displayFile, text);
+  let parsed = parseFrontmatter(displayFile, text, opts.positioned === true);
   if (!parsed.data) return { file: displayFile, diagnostics: parsed.diagnostics };
   let problems = quickProblems(parsed.data);
   if (problems && !parsed.positioned) {
@@ -229,6 +231,7 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // JSON would say null
   const s = JSON.stringify(value);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
