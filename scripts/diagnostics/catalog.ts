@@ -32,6 +32,8 @@ export const CATALOG = {
   'yaml/duplicate-key': e('error', 'Duplicate key in YAML', 'Each key may appear once in a mapping; remove or merge the repeated key.'),
   'yaml/alias': e('error', 'YAML anchors and aliases are refused', 'Write the value out in full instead of using `&anchor` / `*alias` (aliases allow "billion laughs" expansion).'),
   'yaml/custom-tag': e('error', 'Custom YAML tags are refused', 'Remove the `!tag` (e.g. `!!js/function`); records hold plain data only.'),
+  'yaml/too-deep': e('error', 'YAML nested too deeply', 'Records need a few levels of nesting: flatten the structure (at most 64 levels of mappings, lists and brackets).'),
+  'yaml/complex-key': e('error', 'A mapping key is a list or a mapping', 'Use a plain word as the key (e.g. `component: booking-form`); records never need lists or mappings as keys.'),
   'yaml/prototype-key': e('error', 'Key that could pollute prototypes', 'Rename the key; `__proto__`, `constructor` and `prototype` are refused everywhere.'),
   // --- schema --------------------------------------------------------------------------------
   'schema/kind': e('error', 'Unknown or missing record kind', 'Set `kind:` to one of execution, reflection, pattern, template, rule, assumption, synthesis, metrics.'),

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { load as fastLoad, CORE_SCHEMA } from 'js-yaml';
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { diag, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
+import { inFastSubset, MAX_YAML_DEPTH, tooDeepAt } from './yaml-subset.js';
 
 type YamlModule = typeof import('yaml');
 let yamlModule: YamlModule | undefined;
@@ -96,9 +97,6 @@ export function splitFrontmatter(file: string, text: string): SplitResult | Diag
   return diag('frontmatter/unclosed', file, 'The frontmatter opened on line 1 is never closed with a `---` line.', { line: 1, column: 1 });
 }
 
-// Anchors, aliases and tags start a token with &, * or !. A false positive only costs the slow path.
-const SUSPICIOUS = /(^|[\s[{,:-])[&*!][^\s]/m;
-
 /**
  * Parses a record's text. Never throws: problems come back as diagnostics with positions.
  * `needPositions` forces the positioned path (e.g. when the caller will map schema errors).
@@ -109,6 +107,15 @@ export function parseFrontmatter(file: string, rawText: string, needPositions = 
   if ('rule' in split) {
     return { body: text, bodyLine: 1, yaml: '', yamlLine: 1, diagnostics: [split], positioned: false };
   }
+  // Too deep for either parser to be trusted with: refused the same way on every path.
+  const deep = tooDeepAt(split.yaml);
+  if (deep !== undefined) {
+    const before = split.yaml.slice(0, deep);
+    const line = split.yamlLine + (before.match(/\n/g)?.length ?? 0);
+    const column = deep - (before.lastIndexOf('\n') + 1) + 1;
+    const d = diag('yaml/too-deep', file, `The YAML is nested more than ${MAX_YAML_DEPTH} levels deep here.`, { line, column });
+    return { body: split.body, bodyLine: split.bodyLine, yaml: split.yaml, yamlLine: split.yamlLine, diagnostics: [d], positioned: true };
+  }
   if (!needPositions) {
     const fast = loadPlainYaml(split.yaml);
     if (fast) return { data: fast, body: split.body, bodyLine: split.bodyLine, yaml: split.yaml, yamlLine: split.yamlLine, diagnostics: [], positioned: false };
@@ -117,11 +124,12 @@ export function parseFrontmatter(file: string, rawText: string, needPositions = 
 }
 
 /**
- * The fast path alone: a plain mapping (no anchors, aliases, tags or refused keys) loaded with
- * js-yaml, or undefined when the text needs the positioned path (anything to report included).
+ * The fast path alone: a plain mapping in the subset both parsers read identically (see
+ * yaml-subset.ts; no anchors, aliases, tags or refused keys) loaded with js-yaml, or undefined
+ * when the text needs the positioned path (anything to report included).
  */
 export function loadPlainYaml(yamlText: string): Record<string, unknown> | undefined {
-  if (SUSPICIOUS.test(yamlText)) return undefined;
+  if (!inFastSubset(yamlText)) return undefined;
   try {
     const value = fastLoad(yamlText, { schema: CORE_SCHEMA });
     if (!isPlainMapping(value) || hasForbiddenKey(value)) return undefined;
@@ -163,6 +171,8 @@ export function parseYamlDocument(yamlText: string, yamlLine: number): Positione
     // check compares every key with every earlier one (quadratic in a mapping's size).
     uniqueKeys: false,
     prettyErrors: false,
+    // Problems are reported as diagnostics; nothing goes to the process's warnings (stderr).
+    logLevel: 'error',
     lineCounter,
   });
   return { doc, lineCounter, yamlLine };
@@ -223,6 +233,10 @@ function parsePositioned(file: string, split: SplitResult): ParsedFrontmatter {
       }
     },
     Pair(_key, pair) {
+      if (pair.key !== null && !isScalar(pair.key)) {
+        unsafe = true;
+        diagnostics.push(diag('yaml/complex-key', file, 'A mapping key is a list or a mapping; keys must be plain words.', nodePosition(p, pair.key as YamlNode)));
+      }
       if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
         unsafe = true;
         diagnostics.push(diag('yaml/prototype-key', file, `Key \`${String(pair.key.value)}\` is refused.`, nodePosition(p, pair.key)));
