@@ -265,7 +265,7 @@ export async function runKillSuite(opts: KillOptions): Promise<KillOutcome[]> {
     for (let k = 0; k < opts.kills; k++) {
       const s = scenarios[k % scenarios.length]!;
       // Most of a short command is node starting up: kills land in the second part, where it writes.
-      const delayMs = Math.floor(duration.get(s)! * (0.35 + 0.75 * rng()));
+      const delayMs = Math.floor(duration.get(s)! * (0.3 + 0.65 * rng()));
       const group = rng() < 0.5;
       const fresh = s === 'import' || s === 'synthesize';
       let dir = shared.get(s);
