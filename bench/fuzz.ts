@@ -17,11 +17,12 @@
  */
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkRecordText, type FileCheck } from '../scripts/records/validate.js';
 import { recordPath, type AnyRecord } from '../scripts/records/kinds.js';
 import { renderRecord } from '../scripts/records/write.js';
@@ -123,11 +124,14 @@ function mutationArb(): fc.Arbitrary<Mutation> {
       return lines.join('\n');
     }),
     fc.constantFrom(...FENCES).map((f): Mutation => (t) => t.replace(/\n---\n/, `\n${f}\n`)),
-    fc.tuple(fc.constantFrom(10, 40, 63, 64, 65, 100, 3000), fc.constantFrom('[', '{a: ', '- ', ' ')).map(([d, open]): Mutation => (t) => {
+    fc.tuple(fc.constantFrom(10, 40, 63, 64, 65, 100, 3000), fc.constantFrom('[', '{a: ', '- ', ' '), fc.nat()).map(([d, open, n]): Mutation => (t) => {
       const close = open === '[' ? ']' : open === '{a: ' ? '}' : '';
       // Block nesting by indentation grows quadratically in size: at most 100 levels of it.
       const value = open === ' ' ? Array.from({ length: Math.min(d, 100) }, (_, k) => `${' '.repeat(k)}k${k}:`).join('\n') : `${open.repeat(d)}x${close.repeat(d)}`;
-      return t.replace(/\n/, open === ' ' ? `\ndeep:\n${value.replace(/^/gm, ' ')} 1\n` : open === '- ' ? `\ndeep:\n  ${value}\n` : `\ndeep: ${value}\n`);
+      const lines = t.split('\n');
+      const block = open === ' ' ? `deep:\n${value.replace(/^/gm, ' ')} 1` : open === '- ' ? `deep:\n  ${value}` : `deep: ${value}`;
+      lines.splice(1 + (n % Math.max(1, frontLines(t) - 1)), 0, block);
+      return lines.join('\n');
     }),
     fc.constant((t: string) => `\ufeff${t}`),
   );
@@ -185,6 +189,51 @@ export function runParserFuzz(opts: { runs: number; seed: number }): { runs: num
     { numRuns: opts.runs, seed: opts.seed },
   );
   return { runs: opts.runs, fast };
+}
+
+/** The package root (works from bench/ and dist/bench/). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
+
+/**
+ * The same generated texts checked in a worker thread with a small stack (as build workers
+ * have less stack than the main thread): every result must equal the main thread's. Uses the
+ * compiled checker (`npm run build:ts`).
+ */
+export async function runWorkerDifferential(opts: { runs: number; seed: number; stackSizeMb?: number }): Promise<string[]> {
+  const texts = fc.sample(recordTextArb(), { numRuns: opts.runs, seed: opts.seed });
+  const url = pathToFileURL(join(packageRoot(), 'dist', 'scripts', 'records', 'validate.js')).href;
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const ready = import(workerData.url);
+     parentPort.on('message', async (batch) => {
+       const m = await ready;
+       parentPort.postMessage(batch.map((t) => m.checkRecordText(t.path, t.text, workerData.opts)));
+     });`,
+    { eval: true, workerData: { url, opts: OPTS }, resourceLimits: { stackSizeMb: opts.stackSizeMb ?? 0.5 } },
+  );
+  const problems: string[] = [];
+  try {
+    for (let i = 0; i < texts.length && problems.length < 10; i += 500) {
+      const batch = texts.slice(i, i + 500);
+      const there = await new Promise<FileCheck[]>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage(batch);
+      });
+      batch.forEach((t, k) => {
+        // Compared as JSON (what the build keeps and prints), as structured cloning would anyway.
+        const here = JSON.stringify(checkRecordText(t.path, t.text, OPTS));
+        if (JSON.stringify(there[k]) !== here) problems.push(`worker differs on ${JSON.stringify(t.text.slice(0, 300))}`);
+      });
+    }
+  } finally {
+    await worker.terminate();
+  }
+  return problems;
 }
 
 async function cli(cwd: string, args: string[]): Promise<{ code: number; stdout: string }> {
@@ -280,7 +329,10 @@ if (isMain) {
   const t = Date.now();
   const r = runParserFuzz({ runs, seed });
   process.stdout.write(`texts: ${r.runs} checked, ${r.fast} valid records, no disagreement (${((Date.now() - t) / 1000).toFixed(1)} s)\n`);
+  const inWorker = await runWorkerDifferential({ runs, seed });
+  process.stdout.write(inWorker.length ? `WORKER DIFFERS:\n${inWorker.join('\n')}\n` : `texts: the same ${runs} in a worker with a small stack give the same results\n`);
+  if (inWorker.length) process.exitCode = 1;
   const problems = await runKbDifferential({ records: kb, seed, log: (s) => process.stdout.write(`${s}\n`) });
   process.stdout.write(problems.length ? `DISAGREEMENTS:\n${problems.join('\n')}\n` : 'knowledge base: every path agrees\n');
-  process.exitCode = problems.length ? 1 : 0;
+  if (problems.length) process.exitCode = 1;
 }

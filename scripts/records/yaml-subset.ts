@@ -134,18 +134,19 @@ export const MAX_YAML_DEPTH = 64;
  */
 export function tooDeepAt(yamlText: string, max = MAX_YAML_DEPTH): number | undefined {
   const stack: number[] = []; // indentation of the open block levels
+  let base = 0; // block depth where the current flow collection sits
   let flow = 0;
-  let quote: '"' | "'" | '' = '';
+  let quote = ''; // the quote of a string still open at the end of the last line
+  let blockParent = -1; // indentation of a line that opened a block scalar (its content is text)
   let offset = 0;
-  let blockParent = -1;
   for (const line of yamlText.split('\n')) {
     const start = offset;
     offset += line.length + 1;
-    const indent = line.length - line.trimStart().length;
-    if (blockParent >= 0 && (line.trim() === '' || indent > blockParent) && !quote && flow === 0) continue;
-    blockParent = -1;
     let i = 0;
     if (!quote && flow === 0) {
+      const indent = line.length - line.trimStart().length;
+      if (blockParent >= 0 && (line.trim() === '' || indent > blockParent)) continue;
+      blockParent = -1;
       if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
       while (stack.length && stack[stack.length - 1]! >= indent) stack.pop();
       stack.push(indent);
@@ -156,64 +157,44 @@ export function tooDeepAt(yamlText: string, max = MAX_YAML_DEPTH): number | unde
         dashes += 1;
         while (line[i] === ' ') i += 1;
       }
-      if (stack.length + dashes > max) return start + indent;
-      // A block scalar opens at the end of the line: its content is text, not structure.
-      if (/(?:^|[\s:])[|>][-+0-9]*\s*(?:#.*)?$/.test(line.slice(i)) && !/["']/.test(line.slice(i))) blockParent = indent;
-      const depthHere = stack.length + dashes;
-      for (; i < line.length; i++) {
-        const c = line[i]!;
-        if (c === '#' && (i === 0 || line[i - 1] === ' ')) break;
-        if (c === '"' || c === "'") {
-          quote = c;
-          i = scanQuote(line, i + 1);
-          if (i < line.length) quote = '';
-          continue;
-        }
-        if (c === '[' || c === '{') {
-          flow += 1;
-          if (depthHere + flow > max) return start + i;
-        } else if ((c === ']' || c === '}') && flow > 0) flow -= 1;
-      }
-      continue;
+      base = stack.length + dashes;
+      if (base > max) return start + indent;
+      const rest = line.slice(i);
+      if (/(?:^|[\s:])[|>][-+0-9]*\s*(?:#.*)?$/.test(rest) && !/["']/.test(rest)) blockParent = indent;
     }
-    // Inside a multi-line flow collection or quoted string.
     for (; i < line.length; i++) {
       const c = line[i]!;
-      if (quote) {
-        i = scanQuote(line, i, quote);
-        if (i < line.length) quote = '';
+      // A quote opens a string only where a scalar starts (an apostrophe in `it's` does not).
+      if (quote || ((c === '"' || c === "'") && /^$|[:\-[{,?]$/.test(line.slice(0, i).trimEnd().slice(-1)))) {
+        const q = quote || c;
+        i = closingQuote(line, quote ? i : i + 1, q);
+        quote = i < line.length ? '' : q;
         continue;
       }
       if (c === '#' && (i === 0 || line[i - 1] === ' ')) break;
-      if (c === '"' || c === "'") {
-        quote = c;
-        i = scanQuote(line, i + 1);
-        if (i < line.length) quote = '';
-        continue;
-      }
       if (c === '[' || c === '{') {
         flow += 1;
-        if (stack.length + flow > max) return start + i;
+        if (base + flow > max) return start + i;
       } else if ((c === ']' || c === '}') && flow > 0) flow -= 1;
     }
   }
   return undefined;
+}
 
-  /** Index of the closing quote (the quote is `line[from - 1]`, or `q`), or line.length when it does not close. */
-  function scanQuote(line: string, from: number, q: string = line[from - 1]!): number {
-    for (let j = from; j < line.length; j++) {
-      if (q === '"' && line[j] === '\\') {
+/** Index of the quote `q` that closes a string going on at `from`, or line.length when it does not close on this line. */
+function closingQuote(line: string, from: number, q: string): number {
+  for (let j = from; j < line.length; j++) {
+    if (q === '"' && line[j] === '\\') {
+      j += 1;
+      continue;
+    }
+    if (line[j] === q) {
+      if (q === "'" && line[j + 1] === "'") {
         j += 1;
         continue;
       }
-      if (line[j] === q) {
-        if (q === "'" && line[j + 1] === "'") {
-          j += 1;
-          continue;
-        }
-        return j;
-      }
+      return j;
     }
-    return line.length;
   }
+  return line.length;
 }
