@@ -107,8 +107,10 @@ export function parseFrontmatter(file: string, rawText: string, needPositions = 
   if ('rule' in split) {
     return { body: text, bodyLine: 1, yaml: '', yamlLine: 1, diagnostics: [split], positioned: false };
   }
-  // Too deep for either parser to be trusted with: refused the same way on every path.
-  const deep = tooDeepAt(split.yaml);
+  // The subset both parsers read alike (its depth bounded); anything else is checked for depth
+  // first: too deep for either parser to be trusted with, refused the same way on every path.
+  const simple = inFastSubset(split.yaml);
+  const deep = simple ? undefined : tooDeepAt(split.yaml);
   if (deep !== undefined) {
     const before = split.yaml.slice(0, deep);
     const line = split.yamlLine + (before.match(/\n/g)?.length ?? 0);
@@ -116,8 +118,8 @@ export function parseFrontmatter(file: string, rawText: string, needPositions = 
     const d = diag('yaml/too-deep', file, `The YAML is nested more than ${MAX_YAML_DEPTH} levels deep here.`, { line, column });
     return { body: split.body, bodyLine: split.bodyLine, yaml: split.yaml, yamlLine: split.yamlLine, diagnostics: [d], positioned: true };
   }
-  if (!needPositions) {
-    const fast = loadPlainYaml(split.yaml);
+  if (!needPositions && simple) {
+    const fast = loadSubsetYaml(split.yaml);
     if (fast) return { data: fast, body: split.body, bodyLine: split.bodyLine, yaml: split.yaml, yamlLine: split.yamlLine, diagnostics: [], positioned: false };
   }
   return parsePositioned(file, split);
@@ -129,7 +131,11 @@ export function parseFrontmatter(file: string, rawText: string, needPositions = 
  * when the text needs the positioned path (anything to report included).
  */
 export function loadPlainYaml(yamlText: string): Record<string, unknown> | undefined {
-  if (!inFastSubset(yamlText)) return undefined;
+  return inFastSubset(yamlText) ? loadSubsetYaml(yamlText) : undefined;
+}
+
+/** js-yaml on text already known to be in the subset. */
+function loadSubsetYaml(yamlText: string): Record<string, unknown> | undefined {
   try {
     const value = fastLoad(yamlText, { schema: CORE_SCHEMA });
     if (!isPlainMapping(value) || hasForbiddenKey(value)) return undefined;

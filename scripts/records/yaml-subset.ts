@@ -20,8 +20,6 @@ const NUMBER_LIKE = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0o[0-7_]+|[0-9][0-9_]*(?:
 /** Numbers both read the same (no exponent, no sign but minus, no -0, at most 15 digits a side). */
 const CANONICAL_NUMBER = /^-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?$/;
 const NEGATIVE_ZERO = /^-0(?:\.0+)?$/;
-/** A plain scalar's first character may not be an indicator (or a space). */
-const PLAIN_START = /^[^-?:,[\]{}#&*!|>'"%@`\s]/;
 /** Escapes of double-quoted strings both libraries decode alike. */
 const DQ = /^"(?:[^"\\\u0000-\u001f\u007f]|\\["\\/nrtbf]|\\u[0-9a-fA-F]{4})*"/;
 const SQ = /^'(?:[^'\u0000-\u001f\u007f]|'')*'/;
@@ -34,54 +32,67 @@ function restIsComment(rest: string): boolean {
   return rest === '' || /^ +(?:#.*)?$/.test(rest);
 }
 
-/** A value without its trailing comment (a quoted value keeps it: `valueKind` checks what follows the quote). */
-function withoutComment(v: string): string {
-  return v.startsWith('"') || v.startsWith("'") ? v : v.replace(/ +#.*$/, '');
-}
-
-/** Whether a plain scalar value (already trimmed of a trailing comment-free end) is in the subset. */
+/** Whether a plain scalar value (its trailing comment removed) is in the subset. */
 function plainOk(v: string): boolean {
-  if (!PLAIN_START.test(v) && !/^-[^\s-]/.test(v)) return false;
-  if (v.includes(': ') || v.includes(' #') || v.endsWith(':') || v.includes('\t')) return false;
-  if (v !== v.trimEnd()) return false;
-  if (NUMBER_LIKE.test(v)) return CANONICAL_NUMBER.test(v) && !NEGATIVE_ZERO.test(v);
+  const c = v.charCodeAt(0);
+  // Not an indicator first (a `-` only before a non-space, non-dash: `-5`, `-x`).
+  if (INDICATOR[c] === 1 && !(c === 45 && v.length > 1 && v[1] !== ' ' && v[1] !== '-')) return false;
+  const last = v.charCodeAt(v.length - 1);
+  if (last === 58 /* : */ || last === 32 || v.includes(': ') || v.includes(' #') || v.includes('\t')) return false;
+  // Numbers: only the forms both read alike.
+  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c === 95) {
+    if (NUMBER_LIKE.test(v)) return CANONICAL_NUMBER.test(v) && !NEGATIVE_ZERO.test(v);
+  }
   return true;
 }
+
+const INDICATOR = new Uint8Array(128);
+for (const ch of '-?:,[]{}#&*!|>\'"%@` \t') INDICATOR[ch.charCodeAt(0)] = 1;
 
 /** Whether one value (after `key: ` or `- `) is in the subset; `block` when it opens a block scalar. */
 function valueKind(v: string): 'ok' | 'block' | 'no' {
   if (v === '' || v === '[]' || v === '{}') return 'ok';
-  if (/^[|>][-+]?$/.test(v)) return 'block';
-  if (v[0] === '"') {
+  const c = v[0];
+  if ((c === '|' || c === '>') && /^[|>][-+]?$/.test(v)) return 'block';
+  if (c === '"') {
     const m = DQ.exec(v);
     return m && restIsComment(v.slice(m[0].length)) ? 'ok' : 'no';
   }
-  if (v[0] === "'") {
+  if (c === "'") {
     const m = SQ.exec(v);
     return m && restIsComment(v.slice(m[0].length)) ? 'ok' : 'no';
   }
   if (v.startsWith('[]') || v.startsWith('{}')) return restIsComment(v.slice(2)) ? 'ok' : 'no';
-  return plainOk(v) ? 'ok' : 'no';
+  const hash = v.indexOf(' #');
+  return plainOk(hash < 0 ? v : v.slice(0, hash).replace(/ +$/, '')) ? 'ok' : 'no';
 }
 
 /**
  * Whether a YAML text is in the subset both parsers read identically: block mappings and
  * sequences indented with spaces, plain keys, one-line values (plain, single- or double-quoted
- * with common escapes, empty `[]`/`{}`) and block scalars (`|`, `>`).
+ * with common escapes, empty `[]`/`{}`) and block scalars (`|`, `>`), nested at most
+ * `MAX_YAML_DEPTH` levels (counted as `tooDeepAt` counts them, which then need not run).
  */
 export function inFastSubset(yamlText: string): boolean {
   if (ODD.test(yamlText)) return false;
-  const lines = yamlText.split('\n');
   let blockParent = -1; // indentation of the line that opened a block scalar (-1: none)
   let blockIndent = -1; // indentation of the block scalar's content (-1: not known yet)
-  for (const line of lines) {
-    const indent = line.length - line.trimStart().length;
+  const levels: number[] = []; // indentation of the open block levels
+  let from = 0;
+  while (from <= yamlText.length) {
+    let nl = yamlText.indexOf('\n', from);
+    if (nl < 0) nl = yamlText.length;
+    const line = yamlText.slice(from, nl);
+    from = nl + 1;
+    let indent = 0;
+    while (line.charCodeAt(indent) === 32) indent += 1;
+    const blank = indent === line.length;
     if (blockParent >= 0) {
-      if (line.trim() === '') {
+      if (blank) {
         if (line !== '') return false; // more-indented empty lines: the two disagree
         continue;
       }
-      if (/^ *\t/.test(line)) return false;
+      if (line.charCodeAt(indent) === 9) return false;
       if (indent > blockParent) {
         if (blockIndent < 0) blockIndent = indent;
         else if (indent < blockIndent) return false;
@@ -90,34 +101,43 @@ export function inFastSubset(yamlText: string): boolean {
       blockParent = -1;
       blockIndent = -1;
     }
-    if (line.trim() === '') {
+    if (blank) {
       if (line !== '') return false;
       continue;
     }
     if (line.includes('\t')) return false;
-    let rest = line.slice(indent);
-    if (rest.startsWith('#')) continue;
-    if (rest === '---' || rest === '...' || rest.startsWith('%')) return false;
+    let rest = indent ? line.slice(indent) : line;
+    if (rest.charCodeAt(0) === 35 /* # */) continue;
+    if (rest === '---' || rest === '...' || rest.charCodeAt(0) === 37 /* % */) return false;
+    while (levels.length && levels[levels.length - 1]! >= indent) levels.pop();
+    levels.push(indent);
     let depth = indent;
     while (rest.startsWith('- ') || rest === '-') {
       rest = rest === '-' ? '' : rest.slice(2);
       depth += 2;
-      if (rest.startsWith(' ')) return false;
+      if (rest.charCodeAt(0) === 32) return false;
     }
+    // Levels as `tooDeepAt` counts them: block levels, dashes, and the bracket of `[]` or `{}`.
+    const bracket = (rest.includes('[') || rest.includes('{')) && /(?:^|: *)(?:\[\]|\{\})/.test(rest) ? 1 : 0;
+    if (levels.length + (depth - indent) / 2 + bracket > MAX_YAML_DEPTH) return false;
     if (rest === '') continue;
     const colon = rest.indexOf(':');
-    const keyPart = colon > 0 ? rest.slice(0, colon) : '';
-    if (colon > 0 && KEY.test(keyPart) && (rest.length === colon + 1 || rest[colon + 1] === ' ')) {
-      if (SPECIAL_KEY.test(keyPart)) return false;
-      const value = rest.slice(colon + 1).replace(/^ +/, '');
-      const kind = value.startsWith('#') ? 'ok' : valueKind(withoutComment(value));
-      if (kind === 'no') return false;
-      if (kind === 'block') blockParent = depth;
-      continue;
+    if (colon > 0 && (rest.length === colon + 1 || rest.charCodeAt(colon + 1) === 32)) {
+      const keyPart = rest.slice(0, colon);
+      if (KEY.test(keyPart)) {
+        if (SPECIAL_KEY.test(keyPart)) return false;
+        let v = colon + 1;
+        while (rest.charCodeAt(v) === 32) v += 1;
+        const value = rest.slice(v);
+        const kind = value.charCodeAt(0) === 35 ? 'ok' : valueKind(value);
+        if (kind === 'no') return false;
+        if (kind === 'block') blockParent = depth;
+        continue;
+      }
     }
     // A sequence item's scalar.
     if (depth === indent) return false; // a bare scalar line outside a sequence
-    const kind = valueKind(withoutComment(rest));
+    const kind = valueKind(rest);
     if (kind === 'no') return false;
     if (kind === 'block') blockParent = depth - 2;
   }
@@ -128,50 +148,36 @@ export function inFastSubset(yamlText: string): boolean {
 export const MAX_YAML_DEPTH = 64;
 
 /**
- * Where a YAML text first nests deeper than `max` levels (block indentation, sequence dashes
- * and flow brackets together), as a 0-based offset; undefined when it does not. Linear, and
- * independent of the stack, so every path refuses the same documents at the same place.
+ * Where a YAML text first nests deeper than `max` levels, as a 0-based offset; undefined when it
+ * does not. Counted conservatively, so that no recovery a parser makes from broken YAML can nest
+ * deeper than counted: every line's block level (indentation) and its leading `- ` / `? `, plus
+ * every bracket still open, wherever it is (in a quoted string, a comment or a block scalar
+ * too). A false alarm needs 64 levels of something; it is refused the same way everywhere.
+ * Linear, and independent of the stack, so every path refuses the same documents at the same
+ * place.
  */
 export function tooDeepAt(yamlText: string, max = MAX_YAML_DEPTH): number | undefined {
   const stack: number[] = []; // indentation of the open block levels
-  let base = 0; // block depth where the current flow collection sits
   let flow = 0;
-  let quote = ''; // the quote of a string still open at the end of the last line
-  let blockParent = -1; // indentation of a line that opened a block scalar (its content is text)
   let offset = 0;
   for (const line of yamlText.split('\n')) {
     const start = offset;
     offset += line.length + 1;
     let i = 0;
-    if (!quote && flow === 0) {
-      const indent = line.length - line.trimStart().length;
-      if (blockParent >= 0 && (line.trim() === '' || indent > blockParent)) continue;
-      blockParent = -1;
-      if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
-      while (stack.length && stack[stack.length - 1]! >= indent) stack.pop();
-      stack.push(indent);
-      i = indent;
-      let dashes = 0;
-      while (line.startsWith('- ', i) || line.startsWith('? ', i)) {
-        i += 2;
-        dashes += 1;
-        while (line[i] === ' ') i += 1;
-      }
-      base = stack.length + dashes;
-      if (base > max) return start + indent;
-      const rest = line.slice(i);
-      if (/(?:^|[\s:])[|>][-+0-9]*\s*(?:#.*)?$/.test(rest) && !/["']/.test(rest)) blockParent = indent;
+    while (line[i] === ' ' || line[i] === '\t') i += 1;
+    if (i === line.length) continue;
+    while (stack.length && stack[stack.length - 1]! >= i) stack.pop();
+    stack.push(i);
+    let dashes = 0;
+    while ((line[i] === '-' || line[i] === '?') && (line[i + 1] === ' ' || line[i + 1] === '\t')) {
+      i += 2;
+      dashes += 1;
+      while (line[i] === ' ' || line[i] === '\t') i += 1;
     }
+    const base = stack.length + dashes;
+    if (base + flow > max) return start + i;
     for (; i < line.length; i++) {
-      const c = line[i]!;
-      // A quote opens a string only where a scalar starts (an apostrophe in `it's` does not).
-      if (quote || ((c === '"' || c === "'") && /^$|[:\-[{,?]$/.test(line.slice(0, i).trimEnd().slice(-1)))) {
-        const q = quote || c;
-        i = closingQuote(line, quote ? i : i + 1, q);
-        quote = i < line.length ? '' : q;
-        continue;
-      }
-      if (c === '#' && (i === 0 || line[i - 1] === ' ')) break;
+      const c = line[i];
       if (c === '[' || c === '{') {
         flow += 1;
         if (base + flow > max) return start + i;
@@ -179,22 +185,4 @@ export function tooDeepAt(yamlText: string, max = MAX_YAML_DEPTH): number | unde
     }
   }
   return undefined;
-}
-
-/** Index of the quote `q` that closes a string going on at `from`, or line.length when it does not close on this line. */
-function closingQuote(line: string, from: number, q: string): number {
-  for (let j = from; j < line.length; j++) {
-    if (q === '"' && line[j] === '\\') {
-      j += 1;
-      continue;
-    }
-    if (line[j] === q) {
-      if (q === "'" && line[j + 1] === "'") {
-        j += 1;
-        continue;
-      }
-      return j;
-    }
-  }
-  return line.length;
 }

@@ -30,6 +30,7 @@ const CASES: Array<[string, string]> = [
   ['multi-line quoted value, under-indented', rule('title: "a\nb"\n')],
   ['deep flow nesting', DEEP(3000)],
   ['deep nesting after an apostrophe', rule(`title: it's\nrationale: ${'['.repeat(3000)}x${']'.repeat(3000)}\n`)],
+  ['deep block sequence after an unclosed bracket (found by the fuzz suite)', rule(`[unknown_key: v\ndeep:\n  ${'- '.repeat(3000)}x\n`)],
   ['deep block nesting', rule(`title:\n${Array.from({ length: 80 }, (_, k) => `${' '.repeat(k + 1)}- x`).join('\n')}\n`)],
 ];
 
