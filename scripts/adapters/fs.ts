@@ -159,14 +159,26 @@ export type SafeRead =
   | { kind: 'too-large'; size: number }
   /**
    * A symbolic link (the file itself, or `link`, a folder on its way): what it says (`target`,
-   * as written in the link) and whether it resolves inside the repository.
+   * as written in the link) and whether that path, taken as written, is inside the repository.
    */
   | { kind: 'link'; link: string; target: string; inside: boolean }
   | { kind: 'missing' }
   | { kind: 'error'; message: string };
 
-// One system call each (no cache: a folder may become a link between two reads of a long-lived process).
-const real = (path: string): string => realpathSync.native(path);
+// Real paths of folders, kept for a moment: one scan of 10,000 files asks for the same few
+// folders thousands of times, while a long-lived process (watch) must notice a folder that has
+// become a link since; two seconds is both.
+const REAL_TTL_MS = 2000;
+const realCache = new Map<string, { path: string; at: number }>();
+function real(path: string): string {
+  const now = Date.now();
+  const hit = realCache.get(path);
+  if (hit && now - hit.at < REAL_TTL_MS) return hit.path;
+  if (realCache.size > 10_000) realCache.clear();
+  const r = realpathSync.native(path);
+  realCache.set(path, { path: r, at: now });
+  return r;
+}
 
 function within(path: string, root: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);

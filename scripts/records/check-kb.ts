@@ -99,13 +99,9 @@ export function crossCheckKb(ws: Workspace, records: readonly KbRecordRef[]): { 
     const kbFile = byDisplay.get(file);
     if (!kbFile) return {};
     if (last?.file !== file) {
-      let text: string;
-      try {
-        text = readFileSync(join(ws.kbRoot, kbFile), 'utf8');
-      } catch {
-        return {};
-      }
-      last = { file, at: textLocator(text) };
+      const read = readFileSafe(ws.kbRoot, kbFile, ws.config.build.max_file_bytes, ws.repoRoot);
+      if (read.kind !== 'file') return {};
+      last = { file, at: textLocator(read.buf.toString('utf8')) };
     }
     return last.at(path);
   });

@@ -216,16 +216,26 @@ function anchorHits(text: string): Array<{ offset: number; rules: readonly numbe
   return out;
 }
 
+const BASE64 = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64[c.charCodeAt(0)] = 1;
+
 /** Whether `text` has a run of 40 base64 characters (a line of a PEM body could be there). */
 function hasBase64Run(text: string): boolean {
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
+  // Look at every 40th character only: a run of 40 covers one of them, then check around it.
+  for (let i = 39; i < text.length; i += 40) {
     const c = text.charCodeAt(i);
-    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47) {
-      if (++run >= 40) return true;
-    } else run = 0;
+    if (c >= 128 || !BASE64[c]) continue;
+    let from = i;
+    while (from > 0 && from > i - 40 && isB64(text.charCodeAt(from - 1))) from -= 1;
+    let to = i + 1;
+    while (to < text.length && to - from < 40 && isB64(text.charCodeAt(to))) to += 1;
+    if (to - from >= 40) return true;
   }
   return false;
+}
+
+function isB64(c: number): boolean {
+  return c < 128 && BASE64[c] === 1;
 }
 
 // A line break hidden inside a line.
