@@ -130,8 +130,6 @@ export interface SecretFinding {
 /** What replaces a secret in redacted text (a placeholder the scanner itself leaves alone). */
 export const REDACTED = '<REDACTED>';
 
-// Cheap test for "could anything match": every rule's distinctive part. Texts and lines without
-// any of these (almost all) skip the rules. The positive test of every rule guards this list.
 /**
  * Literal parts every match of a rule contains (`lower`: found in the lower-cased text, for the
  * case-insensitive rules; a leading `^` means "at the start of a word", as the rule's `\b`).
@@ -191,6 +189,12 @@ SECRET_RULES.forEach((rule, r) => {
 });
 // A rule without anchors would be skipped everywhere: fail loudly instead.
 for (const rule of SECRET_RULES) if (!ANCHORS.has(rule.id)) throw new Error(`secret rule ${rule.id} has no anchors`);
+// The regexes below report the longest anchor at a place (`sk-ant-`, not `sk-`): an anchor wakes
+// the rules of every anchor it starts with too.
+for (const map of [ANCHOR_RULES.cased, ANCHOR_RULES.lower]) {
+  const own = new Map([...map].map(([k, v]) => [k, [...v]]));
+  for (const [x, rules] of map) for (const [y, others] of own) if (y !== x && x.startsWith(y)) rules.push(...others.filter((r) => !rules.includes(r)));
+}
 
 // All anchors in two regexes (one pass each; a case-insensitive alternation is much slower).
 const alternation = (list: Iterable<string>) => new RegExp([...list].sort((a, b) => b.length - a.length).map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
@@ -205,11 +209,9 @@ function anchorHits(text: string): Array<{ offset: number; rules: readonly numbe
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(t))) {
+      re.lastIndex = m.index + 1; // anchors may overlap (`ops_eyJ` holds `eyJ`)
       // (An escape such as `\n` before it ends a word too.)
-      if (WORD_START.has(`${kind}:${m[0]}`) && m.index > 0 && WORD.test(t[m.index - 1]!) && !(m.index > 1 && t[m.index - 2] === '\\')) {
-        re.lastIndex = m.index + 1; // `task-` is not `sk-`; a longer anchor may still start further on
-        continue;
-      }
+      if (WORD_START.has(`${kind}:${m[0]}`) && m.index > 0 && WORD.test(t[m.index - 1]!) && !(m.index > 1 && t[m.index - 2] === '\\')) continue; // `task-` is not `sk-`
       out.push({ offset: m.index, rules: ANCHOR_RULES[kind].get(m[0])! });
     }
   }
