@@ -209,19 +209,8 @@ function parsePositioned(file: string, split: SplitResult): ParsedFrontmatter {
   }
   let unsafe = false;
   const { visit, isScalar, isMap } = yamlLib();
+  diagnostics.push(...duplicateKeys(p, file));
   visit(p.doc, {
-    Map(_key, map) {
-      const seen = new Set<string>();
-      for (const pair of map.items) {
-        const k = pair.key;
-        // Equal like the package's own check: the same scalar value (type included), never two collections.
-        if (k !== null && !isScalar(k)) continue;
-        const value = k === null ? null : k.value;
-        const id = `${typeof value}:${String(value)}`;
-        if (!seen.has(id)) seen.add(id);
-        else diagnostics.push(diag('yaml/duplicate-key', file, 'Map keys must be unique', nodePosition(p, k as YamlNode | null)));
-      }
-    },
     Alias(_key, node) {
       unsafe = true;
       diagnostics.push(diag('yaml/alias', file, `Alias \`*${node.source}\` is not allowed in records.`, nodePosition(p, node)));
@@ -257,6 +246,30 @@ function parsePositioned(file: string, split: SplitResult): ParsedFrontmatter {
   }
   const data = p.doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>;
   return { ...base, data, diagnostics };
+}
+
+/**
+ * `yaml/duplicate-key` for every repeated key of every mapping, with a set per mapping (the
+ * package's own check, off in `parseYamlDocument`, compares every key with every earlier one).
+ * Keys are equal as the package's check has them: the same scalar value, type included.
+ */
+export function duplicateKeys(p: PositionedDoc, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { visit, isScalar } = yamlLib();
+  visit(p.doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const k = pair.key;
+        if (k !== null && !isScalar(k)) continue;
+        const value = k === null ? null : k.value;
+        const id = `${typeof value}:${String(value)}`;
+        if (!seen.has(id)) seen.add(id);
+        else out.push(diag('yaml/duplicate-key', file, 'Map keys must be unique', nodePosition(p, k as YamlNode | null)));
+      }
+    },
+  });
+  return out;
 }
 
 // An explicit tag is visible in the source text of the node's token; resolved core types are not.

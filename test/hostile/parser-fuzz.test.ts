@@ -72,6 +72,23 @@ describe('the two parsers agree', () => {
   });
 });
 
+describe('the config file', () => {
+  it('reports duplicate keys and too-deep nesting (and every command still runs on the defaults)', async () => {
+    const dir = tempRepo({ '.gitignore': '.learning-loop/\n' });
+    expect((await runCli(dir, ['init'])).code).toBe(0);
+    const cfg = join(dir, 'learning-loop', 'config', 'triggers.yaml');
+    const original = readFileSync(cfg, 'utf8');
+    writeFileSync(cfg, `${original}\nbuild:\n  max_file_bytes: 2048\nbuild:\n  max_file_bytes: 4096\n`);
+    const dup = JSON.parse((await runCli(dir, ['validate', '--json'])).stdout).diagnostics as Array<{ rule: string }>;
+    expect(dup.map((d) => d.rule)).toContain('yaml/duplicate-key');
+    writeFileSync(cfg, `${original}\ndeep: ${'['.repeat(5000)}1${']'.repeat(5000)}\n`);
+    const deep = await runCli(dir, ['validate', '--json']);
+    expect(deep.code).toBe(1);
+    expect((JSON.parse(deep.stdout).diagnostics as Array<{ rule: string }>).map((d) => d.rule)).toEqual(['yaml/too-deep']);
+    expect((await runCli(dir, ['build', '--json'])).code).not.toBe(70);
+  });
+});
+
 describe('found by the knowledge-base differential', () => {
   it('a name with a line break in it (an agent "two\\nlines") gives the same vocabulary incrementally as in a clean build', async () => {
     const dir = tempRepo({ '.gitignore': '.learning-loop/\n' });
