@@ -17,6 +17,7 @@ import { newId, isSafeId } from './ids.js';
 import { recordPath, type ExecutionRecord } from './kinds.js';
 import { renderRecord } from './write.js';
 import { scanSecrets } from './secrets.js';
+import { MAX_YAML_DEPTH, nestedDeeperThan, tooDeepAt } from './yaml-subset.js';
 import { completeScores, computeOverall, decideTrigger, type Scores } from '../score/formulas.js';
 import { loadTable, type RecordRow } from '../build/table.js';
 import { buildReflection } from '../learn/reflection.js';
@@ -289,6 +290,13 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
 
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return fail([diag('input/field', source, `The input must be one JSON object with the execution's fields (found ${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}).`, { line: 1, column: 1 })]);
+  }
+  // Refused before anything walks it recursively (the checks below, the schema, the YAML writer).
+  if (nestedDeeperThan(input)) {
+    const deep = opts.sourceText === undefined ? undefined : tooDeepAt(opts.sourceText);
+    const before = deep === undefined ? '' : opts.sourceText!.slice(0, deep);
+    const at = deep === undefined ? { line: 1, column: 1 } : { line: 1 + (before.match(/\n/g)?.length ?? 0), column: deep - (before.lastIndexOf('\n') + 1) + 1 };
+    return fail([diag('yaml/too-deep', source, `The input is nested more than ${MAX_YAML_DEPTH} levels deep.`, at)]);
   }
   const forbidden = findForbiddenKeys(input);
   if (forbidden.length) {

@@ -186,3 +186,15 @@ export function tooDeepAt(yamlText: string, max = MAX_YAML_DEPTH): number | unde
   }
   return undefined;
 }
+
+/** Whether parsed data (e.g. JSON input) nests lists and mappings deeper than `max` levels; iterative, so any depth is safe to ask about. */
+export function nestedDeeperThan(value: unknown, max = MAX_YAML_DEPTH): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth + 1 > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) stack.push([child, depth + 1]);
+  }
+  return false;
+}

@@ -72,6 +72,17 @@ describe('the two parsers agree', () => {
   });
 });
 
+describe('record input', () => {
+  it('JSON nested 3,000 levels deep is refused (yaml/too-deep), not a crash', async () => {
+    const dir = tempRepo({ '.gitignore': '.learning-loop/\n' });
+    expect((await runCli(dir, ['init'])).code).toBe(0);
+    const stdin = `{"task_id":"x","task_type":"component","agent":"a","outcome":"success","duration_s":5,"tags":${'['.repeat(3000)}${']'.repeat(3000)}}`;
+    const r = await runCli(dir, ['record', '--input', '-', '--json'], { stdin });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).diagnostics.map((d: { rule: string }) => d.rule)).toEqual(['yaml/too-deep']);
+  });
+});
+
 describe('the config file', () => {
   it('reports duplicate keys and too-deep nesting (and every command still runs on the defaults)', async () => {
     const dir = tempRepo({ '.gitignore': '.learning-loop/\n' });
