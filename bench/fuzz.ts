@@ -17,7 +17,7 @@
  */
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -27,7 +27,7 @@ import { checkRecordText, type FileCheck } from '../scripts/records/validate.js'
 import { recordPath, type AnyRecord } from '../scripts/records/kinds.js';
 import { renderRecord } from '../scripts/records/write.js';
 import { DEFAULT_THRESHOLDS } from '../scripts/score/formulas.js';
-import { main } from '../scripts/cli/main.js';
+import { runCliInProcess as cli, packageRoot } from './cli.js';
 
 const STRINGS = [
   'plain text', 'with: colon', 'hash # inside', '#leading', 'quote "dq" inside', "it's", 'tab\there', 'two\nlines', 'three\nlines\n', 'unicode é ✓ 😀',
@@ -191,12 +191,6 @@ export function runParserFuzz(opts: { runs: number; seed: number }): { runs: num
   return { runs: opts.runs, fast };
 }
 
-/** The package root (works from bench/ and dist/bench/). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return dir;
-}
 
 /**
  * The same generated texts checked in a worker thread with a small stack (as build workers
@@ -236,11 +230,6 @@ export async function runWorkerDifferential(opts: { runs: number; seed: number; 
   return problems;
 }
 
-async function cli(cwd: string, args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const code = await main(args, { cwd, stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => undefined }, readStdin: async () => '', env: { ...process.env, NO_COLOR: '1' }, isTTY: false });
-  return { code, stdout };
-}
 
 function outputs(dir: string): Map<string, string> {
   const root = join(dir, '.learning-loop', 'build');

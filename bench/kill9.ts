@@ -15,19 +15,13 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../scripts/cli/main.js';
+import { runCliInProcess as cli, packageRoot } from './cli.js';
 import { mulberry32 } from '../scripts/examples/prng.js';
 import { controlHistory, makeExecution, scoresFor } from '../scripts/learn/generate-history.js';
 import { recordPath } from '../scripts/records/kinds.js';
 import { renderRecord } from '../scripts/records/write.js';
 import { parseTempFileName } from '../scripts/records/kb-files.js';
 
-/** The package root: the nearest folder above this module with a package.json (works from bench/ and dist/bench/). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return dir;
-}
 const CLI = join(packageRoot(), 'bin', 'learning-loop.js');
 
 /** The commands the suite kills. */
@@ -62,19 +56,6 @@ export interface KillOptions {
 
 const WEEK_DATE = '2026-10-18';
 
-async function cli(cwd: string, args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    cwd,
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    readStdin: async () => stdin,
-    env: { ...process.env, NO_COLOR: '1' },
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
