@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../scripts/cli/main.js';
 
-/** Runs the CLI in this process (the same code path as the binary) and collects its output. */
-export async function runCliInProcess(cwd: string, args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the CLI in this process (the same code path as the binary) and collects its output; `env` is added to the process's. */
+export async function runCliInProcess(cwd: string, args: string[], stdin = '', env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
@@ -13,7 +13,7 @@ export async function runCliInProcess(cwd: string, args: string[], stdin = ''): 
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     readStdin: async () => stdin,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
     isTTY: false,
   });
   return { code, stdout, stderr };
