@@ -11,9 +11,9 @@
  * --seed 7` runs many and prints what the kills left behind and how the next run did.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCliInProcess as cli, packageRoot } from './cli.js';
 import { mulberry32 } from '../scripts/examples/prng.js';
@@ -36,6 +36,8 @@ export interface KillOutcome {
   delayMs: number;
   /** The whole process group (Git children included) rather than the node process alone. */
   group: boolean;
+  /** Killed when a temporary file or Git's lock appeared (else by the timer). */
+  triggered: boolean;
   /** True when the process had already finished when the kill came. */
   finished: boolean;
   /** Temporary files the kill left (before the next run). */
@@ -136,16 +138,42 @@ function compare(label: string, want: Map<string, string>, got: Map<string, stri
   return problems.slice(0, 10);
 }
 
-/** Spawns the CLI and kills it (or its process group) after `delayMs`; resolves when it is gone. */
-function spawnAndKill(cwd: string, args: string[], stdin: string, delayMs: number, group: boolean): Promise<{ finished: boolean; ms: number }> {
+/**
+ * A moment to kill at besides the timer: as soon as a file whose name matches appears below
+ * `dir` (a temporary file being written, Git's `index.lock` being held). Timers alone rarely
+ * land inside the few milliseconds such a file exists.
+ */
+export interface KillTrigger {
+  dir: string;
+  match: (name: string) => boolean;
+}
+
+/** Spawns the CLI and kills it (or its process group) after `delayMs`, or at `trigger`; resolves when it is gone. */
+function spawnAndKill(cwd: string, args: string[], stdin: string, delayMs: number, group: boolean, trigger?: KillTrigger): Promise<{ finished: boolean; ms: number }> {
   return new Promise((resolve) => {
     const start = Date.now();
+    let watcher: FSWatcher | undefined;
+    const kill = () => {
+      try {
+        if (group) process.kill(-child.pid!, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        // exited meanwhile
+      }
+    };
     const child = spawn(process.execPath, [CLI, ...args], { cwd, detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: { ...process.env, NO_COLOR: '1', GIT_TERMINAL_PROMPT: '0' } });
+    // Set up while node is still starting (long before the command writes anything).
+    if (trigger && existsSync(trigger.dir)) {
+      watcher = watch(trigger.dir, { recursive: true }, (_event, name) => {
+        if (name && trigger.match(basename(String(name)))) kill();
+      });
+    }
     child.stdin.end(stdin);
     let finished = false;
     child.on('exit', (code, signal) => {
       finished = signal === null;
       clearTimeout(timer);
+      watcher?.close();
       // The group may outlive node (a Git child): let it go before the next run looks.
       if (group) {
         try {
@@ -156,15 +184,15 @@ function spawnAndKill(cwd: string, args: string[], stdin: string, delayMs: numbe
       }
       resolve({ finished: finished && code !== null, ms: Date.now() - start });
     });
-    const timer = setTimeout(() => {
-      try {
-        if (group) process.kill(-child.pid!, 'SIGKILL');
-        else child.kill('SIGKILL');
-      } catch {
-        // exited meanwhile
-      }
-    }, delayMs);
+    const timer = setTimeout(kill, delayMs);
   });
+}
+
+/** Where to watch for a moment worth killing at, per command: its temporary files, or Git's index lock. */
+function triggerOf(s: Scenario, dir: string): KillTrigger {
+  if (s === 'record-commit') return { dir: join(dir, '.git'), match: (n) => n === 'index.lock' };
+  if (s === 'build') return { dir: join(dir, '.learning-loop', 'build'), match: (n) => parseTempFileName(n) !== undefined };
+  return { dir: join(dir, 'learning-loop'), match: (n) => parseTempFileName(n) !== undefined };
 }
 
 const EXEC = (i: number) => JSON.stringify({ task_id: `kill-${i}`, task_type: 'component', component: 'booking-form', agent: 'kill9', outcome: i % 3 ? 'success' : 'failure', duration_s: 60 + i, errors: i % 3 ? [] : ['Webhook signature mismatch'] });
@@ -193,8 +221,9 @@ async function buildEqualsClean(dir: string): Promise<string[]> {
   const full = await cli(dir, ['build', '--full', '--json']);
   if (full.code !== 0) return [`build --full exited ${full.code}`];
   const problems = compare('build vs build --full', snapshot(out, ['cache']), incremental);
-  const left = tempFiles(out);
-  if (left.length) problems.push(`temporary files left in the build folder: ${left.join(', ')}`);
+  // Builds clear what killed writers left, in the build folder and in the knowledge base.
+  const left = tempFiles(dir);
+  if (left.length) problems.push(`temporary files left after a build: ${left.join(', ')}`);
   return problems;
 }
 
@@ -248,6 +277,8 @@ export async function runKillSuite(opts: KillOptions): Promise<KillOutcome[]> {
       // Most of a short command is node starting up: kills land in the second part, where it writes.
       const delayMs = Math.floor(duration.get(s)! * (0.3 + 0.65 * rng()));
       const group = rng() < 0.5;
+      // Half the kills come at the moment a temporary file or Git's lock appears.
+      const triggered = rng() < 0.5;
       const fresh = s === 'import' || s === 'synthesize';
       let dir = shared.get(s);
       if (fresh || !dir) {
@@ -255,7 +286,7 @@ export async function runKillSuite(opts: KillOptions): Promise<KillOutcome[]> {
         if (!fresh) shared.set(s, dir);
       }
       if (s === 'build') writeFileSync(join(dir, 'learning-loop', 'memory', 'short-term', 'executions', 'touch.md'), `---\nkind: rule\nid: touch-${k}\n---\n`); // something to build (an invalid file, too)
-      const killed = await spawnAndKill(dir, argsOf(s), EXEC(n++), delayMs, group);
+      const killed = await spawnAndKill(dir, argsOf(s), EXEC(n++), delayMs, group || (triggered && s === 'record-commit'), triggered ? triggerOf(s, dir) : undefined);
       const leftovers = tempFiles(dir).length;
       const problems: string[] = [];
       let staleLock: string | undefined;
@@ -277,9 +308,9 @@ export async function runKillSuite(opts: KillOptions): Promise<KillOutcome[]> {
         problems.push(...compare(`${s} after a kill vs a clean ${s}`, reference.get(s)!, snapshot(join(dir, 'learning-loop'), [])));
       }
       problems.push(...(await validateClean(dir)), ...(await buildEqualsClean(dir)));
-      const outcome: KillOutcome = { scenario: s, delayMs, group, finished: killed.finished, leftovers, ...(staleLock ? { staleLock } : {}), problems };
+      const outcome: KillOutcome = { scenario: s, delayMs: triggered ? killed.ms : delayMs, group, triggered, finished: killed.finished, leftovers, ...(staleLock ? { staleLock } : {}), problems };
       outcomes.push(outcome);
-      opts.log?.(`${String(k + 1).padStart(4)} ${s.padEnd(13)} kill at ${String(delayMs).padStart(5)} ms ${group ? 'group' : 'node '} ${killed.finished ? 'finished first' : 'killed        '} temp files left ${leftovers}${staleLock ? `, stale ${staleLock}` : ''}: ${problems.length ? problems.join('; ') : 'next run ok, equals a clean run'}`);
+      opts.log?.(`${String(k + 1).padStart(4)} ${s.padEnd(13)} ${triggered ? 'kill at a file  ' : `kill at ${String(delayMs).padStart(5)} ms`} ${group ? 'group' : 'node '} ${killed.finished ? 'finished first' : `killed after ${String(killed.ms).padStart(4)} ms`} temp files left ${leftovers}${staleLock ? `, stale ${staleLock}` : ''}: ${problems.length ? problems.join('; ') : 'next run ok, equals a clean run'}`);
     }
   } finally {
     rmSync(root, { recursive: true, force: true });

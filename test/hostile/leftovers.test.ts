@@ -71,6 +71,19 @@ describe('temporary files left by a killed writer', () => {
     expect(readdirSync(join(dir, 'learning-loop/rules')).filter((n) => n.startsWith('.'))).toEqual([]);
   });
 
+  it('are removed by a build wherever they are (knowledge base and build folder) once their writer is gone', async () => {
+    const folder = join(dir, 'learning-loop/memory/working-memory');
+    mkdirSync(folder, { recursive: true });
+    const gone = `.ll-${deadPid()}-00aa11bb22cc.tmp`;
+    writeFileSync(join(folder, gone), HALF_RECORD);
+    writeFileSync(join(dir, '.learning-loop/build/cache', gone), '{"half":');
+    const b = await runCli(dir, ['build', '--json']);
+    expect(b.code, b.stdout).toBe(0);
+    expect(readdirSync(folder).filter((n) => n.startsWith('.ll-'))).toEqual([]);
+    expect(readdirSync(join(dir, '.learning-loop/build/cache')).filter((n) => n.startsWith('.ll-'))).toEqual([]);
+    expect(readdirSync(execDir).filter((n) => n.startsWith('.'))).toEqual([live]);
+  });
+
   it('staleness: dead writer, old file, or an old name past its age; never a record', () => {
     const now = Date.now();
     const runs = (pid: number) => pid === 42;
