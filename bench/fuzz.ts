@@ -210,12 +210,14 @@ export async function runWorkerDifferential(opts: { runs: number; seed: number; 
     { eval: true, workerData: { url, opts: OPTS }, resourceLimits: { stackSizeMb: opts.stackSizeMb ?? 0.5 } },
   );
   const problems: string[] = [];
+  let pending: { resolve: (r: FileCheck[]) => void; reject: (e: Error) => void } | undefined;
+  worker.on('message', (r: FileCheck[]) => pending?.resolve(r));
+  worker.on('error', (e) => pending?.reject(e));
   try {
     for (let i = 0; i < texts.length && problems.length < 10; i += 500) {
       const batch = texts.slice(i, i + 500);
       const there = await new Promise<FileCheck[]>((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
+        pending = { resolve, reject };
         worker.postMessage(batch);
       });
       batch.forEach((t, k) => {
