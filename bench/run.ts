@@ -4,8 +4,8 @@
  * remark parse of every file + a fresh Lunr build over full bodies, every time). Each
  * measurement runs in its own process so peak memory (max RSS) is per measurement. Afterwards
  * the other benchmark scripts that exist (`bench/retrieval.ts`, `bench/record.ts`,
- * `bench/import.ts`, `bench/learn.ts`, `bench/site.ts`, compiled to dist/bench/) run as child
- * processes with the same `--sizes`.
+ * `bench/import.ts`, `bench/learn.ts`, `bench/site.ts`, `bench/hostile.ts`, compiled to
+ * dist/bench/) run as child processes with the same `--sizes`.
  *
  *   node dist/bench/run.js [--sizes 1000,10000,100000] [--quick] [--keep] [--naive-timeout 600] [--build-only]
  */
@@ -379,7 +379,7 @@ async function parentMain(): Promise<void> {
   writeFileSync(join(outDir, 'build-recall.json'), `${JSON.stringify(results, null, 2)}\n`);
 
   // The other areas' benchmarks, when they exist (`--build-only` skips them).
-  for (const name of process.argv.includes('--build-only') ? [] : ['retrieval', 'record', 'import', 'learn', 'site']) {
+  for (const name of process.argv.includes('--build-only') ? [] : ['retrieval', 'record', 'import', 'learn', 'site', 'hostile']) {
     const script = join(HERE, `${name}.js`);
     if (!existsSync(script)) continue;
     process.stdout.write(`\n== bench/${name} ==\n`);

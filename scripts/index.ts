@@ -41,7 +41,7 @@ export { checkRecordText } from './records/validate.js';
 export { checkKnowledgeBase } from './records/check-kb.js';
 export { renderRecord } from './records/write.js';
 export { newId } from './records/ids.js';
-export { scanSecrets } from './records/secrets.js';
+export { findSecrets, redactSecrets, scanSecrets, type SecretFinding } from './records/secrets.js';
 export { openWorkspace, type Workspace, type WorkspaceOptions } from './adapters/workspace.js';
 export { DEFAULT_CONFIG, parseConfig, loadConfig, type ResolvedConfig } from './adapters/config.js';
 export { loadTable, type RecordRow, type RecordsTable } from './build/table.js';

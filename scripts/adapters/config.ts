@@ -5,7 +5,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { FORBIDDEN_KEYS, loadPlainYaml, locate, normaliseText, parseYamlDocument, offsetToPosition, yamlLib } from '../records/parse.js';
+import { duplicateKeys, FORBIDDEN_KEYS, loadPlainYaml, locate, normaliseText, parseYamlDocument, offsetToPosition, yamlLib } from '../records/parse.js';
+import { MAX_YAML_DEPTH, tooDeepAt } from '../records/yaml-subset.js';
 import { schemaDiagnostics, validatorFor } from '../records/validate.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../score/formulas.js';
 import type { LearningLoopConfigFile } from '../records/kinds.js';
@@ -120,11 +121,18 @@ export function parseConfig(text: string, file: string): { config: ResolvedConfi
   const normalised = normaliseText(text);
   const fast = fastConfig(normalised);
   if (fast) return { config: fast, diagnostics: [] };
+  const deep = tooDeepAt(normalised);
+  if (deep !== undefined) {
+    const before = normalised.slice(0, deep);
+    const at = { line: 1 + (before.match(/\n/g)?.length ?? 0), column: deep - (before.lastIndexOf('\n') + 1) + 1 };
+    return { config: structuredClone(DEFAULT_CONFIG), diagnostics: [diag('yaml/too-deep', file, `The config is nested more than ${MAX_YAML_DEPTH} levels deep here.`, at)] };
+  }
   const p = parseYamlDocument(normalised, 1);
   const diagnostics: Diagnostic[] = [];
   for (const err of p.doc.errors) {
     diagnostics.push(diag(err.code === 'DUPLICATE_KEY' ? 'yaml/duplicate-key' : 'yaml/syntax', file, err.message.split('\n')[0]!, offsetToPosition(p, err.pos[0])));
   }
+  diagnostics.push(...duplicateKeys(p, file));
   const { visit, isScalar } = yamlLib();
   visit(p.doc, {
     Alias(_k, node) {

@@ -8,9 +8,9 @@
  * remote moved is rebased onto the remote and retried, a bounded number of times.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
 /** Serialises Git work per repository within this process. */
@@ -52,6 +52,118 @@ export function isLockError(error: unknown): boolean {
 /** True when a push was refused because the remote branch moved (or its ref was locked). */
 export function isPushRace(error: unknown): boolean {
   return /rejected|non-fast-forward|fetch first|failed to (update|lock) ref|cannot lock ref|stale info|incorrect old value/i.test(message(error));
+}
+
+/**
+ * A Git lock file no running process holds: left by a Git process that was killed (kill -9, a
+ * crash, a power cut). Git never removes such a lock itself, so waiting for it is pointless:
+ * the caller reports it at once, naming the file to remove.
+ */
+export class StaleLockError extends Error {
+  /** Creates the error for a lock file (absolute path) and the repository it is in. */
+  constructor(
+    readonly lockPath: string,
+    readonly repoRoot: string,
+  ) {
+    const shown = lockPath.startsWith(repoRoot + sep) ? lockPath.slice(repoRoot.length + 1) : lockPath;
+    super(
+      `\`${shown}\` is left over from a Git process that was killed: it exists, but no running process has it open and no Git process runs in this repository. ` +
+        `Remove it (\`rm ${shown}\`) and run the command again; that is safe because nothing is writing what it locks.`,
+    );
+    this.name = 'StaleLockError';
+  }
+}
+
+/** The lock file a Git lock error names (absolute), if it names one. */
+export function lockPathOf(error: unknown, repoRoot: string): string | undefined {
+  const m = /Unable to create '([^']+\.lock)'/i.exec(message(error));
+  if (!m) return undefined;
+  return isAbsolute(m[1]!) ? m[1]! : resolve(repoRoot, m[1]!);
+}
+
+/** What the process table says about a lock: some process may hold it, none does, or it cannot be told. */
+export type LockHolders = 'held' | 'free' | 'unknown';
+
+/**
+ * Whether any running process may hold `lockPath`: one that has it open, or a Git process
+ * working in `repoRoot` or in the folder of the lock (Git keeps some locks without an open file,
+ * e.g. while an editor is open for a commit message). Read from /proc (Linux); 'unknown' where
+ * there is none, or when a Git process's folder cannot be read.
+ */
+export function lockHolders(lockPath: string, repoRoot: string, procDir = '/proc'): LockHolders {
+  let pids: string[];
+  try {
+    pids = readdirSync(procDir).filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid);
+  } catch {
+    return 'unknown';
+  }
+  const inside = (dir: string) => dir === repoRoot || dir.startsWith(repoRoot + sep) || lockPath.startsWith(dir + sep);
+  let unsure = false;
+  for (const pid of pids) {
+    const base = join(procDir, pid);
+    let comm = '';
+    try {
+      comm = readFileSync(join(base, 'comm'), 'utf8').trim();
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (comm === 'git' || comm.startsWith('git-')) {
+      try {
+        if (inside(readlinkSync(join(base, 'cwd')))) return 'held';
+      } catch {
+        unsure = true; // a Git process we may not look into
+      }
+    }
+    let fds: string[];
+    try {
+      fds = readdirSync(join(base, 'fd'));
+    } catch {
+      continue; // not ours to look into: it cannot be writing our repository's files either
+    }
+    for (const fd of fds) {
+      try {
+        if (readlinkSync(join(base, 'fd', fd)) === lockPath) return 'held';
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return unsure ? 'unknown' : 'free';
+}
+
+/** Without a process table, a lock untouched for this long is taken for a leftover. */
+export const STALE_LOCK_MS = 60_000;
+
+/**
+ * The stale lock behind a Git lock error, or undefined when the lock may be held (then the
+ * caller waits and retries). A lock is stale when it exists, no process holds it, and it is the
+ * same file before and after looking (not one a new Git process just took).
+ */
+export function staleLock(error: unknown, repoRoot: string, now = Date.now()): StaleLockError | undefined {
+  const lockPath = lockPathOf(error, repoRoot);
+  if (!lockPath) return undefined;
+  const id = () => {
+    try {
+      const st = statSync(lockPath);
+      return { key: `${st.ino}:${st.mtimeMs}:${st.size}`, mtimeMs: st.mtimeMs };
+    } catch {
+      return undefined;
+    }
+  };
+  const before = id();
+  if (!before) return undefined; // released meanwhile: try again
+  let holders: LockHolders;
+  try {
+    // The process table shows real paths.
+    holders = lockHolders(realpathSync(lockPath), realpathSync(repoRoot));
+  } catch {
+    return undefined; // released meanwhile
+  }
+  if (holders === 'held') return undefined;
+  if (holders === 'unknown' && now - before.mtimeMs < STALE_LOCK_MS) return undefined;
+  const after = id();
+  if (!after || after.key !== before.key) return undefined;
+  return new StaleLockError(lockPath, repoRoot);
 }
 
 /**
@@ -110,6 +222,8 @@ export function commitPaths(repoRoot: string, paths: readonly string[], msg: str
           return { sha, lockRetries };
         } catch (error) {
           if (!(isLockError(error) || isLostStage(error)) || attempt >= LOCK_ATTEMPTS) throw error;
+          const stale = isLockError(error) ? staleLock(error, repoRoot) : undefined;
+          if (stale) throw stale;
           lockRetries += 1;
           await backoff(attempt);
         }
@@ -139,6 +253,8 @@ export interface PushResult {
   retries: number;
   /** Git's message when the push finally failed. */
   error?: string;
+  /** A lock file left by a killed Git process that stopped the push (absolute path). */
+  staleLock?: string;
 }
 
 /** `git config user.name` in a folder (undefined when it is unset or Git cannot tell). */
@@ -187,6 +303,8 @@ export function pushWithRetry(repoRoot: string, opts: { remote: string; branch?:
         } catch (rebaseError) {
           // A lock held by another local process: try the whole round again.
           if (!isLockError(rebaseError)) return { pushed: false, retries, error: message(rebaseError) };
+          const stale = staleLock(rebaseError, repoRoot);
+          if (stale) return { pushed: false, retries, error: stale.message, staleLock: stale.lockPath };
         }
         rebaseMs = Date.now() - rebaseStart;
       }

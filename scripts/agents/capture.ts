@@ -10,6 +10,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { slugify } from '../records/ids.js';
 import { scanSecrets } from '../records/secrets.js';
+import { own } from '../dict.js';
 
 /** The fields of a Claude Code hook payload capture uses (others are ignored). */
 export interface ClaudeHookPayload {
@@ -203,7 +204,7 @@ export function commitInput(c: CommitInfo, kbPrefix: string, over: CaptureOverri
   const input: Record<string, unknown> = {
     id: `ex-git-${c.sha.slice(0, 20)}`,
     task_id: slugify(safeSubject, 60) || `commit-${c.sha.slice(0, 12)}`,
-    task_type: over.task_type ?? (prefix && CONVENTIONAL[prefix]) ?? 'commit',
+    task_type: over.task_type ?? (prefix && own(CONVENTIONAL, prefix)) ?? 'commit',
     agent: over.agent ?? 'git',
     started_at: isoSeconds(Math.min(startMs, end)),
     created_at: isoSeconds(end),

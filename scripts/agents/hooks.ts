@@ -13,7 +13,6 @@ import { toPosix } from '../adapters/fs.js';
 import { checkRecordText, crossRecordChecks, locateInText, type RecordRef } from '../records/validate.js';
 import { loadTable } from '../build/table.js';
 import { isIgnoredKbFile } from '../records/check-kb.js';
-import { scanSecrets } from '../records/secrets.js';
 
 /** The hooks learning-loop can install. */
 export const HOOK_KINDS = ['pre-commit', 'post-commit'] as const;
@@ -208,7 +207,7 @@ export function checkStaged(ws: Workspace): StagedCheck {
       continue;
     }
     const check = checkRecordText(inKb, text, { thresholds: ws.config.thresholds, maxBytes: ws.config.build.max_file_bytes }, file);
-    diagnostics.push(...check.diagnostics, ...scanSecrets(file, text));
+    diagnostics.push(...check.diagnostics); // secrets included
     if (check.valid) staged.set(file, { ref: { file, record: check.valid.record }, text });
   }
   if (staged.size) {

@@ -83,7 +83,7 @@ export class McpSession {
         name: 'recall',
         title: 'Recall learnings before a task',
         description:
-          'Call BEFORE starting a task. Ask in plain words ("what failed last time we tried the booking component?"). Returns compact rows (id, kind, one-line insight, why it matched), best first, within `limit` rows and `max_tokens`. Then call `get` with the ids you want in full. Put the ids you used in `recalled` when you call `record`.',
+          'Call BEFORE starting a task. Ask in plain words ("what failed last time we tried the booking component?"). Returns compact rows (id, kind, one-line insight, why it matched), best first, within `limit` rows and `max_tokens`. Then call `get` with the ids you want in full. Put the ids of the records you used in `recalled` when you call `record` (rows marked `derived` are not records: leave them out).',
         input: {
           question: z.string().min(3, 'ask a question of at least 3 characters').max(500, 'keep the question under 500 characters').describe('the task or question in plain words'),
           limit: z.number().int().min(1).max(25).default(8).describe('maximum rows (1-25, default 8)'),
@@ -144,7 +144,7 @@ export class McpSession {
           usage: z.object({ model: z.string().min(1).max(200).optional(), input_tokens: z.number().int().min(0).optional(), output_tokens: z.number().int().min(0).optional(), cost_usd: z.number().min(0).optional() }).optional().describe('model usage: model, input/output tokens, cost in US dollars'),
           errors: z.array(z.string().max(2000)).max(50).optional().describe('error messages met during the task'),
           reused: z.array(z.string()).max(50).optional().describe('templates, components or rules reused'),
-          recalled: z.array(idSchema).max(50).optional().describe('ids that recall returned before the task'),
+          recalled: z.array(idSchema).max(50).optional().describe('ids of the records recall returned before the task (not the rows marked derived)'),
           produced: z.array(z.string()).max(50).optional().describe('artefacts produced'),
           sprint: z.string().max(100).optional(),
           title: z.string().max(200).optional(),

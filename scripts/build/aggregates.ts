@@ -4,6 +4,7 @@
  * executions. Pure and deterministic (sorted keys, rounded numbers, no wall-clock values).
  */
 import { fingerprint } from '../learn/fingerprint.js';
+import { dict, sortedDict } from '../dict.js';
 import type { ExecutionRecord } from '../records/kinds.js';
 import type { RecordRow } from './table.js';
 
@@ -197,13 +198,14 @@ const byStart = (a: ExecutionRecord, b: ExecutionRecord): number => (a.started_a
 
 /** What some rows (e.g. one segment's) contribute to the aggregates. */
 export function aggregatePartial(rows: readonly RecordRow[]): AggPartial {
-  const p: AggPartial = { rows: rows.length, kinds: {}, status: {}, all: null, groups: { task_type: {}, component: {}, domain: {}, agent: {}, week: {} }, fps: {}, reuse: {} };
+  // Keys are names users write (an agent may be called `constructor`): null-prototype objects.
+  const p: AggPartial = { rows: rows.length, kinds: dict(), status: dict(), all: null, groups: { task_type: dict(), component: dict(), domain: dict(), agent: dict(), week: dict() }, fps: dict(), reuse: dict() };
   const executions: ExecutionRecord[] = [];
   for (const r of rows) {
     p.kinds[r.kind] = (p.kinds[r.kind] ?? 0) + 1;
     const status = (r.data as { status?: unknown }).status;
     if (typeof status === 'string') {
-      const s = (p.status[r.kind] ??= {});
+      const s = (p.status[r.kind] ??= dict());
       s[status] = (s[status] ?? 0) + 1;
     }
     if (r.data.kind === 'execution') executions.push(r.data);
@@ -231,13 +233,12 @@ export function aggregatePartial(rows: readonly RecordRow[]): AggPartial {
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const sortObj = <T>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]));
 
 /** Finishes the aggregates from partials (any grouping of the rows gives the same result). */
 export function mergeAggregates(parts: readonly AggPartial[]): Aggregates {
   let rows = 0;
-  const kinds: Record<string, number> = {};
-  const status: Record<string, Record<string, number>> = {};
+  const kinds = dict<number>();
+  const status = dict<Record<string, number>>();
   let all: Merging | undefined;
   const groups = Object.fromEntries(AGG_DIMS.map((d) => [d, new Map<string, Merging>()])) as Record<Dim, Map<string, Merging>>;
   const fps = new Map<string, Array<AggPartial['fps'][string]>>();
@@ -245,7 +246,7 @@ export function mergeAggregates(parts: readonly AggPartial[]): Aggregates {
   for (const p of parts) {
     rows += p.rows;
     for (const [k, n] of Object.entries(p.kinds)) kinds[k] = (kinds[k] ?? 0) + n;
-    for (const [k, m] of Object.entries(p.status)) for (const [s, n] of Object.entries(m)) (status[k] ??= {})[s] = (status[k]![s] ?? 0) + n;
+    for (const [k, m] of Object.entries(p.status)) for (const [s, n] of Object.entries(m)) (status[k] ??= dict())[s] = (status[k]![s] ?? 0) + n;
     if (p.all) all = mergeAcc(all, p.all);
     for (const dim of AGG_DIMS) {
       const g = groups[dim];
@@ -276,10 +277,10 @@ export function mergeAggregates(parts: readonly AggPartial[]): Aggregates {
       };
     })
     .sort((a, b) => b.count - a.count || cmp(a.id, b.id));
-  const finish = (g: Map<string, Merging>) => Object.fromEntries([...g.keys()].sort().map((k) => [k, finishAcc(g.get(k)!.acc, g.get(k)!.parts)]));
+  const finish = (g: Map<string, Merging>) => dict([...g.keys()].sort().map((k) => [k, finishAcc(g.get(k)!.acc, g.get(k)!.parts)] as const));
   return {
     version: 1,
-    totals: { records: rows, by_kind: sortObj(kinds), by_status: sortObj(Object.fromEntries(Object.entries(status).map(([k, v]) => [k, sortObj(v)]))), executions: all ? finishAcc(all.acc, all.parts) : null },
+    totals: { records: rows, by_kind: sortedDict(kinds), by_status: sortedDict(dict(Object.entries(status).map(([k, v]) => [k, sortedDict(v)] as const))), executions: all ? finishAcc(all.acc, all.parts) : null },
     by_task_type: finish(groups.task_type),
     by_component: finish(groups.component),
     by_domain: finish(groups.domain),

@@ -57,7 +57,7 @@ function idxFile(outDir: string, n: number): string {
 // keys), which halves the index that every build reads.
 const EXEC_KEYS = ['id', 'status', 'started_at', 'outcome', 'scores', 'overall', 'duration_s', 'errors', 'reused', 'task_type', 'component', 'domains', 'agent', 'recalled'] as const;
 const SCORE_KEYS = ['accuracy', 'efficiency', 'reusability', 'surprise'] as const;
-type DiskEntry = [f: string, b: string, d: Diagnostic[] | 0, s: Record<string, unknown> | unknown[] | 0, v: string | 0, l: number, c: string | 0];
+type DiskEntry = [f: string, b: string, d: Diagnostic[] | 0, s: Record<string, unknown> | unknown[] | 0, v: string[] | 0, l: number, c: string | 0];
 
 function encodeEntry(e: IndexEntry): DiskEntry {
   let s: DiskEntry[3] = 0;
@@ -72,7 +72,8 @@ function encodeEntry(e: IndexEntry): DiskEntry {
       });
     } else s = src;
   }
-  return [e.f, e.b, e.d.length ? e.d : 0, s, e.v?.length ? e.v.join('\n') : 0, e.l ?? 0, e.c ?? 0];
+  // Vocabulary entries as a list: a name may hold any character (an agent called "two\nlines").
+  return [e.f, e.b, e.d.length ? e.d : 0, s, e.v?.length ? e.v : 0, e.l ?? 0, e.c ?? 0];
 }
 
 function decodeEntry(x: DiskEntry): IndexEntry {
@@ -102,7 +103,8 @@ function decodeEntry(x: DiskEntry): IndexEntry {
     } as unknown as IndexEntry['s'];
   } else if (a && typeof a === 'object') e.s = a as unknown as IndexEntry['s'];
   if (e.s) {
-    e.v = x[4] ? x[4].split('\n') : [];
+    if (x[4] !== 0 && !Array.isArray(x[4])) throw new Error('entry');
+    e.v = x[4] || [];
     e.l = x[5];
     if (x[6]) e.c = x[6];
   }

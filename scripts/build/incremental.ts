@@ -7,7 +7,7 @@
  * caller needs (see segments.ts).
  */
 import { createHash } from 'node:crypto';
-import { diag, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { capDiagnostics, diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
 import { crossCheckKb } from '../records/check-kb.js';
 import { cacheSalt, candidateFiles, sourceKeyOf } from './freshness.js';
@@ -508,7 +508,7 @@ export function diagnosticsOf(state: KbState): Diagnostic[] {
   const out: Diagnostic[] = [...state.ws.configDiagnostics.filter((d) => d.severity !== 'info')];
   for (const s of summariesOf(state)) for (const d of s.diag) out.push(d);
   out.push(...crossChecks(state).diagnostics);
-  return sortDiagnostics(out);
+  return capDiagnostics(out);
 }
 
 /** The `build/cache-corrupt` warning for problems found so far (empty when none). */

@@ -23,6 +23,9 @@ import { segName, type SegSummary } from './segments.js';
 import { renderSegmentTask, segmentOutputs, type RenderedSegment, type RenderTask, type SegmentContext } from './segment-render.js';
 import { POOL_MIN_WORK, SegmentPool } from './segment-pool.js';
 import type { RecordRow } from './table.js';
+import { dict } from '../dict.js';
+import { sweepStaleTemps } from '../adapters/fs.js';
+import { parseTempFileName } from '../records/kb-files.js';
 
 /** Options for `runBuild`. */
 export interface BuildOptions {
@@ -67,6 +70,19 @@ export function readAggregates(outDir: string): Aggregates | undefined {
   return a && a.version === 1 ? a : undefined;
 }
 
+/**
+ * Temporary files of killed writers the scan found in the knowledge base (readers never take
+ * them for records): those whose writer is gone are removed from their folders.
+ */
+function sweepKbLeftovers(ws: Workspace, scan: { files: ReadonlyArray<{ file: string }> }): void {
+  const dirs = new Set<string>();
+  for (const { file } of scan.files) {
+    const slash = file.lastIndexOf('/');
+    if (parseTempFileName(file.slice(slash + 1))) dirs.add(join(ws.kbRoot, file.slice(0, Math.max(0, slash))));
+  }
+  for (const d of dirs) sweepStaleTemps(d, { force: true });
+}
+
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 1)}\n`;
 }
@@ -86,6 +102,8 @@ function segmentKey(state: KbState, sum: SegSummary, links: ReadonlyMap<string, 
  * are reported in `diagnostics` and left out. I/O errors on the build folder do throw.
  */
 export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<BuildResult> {
+  // Temporary files a killed build left in the build folder (they are never read; this clears them).
+  for (const sub of ['', 'cache', 'records', 'lunr', 'recall']) sweepStaleTemps(join(ws.outDir, sub), { force: true });
   // The source key, by the scan digest when nothing changed (no per-file work at all). A watch
   // (memo) always scans: it runs because something changed.
   const fresh: FreshKey = opts.memo ? { key: '' } : await freshKeyAsync(ws, { staged: true, scan: opts.full });
@@ -114,6 +132,7 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
     }
   }
   const scan = fresh.scan ?? scanKnowledgeBase(ws);
+  sweepKbLeftovers(ws, scan);
   const refreshOpts = { full: opts.full, memo: opts.memo, scan, workers: opts.workers, onProgress: opts.onProgress ? (d: number, t: number) => opts.onProgress!('parse', d, t) : undefined };
   const plan = planRefresh(ws, refreshOpts);
   // Many files to parse: both cores, each worker parsing and later rendering whole segments.
@@ -177,7 +196,7 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
     ensureSegment(state, s);
     const valid: RenderTask['valid'] = [];
     const rows: string[] = [];
-    const segLinks: Record<string, string[]> = {};
+    const segLinks = dict<string[]>(); // keyed by record ids
     for (const file of state.segFiles[s]!) {
       const e = state.index.get(file)!;
       if (!e.s) continue;

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { writeDerived } from './write.js';
 import { join, resolve } from 'node:path';
-import { walkFiles } from '../adapters/fs.js';
+import { readFileSafe, walkFiles } from '../adapters/fs.js';
 import type { Workspace } from '../adapters/workspace.js';
 
 /** One file of the knowledge base with its content key. */
@@ -42,21 +42,53 @@ function hiddenDir(rel: string): boolean {
   return false;
 }
 
-function readOrUndefined(abs: string): Buffer | undefined {
-  try {
-    return readFileSync(abs);
-  } catch {
-    return undefined;
+/** A file as the scan saw it: a content key, and the content when it was read (undefined: gone). */
+interface Seen {
+  blob: string;
+  buf?: Buffer;
+}
+
+/**
+ * Reads a file for the scan without going through a symbolic link and without reading one
+ * larger than the limit. What is not read still gets a key (a link by what it says, a large
+ * file by its size and time, an unreadable one by its error), so the file stays in the scan and
+ * its check reports it exactly as `validate` does.
+ */
+function see(root: string, rel: string, maxBytes: number, repoRoot: string): Seen | undefined {
+  const r = readFileSafe(root, rel, maxBytes, repoRoot);
+  switch (r.kind) {
+    case 'file':
+      return { blob: blobId(r.buf), buf: r.buf };
+    case 'missing':
+      return undefined;
+    case 'link':
+      // Behind a folder that is a link: not a file of the knowledge base (the folder link is
+      // listed, and reported, itself), as for the file-system walk, which never enters it.
+      if (r.link !== rel) return undefined;
+      return { blob: blobId(Buffer.from(`link\0${r.target}\0${r.inside}`)) };
+    case 'too-large': {
+      let stamp = '';
+      try {
+        const st = statSync(join(root, rel));
+        stamp = `${st.mtimeMs}:${st.ino}`;
+      } catch {
+        // gone meanwhile: the check says so
+      }
+      return { blob: blobId(Buffer.from(`large\0${r.size}\0${stamp}`)) };
+    }
+    case 'error':
+      return { blob: blobId(Buffer.from(`error\0${r.message}`)) };
   }
 }
 
-/** Hashes every file below the KB root (no Git). */
-export function scanFs(kbRoot: string): ScanResult {
+/** Hashes every file below the KB root (no Git); symbolic links are listed, never followed. */
+export function scanFs(kbRoot: string, maxBytes = Number.MAX_SAFE_INTEGER, repoRoot = kbRoot): ScanResult {
   const files: ScannedFile[] = [];
-  for (const rel of walkFiles(kbRoot)) {
-    const buf = readOrUndefined(join(kbRoot, rel));
-    if (buf === undefined) continue;
-    files.push({ file: rel, blob: blobId(buf), buf });
+  const links: string[] = [];
+  const regular = walkFiles(kbRoot, links);
+  for (const rel of [...regular, ...links].sort()) {
+    const seen = see(kbRoot, rel, maxBytes, repoRoot);
+    if (seen) files.push({ file: rel, ...seen });
   }
   return { files, method: 'fs' };
 }
@@ -78,8 +110,8 @@ function kbPathspec(ws: Workspace): string[] | undefined {
 export interface GitListing {
   /** `git ls-files -s` output for the knowledge base (run on first use unless already known). */
   staged(): Buffer;
-  /** Repo-relative dirty or untracked files -> content (undefined when deleted). */
-  dirty: Map<string, Buffer | undefined>;
+  /** Repo-relative dirty or untracked files -> content key and content (undefined when deleted). */
+  dirty: Map<string, { blob: string; buf?: Buffer } | undefined>;
   /** Hash of the index file and the dirty files' content: equal digests mean equal scans. */
   digest: string;
   /** Settles when an index listing started ahead (`gitListingAsync`) is in; `staged()` then has it. */
@@ -98,6 +130,8 @@ const GIT_OPTS = { maxBuffer: 1 << 30, encoding: 'buffer' as const };
 /** The Git calls behind a listing; the sync and async listings run the same ones. */
 interface ListingSetup {
   cwd: string;
+  /** Files above this size are not read (see `see`). */
+  maxBytes: number;
   pathspec: string[];
   /** Hash of the index file's identity and the listing mode (identifies `ls-files -s` output). */
   indexKey: string;
@@ -168,6 +202,7 @@ function listingSetup(ws: Workspace, opts: ListingOptions): ListingSetup | undef
   const split = opts.split ?? index.size > SPLIT_LISTING_BYTES;
   return {
     cwd: ws.repoRoot,
+    maxBytes: ws.config.build.max_file_bytes,
     pathspec,
     indexKey: createHash('sha1').update(`${pathspec.join('\0')}\0${split ? 'split' : 'one'}\0`).update(index.id).digest('hex'),
     indexPath,
@@ -221,12 +256,12 @@ function keepStaged(setup: ListingSetup, out: Buffer): Buffer {
 
 function assemble(setup: ListingSetup, dirtyOut: Buffer, untrackedOut: Buffer, staged: () => Buffer): GitListing {
   const h = createHash('sha1').update(setup.indexKey);
-  const dirty = new Map<string, Buffer | undefined>();
+  const dirty = new Map<string, { blob: string; buf?: Buffer } | undefined>();
   const names = `${dirtyOut.toString('utf8')}\0${untrackedOut.toString('utf8')}`.split('\0').filter(Boolean);
   for (const full of [...new Set(names)].sort()) {
-    const buf = readOrUndefined(join(setup.cwd, full));
-    dirty.set(full, buf);
-    h.update(`\0${full}\0${buf === undefined ? '-' : blobId(buf)}`);
+    const seen = see(setup.cwd, full, setup.maxBytes, setup.cwd);
+    dirty.set(full, seen);
+    h.update(`\0${full}\0${seen === undefined ? '-' : seen.blob}`);
   }
   return { staged, dirty, digest: h.digest('hex'), settled: () => sameIndex(setup) };
 }
@@ -286,12 +321,13 @@ export async function gitListingAsync(ws: Workspace, opts: ListingOptions = {}):
  * fails.
  */
 export function scanKnowledgeBase(ws: Workspace, listing: GitListing | undefined = gitListing(ws)): ScanResult {
-  if (!listing) return scanFs(ws.kbRoot);
+  const fs = () => scanFs(ws.kbRoot, ws.config.build.max_file_bytes, ws.repoRoot);
+  if (!listing) return fs();
   let staged: Buffer;
   try {
     staged = listing.staged();
   } catch {
-    return scanFs(ws.kbRoot);
+    return fs();
   }
   const prefix = ws.kbPrefix;
   const byFile = new Map<string, ScannedFile>();
@@ -303,21 +339,22 @@ export function scanKnowledgeBase(ws: Workspace, listing: GitListing | undefined
     const tab = line.indexOf('\t');
     if ((tab !== 49 && tab !== 73) || !STAGED.test(line.slice(0, tab))) continue;
     const full = line.slice(tab + 1);
-    // Regular files only (no symlinks or submodules), like the file-system walk. An unmerged
-    // path is listed once per stage; it is in the dirty list, where the work tree decides.
+    // Regular files and symbolic links (reported, never followed), like the file-system walk; no
+    // submodules. An unmerged path is listed once per stage; it is in the dirty list, where the
+    // work tree decides.
     const mode = line.slice(0, 6);
-    if (mode !== '100644' && mode !== '100755') {
+    if (mode !== '100644' && mode !== '100755' && mode !== '120000') {
       byFile.set(full, { file: '', blob: '' }); // a placeholder, dropped below
       continue;
     }
     byFile.set(full, { file: full.slice(plen), blob: line.slice(7, tab - 2) });
   }
-  for (const [full, buf] of listing.dirty) {
-    if (buf === undefined) {
+  for (const [full, seen] of listing.dirty) {
+    if (seen === undefined) {
       byFile.delete(full); // deleted in the work tree
       continue;
     }
-    byFile.set(full, { file: full.slice(plen), blob: blobId(buf), buf });
+    byFile.set(full, { file: full.slice(plen), blob: seen.blob, ...(seen.buf ? { buf: seen.buf } : {}) });
   }
   const files = [...byFile.values()].filter((f) => f.file.length > 0 && !((f.file.startsWith('.') || f.file.includes('/.')) && hiddenDir(f.file)));
   // Git lists paths in byte order; dirty and untracked files were appended. Sort only if needed.

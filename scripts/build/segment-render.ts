@@ -12,6 +12,7 @@ import { renderSegment, type SegmentDoc, type StoreSegment } from '../recall/sto
 import { readSegCache, sha1, writeSegCache } from './cache.js';
 import { parseFile, segName, type IndexEntry, type SegEntry } from './segments.js';
 import { writeDerived } from './write.js';
+import { own } from '../dict.js';
 
 /** Output file names of a segment, relative to the build folder. */
 export function segmentOutputs(s: number): { table: string; recall: string } {
@@ -172,7 +173,7 @@ export function prepareSegment(ctx: SegmentContext, seg: number, rows: readonly 
 /** Renders a prepared segment's recall segment with its links and writes it if it changed. */
 export function finishSegment(ctx: SegmentContext, task: RenderTask, prepared: PreparedSegment, repaired = 0): RenderedSegment {
   const docs = prepared.docs.map((d) => {
-    const l = task.links[d.doc.id];
+    const l = own(task.links, d.doc.id); // ids such as `constructor` are plain keys
     return l?.length ? { ...d, doc: { ...d.doc, links: l } } : d;
   });
   const names = segmentOutputs(task.seg);

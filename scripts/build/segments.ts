@@ -12,6 +12,7 @@ import type { AnyRecord } from '../records/kinds.js';
 import { LINK_FIELDS } from '../records/validate.js';
 import { docTerms, vocabularyOf } from '../recall/terms.js';
 import { sha1 } from './cache.js';
+import { dict } from '../dict.js';
 import { indexText, toSearchDoc, type SearchDoc } from './search-docs.js';
 import { aggregatePartial, type AggPartial } from './aggregates.js';
 import type { RecordRow } from './table.js';
@@ -162,7 +163,7 @@ export function summarize(src: string, cross: string, entries: readonly IndexEnt
   const bad: string[] = [];
   const rows: RecordRow[] = [];
   const rowKeys: string[] = [];
-  const vocab: Record<string, number> = {};
+  const vocab = dict<number>(); // keys hold names users write
   const exec: string[] = [];
   const links: Array<[string, string]> = [];
   let len = 0;

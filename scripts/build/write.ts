@@ -4,14 +4,15 @@
  * rebuilt, and fsyncing hundreds of them dominated small incremental builds.
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
+import { sweepStaleTemps, tempPath } from '../adapters/fs.js';
 
 /** Replaces `target` with `content` atomically (rename), creating folders as needed. */
 export function writeDerived(target: string, content: string | Uint8Array): void {
   const dir = dirname(target);
   mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
+  sweepStaleTemps(dir); // leftovers of a build killed mid-write
+  const tmp = tempPath(target);
   try {
     writeFileSync(tmp, content);
     renameSync(tmp, target);

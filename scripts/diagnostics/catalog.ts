@@ -22,7 +22,9 @@ export const CATALOG = {
   'file/not-markdown': e('error', 'File under the knowledge base is not a Markdown record', 'Only `.md` records belong in the knowledge base (and README.md notes). Move other files elsewhere or convert them to a record.'),
   'file/too-large': e('error', 'File is larger than the configured limit', 'Keep records small (move logs to an artifact and link them), or raise `build.max_file_bytes` in config/triggers.yaml.'),
   'file/unreadable': e('error', 'File could not be read', 'Check the file exists and is readable, then run the command again.'),
+  'file/symlink': e('error', 'Symbolic link in the knowledge base', 'Records must be regular files: learning-loop never reads through a symbolic link (one that leaves the repository could publish any file on the machine). Replace the link with the file itself, or remove it.'),
   'file/encoding': e('error', 'File is not valid UTF-8', 'Save the file as UTF-8 without a byte-order mark.'),
+  'file/more-problems': e('error', 'More problems in the file than are shown', 'Only the first problems of a file are listed (the count says how many more there are); fix those and run the command again to see the rest.'),
   'frontmatter/missing': e('error', 'No YAML frontmatter', 'Start the file with a `---` line, the YAML fields, and a closing `---` line, e.g.\n---\nkind: rule\nid: rule-example\n---'),
   'frontmatter/unclosed': e('error', 'Frontmatter is never closed', 'Add a line containing only `---` after the last YAML field.'),
   'frontmatter/not-mapping': e('error', 'Frontmatter is not a YAML mapping', 'Frontmatter must be `key: value` pairs, not a list or a scalar.'),
@@ -30,6 +32,8 @@ export const CATALOG = {
   'yaml/duplicate-key': e('error', 'Duplicate key in YAML', 'Each key may appear once in a mapping; remove or merge the repeated key.'),
   'yaml/alias': e('error', 'YAML anchors and aliases are refused', 'Write the value out in full instead of using `&anchor` / `*alias` (aliases allow "billion laughs" expansion).'),
   'yaml/custom-tag': e('error', 'Custom YAML tags are refused', 'Remove the `!tag` (e.g. `!!js/function`); records hold plain data only.'),
+  'yaml/too-deep': e('error', 'YAML nested too deeply', 'Records need a few levels of nesting: flatten the structure (at most 64 levels of mappings, lists and brackets).'),
+  'yaml/complex-key': e('error', 'A mapping key is a list or a mapping', 'Use a plain word as the key (e.g. `component: booking-form`); records never need lists or mappings as keys.'),
   'yaml/prototype-key': e('error', 'Key that could pollute prototypes', 'Rename the key; `__proto__`, `constructor` and `prototype` are refused everywhere.'),
   // --- schema --------------------------------------------------------------------------------
   'schema/kind': e('error', 'Unknown or missing record kind', 'Set `kind:` to one of execution, reflection, pattern, template, rule, assumption, synthesis, metrics.'),
@@ -67,6 +71,7 @@ export const CATALOG = {
   // --- repository / git --------------------------------------------------------------------
   'git/not-a-repo': e('error', 'Not inside a Git repository', 'Run `git init` first. `init` takes --no-git to work without Git; `record` and `run` write without committing when --commit/--push are left out.'),
   'git/commit-failed': e('error', 'Git commit failed', 'Read the Git message above; the record file was written and can be committed by hand.'),
+  'git/stale-lock': e('error', 'A Git lock file was left by a process that was killed', 'Remove the lock file named in the message (e.g. `rm .git/index.lock`) and run the command again: no running process holds it, so nothing is writing what it locks.'),
   'git/push-failed': e('error', 'Git push failed after retries', 'The record is committed locally; run `git pull --rebase && git push` when the remote is reachable.'),
   'kb/missing': e('error', 'Knowledge base folder not found', 'Run `learning-loop init` to create it, or pass --root to point at it.'),
   'build/cache-corrupt': e('warning', 'Build cache was unreadable and has been rebuilt', 'Nothing to do; the cache is rebuilt automatically.'),

@@ -17,6 +17,7 @@ import { renderRecord } from '../records/write.js';
 import { memoryToPatterns, SEED_PATTERNS, type SeedMemory } from '../records/seed-patterns.js';
 import { recordExecution } from '../records/record-execution.js';
 import { redactSecrets } from '../records/secrets.js';
+
 import { LearningQueryInterface } from '../recall/query-interface.js';
 import type { SimilarResult } from '../recall/similar.js';
 import { completeScores, computeOverall, decideTrigger, type Scores, type TriggerAction } from '../score/formulas.js';
@@ -32,6 +33,9 @@ import { patternCommitCounts } from './analyze.js';
 import { fingerprint } from './fingerprint.js';
 import { findStaleLearnings } from './staleness.js';
 import type { ExtractedPattern } from './types.js';
+
+/** The text with every secret redacted (the rest kept). */
+const redacted = (text: string): string => redactSecrets(text).text;
 
 /** A task, as the seed passes it (`{id, type, component}`) plus optional context. */
 export interface LearningTask {
@@ -221,7 +225,8 @@ export class LearningOrchestrator {
     } catch {
       similar = undefined; // no knowledge base yet: nothing to recall
     }
-    const recalled = [...new Set([...(similar?.guidance ?? []).map((g) => g.id), ...(similar?.executions ?? []).slice(0, 3).map((e) => e.id)])];
+    // Derived patterns are shown but not linked: `recalled` names committed records only.
+    const recalled = [...new Set([...(similar?.guidance ?? []).filter((g) => !g.derived).map((g) => g.id), ...(similar?.executions ?? []).slice(0, 3).map((e) => e.id)])];
     // 2. Pre-execution state.
     const pre = this.patternExtractor.captureExecutionMetadata(task.id, 'pre', { initial_state: task.initial_state ?? '', assumptions: task.assumptions ?? [], dependencies: task.dependencies ?? [] });
     // 3. Execute with monitoring.
@@ -242,13 +247,13 @@ export class LearningOrchestrator {
     const r: TaskResult = { ...(result ?? {}) };
     const outcome = r.outcome ?? (error || (r.exit_code !== undefined && r.exit_code !== 0) ? 'failure' : 'success');
     // Output a task reports may carry a credential: redact it and keep the rest, never drop the record.
-    const errors = [...(r.errors ?? []), ...(error ? [error] : [])].map((m) => redactSecrets(m.slice(0, 4000))).slice(0, 200);
-    for (const k of ['outcomes', 'deviations', 'discoveries', 'decision_points', 'alternatives_considered'] as const) if (r[k]) r[k] = r[k]!.map(redactSecrets);
-    if (r.command !== undefined) r.command = redactSecrets(r.command);
+    const errors = [...(r.errors ?? []), ...(error ? [error] : [])].map((m) => redacted(m.slice(0, 4000))).slice(0, 200);
+    for (const k of ['outcomes', 'deviations', 'discoveries', 'decision_points', 'alternatives_considered'] as const) if (r[k]) r[k] = r[k]!.map(redacted);
+    if (r.command !== undefined) r.command = redacted(r.command);
     // 4-5. Score (record completes missing scores from evidence) and post metadata.
     const post = this.patternExtractor.captureExecutionMetadata(task.id, 'post', { outcomes: r.outcomes ?? [], deviations: r.deviations ?? [], discoveries: r.discoveries ?? [] });
     const input: Record<string, unknown> = {
-      task_id: redactSecrets(task.id),
+      task_id: redacted(task.id),
       task_type: task.type,
       agent: task.agent ?? this.opts.agent ?? process.env.LEARNING_LOOP_AGENT ?? 'orchestrator',
       started_at: `${started.toISOString().slice(0, 19)}Z`,

@@ -20,6 +20,7 @@ import { formatP } from './effect.js';
 import { median } from '../score/formulas.js';
 import type { ExtractedPattern } from './types.js';
 import { mineThemes, type ThemeInputs } from './themes.js';
+import { dict, own } from '../dict.js';
 
 /** The dimensions an itemset draws from. */
 export const DIMENSIONS = ['task_type', 'component', 'domain', 'agent', 'dependency', 'reused', 'error'] as const;
@@ -166,7 +167,7 @@ function itemsets(items: readonly string[], max: number): string[] {
 }
 
 function definitionOf(items: readonly string[]): Record<string, string | string[]> {
-  const def: Record<string, string | string[]> = {};
+  const def = dict<string | string[]>();
   for (const it of members(items)) {
     const eq = it.indexOf('=');
     const dim = it.slice(0, eq);
@@ -313,7 +314,7 @@ export function findCommonalities(
 // says what to change; a task type less so; a domain or an agent least.
 const VAGUE: Record<string, number> = { agent: 3, domain: 2, task_type: 1 };
 function vagueness(p: ExtractedPattern): number {
-  return Object.keys(p.definition).reduce((s, k) => s + (VAGUE[k] ?? 0), 0);
+  return Object.keys(p.definition).reduce((s, k) => s + (own(VAGUE, k) ?? 0), 0);
 }
 
 /**

@@ -8,6 +8,7 @@ import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { LIFECYCLE_KINDS, type AnyRecord } from '../records/kinds.js';
 import { renderRecord } from '../records/write.js';
 import { withArticle } from '../diagnostics/words.js';
+import { scanSecrets } from '../records/secrets.js';
 
 /** A review decision. */
 export interface Decision {
@@ -45,5 +46,9 @@ export function decide(table: RecordsTable, id: string, d: Decision): DecisionRe
   if (d.by) review.by = d.by;
   if (d.reason) review.reason = d.reason;
   const rec = { ...data, status: d.decision, review } as AnyRecord;
-  return { ok: true, diagnostics: [], file: row.file, content: renderRecord(rec, row.body), previous };
+  const content = renderRecord(rec, row.body);
+  // The reason and the reviewer are new text: a secret pasted into them is refused like anywhere else.
+  const secrets = scanSecrets('<flags>', `${d.by ?? ''}\n${d.reason ?? ''}`);
+  if (secrets.length) return { ok: false, diagnostics: secrets.map((x) => ({ ...x, message: x.message.replace(/^Lines? [\d-]+ contains?/, 'The review flags contain') })) };
+  return { ok: true, diagnostics: [], file: row.file, content, previous };
 }

@@ -6,6 +6,7 @@
  */
 import { analyze, type Vocabulary } from './terms.js';
 import { editDistance } from '../diagnostics/suggest.js';
+import { dictOf, own } from '../dict.js';
 
 /** An entity found in the question. */
 export interface EntityMatch {
@@ -52,7 +53,8 @@ export interface Intent {
   unknown: string[];
 }
 
-const KIND_WORDS: Record<string, string> = {
+// Looked up by question words (`constructor` among them): null-prototype tables.
+const KIND_WORDS: Record<string, string> = dictOf({
   rule: 'rule', rules: 'rule', guideline: 'rule', guidelines: 'rule', convention: 'rule', conventions: 'rule',
   pattern: 'pattern', patterns: 'pattern', practice: 'pattern', practices: 'pattern', learnings: 'pattern', learning: 'pattern',
   template: 'template', templates: 'template', recipe: 'template', recipes: 'template', boilerplate: 'template',
@@ -60,7 +62,7 @@ const KIND_WORDS: Record<string, string> = {
   reflection: 'reflection', reflections: 'reflection', postmortem: 'reflection', postmortems: 'reflection', retrospective: 'reflection', rca: 'reflection',
   assumption: 'assumption', assumptions: 'assumption',
   synthesis: 'synthesis', syntheses: 'synthesis', report: 'synthesis', reports: 'synthesis',
-};
+});
 /**
  * Kind nouns that ask for a kind when plural ("show me rules", "UI patterns that worked") or
  * after an asking word ("which rule applies", "show the template"). Used otherwise ("reflection
@@ -70,10 +72,10 @@ const KIND_WORDS: Record<string, string> = {
 const STRICT_KIND_PLURALS = new Set(['rules', 'guidelines', 'patterns', 'templates', 'executions', 'reflections', 'postmortems', 'assumptions', 'syntheses']);
 const STRICT_KIND_SINGULARS = new Set(['rule', 'guideline', 'pattern', 'template', 'execution', 'reflection', 'postmortem', 'assumption', 'synthesis']);
 const ASKING = new Set(['show', 'list', 'find', 'which', 'any', 'every', 'each', 'get', 'give']);
-const CATEGORY_WORDS: Record<string, string> = {
+const CATEGORY_WORDS: Record<string, string> = dictOf({
   gotcha: 'integration-gotcha', gotchas: 'integration-gotcha', pitfall: 'integration-gotcha', pitfalls: 'integration-gotcha', caveat: 'integration-gotcha', caveats: 'integration-gotcha',
   decision: 'architectural-decision', decisions: 'architectural-decision', adr: 'architectural-decision', adrs: 'architectural-decision',
-};
+});
 const FAILURE_WORDS = new Set(['fail', 'failed', 'fails', 'failing', 'failure', 'failures', 'broke', 'broken', 'break', 'breaks', 'breaking', 'issue', 'issues', 'problem', 'problems', 'error', 'errors', 'bug', 'bugs', 'wrong', 'crash', 'crashed', 'regression', 'regressions', 'mistake', 'mistakes', 'avoid', 'pitfall', 'pitfalls', 'gotcha', 'gotchas']);
 const SUCCESS_WORDS = new Set(['worked', 'works', 'work', 'working', 'succeeded', 'success', 'successes', 'successful', 'succeed', 'good', 'best', 'well', 'winning', 'effective']);
 /** Outcome words that decide the outcome on their own; the rest ("work", "good", "break") only boost. */
@@ -86,13 +88,13 @@ const FILLER = new Set([
   'it', 'its', 'and', 'or', 'past', 'previous', 'before', 'recent', 'recently', 'latest', 'similar', 'task', 'tasks', 'specific', 'related', 'there', 'have', 'has', 'had', 'ever',
   'week', 'month', 'today', 'yesterday', 'days', 'day', 'most', 'some', 'my', 'should', 'can', 'could', 'would', 'from', 'at', 'by', 'so', 'far', 'lately',
 ]);
-const TYPE_HINTS: Record<string, EntityMatch['type']> = {
+const TYPE_HINTS: Record<string, EntityMatch['type']> = dictOf({
   component: 'component', components: 'component', widget: 'component', page: 'component',
   domain: 'domain', domains: 'domain', area: 'domain',
   agent: 'agent', agents: 'agent', model: 'agent',
   type: 'task_type', kind: 'task_type',
   tag: 'tag', tagged: 'tag',
-};
+});
 
 const DAY = 86400000;
 
@@ -190,7 +192,7 @@ type VocabEntry = { type: EntityMatch['type']; value: string; count: number; par
 function vocabEntries(vocab: Vocabulary): VocabEntry[] {
   const out: VocabEntry[] = [];
   for (const type of ['component', 'task_type', 'domain', 'agent', 'tag'] as const) {
-    for (const [value, count] of Object.entries(vocab[type] ?? {})) {
+    for (const [value, count] of Object.entries(own(vocab as unknown as Record<string, Record<string, number>>, type) ?? {})) {
       const parts = value.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
       out.push({ type, value, count, parts, stems: parts.map(stem) });
     }

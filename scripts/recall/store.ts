@@ -17,6 +17,7 @@
 import { fnv1a } from './hash.js';
 import type { SearchDoc } from '../build/search-docs.js';
 import { facet, type Vocabulary } from './terms.js';
+import { dict, own } from '../dict.js';
 
 export { analyze, facet, type Vocabulary } from './terms.js';
 
@@ -90,7 +91,7 @@ export function termShard(term: string, shards: number): number {
 
 /** Renders one segment file; `docs` must be sorted by (kind, id). Deterministic. */
 export function renderSegment(name: string, docs: readonly SegmentDoc[]): { segment: StoreSegment; content: string } {
-  const table: SegmentTable = { ids: [], kinds: [], len: [], day: [], facets: {}, fp: {} };
+  const table: SegmentTable = { ids: [], kinds: [], len: [], day: [], facets: dict(), fp: dict() };
   const postings: Array<Map<string, number[]>> = Array.from({ length: TERM_SHARDS }, () => new Map());
   const facets = new Map<string, number[]>();
   docs.forEach((x, i) => {
@@ -120,7 +121,7 @@ export function renderSegment(name: string, docs: readonly SegmentDoc[]): { segm
   for (const k of [...facets.keys()].sort()) table.facets[k] = facets.get(k)!;
   const lines = [JSON.stringify(table)];
   for (const m of postings) {
-    const obj: Record<string, number[]> = {};
+    const obj = dict<number[]>(); // terms are words users write (`__proto__` too)
     for (const k of [...m.keys()].sort()) obj[k] = m.get(k)!;
     lines.push(JSON.stringify(obj));
   }
@@ -219,7 +220,7 @@ export class RecallStore {
     const len: number[] = new Array<number>(n);
     const day: number[] = new Array<number>(n);
     const fpIndex = new Map(file.fps.map((f, i) => [f.id, i]));
-    const docFps: Record<string, number[]> = {};
+    const docFps = dict<number[]>();
     let g = 0;
     tables.forEach((t, s) => {
       const map = new Int32Array(t.ids.length);
@@ -327,7 +328,7 @@ export class RecallStore {
       out = new Set<number>();
       this.tables.forEach((t, s) => {
         const g = this.globalOf[s]!;
-        for (const local of t.facets[key] ?? []) out!.add(g[local]!);
+        for (const local of own(t.facets, key) ?? []) out!.add(g[local]!);
       });
       this.facets.set(key, out);
     }

@@ -5,6 +5,7 @@
  */
 import lunr from 'lunr';
 import type { IndexText, SearchDoc } from '../build/search-docs.js';
+import { dict, own, sortedDict } from '../dict.js';
 
 /**
  * Stop words: only the function words that carry no meaning in a question or a note. Lunr's
@@ -136,14 +137,13 @@ export function vocabularyOf(d: SearchDoc): string[] {
 
 /** Sums vocabulary counts (`type:value` -> records using it) into a sorted `Vocabulary`. */
 export function mergeVocabulary(parts: Iterable<Readonly<Record<string, number>>>): Vocabulary {
-  const vocab: Vocabulary = { component: {}, task_type: {}, domain: {}, agent: {}, tag: {} };
+  const vocab: Vocabulary = { component: dict(), task_type: dict(), domain: dict(), agent: dict(), tag: dict() };
   for (const counts of parts) {
     for (const [e, n] of Object.entries(counts)) {
       const i = e.indexOf(':');
-      const bucket = vocab[e.slice(0, i) as keyof Vocabulary] as Record<string, number> | undefined;
+      const bucket = own(vocab as unknown as Record<string, Record<string, number>>, e.slice(0, i));
       if (bucket) bucket[e.slice(i + 1)] = (bucket[e.slice(i + 1)] ?? 0) + n;
     }
   }
-  const sortObj = (o: Record<string, number>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]));
-  return { component: sortObj(vocab.component), task_type: sortObj(vocab.task_type), domain: sortObj(vocab.domain), agent: sortObj(vocab.agent), tag: sortObj(vocab.tag) };
+  return { component: sortedDict(vocab.component), task_type: sortedDict(vocab.task_type), domain: sortedDict(vocab.domain), agent: sortedDict(vocab.agent), tag: sortedDict(vocab.tag) };
 }

@@ -2,12 +2,12 @@
  * Whole-knowledge-base check: every file on its own, then the cross-record checks, all problems
  * in one run. Used by `validate` and as the simple (non-incremental) loader for the library.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { diag, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { walkFiles } from '../adapters/fs.js';
+import { capDiagnostics, diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { readFileSafe, walkFiles, type SafeRead } from '../adapters/fs.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
-import { checkRecordText, crossRecordChecks, locateInText, type FileCheck, type IdRef, type RecordRef, type ValidRecord } from './validate.js';
+import { checkRecordText, crossRecordChecks, textLocator, type FileCheck, type IdRef, type RecordRef, type ValidRecord } from './validate.js';
 
 export { isIgnoredKbFile } from './kb-files.js';
 import { isIgnoredKbFile } from './kb-files.js';
@@ -21,17 +21,23 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  */
 export function checkKbFile(ws: Workspace, kbFile: string, content?: Buffer): FileCheck {
   const display = displayPath(ws, kbFile);
-  if (!kbFile.endsWith('.md')) return { file: display, diagnostics: [diag('file/not-markdown', display, `\`${kbFile}\` is not a Markdown record.`, { line: 1, column: 1 })] };
+  const max = ws.config.build.max_file_bytes;
+  if (!kbFile.endsWith('.md')) {
+    // Never read; a link is named as such.
+    const read = isSymlink(join(ws.kbRoot, kbFile)) ? readFileSafe(ws.kbRoot, kbFile, 0, ws.repoRoot) : undefined;
+    if (read?.kind === 'link') return { file: display, diagnostics: [linkDiagnostic(ws, display, read)] };
+    return { file: display, diagnostics: [diag('file/not-markdown', display, `\`${kbFile}\` is not a Markdown record.`, { line: 1, column: 1 })] };
+  }
   let buf = content;
   if (!buf) {
-    try {
-      buf = readFileSync(join(ws.kbRoot, kbFile));
-    } catch (error) {
-      return { file: display, diagnostics: [diag('file/unreadable', display, (error as Error).message)] };
-    }
+    // Never through a link, and the size checked before anything is read.
+    const read = readFileSafe(ws.kbRoot, kbFile, max, ws.repoRoot);
+    if (read.kind === 'link') return { file: display, diagnostics: [linkDiagnostic(ws, display, read)] };
+    if (read.kind === 'too-large') return { file: display, diagnostics: [tooLarge(display, read.size, max)] };
+    if (read.kind !== 'file') return { file: display, diagnostics: [diag('file/unreadable', display, read.kind === 'missing' ? `\`${kbFile}\` disappeared while it was being read.` : read.message)] };
+    buf = read.buf;
   }
-  const max = ws.config.build.max_file_bytes;
-  if (buf.length > max) return { file: display, diagnostics: [diag('file/too-large', display, `The file is ${buf.length} bytes; the limit is ${max}.`, { line: 1, column: 1 })] };
+  if (buf.length > max) return { file: display, diagnostics: [tooLarge(display, buf.length, max)] };
   let text: string;
   try {
     text = decoder.decode(buf);
@@ -39,6 +45,25 @@ export function checkKbFile(ws: Workspace, kbFile: string, content?: Buffer): Fi
     return { file: display, diagnostics: [diag('file/encoding', display, 'The file is not valid UTF-8.', { line: 1, column: 1 })] };
   }
   return checkRecordText(kbFile, text, { thresholds: ws.config.thresholds, maxBytes: max }, display);
+}
+
+function tooLarge(display: string, size: number, max: number): Diagnostic {
+  return diag('file/too-large', display, `The file is ${size} bytes; the limit is ${max}.`, { line: 1, column: 1 });
+}
+
+function isSymlink(abs: string): boolean {
+  try {
+    return lstatSync(abs).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** The `file/symlink` diagnostic for a link found on the way to a knowledge-base file. */
+export function linkDiagnostic(ws: Workspace, display: string, read: Extract<SafeRead, { kind: 'link' }>): Diagnostic {
+  const name = read.link === display.slice(ws.kbPrefix.length) ? 'It is a symbolic link' : `The folder \`${displayPath(ws, read.link)}\` on its way is a symbolic link`;
+  const where = read.inside ? 'into the repository' : 'that leaves the repository (or leads nowhere)';
+  return diag('file/symlink', display, `${name} (to \`${read.target}\`) ${where}; it was not read.`, { line: 1, column: 1 });
 }
 
 /** Reads a file as strict UTF-8 within a size limit; returns a diagnostic when it cannot. */
@@ -69,14 +94,17 @@ export interface KbRecordRef extends RecordRef {
  */
 export function crossCheckKb(ws: Workspace, records: readonly KbRecordRef[], invalid: ReadonlyArray<IdRef & { kbFile: string }> = []): { diagnostics: Diagnostic[]; bad: Set<string> } {
   const byDisplay = new Map([...records, ...invalid].map((r) => [r.file, r.kbFile]));
+  // Diagnostics come file after file: the last file's parse serves all of its positions.
+  let last: { file: string; at: (path: ReadonlyArray<string | number>) => { line?: number; column?: number } } | undefined;
   const diagnostics = crossRecordChecks(records, (file, path) => {
     const kbFile = byDisplay.get(file);
     if (!kbFile) return {};
-    try {
-      return locateInText(readFileSync(join(ws.kbRoot, kbFile), 'utf8'), path);
-    } catch {
-      return {};
+    if (last?.file !== file) {
+      const read = readFileSafe(ws.kbRoot, kbFile, ws.config.build.max_file_bytes, ws.repoRoot);
+      if (read.kind !== 'file') return {};
+      last = { file, at: textLocator(read.buf.toString('utf8')) };
     }
+    return last.at(path);
   }, invalid);
   return { diagnostics, bad: new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file)) };
 }
@@ -98,7 +126,10 @@ export function checkKnowledgeBase(ws: Workspace, only?: ReadonlySet<string>): K
   const records: Array<ValidRecord & { kbFile: string }> = [];
   const invalid: Array<IdRef & { kbFile: string }> = [];
   let files = 0;
-  for (const rel of walkFiles(ws.kbRoot)) {
+  const links: string[] = [];
+  const entries = walkFiles(ws.kbRoot, links);
+  // Links are reported (never read) like every other file the build sees.
+  for (const rel of [...entries, ...links].sort()) {
     if (isIgnoredKbFile(rel)) continue;
     files += 1;
     const check = checkKbFile(ws, rel);
@@ -111,7 +142,7 @@ export function checkKnowledgeBase(ws: Workspace, only?: ReadonlySet<string>): K
   diagnostics.push(...(only ? cross.diagnostics.filter((d) => only.has(kbOf.get(d.file) ?? '')) : cross.diagnostics));
   return {
     records: records.filter((r) => !cross.bad.has(r.file)).map(({ kbFile: _k, ...rest }) => rest),
-    diagnostics: sortDiagnostics(diagnostics),
+    diagnostics: capDiagnostics(diagnostics),
     files,
   };
 }

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { load as fastLoad, CORE_SCHEMA } from 'js-yaml';
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { diag, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
+import { inFastSubset, MAX_YAML_DEPTH, tooDeepAt } from './yaml-subset.js';
 
 type YamlModule = typeof import('yaml');
 let yamlModule: YamlModule | undefined;
@@ -46,6 +47,8 @@ export interface ParsedFrontmatter {
   diagnostics: Diagnostic[];
   /** True when the positioned path was used. */
   positioned: boolean;
+  /** The positioned document, when that path was used (for locating schema errors without parsing again). */
+  doc?: PositionedDoc;
 }
 
 /** Keys refused anywhere in a record: they can pollute prototypes in consumers. */
@@ -94,9 +97,6 @@ export function splitFrontmatter(file: string, text: string): SplitResult | Diag
   return diag('frontmatter/unclosed', file, 'The frontmatter opened on line 1 is never closed with a `---` line.', { line: 1, column: 1 });
 }
 
-// Anchors, aliases and tags start a token with &, * or !. A false positive only costs the slow path.
-const SUSPICIOUS = /(^|[\s[{,:-])[&*!][^\s]/m;
-
 /**
  * Parses a record's text. Never throws: problems come back as diagnostics with positions.
  * `needPositions` forces the positioned path (e.g. when the caller will map schema errors).
@@ -107,19 +107,35 @@ export function parseFrontmatter(file: string, rawText: string, needPositions = 
   if ('rule' in split) {
     return { body: text, bodyLine: 1, yaml: '', yamlLine: 1, diagnostics: [split], positioned: false };
   }
-  if (!needPositions) {
-    const fast = loadPlainYaml(split.yaml);
+  // The subset both parsers read alike (its depth bounded); anything else is checked for depth
+  // first: too deep for either parser to be trusted with, refused the same way on every path.
+  const simple = inFastSubset(split.yaml);
+  const deep = simple ? undefined : tooDeepAt(split.yaml);
+  if (deep !== undefined) {
+    const before = split.yaml.slice(0, deep);
+    const line = split.yamlLine + (before.match(/\n/g)?.length ?? 0);
+    const column = deep - (before.lastIndexOf('\n') + 1) + 1;
+    const d = diag('yaml/too-deep', file, `The YAML is nested more than ${MAX_YAML_DEPTH} levels deep here.`, { line, column });
+    return { body: split.body, bodyLine: split.bodyLine, yaml: split.yaml, yamlLine: split.yamlLine, diagnostics: [d], positioned: true };
+  }
+  if (!needPositions && simple) {
+    const fast = loadSubsetYaml(split.yaml);
     if (fast) return { data: fast, body: split.body, bodyLine: split.bodyLine, yaml: split.yaml, yamlLine: split.yamlLine, diagnostics: [], positioned: false };
   }
   return parsePositioned(file, split);
 }
 
 /**
- * The fast path alone: a plain mapping (no anchors, aliases, tags or refused keys) loaded with
- * js-yaml, or undefined when the text needs the positioned path (anything to report included).
+ * The fast path alone: a plain mapping in the subset both parsers read identically (see
+ * yaml-subset.ts; no anchors, aliases, tags or refused keys) loaded with js-yaml, or undefined
+ * when the text needs the positioned path (anything to report included).
  */
 export function loadPlainYaml(yamlText: string): Record<string, unknown> | undefined {
-  if (SUSPICIOUS.test(yamlText)) return undefined;
+  return inFastSubset(yamlText) ? loadSubsetYaml(yamlText) : undefined;
+}
+
+/** js-yaml on text already known to be in the subset. */
+function loadSubsetYaml(yamlText: string): Record<string, unknown> | undefined {
   try {
     const value = fastLoad(yamlText, { schema: CORE_SCHEMA });
     if (!isPlainMapping(value) || hasForbiddenKey(value)) return undefined;
@@ -157,8 +173,12 @@ export function parseYamlDocument(yamlText: string, yamlLine: number): Positione
   const doc = parseDocument(yamlText, {
     version: '1.2',
     schema: 'core',
-    uniqueKeys: true,
+    // Duplicate keys are found by the visitor below with a set per mapping: the package's own
+    // check compares every key with every earlier one (quadratic in a mapping's size).
+    uniqueKeys: false,
     prettyErrors: false,
+    // Problems are reported as diagnostics; nothing goes to the process's warnings (stderr).
+    logLevel: 'error',
     lineCounter,
   });
   return { doc, lineCounter, yamlLine };
@@ -178,7 +198,7 @@ function nodePosition(p: PositionedDoc, node: { range?: [number, number, number]
 function parsePositioned(file: string, split: SplitResult): ParsedFrontmatter {
   const p = parseYamlDocument(split.yaml, split.yamlLine);
   const diagnostics: Diagnostic[] = [];
-  const base = { body: split.body, bodyLine: split.bodyLine, yaml: split.yaml, yamlLine: split.yamlLine, positioned: true };
+  const base = { body: split.body, bodyLine: split.bodyLine, yaml: split.yaml, yamlLine: split.yamlLine, positioned: true, doc: p };
 
   for (const err of p.doc.errors) {
     const opened = openingOffset(split.yaml, err.message, err.pos[0]);
@@ -187,6 +207,7 @@ function parsePositioned(file: string, split: SplitResult): ParsedFrontmatter {
     const msg = cleanYamlMessage(err.message);
     diagnostics.push(diag(rule, file, opened === undefined ? msg : `${msg} (opened here, never closed)`, pos));
   }
+  diagnostics.push(...duplicateKeys(p, file));
   const unsafe = unsafeYamlDiagnostics(p, file);
   diagnostics.push(...unsafe);
   const { isMap } = yamlLib();
@@ -200,7 +221,7 @@ function parsePositioned(file: string, split: SplitResult): ParsedFrontmatter {
   return { ...base, data, diagnostics };
 }
 
-/** Anchors, aliases, custom tags and prototype keys in a parsed document, positioned (empty when safe). */
+/** Anchors, aliases, custom tags, complex keys and prototype keys in a parsed document, positioned (empty when safe). */
 export function unsafeYamlDiagnostics(p: PositionedDoc, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { visit, isScalar } = yamlLib();
@@ -217,8 +238,35 @@ export function unsafeYamlDiagnostics(p: PositionedDoc, file: string): Diagnosti
       }
     },
     Pair(_key, pair) {
+      if (pair.key !== null && !isScalar(pair.key)) {
+        out.push(diag('yaml/complex-key', file, 'A mapping key is a list or a mapping; keys must be plain words.', nodePosition(p, pair.key as YamlNode)));
+      }
       if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
         out.push(diag('yaml/prototype-key', file, `Key \`${String(pair.key.value)}\` is refused.`, nodePosition(p, pair.key)));
+      }
+    },
+  });
+  return out;
+}
+
+/**
+ * `yaml/duplicate-key` for every repeated key of every mapping, with a set per mapping (the
+ * package's own check, off in `parseYamlDocument`, compares every key with every earlier one).
+ * Keys are equal as the package's check has them: the same scalar value, type included.
+ */
+export function duplicateKeys(p: PositionedDoc, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { visit, isScalar } = yamlLib();
+  visit(p.doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const k = pair.key;
+        if (k !== null && !isScalar(k)) continue;
+        const value = k === null ? null : k.value;
+        const id = `${typeof value}:${String(value)}`;
+        if (!seen.has(id)) seen.add(id);
+        else out.push(diag('yaml/duplicate-key', file, 'Map keys must be unique', nodePosition(p, k as YamlNode | null)));
       }
     },
   });
@@ -267,16 +315,39 @@ export function locate(p: PositionedDoc, path: ReadonlyArray<string | number>, k
     }
   }
   if (key !== undefined && isMap(lastGood)) {
-    const pair = lastGood.items.find((it) => isScalar(it.key) && String(it.key.value) === key);
+    const pair = pairOf(lastGood, key);
     if (pair) return nodePosition(p, pair.key as YamlNode);
   }
   return nodePosition(p, lastGood as YamlNode);
 }
 
+type YamlMap = import('yaml').YAMLMap<unknown, unknown>;
+type YamlPair = import('yaml').Pair<unknown, unknown>;
+const pairIndex = new WeakMap<YamlMap, Map<string, YamlPair>>();
+
+/**
+ * The first pair of a mapping with a scalar key equal to `key` (as a string). Indexed once per
+ * mapping, so positioning every one of 100,000 unknown keys stays linear.
+ */
+function pairOf(map: YamlMap, key: string): YamlPair | undefined {
+  let index = pairIndex.get(map);
+  if (!index) {
+    const { isPair, isScalar } = yamlLib();
+    index = new Map();
+    for (const it of map.items) {
+      if (!isPair(it) || !isScalar(it.key)) continue;
+      const k = String(it.key.value);
+      if (!index.has(k)) index.set(k, it);
+    }
+    pairIndex.set(map, index);
+  }
+  return index.get(key);
+}
+
 function childOf(node: unknown, segment: string | number): { key?: unknown; value?: unknown } | undefined {
-  const { isAlias, isMap, isPair, isScalar, isSeq } = yamlLib();
+  const { isAlias, isMap, isSeq } = yamlLib();
   if (isMap(node)) {
-    const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(segment));
+    const pair = pairOf(node, String(segment));
     return pair ? { key: pair.key, value: pair.value } : undefined;
   }
   if (isSeq(node) && typeof segment === 'number') {

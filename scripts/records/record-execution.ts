@@ -18,6 +18,7 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import { recordPath, type ExecutionRecord } from './kinds.js';
 import { renderRecord } from './write.js';
 import { scanSecrets } from './secrets.js';
+import { MAX_YAML_DEPTH, nestedDeeperThan, tooDeepAt } from './yaml-subset.js';
 import { completeScores, computeOverall, decideTrigger, type Scores } from '../score/formulas.js';
 import { completesStreak } from '../score/streak.js';
 import { loadTable, type RecordRow } from '../build/table.js';
@@ -26,7 +27,7 @@ import { LEARN_INLINE_MAX } from '../learn/derived.js';
 import { snapshotPatterns } from '../learn/learned-state.js';
 import { writeFileExclusive } from '../adapters/fs.js';
 import { displayPath, type Workspace } from '../adapters/workspace.js';
-import { commitPaths, pushWithRetry } from '../adapters/git.js';
+import { commitPaths, pushWithRetry, StaleLockError } from '../adapters/git.js';
 
 /** Options for {@link recordExecution}. */
 export interface RecordOptions {
@@ -333,6 +334,13 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return fail([diag('input/field', source, `The input must be one JSON object with the execution's fields (found ${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}).`, { line: 1, column: 1 })]);
   }
+  // Refused before anything walks it recursively (the checks below, the schema, the YAML writer).
+  if (nestedDeeperThan(input)) {
+    const deep = opts.sourceText === undefined ? undefined : tooDeepAt(opts.sourceText);
+    const before = deep === undefined ? '' : opts.sourceText!.slice(0, deep);
+    const at = deep === undefined ? { line: 1, column: 1 } : { line: 1 + (before.match(/\n/g)?.length ?? 0), column: deep - (before.lastIndexOf('\n') + 1) + 1 };
+    return fail([diag('yaml/too-deep', source, `The input is nested more than ${MAX_YAML_DEPTH} levels deep.`, at)]);
+  }
   const forbidden = findForbiddenKeys(input);
   if (forbidden.length) {
     return fail(forbidden.map((p) => diag('yaml/prototype-key', source, `Key \`${String(p[p.length - 1])}\` is refused.`, pos(p.slice(0, -1), String(p[p.length - 1])))));
@@ -353,7 +361,7 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
   // Secrets: refused before anything is built or written, positioned in the original text.
   const secretText = opts.sourceText ?? JSON.stringify(data, null, 2);
   const secrets = scanSecrets(source, secretText);
-  if (secrets.length) return fail(opts.sourceText ? secrets : secrets.map(({ line: _l, column: _c, ...d }) => ({ ...d, message: d.message.replace(/^Line \d+ contains/, 'The input contains') })));
+  if (secrets.length) return fail(opts.sourceText ? secrets : secrets.map(({ line: _l, column: _c, ...d }) => ({ ...d, message: d.message.replace(/^Lines? [\d-]+ contains?/, 'The input contains') })));
 
   const rows = opts.rows ?? loadTable(ws).rows;
   const { record, body } = buildExecution(data, rows, ws, now);
@@ -372,8 +380,7 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
   const text = renderRecord(record, body);
   // Defence in depth: what we write must pass the same checks `validate` runs.
   const check = checkRecordText(kbRel, text, { thresholds: ws.config.thresholds, maxBytes: ws.config.build.max_file_bytes }, displayPath(ws, kbRel));
-  const bodySecrets = scanSecrets(displayPath(ws, kbRel), text);
-  if (check.diagnostics.some((d) => d.severity !== 'info') || bodySecrets.length) return fail([...check.diagnostics, ...bodySecrets]);
+  if (check.diagnostics.some((d) => d.severity !== 'info')) return fail(check.diagnostics); // secrets included
 
   let reflection: { id: string; kbRel: string; text: string } | undefined;
   if (opts.reflect !== false && record.trigger) {
@@ -428,7 +435,8 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
       const c = await commitPaths(ws.repoRoot, paths, `learning-loop: record ${record.id} (${record.task_id}, ${record.outcome}, ${record.overall})`);
       result.commit = c.sha;
     } catch (error) {
-      result.diagnostics.push(diag('git/commit-failed', result.path!, `The record was written but the commit failed: ${(error as Error).message.trim()}`));
+      if (error instanceof StaleLockError) result.diagnostics.push(diag('git/stale-lock', result.path!, `The record was written but not committed: ${error.message}`));
+      else result.diagnostics.push(diag('git/commit-failed', result.path!, `The record was written but the commit failed: ${(error as Error).message.trim()}`));
       result.ok = false;
       return result;
     }
@@ -438,7 +446,7 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
       result.pushRetries = p.retries;
       if (!p.pushed) {
         result.ok = false;
-        result.diagnostics.push(diag('git/push-failed', result.path!, `The record is committed (${result.commit!.slice(0, 12)}) but the push failed after ${p.retries} retr${p.retries === 1 ? 'y' : 'ies'}: ${(p.error ?? '').trim()}`));
+        result.diagnostics.push(diag(p.staleLock ? 'git/stale-lock' : 'git/push-failed', result.path!, `The record is committed (${result.commit!.slice(0, 12)}) but the push failed after ${p.retries} retr${p.retries === 1 ? 'y' : 'ies'}: ${(p.error ?? '').trim()}`));
       }
     }
   }

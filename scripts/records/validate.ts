@@ -4,17 +4,18 @@
  * Pure: takes text and returns data plus diagnostics.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { capDiagnostics, diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RuleId } from '../diagnostics/catalog.js';
 import * as VALIDATORS from './validators.generated.js';
 import { folderHintFor, folderPatternFor, isKind, KINDS, type AnyRecord, type Kind } from './kinds.js';
-import { locate, parseFrontmatter, parseYamlDocument, pointerToPath, type PositionedDoc } from './parse.js';
+import { locate, normaliseText, parseFrontmatter, parseYamlDocument, pointerToPath, splitFrontmatter, type PositionedDoc } from './parse.js';
 import { computeOverall, decideTrigger, type Thresholds } from '../score/formulas.js';
 import { isSafeId } from './ids.js';
 import { withArticle } from '../diagnostics/words.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { SCHEMAS } from './schema-source.js';
 import { isFlawless } from '../score/streak.js';
+import { scanSecrets } from './secrets.js';
 
 /**
  * The ajv validator for a record kind or `config`, compiled ahead of time by `npm run gen`
@@ -48,6 +49,8 @@ export interface CheckOptions {
   /** Skip the folder check (e.g. for records read from stdin). */
   skipFolder?: boolean;
   maxBytes?: number;
+  /** Parse with the positioned parser even when the fast one could (tests compare the two). */
+  positioned?: boolean;
 }
 
 /** Default maximum record size (1 MiB). */
@@ -59,6 +62,21 @@ export const DEFAULT_MAX_BYTES = 1024 * 1024;
  * `displayFile` is what diagnostics show (repo-relative), defaulting to `file`.
  */
 export function checkRecordText(file: string, text: string, opts: CheckOptions = {}, displayFile = file): FileCheck {
+  const check = checkUncapped(file, text, opts, displayFile);
+  // A file with 100,000 unknown keys is reported by its first problems and a count.
+  return { ...check, diagnostics: capDiagnostics(check.diagnostics) };
+}
+
+function checkUncapped(file: string, text: string, opts: CheckOptions, displayFile: string): FileCheck {
+  const check = checkParsed(file, text, opts, displayFile);
+  if (check.diagnostics.some((d) => d.rule === 'file/too-large')) return check;
+  // Secrets wherever they are (frontmatter or body), reported with every other problem.
+  const secrets = scanSecrets(displayFile, text);
+  if (!secrets.length) return check;
+  return { file: check.file, diagnostics: [...check.diagnostics, ...secrets] };
+}
+
+function checkParsed(file: string, text: string, opts: CheckOptions, displayFile: string): FileCheck {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   if (Buffer.byteLength(text, 'utf8') > maxBytes) {
     return {
@@ -66,7 +84,7 @@ export function checkRecordText(file: string, text: string, opts: CheckOptions =
       diagnostics: [diag('file/too-large', displayFile, `The file is ${Buffer.byteLength(text, 'utf8')} bytes; the limit is ${maxBytes}.`, { line: 1, column: 1 })],
     };
   }
-  let parsed = parseFrontmatter(displayFile, text);
+  let parsed = parseFrontmatter(displayFile, text, opts.positioned === true);
   if (!parsed.data) return { file: displayFile, diagnostics: parsed.diagnostics };
   let problems = quickProblems(parsed.data);
   if (problems && !parsed.positioned) {
@@ -77,7 +95,7 @@ export function checkRecordText(file: string, text: string, opts: CheckOptions =
   }
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const data = parsed.data;
-  let positioned: PositionedDoc | undefined;
+  let positioned: PositionedDoc | undefined = parsed.doc;
   const pos = (path: ReadonlyArray<string | number>, key?: string) => {
     positioned ??= parseYamlDocument(parsed.yaml, parsed.yamlLine);
     return locate(positioned, path, key);
@@ -253,6 +271,7 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // JSON would say null
   const s = JSON.stringify(value);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
@@ -367,8 +386,10 @@ export function crossRecordChecks(
     if (list.length < 2) continue;
     const files = [...list].sort();
     for (const file of list) {
-      const others = files.filter((f) => f !== file);
-      out.push(diag('id/duplicate', file, `Id \`${id}\` is also used by ${others.join(', ')}.`, locateIn(file, ['id'])));
+      // Name a few of the others: 10,000 records sharing an id must not make 10,000 long messages.
+      const others = files.slice(0, 6).filter((f) => f !== file).slice(0, 5);
+      const rest = files.length - 1 - others.length;
+      out.push(diag('id/duplicate', file, `Id \`${id}\` is also used by ${others.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}.`, locateIn(file, ['id'])));
     }
   }
   for (const r of records) {
@@ -386,12 +407,26 @@ export function crossRecordChecks(
       });
     }
   }
-  return out;
+  return capDiagnostics(out);
+}
+
+/**
+ * A locator of data paths inside one record's text: the text is parsed once, on the first
+ * call, and every later call is a lookup (a record with 50,000 broken links is parsed once, not
+ * once per link).
+ */
+export function textLocator(text: string): (path: ReadonlyArray<string | number>) => { line?: number; column?: number } {
+  let p: PositionedDoc | null | undefined;
+  return (path) => {
+    if (p === undefined) {
+      const split = splitFrontmatter('', normaliseText(text));
+      p = 'rule' in split ? null : parseYamlDocument(split.yaml, split.yamlLine);
+    }
+    return p ? locate(p, path) : {};
+  };
 }
 
 /** Positions a data path inside a record's text (used lazily for cross-record diagnostics). */
 export function locateInText(text: string, path: ReadonlyArray<string | number>): { line?: number; column?: number } {
-  const parsed = parseFrontmatter('', text, true);
-  const p = parseYamlDocument(parsed.yaml, parsed.yamlLine);
-  return locate(p, path);
+  return textLocator(text)(path);
 }

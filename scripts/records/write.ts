@@ -5,6 +5,7 @@
 import { stringify } from 'yaml';
 import { SCHEMAS } from './schema-source.js';
 import type { AnyRecord, Kind } from './kinds.js';
+import { dict, own } from '../dict.js';
 
 function orderKeys(value: unknown, order?: readonly string[]): unknown {
   if (Array.isArray(value)) return value.map((v) => orderKeys(v));
@@ -13,7 +14,7 @@ function orderKeys(value: unknown, order?: readonly string[]): unknown {
   const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
   const known = order ? order.filter((k) => keys.includes(k)) : [];
   const rest = keys.filter((k) => !known.includes(k)).sort();
-  const out: Record<string, unknown> = {};
+  const out = dict<unknown>();
   for (const k of [...known, ...rest]) out[k] = orderKeys(obj[k], nestedOrder(order, k));
   return out;
 }
@@ -28,7 +29,7 @@ const NESTED: Record<string, readonly string[]> = {
   usage: ['model', 'input_tokens', 'output_tokens', 'cost_usd'],
 };
 function nestedOrder(_parent: readonly string[] | undefined, key: string): readonly string[] | undefined {
-  return NESTED[key];
+  return own(NESTED, key); // `key` may be any name a record holds (e.g. a metric called `toString`)
 }
 
 /** Property order for a kind, from its schema. */

@@ -53,6 +53,8 @@ const POSITIVES: Array<[string, string]> = [
   ['postman-key', j('PM', 'AK-', hex(24), '-', hex(34))],
   ['azure-storage-key', j('DefaultEndpointsProtocol=https;AccountName=x;Account', 'Key=', chars(86), '==')],
   ['telegram-bot-token', j('123456789:', 'AA', chars(33))],
+  ['linear-key', j('lin', '_api_', chars(40))],
+  ['onepassword-token', j('op', 's_eyJ', chars(160))],
   ['jwt', j('ey', 'JhbGciOiJIUzI1NiJ9', '.ey', 'JzdWIiOiIxMjM0NTY3ODkwIn0', '.', chars(43))],
   ['basic-auth-url', j('postgres://admin:', 'Tr0ub4dor', '&3x@db.internal:5432/app')],
   ['generic-secret', j('password: ', chars(20))],

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../scripts/cli/main.js';
+import { runCliInProcess } from '../../bench/cli.js';
 
 /** Absolute path of the repository under test. */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -67,17 +67,7 @@ export interface CliRun {
 
 /** Runs the CLI in-process (fast; same code path as the binary). */
 export async function runCli(cwd: string, args: string[], opts: { stdin?: string; env?: Record<string, string | undefined> } = {}): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    cwd,
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    readStdin: async () => opts.stdin ?? '',
-    env: { ...process.env, NO_COLOR: '1', ...opts.env },
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
+  return runCliInProcess(cwd, args, opts.stdin ?? '', opts.env);
 }
 
 /** Runs `node <args>` as a real process and collects its output. */

@@ -52,6 +52,19 @@ describe('derived knowledge', () => {
     expect((await runCli(dir, ['explain', 'ex-bk-0'])).stdout).toMatch(/failure pattern \(derived from the history\) pat-failure-/);
   });
 
+  it('run shows derived patterns but records only committed ids in `recalled`', { timeout: 120_000 }, async () => {
+    const dir = repoWith([...controlHistory(60), ...failing, ...winning]);
+    expect((await runCli(dir, ['build'])).code).toBe(0);
+    const sim = JSON.parse((await runCli(dir, ['similar', '--task-type', 'component', '--component', 'booking-form', '--json'])).stdout);
+    const derivedIds = sim.guidance.filter((g: { derived?: boolean }) => g.derived).map((g: { id: string }) => g.id);
+    expect(derivedIds.length).toBeGreaterThan(0);
+    const r = await runCli(dir, ['run', '--task-type', 'component', '--component', 'booking-form', '--json', '--', process.execPath, '-e', '0']);
+    const out = JSON.parse(r.stdout);
+    expect(r.code, r.stdout).toBe(0);
+    expect(out.recalled.length).toBeGreaterThan(0);
+    for (const id of derivedIds) expect(out.recalled).not.toContain(id);
+  });
+
   it('says so when nothing of the kind asked for matches, and shows what it found, labelled', { timeout: 120_000 }, async () => {
     const dir = repoWith([...controlHistory(30)]);
     const r = JSON.parse((await runCli(dir, ['recall', 'templates for the gallery', '--json'])).stdout);

@@ -113,6 +113,6 @@ describe('run output helpers', () => {
     expect(errorLines(['npm error code 1', 'npm error path /x', 'TypeError: y is undefined'])).toEqual(['TypeError: y is undefined']);
   });
   it('redactSecrets keeps the text around a secret', () => {
-    expect(redactSecrets(`a ${FAKE_TOKEN} b\nhttps://u:pAss-w0rd-123@h.example/x`)).toBe('a <REDACTED> b\nhttps://u:<REDACTED>@h.example/x');
+    expect(redactSecrets(`a ${FAKE_TOKEN} b\nhttps://u:pAss-w0rd-123@h.example/x`).text).toBe('a <REDACTED> b\nhttps://u:<REDACTED>@h.example/x');
   });
 });

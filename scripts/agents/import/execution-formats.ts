@@ -7,7 +7,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { diag, type Diagnostic, type Position } from '../../diagnostics/diagnostic.js';
 import { slugify } from '../../records/ids.js';
-import { locate, parseYamlDocument, unsafeYamlDiagnostics, yamlLib } from '../../records/parse.js';
+import { duplicateKeys, locate, parseYamlDocument, unsafeYamlDiagnostics, yamlLib } from '../../records/parse.js';
 import { jsonLocator, parseJsonInput } from '../../records/record-execution.js';
 
 /** The history formats `import executions` reads. */
@@ -524,7 +524,7 @@ function parseAiderYaml(file: string, text: string, opts: FormatOptions): Parsed
     const { line, col } = p.lineCounter.linePos(err.pos[0]);
     out.diagnostics.push(diag('yaml/syntax', file, err.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim(), { line, column: col }));
   }
-  const unsafe = unsafeYamlDiagnostics(p, file);
+  const unsafe = [...duplicateKeys(p, file), ...unsafeYamlDiagnostics(p, file)];
   out.diagnostics.push(...unsafe);
   if (p.doc.errors.length || unsafe.length) return out;
   const { isSeq, isMap } = yamlLib();

@@ -11,7 +11,7 @@ import { recordPath } from '../../records/kinds.js';
 import { ID_PREFIX } from '../../records/ids.js';
 import { renderRecord } from '../../records/write.js';
 import { checkRecordText } from '../../records/validate.js';
-import { scanSecrets } from '../../records/secrets.js';
+import { findSecrets, secretDiagnostic } from '../../records/secrets.js';
 import type { ImportEntry, ImportFormat } from './parsers.js';
 
 /** One source file to import: display path and text. */
@@ -146,12 +146,13 @@ export function planImport(
     if (s) known.push({ id: row.id, tokens: tokenSet(s) });
   }
   for (const { source, entries } of parsed) {
-    const secretLines = new Map<number, Diagnostic>();
-    for (const d of scanSecrets(source.file, source.text)) secretLines.set(d.line ?? 0, d);
+    // Lines as the parsers count them (any line ending); a secret wrapped over lines holds every
+    // entry it touches.
+    const secrets = findSecrets(source.text).map((f) => ({ from: f.line, to: f.endLine, d: secretDiagnostic(source.file, f) }));
     const reported = new Set<Diagnostic>();
     for (const entry of entries) {
       const where = `${source.file}:${entry.line}`;
-      const hits = [...secretLines].filter(([l]) => l >= entry.line && l <= entry.endLine).map(([, d]) => d);
+      const hits = secrets.filter((s) => s.from <= entry.endLine && s.to >= entry.line).map((s) => s.d);
       if (hits.length) {
         plan.secrets += 1;
         for (const d of hits) {
@@ -180,6 +181,13 @@ export function planImport(
       const record = entryRecord(entry, format, where, opts.now);
       const path = recordPath(record);
       const content = renderRecord(record, entry.body ?? '');
+      // Defence in depth: the record as it would be written, scanned on its own.
+      const inRecord = findSecrets(content);
+      if (inRecord.length) {
+        plan.secrets += 1;
+        plan.diagnostics.push(diag('secret/detected', source.file, `The entry starting on line ${entry.line} would write what looks like a secret into ${path} (${[...new Set(inRecord.map((f) => f.rule))].join(', ')}); it was not imported.`, { line: entry.line, column: 1 }));
+        continue;
+      }
       const check = checkRecordText(path, content);
       const errors = check.diagnostics.filter((d) => d.severity === 'error');
       if (errors.length) {

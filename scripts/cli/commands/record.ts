@@ -8,6 +8,7 @@ import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
 import { listFlag } from '../flags.js';
+import { dict } from '../../dict.js';
 
 interface RecordFlags {
   input?: string;
@@ -169,7 +170,8 @@ export function inputFromFlags(f: RecordFlags): { input: Record<string, unknown>
     if (!/^\d+(\.\d+)?$/.test(f.duration.trim()) || !Number.isFinite(n)) bad('duration', `\`${f.duration}\` is not a number of seconds.`, 'Example: --duration 420');
     else input.duration_s = n;
   }
-  const scores: Record<string, number> = {};
+  // `--scores __proto__=1` must stay a key the schema refuses, never the object's prototype.
+  const scores = dict<number>();
   if (f.scores !== undefined) {
     for (const part of f.scores.split(',').map((s) => s.trim()).filter(Boolean)) {
       const m = /^(\w+)\s*=\s*(-?\d+(?:\.\d+)?)$/.exec(part);

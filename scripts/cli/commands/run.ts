@@ -8,6 +8,7 @@ import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
 import { LearningOrchestrator, type TaskResult } from '../../learn/orchestrator.js';
 import { commandSummary, errorLines, recordedCommand, relativizePaths, type PathPlaces } from '../../agents/run-output.js';
 import type { SimilarResult } from '../../recall/similar.js';
+import { redactSecrets } from '../../records/secrets.js';
 import { listFlag } from '../flags.js';
 
 /** Lines of stderr kept as the execution's errors when the command fails. */
@@ -33,7 +34,8 @@ function runCommand(argv: string[], cwd: string, env: Record<string, string | un
     });
     child.on('error', (e) => resolve({ code: 127, tail: [], spawnError: e.message }));
     child.on('close', (code, signal) => {
-      const lines = tail.split(/\r?\n/);
+      // Redacted as a whole: a key block spans lines, and one line alone does not look like a key.
+      const lines = redactSecrets(tail).text.split('\n');
       // A shell reports a signal as 128 + its number; so do we.
       const signalCode = signal ? 128 + ((constants.signals as Record<string, number>)[signal] ?? 0) : 1;
       resolve({ code: code ?? signalCode, tail: signal ? [...lines, `terminated by ${signal}`] : lines });

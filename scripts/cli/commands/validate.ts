@@ -8,7 +8,7 @@ import { toPosix, isDirectory, walkFiles } from '../../adapters/fs.js';
 import { diagnosticsJson, formatGithub, formatPretty, printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { findStaleLearnings } from '../../learn/staleness.js';
 
 /** Registers `validate`. */
@@ -37,7 +37,9 @@ export function register(program: Command, ctx: CliContext): void {
           const abs = resolve(ctx.io.cwd, p);
           const rel = toPosix(relative(ws.kbRoot, abs));
           if (rel.startsWith('..') || !existsSync(abs)) throw new UsageError(`\`${p}\` is not a file or folder inside the knowledge base (${ws.kbRoot}).`, 'Pass paths under the knowledge base, or none to check everything.');
-          if (isDirectory(abs)) for (const f of walkFiles(abs)) only.add(rel ? `${rel}/${f}` : f);
+          const links: string[] = [];
+          // A folder given as a link is the link itself (never entered).
+          if (isDirectory(abs) && !lstatSync(abs).isSymbolicLink()) for (const f of [...walkFiles(abs, links), ...links]) only.add(rel ? `${rel}/${f}` : f);
           else only.add(rel);
         }
       }
