@@ -216,7 +216,7 @@ export function checkStaged(ws: Workspace): StagedCheck {
     const others: RecordRef[] = table.rows.filter((r) => !staged.has(r.file)).map((r) => ({ file: r.file, record: r.data }));
     // The table leaves out records with cross-record errors (e.g. both halves of a duplicate
     // id); read those back so a staged copy of a committed record is still caught.
-    const dropped = new Set(table.diagnostics.filter((d) => (d.rule === 'id/duplicate' || d.rule === 'link/missing') && !staged.has(d.file)).map((d) => d.file));
+    const dropped = new Set(table.diagnostics.filter((d) => d.severity === 'error' && (d.rule === 'id/duplicate' || d.rule === 'link/missing') && !staged.has(d.file)).map((d) => d.file));
     for (const f of dropped) {
       try {
         const kbFile = kbRel === '.' ? f : f.slice(kbRel.length + 1);

@@ -7,7 +7,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { capDiagnostics, diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RuleId } from '../diagnostics/catalog.js';
 import * as VALIDATORS from './validators.generated.js';
-import { folderHintFor, folderPatternFor, isKind, KINDS, type AnyRecord, type Kind } from './kinds.js';
+import { folderHintFor, folderPatternFor, isKind, KINDS, recordPath, type AnyRecord, type Kind } from './kinds.js';
 import { locate, normaliseText, parseFrontmatter, parseYamlDocument, pointerToPath, splitFrontmatter, type PositionedDoc } from './parse.js';
 import { computeOverall, decideTrigger, type Thresholds } from '../score/formulas.js';
 import { isSafeId } from './ids.js';
@@ -358,6 +358,20 @@ export interface IdRef {
 }
 
 /**
+ * Which of the valid records sharing an id stays in the build: the only one at its own path
+ * (`recordPath`), else the only valid one; undefined when that does not pick exactly one. A copy
+ * of a record (or a hostile file claiming its id) must not take the original out of recall.
+ */
+function duplicateKeeper(valid: readonly RecordRef[]): string | undefined {
+  const atHome = valid.filter((r) => {
+    const home = recordPath(r.record);
+    return (r.kbFile ?? r.file) === home || r.file.endsWith(`/${home}`);
+  });
+  if (atHome.length === 1) return atHome[0]!.file;
+  return atHome.length === 0 && valid.length === 1 ? valid[0]!.file : undefined;
+}
+
+/**
  * Cross-record checks: duplicate ids over every record whose id can be read (valid ones and
  * `invalid` ones), links to missing ids from the valid records. `locateIn(file, path)` positions
  * a diagnostic (re-reading the file lazily).
@@ -385,11 +399,15 @@ export function crossRecordChecks(
   for (const [id, list] of filesById) {
     if (list.length < 2) continue;
     const files = [...list].sort();
+    const kept = duplicateKeeper(byId.get(id) ?? []);
     for (const file of list) {
       // Name a few of the others: 10,000 records sharing an id must not make 10,000 long messages.
       const others = files.slice(0, 6).filter((f) => f !== file).slice(0, 5);
       const rest = files.length - 1 - others.length;
-      out.push(diag('id/duplicate', file, `Id \`${id}\` is also used by ${others.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}.`, locateIn(file, ['id'])));
+      const also = `Id \`${id}\` is also used by ${others.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
+      if (kept === undefined) out.push(diag('id/duplicate', file, `${also}; none of them is used until the id is unique.`, locateIn(file, ['id'])));
+      else if (file === kept) out.push(diag('id/duplicate', file, `${also}; this record is kept (it is the one at its own path), the others are left out.`, { ...locateIn(file, ['id']), severity: 'warning' }));
+      else out.push(diag('id/duplicate', file, `${also}; this copy is left out and ${kept} is kept.`, locateIn(file, ['id'])));
     }
   }
   for (const r of records) {

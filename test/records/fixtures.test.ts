@@ -3,7 +3,7 @@
  * (exit code and the diagnostics that must appear, with rule id and line:column). Each case is
  * copied into a fresh Git repository and checked with `validate --json`.
  */
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, REPO_ROOT, runCli, tempRepo } from '../helpers/repo.js';
@@ -65,7 +65,8 @@ describe('validate output formats', () => {
     const run = await runCli(repoWith('duplicate-ids'), ['validate', '--format', 'json']);
     expect(run.code).toBe(1);
     const doc = JSON.parse(run.stdout);
-    expect(doc).toMatchObject({ ok: false, files: 2, summary: { error: 2, warning: 1 } });
+    // rule-a.md is at its own path: it is kept (a warning); the copy is the error.
+    expect(doc).toMatchObject({ ok: false, files: 2, records: 1, summary: { error: 1, warning: 2 } });
     expect(doc.diagnostics.map((d: { rule: string }) => d.rule).sort()).toEqual(['id/duplicate', 'id/duplicate', 'id/filename']);
   });
 
@@ -73,8 +74,23 @@ describe('validate output formats', () => {
     const repo = repoWith('valid');
     expect((await runCli(repo, ['validate'])).stdout).toMatch(/no problems/);
     const dup = await runCli(repoWith('duplicate-ids'), ['validate']);
-    expect(dup.stdout).toContain('learning-loop/rules/rule-a.md:3:5  error  Id `rule-a` is also used by learning-loop/rules/rule-b.md.  id/duplicate');
-    expect(dup.stdout).toContain('2 errors, 1 warning');
+    expect(dup.stdout).toContain('learning-loop/rules/rule-a.md:3:5  warning  Id `rule-a` is also used by learning-loop/rules/rule-b.md; this record is kept (it is the one at its own path), the others are left out.  id/duplicate');
+    expect(dup.stdout).toContain('learning-loop/rules/rule-b.md:3:5  error  Id `rule-a` is also used by learning-loop/rules/rule-a.md; this copy is left out and learning-loop/rules/rule-a.md is kept.  id/duplicate');
+    expect(dup.stdout).toContain('1 error, 2 warnings');
+  });
+
+  it('a copy claiming an id never takes the original out; when neither is at its own path, neither is used', async () => {
+    const repo = repoWith('duplicate-ids');
+    const shown = JSON.parse((await runCli(repo, ['show', 'rule-a', '--json'])).stdout);
+    expect(shown.records.map((r: { file: string; data: { statement: string } }) => [r.file, r.data.statement])).toEqual([['learning-loop/rules/rule-a.md', 'One']]);
+    renameSync(join(repo, 'learning-loop', 'rules', 'rule-a.md'), join(repo, 'learning-loop', 'rules', 'rule-c.md'));
+    const doc = JSON.parse((await runCli(repo, ['validate', '--json'])).stdout);
+    expect(doc.records).toBe(0);
+    expect(doc.diagnostics.filter((d: { rule: string; severity: string }) => d.rule === 'id/duplicate').map((d: { severity: string; message: string }) => [d.severity, d.message.endsWith('none of them is used until the id is unique.')])).toEqual([
+      ['error', true],
+      ['error', true],
+    ]);
+    expect(JSON.parse((await runCli(repo, ['show', 'rule-a', '--json'])).stdout).records).toEqual([]);
   });
 
   it('a bad file never stops the others from being checked', async () => {
@@ -84,8 +100,9 @@ describe('validate output formats', () => {
     const run = await runCli(repo, ['validate', '--json']);
     const doc = JSON.parse(run.stdout);
     expect(doc.files).toBe(4);
-    // The copy keeps the id `ex-01`: even though it is invalid, the duplicate id and the file name are reported now.
-    expect(doc.records).toBe(1);
+    // The copy keeps the id `ex-01`: even though it is invalid, the duplicate id and the file name
+    // are reported now, and the original (valid, at its own path) stays in.
+    expect(doc.records).toBe(2);
     expect(doc.diagnostics.map((d: { rule: string }) => d.rule).sort()).toEqual(['id/duplicate', 'id/duplicate', 'id/filename', 'schema/range', 'yaml/syntax']);
   });
 });
