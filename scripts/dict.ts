@@ -33,3 +33,13 @@ export function sortedDict<T>(obj: Readonly<Record<string, T>>): Record<string, 
 export function dictOf<T>(table: Readonly<Record<string, T>>): Record<string, T> {
   return dict(Object.entries(table));
 }
+
+/**
+ * Appends `value` to the list under `key`, creating it on first use. (Copying the list on every
+ * append, `map.set(k, [...(map.get(k) ?? []), v])`, is quadratic in the group's size.)
+ */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -9,6 +9,7 @@ import { byTime, evidenceIds, ms, round } from './stats.js';
 import { durationSeries } from './patterns.js';
 import { formatP } from './effect.js';
 import type { AntiPatternFlag, ExtractedPattern } from './types.js';
+import { pushTo } from '../dict.js';
 
 /** Errors (and high surprise) count towards "N times" within this many days of the newest execution. */
 export const ERROR_WINDOW_DAYS = 30;
@@ -188,7 +189,7 @@ export function mergeSameEvidence(flags: readonly AntiPatternFlag[]): AntiPatter
   const groups = new Map<string, AntiPatternFlag[]>();
   for (const f of flags) {
     const k = `${f.monitor}\u0000${f.evidence.join(',')}`;
-    groups.set(k, [...(groups.get(k) ?? []), f]);
+    pushTo(groups, k, f);
   }
   const out: AntiPatternFlag[] = [];
   for (const list of groups.values()) {

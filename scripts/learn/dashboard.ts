@@ -12,6 +12,7 @@ import { effectOfRecall, formatP, type EffectReport } from './effect.js';
 import { mannKendall, MIN_TREND_POINTS } from './tests.js';
 import type { AgentEffectiveness, DashboardMetrics, DashboardReport, EffectSummary, SuccessCriterion, WeekPoint, AntiPatternFlag, ExtractedPattern, TrendSummary } from './types.js';
 import { plural } from '../diagnostics/words.js';
+import { pushTo } from '../dict.js';
 
 /** Executions per week needed before a weekly figure counts for a criterion. */
 export const MIN_WEEK_EXECUTIONS = 3;
@@ -88,14 +89,14 @@ export function computeMetrics(history: readonly ExecutionRecord[], inputs: Dash
   const apiWeeks = new Map<string, number[]>();
   for (const e of api) {
     const w = weekStart(e.started_at);
-    apiWeeks.set(w, [...(apiWeeks.get(w) ?? []), e.duration_s]);
+    pushTo(apiWeeks, w, e.duration_s);
   }
   const weeklyMedian = [...apiWeeks].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([week, d]) => ({ week, median_s: round(median(d), 1) }));
   // Trend over weekly medians (robust to one slow task).
   const apiTest = weeklyTrend(weeklyMedian.map((w) => ({ week: w.week, value: w.median_s })), alpha, 's');
   const apiDir = direction(apiTest, alpha);
   const agents = new Map<string, ExecutionRecord[]>();
-  for (const e of ordered) agents.set(e.agent, [...(agents.get(e.agent) ?? []), e]);
+  for (const e of ordered) pushTo(agents, e.agent, e);
   const agentRows: AgentEffectiveness[] = [...agents]
     .map(([agent, list]) => {
       const successes = list.filter((e) => e.outcome === 'success').length;

@@ -8,6 +8,7 @@
 import type { ExecutionRecord } from '../records/kinds.js';
 import type { ResolvedConfig } from '../adapters/config.js';
 import { learningEffectsOf, type Verdict } from './effect.js';
+import { pushTo } from '../dict.js';
 
 /** Evidence for one recalled record. */
 export interface RecallEvidence {
@@ -32,7 +33,7 @@ export interface RecallEvidence {
 /** Evidence for every id recalled by any execution (sorted by id). */
 export function recallEvidence(history: readonly ExecutionRecord[], config: ResolvedConfig): Map<string, RecallEvidence> {
   const by = new Map<string, string[]>();
-  for (const e of history) for (const id of new Set(e.recalled ?? [])) by.set(id, [...(by.get(id) ?? []), e.id]);
+  for (const e of history) for (const id of new Set(e.recalled ?? [])) pushTo(by, id, e.id);
   const out = new Map<string, RecallEvidence>();
   for (const l of learningEffectsOf(history, config)) {
     out.set(l.id, {

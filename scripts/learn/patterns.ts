@@ -20,7 +20,7 @@ import { formatP } from './effect.js';
 import { median } from '../score/formulas.js';
 import type { ExtractedPattern } from './types.js';
 import { mineThemes, type ThemeInputs } from './themes.js';
-import { dict, own } from '../dict.js';
+import { dict, own, pushTo } from '../dict.js';
 
 /** The dimensions an itemset draws from. */
 export const DIMENSIONS = ['task_type', 'component', 'domain', 'agent', 'dependency', 'reused', 'error'] as const;
@@ -109,7 +109,7 @@ export function aliasClasses(history: readonly ExecutionRecord[], minSupport: nu
   const groups = new Map<string, string[]>();
   for (const x of parent.keys()) {
     const r = find(x);
-    groups.set(r, [...(groups.get(r) ?? []), x]);
+    pushTo(groups, r, x);
   }
   const of = new Map<string, string>();
   for (const list of groups.values()) {

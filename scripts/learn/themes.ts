@@ -20,6 +20,7 @@ import { benjaminiHochberg, fisherGreater } from './tests.js';
 import { formatP } from './effect.js';
 import { byTime, evidenceIds, round, shortHash } from './stats.js';
 import type { ExtractedPattern } from './types.js';
+import { pushTo } from '../dict.js';
 
 /** Shortest and longest phrase, in words (after function words are dropped). */
 export const MIN_PHRASE = 2;
@@ -77,18 +78,67 @@ interface Doc {
   tokens: Tokens[];
 }
 
-/** Every phrase of 2–6 stems of a document, once each, with where it first occurs. */
-function phrasesOf(doc: Doc): Map<string, [number, number, number]> {
-  const out = new Map<string, [number, number, number]>();
-  doc.tokens.forEach((t, ti) => {
-    for (let i = 0; i < t.stems.length; i++) {
-      for (let n = MIN_PHRASE; n <= MAX_PHRASE && i + n <= t.stems.length; n++) {
-        const key = t.stems.slice(i, i + n).join(' ');
-        if (!out.has(key)) out.set(key, [ti, i, n]);
+/** Where a phrase first occurs: the document, its sentence, the first stem and the length. */
+type At = [Doc, number, number, number];
+
+/**
+ * The phrases of 2–6 stems that at least `minSupport` failures use, with those failures and
+ * where each first occurs. Level by level: a phrase of n stems is only counted where both of
+ * its (n-1)-stem halves were frequent, since it cannot be used by more documents than they are.
+ */
+function frequentPhrases(failures: readonly Doc[], minSupport: number): Map<string, { docs: Doc[]; at: At }> {
+  const out = new Map<string, { docs: Doc[]; at: At }>();
+  let frequent: Set<string> | undefined;
+  for (let n = MIN_PHRASE; n <= MAX_PHRASE; n++) {
+    const level = new Map<string, { docs: Doc[]; at: At }>();
+    for (const d of failures) {
+      const seen = new Set<string>();
+      d.tokens.forEach((t, ti) => {
+        for (let i = 0; i + n <= t.stems.length; i++) {
+          if (frequent && (!frequent.has(t.stems.slice(i, i + n - 1).join(' ')) || !frequent.has(t.stems.slice(i + 1, i + n).join(' ')))) continue;
+          const key = t.stems.slice(i, i + n).join(' ');
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const hit = level.get(key);
+          if (hit) hit.docs.push(d);
+          else level.set(key, { docs: [d], at: [d, ti, i, n] });
+        }
+      });
+    }
+    frequent = new Set();
+    for (const [key, v] of level) {
+      if (v.docs.length < minSupport) continue;
+      out.set(key, v);
+      frequent.add(key);
+    }
+    if (!frequent.size) break;
+  }
+  return out;
+}
+
+/** How many of `docs` use each of `phrases` (each document once), reading only runs that start one. */
+function phraseCounts(docs: readonly Doc[], phrases: ReadonlyMap<string, unknown>): Map<string, number> {
+  const prefixes = new Set<string>();
+  for (const key of phrases.keys()) {
+    const words = key.split(' ');
+    for (let n = MIN_PHRASE; n <= words.length; n++) prefixes.add(words.slice(0, n).join(' '));
+  }
+  const counts = new Map<string, number>();
+  for (const d of docs) {
+    const seen = new Set<string>();
+    for (const t of d.tokens) {
+      for (let i = 0; i < t.stems.length; i++) {
+        for (let n = MIN_PHRASE; n <= MAX_PHRASE && i + n <= t.stems.length; n++) {
+          const key = t.stems.slice(i, i + n).join(' ');
+          if (!prefixes.has(key)) break;
+          if (!phrases.has(key) || seen.has(key)) continue;
+          seen.add(key);
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
       }
     }
-  });
-  return out;
+  }
+  return counts;
 }
 
 /** Options: the reflections of the history (by the execution they are about). */
@@ -100,7 +150,7 @@ export interface ThemeInputs {
 export function mineThemes(history: readonly ExecutionRecord[], config: ResolvedConfig, inputs: ThemeInputs = {}): ExtractedPattern[] {
   const { min_support, min_lift, failure_score } = config.patterns;
   const about = new Map<string, Array<{ data: ReflectionRecord; body: string }>>();
-  for (const r of inputs.reflections ?? []) for (const x of r.data.executions) about.set(x, [...(about.get(x) ?? []), r]);
+  for (const r of inputs.reflections ?? []) for (const x of r.data.executions) pushTo(about, x, r);
   // Like with like: only executions that say something can say a phrase, so the comparison is
   // among them (a history where only failures have reflections would otherwise make every
   // phrase of the reflection genre a "theme").
@@ -110,22 +160,11 @@ export function mineThemes(history: readonly ExecutionRecord[], config: Resolved
   const nF = docs.filter((d) => d.failure).length;
   const nS = docs.length - nF;
   if (nF < min_support) return [];
-  // Phrase -> failure docs and count in other docs.
-  const inF = new Map<string, Doc[]>();
-  const inS = new Map<string, number>();
-  const where = new Map<string, [Doc, number, number, number]>();
-  for (const d of docs) {
-    for (const [key, at] of phrasesOf(d)) {
-      if (d.failure) {
-        let l = inF.get(key);
-        if (!l) inF.set(key, (l = []));
-        l.push(d);
-        if (!where.has(key)) where.set(key, [d, ...at]);
-      } else inS.set(key, (inS.get(key) ?? 0) + 1);
-    }
-  }
-  const candidates = [...inF].filter(([, l]) => l.length >= min_support);
-  const tested = candidates.map(([key, l]) => {
+  // Phrase -> failure docs, then the other docs' counts of those phrases only (the phrases only
+  // other executions use are never stored: they are most of them).
+  const inF = frequentPhrases(docs.filter((d) => d.failure), min_support);
+  const inS = phraseCounts(docs.filter((d) => !d.failure), inF);
+  const tested = [...inF].map(([key, { docs: l }]) => {
     const s = inS.get(key) ?? 0;
     const lift = l.length / nF / ((s + 1) / (nS + 1));
     return { key, docs: l, s, lift, p: fisherGreater(l.length, nF, s, nS) };
@@ -135,20 +174,29 @@ export function mineThemes(history: readonly ExecutionRecord[], config: Resolved
   // Longest first: a phrase inside a kept one with (nearly) the same failures adds nothing.
   significant.sort((a, b) => b.key.split(' ').length - a.key.split(' ').length || b.docs.length - a.docs.length || (a.key < b.key ? -1 : 1));
   const kept: typeof significant = [];
+  // Every run of words inside a kept phrase -> the most failures of a kept phrase holding it.
+  const inside = new Map<string, number>();
   for (const t of significant) {
-    if (kept.some((k) => ` ${k.key} `.includes(` ${t.key} `) && k.docs.length >= 0.8 * t.docs.length)) continue;
+    if ((inside.get(t.key) ?? -1) >= 0.8 * t.docs.length) continue;
     kept.push(t);
+    const words = t.key.split(' ');
+    for (let i = 0; i < words.length; i++) {
+      for (let j = i + 1; j <= words.length; j++) {
+        const sub = words.slice(i, j).join(' ');
+        inside.set(sub, Math.max(inside.get(sub) ?? 0, t.docs.length));
+      }
+    }
   }
   // Overlapping windows of one recurring sentence (same failures) are one theme.
   const groups = new Map<string, typeof kept>();
   for (const t of kept) {
     const ev = t.docs.map((d) => d.e.id).sort().join(',');
-    groups.set(ev, [...(groups.get(ev) ?? []), t]);
+    pushTo(groups, ev, t);
   }
   const out: ExtractedPattern[] = [];
   for (const list of groups.values()) {
     const best = [...list].sort((a, b) => b.lift - a.lift || (a.key < b.key ? -1 : 1))[0]!;
-    const phrase = shownPhrase(list.map((t) => t.key), where);
+    const phrase = shownPhrase(list.map((t) => inF.get(t.key)!.at));
     const evidence = best.docs.map((d) => d.e);
     const definition = { theme: phrase };
     const rate = (x: number, n: number) => `${x} of ${n} (${Math.round((x / Math.max(1, n)) * 100)}%)`;
@@ -169,13 +217,13 @@ export function mineThemes(history: readonly ExecutionRecord[], config: Resolved
 }
 
 /**
- * The phrase as written: the original text from the first to the last word of the windows, in
- * the first failure that has them (stop words and punctuation between included).
+ * The phrase as written: the original text from the first to the last word of the windows
+ * (`places`: where each first occurs), in the first failure that has them (stop words and punctuation between included).
  */
-function shownPhrase(keys: readonly string[], where: Map<string, [Doc, number, number, number]>): string {
-  const first = keys.map((k) => where.get(k)!).sort((a, b) => (a[0].e.id < b[0].e.id ? -1 : 1))[0]!;
+function shownPhrase(places: readonly At[]): string {
+  const first = [...places].sort((a, b) => (a[0].e.id < b[0].e.id ? -1 : 1))[0]!;
   const [doc, ti] = first;
-  const at = keys.map((k) => where.get(k)!).filter((w) => w[0] === doc && w[1] === ti);
+  const at = places.filter((w) => w[0] === doc && w[1] === ti);
   const from = Math.min(...at.map((w) => w[2]));
   const to = Math.max(...at.map((w) => w[2] + w[3] - 1));
   const t = doc.tokens[ti]!;

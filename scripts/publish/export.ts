@@ -13,6 +13,7 @@ import { recallEvidence } from '../learn/evidence.js';
 import { DEFAULT_CONFIG, type ResolvedConfig } from '../adapters/config.js';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { slugify } from '../records/ids.js';
+import { pushTo } from '../dict.js';
 
 /** Every export target. */
 export const EXPORT_TARGETS = ['agents-md', 'claude', 'claude-rules', 'cursor', 'copilot'] as const;
@@ -260,7 +261,7 @@ interface TopicGroup {
 
 function groupByTopic(items: readonly ExportItem[]): TopicGroup[] {
   const map = new Map<string, ExportItem[]>();
-  for (const it of items) map.set(it.topic, [...(map.get(it.topic) ?? []), it]);
+  for (const it of items) pushTo(map, it.topic, it);
   return [...map.keys()].sort().map((topic) => ({ topic, items: map.get(topic)! }));
 }
 

@@ -9,6 +9,7 @@ import type { RecordRow } from '../build/table.js';
 import { fingerprint } from '../learn/fingerprint.js';
 import { docTerms, mergeVocabulary, vocabularyOf } from './terms.js';
 import { parseStoreFile, RecallStore, renderSegment, renderStoreFile, type SegmentDoc, type StoreFile } from './store.js';
+import { pushTo } from '../dict.js';
 
 /** A store rendered from records: its meta file and its one segment file's content. */
 export interface RenderedStore {
@@ -31,7 +32,7 @@ export interface RowsStoreOptions {
 /** Renders records as a store with one segment (deterministic: sorted by kind and id). */
 export function renderRowsStore(rows: readonly RecordRow[], opts: RowsStoreOptions = {}): RenderedStore {
   const links = new Map<string, string[]>();
-  for (const r of rows) if (r.data.kind === 'reflection') for (const x of r.data.executions) links.set(x, [...(links.get(x) ?? []), r.id]);
+  for (const r of rows) if (r.data.kind === 'reflection') for (const x of r.data.executions) pushTo(links, x, r.id);
   const counts = new Map<string, { text: string; example: string; n: number }>();
   const docs: SegmentDoc[] = [];
   const vocab: Record<string, number> = {};
