@@ -343,14 +343,15 @@ function printTable(results: SizeResult[]): void {
     ['  first round in a fresh process, p50 / max (ms)', (r) => r.ours.queryColdMs, () => undefined],
   ];
   const lines: string[] = [];
+  const width = Math.max(...rows.map(([name]) => name.length)) + 2;
   for (const r of results) {
     lines.push('', `== ${r.size.toLocaleString('en-US')} records ==`);
-    lines.push(`${'measure'.padEnd(66)}${'learning-loop'.padEnd(34)}naive`);
+    lines.push(`${'measure'.padEnd(width)}${'learning-loop'.padEnd(34)}naive`);
     // Two spaces at least between the columns, however long a value is.
-    for (const [name, a, b] of rows) lines.push(`${name.padEnd(66)}${`${fmt(a(r))}  `.padEnd(34)}${fmt(b(r))}`);
+    for (const [name, a, b] of rows) lines.push(`${name.padEnd(width)}${`${fmt(a(r))}  `.padEnd(34)}${fmt(b(r))}`);
     const ours = Number(r.ours.fullBuildMs);
     const naive = Number(r.naive.fullBuildMs);
-    if (Number.isFinite(ours) && Number.isFinite(naive)) lines.push(`${'full build speed-up vs naive'.padEnd(66)}${(naive / ours).toFixed(1)}x`);
+    if (Number.isFinite(ours) && Number.isFinite(naive)) lines.push(`${'full build speed-up vs naive'.padEnd(width)}${(naive / ours).toFixed(1)}x`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
