@@ -8,9 +8,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { slugify } from '../records/ids.js';
-import { scanSecrets } from '../records/secrets.js';
-import { own } from '../dict.js';
+import { slugify } from '../core/records/ids.js';
+import { scanSecrets } from '../core/records/secrets.js';
+import { own } from '../core/dict.js';
 
 /** The fields of a Claude Code hook payload capture uses (others are ignored). */
 export interface ClaudeHookPayload {

@@ -5,10 +5,10 @@
  * `addedFiles` only.
  */
 import { execFileSync } from 'node:child_process';
-import type { Workspace } from '../adapters/workspace.js';
-import type { RecordRow, RecordsTable } from '../build/table.js';
-import type { ExecutionRecord, ReflectionRecord } from '../records/kinds.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Workspace } from '../io/workspace.js';
+import type { RecordRow, RecordsTable } from '../index/table.js';
+import type { ExecutionRecord, ReflectionRecord } from '../core/records/kinds.js';
+import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
 
 /** GitHub refuses pull-request bodies longer than this many characters. */
 export const GITHUB_BODY_LIMIT = 65_536;

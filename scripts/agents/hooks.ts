@@ -7,12 +7,12 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Workspace } from '../adapters/workspace.js';
-import { toPosix } from '../adapters/fs.js';
-import { checkRecordText, crossRecordChecks, locateInText, type RecordRef } from '../records/validate.js';
-import { loadTable } from '../build/table.js';
-import { isIgnoredKbFile } from '../records/check-kb.js';
+import { diag, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+import type { Workspace } from '../io/workspace.js';
+import { toPosix } from '../io/fs.js';
+import { checkRecordText, crossRecordChecks, locateInText, type RecordRef } from '../core/records/validate.js';
+import { loadTable } from '../index/table.js';
+import { isIgnoredKbFile } from '../index/check-kb.js';
 
 /** The hooks learning-loop can install. */
 export const HOOK_KINDS = ['pre-commit', 'post-commit'] as const;

@@ -5,8 +5,8 @@
  * and no `pull_request_target`. Pure: text in, diagnostics out.
  */
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
-import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { RuleId } from '../diagnostics/catalog.js';
+import { diag, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+import type { RuleId } from '../core/diagnostics/catalog.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Where = { line?: number; column?: number };

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileExclusive } from '../adapters/fs.js';
+import { writeFileExclusive } from '../io/fs.js';
 
 /** The package's own root (works from `scripts/` via tsx and from `dist/scripts/`). */
 export function packageRoot(): string {

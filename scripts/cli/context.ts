@@ -2,9 +2,9 @@
  * What each command receives: the I/O port, colour choice and helpers to open the workspace.
  */
 import type { Command } from 'commander';
-import { openWorkspace, type Workspace } from '../adapters/workspace.js';
+import { openWorkspace, type Workspace } from '../io/workspace.js';
 import { existsSync } from 'node:fs';
-import { diag } from '../diagnostics/diagnostic.js';
+import { diag } from '../core/diagnostics/diagnostic.js';
 import { diagnosticsJson, formatPretty, printJson, useColor } from './output.js';
 import { EXIT } from './io.js';
 import type { CliIo } from './io.js';

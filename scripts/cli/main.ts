@@ -6,7 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { createContext } from './context.js';
 import { EXIT, UsageError, processIo, type CliIo } from './io.js';
 import { loadCommands } from './commands/index.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 import { docsDir } from './docs.js';
 
 /** Global options that take a value (so the command name after them can be found). */

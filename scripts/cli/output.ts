@@ -2,7 +2,7 @@
  * Output formatting for diagnostics and results: pretty (colours only on a TTY and never with
  * NO_COLOR), JSON (one document on stdout), and GitHub workflow annotations.
  */
-import { countBySeverity, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { countBySeverity, sortDiagnostics, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 import type { CliIo } from './io.js';
 
 /** Diagnostic output formats. */

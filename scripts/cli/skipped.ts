@@ -1,5 +1,5 @@
 /** The line every reading command prints when invalid records were left out of what it reports. */
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
 
 /** How many files were skipped as invalid, and the sentence that says so (undefined when none). */
 export function skippedNote(diagnostics: readonly Diagnostic[]): { count: number; text: string } | undefined {

@@ -6,8 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { capPrBody, GITHUB_BODY_LIMIT, renderSummary, synthesisPeriod } from '../../scripts/agents/ci.js';
-import type { ExecutionRecord } from '../../scripts/records/kinds.js';
-import { isLastFridayOfMonth } from '../../scripts/learn/schedule.js';
+import type { ExecutionRecord } from '../../scripts/core/records/kinds.js';
+import { isLastFridayOfMonth } from '../../scripts/core/learn/schedule.js';
 import { cleanupTemp, git, runCli, tempRepo } from '../helpers/repo.js';
 
 afterAll(cleanupTemp);

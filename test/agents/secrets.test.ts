@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { entropy, scanSecrets, SECRET_RULES } from '../../scripts/records/secrets.js';
+import { entropy, scanSecrets, SECRET_RULES } from '../../scripts/core/records/secrets.js';
 
 /** Deterministic pseudo-random characters from an alphabet (varied per call). */
 let calls = 0;

@@ -1,9 +1,9 @@
 /** Aggregates over decimal scores: sums kept in hundredths, so means are exact and merge order cannot change them. */
 import { describe, expect, it } from 'vitest';
-import { aggregatePartial, computeAggregates, mergeAggregates } from '../../scripts/build/aggregates.js';
-import { computeOverall } from '../../scripts/score/formulas.js';
-import type { RecordRow } from '../../scripts/build/table.js';
-import type { ExecutionRecord } from '../../scripts/records/kinds.js';
+import { aggregatePartial, computeAggregates, mergeAggregates } from '../../scripts/core/aggregates.js';
+import { computeOverall } from '../../scripts/core/score/formulas.js';
+import type { RecordRow } from '../../scripts/index/table.js';
+import type { ExecutionRecord } from '../../scripts/core/records/kinds.js';
 
 function row(i: number, scores: ExecutionRecord['scores']): RecordRow {
   const data = { kind: 'execution', id: `ex-${i}`, created_at: '2026-10-01T10:00:00Z', task_id: `t-${i}`, task_type: 'benchmark', agent: 'a', started_at: `2026-10-0${1 + (i % 5)}T09:00:00Z`, duration_s: 0.1 * (i + 1), outcome: 'partial', scores, overall: computeOverall(scores) } as ExecutionRecord;

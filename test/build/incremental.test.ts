@@ -6,15 +6,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { cleanupTemp, git, runCli, spawnCli, tempDir, tempRepo } from '../helpers/repo.js';
-import { generateKb } from '../../bench/generate-kb.js';
-import { openWorkspace } from '../../scripts/adapters/workspace.js';
-import { isBuildCurrent, runBuild, readAggregates, readManifest } from '../../scripts/build/index.js';
-import { openStoreDir } from '../../scripts/recall/store-fs.js';
-import { answer } from '../../scripts/recall/answer.js';
-import { SEGMENT_SIZE, segmentCount, segmentOf } from '../../scripts/build/segments.js';
-import { gitListing, scanKnowledgeBase } from '../../scripts/build/scan.js';
-import { loadTable } from '../../scripts/build/table.js';
-import { checkKnowledgeBase } from '../../scripts/records/check-kb.js';
+import { generateKb } from '../../tools/bench/generate-kb.js';
+import { openWorkspace } from '../../scripts/io/workspace.js';
+import { isBuildCurrent, runBuild, readAggregates, readManifest } from '../../scripts/index/build.js';
+import { openStoreDir } from '../../scripts/index/store-fs.js';
+import { answer } from '../../scripts/core/recall/answer.js';
+import { SEGMENT_SIZE, segmentCount, segmentOf } from '../../scripts/index/segments.js';
+import { gitListing, scanKnowledgeBase } from '../../scripts/index/scan.js';
+import { loadTable } from '../../scripts/index/table.js';
+import { checkKnowledgeBase } from '../../scripts/index/check-kb.js';
 
 afterAll(cleanupTemp);
 

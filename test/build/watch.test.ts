@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, tempRepo } from '../helpers/repo.js';
-import { openWorkspace } from '../../scripts/adapters/workspace.js';
-import { startWatch, type WatchEvent } from '../../scripts/build/watch.js';
+import { openWorkspace } from '../../scripts/io/workspace.js';
+import { startWatch, type WatchEvent } from '../../scripts/index/watch.js';
 
 afterAll(cleanupTemp);
 

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KB_DIRS } from '../../scripts/records/kinds.js';
+import { KB_DIRS } from '../../scripts/core/records/kinds.js';
 import { shippedWorkflows } from '../../scripts/agents/workflows.js';
 import { cleanupTemp, runCli, tempDir, tempRepo } from '../helpers/repo.js';
 

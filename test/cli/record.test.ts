@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, git, runCli, tempDir, tempRepo } from '../helpers/repo.js';
-import { openWorkspace } from '../../scripts/adapters/workspace.js';
-import { recordExecution } from '../../scripts/records/record-execution.js';
-import { parseFrontmatter } from '../../scripts/records/parse.js';
+import { openWorkspace } from '../../scripts/io/workspace.js';
+import { recordExecution } from '../../scripts/agents/record.js';
+import { parseFrontmatter } from '../../scripts/core/records/parse.js';
 
 afterAll(cleanupTemp);
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runCliInProcess } from '../../bench/cli.js';
+import { runCliInProcess } from '../../tools/bench/cli.js';
 
 /** Absolute path of the repository under test. */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -1,9 +1,9 @@
 /**
  * The kill -9 suite, a few seeded kills of each command (`npm run kill9` runs many): after a
- * SIGKILL at any moment the next command succeeds and equals a clean run. See bench/kill9.ts.
+ * SIGKILL at any moment the next command succeeds and equals a clean run. See tools/bench/kill9.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { runKillSuite, SCENARIOS, summarize } from '../../bench/kill9.js';
+import { runKillSuite, SCENARIOS, summarize } from '../../tools/bench/kill9.js';
 
 describe('kill -9 at random moments', () => {
   it('record, record --commit, import, build and synthesize: the next run succeeds and equals a clean run', async () => {

@@ -3,11 +3,11 @@
  * with 20,000 broken links. Each is checked in time linear in the file (these took minutes when
  * it was quadratic: the per-test timeout fails them) and reported by its first 50 problems plus
  * one `file/more-problems` that counts the rest, the same from `validate`, `build`, an
- * incremental and a clean build. Figures are in `npm run bench` (bench/hostile.ts).
+ * incremental and a clean build. Figures are in `npm run bench` (tools/bench/hostile.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, runCli, tempRepo } from '../helpers/repo.js';
-import { capDiagnostics, diag, MAX_FILE_DIAGNOSTICS, type Diagnostic } from '../../scripts/diagnostics/diagnostic.js';
+import { capDiagnostics, diag, MAX_FILE_DIAGNOSTICS, type Diagnostic } from '../../scripts/core/diagnostics/diagnostic.js';
 
 const KEYS = 100_000;
 const DUPS = 30_000;

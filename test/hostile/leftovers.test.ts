@@ -9,11 +9,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, git, runCli, tempDir, writeFiles } from '../helpers/repo.js';
-import { controlHistory } from '../../scripts/learn/generate-history.js';
+import { controlHistory } from '../../tools/examples/generate-history.js';
 import { repoWith } from '../learn/kb.js';
-import { isStaleTemp, sweepStaleTemps } from '../../scripts/adapters/fs.js';
-import { lockHolders } from '../../scripts/adapters/git.js';
-import { isIgnoredKbFile } from '../../scripts/records/kb-files.js';
+import { isStaleTemp, sweepStaleTemps } from '../../scripts/io/fs.js';
+import { lockHolders } from '../../scripts/io/git.js';
+import { isIgnoredKbFile } from '../../scripts/core/records/kb-files.js';
 
 afterAll(cleanupTemp);
 

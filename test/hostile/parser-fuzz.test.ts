@@ -3,7 +3,7 @@
  * tab-indented closing fence, a raw CR inside quotes, deep nesting), the same diagnostics in a
  * worker with a small stack, sizes checked before reading (sparse files of 1.5 and 3 GiB), and
  * the property-based differential suite over 10,000 generated records plus a generated knowledge
- * base checked by every path (bench/fuzz.ts; `npm run fuzz` runs more).
+ * base checked by every path (tools/bench/fuzz.ts; `npm run fuzz` runs more).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
@@ -11,8 +11,8 @@ import { closeSync, mkdirSync, openSync, readFileSync, truncateSync, writeFileSy
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { cleanupTemp, REPO_ROOT, runCli, tempDir, tempRepo } from '../helpers/repo.js';
-import { checkRecordText } from '../../scripts/records/validate.js';
-import { disagreements, runKbDifferential, runParserFuzz, runWorkerDifferential } from '../../bench/fuzz.js';
+import { checkRecordText } from '../../scripts/core/records/validate.js';
+import { disagreements, runKbDifferential, runParserFuzz, runWorkerDifferential } from '../../tools/bench/fuzz.js';
 
 afterAll(cleanupTemp);
 
@@ -57,7 +57,7 @@ describe('the two parsers agree', () => {
   it('deep nesting is reported at the same place in a worker with a small stack', async () => {
     const texts = [DEEP(3000), DEEP(64), DEEP(65), ...CASES.filter(([n]) => n.startsWith('deep')).map(([, t]) => t), rule(`title: ${'{a: '.repeat(500)}1${'}'.repeat(500)}\n`)];
     const here = texts.map((t) => checkRecordText('rules/rule-a.md', t));
-    const url = new URL(`file://${join(REPO_ROOT, 'dist', 'scripts', 'records', 'validate.js')}`).href;
+    const url = new URL(`file://${join(REPO_ROOT, 'dist', 'scripts', 'core', 'records', 'validate.js')}`).href;
     const worker = new Worker(
       `const { parentPort, workerData } = require('node:worker_threads');
        import(workerData.url).then((m) => parentPort.postMessage(workerData.texts.map((t) => m.checkRecordText('rules/rule-a.md', t))));`,

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CLI_BIN, cleanupTemp, git, runCli, writeFiles, type CliRun } from '../helpers/repo.js';
-import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../scripts/learn/generate-history.js';
-import type { AnyRecord } from '../../scripts/records/kinds.js';
+import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../tools/examples/generate-history.js';
+import type { AnyRecord } from '../../scripts/core/records/kinds.js';
 import { repoWith } from '../learn/kb.js';
 
 /** Every name that means something on a plain object (own or inherited from Object.prototype). */

@@ -10,9 +10,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, runCli, writeFiles } from '../helpers/repo.js';
-import { controlHistory } from '../../scripts/learn/generate-history.js';
+import { controlHistory } from '../../tools/examples/generate-history.js';
 import { repoWith } from '../learn/kb.js';
-import { findSecrets, redactSecrets, REDACTED, scanSecrets } from '../../scripts/records/secrets.js';
+import { findSecrets, redactSecrets, REDACTED, scanSecrets } from '../../scripts/core/records/secrets.js';
 
 afterAll(cleanupTemp);
 

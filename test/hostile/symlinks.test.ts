@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, git, runCli, tempDir } from '../helpers/repo.js';
-import { controlHistory } from '../../scripts/learn/generate-history.js';
+import { controlHistory } from '../../tools/examples/generate-history.js';
 import { repoWith } from '../learn/kb.js';
 
 afterAll(cleanupTemp);

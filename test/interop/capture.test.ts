@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_BIN, cleanupTemp, git, runCli, spawnCli, tempDir, tempRepo, writeFiles } from '../helpers/repo.js';
-import { parseFrontmatter } from '../../scripts/records/parse.js';
+import { parseFrontmatter } from '../../scripts/core/records/parse.js';
 import { CLAUDE_SETTINGS_SNIPPET, claudeHookInput, componentOf, parseTranscript } from '../../scripts/agents/capture.js';
 
 afterAll(cleanupTemp);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { cleanupTemp, runCli, tempDir, tempRepo, writeFiles } from '../helpers/repo.js';
 import { execution, kbFiles, rule } from './kb.js';
-import { spliceBlock, wrapBlock, selectExportItems } from '../../scripts/publish/export.js';
+import { spliceBlock, wrapBlock, selectExportItems } from '../../scripts/core/publish/export.js';
 
 afterAll(cleanupTemp);
 

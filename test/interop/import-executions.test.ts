@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, git, runCli, tempRepo } from '../helpers/repo.js';
 import { dataFile } from '../helpers/data.js';
-import { parseFrontmatter } from '../../scripts/records/parse.js';
-import { isoWeek } from '../../scripts/build/aggregates.js';
-import { median } from '../../scripts/score/formulas.js';
-import type { ExecutionRecord, ReflectionRecord } from '../../scripts/records/kinds.js';
+import { parseFrontmatter } from '../../scripts/core/records/parse.js';
+import { isoWeek } from '../../scripts/core/aggregates.js';
+import { median } from '../../scripts/core/score/formulas.js';
+import type { ExecutionRecord, ReflectionRecord } from '../../scripts/core/records/kinds.js';
 
 afterAll(cleanupTemp);
 

@@ -1,10 +1,10 @@
 /** The pure parts of `import executions`: the comparable-executions index and format detection. */
 import { describe, expect, it } from 'vitest';
-import { ComparableIndex } from '../../scripts/agents/import/execution-plan.js';
-import { detectFormat, parseHistory } from '../../scripts/agents/import/execution-formats.js';
-import { comparableDurations } from '../../scripts/records/record-execution.js';
-import type { RecordRow } from '../../scripts/build/table.js';
-import type { ExecutionRecord } from '../../scripts/records/kinds.js';
+import { ComparableIndex } from '../../scripts/core/import/execution-plan.js';
+import { detectFormat, parseHistory } from '../../scripts/core/import/execution-formats.js';
+import { comparableDurations } from '../../scripts/agents/record.js';
+import type { RecordRow } from '../../scripts/index/table.js';
+import type { ExecutionRecord } from '../../scripts/core/records/kinds.js';
 
 /** A small seeded PRNG (mulberry32), so a failure can be replayed. */
 function prng(seed: number): () => number {

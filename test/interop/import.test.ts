@@ -3,8 +3,8 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, REPO_ROOT, runCli, tempRepo, writeFiles } from '../helpers/repo.js';
 import { kbFiles, rule } from './kb.js';
-import { parseFrontmatter } from '../../scripts/records/parse.js';
-import { jaccard, tokenSet } from '../../scripts/agents/import/plan.js';
+import { parseFrontmatter } from '../../scripts/core/records/parse.js';
+import { jaccard, tokenSet } from '../../scripts/core/import/plan.js';
 
 afterAll(cleanupTemp);
 

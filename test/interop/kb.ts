@@ -1,6 +1,6 @@
 /** Helpers for interop tests: small knowledge bases written with the real record renderer. */
-import { renderRecord } from '../../scripts/records/write.js';
-import { recordPath, type AnyRecord } from '../../scripts/records/kinds.js';
+import { renderRecord } from '../../scripts/core/records/write.js';
+import { recordPath, type AnyRecord } from '../../scripts/core/records/kinds.js';
 
 /** Files (repo-relative) for the given records under `learning-loop/`. */
 export function kbFiles(records: AnyRecord[], body = ''): Record<string, string> {

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, runCli, tempRepo, writeFiles } from '../helpers/repo.js';
 import { kbFiles, rule } from './kb.js';
-import { assessStaleness, globToRegExp, parseNumstatLog } from '../../scripts/learn/staleness.js';
+import { assessStaleness, globToRegExp, parseNumstatLog } from '../../scripts/core/learn/staleness.js';
 
 afterAll(cleanupTemp);
 

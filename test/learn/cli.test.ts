@@ -5,9 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, git, runCli } from '../helpers/repo.js';
-import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../scripts/learn/generate-history.js';
+import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../tools/examples/generate-history.js';
 import { repoWith } from './kb.js';
-import type { ExecutionRecord } from '../../scripts/records/kinds.js';
+import type { ExecutionRecord } from '../../scripts/core/records/kinds.js';
 
 afterAll(cleanupTemp);
 

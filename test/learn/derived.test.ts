@@ -8,12 +8,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { cleanupTemp, git, runCli, tempRepo } from '../helpers/repo.js';
-import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../scripts/learn/generate-history.js';
-import { recordPath, type AnyRecord } from '../../scripts/records/kinds.js';
-import { renderRecord } from '../../scripts/records/write.js';
-import { buildReflection } from '../../scripts/learn/reflection.js';
-import { DEFAULT_CONFIG } from '../../scripts/adapters/config.js';
-import type { RecordRow } from '../../scripts/build/table.js';
+import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../tools/examples/generate-history.js';
+import { recordPath, type AnyRecord } from '../../scripts/core/records/kinds.js';
+import { renderRecord } from '../../scripts/core/records/write.js';
+import { buildReflection } from '../../scripts/core/learn/reflection.js';
+import { DEFAULT_CONFIG } from '../../scripts/io/config.js';
+import type { RecordRow } from '../../scripts/index/table.js';
 
 afterAll(cleanupTemp);
 

@@ -5,13 +5,13 @@
  * the Reflexion paper's real runs imported as two agents on the same tasks.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../scripts/adapters/config.js';
-import { effectOfRecall, renderEffect } from '../../scripts/learn/effect.js';
-import { dashboardReport } from '../../scripts/learn/dashboard.js';
-import { synthesize } from '../../scripts/learn/synthesis.js';
-import { recallHistory } from '../../scripts/learn/generate-history.js';
-import { recordPath, type AnyRecord, type RuleRecord } from '../../scripts/records/kinds.js';
-import type { RecordsTable } from '../../scripts/build/table.js';
+import { DEFAULT_CONFIG } from '../../scripts/io/config.js';
+import { effectOfRecall, renderEffect } from '../../scripts/core/learn/effect.js';
+import { dashboardReport } from '../../scripts/core/learn/dashboard.js';
+import { synthesize } from '../../scripts/core/learn/synthesis.js';
+import { recallHistory } from '../../tools/examples/generate-history.js';
+import { recordPath, type AnyRecord, type RuleRecord } from '../../scripts/core/records/kinds.js';
+import type { RecordsTable } from '../../scripts/index/table.js';
 import { cleanupTemp, runCli, tempRepo } from '../helpers/repo.js';
 import { dataFile } from '../helpers/data.js';
 

@@ -1,6 +1,6 @@
 /** Error fingerprints: the same error with different details is one error; different errors stay apart. */
 import { describe, expect, it } from 'vitest';
-import { fingerprint, normalizeError } from '../../scripts/learn/fingerprint.js';
+import { fingerprint, normalizeError } from '../../scripts/core/learn/fingerprint.js';
 
 describe('fingerprint', () => {
   it.each([

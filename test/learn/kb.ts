@@ -1,7 +1,7 @@
 /** Test helpers for the learning engine: write generated records into a temp Git repo. */
-import type { AnyRecord } from '../../scripts/records/kinds.js';
-import { recordPath } from '../../scripts/records/kinds.js';
-import { renderRecord } from '../../scripts/records/write.js';
+import type { AnyRecord } from '../../scripts/core/records/kinds.js';
+import { recordPath } from '../../scripts/core/records/kinds.js';
+import { renderRecord } from '../../scripts/core/records/write.js';
 import { tempRepo, writeFiles, git } from '../helpers/repo.js';
 
 /** Files (repo-relative) for records under `learning-loop/`. */

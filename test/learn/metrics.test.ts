@@ -4,14 +4,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_CONFIG } from '../../scripts/adapters/config.js';
-import { openWorkspace } from '../../scripts/adapters/workspace.js';
-import { dashboardReport, LearningDashboard } from '../../scripts/learn/dashboard.js';
-import { wilson, weekStart } from '../../scripts/learn/stats.js';
-import { isLastFridayOfMonth, shouldRunMonthly, shouldRunWeekly } from '../../scripts/learn/schedule.js';
-import { periodFor } from '../../scripts/learn/synthesis.js';
-import { writeLearnSnapshot } from '../../scripts/learn/snapshot.js';
-import { controlHistory, hoursAfterBase, makeExecution, scoresFor } from '../../scripts/learn/generate-history.js';
+import { DEFAULT_CONFIG } from '../../scripts/io/config.js';
+import { openWorkspace } from '../../scripts/io/workspace.js';
+import { dashboardReport, LearningDashboard } from '../../scripts/core/learn/dashboard.js';
+import { wilson, weekStart } from '../../scripts/core/learn/stats.js';
+import { isLastFridayOfMonth, shouldRunMonthly, shouldRunWeekly } from '../../scripts/core/learn/schedule.js';
+import { periodFor } from '../../scripts/core/learn/synthesis.js';
+import { writeLearnSnapshot } from '../../scripts/index/snapshot.js';
+import { controlHistory, hoursAfterBase, makeExecution, scoresFor } from '../../tools/examples/generate-history.js';
 import { cleanupTemp } from '../helpers/repo.js';
 import { repoWith } from './kb.js';
 

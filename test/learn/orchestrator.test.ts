@@ -6,10 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, git, runCli, spawnCli } from '../helpers/repo.js';
-import { LearningOrchestrator } from '../../scripts/learn/orchestrator.js';
-import { controlHistory, makeExecution, scoresFor } from '../../scripts/learn/generate-history.js';
+import { LearningOrchestrator } from '../../scripts/agents/orchestrator.js';
+import { controlHistory, makeExecution, scoresFor } from '../../tools/examples/generate-history.js';
 import { repoWith } from './kb.js';
-import type { AssumptionRecord } from '../../scripts/records/kinds.js';
+import type { AssumptionRecord } from '../../scripts/core/records/kinds.js';
 
 afterAll(cleanupTemp);
 

@@ -4,13 +4,13 @@
  * The control history alone must raise nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../scripts/adapters/config.js';
-import { allPatterns, extractPatternSet } from '../../scripts/learn/patterns.js';
-import { detectAntiPatterns } from '../../scripts/learn/anti-patterns.js';
-import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../scripts/learn/generate-history.js';
-import type { ExecutionRecord } from '../../scripts/records/kinds.js';
-import { fingerprint } from '../../scripts/learn/fingerprint.js';
-import { mulberry32 } from '../../scripts/examples/prng.js';
+import { DEFAULT_CONFIG } from '../../scripts/io/config.js';
+import { allPatterns, extractPatternSet } from '../../scripts/core/learn/patterns.js';
+import { detectAntiPatterns } from '../../scripts/core/learn/anti-patterns.js';
+import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../tools/examples/generate-history.js';
+import type { ExecutionRecord } from '../../scripts/core/records/kinds.js';
+import { fingerprint } from '../../scripts/core/learn/fingerprint.js';
+import { mulberry32 } from '../../tools/examples/prng.js';
 
 const config = structuredClone(DEFAULT_CONFIG);
 const START = 60 * 3; // hours after base where the control history (60 executions) ends

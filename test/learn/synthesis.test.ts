@@ -3,13 +3,13 @@
  * patterns, near-duplicate merges, determinism.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../scripts/adapters/config.js';
-import { synthesize } from '../../scripts/learn/synthesis.js';
-import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../scripts/learn/generate-history.js';
-import { recordPath, type AnyRecord, type PatternRecord, type RuleRecord } from '../../scripts/records/kinds.js';
-import type { RecordsTable } from '../../scripts/build/table.js';
-import { planPatternWrites, patternRecordFrom } from '../../scripts/learn/pattern-records.js';
-import { extractPatternSet } from '../../scripts/learn/patterns.js';
+import { DEFAULT_CONFIG } from '../../scripts/io/config.js';
+import { synthesize } from '../../scripts/core/learn/synthesis.js';
+import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../tools/examples/generate-history.js';
+import { recordPath, type AnyRecord, type PatternRecord, type RuleRecord } from '../../scripts/core/records/kinds.js';
+import type { RecordsTable } from '../../scripts/index/table.js';
+import { planPatternWrites, patternRecordFrom } from '../../scripts/core/learn/pattern-records.js';
+import { extractPatternSet } from '../../scripts/core/learn/patterns.js';
 
 const config = structuredClone(DEFAULT_CONFIG);
 const table = (records: AnyRecord[]): RecordsTable => ({ rows: records.map((r) => ({ id: r.id, kind: r.kind, file: `learning-loop/${recordPath(r)}`, data: r, body: '' })), diagnostics: [] });

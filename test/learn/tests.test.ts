@@ -3,7 +3,7 @@
  * on controls with nothing to find.
  */
 import { describe, expect, it } from 'vitest';
-import { benjaminiHochberg, fisherGreater, mannKendall, mantelHaenszel, normalTwoSided, zFor, type Stratum } from '../../scripts/learn/tests.js';
+import { benjaminiHochberg, fisherGreater, mannKendall, mantelHaenszel, normalTwoSided, zFor, type Stratum } from '../../scripts/core/learn/tests.js';
 
 const pair = (treated: boolean, control: boolean): Stratum => ({ a: treated ? 1 : 0, b: treated ? 0 : 1, c: control ? 1 : 0, d: control ? 0 : 1 });
 const pairs = (both: number, treatedOnly: number, controlOnly: number, neither: number): Stratum[] => [

@@ -4,12 +4,12 @@
  * and successes say the same kind of things finds none.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../scripts/adapters/config.js';
-import { mineThemes } from '../../scripts/learn/themes.js';
-import { detectAntiPatterns } from '../../scripts/learn/anti-patterns.js';
-import { makeExecution, scoresFor } from '../../scripts/learn/generate-history.js';
-import { mulberry32 } from '../../scripts/examples/prng.js';
-import type { ExecutionRecord, ReflectionRecord } from '../../scripts/records/kinds.js';
+import { DEFAULT_CONFIG } from '../../scripts/io/config.js';
+import { mineThemes } from '../../scripts/core/learn/themes.js';
+import { detectAntiPatterns } from '../../scripts/core/learn/anti-patterns.js';
+import { makeExecution, scoresFor } from '../../tools/examples/generate-history.js';
+import { mulberry32 } from '../../tools/examples/prng.js';
+import type { ExecutionRecord, ReflectionRecord } from '../../scripts/core/records/kinds.js';
 
 const config = structuredClone(DEFAULT_CONFIG);
 const WORDS = ['schema', 'cache', 'render', 'button', 'layout', 'token', 'query', 'index', 'timeout', 'retry', 'header', 'footer', 'modal', 'parser', 'router', 'session', 'cookie', 'payload', 'import', 'export', 'migration', 'locale', 'font', 'image', 'bundle', 'worker', 'stream', 'socket', 'config', 'build'];

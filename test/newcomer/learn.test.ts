@@ -1,11 +1,11 @@
 /** Issue 16: the assumption-review stub says what caused it; performance patterns compare one task type at a time. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../scripts/adapters/config.js';
-import { buildReflection } from '../../scripts/learn/reflection.js';
-import { performancePatterns } from '../../scripts/learn/patterns.js';
-import { makeExecution, scoresFor } from '../../scripts/learn/generate-history.js';
-import type { RecordRow } from '../../scripts/build/table.js';
-import type { AssumptionRecord, ExecutionRecord } from '../../scripts/records/kinds.js';
+import { DEFAULT_CONFIG } from '../../scripts/io/config.js';
+import { buildReflection } from '../../scripts/core/learn/reflection.js';
+import { performancePatterns } from '../../scripts/core/learn/patterns.js';
+import { makeExecution, scoresFor } from '../../tools/examples/generate-history.js';
+import type { RecordRow } from '../../scripts/index/table.js';
+import type { AssumptionRecord, ExecutionRecord } from '../../scripts/core/records/kinds.js';
 
 const config = structuredClone(DEFAULT_CONFIG);
 

@@ -1,12 +1,12 @@
 /** Issue 16: counts read right ("1 pattern", "1 archival", "over 1 week"), in CLI output, reports and the site data. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, runCli, tempRepo } from '../helpers/repo.js';
-import { noun, plural, withArticle } from '../../scripts/diagnostics/words.js';
-import { prepareDashboard, readLearnSnapshot } from '../../scripts/publish/site-dashboard.js';
-import { prepareRecords } from '../../scripts/publish/site-data.js';
-import { writeLearnSnapshot } from '../../scripts/learn/snapshot.js';
-import { openWorkspace } from '../../scripts/adapters/workspace.js';
-import { loadTable } from '../../scripts/build/table.js';
+import { noun, plural, withArticle } from '../../scripts/core/diagnostics/words.js';
+import { prepareDashboard, readLearnSnapshot } from '../../scripts/agents/publish/site-dashboard.js';
+import { prepareRecords } from '../../scripts/core/publish/site-data.js';
+import { writeLearnSnapshot } from '../../scripts/index/snapshot.js';
+import { openWorkspace } from '../../scripts/io/workspace.js';
+import { loadTable } from '../../scripts/index/table.js';
 
 afterAll(cleanupTemp);
 

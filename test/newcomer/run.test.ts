@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, runCli, spawnCli, tempDir, tempRepo } from '../helpers/repo.js';
 import { commandLine, errorLines, relativizePaths } from '../../scripts/agents/run-output.js';
-import { redactSecrets, scanSecrets } from '../../scripts/records/secrets.js';
+import { redactSecrets, scanSecrets } from '../../scripts/core/records/secrets.js';
 
 afterAll(cleanupTemp);
 

@@ -1,6 +1,6 @@
 /** Issue 16: scores a newcomer meets on day one (efficiency at any duration). */
 import { describe, expect, it } from 'vitest';
-import { completeScores, computeOverall, decideTrigger, efficiencyFrom } from '../../scripts/score/formulas.js';
+import { completeScores, computeOverall, decideTrigger, efficiencyFrom } from '../../scripts/core/score/formulas.js';
 
 const eff = (d: number, peers: number[]): number => efficiencyFrom({ outcome: 'success', duration_s: d, comparableDurations: peers });
 

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, runCli, tempRepo, writeFiles } from '../helpers/repo.js';
-import { prepareRecords, TASK_LABEL_MAX } from '../../scripts/publish/site-data.js';
-import { renderInline } from '../../scripts/publish/render-markdown.js';
-import type { RecordRow } from '../../scripts/build/table.js';
+import { prepareRecords, TASK_LABEL_MAX } from '../../scripts/core/publish/site-data.js';
+import { renderInline } from '../../scripts/core/publish/render-markdown.js';
+import type { RecordRow } from '../../scripts/index/table.js';
 
 afterAll(cleanupTemp);
 

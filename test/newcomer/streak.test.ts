@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, runCli, tempRepo, writeFiles } from '../helpers/repo.js';
-import { openWorkspace } from '../../scripts/adapters/workspace.js';
-import { recordExecution } from '../../scripts/records/record-execution.js';
-import { computeOverall, decideTrigger } from '../../scripts/score/formulas.js';
+import { openWorkspace } from '../../scripts/io/workspace.js';
+import { recordExecution } from '../../scripts/agents/record.js';
+import { computeOverall, decideTrigger } from '../../scripts/core/score/formulas.js';
 
 afterAll(cleanupTemp);
 

@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, git, REPO_ROOT, tempRepo } from '../helpers/repo.js';
-import { openWorkspace } from '../../scripts/adapters/workspace.js';
-import { recall } from '../../scripts/recall/index.js';
+import { openWorkspace } from '../../scripts/io/workspace.js';
+import { recall } from '../../scripts/index/recall.js';
 
 afterAll(cleanupTemp);
 

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/repo.js';
-import { allSets, evaluate, plainBm25, recallRanker, writeSetRepo } from '../../bench/retrieval.js';
+import { allSets, evaluate, plainBm25, recallRanker, writeSetRepo } from '../../tools/bench/retrieval.js';
 
 const DATA = join(REPO_ROOT, 'test', 'fixtures', 'real-data');
 const repos: string[] = [];

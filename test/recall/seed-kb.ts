@@ -5,9 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { recordPath, type AnyRecord, type ExecutionRecord } from '../../scripts/records/kinds.js';
-import { renderRecord } from '../../scripts/records/write.js';
-import { computeOverall } from '../../scripts/score/formulas.js';
+import { recordPath, type AnyRecord, type ExecutionRecord } from '../../scripts/core/records/kinds.js';
+import { renderRecord } from '../../scripts/core/records/write.js';
+import { computeOverall } from '../../scripts/core/score/formulas.js';
 
 function ex(id: string, day: number, p: Partial<ExecutionRecord> & Pick<ExecutionRecord, 'component' | 'task_type' | 'outcome'>, s = 80): ExecutionRecord {
   const scores = { accuracy: s, efficiency: s, reusability: s, surprise: 30 };

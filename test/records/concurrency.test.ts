@@ -5,7 +5,7 @@
 import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isLockError, isLostStage } from '../../scripts/adapters/git.js';
+import { isLockError, isLostStage } from '../../scripts/io/git.js';
 import { cleanupTemp, git, runCli, spawnCli, spawnNode, tempDir, tempRepo, REPO_ROOT } from '../helpers/repo.js';
 
 afterAll(cleanupTemp);

@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, REPO_ROOT, runCli, tempRepo } from '../helpers/repo.js';
-import { walkFiles } from '../../scripts/adapters/fs.js';
-import { openWorkspace } from '../../scripts/adapters/workspace.js';
-import { executionsInOrder, loadTable } from '../../scripts/build/table.js';
-import { fingerprint } from '../../scripts/learn/fingerprint.js';
-import { generateExample, STORIES } from '../../scripts/examples/generate-example.js';
+import { walkFiles } from '../../scripts/io/fs.js';
+import { openWorkspace } from '../../scripts/io/workspace.js';
+import { executionsInOrder, loadTable } from '../../scripts/index/table.js';
+import { fingerprint } from '../../scripts/core/learn/fingerprint.js';
+import { generateExample, STORIES } from '../../tools/examples/generate-example.js';
 
 afterAll(cleanupTemp);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { completeScores, computeOverall, decideTrigger, efficiencyFrom } from '../../scripts/score/formulas.js';
-import { ExecutionScoreCard } from '../../scripts/score/scorecard.js';
+import { completeScores, computeOverall, decideTrigger, efficiencyFrom } from '../../scripts/core/score/formulas.js';
+import { ExecutionScoreCard } from '../../scripts/core/score/scorecard.js';
 
 describe('score formulas', () => {
   it('follows the seed trigger order and thresholds', () => {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderSchemaFiles, renderTypes, renderValidators } from '../../scripts/records/generate-core.js';
+import { renderSchemaFiles, renderTypes, renderValidators } from '../../tools/schemas/generate-core.js';
 import { REPO_ROOT } from '../helpers/repo.js';
-import { VERSION } from '../../scripts/version.js';
+import { VERSION } from '../../scripts/core/version.js';
 
 describe('schemas and types do not drift', () => {
   it.each(renderSchemaFiles())('schemas/%s is up to date (run `npm run gen`)', (file, text) => {
@@ -11,11 +11,11 @@ describe('schemas and types do not drift', () => {
   });
 
   it('validators.generated.ts is up to date (run `npm run gen`)', () => {
-    expect(readFileSync(join(REPO_ROOT, 'scripts', 'records', 'validators.generated.ts'), 'utf8')).toBe(renderValidators());
+    expect(readFileSync(join(REPO_ROOT, 'scripts', 'core', 'records', 'validators.generated.ts'), 'utf8')).toBe(renderValidators());
   });
 
   it('types.generated.ts is up to date (run `npm run gen`)', async () => {
-    expect(readFileSync(join(REPO_ROOT, 'scripts', 'records', 'types.generated.ts'), 'utf8')).toBe(await renderTypes());
+    expect(readFileSync(join(REPO_ROOT, 'scripts', 'core', 'records', 'types.generated.ts'), 'utf8')).toBe(await renderTypes());
   });
 
   it('VERSION matches package.json', () => {

@@ -1,7 +1,7 @@
 /** `learning-loop site` usage errors (no site build needed). */
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, runCli, tempRepo } from '../helpers/repo.js';
-import { normalizeBase } from '../../scripts/publish/site.js';
+import { normalizeBase } from '../../scripts/agents/publish/site.js';
 
 afterAll(() => cleanupTemp());
 

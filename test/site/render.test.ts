@@ -1,9 +1,9 @@
 /** Safe Markdown rendering and SVG charts (pure functions; the browser test covers execution). */
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../../scripts/publish/render-markdown.js';
-import { barChart, fitTrend, lineChart, stackedChart } from '../../scripts/publish/render-charts.js';
-import { XSS_CORPUS } from '../../bench/site-kb.js';
-import { isoWeek, facetSlug } from '../../scripts/publish/site-data.js';
+import { renderMarkdown } from '../../scripts/core/publish/render-markdown.js';
+import { barChart, fitTrend, lineChart, stackedChart } from '../../scripts/core/publish/render-charts.js';
+import { XSS_CORPUS } from '../../tools/bench/site-kb.js';
+import { isoWeek, facetSlug } from '../../scripts/core/publish/site-data.js';
 
 describe('renderMarkdown', () => {
   it.each(XSS_CORPUS.map((c, i) => [i, c] as const))('neutralises attack %i', (_i, body) => {
@@ -70,7 +70,7 @@ describe('page data helpers', () => {
 
 describe('linkIds', () => {
   it('links ids that have pages and leaves the rest as text', async () => {
-    const { linkIds } = await import('../../scripts/publish/site-dashboard.js');
+    const { linkIds } = await import('../../scripts/agents/publish/site-dashboard.js');
     const hrefs = new Map([['ex-01A', 'executions/ex-01A/'], ['pat-x', 'patterns/pat-x/']]);
     expect(linkIds('Evidence: ex-01A, ex-02B and pat-x.', hrefs)).toEqual([
       { text: 'Evidence: ' },

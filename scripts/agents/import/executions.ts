@@ -5,13 +5,13 @@
  */
 import { readFileSync, unlinkSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { toPosix, writeFileExclusiveAsync } from '../../adapters/fs.js';
-import { commitPaths } from '../../adapters/git.js';
-import type { Workspace } from '../../adapters/workspace.js';
-import { loadTable } from '../../build/table.js';
-import { detectFormat, parseHistory, type ExecutionFormat, type FormatOptions, type HistoryRow } from './execution-formats.js';
-import { planExecutionImport, type PlannedFile } from './execution-plan.js';
+import { diag, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
+import { toPosix, writeFileExclusiveAsync } from '../../io/fs.js';
+import { commitPaths } from '../../io/git.js';
+import type { Workspace } from '../../io/workspace.js';
+import { loadTable } from '../../index/table.js';
+import { detectFormat, parseHistory, type ExecutionFormat, type FormatOptions, type HistoryRow } from '../../core/import/execution-formats.js';
+import { planExecutionImport, type PlannedFile } from '../../core/import/execution-plan.js';
 
 /** Options of {@link importExecutions}. */
 export interface ExecutionImportOptions extends FormatOptions {

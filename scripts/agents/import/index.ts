@@ -5,15 +5,15 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { toPosix, writeFileExclusive } from '../../adapters/fs.js';
-import type { Workspace } from '../../adapters/workspace.js';
-import { loadTable } from '../../build/table.js';
-import { readUtf8 } from '../../records/check-kb.js';
-import { CLINE_FILES, IMPORT_FORMATS, parserFor, type ImportEntry, type ImportFormat } from './parsers.js';
-import { planImport, type ImportSource, type PlannedRecord } from './plan.js';
+import { diag, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
+import { toPosix, writeFileExclusive } from '../../io/fs.js';
+import type { Workspace } from '../../io/workspace.js';
+import { loadTable } from '../../index/table.js';
+import { readUtf8 } from '../../index/check-kb.js';
+import { CLINE_FILES, IMPORT_FORMATS, parserFor, type ImportEntry, type ImportFormat } from '../../core/import/parsers.js';
+import { planImport, type ImportSource, type PlannedRecord } from '../../core/import/plan.js';
 
-export { IMPORT_FORMATS, type ImportFormat } from './parsers.js';
+export { IMPORT_FORMATS, type ImportFormat } from '../../core/import/parsers.js';
 
 /** True when a string names an import format. */
 export function isImportFormat(value: string): value is ImportFormat {

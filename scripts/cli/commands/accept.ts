@@ -7,10 +7,10 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../io.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
-import { loadTable } from '../../build/table.js';
-import { writeFileAtomic } from '../../adapters/fs.js';
-import { decide } from '../../learn/review.js';
-import { gitUserName } from '../../adapters/git.js';
+import { loadTable } from '../../index/table.js';
+import { writeFileAtomic } from '../../io/fs.js';
+import { decide } from '../../core/learn/review.js';
+import { gitUserName } from '../../io/git.js';
 
 /** Registers `accept` or `reject`. */
 export function registerReview(program: Command, ctx: CliContext, decision: 'accepted' | 'rejected'): void {

@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { runBuild } from '../../build/index.js';
-import { refreshLearned } from '../../learn/learned-state.js';
-import { diag, hasFailures, countBySeverity } from '../../diagnostics/diagnostic.js';
-import { toPosix } from '../../adapters/fs.js';
+import { runBuild } from '../../index/build.js';
+import { refreshLearned } from '../../index/learned-state.js';
+import { diag, hasFailures, countBySeverity } from '../../core/diagnostics/diagnostic.js';
+import { toPosix } from '../../io/fs.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT } from '../io.js';
 import { intFlag } from './recall.js';

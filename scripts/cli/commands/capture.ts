@@ -6,15 +6,15 @@
 import { Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { isDirectory, toPosix } from '../../adapters/fs.js';
-import { openWorkspace } from '../../adapters/workspace.js';
-import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { recordExecution } from '../../records/record-execution.js';
+import { isDirectory, toPosix } from '../../io/fs.js';
+import { openWorkspace } from '../../io/workspace.js';
+import { diag, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
+import { recordExecution } from '../../agents/record.js';
 import { changedFiles, claudeHookInput, commitInput, isKnowledgeBaseOnly, lastCommit, readTranscript, type CaptureOverrides, type ClaudeHookPayload } from '../../agents/capture.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
-import type { Workspace } from '../../adapters/workspace.js';
+import type { Workspace } from '../../io/workspace.js';
 
 const SOURCES = ['claude-hook', 'git-commit'] as const;
 

@@ -5,9 +5,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { executionsInOrder, loadTable } from '../../build/table.js';
-import { detectAntiPatterns } from '../../learn/anti-patterns.js';
-import { shouldRunMonthly } from '../../learn/schedule.js';
+import { executionsInOrder, loadTable } from '../../index/table.js';
+import { detectAntiPatterns } from '../../core/learn/anti-patterns.js';
+import { shouldRunMonthly } from '../../core/learn/schedule.js';
 import { addedFiles, capPrBody, DEFAULT_BODY_CAP, renderSummary, summarize, synthesisPeriod, type SummaryFlag } from '../../agents/ci.js';
 import { printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';

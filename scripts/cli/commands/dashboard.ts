@@ -4,12 +4,12 @@ import type { CliContext } from '../context.js';
 import { docRef } from '../docs.js';
 import { EXIT } from '../io.js';
 import { printJson, reportToStderr } from '../output.js';
-import { analyzeWorkspace } from '../../learn/analyze.js';
-import { hasFailures } from '../../diagnostics/diagnostic.js';
-import type { DashboardReport } from '../../learn/types.js';
-import { describeCost } from '../../learn/cost.js';
+import { analyzeWorkspace } from '../../core/learn/analyze.js';
+import { hasFailures } from '../../core/diagnostics/diagnostic.js';
+import type { DashboardReport } from '../../core/learn/types.js';
+import { describeCost } from '../../core/learn/cost.js';
 import { skippedNote } from '../skipped.js';
-import { noun, plural } from '../../diagnostics/words.js';
+import { noun, plural } from '../../core/diagnostics/words.js';
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
 

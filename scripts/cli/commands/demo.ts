@@ -6,17 +6,17 @@
  */
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { runBuild } from '../../build/index.js';
-import { writeLearnSnapshot } from '../../learn/snapshot.js';
-import { synthesize } from '../../learn/synthesis.js';
-import { patternCommitCounts } from '../../learn/analyze.js';
-import { recall } from '../../recall/index.js';
-import { buildSite } from '../../publish/site.js';
-import { countBySeverity, hasFailures } from '../../diagnostics/diagnostic.js';
+import { runBuild } from '../../index/build.js';
+import { writeLearnSnapshot } from '../../index/snapshot.js';
+import { synthesize } from '../../core/learn/synthesis.js';
+import { patternCommitCounts } from '../../core/learn/analyze.js';
+import { recall } from '../../index/recall.js';
+import { buildSite } from '../../agents/publish/site.js';
+import { countBySeverity, hasFailures } from '../../core/diagnostics/diagnostic.js';
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
 import { EXIT } from '../io.js';
 import type { CliContext } from '../context.js';
-import { plural } from '../../diagnostics/words.js';
+import { plural } from '../../core/diagnostics/words.js';
 
 /** The seed's three example questions (Task 4). */
 export const SEED_QUESTIONS = [

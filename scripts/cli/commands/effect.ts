@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../io.js';
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
-import { executionsInOrder, loadTable } from '../../build/table.js';
-import { effectOfRecall, renderEffect } from '../../learn/effect.js';
-import { hasFailures } from '../../diagnostics/diagnostic.js';
+import { executionsInOrder, loadTable } from '../../index/table.js';
+import { effectOfRecall, renderEffect } from '../../core/learn/effect.js';
+import { hasFailures } from '../../core/diagnostics/diagnostic.js';
 import { skippedNote } from '../skipped.js';
 
 const STRATA = ['task_type', 'component', 'week', 'agent', 'domain', 'sprint'] as const;

@@ -1,11 +1,11 @@
 /** `learning-loop explain [rule-or-id]`: a diagnostic rule from the catalog, or a record and its evidence. */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { CATALOG, isRuleId } from '../../diagnostics/catalog.js';
-import { didYouMean } from '../../diagnostics/suggest.js';
-import { loadTable } from '../../build/table.js';
-import { explainRecord, renderExplanation } from '../../learn/explain-record.js';
-import { snapshotPatterns } from '../../learn/learned-state.js';
+import { CATALOG, isRuleId } from '../../core/diagnostics/catalog.js';
+import { didYouMean } from '../../core/diagnostics/suggest.js';
+import { loadTable } from '../../index/table.js';
+import { explainRecord, renderExplanation } from '../../core/learn/explain-record.js';
+import { snapshotPatterns } from '../../index/learned-state.js';
 import { printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';

@@ -1,9 +1,9 @@
 /** `learning-loop export --to <targets>`: accepted rules into the instruction files agents read. */
 import type { Command } from 'commander';
-import { loadTable } from '../../build/table.js';
-import { hasFailures } from '../../diagnostics/diagnostic.js';
-import { EXPORT_TARGETS, parseTargets } from '../../publish/export.js';
-import { runExport } from '../../publish/export-files.js';
+import { loadTable } from '../../index/table.js';
+import { hasFailures } from '../../core/diagnostics/diagnostic.js';
+import { EXPORT_TARGETS, parseTargets } from '../../core/publish/export.js';
+import { runExport } from '../../agents/publish/export-files.js';
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { checkStaged, hookStatus, installHook, uninstallHook, HOOK_KINDS, type HookChange, type HookKind } from '../../agents/hooks.js';
 import { packageRoot } from '../../agents/workflows.js';
-import { countBySeverity, hasFailures } from '../../diagnostics/diagnostic.js';
+import { countBySeverity, hasFailures } from '../../core/diagnostics/diagnostic.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
-import type { Workspace } from '../../adapters/workspace.js';
+import type { Workspace } from '../../io/workspace.js';
 
 function gitWorkspace(ctx: CliContext, cmd: Command): Workspace {
   const ws = ctx.workspace(cmd);

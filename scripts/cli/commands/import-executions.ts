@@ -1,7 +1,7 @@
 /** `learning-loop import executions FILE...`: bring in a whole execution history at once. */
 import type { Command } from 'commander';
-import { hasFailures } from '../../diagnostics/diagnostic.js';
-import { EXECUTION_FORMATS, REFLEXION_START, csvField, type ExecutionFormat } from '../../agents/import/execution-formats.js';
+import { hasFailures } from '../../core/diagnostics/diagnostic.js';
+import { EXECUTION_FORMATS, REFLEXION_START, csvField, type ExecutionFormat } from '../../core/import/execution-formats.js';
 import { importExecutions, type ExecutionImportResult } from '../../agents/import/executions.js';
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
 import { EXIT, UsageError } from '../io.js';

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { hasFailures } from '../../diagnostics/diagnostic.js';
+import { hasFailures } from '../../core/diagnostics/diagnostic.js';
 import { IMPORT_FORMATS, isImportFormat, runImport } from '../../agents/import/index.js';
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
 import { EXIT, UsageError } from '../io.js';

@@ -1,9 +1,9 @@
 /** `learning-loop init`: create the knowledge base structure, config and (optionally) the seed patterns. */
 import type { Command } from 'commander';
-import { diag } from '../../diagnostics/diagnostic.js';
-import { initKnowledgeBase } from '../../records/init-kb.js';
+import { diag } from '../../core/diagnostics/diagnostic.js';
+import { initKnowledgeBase } from '../../agents/init-kb.js';
 import { installWorkflows } from '../../agents/workflows.js';
-import { openWorkspace } from '../../adapters/workspace.js';
+import { openWorkspace } from '../../io/workspace.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT } from '../io.js';
 import type { CliContext } from '../context.js';

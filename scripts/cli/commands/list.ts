@@ -1,9 +1,9 @@
 /** `learning-loop list [--kind] [--status] [--since] [--json]`: the records, one line each. */
 import type { Command } from 'commander';
-import { loadTable } from '../../build/table.js';
-import { didYouMean } from '../../diagnostics/suggest.js';
-import { KINDS } from '../../records/kinds.js';
-import { listRecords, parseSince } from '../../records/listing.js';
+import { loadTable } from '../../index/table.js';
+import { didYouMean } from '../../core/diagnostics/suggest.js';
+import { KINDS } from '../../core/records/kinds.js';
+import { listRecords, parseSince } from '../../core/records/listing.js';
 import { printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';

@@ -1,7 +1,7 @@
 /** `learning-loop mcp`: serve recall/get/similar/record/reflect/dashboard to coding agents over MCP (stdio). */
 import type { Command } from 'commander';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { createMcpServer } from '../../agents/mcp.js';
+import { createMcpServer } from '../../mcp/server.js';
 import type { CliContext } from '../context.js';
 import { docRef } from '../docs.js';
 

@@ -3,12 +3,12 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../io.js';
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
-import { loadTable } from '../../build/table.js';
-import { analyzeTable } from '../../learn/analyze.js';
-import { planPatternWrites } from '../../learn/pattern-records.js';
-import { applyChanges } from '../../learn/apply.js';
-import { hasFailures } from '../../diagnostics/diagnostic.js';
-import { plural } from '../../diagnostics/words.js';
+import { loadTable } from '../../index/table.js';
+import { analyzeTable } from '../../core/learn/analyze.js';
+import { planPatternWrites } from '../../core/learn/pattern-records.js';
+import { applyChanges } from '../../agents/apply.js';
+import { hasFailures } from '../../core/diagnostics/diagnostic.js';
+import { plural } from '../../core/diagnostics/words.js';
 
 /** Registers `patterns`. */
 export function register(program: Command, ctx: CliContext): void {

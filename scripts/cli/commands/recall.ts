@@ -1,12 +1,12 @@
 /** `learning-loop recall "<question>"`: answer a question from past learnings. */
 import { Option, type Command } from 'commander';
-import { recall } from '../../recall/index.js';
-import { renderAnswer } from '../../recall/answer.js';
+import { recall } from '../../index/recall.js';
+import { renderAnswer } from '../../core/recall/answer.js';
 import { printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
 import { skippedNote } from '../skipped.js';
-import { readBuildDiagnostics } from '../../build/freshness.js';
+import { readBuildDiagnostics } from '../../index/freshness.js';
 
 /** Parses a positive integer flag or throws a usage error. */
 export function intFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {

@@ -2,13 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { parseJsonInput, recordExecution, type RecordResult } from '../../records/record-execution.js';
+import { diag, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
+import { parseJsonInput, recordExecution, type RecordResult } from '../../agents/record.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
 import { listFlag } from '../flags.js';
-import { dict } from '../../dict.js';
+import { dict } from '../../core/dict.js';
 
 interface RecordFlags {
   input?: string;

@@ -3,9 +3,9 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../io.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
-import { loadTable } from '../../build/table.js';
-import { reflectOn } from '../../learn/reflect.js';
-import type { TriggerAction } from '../../score/formulas.js';
+import { loadTable } from '../../index/table.js';
+import { reflectOn } from '../../agents/reflect.js';
+import type { TriggerAction } from '../../core/score/formulas.js';
 
 /** Registers `reflect`. */
 export function register(program: Command, ctx: CliContext): void {

@@ -5,10 +5,10 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../io.js';
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
-import { LearningOrchestrator, type TaskResult } from '../../learn/orchestrator.js';
+import { LearningOrchestrator, type TaskResult } from '../../agents/orchestrator.js';
 import { commandSummary, errorLines, recordedCommand, relativizePaths, type PathPlaces } from '../../agents/run-output.js';
-import type { SimilarResult } from '../../recall/similar.js';
-import { redactSecrets } from '../../records/secrets.js';
+import type { SimilarResult } from '../../core/recall/similar.js';
+import { redactSecrets } from '../../core/records/secrets.js';
 import { listFlag } from '../flags.js';
 
 /** Lines of stderr kept as the execution's errors when the command fails. */

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
-import { loadTable } from '../../build/table.js';
-import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { didYouMean } from '../../diagnostics/suggest.js';
-import { renderRecord } from '../../records/write.js';
+import { loadTable } from '../../index/table.js';
+import { diag, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
+import { didYouMean } from '../../core/diagnostics/suggest.js';
+import { renderRecord } from '../../core/records/write.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT } from '../io.js';
 import type { CliContext } from '../context.js';

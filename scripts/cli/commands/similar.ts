@@ -1,8 +1,8 @@
 /** `learning-loop similar --task-type T --component C`: past executions comparable to a task. */
 import { Option, type Command } from 'commander';
 import { listFlag } from '../flags.js';
-import { similar } from '../../recall/index.js';
-import type { SimilarResult } from '../../recall/similar.js';
+import { similar } from '../../index/recall.js';
+import type { SimilarResult } from '../../core/recall/similar.js';
 import { printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';

@@ -5,11 +5,11 @@ import type { Command } from 'commander';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
-import { hasFailures } from '../../diagnostics/diagnostic.js';
-import { buildSite, normalizeBase, previewSite } from '../../publish/site.js';
-import { checkSiteLinks } from '../../publish/site-links.js';
-import { PortUnavailableError, type StaticServer } from '../../publish/site-server.js';
-import { plural } from '../../diagnostics/words.js';
+import { hasFailures } from '../../core/diagnostics/diagnostic.js';
+import { buildSite, normalizeBase, previewSite } from '../../agents/publish/site.js';
+import { checkSiteLinks } from '../../agents/publish/site-links.js';
+import { PortUnavailableError, type StaticServer } from '../../agents/publish/site-server.js';
+import { plural } from '../../core/diagnostics/words.js';
 
 function parseBase(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;

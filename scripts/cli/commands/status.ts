@@ -1,10 +1,10 @@
 /** `learning-loop status [--json]`: what waits for a reviewer this morning (like `changeset status`). */
 import type { Command } from 'commander';
-import { loadTable } from '../../build/table.js';
-import { findStaleLearnings } from '../../learn/staleness.js';
-import { renderStatus, statusReport } from '../../learn/status.js';
-import { targetsInUse } from '../../publish/export.js';
-import { repoView, runExport } from '../../publish/export-files.js';
+import { loadTable } from '../../index/table.js';
+import { findStaleLearnings } from '../../core/learn/staleness.js';
+import { renderStatus, statusReport } from '../../core/learn/status.js';
+import { targetsInUse } from '../../core/publish/export.js';
+import { repoView, runExport } from '../../agents/publish/export-files.js';
 import { printJson } from '../output.js';
 import { EXIT } from '../io.js';
 import type { CliContext } from '../context.js';

@@ -4,15 +4,15 @@ import { resolve } from 'node:path';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../io.js';
 import { printJson, reportToStderr } from '../output.js';
-import { loadTable } from '../../build/table.js';
-import { patternCommitCounts } from '../../learn/analyze.js';
-import { synthesize, type Period } from '../../learn/synthesis.js';
-import { applyChanges } from '../../learn/apply.js';
-import { shouldRunMonthly, shouldRunWeekly } from '../../learn/schedule.js';
-import { writeFileAtomic } from '../../adapters/fs.js';
-import { hasFailures } from '../../diagnostics/diagnostic.js';
-import { findStaleLearnings } from '../../learn/staleness.js';
-import { plural } from '../../diagnostics/words.js';
+import { loadTable } from '../../index/table.js';
+import { patternCommitCounts } from '../../core/learn/analyze.js';
+import { synthesize, type Period } from '../../core/learn/synthesis.js';
+import { applyChanges } from '../../agents/apply.js';
+import { shouldRunMonthly, shouldRunWeekly } from '../../core/learn/schedule.js';
+import { writeFileAtomic } from '../../io/fs.js';
+import { hasFailures } from '../../core/diagnostics/diagnostic.js';
+import { findStaleLearnings } from '../../core/learn/staleness.js';
+import { plural } from '../../core/diagnostics/words.js';
 
 /** Registers `synthesize`. */
 export function register(program: Command, ctx: CliContext): void {

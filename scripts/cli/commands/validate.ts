@@ -1,15 +1,15 @@
 /** `learning-loop validate [paths...]`: check records, report every problem at once. */
 import { resolve, relative } from 'node:path';
 import { Option, type Command } from 'commander';
-import { checkKnowledgeBase } from '../../records/check-kb.js';
-import { hasFailures, countBySeverity } from '../../diagnostics/diagnostic.js';
-import { diag } from '../../diagnostics/diagnostic.js';
-import { toPosix, isDirectory, walkFiles } from '../../adapters/fs.js';
+import { checkKnowledgeBase } from '../../index/check-kb.js';
+import { hasFailures, countBySeverity } from '../../core/diagnostics/diagnostic.js';
+import { diag } from '../../core/diagnostics/diagnostic.js';
+import { toPosix, isDirectory, walkFiles } from '../../io/fs.js';
 import { diagnosticsJson, formatGithub, formatPretty, printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
 import { existsSync, lstatSync } from 'node:fs';
-import { findStaleLearnings } from '../../learn/staleness.js';
+import { findStaleLearnings } from '../../core/learn/staleness.js';
 
 /** Registers `validate`. */
 export function register(program: Command, ctx: CliContext): void {

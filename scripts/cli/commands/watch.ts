@@ -1,12 +1,12 @@
 /** `learning-loop watch`: rebuild incrementally on every change to the knowledge base. */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { startWatch } from '../../build/watch.js';
-import { diag } from '../../diagnostics/diagnostic.js';
+import { startWatch } from '../../index/watch.js';
+import { diag } from '../../core/diagnostics/diagnostic.js';
 import { diagnosticsJson, formatPretty } from '../output.js';
 import { EXIT } from '../io.js';
 import type { CliContext } from '../context.js';
-import { plural } from '../../diagnostics/words.js';
+import { plural } from '../../core/diagnostics/words.js';
 
 /** Registers `watch`. */
 export function register(program: Command, ctx: CliContext): void {

@@ -1,12 +1,12 @@
 /**
  * The site's only data access: JSON page data prepared by `learning-loop site build`
- * (scripts/publish/site.ts) in the folder named by LEARNING_LOOP_SITE_DATA. Read once per build.
+ * (scripts/agents/publish/site.ts) in the folder named by LEARNING_LOOP_SITE_DATA. Read once per build.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExecPage, ExecRow, RecordPage, RecordSection } from '../../../scripts/publish/site-data.js';
-import type { DashboardData } from '../../../scripts/publish/site-dashboard.js';
-import type { SearchManifest } from '../../../scripts/publish/site-search.js';
+import type { ExecPage, ExecRow, RecordPage, RecordSection } from '../../../scripts/core/publish/site-data.js';
+import type { DashboardData } from '../../../scripts/agents/publish/site-dashboard.js';
+import type { SearchManifest } from '../../../scripts/agents/publish/site-search.js';
 
 export type { ExecPage, ExecRow, RecordPage, RecordSection, DashboardData };
 

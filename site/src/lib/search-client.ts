@@ -6,8 +6,8 @@
  * (whole files when the server ignores ranges). Keyboard: "/" focuses the box, arrows move
  * through results.
  */
-import { answer, type Insight, type RecallAnswer } from '../../../scripts/recall/answer.js';
-import { MISSING, parseStoreFile, RecallStore, type LineSource, type StoreFile, type StoreSegment } from '../../../scripts/recall/store.js';
+import { answer, type Insight, type RecallAnswer } from '../../../scripts/core/recall/answer.js';
+import { MISSING, parseStoreFile, RecallStore, type LineSource, type StoreFile, type StoreSegment } from '../../../scripts/core/recall/store.js';
 
 const BASE = import.meta.env.BASE_URL.endsWith('/') ? import.meta.env.BASE_URL : `${import.meta.env.BASE_URL}/`;
 const LIMIT = 50;

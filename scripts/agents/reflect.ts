@@ -1,0 +1,62 @@
+/**
+ * Edge for `reflect <execution-id>` and `LearningOrchestrator.performReflection`: builds the
+ * reflection (with its proposed template / assumption update) and writes the files that do not
+ * exist yet. A reflection people already filled in is never overwritten.
+ */
+import { join } from 'node:path';
+import type { Workspace } from '../io/workspace.js';
+import { writeFileExclusive } from '../io/fs.js';
+import type { RecordRow } from '../index/table.js';
+import { diag, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+import type { ExecutionRecord } from '../core/records/kinds.js';
+import { recordPath } from '../core/records/kinds.js';
+import { renderRecord } from '../core/records/write.js';
+import type { TriggerAction } from '../core/score/formulas.js';
+import { buildReflection, type BuiltReflection } from '../core/learn/reflection.js';
+
+/** What `reflectOn` did. */
+export interface ReflectResult {
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  reflection?: BuiltReflection;
+  /** Repo-relative paths written. */
+  written: string[];
+  /** Repo-relative paths that already existed (left untouched). */
+  existing: string[];
+}
+
+/** Deterministic reflection id for an execution. */
+export function reflectionIdFor(executionId: string): string {
+  return `rf-${executionId.replace(/^ex-/, '')}`.slice(0, 128);
+}
+
+/**
+ * Builds and (unless `dryRun`) writes the reflection for `executionId`. `action` overrides the
+ * execution's trigger (an execution without trigger gets a root-cause analysis).
+ */
+export function reflectOn(ws: Workspace, rows: readonly RecordRow[], executionId: string, opts: { action?: TriggerAction; dryRun?: boolean } = {}): ReflectResult {
+  const row = rows.find((r) => r.id === executionId);
+  if (!row || row.kind !== 'execution') {
+    return { ok: false, diagnostics: [diag('input/not-found', executionId, `No execution with id \`${executionId}\`.`)], written: [], existing: [] };
+  }
+  const exec = row.data as ExecutionRecord;
+  const trigger = opts.action ?? exec.trigger ?? 'mandatory_reflection';
+  const built = buildReflection({ ...exec, trigger }, rows, ws.config, { id: reflectionIdFor(exec.id), createdAt: exec.created_at, extras: true })!;
+  const files: Array<[string, string]> = [[recordPath(built.record), renderRecord(built.record, built.body)]];
+  if (built.template) files.push([recordPath(built.template.record), renderRecord(built.template.record, built.template.body)]);
+  if (built.assumption) files.push([recordPath(built.assumption.record), renderRecord(built.assumption.record, built.assumption.body)]);
+  const written: string[] = [];
+  const existing: string[] = [];
+  const ids = new Set(rows.map((r) => r.id));
+  for (const [rel, text] of files) {
+    const display = `${ws.kbPrefix}${rel}`;
+    if (opts.dryRun) {
+      written.push(display);
+      continue;
+    }
+    const id = rel.slice(rel.lastIndexOf('/') + 1, -3);
+    if (ids.has(id) || !writeFileExclusive(join(ws.kbRoot, rel), text)) existing.push(display);
+    else written.push(display);
+  }
+  return { ok: true, diagnostics: [], reflection: built, written, existing };
+}

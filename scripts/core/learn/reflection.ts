@@ -1,0 +1,302 @@
+/**
+ * Reflection builder: the record a trigger calls for, pre-filled with the evidence found in the
+ * history. Pure: takes the execution, the records table rows and the config; returns the
+ * reflection record and its Markdown body (and, with `extras`, the proposed template or
+ * assumption update it suggests). `record` calls it when a trigger fires.
+ *
+ * - mandatory_reflection → root-cause analysis: similar failures, recurring error fingerprints,
+ *   pre-phase assumptions, dependencies, matching failure patterns, the recalled records and
+ *   whether they helped (derived from the executions that recalled them);
+ * - extract_template → a proposed `template` drawn from the execution's decisions and outcomes;
+ * - update_architecture → an assumption review against memory/working-memory/current-assumptions.md.
+ */
+import type { AssumptionRecord, ExecutionRecord, PatternRecord, ReflectionRecord, TemplateRecord } from '../records/kinds.js';
+import type { RecordRow } from '../../index/table.js';
+import type { ResolvedConfig } from '../../io/config.js';
+import { newId, slugify } from '../records/ids.js';
+import { fingerprint } from './fingerprint.js';
+import { allPatterns, executionItems, extractPatternSet } from './patterns.js';
+import { LEARN_INLINE_MAX } from './derived.js';
+import type { ExtractedPattern } from './types.js';
+import { recallEvidence, verdict } from './evidence.js';
+import { shortHash } from './stats.js';
+import { decideTrigger } from '../score/formulas.js';
+import { streakReason } from '../score/streak.js';
+import { plural } from '../diagnostics/words.js';
+
+/** A built reflection: the record and its Markdown body (plus proposals with `extras`). */
+export interface BuiltReflection {
+  record: ReflectionRecord;
+  body: string;
+  /** With `extras` and `extract_template`: the proposed template. */
+  template?: { record: TemplateRecord; body: string };
+  /** With `extras` and `update_architecture`: proposed assumption updates. */
+  assumption?: { record: AssumptionRecord; body: string };
+}
+
+/** Options for {@link buildReflection}. */
+export interface ReflectionOptions {
+  id?: string;
+  createdAt?: string;
+  /** Also build the proposed template / assumption record (the caller writes them). */
+  extras?: boolean;
+  /**
+   * Patterns derived from the history (learn.json's or an analysis's). When absent they are
+   * extracted here for histories up to `LEARN_INLINE_MAX` executions.
+   */
+  derived?: readonly ExtractedPattern[];
+}
+
+/** Derived patterns (failure, theme, dependency) the execution is evidence of or matches by definition. */
+export function matchingDerived(execution: ExecutionRecord, derived: readonly ExtractedPattern[]): ExtractedPattern[] {
+  const items = new Set(executionItems(execution));
+  return derived.filter((p) => {
+    if (!['failure', 'theme', 'dependency'].includes(p.pattern_type)) return false;
+    if (p.evidence.includes(execution.id)) return true;
+    const conds = Object.entries(p.definition).filter(([k]) => !['direction', 'with', 'together', 'theme', 'task_type_of'].includes(k));
+    return conds.length > 0 && conds.every(([k, v]) => (Array.isArray(v) ? v : [v]).every((x) => items.has(`${k}=${String(x)}`)));
+  });
+}
+
+/** Error fingerprints shared by 2+ of the similar failures (a cause they have in common). */
+function sharedErrors(similar: readonly ExecutionRecord[]): Array<{ text: string; executions: string[] }> {
+  const by = new Map<string, { text: string; executions: string[] }>();
+  for (const e of similar) {
+    for (const [id, text] of new Map((e.errors ?? []).map((m) => [fingerprint(m).id, fingerprint(m).text]))) {
+      const g = by.get(id) ?? { text, executions: [] };
+      g.executions.push(e.id);
+      by.set(id, g);
+    }
+  }
+  return [...by.values()].filter((g) => g.executions.length >= 2).sort((a, b) => b.executions.length - a.executions.length || (a.text < b.text ? -1 : 1));
+}
+
+const TYPE_FOR = {
+  mandatory_reflection: 'root_cause_analysis',
+  extract_template: 'template_extraction',
+  update_architecture: 'assumption_review',
+} as const;
+
+/** Id of the working assumptions record (memory/working-memory/current-assumptions.md). */
+export const CURRENT_ASSUMPTIONS_ID = 'current-assumptions';
+
+/** Pattern records (not rejected/archived) whose definition the execution matches. */
+export function matchingPatterns(execution: ExecutionRecord, rows: readonly RecordRow[]): Array<RecordRow<PatternRecord>> {
+  const items = new Set(executionItems(execution));
+  return rows.filter((r): r is RecordRow<PatternRecord> => {
+    if (r.kind !== 'pattern') return false;
+    const d = r.data as PatternRecord;
+    if (d.status === 'rejected' || d.status === 'archived' || !d.definition) return false;
+    const conds = Object.entries(d.definition).filter(([k]) => k !== 'direction' && k !== 'with');
+    if (!conds.length) return false;
+    return conds.every(([k, v]) => (Array.isArray(v) ? v : [v]).every((x) => items.has(`${k}=${String(x)}`)));
+  });
+}
+
+/** Deterministic id of the template proposed from an execution. */
+export function templateIdFor(execution: ExecutionRecord): string {
+  return `tpl-${slugify(`${execution.task_type} ${execution.component ?? ''}`, 60)}-${shortHash(execution.id)}`;
+}
+
+/** The proposed template drawn from a high-scoring execution. */
+export function templateFrom(execution: ExecutionRecord): { record: TemplateRecord; body: string } {
+  const steps = [...(execution.during?.decision_points ?? []), ...(execution.post?.outcomes ?? [])].slice(0, 50);
+  const record: TemplateRecord = {
+    kind: 'template',
+    id: templateIdFor(execution),
+    created_at: execution.created_at,
+    title: `${execution.task_type}${execution.component ? ` / ${execution.component}` : ''} as done in ${execution.task_id}`,
+    status: 'proposed',
+    summary: `How ${execution.task_id} (${execution.task_type}${execution.component ? `, ${execution.component}` : ''}) scored ${execution.overall}: reuse these steps for the same kind of task.`.slice(0, 500),
+    task_type: execution.task_type,
+    steps: steps.length ? steps : ['(fill in the steps that made this work)'],
+    source_executions: [execution.id],
+  };
+  if (execution.component) record.component = execution.component;
+  if (execution.domains?.length) record.domains = execution.domains;
+  const body = [
+    `## Template from \`${execution.id}\``,
+    '',
+    `Scored ${execution.overall} (accuracy ${execution.scores.accuracy}, efficiency ${execution.scores.efficiency}, reusability ${execution.scores.reusability}, surprise ${execution.scores.surprise}) in ${execution.duration_s}s.`,
+    '',
+    '### Steps',
+    '',
+    ...record.steps!.map((s, i) => `${i + 1}. ${s}`),
+    ...(execution.pre?.dependencies?.length ? ['', '### Dependencies', '', ...execution.pre.dependencies.map((d) => `- ${d}`)] : []),
+    ...(execution.reused?.length ? ['', '### Built on', '', ...execution.reused.map((d) => `- ${d}`)] : []),
+  ].join('\n');
+  return { record, body };
+}
+
+/** Working assumptions that concern the execution (shared domain/component, or untagged). */
+export function assumptionsToReview(execution: ExecutionRecord, rows: readonly RecordRow[]): Array<{ key: string; statement: string; confidence?: string }> {
+  const current = rows.find((r) => r.kind === 'assumption' && (r.id === CURRENT_ASSUMPTIONS_ID || r.file.endsWith('/current-assumptions.md')));
+  if (!current) return [];
+  const list = (current.data as AssumptionRecord).assumptions ?? [];
+  const domains = new Set(execution.domains ?? []);
+  return list
+    .filter((a) => {
+      const tagged = (a.domains?.length ?? 0) + (a.components?.length ?? 0) > 0;
+      return !tagged || (a.domains ?? []).some((d) => domains.has(d)) || (execution.component !== undefined && (a.components ?? []).includes(execution.component));
+    })
+    .map((a) => ({ key: a.key, statement: a.statement, ...(a.confidence ? { confidence: a.confidence } : {}) }));
+}
+
+/** A statement followed by the review question, punctuated as a sentence: `X happened. Still true after this task?` */
+function stillTrue(statement: string): string {
+  const s = statement.trim().replace(/[\s:;,]+$/, '');
+  return `${s}${/[.!?]$/.test(s) ? '' : '.'} Still true after this task?`;
+}
+
+/** Proposed assumption updates from a surprising execution's discoveries and deviations. */
+function assumptionUpdate(execution: ExecutionRecord, review: ReturnType<typeof assumptionsToReview>): { record: AssumptionRecord; body: string } {
+  const found = [...(execution.post?.discoveries ?? []), ...(execution.post?.deviations ?? [])];
+  const record: AssumptionRecord = {
+    kind: 'assumption',
+    id: `as-review-${execution.id.replace(/^ex-/, '')}`.slice(0, 128),
+    created_at: execution.created_at,
+    title: `Assumption review after ${execution.task_id}`,
+    status: 'proposed',
+    statement: `Surprise ${execution.scores.surprise} in ${execution.task_id}: these findings should become working assumptions (or correct existing ones).`,
+    confidence: 'low',
+    assumptions: found.slice(0, 50).map((f, i) => {
+      const a: NonNullable<AssumptionRecord['assumptions']>[number] = { key: slugify(f, 50) || `finding-${i + 1}`, statement: f.slice(0, 1000), confidence: 'low' };
+      if (execution.domains?.length) a.domains = execution.domains;
+      if (execution.component) a.components = [execution.component];
+      return a;
+    }),
+  };
+  // Keys must be unique for a readable review.
+  const seen = new Set<string>();
+  record.assumptions = record.assumptions!.filter((a) => (seen.has(a.key) ? false : (seen.add(a.key), true)));
+  if (execution.domains?.length) record.domains = execution.domains;
+  if (execution.component) record.components = [execution.component];
+  const body = [
+    `## Assumption review after \`${execution.id}\``,
+    '',
+    'Working assumptions that concern this task (from current-assumptions.md):',
+    '',
+    ...(review.length ? review.map((a) => `- **${a.key}**${a.confidence ? ` (confidence ${a.confidence})` : ''} — ${stillTrue(a.statement)}`) : ['- None recorded for this domain or component.']),
+    '',
+    'What the execution found (proposed as new assumptions above):',
+    '',
+    ...(found.length ? found.map((f) => `- ${f}`) : ['- (no discoveries or deviations were recorded)']),
+  ].join('\n');
+  return { record, body };
+}
+
+/**
+ * Builds the reflection for an execution whose trigger fired (undefined when none did).
+ * `id` and `createdAt` are parameters so callers control determinism.
+ */
+export function buildReflection(execution: ExecutionRecord, rows: readonly RecordRow[], config: ResolvedConfig, opts: ReflectionOptions = {}): BuiltReflection | undefined {
+  if (!execution.trigger) return undefined;
+  const history = rows.filter((r): r is RecordRow<ExecutionRecord> => r.kind === 'execution' && r.id !== execution.id).map((r) => r.data);
+  const similar = history.filter((e) => e.outcome !== 'success' && e.task_type === execution.task_type && (!execution.component || e.component === execution.component));
+  const similarFailures = similar
+    .map((e) => e.id)
+    .sort()
+    .slice(-10);
+  const shared = sharedErrors(similar).filter((g) => !(execution.errors ?? []).some((m) => fingerprint(m).text === g.text));
+  const derived = execution.trigger === 'mandatory_reflection' ? matchingDerived(execution, opts.derived ?? (history.length <= LEARN_INLINE_MAX ? allPatterns(extractPatternSet([...history, execution], config)) : [])) : [];
+  const mine = new Map((execution.errors ?? []).map((m) => [fingerprint(m).id, fingerprint(m).text]));
+  const recurring: Array<{ fingerprint: string; count: number; executions: string[] }> = [];
+  for (const [fp, text] of mine) {
+    const ids = history.filter((e) => (e.errors ?? []).some((m) => fingerprint(m).id === fp)).map((e) => e.id).sort();
+    if (ids.length) recurring.push({ fingerprint: text, count: ids.length + 1, executions: ids.slice(-10) });
+  }
+  const patterns = matchingPatterns(execution, rows);
+  const review = execution.trigger === 'update_architecture' ? assumptionsToReview(execution, rows) : [];
+  const recalledEv = recallEvidence(history, config);
+  const type = TYPE_FOR[execution.trigger];
+  const record: ReflectionRecord = {
+    kind: 'reflection',
+    id: opts.id ?? newId('reflection'),
+    created_at: opts.createdAt ?? execution.created_at,
+    title: `${type.replace(/_/g, ' ')}: ${execution.task_id}`,
+    reflection_type: type,
+    trigger: execution.trigger,
+    executions: [execution.id],
+    status: 'open',
+    evidence: {
+      similar_failures: similarFailures,
+      recurring_errors: recurring,
+      assumptions: execution.pre?.assumptions ?? [],
+      dependencies: execution.pre?.dependencies ?? [],
+      recalled: execution.recalled ?? [],
+    },
+  };
+  // Links name committed records only; derived patterns are cited in the body (they have no file).
+  if (patterns.length) record.evidence!.patterns = patterns.map((p) => p.id).sort();
+  if (execution.domains) record.domains = execution.domains;
+  // A template the scores alone do not call for came from the success streak: say so.
+  const fromStreak = execution.trigger === 'extract_template' && decideTrigger(execution.scores, config.thresholds).action !== 'extract_template';
+  if (fromStreak) record.reason = streakReason(config.scoring.template_streak, execution);
+
+  const recalledLines = (execution.recalled ?? []).map((id) => {
+    const ev = recalledEv.get(id);
+    const now = verdict(execution, config);
+    const like = ev ? `like for like across ${plural(ev.recalled_by.length, 'recall')}: ${ev.verdict} (${ev.helpful} helpful vs ${ev.harmful} harmful comparisons with comparable executions that did not recall it)` : 'not recalled before';
+    return `- \`${id}\`: ${now === 'harmful' ? 'did not prevent this outcome' : now === 'helpful' ? 'helped here' : 'no clear effect here'}; ${like}.`;
+  });
+  const lines: string[] = [
+    `## ${record.title}`,
+    '',
+    ...(record.reason ? [`${record.reason}.`, ''] : []),
+    `Execution \`${execution.id}\` (${execution.task_type}${execution.component ? ` / ${execution.component}` : ''}, ${execution.outcome}) scored ${execution.overall} (accuracy ${execution.scores.accuracy}, efficiency ${execution.scores.efficiency}, reusability ${execution.scores.reusability}, surprise ${execution.scores.surprise}).`,
+    '',
+    '## Evidence',
+    '',
+    `- Similar non-successful executions: ${similarFailures.length ? similarFailures.map((x) => `\`${x}\``).join(', ') : 'none'}.`,
+    ...(recurring.length ? recurring.map((r) => `- Recurring error (${r.count}×): "${r.fingerprint}" — also in ${r.executions.map((x) => `\`${x}\``).join(', ')}.`) : shared.length ? [] : ['- No recurring errors.']),
+    ...shared.slice(0, 3).map((g) => `- Recurring error among the similar failures (${g.executions.length}×): "${g.text}" — in ${g.executions.slice(-6).map((x) => `\`${x}\``).join(', ')}.`),
+    `- Assumptions at the start: ${execution.pre?.assumptions?.length ? execution.pre.assumptions.map((a) => `"${a}"`).join('; ') : review.length ? `none stated by the task; the ${review.length} working assumption${review.length === 1 ? '' : 's'} below applied` : 'none recorded'}.`,
+    `- Dependencies: ${execution.pre?.dependencies?.length ? execution.pre.dependencies.join(', ') : 'none recorded'}.`,
+    ...patterns.map((p) => `- Matching ${p.data.pattern_type} pattern \`${p.id}\` (${p.data.status}): ${p.data.statement}`),
+    ...derived.filter((d) => !patterns.some((p) => p.id === d.id)).map((d) => `- Matching ${d.pattern_type} pattern \`${d.id}\` (derived from the history): ${d.statement}`),
+    ...(patterns.length || derived.length ? [] : ['- No known pattern matches this execution.']),
+    ...(recalledLines.length ? ['- Recalled before the task:', ...recalledLines.map((l) => `  ${l}`)] : ['- Nothing was recalled before the task.']),
+    '',
+  ];
+  const out: BuiltReflection = { record, body: '' };
+  if (execution.trigger === 'mandatory_reflection') {
+    lines.push('## What to fill in', '', '- Root cause: what actually went wrong, and why the assumptions above did not hold.', '- Action: the rule or change that prevents it next time.');
+  } else if (execution.trigger === 'extract_template') {
+    const tpl = templateFrom(execution);
+    lines.push('## Template', '', `Proposed template \`${tpl.record.id}\`${opts.extras ? '' : ' (write it with `learning-loop reflect ' + execution.id + '`)'}:`, '', ...tpl.record.steps!.map((s, i) => `${i + 1}. ${s}`), '', '- Check the steps are general enough for another agent to reuse.');
+    if (opts.extras) {
+      out.template = tpl;
+      record.proposed = [tpl.record.id];
+    }
+  } else {
+    record.evidence!.assumptions = [...(execution.pre?.assumptions ?? []), ...review.map((a) => `${a.key}: ${a.statement}`)].slice(0, 200);
+    const discoveries = execution.post?.discoveries ?? [];
+    const deviations = execution.post?.deviations ?? [];
+    lines.push(
+      '## What was unexpected',
+      '',
+      ...(discoveries.length ? ['Discoveries:', '', ...discoveries.map((d) => `- ${d}`), ''] : []),
+      ...(deviations.length ? ['Deviations from the plan:', '', ...deviations.map((d) => `- ${d}`), ''] : []),
+      ...(discoveries.length + deviations.length ? [] : [`- Nothing was recorded as discovered or deviating; surprise ${execution.scores.surprise} was given as a score.`, '']),
+      '## Assumptions to review',
+      '',
+      ...(review.length ? review.map((a) => `- **${a.key}** — ${stillTrue(a.statement)}`) : ['- No working assumption in current-assumptions.md concerns this domain or component.']),
+      '',
+      '## What to fill in',
+      '',
+      '- Which working assumption was wrong, and what the architecture should assume instead.',
+    );
+    const found = [...discoveries, ...deviations];
+    if (opts.extras && found.length) {
+      out.assumption = assumptionUpdate(execution, review);
+      record.proposed = [out.assumption.record.id];
+    }
+  }
+  out.body = lines.join('\n');
+  return out;
+}
+
+/** Root-cause analysis for an execution regardless of its trigger (seed `root_cause_analysis(task_id)`). */
+export function rootCauseFor(execution: ExecutionRecord, rows: readonly RecordRow[], config: ResolvedConfig, opts: ReflectionOptions = {}): BuiltReflection {
+  return buildReflection({ ...execution, trigger: 'mandatory_reflection' }, rows, config, opts)!;
+}

@@ -1,0 +1,378 @@
+/**
+ * Weekly / monthly learning synthesis (seed `weekly_learning_synthesis`). Pure: table + config +
+ * period → file changes ready for a pull request and a PR-body summary. Deterministic: ids and
+ * `created_at` derive from the period, and only executions up to the period's end are used, so
+ * a run repeated on the same history produces byte-identical files.
+ */
+import type { MetricsRecord, PatternRecord, RuleRecord, SynthesisRecord, ExecutionRecord } from '../records/kinds.js';
+import type { RecordRow, RecordsTable } from '../../index/table.js';
+import { executionsInOrder, rowsOf } from '../../index/table.js';
+import type { ResolvedConfig } from '../../io/config.js';
+import { recordPath } from '../records/kinds.js';
+import { renderRecord } from '../records/write.js';
+import { analyzeTable, type Analysis } from './analyze.js';
+import { planPatternWrites, type FileChange } from './pattern-records.js';
+import { provedGood, recallEvidence, turnedBad } from './evidence.js';
+import { effectOfRecall, formatP } from './effect.js';
+import { addDays, round, mean, weekStart } from './stats.js';
+import type { ExtractedPattern } from './types.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { noun, plural } from '../diagnostics/words.js';
+
+/** Synthesis period. */
+export type Period = 'week' | 'month';
+
+/** The period's bounds and labels. */
+export interface PeriodInfo {
+  period: Period;
+  /** `2026-W47` or `2026-11`. */
+  label: string;
+  /** YYYY-MM-DD, inclusive. */
+  start: string;
+  end: string;
+}
+
+/** Patterns without evidence newer than this many days (before the period end) may be archived. */
+export const OBSOLETE_AFTER_DAYS = 30;
+/** Evidence overlap (Jaccard) at or above which two patterns are near-duplicates. */
+export const DUPLICATE_JACCARD = 0.8;
+/** At most this many new pattern records per synthesis (strongest first), to keep the PR reviewable. */
+export const MAX_NEW_PATTERNS = 20;
+
+/** ISO week label (`YYYY-Www`) of a date. */
+export function isoWeekLabel(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  const thursday = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 3 - ((d.getUTCDay() + 6) % 7)));
+  const yearStart = new Date(Date.UTC(thursday.getUTCFullYear(), 0, 1));
+  const week = Math.ceil(((thursday.getTime() - yearStart.getTime()) / 86400000 + 1) / 7);
+  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+/** The period containing `date` (YYYY-MM-DD): Monday..Sunday, or the calendar month. */
+export function periodFor(period: Period, date: string): PeriodInfo {
+  if (period === 'week') {
+    const start = weekStart(date);
+    return { period, label: isoWeekLabel(start), start, end: addDays(start, 6) };
+  }
+  const [y, m] = date.split('-').map(Number) as [number, number];
+  const start = `${y}-${String(m).padStart(2, '0')}-01`;
+  const end = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  return { period, label: start.slice(0, 7), start, end };
+}
+
+/** Result of a synthesis run. */
+export interface SynthesisResult {
+  period: PeriodInfo;
+  record: SynthesisRecord;
+  metrics: MetricsRecord;
+  /** Every file change (KB-relative paths), sorted by path. */
+  changes: FileChange[];
+  top_patterns: ExtractedPattern[];
+  summary: { executions: number; reflections: number; patterns_identified: number; rules_proposed: number; archived: number; merges: number; flags: number };
+  /** Markdown for the pull request body. */
+  pr_body: string;
+}
+
+function jaccard(a: readonly string[], b: readonly string[]): number {
+  if (!a.length || !b.length) return 0;
+  const sa = new Set(a);
+  let inter = 0;
+  for (const x of b) if (sa.has(x)) inter++;
+  return inter / (sa.size + new Set(b).size - inter);
+}
+
+/** Pattern types that can describe the same fact (a failing dependency is also a failure pattern). */
+function compatible(a: string, b: string): boolean {
+  return a === b || (a !== b && ['failure', 'dependency'].includes(a) && ['failure', 'dependency'].includes(b));
+}
+
+function strength(p: ExtractedPattern): number {
+  return p.support * p.lift;
+}
+
+function ruleFromPattern(p: ExtractedPattern, createdAt: string, periodLabel: string): RuleRecord {
+  const def = p.definition;
+  const rule: RuleRecord = {
+    kind: 'rule',
+    id: `rule-${p.id.replace(/^pat-/, '')}`.slice(0, 128),
+    created_at: createdAt,
+    title: p.pattern_type === 'success' ? `Prefer what worked: ${p.id}` : `Check before starting: ${p.id}`,
+    status: 'proposed',
+    statement:
+      p.pattern_type === 'success'
+        ? `Reuse this approach when it applies. ${p.statement}`
+        : `Before starting a matching task, recall ${p.id} and plan around it. ${p.statement}`,
+    rationale: `Proposed by the ${periodLabel} synthesis from pattern ${p.id} (support ${p.support}, confidence ${p.confidence}, lift ${p.lift}).`,
+    from_patterns: [p.id],
+    priority: Math.min(100, Math.round(50 + 10 * p.lift)),
+    provenance: { source: `learning-loop synthesize ${periodLabel}`, format: 'synthesis' },
+  };
+  const applies: NonNullable<RuleRecord['applies_to']> = {};
+  if (typeof def.task_type === 'string') applies.task_types = [def.task_type];
+  if (typeof def.component === 'string') applies.components = [def.component];
+  if (Object.keys(applies).length) rule.applies_to = applies;
+  if (p.domain) rule.domains = [p.domain];
+  return rule;
+}
+
+function archiveChange<R extends PatternRecord | RuleRecord>(row: RecordRow<R>, reason: string, createdAt: string, extra: Partial<R> = {}): FileChange {
+  const rec = { ...row.data, ...extra, status: 'archived' as const, review: { decided_at: createdAt, by: 'learning-loop synthesize (proposed)', reason } };
+  return { path: recordPath(rec), content: renderRecord(rec, row.body), action: 'update', id: row.id, reason };
+}
+
+function promoteChange(row: RecordRow<PatternRecord | RuleRecord>, reason: string, createdAt: string): FileChange {
+  const rec = { ...row.data, status: 'accepted' as const, review: { decided_at: createdAt, by: 'learning-loop synthesize (proposed)', reason } };
+  return { path: recordPath(rec), content: renderRecord(rec, row.body), action: 'update', id: row.id, reason };
+}
+
+/**
+ * Runs the synthesis for the period containing `date`. Pure; `patternCommits` (Git history of
+ * pattern files) only feeds the pattern-stability metric; `extra.stale` (the staleness check's
+ * `stale/learning` findings) is listed for review.
+ */
+export function synthesize(table: RecordsTable, config: ResolvedConfig, period: Period, date: string, patternCommits?: ReadonlyMap<string, number>, extra: { stale?: readonly Diagnostic[] } = {}): SynthesisResult {
+  const info = periodFor(period, date);
+  const createdAt = `${info.end}T23:59:59Z`;
+  const id = `syn-${period}-${info.label.toLowerCase()}`;
+  const history = executionsInOrder(table).filter((e) => e.started_at.slice(0, 10) <= info.end);
+  const inPeriod = history.filter((e) => e.started_at.slice(0, 10) >= info.start);
+  const periodIds = new Set(inPeriod.map((e) => e.id));
+  // Earlier syntheses only (not this period's own report), so a re-run sees the same inputs.
+  const earlier: RecordsTable = { rows: table.rows.filter((r) => r.kind !== 'synthesis' || (r.id !== id && (r.data as SynthesisRecord).period_end < info.start)), diagnostics: table.diagnostics };
+  const analysis: Analysis = analyzeTable(earlier, config, patternCommits, history);
+  const reflections = rowsOf(table, 'reflection').filter((r) => r.data.created_at.slice(0, 10) >= info.start && r.data.created_at.slice(0, 10) <= info.end);
+  const patternRows = rowsOf(table, 'pattern');
+  const ruleRows = rowsOf(table, 'rule');
+  const existingIds = new Set(table.rows.map((r) => r.id));
+
+  // Near-duplicates among live records and new patterns (same type, evidence overlap ≥ 0.8).
+  const live = patternRows.filter((r) => r.data.status === 'accepted' || r.data.status === 'proposed');
+  const candidates: Array<{ id: string; type: string; evidence: string[]; support: number; confidence: number; row?: RecordRow<PatternRecord> }> = [
+    ...live.map((r) => ({ id: r.id, type: r.data.pattern_type, evidence: r.data.evidence ?? [], support: r.data.support ?? r.data.evidence?.length ?? 0, confidence: r.data.confidence ?? 1, row: r })),
+    ...analysis.patterns.filter((p) => !existingIds.has(p.id)).map((p) => ({ id: p.id, type: p.pattern_type, evidence: p.evidence, support: p.support, confidence: p.confidence })),
+  ].sort((a, b) => b.support - a.support || b.confidence - a.confidence || (a.id < b.id ? -1 : 1));
+  const losers = new Map<string, string>(); // loser id -> keeper id
+  for (let i = 0; i < candidates.length; i++) {
+    const keep = candidates[i]!;
+    if (losers.has(keep.id)) continue;
+    for (let j = i + 1; j < candidates.length; j++) {
+      const other = candidates[j]!;
+      if (losers.has(other.id) || !compatible(keep.type, other.type) || other.evidence.length < config.patterns.min_support) continue;
+      if (jaccard(keep.evidence, other.evidence) >= DUPLICATE_JACCARD) losers.set(other.id, keep.id);
+    }
+  }
+
+  // Top patterns: the strongest with evidence in the period (else the strongest overall).
+  const rankedAll = [...analysis.patterns].sort((a, b) => strength(b) - strength(a) || (a.id < b.id ? -1 : 1));
+  const ranked = rankedAll.filter((p) => !losers.has(p.id));
+  const active = ranked.filter((p) => p.evidence.some((x) => periodIds.has(x)));
+  const top = (active.length ? active : ranked).slice(0, 5);
+
+  const changes: FileChange[] = [];
+  // New / refreshed pattern records (strongest first; top patterns always included).
+  const topIds = new Set(top.map((p) => p.id));
+  const newOnes = ranked.filter((p) => !existingIds.has(p.id) && !losers.has(p.id));
+  const chosen = new Set([...newOnes.slice(0, MAX_NEW_PATTERNS).map((p) => p.id), ...top.map((p) => p.id)]);
+  const toWrite = ranked.filter((p) => !losers.has(p.id) && (existingIds.has(p.id) || chosen.has(p.id)));
+  changes.push(...planPatternWrites(toWrite, table.rows));
+  const writtenPatterns = new Set([...patternRows.map((r) => r.id), ...toWrite.map((p) => p.id)]);
+
+  // New rules from strong patterns (never re-proposing a rule that exists in any status).
+  const rulePatterns = new Set(ruleRows.flatMap((r) => r.data.from_patterns ?? []));
+  const strong = ranked.filter((p) => p.pattern_type !== 'performance' && p.support >= 2 * config.patterns.min_support && p.confidence >= 0.75 && writtenPatterns.has(p.id) && !losers.has(p.id));
+  for (const p of strong) {
+    const rule = ruleFromPattern(p, createdAt, info.label);
+    if (existingIds.has(rule.id) || rulePatterns.has(p.id)) continue;
+    const body = `## Why\n\n${p.statement}\n\nEvidence: ${p.evidence.map((x) => `\`${x}\``).join(', ')}\n`;
+    changes.push({ path: recordPath(rule), content: renderRecord(rule, body), action: 'create', id: rule.id, reason: `new rule from ${p.id}` });
+  }
+
+  // Recalled rules and patterns with significant like-for-like evidence (FDR controlled): archive
+  // an accepted one that harms, promote a proposed one that helps. Raw success counts never decide.
+  const evidence = recallEvidence(history, config);
+  const archived: string[] = [];
+  const promoted: string[] = [];
+  const reasons = new Map<string, string>();
+  for (const row of [...ruleRows, ...patternRows]) {
+    const ev = evidence.get(row.id);
+    if (!ev) continue;
+    if (row.data.status === 'accepted' && turnedBad(ev)) {
+      const reason = `Recalled by ${ev.recalled_by.length} executions; like for like it harms: ${ev.reason}`;
+      changes.push(archiveChange(row as RecordRow<RuleRecord | PatternRecord>, reason, createdAt));
+      archived.push(row.id);
+      reasons.set(row.id, reason);
+    } else if (row.data.status === 'proposed' && provedGood(ev)) {
+      const reason = `Recalled by ${ev.recalled_by.length} executions; like for like it helps: ${ev.reason}`;
+      changes.push(promoteChange(row as RecordRow<RuleRecord | PatternRecord>, reason, createdAt));
+      promoted.push(row.id);
+      reasons.set(row.id, reason);
+    }
+  }
+  // Obsolete patterns: no longer found and no evidence in the last OBSOLETE_AFTER_DAYS days.
+  const found = new Set(analysis.patterns.map((p) => p.id));
+  const cutoff = addDays(info.end, -OBSOLETE_AFTER_DAYS);
+  const byId = new Map(history.map((e) => [e.id, e] as [string, ExecutionRecord]));
+  for (const row of live) {
+    const d = row.data;
+    if (archived.includes(row.id) || !['success', 'failure', 'performance', 'dependency', 'theme'].includes(d.pattern_type) || found.has(row.id)) continue;
+    const newest = (d.evidence ?? []).map((x) => byId.get(x)?.started_at.slice(0, 10) ?? '').sort().pop() ?? d.created_at.slice(0, 10);
+    if (newest >= cutoff) continue;
+    const reason = `No longer supported by the history (extraction does not find it) and no evidence since ${newest}.`;
+    changes.push(archiveChange(row, reason, createdAt));
+    archived.push(row.id);
+    reasons.set(row.id, reason);
+  }
+  // Near-duplicate merges: archive the weaker existing record, pointing at the keeper.
+  for (const [loser, keeper] of [...losers].sort()) {
+    const row = live.find((r) => r.id === loser);
+    if (!row || archived.includes(loser)) continue;
+    const reason = `Near-duplicate of ${keeper} (evidence overlap ≥ ${DUPLICATE_JACCARD * 100}%).`;
+    changes.push(archiveChange(row, reason, createdAt));
+    archived.push(loser);
+    reasons.set(loser, reason);
+  }
+
+  // Metrics snapshot.
+  const m = analysis.report.metrics;
+  const periodMean = inPeriod.length ? round(mean(inPeriod.map((e) => e.overall)), 2) : null;
+  const metrics: MetricsRecord = {
+    kind: 'metrics',
+    id: `met-${period}-${info.label.toLowerCase()}`,
+    created_at: createdAt,
+    title: `Metrics ${info.label}`,
+    period,
+    period_start: info.start,
+    period_end: info.end,
+    metrics: {
+      executions_in_period: inPeriod.length,
+      mean_overall_in_period: periodMean,
+      component_reuse_rate: m.component_reuse_rate,
+      api_integration_time: m.api_integration_time,
+      agent_effectiveness: m.agent_effectiveness,
+      pattern_stability: m.pattern_stability,
+      overall_improvement: m.overall_improvement,
+    } as MetricsRecord['metrics'],
+  };
+  changes.push({ path: recordPath(metrics), content: renderRecord(metrics, `Dashboard metrics at the end of ${info.label} (see docs/learning.md for every formula).\n`), action: 'create', id: metrics.id, reason: 'metrics snapshot' });
+
+  // Synthesis record (merging the lists of an earlier run of the same period, so a re-run after merge is stable).
+  const prior = rowsOf(table, 'synthesis').find((r) => r.id === id)?.data;
+  const proposed = [...new Set([...(prior?.proposed ?? []), ...changes.filter((c) => c.action === 'create' && c.id !== metrics.id).map((c) => c.id)])].sort();
+  const archivedAll = [...new Set([...(prior?.archived ?? []), ...archived])].sort();
+  // Reasons come from this run or, after the PR was merged, from the archived record's review block.
+  const rowById = new Map(table.rows.map((r) => [r.id, r]));
+  const reasonOf = (x: string): string => reasons.get(x) ?? ((rowById.get(x)?.data as { review?: { reason?: string } } | undefined)?.review?.reason ?? 'archived');
+  const mergeLines = [
+    ...new Set([
+      ...archivedAll.filter((x) => reasonOf(x).startsWith('Near-duplicate of ')).map((x) => `\`${x}\` → \`${reasonOf(x).slice(18).split(' ')[0]}\` (archived)`),
+      ...[...losers].filter(([l]) => !existingIds.has(l)).map(([l, k]) => `\`${l}\` → \`${k}\` (not proposed separately)`),
+    ]),
+  ].sort();
+  const archiveLines = archivedAll.filter((x) => !reasonOf(x).startsWith('Near-duplicate of ')).map((x) => `- archive \`${x}\`: ${reasonOf(x)}`);
+  const newRules = proposed.filter((x) => x.startsWith('rule-'));
+  const flags = analysis.flags.map((f) => `${f.action}: ${f.subject}`.slice(0, 200));
+  const summary = {
+    executions: inPeriod.length,
+    reflections: reflections.length,
+    patterns_identified: analysis.patterns.length,
+    rules_proposed: newRules.length,
+    archived: archivedAll.length,
+    merges: mergeLines.length,
+    flags: flags.length,
+  };
+  const record: SynthesisRecord = {
+    kind: 'synthesis',
+    id,
+    created_at: createdAt,
+    title: `${period === 'week' ? 'Weekly' : 'Monthly'} learning synthesis ${info.label}`,
+    period,
+    period_label: info.label,
+    period_start: info.start,
+    period_end: info.end,
+    executions: inPeriod.length,
+    reflections: reflections.map((r) => r.id).sort(),
+    top_patterns: top.map((p) => p.id).filter((x) => writtenPatterns.has(x)),
+    proposed,
+    archived: archivedAll,
+    flags,
+    metrics: {
+      executions: inPeriod.length,
+      mean_overall: periodMean,
+      reuse_rate: m.component_reuse_rate.rate,
+      overall_trend: m.overall_improvement.trend,
+      slope_per_week: m.overall_improvement.slope_per_week,
+      patterns_identified: analysis.patterns.length,
+    },
+  };
+  const criteria = analysis.report.success_criteria;
+  const effect = effectOfRecall(history, config);
+  const effectLines = [
+    `- Overall: **${effect.overall.verdict}** — ${effect.overall.reason}`,
+    ...(effect.disagreement ? [`- ${effect.disagreement}`] : []),
+    ...(effect.arms ? [`- Agents with memory (${effect.arms.with_memory.join(', ')}) vs without (${effect.arms.without_memory.join(', ')}): **${effect.arms.verdict}** — ${effect.arms.reason}`] : []),
+    ...effect.learnings.filter((l) => l.verdict !== 'unclear').map((l) => `- \`${l.id}\` **${l.verdict}** (q ${formatP(l.q_value)}, ${l.helpful} helpful vs ${l.harmful} harmful comparisons)`),
+    ...promoted.map((x) => `- promote \`${x}\`: ${reasons.get(x)}`),
+  ];
+  const lines: string[] = [
+    `## ${record.title} (${info.start} → ${info.end})`,
+    '',
+    `${plural(inPeriod.length, 'execution')} in the period (mean overall ${periodMean ?? 'n/a'}), ${history.length} in the history; ${plural(reflections.length, 'reflection')}; ${plural(analysis.patterns.length, 'pattern')}; ${plural(flags.length, 'anti-pattern flag')}.`,
+    '',
+    '### Top patterns',
+    '',
+    ...(top.length ? top.map((p) => `- \`${p.id}\` — ${p.statement}`) : ['- None yet (patterns need at least `min_support` executions).']),
+    '',
+    '### Reflections this period',
+    '',
+    ...(reflections.length ? reflections.map((r) => `- \`${r.id}\` (${r.data.reflection_type}, ${r.data.status ?? 'open'})${r.data.root_cause ? `: ${r.data.root_cause}` : ''}`) : ['- None.']),
+    '',
+    '### Proposed rule updates',
+    '',
+    ...(newRules.length ? newRules.map((x) => `- new \`${x}\` (from \`${'pat-' + x.slice(5)}\`)`) : ['- No new rules.']),
+    ...archiveLines,
+    '',
+    '### Effect of memory (like for like)',
+    '',
+    ...effectLines,
+    '',
+    '### Near-duplicate merges',
+    '',
+    ...(mergeLines.length ? mergeLines.map((x) => `- ${x}`) : ['- None.']),
+    '',
+    '### Stale learnings to review',
+    '',
+    ...((extra.stale ?? []).length ? [...(extra.stale ?? [])].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)).map((d) => `- \`${d.file}\`: ${d.message}`) : ['- None found (learnings name their files with \`about:\`; accepted ones are checked against Git history).']),
+    '',
+    '### Anti-pattern flags',
+    '',
+    ...(analysis.flags.length ? analysis.flags.map((f) => `- **${f.action.replace(/_/g, ' ')}** — ${f.message} Evidence: ${f.evidence.slice(0, 5).map((x) => `\`${x}\``).join(', ')}${f.evidence.length > 5 ? ', …' : ''}`) : ['- None.']),
+    '',
+    '### Success criteria',
+    '',
+    '| criterion | status | detail |',
+    '|---|---|---|',
+    ...criteria.map((c) => `| ${c.title} | ${c.status.replace(/_/g, ' ')} | ${c.detail.replace(/\|/g, '\\|')} |`),
+    '',
+    '### Recommendations',
+    '',
+    ...(analysis.report.recommendations.length ? analysis.report.recommendations.map((r) => `- ${r}`) : ['- None.']),
+  ];
+  const body = lines.join('\n');
+  changes.push({ path: recordPath(record), content: renderRecord(record, body), action: 'create', id: record.id, reason: 'synthesis report' });
+  changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const pr_body = [
+    `# Learning synthesis ${info.label}`,
+    '',
+    `Generated by \`learning-loop synthesize --period ${period} --date ${info.end}\`. Review each file like code: merge to accept, or run \`learning-loop reject <id>\` for anything that should never be proposed again.`,
+    '',
+    `**${summary.executions}** ${noun(summary.executions, 'execution')} · **${summary.patterns_identified}** ${noun(summary.patterns_identified, 'pattern')} · **${summary.rules_proposed}** new ${noun(summary.rules_proposed, 'rule')} · **${summary.archived}** ${noun(summary.archived, 'archival')} · **${summary.merges}** ${noun(summary.merges, 'merge')} · **${summary.flags}** ${noun(summary.flags, 'flag')}`,
+    '',
+    '### Files',
+    '',
+    ...changes.map((c) => `- ${c.action} \`${c.path}\` — ${c.reason.length > 160 ? `${c.reason.slice(0, 157)}...` : c.reason}`),
+    '',
+    ...lines.slice(2),
+    '',
+  ].join('\n');
+  return { period: info, record, metrics, changes, top_patterns: top, summary, pr_body };
+}

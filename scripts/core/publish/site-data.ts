@@ -1,0 +1,544 @@
+/**
+ * Page data for the site: a pure step from the records table (plus the build's aggregates and
+ * the learning snapshot, when present) to compact JSON the Astro pages read at build time.
+ * The site has no record parser of its own; everything here comes from `loadTable` rows and
+ * the files `learning-loop build` writes, so the site and the CLI cannot disagree.
+ *
+ * What gets a page of its own (kept small so a 100k-record site still builds):
+ * - every pattern, rule, template, assumption, reflection and synthesis report;
+ * - executions: every execution referenced by another record (pattern evidence, reflections,
+ *   flags, templates) plus the most recent ones up to `executionPageCap` (default 2000); all executions
+ *   appear in the paginated lists either way.
+ */
+import type { RecordRow } from '../../index/table.js';
+import type { AnyRecord, ExecutionRecord } from '../records/kinds.js';
+import { renderInline, renderMarkdown } from './render-markdown.js';
+import { isoWeek } from '../aggregates.js';
+
+/** A link to a record by id; `href` is relative to the site base and absent when it has no page. */
+export interface LinkRef {
+  id: string;
+  label?: string;
+  href?: string;
+}
+
+/** A labelled value on a record page: text, inline HTML (rendered Markdown, sanitized), a list of texts, or links. */
+export type FieldValue = { text: string } | { html: string } | { list: string[] } | { links: LinkRef[] };
+
+/** One compact execution row (lists, facets, client-side sort). */
+export interface ExecRow {
+  id: string;
+  /** The task id (what the list shows as the execution's name), shortened to {@link TASK_LABEL_MAX} characters. */
+  task: string;
+  /** The whole task id when `task` is shortened (shown on hover). */
+  taskFull?: string;
+  /** started_at date (YYYY-MM-DD). */
+  date: string;
+  week: string;
+  agent: string;
+  type: string;
+  component: string;
+  outcome: string;
+  overall: number;
+  duration: number;
+  /** Score band by the reflection thresholds: low (< low_performance), mid, high (> high_performance). */
+  band: 'low' | 'mid' | 'high';
+  /** Page link (relative to base) when the execution has its own page. */
+  href?: string;
+}
+
+/** An execution page. */
+export interface ExecPage {
+  id: string;
+  title: string;
+  file: string;
+  row: ExecRow;
+  task_id: string;
+  sprint?: string;
+  scores: { accuracy: number; efficiency: number; reusability: number; surprise: number };
+  computed: string[];
+  trigger: string | null;
+  checks?: { passed?: number; failed?: number };
+  pre: Array<[string, string[]]>;
+  during: Array<[string, string[]]>;
+  post: Array<[string, string[]]>;
+  errors: string[];
+  reused: LinkRef[];
+  produced: LinkRef[];
+  recalled: LinkRef[];
+  reflections: LinkRef[];
+  patterns: LinkRef[];
+  domains: string[];
+  tags: string[];
+  commit?: string;
+  command?: string;
+  bodyHtml: string;
+}
+
+/** Sections that list long-lived and report records through one generic template. */
+export const RECORD_SECTIONS = ['patterns', 'rules', 'templates', 'reflections', 'assumptions', 'synthesis'] as const;
+/** A generic record section. */
+export type RecordSection = (typeof RECORD_SECTIONS)[number];
+
+/** Section for each kind (executions and metrics are handled separately). */
+export const SECTION_OF_KIND: Record<string, RecordSection | 'executions' | undefined> = {
+  execution: 'executions',
+  pattern: 'patterns',
+  rule: 'rules',
+  template: 'templates',
+  reflection: 'reflections',
+  assumption: 'assumptions',
+  synthesis: 'synthesis',
+};
+
+/** A record page of a generic section. */
+export interface RecordPage {
+  id: string;
+  kind: string;
+  section: RecordSection;
+  title: string;
+  /** The title as inline HTML (`code`, emphasis; sanitized). */
+  titleHtml: string;
+  /** One-line summary for lists. */
+  summary: string;
+  /** The summary as inline HTML. */
+  summaryHtml: string;
+  status?: string;
+  /** Secondary label for lists (pattern type, reflection type, period...). */
+  badge?: string;
+  date: string;
+  file: string;
+  href: string;
+  fields: Array<[string, FieldValue]>;
+  /** Evidence: executions or records behind this one. */
+  evidence: LinkRef[];
+  /** Records that point at this one. */
+  referencedBy: LinkRef[];
+  tags: string[];
+  bodyHtml: string;
+}
+
+/** A chart block: SVG plus the data table behind it. */
+export interface ChartBlock {
+  id: string;
+  title: string;
+  desc: string;
+  svg: string;
+  table: { head: string[]; rows: string[][] };
+}
+
+/** Options for page data. */
+export interface SiteDataOptions {
+  /** Most recent executions that get their own page besides referenced ones (default 2000). */
+  executionPageCap?: number;
+  /** Score thresholds for the bands (default 60 / 90, the seed's). */
+  thresholds?: { low_performance: number; high_performance: number };
+}
+
+/** Everything except executions' list rows and pages. */
+export interface SiteRecords {
+  execRows: ExecRow[];
+  execPages: ExecPage[];
+  sections: Record<RecordSection, RecordPage[]>;
+  /** id -> page href, for every record with a page. */
+  hrefs: Map<string, string>;
+  kindOf: Map<string, string>;
+}
+
+/** ISO week label (e.g. 2026-W47) of an ISO timestamp, UTC: the build's definition, so lists and aggregates agree. */
+export { isoWeek };
+
+/** A URL path segment for a free-text facet value (agents may contain any characters). */
+export function facetSlug(value: string): string {
+  const s = value
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return s || 'x';
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+}
+function strs(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(str).filter(Boolean) : [];
+}
+
+function titleOf(r: AnyRecord): string {
+  const d = r as unknown as Record<string, unknown>;
+  const t = str(d.title) || str(d.statement) || str(d.summary) || str(d.task_id) || str(d.period_label);
+  return t.length > 160 ? `${t.slice(0, 157)}…` : t || r.id;
+}
+
+function byDateDesc<T extends { date: string; id: string }>(a: T, b: T): number {
+  return a.date < b.date ? 1 : a.date > b.date ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Longest task label in execution tables (a longer task id is cut, whole on hover). */
+export const TASK_LABEL_MAX = 60;
+
+/** Lists read in the order a reader acts on them: what holds, what is proposed, what was turned down. */
+const STATUS_ORDER: Record<string, number> = { accepted: 0, open: 0, proposed: 1, new: 2, done: 3, rejected: 4, archived: 5 };
+
+function byStatusThenDate<T extends { date: string; id: string; status?: string }>(a: T, b: T): number {
+  return (STATUS_ORDER[a.status ?? ''] ?? 3) - (STATUS_ORDER[b.status ?? ''] ?? 3) || byDateDesc(a, b);
+}
+
+/** Ids another record points at (evidence edges) and the edge's meaning. */
+function outgoing(r: AnyRecord): string[] {
+  const d = r as unknown as Record<string, unknown>;
+  const ev = (d.evidence ?? {}) as Record<string, unknown>;
+  return [
+    ...strs(Array.isArray(d.evidence) ? d.evidence : []),
+    ...strs(d.executions),
+    ...strs(d.source_executions),
+    ...strs(d.from_patterns),
+    ...strs(d.supersedes),
+    ...strs(d.proposed),
+    ...strs(d.top_patterns),
+    ...strs(d.reflections),
+    ...strs(d.archived),
+    ...strs(ev.similar_failures),
+    ...strs(ev.patterns),
+    ...strs(ev.recalled),
+  ];
+}
+
+/**
+ * Prepares records for pages. `extraReferenced` are execution ids other inputs point at
+ * (e.g. anti-pattern flag evidence) that must get a page even beyond the cap.
+ */
+export function prepareRecords(rows: readonly RecordRow[], opts: SiteDataOptions = {}, extraReferenced: Iterable<string> = []): SiteRecords {
+  const cap = opts.executionPageCap ?? 2000;
+  const kindOf = new Map<string, string>();
+  for (const r of rows) kindOf.set(r.id, r.kind);
+  const executions = rows.filter((r) => r.kind === 'execution') as Array<RecordRow<ExecutionRecord>>;
+  const others = rows.filter((r) => r.kind !== 'execution' && SECTION_OF_KIND[r.kind]);
+
+  // Which executions are referenced by another record (they must have a page).
+  const referenced = new Set<string>(extraReferenced);
+  const incoming = new Map<string, Set<string>>();
+  for (const r of others) {
+    for (const target of outgoing(r.data)) {
+      if (target === r.id) continue;
+      if (kindOf.get(target) === 'execution') referenced.add(target);
+      let set = incoming.get(target);
+      if (!set) incoming.set(target, (set = new Set()));
+      set.add(r.id);
+    }
+  }
+
+  const low = opts.thresholds?.low_performance ?? 60;
+  const high = opts.thresholds?.high_performance ?? 90;
+  const execRows: ExecRow[] = executions.map((r) => {
+    const e = r.data;
+    // A `run` without --task-id used to name the task by its whole command line: keep the column readable.
+    const task = e.task_id.replace(/\s+/g, ' ').trim();
+    const short = task.length > TASK_LABEL_MAX ? `${task.slice(0, TASK_LABEL_MAX - 1).trimEnd()}…` : task;
+    return {
+      id: e.id,
+      task: short,
+      ...(short !== e.task_id ? { taskFull: e.task_id } : {}),
+      date: e.started_at.slice(0, 10),
+      week: isoWeek(e.started_at),
+      agent: e.agent,
+      type: e.task_type,
+      component: e.component ?? '',
+      outcome: e.outcome,
+      overall: Math.round(e.overall * 10) / 10,
+      duration: e.duration_s,
+      band: e.overall < low ? 'low' : e.overall > high ? 'high' : 'mid',
+    };
+  });
+  const started = new Map(executions.map((r) => [r.id, r.data.started_at]));
+  execRows.sort((a, b) => {
+    const sa = started.get(a.id)!;
+    const sb = started.get(b.id)!;
+    return sa < sb ? 1 : sa > sb ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
+  const hrefs = new Map<string, string>();
+  let recent = 0;
+  for (const row of execRows) {
+    // `page` and `by` are list routes under /executions/; such ids stay list-only.
+    if (row.id === 'page' || row.id === 'by') continue;
+    if (recent < cap || referenced.has(row.id)) {
+      if (!referenced.has(row.id)) recent++;
+      row.href = `executions/${row.id}/`;
+      hrefs.set(row.id, row.href);
+    }
+  }
+  for (const r of others) {
+    const section = SECTION_OF_KIND[r.kind] as RecordSection;
+    if (r.id === 'page') continue;
+    hrefs.set(r.id, `${section}/${r.id}/`);
+  }
+
+  const link = (id: string): LinkRef => {
+    const href = hrefs.get(id);
+    return href ? { id, href } : { id };
+  };
+  // Reused/produced entries are free text (ids or names): link the ones that are ids.
+  const maybeLinks = (items: string[]): LinkRef[] => items.map((x) => link(x));
+  const titles = new Map<string, string>();
+  for (const r of others) titles.set(r.id, titleOf(r.data));
+  // Executions are labelled by what they were (title or task), so evidence lists read well.
+  for (const r of executions) titles.set(r.id, titleOf(r.data));
+  const labelled = (id: string): LinkRef => {
+    const l = link(id);
+    const t = titles.get(id);
+    return t && t !== id ? { ...l, label: t } : l;
+  };
+
+  const execPages: ExecPage[] = [];
+  const rowById = new Map(execRows.map((r) => [r.id, r]));
+  for (const r of executions) {
+    const row = rowById.get(r.id)!;
+    if (!row.href) continue;
+    const e = r.data;
+    const inc = [...(incoming.get(e.id) ?? [])].sort();
+    execPages.push({
+      id: e.id,
+      title: titleOf(e),
+      file: r.file,
+      row,
+      task_id: e.task_id,
+      sprint: e.sprint,
+      scores: e.scores,
+      computed: strs(e.computed),
+      trigger: e.trigger ?? null,
+      checks: e.checks,
+      pre: [
+        ['Assumptions', strs(e.pre?.assumptions)],
+        ['Dependencies', strs(e.pre?.dependencies)],
+        ['Initial state', e.pre?.initial_state ? [e.pre.initial_state] : []],
+      ],
+      during: [
+        ['Decision points', strs(e.during?.decision_points)],
+        ['Alternatives considered', strs(e.during?.alternatives_considered)],
+      ],
+      post: [
+        ['Outcomes', strs(e.post?.outcomes)],
+        ['Deviations', strs(e.post?.deviations)],
+        ['Discoveries', strs(e.post?.discoveries)],
+      ],
+      errors: strs(e.errors),
+      reused: maybeLinks(strs(e.reused)),
+      produced: maybeLinks(strs(e.produced)),
+      recalled: strs(e.recalled).map(labelled),
+      reflections: inc.filter((id) => kindOf.get(id) === 'reflection').map(labelled),
+      patterns: inc.filter((id) => kindOf.get(id) === 'pattern').map(labelled),
+      domains: strs(e.domains),
+      tags: strs(e.tags),
+      commit: e.commit,
+      command: e.command,
+      bodyHtml: renderMarkdown(r.body),
+    });
+  }
+
+  const sections = Object.fromEntries(RECORD_SECTIONS.map((s) => [s, [] as RecordPage[]])) as Record<RecordSection, RecordPage[]>;
+  for (const r of others) {
+    const section = SECTION_OF_KIND[r.kind] as RecordSection;
+    const href = hrefs.get(r.id);
+    if (!href) continue;
+    const d = r.data as unknown as Record<string, unknown>;
+    const fields: Array<[string, FieldValue]> = [];
+    const text = (label: string, v: unknown): void => {
+      const s = str(v);
+      if (s) fields.push([label, { text: s }]);
+    };
+    const list = (label: string, v: unknown): void => {
+      const l = strs(v);
+      if (l.length) fields.push([label, { list: l }]);
+    };
+    const html = (label: string, v: unknown): void => {
+      const t = str(v);
+      if (t) fields.push([label, { html: renderInline(t) }]);
+    };
+    const links = (label: string, v: unknown): void => {
+      const l = strs(v);
+      if (l.length) fields.push([label, { links: l.map(labelled) }]);
+    };
+    let badge: string | undefined;
+    let evidence: string[] = [];
+    switch (r.kind) {
+      case 'pattern':
+        badge = str(d.pattern_type);
+        html('Statement', d.statement);
+        text('Type', d.pattern_type);
+        text('Category', d.category);
+        text('Domain', d.domain);
+        if (d.support !== undefined) text('Support', d.support);
+        if (d.confidence !== undefined) text('Confidence', d.confidence);
+        if (d.lift !== undefined) text('Lift', d.lift);
+        if (d.definition && typeof d.definition === 'object') {
+          const def = Object.entries(d.definition as Record<string, unknown>).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : str(v)}`);
+          if (def.length) fields.push(['Definition', { list: def }]);
+        }
+        evidence = strs(d.evidence);
+        break;
+      case 'rule': {
+        html('Statement', d.statement);
+        text('Rationale', d.rationale);
+        text('Topic', d.topic);
+        if (d.priority !== undefined) text('Priority', d.priority);
+        const a = (d.applies_to ?? {}) as Record<string, unknown>;
+        list('Applies to task types', a.task_types);
+        list('Applies to components', a.components);
+        list('Applies to paths', a.paths);
+        links('From patterns', d.from_patterns);
+        evidence = strs(d.from_patterns);
+        break;
+      }
+      case 'template':
+        text('Summary', d.summary);
+        text('Task type', d.task_type);
+        text('Component', d.component);
+        list('Steps', d.steps);
+        evidence = strs(d.source_executions);
+        break;
+      case 'assumption':
+        html('Statement', d.statement);
+        text('Confidence', d.confidence);
+        list('Components', d.components);
+        if (Array.isArray(d.assumptions)) {
+          const items = (d.assumptions as Array<Record<string, unknown>>).map((a) => `${str(a.key)}: ${str(a.statement)}${a.confidence ? ` (confidence ${str(a.confidence)})` : ''}`);
+          if (items.length) fields.push(['Assumptions', { list: items }]);
+        }
+        break;
+      case 'reflection': {
+        badge = str(d.reflection_type).replace(/_/g, ' ');
+        text('Type', badge);
+        text('Trigger', d.trigger);
+        text('Reason', d.reason);
+        text('Root cause', d.root_cause);
+        list('Actions', d.actions);
+        const ev = (d.evidence ?? {}) as Record<string, unknown>;
+        links('Similar failures', ev.similar_failures);
+        if (Array.isArray(ev.recurring_errors)) {
+          const items = (ev.recurring_errors as Array<Record<string, unknown>>).map((x) => `${str(x.fingerprint)} (×${str(x.count)})`);
+          if (items.length) fields.push(['Recurring errors', { list: items }]);
+        }
+        list('Assumptions at the time', ev.assumptions);
+        list('Dependencies', ev.dependencies);
+        links('Recalled before the task', ev.recalled);
+        links('Related patterns', ev.patterns);
+        links('Proposed', d.proposed);
+        evidence = strs(d.executions);
+        break;
+      }
+      case 'synthesis': {
+        badge = str(d.period) === 'month' ? 'monthly' : 'weekly';
+        text('Period', `${str(d.period_label) || str(d.period)} (${str(d.period_start)} – ${str(d.period_end)})`);
+        if (d.executions !== undefined) text('Executions', d.executions);
+        links('Top patterns', d.top_patterns);
+        links('Reflections', d.reflections);
+        links('Proposed', d.proposed);
+        links('Archived', d.archived);
+        list('Flags', d.flags);
+        if (d.metrics && typeof d.metrics === 'object') {
+          const m = Object.entries(d.metrics as Record<string, unknown>).map(([k, v]) => `${k.replace(/_/g, ' ')}: ${v === null ? 'n/a' : str(v)}`);
+          if (m.length) fields.push(['Metrics', { list: m }]);
+        }
+        break;
+      }
+    }
+    links('Supersedes', d.supersedes);
+    const rv = (d.review ?? {}) as Record<string, unknown>;
+    if (rv.decided_at || rv.by || rv.reason) text('Review', [str(rv.decided_at).slice(0, 10), str(rv.by), str(rv.reason)].filter(Boolean).join(' · '));
+    const prov = (d.provenance ?? {}) as Record<string, unknown>;
+    text('Imported from', prov.source);
+    list('About', d.about);
+    list('Domains', d.domains);
+    const summary = str(d.statement) || str(d.summary) || str(d.reason) || str(d.root_cause) || str(d.period_label) || '';
+    const title = titleOf(r.data);
+    const short = summary.length > 200 ? `${summary.slice(0, 197)}…` : summary;
+    sections[section].push({
+      id: r.id,
+      kind: r.kind,
+      section,
+      title,
+      titleHtml: renderInline(title),
+      summary: short,
+      summaryHtml: renderInline(short),
+      status: str(d.status) || undefined,
+      badge: badge || undefined,
+      date: str(d.period_end) || str(r.data.created_at).slice(0, 10),
+      file: r.file,
+      href,
+      fields,
+      evidence: [...new Set(evidence)].map(labelled),
+      referencedBy: [...(incoming.get(r.id) ?? [])].sort().map(labelled),
+      tags: strs(d.tags),
+      bodyHtml: renderMarkdown(r.body),
+    });
+  }
+  for (const s of RECORD_SECTIONS) sections[s].sort(byStatusThenDate);
+  return { execRows, execPages, sections, hrefs, kindOf };
+}
+
+/** A pattern the learning engine detected (from `learn.json`), possibly without a record yet. */
+export interface DetectedPattern {
+  id: string;
+  pattern_type: string;
+  category: string;
+  domain?: string;
+  statement: string;
+  definition: Record<string, unknown>;
+  support: number;
+  confidence: number;
+  lift: number;
+  evidence: string[];
+  last_seen: string;
+  status: string;
+  file?: string;
+}
+
+/**
+ * Adds detected patterns that have no record on disk yet (status `new`) to the patterns section,
+ * so the site shows what the engine found before anyone proposed it. Mutates `records`.
+ */
+export function addDetectedPatterns(records: SiteRecords, patterns: readonly DetectedPattern[]): void {
+  const link = (id: string): LinkRef => {
+    const href = records.hrefs.get(id);
+    return href ? { id, href } : { id };
+  };
+  const pageOf = new Map(records.execPages.map((e) => [e.id, e]));
+  for (const p of patterns) {
+    if (records.hrefs.has(p.id) || p.id === 'page') continue;
+    const href = `patterns/${p.id}/`;
+    records.hrefs.set(p.id, href);
+    records.kindOf.set(p.id, 'pattern');
+    const def = Object.entries(p.definition ?? {}).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
+    const fields: Array<[string, FieldValue]> = [
+      ['Statement', { html: renderInline(p.statement) }],
+      ['Type', { text: p.pattern_type }],
+      ['Category', { text: p.category }],
+    ];
+    if (p.domain) fields.push(['Domain', { text: p.domain }]);
+    fields.push(['Support', { text: String(p.support) }], ['Confidence', { text: String(Math.round(p.confidence * 100) / 100) }], ['Lift', { text: String(Math.round(p.lift * 100) / 100) }]);
+    if (def.length) fields.push(['Definition', { list: def }]);
+    fields.push(['Record', { text: 'Detected by the learning engine; not proposed yet (the next synthesis proposes strong patterns).' }]);
+    for (const ex of p.evidence) pageOf.get(ex)?.patterns.push({ id: p.id, href, label: p.statement });
+    records.sections.patterns.push({
+      id: p.id,
+      kind: 'pattern',
+      section: 'patterns',
+      title: p.statement.length > 160 ? `${p.statement.slice(0, 157)}…` : p.statement,
+      titleHtml: renderInline(p.statement.length > 160 ? `${p.statement.slice(0, 157)}…` : p.statement),
+      summary: '',
+      summaryHtml: '',
+      status: 'new',
+      badge: p.pattern_type,
+      date: p.last_seen.slice(0, 10),
+      file: '',
+      href,
+      fields,
+      evidence: p.evidence.map(link),
+      referencedBy: [],
+      tags: [],
+      bodyHtml: '',
+    });
+  }
+  records.sections.patterns.sort(byStatusThenDate);
+}

@@ -1,0 +1,75 @@
+/**
+ * Workspace: where the repository, the knowledge base and the build folder are, plus the
+ * loaded config. The only place that decides paths, so every command agrees on them.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { loadConfig, type ResolvedConfig } from './config.js';
+import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
+import { toPosix } from './fs.js';
+
+/** Resolved locations and config for one run. */
+export interface Workspace {
+  /** The Git work tree root (or the start folder when not in Git). */
+  repoRoot: string;
+  /** True when `repoRoot` is a Git work tree. */
+  inGit: boolean;
+  /** The knowledge base root (default `<repo>/learning-loop`). */
+  kbRoot: string;
+  /** KB root relative to the repo root, POSIX, with a trailing slash ('' when they coincide). */
+  kbPrefix: string;
+  /** Absolute build output folder (git-ignored). */
+  outDir: string;
+  config: ResolvedConfig;
+  configDiagnostics: Diagnostic[];
+  configExists: boolean;
+}
+
+/** Options to open a workspace. */
+export interface WorkspaceOptions {
+  cwd?: string;
+  /** Knowledge-base root (absolute or relative to cwd). Env `LEARNING_LOOP_ROOT` also works. */
+  root?: string;
+  /** Build folder override. */
+  outDir?: string;
+}
+
+/** Finds the enclosing Git work tree by looking for `.git` (no process spawn). */
+export function findGitRoot(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Opens the workspace: finds the roots and loads config/triggers.yaml. */
+export function openWorkspace(opts: WorkspaceOptions = {}): Workspace {
+  const cwd = resolve(opts.cwd ?? process.cwd());
+  const rootOpt = opts.root ?? process.env.LEARNING_LOOP_ROOT;
+  const gitRoot = findGitRoot(rootOpt ? resolve(cwd, rootOpt) : cwd);
+  const repoRoot = gitRoot ?? cwd;
+  const kbRoot = rootOpt ? (isAbsolute(rootOpt) ? rootOpt : resolve(cwd, rootOpt)) : join(repoRoot, 'learning-loop');
+  let kbPrefix = toPosix(relative(repoRoot, kbRoot));
+  if (kbPrefix.startsWith('..')) kbPrefix = toPosix(kbRoot);
+  if (kbPrefix && !kbPrefix.endsWith('/')) kbPrefix += '/';
+  const cfg = loadConfig(kbRoot, kbPrefix);
+  const outDir = opts.outDir ? resolve(cwd, opts.outDir) : resolve(repoRoot, cfg.config.build.out_dir);
+  return {
+    repoRoot,
+    inGit: gitRoot !== undefined,
+    kbRoot,
+    kbPrefix,
+    outDir,
+    config: cfg.config,
+    configDiagnostics: cfg.diagnostics,
+    configExists: cfg.exists,
+  };
+}
+
+/** Display path (repo-relative) for a KB-relative path. */
+export function displayPath(ws: Workspace, kbRelative: string): string {
+  return `${ws.kbPrefix}${kbRelative}`;
+}

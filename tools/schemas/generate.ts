@@ -1,0 +1,15 @@
+/**
+ * Writes `schemas/*.schema.json`, `scripts/core/records/types.generated.ts` and
+ * `scripts/core/records/validators.generated.ts` from schema-source.ts.
+ * Run with `npm run gen`; `test/records/schemas.test.ts` fails when the outputs are stale.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { renderSchemaFiles, renderTypes, renderValidators } from './generate-core.js';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+for (const [file, textOut] of renderSchemaFiles()) writeFileSync(join(repo, 'schemas', file), textOut);
+writeFileSync(join(repo, 'scripts', 'core', 'records', 'types.generated.ts'), await renderTypes());
+writeFileSync(join(repo, 'scripts', 'core', 'records', 'validators.generated.ts'), renderValidators());
+console.log('schemas, types and validators regenerated');
