@@ -5,12 +5,12 @@
  * The builders are pure (`claudeHookInput`, `commitInput`); the gatherers read the transcript and
  * Git. Capture is best effort by design: it must never break the agent's session or a commit.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { slugify } from '../core/records/ids.js';
 import { scanSecrets } from '../core/records/secrets.js';
 import { own } from '../core/dict.js';
+import { fileInfo, readText } from '../io/fs.js';
+import { gitSyncText } from '../io/git.js';
 
 /** The fields of a Claude Code hook payload capture uses (others are ignored). */
 export interface ClaudeHookPayload {
@@ -230,7 +230,7 @@ export function isKnowledgeBaseOnly(files: readonly string[], kbPrefix: string):
 // ---- gatherers (I/O) ----------------------------------------------------------------------------
 
 function git(cwd: string, args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 16 * 1024 * 1024 });
+  return gitSyncText(cwd, args, { maxBuffer: 16 * 1024 * 1024 });
 }
 
 /** Largest transcript read (bytes); bigger ones are skipped rather than slowing the hook down. */
@@ -241,8 +241,9 @@ export function readTranscript(path: string | undefined, cwd: string): Transcrip
   if (!path) return undefined;
   const abs = isAbsolute(path) ? path : resolve(cwd, path);
   try {
-    if (statSync(abs).size > MAX_TRANSCRIPT_BYTES) return undefined;
-    return parseTranscript(readFileSync(abs, 'utf8'));
+    const size = fileInfo(abs)?.size;
+    if (size === undefined || size > MAX_TRANSCRIPT_BYTES) return undefined;
+    return parseTranscript(readText(abs));
   } catch {
     return undefined;
   }

@@ -4,11 +4,11 @@
  * and the pull-request body cap. The decisions are pure functions; Git is read in
  * `addedFiles` only.
  */
-import { execFileSync } from 'node:child_process';
-import type { Workspace } from '../io/workspace.js';
-import type { RecordRow, RecordsTable } from '../index/table.js';
+import type { Workspace } from '../core/workspace.js';
+import type { RecordRow, RecordsTable } from '../core/records/table.js';
 import type { ExecutionRecord, ReflectionRecord } from '../core/records/kinds.js';
 import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
+import { gitSyncText } from '../io/git.js';
 
 /** GitHub refuses pull-request bodies longer than this many characters. */
 export const GITHUB_BODY_LIMIT = 65_536;
@@ -30,7 +30,7 @@ export interface AddedFiles {
 
 function gitOut(cwd: string, args: string[]): string | undefined {
   try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return gitSyncText(cwd, args).trim();
   } catch {
     return undefined;
   }

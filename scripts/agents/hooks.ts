@@ -4,15 +4,14 @@
  * commit as an execution. Our code lives in a marked block, so an existing hook is never
  * clobbered (we refuse, or chain into it with `chain`) and uninstall removes only our block.
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { diag, type Diagnostic } from '../core/diagnostics/diagnostic.js';
-import type { Workspace } from '../io/workspace.js';
-import { toPosix } from '../io/fs.js';
+import type { Workspace } from '../core/workspace.js';
+import { ensureDir, exists, makeExecutable, readText, removeFile, toPosix, writeText } from '../io/fs.js';
 import { checkRecordText, crossRecordChecks, locateInText, type RecordRef } from '../core/records/validate.js';
-import { loadTable } from '../index/table.js';
-import { isIgnoredKbFile } from '../index/check-kb.js';
+import { openIndex } from '../index/api.js';
+import { isIgnoredKbFile } from '../core/records/kb-files.js';
+import { gitSync, gitSyncText } from '../io/git.js';
 
 /** The hooks learning-loop can install. */
 export const HOOK_KINDS = ['pre-commit', 'post-commit'] as const;
@@ -23,7 +22,7 @@ const begin = (k: HookKind): string => `# >>> learning-loop ${k} >>>`;
 const end = (k: HookKind): string => `# <<< learning-loop ${k} <<<`;
 
 function git(cwd: string, args: string[], maxBuffer = 64 * 1024 * 1024): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer });
+  return gitSyncText(cwd, args, { maxBuffer });
 }
 
 /** The hooks folder Git uses here (honours `core.hooksPath`, worktrees). Absolute. */
@@ -107,18 +106,18 @@ export function installHook(repoRoot: string, kind: HookKind, opts: { chain?: bo
   const abs = join(hooksDir(repoRoot), kind);
   const path = display(repoRoot, abs);
   const block = hookBlock(kind, opts.bin);
-  if (!existsSync(abs)) {
-    mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(abs, `#!/bin/sh\n${block}\n`, { mode: 0o755 });
-    chmodSync(abs, 0o755);
+  if (!exists(abs)) {
+    ensureDir(dirname(abs));
+    writeText(abs, `#!/bin/sh\n${block}\n`, { mode: 0o755 });
+    makeExecutable(abs);
     return { hook: kind, path, action: 'created' };
   }
-  const text = readFileSync(abs, 'utf8');
+  const text = readText(abs);
   const range = blockRange(text, kind);
   if (range) {
     const next = `${text.slice(0, range.start)}${block}\n${text.slice(range.stop)}`;
     if (next === text) return { hook: kind, path, action: 'unchanged' };
-    writeFileSync(abs, next);
+    writeText(abs, next);
     return { hook: kind, path, action: 'updated' };
   }
   if (!opts.chain || !isShellScript(text)) {
@@ -133,8 +132,8 @@ export function installHook(repoRoot: string, kind: HookKind, opts: { chain?: bo
   const lines = text.split('\n');
   const hasShebang = (lines[0] ?? '').startsWith('#!');
   const next = hasShebang ? [lines[0], block, ...lines.slice(1)].join('\n') : `${block}\n${text}`;
-  writeFileSync(abs, next);
-  chmodSync(abs, 0o755);
+  writeText(abs, next);
+  makeExecutable(abs);
   return { hook: kind, path, action: 'chained' };
 }
 
@@ -142,13 +141,13 @@ export function installHook(repoRoot: string, kind: HookKind, opts: { chain?: bo
 export function uninstallHook(repoRoot: string, kind: HookKind): HookChange {
   const abs = join(hooksDir(repoRoot), kind);
   const path = display(repoRoot, abs);
-  if (!existsSync(abs)) return { hook: kind, path, action: 'absent' };
-  const text = readFileSync(abs, 'utf8');
+  if (!exists(abs)) return { hook: kind, path, action: 'absent' };
+  const text = readText(abs);
   const range = blockRange(text, kind);
   if (!range) return { hook: kind, path, action: 'absent' };
   const rest = text.slice(0, range.start) + text.slice(range.stop);
-  if (rest.replace(/^#![^\n]*\n?/, '').trim() === '') rmSync(abs);
-  else writeFileSync(abs, rest);
+  if (rest.replace(/^#![^\n]*\n?/, '').trim() === '') removeFile(abs);
+  else writeText(abs, rest);
   return { hook: kind, path, action: 'removed' };
 }
 
@@ -158,8 +157,8 @@ export function hookStatus(repoRoot: string): HookStatus[] {
   return HOOK_KINDS.map((kind) => {
     const abs = join(dir, kind);
     const path = display(repoRoot, abs);
-    if (!existsSync(abs)) return { hook: kind, path, installed: false, chained: false, exists: false };
-    const text = readFileSync(abs, 'utf8');
+    if (!exists(abs)) return { hook: kind, path, installed: false, chained: false, exists: false };
+    const text = readText(abs);
     const range = blockRange(text, kind);
     const rest = range ? text.slice(0, range.start) + text.slice(range.stop) : text;
     const other = rest.replace(/^#![^\n]*\n?/, '').trim() !== '';
@@ -180,7 +179,7 @@ export interface StagedCheck {
  * `validate`, scans for secrets, and checks the staged records' ids and links against the rest
  * of the knowledge base. Deleted files are skipped.
  */
-export function checkStaged(ws: Workspace): StagedCheck {
+export async function checkStaged(ws: Workspace): Promise<StagedCheck> {
   const root = ws.repoRoot;
   const kbRel = toPosix(relative(root, ws.kbRoot)) || '.';
   if (kbRel.startsWith('..')) return { files: [], diagnostics: [] };
@@ -200,7 +199,7 @@ export function checkStaged(ws: Workspace): StagedCheck {
     }
     let text: string;
     try {
-      const buf = execFileSync('git', ['show', `:${file}`], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+      const buf = gitSync(root, ['show', `:${file}`], { maxBuffer: 64 * 1024 * 1024 });
       text = decoder.decode(buf);
     } catch {
       diagnostics.push(diag('file/encoding', file, 'The staged file is not valid UTF-8 (or could not be read from the index).', { line: 1, column: 1 }));
@@ -212,7 +211,7 @@ export function checkStaged(ws: Workspace): StagedCheck {
   }
   if (staged.size) {
     // Duplicate ids and broken links: staged records against the rest of the knowledge base.
-    const table = loadTable(ws);
+    const table = await openIndex(ws).table();
     const others: RecordRef[] = table.rows.filter((r) => !staged.has(r.file)).map((r) => ({ file: r.file, record: r.data }));
     // The table leaves out records with cross-record errors (e.g. both halves of a duplicate
     // id); read those back so a staged copy of a committed record is still caught.
@@ -220,7 +219,7 @@ export function checkStaged(ws: Workspace): StagedCheck {
     for (const f of dropped) {
       try {
         const kbFile = kbRel === '.' ? f : f.slice(kbRel.length + 1);
-        const c = checkRecordText(kbFile, readFileSync(join(root, f), 'utf8'), { thresholds: ws.config.thresholds }, f);
+        const c = checkRecordText(kbFile, readText(join(root, f)), { thresholds: ws.config.thresholds }, f);
         if (c.valid) others.push({ file: f, record: c.valid.record });
       } catch {
         // unreadable: validate reports it

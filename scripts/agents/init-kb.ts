@@ -3,14 +3,13 @@
  * `.gitignore` entry for the build folder. Idempotent and non-destructive: existing files are
  * kept (never overwritten), and the result lists what was created and what was kept.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { KB_DIRS, recordPath, type AssumptionRecord } from '../core/records/kinds.js';
 import { renderRecord } from '../core/records/write.js';
 import { memoryToPatterns, SEED_PATTERNS } from '../core/records/seed-patterns.js';
-import { DEFAULT_CONFIG_TEXT } from '../io/config.js';
-import { writeFileExclusive, isDirectory, toPosix } from '../io/fs.js';
-import type { Workspace } from '../io/workspace.js';
+import { DEFAULT_CONFIG_TEXT } from '../core/config.js';
+import { appendText, ensureDir, exists, isDirectory, listDir, readText, toPosix, writeFileExclusive } from '../io/fs.js';
+import type { Workspace } from '../core/workspace.js';
 
 /** Options for {@link initKnowledgeBase}. */
 export interface InitOptions {
@@ -69,7 +68,7 @@ export function initKnowledgeBase(ws: Workspace, opts: InitOptions = {}): InitRe
 
   for (const dir of KB_DIRS) {
     const abs = join(ws.kbRoot, dir);
-    if (!isDirectory(abs)) mkdirSync(abs, { recursive: true });
+    if (!isDirectory(abs)) ensureDir(abs);
   }
   file('config/triggers.yaml', DEFAULT_CONFIG_TEXT);
   const ca = currentAssumptions(createdAt);
@@ -88,21 +87,17 @@ export function initKnowledgeBase(ws: Workspace, opts: InitOptions = {}): InitRe
   const gitignore: string[] = [];
   const want = `/${toPosix(relative(ws.repoRoot, ws.outDir)).split('/')[0]}/`;
   const giPath = join(ws.repoRoot, '.gitignore');
-  const existing = existsSync(giPath) ? readFileSync(giPath, 'utf8') : '';
+  const existing = exists(giPath) ? readText(giPath) : '';
   const lines = existing.split(/\r?\n/).map((l) => l.trim());
   const bare = want.replace(/^\/|\/$/g, '');
   if (opts.gitignore !== false && !lines.some((l) => l === want || l === bare || l === `${bare}/` || l === `/${bare}`)) {
     const prefix = existing && !existing.endsWith('\n') ? '\n' : '';
-    appendFileSync(giPath, `${prefix}# learning-loop build output (index, aggregates, site)\n${want}\n`);
+    appendText(giPath, `${prefix}# learning-loop build output (index, aggregates, site)\n${want}\n`);
     gitignore.push(want);
   }
   return { created: created.sort(), kept: kept.sort(), gitignore };
 }
 
 function hasEntries(dir: string): boolean {
-  try {
-    return readdirSync(dir).some((n) => n !== '.gitkeep');
-  } catch {
-    return false;
-  }
+  return listDir(dir).some((e) => e.name !== '.gitkeep');
 }

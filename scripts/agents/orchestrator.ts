@@ -6,10 +6,12 @@
  * only when a method that writes is called.
  */
 import { join } from 'node:path';
-import { openWorkspace, type Workspace } from '../io/workspace.js';
-import { DEFAULT_CONFIG, type ResolvedConfig } from '../io/config.js';
+import { openWorkspace } from '../io/workspace.js';
+import { type Workspace } from '../core/workspace.js';
+import { DEFAULT_CONFIG, type ResolvedConfig } from '../core/config.js';
 import { writeFileExclusive } from '../io/fs.js';
-import { loadTable, executionsInOrder, type RecordRow } from '../index/table.js';
+import { openIndex } from '../index/api.js';
+import { executionsInOrder, type RecordRow } from '../core/records/table.js';
 import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
 import type { ExecutionRecord } from '../core/records/kinds.js';
 import { recordPath } from '../core/records/kinds.js';
@@ -29,9 +31,9 @@ import { matchingPatterns, rootCauseFor } from '../core/learn/reflection.js';
 import { reflectOn, reflectionIdFor, type ReflectResult } from './reflect.js';
 import { synthesize, type Period, type SynthesisResult } from '../core/learn/synthesis.js';
 import { applyChanges } from './apply.js';
-import { patternCommitCounts } from '../core/learn/analyze.js';
+import { patternCommitCounts } from '../io/git.js';
 import { fingerprint } from '../core/learn/fingerprint.js';
-import { findStaleLearnings } from '../core/learn/staleness.js';
+import { findStaleLearnings } from './staleness.js';
 import type { ExtractedPattern } from '../core/learn/types.js';
 
 /** The text with every secret redacted (the rest kept). */
@@ -290,7 +292,7 @@ export class LearningOrchestrator {
       trigger = decideTrigger(s, this.workspace.config.thresholds).action;
     }
     // 6. Extract learnings (and refresh the memory's agent performance).
-    const rows = execution ? loadTable(this.workspace).rows : [];
+    const rows = execution ? (await openIndex(this.workspace).table()).rows : [];
     const learnings = execution ? this.extractLearnings(execution, rows, similar) : [];
     // 7. Reflection when triggered.
     let reflection: LearningOutcome['reflection'];
@@ -342,7 +344,7 @@ export class LearningOrchestrator {
   /** The seed's `perform_reflection`: writes the reflection (and template / assumption proposals). */
   async performReflection(action: TriggerAction, reason: string, task: LearningTask | { id: string }, result: ExecutionRecord | TaskResult | string, rows?: readonly RecordRow[]): Promise<ReflectResult> {
     this.log(`[REFLECTION] ${action}: ${reason}`);
-    const all = rows ?? loadTable(this.workspace).rows;
+    const all = rows ?? (await openIndex(this.workspace).table()).rows;
     const execId = typeof result === 'string' ? result : 'kind' in result && (result as ExecutionRecord).kind === 'execution' ? (result as ExecutionRecord).id : this.latestExecution(all, task.id)?.id;
     if (!execId) return { ok: false, diagnostics: [{ severity: 'error', rule: 'input/not-found', file: task.id, message: `No execution recorded for task \`${task.id}\`.` }], written: [], existing: [] };
     return reflectOn(this.workspace, all, execId, { action });
@@ -354,15 +356,15 @@ export class LearningOrchestrator {
   }
 
   /** The seed's `root_cause_analysis(task_id)`: a root-cause reflection for the task's latest execution (built, not written). */
-  rootCauseAnalysis(taskId: string): ReturnType<typeof rootCauseFor> | undefined {
-    const rows = loadTable(this.workspace).rows;
+  async rootCauseAnalysis(taskId: string): Promise<ReturnType<typeof rootCauseFor> | undefined> {
+    const rows = (await openIndex(this.workspace).table()).rows;
     const e = this.latestExecution(rows, taskId);
     return e ? rootCauseFor(e, rows, this.workspace.config, { id: reflectionIdFor(e.id), createdAt: e.created_at }) : undefined;
   }
 
   /** Current patterns over the knowledge base (no writes). */
-  extractPatterns(): ExtractedPattern[] {
-    return allPatterns(this.patternExtractor.extractPatterns(loadTable(this.workspace).rows));
+  async extractPatterns(): Promise<ExtractedPattern[]> {
+    return allPatterns(this.patternExtractor.extractPatterns((await openIndex(this.workspace).table()).rows));
   }
 
   /**
@@ -372,7 +374,7 @@ export class LearningOrchestrator {
   async weeklyLearningSynthesis(opts: { period?: Period; date?: string; dryRun?: boolean } = {}): Promise<{ patterns_identified: number; rules_updated: boolean; timestamp: string; written: string[]; synthesis: SynthesisResult }> {
     this.log('[SYNTHESIS] Running weekly learning synthesis...');
     const date = opts.date ?? this.clock().toISOString().slice(0, 10);
-    const table = loadTable(this.workspace);
+    const table = await openIndex(this.workspace).table();
     const s = synthesize(table, this.workspace.config, opts.period ?? 'week', date, await patternCommitCounts(this.workspace), { stale: await findStaleLearnings(this.workspace, table.rows) });
     const written = opts.dryRun ? [] : applyChanges(this.workspace, s.changes);
     return { patterns_identified: s.top_patterns.length, rules_updated: s.summary.rules_proposed + s.summary.archived > 0, timestamp: s.record.created_at, written, synthesis: s };

@@ -3,9 +3,10 @@
  * question; `getSimilarExecutions()` finds comparable past executions. Git-backed: it reads the
  * knowledge base through the incremental build (only changed records are parsed).
  */
-import { openWorkspace, type Workspace } from '../io/workspace.js';
+import { openWorkspace } from '../io/workspace.js';
+import { type Workspace } from '../core/workspace.js';
 import { answer, type AnswerOptions, type RecallAnswer } from '../core/recall/answer.js';
-import { openStore } from '../index/recall.js';
+import { openIndex } from '../index/api.js';
 import { similarExecutions, type SimilarResult, type SimilarTask } from '../core/recall/similar.js';
 import type { RecallStore } from '../core/recall/store.js';
 
@@ -39,7 +40,7 @@ export class LearningQueryInterface {
 
   /** The recall store, brought up to date on the first call (and after `refresh()`). */
   private async open(): Promise<RecallStore> {
-    this.store ??= await openStore(this.workspace, { noRefresh: this.noRefresh });
+    this.store ??= await openIndex(this.workspace).store({ noRefresh: this.noRefresh });
     return this.store;
   }
 

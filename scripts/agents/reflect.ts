@@ -4,9 +4,9 @@
  * exist yet. A reflection people already filled in is never overwritten.
  */
 import { join } from 'node:path';
-import type { Workspace } from '../io/workspace.js';
+import type { Workspace } from '../core/workspace.js';
 import { writeFileExclusive } from '../io/fs.js';
-import type { RecordRow } from '../index/table.js';
+import type { RecordRow } from '../core/records/table.js';
 import { diag, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 import type { ExecutionRecord } from '../core/records/kinds.js';
 import { recordPath } from '../core/records/kinds.js';

@@ -2,12 +2,13 @@
  * What each command receives: the I/O port, colour choice and helpers to open the workspace.
  */
 import type { Command } from 'commander';
-import { openWorkspace, type Workspace } from '../io/workspace.js';
-import { existsSync } from 'node:fs';
+import { openWorkspace } from '../io/workspace.js';
+import { type Workspace } from '../core/workspace.js';
 import { diag } from '../core/diagnostics/diagnostic.js';
 import { diagnosticsJson, formatPretty, printJson, useColor } from './output.js';
 import { EXIT } from './io.js';
 import type { CliIo } from './io.js';
+import { exists } from '../io/fs.js';
 
 /** Per-run CLI context shared by all commands. */
 export interface CliContext {
@@ -38,7 +39,7 @@ export function createContext(io: CliIo): CliContext {
     },
     knowledgeBase: (cmd, json, extra = {}) => {
       const ws = ctx.workspace(cmd);
-      if (existsSync(ws.kbRoot)) return ws;
+      if (exists(ws.kbRoot)) return ws;
       const d = diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbRoot}; nothing was read or written.`, { hint: 'Run `learning-loop init` (add --example for the seed patterns), or pass --root <dir>.' });
       if (json) printJson(io, { ok: false, ...extra, diagnostics: diagnosticsJson([d]) });
       else io.stderr.write(formatPretty([d], ctx.color(cmd)));

@@ -4,7 +4,7 @@
  * user has no repository checkout to look in.
  */
 import { join } from 'node:path';
-import { packageRoot } from '../agents/workflows.js';
+import { packageRoot } from '../io/fs.js';
 
 /** `docs/<page> (<absolute path of this installation's copy>)`. */
 export function docRef(page: string): string {

@@ -3,6 +3,7 @@
  * NO_COLOR), JSON (one document on stdout), and GitHub workflow annotations.
  */
 import { countBySeverity, sortDiagnostics, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+import { ruleDocLink } from '../core/diagnostics/catalog.js';
 import type { CliIo } from './io.js';
 
 /** Diagnostic output formats. */
@@ -64,15 +65,18 @@ export function printJson(io: CliIo, value: unknown): void {
 }
 
 /** Diagnostics as plain JSON objects (stable field order). */
-export function diagnosticsJson(list: readonly Diagnostic[]): Diagnostic[] {
+export function diagnosticsJson(list: readonly Diagnostic[]): DiagnosticJson[] {
   return sortDiagnostics(list).map((d) => {
-    const o: Diagnostic = { severity: d.severity, rule: d.rule, file: d.file, message: d.message };
+    const o: DiagnosticJson = { severity: d.severity, rule: d.rule, file: d.file, message: d.message, docs: ruleDocLink(d.rule) };
     if (d.line !== undefined) o.line = d.line;
     if (d.column !== undefined) o.column = d.column;
     if (d.hint !== undefined) o.hint = d.hint;
     return o;
   });
 }
+
+/** A diagnostic as JSON output prints it: with `docs`, the link to its rule's entry in docs/errors.md. */
+export type DiagnosticJson = Diagnostic & { docs: string };
 
 /** Prints diagnostics to stderr in pretty form (used by commands whose stdout is an answer). */
 export function reportToStderr(io: CliIo, list: readonly Diagnostic[], color: boolean): void {

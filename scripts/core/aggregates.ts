@@ -6,7 +6,7 @@
 import { fingerprint } from './learn/fingerprint.js';
 import { dict, sortedDict } from './dict.js';
 import type { ExecutionRecord } from './records/kinds.js';
-import type { RecordRow } from '../index/table.js';
+import type { RecordRow } from './records/table.js';
 
 /** Statistics for one group of executions. */
 export interface GroupStats {

@@ -9,20 +9,21 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDerived as writeFileAtomic } from './write.js';
-import type { Workspace } from '../io/workspace.js';
+import type { Workspace } from '../core/workspace.js';
 import { countBySeverity, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { renderStoreFile, STORE_VERSION, type StoreSegment } from '../core/recall/store.js';
 import { readStoreFile } from './store-fs.js';
 import { mergeVocabulary } from '../core/recall/terms.js';
-import { mergeAggregates, type Aggregates } from '../core/aggregates.js';
-import { sha1 } from './cache.js';
-import { BUILD_VERSION, freshKeyAsync, outputKey, readJson, readManifest, rememberDigest, type BuildManifest, type FreshKey } from './freshness.js';
+import { mergeAggregates } from '../core/aggregates.js';
+import { sha1 } from './digest.js';
+import { freshKeyAsync, outputKey, rememberDigest, type FreshKey } from './freshness.js';
+import { BUILD_VERSION, readJson, readManifest, type BuildManifest } from './outputs.js';
 import { cacheDiagnosticsOf, diagnosticsOf, ensureSegment, isRowFile, planRefresh, refreshFromPlan, refreshOnPool, refreshTable, rowsOf, segmentEntries, summariesOf, type CacheMemo, type KbState, type RefreshStats } from './incremental.js';
 import { scanKnowledgeBase } from './scan.js';
 import { segName, type SegSummary } from './segments.js';
 import { renderSegmentTask, segmentOutputs, type RenderedSegment, type RenderTask, type SegmentContext } from './segment-render.js';
 import { POOL_MIN_WORK, SegmentPool } from './segment-pool.js';
-import type { RecordRow } from './table.js';
+import type { RecordRow } from '../core/records/table.js';
 import { dict } from '../core/dict.js';
 import { sweepStaleTemps } from '../io/fs.js';
 import { parseTempFileName } from '../core/records/kb-files.js';
@@ -64,11 +65,6 @@ export interface BuildResult {
   rows: RecordRow[];
 }
 
-/** Reads `aggregates.json` of a build folder (undefined before the first build). */
-export function readAggregates(outDir: string): Aggregates | undefined {
-  const a = readJson<Aggregates>(join(outDir, 'aggregates.json'));
-  return a && a.version === 1 ? a : undefined;
-}
 
 /**
  * Temporary files of killed writers the scan found in the knowledge base (readers never take
@@ -329,7 +325,3 @@ function removeUnlisted(dir: string, prefix: string, outputs: Record<string, str
     }
   }
 }
-
-export { BUILD_VERSION, isBuildCurrent, outputKey, readManifest, type BuildManifest } from './freshness.js';
-export { computeAggregates, type Aggregates, type GroupStats, type ErrorFingerprint } from '../core/aggregates.js';
-export { type SearchDoc, toSearchDoc } from '../core/recall/search-docs.js';

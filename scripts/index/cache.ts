@@ -15,7 +15,6 @@
  */
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
 import { writeDerived as writeFileAtomic } from './write.js';
 import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
 import type { IndexEntry, SegEntry, SegSummary } from './segments.js';
@@ -34,12 +33,7 @@ export interface LoadedIndex {
   stale: boolean;
 }
 
-export { fnv1a } from '../core/recall/hash.js';
 
-/** Short SHA-1 of a string (for salts and content hashes). */
-export function sha1(s: string | Buffer): string {
-  return createHash('sha1').update(s).digest('hex');
-}
 
 function cacheDir(outDir: string): string {
   return join(outDir, 'cache');

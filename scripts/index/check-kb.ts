@@ -2,11 +2,11 @@
  * Whole-knowledge-base check: every file on its own, then the cross-record checks, all problems
  * in one run. Used by `validate` and as the simple (non-incremental) loader for the library.
  */
-import { lstatSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { capDiagnostics, diag, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { readFileSafe, walkFiles, type SafeRead } from '../io/fs.js';
-import { displayPath, type Workspace } from '../io/workspace.js';
+import { displayPath, type Workspace } from '../core/workspace.js';
 import { checkRecordText, crossRecordChecks, textLocator, type FileCheck, type IdRef, type RecordRef, type ValidRecord } from '../core/records/validate.js';
 
 export { isIgnoredKbFile } from '../core/records/kb-files.js';
@@ -66,20 +66,6 @@ export function linkDiagnostic(ws: Workspace, display: string, read: Extract<Saf
   return diag('file/symlink', display, `${name} (to \`${read.target}\`) ${where}; it was not read.`, { line: 1, column: 1 });
 }
 
-/** Reads a file as strict UTF-8 within a size limit; returns a diagnostic when it cannot. */
-export function readUtf8(abs: string, display: string, maxBytes: number): { text?: string; diagnostic?: Diagnostic } {
-  try {
-    const size = statSync(abs).size;
-    if (size > maxBytes) return { diagnostic: diag('file/too-large', display, `The file is ${size} bytes; the limit is ${maxBytes}.`, { line: 1, column: 1 }) };
-    try {
-      return { text: decoder.decode(readFileSync(abs)) };
-    } catch {
-      return { diagnostic: diag('file/encoding', display, 'The file is not valid UTF-8.', { line: 1, column: 1 }) };
-    }
-  } catch (error) {
-    return { diagnostic: diag('file/unreadable', display, (error as Error).message) };
-  }
-}
 
 /** A valid record with its display and KB-relative paths, as the cross-record checks need. */
 export interface KbRecordRef extends RecordRef {

@@ -5,40 +5,16 @@
  * imports this, and the whole build pipeline only when something changed.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
-import type { Workspace } from '../io/workspace.js';
+import type { Workspace } from '../core/workspace.js';
 import { isIgnoredKbFile } from '../core/records/kb-files.js';
 import { STORE_VERSION } from '../core/recall/store.js';
-import { CACHE_VERSION, sha1 } from './cache.js';
+import { CACHE_VERSION } from './cache.js';
+import { sha1 } from './digest.js';
 import { segmentSources } from './layout.js';
 import { gitListing, gitListingAsync, scanKnowledgeBase, type GitListing, type ScanResult } from './scan.js';
 import { writeDerived } from './write.js';
-
-/** Bumped when the output layout changes. */
-export const BUILD_VERSION = 6;
-
-/** `manifest.json`: what the build folder holds. */
-export interface BuildManifest {
-  version: number;
-  /** KB root relative to the repo. */
-  kb: string;
-  records: number;
-  by_kind: Record<string, number>;
-  diagnostics: { error: number; warning: number; info: number };
-  /** Every output file (relative to the build folder) -> SHA-1 of its content. */
-  outputs: Record<string, string>;
-  /** Key of the build's input (config and every file's blob id): equal keys, equal outputs. */
-  source: string;
-  /** Files scanned (records and invalid files). */
-  files: number;
-  /**
-   * Input key of each segment's outputs (table shard, recall segment); '' for an
-   * empty segment. A segment whose key is unchanged is not rebuilt.
-   */
-  segment_keys: string[];
-}
+import { BUILD_VERSION, readJson, readManifest, type BuildManifest } from './outputs.js';
 
 /** Everything besides file content that changes the per-file results. */
 export function cacheSalt(ws: Workspace): string {
@@ -158,26 +134,4 @@ export async function isBuildCurrentAsync(ws: Workspace): Promise<boolean> {
   const manifest = readManifest(ws.outDir);
   if (!manifest) return false;
   return currentBy(ws, manifest, await freshKeyAsync(ws));
-}
-
-/** Reads `manifest.json` of a build folder. */
-export function readManifest(outDir: string): BuildManifest | undefined {
-  const m = readJson<BuildManifest>(join(outDir, 'manifest.json'));
-  return m && m.version === BUILD_VERSION && m.outputs && typeof m.outputs === 'object' && Array.isArray(m.segment_keys) ? m : undefined;
-}
-
-
-/** The last build's diagnostics (`diagnostics.json`; empty when there is none). */
-export function readBuildDiagnostics(outDir: string): Diagnostic[] {
-  const d = readJson<Diagnostic[]>(join(outDir, 'diagnostics.json'));
-  return Array.isArray(d) ? d : [];
-}
-
-/** Reads a JSON file from the build folder; undefined when missing or unreadable. */
-export function readJson<T>(path: string): T | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
 }

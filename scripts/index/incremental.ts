@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { capDiagnostics, diag, type Diagnostic } from '../core/diagnostics/diagnostic.js';
-import { displayPath, type Workspace } from '../io/workspace.js';
+import { displayPath, type Workspace } from '../core/workspace.js';
 import { crossCheckKb } from './check-kb.js';
 import { cacheSalt, candidateFiles, sourceKeyOf } from './freshness.js';
 import { clearCache, readCross, readHeader, readIdxSeg, readIndex, readSegCache, readSummaries, writeCross, writeIndex, writeSegCache, writeSummary } from './cache.js';
@@ -17,7 +17,7 @@ import { checkFilesParallel, PARALLEL_MIN_FILES } from './parse-pool.js';
 import { crossHash, parseFile, segmentCount, segmentOf, segmentSources, segName, summarize, type IndexEntry, type ParsedFile, type SegEntry, type SegmentSources, type SegSummary } from './segments.js';
 import { segmentOutputs, type ParsedSegment, type ParseTask } from './segment-render.js';
 import type { SegmentPool } from './segment-pool.js';
-import { sortRows, type RecordRow } from './table.js';
+import { sortRows, type RecordRow } from '../core/records/table.js';
 
 /** What a refresh did, for progress and the benchmark. */
 export interface RefreshStats {

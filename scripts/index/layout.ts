@@ -3,7 +3,7 @@
  * belongs to, and a content hash per segment. Light on purpose: the freshness check uses it.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { fnv1a } from './cache.js';
+import { fnv1a } from '../core/recall/hash.js';
 
 /**
  * Files per segment, roughly; the count is a power of two so it changes rarely. Smaller segments

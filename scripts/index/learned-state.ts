@@ -5,9 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Workspace } from '../io/workspace.js';
-import { readManifest } from './freshness.js';
-import { LEARN_INLINE_MAX } from '../core/learn/derived.js';
+import type { Workspace } from '../core/workspace.js';
+import { readManifest } from './outputs.js';
 import type { ExtractedPattern, LearnSnapshot } from '../core/learn/types.js';
 
 /** `learned/state.json`. */
@@ -49,19 +48,4 @@ export function snapshotPatterns(outDir: string): ExtractedPattern[] | undefined
 export function isLearnedCurrent(ws: Workspace): boolean {
   const m = readManifest(ws.outDir);
   return Boolean(m && readLearnedState(ws.outDir)?.source === m.source);
-}
-
-/**
- * Brings the derived knowledge up to date after a build, when the history is small enough for
- * that to be quick (or `force`): loads the table, analyses it and writes the store and the
- * learning snapshot. Returns whether it wrote.
- */
-export async function refreshLearned(ws: Workspace, opts: { force?: boolean } = {}): Promise<boolean> {
-  if (isLearnedCurrent(ws)) return false;
-  const manifest = readManifest(ws.outDir);
-  if (!manifest) return false;
-  if (!opts.force && (manifest.by_kind.execution ?? 0) > LEARN_INLINE_MAX) return false;
-  const { writeLearnSnapshot } = await import('./snapshot.js');
-  await writeLearnSnapshot(ws);
-  return true;
 }

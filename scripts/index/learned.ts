@@ -8,10 +8,10 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Workspace } from '../io/workspace.js';
+import type { Workspace } from '../core/workspace.js';
 import { writeFileAtomic } from '../io/fs.js';
-import { rowsOf, type RecordsTable } from './table.js';
-import { readManifest } from './freshness.js';
+import { rowsOf, type RecordsTable } from '../core/records/table.js';
+import { readManifest } from './outputs.js';
 import { renderRowsStore } from '../core/recall/memory.js';
 import { parseStoreFile, type StoreFile } from '../core/recall/store.js';
 import { derivedRows } from '../core/learn/derived.js';
@@ -19,8 +19,6 @@ import { learnedDir, type LearnedState } from './learned-state.js';
 import { effectOfRecall, type EffectReport } from '../core/learn/effect.js';
 import type { Analysis } from '../core/learn/analyze.js';
 
-export { LEARN_INLINE_MAX } from '../core/learn/derived.js';
-export { isLearnedCurrent, learnedDir, readLearnedState, refreshLearned, snapshotPatterns, type LearnedState } from './learned-state.js';
 
 /** Reads the derived store's meta file; undefined when missing, unreadable or of another version. */
 export function readLearnedStore(outDir: string): StoreFile | undefined {

@@ -5,7 +5,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import type { Workspace } from '../io/workspace.js';
+import type { Workspace } from '../core/workspace.js';
 import { parseFile } from './segments.js';
 
 const data = workerData as { ws: Workspace; files: Array<[string, string]>; port: MessagePort; signal: SharedArrayBuffer; index: number };

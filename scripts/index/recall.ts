@@ -2,7 +2,7 @@
  * Recall entry points: answer from the recall store while Git checks that the build is current
  * (a scan of blob ids); when something changed, build incrementally and answer again.
  */
-import type { Workspace } from '../io/workspace.js';
+import type { Workspace } from '../core/workspace.js';
 import { isBuildCurrent, isBuildCurrentAsync } from './freshness.js';
 import { answer, type AnswerOptions, type RecallAnswer } from '../core/recall/answer.js';
 import type { RecallStore } from '../core/recall/store.js';
@@ -17,12 +17,12 @@ export interface OpenOptions {
 
 /**
  * Brings the build folder up to date, and the derived knowledge with it when the history is
- * small enough for that to be quick (learn/learned.ts). The pipelines are loaded only here, so
+ * small enough for that to be quick (learned-refresh.ts). The pipelines are loaded only here, so
  * a fresh one-shot recall that finds nothing changed stays light.
  */
 async function rebuild(ws: Workspace, full = false): Promise<void> {
   await (await import('./build.js')).runBuild(ws, full ? { full } : {});
-  await (await import('./learned-state.js')).refreshLearned(ws);
+  await (await import('./learned-refresh.js')).refreshLearned(ws);
 }
 
 /** Opens the recall store, building or updating the build folder first when it is stale. */

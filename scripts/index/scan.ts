@@ -5,13 +5,13 @@
  * here, the way Git hashes a blob. Outside Git every file is hashed. `gitListing`'s digest tells
  * whether anything changed without listing every file.
  */
-import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { writeDerived } from './write.js';
 import { join, resolve } from 'node:path';
 import { readFileSafe, walkFiles } from '../io/fs.js';
-import type { Workspace } from '../io/workspace.js';
+import type { Workspace } from '../core/workspace.js';
+import { gitStart, gitSync } from '../io/git.js';
 
 /** One file of the knowledge base with its content key. */
 export interface ScannedFile {
@@ -125,7 +125,8 @@ export interface GitListing {
   settled(): boolean;
 }
 
-const GIT_OPTS = { maxBuffer: 1 << 30, encoding: 'buffer' as const };
+/** Git's listings of a large knowledge base are long. */
+const GIT_OPTS = { maxBuffer: 1 << 30 };
 
 /** The Git calls behind a listing; the sync and async listings run the same ones. */
 interface ListingSetup {
@@ -194,7 +195,7 @@ function indexFile(ws: Workspace, git: (args: string[]) => Buffer): string {
 function listingSetup(ws: Workspace, opts: ListingOptions): ListingSetup | undefined {
   const pathspec = kbPathspec(ws);
   if (!pathspec) return undefined;
-  const git = (args: string[]) => execFileSync('git', args, { ...GIT_OPTS, cwd: ws.repoRoot, stdio: ['ignore', 'pipe', 'ignore'] });
+  const git = (args: string[]) => gitSync(ws.repoRoot, args, GIT_OPTS);
   const indexPath = indexFile(ws, git);
   const index = indexIdentity(indexPath);
   // A large index: modified files from diff-files (which checks file stats on all cores) beside
@@ -271,7 +272,7 @@ export function gitListing(ws: Workspace, opts: ListingOptions = {}): GitListing
   try {
     const setup = listingSetup(ws, opts);
     if (!setup) return undefined;
-    const git = (args: string[]) => execFileSync('git', args, { ...GIT_OPTS, cwd: setup.cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    const git = (args: string[]) => gitSync(setup.cwd, args, GIT_OPTS);
     let staged: Buffer | undefined;
     return assemble(setup, git(setup.dirtyArgs), setup.untrackedArgs.length ? git(setup.untrackedArgs) : Buffer.alloc(0), () => (staged ??= cachedStaged(setup) ?? keepStaged(setup, git(setup.stagedArgs))));
   } catch {
@@ -293,11 +294,12 @@ export async function gitListingAsync(ws: Workspace, opts: ListingOptions = {}):
   }
   if (!setup) return undefined;
   const s = setup;
-  const children: Array<{ kill: () => boolean }> = [];
-  const run = (args: string[]) =>
-    new Promise<Buffer>((ok, fail) => {
-      children.push(execFile('git', args, { ...GIT_OPTS, cwd: s.cwd }, (error, stdout) => (error ? fail(error) : ok(stdout))));
-    });
+  const children: Array<{ kill: () => void }> = [];
+  const run = (args: string[]): Promise<Buffer> => {
+    const child = gitStart(s.cwd, args, GIT_OPTS);
+    children.push(child);
+    return child.output;
+  };
   // The index listing is started ahead only when it is not kept from a scan of this index file.
   let staged: Buffer | undefined;
   const ahead = opts.staged && !stagedKept(s) ? run(s.stagedArgs) : undefined;
@@ -307,7 +309,7 @@ export async function gitListingAsync(ws: Workspace, opts: ListingOptions = {}):
   );
   try {
     const [dirtyOut, untrackedOut] = await Promise.all([run(s.dirtyArgs), s.untrackedArgs.length ? run(s.untrackedArgs) : Buffer.alloc(0)]);
-    const listing = assemble(s, dirtyOut, untrackedOut, () => (staged ??= cachedStaged(s) ?? keepStaged(s, execFileSync('git', s.stagedArgs, { ...GIT_OPTS, cwd: s.cwd, stdio: ['ignore', 'pipe', 'ignore'] }))));
+    const listing = assemble(s, dirtyOut, untrackedOut, () => (staged ??= cachedStaged(s) ?? keepStaged(s, gitSync(s.cwd, s.stagedArgs, GIT_OPTS))));
     return { ...listing, ready, cancel: () => children.forEach((c) => c.kill()) };
   } catch {
     for (const c of children) c.kill();

@@ -6,10 +6,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Workspace } from '../io/workspace.js';
+import type { Workspace } from '../core/workspace.js';
 import { fingerprint } from '../core/learn/fingerprint.js';
 import { renderSegment, type SegmentDoc, type StoreSegment } from '../core/recall/store.js';
-import { readSegCache, sha1, writeSegCache } from './cache.js';
+import { readSegCache, writeSegCache } from './cache.js';
+import { sha1 } from './digest.js';
 import { parseFile, segName, type IndexEntry, type SegEntry } from './segments.js';
 import { writeDerived } from './write.js';
 import { own } from '../core/dict.js';

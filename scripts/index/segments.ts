@@ -5,17 +5,17 @@
  * one segment; everything global (cross-record checks, aggregates, vocabulary) is computed from
  * the slim per-file index entries, never from whole records or bodies.
  */
-import { displayPath, type Workspace } from '../io/workspace.js';
+import { displayPath, type Workspace } from '../core/workspace.js';
 import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { checkKbFile } from './check-kb.js';
 import type { AnyRecord } from '../core/records/kinds.js';
 import { LINK_FIELDS } from '../core/records/validate.js';
 import { docTerms, vocabularyOf } from '../core/recall/terms.js';
-import { sha1 } from './cache.js';
+import { sha1 } from './digest.js';
 import { dict } from '../core/dict.js';
 import { indexText, toSearchDoc, type SearchDoc } from '../core/recall/search-docs.js';
 import { aggregatePartial, type AggPartial } from '../core/aggregates.js';
-import type { RecordRow } from './table.js';
+import type { RecordRow } from '../core/records/table.js';
 
 export { SEGMENT_SIZE, segmentCount, segmentOf, segName, segmentSources, type SegmentSources } from './layout.js';
 

@@ -69,3 +69,17 @@ export function openStoreDir(outDir: string): RecallStore | undefined {
   const file = readStoreFile(outDir);
   return file ? RecallStore.fromSource(mergeStoreFiles(file, readDerivedStoreFile(outDir), '../learned/'), diskLines(join(outDir, 'recall'))) : undefined;
 }
+
+/**
+ * The recall store as one copy would hold it (the site's search): the records' and the derived
+ * knowledge's segments in one folder, with one merged description. Undefined before the first build.
+ */
+export function searchStoreFiles(outDir: string): { store: StoreFile; files: string[] } | undefined {
+  const main = readStoreFile(outDir);
+  if (!main) return undefined;
+  const derived = readDerivedStoreFile(outDir);
+  return {
+    store: mergeStoreFiles(main, derived, ''),
+    files: [...main.segments.map((s) => join(outDir, 'recall', s.file)), ...(derived?.segments ?? []).map((s) => join(outDir, 'learned', s.file))],
+  };
+}

@@ -5,7 +5,7 @@
  */
 import { relative, sep } from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
-import type { Workspace } from '../io/workspace.js';
+import type { Workspace } from '../core/workspace.js';
 import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { runBuild, type BuildResult } from './build.js';
 import type { CacheMemo } from './incremental.js';

@@ -2,11 +2,13 @@
  * Filesystem adapter: atomic writes (temp file + rename/link) so a crash or a concurrent agent
  * never leaves a half-written record, and "never overwrite" is enforced by the OS, not a race.
  */
-import { closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, realpathSync, renameSync, unlinkSync, writeSync, existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { appendFileSync, chmodSync, closeSync, constants, copyFileSync, existsSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, unlink } from 'node:fs/promises';
 import { parseTempFileName, tempFileName } from '../core/records/kb-files.js';
+import { diag, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 
 /**
  * A path for the temporary file of a write into `target`'s folder. Its name carries this
@@ -293,3 +295,168 @@ export function isDirectory(path: string): boolean {
     return false;
   }
 }
+
+// ---- plain file access for the command layers ---------------------------------------------------
+
+/** True when something exists at `path` (links followed). */
+export function exists(path: string): boolean {
+  return existsSync(path);
+}
+
+/** A file's text (UTF-8). Throws the file system's error when it cannot be read. */
+export function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** A file's bytes. Throws the file system's error when it cannot be read. */
+export function readBytes(path: string): Buffer {
+  return readFileSync(path);
+}
+
+/**
+ * Writes a file that is not a record (a hook script, a report, a page-data file), creating its
+ * folder. Not atomic: records and derived outputs go through `writeFileAtomic`.
+ */
+export function writeText(path: string, text: string | Buffer, opts: { mode?: number } = {}): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text, opts.mode === undefined ? undefined : { mode: opts.mode });
+}
+
+/** Appends text to a file (created when missing). */
+export function appendText(path: string, text: string): void {
+  appendFileSync(path, text);
+}
+
+/** Creates a folder and its parents (nothing when it exists). */
+export function ensureDir(path: string): void {
+  mkdirSync(path, { recursive: true });
+}
+
+/** Removes a file; nothing when it is already gone. */
+export function removeFile(path: string): void {
+  rmSync(path, { force: true });
+}
+
+/** Removes a folder and everything in it; nothing when it is already gone. */
+export function removeTree(path: string): void {
+  rmSync(path, { recursive: true, force: true });
+}
+
+/** Copies a file (overwriting the target). */
+export function copyFile(from: string, to: string): void {
+  copyFileSync(from, to);
+}
+
+/** Makes a file executable by everyone and writable by its owner (0755: hook scripts). */
+export function makeExecutable(path: string): void {
+  chmodSync(path, 0o755);
+}
+
+/** One entry of a folder. */
+export interface DirEntry {
+  name: string;
+  isDirectory: boolean;
+  isFile: boolean;
+  isSymlink: boolean;
+}
+
+/** The entries of a folder, sorted by name (links are reported, not followed); empty when it cannot be read. */
+export function listDir(path: string): DirEntry[] {
+  try {
+    return readdirSync(path, { withFileTypes: true })
+      .map((e) => ({ name: e.name, isDirectory: e.isDirectory(), isFile: e.isFile(), isSymlink: e.isSymbolicLink() }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch {
+    return [];
+  }
+}
+
+/** What a path is; undefined when nothing is there. */
+export interface FileInfo {
+  size: number;
+  mtimeMs: number;
+  isDirectory: boolean;
+  isFile: boolean;
+  isSymlink: boolean;
+}
+
+/** Facts about a path; `followLinks: false` describes a link itself. Undefined when it does not exist. */
+export function fileInfo(path: string, opts: { followLinks?: boolean } = {}): FileInfo | undefined {
+  try {
+    const st = opts.followLinks === false ? lstatSync(path) : statSync(path);
+    return { size: st.size, mtimeMs: st.mtimeMs, isDirectory: st.isDirectory(), isFile: st.isFile(), isSymlink: st.isSymbolicLink() };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The canonical absolute path (links resolved). Throws when it does not exist. */
+export function realPath(path: string): string {
+  return realpathSync(path);
+}
+
+/** Reads a file as strict UTF-8 within a size limit; returns a diagnostic when it cannot. */
+export function readUtf8(abs: string, display: string, maxBytes: number): { text?: string; diagnostic?: Diagnostic } {
+  try {
+    const size = statSync(abs).size;
+    if (size > maxBytes) return { diagnostic: diag('file/too-large', display, `The file is ${size} bytes; the limit is ${maxBytes}.`, { line: 1, column: 1 }) };
+    try {
+      return { text: STRICT_UTF8.decode(readFileSync(abs)) };
+    } catch {
+      return { diagnostic: diag('file/encoding', display, 'The file is not valid UTF-8.', { line: 1, column: 1 }) };
+    }
+  } catch (error) {
+    return { diagnostic: diag('file/unreadable', display, (error as Error).message) };
+  }
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The installed package's root (the nearest folder with a package.json above this module: works from `scripts/` and `dist/scripts/`). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return dir;
+}
+
+function isInside(root: string, abs: string): boolean {
+  const rel = relative(root, abs);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/**
+ * Resolves a repo-relative path and checks that it, and every existing folder on the way,
+ * stays inside the repository once symlinks are followed. Returns the absolute path or a reason.
+ */
+export function safeRepoPath(repoRoot: string, rel: string): { abs?: string; reason?: string } {
+  const root = realpathSync(repoRoot);
+  const abs = resolve(root, rel);
+  if (!isInside(root, abs)) return { reason: `\`${rel}\` resolves outside the repository.` };
+  // Walk from the file up to the root: an existing entry that is a symlink must point inside.
+  let cur = abs;
+  while (cur !== root && isInside(root, cur)) {
+    let st;
+    try {
+      st = lstatSync(cur);
+    } catch {
+      cur = dirname(cur);
+      continue;
+    }
+    if (st.isSymbolicLink()) {
+      let real: string;
+      try {
+        real = realpathSync(cur);
+      } catch {
+        return { reason: `\`${relative(root, cur)}\` is a dangling symlink.` };
+      }
+      if (!isInside(root, real)) return { reason: `\`${relative(root, cur)}\` is a symlink pointing outside the repository.` };
+    }
+    cur = dirname(cur);
+  }
+  return { abs };
+}
+

@@ -1,5 +1,7 @@
 /**
- * Git adapter: commit and push records with simple-git.
+ * The Git adapter: every Git command learning-loop runs goes through `git`, `gitSync` or
+ * `gitBuffers` here (the `git` program through Node's child_process: the build needs synchronous
+ * listings, which no Git library offers, so one runner serves both).
  *
  * Many agents record at once: several processes in one work tree (they race for `index.lock`
  * and the `HEAD` ref lock) and several clones pushing to one remote (they race for the remote
@@ -7,11 +9,83 @@
  * processes lock failures are retried with jittered backoff; a push rejected because the
  * remote moved is rebased onto the remote and retried, a bounded number of times.
  */
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve, sep } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { CATEGORY_DIRS } from '../core/records/kinds.js';
+import type { Workspace } from '../core/workspace.js';
+
+/** A Git command that failed; the message is what Git wrote on stderr (lock and race checks read it). */
+export class GitError extends Error {
+  /** Creates the error for `git <args>` that exited with `code`. */
+  constructor(
+    readonly args: readonly string[],
+    readonly code: number | string | null,
+    readonly stderr: string,
+  ) {
+    super(stderr.trim() || `git ${args[0] ?? ''} failed (${String(code)})`);
+    this.name = 'GitError';
+  }
+}
+
+/** Options of one Git command. */
+export interface GitRunOptions {
+  /** Largest output accepted (bytes); default 64 MiB. */
+  maxBuffer?: number;
+}
+
+const DEFAULT_MAX_BUFFER = 64 * 1024 * 1024;
+
+function gitErrorOf(args: readonly string[], error: unknown): GitError {
+  const e = error as { status?: number | null; code?: number | string | null; stderr?: Buffer | string; message?: string };
+  const stderr = e.stderr === undefined ? '' : typeof e.stderr === 'string' ? e.stderr : e.stderr.toString('utf8');
+  return new GitError(args, e.status ?? e.code ?? null, stderr || String(e.message ?? error));
+}
+
+/** Runs `git <args>` in `cwd`; resolves its stdout (UTF-8), rejects with a {@link GitError}. */
+export function git(cwd: string, args: readonly string[], opts: GitRunOptions = {}): Promise<string> {
+  return new Promise((ok, fail) => {
+    execFile('git', args, { cwd, encoding: 'utf8', maxBuffer: opts.maxBuffer ?? DEFAULT_MAX_BUFFER }, (error, stdout, stderr) => {
+      if (error) fail(gitErrorOf(args, Object.assign(error, { stderr })));
+      else ok(stdout);
+    });
+  });
+}
+
+/** Runs `git <args>` in `cwd` and waits; returns its stdout (bytes), throws a {@link GitError}. */
+export function gitSync(cwd: string, args: readonly string[], opts: GitRunOptions = {}): Buffer {
+  try {
+    return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: opts.maxBuffer ?? DEFAULT_MAX_BUFFER });
+  } catch (error) {
+    throw gitErrorOf(args, error);
+  }
+}
+
+/** `gitSync` decoded as UTF-8. */
+export function gitSyncText(cwd: string, args: readonly string[], opts: GitRunOptions = {}): string {
+  return gitSync(cwd, args, opts).toString('utf8');
+}
+
+/** A running Git command whose stdout (bytes) is awaited, and which can be stopped. */
+export interface GitRun {
+  output: Promise<Buffer>;
+  kill: () => void;
+}
+
+/** Starts `git <args>` in `cwd` without waiting (several run side by side); `kill` stops it. */
+export function gitStart(cwd: string, args: readonly string[], opts: GitRunOptions = {}): GitRun {
+  let kill = () => {};
+  const output = new Promise<Buffer>((ok, fail) => {
+    const child = execFile('git', args, { cwd, encoding: 'buffer', maxBuffer: opts.maxBuffer ?? DEFAULT_MAX_BUFFER }, (error, stdout, stderr) => {
+      if (error) fail(gitErrorOf(args, Object.assign(error, { stderr })));
+      else ok(stdout);
+    });
+    kill = () => void child.kill();
+  });
+  return { output, kill };
+}
 
 /** Serialises Git work per repository within this process. */
 const queues = new Map<string, Promise<unknown>>();
@@ -29,15 +103,6 @@ export function withRepoQueue<T>(repoRoot: string, task: () => Promise<T>): Prom
     if (queues.get(repoRoot) === settled) queues.delete(repoRoot);
   });
   return run;
-}
-
-/**
- * A simple-git client for a work tree. The environment is inherited as it is (simple-git
- * refuses to forward some variables explicitly); `GIT_TERMINAL_PROMPT=0` in the caller's
- * environment keeps a push from waiting for credentials.
- */
-export function gitClient(repoRoot: string): SimpleGit {
-  return simpleGit({ baseDir: repoRoot, maxConcurrentProcesses: 1, trimmed: true });
 }
 
 function message(error: unknown): string {
@@ -205,7 +270,6 @@ export const LOCK_ATTEMPTS = 60;
  */
 export function commitPaths(repoRoot: string, paths: readonly string[], msg: string): Promise<CommitResult> {
   return withRepoQueue(repoRoot, async () => {
-    const git = gitClient(repoRoot);
     // Thousands of paths (an imported history) would overflow the command line: they go through
     // a NUL-separated pathspec file instead, in the same one `add` and one `commit`.
     const listFile = paths.length > PATHSPEC_FILE_AT ? join(tmpdir(), `learning-loop-paths-${randomBytes(6).toString('hex')}`) : undefined;
@@ -215,10 +279,10 @@ export function commitPaths(repoRoot: string, paths: readonly string[], msg: str
     try {
       for (let attempt = 0; ; attempt += 1) {
         try {
-          await git.raw(['add', ...spec]);
-          await git.raw(['commit', '-q', '--no-verify', '--only', '-m', msg, ...spec]);
+          await git(repoRoot, ['add', ...spec]);
+          await git(repoRoot, ['commit', '-q', '--no-verify', '--only', '-m', msg, ...spec]);
           // Not `rev-parse HEAD`: another process may already have committed on top of ours.
-          const sha = (await git.raw(['rev-list', '-1', 'HEAD', '--', paths[0]!])).trim();
+          const sha = (await git(repoRoot, ['rev-list', '-1', 'HEAD', '--', paths[0]!])).trim();
           return { sha, lockRetries };
         } catch (error) {
           if (!(isLockError(error) || isLostStage(error)) || attempt >= LOCK_ATTEMPTS) throw error;
@@ -260,7 +324,7 @@ export interface PushResult {
 /** `git config user.name` in a folder (undefined when it is unset or Git cannot tell). */
 export async function gitUserName(cwd: string): Promise<string | undefined> {
   try {
-    const name = (await gitClient(cwd).raw(['config', '--get', 'user.name'])).trim();
+    const name = (await git(cwd, ['config', '--get', 'user.name'])).trim();
     return name || undefined;
   } catch {
     return undefined;
@@ -269,7 +333,7 @@ export async function gitUserName(cwd: string): Promise<string | undefined> {
 
 /** The current branch name (undefined when HEAD is detached). */
 export async function currentBranch(repoRoot: string): Promise<string | undefined> {
-  const name = (await gitClient(repoRoot).raw(['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
+  const name = (await git(repoRoot, ['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
   return name && name !== 'HEAD' ? name : undefined;
 }
 
@@ -280,7 +344,6 @@ export async function currentBranch(repoRoot: string): Promise<string | undefine
  */
 export function pushWithRetry(repoRoot: string, opts: { remote: string; branch?: string; maxRetries: number }): Promise<PushResult> {
   return withRepoQueue(repoRoot, async () => {
-    const git = gitClient(repoRoot);
     const branch = opts.branch ?? (await currentBranch(repoRoot));
     if (!branch) return { pushed: false, retries: 0, error: 'HEAD is detached; check out a branch to push.' };
     let retries = 0;
@@ -288,7 +351,7 @@ export function pushWithRetry(repoRoot: string, opts: { remote: string; branch?:
     for (;;) {
       const pushStart = Date.now();
       try {
-        await git.raw(['push', '--quiet', opts.remote, `HEAD:refs/heads/${branch}`]);
+        await git(repoRoot, ['push', '--quiet', opts.remote, `HEAD:refs/heads/${branch}`]);
         return { pushed: true, retries };
       } catch (error) {
         if (!isPushRace(error) || retries >= opts.maxRetries) return { pushed: false, retries, error: message(error) };
@@ -299,7 +362,7 @@ export function pushWithRetry(repoRoot: string, opts: { remote: string; branch?:
         await new Promise((resolve) => setTimeout(resolve, raceDelay(retries, cycleMs)));
         const rebaseStart = Date.now();
         try {
-          await rebaseOnto(git, opts.remote, branch);
+          await rebaseOnto(repoRoot, opts.remote, branch);
         } catch (rebaseError) {
           // A lock held by another local process: try the whole round again.
           if (!isLockError(rebaseError)) return { pushed: false, retries, error: message(rebaseError) };
@@ -312,12 +375,39 @@ export function pushWithRetry(repoRoot: string, opts: { remote: string; branch?:
   });
 }
 
-async function rebaseOnto(git: SimpleGit, remote: string, branch: string): Promise<void> {
+async function rebaseOnto(repoRoot: string, remote: string, branch: string): Promise<void> {
   try {
-    await git.raw(['pull', '--quiet', '--rebase', '--no-autostash', remote, branch]);
+    await git(repoRoot, ['pull', '--quiet', '--rebase', '--no-autostash', remote, branch]);
   } catch (error) {
     // Leave the work tree usable: a failed rebase is aborted before the error is reported.
-    await git.raw(['rebase', '--abort']).catch(() => undefined);
+    await git(repoRoot, ['rebase', '--abort']).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * How many commits touched each file under `paths` (repo-relative), from one `git log`;
+ * undefined when Git fails.
+ */
+export async function commitCountsPerFile(repoRoot: string, paths: readonly string[]): Promise<Map<string, number> | undefined> {
+  try {
+    const out = await git(repoRoot, ['log', '--format=', '--name-only', '--no-renames', '--', ...paths]);
+    const counts = new Map<string, number>();
+    for (const line of out.split('\n')) {
+      const f = line.trim();
+      if (f) counts.set(f, (counts.get(f) ?? 0) + 1);
+    }
+    return counts;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Commits touching each file under the pattern folders. Undefined when the workspace is not a
+ * Git repository or Git fails (pattern stability is then reported as unavailable).
+ */
+export function patternCommitCounts(ws: Workspace): Promise<Map<string, number> | undefined> {
+  if (!ws.inGit) return Promise.resolve(undefined);
+  return commitCountsPerFile(ws.repoRoot, Object.values(CATEGORY_DIRS).map((d) => `${ws.kbPrefix}${d}`));
 }

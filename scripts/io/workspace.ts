@@ -4,26 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { loadConfig, type ResolvedConfig } from './config.js';
-import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
+import { loadConfig } from './config.js';
+import type { Workspace } from '../core/workspace.js';
 import { toPosix } from './fs.js';
 
-/** Resolved locations and config for one run. */
-export interface Workspace {
-  /** The Git work tree root (or the start folder when not in Git). */
-  repoRoot: string;
-  /** True when `repoRoot` is a Git work tree. */
-  inGit: boolean;
-  /** The knowledge base root (default `<repo>/learning-loop`). */
-  kbRoot: string;
-  /** KB root relative to the repo root, POSIX, with a trailing slash ('' when they coincide). */
-  kbPrefix: string;
-  /** Absolute build output folder (git-ignored). */
-  outDir: string;
-  config: ResolvedConfig;
-  configDiagnostics: Diagnostic[];
-  configExists: boolean;
-}
 
 /** Options to open a workspace. */
 export interface WorkspaceOptions {
@@ -69,7 +53,3 @@ export function openWorkspace(opts: WorkspaceOptions = {}): Workspace {
   };
 }
 
-/** Display path (repo-relative) for a KB-relative path. */
-export function displayPath(ws: Workspace, kbRelative: string): string {
-  return `${ws.kbPrefix}${kbRelative}`;
-}

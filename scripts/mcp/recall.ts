@@ -4,10 +4,11 @@
  * build folder; when that cannot be used (e.g. the build folder is not writable) the same engine
  * answers over a store built in memory from the records table, so the order is the same.
  */
-import type { Workspace } from '../io/workspace.js';
-import type { RecordRow } from '../index/table.js';
+import type { Workspace } from '../core/workspace.js';
+import type { RecordRow } from '../core/records/table.js';
 import type { ExecutionRecord } from '../core/records/kinds.js';
-import { answer, recall, similar, type Insight } from '../index/recall.js';
+import { answer, type Insight } from '../core/recall/answer.js';
+import { openIndex } from '../index/api.js';
 import { storeOfRows } from '../core/recall/memory.js';
 import { analyze } from '../core/recall/terms.js';
 
@@ -52,7 +53,7 @@ export function rowFromInsight(i: Insight): CompactRow {
 /** Ranked compact rows for a question: the recall engine, or the local ranker as a fallback. */
 export async function recallRows(ws: Workspace, rows: readonly RecordRow[], question: string, max: number): Promise<CompactRow[]> {
   try {
-    const a = await recall(ws, question, { limit: max, budget: 20_000 });
+    const a = await openIndex(ws).recall(question, { limit: max, budget: 20_000 });
     return a.insights.map(rowFromInsight);
   } catch {
     return localRecallRows(rows, question, max);
@@ -68,7 +69,7 @@ export function localRecallRows(rows: readonly RecordRow[], question: string, ma
 export async function similarTaskRows(ws: Workspace, rows: readonly RecordRow[], q: SimilarQuery, max: number): Promise<CompactRow[]> {
   if (q.task_type) {
     try {
-      const r = await similar(ws, { type: q.task_type, ...(q.component ? { component: q.component } : {}), ...(q.domains ? { domains: q.domains } : {}) }, { limit: max });
+      const r = await openIndex(ws).similar({ type: q.task_type, ...(q.component ? { component: q.component } : {}), ...(q.domains ? { domains: q.domains } : {}) }, { limit: max });
       const out: CompactRow[] = r.executions.map((e) => ({
         id: e.id,
         kind: 'execution',

@@ -11,14 +11,16 @@ import { createHash } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z, type ZodTypeAny } from 'zod';
-import { openWorkspace, type Workspace } from '../io/workspace.js';
-import { loadTable, type RecordRow, type RecordsTable } from '../index/table.js';
+import { openWorkspace } from '../io/workspace.js';
+import { type Workspace } from '../core/workspace.js';
+import { openIndex } from '../index/api.js';
+import { type RecordRow, type RecordsTable } from '../core/records/table.js';
 import type { ExecutionRecord } from '../core/records/kinds.js';
 import { KINDS } from '../core/records/kinds.js';
 import { recordExecution } from '../agents/record.js';
 import { derivedId, keySuffix } from '../core/records/ids.js';
 import { buildReflection } from '../core/learn/reflection.js';
-import { analyzeWorkspace } from '../core/learn/analyze.js';
+import { analyzeWorkspace } from '../agents/analyze.js';
 import { VERSION } from '../core/version.js';
 import { withArticle } from '../core/diagnostics/words.js';
 import { recallRows, similarTaskRows, type CompactRow } from './recall.js';
@@ -66,8 +68,8 @@ export class McpSession {
   constructor(readonly ws: Workspace) {}
 
   /** The records table (loaded lazily, refreshed after writes). */
-  rows(): RecordRow[] {
-    this.table ??= loadTable(this.ws);
+  async rows(): Promise<RecordRow[]> {
+    this.table ??= await openIndex(this.ws).table();
     return this.table.rows;
   }
 
@@ -206,14 +208,14 @@ export class McpSession {
 
   /** `recall`: compact rows within the limit and token budget. */
   async recall(question: string, limit: number, maxTokens: number): Promise<Record<string, unknown>> {
-    const all = await recallRows(this.ws, this.rows(), question, 100);
+    const all = await recallRows(this.ws, (await this.rows()), question, 100);
     const { rows, truncated } = fitRows(all, limit, maxTokens);
     return { question, rows, truncated, next: rows.length ? 'Call `get` with the ids you want in full.' : 'Nothing matched; try other words, a component name or a task type.' };
   }
 
   /** `get`: full records by id. */
   async get(ids: string[], maxChars: number): Promise<Record<string, unknown>> {
-    const byId = new Map(this.rows().map((r) => [r.id, r]));
+    const byId = new Map((await this.rows()).map((r) => [r.id, r]));
     const records: Array<Record<string, unknown>> = [];
     const missing: string[] = [];
     let budget = ANSWER_TOKEN_CAP * 4 - 2000;
@@ -241,7 +243,7 @@ export class McpSession {
       ...(typeof a.description === 'string' ? { description: a.description } : {}),
     };
     if (!Object.keys(q).length) throw new ToolArgumentError('`similar` needs at least one of task_type, component, domains or description.', { example: true });
-    const all = await similarTaskRows(this.ws, this.rows(), q, 25);
+    const all = await similarTaskRows(this.ws, (await this.rows()), q, 25);
     const { rows, truncated } = fitRows(all, Number(a.limit ?? 5), 1500);
     return { rows, truncated, next: rows.length ? 'Call `get` with the ids you want in full.' : 'No comparable execution yet.' };
   }
@@ -259,10 +261,10 @@ export class McpSession {
     if (seen) return { ...seen, replayed: true };
     // Across processes: the id's random part is derived from the key, so a repeat finds the record.
     const suffix = keySuffix(ikey);
-    const existing = this.rows().find((r) => r.kind === 'execution' && r.id.endsWith(suffix));
+    const existing = (await this.rows()).find((r) => r.kind === 'execution' && r.id.endsWith(suffix));
     if (existing) {
       const e = existing.data as ExecutionRecord;
-      const reflection = this.rows().find((r) => r.kind === 'reflection' && ((r.data as { executions?: string[] }).executions ?? []).includes(e.id));
+      const reflection = (await this.rows()).find((r) => r.kind === 'reflection' && ((r.data as { executions?: string[] }).executions ?? []).includes(e.id));
       const reply = { id: e.id, path: existing.file, overall: e.overall, trigger: e.trigger ?? null, reflection: reflection?.id ?? null, git_commit: null, pushed: null, replayed: true };
       this.replies.set(ikey, reply);
       return reply;
@@ -282,7 +284,7 @@ export class McpSession {
 
   /** `reflect`: the reflection stub for an execution (not written). */
   async reflect(executionId: string): Promise<Record<string, unknown>> {
-    const rows = this.rows();
+    const rows = (await this.rows());
     const row = rows.find((r) => r.id === executionId);
     if (!row || row.kind !== 'execution') throw new ToolArgumentError(`No execution has the id \`${executionId}\`${row ? ` (it is ${withArticle(row.kind)})` : ''}.`);
     const e = row.data as ExecutionRecord;
@@ -296,7 +298,7 @@ export class McpSession {
 
   /** `dashboard`: metrics, criteria, trends, flags. */
   async dashboard(): Promise<Record<string, unknown>> {
-    const a = await analyzeWorkspace(this.ws, { rows: this.rows(), diagnostics: [] });
+    const a = await analyzeWorkspace(this.ws, { rows: (await this.rows()), diagnostics: [] });
     const flags = a.flags.slice(0, 20).map((f) => ({ monitor: f.monitor, action: f.action, message: f.message }));
     return {
       metrics: a.report.metrics as unknown as Record<string, unknown>,

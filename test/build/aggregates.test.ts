@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregatePartial, computeAggregates, mergeAggregates } from '../../scripts/core/aggregates.js';
 import { computeOverall } from '../../scripts/core/score/formulas.js';
-import type { RecordRow } from '../../scripts/index/table.js';
+import type { RecordRow } from '../../scripts/core/records/table.js';
 import type { ExecutionRecord } from '../../scripts/core/records/kinds.js';
 
 function row(i: number, scores: ExecutionRecord['scores']): RecordRow {

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { ComparableIndex } from '../../scripts/core/import/execution-plan.js';
 import { detectFormat, parseHistory } from '../../scripts/core/import/execution-formats.js';
-import { comparableDurations } from '../../scripts/agents/record.js';
-import type { RecordRow } from '../../scripts/index/table.js';
+import { comparableDurations } from '../../scripts/core/records/execution-input.js';
+import type { RecordRow } from '../../scripts/core/records/table.js';
 import type { ExecutionRecord } from '../../scripts/core/records/kinds.js';
 
 /** A small seeded PRNG (mulberry32), so a failure can be replayed. */

@@ -12,8 +12,8 @@ import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../to
 import { recordPath, type AnyRecord } from '../../scripts/core/records/kinds.js';
 import { renderRecord } from '../../scripts/core/records/write.js';
 import { buildReflection } from '../../scripts/core/learn/reflection.js';
-import { DEFAULT_CONFIG } from '../../scripts/io/config.js';
-import type { RecordRow } from '../../scripts/index/table.js';
+import { DEFAULT_CONFIG } from '../../scripts/core/config.js';
+import type { RecordRow } from '../../scripts/core/records/table.js';
 
 afterAll(cleanupTemp);
 

@@ -5,13 +5,13 @@
  * the Reflexion paper's real runs imported as two agents on the same tasks.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../scripts/io/config.js';
+import { DEFAULT_CONFIG } from '../../scripts/core/config.js';
 import { effectOfRecall, renderEffect } from '../../scripts/core/learn/effect.js';
 import { dashboardReport } from '../../scripts/core/learn/dashboard.js';
 import { synthesize } from '../../scripts/core/learn/synthesis.js';
 import { recallHistory } from '../../tools/examples/generate-history.js';
 import { recordPath, type AnyRecord, type RuleRecord } from '../../scripts/core/records/kinds.js';
-import type { RecordsTable } from '../../scripts/index/table.js';
+import type { RecordsTable } from '../../scripts/core/records/table.js';
 import { cleanupTemp, runCli, tempRepo } from '../helpers/repo.js';
 import { dataFile } from '../helpers/data.js';
 

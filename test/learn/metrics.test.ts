@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_CONFIG } from '../../scripts/io/config.js';
+import { DEFAULT_CONFIG } from '../../scripts/core/config.js';
 import { openWorkspace } from '../../scripts/io/workspace.js';
 import { dashboardReport, LearningDashboard } from '../../scripts/core/learn/dashboard.js';
 import { wilson, weekStart } from '../../scripts/core/learn/stats.js';

@@ -50,7 +50,7 @@ describe('LearningOrchestrator', () => {
     expect(out.learnings.join('\n')).toContain('has now occurred in 2 executions');
     expect(out.improvements.join('\n')).toContain('rule-booking-webhooks');
     expect(lines[0]).toBe('[LEARNING] Checking past executions for: booking-retry');
-    const rca = o.rootCauseAnalysis('booking-retry')!;
+    const rca = (await o.rootCauseAnalysis('booking-retry'))!;
     expect(rca.record.evidence?.similar_failures).toContain('ex-bf-1');
     expect(rca.record.evidence?.recurring_errors?.[0]?.count).toBe(2);
     expect(rca.body).toContain('rule-booking-webhooks');

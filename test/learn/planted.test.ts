@@ -4,7 +4,7 @@
  * The control history alone must raise nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../scripts/io/config.js';
+import { DEFAULT_CONFIG } from '../../scripts/core/config.js';
 import { allPatterns, extractPatternSet } from '../../scripts/core/learn/patterns.js';
 import { detectAntiPatterns } from '../../scripts/core/learn/anti-patterns.js';
 import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../tools/examples/generate-history.js';

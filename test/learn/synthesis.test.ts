@@ -3,11 +3,11 @@
  * patterns, near-duplicate merges, determinism.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../scripts/io/config.js';
+import { DEFAULT_CONFIG } from '../../scripts/core/config.js';
 import { synthesize } from '../../scripts/core/learn/synthesis.js';
 import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../tools/examples/generate-history.js';
 import { recordPath, type AnyRecord, type PatternRecord, type RuleRecord } from '../../scripts/core/records/kinds.js';
-import type { RecordsTable } from '../../scripts/index/table.js';
+import type { RecordsTable } from '../../scripts/core/records/table.js';
 import { planPatternWrites, patternRecordFrom } from '../../scripts/core/learn/pattern-records.js';
 import { extractPatternSet } from '../../scripts/core/learn/patterns.js';
 

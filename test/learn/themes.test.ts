@@ -4,7 +4,7 @@
  * and successes say the same kind of things finds none.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../scripts/io/config.js';
+import { DEFAULT_CONFIG } from '../../scripts/core/config.js';
 import { mineThemes } from '../../scripts/core/learn/themes.js';
 import { detectAntiPatterns } from '../../scripts/core/learn/anti-patterns.js';
 import { makeExecution, scoresFor } from '../../tools/examples/generate-history.js';

@@ -1,10 +1,10 @@
 /** Issue 16: the assumption-review stub says what caused it; performance patterns compare one task type at a time. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../scripts/io/config.js';
+import { DEFAULT_CONFIG } from '../../scripts/core/config.js';
 import { buildReflection } from '../../scripts/core/learn/reflection.js';
 import { performancePatterns } from '../../scripts/core/learn/patterns.js';
 import { makeExecution, scoresFor } from '../../tools/examples/generate-history.js';
-import type { RecordRow } from '../../scripts/index/table.js';
+import type { RecordRow } from '../../scripts/core/records/table.js';
 import type { AssumptionRecord, ExecutionRecord } from '../../scripts/core/records/kinds.js';
 
 const config = structuredClone(DEFAULT_CONFIG);

@@ -2,11 +2,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, runCli, tempRepo } from '../helpers/repo.js';
 import { noun, plural, withArticle } from '../../scripts/core/diagnostics/words.js';
-import { prepareDashboard, readLearnSnapshot } from '../../scripts/agents/publish/site-dashboard.js';
+import { learnRead, prepareDashboard } from '../../scripts/core/publish/site-dashboard.js';
 import { prepareRecords } from '../../scripts/core/publish/site-data.js';
-import { writeLearnSnapshot } from '../../scripts/index/snapshot.js';
 import { openWorkspace } from '../../scripts/io/workspace.js';
-import { loadTable } from '../../scripts/index/table.js';
+import { openIndex } from '../../scripts/index/api.js';
 
 afterAll(cleanupTemp);
 
@@ -39,8 +38,9 @@ describe('plurals', () => {
     await runCli(repo, ['init']);
     await runCli(repo, ['record', '--task-id', 'T-1', '--task-type', 'test', '--agent', 'a', '--outcome', 'success', '--duration', '5']);
     const ws = openWorkspace({ cwd: repo });
-    await writeLearnSnapshot(ws);
-    const data = prepareDashboard(readLearnSnapshot(ws), prepareRecords(loadTable(ws).rows));
+    const index = openIndex(ws);
+    await index.learned.write();
+    const data = prepareDashboard(learnRead(await index.learned.snapshot(), await index.aggregates()), prepareRecords((await index.table()).rows));
     const text = JSON.stringify(data);
     expect(text).toContain('over 1 week');
     expect(text).not.toMatch(WRONG);

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_BIN, cleanupTemp, tempRepo } from '../helpers/repo.js';
-import { PORT_TRIES } from '../../scripts/agents/publish/site-server.js';
+import { PORT_TRIES } from '../../scripts/io/static-server.js';
 
 const servers: Server[] = [];
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, runCli, tempRepo, writeFiles } from '../helpers/repo.js';
 import { prepareRecords, TASK_LABEL_MAX } from '../../scripts/core/publish/site-data.js';
 import { renderInline } from '../../scripts/core/publish/render-markdown.js';
-import type { RecordRow } from '../../scripts/index/table.js';
+import type { RecordRow } from '../../scripts/core/records/table.js';
 
 afterAll(cleanupTemp);
 

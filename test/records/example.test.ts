@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, REPO_ROOT, runCli, tempRepo } from '../helpers/repo.js';
 import { walkFiles } from '../../scripts/io/fs.js';
 import { openWorkspace } from '../../scripts/io/workspace.js';
-import { executionsInOrder, loadTable } from '../../scripts/index/table.js';
+import { loadTable } from '../../scripts/index/table.js';
+import { executionsInOrder } from '../../scripts/core/records/table.js';
 import { fingerprint } from '../../scripts/core/learn/fingerprint.js';
 import { generateExample, STORIES } from '../../tools/examples/generate-example.js';
 

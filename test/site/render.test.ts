@@ -70,7 +70,7 @@ describe('page data helpers', () => {
 
 describe('linkIds', () => {
   it('links ids that have pages and leaves the rest as text', async () => {
-    const { linkIds } = await import('../../scripts/agents/publish/site-dashboard.js');
+    const { linkIds } = await import('../../scripts/core/publish/site-dashboard.js');
     const hrefs = new Map([['ex-01A', 'executions/ex-01A/'], ['pat-x', 'patterns/pat-x/']]);
     expect(linkIds('Evidence: ex-01A, ex-02B and pat-x.', hrefs)).toEqual([
       { text: 'Evidence: ' },

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { cleanupTemp, REPO_ROOT, runCli, tempRepo } from '../helpers/repo.js';
 import { generateKb, XSS_CORPUS } from '../../tools/bench/site-kb.js';
-import { startStaticServer, type StaticServer } from '../../scripts/agents/publish/site-server.js';
+import { startStaticServer, type StaticServer } from '../../scripts/io/static-server.js';
 import { checkSiteLinks } from '../../scripts/agents/publish/site-links.js';
 import { previewSite } from '../../scripts/agents/publish/site.js';
 import { openWorkspace } from '../../scripts/io/workspace.js';

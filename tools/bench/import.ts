@@ -8,8 +8,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { openWorkspace } from '../../scripts/io/workspace.js';
 import { initKnowledgeBase } from '../../scripts/agents/init-kb.js';
 import { importExecutions } from '../../scripts/agents/import/executions.js';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_CONFIG } from '../../scripts/io/config.js';
+import { DEFAULT_CONFIG } from '../../scripts/core/config.js';
 import { controlHistory, hoursAfterBase, makeExecution, scoresFor } from '../examples/generate-history.js';
 import { allPatterns, extractPatternSet } from '../../scripts/core/learn/patterns.js';
 import { detectAntiPatterns } from '../../scripts/core/learn/anti-patterns.js';
@@ -20,7 +20,7 @@ import { synthesize } from '../../scripts/core/learn/synthesis.js';
 import { recordPath, type ExecutionRecord } from '../../scripts/core/records/kinds.js';
 import { renderRecord } from '../../scripts/core/records/write.js';
 import { main } from '../../scripts/cli/main.js';
-import type { RecordsTable } from '../../scripts/index/table.js';
+import type { RecordsTable } from '../../scripts/core/records/table.js';
 import { countArg } from './args.js';
 
 const count = countArg(process.argv.slice(2), 10000, 1000);

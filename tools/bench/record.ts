@@ -6,12 +6,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { openWorkspace } from '../../scripts/io/workspace.js';
 import { initKnowledgeBase } from '../../scripts/agents/init-kb.js';
 import { recordExecution } from '../../scripts/agents/record.js';
-import type { RecordRow } from '../../scripts/index/table.js';
+import type { RecordRow } from '../../scripts/core/records/table.js';
 import { countArg } from './args.js';
 import { packageRoot } from './cli.js';
 

@@ -13,7 +13,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ulid } from 'ulid';
-import { openWorkspace, type Workspace } from '../../scripts/io/workspace.js';
+import { openWorkspace } from '../../scripts/io/workspace.js';
+import { type Workspace } from '../../scripts/core/workspace.js';
 import { writeFileAtomic, writeFileExclusive } from '../../scripts/io/fs.js';
 import { initKnowledgeBase } from '../../scripts/agents/init-kb.js';
 import { recordExecution } from '../../scripts/agents/record.js';
@@ -24,7 +25,7 @@ import { memoryPatternId, SEED_PATTERNS, memoryToPatterns } from '../../scripts/
 import { checkKnowledgeBase } from '../../scripts/index/check-kb.js';
 import { parseFrontmatter } from '../../scripts/core/records/parse.js';
 import { fingerprint } from '../../scripts/core/learn/fingerprint.js';
-import type { RecordRow } from '../../scripts/index/table.js';
+import type { RecordRow } from '../../scripts/core/records/table.js';
 
 /** The stories planted in the history, for tests and docs. */
 export const STORIES = {
@@ -252,7 +253,7 @@ const webhookFix = plan(at(1, 4, 11), {
   commit: sha(),
 });
 const webhookLaterTimes = [at(2, 1, 14), at(3, 2, 10), at(4, 0, 15), at(5, 3, 11)];
-const webhookSuccesses = webhookLaterTimes.map((ms, i) =>
+webhookLaterTimes.forEach((ms, i) =>
   plan(ms, {
     task_type: 'api-integration',
     component: 'square-webhook',
@@ -298,7 +299,7 @@ const heroSource = plan(at(0, 4, 13), {
 // --- story 3: content tasks get slower and slower (bloat) -----------------------------------------
 const contentTimes = [0, 1, 2, 3, 4, 5].flatMap((w) => [at(w, 1, 9), at(w, 3, 15)]);
 const contentTargets = ['practitioner-bio', 'services-page', 'faq', 'blog-post'];
-const contentIds = contentTimes.map((ms, i) =>
+contentTimes.forEach((ms, i) =>
   plan(ms, {
     task_type: 'content',
     component: contentTargets[i % contentTargets.length]!,

@@ -3,13 +3,12 @@
  * plans (pure), writes every planned file atomically and never over an existing one, and makes
  * one commit for the whole import. One process, one table load, one `git add` + `git commit`.
  */
-import { readFileSync, unlinkSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { diag, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
-import { toPosix, writeFileExclusiveAsync } from '../../io/fs.js';
+import { readBytes, readText, removeFile, toPosix, writeFileExclusiveAsync } from '../../io/fs.js';
 import { commitPaths } from '../../io/git.js';
-import type { Workspace } from '../../io/workspace.js';
-import { loadTable } from '../../index/table.js';
+import type { Workspace } from '../../core/workspace.js';
+import { openIndex } from '../../index/api.js';
 import { detectFormat, parseHistory, type ExecutionFormat, type FormatOptions, type HistoryRow } from '../../core/import/execution-formats.js';
 import { planExecutionImport, type PlannedFile } from '../../core/import/execution-plan.js';
 
@@ -69,7 +68,7 @@ export function readHistories(ws: Workspace, paths: readonly string[], opts: Exe
     const file = shown(ws, cwd, path);
     let text: string;
     try {
-      text = decoder.decode(readFileSync(resolve(cwd, path)));
+      text = decoder.decode(readBytes(resolve(cwd, path)));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       diagnostics.push(code ? diag('file/unreadable', file, `Cannot read \`${file}\`: ${code}.`) : diag('file/encoding', file, 'The file is not valid UTF-8.', { line: 1, column: 1 }));
@@ -102,7 +101,7 @@ async function writeGroup(ws: Workspace, files: readonly PlannedFile[]): Promise
       try {
         if (await writeFileExclusiveAsync(abs, f.text)) written.push(abs);
         // Left by an interrupted import of the same row: the same bytes are as good as new.
-        else if (readFileSync(abs, 'utf8') !== f.text) problem = diag('input/exists', display, `A different file already exists at ${display}; nothing was overwritten.`);
+        else if (readText(abs) !== f.text) problem = diag('input/exists', display, `A different file already exists at ${display}; nothing was overwritten.`);
       } catch (error) {
         problem = diag('file/unreadable', display, `Could not write ${display}: ${(error as Error).message}`);
       }
@@ -110,7 +109,7 @@ async function writeGroup(ws: Workspace, files: readonly PlannedFile[]): Promise
     if (problem) {
       for (const w of written) {
         try {
-          unlinkSync(w);
+          removeFile(w);
         } catch {
           // already gone
         }
@@ -149,7 +148,7 @@ export async function importExecutions(ws: Workspace, paths: readonly string[], 
   const result: ExecutionImportResult = { files: read.files, records: [], executions: 0, reflections: 0, already: 0, bad: 0, diagnostics: [...read.diagnostics] };
   // Rows the parsers could not read at all (one error each); file-level problems are not rows.
   const rowProblems = read.diagnostics.filter((d) => d.severity === 'error' && (d.rule === 'import/row' || d.rule === 'input/json')).length;
-  const table = loadTable(ws);
+  const table = await openIndex(ws).table();
   const plan = planExecutionImport(read.rows, table.rows, { config: ws.config, kbPrefix: ws.kbPrefix });
   result.already = plan.already;
   result.bad = plan.bad + rowProblems;

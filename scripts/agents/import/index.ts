@@ -3,13 +3,12 @@
  * (size limit, strict UTF-8), parses, plans, and writes each new record atomically without ever
  * overwriting an existing file.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { diag, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
-import { toPosix, writeFileExclusive } from '../../io/fs.js';
-import type { Workspace } from '../../io/workspace.js';
-import { loadTable } from '../../index/table.js';
-import { readUtf8 } from '../../index/check-kb.js';
+import { exists, fileInfo, listDir, toPosix, writeFileExclusive } from '../../io/fs.js';
+import type { Workspace } from '../../core/workspace.js';
+import { openIndex } from '../../index/api.js';
+import { readUtf8 } from '../../io/fs.js';
 import { CLINE_FILES, IMPORT_FORMATS, parserFor, type ImportEntry, type ImportFormat } from '../../core/import/parsers.js';
 import { planImport, type ImportSource, type PlannedRecord } from '../../core/import/plan.js';
 
@@ -26,34 +25,24 @@ const SKIP_DIRS = new Set(['node_modules', '.git']);
 function walk(dir: string, accept: (name: string) => boolean, depth = 0): string[] {
   if (depth > 12) return [];
   const out: string[] = [];
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
+  for (const e of listDir(dir)) {
     const full = join(dir, e.name);
-    if (e.isDirectory() && !SKIP_DIRS.has(e.name)) out.push(...walk(full, accept, depth + 1));
-    else if (e.isFile() && accept(e.name)) out.push(full);
+    if (e.isDirectory && !SKIP_DIRS.has(e.name)) out.push(...walk(full, accept, depth + 1));
+    else if (e.isFile && accept(e.name)) out.push(full);
   }
   return out.sort();
 }
 
 function sub(dir: string, ...candidates: string[]): string {
-  for (const c of candidates) if (existsSync(join(dir, c))) return join(dir, c);
+  for (const c of candidates) if (exists(join(dir, c))) return join(dir, c);
   return dir;
 }
 
 /** The source files of a format under `path` (a file, or a folder searched the format's way). */
 export function collectSources(format: ImportFormat, path: string): string[] {
-  let isDir = false;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    return [];
-  }
-  if (!isDir) return [path];
+  const info = fileInfo(path);
+  if (!info) return [];
+  if (!info.isDirectory) return [path];
   switch (format) {
     case 'claude-memory': {
       const dir = sub(path, 'memory');
@@ -61,7 +50,7 @@ export function collectSources(format: ImportFormat, path: string): string[] {
     }
     case 'cline': {
       const dir = sub(path, 'memory-bank');
-      return CLINE_FILES.map((f) => join(dir, f)).filter((f) => existsSync(f));
+      return CLINE_FILES.map((f) => join(dir, f)).filter((f) => exists(f));
     }
     case 'agents-md':
       return walk(path, (n) => n === 'AGENTS.md' || n === 'CLAUDE.md' || n === 'CLAUDE.local.md');
@@ -69,7 +58,7 @@ export function collectSources(format: ImportFormat, path: string): string[] {
       return walk(sub(path, '.cursor/rules'), (n) => n.endsWith('.mdc'));
     case 'learnings': {
       const dir = sub(path, '.learnings');
-      return ['LEARNINGS.md', 'ERRORS.md'].map((f) => join(dir, f)).filter((f) => existsSync(f));
+      return ['LEARNINGS.md', 'ERRORS.md'].map((f) => join(dir, f)).filter((f) => exists(f));
     }
     case 'solutions':
       return walk(sub(path, 'docs/solutions'), (n) => n.endsWith('.md'));
@@ -110,7 +99,7 @@ function displayOf(ws: Workspace, root: string, abs: string): string {
  * Imports a memory source as proposed records. Malformed files, huge files and entries holding
  * secrets are reported (path:line:col) and skipped; everything else is imported.
  */
-export function runImport(ws: Workspace, format: ImportFormat, path: string, opts: ImportOptions = {}): ImportResult {
+export async function runImport(ws: Workspace, format: ImportFormat, path: string, opts: ImportOptions = {}): Promise<ImportResult> {
   const root = resolve(path);
   const result: ImportResult = { format, sources: [], records: [], duplicates: 0, nearDuplicates: 0, secrets: 0, diagnostics: [] };
   const files = collectSources(format, root);
@@ -133,7 +122,7 @@ export function runImport(ws: Workspace, format: ImportFormat, path: string, opt
     result.diagnostics.push(...res.diagnostics);
     parsed.push({ source: { file, text: read.text }, entries: res.entries });
   }
-  const table = loadTable(ws);
+  const table = await openIndex(ws).table();
   const plan = planImport(format, parsed, table.rows, { now: opts.now ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z') });
   result.duplicates = plan.duplicates;
   result.nearDuplicates = plan.nearDuplicates;

@@ -2,71 +2,32 @@
  * The I/O edge of `export`: reads the current instruction files, applies a plan atomically, and
  * refuses any path that resolves outside the repository (including through symlinks).
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, unlinkSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { writeFileAtomic } from '../../io/fs.js';
+import { exists, fileInfo, listDir, readText, realPath, removeFile, safeRepoPath, writeFileAtomic } from '../../io/fs.js';
 import { diag, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
-import type { RecordRow } from '../../index/table.js';
+import type { RecordRow } from '../../core/records/table.js';
 import { planExport, type ExportFsView, type ExportOptions, type ExportTarget, type PlannedFile } from '../../core/publish/export.js';
-
-function inside(root: string, abs: string): boolean {
-  const rel = relative(root, abs);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-}
-
-/**
- * Resolves a repo-relative path and checks that it, and every existing folder on the way,
- * stays inside the repository once symlinks are followed. Returns the absolute path or a reason.
- */
-export function safeRepoPath(repoRoot: string, rel: string): { abs?: string; reason?: string } {
-  const root = realpathSync(repoRoot);
-  const abs = resolve(root, rel);
-  if (!inside(root, abs)) return { reason: `\`${rel}\` resolves outside the repository.` };
-  // Walk from the file up to the root: an existing entry that is a symlink must point inside.
-  let cur = abs;
-  while (cur !== root && inside(root, cur)) {
-    let st;
-    try {
-      st = lstatSync(cur);
-    } catch {
-      cur = dirname(cur);
-      continue;
-    }
-    if (st.isSymbolicLink()) {
-      let real: string;
-      try {
-        real = realpathSync(cur);
-      } catch {
-        return { reason: `\`${relative(root, cur)}\` is a dangling symlink.` };
-      }
-      if (!inside(root, real)) return { reason: `\`${relative(root, cur)}\` is a symlink pointing outside the repository.` };
-    }
-    cur = dirname(cur);
-  }
-  return { abs };
-}
 
 /** A read-only view of the repository for the planner; unsafe paths read as absent. */
 export function repoView(repoRoot: string): ExportFsView {
   return {
     read(path) {
       const { abs } = safeRepoPath(repoRoot, path);
-      if (!abs || !existsSync(abs)) return undefined;
+      if (!abs || !exists(abs)) return undefined;
       try {
-        if (!lstatSync(abs).isFile() && !lstatSync(abs).isSymbolicLink()) return undefined;
-        return readFileSync(abs, 'utf8');
+        const info = fileInfo(abs, { followLinks: false });
+        if (!info?.isFile && !info?.isSymlink) return undefined;
+        return readText(abs);
       } catch {
         return undefined;
       }
     },
     list(dir) {
       const { abs } = safeRepoPath(repoRoot, dir);
-      if (!abs || !existsSync(abs)) return [];
+      if (!abs || !exists(abs)) return [];
       try {
-        return readdirSync(abs, { withFileTypes: true })
-          .filter((e) => e.isFile())
-          .map((e) => e.name)
-          .sort();
+        return listDir(abs)
+          .filter((e) => e.isFile)
+          .map((e) => e.name);
       } catch {
         return [];
       }
@@ -115,7 +76,7 @@ function applyOne(repoRoot: string, f: PlannedFile, view: ExportFsView, result: 
     if (existing === undefined) return;
     result.changes.push({ path: f.path, target: f.target, action: 'delete' });
     if (check) result.diagnostics.push(diag('export/out-of-date', f.path, `\`${f.path}\` is a generated file that should be removed.`));
-    else unlinkSync(safe.abs);
+    else removeFile(safe.abs);
     return;
   }
   if (existing === f.content) {
@@ -128,6 +89,6 @@ function applyOne(repoRoot: string, f: PlannedFile, view: ExportFsView, result: 
     return;
   }
   // Writing through a symlink that points inside the repository updates its target.
-  const target = existsSync(safe.abs) && lstatSync(safe.abs).isSymbolicLink() ? realpathSync(safe.abs) : safe.abs;
+  const target = fileInfo(safe.abs, { followLinks: false })?.isSymlink && exists(safe.abs) ? realPath(safe.abs) : safe.abs;
   writeFileAtomic(target, f.content ?? '');
 }

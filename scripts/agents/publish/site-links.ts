@@ -3,8 +3,8 @@
  * inside the site (under the base path, or relative) must resolve to a file. External URLs
  * (with a scheme) and pure fragments are skipped. Used by `site build` and the browser tests.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
+import { exists, fileInfo, readText, walkFiles } from '../../io/fs.js';
 
 /** A link that does not resolve. */
 export interface BrokenLink {
@@ -21,17 +21,9 @@ export interface LinkCheck {
   broken: BrokenLink[];
 }
 
+/** The site's HTML pages (absolute paths, sorted). */
 function htmlFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.html')) out.push(p);
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out.sort();
+  return exists(dir) ? walkFiles(dir).filter((f) => f.endsWith('.html')).map((f) => join(dir, f)) : [];
 }
 
 function decodeEntities(s: string): string {
@@ -43,20 +35,20 @@ export function checkSiteLinks(dir: string, base: string): LinkCheck {
   const broken: BrokenLink[] = [];
   let checked = 0;
   const files = htmlFiles(dir);
-  const exists = new Map<string, boolean>();
+  const known = new Map<string, boolean>();
   const resolves = (sitePath: string): boolean => {
-    let hit = exists.get(sitePath);
+    let hit = known.get(sitePath);
     if (hit === undefined) {
       const abs = join(dir, ...sitePath.split('/').filter(Boolean));
-      hit = existsSync(abs) && (statSync(abs).isFile() || existsSync(join(abs, 'index.html')));
-      exists.set(sitePath, hit);
+      hit = Boolean(fileInfo(abs)?.isFile) || exists(join(abs, 'index.html'));
+      known.set(sitePath, hit);
     }
     return hit;
   };
   for (const file of files) {
     const page = relative(dir, file).split(sep).join('/');
     const pageDir = `${base}${posix.dirname(page) === '.' ? '' : `${posix.dirname(page)}/`}`;
-    const html = readFileSync(file, 'utf8');
+    const html = readText(file);
     const seen = new Set<string>();
     // Attributes inside real tags only (escaped text such as `&lt;a href=x&gt;` is not a link).
     const attrs = (html.match(/<[a-zA-Z][^>]*>/g) ?? []).flatMap((tag) => [...tag.matchAll(/\s(?:href|src)=(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/g)]);

@@ -6,11 +6,10 @@
  * needs them, so a question gets the same answer in the same order everywhere. Without a build,
  * search says "not available yet".
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Workspace } from '../../io/workspace.js';
-import { mergeStoreFiles, readDerivedStoreFile, readStoreFile } from '../../index/store-fs.js';
+import { basename, join } from 'node:path';
+import type { SearchStoreFiles } from '../../index/api.js';
 import type { SiteRecords } from '../../core/publish/site-data.js';
+import { copyFile, ensureDir, writeText } from '../../io/fs.js';
 
 /** What the search page needs to know at build time. */
 export interface SearchManifest {
@@ -26,24 +25,20 @@ export interface SearchFiles {
   copyTo: (dir: string) => void;
 }
 
-/** Finds the build's recall store and plans its copy into the site. */
-export function prepareSearch(ws: Workspace, records: SiteRecords): SearchFiles {
-  const main = readStoreFile(ws.outDir);
-  if (!main) return { available: false, manifest: null, copyTo: () => undefined };
-  // Records and derived knowledge in one store, as recall opens them (flat in `search/`).
-  const derived = readDerivedStoreFile(ws.outDir);
-  const store = mergeStoreFiles(main, derived, '');
+/** Plans the copy of the build's recall store (`files`, from the index; undefined before a build) into the site. */
+export function prepareSearch(files: SearchStoreFiles | undefined, records: SiteRecords): SearchFiles {
+  if (!files) return { available: false, manifest: null, copyTo: () => undefined };
+  const { store } = files;
   return {
     available: true,
     manifest: { documents: store.n, segments: store.segments.length },
     copyTo: (dir) => {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(store)}\n`);
-      for (const s of main.segments) copyFileSync(join(ws.outDir, 'recall', s.file), join(dir, s.file));
-      for (const s of derived?.segments ?? []) copyFileSync(join(ws.outDir, 'learned', s.file), join(dir, s.file));
+      ensureDir(dir);
+      writeText(join(dir, 'meta.json'), `${JSON.stringify(store)}\n`);
+      for (const file of files.files) copyFile(file, join(dir, basename(file)));
       const links: Record<string, string> = {};
       for (const [id, href] of [...records.hrefs].sort((a, b) => (a[0] < b[0] ? -1 : 1))) links[id] = href;
-      writeFileSync(join(dir, 'links.json'), JSON.stringify(links));
+      writeText(join(dir, 'links.json'), JSON.stringify(links));
     },
   };
 }

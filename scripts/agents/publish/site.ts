@@ -4,21 +4,19 @@
  * programmatic `build()` with `site/` as root. Astro reads the folder through the
  * `LEARNING_LOOP_SITE_DATA` environment variable, so the site never parses records itself.
  *
- * Only this module (and `site-server.ts`) touches the disk; the data shaping is pure
- * (`site-data.ts`, `site-dashboard.ts`, `render-*.ts`).
+ * The data shaping is pure (core/publish: `site-data.ts`, `site-dashboard.ts`, `render-*.ts`);
+ * this module reads the derived index and writes the page data and the site.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Workspace } from '../../io/workspace.js';
+import { join, resolve } from 'node:path';
+import type { Workspace } from '../../core/workspace.js';
 import type { Diagnostic } from '../../core/diagnostics/diagnostic.js';
-import type { RecordsTable } from '../../index/table.js';
-import { readAggregates, runBuild } from '../../index/build.js';
-import { writeLearnSnapshot } from '../../index/snapshot.js';
+import type { RecordsTable } from '../../core/records/table.js';
+import { openIndex, type DerivedIndex } from '../../index/api.js';
 import { addDetectedPatterns, prepareRecords, type SiteDataOptions } from '../../core/publish/site-data.js';
-import { prepareDashboard, readLearnSnapshot } from './site-dashboard.js';
+import { learnRead, prepareDashboard } from '../../core/publish/site-dashboard.js';
 import { prepareSearch, type SearchFiles } from './site-search.js';
-import { startStaticServer, type StaticServer } from './site-server.js';
+import { startStaticServer, type StaticServer } from '../../io/static-server.js';
+import { ensureDir, exists, isDirectory, packageRoot, removeTree, walkFiles, writeText } from '../../io/fs.js';
 
 /** Options for `buildSite`. */
 export interface SiteBuildOptions extends SiteDataOptions {
@@ -70,44 +68,33 @@ export function normalizeBase(base: string | undefined): string {
   return parts.length ? `/${parts.join('/')}/` : '/';
 }
 
-/** The Astro project folder (`site/` next to `scripts/` or `dist/`), from the repo or an installed package. */
+/** The Astro project folder (`site/` in the package), from the repo or an installed package. */
 export function siteRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'site');
-    if (existsSync(join(candidate, 'src', 'pages'))) return candidate;
-    dir = dirname(dir);
-  }
+  const candidate = join(packageRoot(), 'site');
+  if (exists(join(candidate, 'src', 'pages'))) return candidate;
   throw new Error('The site project (site/src/pages) is not installed next to learning-loop.');
 }
 
 function writeJson(dir: string, name: string, value: unknown): void {
-  writeFileSync(join(dir, name), JSON.stringify(value));
+  writeText(join(dir, name), JSON.stringify(value));
 }
 
 function countHtml(dir: string): number {
-  let n = 0;
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (e.name.endsWith('.html')) n++;
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return n;
+  return exists(dir) ? walkFiles(dir).filter((f) => f.endsWith('.html')).length : 0;
 }
 
 /** Writes the page data folder and returns the summary the site's pages need. */
-export function writeSiteData(ws: Workspace, table: RecordsTable, dataDir: string, opts: SiteBuildOptions = {}): { records: number; executions: number; executionPages: number; missing: string[]; diagnostics: Diagnostic[]; search: SearchFiles } {
-  const learn = readLearnSnapshot(ws);
+export async function writeSiteData(index: DerivedIndex, table: RecordsTable, dataDir: string, opts: SiteBuildOptions = {}): Promise<{ records: number; executions: number; executionPages: number; missing: string[]; diagnostics: Diagnostic[]; search: SearchFiles }> {
+  const ws = index.workspace;
+  const learn = learnRead(await index.learned.snapshot(), await index.aggregates());
   const missing: string[] = [];
   if (!learn.snapshot) missing.push('learn');
   const records = prepareRecords(table.rows, { thresholds: ws.config.thresholds, ...opts }, learn.referencedExecutions);
   if (learn.snapshot) addDetectedPatterns(records, learn.snapshot.patterns);
   const dashboard = prepareDashboard(learn, records);
-  rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
-  const search = prepareSearch(ws, records);
+  removeTree(dataDir);
+  ensureDir(dataDir);
+  const search = prepareSearch(await index.searchFiles(), records);
   if (!search.available) missing.push('search');
   const counts: Record<string, number> = { executions: records.execRows.length };
   for (const [s, list] of Object.entries(records.sections)) counts[s] = list.length;
@@ -146,14 +133,15 @@ export async function buildSite(ws: Workspace, opts: SiteBuildOptions = {}): Pro
   const dataDir = join(ws.outDir, 'site-data');
   // Bring the build outputs up to date first (incremental: cheap when nothing changed), so the
   // site always shows what `learning-loop build` would produce for this commit.
-  const built = await runBuild(ws);
+  const index = openIndex(ws);
+  const built = await index.build();
   const t1 = performance.now();
   c.push(cpuMs());
   const table: RecordsTable = { rows: built.rows, diagnostics: built.diagnostics };
-  await writeLearnSnapshot(ws, table);
+  await index.learned.write(table);
   const t2 = performance.now();
   c.push(cpuMs());
-  const prepared = writeSiteData(ws, table, dataDir, opts);
+  const prepared = await writeSiteData(index, table, dataDir, opts);
   const t3 = performance.now();
   c.push(cpuMs());
   const root = siteRoot();
@@ -177,11 +165,11 @@ export async function buildSite(ws: Workspace, opts: SiteBuildOptions = {}): Pro
   // folder inside site/.astro (git-ignored), removed afterwards.
   const prevCwd = process.cwd();
   const workDir = join(root, '.astro', `build-${process.pid}-${++buildCount}`);
-  mkdirSync(workDir, { recursive: true });
+  ensureDir(workDir);
   process.chdir(workDir);
   try {
     const { build } = await import('astro');
-    rmSync(outDir, { recursive: true, force: true });
+    removeTree(outDir);
     await build(
       {
         root,
@@ -201,7 +189,7 @@ export async function buildSite(ws: Workspace, opts: SiteBuildOptions = {}): Pro
     );
   } finally {
     process.chdir(prevCwd);
-    rmSync(workDir, { recursive: true, force: true });
+    removeTree(workDir);
     for (const [k, v] of viteEnv) process.env[k] = v;
     if (prev.data === undefined) delete process.env.LEARNING_LOOP_SITE_DATA;
     else process.env.LEARNING_LOOP_SITE_DATA = prev.data;
@@ -239,6 +227,6 @@ export interface SitePreviewOptions {
 /** Serves a built site on loopback under its base path (no rebuild). */
 export async function previewSite(ws: Workspace, opts: SitePreviewOptions = {}): Promise<StaticServer> {
   const dir = resolve(opts.dir ?? join(ws.outDir, 'site'));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`No built site at ${dir}; run \`learning-loop site build\` first.`);
+  if (!isDirectory(dir)) throw new Error(`No built site at ${dir}; run \`learning-loop site build\` first.`);
   return startStaticServer({ dir, base: normalizeBase(opts.base), port: opts.port ?? 4321, host: opts.host ?? '127.0.0.1' });
 }

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../io.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
-import { loadTable } from '../../index/table.js';
+import { openIndex } from '../../index/api.js';
 import { writeFileAtomic } from '../../io/fs.js';
 import { decide } from '../../core/learn/review.js';
 import { gitUserName } from '../../io/git.js';
@@ -31,7 +31,7 @@ export function registerReview(program: Command, ctx: CliContext, decision: 'acc
     .action(async (id: string, opts: { reason?: string; by?: string; at?: string; json?: boolean }, cmd: Command) => {
       if (opts.at !== undefined && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(opts.at)) throw new UsageError('--at must be an ISO 8601 time with a zone.', 'Example: --at 2026-11-22T10:00:00Z');
       const ws = ctx.workspace(cmd);
-      const table = loadTable(ws);
+      const table = await openIndex(ws).table();
       const at = opts.at ?? `${new Date().toISOString().slice(0, 19)}Z`;
       // A decision names who made it: without $USER (CI, containers) Git still knows the author.
       const by = opts.by || ctx.io.env.GIT_AUTHOR_NAME || ctx.io.env.USER || (await gitUserName(ws.repoRoot));

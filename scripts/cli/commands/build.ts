@@ -1,11 +1,9 @@
 /** `learning-loop build`: records table, recall store and aggregates (incremental). */
-import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { runBuild } from '../../index/build.js';
-import { refreshLearned } from '../../index/learned-state.js';
+import { openIndex } from '../../index/api.js';
 import { diag, hasFailures, countBySeverity } from '../../core/diagnostics/diagnostic.js';
-import { toPosix } from '../../io/fs.js';
+import { exists, toPosix } from '../../io/fs.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT } from '../io.js';
 import { intFlag } from './recall.js';
@@ -30,7 +28,7 @@ export function register(program: Command, ctx: CliContext): void {
       const workers = intFlag('workers', opts.workers, 0, 64);
       const ws = ctx.workspace(cmd);
       const io = ctx.io;
-      if (!existsSync(ws.kbRoot)) {
+      if (!exists(ws.kbRoot)) {
         const d = diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbRoot}.`);
         if (opts.json) printJson(io, { ok: false, diagnostics: diagnosticsJson([d]) });
         else io.stderr.write(formatPretty([d], ctx.color(cmd)));
@@ -40,7 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
       // Progress only on an interactive terminal, and never in JSON mode.
       const progress = io.isTTY && !opts.json;
       let last = '';
-      const result = await runBuild(ws, {
+      const result = await openIndex(ws).build({
         full: opts.full,
         workers,
         onProgress: progress
@@ -54,7 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (progress && last) io.stderr.write('\r\u001b[K');
       // Derived knowledge (patterns, themes, effects) follows the build: always with --learn, and
       // for small histories on every build that changed something.
-      const learned = await refreshLearned(ws, { force: Boolean(opts.learn) });
+      const learned = await openIndex(ws).learned.refresh({ force: Boolean(opts.learn) });
       const all = [...result.cacheDiagnostics, ...result.diagnostics];
       const out = toPosix(relative(ws.repoRoot, result.outDir)) || '.';
       const summary = {

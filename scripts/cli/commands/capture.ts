@@ -4,9 +4,8 @@
  * agent's session or the commit that triggered it (usage errors still exit 2).
  */
 import { Option, type Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { isDirectory, toPosix } from '../../io/fs.js';
+import { exists, isDirectory, toPosix } from '../../io/fs.js';
 import { openWorkspace } from '../../io/workspace.js';
 import { diag, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
 import { recordExecution } from '../../agents/record.js';
@@ -14,7 +13,7 @@ import { changedFiles, claudeHookInput, commitInput, isKnowledgeBaseOnly, lastCo
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
-import type { Workspace } from '../../io/workspace.js';
+import type { Workspace } from '../../core/workspace.js';
 
 const SOURCES = ['claude-hook', 'git-commit'] as const;
 
@@ -85,7 +84,7 @@ function asWarnings(list: readonly Diagnostic[]): Diagnostic[] {
 }
 
 async function record(ws: Workspace, input: Record<string, unknown>, opts: CaptureFlags, source: string): Promise<CaptureReport> {
-  if (!existsSync(ws.kbRoot)) return { ok: false, recorded: false, diagnostics: [diag('capture/failed', ws.kbPrefix || '.', `No knowledge base at ${ws.kbPrefix || ws.kbRoot}; nothing recorded.`, { hint: 'Run `learning-loop init` in the repository first.' })] };
+  if (!exists(ws.kbRoot)) return { ok: false, recorded: false, diagnostics: [diag('capture/failed', ws.kbPrefix || '.', `No knowledge base at ${ws.kbPrefix || ws.kbRoot}; nothing recorded.`, { hint: 'Run `learning-loop init` in the repository first.' })] };
   const result = await recordExecution(ws, input, { commit: opts.commit, dryRun: opts.dryRun, source, reflect: true });
   if (!result.ok && result.diagnostics.some((d) => d.rule === 'id/duplicate') && !result.path) {
     return { ok: true, recorded: false, skipped: `already recorded as ${String(input.id)}`, diagnostics: [] };

@@ -2,16 +2,17 @@
  * `learning-loop ci summary|period|pr-body`: the small steps the GitHub workflows run, kept in
  * code (and tested) rather than in workflow shell.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { executionsInOrder, loadTable } from '../../index/table.js';
+import { openIndex } from '../../index/api.js';
+import { executionsInOrder } from '../../core/records/table.js';
 import { detectAntiPatterns } from '../../core/learn/anti-patterns.js';
 import { shouldRunMonthly } from '../../core/learn/schedule.js';
 import { addedFiles, capPrBody, DEFAULT_BODY_CAP, renderSummary, summarize, synthesisPeriod, type SummaryFlag } from '../../agents/ci.js';
 import { printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
+import { readText, writeText } from '../../io/fs.js';
 
 /** Registers `ci` and its subcommands (once, whoever calls first). */
 export function register(program: Command, ctx: CliContext): void {
@@ -25,9 +26,9 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--base <ref>', 'commit to compare with (the PR base or the push\'s previous commit); default: HEAD^')
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', '\nExample:\n  learning-loop ci summary --base "$BASE_SHA" >> "$GITHUB_STEP_SUMMARY"')
-    .action((opts: { base?: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { base?: string; json?: boolean }, cmd: Command) => {
       const ws = ctx.workspace(cmd);
-      const table = loadTable(ws);
+      const table = await openIndex(ws).table();
       const added = addedFiles(ws, opts.base);
       const flags: SummaryFlag[] = detectAntiPatterns(executionsInOrder(table), ws.config).map((f) => ({ title: `${f.action}: ${f.subject}`, detail: f.message }));
       const s = summarize(table, added, flags);
@@ -67,12 +68,12 @@ export function register(program: Command, ctx: CliContext): void {
       if (!Number.isInteger(max) || max < 1000) throw new UsageError(`--max \`${opts.max}\` must be an integer of at least 1000.`);
       let text: string;
       try {
-        text = readFileSync(resolve(ctx.io.cwd, opts.in), 'utf8');
+        text = readText(resolve(ctx.io.cwd, opts.in));
       } catch {
         throw new UsageError(`Cannot read --in \`${opts.in}\`.`, 'Pass the file `synthesize --pr-body FILE` wrote.');
       }
       const body = capPrBody(text, max);
-      writeFileSync(resolve(ctx.io.cwd, opts.out), body);
+      writeText(resolve(ctx.io.cwd, opts.out), body);
       const info = { chars: body.length, truncated: body.length !== text.length };
       if (opts.json) printJson(ctx.io, info);
       else ctx.io.stdout.write(`${opts.out}: ${info.chars} characters${info.truncated ? ' (cut)' : ''}\n`);

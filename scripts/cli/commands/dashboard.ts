@@ -4,7 +4,7 @@ import type { CliContext } from '../context.js';
 import { docRef } from '../docs.js';
 import { EXIT } from '../io.js';
 import { printJson, reportToStderr } from '../output.js';
-import { analyzeWorkspace } from '../../core/learn/analyze.js';
+import { analyzeWorkspace } from '../../agents/analyze.js';
 import { hasFailures } from '../../core/diagnostics/diagnostic.js';
 import type { DashboardReport } from '../../core/learn/types.js';
 import { describeCost } from '../../core/learn/cost.js';

@@ -6,11 +6,9 @@
  */
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { runBuild } from '../../index/build.js';
-import { writeLearnSnapshot } from '../../index/snapshot.js';
+import { openIndex } from '../../index/api.js';
 import { synthesize } from '../../core/learn/synthesis.js';
-import { patternCommitCounts } from '../../core/learn/analyze.js';
-import { recall } from '../../index/recall.js';
+import { patternCommitCounts } from '../../io/git.js';
 import { buildSite } from '../../agents/publish/site.js';
 import { countBySeverity, hasFailures } from '../../core/diagnostics/diagnostic.js';
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
@@ -42,13 +40,13 @@ export function register(program: Command, ctx: CliContext): void {
       const rel = (p: string) => relative(ctx.io.cwd, p) || '.';
 
       out(`learning-loop on ${rel(ws.kbRoot)}\n\n1. Validate and build\n`);
-      const built = await runBuild(ws);
+      const built = await openIndex(ws).build();
       const counts = countBySeverity(built.diagnostics);
       out(`   ${plural(built.records, 'record')} valid, ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')} -> ${rel(ws.outDir)}\n`);
       if (!opts.json) reportToStderr(ctx.io, built.diagnostics, ctx.color(cmd));
 
       const table = { rows: built.rows, diagnostics: built.diagnostics };
-      const snap = await writeLearnSnapshot(ws, table);
+      const snap = await openIndex(ws).learned.write(table);
       out(`\n2. Learn (${plural(snap.executions, 'execution')})\n`);
       out(`   ${plural(snap.patterns.length, 'pattern')}, ${plural(snap.flags.length, 'anti-pattern flag')}\n`);
       for (const f of snap.flags.slice(0, 5)) out(`   ! ${f.message}\n`);
@@ -57,7 +55,7 @@ export function register(program: Command, ctx: CliContext): void {
       out('\n3. Recall: the seed\'s questions\n');
       const answers = [];
       for (const q of SEED_QUESTIONS) {
-        const a = await recall(ws, q, { limit: 3 });
+        const a = await openIndex(ws).recall(q, { limit: 3 });
         answers.push(a);
         out(`   ? ${q}\n`);
         if (!a.insights.length) out('     (nothing matched)\n');

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../io.js';
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
-import { executionsInOrder, loadTable } from '../../index/table.js';
+import { openIndex } from '../../index/api.js';
+import { executionsInOrder } from '../../core/records/table.js';
 import { effectOfRecall, renderEffect } from '../../core/learn/effect.js';
 import { hasFailures } from '../../core/diagnostics/diagnostic.js';
 import { skippedNote } from '../skipped.js';
@@ -22,7 +23,7 @@ export function register(program: Command, ctx: CliContext): void {
       'after',
       '\nExamples:\n  learning-loop effect\n  learning-loop effect --json\n  learning-loop effect --strata task_type,component --learning rule-validate-square-webhook-signatures\n\nVerdicts: helps / harms when the test is significant (p < statistics.alpha; per learning q < statistics.fdr,\nBenjamini–Hochberg), unclear otherwise. Groups of comparable work without both kinds of execution carry no\ninformation and are counted apart. Methods: docs/learning.md#effect-of-memory.\nExit codes: 0 ok, 1 the knowledge base has invalid records (skipped, and counted), 2 usage error.',
     )
-    .action((opts: { json?: boolean; strata?: string; learning?: string[] }, cmd: Command) => {
+    .action(async (opts: { json?: boolean; strata?: string; learning?: string[] }, cmd: Command) => {
       const ws = ctx.knowledgeBase(cmd, opts.json);
       if (!ws) return;
       const config = structuredClone(ws.config);
@@ -32,7 +33,7 @@ export function register(program: Command, ctx: CliContext): void {
         if (bad.length) throw new UsageError(`--strata: unknown ${bad.map((b) => `\`${b}\``).join(', ')}; use ${STRATA.join(', ')}.`);
         config.statistics.strata = list as typeof config.statistics.strata;
       }
-      const table = loadTable(ws);
+      const table = await openIndex(ws).table();
       const report = effectOfRecall(executionsInOrder(table), config, opts.learning ? { learnings: opts.learning } : {});
       const skipped = skippedNote(table.diagnostics);
       if (opts.json) printJson(ctx.io, { ok: !hasFailures(table.diagnostics), ...report, ...(skipped ? { skipped: skipped.count } : {}), diagnostics: diagnosticsJson(table.diagnostics) });

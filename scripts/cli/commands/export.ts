@@ -1,6 +1,6 @@
 /** `learning-loop export --to <targets>`: accepted rules into the instruction files agents read. */
 import type { Command } from 'commander';
-import { loadTable } from '../../index/table.js';
+import { openIndex } from '../../index/api.js';
 import { hasFailures } from '../../core/diagnostics/diagnostic.js';
 import { EXPORT_TARGETS, parseTargets } from '../../core/publish/export.js';
 import { runExport } from '../../agents/publish/export-files.js';
@@ -30,7 +30,7 @@ export function register(program: Command, ctx: CliContext): void {
       'after',
       '\nExamples:\n  learning-loop export --to all\n  learning-loop export --to agents-md,claude --check\n  learning-loop export --to cursor --include-patterns --json\n\nOnly the block between `<!-- learning-loop:begin -->` and `<!-- learning-loop:end -->` (or files carrying the\nlearning-loop:generated marker) is rewritten; hand-written text is never touched.\nExit codes: 0 written / up to date, 1 out of date (--check) or broken markers, 2 usage error.',
     )
-    .action((opts: ExportFlags, cmd: Command) => {
+    .action(async (opts: ExportFlags, cmd: Command) => {
       const targets = parseTargets(opts.to);
       if (!Array.isArray(targets)) throw new UsageError(`Unknown export target \`${targets.unknown}\`.`, `Use one of: ${EXPORT_TARGETS.join(', ')}, all.`);
       if (!targets.length) throw new UsageError('No export target given.', 'Example: learning-loop export --to all');
@@ -41,7 +41,7 @@ export function register(program: Command, ctx: CliContext): void {
       }
       const ws = ctx.knowledgeBase(cmd, opts.json, { check: Boolean(opts.check), changes: [], unchanged: [], exported: [] });
       if (!ws) return;
-      const table = loadTable(ws);
+      const table = await openIndex(ws).table();
       const result = runExport(ws.repoRoot, table.rows, targets, { check: opts.check, includePatterns: opts.includePatterns, maxRules, config: ws.config });
       // Invalid records are validate's business; export only reports its own problems.
       const failed = hasFailures(result.diagnostics);

@@ -5,12 +5,12 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { checkStaged, hookStatus, installHook, uninstallHook, HOOK_KINDS, type HookChange, type HookKind } from '../../agents/hooks.js';
-import { packageRoot } from '../../agents/workflows.js';
+import { packageRoot } from '../../io/fs.js';
 import { countBySeverity, hasFailures } from '../../core/diagnostics/diagnostic.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
-import type { Workspace } from '../../io/workspace.js';
+import type { Workspace } from '../../core/workspace.js';
 
 function gitWorkspace(ctx: CliContext, cmd: Command): Workspace {
   const ws = ctx.workspace(cmd);
@@ -81,10 +81,10 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<hook>', 'pre-commit')
     .option('--json', 'print the diagnostics as JSON')
     .addHelpText('after', '\nExample:\n  git add learning-loop && learning-loop hooks run pre-commit\n\nExit codes: 0 commit may proceed, 1 problems in staged records, 2 usage error.')
-    .action((hook: string, opts: { json?: boolean }, cmd: Command) => {
+    .action(async (hook: string, opts: { json?: boolean }, cmd: Command) => {
       if (hook !== 'pre-commit') throw new UsageError(`\`hooks run ${hook}\` is not a hook we run.`, 'Use `learning-loop hooks run pre-commit`.');
       const ws = gitWorkspace(ctx, cmd);
-      const result = checkStaged(ws);
+      const result = await checkStaged(ws);
       const failed = hasFailures(result.diagnostics);
       if (opts.json) printJson(ctx.io, { ok: !failed, files: result.files, summary: countBySeverity(result.diagnostics), diagnostics: diagnosticsJson(result.diagnostics) });
       else if (result.diagnostics.length) {

@@ -3,7 +3,6 @@
  * `learning-loop import executions FILE...`: a whole execution history in one process and one commit.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hasFailures } from '../../core/diagnostics/diagnostic.js';
 import { IMPORT_FORMATS, isImportFormat, runImport } from '../../agents/import/index.js';
@@ -11,6 +10,7 @@ import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
 import { registerExecutions } from './import-executions.js';
+import { exists } from '../../io/fs.js';
 
 /** Registers `import` (and its `executions` subcommand). */
 export function register(program: Command, ctx: CliContext): void {
@@ -25,13 +25,13 @@ export function register(program: Command, ctx: CliContext): void {
       'after',
       '\nExamples:\n  learning-loop import agents-md AGENTS.md --dry-run\n  learning-loop import executions history.jsonl --commit   (a whole execution history; see `import executions --help`)\n  learning-loop import cline .\n  learning-loop import claude-memory ~/.claude/projects/my-project/memory --json\n\nImported records are `status: proposed` with provenance (source, format, digest): review them with\n`learning-loop accept` / `reject`. Re-importing the same source writes nothing new; near-duplicates of\nexisting learnings are reported for merging. Files are written, not committed.\nExit codes: 0 imported (or nothing new), 1 some files or entries had problems, 2 usage error.',
     )
-    .action((format: string, path: string, opts: { dryRun?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (format: string, path: string, opts: { dryRun?: boolean; json?: boolean }, cmd: Command) => {
       if (!isImportFormat(format)) throw new UsageError(`Unknown import format \`${format}\`.`, `Use one of: ${IMPORT_FORMATS.join(', ')}.`);
       const abs = resolve(ctx.io.cwd, path);
-      if (!existsSync(abs)) throw new UsageError(`\`${path}\` does not exist.`, 'Pass the memory file or folder to import.');
+      if (!exists(abs)) throw new UsageError(`\`${path}\` does not exist.`, 'Pass the memory file or folder to import.');
       const ws = ctx.knowledgeBase(cmd, opts.json, { dry_run: Boolean(opts.dryRun), format, sources: [], imported: [], duplicates: 0, near_duplicates: 0, skipped_secrets: 0 });
       if (!ws) return;
-      const result = runImport(ws, format, abs, { dryRun: opts.dryRun });
+      const result = await runImport(ws, format, abs, { dryRun: opts.dryRun });
       const failed = hasFailures(result.diagnostics);
       if (opts.json) {
         printJson(ctx.io, {

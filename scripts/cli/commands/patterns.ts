@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../io.js';
 import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
-import { loadTable } from '../../index/table.js';
+import { openIndex } from '../../index/api.js';
 import { analyzeTable } from '../../core/learn/analyze.js';
 import { planPatternWrites } from '../../core/learn/pattern-records.js';
 import { applyChanges } from '../../agents/apply.js';
@@ -18,10 +18,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print one JSON document')
     .option('--write', 'write new patterns as `status: proposed` records (and refresh proposed ones; never touches accepted/rejected)')
     .addHelpText('after', '\nExamples:\n  learning-loop patterns\n  learning-loop patterns --json\n  learning-loop patterns --write && git add learning-loop/memory/long-term\n\nExit codes: 0 ok (also when nothing is found), 1 the knowledge base has invalid records, 2 usage error.')
-    .action((opts: { json?: boolean; write?: boolean }, cmd: Command) => {
+    .action(async (opts: { json?: boolean; write?: boolean }, cmd: Command) => {
       const ws = ctx.knowledgeBase(cmd, opts.json);
       if (!ws) return;
-      const table = loadTable(ws);
+      const table = await openIndex(ws).table();
       const a = analyzeTable(table, ws.config);
       const changes = opts.write ? planPatternWrites(a.patterns, table.rows) : [];
       const written = opts.write ? applyChanges(ws, changes) : [];

@@ -1,12 +1,11 @@
 /** `learning-loop recall "<question>"`: answer a question from past learnings. */
 import { Option, type Command } from 'commander';
-import { recall } from '../../index/recall.js';
+import { openIndex } from '../../index/api.js';
 import { renderAnswer } from '../../core/recall/answer.js';
 import { printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
 import { skippedNote } from '../skipped.js';
-import { readBuildDiagnostics } from '../../index/freshness.js';
 
 /** Parses a positive integer flag or throws a usage error. */
 export function intFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -38,9 +37,9 @@ export function register(program: Command, ctx: CliContext): void {
       if (!question) throw new UsageError('Ask a question, e.g. learning-loop recall "what failed last time we tried the booking component?"');
       const ws = ctx.knowledgeBase(cmd, opts.json);
       if (!ws) return;
-      const a = await recall(ws, question, { limit, budget, noRefresh: !opts.refresh });
+      const a = await openIndex(ws).recall(question, { limit, budget, noRefresh: !opts.refresh });
       // Invalid records are not in the index: say how many were left out, and where to look.
-      const skipped = skippedNote(readBuildDiagnostics(ws.outDir));
+      const skipped = skippedNote(await openIndex(ws).lastBuildDiagnostics());
       if (opts.json) printJson(ctx.io, { ok: a.insights.length > 0, ...a, ...(skipped ? { skipped: skipped.count } : {}) });
       else ctx.io.stdout.write(renderAnswer(a) + (skipped ? `\n${skipped.text}\n` : ''));
       ctx.exitCode = a.insights.length ? EXIT.OK : EXIT.PROBLEMS;

@@ -1,14 +1,15 @@
 /** `learning-loop record`: score and write one execution (JSON via --input, or flags). */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { diag, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
-import { parseJsonInput, recordExecution, type RecordResult } from '../../agents/record.js';
+import { recordExecution, type RecordResult } from '../../agents/record.js';
+import { parseJsonInput } from '../../core/records/execution-input.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
 import { listFlag } from '../flags.js';
 import { dict } from '../../core/dict.js';
+import { readText } from '../../io/fs.js';
 
 interface RecordFlags {
   input?: string;
@@ -59,13 +60,6 @@ interface RecordFlags {
 const collect = (value: string, prev: string[]): string[] => [...prev, value];
 /** A non-negative decimal number, e.g. 35.6. */
 const DECIMAL = /^\d+(\.\d+)?$/;
-const list = (s: string | undefined): string[] | undefined =>
-  s === undefined
-    ? undefined
-    : s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean);
 
 /** The flag that sets each input field (the fields `inputFromFlags` fills). */
 export const FIELD_FLAGS: Record<string, string> = {
@@ -300,7 +294,7 @@ Exit codes: 0 recorded, 1 invalid input / write or Git failure (nothing half-wri
         } else {
           source = flags.input;
           try {
-            sourceText = readFileSync(resolve(ctx.io.cwd, flags.input), 'utf8');
+            sourceText = readText(resolve(ctx.io.cwd, flags.input));
           } catch (error) {
             throw new UsageError(`Cannot read --input ${flags.input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'Pass an existing JSON file, or `-` to read standard input.');
           }

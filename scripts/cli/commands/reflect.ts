@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../io.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
-import { loadTable } from '../../index/table.js';
+import { openIndex } from '../../index/api.js';
 import { reflectOn } from '../../agents/reflect.js';
 import type { TriggerAction } from '../../core/score/formulas.js';
 
@@ -17,10 +17,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'print it, write nothing')
     .option('--json', 'print one JSON document (the reflection record, body and proposals)')
     .addHelpText('after', '\nExamples:\n  learning-loop reflect ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E\n  learning-loop reflect ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E --as extract_template --json\n\nAn execution without a trigger gets a root-cause analysis. Existing files are never overwritten.\nExit codes: 0 ok, 1 no such execution, 2 usage error.')
-    .action((id: string, opts: { as?: TriggerAction; dryRun?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (id: string, opts: { as?: TriggerAction; dryRun?: boolean; json?: boolean }, cmd: Command) => {
       const ws = ctx.knowledgeBase(cmd, opts.json);
       if (!ws) return;
-      const table = loadTable(ws);
+      const table = await openIndex(ws).table();
       const r = reflectOn(ws, table.rows, id, { ...(opts.as ? { action: opts.as } : {}), ...(opts.dryRun ? { dryRun: true } : {}) });
       if (opts.json) {
         printJson(ctx.io, {

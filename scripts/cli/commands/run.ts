@@ -1,6 +1,4 @@
 /** `learning-loop run [--task-id ID] [--task-type T] [--component C] [--agent A] [--json] -- <command...>`: the 8-step loop around a command. */
-import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../io.js';
@@ -10,6 +8,7 @@ import { commandSummary, errorLines, recordedCommand, relativizePaths, type Path
 import type { SimilarResult } from '../../core/recall/similar.js';
 import { redactSecrets } from '../../core/records/secrets.js';
 import { listFlag } from '../flags.js';
+import { runTeed } from '../../io/process.js';
 
 /** Lines of stderr kept as the execution's errors when the command fails. */
 export const STDERR_TAIL_LINES = 10;
@@ -22,25 +21,12 @@ interface Ran {
 }
 
 /** Runs a command with inherited stdin, stdout to `toStdout`, stderr teed; resolves its exit code and stderr tail. */
-function runCommand(argv: string[], cwd: string, env: Record<string, string | undefined>, stdout: (s: string) => void, stderr: (s: string) => void, inheritStdout: boolean): Promise<Ran> {
-  return new Promise((resolve) => {
-    let tail = '';
-    const child = spawn(argv[0]!, argv.slice(1), { cwd, env: env as NodeJS.ProcessEnv, stdio: ['inherit', inheritStdout ? 'inherit' : 'pipe', 'pipe'] });
-    child.stdout?.on('data', (d: Buffer) => stdout(d.toString('utf8')));
-    child.stderr!.on('data', (d: Buffer) => {
-      const s = d.toString('utf8');
-      stderr(s);
-      tail = (tail + s).slice(-16000);
-    });
-    child.on('error', (e) => resolve({ code: 127, tail: [], spawnError: e.message }));
-    child.on('close', (code, signal) => {
-      // Redacted as a whole: a key block spans lines, and one line alone does not look like a key.
-      const lines = redactSecrets(tail).text.split('\n');
-      // A shell reports a signal as 128 + its number; so do we.
-      const signalCode = signal ? 128 + ((constants.signals as Record<string, number>)[signal] ?? 0) : 1;
-      resolve({ code: code ?? signalCode, tail: signal ? [...lines, `terminated by ${signal}`] : lines });
-    });
-  });
+async function runCommand(argv: string[], cwd: string, env: Record<string, string | undefined>, stdout: (s: string) => void, stderr: (s: string) => void, inheritStdout: boolean): Promise<Ran> {
+  const ran = await runTeed(argv, { cwd, env, stdout, stderr, inheritStdout, keepChars: 16000 });
+  if (ran.spawnError !== undefined) return { code: ran.code, tail: [], spawnError: ran.spawnError };
+  // Redacted as a whole: a key block spans lines, and one line alone does not look like a key.
+  const lines = redactSecrets(ran.stderrTail).text.split('\n');
+  return { code: ran.code, tail: ran.signal ? [...lines, `terminated by ${ran.signal}`] : lines };
 }
 
 /** One line per recalled id: what `run` recalled before the command starts. */

@@ -1,18 +1,18 @@
 /** `learning-loop show <id...>`: full records by id (the MCP tool `get`). */
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
-import { loadTable } from '../../index/table.js';
+import { openIndex } from '../../index/api.js';
 import { diag, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
 import { didYouMean } from '../../core/diagnostics/suggest.js';
 import { renderRecord } from '../../core/records/write.js';
 import { diagnosticsJson, formatPretty, printJson } from '../output.js';
 import { EXIT } from '../io.js';
 import type { CliContext } from '../context.js';
+import { readText } from '../../io/fs.js';
 
 function readRecordText(repoRoot: string, file: string): string | undefined {
   try {
-    return readFileSync(isAbsolute(file) ? file : join(repoRoot, file), 'utf8');
+    return readText(isAbsolute(file) ? file : join(repoRoot, file));
   } catch {
     return undefined;
   }
@@ -26,10 +26,10 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<ids...>', 'record ids, e.g. rule-handle-timezone-conversions-for-appointments')
     .option('--json', 'print one JSON document: {ok, records: [{id, kind, file, data, body}], missing}')
     .addHelpText('after', '\nExamples:\n  learning-loop show rule-handle-timezone-conversions-for-appointments\n  learning-loop show ex-01M7AN6YB0E6EBXBW8VAN03QDW rf-01M7AN6YB0E6EBXBW8VAN03QDW --json\n\nExit codes: 0 every id found, 1 some id not found (the others are printed), 2 usage error.')
-    .action((ids: string[], opts: { json?: boolean }, cmd: Command) => {
+    .action(async (ids: string[], opts: { json?: boolean }, cmd: Command) => {
       const ws = ctx.knowledgeBase(cmd, opts.json, { records: [], missing: ids });
       if (!ws) return;
-      const rows = loadTable(ws).rows;
+      const rows = (await openIndex(ws).table()).rows;
       const byId = new Map(rows.map((r) => [r.id, r]));
       const found = [...new Set(ids)].map((id) => byId.get(id)).filter((r) => r !== undefined);
       const missing = [...new Set(ids)].filter((id) => !byId.has(id));

@@ -1,7 +1,7 @@
 /** `learning-loop similar --task-type T --component C`: past executions comparable to a task. */
 import { Option, type Command } from 'commander';
 import { listFlag } from '../flags.js';
-import { similar } from '../../index/recall.js';
+import { openIndex } from '../../index/api.js';
 import type { SimilarResult } from '../../core/recall/similar.js';
 import { printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
@@ -36,7 +36,7 @@ export function register(program: Command, ctx: CliContext): void {
       const ws = ctx.knowledgeBase(cmd, opts.json);
       if (!ws) return;
       const task = { ...(opts.id ? { id: opts.id } : {}), type: taskType, ...(opts.component ? { component: opts.component } : {}), ...(domains.length ? { domains } : {}) };
-      const r = await similar(ws, task, { limit, noRefresh: !opts.refresh });
+      const r = await openIndex(ws).similar(task, { limit, noRefresh: !opts.refresh });
       if (opts.json) printJson(ctx.io, { ok: r.executions.length > 0, ...r });
       else ctx.io.stdout.write(renderSimilar(r));
       ctx.exitCode = r.executions.length ? EXIT.OK : EXIT.PROBLEMS;

@@ -1,5 +1,4 @@
 /** `learning-loop site build|preview`: build the static learnings site, or serve a built one. */
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../io.js';
@@ -8,8 +7,9 @@ import { diagnosticsJson, printJson, reportToStderr } from '../output.js';
 import { hasFailures } from '../../core/diagnostics/diagnostic.js';
 import { buildSite, normalizeBase, previewSite } from '../../agents/publish/site.js';
 import { checkSiteLinks } from '../../agents/publish/site-links.js';
-import { PortUnavailableError, type StaticServer } from '../../agents/publish/site-server.js';
+import { PortUnavailableError, type StaticServer } from '../../io/static-server.js';
 import { plural } from '../../core/diagnostics/words.js';
+import { exists } from '../../io/fs.js';
 
 function parseBase(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -94,7 +94,7 @@ export function register(program: Command, ctx: CliContext): void {
       const port = parsePort(opts.port);
       const ws = ctx.workspace(cmd);
       const dir = opts.out ? resolve(ctx.io.cwd, opts.out) : join(ws.outDir, 'site');
-      if (!existsSync(join(dir, 'index.html'))) throw new UsageError(`No built site in ${dir}.`, 'Run `learning-loop site build` first (with the same --out and --base).');
+      if (!exists(join(dir, 'index.html'))) throw new UsageError(`No built site in ${dir}.`, 'Run `learning-loop site build` first (with the same --out and --base).');
       let server: StaticServer;
       try {
         server = await previewSite(ws, { dir, base, port });

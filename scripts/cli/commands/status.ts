@@ -1,7 +1,7 @@
 /** `learning-loop status [--json]`: what waits for a reviewer this morning (like `changeset status`). */
 import type { Command } from 'commander';
-import { loadTable } from '../../index/table.js';
-import { findStaleLearnings } from '../../core/learn/staleness.js';
+import { openIndex } from '../../index/api.js';
+import { findStaleLearnings } from '../../agents/staleness.js';
 import { renderStatus, statusReport } from '../../core/learn/status.js';
 import { targetsInUse } from '../../core/publish/export.js';
 import { repoView, runExport } from '../../agents/publish/export-files.js';
@@ -22,7 +22,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const ws = ctx.knowledgeBase(cmd, opts.json, { clean: false });
       if (!ws) return;
-      const table = loadTable(ws);
+      const table = await openIndex(ws).table();
       const stale = await findStaleLearnings(ws, table.rows);
       const inUse = targetsInUse(repoView(ws.repoRoot));
       const exported = inUse.targets.length ? runExport(ws.repoRoot, table.rows, inUse.targets, { check: true, includePatterns: inUse.includePatterns, config: ws.config }).diagnostics.filter((d) => d.rule === 'export/out-of-date') : [];

@@ -4,14 +4,14 @@ import { resolve } from 'node:path';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../io.js';
 import { printJson, reportToStderr } from '../output.js';
-import { loadTable } from '../../index/table.js';
-import { patternCommitCounts } from '../../core/learn/analyze.js';
+import { openIndex } from '../../index/api.js';
+import { patternCommitCounts } from '../../io/git.js';
 import { synthesize, type Period } from '../../core/learn/synthesis.js';
 import { applyChanges } from '../../agents/apply.js';
 import { shouldRunMonthly, shouldRunWeekly } from '../../core/learn/schedule.js';
 import { writeFileAtomic } from '../../io/fs.js';
 import { hasFailures } from '../../core/diagnostics/diagnostic.js';
-import { findStaleLearnings } from '../../core/learn/staleness.js';
+import { findStaleLearnings } from '../../agents/staleness.js';
 import { plural } from '../../core/diagnostics/words.js';
 
 /** Registers `synthesize`. */
@@ -38,7 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
         return;
       }
       if (!ctx.knowledgeBase(cmd, opts.json)) return;
-      const table = loadTable(ws);
+      const table = await openIndex(ws).table();
       const stale = await findStaleLearnings(ws, table.rows);
       const result = synthesize(table, ws.config, opts.period, date, await patternCommitCounts(ws), { stale });
       const written = opts.dryRun ? [] : applyChanges(ws, result.changes);

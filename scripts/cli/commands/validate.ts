@@ -1,15 +1,14 @@
 /** `learning-loop validate [paths...]`: check records, report every problem at once. */
 import { resolve, relative } from 'node:path';
 import { Option, type Command } from 'commander';
-import { checkKnowledgeBase } from '../../index/check-kb.js';
+import { openIndex } from '../../index/api.js';
 import { hasFailures, countBySeverity } from '../../core/diagnostics/diagnostic.js';
 import { diag } from '../../core/diagnostics/diagnostic.js';
-import { toPosix, isDirectory, walkFiles } from '../../io/fs.js';
+import { exists, fileInfo, isDirectory, toPosix, walkFiles } from '../../io/fs.js';
 import { diagnosticsJson, formatGithub, formatPretty, printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
-import { existsSync, lstatSync } from 'node:fs';
-import { findStaleLearnings } from '../../core/learn/staleness.js';
+import { findStaleLearnings } from '../../agents/staleness.js';
 
 /** Registers `validate`. */
 export function register(program: Command, ctx: CliContext): void {
@@ -24,7 +23,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nExamples:\n  learning-loop validate\n  learning-loop validate learning-loop/rules --format github\n  learning-loop validate --stale\n\nExit codes: 0 clean, 1 problems found (warnings only with --strict), 2 usage error.')
     .action(async (paths: string[], opts: { format: string; strict: boolean; json?: boolean; stale?: boolean }, cmd: Command) => {
       const ws = ctx.workspace(cmd);
-      if (!existsSync(ws.kbRoot)) {
+      if (!exists(ws.kbRoot)) {
         const d = diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbRoot}.`);
         emit(ctx, opts.json ? 'json' : opts.format, [d], { files: 0, records: 0 }, cmd);
         ctx.exitCode = EXIT.PROBLEMS;
@@ -36,14 +35,14 @@ export function register(program: Command, ctx: CliContext): void {
         for (const p of paths) {
           const abs = resolve(ctx.io.cwd, p);
           const rel = toPosix(relative(ws.kbRoot, abs));
-          if (rel.startsWith('..') || !existsSync(abs)) throw new UsageError(`\`${p}\` is not a file or folder inside the knowledge base (${ws.kbRoot}).`, 'Pass paths under the knowledge base, or none to check everything.');
+          if (rel.startsWith('..') || !exists(abs)) throw new UsageError(`\`${p}\` is not a file or folder inside the knowledge base (${ws.kbRoot}).`, 'Pass paths under the knowledge base, or none to check everything.');
           const links: string[] = [];
           // A folder given as a link is the link itself (never entered).
-          if (isDirectory(abs) && !lstatSync(abs).isSymbolicLink()) for (const f of [...walkFiles(abs, links), ...links]) only.add(rel ? `${rel}/${f}` : f);
+          if (isDirectory(abs) && !fileInfo(abs, { followLinks: false })?.isSymlink) for (const f of [...walkFiles(abs, links), ...links]) only.add(rel ? `${rel}/${f}` : f);
           else only.add(rel);
         }
       }
-      const result = checkKnowledgeBase(ws, only);
+      const result = await openIndex(ws).check(only);
       if (opts.stale) {
         const rows = result.records.map((r) => ({ id: r.record.id, kind: r.record.kind, file: r.file, data: r.record, body: r.body }));
         const stale = await findStaleLearnings(ws, rows);

@@ -1,12 +1,12 @@
 /** `learning-loop watch`: rebuild incrementally on every change to the knowledge base. */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { startWatch } from '../../index/watch.js';
+import { openIndex } from '../../index/api.js';
 import { diag } from '../../core/diagnostics/diagnostic.js';
 import { diagnosticsJson, formatPretty } from '../output.js';
 import { EXIT } from '../io.js';
 import type { CliContext } from '../context.js';
 import { plural } from '../../core/diagnostics/words.js';
+import { exists } from '../../io/fs.js';
 
 /** Registers `watch`. */
 export function register(program: Command, ctx: CliContext): void {
@@ -20,12 +20,12 @@ export function register(program: Command, ctx: CliContext): void {
       const ws = ctx.workspace(cmd);
       const io = ctx.io;
       const color = ctx.color(cmd);
-      if (!existsSync(ws.kbRoot)) {
+      if (!exists(ws.kbRoot)) {
         io.stderr.write(formatPretty([diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbRoot}.`)], color));
         ctx.exitCode = EXIT.PROBLEMS;
         return;
       }
-      const watcher = startWatch(ws, {
+      const watcher = await openIndex(ws).watch({
         usePolling: opts.poll ?? false,
         onBuild: (e) => {
           if (opts.json) {

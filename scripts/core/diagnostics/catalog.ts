@@ -3,7 +3,8 @@
  * hint. Ids are permanent (never renamed) so scripts, CI annotations and docs can rely on them.
  * `learning-loop explain [rule]` prints it.
  */
-import type { Severity } from './diagnostic.js';
+/** How bad a diagnostic is: errors fail `validate`, warnings fail only with `--strict`. */
+export type Severity = 'error' | 'warning' | 'info';
 
 /** One catalog entry. */
 export interface CatalogEntry {
@@ -104,4 +105,42 @@ export type RuleId = keyof typeof CATALOG;
 /** Whether a string is a known rule id. */
 export function isRuleId(value: string): value is RuleId {
   return Object.prototype.hasOwnProperty.call(CATALOG, value);
+}
+
+/** Where a rule is documented: its entry in docs/errors.md (shipped with the package). */
+export function ruleDocLink(rule: string): string {
+  return `docs/errors.md#${ruleAnchor(rule)}`;
+}
+
+/** The heading anchor of a rule in docs/errors.md (GitHub's slug of the rule id: `/` dropped). */
+export function ruleAnchor(rule: string): string {
+  return rule.toLowerCase().replace(/[^a-z0-9 _-]/g, '');
+}
+
+/** docs/errors.md: every rule of the catalog, grouped by its prefix, in catalog order. Generated (`npm run gen`). */
+export function renderErrorsDoc(): string {
+  const out = [
+    '# Diagnostics',
+    '',
+    '<!-- Generated from scripts/core/diagnostics/catalog.ts by `npm run gen`; do not edit by hand. -->',
+    '',
+    'Every problem learning-loop reports carries one of these rule ids. Ids are permanent: scripts, CI',
+    'annotations and links may rely on them. `learning-loop explain <rule>` prints an entry; JSON output',
+    'gives each diagnostic a `docs` link to its entry here. Errors fail `validate`; warnings fail it only with',
+    '`--strict`; info is never a failure.',
+    '',
+  ];
+  let group = '';
+  for (const [rule, entry] of Object.entries(CATALOG) as Array<[string, CatalogEntry]>) {
+    const prefix = rule.split('/')[0]!;
+    if (prefix !== group) {
+      group = prefix;
+      out.push(`## ${prefix}/`, '');
+    }
+    // A hint's first line is prose; further lines are an example record (frontmatter).
+    const [first, ...example] = entry.hint.split('\n');
+    out.push(`### ${rule}`, '', `**${entry.severity}** — ${entry.title}.`, '', first!, '');
+    if (example.length) out.push('```yaml', ...example, '```', '');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
 }

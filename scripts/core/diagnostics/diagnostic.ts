@@ -2,10 +2,9 @@
  * Diagnostics as data (vfile-message style). Pure code returns these and never throws for bad
  * input; only the CLI turns them into exit codes and text.
  */
-import { CATALOG, type RuleId } from './catalog.js';
+import { CATALOG, type RuleId, type Severity } from './catalog.js';
 
-/** How bad a problem is. Errors fail `validate`; warnings fail it only with `--strict`. */
-export type Severity = 'error' | 'warning' | 'info';
+export type { Severity } from './catalog.js';
 
 /** One problem found in a file, flag, config or query. */
 export interface Diagnostic {

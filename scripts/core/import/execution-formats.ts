@@ -8,7 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { diag, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
 import { slugify } from '../records/ids.js';
 import { duplicateKeys, locate, parseYamlDocument, unsafeYamlDiagnostics, yamlLib } from '../records/parse.js';
-import { jsonLocator, parseJsonInput } from '../../agents/record.js';
+import { jsonLocator, parseJsonInput } from '../records/execution-input.js';
 
 /** The history formats `import executions` reads. */
 export const EXECUTION_FORMATS = ['jsonl', 'csv', 'aider', 'reflexion'] as const;

@@ -5,11 +5,11 @@
  * executions, so a 10k-row history is planned without re-scanning the history for every row.
  */
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { ResolvedConfig } from '../../io/config.js';
-import type { RecordRow } from '../../index/table.js';
+import type { ResolvedConfig } from '../config.js';
+import type { RecordRow } from '../records/table.js';
 import { derivedId } from '../records/ids.js';
 import { recordPath, type ExecutionRecord, type ReflectionRecord } from '../records/kinds.js';
-import { buildExecution, findForbiddenKeys, validateInput } from '../../agents/record.js';
+import { buildExecution, findForbiddenKeys, validateInput } from '../records/execution-input.js';
 import { scanSecrets } from '../records/secrets.js';
 import { checkRecordText, schemaDiagnostics } from '../records/validate.js';
 import { renderRecord } from '../records/write.js';

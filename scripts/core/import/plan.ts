@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { RecordRow } from '../../index/table.js';
+import type { RecordRow } from '../records/table.js';
 import type { AnyRecord } from '../records/kinds.js';
 import { recordPath } from '../records/kinds.js';
 import { ID_PREFIX } from '../records/ids.js';

@@ -3,7 +3,7 @@
  * Each flag names its evidence; a quiet history gives no flags.
  */
 import type { ExecutionRecord } from '../records/kinds.js';
-import type { ResolvedConfig } from '../../io/config.js';
+import type { ResolvedConfig } from '../config.js';
 import { fingerprint } from './fingerprint.js';
 import { byTime, evidenceIds, ms, round } from './stats.js';
 import { durationSeries } from './patterns.js';

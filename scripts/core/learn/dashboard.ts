@@ -3,8 +3,8 @@
  * (+ pattern file change counts read from Git by the caller) → report. Formulas: docs/learning.md.
  */
 import type { ExecutionRecord, RecordByKind } from '../records/kinds.js';
-import type { RecordRow } from '../../index/table.js';
-import type { ResolvedConfig } from '../../io/config.js';
+import type { RecordRow } from '../records/table.js';
+import type { ResolvedConfig } from '../config.js';
 import { median } from '../score/formulas.js';
 import { byTime, mean, round, weekStart, wilson, addDays } from './stats.js';
 import { agentCost } from './cost.js';

@@ -4,7 +4,7 @@
  * pattern records so the same documents, terms and ranking serve them. Pure.
  */
 import type { PatternRecord } from '../records/kinds.js';
-import type { RecordRow } from '../../index/table.js';
+import type { RecordRow } from '../records/table.js';
 import type { EffectEstimate, EffectReport } from './effect.js';
 import type { ExtractedPattern } from './types.js';
 

@@ -15,7 +15,7 @@
  * with memory vs agents without: the with/without-memory comparison of an experiment).
  */
 import type { ExecutionRecord } from '../records/kinds.js';
-import type { ResolvedConfig } from '../../io/config.js';
+import type { ResolvedConfig } from '../config.js';
 import { isoWeek } from '../aggregates.js';
 import { benjaminiHochberg, mantelHaenszel, type MantelHaenszel, type Stratum } from './tests.js';
 

@@ -6,7 +6,7 @@
  * executions that recalled it (those are the harder tasks). Pure.
  */
 import type { ExecutionRecord } from '../records/kinds.js';
-import type { ResolvedConfig } from '../../io/config.js';
+import type { ResolvedConfig } from '../config.js';
 import { learningEffectsOf, type Verdict } from './effect.js';
 import { pushTo } from '../dict.js';
 

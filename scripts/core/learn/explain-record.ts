@@ -4,9 +4,9 @@
  * recall — the executions that recalled it and whether they went well (derived, never stored).
  * Pure: rows in, a plain explanation out.
  */
-import type { RecordRow } from '../../index/table.js';
-import { executionsInOrder } from '../../index/table.js';
-import type { ResolvedConfig } from '../../io/config.js';
+import type { RecordRow } from '../records/table.js';
+import { executionsInOrder } from '../records/table.js';
+import type { ResolvedConfig } from '../config.js';
 import { LINK_FIELDS } from '../records/validate.js';
 import { recallEvidence } from './evidence.js';
 import { matchingDerived } from './reflection.js';

@@ -4,7 +4,7 @@
  * records are decisions made by people and are never rewritten here. Pure.
  */
 import type { PatternRecord } from '../records/kinds.js';
-import type { RecordRow } from '../../index/table.js';
+import type { RecordRow } from '../records/table.js';
 import { recordPath } from '../records/kinds.js';
 import { renderRecord } from '../records/write.js';
 import type { ExtractedPattern } from './types.js';

@@ -11,7 +11,7 @@
  * the same pattern.
  */
 import type { ExecutionRecord, PatternRecord } from '../records/kinds.js';
-import type { ResolvedConfig } from '../../io/config.js';
+import type { ResolvedConfig } from '../config.js';
 import { slugify } from '../records/ids.js';
 import { fingerprint } from './fingerprint.js';
 import { byTime, evidenceIds, mean, round, shortHash, wilson } from './stats.js';

@@ -11,8 +11,8 @@
  * - update_architecture → an assumption review against memory/working-memory/current-assumptions.md.
  */
 import type { AssumptionRecord, ExecutionRecord, PatternRecord, ReflectionRecord, TemplateRecord } from '../records/kinds.js';
-import type { RecordRow } from '../../index/table.js';
-import type { ResolvedConfig } from '../../io/config.js';
+import type { RecordRow } from '../records/table.js';
+import type { ResolvedConfig } from '../config.js';
 import { newId, slugify } from '../records/ids.js';
 import { fingerprint } from './fingerprint.js';
 import { allPatterns, executionItems, extractPatternSet } from './patterns.js';

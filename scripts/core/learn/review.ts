@@ -3,7 +3,7 @@
  * rejected pattern or rule keeps its file (status `rejected`), which is how extraction and
  * synthesis know never to propose it again. Pure: returns the new file text.
  */
-import type { RecordsTable } from '../../index/table.js';
+import type { RecordsTable } from '../records/table.js';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { LIFECYCLE_KINDS, type AnyRecord } from '../records/kinds.js';
 import { renderRecord } from '../records/write.js';

@@ -2,7 +2,7 @@
  * Synthesis schedule decided in code (cron cannot say "last Friday of the month"). Dates are
  * UTC. The config's `synthesis_schedule` is `weekly: "<day>_<HH:MM>"`, `monthly: "last|first_<day>"`.
  */
-import type { ResolvedConfig } from '../../io/config.js';
+import type { ResolvedConfig } from '../config.js';
 
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 

@@ -4,20 +4,12 @@
  * files disappeared, or changed a lot in Git since the learning was accepted, it is flagged
  * `stale/learning` (a warning) so validate and synthesis can propose a review.
  *
- * `assessStaleness` is pure (targets + history in, findings out); `findStaleLearnings` gathers the
- * history from Git.
+ * `assessStaleness` is pure (targets + history in, findings out); `findStaleLearnings`
+ * (agents/staleness.ts) gathers the history from Git.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { RecordRow } from '../../index/table.js';
-import type { Workspace } from '../../io/workspace.js';
-import { locateInText } from '../records/validate.js';
+import type { RecordRow } from '../records/table.js';
 import { plural } from '../diagnostics/words.js';
 
-const run = promisify(execFile);
 
 /** Thresholds for "changed a lot". */
 export interface StalenessOptions {
@@ -194,60 +186,3 @@ export function parseNumstatLog(text: string): HistoryCommit[] {
   return out;
 }
 
-async function git(repoRoot: string, args: string[]): Promise<string> {
-  const { stdout } = await run('git', args, { cwd: repoRoot, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
-  return stdout;
-}
-
-function countLines(abs: string): number {
-  try {
-    const buf = readFileSync(abs);
-    if (buf.includes(0)) return 1; // binary
-    let n = 0;
-    for (const b of buf) if (b === 10) n += 1;
-    return buf.length && buf[buf.length - 1] !== 10 ? n + 1 : n;
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * Flags accepted learnings whose files disappeared or changed a lot since acceptance
- * (`stale/learning` warnings, positioned at the field that names the files). Outside Git, or
- * when Git fails, returns no diagnostics: staleness is advice, never a failure.
- */
-export async function findStaleLearnings(ws: Workspace, rows: readonly RecordRow[], opts: StalenessOptions = {}): Promise<Diagnostic[]> {
-  if (!ws.inGit) return [];
-  const targets = rows.map((r) => targetsOf(r, opts.statuses ?? ['accepted'])).filter((t): t is LearningTargets => Boolean(t));
-  if (!targets.length) return [];
-  let history: HistoryCommit[];
-  const tracked = new Map<string, number>();
-  try {
-    const since = targets.map((t) => t.since).sort()[0]!;
-    // Renames count as a deletion plus an addition: the learning names the old path.
-    history = parseNumstatLog(await git(ws.repoRoot, ['log', '--no-renames', '--numstat', '--format=%x00%H%x09%cI', `--since=${since}`, 'HEAD']));
-    const files = (await git(ws.repoRoot, ['ls-files', '-z'])).split('\0').filter(Boolean);
-    const wanted = targets.flatMap((t) => [...t.paths.map((p) => globToRegExp(p.spec)), ...t.components.map((c) => new RegExp(`(^|/)${c.name.replace(/[.+^$()|[\]\\*?{}]/g, '\\$&')}/`, 'i'))]);
-    for (const f of files) tracked.set(f, wanted.some((re) => re.test(f)) ? countLines(join(ws.repoRoot, f)) : 0);
-  } catch {
-    return [];
-  }
-  const findings = assessStaleness(targets, tracked, history, opts);
-  const texts = new Map<string, string>();
-  return findings.map((f) => {
-    let pos: { line?: number; column?: number } = {};
-    try {
-      if (!texts.has(f.file)) texts.set(f.file, readFileSync(join(ws.repoRoot, f.file), 'utf8'));
-      pos = locateInText(texts.get(f.file)!, f.field);
-    } catch {
-      // position is a nicety
-    }
-    return diag('stale/learning', f.file, f.message, {
-      ...pos,
-      hint:
-        f.reason === 'missing'
-          ? 'Update `about` / `applies_to` to the new location, or archive the learning (`status: archived`) if the code is gone.'
-          : 'Re-read the learning against the current code; update it, or archive it if it no longer holds. `learning-loop synthesize` proposes the review.',
-    });
-  });
-}

@@ -4,7 +4,7 @@
  * be stale, exported instruction files that are out of date, and invalid records. Pure: rows and
  * the findings of the I/O side in, the report out.
  */
-import type { RecordRow } from '../../index/table.js';
+import type { RecordRow } from '../records/table.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { LIFECYCLE_KINDS, type ReflectionRecord } from '../records/kinds.js';
 import { summarize, type RecordSummary } from '../records/listing.js';

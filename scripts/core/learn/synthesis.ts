@@ -5,9 +5,9 @@
  * a run repeated on the same history produces byte-identical files.
  */
 import type { MetricsRecord, PatternRecord, RuleRecord, SynthesisRecord, ExecutionRecord } from '../records/kinds.js';
-import type { RecordRow, RecordsTable } from '../../index/table.js';
-import { executionsInOrder, rowsOf } from '../../index/table.js';
-import type { ResolvedConfig } from '../../io/config.js';
+import type { RecordRow, RecordsTable } from '../records/table.js';
+import { executionsInOrder, rowsOf } from '../records/table.js';
+import type { ResolvedConfig } from '../config.js';
 import { recordPath } from '../records/kinds.js';
 import { renderRecord } from '../records/write.js';
 import { analyzeTable, type Analysis } from './analyze.js';
@@ -170,7 +170,6 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
 
   const changes: FileChange[] = [];
   // New / refreshed pattern records (strongest first; top patterns always included).
-  const topIds = new Set(top.map((p) => p.id));
   const newOnes = ranked.filter((p) => !existingIds.has(p.id) && !losers.has(p.id));
   const chosen = new Set([...newOnes.slice(0, MAX_NEW_PATTERNS).map((p) => p.id), ...top.map((p) => p.id)]);
   const toWrite = ranked.filter((p) => !losers.has(p.id) && (existingIds.has(p.id) || chosen.has(p.id)));

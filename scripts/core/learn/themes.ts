@@ -13,7 +13,7 @@
  * one theme. Text the tool generates (stub sections, import notes) is not mined.
  */
 import type { ExecutionRecord, ReflectionRecord } from '../records/kinds.js';
-import type { ResolvedConfig } from '../../io/config.js';
+import type { ResolvedConfig } from '../config.js';
 import { analyze } from '../recall/terms.js';
 import { normaliseForFingerprint } from './fingerprint.js';
 import { benjaminiHochberg, fisherGreater } from './tests.js';

@@ -6,11 +6,11 @@
  * (or, for whole generated files such as .mdc, a file carrying the generated marker), so
  * hand-written text around it is never touched. Reading and writing are in `export-files.ts`.
  */
-import type { RecordRow } from '../../index/table.js';
+import type { RecordRow } from '../records/table.js';
 import type { PatternRecord, RuleRecord, TemplateRecord } from '../records/kinds.js';
-import { executionsInOrder } from '../../index/table.js';
+import { executionsInOrder } from '../records/table.js';
 import { recallEvidence } from '../learn/evidence.js';
-import { DEFAULT_CONFIG, type ResolvedConfig } from '../../io/config.js';
+import { DEFAULT_CONFIG, type ResolvedConfig } from '../config.js';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { slugify } from '../records/ids.js';
 import { pushTo } from '../dict.js';

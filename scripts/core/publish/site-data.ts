@@ -10,7 +10,7 @@
  *   flags, templates) plus the most recent ones up to `executionPageCap` (default 2000); all executions
  *   appear in the paginated lists either way.
  */
-import type { RecordRow } from '../../index/table.js';
+import type { RecordRow } from '../records/table.js';
 import type { AnyRecord, ExecutionRecord } from '../records/kinds.js';
 import { renderInline, renderMarkdown } from './render-markdown.js';
 import { isoWeek } from '../aggregates.js';

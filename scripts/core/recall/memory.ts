@@ -5,7 +5,7 @@
  * only in memory (derived patterns and themes, tests).
  */
 import { indexText, toSearchDoc } from './search-docs.js';
-import type { RecordRow } from '../../index/table.js';
+import type { RecordRow } from '../records/table.js';
 import { fingerprint } from '../learn/fingerprint.js';
 import { docTerms, mergeVocabulary, vocabularyOf } from './terms.js';
 import { parseStoreFile, RecallStore, renderSegment, renderStoreFile, type SegmentDoc, type StoreFile } from './store.js';

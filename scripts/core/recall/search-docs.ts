@@ -4,7 +4,7 @@
  * *searched* is everything the record says: every text field of its frontmatter and its whole
  * Markdown body (`indexText`).
  */
-import type { RecordRow } from '../../index/table.js';
+import type { RecordRow } from '../records/table.js';
 
 /** One searchable document. Field names are short because the recall store holds 100k of them. */
 export interface SearchDoc {

@@ -2,7 +2,7 @@
  * Reading the memory record by record, for `show`, `list` and `status`: one summary line per
  * record, filters by kind, status and date. Pure: rows in, rows out.
  */
-import type { RecordRow } from '../../index/table.js';
+import type { RecordRow } from './table.js';
 
 /** One record as `list` shows it. */
 export interface RecordSummary {

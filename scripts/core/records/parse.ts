@@ -302,7 +302,7 @@ function cleanYamlMessage(message: string): string {
  * (for unknown-field errors). Falls back to the nearest existing ancestor.
  */
 export function locate(p: PositionedDoc, path: ReadonlyArray<string | number>, key?: string): Position {
-  const { isMap, isScalar } = yamlLib();
+  const { isMap } = yamlLib();
   let node: unknown = p.doc.contents;
   let lastGood: unknown = node;
   for (const segment of path) {

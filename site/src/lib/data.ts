@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecPage, ExecRow, RecordPage, RecordSection } from '../../../scripts/core/publish/site-data.js';
-import type { DashboardData } from '../../../scripts/agents/publish/site-dashboard.js';
+import type { DashboardData } from '../../../scripts/core/publish/site-dashboard.js';
 import type { SearchManifest } from '../../../scripts/agents/publish/site-search.js';
 
 export type { ExecPage, ExecRow, RecordPage, RecordSection, DashboardData };

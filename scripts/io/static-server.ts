@@ -1,6 +1,11 @@
 /**
  * A tiny static file server for previewing a built site under its base path (the way GitHub
  * Pages serves a project site). Loopback by default; refuses paths outside the folder.
+ *
+ * Why not `astro preview`: it serves the `outDir` of an Astro project's config, while `site preview
+ * --out` serves any folder a `site build` wrote (a CI artifact, a copy), with no Astro project at
+ * hand; it also starts Vite (about a second) to serve static files. Port fallback is the same
+ * (the next free one, as Astro and Vite do).
  */
 import { createServer, type Server } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';

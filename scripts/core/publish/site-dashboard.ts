@@ -3,15 +3,11 @@
  * (`aggregates.json`) computed into metric cards, criteria, flags and charts. Nothing is
  * recomputed here; when an input is missing the page says "not available yet".
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Workspace } from '../../io/workspace.js';
-import type { AgentEffectiveness, EffectSummary, LearnSnapshot } from '../../core/learn/types.js';
-import { formatP } from '../../core/learn/effect.js';
-import { readAggregates } from '../../index/build.js';
-import { barChart, forestPlot, lineChart, stackedChart } from '../../core/publish/render-charts.js';
-import { facetSlug, type ChartBlock, type LinkRef, type RecordPage, type SiteRecords } from '../../core/publish/site-data.js';
-import { plural } from '../../core/diagnostics/words.js';
+import type { AgentEffectiveness, EffectSummary, LearnSnapshot } from '../learn/types.js';
+import { formatP } from '../learn/effect.js';
+import { barChart, forestPlot, lineChart, stackedChart } from './render-charts.js';
+import { facetSlug, type ChartBlock, type LinkRef, type RecordPage, type SiteRecords } from './site-data.js';
+import { plural } from '../diagnostics/words.js';
 
 /** The parts of `aggregates.json` the site uses (the build documents the full shape). */
 export interface SiteAggregates {
@@ -116,24 +112,12 @@ export interface LearnRead {
   referencedExecutions: string[];
 }
 
-function readJson<T>(file: string): T | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Reads `learn.json` and `aggregates.json` from the build folder (either may be absent). */
-export function readLearnSnapshot(ws: Workspace): LearnRead {
-  const snapshot = readJson<LearnSnapshot>(join(ws.outDir, 'learn.json'));
-  const aggregates: SiteAggregates | undefined = readAggregates(ws.outDir);
-  const ok = snapshot && snapshot.version === 1 && snapshot.dashboard ? snapshot : undefined;
+/** What the dashboard reads from the last learning snapshot and build (either may be absent). */
+export function learnRead(snapshot: LearnSnapshot | undefined, aggregates: SiteAggregates | undefined): LearnRead {
   const referenced = new Set<string>();
-  for (const f of ok?.flags ?? []) for (const id of f.evidence.slice(0, 20)) referenced.add(id);
-  for (const p of ok?.patterns ?? []) for (const id of p.evidence) referenced.add(id);
-  return { snapshot: ok, aggregates, referencedExecutions: [...referenced].sort() };
+  for (const f of snapshot?.flags ?? []) for (const id of f.evidence.slice(0, 20)) referenced.add(id);
+  for (const p of snapshot?.patterns ?? []) for (const id of p.evidence) referenced.add(id);
+  return { ...(snapshot ? { snapshot } : {}), ...(aggregates ? { aggregates } : {}), referencedExecutions: [...referenced].sort() };
 }
 
 const pct = (r: number | null | undefined): string => (r === null || r === undefined ? 'n/a' : `${Math.round(r * 100)}%`);
