@@ -310,7 +310,9 @@ export async function gitListingAsync(ws: Workspace, opts: ListingOptions = {}):
   try {
     const [dirtyOut, untrackedOut] = await Promise.all([run(s.dirtyArgs), s.untrackedArgs.length ? run(s.untrackedArgs) : Buffer.alloc(0)]);
     const listing = assemble(s, dirtyOut, untrackedOut, () => (staged ??= cachedStaged(s) ?? keepStaged(s, gitSync(s.cwd, s.stagedArgs, GIT_OPTS))));
-    return { ...listing, ready, cancel: () => children.forEach((c) => c.kill()) };
+    return { ...listing, ready, cancel: () => {
+      for (const c of children) c.kill();
+    } };
   } catch {
     for (const c of children) c.kill();
     return undefined;

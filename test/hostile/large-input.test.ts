@@ -14,7 +14,7 @@ const DUPS = 30_000;
 const LINKS = 20_000;
 
 /** A rule with `n` unknown keys (just under 1 MiB for 100,000). */
-export function manyKeys(n: number): string {
+function manyKeys(n: number): string {
   const lines = ['---', 'kind: rule', 'id: rule-keys', 'created_at: 2026-11-01T00:00:00Z', 'status: proposed', 'statement: x'];
   for (let i = 0; i < n; i++) lines.push(`k${i}: v`);
   return `${lines.join('\n')}\n---\n`;

@@ -146,7 +146,7 @@ describe('a Git lock left by a killed Git process', () => {
       mkdirSync(join(proc, String(pid), 'fd'), { recursive: true });
       writeFileSync(join(proc, String(pid), 'comm'), `${comm}\n`);
       symlinkSync(cwd, join(proc, String(pid), 'cwd'));
-      fds.forEach((f, i) => symlinkSync(f, join(proc, String(pid), 'fd', String(i))));
+      for (const [i, f] of fds.entries()) symlinkSync(f, join(proc, String(pid), 'fd', String(i)));
     };
     add(100, 'bash', '/home', ['/dev/null']);
     add(101, 'git', '/elsewhere', ['/elsewhere/.git/index.lock']);

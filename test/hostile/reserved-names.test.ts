@@ -15,7 +15,7 @@ import type { AnyRecord } from '../../scripts/core/records/kinds.js';
 import { repoWith } from '../learn/kb.js';
 
 /** Every name that means something on a plain object (own or inherited from Object.prototype). */
-export const RESERVED = [
+const RESERVED = [
   'constructor',
   '__proto__',
   'toString',

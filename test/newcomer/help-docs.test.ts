@@ -7,11 +7,27 @@ import { COMMAND_LOADERS } from '../../scripts/cli/commands/index.js';
 
 afterAll(cleanupTemp);
 
+/** The paths `npm pack` would ship. */
+function packedFiles(): Set<string> {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const pack = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT, encoding: 'utf8' })) as Array<{ files: Array<{ path: string }> }>;
+  return new Set(pack[0]!.files.map((f) => f.path));
+}
+
+describe('the package ships what a user runs', () => {
+  it('has the CLI, the library, schemas, docs, the site source and the example; no dev tools, tests or build leftovers', () => {
+    const shipped = [...packedFiles()];
+    for (const need of ['bin/learning-loop.js', 'dist/scripts/index.js', 'dist/scripts/index.d.ts', 'dist/scripts/cli/main.js', 'schemas/execution.schema.json', 'docs/errors.md', 'site/src/pages/index.astro', 'learning-loop/config/triggers.yaml']) {
+      expect(shipped, need).toContain(need);
+    }
+    const unwanted = shipped.filter((p) => /^(dist\/(tools|test)\/|tools\/|test\/|site\/(\.astro|dist|node_modules)\/|\.learning-loop\/)|\.tsbuildinfo$/.test(p));
+    expect(unwanted).toEqual([]);
+  });
+});
+
 describe('--help points to docs installed users have', () => {
   it('names docs/*.md pages that npm pack ships, with the path of this installation\'s copy', async () => {
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const pack = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT, encoding: 'utf8' })) as Array<{ files: Array<{ path: string }> }>;
-    const shipped = new Set(pack[0]!.files.map((f) => f.path));
+    const shipped = packedFiles();
     const cwd = tempDir();
     const helps = [(await runCli(cwd, ['--help'])).stdout];
     for (const [name] of COMMAND_LOADERS) helps.push((await runCli(cwd, [name, '--help'])).stdout);

@@ -253,7 +253,7 @@ const webhookFix = plan(at(1, 4, 11), {
   commit: sha(),
 });
 const webhookLaterTimes = [at(2, 1, 14), at(3, 2, 10), at(4, 0, 15), at(5, 3, 11)];
-webhookLaterTimes.forEach((ms, i) =>
+for (const [i, ms] of webhookLaterTimes.entries()) {
   plan(ms, {
     task_type: 'api-integration',
     component: 'square-webhook',
@@ -272,8 +272,8 @@ webhookLaterTimes.forEach((ms, i) =>
     agent: agentFor(ms),
     domains: ['square_api'],
     commit: sha(),
-  }),
-);
+  });
+}
 
 // --- the first hero section scores above 90: the soft-palette template is extracted from it -----
 const heroSource = plan(at(0, 4, 13), {
@@ -299,7 +299,7 @@ const heroSource = plan(at(0, 4, 13), {
 // --- story 3: content tasks get slower and slower (bloat) -----------------------------------------
 const contentTimes = [0, 1, 2, 3, 4, 5].flatMap((w) => [at(w, 1, 9), at(w, 3, 15)]);
 const contentTargets = ['practitioner-bio', 'services-page', 'faq', 'blog-post'];
-contentTimes.forEach((ms, i) =>
+for (const [i, ms] of contentTimes.entries()) {
   plan(ms, {
     task_type: 'content',
     component: contentTargets[i % contentTargets.length]!,
@@ -317,8 +317,8 @@ contentTimes.forEach((ms, i) =>
     recalled: [memoryPatternId('reiki_patterns', 'Use soft color palette for healing context')],
     agent: pick(['claude-code', 'codex', 'copilot']),
     domains: DOMAINS[contentTargets[i % contentTargets.length]!] ?? ['content'],
-  }),
-);
+  });
+}
 
 // --- background work: UI components, payments, bug fixes, refactors, tests -------------------------
 const templatesAvailable = (ms: number): string[] => {

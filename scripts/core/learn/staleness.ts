@@ -102,9 +102,12 @@ export function targetsOf(row: RecordRow, statuses: ReadonlyArray<string>): Lear
   const d = row.data as { status?: string; created_at: string; review?: { decided_at?: string }; about?: string[]; applies_to?: { paths?: string[]; components?: string[] }; component?: string };
   if (!d.status || !statuses.includes(d.status)) return undefined;
   const t: LearningTargets = { id: row.id, file: row.file, since: d.review?.decided_at ?? d.created_at, paths: [], components: [] };
-  (d.about ?? []).forEach((a, i) => (isPathSpec(a) ? t.paths.push({ spec: a, field: ['about', i] }) : t.components.push({ name: a, field: ['about', i] })));
-  (d.applies_to?.paths ?? []).forEach((p, i) => t.paths.push({ spec: p, field: ['applies_to', 'paths', i] }));
-  (d.applies_to?.components ?? []).forEach((c, i) => t.components.push({ name: c, field: ['applies_to', 'components', i] }));
+  for (const [i, a] of (d.about ?? []).entries()) {
+    if (isPathSpec(a)) t.paths.push({ spec: a, field: ['about', i] });
+    else t.components.push({ name: a, field: ['about', i] });
+  }
+  for (const [i, p] of (d.applies_to?.paths ?? []).entries()) t.paths.push({ spec: p, field: ['applies_to', 'paths', i] });
+  for (const [i, c] of (d.applies_to?.components ?? []).entries()) t.components.push({ name: c, field: ['applies_to', 'components', i] });
   return t.paths.length || t.components.length ? t : undefined;
 }
 

@@ -354,7 +354,7 @@ export function planExport(rows: readonly RecordRow[], targets: readonly ExportT
   }
   if (want.has('cursor')) {
     const wanted = new Map<string, string>();
-    groupByTopic(sel.rules).forEach((g, i) => wanted.set(`${TARGET_DIRS.cursor}/${String(i + 1).padStart(2, '0')}-${g.topic}.mdc`, renderCursorRule(g)));
+    for (const [i, g] of groupByTopic(sel.rules).entries()) wanted.set(`${TARGET_DIRS.cursor}/${String(i + 1).padStart(2, '0')}-${g.topic}.mdc`, renderCursorRule(g));
     planWholeFiles(TARGET_DIRS.cursor, 'cursor', view, wanted, plan);
   }
   return plan;
@@ -387,7 +387,7 @@ export function parseTargets(values: readonly string[]): ExportTarget[] | { unkn
   for (const raw of values.flatMap((v) => v.split(','))) {
     const v = raw.trim();
     if (!v) continue;
-    if (v === 'all') EXPORT_TARGETS.forEach((t) => out.add(t));
+    if (v === 'all') for (const t of EXPORT_TARGETS) out.add(t);
     else if ((EXPORT_TARGETS as readonly string[]).includes(v)) out.add(v as ExportTarget);
     else return { unknown: v };
   }

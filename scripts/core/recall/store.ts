@@ -381,7 +381,9 @@ export class RecallStore {
   find(kind: string, id: string): StoredDoc | undefined {
     if (!this.byId) {
       this.byId = new Map();
-      this.tables.forEach((t, s) => t.ids.forEach((x, local) => this.byId!.set(`${this.kinds[this.globalOf[s]![local]!]}\u0000${x}`, this.globalOf[s]![local]!)));
+      for (const [s, t] of this.tables.entries()) {
+        for (const [local, x] of t.ids.entries()) this.byId.set(`${this.kinds[this.globalOf[s]![local]!]}\u0000${x}`, this.globalOf[s]![local]!);
+      }
     }
     const g = this.byId.get(`${kind}\u0000${id}`);
     return g === undefined ? undefined : this.doc(g);

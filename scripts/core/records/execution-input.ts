@@ -5,6 +5,7 @@
  * trigger from the history's rows). Writing it is agents/record.ts.
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { diag, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
 import { executionSchema } from './schema-source.js';
 import { FORBIDDEN_KEYS, locate, parseYamlDocument, type PositionedDoc } from './parse.js';
@@ -49,7 +50,9 @@ export function validateInput(): ValidateFunction {
 
 /** Paths of refused keys (`__proto__`, `constructor`, `prototype`) anywhere in a value. */
 export function findForbiddenKeys(value: unknown, path: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
-  if (Array.isArray(value)) value.forEach((v, i) => findForbiddenKeys(v, [...path, i], out));
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) findForbiddenKeys(v, [...path, i], out);
+  }
   else if (value !== null && typeof value === 'object') {
     for (const key of Object.keys(value)) {
       if (FORBIDDEN_KEYS.has(key)) out.push([...path, key]);
@@ -77,89 +80,13 @@ export function jsonLocator(text: string | undefined): (path: ReadonlyArray<stri
 }
 
 /**
- * Offset of the first JSON syntax error in `text` (a small strict scanner: JSON.parse in
- * Node 20 does not always say where it stopped). Returns -1 when the text is valid JSON.
+ * Offset of the first JSON syntax error in `text` (JSON.parse in Node 20 does not always say
+ * where it stopped), from jsonc-parser in strict mode; -1 when it finds none.
  */
 export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i += 1;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const str = () => {
-    if (text[i] !== '"') fail();
-    i += 1;
-    while (i < text.length && text[i] !== '"') {
-      const c = text.charCodeAt(i);
-      if (c < 0x20) fail();
-      if (text[i] === '\\') {
-        i += 1;
-        if (text[i] === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
-          i += 4;
-        } else if (!'"\\/bfnrt'.includes(text[i] ?? '')) fail();
-      }
-      i += 1;
-    }
-    if (i >= text.length) fail();
-    i += 1;
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i += 1;
-      ws();
-      if (text[i] === '}') {
-        i += 1;
-        return;
-      }
-      for (;;) {
-        ws();
-        str();
-        ws();
-        if (text[i] !== ':') fail();
-        i += 1;
-        value();
-        ws();
-        if (text[i] === ',') i += 1;
-        else if (text[i] === '}') {
-          i += 1;
-          return;
-        } else fail();
-      }
-    }
-    if (c === '[') {
-      i += 1;
-      ws();
-      if (text[i] === ']') {
-        i += 1;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i += 1;
-        else if (text[i] === ']') {
-          i += 1;
-          return;
-        } else fail();
-      }
-    }
-    if (c === '"') return str();
-    const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
-    if (!m) fail();
-    i += m![0].length;
-  };
-  try {
-    value();
-    ws();
-    return i < text.length ? i : -1;
-  } catch (at) {
-    return typeof at === 'number' ? at : 0;
-  }
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  return errors.length ? errors[0]!.offset : -1;
 }
 
 /**
