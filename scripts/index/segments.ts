@@ -8,8 +8,7 @@
 import { displayPath, type Workspace } from '../core/workspace.js';
 import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { checkKbFile } from './check-kb.js';
-import type { AnyRecord } from '../core/records/kinds.js';
-import { LINK_FIELDS } from '../core/records/validate.js';
+import { LINK_FIELDS, linkIds, type AnyRecord } from '../core/records/kinds.js';
 import { docTerms, vocabularyOf } from '../core/recall/terms.js';
 import { sha1 } from './digest.js';
 import { dict } from '../core/dict.js';
@@ -22,7 +21,10 @@ export { SEGMENT_SIZE, segmentCount, segmentOf, segName, segmentSources, type Se
 /**
  * The part of a record the global passes need: id, kind, status, the link fields (cross-record
  * checks) and, for executions, the fields the aggregates read. Small on purpose: these are loaded
- * for every record on every build.
+ * for every record on every build. Typed as the record it was projected from so the cross-record
+ * checks and aggregates read it with the record's own types; only the fields named here are
+ * present (`slimOf` is the one place that decides, and the incremental-equals-full tests would
+ * catch a reader that needs another field).
  */
 export type SlimRecord = AnyRecord;
 
@@ -50,7 +52,7 @@ export function slimOf(data: AnyRecord): SlimRecord {
 /** A short hash of a record's id, kind and link values: equal signatures, equal cross-checks. */
 export function crossSignature(slim: SlimRecord): string {
   const src = slim as unknown as Record<string, unknown>;
-  const links = LINK_FIELDS[slim.kind].map((field) => field.path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), src));
+  const links = LINK_FIELDS[slim.kind].map((field) => linkIds(src, field));
   return sha1(JSON.stringify([slim.id, slim.kind, links])).slice(0, 16);
 }
 

@@ -24,6 +24,8 @@ import { analyzeWorkspace } from '../agents/analyze.js';
 import { VERSION } from '../core/version.js';
 import { withArticle } from '../core/diagnostics/words.js';
 import { recallRows, similarTaskRows, type CompactRow } from './recall.js';
+import { shapeFromSchema, type JsonSchemaNode } from './schema-zod.js';
+import { inputSchema } from '../core/records/execution-input.js';
 
 /** Rough token estimate (4 characters per token), used for every budget here. */
 export function estimateTokens(text: string): number {
@@ -34,6 +36,40 @@ export function estimateTokens(text: string): number {
 export const ANSWER_TOKEN_CAP = 8_000;
 
 const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'ids are letters, digits, "_" and "-", e.g. ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E');
+/** Fields of the `record` tool that are the execution input's own, with what each means to an agent. */
+const RECORD_HELP = {
+  task_id: 'your task id, e.g. "booking-form-validation"',
+  task_type: 'e.g. component, bugfix, api-integration',
+  agent: 'who did the work, e.g. "claude"',
+  outcome: 'success, partial or failure',
+  duration_s: 'how long the task took, in seconds',
+  component: 'e.g. booking-form',
+  domains: 'e.g. ["square_api"]',
+  tags: 'free labels, lower case',
+  scores: 'scores you know (0-100, decimals kept); missing ones are computed',
+  usage: 'model usage: model, input/output tokens, cost in US dollars',
+  errors: 'error messages met during the task',
+  reused: 'templates, components or rules reused',
+  recalled: 'ids of the records recall returned before the task (not the rows marked derived)',
+  produced: 'artefacts produced',
+  sprint: 'the sprint or iteration',
+  title: 'a one-line title',
+  started_at: 'ISO time, e.g. 2026-11-02T14:05:00Z (default: now)',
+  checks: 'automated checks: passed / failed',
+  pre: 'before the task: assumptions, dependencies, initial state',
+  during: 'decision points, alternatives considered',
+  post: 'outcomes, deviations, discoveries',
+  body: 'Markdown notes',
+} as const;
+
+/** The `record` tool's input fields, limits taken from the execution input schema (one definition). */
+function recordInputShape(): Record<string, ZodTypeAny> {
+  const shape = shapeFromSchema(inputSchema() as JsonSchemaNode, Object.keys(RECORD_HELP));
+  for (const [name, help] of Object.entries(RECORD_HELP)) shape[name] = shape[name]!.describe(help);
+  shape.recalled = z.array(idSchema).optional().describe(RECORD_HELP.recalled);
+  return shape;
+}
+
 const rowSchema = z.object({
   id: z.string(),
   kind: z.string(),
@@ -134,34 +170,13 @@ export class McpSession {
         description:
           'Call AFTER finishing a task. Scores it (missing scores are computed), writes the execution record and, when a trigger fires, a reflection stub. Required: task_id, task_type, agent, outcome (success|partial|failure), duration_s. Never overwrites; repeating the same call (or the same idempotency_key) returns the first result instead of recording twice. Never paste secrets: records with tokens or keys are refused.',
         input: {
-          task_id: z.string().min(1).max(200).describe('your task id, e.g. "booking-form-validation"'),
-          task_type: z.string().min(1).max(80).describe('e.g. component, bugfix, api-integration'),
-          agent: z.string().min(1).max(80).describe('who did the work, e.g. "claude"'),
-          outcome: z.enum(['success', 'partial', 'failure']),
-          duration_s: z.number().min(0).describe('how long the task took, in seconds'),
-          component: z.string().max(80).optional(),
-          domains: z.array(z.string()).max(20).optional(),
-          tags: z.array(z.string()).max(20).optional(),
-          scores: z.object({ accuracy: z.number().min(0).max(100).optional(), efficiency: z.number().min(0).max(100).optional(), reusability: z.number().min(0).max(100).optional(), surprise: z.number().min(0).max(100).optional() }).optional().describe('scores you know (0-100, decimals kept); missing ones are computed'),
-          usage: z.object({ model: z.string().min(1).max(200).optional(), input_tokens: z.number().int().min(0).optional(), output_tokens: z.number().int().min(0).optional(), cost_usd: z.number().min(0).optional() }).optional().describe('model usage: model, input/output tokens, cost in US dollars'),
-          errors: z.array(z.string().max(2000)).max(50).optional().describe('error messages met during the task'),
-          reused: z.array(z.string()).max(50).optional().describe('templates, components or rules reused'),
-          recalled: z.array(idSchema).max(50).optional().describe('ids of the records recall returned before the task (not the rows marked derived)'),
-          produced: z.array(z.string()).max(50).optional().describe('artefacts produced'),
-          sprint: z.string().max(100).optional(),
-          title: z.string().max(200).optional(),
-          started_at: z.string().max(40).optional().describe('ISO time, e.g. 2026-11-02T14:05:00Z (default: now)'),
+          ...recordInputShape(),
           commit_sha: z.string().regex(/^[0-9a-f]{7,64}$/, 'a commit id: 7-64 lower-case hex digits').optional().describe('the code commit the task produced (the record field `commit`; CLI --commit-sha)'),
           commit: z
             .union([z.boolean(), z.string().regex(/^[0-9a-f]{7,64}$/, 'true/false, or (old spelling of commit_sha) a commit id')])
             .optional()
             .describe('true: commit the new record files, one commit per record (CLI --commit). A commit id here is the old spelling of commit_sha.'),
           push: z.boolean().optional().describe('commit and push, rebasing and retrying when the remote moved (CLI --push)'),
-          checks: z.object({ passed: z.number().int().min(0).optional(), failed: z.number().int().min(0).optional() }).optional().describe('automated checks: passed / failed'),
-          pre: z.object({ assumptions: z.array(z.string()).optional(), dependencies: z.array(z.string()).optional(), initial_state: z.string().optional() }).optional().describe('before the task'),
-          during: z.object({ decision_points: z.array(z.string()).optional(), alternatives_considered: z.array(z.string()).optional() }).optional(),
-          post: z.object({ outcomes: z.array(z.string()).optional(), deviations: z.array(z.string()).optional(), discoveries: z.array(z.string()).optional() }).optional(),
-          body: z.string().max(20000).optional().describe('Markdown notes'),
           idempotency_key: z.string().min(8).max(200).optional().describe('optional: the same key never records twice (default: a hash of the input)'),
         },
         output: {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CLI_BIN, cleanupTemp, git, runCli, tempRepo } from '../helpers/repo.js';
+import { inputSchema } from '../../scripts/core/records/execution-input.js';
 
 let dir: string;
 let client: Client;
@@ -51,6 +52,16 @@ describe('learning-loop mcp', () => {
     }
     const recall = tools.find((t) => t.name === 'recall')!;
     expect(recall.inputSchema.required).toEqual(['question']);
+    // The record tool takes its limits from the execution input schema: one definition, no drift.
+    const record = tools.find((t) => t.name === 'record')!.inputSchema as { required?: string[]; properties: Record<string, { maxLength?: number; maximum?: number; items?: { maxLength?: number } }> };
+    const input = inputSchema() as { required: string[]; properties: Record<string, { maxLength?: number; maximum?: number; items?: { maxLength?: number } }> };
+    expect([...(record.required ?? [])].sort()).toEqual([...input.required].sort());
+    for (const field of ['task_id', 'agent', 'title', 'body', 'sprint']) expect(record.properties[field]!.maxLength, field).toBe(input.properties[field]!.maxLength);
+    expect(record.properties.title!.maxLength).toBe(300);
+    expect(record.properties.agent!.maxLength).toBe(100);
+    expect(record.properties.body!.maxLength).toBe(200_000);
+    expect(record.properties.duration_s!.maximum).toBe(input.properties.duration_s!.maximum);
+    expect(record.properties.errors!.items!.maxLength).toBe(input.properties.errors!.items!.maxLength);
   });
 
   it('recall returns compact rows with why they matched, failures first for a failure question', async () => {

@@ -124,6 +124,51 @@ export function entryRecord(entry: ImportEntry, format: ImportFormat, source: st
   return { kind: 'assumption', ...common, statement } as AnyRecord;
 }
 
+/** What the plan already holds: ids, content digests and the statements of learnings (for near-duplicates). */
+interface Seen {
+  ids: Set<string>;
+  digests: Set<unknown>;
+  known: Array<{ id: string; tokens: Set<string> }>;
+}
+
+function seenIn(existing: readonly RecordRow[]): Seen {
+  const known: Seen['known'] = [];
+  for (const row of existing) {
+    if (row.kind !== 'rule' && row.kind !== 'pattern' && row.kind !== 'assumption' && row.kind !== 'template') continue;
+    const s = statementOf(row);
+    if (s) known.push({ id: row.id, tokens: tokenSet(s) });
+  }
+  return { ids: new Set(existing.map((r) => r.id)), digests: new Set(existing.map((r) => (r.data as { provenance?: { digest?: string } }).provenance?.digest).filter(Boolean)), known };
+}
+
+/** One entry's fate: a record to write, or why not (a diagnostic and the counter it adds to). */
+type EntryPlan = { record: PlannedRecord; tokens: Set<string>; digest: string } | { skip: Diagnostic; count?: 'duplicates' | 'nearDuplicates' | 'secrets' };
+
+function planEntry(entry: ImportEntry, format: ImportFormat, file: string, seen: Seen, opts: ImportPlanOptions): EntryPlan {
+  const where = `${file}:${entry.line}`;
+  const at = { line: entry.line, column: 1 };
+  const id = importId(entry);
+  const digest = entryDigest(entry);
+  if (seen.ids.has(id) || seen.digests.has(digest)) return { skip: diag('import/duplicate', file, `Already imported as \`${id}\`.`, at), count: 'duplicates' };
+  const tokens = tokenSet(entry.statement);
+  const threshold = opts.nearDuplicate ?? 0.8;
+  const near = seen.known.map((k) => ({ id: k.id, score: jaccard(tokens, k.tokens) })).filter((k) => k.score >= threshold).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))[0];
+  if (near) {
+    return { skip: diag('import/near-duplicate', file, `"${clip(entry.statement, 120)}" is nearly the same as \`${near.id}\` (similarity ${near.score.toFixed(2)}); merge them by hand.`, at), count: 'nearDuplicates' };
+  }
+  const record = entryRecord(entry, format, where, opts.now);
+  const path = recordPath(record);
+  const content = renderRecord(record, entry.body ?? '');
+  // Defence in depth: the record as it would be written, scanned on its own.
+  const inRecord = findSecrets(content);
+  if (inRecord.length) {
+    return { skip: diag('secret/detected', file, `The entry starting on line ${entry.line} would write what looks like a secret into ${path} (${[...new Set(inRecord.map((f) => f.rule))].join(', ')}); it was not imported.`, at), count: 'secrets' };
+  }
+  const errors = checkRecordText(path, content).diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) return { skip: diag('import/format', file, `The entry could not become a valid ${entry.kind}: ${errors.map((e) => e.message).join(' ')}`, at) };
+  return { record: { id, kind: record.kind, path, content, source: where }, tokens, digest };
+}
+
 /**
  * Plans an import: for every entry, skip it when its lines hold a secret, when the same content
  * exists (same id or digest), or when it nearly repeats an existing learning; otherwise render
@@ -136,68 +181,32 @@ export function planImport(
   opts: ImportPlanOptions,
 ): ImportPlan {
   const plan: ImportPlan = { records: [], diagnostics: [], duplicates: 0, nearDuplicates: 0, secrets: 0 };
-  const threshold = opts.nearDuplicate ?? 0.8;
-  const ids = new Set(existing.map((r) => r.id));
-  const digests = new Set(existing.map((r) => (r.data as { provenance?: { digest?: string } }).provenance?.digest).filter(Boolean));
-  const known: Array<{ id: string; tokens: Set<string> }> = [];
-  for (const row of existing) {
-    if (row.kind !== 'rule' && row.kind !== 'pattern' && row.kind !== 'assumption' && row.kind !== 'template') continue;
-    const s = statementOf(row);
-    if (s) known.push({ id: row.id, tokens: tokenSet(s) });
-  }
+  const seen = seenIn(existing);
   for (const { source, entries } of parsed) {
     // Lines as the parsers count them (any line ending); a secret wrapped over lines holds every
     // entry it touches.
     const secrets = findSecrets(source.text).map((f) => ({ from: f.line, to: f.endLine, d: secretDiagnostic(source.file, f) }));
     const reported = new Set<Diagnostic>();
     for (const entry of entries) {
-      const where = `${source.file}:${entry.line}`;
       const hits = secrets.filter((s) => s.from <= entry.endLine && s.to >= entry.line).map((s) => s.d);
       if (hits.length) {
         plan.secrets += 1;
-        for (const d of hits) {
-          if (reported.has(d)) continue;
+        for (const d of hits.filter((h) => !reported.has(h))) {
           reported.add(d);
           plan.diagnostics.push({ ...d, message: `${d.message} The entry starting on line ${entry.line} was not imported.` });
         }
         continue;
       }
-      const id = importId(entry);
-      const digest = entryDigest(entry);
-      if (ids.has(id) || digests.has(digest)) {
-        plan.duplicates += 1;
-        plan.diagnostics.push(diag('import/duplicate', source.file, `Already imported as \`${id}\`.`, { line: entry.line, column: 1 }));
+      const e = planEntry(entry, format, source.file, seen, opts);
+      if ('skip' in e) {
+        if (e.count) plan[e.count] += 1;
+        plan.diagnostics.push(e.skip);
         continue;
       }
-      const tokens = tokenSet(entry.statement);
-      const near = known.map((k) => ({ id: k.id, score: jaccard(tokens, k.tokens) })).filter((k) => k.score >= threshold).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))[0];
-      if (near) {
-        plan.nearDuplicates += 1;
-        plan.diagnostics.push(
-          diag('import/near-duplicate', source.file, `"${clip(entry.statement, 120)}" is nearly the same as \`${near.id}\` (similarity ${near.score.toFixed(2)}); merge them by hand.`, { line: entry.line, column: 1 }),
-        );
-        continue;
-      }
-      const record = entryRecord(entry, format, where, opts.now);
-      const path = recordPath(record);
-      const content = renderRecord(record, entry.body ?? '');
-      // Defence in depth: the record as it would be written, scanned on its own.
-      const inRecord = findSecrets(content);
-      if (inRecord.length) {
-        plan.secrets += 1;
-        plan.diagnostics.push(diag('secret/detected', source.file, `The entry starting on line ${entry.line} would write what looks like a secret into ${path} (${[...new Set(inRecord.map((f) => f.rule))].join(', ')}); it was not imported.`, { line: entry.line, column: 1 }));
-        continue;
-      }
-      const check = checkRecordText(path, content);
-      const errors = check.diagnostics.filter((d) => d.severity === 'error');
-      if (errors.length) {
-        plan.diagnostics.push(diag('import/format', source.file, `The entry could not become a valid ${entry.kind}: ${errors.map((e) => e.message).join(' ')}`, { line: entry.line, column: 1 }));
-        continue;
-      }
-      ids.add(id);
-      digests.add(digest);
-      known.push({ id, tokens });
-      plan.records.push({ id, kind: record.kind, path, content, source: where });
+      seen.ids.add(e.record.id);
+      seen.digests.add(e.digest);
+      seen.known.push({ id: e.record.id, tokens: e.tokens });
+      plan.records.push(e.record);
     }
   }
   return plan;

@@ -7,10 +7,9 @@
 import type { RecordRow } from '../records/table.js';
 import { executionsInOrder } from '../records/table.js';
 import type { ResolvedConfig } from '../config.js';
-import { LINK_FIELDS } from '../records/validate.js';
 import { recallEvidence } from './evidence.js';
 import { matchingDerived } from './reflection.js';
-import type { ExecutionRecord } from '../records/kinds.js';
+import { LINK_FIELDS, linkIds, type ExecutionRecord } from '../records/kinds.js';
 import type { ExtractedPattern } from './types.js';
 import { plural } from '../diagnostics/words.js';
 
@@ -44,22 +43,15 @@ function text(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
-function valueAt(data: unknown, path: readonly string[]): unknown {
-  let cur = data;
-  for (const k of path) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
-  return cur;
-}
 
 /** Explains the record `id` (undefined when no valid record has it). */
 export function explainRecord(rows: readonly RecordRow[], id: string, config: ResolvedConfig, derived: readonly ExtractedPattern[] = []): RecordExplanation | undefined {
   const row = rows.find((r) => r.id === id);
   if (!row) return undefined;
   const d = row.data as unknown as Record<string, unknown>;
-  const links = LINK_FIELDS[row.kind]
-    .map((f) => ({ field: f.path.join('.'), ids: ((valueAt(d, f.path) as unknown[] | undefined) ?? []).filter((x): x is string => typeof x === 'string') }))
-    .filter((l) => l.ids.length);
+  const links = LINK_FIELDS[row.kind].map((f) => ({ field: f.path.join('.'), ids: linkIds(d, f) })).filter((l) => l.ids.length);
   const referenced_by = rows
-    .filter((r) => r.id !== id && LINK_FIELDS[r.kind].some((f) => ((valueAt(r.data, f.path) as unknown[] | undefined) ?? []).includes(id)))
+    .filter((r) => r.id !== id && LINK_FIELDS[r.kind].some((f) => linkIds(r.data, f).includes(id)))
     .map((r) => r.id)
     .sort();
   const ev = recallEvidence(executionsInOrder(rows), config).get(id);

@@ -11,7 +11,7 @@
  *   appear in the paginated lists either way.
  */
 import type { RecordRow } from '../records/table.js';
-import type { AnyRecord, ExecutionRecord } from '../records/kinds.js';
+import { LINK_FIELDS, linkIds, type AnyRecord, type ExecutionRecord } from '../records/kinds.js';
 import { renderInline, renderMarkdown } from './render-markdown.js';
 import { isoWeek } from '../aggregates.js';
 
@@ -185,38 +185,13 @@ function byStatusThenDate<T extends { date: string; id: string; status?: string 
   return (STATUS_ORDER[a.status ?? ''] ?? 3) - (STATUS_ORDER[b.status ?? ''] ?? 3) || byDateDesc(a, b);
 }
 
-/** Ids another record points at (evidence edges) and the edge's meaning. */
+/** Ids another record points at: every link field of its kind. */
 function outgoing(r: AnyRecord): string[] {
-  const d = r as unknown as Record<string, unknown>;
-  const ev = (d.evidence ?? {}) as Record<string, unknown>;
-  return [
-    ...strs(Array.isArray(d.evidence) ? d.evidence : []),
-    ...strs(d.executions),
-    ...strs(d.source_executions),
-    ...strs(d.from_patterns),
-    ...strs(d.supersedes),
-    ...strs(d.proposed),
-    ...strs(d.top_patterns),
-    ...strs(d.reflections),
-    ...strs(d.archived),
-    ...strs(ev.similar_failures),
-    ...strs(ev.patterns),
-    ...strs(ev.recalled),
-  ];
+  return LINK_FIELDS[r.kind].flatMap((f) => linkIds(r, f));
 }
 
-/**
- * Prepares records for pages. `extraReferenced` are execution ids other inputs point at
- * (e.g. anti-pattern flag evidence) that must get a page even beyond the cap.
- */
-export function prepareRecords(rows: readonly RecordRow[], opts: SiteDataOptions = {}, extraReferenced: Iterable<string> = []): SiteRecords {
-  const cap = opts.executionPageCap ?? 2000;
-  const kindOf = new Map<string, string>();
-  for (const r of rows) kindOf.set(r.id, r.kind);
-  const executions = rows.filter((r) => r.kind === 'execution') as Array<RecordRow<ExecutionRecord>>;
-  const others = rows.filter((r) => r.kind !== 'execution' && SECTION_OF_KIND[r.kind]);
-
-  // Which executions are referenced by another record (they must have a page).
+/** Which executions other records point at (they must have a page), and every record's incoming links. */
+function linkGraph(others: readonly RecordRow[], kindOf: ReadonlyMap<string, string>, extraReferenced: Iterable<string>): { referenced: Set<string>; incoming: Map<string, Set<string>> } {
   const referenced = new Set<string>(extraReferenced);
   const incoming = new Map<string, Set<string>>();
   for (const r of others) {
@@ -228,35 +203,47 @@ export function prepareRecords(rows: readonly RecordRow[], opts: SiteDataOptions
       set.add(r.id);
     }
   }
+  return { referenced, incoming };
+}
 
+/** One execution's row in the tables: newest first (started_at, then id). */
+function execRowsOf(executions: ReadonlyArray<RecordRow<ExecutionRecord>>, opts: SiteDataOptions): ExecRow[] {
   const low = opts.thresholds?.low_performance ?? 60;
   const high = opts.thresholds?.high_performance ?? 90;
-  const execRows: ExecRow[] = executions.map((r) => {
-    const e = r.data;
-    // A `run` without --task-id used to name the task by its whole command line: keep the column readable.
-    const task = e.task_id.replace(/\s+/g, ' ').trim();
-    const short = task.length > TASK_LABEL_MAX ? `${task.slice(0, TASK_LABEL_MAX - 1).trimEnd()}…` : task;
-    return {
-      id: e.id,
-      task: short,
-      ...(short !== e.task_id ? { taskFull: e.task_id } : {}),
-      date: e.started_at.slice(0, 10),
-      week: isoWeek(e.started_at),
-      agent: e.agent,
-      type: e.task_type,
-      component: e.component ?? '',
-      outcome: e.outcome,
-      overall: Math.round(e.overall * 10) / 10,
-      duration: e.duration_s,
-      band: e.overall < low ? 'low' : e.overall > high ? 'high' : 'mid',
-    };
-  });
   const started = new Map(executions.map((r) => [r.id, r.data.started_at]));
-  execRows.sort((a, b) => {
-    const sa = started.get(a.id)!;
-    const sb = started.get(b.id)!;
-    return sa < sb ? 1 : sa > sb ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  });
+  return executions
+    .map((r): ExecRow => {
+      const e = r.data;
+      // A `run` without --task-id used to name the task by its whole command line: keep the column readable.
+      const task = e.task_id.replace(/\s+/g, ' ').trim();
+      const short = task.length > TASK_LABEL_MAX ? `${task.slice(0, TASK_LABEL_MAX - 1).trimEnd()}…` : task;
+      return {
+        id: e.id,
+        task: short,
+        ...(short !== e.task_id ? { taskFull: e.task_id } : {}),
+        date: e.started_at.slice(0, 10),
+        week: isoWeek(e.started_at),
+        agent: e.agent,
+        type: e.task_type,
+        component: e.component ?? '',
+        outcome: e.outcome,
+        overall: Math.round(e.overall * 10) / 10,
+        duration: e.duration_s,
+        band: e.overall < low ? 'low' : e.overall > high ? 'high' : 'mid',
+      };
+    })
+    .sort((a, b) => {
+      const sa = started.get(a.id)!;
+      const sb = started.get(b.id)!;
+      return sa < sb ? 1 : sa > sb ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    });
+}
+
+/**
+ * Page hrefs: the newest `cap` executions and every referenced one get a page (setting `row.href`);
+ * every other record in a section gets one.
+ */
+function assignHrefs(execRows: ExecRow[], others: readonly RecordRow[], referenced: ReadonlySet<string>, cap: number): Map<string, string> {
   const hrefs = new Map<string, string>();
   let recent = 0;
   for (const row of execRows) {
@@ -269,209 +256,224 @@ export function prepareRecords(rows: readonly RecordRow[], opts: SiteDataOptions
     }
   }
   for (const r of others) {
-    const section = SECTION_OF_KIND[r.kind] as RecordSection;
     if (r.id === 'page') continue;
-    hrefs.set(r.id, `${section}/${r.id}/`);
+    hrefs.set(r.id, `${SECTION_OF_KIND[r.kind] as RecordSection}/${r.id}/`);
   }
+  return hrefs;
+}
 
+/** Links by id: with the page's href when it has one, and a label (the record's title) for `labelled`. */
+interface Linker {
+  link: (id: string) => LinkRef;
+  labelled: (id: string) => LinkRef;
+}
+
+function linkerOf(rows: readonly RecordRow[], hrefs: ReadonlyMap<string, string>): Linker {
+  // Every record is labelled by what it is (title, statement or task), so evidence lists read well.
+  const titles = new Map(rows.map((r) => [r.id, titleOf(r.data)]));
   const link = (id: string): LinkRef => {
     const href = hrefs.get(id);
     return href ? { id, href } : { id };
   };
-  // Reused/produced entries are free text (ids or names): link the ones that are ids.
-  const maybeLinks = (items: string[]): LinkRef[] => items.map((x) => link(x));
-  const titles = new Map<string, string>();
-  for (const r of others) titles.set(r.id, titleOf(r.data));
-  // Executions are labelled by what they were (title or task), so evidence lists read well.
-  for (const r of executions) titles.set(r.id, titleOf(r.data));
   const labelled = (id: string): LinkRef => {
     const l = link(id);
     const t = titles.get(id);
     return t && t !== id ? { ...l, label: t } : l;
   };
+  return { link, labelled };
+}
 
-  const execPages: ExecPage[] = [];
-  const rowById = new Map(execRows.map((r) => [r.id, r]));
-  for (const r of executions) {
-    const row = rowById.get(r.id)!;
-    if (!row.href) continue;
-    const e = r.data;
-    const inc = [...(incoming.get(e.id) ?? [])].sort();
-    execPages.push({
-      id: e.id,
-      title: titleOf(e),
-      file: r.file,
-      row,
-      task_id: e.task_id,
-      sprint: e.sprint,
-      scores: e.scores,
-      computed: strs(e.computed),
-      trigger: e.trigger ?? null,
-      checks: e.checks,
-      pre: [
-        ['Assumptions', strs(e.pre?.assumptions)],
-        ['Dependencies', strs(e.pre?.dependencies)],
-        ['Initial state', e.pre?.initial_state ? [e.pre.initial_state] : []],
-      ],
-      during: [
-        ['Decision points', strs(e.during?.decision_points)],
-        ['Alternatives considered', strs(e.during?.alternatives_considered)],
-      ],
-      post: [
-        ['Outcomes', strs(e.post?.outcomes)],
-        ['Deviations', strs(e.post?.deviations)],
-        ['Discoveries', strs(e.post?.discoveries)],
-      ],
-      errors: strs(e.errors),
-      reused: maybeLinks(strs(e.reused)),
-      produced: maybeLinks(strs(e.produced)),
-      recalled: strs(e.recalled).map(labelled),
-      reflections: inc.filter((id) => kindOf.get(id) === 'reflection').map(labelled),
-      patterns: inc.filter((id) => kindOf.get(id) === 'pattern').map(labelled),
-      domains: strs(e.domains),
-      tags: strs(e.tags),
-      commit: e.commit,
-      command: e.command,
-      bodyHtml: renderMarkdown(r.body),
-    });
+/** An execution's page. */
+function execPageOf(r: RecordRow<ExecutionRecord>, row: ExecRow, incoming: readonly string[], kindOf: ReadonlyMap<string, string>, l: Linker): ExecPage {
+  const e = r.data;
+  return {
+    id: e.id,
+    title: titleOf(e),
+    file: r.file,
+    row,
+    task_id: e.task_id,
+    sprint: e.sprint,
+    scores: e.scores,
+    computed: strs(e.computed),
+    trigger: e.trigger ?? null,
+    checks: e.checks,
+    pre: [
+      ['Assumptions', strs(e.pre?.assumptions)],
+      ['Dependencies', strs(e.pre?.dependencies)],
+      ['Initial state', e.pre?.initial_state ? [e.pre.initial_state] : []],
+    ],
+    during: [
+      ['Decision points', strs(e.during?.decision_points)],
+      ['Alternatives considered', strs(e.during?.alternatives_considered)],
+    ],
+    post: [
+      ['Outcomes', strs(e.post?.outcomes)],
+      ['Deviations', strs(e.post?.deviations)],
+      ['Discoveries', strs(e.post?.discoveries)],
+    ],
+    errors: strs(e.errors),
+    // Reused/produced entries are free text (ids or names): link the ones that are ids.
+    reused: strs(e.reused).map(l.link),
+    produced: strs(e.produced).map(l.link),
+    recalled: strs(e.recalled).map(l.labelled),
+    reflections: incoming.filter((id) => kindOf.get(id) === 'reflection').map(l.labelled),
+    patterns: incoming.filter((id) => kindOf.get(id) === 'pattern').map(l.labelled),
+    domains: strs(e.domains),
+    tags: strs(e.tags),
+    commit: e.commit,
+    command: e.command,
+    bodyHtml: renderMarkdown(r.body),
+  };
+}
+
+/** Adds labelled values to a record page's fields, skipping empty ones. */
+class Fields {
+  readonly list: Array<[string, FieldValue]> = [];
+  text(label: string, v: unknown): void {
+    const s = str(v);
+    if (s) this.list.push([label, { text: s }]);
   }
+  texts(label: string, v: unknown): void {
+    const l = strs(v);
+    if (l.length) this.list.push([label, { list: l }]);
+  }
+  html(label: string, v: unknown): void {
+    const t = str(v);
+    if (t) this.list.push([label, { html: renderInline(t) }]);
+  }
+  items(label: string, items: string[]): void {
+    if (items.length) this.list.push([label, { list: items }]);
+  }
+}
 
+type Data = Record<string, unknown>;
+
+/** A kind's own fields on its page (link fields come from LINK_FIELDS); returns the page's badge. */
+const KIND_FIELDS: Partial<Record<string, (d: Data, f: Fields) => string | undefined>> = {
+  pattern(d, f) {
+    f.html('Statement', d.statement);
+    f.text('Type', d.pattern_type);
+    f.text('Category', d.category);
+    f.text('Domain', d.domain);
+    if (d.support !== undefined) f.text('Support', d.support);
+    if (d.confidence !== undefined) f.text('Confidence', d.confidence);
+    if (d.lift !== undefined) f.text('Lift', d.lift);
+    if (d.definition && typeof d.definition === 'object') {
+      f.items('Definition', Object.entries(d.definition as Data).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : str(v)}`));
+    }
+    return str(d.pattern_type);
+  },
+  rule(d, f) {
+    f.html('Statement', d.statement);
+    f.text('Rationale', d.rationale);
+    f.text('Topic', d.topic);
+    if (d.priority !== undefined) f.text('Priority', d.priority);
+    const a = (d.applies_to ?? {}) as Data;
+    f.texts('Applies to task types', a.task_types);
+    f.texts('Applies to components', a.components);
+    f.texts('Applies to paths', a.paths);
+    return undefined;
+  },
+  template(d, f) {
+    f.text('Summary', d.summary);
+    f.text('Task type', d.task_type);
+    f.text('Component', d.component);
+    f.texts('Steps', d.steps);
+    return undefined;
+  },
+  assumption(d, f) {
+    f.html('Statement', d.statement);
+    f.text('Confidence', d.confidence);
+    f.texts('Components', d.components);
+    if (Array.isArray(d.assumptions)) {
+      f.items('Assumptions', (d.assumptions as Data[]).map((a) => `${str(a.key)}: ${str(a.statement)}${a.confidence ? ` (confidence ${str(a.confidence)})` : ''}`));
+    }
+    return undefined;
+  },
+  reflection(d, f) {
+    const badge = str(d.reflection_type).replace(/_/g, ' ');
+    f.text('Type', badge);
+    f.text('Trigger', d.trigger);
+    f.text('Reason', d.reason);
+    f.text('Root cause', d.root_cause);
+    f.texts('Actions', d.actions);
+    const ev = (d.evidence ?? {}) as Data;
+    if (Array.isArray(ev.recurring_errors)) f.items('Recurring errors', (ev.recurring_errors as Data[]).map((x) => `${str(x.fingerprint)} (×${str(x.count)})`));
+    f.texts('Assumptions at the time', ev.assumptions);
+    f.texts('Dependencies', ev.dependencies);
+    return badge;
+  },
+  synthesis(d, f) {
+    f.text('Period', `${str(d.period_label) || str(d.period)} (${str(d.period_start)} – ${str(d.period_end)})`);
+    if (d.executions !== undefined) f.text('Executions', d.executions);
+    f.texts('Flags', d.flags);
+    if (d.metrics && typeof d.metrics === 'object') {
+      f.items('Metrics', Object.entries(d.metrics as Data).map(([k, v]) => `${k.replace(/_/g, ' ')}: ${v === null ? 'n/a' : str(v)}`));
+    }
+    return str(d.period) === 'month' ? 'monthly' : 'weekly';
+  },
+};
+
+/** A record's page in its section (patterns, rules, templates, reflections, assumptions, synthesis). */
+function recordPageOf(r: RecordRow, href: string, incoming: readonly string[], l: Linker): RecordPage {
+  const d = r.data as unknown as Data;
+  const f = new Fields();
+  const badge = KIND_FIELDS[r.kind]?.(d, f);
+  // Link fields come from the kinds' one list: labelled ones as fields, evidence ones as the evidence list.
+  for (const field of LINK_FIELDS[r.kind]) {
+    const ids = linkIds(r.data, field);
+    if (field.label && ids.length) f.list.push([field.label, { links: ids.map(l.labelled) }]);
+  }
+  const evidence = LINK_FIELDS[r.kind].filter((field) => field.evidence).flatMap((field) => linkIds(r.data, field));
+  const rv = (d.review ?? {}) as Data;
+  if (rv.decided_at || rv.by || rv.reason) f.text('Review', [str(rv.decided_at).slice(0, 10), str(rv.by), str(rv.reason)].filter(Boolean).join(' · '));
+  f.text('Imported from', ((d.provenance ?? {}) as Data).source);
+  f.texts('About', d.about);
+  f.texts('Domains', d.domains);
+  const summary = str(d.statement) || str(d.summary) || str(d.reason) || str(d.root_cause) || str(d.period_label) || '';
+  const title = titleOf(r.data);
+  const short = summary.length > 200 ? `${summary.slice(0, 197)}…` : summary;
+  const section = SECTION_OF_KIND[r.kind] as RecordSection;
+  return {
+    id: r.id,
+    kind: r.kind,
+    section,
+    title,
+    titleHtml: renderInline(title),
+    summary: short,
+    summaryHtml: renderInline(short),
+    status: str(d.status) || undefined,
+    badge: badge || undefined,
+    date: str(d.period_end) || str(r.data.created_at).slice(0, 10),
+    file: r.file,
+    href,
+    fields: f.list,
+    evidence: [...new Set(evidence)].map(l.labelled),
+    referencedBy: [...incoming].sort().map(l.labelled),
+    tags: strs(d.tags),
+    bodyHtml: renderMarkdown(r.body),
+  };
+}
+
+/**
+ * Prepares records for pages. `extraReferenced` are execution ids other inputs point at
+ * (e.g. anti-pattern flag evidence) that must get a page even beyond the cap.
+ */
+export function prepareRecords(rows: readonly RecordRow[], opts: SiteDataOptions = {}, extraReferenced: Iterable<string> = []): SiteRecords {
+  const kindOf = new Map<string, string>();
+  for (const r of rows) kindOf.set(r.id, r.kind);
+  const executions = rows.filter((r) => r.kind === 'execution') as Array<RecordRow<ExecutionRecord>>;
+  const others = rows.filter((r) => r.kind !== 'execution' && SECTION_OF_KIND[r.kind]);
+  const { referenced, incoming } = linkGraph(others, kindOf, extraReferenced);
+  const execRows = execRowsOf(executions, opts);
+  const hrefs = assignHrefs(execRows, others, referenced, opts.executionPageCap ?? 2000);
+  const l = linkerOf([...others, ...executions], hrefs);
+  const rowById = new Map(execRows.map((r) => [r.id, r]));
+  const execPages = executions.filter((r) => rowById.get(r.id)!.href).map((r) => execPageOf(r, rowById.get(r.id)!, [...(incoming.get(r.id) ?? [])].sort(), kindOf, l));
   const sections = Object.fromEntries(RECORD_SECTIONS.map((s) => [s, [] as RecordPage[]])) as Record<RecordSection, RecordPage[]>;
   for (const r of others) {
-    const section = SECTION_OF_KIND[r.kind] as RecordSection;
     const href = hrefs.get(r.id);
-    if (!href) continue;
-    const d = r.data as unknown as Record<string, unknown>;
-    const fields: Array<[string, FieldValue]> = [];
-    const text = (label: string, v: unknown): void => {
-      const s = str(v);
-      if (s) fields.push([label, { text: s }]);
-    };
-    const list = (label: string, v: unknown): void => {
-      const l = strs(v);
-      if (l.length) fields.push([label, { list: l }]);
-    };
-    const html = (label: string, v: unknown): void => {
-      const t = str(v);
-      if (t) fields.push([label, { html: renderInline(t) }]);
-    };
-    const links = (label: string, v: unknown): void => {
-      const l = strs(v);
-      if (l.length) fields.push([label, { links: l.map(labelled) }]);
-    };
-    let badge: string | undefined;
-    let evidence: string[] = [];
-    switch (r.kind) {
-      case 'pattern':
-        badge = str(d.pattern_type);
-        html('Statement', d.statement);
-        text('Type', d.pattern_type);
-        text('Category', d.category);
-        text('Domain', d.domain);
-        if (d.support !== undefined) text('Support', d.support);
-        if (d.confidence !== undefined) text('Confidence', d.confidence);
-        if (d.lift !== undefined) text('Lift', d.lift);
-        if (d.definition && typeof d.definition === 'object') {
-          const def = Object.entries(d.definition as Record<string, unknown>).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : str(v)}`);
-          if (def.length) fields.push(['Definition', { list: def }]);
-        }
-        evidence = strs(d.evidence);
-        break;
-      case 'rule': {
-        html('Statement', d.statement);
-        text('Rationale', d.rationale);
-        text('Topic', d.topic);
-        if (d.priority !== undefined) text('Priority', d.priority);
-        const a = (d.applies_to ?? {}) as Record<string, unknown>;
-        list('Applies to task types', a.task_types);
-        list('Applies to components', a.components);
-        list('Applies to paths', a.paths);
-        links('From patterns', d.from_patterns);
-        evidence = strs(d.from_patterns);
-        break;
-      }
-      case 'template':
-        text('Summary', d.summary);
-        text('Task type', d.task_type);
-        text('Component', d.component);
-        list('Steps', d.steps);
-        evidence = strs(d.source_executions);
-        break;
-      case 'assumption':
-        html('Statement', d.statement);
-        text('Confidence', d.confidence);
-        list('Components', d.components);
-        if (Array.isArray(d.assumptions)) {
-          const items = (d.assumptions as Array<Record<string, unknown>>).map((a) => `${str(a.key)}: ${str(a.statement)}${a.confidence ? ` (confidence ${str(a.confidence)})` : ''}`);
-          if (items.length) fields.push(['Assumptions', { list: items }]);
-        }
-        break;
-      case 'reflection': {
-        badge = str(d.reflection_type).replace(/_/g, ' ');
-        text('Type', badge);
-        text('Trigger', d.trigger);
-        text('Reason', d.reason);
-        text('Root cause', d.root_cause);
-        list('Actions', d.actions);
-        const ev = (d.evidence ?? {}) as Record<string, unknown>;
-        links('Similar failures', ev.similar_failures);
-        if (Array.isArray(ev.recurring_errors)) {
-          const items = (ev.recurring_errors as Array<Record<string, unknown>>).map((x) => `${str(x.fingerprint)} (×${str(x.count)})`);
-          if (items.length) fields.push(['Recurring errors', { list: items }]);
-        }
-        list('Assumptions at the time', ev.assumptions);
-        list('Dependencies', ev.dependencies);
-        links('Recalled before the task', ev.recalled);
-        links('Related patterns', ev.patterns);
-        links('Proposed', d.proposed);
-        evidence = strs(d.executions);
-        break;
-      }
-      case 'synthesis': {
-        badge = str(d.period) === 'month' ? 'monthly' : 'weekly';
-        text('Period', `${str(d.period_label) || str(d.period)} (${str(d.period_start)} – ${str(d.period_end)})`);
-        if (d.executions !== undefined) text('Executions', d.executions);
-        links('Top patterns', d.top_patterns);
-        links('Reflections', d.reflections);
-        links('Proposed', d.proposed);
-        links('Archived', d.archived);
-        list('Flags', d.flags);
-        if (d.metrics && typeof d.metrics === 'object') {
-          const m = Object.entries(d.metrics as Record<string, unknown>).map(([k, v]) => `${k.replace(/_/g, ' ')}: ${v === null ? 'n/a' : str(v)}`);
-          if (m.length) fields.push(['Metrics', { list: m }]);
-        }
-        break;
-      }
-    }
-    links('Supersedes', d.supersedes);
-    const rv = (d.review ?? {}) as Record<string, unknown>;
-    if (rv.decided_at || rv.by || rv.reason) text('Review', [str(rv.decided_at).slice(0, 10), str(rv.by), str(rv.reason)].filter(Boolean).join(' · '));
-    const prov = (d.provenance ?? {}) as Record<string, unknown>;
-    text('Imported from', prov.source);
-    list('About', d.about);
-    list('Domains', d.domains);
-    const summary = str(d.statement) || str(d.summary) || str(d.reason) || str(d.root_cause) || str(d.period_label) || '';
-    const title = titleOf(r.data);
-    const short = summary.length > 200 ? `${summary.slice(0, 197)}…` : summary;
-    sections[section].push({
-      id: r.id,
-      kind: r.kind,
-      section,
-      title,
-      titleHtml: renderInline(title),
-      summary: short,
-      summaryHtml: renderInline(short),
-      status: str(d.status) || undefined,
-      badge: badge || undefined,
-      date: str(d.period_end) || str(r.data.created_at).slice(0, 10),
-      file: r.file,
-      href,
-      fields,
-      evidence: [...new Set(evidence)].map(labelled),
-      referencedBy: [...(incoming.get(r.id) ?? [])].sort().map(labelled),
-      tags: strs(d.tags),
-      bodyHtml: renderMarkdown(r.body),
-    });
+    if (href) sections[SECTION_OF_KIND[r.kind] as RecordSection].push(recordPageOf(r, href, [...(incoming.get(r.id) ?? [])], l));
   }
   for (const s of RECORD_SECTIONS) sections[s].sort(byStatusThenDate);
   return { execRows, execPages, sections, hrefs, kindOf };

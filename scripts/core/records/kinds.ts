@@ -161,3 +161,57 @@ export function folderHintFor(kind: Kind): string {
       return 'metrics/<id>.md';
   }
 }
+
+/** A field that holds links to other records. */
+export interface LinkField {
+  /** Where it is in the record. */
+  path: string[];
+  /** The kinds it may point to (any kind when absent). */
+  to?: Kind[];
+  /** How a record page labels it (unlabelled fields are shown elsewhere: as the execution's own list or as evidence). */
+  label?: string;
+  /** Its ids are the record's evidence (what the page lists as "Evidence"). */
+  evidence?: true;
+}
+
+/**
+ * Every field that links to other records, per kind: the one place validation (link checks), the
+ * build (cross-record signatures), `explain` and the site (record pages, incoming links) read.
+ */
+export const LINK_FIELDS: Record<Kind, readonly LinkField[]> = {
+  execution: [{ path: ['recalled'] }],
+  reflection: [
+    { path: ['executions'], to: ['execution'], evidence: true },
+    { path: ['evidence', 'similar_failures'], to: ['execution'], label: 'Similar failures' },
+    { path: ['evidence', 'recalled'], label: 'Recalled before the task' },
+    { path: ['evidence', 'patterns'], to: ['pattern'], label: 'Related patterns' },
+    { path: ['proposed'], label: 'Proposed' },
+  ],
+  pattern: [
+    { path: ['evidence'], to: ['execution'], evidence: true },
+    { path: ['supersedes'], label: 'Supersedes' },
+  ],
+  template: [
+    { path: ['source_executions'], to: ['execution'], evidence: true },
+    { path: ['supersedes'], label: 'Supersedes' },
+  ],
+  rule: [
+    { path: ['from_patterns'], label: 'From patterns', evidence: true },
+    { path: ['supersedes'], label: 'Supersedes' },
+  ],
+  assumption: [{ path: ['supersedes'], label: 'Supersedes' }],
+  synthesis: [
+    { path: ['top_patterns'], label: 'Top patterns' },
+    { path: ['reflections'], to: ['reflection'], label: 'Reflections' },
+    { path: ['proposed'], label: 'Proposed' },
+    { path: ['archived'], label: 'Archived' },
+  ],
+  metrics: [],
+};
+
+/** The ids in one link field of a record (strings only; none when the field is absent or not a list). */
+export function linkIds(record: unknown, field: LinkField): string[] {
+  let cur: unknown = record;
+  for (const key of field.path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
+  return Array.isArray(cur) ? cur.filter((x): x is string => typeof x === 'string') : [];
+}

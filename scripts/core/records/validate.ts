@@ -7,7 +7,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { capDiagnostics, diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RuleId } from '../diagnostics/catalog.js';
 import * as VALIDATORS from './validators.generated.js';
-import { folderHintFor, folderPatternFor, isKind, KINDS, recordPath, type AnyRecord, type Kind } from './kinds.js';
+import { folderHintFor, folderPatternFor, isKind, KINDS, LINK_FIELDS, recordPath, type AnyRecord, type Kind } from './kinds.js';
 import { locate, normaliseText, parseFrontmatter, parseYamlDocument, pointerToPath, splitFrontmatter, type PositionedDoc } from './parse.js';
 import { computeOverall, decideTrigger, type Thresholds } from '../score/formulas.js';
 import { isSafeId } from './ids.js';
@@ -325,24 +325,6 @@ function recordChecks(file: string, displayFile: string, record: AnyRecord, pos:
   }
   return out;
 }
-
-/** Fields that hold links to other records, per kind, with the kinds they may point to. */
-export const LINK_FIELDS: Record<Kind, Array<{ path: string[]; to?: Kind[] }>> = {
-  execution: [{ path: ['recalled'] }],
-  reflection: [
-    { path: ['executions'], to: ['execution'] },
-    { path: ['evidence', 'similar_failures'], to: ['execution'] },
-    { path: ['evidence', 'recalled'] },
-    { path: ['evidence', 'patterns'], to: ['pattern'] },
-    { path: ['proposed'] },
-  ],
-  pattern: [{ path: ['evidence'], to: ['execution'] }, { path: ['supersedes'] }],
-  template: [{ path: ['source_executions'], to: ['execution'] }, { path: ['supersedes'] }],
-  rule: [{ path: ['from_patterns'] }, { path: ['supersedes'] }],
-  assumption: [{ path: ['supersedes'] }],
-  synthesis: [{ path: ['reflections'], to: ['reflection'] }, { path: ['top_patterns'] }, { path: ['proposed'] }, { path: ['archived'] }],
-  metrics: [],
-};
 
 /** A record reference used by the cross-record checks. */
 export interface RecordRef {
