@@ -15,6 +15,12 @@
  * Unicode separators, a token wrapped onto the next line (or the next bullet), and private keys
  * whose BEGIN line was cut off (a command's stderr tail keeps only the last lines: base64 lines
  * and an END line are still a key) or whose body is all that is left.
+ *
+ * Why our own rules rather than secretlint's preset: secretlint is an asynchronous engine that
+ * loads rule packages from configuration and lints files; this scan must be synchronous and pure
+ * (it runs in the core on every write: record, import, a command's stderr in `run`, and in
+ * `validate`), see the normalised text above rather than the stored lines, and redact as well as
+ * report. The rules follow the credential shapes of secretlint's and gitleaks' rule sets.
  */
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { normaliseText } from './parse.js';

@@ -4,7 +4,7 @@
  * Pure: takes text and returns data plus diagnostics.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { capDiagnostics, diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { capDiagnostics, diag, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
 import type { RuleId } from '../diagnostics/catalog.js';
 import * as VALIDATORS from './validators.generated.js';
 import { folderHintFor, folderPatternFor, isKind, KINDS, LINK_FIELDS, recordPath, type AnyRecord, type Kind } from './kinds.js';
@@ -147,66 +147,8 @@ export function schemaDiagnostics(file: string, errors: readonly ErrorObject[], 
   const seen = new Set<string>();
   for (const err of collapse(errors)) {
     const path = pointerToPath(err.instancePath);
-    const name = path.length ? path.join('.') : '(record)';
     const value = valueAt(data, path);
-    let rule: RuleId = 'schema/invalid';
-    let message = `\`${name}\` ${err.message ?? 'is invalid'}.`;
-    let at = pos(path);
-    switch (err.keyword) {
-      case 'required': {
-        const missing = String((err.params as { missingProperty: string }).missingProperty);
-        rule = 'schema/required';
-        const where = path.length ? `\`${name}\`` : 'the record';
-        message = `Required field \`${missing}\` is missing from ${where}.`;
-        break;
-      }
-      case 'additionalProperties': {
-        const extra = String((err.params as { additionalProperty: string }).additionalProperty);
-        rule = 'schema/unknown-field';
-        message = `Unknown field \`${path.length ? `${name}.` : ''}${extra}\`.`;
-        at = pos(path, extra);
-        break;
-      }
-      case 'type':
-        rule = 'schema/type';
-        message = `\`${name}\` must be ${article(String((err.params as { type: string | string[] }).type))} (found ${describe(value)}).`;
-        break;
-      case 'minimum':
-      case 'maximum':
-      case 'exclusiveMinimum':
-      case 'exclusiveMaximum':
-        rule = 'schema/range';
-        message = `\`${name}\` ${err.message} (found ${describe(value)}).`;
-        break;
-      case 'enum':
-        rule = 'schema/enum';
-        message = `\`${name}\` is ${describe(value)}; allowed: ${((err.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}.`;
-        break;
-      case 'const':
-        rule = path[0] === 'kind' ? 'schema/kind' : 'schema/enum';
-        message = `\`${name}\` must be ${JSON.stringify((err.params as { allowedValue: unknown }).allowedValue)} (found ${describe(value)}).`;
-        break;
-      case 'pattern':
-      case 'format':
-        rule = path[path.length - 1] === 'id' || (path.length >= 2 && typeof path[path.length - 1] === 'number') ? idRuleFor(path) : 'schema/format';
-        message = `\`${name}\` has an invalid format (found ${describe(value)}).`;
-        break;
-      case 'minLength':
-      case 'maxLength':
-      case 'minItems':
-      case 'maxItems':
-      case 'minProperties':
-      case 'maxProperties':
-        rule = 'schema/length';
-        message = `\`${name}\` ${err.message}.`;
-        break;
-      case 'uniqueItems':
-        rule = 'schema/invalid';
-        message = `\`${name}\` has duplicate items.`;
-        break;
-      default:
-        break;
-    }
+    const { rule, message, at } = explainError(err, path, value, pos);
     const key = `${rule}|${at.line}|${at.column}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -215,10 +157,55 @@ export function schemaDiagnostics(file: string, errors: readonly ErrorObject[], 
   return out;
 }
 
+/** The catalogued rule, message and position of one ajv error. */
+function explainError(err: ErrorObject, path: Array<string | number>, value: unknown, pos: Locator): { rule: RuleId; message: string; at: Position } {
+  const name = path.length ? path.join('.') : '(record)';
+  const at = pos(path);
+  switch (err.keyword) {
+    case 'required': {
+      const missing = String((err.params as { missingProperty: string }).missingProperty);
+      return { rule: 'schema/required', message: `Required field \`${missing}\` is missing from ${path.length ? `\`${name}\`` : 'the record'}.`, at };
+    }
+    case 'additionalProperties': {
+      const extra = String((err.params as { additionalProperty: string }).additionalProperty);
+      return { rule: 'schema/unknown-field', message: `Unknown field \`${path.length ? `${name}.` : ''}${extra}\`.`, at: pos(path, extra) };
+    }
+    case 'type':
+      return { rule: 'schema/type', message: `\`${name}\` must be ${article(String((err.params as { type: string | string[] }).type))} (found ${describe(value)}).`, at };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { rule: 'schema/range', message: `\`${name}\` ${err.message} (found ${describe(value)}).`, at };
+    case 'enum':
+      return { rule: 'schema/enum', message: `\`${name}\` is ${describe(value)}; allowed: ${((err.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}.`, at };
+    case 'const':
+      return { rule: path[0] === 'kind' ? 'schema/kind' : 'schema/enum', message: `\`${name}\` must be ${JSON.stringify((err.params as { allowedValue: unknown }).allowedValue)} (found ${describe(value)}).`, at };
+    case 'pattern':
+    case 'format': {
+      const rule = path[path.length - 1] === 'id' || (path.length >= 2 && typeof path[path.length - 1] === 'number') ? idRuleFor(path) : 'schema/format';
+      return { rule, message: `\`${name}\` has an invalid format (found ${describe(value)}).`, at };
+    }
+    case 'minLength':
+    case 'maxLength':
+    case 'minItems':
+    case 'maxItems':
+    case 'minProperties':
+    case 'maxProperties':
+      return { rule: 'schema/length', message: `\`${name}\` ${err.message}.`, at };
+    case 'uniqueItems':
+      return { rule: 'schema/invalid', message: `\`${name}\` has duplicate items.`, at };
+    default:
+      return { rule: 'schema/invalid', message: `\`${name}\` ${err.message ?? 'is invalid'}.`, at };
+  }
+}
+
+/** Fields whose values are ids: a record's own id and the top-level field of every link field. */
+const ID_FIELDS = new Set(['id', ...KINDS.flatMap((k) => LINK_FIELDS[k].map((f) => f.path[0]!))]);
+
 function idRuleFor(path: Array<string | number>): RuleId {
   const field = path.find((s) => typeof s === 'string');
-  const idFields = new Set(['id', 'executions', 'evidence', 'recalled', 'supersedes', 'reflections', 'top_patterns', 'proposed', 'archived', 'from_patterns', 'source_executions', 'similar_failures', 'patterns']);
-  return field && idFields.has(field) ? 'id/unsafe' : 'schema/format';
+  return field && ID_FIELDS.has(field) ? 'id/unsafe' : 'schema/format';
 }
 
 function hintFor(rule: RuleId, err: ErrorObject, value: unknown, root: object | undefined): string | undefined {
