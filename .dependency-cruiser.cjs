@@ -10,7 +10,7 @@
  *   cli/     the command line; the only layer that decides exit codes
  */
 const IO_MODULES = '^(node:)?(fs|fs/promises|child_process|worker_threads|os|net|http|https|readline|cluster|dgram|inspector|v8|vm)$';
-const IO_LIBRARIES = '^(simple-git|isomorphic-git|nodegit|chokidar)$';
+const IO_LIBRARIES = '(^|/)node_modules/(simple-git|isomorphic-git|nodegit|chokidar)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -90,7 +90,14 @@ module.exports = {
       severity: 'error',
       comment: 'Git is driven from io/git.ts only.',
       from: { path: '^scripts/', pathNot: '^scripts/io/git\\.ts$' },
-      to: { path: '^(simple-git|isomorphic-git|nodegit)$' },
+      to: { path: '(^|/)node_modules/(simple-git|isomorphic-git|nodegit)/' },
+    },
+    {
+      name: 'validators-compiled-ahead',
+      severity: 'error',
+      comment: 'Validators are compiled ahead of time (npm run gen: core/records/validators.generated.ts); shipped code never loads the ajv compiler, only the small runtime helpers the compiled validators call.',
+      from: { path: '^scripts/' },
+      to: { path: '(^|/)node_modules/ajv/', pathNot: '(^|/)node_modules/ajv/dist/runtime/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'product-not-tools',
@@ -109,7 +116,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|site/\\.astro|node_modules)/' },
+    exclude: { path: '^(dist|site/\\.astro)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.json'] },

@@ -4,7 +4,7 @@
  * import when one is planted in a small tree laid out like the project.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,7 +41,9 @@ function tree(files: Record<string, string>): string {
   temps.push(dir);
   copyFileSync(join(REPO_ROOT, '.dependency-cruiser.cjs'), join(dir, '.dependency-cruiser.cjs'));
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['scripts'] }));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'probe', type: 'module', private: true }));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'probe', type: 'module', private: true, dependencies: { ajv: '*', chokidar: '*' }, devDependencies: { vitest: '*' } }));
+  // The project's packages, so imports of them resolve as they do in the project.
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
@@ -75,6 +77,9 @@ describe('layer rules', () => {
     ['core-stands-alone', 'scripts/core/reads.ts', "import { read } from '../io/fs.js';\nexport const x = read;\n"],
     ['index-has-one-interface', 'scripts/cli/deep.ts', "import { build } from '../index/build.js';\nexport const x = build;\n"],
     ['agents-below-entry-points', 'scripts/agents/up.ts', "import '../cli/main.js';\n"],
+    ['validators-compiled-ahead', 'scripts/core/compiles.ts', "import { Ajv2020 } from 'ajv/dist/2020.js';\nexport const x = Ajv2020;\n"],
+    ['core-is-pure', 'scripts/core/watches.ts', "import { watch } from 'chokidar';\nexport const x = watch;\n"],
+    ['product-not-dev-dependencies', 'scripts/agents/tests.ts', "import { expect } from 'vitest';\nexport const x = expect;\n"],
     ['io-only-in-the-shell', 'scripts/agents/disk.ts', "import { writeFileSync } from 'node:fs';\nexport const x = writeFileSync;\n"],
   ])('report %s for a forbidden import planted in %s', (rule, path, text) => {
     const found = cruise(tree({ ...LAWFUL, [path]: text }));

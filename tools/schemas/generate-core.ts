@@ -2,7 +2,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { compile } from 'json-schema-to-typescript';
-import { SCHEMAS } from '../../scripts/core/records/schema-source.js';
+import { executionInputSchema, SCHEMAS } from '../../scripts/core/records/schema-source.js';
 
 /** The options every validator is compiled with (also used by the runtime fallback in tests). */
 export const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true } as const;
@@ -19,6 +19,9 @@ export function renderValidators(): string {
     ajv.addSchema(schema as object);
     refs[name] = (schema as { $id: string }).$id;
   }
+  // `record`'s input: not a published record schema, but validated on every record and import.
+  ajv.addSchema(executionInputSchema as object);
+  refs.executionInput = executionInputSchema.$id;
   // The CommonJS module's default export is the function; ESM interop may wrap it once more.
   type Gen = (a: Ajv2020, refs: Record<string, string>) => string;
   const mod = standaloneCode as unknown as Gen | { default: Gen };

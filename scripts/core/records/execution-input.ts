@@ -4,10 +4,11 @@
  * pure step that turns a valid input into an execution record (completing scores, overall and
  * trigger from the history's rows). Writing it is agents/record.ts.
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import * as VALIDATORS from './validators.generated.js';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { diag, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
-import { executionSchema } from './schema-source.js';
+import { executionInputSchema } from './schema-source.js';
 import { FORBIDDEN_KEYS, locate, parseYamlDocument, type PositionedDoc } from './parse.js';
 import { newId, isSafeId, looksLikeRecordId } from './ids.js';
 import { didYouMean } from '../diagnostics/suggest.js';
@@ -17,35 +18,14 @@ import { completesStreak } from '../score/streak.js';
 import type { RecordRow } from './table.js';
 import type { Workspace } from '../workspace.js';
 
-/** Input fields besides the record's own: the Markdown body. */
-const EXTRA_INPUT = { body: { type: 'string', maxLength: 200000 } } as const;
-
-/** Fields `record` computes itself; the input may give scores partly or not at all. */
-const INPUT_REQUIRED = ['task_id', 'task_type', 'agent', 'outcome', 'duration_s'];
-
-let inputValidator: ValidateFunction | undefined;
-let inputSchemaCache: object | undefined;
-
-/** The input schema: the execution schema with optional id/times/kind, partial scores and `body`. */
+/** The input schema (core/records/schema-source.ts: `executionInputSchema`). */
 export function inputSchema(): object {
-  if (inputSchemaCache) return inputSchemaCache;
-  const schema = structuredClone(executionSchema) as unknown as {
-    $id: string;
-    required: string[];
-    properties: Record<string, unknown> & { scores: { required?: string[] } };
-  };
-  schema.$id = `${schema.$id.replace(/execution\.schema\.json$/, '')}execution-input.schema.json`;
-  schema.required = INPUT_REQUIRED;
-  delete schema.properties.scores.required;
-  Object.assign(schema.properties, EXTRA_INPUT);
-  inputSchemaCache = schema;
-  return schema;
+  return executionInputSchema;
 }
 
-/** The compiled input validator (shared by `record` and `import executions`). */
+/** The input validator (shared by `record` and `import executions`): compiled ahead of time, no ajv at run time. */
 export function validateInput(): ValidateFunction {
-  inputValidator ??= new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(inputSchema());
-  return inputValidator;
+  return VALIDATORS.executionInput as unknown as ValidateFunction;
 }
 
 /** Paths of refused keys (`__proto__`, `constructor`, `prototype`) anywhere in a value. */

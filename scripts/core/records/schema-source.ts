@@ -160,6 +160,23 @@ export const executionSchema = {
   },
 } as const;
 
+/**
+ * What `record` accepts (CLI, MCP, library, imports): the execution schema with optional id, times
+ * and kind, scores given partly or not at all (the rest are computed), and a Markdown `body`.
+ */
+export const executionInputSchema = {
+  ...executionSchema,
+  $id: `${BASE}execution-input.schema.json`,
+  title: 'Execution input',
+  description: 'The input of `learning-loop record`: an execution before scoring (missing scores, id and times are filled in).',
+  required: ['task_id', 'task_type', 'agent', 'outcome', 'duration_s'],
+  properties: {
+    ...executionSchema.properties,
+    scores: { type: 'object', additionalProperties: false, properties: executionSchema.properties.scores.properties },
+    body: { type: 'string', maxLength: 200000 },
+  },
+} as const;
+
 export const reflectionSchema = {
   $schema: DRAFT,
   $id: `${BASE}reflection.schema.json`,
