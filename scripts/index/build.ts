@@ -14,7 +14,7 @@ import { countBySeverity, type Diagnostic } from '../core/diagnostics/diagnostic
 import { renderStoreFile, STORE_VERSION, type StoreSegment } from '../core/recall/store.js';
 import { readStoreFile } from './store-fs.js';
 import { mergeVocabulary } from '../core/recall/terms.js';
-import { mergeAggregates } from '../core/aggregates.js';
+import { mergeAggregates, type Aggregates } from '../core/aggregates.js';
 import { sha1 } from './digest.js';
 import { freshKeyAsync, outputKey, rememberDigest, type FreshKey } from './freshness.js';
 import { BUILD_VERSION, readJson, readManifest, type BuildManifest } from './outputs.js';
@@ -151,12 +151,8 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
   }
 }
 
-/** Everything after the refresh: global passes, segment outputs (rebuilt where their key changed), manifests. */
-async function writeOutputs(state: KbState, previous: BuildManifest | undefined, opts: BuildOptions, poolFor: (work: number) => SegmentPool | undefined): Promise<BuildResult> {
-  const { ws } = state;
-  // The global passes merge the segments' summaries (see segments.ts `SegSummary`).
-  const sums = summariesOf(state);
-  const diagnostics = diagnosticsOf(state);
+/** Reflection ids per execution id, over every segment (sorted: the outputs must not depend on segment order). */
+function reflectionLinks(sums: ReturnType<typeof summariesOf>): Map<string, string[]> {
   const links = new Map<string, string[]>();
   for (const sum of sums) {
     for (const [ex, refl] of sum.links) {
@@ -166,16 +162,25 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
     }
   }
   for (const list of links.values()) list.sort();
-  const aggregates = mergeAggregates(sums.map((x) => x.agg));
-  const files = new Map<string, string>();
-  const kept = new Map<string, string>();
-  const prevStore = previous ? readStoreFile(ws.outDir) : undefined;
-  const prevTable = previous ? readJson<{ shards: Array<{ file: string; records: number }> }>(join(ws.outDir, 'records', 'index.json')) : undefined;
-  const segmentKeys: string[] = [];
+  return links;
+}
+
+/** What the last build left that this one may reuse. */
+interface Previous {
+  manifest: BuildManifest | undefined;
+  store: ReturnType<typeof readStoreFile> | undefined;
+  table: { shards: Array<{ file: string; records: number }> } | undefined;
+}
+
+/** Which segments must be rendered (tasks) and which outputs are kept as they are. */
+function planSegments(state: KbState, sums: ReturnType<typeof summariesOf>, links: ReadonlyMap<string, string[]>, prev: Previous): { keys: string[]; tasks: RenderTask[]; kept: Map<string, string> } {
+  const previous = prev.manifest;
+  const keys: string[] = [];
   const tasks: RenderTask[] = [];
+  const kept = new Map<string, string>();
   for (let s = 0; s < state.segments; s++) {
     const key = segmentKey(state, sums[s]!, links);
-    segmentKeys.push(key);
+    keys.push(key);
     if (!key) continue;
     const out = segmentOutputs(s);
     // A segment parsed on the pool has had its table shard written already (see
@@ -183,45 +188,57 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
     const reusable =
       !state.pooled.has(s) &&
       previous?.segment_keys[s] === key &&
-      Object.values(out).every((name) => previous.outputs[name] && existsSync(join(ws.outDir, name))) &&
-      prevStore?.segments.some((x) => `recall/${x.file}` === out.recall);
+      Object.values(out).every((name) => previous.outputs[name] && existsSync(join(state.ws.outDir, name))) &&
+      prev.store?.segments.some((x) => `recall/${x.file}` === out.recall);
     if (reusable) {
       for (const name of Object.values(out)) kept.set(name, previous.outputs[name]!);
       continue;
     }
-    ensureSegment(state, s);
-    const valid: RenderTask['valid'] = [];
-    const rows: string[] = [];
-    const segLinks = dict<string[]>(); // keyed by record ids
-    for (const file of state.segFiles[s]!) {
-      const e = state.index.get(file)!;
-      if (!e.s) continue;
-      valid.push([file, e.b]);
-      if (!isRowFile(state, e)) continue;
-      rows.push(file);
-      const l = links.get(e.s.id);
-      if (l) segLinks[e.s.id] = l;
-    }
-    tasks.push({ seg: s, valid, live: rows, links: segLinks, previous: Object.fromEntries(Object.values(out).filter((n) => previous?.outputs[n]).map((n) => [n, previous!.outputs[n]!])) });
+    tasks.push(renderTaskOf(state, s, links, previous));
   }
-  const ctx: SegmentContext = { ws, salt: state.salt, segments: state.segments, write: true };
-  const work = tasks.reduce((n, t) => n + t.live.length, 0);
-  const pool = tasks.length > 1 ? poolFor(work) : undefined;
-  const onDone = (n: number) => opts.onProgress?.('index', n, tasks.length);
+  return { keys, tasks, kept };
+}
+
+/** The render task of one segment: its valid files, the rows it lists and their reflection links. */
+function renderTaskOf(state: KbState, s: number, links: ReadonlyMap<string, string[]>, previous: BuildManifest | undefined): RenderTask {
+  ensureSegment(state, s);
+  const valid: RenderTask['valid'] = [];
+  const rows: string[] = [];
+  const segLinks = dict<string[]>(); // keyed by record ids
+  for (const file of state.segFiles[s]!) {
+    const e = state.index.get(file)!;
+    if (!e.s) continue;
+    valid.push([file, e.b]);
+    if (!isRowFile(state, e)) continue;
+    rows.push(file);
+    const l = links.get(e.s.id);
+    if (l) segLinks[e.s.id] = l;
+  }
+  const out = segmentOutputs(s);
+  return { seg: s, valid, live: rows, links: segLinks, previous: Object.fromEntries(Object.values(out).filter((n) => previous?.outputs[n]).map((n) => [n, previous!.outputs[n]!])) };
+}
+
+/** Renders the tasks on the pool when there is one, else in this thread. */
+async function renderSegments(state: KbState, tasks: RenderTask[], pool: SegmentPool | undefined, onDone: (n: number) => void): Promise<Map<number, RenderedSegment>> {
   const rendered = new Map<number, RenderedSegment>();
-  if (pool) for (const r of await pool.render(tasks, onDone)) rendered.set(r.seg, r);
-  else {
-    for (const t of tasks) {
-      const entries = segmentEntries(state, t.seg);
-      rendered.set(t.seg, renderSegmentTask(ctx, t, entries));
-      onDone(rendered.size);
-    }
+  if (pool) {
+    for (const r of await pool.render(tasks, onDone)) rendered.set(r.seg, r);
+    return rendered;
   }
-  const written: string[] = [];
+  const ctx: SegmentContext = { ws: state.ws, salt: state.salt, segments: state.segments, write: true };
+  for (const t of tasks) {
+    rendered.set(t.seg, renderSegmentTask(ctx, t, segmentEntries(state, t.seg)));
+    onDone(rendered.size);
+  }
+  return rendered;
+}
+
+/** Every segment's table shard and recall segment, rendered now or kept from the last build. */
+function segmentParts(state: KbState, keys: readonly string[], rendered: ReadonlyMap<number, RenderedSegment>, kept: Map<string, string>, written: string[], prev: Previous): { tableShards: Array<{ file: string; records: number }>; storeSegments: StoreSegment[] } {
   const tableShards: Array<{ file: string; records: number }> = [];
   const storeSegments: StoreSegment[] = [];
   for (let s = 0; s < state.segments; s++) {
-    if (!segmentKeys[s]) continue;
+    if (!keys[s]) continue;
     const out = segmentOutputs(s);
     const r = rendered.get(s);
     if (r) {
@@ -232,55 +249,85 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
       storeSegments.push(r.recall);
     } else {
       const name = out.recall.slice('recall/'.length);
-      const seg = prevStore!.segments.find((x) => x.file === name)!;
+      const seg = prev.store!.segments.find((x) => x.file === name)!;
       storeSegments.push(seg);
-      tableShards.push(prevTable?.shards.find((x) => `records/${x.file}` === out.table) ?? { file: out.table.slice('records/'.length), records: seg.n });
+      tableShards.push(prev.table?.shards.find((x) => `records/${x.file}` === out.table) ?? { file: out.table.slice('records/'.length), records: seg.n });
     }
   }
-  files.set('records/index.json', json({ version: BUILD_VERSION, shards: tableShards }));
+  return { tableShards, storeSegments };
+}
+
+/** The global files: the table's shard list, aggregates, diagnostics and the recall store's description. */
+function globalFiles(sums: ReturnType<typeof summariesOf>, aggregates: Aggregates, diagnostics: Diagnostic[], parts: ReturnType<typeof segmentParts>): Map<string, string> {
+  const files = new Map<string, string>();
+  files.set('records/index.json', json({ version: BUILD_VERSION, shards: parts.tableShards }));
   files.set('aggregates.json', json(aggregates));
   files.set('diagnostics.json', json(diagnostics));
-  const records = aggregates.totals.records;
   let totalLength = 0;
   for (const sum of sums) totalLength += sum.len;
   const fps = aggregates.errors.filter((e) => e.count >= 2).map((e) => ({ id: e.id, text: e.text, example: e.example })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const vocab = mergeVocabulary(sums.map((x) => x.vocab));
-  files.set('recall/meta.json', renderStoreFile({ n: records, totalLength, vocab, fps, segments: storeSegments }));
+  files.set('recall/meta.json', renderStoreFile({ n: aggregates.totals.records, totalLength, vocab, fps, segments: parts.storeSegments }));
+  return files;
+}
 
-  // Write what changed; remove outputs that no longer exist.
+/** Writes the files whose content changed and removes outputs that no longer exist; the new outputs' hashes. */
+function writeChanged(outDir: string, files: ReadonlyMap<string, string>, kept: ReadonlyMap<string, string>, previous: BuildManifest | undefined, written: string[], removed: string[]): Record<string, string> {
   const outputs: Record<string, string> = Object.fromEntries(kept);
   for (const name of [...files.keys()].sort()) {
     const content = files.get(name)!;
     const h = sha1(content);
     outputs[name] = h;
-    const abs = join(ws.outDir, name);
+    const abs = join(outDir, name);
     if (previous?.outputs[name] === h && existsSync(abs)) continue;
     writeFileAtomic(abs, content);
     written.push(name);
   }
-  const removed: string[] = [];
   for (const name of Object.keys(previous?.outputs ?? {})) {
     if (!(name in outputs)) {
-      rmSync(join(ws.outDir, name), { force: true });
+      rmSync(join(outDir, name), { force: true });
       removed.push(name);
     }
   }
   // Also clear files an interrupted run or an older layout left behind (`lunr/`: before 0.2).
-  for (const dir of ['records', 'lunr', 'recall']) removeUnlisted(join(ws.outDir, dir), dir, outputs, removed);
+  for (const dir of ['records', 'lunr', 'recall']) removeUnlisted(join(outDir, dir), dir, outputs, removed);
+  return outputs;
+}
+
+/** Everything after the refresh: global passes, segment outputs (rebuilt where their key changed), manifests. */
+async function writeOutputs(state: KbState, previous: BuildManifest | undefined, opts: BuildOptions, poolFor: (work: number) => SegmentPool | undefined): Promise<BuildResult> {
+  const { ws } = state;
+  // The global passes merge the segments' summaries (see segments.ts `SegSummary`).
+  const sums = summariesOf(state);
+  const diagnostics = diagnosticsOf(state);
+  const links = reflectionLinks(sums);
+  const aggregates = mergeAggregates(sums.map((x) => x.agg));
+  const prev: Previous = {
+    manifest: previous,
+    store: previous ? readStoreFile(ws.outDir) : undefined,
+    table: previous ? readJson<Previous['table']>(join(ws.outDir, 'records', 'index.json')) : undefined,
+  };
+  const { keys, tasks, kept } = planSegments(state, sums, links, prev);
+  const work = tasks.reduce((n, t) => n + t.live.length, 0);
+  const rendered = await renderSegments(state, tasks, tasks.length > 1 ? poolFor(work) : undefined, (n) => opts.onProgress?.('index', n, tasks.length));
+  const written: string[] = [];
+  const removed: string[] = [];
+  const parts = segmentParts(state, keys, rendered, kept, written, prev);
+  const outputs = writeChanged(ws.outDir, globalFiles(sums, aggregates, diagnostics, parts), kept, previous, written, removed);
   const manifest: BuildManifest = {
     version: BUILD_VERSION,
     kb: ws.kbPrefix,
-    records,
+    records: aggregates.totals.records,
     files: state.stats.files,
     by_kind: aggregates.totals.by_kind,
     diagnostics: countBySeverity(diagnostics),
     outputs: Object.fromEntries(Object.keys(outputs).sort().map((k) => [k, outputs[k]!])),
     source: outputKey(state.stats.sourceKey),
-    segment_keys: segmentKeys,
+    segment_keys: keys,
   };
   writeFileAtomic(join(ws.outDir, 'manifest.json'), json(manifest));
   written.sort();
-  return resultOf(state, { written, removed, segmentsRebuilt: tasks.length, segments: storeSegments.length }, diagnostics);
+  return resultOf(state, { written, removed, segmentsRebuilt: tasks.length, segments: parts.storeSegments.length }, diagnostics);
 }
 
 /** Adds a `rows` property that loads the table on first access. */
