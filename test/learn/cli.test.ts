@@ -5,9 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, git, runCli } from '../helpers/repo.js';
-import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../tools/examples/generate-history.js';
+import { controlHistory, makeExecution, plantedHours, recallHistory, scoresFor } from '../../tools/examples/generate-history.js';
 import { repoWith } from './kb.js';
-import type { ExecutionRecord } from '../../scripts/core/records/kinds.js';
+import type { ExecutionRecord, RuleRecord } from '../../scripts/core/records/kinds.js';
 
 afterAll(cleanupTemp);
 
@@ -104,5 +104,41 @@ describe('dashboard', () => {
     expect(d.success_criteria.map((c: { id: string }) => c.id)).toContain('reuse-up-20');
     const text = await runCli(dir, ['dashboard']);
     expect(text.stdout).toContain('Agent effectiveness');
+  });
+});
+
+describe('effect', () => {
+  const rule = (id: string): RuleRecord => ({ kind: 'rule', id, created_at: '2026-10-01T00:00:00Z', status: 'accepted', statement: `Planted ${id}.` });
+  const dir = () => repoWith([...recallHistory({ effect: 3, seed: 11 }), rule('rule-planted'), rule('rule-never-used')]);
+
+  it('refuses an empty or unknown --strata with the fields it accepts (exit 2, input/flag)', async () => {
+    const d = dir();
+    for (const value of ['', ' , ']) {
+      const r = await runCli(d, ['effect', '--strata', value, '--json']);
+      expect(r.code).toBe(2);
+      const out = JSON.parse(r.stdout);
+      expect(out.ok).toBe(false);
+      expect(out.diagnostics).toMatchObject([{ rule: 'input/flag', file: '<flags>', message: expect.stringMatching(/^--strata: no field given/), hint: expect.stringContaining('task_type, component, week, agent, domain, sprint') }]);
+    }
+    const text = await runCli(d, ['effect', '--strata', 'task_tpye,week']);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toMatch(/<flags>  error  --strata: unknown `task_tpye`\.  input\/flag/);
+    expect(text.stderr).toContain('Did you mean `task_type`?');
+  });
+
+  it('--learning: an unknown id is a usage error with the closest id; a record never recalled is said to be so', async () => {
+    const d = dir();
+    const typo = await runCli(d, ['effect', '--learning', 'rule-plantd', '--json']);
+    expect(typo.code).toBe(2);
+    expect(JSON.parse(typo.stdout).diagnostics).toMatchObject([{ rule: 'input/not-found', message: '--learning: `rule-plantd` is not a record and no execution recalled it.', hint: 'Did you mean `rule-planted`?' }]);
+    const never = await runCli(d, ['effect', '--learning', 'rule-never-used']);
+    expect(never.code, never.stderr).toBe(0);
+    expect(never.stdout).toMatch(/^Overall: HELPS/m);
+    expect(never.stdout).toContain('Asked for 1 learning: 0 recalled, 1 never recalled.');
+    expect(never.stdout).toContain('rule-never-used: was never recalled');
+    const json = JSON.parse((await runCli(d, ['effect', '--learning', 'rule-never-used', 'rule-planted', '--json'])).stdout);
+    expect(json).toMatchObject({ ok: true, asked: ['rule-never-used', 'rule-planted'], not_recalled: ['rule-never-used'] });
+    expect(json.learnings.map((l: { id: string }) => l.id)).toEqual(['rule-planted']);
   });
 });

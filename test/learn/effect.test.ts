@@ -19,6 +19,13 @@ afterAll(cleanupTemp);
 const config = structuredClone(DEFAULT_CONFIG);
 const table = (records: AnyRecord[]): RecordsTable => ({ rows: records.map((r) => ({ id: r.id, kind: r.kind, file: `learning-loop/${recordPath(r)}`, data: r, body: '' })), diagnostics: [] });
 
+/** One learning with a real benefit (80 groups) and twenty recalled on work where recall does nothing. */
+function fdrHistory(): ReturnType<typeof recallHistory> {
+  const h = [...recallHistory({ effect: 4, seed: 21, learning: 'rule-good', prefix: 'good', strata: 80 })];
+  for (let j = 0; j < 20; j++) h.push(...recallHistory({ effect: 1, seed: 100 + j, learning: `rule-noise-${j}`, prefix: `noise${j}`, strata: 10 }));
+  return h;
+}
+
 describe('effect of recall under confounding (planted truth)', () => {
   it('finds a true benefit where the naive split says recall harms', () => {
     const h = recallHistory({ effect: 3, seed: 11 });
@@ -56,15 +63,65 @@ describe('effect of recall under confounding (planted truth)', () => {
     const r = effectOfRecall(recallHistory({ effect: 1, seed: 3, confounded: false }), config);
     expect(r.overall.verdict).toBe('unclear');
     expect(r.disagreement).toBeUndefined();
+    // A true benefit without confounding: both significant, the same way: nothing to note.
+    const both = effectOfRecall(recallHistory({ effect: 3, seed: 1, confounded: false }), config);
+    expect(both.naive.p_value!).toBeLessThan(0.05);
+    expect(both.naive.difference!).toBeGreaterThan(0);
+    expect(both.overall.verdict).toBe('helps');
+    expect(both.disagreement).toBeUndefined();
+  });
+
+  it('describes each side of a disagreement as it is', () => {
+    // The naive split points the same way as the stratified estimate but is not significant: the
+    // note says so, and never that the naive split "shows no difference".
+    const weak = effectOfRecall(recallHistory({ effect: 3, seed: 8, confounded: false }), config);
+    expect(weak.naive.difference!).toBeGreaterThan(0);
+    expect(weak.naive.p_value!).toBeGreaterThan(0.05);
+    expect(weak.overall.verdict).toBe('helps');
+    expect(weak.disagreement).toMatch(/^The naive split \(69% success with recall vs 63% without, p = 0\.289\) points the same way but is not significant; like for like it helps \(p = 0\.041\)/);
+    expect(weak.disagreement).not.toMatch(/no difference/);
+    // The naive split is significant and the stratified estimate is not: the note says which
+    // way the naive split points, without blaming harder tasks for a split that favours recall.
+    const naiveOnly = effectOfRecall(recallHistory({ effect: 3, seed: 3, confounded: false }), config);
+    expect(naiveOnly.overall.verdict).toBe('unclear');
+    expect(naiveOnly.disagreement).toMatch(/^The naive split \(71% success with recall vs 57% without, p = 0\.012\) suggests recall helps, but like for like it is unclear \(p = 0\.085\)/);
+    expect(naiveOnly.disagreement).not.toMatch(/harder tasks/);
   });
 
   it('controls the false discovery rate across learnings: one real effect among twenty without', () => {
-    const h = [...recallHistory({ effect: 4, seed: 21, learning: 'rule-good', prefix: 'good', strata: 80 })];
-    for (let j = 0; j < 20; j++) h.push(...recallHistory({ effect: 1, seed: 100 + j, learning: `rule-noise-${j}`, prefix: `noise${j}`, strata: 10 }));
+    const h = fdrHistory();
     const r = effectOfRecall(h, config);
     expect(r.learnings).toHaveLength(21);
     expect(r.learnings.filter((l) => l.verdict !== 'unclear').map((l) => l.id)).toEqual(['rule-good']);
     expect(r.learnings.find((l) => l.id === 'rule-good')!.q_value!).toBeLessThan(0.05);
+    // Asking about some learnings does not shrink the family: q-values stay those of all 21.
+    const asked = effectOfRecall(h, config, { learnings: ['rule-noise-3', 'rule-noise-7'] });
+    expect(asked.learnings.map((l) => [l.id, l.q_value])).toEqual(r.learnings.filter((l) => l.id === 'rule-noise-3' || l.id === 'rule-noise-7').map((l) => [l.id, l.q_value]));
+    expect(asked.learnings.some((l) => l.q_value !== l.p_value)).toBe(true);
+  });
+
+  it('lists learnings by evidence: significant first, then by p-value, then id', () => {
+    const r = effectOfRecall(fdrHistory(), config);
+    const text = renderEffect(r);
+    expect(text).toContain('Per learning: the executions that recalled it vs comparable executions that did not; helps / harms when q < 0.05');
+    expect(text).toMatch(/21 learnings recalled: 21 tested, 0 with no comparable work/);
+    const shown = [...text.matchAll(/^  (rule-[\w-]+): (\w+) — .*, p ([\d.e-]+), q/gm)].map((m) => ({ id: m[1]!, verdict: m[2]!, p: Number(m[3]) }));
+    expect(shown).toHaveLength(10);
+    expect(shown[0]).toMatchObject({ id: 'rule-good', verdict: 'helps' });
+    const ps = shown.slice(1).map((l) => l.p);
+    expect(ps).toEqual([...ps].sort((a, b) => a - b));
+    // The same order as the full list sorted by p (ties by id).
+    const expected = r.learnings.filter((l) => l.id !== 'rule-good').sort((a, b) => a.p_value! - b.p_value! || (a.id < b.id ? -1 : 1)).slice(0, 9).map((l) => l.id);
+    expect(shown.slice(1).map((l) => l.id)).toEqual(expected);
+  });
+
+  it('says a learning asked for was never recalled, rather than printing an empty table', () => {
+    const r = effectOfRecall(recallHistory({ effect: 3, seed: 11 }), config, { learnings: ['rule-planted', 'rule-never-used'] });
+    expect(r.learnings.map((l) => l.id)).toEqual(['rule-planted']);
+    expect(r).toMatchObject({ asked: ['rule-never-used', 'rule-planted'], not_recalled: ['rule-never-used'] });
+    const text = renderEffect(r);
+    expect(text).toContain('Asked for 2 learnings: 1 recalled, 1 never recalled.');
+    expect(text).toContain('rule-never-used: was never recalled — no execution lists it in `recalled`');
   });
 
   it('says so when no group of comparable work has both kinds of execution', () => {
@@ -96,7 +153,9 @@ describe('decisions that rest on the effect', () => {
   it('the seed criterion "Query interface returns relevant past learnings" follows the stratified estimate', () => {
     const status = (h: ReturnType<typeof recallHistory>) => dashboardReport(h, config).success_criteria.find((c) => c.id === 'query-relevant')!;
     expect(status(recallHistory({ effect: 3, seed: 11 })).status).toBe('met');
-    expect(status(recallHistory({ effect: 1 / 3, seed: 12 })).status).toBe('not_met');
+    expect(status(recallHistory({ effect: 1 / 4, seed: 12, strata: 80 })).status).toBe('not_met');
+    // A weaker harm on less data: unclear on 2.9 helpful vs 7 harmful matched pairs, too few to judge.
+    expect(status(recallHistory({ effect: 1 / 3, seed: 12 })).status).toBe('not_enough_data');
     const control = status(recallHistory({ effect: 1, seed: 1 }));
     expect(control.detail).toMatch(/^Effect of recall like for like/);
     expect(control.detail).not.toMatch(/% with recall vs/);
@@ -125,16 +184,24 @@ describe('real runs: the Reflexion logs imported as two agents on the same tasks
     expect(he.arms).toMatchObject({ with_memory: ['reflexion-gpt-4'], without_memory: ['simple-gpt-4'], helpful: 10, harmful: 1, odds_ratio: 10, verdict: 'helps' });
     expect(he.arms.p_value).toBeCloseTo(24 / 2048, 10);
     expect(he.arms.ci_low).toBeGreaterThan(1);
-    // MBPP: 15 vs 29 with reflections recalled (p = 0.049, the interval's upper end at 1.0), and
+    // MBPP: 15 vs 29 with reflections recalled (p = 0.049, the interval's upper end at 0.997), and
     // 17 vs 29 for the two agents over all 397 tasks (p = 0.104).
     const mb = byType.mbpp;
     expect(mb.overall).toMatchObject({ helpful: 15, harmful: 29, verdict: 'harms' });
     expect(mb.overall.p_value).toBeCloseTo(0.0488, 3);
+    expect(mb.overall.ci_high).toBeCloseTo(0.9968, 4);
     expect(mb.arms).toMatchObject({ helpful: 17, harmful: 29, verdict: 'unclear' });
     expect(mb.arms.p_value).toBeCloseTo(0.1038, 3);
+    // One matched pair per task (the runs tried each task once per agent, as the logs say).
+    expect([he.overall.pairs, he.arms.pairs, mb.overall.pairs, mb.arms.pairs]).toEqual([30, 164, 149, 397]);
     for (const e of [he.overall, he.arms, mb.overall, mb.arms]) {
       expect(e.ci_low).toBeLessThan(e.odds_ratio);
       expect(e.ci_high).toBeGreaterThan(e.odds_ratio);
+      // The verdict follows from the interval as from the p-value.
+      expect(e.p_value < 0.05).toBe(e.ci_low > 1 || e.ci_high < 1);
     }
+    // An interval end just below 1 is not printed as 1.00.
+    const text = await runCli(dir, ['effect']);
+    expect(text.stdout).toMatch(/Task type mbpp \(149 of 794 executions recalled\): HARMS — Odds ratio 0\.52 \(95% 0\.26–0\.997\)/);
   });
 });

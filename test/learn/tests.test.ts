@@ -22,6 +22,17 @@ function rng(seed: number): () => number {
   };
 }
 
+/** A stratum of 1 to `maxN` executions per side; treated ones succeed with probability `p1`, controls with `p0`. */
+function drawStratum(next: () => number, p1: number, p0: number, maxN: number): Stratum {
+  const n1 = 1 + Math.floor(next() * maxN);
+  const n0 = 1 + Math.floor(next() * maxN);
+  let a = 0;
+  let c = 0;
+  for (let i = 0; i < n1; i++) a += next() < p1 ? 1 : 0;
+  for (let i = 0; i < n0; i++) c += next() < p0 ? 1 : 0;
+  return { a, b: n1 - a, c, d: n0 - c };
+}
+
 describe('distribution tails', () => {
   it('are accurate far below 0.001', () => {
     expect(normalTwoSided(1.959963984540054)).toBeCloseTo(0.05, 12);
@@ -45,17 +56,71 @@ describe('Mantel–Haenszel', () => {
     expect(mantelHaenszel(pairs(10, 17, 29, 10)).p_value).toBeCloseTo(0.1038, 3);
   });
 
-  it('gives Woolf, Wald and the chi-square p on one large stratum (asymptotic method)', () => {
-    const r = mantelHaenszel([{ a: 20, b: 10, c: 10, d: 20 }], 0.05, 'asymptotic');
+  it('gives the chi-square p on one large stratum and the interval that inverts the same test (asymptotic method)', () => {
+    const t: Stratum = { a: 20, b: 10, c: 10, d: 20 };
+    const r = mantelHaenszel([t], 0.05, 'asymptotic');
+    expect(r.method).toBe('asymptotic');
     expect(r.odds_ratio).toBeCloseTo(4, 10);
-    expect(r.ci_low).toBeCloseTo(Math.exp(Math.log(4) - 1.959964 * Math.sqrt(0.3)), 4);
-    expect(r.ci_high).toBeCloseTo(Math.exp(Math.log(4) + 1.959964 * Math.sqrt(0.3)), 3);
     expect(r.risk_difference).toBeCloseTo(1 / 3, 10);
     // Sato's variance on one stratum is the usual p(1-p)/n1 + p(1-p)/n0.
     const se = Math.sqrt((2 / 9) / 30 + (2 / 9) / 30);
     expect(r.rd_high! - r.risk_difference!).toBeCloseTo(1.959964 * se, 2);
     // Continuity-corrected CMH: (|20 - 15| - 0.5)^2 / (30*30*30*30 / (60^2 * 59)) = 5.310.
     expect(r.p_value).toBeCloseTo(0.021203, 5);
+    // At each end of the interval the corrected score statistic, with a's noncentral
+    // hypergeometric mean and variance under that odds ratio (summed here by hand), is 1.96.
+    const choose = (n: number, k: number) => Array.from({ length: k }, (_, i) => (n - i) / (i + 1)).reduce((p, v) => p * v, 1);
+    const moments = (psi: number) => {
+      const w = Array.from({ length: 31 }, (_, x) => choose(30, x) * choose(30, 30 - x) * psi ** x);
+      const z = w.reduce((s, v) => s + v, 0);
+      const mean = w.reduce((s, v, x) => s + v * x, 0) / z;
+      return { mean, sd: Math.sqrt(w.reduce((s, v, x) => s + v * (x - mean) ** 2, 0) / z) };
+    };
+    const lo = moments(r.ci_low!);
+    const hi = moments(r.ci_high!);
+    expect((20 - lo.mean - 0.5) / lo.sd).toBeCloseTo(1.959964, 6);
+    expect((hi.mean - 20 - 0.5) / hi.sd).toBeCloseTo(1.959964, 6);
+    // It is close to the exact conditional interval (SciPy's odds_ratio, kind conditional:
+    // 1.212821-13.467467; fisher_exact p = 0.019383), and closer still with larger counts.
+    const exact = mantelHaenszel([t], 0.05, 'exact');
+    expect(exact.p_value).toBeCloseTo(0.019383, 6);
+    expect(exact.ci_low).toBeCloseTo(1.212821, 5);
+    expect(exact.ci_high).toBeCloseTo(13.467467, 5);
+    expect(r.ci_low! / exact.ci_low!).toBeCloseTo(1, 1);
+    const big = [{ a: 200, b: 100, c: 100, d: 200 }];
+    const [ea, as] = [mantelHaenszel(big, 0.05, 'exact'), mantelHaenszel(big, 0.05, 'asymptotic')];
+    expect(as.ci_low! / ea.ci_low!).toBeCloseTo(1, 2);
+    expect(as.ci_high! / ea.ci_high!).toBeCloseTo(1, 2);
+  });
+
+  it('reports a p-value below alpha exactly when the interval excludes an odds ratio of 1 (planted effects, small counts, null controls)', () => {
+    // A small table where "sum the tables no more likely than the observed" says p = 0.048 while
+    // the exact interval (SciPy: 0-1.44) includes 1: the central p-value is 2 x 0.047619.
+    const small = mantelHaenszel([{ a: 0, b: 3, c: 5, d: 1 }]);
+    expect(small.ci_high).toBeCloseTo(1.439981, 5);
+    expect(small.p_value).toBeCloseTo(2 / 21, 10);
+    const next = rng(11);
+    const excludesOne = (m: ReturnType<typeof mantelHaenszel>) => m.ci_low! > 1 || (m.ci_high !== null && m.ci_high < 1);
+    const counts = { exact: { significant: 0, not: 0 }, asymptotic: { significant: 0, not: 0 } };
+    for (let run = 0; run < 600; run++) {
+      // Odds ratio 1 (the control) in a third of the runs, a planted effect either way otherwise;
+      // 1 to 12 strata of 1 to 9 executions per side, unbalanced margins.
+      const psi = [1, 4, 1 / 4][run % 3]!;
+      const strata: Stratum[] = [];
+      for (let k = 0, K = 1 + Math.floor(next() * 12); k < K; k++) {
+        const p0 = 0.1 + 0.8 * next();
+        strata.push(drawStratum(next, (p0 * psi) / (1 - p0 + p0 * psi), p0, 9));
+      }
+      for (const method of ['exact', 'asymptotic'] as const) {
+        const m = mantelHaenszel(strata, 0.05, method);
+        if (m.ci_low === null) continue; // no stratum where the outcome varies: p = 1, no interval
+        if (Math.abs(m.p_value! - 0.05) < 1e-9) continue; // a tie with alpha itself
+        expect(m.p_value! < 0.05, `${method} ${JSON.stringify(strata)}: p ${m.p_value}, interval ${m.ci_low}-${m.ci_high}`).toBe(excludesOne(m));
+        counts[method][m.p_value! < 0.05 ? 'significant' : 'not']++;
+      }
+    }
+    // Both outcomes occur often enough for the check to mean something.
+    for (const c of Object.values(counts)) expect(Math.min(c.significant, c.not)).toBeGreaterThan(100);
   });
 
   it('finds a common effect across strata where the pooled split inverts it (Simpson), and no effect in a control', () => {
@@ -81,18 +146,22 @@ describe('Mantel–Haenszel', () => {
       const strata: Stratum[] = [];
       for (let k = 0; k < 30; k++) {
         const p = 0.2 + 0.6 * next();
-        const n1 = 1 + Math.floor(next() * 4);
-        const n0 = 1 + Math.floor(next() * 4);
-        let a = 0;
-        let c = 0;
-        for (let i = 0; i < n1; i++) a += next() < p ? 1 : 0;
-        for (let i = 0; i < n0; i++) c += next() < p ? 1 : 0;
-        strata.push({ a, b: n1 - a, c, d: n0 - c });
+        strata.push(drawStratum(next, p, p, 4));
       }
       if (mantelHaenszel(strata).p_value! < 0.05) significant++;
     }
     // The exact conditional test is conservative: at most the nominal rate (with sampling noise).
     expect(significant / runs).toBeLessThan(0.075);
+  });
+
+  it('counts helpful and harmful matched pairs, not every pairing of a treated and a control execution', () => {
+    // A week of 4 executions that recalled (all succeeded) and 4 that did not (all failed): 4
+    // matched pairs, all helpful (not 4 x 4 = 16 "comparisons").
+    expect(mantelHaenszel([{ a: 4, b: 0, c: 0, d: 4 }])).toMatchObject({ pairs: 4, helpful: 4, harmful: 0 });
+    // 20 vs 30 executions: 20 pairs; expected helpful 12*18*20/(20*30) = 7.2, harmful 8*12*20/600 = 3.2.
+    expect(mantelHaenszel([{ a: 12, b: 8, c: 12, d: 18 }])).toMatchObject({ pairs: 20, helpful: 7.2, harmful: 3.2 });
+    // A tiny expected count is still a count (rounded to 0.1, never to 0), and none stays 0.
+    expect(mantelHaenszel([{ a: 1, b: 0, c: 999, d: 1 }])).toMatchObject({ pairs: 1, helpful: 0.1, harmful: 0 });
   });
 
   it('says nothing when no stratum has both kinds of execution', () => {

@@ -31,7 +31,7 @@ export function formatDashboard(r: DashboardReport, executions: number): string 
   if (ef.disagreement) out.push(`  Note: ${ef.disagreement}`);
   if (ef.arms) out.push(`  Agents with memory (${ef.arms.with_memory.join(', ')}) vs without (${ef.arms.without_memory.join(', ')}): ${ef.arms.verdict} — ${ef.arms.reason}`);
   for (const t of ef.task_types ?? []) out.push(`  ${t.task_type}: ${t.overall.verdict} — ${t.overall.reason}`);
-  out.push(`  Learnings: ${ef.learnings_recalled} recalled, ${ef.learnings_tested} with comparable work, ${ef.learnings.filter((l) => l.verdict === 'helps').length} help, ${ef.learnings.filter((l) => l.verdict === 'harms').length} harm (false discovery rate ${ef.fdr}; \`learning-loop effect\` lists them).`);
+  out.push(`  Learnings: ${ef.learnings_recalled} recalled, ${ef.learnings_tested} tested against comparable work without them, ${ef.learnings.filter((l) => l.verdict === 'helps').length} help, ${ef.learnings.filter((l) => l.verdict === 'harms').length} harm (false discovery rate ${ef.fdr}; \`learning-loop effect\` lists them).`);
   out.push('', 'Success criteria:');
   for (const c of r.success_criteria) out.push(`  [${c.status === 'met' ? 'x' : c.status === 'not_met' ? ' ' : '?'}] ${c.title} — ${c.status.replace(/_/g, ' ')}: ${c.detail}`);
   if (r.recommendations.length) {

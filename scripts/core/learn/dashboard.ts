@@ -8,7 +8,7 @@ import type { ResolvedConfig } from '../config.js';
 import { median } from '../score/formulas.js';
 import { byTime, mean, round, weekStart, wilson, addDays } from './stats.js';
 import { agentCost } from './cost.js';
-import { effectOfRecall, formatP, type EffectReport } from './effect.js';
+import { byEvidence, effectOfRecall, formatP, type EffectReport } from './effect.js';
 import { mannKendall, MIN_TREND_POINTS } from './tests.js';
 import type { AgentEffectiveness, DashboardMetrics, DashboardReport, EffectSummary, SuccessCriterion, WeekPoint, AntiPatternFlag, ExtractedPattern, TrendSummary } from './types.js';
 import { plural } from '../diagnostics/words.js';
@@ -24,14 +24,15 @@ function weeksBetween(a: string, b: string): number {
 
 /**
  * Tests a weekly series for a trend (Mann–Kendall, Sen's slope per week; weeks placed at their
- * real distance, so a gap does not look like a jump). `unit` names the slope's unit.
+ * real distance, so a gap does not look like a jump). `unit` names the slope's unit; `basis` says
+ * what the series was made from when it is too short (e.g. "1 execution in 1 week, none with 3+").
  */
-export function weeklyTrend(points: ReadonlyArray<{ week: string; value: number }>, alpha: number, unit: string, digits = 2): TrendSummary {
+export function weeklyTrend(points: ReadonlyArray<{ week: string; value: number }>, alpha: number, unit: string, digits = 2, basis?: string): TrendSummary {
   const t = mannKendall(points.map((p) => p.value), points.map((p) => (points.length ? weeksBetween(points[0]!.week, p.week) : 0)), alpha);
   const f = (x: number | null) => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${round(x, digits)}`);
   const detail =
     t.n < MIN_TREND_POINTS
-      ? `Too few weeks to test a trend (${t.n}; needs ${MIN_TREND_POINTS}).`
+      ? `Too few weeks to test a trend: ${basis ?? plural(t.n, 'week')}; a trend needs ${MIN_TREND_POINTS} weeks.`
       : `Mann–Kendall over ${t.n} weeks: S = ${t.s}, p = ${formatP(t.p_value)} (${t.method}); Sen's slope ${f(t.slope)} ${unit} per week (95% ${f(t.slope_low)} to ${f(t.slope_high)})${t.trend === 'flat' ? '; not significant' : ''}.`;
   return { n: t.n, s: t.s, p_value: t.p_value, slope: t.slope === null ? null : round(t.slope, 4), slope_low: t.slope_low === null ? null : round(t.slope_low, 4), slope_high: t.slope_high === null ? null : round(t.slope_high, 4), method: t.method, detail };
 }
@@ -39,6 +40,15 @@ export function weeklyTrend(points: ReadonlyArray<{ week: string; value: number 
 function direction(t: TrendSummary, alpha: number): 'up' | 'down' | 'flat' | 'unknown' {
   if (t.n < MIN_TREND_POINTS || t.p_value === null) return 'unknown';
   return t.p_value < alpha ? (t.s > 0 ? 'up' : 'down') : 'flat';
+}
+
+/** What a weekly series of mean scores was made from, in words (for a series too short to test). */
+function weeksBasis(executions: number, weeks: number, counted: number): string {
+  if (!executions) return 'no executions yet';
+  const spread = `${plural(executions, 'execution')} in ${plural(weeks, 'week')}`;
+  if (counted === weeks) return spread;
+  const which = weeks === 1 ? `which has fewer than ${MIN_WEEK_EXECUTIONS} executions` : `${counted || 'none'} of them with ${MIN_WEEK_EXECUTIONS}+ executions`;
+  return `${spread}, ${which} (weeks with fewer are not counted)`;
 }
 
 /** True for an API / integration execution (task type or domain mentions integration or api). */
@@ -93,7 +103,7 @@ export function computeMetrics(history: readonly ExecutionRecord[], inputs: Dash
   }
   const weeklyMedian = [...apiWeeks].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([week, d]) => ({ week, median_s: round(median(d), 1) }));
   // Trend over weekly medians (robust to one slow task).
-  const apiTest = weeklyTrend(weeklyMedian.map((w) => ({ week: w.week, value: w.median_s })), alpha, 's');
+  const apiTest = weeklyTrend(weeklyMedian.map((w) => ({ week: w.week, value: w.median_s })), alpha, 's', 2, api.length ? `${plural(api.length, 'API or integration execution')} in ${plural(weeklyMedian.length, 'week')}` : 'no API or integration executions');
   const apiDir = direction(apiTest, alpha);
   const agents = new Map<string, ExecutionRecord[]>();
   for (const e of ordered) pushTo(agents, e.agent, e);
@@ -105,8 +115,9 @@ export function computeMetrics(history: readonly ExecutionRecord[], inputs: Dash
     .sort((a, b) => b.mean_overall - a.mean_overall || (a.agent < b.agent ? -1 : 1));
   // Weeks with too few executions say little about their mean: only weeks with MIN_WEEK_EXECUTIONS.
   const counted = weeks.filter((w) => w.executions >= MIN_WEEK_EXECUTIONS);
-  const scoreTest = weeklyTrend(counted.map((w) => ({ week: w.week, value: w.mean_overall })), alpha, 'points');
-  const reuseTest = weeklyTrend(counted.map((w) => ({ week: w.week, value: w.reuse_rate })), alpha, '', 3);
+  const basis = weeksBasis(ordered.length, weeks.length, counted.length);
+  const scoreTest = weeklyTrend(counted.map((w) => ({ week: w.week, value: w.mean_overall })), alpha, 'points', 2, basis);
+  const reuseTest = weeklyTrend(counted.map((w) => ({ week: w.week, value: w.reuse_rate })), alpha, '', 3, basis);
   const accepted = inputs.acceptedPatternFiles ?? [];
   let stability: DashboardMetrics['pattern_stability'];
   if (inputs.patternCommits) {
@@ -158,14 +169,13 @@ function firstMonthReuse(ordered: readonly ExecutionRecord[]): { first: Executio
   return { first: ordered.filter((e) => inRange(e, 0, 7)), fourth: ordered.filter((e) => inRange(e, 21, 28)), span };
 }
 
-/** Learnings the dashboard and the site show: those with a verdict first, then the most compared. */
+/** Learnings the dashboard and the site show (the tested ones, by evidence: see `byEvidence`). */
 export const SUMMARY_LEARNINGS = 40;
 
-/** The dashboard's view of an effect report: the learnings with comparable work (up to SUMMARY_LEARNINGS), and the counts. */
+/** The dashboard's view of an effect report: the learnings tested (up to SUMMARY_LEARNINGS), and the counts. */
 export function summarizeEffect(r: EffectReport): EffectSummary {
-  const order = { harms: 0, helps: 1, unclear: 2 } as const;
   const tested = r.learnings.filter((l) => l.q_value !== null);
-  const shown = [...tested].sort((a, b) => order[a.verdict] - order[b.verdict] || b.helpful + b.harmful - (a.helpful + a.harmful) || (a.id < b.id ? -1 : 1)).slice(0, SUMMARY_LEARNINGS);
+  const shown = [...tested].sort(byEvidence).slice(0, SUMMARY_LEARNINGS);
   return { ...r, learnings: shown, learnings_recalled: r.learnings.length, learnings_tested: tested.length };
 }
 

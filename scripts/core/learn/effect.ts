@@ -18,6 +18,7 @@ import type { ExecutionRecord } from '../records/kinds.js';
 import type { ResolvedConfig } from '../config.js';
 import { isoWeek } from '../aggregates.js';
 import { benjaminiHochberg, mantelHaenszel, type MantelHaenszel, type Stratum } from './tests.js';
+import { plural } from '../diagnostics/words.js';
 
 /** What an estimate concludes. */
 export type Verdict = 'helps' | 'harms' | 'unclear';
@@ -78,6 +79,10 @@ export interface EffectReport {
   disagreement?: string;
   agents: AgentEffect[];
   learnings: LearningEffect[];
+  /** The learnings asked for with `--learning` (absent: every learning recalled is reported). */
+  asked?: string[];
+  /** Of those asked for, the ones no execution ever recalled. */
+  not_recalled?: string[];
   arms?: ArmComparison;
   /** The overall estimate (and the memory arms) within each task type, when there are several. */
   task_types?: TaskTypeEffect[];
@@ -181,8 +186,15 @@ function add(m: Map<string, [number, number]>, k: string, ok: boolean): void {
   v[ok ? 0 : 1]++;
 }
 
-function fmt(x: number | null, d = 2): string {
-  return x === null ? '∞' : x.toFixed(d);
+/**
+ * An odds ratio or interval end with 2 decimals, or as many more as it takes not to print 1.00
+ * for a value that is not 1 (an interval ending at 0.997 excludes 1; "1.00" would say it touches it).
+ */
+export function formatRatio(x: number | null, d = 2): string {
+  if (x === null) return '∞';
+  let digits = d;
+  while (digits < 6 && x !== 1 && Number(x.toFixed(digits)) === 1) digits++;
+  return x.toFixed(digits);
 }
 
 /** Formats a p-value for people: 3 significant digits, `< 1e-300` at the floor. */
@@ -197,19 +209,38 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** "15 helpful vs 29 harmful of 149 matched pairs" (see `MantelHaenszel.pairs`). */
+function pairsText(m: MantelHaenszel): string {
+  return `${m.helpful} helpful vs ${m.harmful} harmful of ${m.pairs} matched ${m.pairs === 1 ? 'pair' : 'pairs'}`;
+}
+
+/** True when an estimate has something to test: comparable work where some outcome differs. */
+function testable(m: MantelHaenszel): boolean {
+  return m.informative > 0 && m.helpful + m.harmful > 0 && m.p_value !== null;
+}
+
+/**
+ * Which way a significant estimate points: the side of 1 its interval lies on (the p-value is
+ * below alpha exactly when the interval excludes 1), else the sign of the risk difference.
+ */
+function pointsUp(m: MantelHaenszel): boolean {
+  if (m.ci_low !== null && m.ci_low > 1) return true;
+  if (m.ci_high !== null && m.ci_high < 1) return false;
+  return m.risk_difference !== null && m.risk_difference !== 0 ? m.risk_difference > 0 : m.helpful > m.harmful;
+}
+
 /** Adds the verdict to an estimate: significant at `alpha` (or `q` below it), else unclear, and says why. */
 export function judge(m: MantelHaenszel, alpha: number, q?: number | null): EffectEstimate {
   const p = q === undefined ? m.p_value : q;
   const what = q === undefined ? `p = ${formatP(m.p_value)}` : `q = ${formatP(q ?? null)} (p = ${formatP(m.p_value)})`;
   if (!m.informative) return { ...m, verdict: 'unclear', reason: 'No comparable work: no group of comparable executions has both executions that recalled and executions that did not.' };
-  if (m.helpful + m.harmful === 0 || p === null) return { ...m, verdict: 'unclear', reason: `No comparable pair differs in outcome (${m.informative} groups, ${m.treated} vs ${m.control} executions): nothing to tell the two apart.` };
-  const interval = `odds ratio ${fmt(m.odds_ratio)} (95% ${fmt(m.ci_low)}–${fmt(m.ci_high)}), success ${m.risk_difference! >= 0 ? '+' : ''}${Math.round(m.risk_difference! * 100)} points`;
+  if (!testable(m) || p === null) return { ...m, verdict: 'unclear', reason: `No comparable pair differs in outcome (${m.informative} groups, ${m.treated} vs ${m.control} executions): nothing to tell the two apart.` };
+  const interval = `odds ratio ${formatRatio(m.odds_ratio)} (95% ${formatRatio(m.ci_low)}–${formatRatio(m.ci_high)}), success ${m.risk_difference! >= 0 ? '+' : ''}${Math.round(m.risk_difference! * 100)} points`;
   if (p < alpha) {
-    const up = m.risk_difference !== null && m.risk_difference !== 0 ? m.risk_difference > 0 : m.helpful > m.harmful;
-    const verdict: Verdict = up ? 'helps' : 'harms';
-    return { ...m, verdict, reason: `${capitalize(interval)}, ${what} < ${alpha}; ${m.helpful} helpful vs ${m.harmful} harmful comparisons${p >= alpha / 10 ? ' (weak evidence: p is near the threshold)' : ''}.` };
+    const verdict: Verdict = pointsUp(m) ? 'helps' : 'harms';
+    return { ...m, verdict, reason: `${capitalize(interval)}, ${what} < ${alpha}; ${pairsText(m)}${p >= alpha / 10 ? ' (weak evidence: p is near the threshold)' : ''}.` };
   }
-  return { ...m, verdict: 'unclear', reason: `${capitalize(interval)}, ${what} ≥ ${alpha}; ${m.helpful} helpful vs ${m.harmful} harmful comparisons${m.helpful + m.harmful < 10 ? ' — too few to tell' : ''}.` };
+  return { ...m, verdict: 'unclear', reason: `${capitalize(interval)}, ${what} ≥ ${alpha}; ${pairsText(m)}${m.helpful + m.harmful < 10 ? ' — too few to tell' : ''}.` };
 }
 
 function naiveSplit(history: readonly ExecutionRecord[]): NaiveSplit {
@@ -223,14 +254,27 @@ function naiveSplit(history: readonly ExecutionRecord[]): NaiveSplit {
   return { with_recall: w, without_recall: wo, difference: w.rate !== null && wo.rate !== null ? w.rate - wo.rate : null, p_value: table.p_value };
 }
 
+/**
+ * One line when the naive split and the stratified estimate disagree: they point different ways,
+ * or one is significant and the other is not. Each side is described as it is: a naive split that
+ * is not significant is said to be so, and which way it points.
+ */
 function disagreementOf(naive: NaiveSplit, overall: EffectEstimate, alpha: number): string | undefined {
   if (naive.difference === null || naive.p_value === null || overall.risk_difference === null) return undefined;
-  // What the naive split would conclude, with the same significance level.
-  const naiveSays = naive.p_value >= alpha ? 'nothing' : naive.difference > 0 ? 'helps' : 'harms';
-  const strat = overall.verdict === 'unclear' ? 'unclear' : overall.verdict;
-  if (naiveSays === strat || (naiveSays === 'nothing' && strat === 'unclear')) return undefined;
+  const naiveSignificant = naive.p_value < alpha;
+  const naiveSays: Verdict = naiveSignificant ? (naive.difference > 0 ? 'helps' : 'harms') : 'unclear';
+  if (naiveSays === overall.verdict) return undefined;
   const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
-  return `The naive split (${pct(naive.with_recall.rate)} success with recall vs ${pct(naive.without_recall.rate)} without) ${naiveSays === 'nothing' ? 'shows no difference' : `suggests recall ${naiveSays}`}, but like for like it ${strat === 'unclear' ? 'is unclear' : strat}: executions that recall are not on the same work as those that do not (usually harder tasks, the ones that failed before).`;
+  const split = `The naive split (${pct(naive.with_recall.rate)} success with recall vs ${pct(naive.without_recall.rate)} without, p = ${formatP(naive.p_value)})`;
+  const stratified = `like for like ${overall.verdict === 'unclear' ? 'it is unclear' : `it ${overall.verdict}`} (p = ${formatP(overall.p_value)})`;
+  // Why a naive split can mislead: a lower success rate with recall is usually the harder tasks.
+  const unlike = `executions that recall are not on the same work as those that do not${naive.difference < 0 ? ' (usually harder tasks, the ones that failed before)' : ''}`;
+  if (naiveSignificant) return `${split} suggests recall ${naiveSays}, but ${stratified}: ${unlike}.`;
+  // The naive split is not significant and the stratified estimate is.
+  const sameWay = naive.difference !== 0 && naive.difference > 0 === (overall.verdict === 'helps');
+  if (sameWay) return `${split} points the same way but is not significant; ${stratified}: comparing like with like removes the differences between tasks that hide it.`;
+  const naiveWay = naive.difference === 0 ? 'shows no difference at all' : `is not significant and points the other way (recall ${naive.difference > 0 ? 'helps' : 'harms'})`;
+  return `${split} ${naiveWay}; ${stratified}: ${unlike}.`;
 }
 
 /** Options for the analysis. */
@@ -265,6 +309,12 @@ export function effectOfRecall(history: readonly ExecutionRecord[], config: Reso
     agents: agentEffects(index, alpha),
     learnings: learningEffects(index, alpha, fdr, opts.learnings),
   };
+  if (opts.learnings) {
+    report.asked = [...new Set(opts.learnings)].sort();
+    const recalled = new Set(report.learnings.map((l) => l.id));
+    const never = report.asked.filter((id) => !recalled.has(id));
+    if (never.length) report.not_recalled = never;
+  }
   const disagreement = disagreementOf(naive, overall, alpha);
   if (disagreement) report.disagreement = disagreement;
   const arms = armComparison(history, by, alpha);
@@ -312,10 +362,13 @@ function learningEffects(index: StrataIndex, alpha: number, fdr: number, only?: 
       l.push(i);
     }
   });
-  const ids = [...(only ?? byId.keys())].filter((id) => byId.has(id)).sort();
+  // The false discovery rate is controlled over every learning tested, whichever are reported:
+  // asking about one learning must not make its q-value its p-value.
+  const ids = [...byId.keys()].sort();
   const estimates = ids.map((id) => mantelHaenszel(index.strata(byId.get(id)!, 'rest'), alpha));
-  const q = benjaminiHochberg(estimates.map((m) => (m.informative && m.helpful + m.harmful > 0 ? m.p_value : null)));
-  return ids.map((id, i) => ({ id, recalled: byId.get(id)!.length, q_value: q[i]!, ...judge(estimates[i]!, fdr, q[i]) }));
+  const q = benjaminiHochberg(estimates.map((m) => (testable(m) ? m.p_value : null)));
+  const wanted = only ? new Set(only) : undefined;
+  return ids.flatMap((id, i) => (wanted && !wanted.has(id) ? [] : [{ id, recalled: byId.get(id)!.length, q_value: q[i]!, ...judge(estimates[i]!, fdr, q[i]) }]));
 }
 
 /**
@@ -330,6 +383,37 @@ function armComparison(history: readonly ExecutionRecord[], by: string[], alpha:
   const m = mantelHaenszel(strataOf(history, by, (e) => withMemory.has(e.agent)), alpha);
   if (!m.informative) return undefined;
   return { with_memory: [...withMemory].sort(), without_memory: without, ...judge(m, alpha) };
+}
+
+/** Learnings by evidence: significant first, then by p-value (untested last), then id. */
+export function byEvidence(a: LearningEffect, b: LearningEffect): number {
+  const sig = (l: LearningEffect) => (l.verdict === 'unclear' ? 1 : 0);
+  return sig(a) - sig(b) || (a.p_value !== null && a.q_value !== null ? a.p_value : 2) - (b.p_value !== null && b.q_value !== null ? b.p_value : 2) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Learnings shown in the text report (the rest are in --json). */
+const SHOWN_LEARNINGS = 10;
+
+function learningLine(l: LearningEffect): string {
+  const head = `  ${l.id}: ${l.verdict} — recalled ${l.recalled}×`;
+  if (!l.informative) return `${head}; no comparable work (no group of comparable executions where it was recalled has executions without it)`;
+  if (l.q_value === null) return `${head}; no compared outcome differs (${l.pairs} matched ${l.pairs === 1 ? 'pair' : 'pairs'}, all alike)`;
+  return `${head}; ${pairsText(l)}; odds ratio ${formatRatio(l.odds_ratio)} (95% ${formatRatio(l.ci_low)}–${formatRatio(l.ci_high)}), p ${formatP(l.p_value)}, q ${formatP(l.q_value)}`;
+}
+
+/** The per-learning section of the text report. */
+function renderLearnings(r: EffectReport): string[] {
+  const out = [`Per learning: the executions that recalled it vs comparable executions that did not; helps / harms when q < ${r.fdr} (Benjamini–Hochberg over every learning tested):`];
+  const tested = r.learnings.filter((l) => l.q_value !== null).length;
+  const noWork = r.learnings.filter((l) => !l.informative).length;
+  if (r.asked) out.push(`  Asked for ${plural(r.asked.length, 'learning')}: ${r.learnings.length} recalled${r.not_recalled ? `, ${r.not_recalled.length} never recalled` : ''}.`);
+  else if (!r.learnings.length) out.push('  No execution recalled anything yet.');
+  else out.push(`  ${plural(r.learnings.length, 'learning')} recalled: ${tested} tested, ${noWork} with no comparable work (no execution without it in the groups where it was recalled), ${r.learnings.length - tested - noWork} where no compared outcome differs.`);
+  const shown = [...r.learnings].sort(byEvidence).slice(0, SHOWN_LEARNINGS);
+  out.push(...shown.map(learningLine));
+  if (r.learnings.length > shown.length) out.push(`  … ${r.learnings.length - shown.length} more (--json for all).`);
+  for (const id of r.not_recalled ?? []) out.push(`  ${id}: was never recalled — no execution lists it in \`recalled\`, so there is nothing to measure.`);
+  return out;
 }
 
 /** The text report (what `effect` prints). */
@@ -349,13 +433,6 @@ export function renderEffect(r: EffectReport): string {
     out.push('', 'Per agent (its executions that recalled vs comparable executions that did not):');
     for (const a of r.agents) out.push(`  ${a.agent}: ${a.verdict} — ${a.reason}`);
   }
-  const tested = r.learnings.filter((l) => l.q_value !== null);
-  out.push('', `Per learning (${r.learnings.length} recalled, ${tested.length} with comparable work; false discovery rate ${r.fdr}):`);
-  if (!r.learnings.length) out.push('  No execution recalled anything yet.');
-  // Significant ones first, then those with the most comparisons behind them.
-  const order = { harms: 0, helps: 1, unclear: 2 } as const;
-  const shown = [...r.learnings].sort((a, b) => order[a.verdict] - order[b.verdict] || b.helpful + b.harmful - (a.helpful + a.harmful) || (a.q_value ?? 2) - (b.q_value ?? 2) || (a.id < b.id ? -1 : 1)).slice(0, 10);
-  for (const l of shown) out.push(`  ${l.id}: ${l.verdict} — recalled ${l.recalled}×; ${l.helpful} helpful, ${l.harmful} harmful${l.q_value !== null ? `; odds ratio ${fmt(l.odds_ratio)} (${fmt(l.ci_low)}–${fmt(l.ci_high)}), q ${formatP(l.q_value)}` : '; no comparable work'}`);
-  if (r.learnings.length > shown.length) out.push(`  … ${r.learnings.length - shown.length} more (--json for all).`);
+  out.push('', ...renderLearnings(r));
   return `${out.join('\n')}\n`;
 }

@@ -5,8 +5,9 @@
  *
  * - Mantel–Haenszel common odds ratio and risk difference over 2x2 strata, with the exact
  *   conditional test and interval (a convolution of hypergeometric distributions; McNemar's
- *   exact test on matched pairs) or, for large data, the Cochran–Mantel–Haenszel test with the
- *   Robins–Breslow–Greenland and Sato variances;
+ *   exact test on matched pairs) or, for large data, the Cochran–Mantel–Haenszel test and the
+ *   interval that inverts it; the p-value and the interval always come from the same test, so
+ *   p < alpha exactly when the interval excludes 1. Sato's variance for the risk difference;
  * - Mann–Kendall trend test (exact distribution without ties, tie-corrected normal otherwise)
  *   with Sen's slope and its interval;
  * - Fisher's exact test (one-sided) and Benjamini–Hochberg q-values.
@@ -62,7 +63,14 @@ export interface MantelHaenszel {
   /** Treated and control executions in informative strata. */
   treated: number;
   control: number;
-  /** Pairs within strata where the treated execution succeeded and the control failed (helpful), and the reverse (harmful). */
+  /**
+   * Matched pairs: in each informative stratum min(n₁, n₀) one-to-one pairs of a treated and a
+   * control execution. `helpful` is the expected number of them where the treated execution
+   * succeeded and the control failed (a·d·min(n₁,n₀)/(n₁·n₀) per stratum, the count a random
+   * one-to-one matching gives on average), `harmful` the reverse; rounded to 0.1 (a positive count
+   * never rounds to 0). On matched pairs they are McNemar's discordant pairs.
+   */
+  pairs: number;
   helpful: number;
   harmful: number;
   odds_ratio: number | null;
@@ -73,7 +81,10 @@ export interface MantelHaenszel {
   rd_low: number | null;
   rd_high: number | null;
   p_value: number | null;
-  /** `exact`: conditional exact test and interval; `asymptotic`: CMH chi-square, RBG and Sato variances. */
+  /**
+   * `exact`: conditional exact test and interval; `asymptotic`: the CMH test and the interval that
+   * inverts it. Either way p < alpha exactly when the odds ratio's interval excludes 1.
+   */
   method: 'exact' | 'asymptotic' | 'none';
 }
 
@@ -136,11 +147,11 @@ function tailAtMost(c: Conditional, logPsi: number): number {
   return Math.exp(logSumExp(p.slice(0, c.observed - c.min + 1)));
 }
 
-/** Solves f(logPsi) = target for a monotone f by bisection on [-40, 40]. */
+/** Solves f(logPsi) = target for a monotone f by bisection on [-40, 40], to 1e-12 in log ψ. */
 function bisect(f: (x: number) => number, target: number, increasing: boolean): number {
   let lo = -40;
   let hi = 40;
-  for (let i = 0; i < 100; i++) {
+  while (hi - lo > 1e-12) {
     const mid = (lo + hi) / 2;
     const v = f(mid);
     if (v > target === increasing) hi = mid;
@@ -149,11 +160,14 @@ function bisect(f: (x: number) => number, target: number, increasing: boolean): 
   return (lo + hi) / 2;
 }
 
-/** Exact conditional two-sided p-value (probabilities no larger than the observed) and interval for the common odds ratio. */
+/**
+ * Exact conditional test and interval for the common odds ratio, inverting the same distribution
+ * at the same tails: the central p-value `min(1, 2·min(P(T ≤ t), P(T ≥ t)))` under ψ = 1, and the
+ * ψ where `P_ψ(T ≥ t) = alpha/2` and `P_ψ(T ≤ t) = alpha/2` (Cornfield). So p < alpha exactly when
+ * the interval excludes 1 (a "no more likely than observed" p-value does not have that property).
+ */
 function exactConditional(c: Conditional, alpha: number): { p: number; low: number; high: number | null } {
-  const p0 = tilted(c, 0);
-  const obs = p0[c.observed - c.min]!;
-  const p = Math.min(1, Math.exp(logSumExp(p0.filter((x) => x <= obs + 1e-7 * Math.abs(obs)))));
+  const p = Math.min(1, 2 * Math.min(tailAtMost(c, 0), tailAtLeast(c, 0)));
   const atMin = c.observed === c.min;
   const atMax = c.observed === c.min + c.logw.length - 1;
   const low = atMin ? 0 : Math.exp(bisect((x) => tailAtLeast(c, x), alpha / 2, true));
@@ -161,9 +175,94 @@ function exactConditional(c: Conditional, alpha: number): { p: number; low: numb
   return { p, low, high };
 }
 
+/** One stratum's conditional distribution of `a` given its margins: lowest value and log weights. */
+interface Support {
+  lo: number;
+  logw: number[];
+}
+
+/** The strata whose `a` can vary given the margins (the others add nothing to the test), and the observed Σa over them. */
+function supports(strata: readonly Stratum[]): { list: Support[]; observed: number } {
+  const list: Support[] = [];
+  let observed = 0;
+  for (const s of strata) {
+    const n1 = s.a + s.b;
+    const n0 = s.c + s.d;
+    const m1 = s.a + s.c;
+    if (!n1 || !n0 || !m1 || !(s.b + s.d)) continue;
+    const lo = Math.max(0, m1 - n0);
+    const hi = Math.min(n1, m1);
+    const logw: number[] = [];
+    for (let x = lo; x <= hi; x++) logw.push(logChoose(n1, x) + logChoose(n0, m1 - x));
+    list.push({ lo, logw });
+    observed += s.a;
+  }
+  return { list, observed };
+}
+
+/** Mean and variance of Σa under a common odds ratio e^logPsi (exact noncentral hypergeometric moments per stratum). */
+function moments(list: readonly Support[], logPsi: number): { mean: number; variance: number } {
+  let mean = 0;
+  let variance = 0;
+  for (const s of list) {
+    let max = -Infinity;
+    for (let i = 0; i < s.logw.length; i++) max = Math.max(max, s.logw[i]! + (s.lo + i) * logPsi);
+    let z = 0;
+    let m = 0;
+    let m2 = 0;
+    for (let i = 0; i < s.logw.length; i++) {
+      const w = Math.exp(s.logw[i]! + (s.lo + i) * logPsi - max);
+      z += w;
+      m += w * i;
+      m2 += w * i * i;
+    }
+    const mu = m / z;
+    mean += s.lo + mu;
+    variance += Math.max(0, m2 / z - mu * mu);
+  }
+  return { mean, variance };
+}
+
+/**
+ * Continuity-corrected score statistic of the common odds ratio e^logPsi, signed: large and
+ * positive when the observed Σa is above what e^logPsi predicts (`up`), or below it (`!up`).
+ * At ψ = 1 its square is the Cochran–Mantel–Haenszel chi-square.
+ */
+function scoreZ(list: readonly Support[], observed: number, logPsi: number, up: boolean): number {
+  const { mean, variance } = moments(list, logPsi);
+  const num = (up ? observed - mean : mean - observed) - 0.5;
+  if (variance > 0) return num / Math.sqrt(variance);
+  return num > 0 ? Infinity : -Infinity;
+}
+
+/**
+ * Cochran–Mantel–Haenszel test (continuity-corrected) and the interval that inverts the same
+ * test: the ψ where the score statistic, with the exact conditional mean and variance of Σa under
+ * ψ, equals ±z. So p < alpha exactly when the interval excludes 1, as in the exact method.
+ */
+function asymptoticConditional(strata: readonly Stratum[], alpha: number): { p: number; low: number; high: number | null } | undefined {
+  const { list, observed } = supports(strata);
+  if (!list.length) return undefined;
+  const z = zFor(alpha);
+  const up0 = scoreZ(list, observed, 0, true);
+  const down0 = scoreZ(list, observed, 0, false);
+  const p = normalTwoSided(Math.max(0, up0, down0));
+  const lowSide = (x: number) => scoreZ(list, observed, x, true);
+  const highSide = (x: number) => scoreZ(list, observed, x, false);
+  const low = lowSide(-40) <= z ? 0 : Math.exp(bisect(lowSide, z, false));
+  const high = highSide(40) <= z ? null : Math.exp(bisect(highSide, z, true));
+  return { p, low, high };
+}
+
+/** A pair count rounded to 0.1, never rounding a positive count down to 0. */
+function pairCount(x: number): number {
+  return x > 0 ? Math.max(0.1, Math.round(x * 10) / 10) : 0;
+}
+
 /**
  * Mantel–Haenszel common odds ratio and risk difference of treated vs control across strata,
- * with a 1 - alpha interval and a two-sided p-value (see `MantelHaenszel.method`).
+ * with a 1 - alpha interval for the odds ratio and the two-sided p-value of the test it inverts
+ * (see `MantelHaenszel.method`), and Sato's interval for the risk difference.
  */
 export function mantelHaenszel(strata: readonly Stratum[], alpha = 0.05, method: 'auto' | 'exact' | 'asymptotic' = 'auto'): MantelHaenszel {
   let R = 0;
@@ -172,15 +271,10 @@ export function mantelHaenszel(strata: readonly Stratum[], alpha = 0.05, method:
   let W = 0;
   let P = 0;
   let Q = 0;
-  let pr = 0;
-  let ps = 0;
-  let qs = 0;
-  let eA = 0;
-  let vA = 0;
-  let sumA = 0;
   let informative = 0;
   let treated = 0;
   let control = 0;
+  let pairs = 0;
   let helpful = 0;
   let harmful = 0;
   let support = 0;
@@ -192,31 +286,19 @@ export function mantelHaenszel(strata: readonly Stratum[], alpha = 0.05, method:
     informative++;
     treated += n1;
     control += n0;
-    helpful += s.a * s.d;
-    harmful += s.b * s.c;
-    const r = (s.a * s.d) / n;
-    const q = (s.b * s.c) / n;
-    R += r;
-    S += q;
-    const pk = (s.a + s.d) / n;
-    const qk = (s.b + s.c) / n;
-    pr += pk * r;
-    ps += pk * q + qk * r;
-    qs += qk * q;
+    const matched = Math.min(n1, n0);
+    pairs += matched;
+    helpful += (s.a * s.d * matched) / (n1 * n0);
+    harmful += (s.b * s.c * matched) / (n1 * n0);
+    R += (s.a * s.d) / n;
+    S += (s.b * s.c) / n;
     rdNum += (s.a * n0 - s.c * n1) / n;
     W += (n1 * n0) / n;
     P += (n1 * n1 * s.c - n0 * n0 * s.a + (n1 * n0 * (n0 - n1)) / 2) / (n * n);
     Q += (s.a * (n0 - s.c) + s.c * (n1 - s.a)) / (2 * n);
-    const m1 = s.a + s.c;
-    const m0 = s.b + s.d;
-    if (n > 1) {
-      eA += (n1 * m1) / n;
-      vA += (n1 * n0 * m1 * m0) / (n * n * (n - 1));
-    }
-    sumA += s.a;
-    support += Math.min(n1, m1, n0, m0) + 1;
+    support += Math.min(n1, s.a + s.c, n0, s.b + s.d) + 1;
   }
-  const base: MantelHaenszel = { strata: strata.length, informative, treated, control, helpful, harmful, odds_ratio: null, ci_low: null, ci_high: null, risk_difference: null, rd_low: null, rd_high: null, p_value: null, method: 'none' };
+  const base: MantelHaenszel = { strata: strata.length, informative, treated, control, pairs, helpful: pairCount(helpful), harmful: pairCount(harmful), odds_ratio: null, ci_low: null, ci_high: null, risk_difference: null, rd_low: null, rd_high: null, p_value: null, method: 'none' };
   if (!informative) return base;
   const z = zFor(alpha);
   const rd = rdNum / W;
@@ -228,32 +310,15 @@ export function mantelHaenszel(strata: readonly Stratum[], alpha = 0.05, method:
   }
   // Infinite (no harmful pair) or undefined (no discordant pair at all): null, see the interval.
   base.odds_ratio = S > 0 ? R / S : null;
-  const work = informative * support;
-  if (method === 'exact' || (method === 'auto' && work <= EXACT_WORK_LIMIT)) {
-    const c = conditional(strata);
-    if (!c) {
-      // Every informative stratum had a single outcome: the data say nothing about the odds.
-      base.p_value = 1;
-      base.method = 'exact';
-      return base;
-    }
-    const e = exactConditional(c, alpha);
-    base.p_value = e.p;
+  const exact = method === 'exact' || (method === 'auto' && informative * support <= EXACT_WORK_LIMIT);
+  base.method = exact ? 'exact' : 'asymptotic';
+  const c = exact ? conditional(strata) : undefined;
+  const e = exact ? c && exactConditional(c, alpha) : asymptoticConditional(strata, alpha);
+  // Without `e` every informative stratum had a single outcome: the data say nothing about the odds.
+  base.p_value = e ? e.p : 1;
+  if (e) {
     base.ci_low = e.low;
     base.ci_high = e.high;
-    base.method = 'exact';
-    return base;
-  }
-  base.method = 'asymptotic';
-  // Cochran–Mantel–Haenszel with continuity correction.
-  const chi = vA > 0 ? (Math.max(0, Math.abs(sumA - eA) - 0.5) ** 2) / vA : 0;
-  base.p_value = vA > 0 ? normalTwoSided(Math.sqrt(chi)) : 1;
-  if (R > 0 && S > 0) {
-    // Robins–Breslow–Greenland variance of ln OR_MH.
-    const v = pr / (2 * R * R) + ps / (2 * R * S) + qs / (2 * S * S);
-    const l = Math.log(R / S);
-    base.ci_low = Math.exp(l - z * Math.sqrt(v));
-    base.ci_high = Math.exp(l + z * Math.sqrt(v));
   }
   return base;
 }

@@ -4,7 +4,7 @@
  * recomputed here; when an input is missing the page says "not available yet".
  */
 import type { AgentEffectiveness, EffectSummary, LearnSnapshot } from '../learn/types.js';
-import { formatP } from '../learn/effect.js';
+import { formatP, formatRatio } from '../learn/effect.js';
 import { barChart, forestPlot, lineChart, stackedChart } from './render-charts.js';
 import { facetSlug, type ChartBlock, type LinkRef, type RecordPage, type SiteRecords } from './site-data.js';
 import { plural } from '../diagnostics/words.js';
@@ -68,7 +68,7 @@ export interface EffectPage {
   forest: ChartBlock | null;
 }
 
-const ci = (x: number | null, inf = '∞'): string => (x === null ? inf : x >= 100 ? String(Math.round(x)) : String(Math.round(x * 100) / 100));
+const ci = (x: number | null, inf = '∞'): string => (x === null ? inf : x >= 100 ? String(Math.round(x)) : String(Number(formatRatio(x))));
 
 /** The effect page from the snapshot's effect summary. */
 export function prepareEffect(summary: EffectSummary | undefined): EffectPage | null {
@@ -93,7 +93,7 @@ export function prepareEffect(summary: EffectSummary | undefined): EffectPage | 
       ? {
           id: 'chart-effect-forest',
           title: 'Effect of each recalled learning (odds ratio of success, 95% interval)',
-          desc: `${rows.length} learnings with comparable work: ${rows.filter((l) => l.verdict === 'helps').length} help and ${rows.filter((l) => l.verdict === 'harms').length} harm after false-discovery-rate control at ${summary.fdr}; the rest are unclear. Right of the dashed line at 1, recalling the learning went with success.`,
+          desc: `${rows.length} learnings tested against comparable work without them, most evidence first: ${rows.filter((l) => l.verdict === 'helps').length} help and ${rows.filter((l) => l.verdict === 'harms').length} harm after false-discovery-rate control at ${summary.fdr}; the rest are unclear. Right of the dashed line at 1, recalling the learning went with success.`,
           svg: forestPlot(rows.map((l) => ({ label: l.id, estimate: l.odds_ratio, low: l.ci_low, high: l.ci_high, verdict: l.verdict })), { id: 'chart-effect-forest', title: 'Effect of each recalled learning', desc: 'Odds ratios with 95% intervals on a log scale.' }),
           table: {
             head: ['Learning', 'Recalled', 'Helpful', 'Harmful', 'Odds ratio', '95% interval', 'p', 'q', 'Verdict'],
