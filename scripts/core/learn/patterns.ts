@@ -381,10 +381,10 @@ export interface DurationSeries {
   task_type?: string;
   /** The most recent window of the runners whose durations move with the trend, in time order (the evidence). */
   executions: ExecutionRecord[];
-  /** Each agent/model compared with itself: its runs in the window, its own S and Sen's slope (s per run). */
-  runners: Array<{ runner: string; n: number; s: number; slope: number | null }>;
+  /** Each agent/model compared with itself: its runs in the window, its own S and Sen's slope (s per run), whether it is evidence. */
+  runners: Array<{ runner: string; n: number; s: number; slope: number | null; moves: boolean }>;
   t: TrendTest;
-  /** Sen's slope per execution over the median duration (within each runner). */
+  /** Sen's slope per execution over the median duration, within each runner of the evidence. */
   relative: number;
   /** Benjamini–Hochberg q-value across every series tested. */
   q: number | null;
@@ -405,7 +405,7 @@ export function runnerOf(e: Pick<ExecutionRecord, 'agent' | 'usage'>): string {
 export function runnersClause(s: DurationSeries): string {
   if (s.runners.length < 2) return '';
   const sign = Math.sign(s.t.s);
-  const moving = s.runners.filter((r) => sign !== 0 && Math.sign(r.s) === sign).sort((a, b) => Math.abs(b.s) - Math.abs(a.s) || (a.runner < b.runner ? -1 : 1));
+  const moving = s.runners.filter((r) => r.moves && sign !== 0).sort((a, b) => Math.abs(b.s) - Math.abs(a.s) || (a.runner < b.runner ? -1 : 1));
   const still = s.runners.length - moving.length;
   const list = moving.slice(0, 5).map((r) => `${r.runner} (${r.n} runs, ${(r.slope ?? 0) >= 0 ? '+' : ''}${round(r.slope ?? 0, 1)}s/run)`);
   return `; compared within each of ${s.runners.length} agents/models: ${sign > 0 ? 'slower' : 'faster'} for ${list.join(', ')}${moving.length > 5 ? `, … ${moving.length - 5} more` : ''}${still ? `; not for ${still} other${still === 1 ? '' : 's'}` : ''}`;
@@ -414,8 +414,9 @@ export function runnersClause(s: DurationSeries): string {
 /**
  * Duration series per task type, and per component within one task type (time order), each
  * tested for a trend: durations are compared like for like, never ten-minute bug fixes with
- * sub-second test runs, and only within one agent and model (a stratified Mann–Kendall test),
- * so a slower model that joins later is not a slowdown.
+ * sub-second test runs, and only within one agent and model, so a slower model that joins later
+ * is not a slowdown. With several runners the series is tested by a stratified Mann–Kendall test
+ * and by each runner's own test; its p-value is the smallest times the number of tests.
  */
 export function durationSeries(history: readonly ExecutionRecord[], config: ResolvedConfig): DurationSeries[] {
   const groups = new Map<string, ExecutionRecord[]>();
@@ -436,16 +437,25 @@ export function durationSeries(history: readonly ExecutionRecord[], config: Reso
     for (const e of executions) pushTo(byRunner, runnerOf(e), e);
     const strata = [...byRunner].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([runner, list]) => ({ runner, list: list.slice(-Math.max(min, 20)) })).filter((x) => x.list.length >= 2);
     if (strata.reduce((n, x) => n + x.list.length, 0) < min) continue;
-    const t = stratifiedMannKendall(strata.map((x) => ({ values: x.list.map((e) => e.duration_s) })), config.statistics.alpha);
-    // Relative size: each runner's slopes over its own median (a slow model's seconds are not a fast one's).
-    const scaled = strata.map((x) => ({ durations: x.list.map((e) => e.duration_s), mid: median(x.list.map((e) => e.duration_s)) })).filter((x) => x.mid > 0);
-    const relative = scaled.length && t.slope !== null ? (stratifiedMannKendall(scaled.map((x) => ({ values: x.durations.map((d) => d / x.mid) })), config.statistics.alpha).slope ?? 0) : 0;
-    const runners = strata.map((x) => {
-      const own = mannKendall(x.list.map((e) => e.duration_s), undefined, config.statistics.alpha);
-      return { runner: x.runner, n: x.list.length, s: own.s, slope: own.slope };
-    });
-    // The evidence: the runners that move with the trend (all of them when there is none).
-    const moving = strata.filter((_, i) => t.s === 0 || Math.sign(runners[i]!.s) === Math.sign(t.s));
+    const alpha = config.statistics.alpha;
+    const own = strata.map((x) => mannKendall(x.list.map((e) => e.duration_s), undefined, alpha));
+    // Rising for all runners together (stratified: several short series) or clearly for one of them
+    // (a slowdown in one model among flat ones): the smaller p-value, times the tests made (Bonferroni).
+    const tests = [stratifiedMannKendall(strata.map((x) => ({ values: x.list.map((e) => e.duration_s) })), alpha), ...(strata.length > 1 ? own.filter((o) => o.p_value !== null) : [])];
+    const best = tests.reduce((a, b) => ((b.p_value ?? 2) < (a.p_value ?? 2) ? b : a));
+    const p = best.p_value === null ? null : Math.min(1, best.p_value * tests.length);
+    const t: TrendTest = { ...best, p_value: p, trend: p === null ? best.trend : p < alpha ? (best.s > 0 ? 'up' : 'down') : 'flat' };
+    // The evidence: the runners whose own series moves with the trend significantly, else all that
+    // move with it (several short series, none conclusive alone), else all.
+    const sign = Math.sign(t.s);
+    const withTrend = own.map((o) => sign === 0 || Math.sign(o.s) === sign);
+    const clear = own.map((o, i) => withTrend[i]! && o.p_value !== null && o.p_value < alpha);
+    const moves = clear.some(Boolean) ? clear : withTrend;
+    const runners = strata.map((x, i) => ({ runner: x.runner, n: x.list.length, s: own[i]!.s, slope: own[i]!.slope, moves: moves[i]! }));
+    const moving = strata.filter((_, i) => moves[i]);
+    // Its size: each moving runner's slopes over its own median (a slow model's seconds are not a fast one's).
+    const scaled = moving.map((x) => ({ durations: x.list.map((e) => e.duration_s), mid: median(x.list.map((e) => e.duration_s)) })).filter((x) => x.mid > 0);
+    const relative = scaled.length && t.slope !== null ? (stratifiedMannKendall(scaled.map((x) => ({ values: x.durations.map((d) => d / x.mid) })), alpha).slope ?? 0) : 0;
     out.push({ dimension, value, ...(taskType ? { task_type: taskType } : {}), executions: byTime(moving.flatMap((x) => x.list)), runners, t, relative, q: null, significant: false });
   }
   const q = benjaminiHochberg(out.map((s) => s.t.p_value));
