@@ -445,12 +445,12 @@ export function durationSeries(history: readonly ExecutionRecord[], config: Reso
     const best = tests.reduce((a, b) => ((b.p_value ?? 2) < (a.p_value ?? 2) ? b : a));
     const p = best.p_value === null ? null : Math.min(1, best.p_value * tests.length);
     const t: TrendTest = { ...best, p_value: p, trend: p === null ? best.trend : p < alpha ? (best.s > 0 ? 'up' : 'down') : 'flat' };
-    // The evidence: the runners whose own series moves with the trend significantly, else all that
-    // move with it (several short series, none conclusive alone), else all.
+    // The evidence: the runners that move with the trend, less those whose own series is long
+    // enough to test and is not significant when another's is (a flat model whose noise happens to rise).
     const sign = Math.sign(t.s);
     const withTrend = own.map((o) => sign === 0 || Math.sign(o.s) === sign);
-    const clear = own.map((o, i) => withTrend[i]! && o.p_value !== null && o.p_value < alpha);
-    const moves = clear.some(Boolean) ? clear : withTrend;
+    const clear = own.some((o, i) => withTrend[i] && o.p_value !== null && o.p_value < alpha);
+    const moves = own.map((o, i) => withTrend[i]! && (!clear || o.p_value === null || o.p_value < alpha));
     const runners = strata.map((x, i) => ({ runner: x.runner, n: x.list.length, s: own[i]!.s, slope: own[i]!.slope, moves: moves[i]! }));
     const moving = strata.filter((_, i) => moves[i]);
     // Its size: each moving runner's slopes over its own median (a slow model's seconds are not a fast one's).
