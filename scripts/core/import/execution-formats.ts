@@ -9,7 +9,7 @@ import { diag, type Diagnostic, type Position } from '../diagnostics/diagnostic.
 import { slugify } from '../records/ids.js';
 import { duplicateKeys, locate, parseYamlDocument, unsafeYamlDiagnostics, yamlLib } from '../records/parse.js';
 import { jsonLocator, parseJsonInput } from '../records/execution-input.js';
-import type { OptionalScoreName } from '../score/formulas.js';
+import { DEFAULT_THRESHOLDS, type OptionalScoreName } from '../score/formulas.js';
 
 /** The history formats `import executions` reads. */
 export const EXECUTION_FORMATS = ['jsonl', 'csv', 'aider', 'reflexion'] as const;
@@ -58,8 +58,9 @@ export interface FormatOptions {
   /** CSV: field -> column header. */
   map?: Readonly<Record<string, string>>;
   /**
-   * aider: the pass rate (%) from which a run is a success; the import passes the config's
-   * `low_performance` threshold, so a run is a success exactly when its pass rate clears it.
+   * aider: the pass rate (%) from which a run is a success (default the seed's 60); the import
+   * passes the config's `low_performance` threshold, so a run is a success exactly when its pass
+   * rate clears it.
    */
   successRate?: number;
 }
@@ -76,8 +77,6 @@ export const REFLEXION_START = '2023-03-20T00:00:00Z';
 export const REFLEXION_SPACING_S = 60;
 /** Aider's polyglot benchmark has 225 exercises; used when a run does not say `test_cases`. */
 export const AIDER_CASES = 225;
-/** aider: a run is a success from this pass rate (%) unless the import says otherwise (the seed's low_performance). */
-export const AIDER_SUCCESS_RATE = 60;
 
 /**
  * The scores a source does not measure, from which execution fields it records: reusability
@@ -475,7 +474,7 @@ export function aiderInput(get: AiderGet, file: string, line: number, opts: Form
     task_type: 'benchmark',
     component: 'aider-polyglot',
     agent: opts.agent ?? model,
-    outcome: rate === undefined ? undefined : rate >= (opts.successRate ?? AIDER_SUCCESS_RATE) ? 'success' : rate > 0 ? 'partial' : 'failure',
+    outcome: rate === undefined ? undefined : rate >= (opts.successRate ?? DEFAULT_THRESHOLDS.low_performance) ? 'success' : rate > 0 ? 'partial' : 'failure',
     started_at: started,
     duration_s: num(seconds) === undefined ? seconds : round(num(seconds)! * cases, 1),
     scores: { accuracy: rate ?? passRate },
@@ -510,7 +509,7 @@ export function aiderInput(get: AiderGet, file: string, line: number, opts: Form
     `Imported from \`${baseName(file)}\` line ${line}: one run of aider's polyglot benchmark (${cases} exercises).`,
     '',
     `- edit format: ${editFormat ?? 'n/a'}`,
-    `- pass rate after the first try: ${passRate1 ?? 'n/a'} %; after the second: ${rate ?? 'n/a'} % (the accuracy score; a success from ${opts.successRate ?? AIDER_SUCCESS_RATE} %)`,
+    `- pass rate after the first try: ${passRate1 ?? 'n/a'} %; after the second: ${rate ?? 'n/a'} % (the accuracy score; a success from ${opts.successRate ?? DEFAULT_THRESHOLDS.low_performance} %)`,
     `- well-formed responses: ${wellFormed ?? 'n/a'} %`,
     `- seconds per exercise: ${num(seconds) ?? 'n/a'}; total cost: ${cost === undefined ? 'not reported' : cost > 0 ? `$${cost}` : '$0 (aider writes 0 when it cannot price a model, so it is not counted as cost data)'}`,
   ].join('\n');

@@ -62,8 +62,9 @@ type Placed = Pick<ExecutionRecord, 'task_type' | 'component'> & Partial<Pick<Ex
  * Comparable earlier executions, indexed by task type and by task type + component, each list
  * sorted by (started_at, id). `durations` returns exactly what `comparableDurations` computes
  * over the same executions (tested), in O(log n + window) instead of a scan and a sort. With
- * `perAgent`, only executions of the same agent and model are comparable (an import: a
- * leaderboard's models are compared each with itself, never a slow model with a fast one).
+ * `perAgent` (imports), only executions of the same agent and model are comparable — what
+ * `comparableDurations` computes over those executions (tested): a leaderboard's models are
+ * each compared with itself, never a slow model with a fast one.
  */
 export class ComparableIndex {
   private readonly lists = new Map<string, Entry[]>();

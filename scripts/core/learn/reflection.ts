@@ -277,7 +277,7 @@ export function buildReflection(execution: ExecutionRecord, rows: readonly Recor
       '',
       ...(discoveries.length ? ['Discoveries:', '', ...discoveries.map((d) => `- ${d}`), ''] : []),
       ...(deviations.length ? ['Deviations from the plan:', '', ...deviations.map((d) => `- ${d}`), ''] : []),
-      ...(discoveries.length + deviations.length ? [] : [`- Nothing was recorded as discovered or deviating; surprise ${execution.scores.surprise ?? 'not measured'} was given as a score.`, '']),
+      ...(discoveries.length + deviations.length ? [] : [`- Nothing was recorded as discovered or deviating; ${execution.scores.surprise === undefined ? 'surprise was not measured' : `surprise ${execution.scores.surprise} was given as a score`}.`, '']),
       '## Assumptions to review',
       '',
       ...(review.length ? review.map((a) => `- **${a.key}** — ${stillTrue(a.statement)}`) : ['- No working assumption in current-assumptions.md concerns this domain or component.']),
