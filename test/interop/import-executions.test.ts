@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, git, runCli, tempRepo } from '../helpers/repo.js';
+import { initializedKb } from './kb.js';
 import { dataFile } from '../helpers/data.js';
 import { parseFrontmatter } from '../../scripts/core/records/parse.js';
 import { isoWeek } from '../../scripts/core/aggregates.js';
@@ -16,13 +17,7 @@ import type { ExecutionRecord, ReflectionRecord } from '../../scripts/core/recor
 
 afterAll(cleanupTemp);
 
-async function kb(): Promise<string> {
-  const repo = tempRepo({ 'README.md': '# t\n' }, { commit: true });
-  expect((await runCli(repo, ['init'])).code).toBe(0);
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', 'init');
-  return repo;
-}
+const kb = initializedKb;
 
 function mdFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];

@@ -8,20 +8,15 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTemp, git, runCli, tempRepo } from '../helpers/repo.js';
+import { cleanupTemp, runCli } from '../helpers/repo.js';
+import { initializedKb } from './kb.js';
 import { parseFrontmatter } from '../../scripts/core/records/parse.js';
 import { mulberry32 } from '../../tools/examples/prng.js';
 import type { ExecutionRecord } from '../../scripts/core/records/kinds.js';
 
 afterAll(cleanupTemp);
 
-async function kb(): Promise<string> {
-  const repo = tempRepo({ 'README.md': '# t\n' }, { commit: true });
-  expect((await runCli(repo, ['init'])).code).toBe(0);
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', 'init');
-  return repo;
-}
+const kb = initializedKb;
 
 function executions(repo: string): ExecutionRecord[] {
   const dir = join(repo, 'learning-loop', 'memory', 'short-term', 'executions');
