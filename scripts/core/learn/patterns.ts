@@ -15,7 +15,7 @@ import type { ResolvedConfig } from '../config.js';
 import { slugify } from '../records/ids.js';
 import { fingerprint } from './fingerprint.js';
 import { byTime, evidenceIds, mean, round, shortHash, wilson } from './stats.js';
-import { benjaminiHochberg, mannKendall, stratifiedMannKendall, type TrendTest } from './tests.js';
+import { benjaminiHochberg, mannKendall, stratifiedMannKendall, stratifiedSenSlope, type TrendTest } from './tests.js';
 import { formatP } from './effect.js';
 import { median } from '../score/formulas.js';
 import type { ExtractedPattern } from './types.js';
@@ -419,22 +419,22 @@ export function runnersClause(s: DurationSeries): string {
  * and by each runner's own test; its p-value is the smallest times the number of tests.
  */
 export function durationSeries(history: readonly ExecutionRecord[], config: ResolvedConfig): DurationSeries[] {
-  const groups = new Map<string, ExecutionRecord[]>();
+  // Series -> runner -> executions in time order.
+  const groups = new Map<string, Map<string, ExecutionRecord[]>>();
   for (const e of byTime(history)) {
+    const runner = runnerOf(e);
     for (const key of [`task_type\u0001${e.task_type}`, e.component ? `component\u0001${e.component}\u0001${e.task_type}` : '']) {
       if (!key) continue;
-      let list = groups.get(key);
-      if (!list) groups.set(key, (list = []));
-      list.push(e);
+      let byRunner = groups.get(key);
+      if (!byRunner) groups.set(key, (byRunner = new Map()));
+      pushTo(byRunner, runner, e);
     }
   }
   const min = config.anti_patterns.rising_duration_min_points;
   const out: DurationSeries[] = [];
-  for (const [key, executions] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+  for (const [key, byRunner] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const [dimension, value, taskType] = key.split('\u0001') as ['task_type' | 'component', string, string | undefined];
     // The most recent window of each runner only: an old trend that stopped should not be reported forever.
-    const byRunner = new Map<string, ExecutionRecord[]>();
-    for (const e of executions) pushTo(byRunner, runnerOf(e), e);
     const strata = [...byRunner].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([runner, list]) => ({ runner, list: list.slice(-Math.max(min, 20)) })).filter((x) => x.list.length >= 2);
     if (strata.reduce((n, x) => n + x.list.length, 0) < min) continue;
     const alpha = config.statistics.alpha;
@@ -455,7 +455,7 @@ export function durationSeries(history: readonly ExecutionRecord[], config: Reso
     const moving = strata.filter((_, i) => moves[i]);
     // Its size: each moving runner's slopes over its own median (a slow model's seconds are not a fast one's).
     const scaled = moving.map((x) => ({ durations: x.list.map((e) => e.duration_s), mid: median(x.list.map((e) => e.duration_s)) })).filter((x) => x.mid > 0);
-    const relative = scaled.length && t.slope !== null ? (stratifiedMannKendall(scaled.map((x) => ({ values: x.durations.map((d) => d / x.mid) })), alpha).slope ?? 0) : 0;
+    const relative = scaled.length && t.slope !== null ? (stratifiedSenSlope(scaled.map((x) => ({ values: x.durations.map((d) => d / x.mid) }))) ?? 0) : 0;
     out.push({ dimension, value, ...(taskType ? { task_type: taskType } : {}), executions: byTime(moving.flatMap((x) => x.list)), runners, t, relative, q: null, significant: false });
   }
   const q = benjaminiHochberg(out.map((s) => s.t.p_value));
