@@ -12,8 +12,11 @@ import type { RecordRow } from './records/table.js';
 export interface GroupStats {
   count: number;
   outcomes: { success: number; partial: number; failure: number };
-  /** Mean of each score and of `overall`, rounded to 2 decimals. */
-  scores: { accuracy: number; efficiency: number; reusability: number; surprise: number; overall: number };
+  /**
+   * Mean of each score and of `overall`, rounded to 2 decimals; a score's mean is over the
+   * executions that measured it (null when none did).
+   */
+  scores: { accuracy: number; efficiency: number | null; reusability: number | null; surprise: number | null; overall: number };
   duration_s: { mean: number; median: number; p90: number; total: number };
   /** Executions that recorded at least one error. */
   with_errors: number;
@@ -91,6 +94,8 @@ export interface GroupAcc {
   o: [number, number, number];
   /** Sums in hundredths: accuracy, efficiency, reusability, surprise, overall, duration. */
   s: [number, number, number, number, number, number];
+  /** How many executions measured efficiency, reusability, surprise (imports may leave them out). */
+  m: [number, number, number];
   d: number[];
   /** Executions with errors / with reuse. */
   e: number;
@@ -123,16 +128,19 @@ const OUTCOME_INDEX = { success: 0, partial: 1, failure: 2 } as const;
 const centi = (n: number): number => Math.round(n * 100);
 
 function emptyAcc(at: string): GroupAcc {
-  return { n: 0, o: [0, 0, 0], s: [0, 0, 0, 0, 0, 0], d: [], e: 0, r: 0, a: at, z: at };
+  return { n: 0, o: [0, 0, 0], s: [0, 0, 0, 0, 0, 0], m: [0, 0, 0], d: [], e: 0, r: 0, a: at, z: at };
 }
 
 function addExecution(acc: GroupAcc, e: ExecutionRecord): void {
   acc.n += 1;
   acc.o[OUTCOME_INDEX[e.outcome]] += 1;
   acc.s[0] += centi(e.scores.accuracy);
-  acc.s[1] += centi(e.scores.efficiency);
-  acc.s[2] += centi(e.scores.reusability);
-  acc.s[3] += centi(e.scores.surprise);
+  (['efficiency', 'reusability', 'surprise'] as const).forEach((name, i) => {
+    const v = e.scores[name];
+    if (v === undefined) return;
+    acc.s[i + 1]! += centi(v);
+    acc.m[i]! += 1;
+  });
   acc.s[4] += centi(e.overall);
   acc.s[5] += centi(e.duration_s);
   acc.d.push(e.duration_s);
@@ -149,11 +157,12 @@ interface Merging {
 }
 
 function mergeAcc(into: Merging | undefined, from: GroupAcc): Merging {
-  if (!into) return { acc: { ...from, o: [...from.o], s: [...from.s], d: [] }, parts: [from.d] };
+  if (!into) return { acc: { ...from, o: [...from.o], s: [...from.s], m: [...from.m], d: [] }, parts: [from.d] };
   const a = into.acc;
   a.n += from.n;
   a.o = [a.o[0] + from.o[0], a.o[1] + from.o[1], a.o[2] + from.o[2]];
   a.s = [a.s[0] + from.s[0], a.s[1] + from.s[1], a.s[2] + from.s[2], a.s[3] + from.s[3], a.s[4] + from.s[4], a.s[5] + from.s[5]];
+  a.m = [a.m[0] + from.m[0], a.m[1] + from.m[1], a.m[2] + from.m[2]];
   into.parts.push(from.d);
   a.e += from.e;
   a.r += from.r;
@@ -173,10 +182,11 @@ function finishAcc(acc: GroupAcc, parts: readonly number[][] = [acc.d]): GroupSt
   }
   sorted.sort();
   const mean = (c: number) => r2(c / 100 / n);
+  const meanOf = (c: number, k: number) => (k ? r2(c / 100 / k) : null);
   return {
     count: n,
     outcomes: { success: acc.o[0], partial: acc.o[1], failure: acc.o[2] },
-    scores: { accuracy: mean(acc.s[0]), efficiency: mean(acc.s[1]), reusability: mean(acc.s[2]), surprise: mean(acc.s[3]), overall: mean(acc.s[4]) },
+    scores: { accuracy: mean(acc.s[0]), efficiency: meanOf(acc.s[1], acc.m[0]), reusability: meanOf(acc.s[2], acc.m[1]), surprise: meanOf(acc.s[3], acc.m[2]), overall: mean(acc.s[4]) },
     duration_s: { mean: mean(acc.s[5]), median: r2(quantile(sorted, 0.5)), p90: r2(quantile(sorted, 0.9)), total: r2(acc.s[5] / 100) },
     with_errors: acc.e,
     with_reuse: acc.r,

@@ -20,7 +20,7 @@ import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
 import type { IndexEntry, SegEntry, SegSummary } from './segments.js';
 
 /** Bumped whenever the cache layout or the parse/validate semantics change. */
-export const CACHE_VERSION = 7;
+export const CACHE_VERSION = 8;
 
 /** Loaded cache index. */
 export interface LoadedIndex {
@@ -70,6 +70,15 @@ function encodeEntry(e: IndexEntry): DiskEntry {
   return [e.f, e.b, e.d.length ? e.d : 0, s, e.v?.length ? e.v : 0, e.l ?? 0, e.c ?? 0];
 }
 
+/** Scores from their array; a score an import left out is stored as null and stays out. */
+function decodeScores(sc: Array<number | null>): Record<string, number> {
+  const out: Record<string, number> = { accuracy: sc[0]! };
+  if (sc[1] != null) out.efficiency = sc[1];
+  if (sc[2] != null) out.reusability = sc[2];
+  if (sc[3] != null) out.surprise = sc[3];
+  return out;
+}
+
 function decodeEntry(x: DiskEntry): IndexEntry {
   if (!Array.isArray(x) || typeof x[0] !== 'string' || typeof x[1] !== 'string') throw new Error('entry');
   const e: IndexEntry = { f: x[0], b: x[1], d: x[2] === 0 ? [] : x[2] };
@@ -77,14 +86,14 @@ function decodeEntry(x: DiskEntry): IndexEntry {
   const a = x[3];
   if (Array.isArray(a)) {
     // Same field order as EXEC_KEYS; a literal is much cheaper than building the object by key.
-    const sc = a[4] as number[] | null;
+    const sc = a[4] as Array<number | null> | null;
     e.s = {
       kind: 'execution',
       id: a[0],
       status: a[1] ?? undefined,
       started_at: a[2],
       outcome: a[3],
-      scores: sc ? { accuracy: sc[0], efficiency: sc[1], reusability: sc[2], surprise: sc[3] } : undefined,
+      scores: sc ? decodeScores(sc) : undefined,
       overall: a[5],
       duration_s: a[6],
       errors: a[7] ?? undefined,

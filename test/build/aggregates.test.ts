@@ -24,4 +24,13 @@ describe('aggregates with decimal scores', () => {
     expect(JSON.stringify(split)).toBe(JSON.stringify(computeAggregates(rows)));
     expect(JSON.stringify(other)).toBe(JSON.stringify(computeAggregates(rows)));
   });
+
+  it("a score's mean is over the executions that measured it (null when none did)", () => {
+    const rows = [row(0, { accuracy: 60, efficiency: 80, reusability: 50, surprise: 30 }), row(1, { accuracy: 40 }), row(2, { accuracy: 50, efficiency: 40 })];
+    const all = computeAggregates(rows).totals.executions!;
+    expect(all.scores).toEqual({ accuracy: 50, efficiency: 60, reusability: 50, surprise: 30, overall: Math.round(((55 + 40 + 45) / 3) * 100) / 100 });
+    expect(computeAggregates([rows[1]!]).totals.executions!.scores).toEqual({ accuracy: 40, efficiency: null, reusability: null, surprise: null, overall: 40 });
+    const merged = mergeAggregates([aggregatePartial([rows[1]!]), aggregatePartial([rows[0]!, rows[2]!])]);
+    expect(JSON.stringify(merged)).toBe(JSON.stringify(computeAggregates(rows)));
+  });
 });

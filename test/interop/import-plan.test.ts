@@ -43,6 +43,33 @@ describe('ComparableIndex', () => {
   });
 });
 
+describe('ComparableIndex per agent and model (imports)', () => {
+  it.each([1, 2, 3])('gives what comparableDurations computes over the executions of the same agent and model (seed %i)', (seed) => {
+    const rand = prng(100 + seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const window = pick([1, 3, 50]);
+    const index = new ComparableIndex(window, true);
+    const rows: RecordRow[] = [];
+    for (let i = 0; i < 300; i += 1) {
+      const model = pick(['m1', 'm2', undefined]);
+      const e = {
+        kind: 'execution',
+        id: `ex-${String(Math.floor(rand() * 1e6)).padStart(6, '0')}-${i}`,
+        task_type: pick(['benchmark', 'bugfix']),
+        component: pick(['a', undefined]),
+        agent: pick(['x', 'y']),
+        ...(model ? { usage: { model } } : {}),
+        started_at: `2026-10-0${1 + Math.floor(rand() * 5)}T0${Math.floor(rand() * 3)}:00:00Z`,
+        duration_s: Math.round(rand() * 1000),
+      } as unknown as ExecutionRecord;
+      const same = rows.filter((r) => (r.data as ExecutionRecord).agent === e.agent && (r.data as ExecutionRecord).usage?.model === e.usage?.model);
+      expect(index.durations(e)).toEqual(comparableDurations(same, e, window));
+      index.add(e);
+      rows.push({ id: e.id, kind: 'execution', file: '', data: e, body: '' });
+    }
+  });
+});
+
 describe('history formats', () => {
   it('detects the format from the extension and the first row', () => {
     expect(detectFormat('a.jsonl', '{"task_id":"x","outcome":"success"}\n')).toBe('jsonl');

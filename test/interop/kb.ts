@@ -1,6 +1,17 @@
 /** Helpers for interop tests: small knowledge bases written with the real record renderer. */
+import { expect } from 'vitest';
+import { git, runCli, tempRepo } from '../helpers/repo.js';
 import { renderRecord } from '../../scripts/core/records/write.js';
 import { recordPath, type AnyRecord } from '../../scripts/core/records/kinds.js';
+
+/** A fresh Git repository with an initialised, committed knowledge base (`learning-loop init`). */
+export async function initializedKb(): Promise<string> {
+  const repo = tempRepo({ 'README.md': '# t\n' }, { commit: true });
+  expect((await runCli(repo, ['init'])).code).toBe(0);
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', 'init');
+  return repo;
+}
 
 /** Files (repo-relative) for the given records under `learning-loop/`. */
 export function kbFiles(records: AnyRecord[], body = ''): Record<string, string> {

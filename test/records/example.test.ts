@@ -67,7 +67,7 @@ describe('the shipped example knowledge base', () => {
     expect(agentMean(STORIES.bestAgent)).toBeGreaterThan(Math.max(...others) + 4);
     const content = ex.filter((e) => e.task_type === 'content').map((e) => e.duration_s);
     for (let i = 1; i < content.length; i += 1) expect(content[i]!).toBeGreaterThan(content[i - 1]!);
-    expect(ex.filter((e) => (e.domains ?? []).includes('square_api') && e.scores.surprise > 70).length).toBeGreaterThanOrEqual(3);
+    expect(ex.filter((e) => (e.domains ?? []).includes('square_api') && (e.scores.surprise ?? 0) > 70).length).toBeGreaterThanOrEqual(3);
     const webhook = ex.filter((e) => e.component === 'square-webhook');
     expect(webhook.slice(0, 3).every((e) => e.outcome === 'failure')).toBe(true);
     expect(webhook.filter((e) => (e.reused ?? []).includes(STORIES.webhookTemplate)).every((e) => e.outcome === 'success')).toBe(true);

@@ -38,6 +38,24 @@ describe('score formulas', () => {
     expect(completeScores({ accuracy: 35.6 }, { outcome: 'partial', duration_s: 100 }).scores.accuracy).toBe(35.6);
   });
 
+  it('a score nothing measures is left out: overall is the mean of those present, the thresholds unchanged', () => {
+    // An imported run whose source records no reuse, no surprises and no comparable run.
+    const { scores, computed } = completeScores({ accuracy: 61.7 }, { outcome: 'success', duration_s: 30000 }, 70, ['efficiency', 'reusability', 'surprise']);
+    expect(scores).toEqual({ accuracy: 61.7 });
+    expect(computed).toEqual([]);
+    expect(computeOverall(scores)).toBe(61.7);
+    expect(decideTrigger(scores).action).toBeNull();
+    expect(decideTrigger({ accuracy: 59.9 }).action).toBe('mandatory_reflection');
+    expect(decideTrigger({ accuracy: 95, efficiency: 90 }).action).toBe('extract_template'); // 92.5
+    // Half up in hundredths over 3 scores: (35.6 + 23 + 12.25) / 3 = 23.6167.
+    expect(computeOverall({ accuracy: 35.6, efficiency: 23, surprise: 12.25 })).toBe(23.62);
+    // Surprise that was not measured cannot call for an architecture update; measured, it can.
+    expect(decideTrigger({ accuracy: 80 }).action).toBeNull();
+    expect(decideTrigger({ accuracy: 80, surprise: 75 }).action).toBe('update_architecture');
+    // A given score is kept even when its evidence is not measured; unmeasured ones are computed elsewhere as before.
+    expect(completeScores({ reusability: 40 }, { outcome: 'failure', duration_s: 10, comparableDurations: [10] }, 70, ['reusability', 'surprise']).scores).toEqual({ accuracy: 20, efficiency: 70, reusability: 40 });
+  });
+
   it('scores efficiency against the median of comparable durations', () => {
     expect(efficiencyFrom({ outcome: 'success', duration_s: 100, comparableDurations: [50, 100, 400] })).toBe(70);
     expect(efficiencyFrom({ outcome: 'success', duration_s: 200, comparableDurations: [100] })).toBe(35);

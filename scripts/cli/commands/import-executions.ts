@@ -70,7 +70,8 @@ Examples:
   learning-loop import executions humaneval-py.simple-gpt-4.jsonl humaneval-py.reflexion-gpt-4.jsonl --commit
 
 Rows are scored in history order (given scores kept, missing ones computed against everything
-that started before). Ids derive from the source row, so importing a file again adds nothing
+that started before; efficiency against earlier runs of the same agent and model; a score the
+source does not measure is left out, and overall is the mean of the rest). Ids derive from the source row, so importing a file again adds nothing
 ("N already imported"). Bad rows are reported (file:line:col, rule, hint) and skipped; each good
 row is written with its reflections or not at all. Formats and mappings: docs/interop.md.
 Exit codes: 0 imported (or nothing new), 1 bad rows or a write / Git failure, 2 usage error.`,

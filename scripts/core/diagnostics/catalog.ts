@@ -53,7 +53,7 @@ export const CATALOG = {
   'link/missing': e('error', 'Link to a record that does not exist', 'Fix the id, or add the missing record; links must name existing ids.'),
   'link/unknown-reused': e('warning', '`reused` names a record id that does not exist', 'Fix the id (the hint names the closest one), or write a free-form name such as `component:TimeSlotGrid`; an unknown id does not count towards reusability.'),
   'path/wrong-folder': e('error', 'Record is in the wrong folder for its kind', 'Move the file to the folder shown in the hint (see the knowledge base layout in the README).'),
-  'score/overall-mismatch': e('warning', '`overall` is not the mean of the four scores', 'Set `overall` to the mean of accuracy, efficiency, reusability and surprise, or drop it and let `learning-loop record` compute it.'),
+  'score/overall-mismatch': e('warning', '`overall` is not the mean of the scores', 'Set `overall` to the mean of the scores the record carries (accuracy, efficiency, reusability and surprise, or those of them that were measured), or drop it and let `learning-loop record` compute it.'),
   'score/trigger-mismatch': e('warning', '`trigger` does not follow the thresholds in config/triggers.yaml', 'Use the trigger the score card computes (see the README: Scoring), or drop it.'),
   'time/order': e('warning', 'Timestamps are out of order', '`started_at` should not be after `created_at`.'),
   // --- config ----------------------------------------------------------------------------------

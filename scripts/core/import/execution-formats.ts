@@ -9,6 +9,7 @@ import { diag, type Diagnostic, type Position } from '../diagnostics/diagnostic.
 import { slugify } from '../records/ids.js';
 import { duplicateKeys, locate, parseYamlDocument, unsafeYamlDiagnostics, yamlLib } from '../records/parse.js';
 import { jsonLocator, parseJsonInput } from '../records/execution-input.js';
+import { DEFAULT_THRESHOLDS, type OptionalScoreName } from '../score/formulas.js';
 
 /** The history formats `import executions` reads. */
 export const EXECUTION_FORMATS = ['jsonl', 'csv', 'aider', 'reflexion'] as const;
@@ -41,6 +42,11 @@ export interface HistoryRow {
   scan: ScanText[];
   /** Reflexion: the reflections this execution recalled, oldest first. */
   reflections?: string[];
+  /**
+   * Scores nothing in the source measures, left out of the record rather than given a default
+   * (the planner adds efficiency when no comparable earlier run exists).
+   */
+  unmeasured: OptionalScoreName[];
 }
 
 /** Options that change how rows are read. */
@@ -51,6 +57,12 @@ export interface FormatOptions {
   start?: string;
   /** CSV: field -> column header. */
   map?: Readonly<Record<string, string>>;
+  /**
+   * aider: the pass rate (%) from which a run is a success (default the seed's 60); the import
+   * passes the config's `low_performance` threshold, so a run is a success exactly when its pass
+   * rate clears it.
+   */
+  successRate?: number;
 }
 
 /** Rows and problems of one source file. */
@@ -65,6 +77,27 @@ export const REFLEXION_START = '2023-03-20T00:00:00Z';
 export const REFLEXION_SPACING_S = 60;
 /** Aider's polyglot benchmark has 225 exercises; used when a run does not say `test_cases`. */
 export const AIDER_CASES = 225;
+
+/**
+ * The scores a source does not measure, from which execution fields it records: reusability
+ * needs `reused` or `produced`, surprise `post.deviations` or `post.discoveries`.
+ */
+export function unmeasuredBy(records: (field: string) => boolean): OptionalScoreName[] {
+  const out: OptionalScoreName[] = [];
+  if (!records('reused') && !records('produced')) out.push('reusability');
+  if (!records('post.deviations') && !records('post.discoveries')) out.push('surprise');
+  return out;
+}
+
+/** True when `obj` has a value at a dotted path (an empty list counts: it says "none"). */
+function hasPath(obj: Record<string, unknown>, path: string): boolean {
+  let o: unknown = obj;
+  for (const k of path.split('.')) {
+    if (!isRecord(o) || !Object.hasOwn(o, k)) return false;
+    o = o[k];
+  }
+  return o !== undefined && o !== null;
+}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -166,7 +199,8 @@ function parseJsonl(file: string, text: string, opts: FormatOptions): ParsedHist
     }
     const input = { ...value };
     if (opts.agent !== undefined) input.agent = opts.agent;
-    out.rows.push({ file, line, format: 'jsonl', input, key: `history\n${identityKey(input)}`, locate: lineLocator(lineText, line), scan: [{ text: lineText, line, column: 1 }] });
+    const unmeasured = unmeasuredBy((field) => hasPath(input, field));
+    out.rows.push({ file, line, format: 'jsonl', input, key: `history\n${identityKey(input)}`, locate: lineLocator(lineText, line), scan: [{ text: lineText, line, column: 1 }], unmeasured });
   });
   return out;
 }
@@ -371,6 +405,8 @@ function parseCsvHistory(file: string, text: string, delimiter: string, opts: Fo
   const ignored = names.filter((n, i) => !used.has(i) && n);
   if (ignored.length) out.diagnostics.push(diag('import/column', file, `Column${ignored.length === 1 ? '' : 's'} ${ignored.map((n) => `\`${n}\``).join(', ')} ${ignored.length === 1 ? 'is' : 'are'} not imported.`, { line: header.line, column: 1 }));
   const fieldOf = new Map([...columns].map(([f, i]) => [i, f]));
+  // A column the file has measures its field in every row (an empty cell says "none").
+  const unmeasured = unmeasuredBy((field) => columns.has(field));
   for (const rec of records) {
     const input: Record<string, unknown> = {};
     for (const [field, i] of columns) {
@@ -389,7 +425,7 @@ function parseCsvHistory(file: string, text: string, delimiter: string, opts: Fo
     };
     const extra = rec.cells.length > names.length ? ` (${rec.cells.length} cells, the header has ${names.length})` : '';
     if (extra) out.diagnostics.push(diag('import/row', file, `The row has more cells than the header${extra}; the extra cells are not imported.`, { ...at[names.length], severity: 'warning', hint: 'Give the extra cells a header (and a field with --map), or remove them; a comma inside a cell needs quotes: "a, b".' }));
-    out.rows.push({ file, line: rec.line, format: 'csv', input, key: `history\n${identityKey(input)}`, locate: locateCell, scan: [{ text: rec.raw, line: rec.line, column: 1 }] });
+    out.rows.push({ file, line: rec.line, format: 'csv', input, key: `history\n${identityKey(input)}`, locate: locateCell, scan: [{ text: rec.raw, line: rec.line, column: 1 }], unmeasured: [...unmeasured] });
   }
   return out;
 }
@@ -438,7 +474,7 @@ export function aiderInput(get: AiderGet, file: string, line: number, opts: Form
     task_type: 'benchmark',
     component: 'aider-polyglot',
     agent: opts.agent ?? model,
-    outcome: rate === undefined ? undefined : rate >= 50 ? 'success' : rate > 0 ? 'partial' : 'failure',
+    outcome: rate === undefined ? undefined : rate >= (opts.successRate ?? DEFAULT_THRESHOLDS.low_performance) ? 'success' : rate > 0 ? 'partial' : 'failure',
     started_at: started,
     duration_s: num(seconds) === undefined ? seconds : round(num(seconds)! * cases, 1),
     scores: { accuracy: rate ?? passRate },
@@ -473,7 +509,7 @@ export function aiderInput(get: AiderGet, file: string, line: number, opts: Form
     `Imported from \`${baseName(file)}\` line ${line}: one run of aider's polyglot benchmark (${cases} exercises).`,
     '',
     `- edit format: ${editFormat ?? 'n/a'}`,
-    `- pass rate after the first try: ${passRate1 ?? 'n/a'} %; after the second: ${rate ?? 'n/a'} % (the accuracy score)`,
+    `- pass rate after the first try: ${passRate1 ?? 'n/a'} %; after the second: ${rate ?? 'n/a'} % (the accuracy score; a success from ${opts.successRate ?? DEFAULT_THRESHOLDS.low_performance} %)`,
     `- well-formed responses: ${wellFormed ?? 'n/a'} %`,
     `- seconds per exercise: ${num(seconds) ?? 'n/a'}; total cost: ${cost === undefined ? 'not reported' : cost > 0 ? `$${cost}` : '$0 (aider writes 0 when it cannot price a model, so it is not counted as cost data)'}`,
   ].join('\n');
@@ -494,7 +530,8 @@ function aiderRow(file: string, line: number, get: AiderGet, opts: FormatOptions
     }
     return fallback;
   };
-  return { file, line, format: 'aider', input, key, locate: locateField, scan };
+  // A leaderboard row records no reuse and no surprises: those scores are not measured.
+  return { file, line, format: 'aider', input, key, locate: locateField, scan, unmeasured: ['reusability', 'surprise'] };
 }
 
 function parseAiderTsv(file: string, text: string, opts: FormatOptions): ParsedHistory {
@@ -610,7 +647,8 @@ function parseReflexion(file: string, text: string, opts: FormatOptions): Parsed
     if (model) input.usage = { model };
     const scan: ScanText[] = texts.map((t) => ({ text: t, line }));
     scan.push({ text: taskId, line });
-    out.rows.push({ file, line, format: 'reflexion', input, key: `reflexion\n${run}\n${taskId}`, locate: () => ({ line, column: 1 }), scan, reflections: texts });
+    // The log has no times (duration 0 is a placeholder), no reuse and no surprises: only accuracy is measured.
+    out.rows.push({ file, line, format: 'reflexion', input, key: `reflexion\n${run}\n${taskId}`, locate: () => ({ line, column: 1 }), scan, reflections: texts, unmeasured: ['efficiency', 'reusability', 'surprise'] });
   });
   return out;
 }

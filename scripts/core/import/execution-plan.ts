@@ -2,7 +2,8 @@
  * Planning an execution-history import. Pure: rows in, the files to write (rendered and checked)
  * and diagnostics out. Rows are scored in history order (started_at, then source order) against
  * the knowledge base plus every row planned before them, through an index of comparable
- * executions, so a 10k-row history is planned without re-scanning the history for every row.
+ * executions (same agent and model), so a 10k-row history is planned without re-scanning the
+ * history for every row. A score the source does not measure is left out, never defaulted.
  */
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ResolvedConfig } from '../config.js';
@@ -54,24 +55,34 @@ type Entry = { t: string; id: string; d: number };
 
 const byTimeId = (a: Entry, b: Entry): number => (a.t < b.t ? -1 : a.t > b.t ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/** What places an execution among comparable ones: its task, and (per agent) who ran it with which model. */
+type Placed = Pick<ExecutionRecord, 'task_type' | 'component'> & Partial<Pick<ExecutionRecord, 'agent' | 'usage'>>;
+
 /**
  * Comparable earlier executions, indexed by task type and by task type + component, each list
  * sorted by (started_at, id). `durations` returns exactly what `comparableDurations` computes
- * over the same executions (tested), in O(log n + window) instead of a scan and a sort.
+ * over the same executions (tested), in O(log n + window) instead of a scan and a sort. With
+ * `perAgent` (imports), only executions of the same agent and model are comparable — what
+ * `comparableDurations` computes over those executions (tested): a leaderboard's models are
+ * each compared with itself, never a slow model with a fast one.
  */
 export class ComparableIndex {
   private readonly lists = new Map<string, Entry[]>();
 
-  constructor(private readonly window: number) {}
+  constructor(
+    private readonly window: number,
+    private readonly perAgent = false,
+  ) {}
 
-  private static keys(e: Pick<ExecutionRecord, 'task_type' | 'component'>): string[] {
-    return e.component ? [`t\0${e.task_type}`, `c\0${e.task_type}\0${e.component}`] : [`t\0${e.task_type}`];
+  private keys(e: Placed): string[] {
+    const who = this.perAgent ? `${e.agent ?? ''}\0${e.usage?.model ?? ''}\0` : '';
+    return e.component ? [`t\0${who}${e.task_type}`, `c\0${who}${e.task_type}\0${e.component}`] : [`t\0${who}${e.task_type}`];
   }
 
   /** Adds an execution to the history. */
-  add(e: Pick<ExecutionRecord, 'id' | 'task_type' | 'component' | 'started_at' | 'duration_s'>): void {
+  add(e: Placed & Pick<ExecutionRecord, 'id' | 'started_at' | 'duration_s'>): void {
     const entry: Entry = { t: e.started_at, id: e.id, d: e.duration_s };
-    for (const k of ComparableIndex.keys(e)) {
+    for (const k of this.keys(e)) {
       let list = this.lists.get(k);
       if (!list) this.lists.set(k, (list = []));
       // Histories are imported in time order: appending is the usual case.
@@ -90,9 +101,10 @@ export class ComparableIndex {
   }
 
   /** Durations of the comparable executions that started before `e` (same component first). */
-  durations(e: Pick<ExecutionRecord, 'id' | 'task_type' | 'component' | 'started_at'>): number[] {
-    const same = e.component ? this.earlier(`c\0${e.task_type}\0${e.component}`, e) : [];
-    return same.length ? same : this.earlier(`t\0${e.task_type}`, e);
+  durations(e: Placed & Pick<ExecutionRecord, 'id' | 'started_at'>): number[] {
+    const [byType, byComponent] = this.keys(e);
+    const same = byComponent ? this.earlier(byComponent, e) : [];
+    return same.length ? same : this.earlier(byType!, e);
   }
 }
 
@@ -197,7 +209,7 @@ function reflectionFiles(row: HistoryRow, exec: ExecutionRecord, ids: readonly s
 export function planExecutionImport(rows: readonly HistoryRow[], existing: readonly RecordRow[], ctx: PlanContext, now: Date = new Date(0)): ExecutionImportPlan {
   const plan: ExecutionImportPlan = { groups: [], diagnostics: [], already: 0, bad: 0 };
   const known = new Set(existing.map((r) => r.id));
-  const index = new ComparableIndex(ctx.config.scoring.comparable_window);
+  const index = new ComparableIndex(ctx.config.scoring.comparable_window, true);
   for (const r of existing) if (r.data.kind === 'execution') index.add(r.data);
 
   // 1. Validate every row and give it its id; drop the ones already imported.
@@ -239,8 +251,10 @@ export function planExecutionImport(rows: readonly HistoryRow[], existing: reado
   const checkOpts = { thresholds: ctx.config.thresholds, maxBytes: ctx.config.build.max_file_bytes };
   for (const { row, data, id, reflectionIds } of ready) {
     const draft: Record<string, unknown> = { ...data, id };
-    const comparable = index.durations({ id, task_type: draft.task_type as string, component: draft.component as string | undefined, started_at: draft.started_at as string });
-    const { record, body } = buildExecution(draft, [], { config: ctx.config }, now, comparable);
+    const comparable = index.durations({ id, task_type: draft.task_type as string, component: draft.component as string | undefined, started_at: draft.started_at as string, agent: draft.agent as string, usage: draft.usage as ExecutionRecord['usage'] });
+    // Efficiency needs an earlier run of the same agent and model to compare with; without one it is not measured.
+    const unmeasured = comparable.length || row.unmeasured.includes('efficiency') ? row.unmeasured : [...row.unmeasured, 'efficiency' as const];
+    const { record, body } = buildExecution(draft, [], { config: ctx.config }, now, comparable, unmeasured);
     const problems: Diagnostic[] = [];
     (record.recalled ?? []).forEach((target, i) => {
       if (!known.has(target) && !planned.has(target)) problems.push(diag('link/missing', row.file, `\`recalled\` links to \`${target}\`, which does not exist.`, row.locate(['recalled', i])));

@@ -6,7 +6,7 @@ import type { ExecutionRecord } from '../records/kinds.js';
 import type { ResolvedConfig } from '../config.js';
 import { fingerprint } from './fingerprint.js';
 import { byTime, evidenceIds, ms, round } from './stats.js';
-import { durationSeries } from './patterns.js';
+import { durationSeries, runnersClause } from './patterns.js';
 import { formatP } from './effect.js';
 import type { AntiPatternFlag, ExtractedPattern } from './types.js';
 import { pushTo } from '../dict.js';
@@ -72,7 +72,11 @@ export function repeatedErrors(history: readonly ExecutionRecord[], config: Reso
     });
 }
 
-/** Duration trending up for a task type (Mann–Kendall significant after FDR control, Sen's slope ≥ threshold of the median) → bloat check. */
+/**
+ * Duration trending up for a task type, each agent and model compared with itself (stratified
+ * Mann–Kendall significant after FDR control, Sen's slope ≥ threshold of the median) → bloat
+ * check. Names the agents/models that slow down; a model that is merely slower is not bloat.
+ */
 export function risingDurations(history: readonly ExecutionRecord[], config: ResolvedConfig): AntiPatternFlag[] {
   const min = config.anti_patterns.rising_duration_min_slope;
   return durationSeries(history, config)
@@ -82,16 +86,20 @@ export function risingDurations(history: readonly ExecutionRecord[], config: Res
       monitor: 'rising_duration' as const,
       action: 'bloat_check' as const,
       subject: s.value,
-      message: `Execution time for task type ${s.value} rises by ${round(s.relative * 100, 1)}% of its median per execution over the last ${s.executions.length} executions (Sen's slope ${round(s.t.slope ?? 0, 1)}s; Mann–Kendall p ${formatP(s.t.p_value)}, q ${formatP(s.q)}): check for memory/complexity bloat.`,
+      message: `Execution time for task type ${s.value} rises by ${round(s.relative * 100, 1)}% of its median per execution over the last ${s.executions.length} executions (Sen's slope ${round(s.t.slope ?? 0, 1)}s; Mann–Kendall p ${formatP(s.t.p_value)}, q ${formatP(s.q)})${runnersClause(s)}: check for memory/complexity bloat.`,
       value: round(s.relative, 3),
       threshold: min,
       evidence: evidenceIds(s.executions),
+      where: whereOf(s.executions),
     }));
 }
 
-/** Share of the newest executions that reused anything below low_reuse_rate → over-specialization. */
+/**
+ * Share of the newest executions that reused anything below low_reuse_rate → over-specialization.
+ * Only executions that measured reuse count (an imported history that records none says nothing).
+ */
 export function lowReuse(history: readonly ExecutionRecord[], config: ResolvedConfig): AntiPatternFlag[] {
-  const recent = byTime(history).slice(-REUSE_WINDOW);
+  const recent = byTime(history.filter((e) => e.scores.reusability !== undefined)).slice(-REUSE_WINDOW);
   if (recent.length < REUSE_MIN_EXECUTIONS) return [];
   const reused = recent.filter((e) => (e.reused?.length ?? 0) > 0).length;
   const rate = reused / recent.length;
@@ -121,7 +129,7 @@ export function repeatedSurprise(history: readonly ExecutionRecord[], config: Re
   if (!ordered.length) return [];
   const since = ms(ordered[ordered.length - 1]!.started_at) - ERROR_WINDOW_DAYS * 86400000;
   const recent = ordered.filter((e) => ms(e.started_at) >= since);
-  const high = (e: ExecutionRecord): boolean => e.scores.surprise > config.thresholds.high_surprise;
+  const high = (e: ExecutionRecord): boolean => (e.scores.surprise ?? 0) > config.thresholds.high_surprise;
   const overallRate = recent.filter(high).length / Math.max(1, recent.length);
   const byDomain = new Map<string, ExecutionRecord[]>();
   for (const e of recent) {

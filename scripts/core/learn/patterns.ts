@@ -15,7 +15,7 @@ import type { ResolvedConfig } from '../config.js';
 import { slugify } from '../records/ids.js';
 import { fingerprint } from './fingerprint.js';
 import { byTime, evidenceIds, mean, round, shortHash, wilson } from './stats.js';
-import { benjaminiHochberg, mannKendall, type TrendTest } from './tests.js';
+import { benjaminiHochberg, mannKendall, stratifiedMannKendall, stratifiedSenSlope, type TrendTest } from './tests.js';
 import { formatP } from './effect.js';
 import { median } from '../score/formulas.js';
 import type { ExtractedPattern } from './types.js';
@@ -358,7 +358,7 @@ export function performancePatterns(history: readonly ExecutionRecord[], config:
       id: patternId('performance', definition),
       pattern_type: 'performance',
       category: dimension === 'component' ? 'component-pattern' : 'architectural-decision',
-      statement: `Duration of ${dimension}=${value}${task_type ? ` (${task_type} tasks)` : ''} is ${direction}: Sen's slope ${round(t.slope!, 1)}s per execution (${round(relative * 100, 1)}% of the median) over ${executions.length} executions (Mann–Kendall p ${formatP(t.p_value)}, q ${formatP(q)}; ${Math.round(first)}s → ${Math.round(last)}s).`,
+      statement: `Duration of ${dimension}=${value}${task_type ? ` (${task_type} tasks)` : ''} is ${direction}: Sen's slope ${round(t.slope!, 1)}s per execution (${round(relative * 100, 1)}% of the median) over ${executions.length} executions (Mann–Kendall p ${formatP(t.p_value)}, q ${formatP(q)}; ${Math.round(first)}s → ${Math.round(last)}s)${runnersClause(series)}.`,
       definition,
       support: executions.length,
       confidence: round(1 - (q ?? 1)),
@@ -379,10 +379,12 @@ export interface DurationSeries {
   value: string;
   /** For a component: the task type its series is about (durations are compared within one task type). */
   task_type?: string;
-  /** The most recent window, in time order. */
+  /** The most recent window of the runners whose durations move with the trend, in time order (the evidence). */
   executions: ExecutionRecord[];
+  /** Each agent/model compared with itself: its runs in the window, its own S and Sen's slope (s per run), whether it is evidence. */
+  runners: Array<{ runner: string; n: number; s: number; slope: number | null; moves: boolean }>;
   t: TrendTest;
-  /** Sen's slope per execution over the median duration. */
+  /** Sen's slope per execution over the median duration, within each runner of the evidence. */
   relative: number;
   /** Benjamini–Hochberg q-value across every series tested. */
   q: number | null;
@@ -390,31 +392,71 @@ export interface DurationSeries {
   significant: boolean;
 }
 
+/** Who ran an execution, for like-for-like durations: the agent, and its model when the record names another. */
+export function runnerOf(e: Pick<ExecutionRecord, 'agent' | 'usage'>): string {
+  const model = e.usage?.model;
+  return model && model !== e.agent ? `${e.agent} (${model})` : e.agent;
+}
+
+/**
+ * "; compared within each of 3 agents/models: a (8 runs, +60s/run), …" — which runners move with
+ * the trend, strongest first (empty when one agent and model ran the whole series).
+ */
+export function runnersClause(s: DurationSeries): string {
+  if (s.runners.length < 2) return '';
+  const sign = Math.sign(s.t.s);
+  const moving = s.runners.filter((r) => r.moves && sign !== 0).sort((a, b) => Math.abs(b.s) - Math.abs(a.s) || (a.runner < b.runner ? -1 : 1));
+  const still = s.runners.length - moving.length;
+  const list = moving.slice(0, 5).map((r) => `${r.runner} (${r.n} runs, ${(r.slope ?? 0) >= 0 ? '+' : ''}${round(r.slope ?? 0, 1)}s/run)`);
+  return `; compared within each of ${s.runners.length} agents/models: ${sign > 0 ? 'slower' : 'faster'} for ${list.join(', ')}${moving.length > 5 ? `, … ${moving.length - 5} more` : ''}${still ? `; not for ${still} other${still === 1 ? '' : 's'}` : ''}`;
+}
+
 /**
  * Duration series per task type, and per component within one task type (time order), each
  * tested for a trend: durations are compared like for like, never ten-minute bug fixes with
- * sub-second test runs.
+ * sub-second test runs, and only within one agent and model, so a slower model that joins later
+ * is not a slowdown. With several runners the series is tested by a stratified Mann–Kendall test
+ * and by each runner's own test; its p-value is the smallest times the number of tests.
  */
 export function durationSeries(history: readonly ExecutionRecord[], config: ResolvedConfig): DurationSeries[] {
-  const groups = new Map<string, ExecutionRecord[]>();
+  // Series -> runner -> executions in time order.
+  const groups = new Map<string, Map<string, ExecutionRecord[]>>();
   for (const e of byTime(history)) {
+    const runner = runnerOf(e);
     for (const key of [`task_type\u0001${e.task_type}`, e.component ? `component\u0001${e.component}\u0001${e.task_type}` : '']) {
       if (!key) continue;
-      let list = groups.get(key);
-      if (!list) groups.set(key, (list = []));
-      list.push(e);
+      let byRunner = groups.get(key);
+      if (!byRunner) groups.set(key, (byRunner = new Map()));
+      pushTo(byRunner, runner, e);
     }
   }
+  const min = config.anti_patterns.rising_duration_min_points;
   const out: DurationSeries[] = [];
-  for (const [key, executions] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    if (executions.length < config.anti_patterns.rising_duration_min_points) continue;
+  for (const [key, byRunner] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const [dimension, value, taskType] = key.split('\u0001') as ['task_type' | 'component', string, string | undefined];
-    // The most recent window only: an old trend that stopped should not be reported forever.
-    const recent = executions.slice(-Math.max(config.anti_patterns.rising_duration_min_points, 20));
-    const durations = recent.map((e) => e.duration_s);
-    const t = mannKendall(durations, undefined, config.statistics.alpha);
-    const mid = median(durations);
-    out.push({ dimension, value, ...(taskType ? { task_type: taskType } : {}), executions: recent, t, relative: mid > 0 && t.slope !== null ? t.slope / mid : 0, q: null, significant: false });
+    // The most recent window of each runner only: an old trend that stopped should not be reported forever.
+    const strata = [...byRunner].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([runner, list]) => ({ runner, list: list.slice(-Math.max(min, 20)) })).filter((x) => x.list.length >= 2);
+    if (strata.reduce((n, x) => n + x.list.length, 0) < min) continue;
+    const alpha = config.statistics.alpha;
+    const own = strata.map((x) => mannKendall(x.list.map((e) => e.duration_s), undefined, alpha));
+    // Rising for all runners together (stratified: several short series) or clearly for one of them
+    // (a slowdown in one model among flat ones): the smaller p-value, times the tests made (Bonferroni).
+    const tests = [stratifiedMannKendall(strata.map((x) => ({ values: x.list.map((e) => e.duration_s) })), alpha), ...(strata.length > 1 ? own.filter((o) => o.p_value !== null) : [])];
+    const best = tests.reduce((a, b) => ((b.p_value ?? 2) < (a.p_value ?? 2) ? b : a));
+    const p = best.p_value === null ? null : Math.min(1, best.p_value * tests.length);
+    const t: TrendTest = { ...best, p_value: p, trend: p === null ? best.trend : p < alpha ? (best.s > 0 ? 'up' : 'down') : 'flat' };
+    // The evidence: the runners that move with the trend, less those whose own series is long
+    // enough to test and is not significant when another's is (a flat model whose noise happens to rise).
+    const sign = Math.sign(t.s);
+    const withTrend = own.map((o) => sign === 0 || Math.sign(o.s) === sign);
+    const clear = own.some((o, i) => withTrend[i] && o.p_value !== null && o.p_value < alpha);
+    const moves = own.map((o, i) => withTrend[i]! && (!clear || o.p_value === null || o.p_value < alpha));
+    const runners = strata.map((x, i) => ({ runner: x.runner, n: x.list.length, s: own[i]!.s, slope: own[i]!.slope, moves: moves[i]! }));
+    const moving = strata.filter((_, i) => moves[i]);
+    // Its size: each moving runner's slopes over its own median (a slow model's seconds are not a fast one's).
+    const scaled = moving.map((x) => ({ durations: x.list.map((e) => e.duration_s), mid: median(x.list.map((e) => e.duration_s)) })).filter((x) => x.mid > 0);
+    const relative = scaled.length && t.slope !== null ? (stratifiedSenSlope(scaled.map((x) => ({ values: x.durations.map((d) => d / x.mid) }))) ?? 0) : 0;
+    out.push({ dimension, value, ...(taskType ? { task_type: taskType } : {}), executions: byTime(moving.flatMap((x) => x.list)), runners, t, relative, q: null, significant: false });
   }
   const q = benjaminiHochberg(out.map((s) => s.t.p_value));
   out.forEach((s, i) => {
@@ -441,7 +483,7 @@ export function dependencyPatterns(history: readonly ExecutionRecord[], config: 
   }
   const checks: Array<{ what: 'failure' | 'surprise'; test: (e: ExecutionRecord) => boolean; words: string }> = [
     { what: 'failure', test: (e) => e.overall < config.patterns.failure_score, words: `scored below ${config.patterns.failure_score}` },
-    { what: 'surprise', test: (e) => e.scores.surprise > config.thresholds.high_surprise, words: `had surprise above ${config.thresholds.high_surprise}` },
+    { what: 'surprise', test: (e) => (e.scores.surprise ?? 0) > config.thresholds.high_surprise, words: `had surprise above ${config.thresholds.high_surprise}` },
   ];
   const out: ExtractedPattern[] = [];
   const alias = aliasClasses(ordered, config.patterns.min_support);

@@ -20,7 +20,7 @@ import { LEARN_INLINE_MAX } from './derived.js';
 import type { ExtractedPattern } from './types.js';
 import { recallEvidence, verdict } from './evidence.js';
 import { shortHash } from './stats.js';
-import { decideTrigger } from '../score/formulas.js';
+import { decideTrigger, describeScores } from '../score/formulas.js';
 import { streakReason } from '../score/streak.js';
 import { plural } from '../diagnostics/words.js';
 
@@ -117,7 +117,7 @@ export function templateFrom(execution: ExecutionRecord): { record: TemplateReco
   const body = [
     `## Template from \`${execution.id}\``,
     '',
-    `Scored ${execution.overall} (accuracy ${execution.scores.accuracy}, efficiency ${execution.scores.efficiency}, reusability ${execution.scores.reusability}, surprise ${execution.scores.surprise}) in ${execution.duration_s}s.`,
+    `Scored ${execution.overall} (${describeScores(execution.scores)}) in ${execution.duration_s}s.`,
     '',
     '### Steps',
     '',
@@ -243,7 +243,7 @@ export function buildReflection(execution: ExecutionRecord, rows: readonly Recor
     `## ${record.title}`,
     '',
     ...(record.reason ? [`${record.reason}.`, ''] : []),
-    `Execution \`${execution.id}\` (${execution.task_type}${execution.component ? ` / ${execution.component}` : ''}, ${execution.outcome}) scored ${execution.overall} (accuracy ${execution.scores.accuracy}, efficiency ${execution.scores.efficiency}, reusability ${execution.scores.reusability}, surprise ${execution.scores.surprise}).`,
+    `Execution \`${execution.id}\` (${execution.task_type}${execution.component ? ` / ${execution.component}` : ''}, ${execution.outcome}) scored ${execution.overall} (${describeScores(execution.scores)}).`,
     '',
     '## Evidence',
     '',
@@ -277,7 +277,7 @@ export function buildReflection(execution: ExecutionRecord, rows: readonly Recor
       '',
       ...(discoveries.length ? ['Discoveries:', '', ...discoveries.map((d) => `- ${d}`), ''] : []),
       ...(deviations.length ? ['Deviations from the plan:', '', ...deviations.map((d) => `- ${d}`), ''] : []),
-      ...(discoveries.length + deviations.length ? [] : [`- Nothing was recorded as discovered or deviating; surprise ${execution.scores.surprise} was given as a score.`, '']),
+      ...(discoveries.length + deviations.length ? [] : [`- Nothing was recorded as discovered or deviating; ${execution.scores.surprise === undefined ? 'surprise was not measured' : `surprise ${execution.scores.surprise} was given as a score`}.`, '']),
       '## Assumptions to review',
       '',
       ...(review.length ? review.map((a) => `- **${a.key}** — ${stillTrue(a.statement)}`) : ['- No working assumption in current-assumptions.md concerns this domain or component.']),

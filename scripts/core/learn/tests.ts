@@ -375,8 +375,18 @@ export interface TrendTest {
 /** Fewer points cannot show a significant trend at 5% (4 points: the exact p is at least 0.083). */
 export const MIN_TREND_POINTS = 5;
 
-// P(inversions = k) over permutations of n items (Mahonian distribution), by adding items one by one.
+const mahonian = new Map<number, number[]>();
+
+// P(inversions = k) over permutations of n items (Mahonian distribution), by adding items one by one; kept per n.
 function inversionDistribution(n: number): number[] {
+  const hit = mahonian.get(n);
+  if (hit) return hit;
+  const dist = mahonianOf(n);
+  mahonian.set(n, dist);
+  return dist;
+}
+
+function mahonianOf(n: number): number[] {
   let dist = [1];
   for (let i = 2; i <= n; i++) {
     const next = new Array<number>(dist.length + i - 1).fill(0);
@@ -397,33 +407,107 @@ function inversionDistribution(n: number): number[] {
  * continuity correction.
  */
 export function mannKendall(values: readonly number[], t?: readonly number[], alpha = 0.05): TrendTest {
-  const n = values.length;
-  const times = t ?? values.map((_, i) => i);
-  const out: TrendTest = { n, s: 0, p_value: null, slope: null, slope_low: null, slope_high: null, trend: 'unknown', method: 'none' };
-  if (n < 2) return out;
-  let s = 0;
-  const slopes: number[] = [];
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      s += Math.sign(values[j]! - values[i]!);
-      const dt = times[j]! - times[i]!;
-      if (dt !== 0) slopes.push((values[j]! - values[i]!) / dt);
+  return stratifiedMannKendall([{ values, ...(t ? { t } : {}) }], alpha);
+}
+
+/** One stratum of a stratified trend test: its values in time order (at times `t`, default 0, 1, 2...). */
+export interface TrendStratum {
+  values: readonly number[];
+  t?: readonly number[];
+}
+
+/** Exact p-values at most this many pairs in all (as many as 60 points in one series); normal beyond. */
+const EXACT_MAX_PAIRS = 1770;
+
+/** Distributions already computed, by stratum sizes (series of one history share their sizes). */
+const inversionCache = new Map<string, number[]>();
+
+/** The strata's Mahonian distributions convolved: the distribution of total discordant pairs (no ties). */
+function stratifiedInversions(sizes: readonly number[]): number[] {
+  const key = [...sizes].sort((a, b) => a - b).join(',');
+  const hit = inversionCache.get(key);
+  if (hit) return hit;
+  let dist = [1];
+  for (const n of sizes) {
+    const d = inversionDistribution(n);
+    if (dist.length === 1) {
+      dist = d;
+      continue;
+    }
+    const next = new Array<number>(dist.length + d.length - 1).fill(0);
+    for (let i = 0; i < dist.length; i++) {
+      if (!dist[i]) continue;
+      for (let j = 0; j < d.length; j++) next[i + j]! += dist[i]! * d[j]!;
+    }
+    dist = next;
+  }
+  if (inversionCache.size >= 256) inversionCache.clear();
+  inversionCache.set(key, dist);
+  return dist;
+}
+
+/** Sen's slope over strata: the median of the pairwise slopes within each stratum (null without pairs). */
+export function stratifiedSenSlope(strata: readonly TrendStratum[]): number | null {
+  const slopes = pairSlopes(strata);
+  return slopes.length ? medianSorted(slopes) : null;
+}
+
+/** The within-stratum pairwise slopes, sorted (a typed array sorts numerically without a comparator call per pair). */
+function pairSlopes(strata: readonly TrendStratum[]): Float64Array {
+  let total = 0;
+  for (const { values } of strata) total += (values.length * (values.length - 1)) / 2;
+  const slopes = new Float64Array(total);
+  let k = 0;
+  for (const { values, t } of strata) {
+    for (let i = 0; i < values.length; i++) {
+      for (let j = i + 1; j < values.length; j++) {
+        const dt = t ? t[j]! - t[i]! : j - i;
+        if (dt !== 0) slopes[k++] = (values[j]! - values[i]!) / dt;
+      }
     }
   }
+  return slopes.subarray(0, k).sort();
+}
+
+const medianSorted = (l: ArrayLike<number>): number => (l.length % 2 ? l[(l.length - 1) / 2]! : (l[l.length / 2 - 1]! + l[l.length / 2]!) / 2);
+
+/**
+ * Stratified (seasonal) Mann–Kendall test (Hirsch, Slack & Smith 1982): pairs are compared only
+ * within a stratum — e.g. the runs of one agent and model — and S and its variance are summed
+ * over the strata, so a difference between strata (a slower model that started later) is never
+ * read as a trend. Sen's slope is the median of the within-stratum pairwise slopes. Exact p-value
+ * (the strata's permutation distributions convolved) without ties and at most 1,770 pairs in all
+ * (60 points in one series), else the normal approximation; one stratum is the plain test. A lone
+ * point in a stratum has nothing to be compared with: it counts in `n` but not towards the
+ * `MIN_TREND_POINTS` a p-value needs.
+ */
+export function stratifiedMannKendall(strata: readonly TrendStratum[], alpha = 0.05): TrendTest {
+  const used = strata.filter((x) => x.values.length >= 2);
+  const n = strata.reduce((a, x) => a + x.values.length, 0);
+  const informative = used.reduce((a, x) => a + x.values.length, 0);
+  const out: TrendTest = { n, s: 0, p_value: null, slope: null, slope_low: null, slope_high: null, trend: 'unknown', method: 'none' };
+  if (!used.length) return out;
+  let s = 0;
+  let varS = 0;
+  let tied = false;
+  for (const { values } of used) {
+    const m = values.length;
+    for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) s += Math.sign(values[j]! - values[i]!);
+    const ties = new Map<number, number>();
+    for (const v of values) ties.set(v, (ties.get(v) ?? 0) + 1);
+    let tieTerm = 0;
+    for (const c of ties.values()) if (c > 1) tieTerm += c * (c - 1) * (2 * c + 5);
+    if (tieTerm) tied = true;
+    varS += (m * (m - 1) * (2 * m + 5) - tieTerm) / 18;
+  }
   out.s = s;
-  slopes.sort((a, b) => a - b);
-  const median = (l: number[]) => (l.length % 2 ? l[(l.length - 1) / 2]! : (l[l.length / 2 - 1]! + l[l.length / 2]!) / 2);
-  if (slopes.length) out.slope = median(slopes);
-  const ties = new Map<number, number>();
-  for (const v of values) ties.set(v, (ties.get(v) ?? 0) + 1);
-  let tieTerm = 0;
-  for (const c of ties.values()) if (c > 1) tieTerm += c * (c - 1) * (2 * c + 5);
-  const varS = (n * (n - 1) * (2 * n + 5) - tieTerm) / 18;
-  if (n < MIN_TREND_POINTS) return out;
-  if (tieTerm === 0 && n <= 60) {
-    const pairs = (n * (n - 1)) / 2;
+  const slopes = pairSlopes(used);
+  if (slopes.length) out.slope = medianSorted(slopes);
+  if (informative < MIN_TREND_POINTS) return out;
+  const pairs = used.reduce((a, x) => a + (x.values.length * (x.values.length - 1)) / 2, 0);
+  if (!tied && pairs <= EXACT_MAX_PAIRS) {
     const inv = (pairs - s) / 2; // discordant pairs
-    const dist = inversionDistribution(n);
+    const dist = stratifiedInversions(used.map((x) => x.values.length));
     const k = Math.min(inv, pairs - inv);
     let tail = 0;
     for (let i = 0; i <= k; i++) tail += dist[i]!;

@@ -55,7 +55,8 @@ export interface ExecPage {
   row: ExecRow;
   task_id: string;
   sprint?: string;
-  scores: { accuracy: number; efficiency: number; reusability: number; surprise: number };
+  /** Accuracy always; the others when measured (an import leaves out what its source does not record). */
+  scores: { accuracy: number; efficiency?: number; reusability?: number; surprise?: number };
   computed: string[];
   trigger: string | null;
   checks?: { passed?: number; failed?: number };

@@ -13,7 +13,7 @@ import { FORBIDDEN_KEYS, locate, parseYamlDocument, type PositionedDoc } from '.
 import { newId, isSafeId, looksLikeRecordId } from './ids.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { ExecutionRecord } from './kinds.js';
-import { completeScores, computeOverall, decideTrigger, type Scores } from '../score/formulas.js';
+import { completeScores, computeOverall, decideTrigger, type OptionalScoreName, type Scores } from '../score/formulas.js';
 import { completesStreak } from '../score/streak.js';
 import type { RecordRow } from './table.js';
 import type { Workspace } from '../workspace.js';
@@ -135,10 +135,11 @@ function isoSeconds(ms: number): string {
 
 /**
  * Builds the execution record from validated input (pure). Missing scores are computed from
- * the evidence; `overall` and `trigger` follow the config thresholds. `comparable` (durations
+ * the evidence, except those in `unmeasured` (an import's source does not measure them), which
+ * are left out; `overall` and `trigger` follow the config thresholds. `comparable` (durations
  * of the comparable earlier executions) skips the scan of `rows`, for callers that index them.
  */
-export function buildExecution(input: Record<string, unknown>, rows: readonly RecordRow[], ws: Pick<Workspace, 'config'>, now: Date, comparable?: readonly number[]): { record: ExecutionRecord; body: string } {
+export function buildExecution(input: Record<string, unknown>, rows: readonly RecordRow[], ws: Pick<Workspace, 'config'>, now: Date, comparable?: readonly number[], unmeasured: readonly OptionalScoreName[] = []): { record: ExecutionRecord; body: string } {
   const { body, scores: given, overall: _o, trigger: _t, computed: _c, ...rest } = input as Record<string, unknown> & { body?: string; scores?: Partial<Scores> };
   const duration = Number(rest.duration_s);
   const createdMs = typeof rest.created_at === 'string' ? Date.parse(rest.created_at) : now.getTime();
@@ -164,6 +165,7 @@ export function buildExecution(input: Record<string, unknown>, rows: readonly Re
       comparableDurations: comparable ?? comparableDurations(rows, draft, ws.config.scoring.comparable_window),
     },
     ws.config.scoring.default_efficiency,
+    unmeasured,
   );
   const record: ExecutionRecord = {
     ...draft,

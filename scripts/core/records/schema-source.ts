@@ -81,7 +81,8 @@ const lifecycle = {
 const scores = {
   type: 'object',
   additionalProperties: false,
-  required: ['accuracy', 'efficiency', 'reusability', 'surprise'],
+  description: 'The score card: accuracy always; efficiency, reusability and surprise when something measured them (an import leaves out what its source does not record). overall is the mean of the scores present.',
+  required: ['accuracy'],
   properties: { accuracy: score, efficiency: score, reusability: score, surprise: score },
 } as const;
 

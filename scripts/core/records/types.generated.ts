@@ -40,11 +40,14 @@ sprint?: string
 started_at: string
 duration_s: number
 outcome: ("success" | "partial" | "failure")
+/**
+ * The score card: accuracy always; efficiency, reusability and surprise when something measured them (an import leaves out what its source does not record). overall is the mean of the scores present.
+ */
 scores: {
 accuracy: number
-efficiency: number
-reusability: number
-surprise: number
+efficiency?: number
+reusability?: number
+surprise?: number
 }
 computed?: ("accuracy" | "efficiency" | "reusability" | "surprise")[]
 overall: number

@@ -295,7 +295,7 @@ function recordChecks(file: string, displayFile: string, record: AnyRecord, pos:
   if (record.kind === 'execution') {
     const expected = computeOverall(record.scores);
     if (Math.abs(expected - record.overall) > 0.05) {
-      out.push(diag('score/overall-mismatch', displayFile, `\`overall\` is ${record.overall} but the mean of the four scores is ${expected}.`, pos(['overall'])));
+      out.push(diag('score/overall-mismatch', displayFile, `\`overall\` is ${record.overall} but the mean of its scores is ${expected}.`, pos(['overall'])));
     }
     if (record.trigger !== undefined && opts.thresholds) {
       const want = decideTrigger(record.scores, opts.thresholds).action;

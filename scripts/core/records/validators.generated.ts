@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 // ajv's standalone output loads one runtime helper with require, even as ESM.
 const require = createRequire(import.meta.url);
 export const execution = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/execution.schema.json","title":"Execution","description":"One task execution with its score card and pre/during/post metadata (seed Tasks 2 and 3).","type":"object","additionalProperties":false,"required":["kind","id","created_at","task_id","task_type","agent","started_at","duration_s","outcome","scores","overall"],"properties":{"kind":{"const":"execution"},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$","description":"Unique, file-name safe id (letters, digits, \"_\" and \"-\"; at most 128 characters)."},"created_at":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$","description":"ISO 8601 date-time with a time zone, e.g. 2026-11-02T14:05:00Z."},"title":{"type":"string","maxLength":300},"tags":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form."},"uniqueItems":true},"domains":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form."},"uniqueItems":true},"task_id":{"type":"string","minLength":1,"maxLength":200},"task_type":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form."},"component":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form."},"agent":{"type":"string","minLength":1,"maxLength":100},"sprint":{"type":"string","maxLength":100},"started_at":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$","description":"ISO 8601 date-time with a time zone, e.g. 2026-11-02T14:05:00Z."},"duration_s":{"type":"number","minimum":0,"maximum":31536000},"outcome":{"type":"string","enum":["success","partial","failure"]},"scores":{"type":"object","additionalProperties":false,"required":["accuracy","efficiency","reusability","surprise"],"properties":{"accuracy":{"type":"number","minimum":0,"maximum":100},"efficiency":{"type":"number","minimum":0,"maximum":100},"reusability":{"type":"number","minimum":0,"maximum":100},"surprise":{"type":"number","minimum":0,"maximum":100}}},"computed":{"type":"array","items":{"type":"string","enum":["accuracy","efficiency","reusability","surprise"]},"uniqueItems":true},"overall":{"type":"number","minimum":0,"maximum":100},"trigger":{"type":["string","null"],"enum":["mandatory_reflection","extract_template","update_architecture",null],"description":"The reflection the score card triggered (seed thresholds from config/triggers.yaml)."},"pre":{"type":"object","additionalProperties":false,"properties":{"assumptions":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"dependencies":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200},"initial_state":{"type":"string","maxLength":4000}}},"during":{"type":"object","additionalProperties":false,"properties":{"decision_points":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"alternatives_considered":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200}}},"post":{"type":"object","additionalProperties":false,"properties":{"outcomes":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"deviations":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"discoveries":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200}}},"checks":{"type":"object","additionalProperties":false,"description":"Automated checks run for the task (tests, lint, build): passed / total.","properties":{"passed":{"type":"integer","minimum":0},"failed":{"type":"integer","minimum":0}}},"errors":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"reused":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200,"uniqueItems":true},"produced":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200,"uniqueItems":true},"recalled":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$","description":"Unique, file-name safe id (letters, digits, \"_\" and \"-\"; at most 128 characters)."},"uniqueItems":true},"commit":{"type":"string","pattern":"^[0-9a-f]{7,64}$"},"exit_code":{"type":"integer"},"command":{"type":"string","maxLength":2000},"usage":{"type":"object","additionalProperties":false,"description":"Model usage of the task: model name, input / output tokens, cost in US dollars.","properties":{"model":{"type":"string","minLength":1,"maxLength":200},"input_tokens":{"type":"integer","minimum":0},"output_tokens":{"type":"integer","minimum":0},"cost_usd":{"type":"number","minimum":0}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/execution.schema.json","title":"Execution","description":"One task execution with its score card and pre/during/post metadata (seed Tasks 2 and 3).","type":"object","additionalProperties":false,"required":["kind","id","created_at","task_id","task_type","agent","started_at","duration_s","outcome","scores","overall"],"properties":{"kind":{"const":"execution"},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$","description":"Unique, file-name safe id (letters, digits, \"_\" and \"-\"; at most 128 characters)."},"created_at":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$","description":"ISO 8601 date-time with a time zone, e.g. 2026-11-02T14:05:00Z."},"title":{"type":"string","maxLength":300},"tags":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form."},"uniqueItems":true},"domains":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form."},"uniqueItems":true},"task_id":{"type":"string","minLength":1,"maxLength":200},"task_type":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form."},"component":{"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form."},"agent":{"type":"string","minLength":1,"maxLength":100},"sprint":{"type":"string","maxLength":100},"started_at":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$","description":"ISO 8601 date-time with a time zone, e.g. 2026-11-02T14:05:00Z."},"duration_s":{"type":"number","minimum":0,"maximum":31536000},"outcome":{"type":"string","enum":["success","partial","failure"]},"scores":{"type":"object","additionalProperties":false,"description":"The score card: accuracy always; efficiency, reusability and surprise when something measured them (an import leaves out what its source does not record). overall is the mean of the scores present.","required":["accuracy"],"properties":{"accuracy":{"type":"number","minimum":0,"maximum":100},"efficiency":{"type":"number","minimum":0,"maximum":100},"reusability":{"type":"number","minimum":0,"maximum":100},"surprise":{"type":"number","minimum":0,"maximum":100}}},"computed":{"type":"array","items":{"type":"string","enum":["accuracy","efficiency","reusability","surprise"]},"uniqueItems":true},"overall":{"type":"number","minimum":0,"maximum":100},"trigger":{"type":["string","null"],"enum":["mandatory_reflection","extract_template","update_architecture",null],"description":"The reflection the score card triggered (seed thresholds from config/triggers.yaml)."},"pre":{"type":"object","additionalProperties":false,"properties":{"assumptions":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"dependencies":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200},"initial_state":{"type":"string","maxLength":4000}}},"during":{"type":"object","additionalProperties":false,"properties":{"decision_points":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"alternatives_considered":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200}}},"post":{"type":"object","additionalProperties":false,"properties":{"outcomes":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"deviations":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"discoveries":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200}}},"checks":{"type":"object","additionalProperties":false,"description":"Automated checks run for the task (tests, lint, build): passed / total.","properties":{"passed":{"type":"integer","minimum":0},"failed":{"type":"integer","minimum":0}}},"errors":{"type":"array","items":{"type":"string","maxLength":4000},"maxItems":200},"reused":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200,"uniqueItems":true},"produced":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200,"uniqueItems":true},"recalled":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$","description":"Unique, file-name safe id (letters, digits, \"_\" and \"-\"; at most 128 characters)."},"uniqueItems":true},"commit":{"type":"string","pattern":"^[0-9a-f]{7,64}$"},"exit_code":{"type":"integer"},"command":{"type":"string","maxLength":2000},"usage":{"type":"object","additionalProperties":false,"description":"Model usage of the task: model name, input / output tokens, cost in US dollars.","properties":{"model":{"type":"string","minLength":1,"maxLength":200},"input_tokens":{"type":"integer","minimum":0},"output_tokens":{"type":"integer","minimum":0},"cost_usd":{"type":"number","minimum":0}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$", "u");
@@ -605,8 +605,9 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data16.efficiency === undefined){
-const err47 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/required",keyword:"required",params:{missingProperty: "efficiency"},message:"must have required property '"+"efficiency"+"'"};
+for(const key1 in data16){
+if(!((((key1 === "accuracy") || (key1 === "efficiency")) || (key1 === "reusability")) || (key1 === "surprise"))){
+const err47 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -615,8 +616,12 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data16.reusability === undefined){
-const err48 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/required",keyword:"required",params:{missingProperty: "reusability"},message:"must have required property '"+"reusability"+"'"};
+}
+if(data16.accuracy !== undefined){
+let data17 = data16.accuracy;
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 > 100 || isNaN(data17)){
+const err48 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"#/properties/scores/properties/accuracy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -625,8 +630,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data16.surprise === undefined){
-const err49 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/required",keyword:"required",params:{missingProperty: "surprise"},message:"must have required property '"+"surprise"+"'"};
+if(data17 < 0 || isNaN(data17)){
+const err49 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"#/properties/scores/properties/accuracy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -635,9 +640,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-for(const key1 in data16){
-if(!((((key1 === "accuracy") || (key1 === "efficiency")) || (key1 === "reusability")) || (key1 === "surprise"))){
-const err50 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err50 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"#/properties/scores/properties/accuracy/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -647,11 +652,11 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data16.accuracy !== undefined){
-let data17 = data16.accuracy;
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 100 || isNaN(data17)){
-const err51 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"#/properties/scores/properties/accuracy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data16.efficiency !== undefined){
+let data18 = data16.efficiency;
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 100 || isNaN(data18)){
+const err51 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"#/properties/scores/properties/efficiency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -660,8 +665,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data17 < 0 || isNaN(data17)){
-const err52 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"#/properties/scores/properties/accuracy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data18 < 0 || isNaN(data18)){
+const err52 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"#/properties/scores/properties/efficiency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -672,7 +677,7 @@ errors++;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"#/properties/scores/properties/accuracy/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err53 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"#/properties/scores/properties/efficiency/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -682,11 +687,11 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data16.efficiency !== undefined){
-let data18 = data16.efficiency;
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 100 || isNaN(data18)){
-const err54 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"#/properties/scores/properties/efficiency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data16.reusability !== undefined){
+let data19 = data16.reusability;
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 > 100 || isNaN(data19)){
+const err54 = {instancePath:instancePath+"/scores/reusability",schemaPath:"#/properties/scores/properties/reusability/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -695,8 +700,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data18 < 0 || isNaN(data18)){
-const err55 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"#/properties/scores/properties/efficiency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data19 < 0 || isNaN(data19)){
+const err55 = {instancePath:instancePath+"/scores/reusability",schemaPath:"#/properties/scores/properties/reusability/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -707,7 +712,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"#/properties/scores/properties/efficiency/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err56 = {instancePath:instancePath+"/scores/reusability",schemaPath:"#/properties/scores/properties/reusability/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -717,11 +722,11 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data16.reusability !== undefined){
-let data19 = data16.reusability;
-if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 100 || isNaN(data19)){
-const err57 = {instancePath:instancePath+"/scores/reusability",schemaPath:"#/properties/scores/properties/reusability/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data16.surprise !== undefined){
+let data20 = data16.surprise;
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 100 || isNaN(data20)){
+const err57 = {instancePath:instancePath+"/scores/surprise",schemaPath:"#/properties/scores/properties/surprise/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -730,8 +735,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(data19 < 0 || isNaN(data19)){
-const err58 = {instancePath:instancePath+"/scores/reusability",schemaPath:"#/properties/scores/properties/reusability/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data20 < 0 || isNaN(data20)){
+const err58 = {instancePath:instancePath+"/scores/surprise",schemaPath:"#/properties/scores/properties/surprise/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -742,7 +747,7 @@ errors++;
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/scores/reusability",schemaPath:"#/properties/scores/properties/reusability/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err59 = {instancePath:instancePath+"/scores/surprise",schemaPath:"#/properties/scores/properties/surprise/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -752,49 +757,14 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data16.surprise !== undefined){
-let data20 = data16.surprise;
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 100 || isNaN(data20)){
-const err60 = {instancePath:instancePath+"/scores/surprise",schemaPath:"#/properties/scores/properties/surprise/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+}
+else {
+const err60 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err60];
 }
 else {
 vErrors.push(err60);
-}
-errors++;
-}
-if(data20 < 0 || isNaN(data20)){
-const err61 = {instancePath:instancePath+"/scores/surprise",schemaPath:"#/properties/scores/properties/surprise/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-}
-else {
-const err62 = {instancePath:instancePath+"/scores/surprise",schemaPath:"#/properties/scores/properties/surprise/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-}
-}
-else {
-const err63 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
 }
 errors++;
 }
@@ -806,22 +776,22 @@ const len2 = data21.length;
 for(let i4=0; i4<len2; i4++){
 let data22 = data21[i4];
 if(typeof data22 !== "string"){
-const err64 = {instancePath:instancePath+"/computed/" + i4,schemaPath:"#/properties/computed/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err61 = {instancePath:instancePath+"/computed/" + i4,schemaPath:"#/properties/computed/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err64];
+vErrors = [err61];
 }
 else {
-vErrors.push(err64);
+vErrors.push(err61);
 }
 errors++;
 }
 if(!((((data22 === "accuracy") || (data22 === "efficiency")) || (data22 === "reusability")) || (data22 === "surprise"))){
-const err65 = {instancePath:instancePath+"/computed/" + i4,schemaPath:"#/properties/computed/items/enum",keyword:"enum",params:{allowedValues: schema31.properties.computed.items.enum},message:"must be equal to one of the allowed values"};
+const err62 = {instancePath:instancePath+"/computed/" + i4,schemaPath:"#/properties/computed/items/enum",keyword:"enum",params:{allowedValues: schema31.properties.computed.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err65];
+vErrors = [err62];
 }
 else {
-vErrors.push(err65);
+vErrors.push(err62);
 }
 errors++;
 }
@@ -837,12 +807,12 @@ continue;
 }
 if(typeof indices2[item2] == "number"){
 j2 = indices2[item2];
-const err66 = {instancePath:instancePath+"/computed",schemaPath:"#/properties/computed/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)"};
+const err63 = {instancePath:instancePath+"/computed",schemaPath:"#/properties/computed/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)"};
 if(vErrors === null){
-vErrors = [err66];
+vErrors = [err63];
 }
 else {
-vErrors.push(err66);
+vErrors.push(err63);
 }
 errors++;
 break;
@@ -852,7 +822,42 @@ indices2[item2] = i5;
 }
 }
 else {
-const err67 = {instancePath:instancePath+"/computed",schemaPath:"#/properties/computed/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err64 = {instancePath:instancePath+"/computed",schemaPath:"#/properties/computed/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+if(data.overall !== undefined){
+let data23 = data.overall;
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 > 100 || isNaN(data23)){
+const err65 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+if(data23 < 0 || isNaN(data23)){
+const err66 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -862,11 +867,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data.overall !== undefined){
-let data23 = data.overall;
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 100 || isNaN(data23)){
-const err68 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data.trigger !== undefined){
+let data24 = data.trigger;
+if((typeof data24 !== "string") && (data24 !== null)){
+const err68 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/type",keyword:"type",params:{type: schema31.properties.trigger.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -875,8 +879,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(data23 < 0 || isNaN(data23)){
-const err69 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(!((((data24 === "mandatory_reflection") || (data24 === "extract_template")) || (data24 === "update_architecture")) || (data24 === null))){
+const err69 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/enum",keyword:"enum",params:{allowedValues: schema31.properties.trigger.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -886,8 +890,12 @@ vErrors.push(err69);
 errors++;
 }
 }
-else {
-const err70 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.pre !== undefined){
+let data25 = data.pre;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+for(const key2 in data25){
+if(!(((key2 === "assumptions") || (key2 === "dependencies")) || (key2 === "initial_state"))){
+const err70 = {instancePath:instancePath+"/pre",schemaPath:"#/properties/pre/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -897,10 +905,11 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data.trigger !== undefined){
-let data24 = data.trigger;
-if((typeof data24 !== "string") && (data24 !== null)){
-const err71 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/type",keyword:"type",params:{type: schema31.properties.trigger.type},message:"must be string,null"};
+if(data25.assumptions !== undefined){
+let data26 = data25.assumptions;
+if(Array.isArray(data26)){
+if(data26.length > 200){
+const err71 = {instancePath:instancePath+"/pre/assumptions",schemaPath:"#/properties/pre/properties/assumptions/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -909,8 +918,12 @@ vErrors.push(err71);
 }
 errors++;
 }
-if(!((((data24 === "mandatory_reflection") || (data24 === "extract_template")) || (data24 === "update_architecture")) || (data24 === null))){
-const err72 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/enum",keyword:"enum",params:{allowedValues: schema31.properties.trigger.enum},message:"must be equal to one of the allowed values"};
+const len3 = data26.length;
+for(let i6=0; i6<len3; i6++){
+let data27 = data26[i6];
+if(typeof data27 === "string"){
+if(func2(data27) > 4000){
+const err72 = {instancePath:instancePath+"/pre/assumptions/" + i6,schemaPath:"#/properties/pre/properties/assumptions/items/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -920,12 +933,8 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data.pre !== undefined){
-let data25 = data.pre;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-for(const key2 in data25){
-if(!(((key2 === "assumptions") || (key2 === "dependencies")) || (key2 === "initial_state"))){
-const err73 = {instancePath:instancePath+"/pre",schemaPath:"#/properties/pre/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+else {
+const err73 = {instancePath:instancePath+"/pre/assumptions/" + i6,schemaPath:"#/properties/pre/properties/assumptions/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -935,11 +944,9 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data25.assumptions !== undefined){
-let data26 = data25.assumptions;
-if(Array.isArray(data26)){
-if(data26.length > 200){
-const err74 = {instancePath:instancePath+"/pre/assumptions",schemaPath:"#/properties/pre/properties/assumptions/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+}
+else {
+const err74 = {instancePath:instancePath+"/pre/assumptions",schemaPath:"#/properties/pre/properties/assumptions/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -948,12 +955,12 @@ vErrors.push(err74);
 }
 errors++;
 }
-const len3 = data26.length;
-for(let i6=0; i6<len3; i6++){
-let data27 = data26[i6];
-if(typeof data27 === "string"){
-if(func2(data27) > 4000){
-const err75 = {instancePath:instancePath+"/pre/assumptions/" + i6,schemaPath:"#/properties/pre/properties/assumptions/items/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+}
+if(data25.dependencies !== undefined){
+let data28 = data25.dependencies;
+if(Array.isArray(data28)){
+if(data28.length > 200){
+const err75 = {instancePath:instancePath+"/pre/dependencies",schemaPath:"#/properties/pre/properties/dependencies/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -962,9 +969,12 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-else {
-const err76 = {instancePath:instancePath+"/pre/assumptions/" + i6,schemaPath:"#/properties/pre/properties/assumptions/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len4 = data28.length;
+for(let i7=0; i7<len4; i7++){
+let data29 = data28[i7];
+if(typeof data29 === "string"){
+if(func2(data29) > 200){
+const err76 = {instancePath:instancePath+"/pre/dependencies/" + i7,schemaPath:"#/properties/pre/properties/dependencies/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -974,9 +984,8 @@ vErrors.push(err76);
 errors++;
 }
 }
-}
 else {
-const err77 = {instancePath:instancePath+"/pre/assumptions",schemaPath:"#/properties/pre/properties/assumptions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err77 = {instancePath:instancePath+"/pre/dependencies/" + i7,schemaPath:"#/properties/pre/properties/dependencies/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -986,11 +995,9 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data25.dependencies !== undefined){
-let data28 = data25.dependencies;
-if(Array.isArray(data28)){
-if(data28.length > 200){
-const err78 = {instancePath:instancePath+"/pre/dependencies",schemaPath:"#/properties/pre/properties/dependencies/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+}
+else {
+const err78 = {instancePath:instancePath+"/pre/dependencies",schemaPath:"#/properties/pre/properties/dependencies/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -999,12 +1006,12 @@ vErrors.push(err78);
 }
 errors++;
 }
-const len4 = data28.length;
-for(let i7=0; i7<len4; i7++){
-let data29 = data28[i7];
-if(typeof data29 === "string"){
-if(func2(data29) > 200){
-const err79 = {instancePath:instancePath+"/pre/dependencies/" + i7,schemaPath:"#/properties/pre/properties/dependencies/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+}
+if(data25.initial_state !== undefined){
+let data30 = data25.initial_state;
+if(typeof data30 === "string"){
+if(func2(data30) > 4000){
+const err79 = {instancePath:instancePath+"/pre/initial_state",schemaPath:"#/properties/pre/properties/initial_state/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1015,7 +1022,7 @@ errors++;
 }
 }
 else {
-const err80 = {instancePath:instancePath+"/pre/dependencies/" + i7,schemaPath:"#/properties/pre/properties/dependencies/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err80 = {instancePath:instancePath+"/pre/initial_state",schemaPath:"#/properties/pre/properties/initial_state/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1027,7 +1034,7 @@ errors++;
 }
 }
 else {
-const err81 = {instancePath:instancePath+"/pre/dependencies",schemaPath:"#/properties/pre/properties/dependencies/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err81 = {instancePath:instancePath+"/pre",schemaPath:"#/properties/pre/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1037,11 +1044,12 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data25.initial_state !== undefined){
-let data30 = data25.initial_state;
-if(typeof data30 === "string"){
-if(func2(data30) > 4000){
-const err82 = {instancePath:instancePath+"/pre/initial_state",schemaPath:"#/properties/pre/properties/initial_state/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+if(data.during !== undefined){
+let data31 = data.during;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+for(const key3 in data31){
+if(!((key3 === "decision_points") || (key3 === "alternatives_considered"))){
+const err82 = {instancePath:instancePath+"/during",schemaPath:"#/properties/during/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1051,8 +1059,11 @@ vErrors.push(err82);
 errors++;
 }
 }
-else {
-const err83 = {instancePath:instancePath+"/pre/initial_state",schemaPath:"#/properties/pre/properties/initial_state/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data31.decision_points !== undefined){
+let data32 = data31.decision_points;
+if(Array.isArray(data32)){
+if(data32.length > 200){
+const err83 = {instancePath:instancePath+"/during/decision_points",schemaPath:"#/properties/during/properties/decision_points/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1061,10 +1072,12 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-}
-else {
-const err84 = {instancePath:instancePath+"/pre",schemaPath:"#/properties/pre/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const len5 = data32.length;
+for(let i8=0; i8<len5; i8++){
+let data33 = data32[i8];
+if(typeof data33 === "string"){
+if(func2(data33) > 4000){
+const err84 = {instancePath:instancePath+"/during/decision_points/" + i8,schemaPath:"#/properties/during/properties/decision_points/items/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1074,12 +1087,8 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data.during !== undefined){
-let data31 = data.during;
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-for(const key3 in data31){
-if(!((key3 === "decision_points") || (key3 === "alternatives_considered"))){
-const err85 = {instancePath:instancePath+"/during",schemaPath:"#/properties/during/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+else {
+const err85 = {instancePath:instancePath+"/during/decision_points/" + i8,schemaPath:"#/properties/during/properties/decision_points/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1089,11 +1098,9 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data31.decision_points !== undefined){
-let data32 = data31.decision_points;
-if(Array.isArray(data32)){
-if(data32.length > 200){
-const err86 = {instancePath:instancePath+"/during/decision_points",schemaPath:"#/properties/during/properties/decision_points/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+}
+else {
+const err86 = {instancePath:instancePath+"/during/decision_points",schemaPath:"#/properties/during/properties/decision_points/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1102,12 +1109,12 @@ vErrors.push(err86);
 }
 errors++;
 }
-const len5 = data32.length;
-for(let i8=0; i8<len5; i8++){
-let data33 = data32[i8];
-if(typeof data33 === "string"){
-if(func2(data33) > 4000){
-const err87 = {instancePath:instancePath+"/during/decision_points/" + i8,schemaPath:"#/properties/during/properties/decision_points/items/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+}
+if(data31.alternatives_considered !== undefined){
+let data34 = data31.alternatives_considered;
+if(Array.isArray(data34)){
+if(data34.length > 200){
+const err87 = {instancePath:instancePath+"/during/alternatives_considered",schemaPath:"#/properties/during/properties/alternatives_considered/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1116,9 +1123,12 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-else {
-const err88 = {instancePath:instancePath+"/during/decision_points/" + i8,schemaPath:"#/properties/during/properties/decision_points/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len6 = data34.length;
+for(let i9=0; i9<len6; i9++){
+let data35 = data34[i9];
+if(typeof data35 === "string"){
+if(func2(data35) > 4000){
+const err88 = {instancePath:instancePath+"/during/alternatives_considered/" + i9,schemaPath:"#/properties/during/properties/alternatives_considered/items/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1128,9 +1138,8 @@ vErrors.push(err88);
 errors++;
 }
 }
-}
 else {
-const err89 = {instancePath:instancePath+"/during/decision_points",schemaPath:"#/properties/during/properties/decision_points/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err89 = {instancePath:instancePath+"/during/alternatives_considered/" + i9,schemaPath:"#/properties/during/properties/alternatives_considered/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1140,11 +1149,9 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data31.alternatives_considered !== undefined){
-let data34 = data31.alternatives_considered;
-if(Array.isArray(data34)){
-if(data34.length > 200){
-const err90 = {instancePath:instancePath+"/during/alternatives_considered",schemaPath:"#/properties/during/properties/alternatives_considered/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+}
+else {
+const err90 = {instancePath:instancePath+"/during/alternatives_considered",schemaPath:"#/properties/during/properties/alternatives_considered/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1153,12 +1160,10 @@ vErrors.push(err90);
 }
 errors++;
 }
-const len6 = data34.length;
-for(let i9=0; i9<len6; i9++){
-let data35 = data34[i9];
-if(typeof data35 === "string"){
-if(func2(data35) > 4000){
-const err91 = {instancePath:instancePath+"/during/alternatives_considered/" + i9,schemaPath:"#/properties/during/properties/alternatives_considered/items/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+}
+}
+else {
+const err91 = {instancePath:instancePath+"/during",schemaPath:"#/properties/during/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1168,8 +1173,12 @@ vErrors.push(err91);
 errors++;
 }
 }
-else {
-const err92 = {instancePath:instancePath+"/during/alternatives_considered/" + i9,schemaPath:"#/properties/during/properties/alternatives_considered/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.post !== undefined){
+let data36 = data.post;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+for(const key4 in data36){
+if(!(((key4 === "outcomes") || (key4 === "deviations")) || (key4 === "discoveries"))){
+const err92 = {instancePath:instancePath+"/post",schemaPath:"#/properties/post/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1179,9 +1188,11 @@ vErrors.push(err92);
 errors++;
 }
 }
-}
-else {
-const err93 = {instancePath:instancePath+"/during/alternatives_considered",schemaPath:"#/properties/during/properties/alternatives_considered/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data36.outcomes !== undefined){
+let data37 = data36.outcomes;
+if(Array.isArray(data37)){
+if(data37.length > 200){
+const err93 = {instancePath:instancePath+"/post/outcomes",schemaPath:"#/properties/post/properties/outcomes/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1190,10 +1201,12 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-}
-else {
-const err94 = {instancePath:instancePath+"/during",schemaPath:"#/properties/during/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const len7 = data37.length;
+for(let i10=0; i10<len7; i10++){
+let data38 = data37[i10];
+if(typeof data38 === "string"){
+if(func2(data38) > 4000){
+const err94 = {instancePath:instancePath+"/post/outcomes/" + i10,schemaPath:"#/properties/post/properties/outcomes/items/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1203,12 +1216,8 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data.post !== undefined){
-let data36 = data.post;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-for(const key4 in data36){
-if(!(((key4 === "outcomes") || (key4 === "deviations")) || (key4 === "discoveries"))){
-const err95 = {instancePath:instancePath+"/post",schemaPath:"#/properties/post/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+else {
+const err95 = {instancePath:instancePath+"/post/outcomes/" + i10,schemaPath:"#/properties/post/properties/outcomes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1218,11 +1227,9 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data36.outcomes !== undefined){
-let data37 = data36.outcomes;
-if(Array.isArray(data37)){
-if(data37.length > 200){
-const err96 = {instancePath:instancePath+"/post/outcomes",schemaPath:"#/properties/post/properties/outcomes/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+}
+else {
+const err96 = {instancePath:instancePath+"/post/outcomes",schemaPath:"#/properties/post/properties/outcomes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1231,12 +1238,12 @@ vErrors.push(err96);
 }
 errors++;
 }
-const len7 = data37.length;
-for(let i10=0; i10<len7; i10++){
-let data38 = data37[i10];
-if(typeof data38 === "string"){
-if(func2(data38) > 4000){
-const err97 = {instancePath:instancePath+"/post/outcomes/" + i10,schemaPath:"#/properties/post/properties/outcomes/items/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+}
+if(data36.deviations !== undefined){
+let data39 = data36.deviations;
+if(Array.isArray(data39)){
+if(data39.length > 200){
+const err97 = {instancePath:instancePath+"/post/deviations",schemaPath:"#/properties/post/properties/deviations/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1245,9 +1252,12 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-else {
-const err98 = {instancePath:instancePath+"/post/outcomes/" + i10,schemaPath:"#/properties/post/properties/outcomes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len8 = data39.length;
+for(let i11=0; i11<len8; i11++){
+let data40 = data39[i11];
+if(typeof data40 === "string"){
+if(func2(data40) > 4000){
+const err98 = {instancePath:instancePath+"/post/deviations/" + i11,schemaPath:"#/properties/post/properties/deviations/items/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1257,9 +1267,8 @@ vErrors.push(err98);
 errors++;
 }
 }
-}
 else {
-const err99 = {instancePath:instancePath+"/post/outcomes",schemaPath:"#/properties/post/properties/outcomes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err99 = {instancePath:instancePath+"/post/deviations/" + i11,schemaPath:"#/properties/post/properties/deviations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1269,11 +1278,9 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data36.deviations !== undefined){
-let data39 = data36.deviations;
-if(Array.isArray(data39)){
-if(data39.length > 200){
-const err100 = {instancePath:instancePath+"/post/deviations",schemaPath:"#/properties/post/properties/deviations/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+}
+else {
+const err100 = {instancePath:instancePath+"/post/deviations",schemaPath:"#/properties/post/properties/deviations/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1282,12 +1289,12 @@ vErrors.push(err100);
 }
 errors++;
 }
-const len8 = data39.length;
-for(let i11=0; i11<len8; i11++){
-let data40 = data39[i11];
-if(typeof data40 === "string"){
-if(func2(data40) > 4000){
-const err101 = {instancePath:instancePath+"/post/deviations/" + i11,schemaPath:"#/properties/post/properties/deviations/items/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+}
+if(data36.discoveries !== undefined){
+let data41 = data36.discoveries;
+if(Array.isArray(data41)){
+if(data41.length > 200){
+const err101 = {instancePath:instancePath+"/post/discoveries",schemaPath:"#/properties/post/properties/discoveries/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1296,9 +1303,12 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-else {
-const err102 = {instancePath:instancePath+"/post/deviations/" + i11,schemaPath:"#/properties/post/properties/deviations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len9 = data41.length;
+for(let i12=0; i12<len9; i12++){
+let data42 = data41[i12];
+if(typeof data42 === "string"){
+if(func2(data42) > 4000){
+const err102 = {instancePath:instancePath+"/post/discoveries/" + i12,schemaPath:"#/properties/post/properties/discoveries/items/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1308,9 +1318,8 @@ vErrors.push(err102);
 errors++;
 }
 }
-}
 else {
-const err103 = {instancePath:instancePath+"/post/deviations",schemaPath:"#/properties/post/properties/deviations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err103 = {instancePath:instancePath+"/post/discoveries/" + i12,schemaPath:"#/properties/post/properties/discoveries/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1320,11 +1329,9 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data36.discoveries !== undefined){
-let data41 = data36.discoveries;
-if(Array.isArray(data41)){
-if(data41.length > 200){
-const err104 = {instancePath:instancePath+"/post/discoveries",schemaPath:"#/properties/post/properties/discoveries/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+}
+else {
+const err104 = {instancePath:instancePath+"/post/discoveries",schemaPath:"#/properties/post/properties/discoveries/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1333,12 +1340,10 @@ vErrors.push(err104);
 }
 errors++;
 }
-const len9 = data41.length;
-for(let i12=0; i12<len9; i12++){
-let data42 = data41[i12];
-if(typeof data42 === "string"){
-if(func2(data42) > 4000){
-const err105 = {instancePath:instancePath+"/post/discoveries/" + i12,schemaPath:"#/properties/post/properties/discoveries/items/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/post",schemaPath:"#/properties/post/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1348,8 +1353,12 @@ vErrors.push(err105);
 errors++;
 }
 }
-else {
-const err106 = {instancePath:instancePath+"/post/discoveries/" + i12,schemaPath:"#/properties/post/properties/discoveries/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.checks !== undefined){
+let data43 = data.checks;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key5 in data43){
+if(!((key5 === "passed") || (key5 === "failed"))){
+const err106 = {instancePath:instancePath+"/checks",schemaPath:"#/properties/checks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1359,9 +1368,10 @@ vErrors.push(err106);
 errors++;
 }
 }
-}
-else {
-const err107 = {instancePath:instancePath+"/post/discoveries",schemaPath:"#/properties/post/properties/discoveries/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data43.passed !== undefined){
+let data44 = data43.passed;
+if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
+const err107 = {instancePath:instancePath+"/checks/passed",schemaPath:"#/properties/checks/properties/passed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1370,10 +1380,9 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-}
-else {
-const err108 = {instancePath:instancePath+"/post",schemaPath:"#/properties/post/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data44 == "number") && (isFinite(data44))){
+if(data44 < 0 || isNaN(data44)){
+const err108 = {instancePath:instancePath+"/checks/passed",schemaPath:"#/properties/checks/properties/passed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1383,12 +1392,11 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data.checks !== undefined){
-let data43 = data.checks;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-for(const key5 in data43){
-if(!((key5 === "passed") || (key5 === "failed"))){
-const err109 = {instancePath:instancePath+"/checks",schemaPath:"#/properties/checks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+}
+if(data43.failed !== undefined){
+let data45 = data43.failed;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+const err109 = {instancePath:instancePath+"/checks/failed",schemaPath:"#/properties/checks/properties/failed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1397,11 +1405,9 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-if(data43.passed !== undefined){
-let data44 = data43.passed;
-if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
-const err110 = {instancePath:instancePath+"/checks/passed",schemaPath:"#/properties/checks/properties/passed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 < 0 || isNaN(data45)){
+const err110 = {instancePath:instancePath+"/checks/failed",schemaPath:"#/properties/checks/properties/failed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1410,9 +1416,11 @@ vErrors.push(err110);
 }
 errors++;
 }
-if((typeof data44 == "number") && (isFinite(data44))){
-if(data44 < 0 || isNaN(data44)){
-const err111 = {instancePath:instancePath+"/checks/passed",schemaPath:"#/properties/checks/properties/passed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+}
+else {
+const err111 = {instancePath:instancePath+"/checks",schemaPath:"#/properties/checks/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1422,11 +1430,11 @@ vErrors.push(err111);
 errors++;
 }
 }
-}
-if(data43.failed !== undefined){
-let data45 = data43.failed;
-if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
-const err112 = {instancePath:instancePath+"/checks/failed",schemaPath:"#/properties/checks/properties/failed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.errors !== undefined){
+let data46 = data.errors;
+if(Array.isArray(data46)){
+if(data46.length > 200){
+const err112 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1435,9 +1443,12 @@ vErrors.push(err112);
 }
 errors++;
 }
-if((typeof data45 == "number") && (isFinite(data45))){
-if(data45 < 0 || isNaN(data45)){
-const err113 = {instancePath:instancePath+"/checks/failed",schemaPath:"#/properties/checks/properties/failed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const len10 = data46.length;
+for(let i13=0; i13<len10; i13++){
+let data47 = data46[i13];
+if(typeof data47 === "string"){
+if(func2(data47) > 4000){
+const err113 = {instancePath:instancePath+"/errors/" + i13,schemaPath:"#/properties/errors/items/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1447,10 +1458,8 @@ vErrors.push(err113);
 errors++;
 }
 }
-}
-}
 else {
-const err114 = {instancePath:instancePath+"/checks",schemaPath:"#/properties/checks/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err114 = {instancePath:instancePath+"/errors/" + i13,schemaPath:"#/properties/errors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1460,11 +1469,9 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data.errors !== undefined){
-let data46 = data.errors;
-if(Array.isArray(data46)){
-if(data46.length > 200){
-const err115 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+}
+else {
+const err115 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1473,12 +1480,12 @@ vErrors.push(err115);
 }
 errors++;
 }
-const len10 = data46.length;
-for(let i13=0; i13<len10; i13++){
-let data47 = data46[i13];
-if(typeof data47 === "string"){
-if(func2(data47) > 4000){
-const err116 = {instancePath:instancePath+"/errors/" + i13,schemaPath:"#/properties/errors/items/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+}
+if(data.reused !== undefined){
+let data48 = data.reused;
+if(Array.isArray(data48)){
+if(data48.length > 200){
+const err116 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1487,9 +1494,12 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-else {
-const err117 = {instancePath:instancePath+"/errors/" + i13,schemaPath:"#/properties/errors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len11 = data48.length;
+for(let i14=0; i14<len11; i14++){
+let data49 = data48[i14];
+if(typeof data49 === "string"){
+if(func2(data49) > 200){
+const err117 = {instancePath:instancePath+"/reused/" + i14,schemaPath:"#/properties/reused/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1499,53 +1509,13 @@ vErrors.push(err117);
 errors++;
 }
 }
-}
 else {
-const err118 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err118 = {instancePath:instancePath+"/reused/" + i14,schemaPath:"#/properties/reused/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err118];
 }
 else {
 vErrors.push(err118);
-}
-errors++;
-}
-}
-if(data.reused !== undefined){
-let data48 = data.reused;
-if(Array.isArray(data48)){
-if(data48.length > 200){
-const err119 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
-if(vErrors === null){
-vErrors = [err119];
-}
-else {
-vErrors.push(err119);
-}
-errors++;
-}
-const len11 = data48.length;
-for(let i14=0; i14<len11; i14++){
-let data49 = data48[i14];
-if(typeof data49 === "string"){
-if(func2(data49) > 200){
-const err120 = {instancePath:instancePath+"/reused/" + i14,schemaPath:"#/properties/reused/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
-if(vErrors === null){
-vErrors = [err120];
-}
-else {
-vErrors.push(err120);
-}
-errors++;
-}
-}
-else {
-const err121 = {instancePath:instancePath+"/reused/" + i14,schemaPath:"#/properties/reused/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err121];
-}
-else {
-vErrors.push(err121);
 }
 errors++;
 }
@@ -1561,12 +1531,12 @@ continue;
 }
 if(typeof indices3[item3] == "number"){
 j3 = indices3[item3];
-const err122 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i15+" are identical)"};
+const err119 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i15+" are identical)"};
 if(vErrors === null){
-vErrors = [err122];
+vErrors = [err119];
 }
 else {
-vErrors.push(err122);
+vErrors.push(err119);
 }
 errors++;
 break;
@@ -1576,12 +1546,12 @@ indices3[item3] = i15;
 }
 }
 else {
-const err123 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err120 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err123];
+vErrors = [err120];
 }
 else {
-vErrors.push(err123);
+vErrors.push(err120);
 }
 errors++;
 }
@@ -1590,12 +1560,12 @@ if(data.produced !== undefined){
 let data50 = data.produced;
 if(Array.isArray(data50)){
 if(data50.length > 200){
-const err124 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+const err121 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
-vErrors = [err124];
+vErrors = [err121];
 }
 else {
-vErrors.push(err124);
+vErrors.push(err121);
 }
 errors++;
 }
@@ -1604,23 +1574,23 @@ for(let i16=0; i16<len12; i16++){
 let data51 = data50[i16];
 if(typeof data51 === "string"){
 if(func2(data51) > 200){
-const err125 = {instancePath:instancePath+"/produced/" + i16,schemaPath:"#/properties/produced/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err122 = {instancePath:instancePath+"/produced/" + i16,schemaPath:"#/properties/produced/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err125];
+vErrors = [err122];
 }
 else {
-vErrors.push(err125);
+vErrors.push(err122);
 }
 errors++;
 }
 }
 else {
-const err126 = {instancePath:instancePath+"/produced/" + i16,schemaPath:"#/properties/produced/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err123 = {instancePath:instancePath+"/produced/" + i16,schemaPath:"#/properties/produced/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err126];
+vErrors = [err123];
 }
 else {
-vErrors.push(err126);
+vErrors.push(err123);
 }
 errors++;
 }
@@ -1636,12 +1606,12 @@ continue;
 }
 if(typeof indices4[item4] == "number"){
 j4 = indices4[item4];
-const err127 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/uniqueItems",keyword:"uniqueItems",params:{i: i17, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i17+" are identical)"};
+const err124 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/uniqueItems",keyword:"uniqueItems",params:{i: i17, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i17+" are identical)"};
 if(vErrors === null){
-vErrors = [err127];
+vErrors = [err124];
 }
 else {
-vErrors.push(err127);
+vErrors.push(err124);
 }
 errors++;
 break;
@@ -1651,12 +1621,12 @@ indices4[item4] = i17;
 }
 }
 else {
-const err128 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err125 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err128];
+vErrors = [err125];
 }
 else {
-vErrors.push(err128);
+vErrors.push(err125);
 }
 errors++;
 }
@@ -1669,23 +1639,23 @@ for(let i18=0; i18<len13; i18++){
 let data53 = data52[i18];
 if(typeof data53 === "string"){
 if(!pattern4.test(data53)){
-const err129 = {instancePath:instancePath+"/recalled/" + i18,schemaPath:"#/properties/recalled/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"+"\""};
+const err126 = {instancePath:instancePath+"/recalled/" + i18,schemaPath:"#/properties/recalled/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"+"\""};
 if(vErrors === null){
-vErrors = [err129];
+vErrors = [err126];
 }
 else {
-vErrors.push(err129);
+vErrors.push(err126);
 }
 errors++;
 }
 }
 else {
-const err130 = {instancePath:instancePath+"/recalled/" + i18,schemaPath:"#/properties/recalled/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err127 = {instancePath:instancePath+"/recalled/" + i18,schemaPath:"#/properties/recalled/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err130];
+vErrors = [err127];
 }
 else {
-vErrors.push(err130);
+vErrors.push(err127);
 }
 errors++;
 }
@@ -1701,12 +1671,12 @@ continue;
 }
 if(typeof indices5[item5] == "number"){
 j5 = indices5[item5];
-const err131 = {instancePath:instancePath+"/recalled",schemaPath:"#/properties/recalled/uniqueItems",keyword:"uniqueItems",params:{i: i19, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i19+" are identical)"};
+const err128 = {instancePath:instancePath+"/recalled",schemaPath:"#/properties/recalled/uniqueItems",keyword:"uniqueItems",params:{i: i19, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i19+" are identical)"};
 if(vErrors === null){
-vErrors = [err131];
+vErrors = [err128];
 }
 else {
-vErrors.push(err131);
+vErrors.push(err128);
 }
 errors++;
 break;
@@ -1716,7 +1686,45 @@ indices5[item5] = i19;
 }
 }
 else {
-const err132 = {instancePath:instancePath+"/recalled",schemaPath:"#/properties/recalled/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err129 = {instancePath:instancePath+"/recalled",schemaPath:"#/properties/recalled/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+if(data.commit !== undefined){
+let data54 = data.commit;
+if(typeof data54 === "string"){
+if(!pattern12.test(data54)){
+const err130 = {instancePath:instancePath+"/commit",schemaPath:"#/properties/commit/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{7,64}$"},message:"must match pattern \""+"^[0-9a-f]{7,64}$"+"\""};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/commit",schemaPath:"#/properties/commit/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+if(data.exit_code !== undefined){
+let data55 = data.exit_code;
+if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
+const err132 = {instancePath:instancePath+"/exit_code",schemaPath:"#/properties/exit_code/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1726,11 +1734,11 @@ vErrors.push(err132);
 errors++;
 }
 }
-if(data.commit !== undefined){
-let data54 = data.commit;
-if(typeof data54 === "string"){
-if(!pattern12.test(data54)){
-const err133 = {instancePath:instancePath+"/commit",schemaPath:"#/properties/commit/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{7,64}$"},message:"must match pattern \""+"^[0-9a-f]{7,64}$"+"\""};
+if(data.command !== undefined){
+let data56 = data.command;
+if(typeof data56 === "string"){
+if(func2(data56) > 2000){
+const err133 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1741,7 +1749,7 @@ errors++;
 }
 }
 else {
-const err134 = {instancePath:instancePath+"/commit",schemaPath:"#/properties/commit/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err134 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1751,10 +1759,12 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data.exit_code !== undefined){
-let data55 = data.exit_code;
-if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
-const err135 = {instancePath:instancePath+"/exit_code",schemaPath:"#/properties/exit_code/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.usage !== undefined){
+let data57 = data.usage;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+for(const key6 in data57){
+if(!((((key6 === "model") || (key6 === "input_tokens")) || (key6 === "output_tokens")) || (key6 === "cost_usd"))){
+const err135 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1764,11 +1774,11 @@ vErrors.push(err135);
 errors++;
 }
 }
-if(data.command !== undefined){
-let data56 = data.command;
-if(typeof data56 === "string"){
-if(func2(data56) > 2000){
-const err136 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+if(data57.model !== undefined){
+let data58 = data57.model;
+if(typeof data58 === "string"){
+if(func2(data58) > 200){
+const err136 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1777,9 +1787,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-else {
-const err137 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data58) < 1){
+const err137 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1789,12 +1798,8 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data.usage !== undefined){
-let data57 = data.usage;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-for(const key6 in data57){
-if(!((((key6 === "model") || (key6 === "input_tokens")) || (key6 === "output_tokens")) || (key6 === "cost_usd"))){
-const err138 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+else {
+const err138 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1804,11 +1809,10 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data57.model !== undefined){
-let data58 = data57.model;
-if(typeof data58 === "string"){
-if(func2(data58) > 200){
-const err139 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(data57.input_tokens !== undefined){
+let data59 = data57.input_tokens;
+if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
+const err139 = {instancePath:instancePath+"/usage/input_tokens",schemaPath:"#/properties/usage/properties/input_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1817,8 +1821,9 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(func2(data58) < 1){
-const err140 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if((typeof data59 == "number") && (isFinite(data59))){
+if(data59 < 0 || isNaN(data59)){
+const err140 = {instancePath:instancePath+"/usage/input_tokens",schemaPath:"#/properties/usage/properties/input_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1828,8 +1833,11 @@ vErrors.push(err140);
 errors++;
 }
 }
-else {
-const err141 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data57.output_tokens !== undefined){
+let data60 = data57.output_tokens;
+if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
+const err141 = {instancePath:instancePath+"/usage/output_tokens",schemaPath:"#/properties/usage/properties/output_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1838,11 +1846,9 @@ vErrors.push(err141);
 }
 errors++;
 }
-}
-if(data57.input_tokens !== undefined){
-let data59 = data57.input_tokens;
-if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
-const err142 = {instancePath:instancePath+"/usage/input_tokens",schemaPath:"#/properties/usage/properties/input_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 < 0 || isNaN(data60)){
+const err142 = {instancePath:instancePath+"/usage/output_tokens",schemaPath:"#/properties/usage/properties/output_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1851,9 +1857,13 @@ vErrors.push(err142);
 }
 errors++;
 }
-if((typeof data59 == "number") && (isFinite(data59))){
-if(data59 < 0 || isNaN(data59)){
-const err143 = {instancePath:instancePath+"/usage/input_tokens",schemaPath:"#/properties/usage/properties/input_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data57.cost_usd !== undefined){
+let data61 = data57.cost_usd;
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 < 0 || isNaN(data61)){
+const err143 = {instancePath:instancePath+"/usage/cost_usd",schemaPath:"#/properties/usage/properties/cost_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1863,11 +1873,8 @@ vErrors.push(err143);
 errors++;
 }
 }
-}
-if(data57.output_tokens !== undefined){
-let data60 = data57.output_tokens;
-if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
-const err144 = {instancePath:instancePath+"/usage/output_tokens",schemaPath:"#/properties/usage/properties/output_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err144 = {instancePath:instancePath+"/usage/cost_usd",schemaPath:"#/properties/usage/properties/cost_usd/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1876,9 +1883,10 @@ vErrors.push(err144);
 }
 errors++;
 }
-if((typeof data60 == "number") && (isFinite(data60))){
-if(data60 < 0 || isNaN(data60)){
-const err145 = {instancePath:instancePath+"/usage/output_tokens",schemaPath:"#/properties/usage/properties/output_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1889,51 +1897,13 @@ errors++;
 }
 }
 }
-if(data57.cost_usd !== undefined){
-let data61 = data57.cost_usd;
-if((typeof data61 == "number") && (isFinite(data61))){
-if(data61 < 0 || isNaN(data61)){
-const err146 = {instancePath:instancePath+"/usage/cost_usd",schemaPath:"#/properties/usage/properties/cost_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err146 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err146];
 }
 else {
 vErrors.push(err146);
-}
-errors++;
-}
-}
-else {
-const err147 = {instancePath:instancePath+"/usage/cost_usd",schemaPath:"#/properties/usage/properties/cost_usd/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err147];
-}
-else {
-vErrors.push(err147);
-}
-errors++;
-}
-}
-}
-else {
-const err148 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err148];
-}
-else {
-vErrors.push(err148);
-}
-errors++;
-}
-}
-}
-else {
-const err149 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err149];
-}
-else {
-vErrors.push(err149);
 }
 errors++;
 }

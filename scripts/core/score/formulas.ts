@@ -16,6 +16,30 @@ export type ScoreName = keyof Scores;
 /** The dimensions in their canonical order. */
 export const SCORE_NAMES: readonly ScoreName[] = ['accuracy', 'efficiency', 'reusability', 'surprise'];
 
+/** A dimension that may be left unmeasured (accuracy always follows from the outcome). */
+export type OptionalScoreName = Exclude<ScoreName, 'accuracy'>;
+
+/**
+ * The scores an execution carries: accuracy always, the others only where something measured
+ * them (an import leaves out what its source does not record rather than inventing a default).
+ */
+export type MeasuredScores = Pick<Scores, 'accuracy'> & Partial<Pick<Scores, OptionalScoreName>>;
+
+/** The scores that were measured, in canonical order. */
+export function measuredValues(scores: MeasuredScores): number[] {
+  const out: number[] = [];
+  for (const name of SCORE_NAMES) {
+    const v = scores[name];
+    if (typeof v === 'number') out.push(v);
+  }
+  return out;
+}
+
+/** "accuracy 61.7, efficiency not measured, …": every dimension, for text output. */
+export function describeScores(scores: MeasuredScores): string {
+  return SCORE_NAMES.map((name) => `${name} ${typeof scores[name] === 'number' ? scores[name] : 'not measured'}`).join(', ');
+}
+
 /** The seed's reflection thresholds (config `reflection_triggers.thresholds`). */
 export interface Thresholds {
   low_performance: number;
@@ -43,25 +67,28 @@ export const TRIGGER_REASONS: Record<TriggerAction, string> = {
 };
 
 /**
- * overall = the mean of the four scores, rounded half up to two decimals (seed: sum / len).
- * The sum is taken in hundredths first: scores with decimals (35.6, 1.01) are not exact in
- * binary, and rounding `sum / 4 * 100` directly turns a mean of 1.005 into 1.
+ * overall = the mean of the scores, rounded half up to two decimals (seed: sum / len): of all
+ * four, or of those measured when some are left out. The sum is taken in hundredths first:
+ * scores with decimals (35.6, 1.01) are not exact in binary, and rounding `sum / 4 * 100`
+ * directly turns a mean of 1.005 into 1.
  */
-export function computeOverall(scores: Scores): number {
-  const sum = scores.accuracy + scores.efficiency + scores.reusability + scores.surprise;
-  return Math.round(Math.round(sum * 100) / 4) / 100;
+export function computeOverall(scores: MeasuredScores): number {
+  const values = measuredValues(scores);
+  const sum = values.reduce((a, b) => a + b, 0);
+  return Math.round(Math.round(sum * 100) / values.length) / 100;
 }
 
 /**
  * The seed's trigger rule, in its order: overall < low -> mandatory_reflection;
- * overall > high -> extract_template; else surprise > high_surprise -> update_architecture.
+ * overall > high -> extract_template; else surprise > high_surprise -> update_architecture
+ * (only when surprise was measured).
  */
-export function decideTrigger(scores: Scores, t: Thresholds = DEFAULT_THRESHOLDS): TriggerDecision {
+export function decideTrigger(scores: MeasuredScores, t: Thresholds = DEFAULT_THRESHOLDS): TriggerDecision {
   const overall = computeOverall(scores);
   let action: TriggerAction | null = null;
   if (overall < t.low_performance) action = 'mandatory_reflection';
   else if (overall > t.high_performance) action = 'extract_template';
-  else if (scores.surprise > t.high_surprise) action = 'update_architecture';
+  else if (scores.surprise !== undefined && scores.surprise > t.high_surprise) action = 'update_architecture';
   return { action, reason: action ? TRIGGER_REASONS[action] : null };
 }
 
@@ -146,21 +173,26 @@ export function surpriseFrom(e: ScoreEvidence): number {
 
 /**
  * Completes a partial score set: given scores are kept as they are; missing ones are computed
- * from the evidence. Returns the scores and the names of those that were computed.
+ * from the evidence, except those named in `unmeasured` (nothing measures them: an imported
+ * history that records no reuse, no surprises or no comparable runs), which are left out.
+ * Returns the scores and the names of those that were computed.
  */
-export function completeScores(given: Partial<Scores>, e: ScoreEvidence, fallbackEfficiency = 70): { scores: Scores; computed: ScoreName[] } {
+export function completeScores(given: Partial<Scores>, e: ScoreEvidence, fallbackEfficiency = 70, unmeasured: readonly OptionalScoreName[] = []): { scores: MeasuredScores; computed: ScoreName[] } {
   const computed: ScoreName[] = [];
-  const pick = (name: ScoreName, f: () => number): number => {
+  const scores: MeasuredScores = { accuracy: typeof given.accuracy === 'number' ? given.accuracy : accuracyFrom(e) };
+  if (typeof given.accuracy !== 'number') computed.push('accuracy');
+  const formulas: Record<OptionalScoreName, () => number> = {
+    efficiency: () => efficiencyFrom(e, fallbackEfficiency),
+    reusability: () => reusabilityFrom(e),
+    surprise: () => surpriseFrom(e),
+  };
+  for (const name of ['efficiency', 'reusability', 'surprise'] as const) {
     const v = given[name];
-    if (typeof v === 'number') return v;
-    computed.push(name);
-    return f();
-  };
-  const scores: Scores = {
-    accuracy: pick('accuracy', () => accuracyFrom(e)),
-    efficiency: pick('efficiency', () => efficiencyFrom(e, fallbackEfficiency)),
-    reusability: pick('reusability', () => reusabilityFrom(e)),
-    surprise: pick('surprise', () => surpriseFrom(e)),
-  };
+    if (typeof v === 'number') scores[name] = v;
+    else if (!unmeasured.includes(name)) {
+      scores[name] = formulas[name]();
+      computed.push(name);
+    }
+  }
   return { scores, computed };
 }

@@ -28,7 +28,7 @@ export class ExecutionScoreCard {
     this.thresholds = thresholds;
   }
 
-  /** The mean of the four scores. */
+  /** The mean of the four scores (the seed's card always has all four). */
   calculateOverallScore(): number {
     return computeOverall(this.scores);
   }
