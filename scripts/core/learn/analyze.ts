@@ -7,6 +7,7 @@ import type { ExecutionRecord } from '../records/kinds.js';
 import type { ResolvedConfig } from '../config.js';
 import { allPatterns, extractPatternSet, type ExtractOptions, type PatternSet } from './patterns.js';
 import { detectAntiPatterns } from './anti-patterns.js';
+import { themesOf } from './same-evidence.js';
 import { dashboardReport, type DashboardInputs } from './dashboard.js';
 import type { AntiPatternFlag, DashboardReport, ExtractedPattern } from './types.js';
 
@@ -38,7 +39,7 @@ export function analyzeTable(table: RecordsTable, config: ResolvedConfig, patter
   const history = executions ?? executionsInOrder(table);
   const set = extractPatternSet(history, config, extractOptionsOf(table));
   const patterns = allPatterns(set);
-  const flags = detectAntiPatterns(history, config, set.theme_patterns);
+  const flags = detectAntiPatterns(history, config, themesOf(patterns));
   const inputs: DashboardInputs = {
     patterns,
     flags,

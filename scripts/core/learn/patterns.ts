@@ -20,6 +20,7 @@ import { formatP } from './effect.js';
 import { median } from '../score/formulas.js';
 import type { ExtractedPattern } from './types.js';
 import { mineThemes, type ThemeInputs } from './themes.js';
+import { mergeSameEvidence } from './same-evidence.js';
 import { dict, own, pushTo } from '../dict.js';
 
 /** The dimensions an itemset draws from. */
@@ -485,16 +486,23 @@ export function sortPatterns<T extends ExtractedPattern>(list: T[]): T[] {
   return list.sort((a, b) => TYPE_ORDER[a.pattern_type] - TYPE_ORDER[b.pattern_type] || b.support - a.support || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** All four pattern lists for a history. Rejected ids (decided by people) are left out. */
+/**
+ * All pattern lists for a history. Rejected ids (decided by people) are left out; patterns about
+ * one outcome over the same executions are one pattern naming every member (same-evidence.ts),
+ * listed under the type of the member that keeps its id.
+ */
 export function extractPatternSet(history: readonly ExecutionRecord[], config: ResolvedConfig, opts: ExtractOptions = {}): PatternSet {
-  const keep = (list: ExtractedPattern[]): ExtractedPattern[] => sortPatterns(list.filter((p) => !opts.rejected?.has(p.id)));
-  return {
-    success_patterns: keep(findCommonalities(history, (e) => e.overall > config.patterns.success_score, 'success', config)),
-    failure_patterns: keep(findCommonalities(history, (e) => e.overall < config.patterns.failure_score, 'failure', config)),
-    performance_patterns: keep(performancePatterns(history, config)),
-    dependency_patterns: keep(dependencyPatterns(history, config)),
-    theme_patterns: keep(mineThemes(history, config, opts.reflections ? { reflections: opts.reflections } : {})),
-  };
+  const found = mergeSameEvidence(
+    [
+      ...findCommonalities(history, (e) => e.overall > config.patterns.success_score, 'success', config),
+      ...findCommonalities(history, (e) => e.overall < config.patterns.failure_score, 'failure', config),
+      ...performancePatterns(history, config),
+      ...dependencyPatterns(history, config),
+      ...mineThemes(history, config, opts.reflections ? { reflections: opts.reflections } : {}),
+    ].filter((p) => !opts.rejected?.has(p.id)),
+  );
+  const of = (type: ExtractedPattern['pattern_type']): ExtractedPattern[] => sortPatterns(found.filter((p) => p.pattern_type === type));
+  return { success_patterns: of('success'), failure_patterns: of('failure'), performance_patterns: of('performance'), dependency_patterns: of('dependency'), theme_patterns: of('theme') };
 }
 
 /** The pattern lists flattened in stable order. */

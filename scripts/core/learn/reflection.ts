@@ -48,14 +48,21 @@ export interface ReflectionOptions {
   derived?: readonly ExtractedPattern[];
 }
 
-/** Derived patterns (failure, theme, dependency) the execution is evidence of or matches by definition. */
+/**
+ * Derived patterns (failure, theme, dependency) the execution is evidence of or matches by
+ * definition (its own, or that of a pattern merged into it over the same executions).
+ */
 export function matchingDerived(execution: ExecutionRecord, derived: readonly ExtractedPattern[]): ExtractedPattern[] {
   const items = new Set(executionItems(execution));
-  return derived.filter((p) => {
-    if (!['failure', 'theme', 'dependency'].includes(p.pattern_type)) return false;
-    if (p.evidence.includes(execution.id)) return true;
-    const conds = Object.entries(p.definition).filter(([k]) => !['direction', 'with', 'together', 'theme', 'task_type_of'].includes(k));
+  const about = ['failure', 'theme', 'dependency'];
+  const matches = (definition: ExtractedPattern['definition']): boolean => {
+    const conds = Object.entries(definition).filter(([k]) => !['direction', 'with', 'together', 'theme', 'task_type_of'].includes(k));
     return conds.length > 0 && conds.every(([k, v]) => (Array.isArray(v) ? v : [v]).every((x) => items.has(`${k}=${String(x)}`)));
+  };
+  return derived.filter((p) => {
+    if (!about.includes(p.pattern_type)) return false;
+    if (p.evidence.includes(execution.id)) return true;
+    return matches(p.definition) || (p.same_evidence ?? []).some((m) => about.includes(m.pattern_type) && matches(m.definition));
   });
 }
 
