@@ -49,7 +49,10 @@ describe('recurring themes', () => {
     const recalled = (failed: boolean) => `- Recalled before the task:\n  - \`rule-retry-${failed ? 'a' : 'b'}\`: ${failed ? 'did not prevent this outcome' : 'helped here'}; like for like across 4 recalls: unclear (1 helpful vs 2 harmful comparisons with comparable executions that did not recall it).`;
     const stubs = h.reflections.map((r) => {
       const failed = r.data.reflection_type === 'root_cause_analysis';
-      const stub = failed ? `## root cause analysis\n\n- Similar non-successful executions: none.\n- No recurring errors.\n- No known pattern matches this execution.\n- No pattern record matches this execution; patterns derived from the history were not available (above 2000 executions they come from the learning snapshot: run \`learning-loop build --learn\`).\n` : '## template extraction\n\n';
+      // Other stubs the tool writes (an assumption review, `reflect --as update_architecture` on a
+      // failure; a template after a streak) have their own generated lines.
+      const review = failed ? '## What was unexpected\n\nDeviations from the plan:\n\n## Assumptions to review\n\n- **slots-are-utc** — Slots from the API are in UTC. Still true after this task?\n- Which working assumption was wrong, and what the architecture should assume instead.\nConsistent success - 3 flawless component/c1 executions in a row; extract as best practice.\n' : '';
+      const stub = failed ? `## root cause analysis\n\n- Similar non-successful executions: none.\n- No recurring errors.\n- No known pattern matches this execution.\n- No pattern record matches this execution; patterns derived from the history were not available (above 2000 executions they come from the learning snapshot: run \`learning-loop build --learn\`).\n${review}` : '## template extraction\n\n';
       return { data: { ...r.data, root_cause: undefined } as ReflectionRecord, body: `${stub}${recalled(failed)}\n\n${r.data.root_cause}` };
     });
     expect(mineThemes(h.executions, config, { reflections: stubs })).toEqual([]);
