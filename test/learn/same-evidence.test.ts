@@ -12,6 +12,7 @@ import { mineThemes } from '../../scripts/core/learn/themes.js';
 import { dashboardReport } from '../../scripts/core/learn/dashboard.js';
 import { detectAntiPatterns } from '../../scripts/core/learn/anti-patterns.js';
 import { mergeSameEvidence, themesOf } from '../../scripts/core/learn/same-evidence.js';
+import { planPatternWrites } from '../../scripts/core/learn/pattern-records.js';
 import { controlHistory, makeExecution, plantedHours, scoresFor } from '../../tools/examples/generate-history.js';
 import type { ExecutionRecord } from '../../scripts/core/records/kinds.js';
 import type { ExtractedPattern } from '../../scripts/core/learn/types.js';
@@ -63,6 +64,9 @@ describe('patterns over the same executions', () => {
     expect(p.statement.length).toBeLessThanOrEqual(1000);
     expect(set.dependency_patterns).toEqual([]);
     expect(set.theme_patterns).toEqual([]);
+    // Its record says so too.
+    const [file] = planPatternWrites(all, []);
+    expect(file!.content).toContain(`Found over the same executions, and merged into this pattern: ${p.same_evidence!.map((m) => `\`${m.id}\` (${m.pattern_type})`).join(', ')}.`);
     // The theme still feeds the repeated-error monitor: one flag for the one cause.
     expect(themesOf(all).map((t) => t.pattern_type)).toEqual(['theme']);
     const flags = detectAntiPatterns(history, config, themesOf(all)).filter((f) => f.monitor === 'repeated_error');
