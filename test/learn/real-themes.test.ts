@@ -5,20 +5,14 @@
  * rate control. docs/learning.md quotes these figures.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTemp, runCli, tempRepo } from '../helpers/repo.js';
-import { dataFile } from '../helpers/data.js';
+import { cleanupTemp, runCli } from '../helpers/repo.js';
+import { reflexionRepo } from '../helpers/data.js';
 
 afterAll(cleanupTemp);
 
 describe('recurring themes on the Reflexion logs', () => {
   it('finds "missing the required positional argument": 10 of 78 failures, 0 of 101 others, q = 0.015', { timeout: 300_000 }, async () => {
-    const dir = tempRepo();
-    expect((await runCli(dir, ['init'])).code).toBe(0);
-    for (const ds of ['humaneval', 'mbpp']) {
-      const files = ['simple', 'reflexion'].map((run) => dataFile('reflexion-programming', `${ds}-py.${run}-gpt-4.jsonl`));
-      const imp = await runCli(dir, ['import', 'executions', ...files, '--json']);
-      expect(imp.code, imp.stdout.slice(0, 2000)).toBe(0);
-    }
+    const dir = await reflexionRepo();
     const run = await runCli(dir, ['patterns', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout);
