@@ -9,7 +9,8 @@
  * - dependency: dependencies that co-occur with failures or high surprise;
  * success, failure and dependency candidates are tested (one-sided Fisher) with the false
  * discovery rate controlled across all of them (Benjamini–Hochberg), and patterns about one
- * outcome over the same executions are one pattern (same-evidence.ts). Ids derive from the definition, so re-running changes nothing and a growing history updates
+ * outcome over the same executions are one pattern (same-evidence.ts).
+ * Ids derive from the definition, so re-running changes nothing and a growing history updates
  * the same pattern.
  */
 import type { ExecutionRecord, PatternRecord } from '../records/kinds.js';
