@@ -25,10 +25,11 @@ import type { SimilarResult } from '../core/recall/similar.js';
 import { completeScores, computeOverall, decideTrigger, type Scores, type TriggerAction } from '../core/score/formulas.js';
 import { streakReason } from '../core/score/streak.js';
 import { allPatterns, extractPatternSet, findCommonalities, type PatternSet } from '../core/learn/patterns.js';
+import { extractOptionsOf } from '../core/learn/analyze.js';
 import { detectAntiPatterns } from '../core/learn/anti-patterns.js';
 import { computeMetrics } from '../core/learn/dashboard.js';
 import { matchingPatterns, rootCauseFor } from '../core/learn/reflection.js';
-import { reflectOn, reflectionIdFor, type ReflectResult } from './reflect.js';
+import { derivedPatternsFor, reflectOn, reflectionIdFor, type ReflectResult } from './reflect.js';
 import { synthesize, type Period, type SynthesisResult } from '../core/learn/synthesis.js';
 import { applyChanges } from './apply.js';
 import { patternCommitCounts } from '../io/git.js';
@@ -130,9 +131,14 @@ export class PatternExtractor {
     return { task_id: taskId, phase, timestamp: this.clock().toISOString(), data: { ...base, ...data } };
   }
 
-  /** Success (> success_score) and failure (< failure_score) commonalities, plus performance and dependency patterns. */
+  /**
+   * Success (> success_score) and failure (< failure_score) commonalities, plus performance and
+   * dependency patterns and recurring themes; given records-table rows, their reflections are
+   * mined and rejected patterns left out, as `patterns` does.
+   */
   extractPatterns(history: ReadonlyArray<ExecutionRecord | RecordRow>): PatternSet {
-    this.patterns = extractPatternSet(toExecutions(history), this.config);
+    const rows = history.filter((h): h is RecordRow => 'file' in h && 'data' in h);
+    this.patterns = extractPatternSet(toExecutions(history), this.config, extractOptionsOf(rows));
     return this.patterns;
   }
 
@@ -359,7 +365,9 @@ export class LearningOrchestrator {
   async rootCauseAnalysis(taskId: string): Promise<ReturnType<typeof rootCauseFor> | undefined> {
     const rows = (await openIndex(this.workspace).table()).rows;
     const e = this.latestExecution(rows, taskId);
-    return e ? rootCauseFor(e, rows, this.workspace.config, { id: reflectionIdFor(e.id), createdAt: e.created_at }) : undefined;
+    if (!e) return undefined;
+    const derived = await derivedPatternsFor(this.workspace, rows);
+    return rootCauseFor(e, rows, this.workspace.config, { id: reflectionIdFor(e.id), createdAt: e.created_at, ...(derived ? { derived } : {}) });
   }
 
   /** Current patterns over the knowledge base (no writes). */

@@ -16,7 +16,7 @@ import { MAX_YAML_DEPTH, nestedDeeperThan, tooDeepAt } from '../core/records/yam
 import { buildExecution, findForbiddenKeys, inputSchema, jsonLocator, reflectionIdFor, unknownReused, validateInput } from '../core/records/execution-input.js';
 import { type RecordRow } from '../core/records/table.js';
 import { buildReflection } from '../core/learn/reflection.js';
-import { LEARN_INLINE_MAX } from '../core/learn/derived.js';
+import { derivedPatternsFor } from './reflect.js';
 import { openIndex } from '../index/api.js';
 import { exists, removeFile, writeFileExclusive } from '../io/fs.js';
 import { displayPath, type Workspace } from '../core/workspace.js';
@@ -124,8 +124,7 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
   if (opts.reflect !== false && record.trigger) {
     const rid = reflectionIdFor(record.id);
     // A large history's patterns come from the last learning snapshot (small ones are extracted).
-    const executions = rows.reduce((n, r) => n + (r.kind === 'execution' ? 1 : 0), 0);
-    const derived = executions > LEARN_INLINE_MAX ? await openIndex(ws).learned.patterns() : undefined;
+    const derived = await derivedPatternsFor(ws, rows);
     const built = buildReflection(record, rows, ws.config, { ...(rid ? { id: rid } : {}), ...(derived ? { derived } : {}) });
     if (built) {
       const rRel = recordPath(built.record);

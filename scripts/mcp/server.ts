@@ -20,6 +20,7 @@ import { KINDS } from '../core/records/kinds.js';
 import { recordExecution } from '../agents/record.js';
 import { derivedId, keySuffix } from '../core/records/ids.js';
 import { buildReflection } from '../core/learn/reflection.js';
+import { derivedPatternsFor, reflectionIdFor } from '../agents/reflect.js';
 import { analyzeWorkspace } from '../agents/analyze.js';
 import { VERSION } from '../core/version.js';
 import { withArticle } from '../core/diagnostics/words.js';
@@ -304,7 +305,8 @@ export class McpSession {
     if (!row || row.kind !== 'execution') throw new ToolArgumentError(`No execution has the id \`${executionId}\`${row ? ` (it is ${withArticle(row.kind)})` : ''}.`);
     const e = row.data as ExecutionRecord;
     const existing = rows.filter((r) => r.kind === 'reflection' && ((r.data as { executions?: string[] }).executions ?? []).includes(e.id)).map((r) => r.id);
-    const built = buildReflection(e, rows, this.ws.config, { id: `rf-${e.id.replace(/^ex-/, '')}` });
+    const derived = await derivedPatternsFor(this.ws, rows);
+    const built = buildReflection(e, rows, this.ws.config, { id: reflectionIdFor(e.id), ...(derived ? { derived } : {}) });
     const reflection = built
       ? { id: built.record.id, title: built.record.title ?? '', reflection_type: built.record.reflection_type, evidence: (built.record.evidence ?? {}) as Record<string, unknown>, body: built.body.slice(0, 8000) }
       : null;

@@ -12,8 +12,8 @@ import { synthesize } from '../../scripts/core/learn/synthesis.js';
 import { recallHistory } from '../../tools/examples/generate-history.js';
 import { recordPath, type AnyRecord, type RuleRecord } from '../../scripts/core/records/kinds.js';
 import type { RecordsTable } from '../../scripts/core/records/table.js';
-import { cleanupTemp, runCli, tempRepo } from '../helpers/repo.js';
-import { dataFile } from '../helpers/data.js';
+import { cleanupTemp, runCli } from '../helpers/repo.js';
+import { reflexionRepo } from '../helpers/data.js';
 
 afterAll(cleanupTemp);
 const config = structuredClone(DEFAULT_CONFIG);
@@ -164,13 +164,7 @@ describe('decisions that rest on the effect', () => {
 
 describe('real runs: the Reflexion logs imported as two agents on the same tasks', () => {
   it('reports the effect of recall on HumanEval and MBPP with intervals, p-values and verdicts', { timeout: 300_000 }, async () => {
-    const dir = tempRepo();
-    expect((await runCli(dir, ['init'])).code).toBe(0);
-    for (const ds of ['humaneval', 'mbpp']) {
-      const files = ['simple', 'reflexion'].map((run) => dataFile('reflexion-programming', `${ds}-py.${run}-gpt-4.jsonl`));
-      const imp = await runCli(dir, ['import', 'executions', ...files, '--json']);
-      expect(imp.code, imp.stdout.slice(0, 2000)).toBe(0);
-    }
+    const dir = await reflexionRepo();
     const run = await runCli(dir, ['effect', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const r = JSON.parse(run.stdout);

@@ -143,10 +143,10 @@ describe('bloat check and performance patterns, like for like', () => {
     // Relative size within the slowing model: ~12% of its own median per run, not of the pooled median.
     expect(series.relative).toBeGreaterThan(0.05);
     const perf = extractPatternSet(history, config).performance_patterns;
-    expect(perf.map((p) => p.definition)).toEqual([
-      { component: 'polyglot', task_type: 'benchmark', direction: 'rising' },
-      { task_type: 'benchmark', direction: 'rising' },
-    ]);
-    expect(perf[1]!.statement).toContain('slower for bloating (12 runs');
+    // The component's series and the task type's are the same 12 executions: one pattern naming both.
+    expect(perf.map((p) => p.definition)).toEqual([{ task_type: 'benchmark', direction: 'rising' }]);
+    expect(perf[0]!.same_evidence!.map((m) => m.definition)).toEqual([{ component: 'polyglot', task_type: 'benchmark', direction: 'rising' }]);
+    expect(perf[0]!.statement).toContain('slower for bloating (12 runs');
+    expect(perf[0]!.statement).toMatch(/The same 12 executions: duration of component=polyglot \(benchmark tasks\) likewise\.$/);
   });
 });

@@ -145,6 +145,18 @@ describe('planted facts', () => {
     expect(flags[0]!.evidence).toHaveLength(40);
   });
 
+  it('counts reused work (templates, components), not rules recalled or followed, for over-specialization', () => {
+    // Every execution follows a rule or builds on a pattern record, none reuses a template or a component: over-specialized.
+    const rulesOnly = controlHistory(40).map((e, i) => ({ ...e, reused: [i % 2 ? 'rule-handle-timezones' : 'pat-soft-palette'] }));
+    const flags = detectAntiPatterns(rulesOnly, config);
+    expect(flags.map((f) => f.monitor)).toEqual(['low_reuse']);
+    expect(flags[0]!.message).toMatch(/^Only 0 of the last 40 executions reused a template or component/);
+    expect(flags[0]!.evidence).toHaveLength(40);
+    // Control: the same history, where every other execution also reuses a template or a component named freely.
+    const work = rulesOnly.map((e, i) => ({ ...e, reused: [...e.reused, ...(i % 2 ? [] : [i % 4 ? 'tpl-booking-flow' : 'component:FormField'])] }));
+    expect(detectAntiPatterns(work, config)).toEqual([]);
+  });
+
   it('ids are stable: same history → same ids; a growing history updates the same pattern', () => {
     const wins = planted('ex-reuse', 8, START, () => ({ reused: ['tpl-booking-flow'], scores: scoresFor(92) }));
     const a = extractPatternSet([...controlHistory(60), ...wins.slice(0, 5)], config).success_patterns;

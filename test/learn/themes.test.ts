@@ -7,36 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../scripts/core/config.js';
 import { mineThemes } from '../../scripts/core/learn/themes.js';
 import { detectAntiPatterns } from '../../scripts/core/learn/anti-patterns.js';
-import { makeExecution, scoresFor } from '../../tools/examples/generate-history.js';
-import { mulberry32 } from '../../tools/examples/prng.js';
-import type { ExecutionRecord, ReflectionRecord } from '../../scripts/core/records/kinds.js';
+import type { ReflectionRecord } from '../../scripts/core/records/kinds.js';
+import { themeHistory as history } from './kb.js';
 
 const config = structuredClone(DEFAULT_CONFIG);
-const WORDS = ['schema', 'cache', 'render', 'button', 'layout', 'token', 'query', 'index', 'timeout', 'retry', 'header', 'footer', 'modal', 'parser', 'router', 'session', 'cookie', 'payload', 'import', 'export', 'migration', 'locale', 'font', 'image', 'bundle', 'worker', 'stream', 'socket', 'config', 'build'];
-const VERBS = ['broke', 'changed', 'moved', 'failed', 'lagged', 'drifted', 'grew', 'shrank', 'vanished', 'doubled'];
-
-/** A sentence of random words: what a reflection says when there is no common cause. */
-function noise(next: () => number): string {
-  const w = () => WORDS[Math.floor(next() * WORDS.length)]!;
-  const v = () => VERBS[Math.floor(next() * VERBS.length)]!;
-  return `The ${w()} ${v()} after the ${w()} ${v()}, so the ${w()} ${v()} too.`;
-}
-
-function history(plant: boolean, seed: number): { executions: ExecutionRecord[]; reflections: Array<{ data: ReflectionRecord; body: string }> } {
-  const next = mulberry32(seed);
-  const executions: ExecutionRecord[] = [];
-  const reflections: Array<{ data: ReflectionRecord; body: string }> = [];
-  for (let i = 0; i < 120; i++) {
-    const failure = i % 3 === 0;
-    const e = makeExecution(`ex-th-${String(i).padStart(3, '0')}`, i * 5, { component: `c${i % 7}`, outcome: failure ? 'failure' : 'success', scores: scoresFor(failure ? 40 : 85) });
-    executions.push(e);
-    let cause = noise(next);
-    // The planted cause: most failures' reflections say the agent was stuck in a loop (in varied wording around it).
-    if (plant && failure && i % 6 === 0) cause = `${noise(next)} I was stuck in a loop retrying the same fix for ${Math.floor(next() * 90) + 10} minutes.`;
-    reflections.push({ data: { kind: 'reflection', id: `rf-th-${i}`, created_at: e.started_at, reflection_type: failure ? 'root_cause_analysis' : 'template_extraction', executions: [e.id], root_cause: cause, status: 'done' } as ReflectionRecord, body: '' });
-  }
-  return { executions, reflections };
-}
 
 describe('recurring themes', () => {
   it('finds a phrase planted in failures\' root causes, as written, with its evidence', () => {
@@ -70,7 +44,17 @@ describe('recurring themes', () => {
 
   it('does not mine the lines the tool writes into reflection stubs', () => {
     const h = history(false, 8);
-    const stubs = h.reflections.map((r) => ({ data: { ...r.data, root_cause: undefined } as ReflectionRecord, body: r.data.reflection_type === 'root_cause_analysis' ? `## root cause analysis\n\n- Similar non-successful executions: none.\n- No recurring errors.\n- No known pattern matches this execution.\n\n${r.data.root_cause}` : r.data.root_cause! }));
+    // What a stub says about each recalled record depends on the outcome ("did not prevent this
+    // outcome" only for failures): the tool's words, not the agent's.
+    const recalled = (failed: boolean) => `- Recalled before the task:\n  - \`rule-retry-${failed ? 'a' : 'b'}\`: ${failed ? 'did not prevent this outcome' : 'helped here'}; like for like across 4 recalls: unclear (1 helpful vs 2 harmful comparisons with comparable executions that did not recall it).`;
+    const stubs = h.reflections.map((r) => {
+      const failed = r.data.reflection_type === 'root_cause_analysis';
+      // Other stubs the tool writes (an assumption review, `reflect --as update_architecture` on a
+      // failure; a template after a streak) have their own generated lines.
+      const review = failed ? '## What was unexpected\n\nDeviations from the plan:\n\n## Assumptions to review\n\n- **slots-are-utc** — Slots from the API are in UTC. Still true after this task?\n- Which working assumption was wrong, and what the architecture should assume instead.\nConsistent success - 3 flawless component/c1 executions in a row; extract as best practice.\n' : '';
+      const stub = failed ? `## root cause analysis\n\n- Similar non-successful executions: none.\n- No recurring errors.\n- No known pattern matches this execution.\n- No pattern record matches this execution; patterns derived from the history were not available (above 2000 executions they come from the learning snapshot: run \`learning-loop build --learn\`).\n${review}` : '## template extraction\n\n';
+      return { data: { ...r.data, root_cause: undefined } as ReflectionRecord, body: `${stub}${recalled(failed)}\n\n${r.data.root_cause}` };
+    });
     expect(mineThemes(h.executions, config, { reflections: stubs })).toEqual([]);
   });
 });

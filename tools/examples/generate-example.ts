@@ -569,7 +569,11 @@ export async function generateExample(outDir: string): Promise<{ executions: num
     rows.push({ id: res.execution.id, kind: 'execution', file: res.path!, data: res.execution, body: String(input.body) });
     if (res.reflection) {
       reflections += 1;
-      rows.push({ id: res.reflection.id, kind: 'reflection', file: res.reflection.path, data: { kind: 'reflection', id: res.reflection.id, created_at: res.execution.created_at, reflection_type: 'free', executions: [res.execution.id] } as ReflectionRecord, body: '' });
+      // The reflection as written, as the next `record` reads it from the knowledge base (its
+      // text feeds the themes the next root-cause stubs cite).
+      const written = readRecord(join(ws.repoRoot, res.reflection.path));
+      if (!written) throw new Error(`could not read back ${res.reflection.path}`);
+      rows.push({ id: res.reflection.id, kind: 'reflection', file: res.reflection.path, data: written.record, body: written.body });
     }
   }
   completeStoryReflections(ws, rows);

@@ -21,7 +21,7 @@ export function register(program: Command, ctx: CliContext): void {
       const ws = ctx.knowledgeBase(cmd, opts.json);
       if (!ws) return;
       const table = await openIndex(ws).table();
-      const r = reflectOn(ws, table.rows, id, { ...(opts.as ? { action: opts.as } : {}), ...(opts.dryRun ? { dryRun: true } : {}) });
+      const r = await reflectOn(ws, table.rows, id, { ...(opts.as ? { action: opts.as } : {}), ...(opts.dryRun ? { dryRun: true } : {}) });
       if (opts.json) {
         printJson(ctx.io, {
           ok: r.ok,

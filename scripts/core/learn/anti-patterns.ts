@@ -5,6 +5,7 @@
 import type { ExecutionRecord } from '../records/kinds.js';
 import type { ResolvedConfig } from '../config.js';
 import { fingerprint } from './fingerprint.js';
+import { ID_PREFIX, looksLikeRecordId } from '../records/ids.js';
 import { byTime, evidenceIds, ms, round } from './stats.js';
 import { durationSeries, runnersClause } from './patterns.js';
 import { formatP } from './effect.js';
@@ -95,13 +96,25 @@ export function risingDurations(history: readonly ExecutionRecord[], config: Res
 }
 
 /**
- * Share of the newest executions that reused anything below low_reuse_rate → over-specialization.
- * Only executions that measured reuse count (an imported history that records none says nothing).
+/**
+ * True when an execution built on earlier work: a template (`tpl-…`) or a component, library or
+ * other artefact named freely in `reused`. A rule, pattern or reflection (any other record id)
+ * is knowledge applied, not work reused: the seed's over-specialization is about templates and
+ * components nobody builds on.
+ */
+export function reusedWork(e: ExecutionRecord): boolean {
+  return (e.reused ?? []).some((x) => !looksLikeRecordId(x) || x.startsWith(`${ID_PREFIX.template}-`));
+}
+
+/**
+ * Share of the newest executions that reused a template or component below low_reuse_rate →
+ * over-specialization. Only executions that measured reuse count (an imported history that
+ * records none says nothing).
  */
 export function lowReuse(history: readonly ExecutionRecord[], config: ResolvedConfig): AntiPatternFlag[] {
   const recent = byTime(history.filter((e) => e.scores.reusability !== undefined)).slice(-REUSE_WINDOW);
   if (recent.length < REUSE_MIN_EXECUTIONS) return [];
-  const reused = recent.filter((e) => (e.reused?.length ?? 0) > 0).length;
+  const reused = recent.filter(reusedWork).length;
   const rate = reused / recent.length;
   const min = config.anti_patterns.low_reuse_rate;
   if (rate >= min) return [];
@@ -111,10 +124,10 @@ export function lowReuse(history: readonly ExecutionRecord[], config: ResolvedCo
       monitor: 'low_reuse',
       action: 'over_specialization',
       subject: 'all',
-      message: `Only ${reused} of the last ${recent.length} executions reused a template, component or rule (${Math.round(rate * 100)}%, threshold ${Math.round(min * 100)}%): work is over-specialized; extract templates and recall before tasks.`,
+      message: `Only ${reused} of the last ${recent.length} executions reused a template or component (${Math.round(rate * 100)}%, threshold ${Math.round(min * 100)}%; rules and other learnings applied do not count): work is over-specialized; extract templates and recall before tasks.`,
       value: round(rate),
       threshold: min,
-      evidence: evidenceIds(recent.filter((e) => !(e.reused?.length))),
+      evidence: evidenceIds(recent.filter((e) => !reusedWork(e))),
     },
   ];
 }

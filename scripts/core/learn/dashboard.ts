@@ -187,8 +187,15 @@ export function successCriteria(history: readonly ExecutionRecord[], metrics: Da
   const withMeta = ordered.filter((e) => e.pre && e.post).length;
   out.push({ id: 'metadata-captured', title: 'Orchestrator captures metadata for all executions', status: n === 0 ? 'not_enough_data' : withMeta === n ? 'met' : 'not_met', detail: `${withMeta} of ${plural(n, 'execution')} ${withMeta === 1 ? 'has' : 'have'} pre and post metadata.` });
   out.push({ id: 'scoring-feedback', title: 'Scoring system provides quantifiable feedback', status: n === 0 ? 'not_enough_data' : 'met', detail: n ? `${plural(n, 'execution')} ${n === 1 ? 'carries' : 'carry'} four scores and an overall (mean ${round(mean(ordered.map((e) => e.overall)), 1)}).` : 'No executions yet.' });
+  // A recurring pattern is a set of executions: patterns over the same ones count once.
   const pats = inputs.patterns ?? [];
-  out.push({ id: 'recurring-patterns', title: 'Pattern extraction identifies at least 3 recurring patterns', status: pats.length >= 3 ? 'met' : n < 10 ? 'not_enough_data' : 'not_met', detail: `${plural(pats.length, 'pattern')} with support ≥ ${config.patterns.min_support} and lift ≥ ${config.patterns.min_lift} from ${plural(n, 'execution')}.` });
+  const distinct = new Set(pats.map((p) => p.evidence.join(','))).size;
+  out.push({
+    id: 'recurring-patterns',
+    title: 'Pattern extraction identifies at least 3 recurring patterns',
+    status: distinct >= 3 ? 'met' : n < 10 ? 'not_enough_data' : 'not_met',
+    detail: `${distinct} distinct ${distinct === 1 ? 'set' : 'sets'} of executions (${plural(pats.length, 'pattern')}) with support ≥ ${config.patterns.min_support} and lift ≥ ${config.patterns.min_lift} from ${plural(n, 'execution')}.`,
+  });
   // Relevance of recall, like for like: the stratified effect of recalling learnings (effect.ts),
   // never the naive with/without split (the executions that recall are on harder work).
   const effect = (effectReport ?? effectOfRecall(ordered, config)).overall;

@@ -48,6 +48,17 @@ export function patternRecordFrom(p: ExtractedPattern, existing?: PatternRecord)
   return rec;
 }
 
+const TESTED = 'A one-sided Fisher exact test, with the false discovery rate controlled (Benjamini–Hochberg) across every candidate of the extraction, decides whether it is reported (p and q in the statement).';
+
+/** How each kind of pattern is found (docs/learning.md has the formulas). */
+const HOW: Record<ExtractedPattern['pattern_type'], string> = {
+  success: `\`support\` counts executions with these conditions and the outcome; \`confidence\` = support / executions with the conditions; \`lift\` = confidence / base rate of the outcome. ${TESTED}`,
+  failure: `\`support\` counts executions with these conditions and the outcome; \`confidence\` = support / executions with the conditions; \`lift\` = confidence / base rate of the outcome. ${TESTED}`,
+  dependency: `\`support\` counts executions with this dependency and the outcome; \`confidence\` = support / executions with the dependency; \`lift\` = confidence / base rate of the outcome. ${TESTED}`,
+  performance: "Mann–Kendall trend test of `duration_s` over the newest executions in time order, with Sen's slope; significant after Benjamini–Hochberg across every series tested; `confidence` = 1 − q.",
+  theme: 'A phrase that failures use more often than other executions that say something (one-sided Fisher exact test, false discovery rate controlled across every candidate phrase); `support` counts the failures that use it.',
+};
+
 /** Markdown body explaining a pattern and how it was computed. */
 export function patternBody(p: ExtractedPattern): string {
   return [
@@ -57,9 +68,8 @@ export function patternBody(p: ExtractedPattern): string {
     '',
     '## How it was found',
     '',
-    p.pattern_type === 'performance'
-      ? 'Least-squares trend of `duration_s` over the executions in time order; confidence is the R² of the fit.'
-      : '`support` counts executions with these conditions and the outcome; `confidence` = support / executions with the conditions; `lift` = confidence / base rate of the outcome.',
+    HOW[p.pattern_type],
+    ...(p.same_evidence?.length ? ['', `Found over the same executions, and merged into this pattern: ${p.same_evidence.map((m) => `\`${m.id}\` (${m.pattern_type})`).join(', ')}.`] : []),
     '',
     `Evidence: ${p.evidence.map((id) => `\`${id}\``).join(', ')}`,
     '',

@@ -6,7 +6,10 @@
  *   from the base rate by at least `min_lift`, with at least `min_support` executions;
  * - performance: task types, and components within one task type, whose duration trends up or
  *   down (Mann–Kendall with Sen's slope, false discovery rate controlled across series);
- * - dependency: dependencies that co-occur with failures or high surprise.
+ * - dependency: dependencies that co-occur with failures or high surprise;
+ * success, failure and dependency candidates are tested (one-sided Fisher) with the false
+ * discovery rate controlled across all of them (Benjamini–Hochberg), and patterns about one
+ * outcome over the same executions are one pattern (same-evidence.ts).
  * Ids derive from the definition, so re-running changes nothing and a growing history updates
  * the same pattern.
  */
@@ -15,12 +18,14 @@ import type { ResolvedConfig } from '../config.js';
 import { slugify } from '../records/ids.js';
 import { fingerprint } from './fingerprint.js';
 import { byTime, evidenceIds, mean, round, shortHash, wilson } from './stats.js';
-import { benjaminiHochberg, mannKendall, stratifiedMannKendall, stratifiedSenSlope, type TrendTest } from './tests.js';
+import { benjaminiHochberg, fisherGreater, mannKendall, stratifiedMannKendall, stratifiedSenSlope, type TrendTest } from './tests.js';
 import { formatP } from './effect.js';
 import { median } from '../score/formulas.js';
 import type { ExtractedPattern } from './types.js';
 import { mineThemes, type ThemeInputs } from './themes.js';
+import { mergeSameEvidence } from './same-evidence.js';
 import { dict, own, pushTo } from '../dict.js';
+import { plural } from '../diagnostics/words.js';
 
 /** The dimensions an itemset draws from. */
 export const DIMENSIONS = ['task_type', 'component', 'domain', 'agent', 'dependency', 'reused', 'error'] as const;
@@ -237,10 +242,44 @@ export interface PatternSet {
 }
 
 /**
+ * The candidate patterns of one finder: every hypothesis it tested (`tested`), the ones strong
+ * enough to report with their one-sided Fisher p-values (statements still open after the lift:
+ * `decide` adds the test), and what to do with the ones that pass (`after`).
+ */
+interface Candidates {
+  tested: number;
+  strong: Array<{ pattern: ExtractedPattern; p: number }>;
+  after: (kept: ExtractedPattern[]) => ExtractedPattern[];
+}
+
+/**
+ * The false discovery rate decision over the candidates of one extraction: Benjamini–Hochberg
+ * across every candidate the families tested, a pattern kept when q < `fdr`. Candidates too weak
+ * to pass the size thresholds count with p = 1, which can only raise the others' q-values
+ * (conservative, and no p-value is computed for them).
+ */
+function decide(families: readonly Candidates[], fdr: number): ExtractedPattern[][] {
+  const m = families.reduce((n, f) => n + f.tested, 0);
+  const ps = families.flatMap((f) => f.strong.map((x) => x.p));
+  const q = benjaminiHochberg([...ps, ...new Array<number>(m - ps.length).fill(1)]);
+  let i = 0;
+  return families.map((f) =>
+    f.after(
+      f.strong.flatMap(({ pattern, p }) => {
+        const qv = q[i++]!;
+        return qv < fdr ? [{ ...pattern, statement: `${pattern.statement}; Fisher p ${formatP(p)}, q ${formatP(qv)} over ${plural(m, 'candidate')}).` }] : [];
+      }),
+    ),
+  );
+}
+
+/**
  * Commonalities of executions with an outcome (`isTarget`) against the whole history:
  * support = matching targets, confidence = support / matching executions, lift = confidence /
  * base rate. A combination is kept only when it is clearly stronger (confidence +0.1) than each
- * of its parts, so "component X" does not repeat as "component X and agent Y".
+ * of its parts, so "component X" does not repeat as "component X and agent Y". Each is tested
+ * (one-sided Fisher: the outcome more frequent with the combination than without) and the false
+ * discovery rate controlled across the candidates (`decide`).
  */
 export function findCommonalities(
   history: readonly ExecutionRecord[],
@@ -248,11 +287,16 @@ export function findCommonalities(
   type: 'success' | 'failure',
   config: ResolvedConfig,
 ): ExtractedPattern[] {
+  return decide([commonalityCandidates(history, isTarget, type, config)], config.statistics.fdr)[0]!;
+}
+
+function commonalityCandidates(history: readonly ExecutionRecord[], isTarget: (e: ExecutionRecord) => boolean, type: 'success' | 'failure', config: ResolvedConfig): Candidates {
   const { min_support, min_lift, max_items } = config.patterns;
   const ordered = byTime(history);
   const fpText = new Map<string, string>();
   const targets = ordered.filter(isTarget);
-  if (!ordered.length || targets.length < min_support) return [];
+  const none: Candidates = { tested: 0, strong: [], after: (kept) => kept };
+  if (!ordered.length || targets.length < min_support) return none;
   const base = targets.length / ordered.length;
   const targetCount = new Map<string, ExecutionRecord[]>();
   for (const e of ordered) executionItems(e, fpText);
@@ -274,12 +318,13 @@ export function findCommonalities(
     for (const key of itemsetsOf(e, max_items, alias)) if (candidates.has(key) || partOfCandidate.has(key)) cover.set(key, (cover.get(key) ?? 0) + 1);
   }
   const conf = (key: string): number => (targetCount.get(key)?.length ?? 0) / (cover.get(key) ?? 1);
-  const out: ExtractedPattern[] = [];
+  // A single dependency is reported as a dependency pattern, a single agent belongs to the
+  // dashboard; every other candidate is a test.
+  const tested = [...candidates].sort().filter((key) => key.includes('\u0001') || key.includes(MEMBER) || !(key.startsWith('dependency=') || key.startsWith('agent=')));
+  const strong: Candidates['strong'] = [];
   const full = new Map<string, Set<string>>();
-  for (const key of [...candidates].sort()) {
+  for (const key of tested) {
     const items = key.split('\u0001');
-    // A single dependency is reported as a dependency pattern; a single agent belongs to the dashboard.
-    if (items.length === 1 && !items[0]!.includes(MEMBER) && (items[0]!.startsWith('dependency=') || items[0]!.startsWith('agent='))) continue;
     const evidence = targetCount.get(key)!;
     const confidence = conf(key);
     const lift = base > 0 ? confidence / base : 0;
@@ -294,7 +339,7 @@ export function findCommonalities(
       id: patternId(type, definition),
       pattern_type: type,
       category: categoryFor(items),
-      statement: `Executions with ${describe(items, fpText)} ${word} in ${evidence.length} of ${total} cases (${Math.round(confidence * 100)}%), against ${Math.round(base * 100)}% overall (lift ${round(lift, 1)}).`,
+      statement: `Executions with ${describe(items, fpText)} ${word} in ${evidence.length} of ${total} cases (${Math.round(confidence * 100)}%), against ${Math.round(base * 100)}% overall (lift ${round(lift, 1)}`,
       definition,
       support: evidence.length,
       confidence: round(confidence),
@@ -304,10 +349,10 @@ export function findCommonalities(
     };
     const domain = members(items).find((i) => i.startsWith('domain='))?.slice(7) ?? dominantDomain(evidence);
     if (domain) p.domain = domain;
-    out.push(p);
+    strong.push({ pattern: p, p: fisherGreater(evidence.length, total, targets.length - evidence.length, ordered.length - total) });
     full.set(p.id, new Set(evidence.map((e) => e.id)));
   }
-  return explainAway(out, full, min_support);
+  return { tested: tested.length, strong, after: (kept) => explainAway(kept, full, min_support) };
 }
 
 // On a tie, the more actionable condition wins: an error, component, dependency or reused item
@@ -468,11 +513,18 @@ export function durationSeries(history: readonly ExecutionRecord[], config: Reso
 
 /**
  * Dependency patterns: dependencies whose executions fail (overall < failure_score) or surprise
- * (surprise > high_surprise) at least `min_lift` times the base rate, with `min_support` cases.
+ * (surprise > high_surprise) at least `min_lift` times the base rate, with `min_support` cases,
+ * tested (one-sided Fisher) with the false discovery rate controlled across the candidates.
  */
 export function dependencyPatterns(history: readonly ExecutionRecord[], config: ResolvedConfig): ExtractedPattern[] {
+  return decide([dependencyCandidates(history, config)], config.statistics.fdr)[0]!;
+}
+
+function dependencyCandidates(history: readonly ExecutionRecord[], config: ResolvedConfig): Candidates {
   const ordered = byTime(history);
-  if (!ordered.length) return [];
+  const strong: Candidates['strong'] = [];
+  let tested = 0;
+  if (!ordered.length) return { tested, strong, after: (kept) => kept };
   const byDep = new Map<string, ExecutionRecord[]>();
   for (const e of ordered) {
     for (const d of new Set((e.pre?.dependencies ?? []).map(itemKey))) {
@@ -485,14 +537,15 @@ export function dependencyPatterns(history: readonly ExecutionRecord[], config: 
     { what: 'failure', test: (e) => e.overall < config.patterns.failure_score, words: `scored below ${config.patterns.failure_score}` },
     { what: 'surprise', test: (e) => (e.scores.surprise ?? 0) > config.thresholds.high_surprise, words: `had surprise above ${config.thresholds.high_surprise}` },
   ];
-  const out: ExtractedPattern[] = [];
   const alias = aliasClasses(ordered, config.patterns.min_support);
   for (const c of checks) {
-    const base = ordered.filter(c.test).length / ordered.length;
+    const all = ordered.filter(c.test).length;
+    const base = all / ordered.length;
     if (base === 0) continue;
     for (const [dep, executions] of [...byDep].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       const hits = executions.filter(c.test);
       if (hits.length < config.patterns.min_support) continue;
+      tested++;
       const confidence = hits.length / executions.length;
       const lift = confidence / base;
       if (lift < config.patterns.min_lift || confidence < 0.5) continue;
@@ -504,7 +557,7 @@ export function dependencyPatterns(history: readonly ExecutionRecord[], config: 
         id: patternId('dependency', definition),
         pattern_type: 'dependency',
         category: 'integration-gotcha',
-        statement: `Executions depending on ${dep}${together.length ? ` (always together with ${together.join(' + ')}: the history cannot tell them apart)` : ''} ${c.words} in ${hits.length} of ${executions.length} cases (${Math.round(confidence * 100)}%), against ${Math.round(base * 100)}% overall (lift ${round(lift, 1)}).`,
+        statement: `Executions depending on ${dep}${together.length ? ` (always together with ${together.join(' + ')}: the history cannot tell them apart)` : ''} ${c.words} in ${hits.length} of ${executions.length} cases (${Math.round(confidence * 100)}%), against ${Math.round(base * 100)}% overall (lift ${round(lift, 1)}`,
         definition,
         support: hits.length,
         confidence: round(confidence),
@@ -514,10 +567,10 @@ export function dependencyPatterns(history: readonly ExecutionRecord[], config: 
       };
       const domain = dominantDomain(hits);
       if (domain) p.domain = domain;
-      out.push(p);
+      strong.push({ pattern: p, p: fisherGreater(hits.length, executions.length, all - hits.length, ordered.length - executions.length) });
     }
   }
-  return out;
+  return { tested, strong, after: (kept) => kept };
 }
 
 const TYPE_ORDER = { failure: 0, theme: 1, success: 2, dependency: 3, performance: 4 } as const;
@@ -527,16 +580,27 @@ export function sortPatterns<T extends ExtractedPattern>(list: T[]): T[] {
   return list.sort((a, b) => TYPE_ORDER[a.pattern_type] - TYPE_ORDER[b.pattern_type] || b.support - a.support || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** All four pattern lists for a history. Rejected ids (decided by people) are left out. */
+/**
+ * All pattern lists for a history. Rejected ids (decided by people) are left out; patterns about
+ * one outcome over the same executions are one pattern naming every member (same-evidence.ts),
+ * listed under the type of the member that keeps its id.
+ */
 export function extractPatternSet(history: readonly ExecutionRecord[], config: ResolvedConfig, opts: ExtractOptions = {}): PatternSet {
-  const keep = (list: ExtractedPattern[]): ExtractedPattern[] => sortPatterns(list.filter((p) => !opts.rejected?.has(p.id)));
-  return {
-    success_patterns: keep(findCommonalities(history, (e) => e.overall > config.patterns.success_score, 'success', config)),
-    failure_patterns: keep(findCommonalities(history, (e) => e.overall < config.patterns.failure_score, 'failure', config)),
-    performance_patterns: keep(performancePatterns(history, config)),
-    dependency_patterns: keep(dependencyPatterns(history, config)),
-    theme_patterns: keep(mineThemes(history, config, opts.reflections ? { reflections: opts.reflections } : {})),
-  };
+  // Success, failure and dependency candidates are one family of tests (one false discovery
+  // rate); duration trends and themes are controlled within their own.
+  const tested = decide(
+    [
+      commonalityCandidates(history, (e) => e.overall > config.patterns.success_score, 'success', config),
+      commonalityCandidates(history, (e) => e.overall < config.patterns.failure_score, 'failure', config),
+      dependencyCandidates(history, config),
+    ],
+    config.statistics.fdr,
+  );
+  const found = mergeSameEvidence(
+    [...tested.flat(), ...performancePatterns(history, config), ...mineThemes(history, config, opts.reflections ? { reflections: opts.reflections } : {})].filter((p) => !opts.rejected?.has(p.id)),
+  );
+  const of = (type: ExtractedPattern['pattern_type']): ExtractedPattern[] => sortPatterns(found.filter((p) => p.pattern_type === type));
+  return { success_patterns: of('success'), failure_patterns: of('failure'), performance_patterns: of('performance'), dependency_patterns: of('dependency'), theme_patterns: of('theme') };
 }
 
 /** The pattern lists flattened in stable order. */

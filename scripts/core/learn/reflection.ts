@@ -17,6 +17,7 @@ import { newId, slugify } from '../records/ids.js';
 import { fingerprint } from './fingerprint.js';
 import { allPatterns, executionItems, extractPatternSet } from './patterns.js';
 import { LEARN_INLINE_MAX } from './derived.js';
+import { extractOptionsOf } from './analyze.js';
 import type { ExtractedPattern } from './types.js';
 import { recallEvidence, verdict } from './evidence.js';
 import { shortHash } from './stats.js';
@@ -47,14 +48,21 @@ export interface ReflectionOptions {
   derived?: readonly ExtractedPattern[];
 }
 
-/** Derived patterns (failure, theme, dependency) the execution is evidence of or matches by definition. */
+/**
+ * Derived patterns (failure, theme, dependency) the execution is evidence of or matches by
+ * definition (its own, or that of a pattern merged into it over the same executions).
+ */
 export function matchingDerived(execution: ExecutionRecord, derived: readonly ExtractedPattern[]): ExtractedPattern[] {
   const items = new Set(executionItems(execution));
-  return derived.filter((p) => {
-    if (!['failure', 'theme', 'dependency'].includes(p.pattern_type)) return false;
-    if (p.evidence.includes(execution.id)) return true;
-    const conds = Object.entries(p.definition).filter(([k]) => !['direction', 'with', 'together', 'theme', 'task_type_of'].includes(k));
+  const about = ['failure', 'theme', 'dependency'];
+  const matches = (definition: ExtractedPattern['definition']): boolean => {
+    const conds = Object.entries(definition).filter(([k]) => !['direction', 'with', 'together', 'theme', 'task_type_of'].includes(k));
     return conds.length > 0 && conds.every(([k, v]) => (Array.isArray(v) ? v : [v]).every((x) => items.has(`${k}=${String(x)}`)));
+  };
+  return derived.filter((p) => {
+    if (!about.includes(p.pattern_type)) return false;
+    if (p.evidence.includes(execution.id)) return true;
+    return matches(p.definition) || (p.same_evidence ?? []).some((m) => about.includes(m.pattern_type) && matches(m.definition));
   });
 }
 
@@ -198,7 +206,10 @@ export function buildReflection(execution: ExecutionRecord, rows: readonly Recor
     .sort()
     .slice(-10);
   const shared = sharedErrors(similar).filter((g) => !(execution.errors ?? []).some((m) => fingerprint(m).text === g.text));
-  const derived = execution.trigger === 'mandatory_reflection' ? matchingDerived(execution, opts.derived ?? (history.length <= LEARN_INLINE_MAX ? allPatterns(extractPatternSet([...history, execution], config)) : [])) : [];
+  // The patterns `patterns` finds (themes mined from the reflections too): given, or extracted here.
+  const inline = !opts.derived && history.length <= LEARN_INLINE_MAX;
+  const derived = execution.trigger === 'mandatory_reflection' ? matchingDerived(execution, opts.derived ?? (inline ? allPatterns(extractPatternSet([...history, execution], config, extractOptionsOf(rows))) : [])) : [];
+  const unknown = execution.trigger === 'mandatory_reflection' && !opts.derived && !inline;
   const mine = new Map((execution.errors ?? []).map((m) => [fingerprint(m).id, fingerprint(m).text]));
   const recurring: Array<{ fingerprint: string; count: number; executions: string[] }> = [];
   for (const [fp, text] of mine) {
@@ -254,7 +265,7 @@ export function buildReflection(execution: ExecutionRecord, rows: readonly Recor
     `- Dependencies: ${execution.pre?.dependencies?.length ? execution.pre.dependencies.join(', ') : 'none recorded'}.`,
     ...patterns.map((p) => `- Matching ${p.data.pattern_type} pattern \`${p.id}\` (${p.data.status}): ${p.data.statement}`),
     ...derived.filter((d) => !patterns.some((p) => p.id === d.id)).map((d) => `- Matching ${d.pattern_type} pattern \`${d.id}\` (derived from the history): ${d.statement}`),
-    ...(patterns.length || derived.length ? [] : ['- No known pattern matches this execution.']),
+    ...(patterns.length || derived.length ? [] : unknown ? [`- No pattern record matches this execution; patterns derived from the history were not available (above ${LEARN_INLINE_MAX} executions they come from the learning snapshot: run \`learning-loop build --learn\`).`] : ['- No known pattern matches this execution.']),
     ...(recalledLines.length ? ['- Recalled before the task:', ...recalledLines.map((l) => `  ${l}`)] : ['- Nothing was recalled before the task.']),
     '',
   ];

@@ -30,7 +30,8 @@ export const MAX_PHRASE = 6;
 const FILLER = new Set(['is', 'was', 'be', 'been', 'are', 'were', 'do', 'did', 'does', 'have', 'has', 'had', 'when', 'which', 'who', 'what', 'so', 'but', 'then', 'there', 'here', 'also', 'very', 'just', 'some', 'into', 'out', 'up', 'about', 'will', 'would', 'should', 'could', 'can']);
 
 /** Lines the tool itself writes into reflection bodies (stubs, imports): never mined. */
-const GENERATED = /^\s*(#|imported from |execution `|- (similar non-successful|recurring error|no recurring|assumptions at the start|dependencies:|matching \w+ pattern|no known pattern|recalled before|nothing was recalled|root cause:|action:|check the steps)|proposed template)/i;
+const GENERATED =
+  /^\s*(#|imported from |execution `|consistent success - |discoveries:$|deviations from the plan:$|- (similar non-successful|recurring error|no recurring|assumptions at the start|dependencies:|matching \w+ pattern|no known pattern|no pattern record|recalled before|nothing was recalled|root cause:|action:|check the steps|nothing was recorded as discovered|no working assumption|which working assumption was wrong|`[^`]+`: (did not prevent this outcome|helped here|no clear effect here)|\*\*[^*]+\*\* — .*still true after this task\?$)|proposed template)/i;
 
 /** The words of a text with their positions (for showing the original phrase). */
 interface Tokens {

@@ -27,6 +27,11 @@ export interface ExtractedPattern {
   evidence: string[];
   /** Time of the newest evidence execution (for archival and deterministic `created_at`). */
   last_seen: string;
+  /**
+   * Other patterns about the same outcome found over exactly the same executions, merged into
+   * this one (same-evidence.ts): one fact, named in full, counted once.
+   */
+  same_evidence?: Array<Pick<ExtractedPattern, 'id' | 'pattern_type' | 'definition' | 'statement'>>;
 }
 
 /** Anti-pattern monitors (seed "Anti-Pattern Monitoring"). */
