@@ -444,6 +444,68 @@ const num = (v: unknown): number | undefined => {
 const str = (v: unknown): string | undefined => (v === undefined || v === null || String(v).trim() === '' ? undefined : String(v).trim());
 const round = (n: number, d: number): number => Math.round(n * 10 ** d) / 10 ** d;
 
+/** A day's `date` at the run's own time when the dirname starts with it (same day), else at midnight UTC; any other `date` as given. */
+function aiderStart(date: string | undefined, dirname: string | undefined): string | undefined {
+  const m = dirname ? /^(\d{4}-\d{2}-\d{2})-(\d{2})-(\d{2})-(\d{2})/.exec(dirname) : null;
+  return date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? (m && m[1] === date ? `${date}T${m[2]}:${m[3]}:${m[4]}Z` : `${date}T00:00:00Z`) : date;
+}
+
+/** Success from the success rate (`--success-rate`, default the low-performance threshold), partial above 0. */
+function aiderOutcome(rate: number | undefined, opts: FormatOptions): string | undefined {
+  return rate === undefined ? undefined : rate >= (opts.successRate ?? DEFAULT_THRESHOLDS.low_performance) ? 'success' : rate > 0 ? 'partial' : 'failure';
+}
+
+/** The run's error counts as `errors` lines (zero counts are left out). */
+function aiderErrors(get: AiderGet): string[] {
+  const errors: string[] = [];
+  const count = (field: string, text: string) => {
+    const n = num(get(field)?.value);
+    if (n && n > 0) errors.push(`${n} ${text}`);
+  };
+  count('error_outputs', 'error outputs');
+  count('num_malformed_responses', 'malformed responses');
+  count('exhausted_context_windows', 'exhausted context windows');
+  count('test_timeouts', 'test timeouts');
+  return errors;
+}
+
+/** The run's `usage`: model, cost and tokens. */
+function aiderUsage(get: AiderGet, model: string | undefined, cost: number | undefined): Record<string, unknown> {
+  const usage: Record<string, unknown> = {};
+  if (model) usage.model = model;
+  // aider writes 0 when it could not price a model: only a positive total is cost data.
+  if (cost !== undefined && cost > 0) usage.cost_usd = cost;
+  const tokensIn = num(get('prompt_tokens')?.value);
+  const tokensOut = num(get('completion_tokens')?.value);
+  if (tokensIn !== undefined) usage.input_tokens = Math.round(tokensIn);
+  if (tokensOut !== undefined) usage.output_tokens = Math.round(tokensOut);
+  return usage;
+}
+
+/** The figures of a run that its execution body reports (next to the ones it reads itself). */
+interface AiderSummary {
+  editFormat: string | undefined;
+  cases: number;
+  rate: number | undefined;
+  seconds: unknown;
+  cost: number | undefined;
+}
+
+/** The execution body for one aider run. */
+function aiderBody(get: AiderGet, file: string, line: number, opts: FormatOptions, run: AiderSummary): string {
+  const { editFormat, cases, rate, seconds, cost } = run;
+  const passRate1 = num(get('pass_rate_1')?.value);
+  const wellFormed = num(get('percent_cases_well_formed')?.value);
+  return [
+    `Imported from \`${baseName(file)}\` line ${line}: one run of aider's polyglot benchmark (${cases} exercises).`,
+    '',
+    `- edit format: ${editFormat ?? 'n/a'}`,
+    `- pass rate after the first try: ${passRate1 ?? 'n/a'} %; after the second: ${rate ?? 'n/a'} % (the accuracy score; a success from ${opts.successRate ?? DEFAULT_THRESHOLDS.low_performance} %)`,
+    `- well-formed responses: ${wellFormed ?? 'n/a'} %`,
+    `- seconds per exercise: ${num(seconds) ?? 'n/a'}; total cost: ${cost === undefined ? 'not reported' : cost > 0 ? `$${cost}` : '$0 (aider writes 0 when it cannot price a model, so it is not counted as cost data)'}`,
+  ].join('\n');
+}
+
 /**
  * The execution input for one aider benchmark run (the mapping is documented in
  * docs/interop.md). Values that are missing or not numbers are left for the schema to report.
@@ -461,21 +523,17 @@ export function aiderInput(get: AiderGet, file: string, line: number, opts: Form
   const editFormat = str(get('edit_format')?.value);
   const date = str(take('date', 'started_at'));
   const passRate = take('pass_rate_2', 'scores.accuracy');
-  const passRate1 = num(get('pass_rate_1')?.value);
   const cases = num(get('test_cases')?.value) ?? AIDER_CASES;
   const seconds = take('seconds_per_case', 'duration_s');
   const cost = num(take('total_cost', 'usage.cost_usd'));
   const rate = num(passRate);
-  // The run's own time when the dirname starts with it (same day as `date`), else midnight UTC.
-  const m = dirname ? /^(\d{4}-\d{2}-\d{2})-(\d{2})-(\d{2})-(\d{2})/.exec(dirname) : null;
-  const started = date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? (m && m[1] === date ? `${date}T${m[2]}:${m[3]}:${m[4]}Z` : `${date}T00:00:00Z`) : date;
   const input: Record<string, unknown> = {
     task_id: 'aider-polyglot',
     task_type: 'benchmark',
     component: 'aider-polyglot',
     agent: opts.agent ?? model,
-    outcome: rate === undefined ? undefined : rate >= (opts.successRate ?? DEFAULT_THRESHOLDS.low_performance) ? 'success' : rate > 0 ? 'partial' : 'failure',
-    started_at: started,
+    outcome: aiderOutcome(rate, opts),
+    started_at: aiderStart(date, dirname),
     duration_s: num(seconds) === undefined ? seconds : round(num(seconds)! * cases, 1),
     scores: { accuracy: rate ?? passRate },
   };
@@ -483,36 +541,13 @@ export function aiderInput(get: AiderGet, file: string, line: number, opts: Form
   if (editFormat && slugify(editFormat, 80)) input.tags = [slugify(editFormat, 80)];
   const passed = num(get('pass_num_2')?.value) ?? (rate === undefined ? undefined : Math.round((rate * cases) / 100));
   if (passed !== undefined && passed <= cases) input.checks = { passed, failed: cases - passed };
-  const errors: string[] = [];
-  const count = (field: string, text: string) => {
-    const n = num(get(field)?.value);
-    if (n && n > 0) errors.push(`${n} ${text}`);
-  };
-  count('error_outputs', 'error outputs');
-  count('num_malformed_responses', 'malformed responses');
-  count('exhausted_context_windows', 'exhausted context windows');
-  count('test_timeouts', 'test timeouts');
+  const errors = aiderErrors(get);
   if (errors.length) input.errors = errors;
-  const usage: Record<string, unknown> = {};
-  if (model) usage.model = model;
-  // aider writes 0 when it could not price a model: only a positive total is cost data.
-  if (cost !== undefined && cost > 0) usage.cost_usd = cost;
-  const tokensIn = num(get('prompt_tokens')?.value);
-  const tokensOut = num(get('completion_tokens')?.value);
-  if (tokensIn !== undefined) usage.input_tokens = Math.round(tokensIn);
-  if (tokensOut !== undefined) usage.output_tokens = Math.round(tokensOut);
+  const usage = aiderUsage(get, model, cost);
   if (Object.keys(usage).length) input.usage = usage;
   const command = str(get('command')?.value);
   if (command) input.command = command.slice(0, 2000);
-  const wellFormed = num(get('percent_cases_well_formed')?.value);
-  input.body = [
-    `Imported from \`${baseName(file)}\` line ${line}: one run of aider's polyglot benchmark (${cases} exercises).`,
-    '',
-    `- edit format: ${editFormat ?? 'n/a'}`,
-    `- pass rate after the first try: ${passRate1 ?? 'n/a'} %; after the second: ${rate ?? 'n/a'} % (the accuracy score; a success from ${opts.successRate ?? DEFAULT_THRESHOLDS.low_performance} %)`,
-    `- well-formed responses: ${wellFormed ?? 'n/a'} %`,
-    `- seconds per exercise: ${num(seconds) ?? 'n/a'}; total cost: ${cost === undefined ? 'not reported' : cost > 0 ? `$${cost}` : '$0 (aider writes 0 when it cannot price a model, so it is not counted as cost data)'}`,
-  ].join('\n');
+  input.body = aiderBody(get, file, line, opts, { editFormat, cases, rate, seconds, cost });
   return { input, key: `aider\n${dirname ?? line}`, paths };
 }
 

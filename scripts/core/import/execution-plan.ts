@@ -201,19 +201,21 @@ function reflectionFiles(row: HistoryRow, exec: ExecutionRecord, ids: readonly s
   });
 }
 
-/**
- * Plans an import of history rows into a knowledge base holding `existing`. Rows already there
- * (same derived id) are counted and skipped; bad rows are reported with `file:line[:col]` and a
- * catalog rule; every planned file has passed the same checks `validate` runs.
- */
-export function planExecutionImport(rows: readonly HistoryRow[], existing: readonly RecordRow[], ctx: PlanContext, now: Date = new Date(0)): ExecutionImportPlan {
-  const plan: ExecutionImportPlan = { groups: [], diagnostics: [], already: 0, bad: 0 };
-  const known = new Set(existing.map((r) => r.id));
-  const index = new ComparableIndex(ctx.config.scoring.comparable_window, true);
-  for (const r of existing) if (r.data.kind === 'execution') index.add(r.data);
+/** A valid row with its id and its reflections' ids, waiting to be scored (`order`: its place in the source). */
+type Ready = { row: HistoryRow; data: Record<string, unknown>; id: string; reflectionIds: string[]; order: number };
 
-  // 1. Validate every row and give it its id; drop the ones already imported.
-  type Ready = { row: HistoryRow; data: Record<string, unknown>; id: string; reflectionIds: string[]; order: number };
+/** History order: started_at, then source order. */
+const byHistoryOrder = (a: Ready, b: Ready): number => {
+  const x = a.data.started_at as string;
+  const y = b.data.started_at as string;
+  return x < y ? -1 : x > y ? 1 : a.order - b.order;
+};
+
+/**
+ * Validates every row and gives it its id; bad rows, rows repeated in the source and rows already
+ * imported are counted in `plan` and dropped. The rest are returned in history order.
+ */
+function readyRows(rows: readonly HistoryRow[], known: ReadonlySet<string>, plan: ExecutionImportPlan): Ready[] {
   const ready: Ready[] = [];
   const seen = new Map<string, HistoryRow>();
   rows.forEach((row, order) => {
@@ -240,42 +242,88 @@ export function planExecutionImport(rows: readonly HistoryRow[], existing: reado
     if (reflectionIds.length) data.recalled = [...new Set([...((data.recalled as string[] | undefined) ?? []), ...reflectionIds])];
     ready.push({ row, data, id, reflectionIds, order });
   });
+  return ready.sort(byHistoryOrder);
+}
 
-  // 2. Score in history order, each row against everything that started before it.
-  ready.sort((a, b) => {
-    const x = a.data.started_at as string;
-    const y = b.data.started_at as string;
-    return x < y ? -1 : x > y ? 1 : a.order - b.order;
+/** What planning one row reads besides the row itself. */
+interface RowEnv {
+  ctx: PlanContext;
+  /** Every execution that started before the row: the knowledge base's and the rows planned so far. */
+  index: ComparableIndex;
+  /** Ids in the knowledge base. */
+  known: ReadonlySet<string>;
+  /** Ids of every record this import may create. */
+  planned: ReadonlySet<string>;
+  checkOpts: { thresholds: ResolvedConfig['thresholds']; maxBytes: number };
+  now: Date;
+}
+
+/** Builds and scores a row's execution against the comparable executions that started before it. */
+function scoreRow({ row, data, id }: Ready, env: RowEnv): { record: ExecutionRecord; body: string } {
+  const draft: Record<string, unknown> = { ...data, id };
+  const comparable = env.index.durations({ id, task_type: draft.task_type as string, component: draft.component as string | undefined, started_at: draft.started_at as string, agent: draft.agent as string, usage: draft.usage as ExecutionRecord['usage'] });
+  // Efficiency needs an earlier run of the same agent and model to compare with; without one it is not measured.
+  const unmeasured = comparable.length || row.unmeasured.includes('efficiency') ? row.unmeasured : [...row.unmeasured, 'efficiency' as const];
+  return buildExecution(draft, [], { config: env.ctx.config }, env.now, comparable, unmeasured);
+}
+
+/** `recalled` links to records that neither exist nor are created by this import. */
+function missingLinks(row: HistoryRow, record: ExecutionRecord, env: RowEnv): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  (record.recalled ?? []).forEach((target, i) => {
+    if (!env.known.has(target) && !env.planned.has(target)) problems.push(diag('link/missing', row.file, `\`recalled\` links to \`${target}\`, which does not exist.`, row.locate(['recalled', i])));
   });
+  return problems;
+}
+
+/** The row's files checked as `validate` checks them: one `import/row` error per invalid file. */
+function invalidFiles(row: HistoryRow, files: ReadonlyArray<{ kbRel: string; text: string }>, env: RowEnv): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  for (const f of files) {
+    const check = checkRecordText(f.kbRel, f.text, env.checkOpts, `${env.ctx.kbPrefix}${f.kbRel}`);
+    const errors = check.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) problems.push(diag('import/row', row.file, `The row would become an invalid record: ${errors.map((e) => e.message).join(' ')}`, { line: row.line, column: 1 }));
+  }
+  return problems;
+}
+
+/** Plans one row: its execution and reflection files, or the problems that refuse it. */
+function planRow(ready: Ready, env: RowEnv): { group: PlannedGroup } | { problems: Diagnostic[] } {
+  const { row, id, reflectionIds } = ready;
+  const { record, body } = scoreRow(ready, env);
+  const kbRel = recordPath(record);
+  const text = renderRecord(record, body);
+  const links = missingLinks(row, record, env);
+  if (links.length) return { problems: links };
+  const reflections = reflectionFiles(row, record, reflectionIds);
+  const invalid = invalidFiles(row, [{ kbRel, text }, ...reflections], env);
+  if (invalid.length) return { problems: invalid };
+  return { group: { source: where(row), execution: { id, kind: 'execution', kbRel, text, record }, reflections: reflections.map(({ record: _r, ...f }) => f) } };
+}
+
+/**
+ * Plans an import of history rows into a knowledge base holding `existing`. Rows already there
+ * (same derived id) are counted and skipped; bad rows are reported with `file:line[:col]` and a
+ * catalog rule; every planned file has passed the same checks `validate` runs.
+ */
+export function planExecutionImport(rows: readonly HistoryRow[], existing: readonly RecordRow[], ctx: PlanContext, now: Date = new Date(0)): ExecutionImportPlan {
+  const plan: ExecutionImportPlan = { groups: [], diagnostics: [], already: 0, bad: 0 };
+  const known = new Set(existing.map((r) => r.id));
+  const index = new ComparableIndex(ctx.config.scoring.comparable_window, true);
+  for (const r of existing) if (r.data.kind === 'execution') index.add(r.data);
+  const ready = readyRows(rows, known, plan);
+  // Scored in history order, each row against everything that started before it.
   const planned = new Set([...ready.map((r) => r.id), ...ready.flatMap((r) => r.reflectionIds)]);
-  const checkOpts = { thresholds: ctx.config.thresholds, maxBytes: ctx.config.build.max_file_bytes };
-  for (const { row, data, id, reflectionIds } of ready) {
-    const draft: Record<string, unknown> = { ...data, id };
-    const comparable = index.durations({ id, task_type: draft.task_type as string, component: draft.component as string | undefined, started_at: draft.started_at as string, agent: draft.agent as string, usage: draft.usage as ExecutionRecord['usage'] });
-    // Efficiency needs an earlier run of the same agent and model to compare with; without one it is not measured.
-    const unmeasured = comparable.length || row.unmeasured.includes('efficiency') ? row.unmeasured : [...row.unmeasured, 'efficiency' as const];
-    const { record, body } = buildExecution(draft, [], { config: ctx.config }, now, comparable, unmeasured);
-    const problems: Diagnostic[] = [];
-    (record.recalled ?? []).forEach((target, i) => {
-      if (!known.has(target) && !planned.has(target)) problems.push(diag('link/missing', row.file, `\`recalled\` links to \`${target}\`, which does not exist.`, row.locate(['recalled', i])));
-    });
-    const kbRel = recordPath(record);
-    const text = renderRecord(record, body);
-    const reflections = problems.length ? [] : reflectionFiles(row, record, reflectionIds);
-    if (!problems.length) {
-      for (const f of [{ kbRel, text }, ...reflections]) {
-        const check = checkRecordText(f.kbRel, f.text, checkOpts, `${ctx.kbPrefix}${f.kbRel}`);
-        const errors = check.diagnostics.filter((d) => d.severity === 'error');
-        if (errors.length) problems.push(diag('import/row', row.file, `The row would become an invalid record: ${errors.map((e) => e.message).join(' ')}`, { line: row.line, column: 1 }));
-      }
-    }
-    if (problems.length) {
+  const env: RowEnv = { ctx, index, known, planned, checkOpts: { thresholds: ctx.config.thresholds, maxBytes: ctx.config.build.max_file_bytes }, now };
+  for (const r of ready) {
+    const result = planRow(r, env);
+    if ('problems' in result) {
       plan.bad += 1;
-      plan.diagnostics.push(...problems.map((d) => (d.line === undefined ? { ...d, line: row.line } : d)));
+      plan.diagnostics.push(...result.problems.map((d) => (d.line === undefined ? { ...d, line: r.row.line } : d)));
       continue;
     }
-    index.add(record);
-    plan.groups.push({ source: where(row), execution: { id, kind: 'execution', kbRel, text, record }, reflections: reflections.map(({ record: _r, ...f }) => f) });
+    index.add(result.group.execution.record);
+    plan.groups.push(result.group);
   }
   return plan;
 }

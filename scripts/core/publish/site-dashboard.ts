@@ -3,7 +3,7 @@
  * (`aggregates.json`) computed into metric cards, criteria, flags and charts. Nothing is
  * recomputed here; when an input is missing the page says "not available yet".
  */
-import type { AgentEffectiveness, EffectSummary, LearnSnapshot } from '../learn/types.js';
+import type { AgentEffectiveness, DashboardMetrics, DashboardReport, EffectSummary, LearnSnapshot } from '../learn/types.js';
 import { formatP, formatRatio } from '../learn/effect.js';
 import { barChart, forestPlot, lineChart, stackedChart } from './render-charts.js';
 import { facetSlug, type ChartBlock, type LinkRef, type RecordPage, type SiteRecords } from './site-data.js';
@@ -137,6 +137,104 @@ function costCell(a: Partial<Pick<AgentEffectiveness, 'cost_usd' | 'cost_per_suc
 
 const tone = (t: string, goodWhen: string[]): MetricCard['tone'] => (goodWhen.includes(t) ? 'good' : t === 'unknown' || t === 'flat' ? 'neutral' : 'bad');
 
+/** The five metric cards of the learning snapshot. */
+function metricCards(dashboard: DashboardReport): MetricCard[] {
+  const m = dashboard.metrics;
+  const oi = m.overall_improvement;
+  const reuse = m.component_reuse_rate;
+  const api = m.api_integration_time;
+  const ps = m.pattern_stability;
+  return [
+    { key: 'component_reuse_rate', label: 'Component reuse rate', value: pct(reuse.rate), trend: dashboard.trends.reuse, tone: tone(dashboard.trends.reuse, ['up']), detail: `${reuse.reused} of ${plural(reuse.executions, 'execution')} reused a template, component or rule; first week ${pct(reuse.first_week)}, latest ${pct(reuse.latest_week)}. ${m.component_reuse_rate.test.detail}` },
+    { key: 'api_integration_time', label: 'API integration time', value: dur(api.median_s), trend: api.trend, tone: tone(api.trend, ['faster']), detail: `Median over ${api.executions} integration executions (mean ${dur(api.mean_s)}). ${api.test.detail}` },
+    { key: 'agent_effectiveness', label: 'Agent effectiveness', value: m.agent_effectiveness[0] ? `${m.agent_effectiveness[0].agent}` : 'n/a', trend: 'unknown', tone: 'neutral', detail: m.agent_effectiveness[0] ? `Best mean score ${num(m.agent_effectiveness[0].mean_overall)} over ${plural(m.agent_effectiveness[0].executions, 'execution')}; ${plural(m.agent_effectiveness.length, 'agent')} in total.` : 'No executions yet.' },
+    { key: 'pattern_stability', label: 'Pattern stability', value: pct(ps.stability), trend: 'unknown', tone: 'neutral', detail: ps.source === 'git' ? `${ps.changed} of ${ps.accepted} accepted patterns changed (${ps.changes} changes in Git history).` : 'Git history not available.' },
+    { key: 'overall_improvement', label: 'Overall improvement', value: oi.slope_per_week === null ? 'n/a' : `${oi.slope_per_week >= 0 ? '+' : ''}${num(oi.slope_per_week)}/wk`, trend: oi.trend, tone: tone(oi.trend, ['up']), detail: `Weekly mean scores over ${plural(oi.weeks.length, 'week')}; last week-over-week change ${oi.last_change === null ? 'n/a' : `${oi.last_change >= 0 ? '+' : ''}${num(oi.last_change)}`}. ${oi.test.detail}` },
+  ];
+}
+
+/** Line chart of the weekly mean overall score, with its trend. */
+function scoreChart(oi: DashboardMetrics['overall_improvement']): ChartBlock {
+  const weeks = oi.weeks;
+  return {
+    id: 'chart-score',
+    title: 'Weekly mean score',
+    desc: weeks.length ? `Mean overall score per week over ${plural(weeks.length, 'week')}, from ${num(weeks[0]!.mean_overall)} to ${num(weeks[weeks.length - 1]!.mean_overall)}; trend ${oi.trend}${oi.slope_per_week === null ? '' : ` (${num(oi.slope_per_week)} per week)`}.` : 'No weekly scores yet.',
+    svg: lineChart(weeks.map((w) => ({ x: w.week, y: w.mean_overall })), { id: 'chart-score', title: 'Weekly mean score', desc: `Trend ${oi.trend}.`, yMax: 100, trend: true }),
+    table: { head: ['Week', 'Executions', 'Mean score', 'Change'], rows: weeks.map((w) => [w.week, String(w.executions), num(w.mean_overall), w.change === null ? '—' : num(w.change)]) },
+  };
+}
+
+/** Line chart of the reuse rate per week. */
+function reuseChart(dashboard: DashboardReport): ChartBlock {
+  const weeks = dashboard.metrics.overall_improvement.weeks;
+  return {
+    id: 'chart-reuse',
+    title: 'Reuse rate per week',
+    desc: weeks.length ? `Share of executions that reused a template, component or rule, per week: first ${pct(weeks[0]!.reuse_rate)}, latest ${pct(weeks[weeks.length - 1]!.reuse_rate)}.` : 'No executions yet.',
+    svg: lineChart(weeks.map((w) => ({ x: w.week, y: Math.round(w.reuse_rate * 1000) / 10 })), { id: 'chart-reuse', title: 'Reuse rate per week', desc: `Reuse trend ${dashboard.trends.reuse}.`, yMax: 100, unit: '%', trend: true }),
+    table: { head: ['Week', 'Reuse rate'], rows: weeks.map((w) => [w.week, pct(w.reuse_rate)]) },
+  };
+}
+
+/** A success rate's 95% interval as a table cell. */
+const intervalCell = (a: AgentEffectiveness): string => (a.success_rate.low === null ? 'n/a' : `${pct(a.success_rate.low)}–${pct(a.success_rate.high)}`);
+
+/** The agents page's rows, one per agent (best mean score first, as the snapshot orders them). */
+function agentRows(eff: readonly AgentEffectiveness[]): DashboardData['agents'] {
+  return eff.map((a) => ({
+    agent: a.agent,
+    executions: a.executions,
+    mean: num(a.mean_overall),
+    success: pct(a.success_rate.rate),
+    interval: intervalCell(a),
+    cost: costCell(a),
+    href: `executions/by/agent/${facetSlug(a.agent)}/`,
+  }));
+}
+
+/** Bar chart of the mean overall score per agent (the first 20), with the full table. */
+function agentChartOf(eff: readonly AgentEffectiveness[]): ChartBlock {
+  return {
+    id: 'chart-agents',
+    title: 'Agent effectiveness',
+    desc: eff.length ? `Mean overall score per agent; highest ${eff[0]!.agent} at ${num(eff[0]!.mean_overall)}.` : 'No agents yet.',
+    svg: barChart(eff.slice(0, 20).map((a) => ({ label: a.agent, value: a.mean_overall, note: `n=${a.executions}` })), { id: 'chart-agents', title: 'Agent effectiveness', desc: 'Mean overall score per agent.', yMax: 100 }),
+    table: { head: ['Agent', 'Executions', 'Mean score', 'Success rate', '95% interval', 'Cost per success'], rows: eff.map((a) => [a.agent, String(a.executions), num(a.mean_overall), pct(a.success_rate.rate), intervalCell(a), costCell(a)]) },
+  };
+}
+
+/** Stacked chart of the outcomes per ISO week (the last 26 weeks). */
+function outcomeChart(byWeek: NonNullable<SiteAggregates['by_week']>): ChartBlock {
+  const weeks = Object.keys(byWeek).sort().slice(-26);
+  const keys = ['success', 'partial', 'failure'];
+  return {
+    id: 'chart-outcomes',
+    title: 'Outcome mix per week',
+    desc: `Successes, partial results and failures per ISO week over the last ${plural(weeks.length, 'week')}.`,
+    svg: stackedChart(weeks.map((w) => ({ label: w, parts: keys.map((k) => ({ key: k, value: byWeek[w]!.outcomes[k as 'success'] })) })), keys, { id: 'chart-outcomes', title: 'Outcome mix per week', desc: 'Stacked successes, partials and failures.' }),
+    table: { head: ['Week', 'Success', 'Partial', 'Failure'], rows: weeks.map((w) => [w, ...keys.map((k) => String(byWeek[w]!.outcomes[k as 'success']))]) },
+  };
+}
+
+/** Bar chart of the median duration of the 15 most frequent task types. */
+function durationChart(byTaskType: NonNullable<SiteAggregates['by_task_type']>): ChartBlock {
+  const types = Object.entries(byTaskType).sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1)).slice(0, 15);
+  return {
+    id: 'chart-durations',
+    title: 'Duration per task type',
+    desc: types.length ? `Median duration in minutes for the ${types.length} most frequent task types; longest median ${types.slice().sort((a, b) => b[1].duration_s.median - a[1].duration_s.median)[0]![0]}.` : 'No executions yet.',
+    svg: barChart(types.map(([t, s]) => ({ label: t, value: Math.round(s.duration_s.median / 6) / 10, note: `n=${s.count}` })), { id: 'chart-durations', title: 'Duration per task type', desc: 'Median minutes per task type.', unit: ' min' }),
+    table: { head: ['Task type', 'Executions', 'Median', 'Mean', 'p90'], rows: types.map(([t, s]) => [t, String(s.count), dur(s.duration_s.median), dur(s.duration_s.mean), dur(s.duration_s.p90)]) },
+  };
+}
+
+/** The newest synthesis record's page fields, or null when there is none. */
+function latestSynthesis(records: SiteRecords): DashboardData['latestSynthesis'] {
+  const synth = records.sections.synthesis[0];
+  return synth ? { id: synth.id, title: synth.title, href: synth.href, date: synth.date, badge: synth.badge, summary: synth.summary, bodyHtml: synth.bodyHtml, fields: synth.fields } : null;
+}
+
 /** Builds the dashboard data from the learning snapshot, the aggregates and the prepared records. */
 export function prepareDashboard(read: LearnRead, records: SiteRecords): DashboardData {
   const snap = read.snapshot;
@@ -145,92 +243,25 @@ export function prepareDashboard(read: LearnRead, records: SiteRecords): Dashboa
     const href = records.hrefs.get(id);
     return href ? { id, href } : { id };
   };
+  const eff = snap?.dashboard.metrics.agent_effectiveness ?? [];
+  const agentChart = snap ? agentChartOf(eff) : null;
   const charts: ChartBlock[] = [];
-  const metrics: MetricCard[] = [];
-  let agents: DashboardData['agents'] = [];
-  let agentChart: ChartBlock | null = null;
-  if (snap) {
-    const m = snap.dashboard.metrics;
-    const oi = m.overall_improvement;
-    const reuse = m.component_reuse_rate;
-    const api = m.api_integration_time;
-    const ps = m.pattern_stability;
-    metrics.push(
-      { key: 'component_reuse_rate', label: 'Component reuse rate', value: pct(reuse.rate), trend: snap.dashboard.trends.reuse, tone: tone(snap.dashboard.trends.reuse, ['up']), detail: `${reuse.reused} of ${plural(reuse.executions, 'execution')} reused a template, component or rule; first week ${pct(reuse.first_week)}, latest ${pct(reuse.latest_week)}. ${m.component_reuse_rate.test.detail}` },
-      { key: 'api_integration_time', label: 'API integration time', value: dur(api.median_s), trend: api.trend, tone: tone(api.trend, ['faster']), detail: `Median over ${api.executions} integration executions (mean ${dur(api.mean_s)}). ${api.test.detail}` },
-      { key: 'agent_effectiveness', label: 'Agent effectiveness', value: m.agent_effectiveness[0] ? `${m.agent_effectiveness[0].agent}` : 'n/a', trend: 'unknown', tone: 'neutral', detail: m.agent_effectiveness[0] ? `Best mean score ${num(m.agent_effectiveness[0].mean_overall)} over ${plural(m.agent_effectiveness[0].executions, 'execution')}; ${plural(m.agent_effectiveness.length, 'agent')} in total.` : 'No executions yet.' },
-      { key: 'pattern_stability', label: 'Pattern stability', value: pct(ps.stability), trend: 'unknown', tone: 'neutral', detail: ps.source === 'git' ? `${ps.changed} of ${ps.accepted} accepted patterns changed (${ps.changes} changes in Git history).` : 'Git history not available.' },
-      { key: 'overall_improvement', label: 'Overall improvement', value: oi.slope_per_week === null ? 'n/a' : `${oi.slope_per_week >= 0 ? '+' : ''}${num(oi.slope_per_week)}/wk`, trend: oi.trend, tone: tone(oi.trend, ['up']), detail: `Weekly mean scores over ${plural(oi.weeks.length, 'week')}; last week-over-week change ${oi.last_change === null ? 'n/a' : `${oi.last_change >= 0 ? '+' : ''}${num(oi.last_change)}`}. ${oi.test.detail}` },
-    );
-    const weeks = oi.weeks;
-    charts.push({
-      id: 'chart-score',
-      title: 'Weekly mean score',
-      desc: weeks.length ? `Mean overall score per week over ${plural(weeks.length, 'week')}, from ${num(weeks[0]!.mean_overall)} to ${num(weeks[weeks.length - 1]!.mean_overall)}; trend ${oi.trend}${oi.slope_per_week === null ? '' : ` (${num(oi.slope_per_week)} per week)`}.` : 'No weekly scores yet.',
-      svg: lineChart(weeks.map((w) => ({ x: w.week, y: w.mean_overall })), { id: 'chart-score', title: 'Weekly mean score', desc: `Trend ${oi.trend}.`, yMax: 100, trend: true }),
-      table: { head: ['Week', 'Executions', 'Mean score', 'Change'], rows: weeks.map((w) => [w.week, String(w.executions), num(w.mean_overall), w.change === null ? '—' : num(w.change)]) },
-    });
-    charts.push({
-      id: 'chart-reuse',
-      title: 'Reuse rate per week',
-      desc: weeks.length ? `Share of executions that reused a template, component or rule, per week: first ${pct(weeks[0]!.reuse_rate)}, latest ${pct(weeks[weeks.length - 1]!.reuse_rate)}.` : 'No executions yet.',
-      svg: lineChart(weeks.map((w) => ({ x: w.week, y: Math.round(w.reuse_rate * 1000) / 10 })), { id: 'chart-reuse', title: 'Reuse rate per week', desc: `Reuse trend ${snap.dashboard.trends.reuse}.`, yMax: 100, unit: '%', trend: true }),
-      table: { head: ['Week', 'Reuse rate'], rows: weeks.map((w) => [w.week, pct(w.reuse_rate)]) },
-    });
-    const eff = m.agent_effectiveness;
-    agents = eff.map((a) => ({
-      agent: a.agent,
-      executions: a.executions,
-      mean: num(a.mean_overall),
-      success: pct(a.success_rate.rate),
-      interval: a.success_rate.low === null ? 'n/a' : `${pct(a.success_rate.low)}–${pct(a.success_rate.high)}`,
-      cost: costCell(a),
-      href: `executions/by/agent/${facetSlug(a.agent)}/`,
-    }));
-    agentChart = {
-      id: 'chart-agents',
-      title: 'Agent effectiveness',
-      desc: eff.length ? `Mean overall score per agent; highest ${eff[0]!.agent} at ${num(eff[0]!.mean_overall)}.` : 'No agents yet.',
-      svg: barChart(eff.slice(0, 20).map((a) => ({ label: a.agent, value: a.mean_overall, note: `n=${a.executions}` })), { id: 'chart-agents', title: 'Agent effectiveness', desc: 'Mean overall score per agent.', yMax: 100 }),
-      table: { head: ['Agent', 'Executions', 'Mean score', 'Success rate', '95% interval', 'Cost per success'], rows: eff.map((a) => [a.agent, String(a.executions), num(a.mean_overall), pct(a.success_rate.rate), a.success_rate.low === null ? 'n/a' : `${pct(a.success_rate.low)}–${pct(a.success_rate.high)}`, costCell(a)]) },
-    };
-    charts.push(agentChart);
-  }
-  if (agg?.by_week) {
-    const weeks = Object.keys(agg.by_week).sort().slice(-26);
-    const keys = ['success', 'partial', 'failure'];
-    charts.push({
-      id: 'chart-outcomes',
-      title: 'Outcome mix per week',
-      desc: `Successes, partial results and failures per ISO week over the last ${plural(weeks.length, 'week')}.`,
-      svg: stackedChart(weeks.map((w) => ({ label: w, parts: keys.map((k) => ({ key: k, value: agg.by_week![w]!.outcomes[k as 'success'] })) })), keys, { id: 'chart-outcomes', title: 'Outcome mix per week', desc: 'Stacked successes, partials and failures.' }),
-      table: { head: ['Week', 'Success', 'Partial', 'Failure'], rows: weeks.map((w) => [w, ...keys.map((k) => String(agg.by_week![w]!.outcomes[k as 'success']))]) },
-    });
-  }
-  if (agg?.by_task_type) {
-    const types = Object.entries(agg.by_task_type).sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1)).slice(0, 15);
-    charts.push({
-      id: 'chart-durations',
-      title: 'Duration per task type',
-      desc: types.length ? `Median duration in minutes for the ${types.length} most frequent task types; longest median ${types.slice().sort((a, b) => b[1].duration_s.median - a[1].duration_s.median)[0]![0]}.` : 'No executions yet.',
-      svg: barChart(types.map(([t, s]) => ({ label: t, value: Math.round(s.duration_s.median / 6) / 10, note: `n=${s.count}` })), { id: 'chart-durations', title: 'Duration per task type', desc: 'Median minutes per task type.', unit: ' min' }),
-      table: { head: ['Task type', 'Executions', 'Median', 'Mean', 'p90'], rows: types.map(([t, s]) => [t, String(s.count), dur(s.duration_s.median), dur(s.duration_s.mean), dur(s.duration_s.p90)]) },
-    });
-  }
-  const synth = records.sections.synthesis[0];
+  if (snap) charts.push(scoreChart(snap.dashboard.metrics.overall_improvement), reuseChart(snap.dashboard), agentChart!);
+  if (agg?.by_week) charts.push(outcomeChart(agg.by_week));
+  if (agg?.by_task_type) charts.push(durationChart(agg.by_task_type));
   return {
     available: { learn: Boolean(snap), aggregates: Boolean(agg) },
     executions: snap?.executions ?? records.execRows.length,
     latestExecution: snap?.latest_execution ?? null,
-    metrics,
+    metrics: snap ? metricCards(snap.dashboard) : [],
     criteria: snap?.dashboard.success_criteria.map((c) => ({ id: c.id, title: c.title, status: c.status, detail: c.detail })) ?? [],
     flags: (snap?.flags ?? []).map((f) => ({ id: f.id, monitor: f.monitor, action: f.action, subject: f.subject, message: f.message, evidence: f.evidence.slice(0, 20).map(link) })),
     recommendations: (snap?.dashboard.recommendations ?? []).map((r) => linkIds(r, records.hrefs)),
-    latestSynthesis: synth ? { id: synth.id, title: synth.title, href: synth.href, date: synth.date, badge: synth.badge, summary: synth.summary, bodyHtml: synth.bodyHtml, fields: synth.fields } : null,
+    latestSynthesis: latestSynthesis(records),
     charts,
-    agents,
+    agents: agentRows(eff),
     agentChart,
-    hasCostData: (snap?.dashboard.metrics.agent_effectiveness ?? []).some((a) => typeof a.cost_usd === 'number'),
+    hasCostData: eff.some((a) => typeof a.cost_usd === 'number'),
     topPatterns: (snap?.patterns ?? []).filter((p) => p.status !== 'rejected' && p.status !== 'archived').slice(0, 6).map((p) => ({ ...link(p.id), label: p.statement })),
     effect: prepareEffect(snap?.dashboard.effect),
   };
