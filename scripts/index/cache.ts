@@ -20,7 +20,7 @@ import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
 import type { IndexEntry, SegEntry, SegSummary } from './segments.js';
 
 /** Bumped whenever the cache layout or the parse/validate semantics change. */
-export const CACHE_VERSION = 7;
+export const CACHE_VERSION = 8;
 
 /** Loaded cache index. */
 export interface LoadedIndex {
