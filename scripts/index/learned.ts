@@ -35,7 +35,7 @@ export function writeLearned(ws: Workspace, table: RecordsTable, analysis: Analy
   const latest = history.length ? history[history.length - 1]!.started_at : null;
   const asOf = latest ?? '1970-01-01T00:00:00Z';
   const committed = new Set(rowsOf(table, 'pattern').map((r) => r.id));
-  const rows = derivedRows(analysis.patterns, effect ?? effectOfRecall(history, ws.config), committed, asOf);
+  const rows = derivedRows(analysis.patterns, effect ?? effectOfRecall(history, ws.config), committed, asOf, history);
   const store = renderRowsStore(rows, { name: 'seg-derived.json', derived: true });
   const dir = learnedDir(ws.outDir);
   mkdirSync(dir, { recursive: true });

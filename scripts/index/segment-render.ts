@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Workspace } from '../core/workspace.js';
 import { fingerprint } from '../core/learn/fingerprint.js';
 import { renderSegment, type SegmentDoc, type StoreSegment } from '../core/recall/store.js';
+import { countsInLength } from '../core/recall/terms.js';
 import { readSegCache, writeSegCache } from './cache.js';
 import { sha1 } from './digest.js';
 import { parseFile, segName, type IndexEntry, type SegEntry } from './segments.js';
@@ -158,7 +159,7 @@ export function prepareSegment(ctx: SegmentContext, seg: number, rows: readonly 
   for (const e of rows) {
     const errors = e.data.kind === 'execution' ? (e.data.errors ?? []) : [];
     let length = 0;
-    for (let i = 0; i < e.tf.length; i += 2) if (!/^[@=]/.test(e.tf[i] as string)) length += e.tf[i + 1] as number;
+    for (let i = 0; i < e.tf.length; i += 2) if (countsInLength(e.tf[i] as string)) length += e.tf[i + 1] as number;
     docs.push({ doc: e.doc, tf: e.tf, length, fps: [...new Set(errors.map((m) => fingerprint(m).id))] });
     table.push({ kind: e.data.kind, id: e.data.id, file: e.doc.file, data: e.data });
   }

@@ -18,6 +18,8 @@ export interface CompactRow {
   kind: string;
   insight: string;
   why: string;
+  /** Derived from the history by the learning engine (a pattern, theme or effect): not a record, not for `recalled`. */
+  derived?: true;
 }
 
 function clip(text: string, max = 160): string {
@@ -47,7 +49,7 @@ export function rowFromInsight(i: Insight): CompactRow {
     const cause = i.root_cause ? `; root cause: ${i.root_cause.text}` : '';
     line = `${i.outcome ?? ''} ${i.task_type ?? ''}${i.component ? ` on ${i.component}` : ''}${i.agent ? ` by ${i.agent}` : ''}${i.overall !== undefined ? `, overall ${i.overall}` : ''}${err}${cause}`;
   } else line = `${i.proposed ? '[proposed] ' : ''}${i.action ?? i.what ?? i.title}`;
-  return { id: i.id, kind: i.kind, insight: clip(line.trim() || i.title), why: clip(i.why.join('; ') || 'matched the question', 120) };
+  return { id: i.id, kind: i.kind, insight: clip(line.trim() || i.title), why: clip(i.why.join('; ') || 'matched the question', 120), ...(i.derived ? { derived: true as const } : {}) };
 }
 
 /** Ranked compact rows for a question: the recall engine, or the local ranker as a fallback. */
@@ -76,7 +78,7 @@ export async function similarTaskRows(ws: Workspace, rows: readonly RecordRow[],
         insight: clip(`${e.outcome ?? ''} ${e.task_type ?? ''}${e.component ? ` on ${e.component}` : ''}${e.overall !== undefined ? `, overall ${e.overall}` : ''}${e.errors?.[0] ? `; error: ${e.errors[0]}` : ''}`.trim() || e.title),
         why: `similarity ${e.similarity.toFixed(2)}${e.component && e.component === q.component ? `; same component ${e.component}` : ''}${e.task_type === q.task_type ? `; same task_type ${e.task_type}` : ''}`,
       }));
-      for (const g of r.guidance) out.push({ id: g.id, kind: g.kind, insight: clip(`${g.status && g.status !== 'accepted' ? `[${g.status}] ` : ''}${g.text}`), why: 'applies to this kind of task' });
+      for (const g of r.guidance) out.push({ id: g.id, kind: g.kind, insight: clip(`${g.status && g.status !== 'accepted' ? `[${g.status}] ` : ''}${g.text}`), why: 'applies to this kind of task', ...(g.derived ? { derived: true as const } : {}) });
       return out;
     } catch {
       // fall through to the local ranker

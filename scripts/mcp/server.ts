@@ -76,6 +76,7 @@ const rowSchema = z.object({
   kind: z.string(),
   insight: z.string().describe('one line: what this record says'),
   why: z.string().describe('why it matched the question'),
+  derived: z.literal(true).optional().describe('derived from the history by the learning engine (a pattern, theme or effect): not a record; leave it out of `recalled`'),
 });
 const rowsOutput = {
   rows: z.array(rowSchema),

@@ -3,7 +3,10 @@ import type { Command } from 'commander';
 import { CATALOG, isRuleId, ruleDocLink } from '../../core/diagnostics/catalog.js';
 import { didYouMean } from '../../core/diagnostics/suggest.js';
 import { openIndex } from '../../index/api.js';
-import { explainRecord, renderExplanation } from '../../core/learn/explain-record.js';
+import { derivedDocOf, explainDerived, explainRecord, renderDerivedExplanation, renderExplanation, type DerivedExplanation } from '../../core/learn/explain-record.js';
+import type { RecordRow } from '../../core/records/table.js';
+import type { Workspace } from '../../core/workspace.js';
+import type { ExtractedPattern } from '../../core/learn/types.js';
 import { printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
@@ -13,12 +16,12 @@ import { exists } from '../../io/fs.js';
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('explain')
-    .description('Explain a diagnostic rule id (or list them all), or a record id: its statement, status and the executions behind it.')
-    .argument('[id]', 'a rule id such as schema/range, or a record id such as rule-handle-timezone-conversions-for-appointments')
+    .description('Explain a diagnostic rule id (or list them all), a record id (its statement, status and the executions behind it), or the id of a pattern, theme or effect derived from the history (its statement, evidence and figures).')
+    .argument('[id]', 'a rule id such as schema/range, a record id such as rule-handle-timezone-conversions-for-appointments, or a derived id that recall showed')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  learning-loop explain yaml/alias\n  learning-loop explain rule-handle-timezone-conversions-for-appointments\n\nA record\'s evidence is derived from the executions that recalled it: a success counts as helpful,\na failure (or a score below patterns.failure_score) as harmful.\nExit codes: 0 explained, 2 neither a rule id nor a record id.',
+      '\nExamples:\n  learning-loop explain yaml/alias\n  learning-loop explain rule-handle-timezone-conversions-for-appointments\n  learning-loop explain effect-recall-overall\n\nA record\'s evidence is derived from the executions that recalled it: a success counts as helpful,\na failure (or a score below patterns.failure_score) as harmful.\nExit codes: 0 explained, 2 neither a rule id, a record id nor a derived id.',
     )
     .action(async (id: string | undefined, opts: { json?: boolean }, cmd: Command) => {
       if (id === undefined || isRuleId(id)) {
@@ -30,13 +33,29 @@ export function register(program: Command, ctx: CliContext): void {
       }
       const ws = ctx.workspace(cmd);
       const rows = exists(ws.kbRoot) ? (await openIndex(ws).table()).rows : [];
-      const x = explainRecord(rows, id, ws.config, (await openIndex(ws).learned.patterns()) ?? []);
-      if (!x) {
-        const close = id.includes('/') ? Object.keys(CATALOG).filter((k) => k.split('/')[0] === id.split('/')[0]) : [didYouMean(id, rows.map((r) => r.id))].filter((v): v is string => Boolean(v));
-        throw new UsageError(`\`${id}\` is neither a diagnostic rule id nor the id of a record in ${ws.kbPrefix || 'the knowledge base'}.`, close.length ? `Did you mean: ${close.join(', ')}?` : 'Run `learning-loop explain` to list every rule id, or `learning-loop list` for record ids.');
+      const patterns = (await openIndex(ws).learned.patterns()) ?? [];
+      const x = explainRecord(rows, id, ws.config, patterns);
+      const d = x ? undefined : await explainDerivedId(ws, rows, id, patterns);
+      if (!x && !d) {
+        const close = id.includes('/') ? Object.keys(CATALOG).filter((k) => k.split('/')[0] === id.split('/')[0]) : [didYouMean(id, [...rows.map((r) => r.id), ...patterns.map((p) => p.id)])].filter((v): v is string => Boolean(v));
+        throw new UsageError(`\`${id}\` is neither a diagnostic rule id, the id of a record in ${ws.kbPrefix || 'the knowledge base'} nor a pattern, theme or effect derived from its history.`, close.length ? `Did you mean: ${close.join(', ')}?` : 'Run `learning-loop explain` to list every rule id, `learning-loop list` for record ids, or `learning-loop patterns` for derived patterns.');
       }
-      if (opts.json) printJson(ctx.io, x);
-      else ctx.io.stdout.write(renderExplanation(x));
+      if (opts.json) printJson(ctx.io, x ?? d);
+      else ctx.io.stdout.write(x ? renderExplanation(x) : renderDerivedExplanation(d!));
       ctx.exitCode = EXIT.OK;
     });
+}
+
+/**
+ * Derived knowledge by id: as recall holds it (the derived store, brought up to date like
+ * recall does), else from the last learning snapshot's patterns (a large history whose derived
+ * store was not refreshed).
+ */
+async function explainDerivedId(ws: Workspace, rows: readonly RecordRow[], id: string, patterns: readonly ExtractedPattern[]): Promise<DerivedExplanation | undefined> {
+  if (!exists(ws.kbRoot)) return undefined;
+  const store = await openIndex(ws).store();
+  const doc = [store.find('pattern', id), store.find('effect', id)].find((x) => x?.derived);
+  if (doc) return explainDerived(doc, rows);
+  const p = patterns.find((x) => x.id === id);
+  return p ? explainDerived(derivedDocOf(p), rows) : undefined;
 }

@@ -50,7 +50,7 @@ function renderSimilar(r: SimilarResult): string {
   out.push(`${r.exact} past execution${r.exact === 1 ? '' : 's'} of ${what}: ${r.outcomes.success} success, ${r.outcomes.partial} partial, ${r.outcomes.failure} failure.`);
   if (r.guidance.length) {
     out.push('', 'Applies to this task:');
-    for (const g of r.guidance) out.push(`  [${g.kind}] ${g.id}${g.status && g.status !== 'accepted' ? ` (${g.status})` : ''}: ${g.text}`, `    ${g.path}`);
+    for (const g of r.guidance) out.push(`  [${g.kind}] ${g.id}${g.status && g.status !== 'accepted' ? ` (${g.status})` : ''}: ${g.text}`, `    ${g.path ?? `derived from the history: learning-loop explain ${g.id}`}`);
   }
   out.push('', 'Similar executions:');
   r.executions.forEach((e, i) => {

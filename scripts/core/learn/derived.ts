@@ -1,9 +1,12 @@
 /**
  * Derived knowledge as records recall can search: the patterns and themes the engine finds in
  * the history and the effects of memory it measures, shaped as (synthetic, never written)
- * pattern records so the same documents, terms and ranking serve them. Pure.
+ * pattern records so the same documents, terms and ranking serve them. An effect of memory is
+ * answered as its own kind, `effect` (see recall/search-docs.ts), never as a pattern. Each
+ * carries its evidence (execution ids) and its figures, which `recall --json` and `explain` show.
+ * Pure.
  */
-import type { PatternRecord } from '../records/kinds.js';
+import type { ExecutionRecord, PatternRecord } from '../records/kinds.js';
 import type { RecordRow } from '../records/table.js';
 import type { EffectEstimate, EffectReport } from './effect.js';
 import type { ExtractedPattern } from './types.js';
@@ -15,8 +18,26 @@ import type { ExtractedPattern } from './types.js';
  */
 export const LEARN_INLINE_MAX = 2000;
 
-/** Where derived records say they live (they have no file). */
+/** Where derived records say they live (they have no file; recall and explain show no path for them). */
 export const DERIVED_PATH = '(derived: learning-loop patterns / effect)';
+
+/** The `pattern_type` of a derived effect-of-memory record (not a schema value: its search document is of kind `effect`). */
+export const EFFECT_TYPE = 'effect';
+
+/** Figures of a derived record, as recall and explain show them. */
+export type DerivedFigures = Record<string, number | string | null>;
+
+/**
+ * What a derived record carries for `recall --json` and `explain` (its `derived` field, which is
+ * not searched: an effect's evidence ids are not words of it).
+ */
+export interface DerivedFacts {
+  evidence: string[];
+  figures: DerivedFigures;
+}
+
+/** At most this many evidence ids per derived record (the newest; pattern evidence is capped the same). */
+const MAX_EVIDENCE = 50;
 
 const TYPE_WORDS: Record<string, string> = {
   success: 'success pattern: what worked',
@@ -49,35 +70,53 @@ export function patternRow(p: ExtractedPattern, asOf: string): RecordRow {
     support: p.support,
     confidence: p.confidence,
     lift: p.lift,
+    derived: { evidence: p.evidence, figures: { support: p.support, confidence: p.confidence, lift: p.lift } } satisfies DerivedFacts,
   } as unknown as PatternRecord;
   return row(data, `Derived from the execution history by the learning engine (${definition}). Evidence: ${p.evidence.slice(0, 20).join(', ')}${p.evidence.length > 20 ? ', …' : ''}.`);
 }
 
-function effectRow(id: string, title: string, e: EffectEstimate, asOf: string, extra = ''): RecordRow {
+/** The figures of an effect estimate (the stable field names of `effect --json`). */
+function effectFigures(e: EffectEstimate): DerivedFigures {
+  return { verdict: e.verdict, helpful: e.helpful, harmful: e.harmful, informative: e.informative, odds_ratio: e.odds_ratio, ci_low: e.ci_low, ci_high: e.ci_high, risk_difference: e.risk_difference, p_value: e.p_value };
+}
+
+function effectRow(id: string, title: string, e: EffectEstimate, asOf: string, evidence: string[], extra = ''): RecordRow {
   const data = {
     kind: 'pattern',
     id,
     created_at: asOf,
     title,
-    pattern_type: 'effect',
+    pattern_type: EFFECT_TYPE,
     category: 'architectural-decision',
     statement: e.reason,
     tags: ['effect', 'memory', 'recall'],
+    derived: { evidence, figures: effectFigures(e) } satisfies DerivedFacts,
   } as unknown as PatternRecord;
   return row(data, `Measured like for like (\`learning-loop effect\`): ${e.helpful} helpful vs ${e.harmful} harmful comparisons over ${e.informative} groups of comparable work. ${extra}`.trim());
 }
 
-/** The effect of memory as records: overall, per task type, and each learning with a verdict. */
-export function effectRows(r: EffectReport, asOf: string): RecordRow[] {
-  const out = [effectRow('effect-recall-overall', `Effect of recall on success, like for like: ${r.overall.verdict}`, r.overall, asOf, r.disagreement ?? '')];
-  for (const t of r.task_types ?? []) out.push(effectRow(`effect-recall-${t.task_type}`.slice(0, 128), `Effect of recall on ${t.task_type}: ${t.overall.verdict}`, t.overall, asOf, t.arms ? `Agents with memory vs without: ${t.arms.verdict} (${t.arms.reason})` : ''));
-  for (const l of r.learnings.filter((x) => x.verdict !== 'unclear')) out.push(effectRow(`effect-of-${l.id}`.slice(0, 128), `Effect of recalling ${l.id}: ${l.verdict}`, l, asOf, `Recalled ${l.recalled} times.`));
+/** The newest executions (history is in time order) that pass `keep`, as sorted ids. */
+function newestIds(history: readonly ExecutionRecord[], keep: (e: ExecutionRecord) => boolean): string[] {
+  const out: string[] = [];
+  for (let i = history.length - 1; i >= 0 && out.length < MAX_EVIDENCE; i--) if (keep(history[i]!)) out.push(history[i]!.id);
+  return out.sort();
+}
+
+/**
+ * The effect of memory as records: overall, per task type, and each learning with a verdict.
+ * Their evidence is the executions that recalled (the newest 50), from `history` when given.
+ */
+export function effectRows(r: EffectReport, asOf: string, history: readonly ExecutionRecord[] = []): RecordRow[] {
+  const recalls = (e: ExecutionRecord) => (e.recalled?.length ?? 0) > 0;
+  const out = [effectRow('effect-recall-overall', `Effect of recall on success, like for like: ${r.overall.verdict}`, r.overall, asOf, newestIds(history, recalls), r.disagreement ?? '')];
+  for (const t of r.task_types ?? []) out.push(effectRow(`effect-recall-${t.task_type}`.slice(0, 128), `Effect of recall on ${t.task_type}: ${t.overall.verdict}`, t.overall, asOf, newestIds(history, (e) => e.task_type === t.task_type && recalls(e)), t.arms ? `Agents with memory vs without: ${t.arms.verdict} (${t.arms.reason})` : ''));
+  for (const l of r.learnings.filter((x) => x.verdict !== 'unclear')) out.push(effectRow(`effect-of-${l.id}`.slice(0, 128), `Effect of recalling ${l.id}: ${l.verdict}`, l, asOf, newestIds(history, (e) => e.recalled?.includes(l.id) ?? false), `Recalled ${l.recalled} times.`));
   return out;
 }
 
-/** Every derived record: patterns not committed under their id, themes, effects. */
-export function derivedRows(patterns: readonly ExtractedPattern[], effect: EffectReport | undefined, committed: ReadonlySet<string>, asOf: string): RecordRow[] {
+/** Every derived record: patterns not committed under their id, themes, effects (with `history`, effects carry their evidence). */
+export function derivedRows(patterns: readonly ExtractedPattern[], effect: EffectReport | undefined, committed: ReadonlySet<string>, asOf: string, history: readonly ExecutionRecord[] = []): RecordRow[] {
   const rows = patterns.filter((p) => !committed.has(p.id)).map((p) => patternRow(p, asOf));
-  if (effect && effect.recalling > 0) rows.push(...effectRows(effect, asOf));
+  if (effect && effect.recalling > 0) rows.push(...effectRows(effect, asOf, history));
   return rows;
 }

@@ -12,6 +12,8 @@ import { matchingDerived } from './reflection.js';
 import { LINK_FIELDS, linkIds, type ExecutionRecord } from '../records/kinds.js';
 import type { ExtractedPattern } from './types.js';
 import { plural } from '../diagnostics/words.js';
+import { markDerived, toSearchDoc, type SearchDoc } from '../recall/search-docs.js';
+import { patternRow } from './derived.js';
 
 /** What `explain` says about one record. */
 export interface RecordExplanation {
@@ -37,6 +39,75 @@ export interface RecordExplanation {
   score?: { overall: number; trigger: string | null; scores: Record<string, number>; computed: string[] };
   /** For an execution: the patterns and themes derived from the history it is evidence of or matches. */
   derived?: Array<{ id: string; pattern_type: string; statement: string }>;
+}
+
+/**
+ * What `explain` says about derived knowledge (a pattern, theme or effect the learning engine
+ * found in the history, which recall shows marked derived): it has no file, so no path; its
+ * evidence is the executions it was derived from.
+ */
+export interface DerivedExplanation {
+  id: string;
+  /** `pattern` (patterns and themes) or `effect`. */
+  kind: string;
+  derived: true;
+  path: null;
+  title: string;
+  statement: string;
+  pattern_type?: string;
+  /** Execution ids it was derived from (the newest 50). */
+  evidence: string[];
+  /** Support, confidence and lift of a pattern; verdict, comparisons, odds ratio, interval and p-value of an effect. */
+  figures: Record<string, number | string | null>;
+  /** Committed records that link to it (e.g. a rule's `from_patterns`). */
+  referenced_by: string[];
+}
+
+/** The document of a derived pattern from the last learning snapshot, as recall would hold it. */
+export function derivedDocOf(p: ExtractedPattern): SearchDoc {
+  const row = patternRow(p, p.last_seen);
+  const doc = toSearchDoc(row);
+  markDerived(doc, row);
+  return doc;
+}
+
+/** Explains derived knowledge from its search document (recall's derived store, or `derivedDocOf`). */
+export function explainDerived(doc: SearchDoc, rows: readonly RecordRow[]): DerivedExplanation {
+  const referenced_by = rows
+    .filter((r) => LINK_FIELDS[r.kind].some((f) => linkIds(r.data, f).includes(doc.id)))
+    .map((r) => r.id)
+    .sort();
+  return {
+    id: doc.id,
+    kind: doc.kind,
+    derived: true,
+    path: null,
+    title: doc.title,
+    statement: doc.summary,
+    ...(doc.pattern_type && doc.kind === 'pattern' ? { pattern_type: doc.pattern_type } : {}),
+    evidence: doc.evidence ?? [],
+    figures: doc.figures ?? {},
+    referenced_by,
+  };
+}
+
+function figure(v: number | string | null): string {
+  if (v === null) return '—';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v >= 1e-3 ? String(Math.round(v * 1000) / 1000) : v.toExponential(2);
+  return v;
+}
+
+/** The explanation of derived knowledge as text. */
+export function renderDerivedExplanation(x: DerivedExplanation): string {
+  const from = x.kind === 'effect' ? '`learning-loop effect`' : '`learning-loop patterns`';
+  const lines = [`${x.id}  (${x.kind}${x.pattern_type && x.pattern_type !== x.kind ? `, ${x.pattern_type}` : ''}, derived from the history: not a committed record, no file)`, `  ${x.title}`];
+  if (x.statement && x.statement !== x.title) lines.push(`  ${x.statement}`);
+  const figures = Object.entries(x.figures);
+  if (figures.length) lines.push(`  figures: ${figures.map(([k, v]) => `${k.replace(/_/g, ' ')} ${figure(v)}`).join(' · ')}`);
+  lines.push(x.evidence.length ? `  evidence: ${plural(x.evidence.length, 'execution')}: ${x.evidence.join(', ')}` : '  evidence: none listed');
+  if (x.referenced_by.length) lines.push(`  referenced by: ${x.referenced_by.join(', ')}`);
+  lines.push(`  Found by ${from} in the execution history; it changes as the history does.`);
+  return `${lines.join('\n')}\n`;
 }
 
 function text(v: unknown): string {

@@ -12,8 +12,8 @@ import type { RecallStore, StoredDoc } from './store.js';
 export interface Insight {
   id: string;
   kind: string;
-  /** Repo-relative path of the record. */
-  path: string;
+  /** Repo-relative path of the record; null for derived knowledge, which has no file (see `evidence`). */
+  path: string | null;
   title: string;
   /** Review status of rules, patterns, templates, assumptions. */
   status?: string;
@@ -21,6 +21,10 @@ export interface Insight {
   proposed?: boolean;
   /** True for knowledge the learning engine derived from the history (a pattern, theme or effect), not a committed record. */
   derived?: boolean;
+  /** Derived knowledge: the executions it was derived from (the newest 50); `learning-loop explain <id>` shows it in full. */
+  evidence?: string[];
+  /** Derived knowledge: its figures (support, confidence, lift; an effect's verdict, odds ratio, interval, p-value). */
+  figures?: Record<string, number | string | null>;
   /** What happened / what it says. */
   what: string;
   /** What to do: the rule, the root cause, the template's steps. */
@@ -93,10 +97,14 @@ const GUIDANCE = new Set(GUIDANCE_ORDER);
 const PROMOTE_SHARE = 0.5;
 
 function insightOf(store: RecallStore, d: StoredDoc, h: Hit): Insight {
-  const i: Insight = { id: d.id, kind: d.kind, path: d.file, title: d.title, what: d.summary, date: d.date, score: h.score, why: h.why };
+  const i: Insight = { id: d.id, kind: d.kind, path: d.derived ? null : d.file, title: d.title, what: d.summary, date: d.date, score: h.score, why: h.why };
   if (d.status) i.status = d.status;
   if (d.status === 'proposed') i.proposed = true;
-  if (d.derived) i.derived = true;
+  if (d.derived) {
+    i.derived = true;
+    i.evidence = d.evidence ?? [];
+    if (d.figures) i.figures = d.figures;
+  }
   if (d.action) i.action = d.action;
   if (d.outcome) i.outcome = d.outcome;
   if (d.component) i.component = d.component;
@@ -130,8 +138,15 @@ export function renderInsight(n: number, i: Insight): string {
     if (i.what && i.what !== i.title) lines.push(`   ${i.what}`);
     if (i.action && i.action !== i.what) lines.push(`   → ${i.action}`);
   }
-  lines.push(`   ${i.path}`);
+  lines.push(`   ${i.path ?? derivedLine(i)}`);
   return lines.join('\n');
+}
+
+/** Where a derived insight comes from, in place of a path: its evidence, and how to see it in full. */
+function derivedLine(i: Insight): string {
+  const ev = i.evidence ?? [];
+  const shown = ev.length ? `evidence: ${ev.slice(0, 3).join(', ')}${ev.length > 3 ? `, … (${ev.length})` : ''}; ` : '';
+  return `${shown}learning-loop explain ${i.id}`;
 }
 
 function shorten(i: Insight, max: number): Insight {
@@ -143,9 +158,13 @@ function shorten(i: Insight, max: number): Insight {
   return out;
 }
 
+function kindPlural(k: string): string {
+  return k === 'synthesis' ? 'syntheses' : `${k}s`;
+}
+
 function describeFilters(u: Omit<Intent, 'question' | 'unknown'>): string {
   const parts: string[] = [];
-  if (u.kind_filter) parts.push(u.kinds.map((k) => (k === 'synthesis' ? 'syntheses' : `${k}s`)).join(' or '));
+  if (u.kind_filter) parts.push(u.kinds.map(kindPlural).join(' or '));
   if (u.categories.length) parts.push(u.categories.join(' or '));
   if (u.outcome_filter) parts.push(u.outcome === 'failure' ? 'failures' : 'successes');
   if (u.recency?.mode === 'since') parts.push(`since ${u.recency.label}`);
@@ -159,22 +178,34 @@ export function understoodLine(a: RecallAnswer): string {
   if (u.outcome) parts.push(u.outcome === 'failure' ? 'failures and issues' : 'what worked');
   if (u.kinds.length) parts.push(`kinds: ${u.kinds.join(', ')}`);
   if (u.categories.length) parts.push(`categories: ${u.categories.join(', ')}`);
-  for (const e of u.entities.filter((x) => x.confidence >= 0.5).slice(0, 4)) parts.push(`${e.type.replace('_', ' ')} ${e.value}`);
+  // Only what the question names confidently: a word that is merely part of a name is searched as a word.
+  for (const e of u.entities.filter((x) => x.confidence >= STRONG_ENTITY).slice(0, 4)) parts.push(`${e.type.replace('_', ' ')} ${e.value}`);
   if (u.recency) parts.push(u.recency.mode === 'latest' ? 'latest first' : `since ${u.recency.label}`);
-  if (u.common) parts.push('recurring');
+  if (u.causes) parts.push('common causes first');
+  else if (u.common) parts.push('recurring');
   if (u.terms.length) parts.push(`words: ${u.terms.join(' ')}`);
   return parts.join(' · ') || 'no specific intent; full-text search';
 }
 
+/** The kinds a question asks for by name that the knowledge base has none of (all of them, or none). */
+function absentKinds(store: RecallStore, intent: Intent): string[] {
+  if (!intent.kind_filter || !intent.kinds.length) return [];
+  return intent.kinds.every((k) => store.facetDocs('kind', k).size === 0) ? intent.kinds : [];
+}
+
 /** Ranks with the question's filters; when they leave nothing, without them (or with retired records), and says so. */
 function rankWithFallback(store: RecallStore, intent: Intent): { hits: Hit[]; fallback?: RecallAnswer['fallback'] } {
+  const absent = absentKinds(store, intent);
+  const none = absent.length ? `There are no ${absent.map(kindPlural).join(' or ')} in the knowledge base` : '';
+  // "Show me rules" and there are none: say that, rather than list everything else.
+  if (none && !intent.terms.length && !intent.entities.length) return { hits: [], fallback: { filters: describeFilters(intent), message: `${none}.` } };
   let ranking = rank(store, intent, { max: 400 });
   let fallback: RecallAnswer['fallback'];
   if (!ranking.hits.length && ranking.filtered > 0) {
     // The filters emptied the answer: say so and show the best matches of other kinds.
     ranking = rank(store, intent, { max: 400, filters: false });
     const filters = describeFilters(intent);
-    fallback = { filters, message: `Nothing matched as ${filters}; the best matches without that filter follow, each labelled with its kind.` };
+    fallback = { filters, message: none ? `${none}; the best matches of other kinds follow, each labelled with its kind.` : `Nothing matched as ${filters}; the best matches without that filter follow, each labelled with its kind.` };
   }
   if (!ranking.hits.length && ranking.retired > 0) {
     // Only rejected or archived records hold these words: show them, marked, rather than nothing.
@@ -274,7 +305,7 @@ export function answer(store: RecallStore, question: string, opts: AnswerOptions
   const common = intent.common || intent.outcome === 'failure' ? commonErrors(store, hits) : [];
   const start = estimateTokens(`${question.slice(0, 200)}\n${common.map((c) => `${c.count}x ${c.example}`).join('\n')}`) + 20;
   const { kept: insights, used, cut } = withinBudget(chosen, budget, start);
-  const suggestions = insights.length === 0 ? suggestVocabulary(questionWords(question), store.meta.vocab) : intent.unknown.length && !intent.entities.length ? suggestVocabulary(intent.unknown, store.meta.vocab, 3).filter((s) => !intent.entities.some((e) => e.value === s)) : [];
+  const suggestions = fallback && insights.length === 0 ? [] : insights.length === 0 ? suggestVocabulary(questionWords(question), store.meta.vocab) : intent.unknown.length && !intent.entities.length ? suggestVocabulary(intent.unknown, store.meta.vocab, 3, true).filter((s) => !intent.entities.some((e) => e.value === s)) : [];
   const { question: _q, unknown: _u, ...understood } = intent;
   return { question, understood, insights, common_errors: common, total_matches: hits.length, truncated: cut || hits.length > chosen.length, tokens: used, suggestions, guidance: Math.min(guidance, insights.length), ...(fallback ? { fallback } : {}) };
 }
@@ -283,7 +314,7 @@ export function answer(store: RecallStore, question: string, opts: AnswerOptions
 export function renderAnswer(a: RecallAnswer): string {
   const out: string[] = [`Understood: ${understoodLine(a)}`];
   if (!a.insights.length) {
-    out.push('', 'Nothing in the knowledge base matched this question.');
+    out.push('', a.fallback?.message ?? 'Nothing in the knowledge base matched this question.');
     if (a.suggestions.length) out.push(`Close vocabulary: ${a.suggestions.join(', ')}`, `Try e.g. "what failed last time we tried ${a.suggestions[0]}?"`);
     return `${out.join('\n')}\n`;
   }

@@ -38,6 +38,12 @@ export interface Intent {
   recency?: { mode: 'latest' } | { mode: 'since'; day: number; label: string };
   /** "common", "recurring", "most frequent": group failures by error fingerprint. */
   common: boolean;
+  /**
+   * A common-cause question ("why do we keep failing", "what keeps going wrong", "recurring
+   * causes"): what sums failures up (themes, failure patterns) ranks first, and the question is
+   * about failures.
+   */
+  causes: boolean;
   /** Analysed content terms: what the question is about (full weight in the ranking). */
   terms: string[];
   /** Exact-form terms of the content words whose stem differs (`=delimiter`), a smaller bonus. */
@@ -62,6 +68,7 @@ const KIND_WORDS: Record<string, string> = dictOf({
   reflection: 'reflection', reflections: 'reflection', postmortem: 'reflection', postmortems: 'reflection', retrospective: 'reflection', rca: 'reflection',
   assumption: 'assumption', assumptions: 'assumption',
   synthesis: 'synthesis', syntheses: 'synthesis', report: 'synthesis', reports: 'synthesis',
+  effect: 'effect', effects: 'effect',
 });
 /**
  * Kind nouns that ask for a kind when plural ("show me rules", "UI patterns that worked") or
@@ -81,6 +88,12 @@ const SUCCESS_WORDS = new Set(['worked', 'works', 'work', 'working', 'succeeded'
 /** Outcome words that decide the outcome on their own; the rest ("work", "good", "break") only boost. */
 const STRICT_OUTCOME_WORDS = new Set(['fail', 'failed', 'fails', 'failing', 'failure', 'failures', 'broke', 'broken', 'crash', 'crashed', 'wrong', 'bug', 'bugs', 'issue', 'issues', 'problem', 'problems', 'error', 'errors', 'regression', 'regressions', 'mistake', 'mistakes', 'pitfall', 'pitfalls', 'gotcha', 'gotchas', 'worked', 'succeeded', 'success', 'successes', 'successful', 'succeed']);
 const COMMON_WORDS = new Set(['common', 'recurring', 'frequent', 'frequently', 'repeated', 'often', 'usual', 'typical', 'top']);
+/** Words that say something happens again ("we keep failing", "fails again"): with a failure or cause word, a common-cause question. */
+const AGAIN_WORDS = new Set(['keep', 'keeps', 'kept', 'again', 'always', 'repeatedly', 'recurrent', 'recurs', 'recur']);
+/** Words that ask for causes ("recurring causes", "common reasons", "themes"). */
+const CAUSE_WORDS = new Set(['cause', 'causes', 'reason', 'reasons', 'culprit', 'culprits', 'theme', 'themes', 'root']);
+/** Verbs of "keeps going wrong", "keep getting stuck": part of the phrasing of a common-cause question, not its content. */
+const CAUSE_VERBS = new Set(['going', 'goes', 'go', 'happening', 'happens', 'getting', 'gets', 'running', 'hitting', 'coming', 'seeing', 'having']);
 /** Words that shape intent but are not content to search for. */
 const FILLER = new Set([
   'what', 'which', 'who', 'when', 'where', 'why', 'how', 'show', 'me', 'all', 'list', 'find', 'give', 'tell', 'about', 'any', 'the', 'a', 'an', 'we', 'i', 'you', 'our', 'us',
@@ -146,7 +159,14 @@ export function parseIntent(question: string, vocab: Vocabulary, now: number = D
     success = 0;
     strictOutcome = true;
   }
-  const outcome = failure > success ? 'failure' : success > failure ? 'success' : undefined;
+  let outcome: Intent['outcome'] = failure > success ? 'failure' : success > failure ? 'success' : undefined;
+  // "Why do we keep failing", "what keeps going wrong", "recurring causes": asks what failures
+  // have in common. It is about failures, unambiguously (a cause is a cause of failure).
+  const causes = outcome !== 'success' && asksCommonCauses(words);
+  if (causes) {
+    outcome = 'failure';
+    strictOutcome = true;
+  }
 
   if (/ (last time|latest|most recent|recently|lately|last attempt|last run) /.test(joined)) recency = { mode: 'latest' };
   const startOfDay = Math.floor(now / DAY) * DAY;
@@ -162,7 +182,8 @@ export function parseIntent(question: string, vocab: Vocabulary, now: number = D
 
   const entities = matchEntities(words, vocab);
   const used = new Set(entities.flatMap((e) => e.from.split(' ')));
-  const isCue = (w: string): boolean => FILLER.has(w) || STRICT_KIND_PLURALS.has(w) || STRICT_KIND_SINGULARS.has(w) || Boolean(CATEGORY_WORDS[w]) || FAILURE_WORDS.has(w) || SUCCESS_WORDS.has(w) || COMMON_WORDS.has(w) || Boolean(TYPE_HINTS[w]);
+  const isCue = (w: string): boolean =>
+    FILLER.has(w) || STRICT_KIND_PLURALS.has(w) || STRICT_KIND_SINGULARS.has(w) || Boolean(CATEGORY_WORDS[w]) || FAILURE_WORDS.has(w) || SUCCESS_WORDS.has(w) || COMMON_WORDS.has(w) || Boolean(TYPE_HINTS[w]) || (causes && (AGAIN_WORDS.has(w) || CAUSE_WORDS.has(w) || CAUSE_VERBS.has(w)));
   const content = words.filter((w) => !isCue(w));
   const formSet = new Set<string>();
   const terms = [...new Set(content.flatMap((w) => analyze(w, (f) => formSet.add(f))))];
@@ -179,12 +200,34 @@ export function parseIntent(question: string, vocab: Vocabulary, now: number = D
     entities,
     ...(recency ? { recency } : {}),
     common,
+    causes,
     terms,
     forms: [...formSet],
     cues,
     retired: words.some((w) => w === 'rejected' || w === 'archived' || w === 'retired'),
     unknown,
   };
+}
+
+/** Words apart at most, for a recurrence word and the failure or cause it is about ("common Square API integration issues"). */
+const CAUSE_WINDOW = 4;
+
+/**
+ * Whether the question asks what failures have in common: a recurrence word ("keep", "recurring",
+ * "common", "again") near a failure or cause word ("keep failing", "recurring causes", "fails
+ * again"), or "keep" before a verb of happening ("keeps going wrong", "keep getting stuck").
+ * Apart, they do not ("the longest common subsequence … what went wrong", "non-repeated
+ * elements").
+ */
+function asksCommonCauses(words: readonly string[]): boolean {
+  const recurs = (w: string) => AGAIN_WORDS.has(w) || COMMON_WORDS.has(w);
+  const about = (w: string) => FAILURE_WORDS.has(w) || CAUSE_WORDS.has(w);
+  return words.some((w, i) => {
+    if (!recurs(w)) return false;
+    if (AGAIN_WORDS.has(w) && CAUSE_VERBS.has(words[i + 1] ?? '')) return true;
+    for (let j = Math.max(0, i - CAUSE_WINDOW); j <= Math.min(words.length - 1, i + CAUSE_WINDOW); j++) if (j !== i && about(words[j]!)) return true;
+    return false;
+  });
 }
 
 type VocabEntry = { type: EntityMatch['type']; value: string; count: number; parts: string[]; stems: string[] };
@@ -280,8 +323,11 @@ export function matchEntities(words: readonly string[], vocab: Vocabulary): Enti
 /** Levenshtein distance, capped (shared with the CLI's "did you mean" hints). */
 export { editDistance };
 
-/** Vocabulary terms close to the question's unknown words (for "nothing matched"). */
-export function suggestVocabulary(words: readonly string[], vocab: Vocabulary, max = 6): string[] {
+/**
+ * Vocabulary terms close to the question's unknown words (for "nothing matched"); when none is
+ * close, the most used components and domains unless `closeOnly`.
+ */
+export function suggestVocabulary(words: readonly string[], vocab: Vocabulary, max = 6, closeOnly = false): string[] {
   const entries = vocabEntries(vocab);
   const scored: Array<{ value: string; d: number; count: number }> = [];
   for (const e of entries) {
@@ -297,7 +343,7 @@ export function suggestVocabulary(words: readonly string[], vocab: Vocabulary, m
   }
   scored.sort((a, b) => a.d - b.d || b.count - a.count || (a.value < b.value ? -1 : 1));
   const out = [...new Set(scored.map((s) => s.value))].slice(0, max);
-  if (out.length) return out;
+  if (out.length || closeOnly) return out;
   // Nothing close: offer the most used components and domains.
   return [...entries]
     .filter((e) => e.type === 'component' || e.type === 'domain')

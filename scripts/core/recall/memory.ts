@@ -4,7 +4,7 @@
  * where no build folder can be written (the MCP server's fallback) and for records that exist
  * only in memory (derived patterns and themes, tests).
  */
-import { indexText, toSearchDoc } from './search-docs.js';
+import { indexText, markDerived, toSearchDoc } from './search-docs.js';
 import type { RecordRow } from '../records/table.js';
 import { fingerprint } from '../learn/fingerprint.js';
 import { docTerms, mergeVocabulary, vocabularyOf } from './terms.js';
@@ -39,10 +39,7 @@ export function renderRowsStore(rows: readonly RecordRow[], opts: RowsStoreOptio
   let totalLength = 0;
   for (const row of rows) {
     const doc = toSearchDoc(row);
-    if (opts.derived) {
-      doc.derived = true;
-      delete doc.status;
-    }
+    if (opts.derived) markDerived(doc, row);
     const l = links.get(row.id);
     if (l && row.kind === 'execution') doc.links = [...l].sort();
     const { tf, length } = docTerms(doc, indexText(row, doc));

@@ -10,7 +10,8 @@
  *    record relevant. A question with no content terms but a kind or outcome lists what passes
  *    the filters ("show all failure patterns").
  * 3. Boosts and tie-breaks from the intent, never filters: entities named (component, domain,
- *    agent, task type, tag), the kinds and outcome asked for, accepted status, recency.
+ *    agent, task type, tag), the kinds and outcome asked for, accepted status, recency, and for a
+ *    common-cause question the summaries of failures (themes, failure patterns).
  * 4. Filters only where the question is unambiguous (`intent.kind_filter`,
  *    `intent.outcome_filter`, "this week"), plus rejected and archived records, which are
  *    answered only when asked for. `rank` reports what the filters removed, so the answer can
@@ -58,6 +59,12 @@ export const KIND_BOOST = 1.3;
 export const WEAK_KIND_BOOST = 1.05;
 export const OUTCOME_BOOST = 1.2;
 export const ACCEPTED_BOOST = 1.15;
+/**
+ * Multiplier for what sums failures up (themes, failure, dependency and gotcha patterns) when the
+ * question asks for common causes ("why do we keep failing"): a summary ranks above the
+ * executions it is drawn from, which BM25's length normalisation favours (they are short).
+ */
+export const CAUSE_BOOST = 3;
 export const PROPOSED_FACTOR = 0.9;
 /** Hits scoring below this share of the best are dropped (they matched a stray word). */
 export const RELATIVE_CUTOFF = 0.1;
@@ -137,7 +144,7 @@ export function entityFacetNames(type: string): string[] {
 
 /** A question with no content words but a kind, category or outcome lists what passes them. */
 function scoreListing(store: RecallStore, acc: Scores, intent: Intent): void {
-  const listing = intent.terms.length === 0 && intent.entities.length === 0 && (intent.kind_filter || intent.categories.length > 0 || intent.outcome_filter);
+  const listing = intent.terms.length === 0 && intent.entities.length === 0 && (intent.kind_filter || intent.categories.length > 0 || intent.outcome_filter || intent.causes);
   if (!listing) return;
   for (const k of intent.kinds.length ? intent.kinds : ['execution', 'pattern']) {
     for (const d of store.facetDocs('kind', k)) {
@@ -151,37 +158,49 @@ function scoreListing(store: RecallStore, acc: Scores, intent: Intent): void {
 interface Facts {
   kind: ReadonlyArray<string | undefined>;
   status: ReadonlyArray<string | undefined>;
+  /** Outcome of an execution, or the outcome a pattern stands for (search-docs.ts: a theme is a failure cause). */
   outcome: ReadonlyArray<string | undefined>;
   patternType: ReadonlyArray<string | undefined>;
   category: ReadonlyArray<string | undefined>;
+  derived: ReadonlyArray<string | undefined>;
   day: readonly number[];
 }
 
 function factsOf(store: RecallStore): Facts {
-  return { kind: store.valuesOf('kind'), status: store.valuesOf('status'), outcome: store.valuesOf('outcome'), patternType: store.valuesOf('pattern_type'), category: store.valuesOf('category'), day: store.meta.day };
+  return { kind: store.valuesOf('kind'), status: store.valuesOf('status'), outcome: store.valuesOf('outcome'), patternType: store.valuesOf('pattern_type'), category: store.valuesOf('category'), derived: store.valuesOf('derived'), day: store.meta.day };
 }
 
-/** Whether a document has the outcome the question asks for (a failure, a failure pattern or gotcha...). */
+/** Whether a document has the outcome the question asks for (a failure, a failure pattern, theme or gotcha...). */
 function matchesOutcome(f: Facts, d: number, outcome: Intent['outcome']): boolean {
-  if (outcome === 'failure') return f.outcome[d] === 'failure' || f.outcome[d] === 'partial' || f.patternType[d] === 'failure' || f.patternType[d] === 'gotcha';
-  if (outcome === 'success') return f.outcome[d] === 'success' || f.patternType[d] === 'success';
+  if (outcome === 'failure') return f.outcome[d] === 'failure' || f.outcome[d] === 'partial';
+  if (outcome === 'success') return f.outcome[d] === 'success';
   return false;
 }
 
-/** Whether a document has the opposite outcome (left out when the outcome is named unambiguously). */
-function oppositeOutcome(f: Facts, d: number, outcome: Intent['outcome']): boolean {
+/**
+ * Whether a document is left out when the outcome is named unambiguously: it has the opposite
+ * outcome, or it is derived knowledge without that outcome (an effect of memory or a duration
+ * trend is no answer to "patterns that worked"). Committed guidance without an outcome (rules,
+ * templates, seed patterns) stays.
+ */
+function excludedByOutcome(f: Facts, d: number, outcome: Intent['outcome']): boolean {
   const o = f.outcome[d];
-  const pt = f.patternType[d];
-  if (outcome === 'failure') return o === 'success' || pt === 'success' || pt === 'performance';
-  if (outcome === 'success') return o === 'failure' || o === 'partial' || pt === 'failure' || pt === 'gotcha' || f.kind[d] === 'reflection';
+  if (f.derived[d] && !matchesOutcome(f, d, outcome)) return true;
+  if (outcome === 'failure') return o === 'success' || f.patternType[d] === 'performance';
+  if (outcome === 'success') return o === 'failure' || o === 'partial' || f.kind[d] === 'reflection';
   return false;
+}
+
+/** A summary of failures (a theme, a failure, dependency or gotcha pattern): what a common-cause question asks for. */
+function isCauseSummary(f: Facts, d: number): boolean {
+  return f.kind[d] === 'pattern' && f.outcome[d] === 'failure';
 }
 
 /** The question's unambiguous filters: kind, category, outcome, "since". */
 function passesFilters(f: Facts, d: number, intent: Intent): boolean {
   if (intent.kind_filter && intent.kinds.length && !intent.kinds.includes(f.kind[d]!)) return false;
   if (intent.categories.length && f.kind[d] === 'pattern' && !intent.categories.includes(f.category[d]!)) return false;
-  if (intent.outcome_filter && oppositeOutcome(f, d, intent.outcome)) return false;
+  if (intent.outcome_filter && excludedByOutcome(f, d, intent.outcome)) return false;
   const since = intent.recency?.mode === 'since' ? intent.recency.day : undefined;
   if (since !== undefined && (f.day[d] ?? 0) < since && (f.kind[d] === 'execution' || f.kind[d] === 'reflection')) return false;
   return true;
@@ -195,6 +214,7 @@ function boosted(f: Facts, d: number, raw: number, named: boolean, intent: Inten
   if (intent.kinds.length && intent.kinds.includes(f.kind[d]!)) s *= intent.kind_filter ? KIND_BOOST : WEAK_KIND_BOOST;
   if (intent.categories.length && intent.categories.includes(f.category[d]!)) s *= KIND_BOOST;
   if (intent.outcome && matchesOutcome(f, d, intent.outcome)) s *= OUTCOME_BOOST;
+  if (intent.causes && isCauseSummary(f, d)) s *= CAUSE_BOOST;
   if (f.status[d] === 'accepted') s *= ACCEPTED_BOOST;
   else if (f.status[d] === 'proposed') s *= PROPOSED_FACTOR;
   // "Last time": newer records weigh up to 20% more, fading over 60 days.

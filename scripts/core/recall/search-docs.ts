@@ -5,6 +5,7 @@
  * Markdown body (`indexText`).
  */
 import type { RecordRow } from '../records/table.js';
+import { EFFECT_TYPE } from '../learn/derived.js';
 
 /** One searchable document. Field names are short because the recall store holds 100k of them. */
 export interface SearchDoc {
@@ -37,7 +38,19 @@ export interface SearchDoc {
   applies?: string[];
   /** Found by the learning engine in the history (a derived pattern, theme or effect), not committed. */
   derived?: boolean;
+  /** Derived records: the executions behind them (the newest 50). */
+  evidence?: string[];
+  /** Derived records: their figures (support, confidence, lift; or an effect's verdict, odds ratio, interval, p-value). */
+  figures?: Record<string, number | string | null>;
 }
+
+/**
+ * The outcome a pattern stands for, so an outcome in the question ("patterns that worked",
+ * "what failed") reads patterns as it reads executions: a theme is a recurring failure cause, a
+ * dependency pattern goes with failures or surprises, a gotcha is a pitfall. Seed and performance
+ * patterns have none.
+ */
+const PATTERN_OUTCOME: Readonly<Record<string, 'success' | 'failure'>> = { success: 'success', failure: 'failure', gotcha: 'failure', theme: 'failure', dependency: 'failure' };
 
 /**
  * The text a record is found by, in three weighted fields (BM25F-style, see recall/terms.ts):
@@ -113,6 +126,9 @@ export function toSearchDoc(row: RecordRow): SearchDoc {
       base.summary = clip(r.statement, 400);
       base.category = r.category;
       base.pattern_type = r.pattern_type;
+      if (PATTERN_OUTCOME[r.pattern_type]) base.outcome = PATTERN_OUTCOME[r.pattern_type];
+      // An effect of memory is a measurement, not a pattern: "patterns that worked" never lists it.
+      if ((r.pattern_type as string) === EFFECT_TYPE) base.kind = 'effect';
       if (r.domain) base.domains = [...new Set([r.domain, ...base.domains])];
       if (r.evidence?.length) base.links = r.evidence.slice(0, 20);
       const defn = r.definition ? Object.values(r.definition).flat().filter((v) => typeof v === 'string') : [];
@@ -163,9 +179,26 @@ export function toSearchDoc(row: RecordRow): SearchDoc {
   return base;
 }
 
+/**
+ * Marks the search document of a derived record (a pattern, theme or effect the learning engine
+ * found): no review status, and its evidence and figures (its `derived` field, see
+ * learn/derived.ts) kept for `recall --json` and `explain`.
+ */
+export function markDerived(doc: SearchDoc, row: RecordRow): void {
+  const facts = (row.data as unknown as Record<string, unknown>).derived as { evidence?: unknown; figures?: unknown } | undefined;
+  doc.derived = true;
+  delete doc.status;
+  const evidence = list(facts?.evidence);
+  if (evidence.length) {
+    doc.evidence = evidence;
+    delete doc.links; // the first 20 of the same ids
+  }
+  if (facts?.figures && typeof facts.figures === 'object') doc.figures = { ...(facts.figures as Record<string, number | string | null>) };
+}
+
 // Frontmatter keys whose values are not words to search: machine values, dates and the fields
 // already in the title or lead (counted there with their own weight).
-const NOT_TEXT = new Set(['kind', 'created_at', 'started_at', 'status', 'outcome', 'overall', 'trigger', 'computed', 'scores', 'duration_s', 'exit_code', 'commit', 'usage', 'title', 'statement', 'summary', 'reason', 'root_cause']);
+const NOT_TEXT = new Set(['kind', 'created_at', 'started_at', 'status', 'outcome', 'overall', 'trigger', 'computed', 'scores', 'duration_s', 'exit_code', 'commit', 'usage', 'title', 'statement', 'summary', 'reason', 'root_cause', 'derived']);
 
 function collectText(value: unknown, out: string[], depth: number): void {
   if (depth > 20) return;

@@ -22,7 +22,7 @@ import { dict, own } from '../dict.js';
 export { analyze, facet, type Vocabulary } from './terms.js';
 
 /** Bumped when the store layout changes. */
-export const STORE_VERSION = 5;
+export const STORE_VERSION = 6;
 /** Postings lines per segment. */
 export const TERM_SHARDS = 64;
 /** Documents per doc chunk line. */

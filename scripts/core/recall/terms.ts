@@ -81,6 +81,12 @@ export function facet(name: string, value: string): string {
  */
 export const FIELD_WEIGHTS = { title: 3, lead: 1.5, entity: 1.5, rest: 1 } as const;
 
+/** Whether a term counts in a document's length: stems do; exact forms (`=`) repeat them and facets (`@`) are not words. */
+export function countsInLength(term: string): boolean {
+  const c = term.charCodeAt(0);
+  return c !== 61 /* = */ && c !== 64 /* @ */;
+}
+
 /** Term frequencies of a search document and its full text, and its length in (non-facet) tokens. */
 export function docTerms(d: SearchDoc, text: IndexText): { tf: Map<string, number>; length: number } {
   const tf = new Map<string, number>();
@@ -93,9 +99,8 @@ export function docTerms(d: SearchDoc, text: IndexText): { tf: Map<string, numbe
   field(text.rest, FIELD_WEIGHTS.rest);
   const entities = [d.component, d.task_type, ...d.domains, ...d.tags, ...(d.applies ?? [])].filter((x): x is string => Boolean(x));
   for (const e of entities) for (const t of analyze(e.replace(/[-_.]/g, ' '))) add(t, FIELD_WEIGHTS.entity);
-  // The length counts stems only (exact forms repeat them; facets come next).
   let length = 0;
-  for (const [t, n] of tf) if (!t.startsWith('=')) length += n;
+  for (const [t, n] of tf) if (countsInLength(t)) length += n;
   const facets: Array<[string, string | undefined]> = [
     ['kind', d.kind],
     ['outcome', d.outcome],
@@ -107,6 +112,7 @@ export function docTerms(d: SearchDoc, text: IndexText): { tf: Map<string, numbe
     ['pattern_type', d.pattern_type],
   ];
   for (const [k, v] of facets) if (v) tf.set(facet(k, v), 1);
+  if (d.derived) tf.set(facet('derived', 'true'), 1);
   for (const v of d.domains) tf.set(facet('domain', v), 1);
   for (const v of d.tags) tf.set(facet('tag', v), 1);
   for (const v of d.applies ?? []) tf.set(facet('applies', v), 1);

@@ -133,7 +133,8 @@ function render(list: HTMLElement, hits: Insight[], links: Record<string, string
       li.dataset.id = h.id;
       const a = el('a');
       const href = links[h.id];
-      a.href = href ? BASE + href : `${BASE}executions/`;
+      // An effect of memory (derived, no page of its own) is on the "Effect of memory" page.
+      a.href = href ? BASE + href : `${BASE}${h.kind === 'effect' ? 'effect/' : 'executions/'}`;
       a.append(el('span', 'r-title', h.title || h.id), ' ', el('span', 'badge', h.kind));
       if (h.proposed) a.append(' ', el('span', 'badge', 'proposed'));
       a.append(el('span', 'r-facts', facts(h)));
