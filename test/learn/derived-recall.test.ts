@@ -27,7 +27,8 @@ const VERBS = ['broke', 'changed', 'moved', 'failed', 'lagged', 'drifted', 'grew
 /**
  * 36 executions on form components with a reflection each, saying random things (as in
  * themes.test.ts: failures and successes say the same kind of things); when `plant`, every
- * failure's reflection and error also say the agent was stuck in a loop (a recurring theme).
+ * failure's reflection also says the agent was stuck in a loop (a recurring theme; no error says so, or the
+ * error's pattern over the same executions would stand for the theme, see same-evidence.ts).
  */
 function formsWork(plant: boolean): AnyRecord[] {
   const next = mulberry32(7);
@@ -38,7 +39,7 @@ function formsWork(plant: boolean): AnyRecord[] {
     const id = `ex-fm-${String(i).padStart(2, '0')}`;
     const noise = `The ${pick(WORDS)} ${pick(VERBS)} after the ${pick(WORDS)} ${pick(VERBS)}, so the ${pick(WORDS)} ${pick(VERBS)} too.`;
     const stuck = plant && failure;
-    const e = makeExecution(id, plantedHours(2000, i), { component: `form-${i % 4}`, domains: ['forms'], outcome: failure ? 'failure' : 'success', scores: scoresFor(failure ? 40 : 74), ...(stuck ? { errors: [`Stuck in a loop retrying the same form validation fix (${10 + i} tries)`] } : {}) });
+    const e = makeExecution(id, plantedHours(2000, i), { component: `form-${i % 4}`, domains: ['forms'], outcome: failure ? 'failure' : 'success', scores: scoresFor(failure ? 40 : 74) });
     out.push(e);
     const cause = stuck ? `${noise} I was stuck in a loop retrying the same form validation fix for ${10 + i} minutes.` : noise;
     out.push({ kind: 'reflection', id: `rf-fm-${String(i).padStart(2, '0')}`, created_at: e.started_at, reflection_type: failure ? 'root_cause_analysis' : 'template_extraction', executions: [id], root_cause: cause, status: 'done' } as ReflectionRecord);

@@ -5,6 +5,7 @@
  * Markdown body (`indexText`).
  */
 import type { RecordRow } from '../records/table.js';
+import type { Kind, RecordByKind } from '../records/kinds.js';
 import { EFFECT_TYPE } from '../learn/derived.js';
 
 /** One searchable document. Field names are short because the recall store holds 100k of them. */
@@ -79,6 +80,74 @@ function list(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/** What one kind of record puts in its search document (title, summary, action, links…): recall's fields, per kind. */
+type SearchFields<K extends Kind> = (r: RecordByKind[K], base: SearchDoc, body: string) => void;
+
+const SEARCH_FIELDS: { [K in Kind]: SearchFields<K> } = {
+  execution(r, base, body) {
+    base.title ||= `${r.task_type}${r.component ? ` ${r.component}` : ''}: ${r.task_id}`;
+    base.outcome = r.outcome;
+    if (r.component) base.component = r.component;
+    base.task_type = r.task_type;
+    base.agent = r.agent;
+    base.date = r.started_at;
+    base.overall = r.overall;
+    const post = [...(r.post?.outcomes ?? []), ...(r.post?.deviations ?? []), ...(r.post?.discoveries ?? [])];
+    base.summary = clip(post.join(' ') || bodyLead(body, 300), 300);
+    if (r.errors?.length) base.errors = r.errors.slice(0, 5).map((e) => clip(e, 200));
+  },
+  reflection(r, base, body) {
+    base.title ||= `${r.reflection_type.replace(/_/g, ' ')} (${r.executions.length} execution${r.executions.length === 1 ? '' : 's'})`;
+    base.summary = clip(r.reason || bodyLead(body, 300), 300);
+    if (r.root_cause) base.action = clip(r.root_cause, 400);
+    else if (r.actions?.length) base.action = clip(r.actions.join('; '), 400);
+    base.links = [...r.executions];
+  },
+  pattern(r, base, _body) {
+    base.title ||= clip(r.statement, 200);
+    base.summary = clip(r.statement, 400);
+    base.category = r.category;
+    base.pattern_type = r.pattern_type;
+    if (PATTERN_OUTCOME[r.pattern_type]) base.outcome = PATTERN_OUTCOME[r.pattern_type];
+    // An effect of memory is a measurement, not a pattern: "patterns that worked" never lists it.
+    if ((r.pattern_type as string) === EFFECT_TYPE) base.kind = 'effect';
+    if (r.domain) base.domains = [...new Set([r.domain, ...base.domains])];
+    if (r.evidence?.length) base.links = r.evidence.slice(0, 20);
+    const defn = r.definition ? Object.values(r.definition).flat().filter((v) => typeof v === 'string') : [];
+    base.applies = defn as string[];
+  },
+  template(r, base, _body) {
+    base.title ||= clip(r.summary, 200);
+    base.summary = clip(r.summary, 400);
+    if (r.steps?.length) base.action = clip(r.steps.map((s, i) => `${i + 1}. ${s}`).join(' '), 400);
+    if (r.component) base.component = r.component;
+    if (r.task_type) base.task_type = r.task_type;
+    base.applies = [r.component, r.task_type].filter((x): x is string => Boolean(x));
+    if (r.source_executions?.length) base.links = r.source_executions.slice(0, 20);
+  },
+  rule(r, base, _body) {
+    base.title ||= clip(r.statement, 200);
+    base.summary = clip(r.statement, 400);
+    base.action = clip(r.statement, 400);
+    base.applies = [...(r.applies_to?.components ?? []), ...(r.applies_to?.task_types ?? [])];
+    if (r.topic) base.tags = [...new Set([r.topic, ...base.tags])];
+  },
+  assumption(r, base, _body) {
+    const items = r.assumptions ?? [];
+    base.title ||= clip(r.statement ?? items[0]?.statement ?? r.id, 200);
+    base.summary = clip(r.statement ?? items.map((a) => a.statement).join(' '), 400);
+    base.applies = [...(r.components ?? []), ...items.flatMap((a) => a.components ?? [])];
+  },
+  synthesis(r, base, body) {
+    base.title ||= `${r.period === 'week' ? 'Weekly' : 'Monthly'} synthesis ${r.period_label ?? r.period_start}`;
+    base.summary = clip((r.flags ?? []).join(' ') || bodyLead(body, 300), 300);
+  },
+  metrics(r, base, body) {
+    base.title ||= `Metrics ${r.period_start} to ${r.period_end}`;
+    base.summary = clip(bodyLead(body, 300), 300);
+  },
+};
+
 /**
  * Builds the search document of a row. `reflectionsByExecution` links executions to the
  * reflections about them, so recall can show a root cause next to the failure.
@@ -96,86 +165,7 @@ export function toSearchDoc(row: RecordRow): SearchDoc {
     date: String(d.created_at ?? ''),
   };
   if (typeof d.status === 'string') base.status = d.status;
-  switch (row.data.kind) {
-    case 'execution': {
-      const r = row.data;
-      base.title ||= `${r.task_type}${r.component ? ` ${r.component}` : ''}: ${r.task_id}`;
-      base.outcome = r.outcome;
-      if (r.component) base.component = r.component;
-      base.task_type = r.task_type;
-      base.agent = r.agent;
-      base.date = r.started_at;
-      base.overall = r.overall;
-      const post = [...(r.post?.outcomes ?? []), ...(r.post?.deviations ?? []), ...(r.post?.discoveries ?? [])];
-      base.summary = clip(post.join(' ') || bodyLead(row.body, 300), 300);
-      if (r.errors?.length) base.errors = r.errors.slice(0, 5).map((e) => clip(e, 200));
-      break;
-    }
-    case 'reflection': {
-      const r = row.data;
-      base.title ||= `${r.reflection_type.replace(/_/g, ' ')} (${r.executions.length} execution${r.executions.length === 1 ? '' : 's'})`;
-      base.summary = clip(r.reason || bodyLead(row.body, 300), 300);
-      if (r.root_cause) base.action = clip(r.root_cause, 400);
-      else if (r.actions?.length) base.action = clip(r.actions.join('; '), 400);
-      base.links = [...r.executions];
-      break;
-    }
-    case 'pattern': {
-      const r = row.data;
-      base.title ||= clip(r.statement, 200);
-      base.summary = clip(r.statement, 400);
-      base.category = r.category;
-      base.pattern_type = r.pattern_type;
-      if (PATTERN_OUTCOME[r.pattern_type]) base.outcome = PATTERN_OUTCOME[r.pattern_type];
-      // An effect of memory is a measurement, not a pattern: "patterns that worked" never lists it.
-      if ((r.pattern_type as string) === EFFECT_TYPE) base.kind = 'effect';
-      if (r.domain) base.domains = [...new Set([r.domain, ...base.domains])];
-      if (r.evidence?.length) base.links = r.evidence.slice(0, 20);
-      const defn = r.definition ? Object.values(r.definition).flat().filter((v) => typeof v === 'string') : [];
-      base.applies = defn as string[];
-      break;
-    }
-    case 'template': {
-      const r = row.data;
-      base.title ||= clip(r.summary, 200);
-      base.summary = clip(r.summary, 400);
-      if (r.steps?.length) base.action = clip(r.steps.map((s, i) => `${i + 1}. ${s}`).join(' '), 400);
-      if (r.component) base.component = r.component;
-      if (r.task_type) base.task_type = r.task_type;
-      base.applies = [r.component, r.task_type].filter((x): x is string => Boolean(x));
-      if (r.source_executions?.length) base.links = r.source_executions.slice(0, 20);
-      break;
-    }
-    case 'rule': {
-      const r = row.data;
-      base.title ||= clip(r.statement, 200);
-      base.summary = clip(r.statement, 400);
-      base.action = clip(r.statement, 400);
-      base.applies = [...(r.applies_to?.components ?? []), ...(r.applies_to?.task_types ?? [])];
-      if (r.topic) base.tags = [...new Set([r.topic, ...base.tags])];
-      break;
-    }
-    case 'assumption': {
-      const r = row.data;
-      const items = r.assumptions ?? [];
-      base.title ||= clip(r.statement ?? items[0]?.statement ?? r.id, 200);
-      base.summary = clip(r.statement ?? items.map((a) => a.statement).join(' '), 400);
-      base.applies = [...(r.components ?? []), ...items.flatMap((a) => a.components ?? [])];
-      break;
-    }
-    case 'synthesis': {
-      const r = row.data;
-      base.title ||= `${r.period === 'week' ? 'Weekly' : 'Monthly'} synthesis ${r.period_label ?? r.period_start}`;
-      base.summary = clip((r.flags ?? []).join(' ') || bodyLead(row.body, 300), 300);
-      break;
-    }
-    case 'metrics': {
-      const r = row.data;
-      base.title ||= `Metrics ${r.period_start} to ${r.period_end}`;
-      base.summary = clip(bodyLead(row.body, 300), 300);
-      break;
-    }
-  }
+  (SEARCH_FIELDS[row.data.kind] as SearchFields<Kind>)(row.data as never, base, row.body);
   return base;
 }
 
