@@ -4,6 +4,7 @@
  */
 import type { PatternRecord } from '../records/kinds.js';
 import type { EffectReport } from './effect.js';
+import type { TrendTest } from './tests.js';
 
 /** A pattern found in the execution history (not yet a record on disk). */
 export interface ExtractedPattern {
@@ -117,15 +118,9 @@ export interface DashboardMetrics {
  * A trend as the dashboard states it: Mann–Kendall on a weekly series (weeks with at least
  * `MIN_WEEK_EXECUTIONS` executions), Sen's slope per week with its interval, and the sentence.
  */
-export interface TrendSummary {
+export interface TrendSummary extends Omit<TrendTest, 'trend'> {
   /** Weeks tested. */
   n: number;
-  s: number;
-  p_value: number | null;
-  slope: number | null;
-  slope_low: number | null;
-  slope_high: number | null;
-  method: 'exact' | 'normal' | 'none';
   /** e.g. "Mann–Kendall over 14 weeks: S = 83, p = 2.1e-7; Sen's slope +0.43 per week (95% 0.35 to 0.50)". */
   detail: string;
 }
