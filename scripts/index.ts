@@ -53,7 +53,16 @@ export { fingerprint, normalizeError } from './core/learn/fingerprint.js';
 export { SEED_PATTERNS, type SeedMemory } from './core/records/seed-patterns.js';
 export { main as runCli } from './cli/main.js';
 // --- learning engine -----------------------------------------------------------------------
-export { LearningOrchestrator, PatternExtractor, type LearningTask, type TaskResult, type TaskContext, type LearningOutcome, type OrchestratorOptions, type PhaseMetadata } from './agents/orchestrator.js';
+export {
+  LearningOrchestrator,
+  PatternExtractor,
+  type LearningTask,
+  type TaskResult,
+  type TaskContext,
+  type LearningOutcome,
+  type OrchestratorOptions,
+  type PhaseMetadata,
+} from './agents/orchestrator.js';
 export { LearningDashboard, dashboardReport, computeMetrics } from './core/learn/dashboard.js';
 export { extractPatternSet, allPatterns, type PatternSet } from './core/learn/patterns.js';
 export { detectAntiPatterns } from './core/learn/anti-patterns.js';

@@ -10,6 +10,6 @@ import { openIndex } from '../index/api.js';
 
 /** Loads the table (unless given) and analyses it, Git history included. */
 export async function analyzeWorkspace(ws: Workspace, table?: RecordsTable): Promise<Analysis & { table: RecordsTable }> {
-  const t = table ?? await openIndex(ws).table();
+  const t = table ?? (await openIndex(ws).table());
   return { ...analyzeTable(t, ws.config, await patternCommitCounts(ws)), table: t };
 }

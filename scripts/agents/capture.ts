@@ -87,7 +87,11 @@ export function parseTranscript(text: string): TranscriptInfo {
         const failed = c.is_error === true;
         if (failed) {
           info.toolErrors += 1;
-          const msg = textOf(c.content).trim().split('\n').find((l) => l.trim()) ?? '';
+          const msg =
+            textOf(c.content)
+              .trim()
+              .split('\n')
+              .find((l) => l.trim()) ?? '';
           if (msg && info.errors.length < 5) info.errors.push(msg.slice(0, 300));
         }
         const cmd = typeof c.tool_use_id === 'string' ? testCalls.get(c.tool_use_id) : undefined;
@@ -143,14 +147,24 @@ function isoSeconds(ms: number): string {
  * success, failed: failure); with no test run it is `partial` unless overridden, because nothing
  * shows the task succeeded. A prompt holding a secret is left out rather than recorded.
  */
-export function claudeHookInput(payload: ClaudeHookPayload, info: TranscriptInfo | undefined, changed: readonly string[], kbPrefix: string, now: Date, over: CaptureOverrides = {}): Record<string, unknown> {
+export function claudeHookInput(
+  payload: ClaudeHookPayload,
+  info: TranscriptInfo | undefined,
+  changed: readonly string[],
+  kbPrefix: string,
+  now: Date,
+  over: CaptureOverrides = {},
+): Record<string, unknown> {
   const session = slugify(payload.session_id ?? '', 40) || 'session';
   const prompt = info?.prompt && !hasSecret(info.prompt) ? info.prompt : undefined;
   const first = info?.first ? Date.parse(info.first) : now.getTime();
   const last = info?.last ? Date.parse(info.last) : now.getTime();
   const end = Math.max(last, first);
   const outcome = over.outcome ?? (info?.lastTest ? (info.lastTest.failed ? 'failure' : 'success') : 'partial');
-  const files = changed.filter((f) => !(kbPrefix && f.startsWith(kbPrefix))).slice(0, 200).map((f) => clip(f, 200));
+  const files = changed
+    .filter((f) => !(kbPrefix && f.startsWith(kbPrefix)))
+    .slice(0, 200)
+    .map((f) => clip(f, 200));
   const input: Record<string, unknown> = {
     // One record per session: a second hook run for the same session finds the id taken.
     id: `ex-cc-${session}`,
@@ -189,7 +203,18 @@ export interface CommitInfo {
   files: string[];
 }
 
-const CONVENTIONAL: Record<string, string> = { feat: 'feature', fix: 'bugfix', refactor: 'refactor', perf: 'performance', docs: 'docs', test: 'test', chore: 'chore', build: 'build', ci: 'ci', style: 'style' };
+const CONVENTIONAL: Record<string, string> = {
+  feat: 'feature',
+  fix: 'bugfix',
+  refactor: 'refactor',
+  perf: 'performance',
+  docs: 'docs',
+  test: 'test',
+  chore: 'chore',
+  build: 'build',
+  ci: 'ci',
+  style: 'style',
+};
 
 /**
  * Execution input for a commit (pure). The task is the subject; the type comes from a
@@ -216,7 +241,10 @@ export function commitInput(c: CommitInfo, kbPrefix: string, over: CaptureOverri
   };
   const component = mainComponent(c.files, kbPrefix);
   if (component) input.component = component;
-  const files = c.files.filter((f) => !(kbPrefix && f.startsWith(kbPrefix))).slice(0, 200).map((f) => clip(f, 200));
+  const files = c.files
+    .filter((f) => !(kbPrefix && f.startsWith(kbPrefix)))
+    .slice(0, 200)
+    .map((f) => clip(f, 200));
   if (files.length) input.produced = [...new Set(files)];
   if (c.body.trim() && !hasSecret(c.body)) input.body = `## Commit message\n\n${c.body.trim().slice(0, 4000)}\n`;
   return input;
@@ -252,7 +280,10 @@ export function readTranscript(path: string | undefined, cwd: string): Transcrip
 /** Files changed in the work tree (tracked changes against HEAD, plus untracked files). */
 export function changedFiles(repoRoot: string): string[] {
   const out = new Set<string>();
-  for (const args of [['diff', '--name-only', 'HEAD'], ['ls-files', '--others', '--exclude-standard']]) {
+  for (const args of [
+    ['diff', '--name-only', 'HEAD'],
+    ['ls-files', '--others', '--exclude-standard'],
+  ]) {
     try {
       for (const l of git(repoRoot, args).split('\n')) if (l.trim()) out.add(l.trim());
     } catch {

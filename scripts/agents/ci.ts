@@ -109,7 +109,9 @@ export function renderSummary(s: CiSummary): string {
     lines.push('| id | task | component | outcome | accuracy | efficiency | reusability | surprise | overall | trigger |', '|---|---|---|---|---:|---:|---:|---:|---:|---|');
     for (const e of s.executions) {
       const sc = e.scores;
-      lines.push(`| \`${cell(e.id)}\` | ${cell(e.task_id)} | ${cell(e.component)} | ${cell(e.outcome)} | ${cell(sc.accuracy)} | ${cell(sc.efficiency)} | ${cell(sc.reusability)} | ${cell(sc.surprise)} | **${cell(e.overall)}** | ${cell(e.trigger)} |`);
+      lines.push(
+        `| \`${cell(e.id)}\` | ${cell(e.task_id)} | ${cell(e.component)} | ${cell(e.outcome)} | ${cell(sc.accuracy)} | ${cell(sc.efficiency)} | ${cell(sc.reusability)} | ${cell(sc.surprise)} | **${cell(e.overall)}** | ${cell(e.trigger)} |`,
+      );
     }
   }
   lines.push('', `### Triggered (${s.triggered.length})`, '');

@@ -207,7 +207,8 @@ export class LearningOrchestrator {
     const written: string[] = [];
     for (const p of memoryToPatterns(this.memory, createdAt)) {
       const rel = recordPath(p);
-      if (writeFileExclusive(join(this.workspace.kbRoot, rel), renderRecord(p, `${p.statement}\n\nSeeded from the orchestrator's memory (${p.domain}).`))) written.push(`${this.workspace.kbPrefix}${rel}`);
+      if (writeFileExclusive(join(this.workspace.kbRoot, rel), renderRecord(p, `${p.statement}\n\nSeeded from the orchestrator's memory (${p.domain}).`)))
+        written.push(`${this.workspace.kbPrefix}${rel}`);
     }
     return written;
   }
@@ -229,7 +230,10 @@ export class LearningOrchestrator {
     this.log(`[LEARNING] Checking past executions for: ${task.id}`);
     let similar: SimilarResult | undefined;
     try {
-      similar = await this.queryInterface.getSimilarExecutions({ id: task.id, type: task.type, ...(task.component ? { component: task.component } : {}), ...(task.domains ? { domains: task.domains } : {}) }, 5);
+      similar = await this.queryInterface.getSimilarExecutions(
+        { id: task.id, type: task.type, ...(task.component ? { component: task.component } : {}), ...(task.domains ? { domains: task.domains } : {}) },
+        5,
+      );
     } catch {
       similar = undefined; // no knowledge base yet: nothing to recall
     }
@@ -293,7 +297,20 @@ export class LearningOrchestrator {
       score = execution.overall;
       trigger = execution.trigger ?? null;
     } else {
-      const s = completeScores(r.scores ?? {}, { outcome, duration_s: duration, ...(r.checks ? { checks: r.checks } : {}), errors, reused: r.reused ?? [], produced: r.produced ?? [], deviations: r.deviations ?? [], discoveries: r.discoveries ?? [] }, this.workspace.config.scoring.default_efficiency).scores;
+      const s = completeScores(
+        r.scores ?? {},
+        {
+          outcome,
+          duration_s: duration,
+          ...(r.checks ? { checks: r.checks } : {}),
+          errors,
+          reused: r.reused ?? [],
+          produced: r.produced ?? [],
+          deviations: r.deviations ?? [],
+          discoveries: r.discoveries ?? [],
+        },
+        this.workspace.config.scoring.default_efficiency,
+      ).scores;
       score = computeOverall(s);
       trigger = decideTrigger(s, this.workspace.config.thresholds).action;
     }
@@ -337,22 +354,30 @@ export class LearningOrchestrator {
     const history = executionsInOrder(rows);
     const out: string[] = [];
     for (const f of detectAntiPatterns(history, this.workspace.config)) {
-      if (f.evidence.includes(execution.id) || f.subject === execution.task_type || (execution.domains ?? []).includes(f.subject) || f.subject === 'all') out.push(`${f.action.replace(/_/g, ' ')}: ${f.message}`);
+      if (f.evidence.includes(execution.id) || f.subject === execution.task_type || (execution.domains ?? []).includes(f.subject) || f.subject === 'all')
+        out.push(`${f.action.replace(/_/g, ' ')}: ${f.message}`);
     }
     for (const g of similar?.guidance ?? []) if (g.kind === 'rule' && execution.outcome !== 'success') out.push(`Re-read ${g.id} before retrying: ${g.text}`);
     if (execution.trigger === 'mandatory_reflection') out.push(`Fill in the root cause in ${reflectionIdFor(execution.id)} and propose the rule that prevents it.`);
     if (execution.trigger === 'extract_template') out.push('Review the proposed template so the next comparable task can reuse it.');
     if (execution.trigger === 'update_architecture') out.push('Review memory/working-memory/current-assumptions.md against what this task discovered.');
-    if (!(execution.reused?.length)) out.push('Nothing was reused: check `learning-loop similar` for templates before the next task of this type.');
+    if (!execution.reused?.length) out.push('Nothing was reused: check `learning-loop similar` for templates before the next task of this type.');
     return [...new Set(out)];
   }
 
   /** The seed's `perform_reflection`: writes the reflection (and template / assumption proposals). */
-  async performReflection(action: TriggerAction, reason: string, task: LearningTask | { id: string }, result: ExecutionRecord | TaskResult | string, rows?: readonly RecordRow[]): Promise<ReflectResult> {
+  async performReflection(
+    action: TriggerAction,
+    reason: string,
+    task: LearningTask | { id: string },
+    result: ExecutionRecord | TaskResult | string,
+    rows?: readonly RecordRow[],
+  ): Promise<ReflectResult> {
     this.log(`[REFLECTION] ${action}: ${reason}`);
     const all = rows ?? (await openIndex(this.workspace).table()).rows;
     const execId = typeof result === 'string' ? result : 'kind' in result && (result as ExecutionRecord).kind === 'execution' ? (result as ExecutionRecord).id : this.latestExecution(all, task.id)?.id;
-    if (!execId) return { ok: false, diagnostics: [{ severity: 'error', rule: 'input/not-found', file: task.id, message: `No execution recorded for task \`${task.id}\`.` }], written: [], existing: [] };
+    if (!execId)
+      return { ok: false, diagnostics: [{ severity: 'error', rule: 'input/not-found', file: task.id, message: `No execution recorded for task \`${task.id}\`.` }], written: [], existing: [] };
     return reflectOn(this.workspace, all, execId, { action });
   }
 
@@ -379,7 +404,9 @@ export class LearningOrchestrator {
    * The seed's `weekly_learning_synthesis`: writes the period's synthesis files (unless
    * `dryRun`) and returns the seed's summary plus the full result.
    */
-  async weeklyLearningSynthesis(opts: { period?: Period; date?: string; dryRun?: boolean } = {}): Promise<{ patterns_identified: number; rules_updated: boolean; timestamp: string; written: string[]; synthesis: SynthesisResult }> {
+  async weeklyLearningSynthesis(
+    opts: { period?: Period; date?: string; dryRun?: boolean } = {},
+  ): Promise<{ patterns_identified: number; rules_updated: boolean; timestamp: string; written: string[]; synthesis: SynthesisResult }> {
     this.log('[SYNTHESIS] Running weekly learning synthesis...');
     const date = opts.date ?? this.clock().toISOString().slice(0, 10);
     const table = await openIndex(this.workspace).table();

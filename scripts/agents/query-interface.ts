@@ -56,7 +56,11 @@ export class LearningQueryInterface {
   async query(queryString: string, opts: AnswerOptions = {}): Promise<RecallAnswer> {
     const store = await this.open();
     const cfg = this.workspace.config.recall;
-    return answer(store, typeof queryString === 'string' ? queryString : '', { limit: opts.limit ?? cfg.default_limit, budget: opts.budget ?? cfg.default_budget, ...(opts.now !== undefined ? { now: opts.now } : {}) });
+    return answer(store, typeof queryString === 'string' ? queryString : '', {
+      limit: opts.limit ?? cfg.default_limit,
+      budget: opts.budget ?? cfg.default_budget,
+      ...(opts.now !== undefined ? { now: opts.now } : {}),
+    });
   }
 
   /** Past executions similar to a task (`{ id?, type, component?, domains? }`). */

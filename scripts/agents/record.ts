@@ -70,7 +70,12 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
   const pos = jsonLocator(opts.sourceText);
 
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    return fail([diag('input/field', source, `The input must be one JSON object with the execution's fields (found ${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}).`, { line: 1, column: 1 })]);
+    return fail([
+      diag('input/field', source, `The input must be one JSON object with the execution's fields (found ${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}).`, {
+        line: 1,
+        column: 1,
+      }),
+    ]);
   }
   // Refused before anything walks it recursively (the checks below, the schema, the YAML writer).
   if (nestedDeeperThan(input)) {
@@ -89,7 +94,11 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
   // Decided before anything is written: a record that was asked to be committed is never left uncommitted.
   if ((opts.commit || opts.push) && !ws.inGit) {
     const flag = opts.push ? 'push' : 'commit';
-    return fail([diag('git/not-a-repo', ws.kbPrefix || '.', `Cannot ${flag}: the folder is not inside a Git repository; nothing was written.`, { hint: `Run \`git init\` first, or record without --commit/--push (MCP: without commit/push) to write the file only.` })]);
+    return fail([
+      diag('git/not-a-repo', ws.kbPrefix || '.', `Cannot ${flag}: the folder is not inside a Git repository; nothing was written.`, {
+        hint: `Run \`git init\` first, or record without --commit/--push (MCP: without commit/push) to write the file only.`,
+      }),
+    ]);
   }
   const data = { ...(input as Record<string, unknown>) };
   if (data.kind === undefined) data.kind = 'execution';
@@ -99,7 +108,8 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
   // Secrets: refused before anything is built or written, positioned in the original text.
   const secretText = opts.sourceText ?? JSON.stringify(data, null, 2);
   const secrets = scanSecrets(source, secretText);
-  if (secrets.length) return fail(opts.sourceText ? secrets : secrets.map(({ line: _l, column: _c, ...d }) => ({ ...d, message: d.message.replace(/^Lines? [\d-]+ contains?/, 'The input contains') })));
+  if (secrets.length)
+    return fail(opts.sourceText ? secrets : secrets.map(({ line: _l, column: _c, ...d }) => ({ ...d, message: d.message.replace(/^Lines? [\d-]+ contains?/, 'The input contains') })));
 
   const rows = opts.rows ?? (await openIndex(ws).table()).rows;
   const { record, body } = buildExecution(data, rows, ws, now);
@@ -162,7 +172,13 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
       } catch {
         // already gone
       }
-      return fail([diag(problem.startsWith('a file') ? 'input/exists' : 'file/unreadable', displayPath(ws, reflection.kbRel), `Could not write the reflection (${problem}); the execution was not recorded either.`)]);
+      return fail([
+        diag(
+          problem.startsWith('a file') ? 'input/exists' : 'file/unreadable',
+          displayPath(ws, reflection.kbRel),
+          `Could not write the reflection (${problem}); the execution was not recorded either.`,
+        ),
+      ]);
     }
   }
 
@@ -183,7 +199,13 @@ export async function recordExecution(ws: Workspace, input: unknown, opts: Recor
       result.pushRetries = p.retries;
       if (!p.pushed) {
         result.ok = false;
-        result.diagnostics.push(diag(p.staleLock ? 'git/stale-lock' : 'git/push-failed', result.path!, `The record is committed (${result.commit!.slice(0, 12)}) but the push failed after ${p.retries} retr${p.retries === 1 ? 'y' : 'ies'}: ${(p.error ?? '').trim()}`));
+        result.diagnostics.push(
+          diag(
+            p.staleLock ? 'git/stale-lock' : 'git/push-failed',
+            result.path!,
+            `The record is committed (${result.commit!.slice(0, 12)}) but the push failed after ${p.retries} retr${p.retries === 1 ? 'y' : 'ies'}: ${(p.error ?? '').trim()}`,
+          ),
+        );
       }
     }
   }

@@ -88,7 +88,8 @@ const BANNER = [
 ];
 
 /** Words that mark a line as carrying an error. */
-const ERROR_WORDS = /\b(?:error|err!|exception|fail(?:ed|ure|s)?|fatal|panic|traceback|assert(?:ion)?|denied|refused|not found|no such|cannot|can't|could not|unable|invalid|undefined|timed? ?out|abort(?:ed)?|segmentation|killed|terminated|missing|unexpected|E[A-Z]{3,})\b|✗|×/i;
+const ERROR_WORDS =
+  /\b(?:error|err!|exception|fail(?:ed|ure|s)?|fatal|panic|traceback|assert(?:ion)?|denied|refused|not found|no such|cannot|can't|could not|unable|invalid|undefined|timed? ?out|abort(?:ed)?|segmentation|killed|terminated|missing|unexpected|E[A-Z]{3,})\b|✗|×/i;
 
 /** A tool's prefix on every line it prints (`npm error `, `npm ERR! `). */
 const TOOL_PREFIX = /^npm (?:error|ERR!)\s+/i;

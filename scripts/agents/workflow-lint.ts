@@ -82,7 +82,7 @@ export function checkWorkflowHardening(file: string, text: string): Diagnostic[]
       push('workflow/unpinned-action', `\`${uses}\` is not pinned to a full 40-character commit SHA.`, where);
       return;
     }
-    const line = where.line ? text.split(/\r?\n/)[where.line - 1] ?? '' : '';
+    const line = where.line ? (text.split(/\r?\n/)[where.line - 1] ?? '') : '';
     if (!VERSION_COMMENT.test(line)) push('workflow/unpinned-action', `\`${uses}\` has no \`# vX.Y.Z\` comment saying which release the SHA is.`, where);
   }
 }

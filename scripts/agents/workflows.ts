@@ -9,7 +9,10 @@ import { exists, listDir, packageRoot, readBytes, writeFileExclusive } from '../
 export function shippedWorkflows(): string[] {
   const dir = join(packageRoot(), '.github', 'workflows');
   if (!exists(dir)) return [];
-  return listDir(dir).map((e) => e.name).filter((f) => /^learning-loop-.*\.ya?ml$/.test(f)).sort();
+  return listDir(dir)
+    .map((e) => e.name)
+    .filter((f) => /^learning-loop-.*\.ya?ml$/.test(f))
+    .sort();
 }
 
 /** Copies the shipped workflows into `<repoRoot>/.github/workflows/`; existing files are kept. */

@@ -40,7 +40,9 @@ export function createContext(io: CliIo): CliContext {
     knowledgeBase: (cmd, json, extra = {}) => {
       const ws = ctx.workspace(cmd);
       if (exists(ws.kbRoot)) return ws;
-      const d = diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbRoot}; nothing was read or written.`, { hint: 'Run `learning-loop init` (add --example for the seed patterns), or pass --root <dir>.' });
+      const d = diag('kb/missing', ws.kbPrefix || ws.kbRoot, `No knowledge base at ${ws.kbRoot}; nothing was read or written.`, {
+        hint: 'Run `learning-loop init` (add --example for the seed patterns), or pass --root <dir>.',
+      });
       if (json) printJson(io, { ok: false, ...extra, diagnostics: diagnosticsJson([d]) });
       else io.stderr.write(formatPretty([d], ctx.color(cmd)));
       ctx.exitCode = EXIT.PROBLEMS;

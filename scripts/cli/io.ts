@@ -49,7 +49,10 @@ export const EXIT = {
 /** Thrown by commands for a usage error; the CLI prints it and exits 2. */
 export class UsageError extends Error {
   /** Creates a usage error with an optional hint. */
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }

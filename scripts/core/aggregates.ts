@@ -209,7 +209,15 @@ const byStart = (a: ExecutionRecord, b: ExecutionRecord): number => (a.started_a
 /** What some rows (e.g. one segment's) contribute to the aggregates. */
 export function aggregatePartial(rows: readonly RecordRow[]): AggPartial {
   // Keys are names users write (an agent may be called `constructor`): null-prototype objects.
-  const p: AggPartial = { rows: rows.length, kinds: dict(), status: dict(), all: null, groups: { task_type: dict(), component: dict(), domain: dict(), agent: dict(), week: dict() }, fps: dict(), reuse: dict() };
+  const p: AggPartial = {
+    rows: rows.length,
+    kinds: dict(),
+    status: dict(),
+    all: null,
+    groups: { task_type: dict(), component: dict(), domain: dict(), agent: dict(), week: dict() },
+    fps: dict(),
+    reuse: dict(),
+  };
   const executions: ExecutionRecord[] = [];
   for (const r of rows) {
     p.kinds[r.kind] = (p.kinds[r.kind] ?? 0) + 1;
@@ -290,7 +298,12 @@ export function mergeAggregates(parts: readonly AggPartial[]): Aggregates {
   const finish = (g: Map<string, Merging>) => dict([...g.keys()].sort().map((k) => [k, finishAcc(g.get(k)!.acc, g.get(k)!.parts)] as const));
   return {
     version: 1,
-    totals: { records: rows, by_kind: sortedDict(kinds), by_status: sortedDict(dict(Object.entries(status).map(([k, v]) => [k, sortedDict(v)] as const))), executions: all ? finishAcc(all.acc, all.parts) : null },
+    totals: {
+      records: rows,
+      by_kind: sortedDict(kinds),
+      by_status: sortedDict(dict(Object.entries(status).map(([k, v]) => [k, sortedDict(v)] as const))),
+      executions: all ? finishAcc(all.acc, all.parts) : null,
+    },
     by_task_type: finish(groups.task_type),
     by_component: finish(groups.component),
     by_domain: finish(groups.domain),

@@ -155,7 +155,14 @@ export function parseConfig(text: string, file: string): { config: ResolvedConfi
   }
   const config = resolve(data as LearningLoopConfigFile);
   if (config.thresholds.low_performance >= config.thresholds.high_performance) {
-    diagnostics.push(diag('config/threshold-order', file, `low_performance (${config.thresholds.low_performance}) must be lower than high_performance (${config.thresholds.high_performance}).`, locate(p, ['reflection_triggers', 'thresholds', 'low_performance'])));
+    diagnostics.push(
+      diag(
+        'config/threshold-order',
+        file,
+        `low_performance (${config.thresholds.low_performance}) must be lower than high_performance (${config.thresholds.high_performance}).`,
+        locate(p, ['reflection_triggers', 'thresholds', 'low_performance']),
+      ),
+    );
     return { config: structuredClone(DEFAULT_CONFIG), diagnostics };
   }
   return { config, diagnostics };

@@ -26,7 +26,11 @@ export function hasOwn(obj: object | null | undefined, key: string): boolean {
 
 /** A null-prototype copy with the keys in sorted order (deterministic JSON). */
 export function sortedDict<T>(obj: Readonly<Record<string, T>>): Record<string, T> {
-  return dict(Object.keys(obj).sort().map((k) => [k, obj[k]!] as const));
+  return dict(
+    Object.keys(obj)
+      .sort()
+      .map((k) => [k, obj[k]!] as const),
+  );
 }
 
 /** A null-prototype copy of a constant lookup table (looked up by words users write). */

@@ -18,7 +18,22 @@ import { mergeAggregates, type Aggregates } from '../core/aggregates.js';
 import { sha1 } from './digest.js';
 import { freshKeyAsync, outputKey, rememberDigest, type FreshKey } from './freshness.js';
 import { BUILD_VERSION, readJson, readManifest, type BuildManifest } from './outputs.js';
-import { cacheDiagnosticsOf, diagnosticsOf, ensureSegment, isRowFile, planRefresh, refreshFromPlan, refreshOnPool, refreshTable, rowsOf, segmentEntries, summariesOf, type CacheMemo, type KbState, type RefreshStats } from './incremental.js';
+import {
+  cacheDiagnosticsOf,
+  diagnosticsOf,
+  ensureSegment,
+  isRowFile,
+  planRefresh,
+  refreshFromPlan,
+  refreshOnPool,
+  refreshTable,
+  rowsOf,
+  segmentEntries,
+  summariesOf,
+  type CacheMemo,
+  type KbState,
+  type RefreshStats,
+} from './incremental.js';
 import { scanKnowledgeBase } from './scan.js';
 import { segName, type SegSummary } from './segments.js';
 import { renderSegmentTask, segmentOutputs, type RenderedSegment, type RenderTask, type SegmentContext } from './segment-render.js';
@@ -64,7 +79,6 @@ export interface BuildResult {
   /** The table rows, for callers that go on to use them. */
   rows: RecordRow[];
 }
-
 
 /**
  * Temporary files of killed writers the scan found in the knowledge base (readers never take
@@ -122,7 +136,20 @@ export async function runBuild(ws: Workspace, opts: BuildOptions = {}): Promise<
         files,
         diagnostics,
         cacheDiagnostics: [],
-        stats: { files, parsed: 0, cached: files, changed: [], scan: fresh.digest || fresh.scan?.method === 'git' ? 'git' : 'fs', fullRebuild: false, sourceKey: fresh.key, segmentsRead: 0, written: [], removed: [], segmentsRebuilt: 0, segments: manifest.segment_keys.filter(Boolean).length },
+        stats: {
+          files,
+          parsed: 0,
+          cached: files,
+          changed: [],
+          scan: fresh.digest || fresh.scan?.method === 'git' ? 'git' : 'fs',
+          fullRebuild: false,
+          sourceKey: fresh.key,
+          segmentsRead: 0,
+          written: [],
+          removed: [],
+          segmentsRebuilt: 0,
+          segments: manifest.segment_keys.filter(Boolean).length,
+        },
       } as Omit<BuildResult, 'rows'>;
       return withLazyRows(result, () => refreshTable(ws, { scan: fresh.scan }).rows);
     }
@@ -215,7 +242,17 @@ function renderTaskOf(state: KbState, s: number, links: ReadonlyMap<string, stri
     if (l) segLinks[e.s.id] = l;
   }
   const out = segmentOutputs(s);
-  return { seg: s, valid, live: rows, links: segLinks, previous: Object.fromEntries(Object.values(out).filter((n) => previous?.outputs[n]).map((n) => [n, previous!.outputs[n]!])) };
+  return {
+    seg: s,
+    valid,
+    live: rows,
+    links: segLinks,
+    previous: Object.fromEntries(
+      Object.values(out)
+        .filter((n) => previous?.outputs[n])
+        .map((n) => [n, previous!.outputs[n]!]),
+    ),
+  };
 }
 
 /** Renders the tasks on the pool when there is one, else in this thread. */
@@ -234,7 +271,14 @@ async function renderSegments(state: KbState, tasks: RenderTask[], pool: Segment
 }
 
 /** Every segment's table shard and recall segment, rendered now or kept from the last build. */
-function segmentParts(state: KbState, keys: readonly string[], rendered: ReadonlyMap<number, RenderedSegment>, kept: Map<string, string>, written: string[], prev: Previous): { tableShards: Array<{ file: string; records: number }>; storeSegments: StoreSegment[] } {
+function segmentParts(
+  state: KbState,
+  keys: readonly string[],
+  rendered: ReadonlyMap<number, RenderedSegment>,
+  kept: Map<string, string>,
+  written: string[],
+  prev: Previous,
+): { tableShards: Array<{ file: string; records: number }>; storeSegments: StoreSegment[] } {
   const tableShards: Array<{ file: string; records: number }> = [];
   const storeSegments: StoreSegment[] = [];
   for (let s = 0; s < state.segments; s++) {
@@ -265,14 +309,24 @@ function globalFiles(sums: ReturnType<typeof summariesOf>, aggregates: Aggregate
   files.set('diagnostics.json', json(diagnostics));
   let totalLength = 0;
   for (const sum of sums) totalLength += sum.len;
-  const fps = aggregates.errors.filter((e) => e.count >= 2).map((e) => ({ id: e.id, text: e.text, example: e.example })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const fps = aggregates.errors
+    .filter((e) => e.count >= 2)
+    .map((e) => ({ id: e.id, text: e.text, example: e.example }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const vocab = mergeVocabulary(sums.map((x) => x.vocab));
   files.set('recall/meta.json', renderStoreFile({ n: aggregates.totals.records, totalLength, vocab, fps, segments: parts.storeSegments }));
   return files;
 }
 
 /** Writes the files whose content changed and removes outputs that no longer exist; the new outputs' hashes. */
-function writeChanged(outDir: string, files: ReadonlyMap<string, string>, kept: ReadonlyMap<string, string>, previous: BuildManifest | undefined, written: string[], removed: string[]): Record<string, string> {
+function writeChanged(
+  outDir: string,
+  files: ReadonlyMap<string, string>,
+  kept: ReadonlyMap<string, string>,
+  previous: BuildManifest | undefined,
+  written: string[],
+  removed: string[],
+): Record<string, string> {
   const outputs: Record<string, string> = Object.fromEntries(kept);
   for (const name of [...files.keys()].sort()) {
     const content = files.get(name)!;
@@ -321,7 +375,11 @@ async function writeOutputs(state: KbState, previous: BuildManifest | undefined,
     files: state.stats.files,
     by_kind: aggregates.totals.by_kind,
     diagnostics: countBySeverity(diagnostics),
-    outputs: Object.fromEntries(Object.keys(outputs).sort().map((k) => [k, outputs[k]!])),
+    outputs: Object.fromEntries(
+      Object.keys(outputs)
+        .sort()
+        .map((k) => [k, outputs[k]!]),
+    ),
     source: outputKey(state.stats.sourceKey),
     segment_keys: keys,
   };

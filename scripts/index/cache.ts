@@ -33,8 +33,6 @@ export interface LoadedIndex {
   stale: boolean;
 }
 
-
-
 function cacheDir(outDir: string): string {
   return join(outDir, 'cache');
 }
@@ -228,7 +226,8 @@ export function readSegCache(outDir: string, salt: string, segments: number, n: 
     if (parsed.version !== CACHE_VERSION || parsed.salt !== salt || parsed.segments !== segments || parsed.seg !== n || !Array.isArray(parsed.entries)) return `${name} does not match the cache`;
     const out = new Map<string, SegEntry>();
     for (const e of parsed.entries) {
-      if (!e || typeof e.f !== 'string' || typeof e.b !== 'string' || typeof e.data !== 'object' || e.data === null || typeof e.body !== 'string' || !e.doc || !Array.isArray(e.tf)) return `${name} holds a damaged entry`;
+      if (!e || typeof e.f !== 'string' || typeof e.b !== 'string' || typeof e.data !== 'object' || e.data === null || typeof e.body !== 'string' || !e.doc || !Array.isArray(e.tf))
+        return `${name} holds a damaged entry`;
       out.set(e.f, e);
     }
     return out;

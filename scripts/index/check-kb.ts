@@ -66,7 +66,6 @@ export function linkDiagnostic(ws: Workspace, display: string, read: Extract<Saf
   return diag('file/symlink', display, `${name} (to \`${read.target}\`) ${where}; it was not read.`, { line: 1, column: 1 });
 }
 
-
 /** A valid record with its display and KB-relative paths, as the cross-record checks need. */
 export interface KbRecordRef extends RecordRef {
   kbFile: string;
@@ -82,16 +81,20 @@ export function crossCheckKb(ws: Workspace, records: readonly KbRecordRef[], inv
   const byDisplay = new Map([...records, ...invalid].map((r) => [r.file, r.kbFile]));
   // Diagnostics come file after file: the last file's parse serves all of its positions.
   let last: { file: string; at: (path: ReadonlyArray<string | number>) => { line?: number; column?: number } } | undefined;
-  const diagnostics = crossRecordChecks(records, (file, path) => {
-    const kbFile = byDisplay.get(file);
-    if (!kbFile) return {};
-    if (last?.file !== file) {
-      const read = readFileSafe(ws.kbRoot, kbFile, ws.config.build.max_file_bytes, ws.repoRoot);
-      if (read.kind !== 'file') return {};
-      last = { file, at: textLocator(read.buf.toString('utf8')) };
-    }
-    return last.at(path);
-  }, invalid);
+  const diagnostics = crossRecordChecks(
+    records,
+    (file, path) => {
+      const kbFile = byDisplay.get(file);
+      if (!kbFile) return {};
+      if (last?.file !== file) {
+        const read = readFileSafe(ws.kbRoot, kbFile, ws.config.build.max_file_bytes, ws.repoRoot);
+        if (read.kind !== 'file') return {};
+        last = { file, at: textLocator(read.buf.toString('utf8')) };
+      }
+      return last.at(path);
+    },
+    invalid,
+  );
   return { diagnostics, bad: new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file)) };
 }
 

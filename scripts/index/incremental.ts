@@ -14,7 +14,20 @@ import { cacheSalt, candidateFiles, sourceKeyOf } from './freshness.js';
 import { clearCache, readCross, readHeader, readIdxSeg, readIndex, readSegCache, readSummaries, writeCross, writeIndex, writeSegCache, writeSummary } from './cache.js';
 import { scanKnowledgeBase, type ScanResult } from './scan.js';
 import { checkFilesParallel, PARALLEL_MIN_FILES } from './parse-pool.js';
-import { crossHash, parseFile, segmentCount, segmentOf, segmentSources, segName, summarize, type IndexEntry, type ParsedFile, type SegEntry, type SegmentSources, type SegSummary } from './segments.js';
+import {
+  crossHash,
+  parseFile,
+  segmentCount,
+  segmentOf,
+  segmentSources,
+  segName,
+  summarize,
+  type IndexEntry,
+  type ParsedFile,
+  type SegEntry,
+  type SegmentSources,
+  type SegSummary,
+} from './segments.js';
 import { segmentOutputs, type ParsedSegment, type ParseTask } from './segment-render.js';
 import type { SegmentPool } from './segment-pool.js';
 import { sortRows, type RecordRow } from '../core/records/table.js';
@@ -223,15 +236,21 @@ export async function refreshOnPool(plan: RefreshPlan, pool: SegmentPool, previo
   const byFile = new Map(plan.candidates.map((f) => [f.file, f]));
   const missed = new Set(plan.misses.map((f) => f.file));
   const segFiles = plan.sources.files;
-  const tasks: ParseTask[] = [...plan.dirty].sort((a, b) => a - b).map((n) => ({
-    seg: n,
-    files: segFiles[n]!.map((file) => {
-      const f = byFile.get(file)!;
-      return f.buf ? [file, f.blob, f.buf] : [file, f.blob];
-    }),
-    cached: plan.sameLayout ? segFiles[n]!.filter((file) => !missed.has(file)).map((file) => plan.loaded.entries.get(file)!) : [],
-    previous: Object.fromEntries(Object.values(segmentOutputs(n)).filter((name) => previousOutputs[name]).map((name) => [name, previousOutputs[name]!])),
-  }));
+  const tasks: ParseTask[] = [...plan.dirty]
+    .sort((a, b) => a - b)
+    .map((n) => ({
+      seg: n,
+      files: segFiles[n]!.map((file) => {
+        const f = byFile.get(file)!;
+        return f.buf ? [file, f.blob, f.buf] : [file, f.blob];
+      }),
+      cached: plan.sameLayout ? segFiles[n]!.filter((file) => !missed.has(file)).map((file) => plan.loaded.entries.get(file)!) : [],
+      previous: Object.fromEntries(
+        Object.values(segmentOutputs(n))
+          .filter((name) => previousOutputs[name])
+          .map((name) => [name, previousOutputs[name]!]),
+      ),
+    }));
   // A new layout: the old segment files are of no use to the workers (they parse everything).
   if (!plan.sameLayout && !plan.opts.noWrite) clearCache(plan.ws.outDir);
   const results = await pool.parse(tasks, plan.opts.onProgress ? (n) => plan.opts.onProgress!(n, tasks.length) : undefined);
@@ -334,7 +353,11 @@ function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled
 /** The index entries of some (loaded) segments, in path order. */
 function entriesBySegment(state: KbState, segs: Iterable<number>): Map<number, IndexEntry[]> {
   const out = new Map<number, IndexEntry[]>();
-  for (const n of segs) out.set(n, state.segFiles[n]!.map((f) => state.index.get(f)!));
+  for (const n of segs)
+    out.set(
+      n,
+      state.segFiles[n]!.map((f) => state.index.get(f)!),
+    );
   return out;
 }
 
@@ -496,7 +519,13 @@ export function summariesOf(state: KbState): SegSummary[] {
     ensureSegment(state, n);
     const entries = state.segFiles[n]!.map((f) => state.index.get(f)!);
     // A segment loaded only now has the content its (stale-by-`bad`) summary was made from.
-    const summary = summarize(state.segSrc[n]!, state.crossSigs?.[n] ?? crossHash(entries), entries, (f) => bad.has(f), (f) => displayPath(state.ws, f));
+    const summary = summarize(
+      state.segSrc[n]!,
+      state.crossSigs?.[n] ?? crossHash(entries),
+      entries,
+      (f) => bad.has(f),
+      (f) => displayPath(state.ws, f),
+    );
     state.sums[n] = summary;
     if (!state.noWrite && entries.length) writeSummary(state.ws.outDir, state.salt, state.segments, n, summary);
   }

@@ -19,7 +19,6 @@ import { learnedDir, type LearnedState } from './learned-state.js';
 import { effectOfRecall, type EffectReport } from '../core/learn/effect.js';
 import type { Analysis } from '../core/learn/analyze.js';
 
-
 /** Reads the derived store's meta file; undefined when missing, unreadable or of another version. */
 export function readLearnedStore(outDir: string): StoreFile | undefined {
   try {

@@ -38,7 +38,6 @@ export function readManifest(outDir: string): BuildManifest | undefined {
   return m && m.version === BUILD_VERSION && m.outputs && typeof m.outputs === 'object' && Array.isArray(m.segment_keys) ? m : undefined;
 }
 
-
 /** The last build's diagnostics (`diagnostics.json`; empty when there is none). */
 export function readBuildDiagnostics(outDir: string): Diagnostic[] {
   const d = readJson<Diagnostic[]>(join(outDir, 'diagnostics.json'));

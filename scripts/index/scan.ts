@@ -205,7 +205,10 @@ function listingSetup(ws: Workspace, opts: ListingOptions): ListingSetup | undef
     cwd: ws.repoRoot,
     maxBytes: ws.config.build.max_file_bytes,
     pathspec,
-    indexKey: createHash('sha1').update(`${pathspec.join('\0')}\0${split ? 'split' : 'one'}\0`).update(index.id).digest('hex'),
+    indexKey: createHash('sha1')
+      .update(`${pathspec.join('\0')}\0${split ? 'split' : 'one'}\0`)
+      .update(index.id)
+      .digest('hex'),
     indexPath,
     indexId: index.id,
     stagedCache: join(ws.outDir, 'cache', 'staged.bin'),
@@ -274,7 +277,12 @@ export function gitListing(ws: Workspace, opts: ListingOptions = {}): GitListing
     if (!setup) return undefined;
     const git = (args: string[]) => gitSync(setup.cwd, args, GIT_OPTS);
     let staged: Buffer | undefined;
-    return assemble(setup, git(setup.dirtyArgs), setup.untrackedArgs.length ? git(setup.untrackedArgs) : Buffer.alloc(0), () => (staged ??= cachedStaged(setup) ?? keepStaged(setup, git(setup.stagedArgs))));
+    return assemble(
+      setup,
+      git(setup.dirtyArgs),
+      setup.untrackedArgs.length ? git(setup.untrackedArgs) : Buffer.alloc(0),
+      () => (staged ??= cachedStaged(setup) ?? keepStaged(setup, git(setup.stagedArgs))),
+    );
   } catch {
     return undefined;
   }
@@ -310,9 +318,13 @@ export async function gitListingAsync(ws: Workspace, opts: ListingOptions = {}):
   try {
     const [dirtyOut, untrackedOut] = await Promise.all([run(s.dirtyArgs), s.untrackedArgs.length ? run(s.untrackedArgs) : Buffer.alloc(0)]);
     const listing = assemble(s, dirtyOut, untrackedOut, () => (staged ??= cachedStaged(s) ?? keepStaged(s, gitSync(s.cwd, s.stagedArgs, GIT_OPTS))));
-    return { ...listing, ready, cancel: () => {
-      for (const c of children) c.kill();
-    } };
+    return {
+      ...listing,
+      ready,
+      cancel: () => {
+        for (const c of children) c.kill();
+      },
+    };
   } catch {
     for (const c of children) c.kill();
     return undefined;

@@ -195,5 +195,15 @@ export function finishSegment(ctx: SegmentContext, task: RenderTask, prepared: P
 
 /** Renders and writes one segment's outputs (only files whose content changed are written). */
 export function renderSegmentTask(ctx: SegmentContext, task: RenderTask, entries: Map<string, SegEntry>, repaired = 0): RenderedSegment {
-  return finishSegment(ctx, task, prepareSegment(ctx, task.seg, task.live.map((f) => entries.get(f)!), task.previous), repaired);
+  return finishSegment(
+    ctx,
+    task,
+    prepareSegment(
+      ctx,
+      task.seg,
+      task.live.map((f) => entries.get(f)!),
+      task.previous,
+    ),
+    repaired,
+  );
 }

@@ -55,7 +55,13 @@ export function mergeStoreFiles(main: StoreFile, derived: StoreFile | undefined,
   if (!derived || !derived.n) return main;
   const n = main.n + derived.n;
   const vocab = mergeVocabulary([flatVocab(main.vocab), flatVocab(derived.vocab)]);
-  return { ...main, n, avgLen: n ? Math.round(((main.avgLen * main.n + derived.avgLen * derived.n) / n) * 100) / 100 : 0, vocab, segments: [...main.segments, ...derived.segments.map((s) => ({ ...s, file: `${derivedPrefix}${s.file}` }))] };
+  return {
+    ...main,
+    n,
+    avgLen: n ? Math.round(((main.avgLen * main.n + derived.avgLen * derived.n) / n) * 100) / 100 : 0,
+    vocab,
+    segments: [...main.segments, ...derived.segments.map((s) => ({ ...s, file: `${derivedPrefix}${s.file}` }))],
+  };
 }
 
 function flatVocab(v: StoreFile['vocab']): Record<string, number> {

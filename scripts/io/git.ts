@@ -409,5 +409,8 @@ export async function commitCountsPerFile(repoRoot: string, paths: readonly stri
  */
 export function patternCommitCounts(ws: Workspace): Promise<Map<string, number> | undefined> {
   if (!ws.inGit) return Promise.resolve(undefined);
-  return commitCountsPerFile(ws.repoRoot, Object.values(CATEGORY_DIRS).map((d) => `${ws.kbPrefix}${d}`));
+  return commitCountsPerFile(
+    ws.repoRoot,
+    Object.values(CATEGORY_DIRS).map((d) => `${ws.kbPrefix}${d}`),
+  );
 }

@@ -8,7 +8,6 @@ import { loadConfig } from './config.js';
 import type { Workspace } from '../core/workspace.js';
 import { toPosix } from './fs.js';
 
-
 /** Options to open a workspace. */
 export interface WorkspaceOptions {
   cwd?: string;
@@ -52,4 +51,3 @@ export function openWorkspace(opts: WorkspaceOptions = {}): Workspace {
     configExists: cfg.exists,
   };
 }
-

@@ -75,10 +75,20 @@ export async function similarTaskRows(ws: Workspace, rows: readonly RecordRow[],
       const out: CompactRow[] = r.executions.map((e) => ({
         id: e.id,
         kind: 'execution',
-        insight: clip(`${e.outcome ?? ''} ${e.task_type ?? ''}${e.component ? ` on ${e.component}` : ''}${e.overall !== undefined ? `, overall ${e.overall}` : ''}${e.errors?.[0] ? `; error: ${e.errors[0]}` : ''}`.trim() || e.title),
+        insight: clip(
+          `${e.outcome ?? ''} ${e.task_type ?? ''}${e.component ? ` on ${e.component}` : ''}${e.overall !== undefined ? `, overall ${e.overall}` : ''}${e.errors?.[0] ? `; error: ${e.errors[0]}` : ''}`.trim() ||
+            e.title,
+        ),
         why: `similarity ${e.similarity.toFixed(2)}${e.component && e.component === q.component ? `; same component ${e.component}` : ''}${e.task_type === q.task_type ? `; same task_type ${e.task_type}` : ''}`,
       }));
-      for (const g of r.guidance) out.push({ id: g.id, kind: g.kind, insight: clip(`${g.status && g.status !== 'accepted' ? `[${g.status}] ` : ''}${g.text}`), why: 'applies to this kind of task', ...(g.derived ? { derived: true as const } : {}) });
+      for (const g of r.guidance)
+        out.push({
+          id: g.id,
+          kind: g.kind,
+          insight: clip(`${g.status && g.status !== 'accepted' ? `[${g.status}] ` : ''}${g.text}`),
+          why: 'applies to this kind of task',
+          ...(g.derived ? { derived: true as const } : {}),
+        });
       return out;
     } catch {
       // fall through to the local ranker

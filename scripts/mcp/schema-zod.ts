@@ -27,7 +27,10 @@ export interface JsonSchemaNode {
 export function zodFromSchema(node: JsonSchemaNode): ZodTypeAny {
   const types = node.type === undefined ? [] : typeof node.type === 'string' ? [node.type] : [...node.type];
   const nullable = types.includes('null');
-  const base = baseType(node, types.filter((t) => t !== 'null'));
+  const base = baseType(
+    node,
+    types.filter((t) => t !== 'null'),
+  );
   const typed = nullable ? base.nullable() : base;
   return node.description ? typed.describe(node.description) : typed;
 }

@@ -137,7 +137,8 @@ export class McpSession {
       {
         name: 'get',
         title: 'Get full records by id',
-        description: 'Returns the full records (frontmatter fields and Markdown body) for up to 10 ids returned by `recall`, `similar` or `record`. Long bodies are cut at `max_chars` each. Unknown ids are listed in `missing`.',
+        description:
+          'Returns the full records (frontmatter fields and Markdown body) for up to 10 ids returned by `recall`, `similar` or `record`. Long bodies are cut at `max_chars` each. Unknown ids are listed in `missing`.',
         input: {
           ids: z.array(idSchema).min(1, 'pass at least one id').max(10, 'ask for at most 10 ids per call').describe('record ids, e.g. ["ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E"]'),
           max_chars: z.number().int().min(200).max(8000).default(4000).describe('maximum characters of each body (default 4000)'),
@@ -153,7 +154,8 @@ export class McpSession {
       {
         name: 'similar',
         title: 'Find similar past executions',
-        description: 'Finds past executions comparable to a task (same task type, component, domains, shared words), best first, as compact rows. Use it to estimate effort and reuse what worked; `get` the ids for details.',
+        description:
+          'Finds past executions comparable to a task (same task type, component, domains, shared words), best first, as compact rows. Use it to estimate effort and reuse what worked; `get` the ids for details.',
         input: {
           task_type: z.string().max(80).optional().describe('e.g. component, bugfix, api-integration'),
           component: z.string().max(80).optional().describe('e.g. booking-form'),
@@ -173,7 +175,11 @@ export class McpSession {
           'Call AFTER finishing a task. Scores it (missing scores are computed), writes the execution record and, when a trigger fires, a reflection stub. Required: task_id, task_type, agent, outcome (success|partial|failure), duration_s. Never overwrites; repeating the same call (or the same idempotency_key) returns the first result instead of recording twice. Never paste secrets: records with tokens or keys are refused.',
         input: {
           ...recordInputShape(),
-          commit_sha: z.string().regex(/^[0-9a-f]{7,64}$/, 'a commit id: 7-64 lower-case hex digits').optional().describe('the code commit the task produced (the record field `commit`; CLI --commit-sha)'),
+          commit_sha: z
+            .string()
+            .regex(/^[0-9a-f]{7,64}$/, 'a commit id: 7-64 lower-case hex digits')
+            .optional()
+            .describe('the code commit the task produced (the record field `commit`; CLI --commit-sha)'),
           commit: z
             .union([z.boolean(), z.string().regex(/^[0-9a-f]{7,64}$/, 'true/false, or (old spelling of commit_sha) a commit id')])
             .optional()
@@ -198,7 +204,8 @@ export class McpSession {
       {
         name: 'reflect',
         title: 'Reflection for an execution',
-        description: 'Builds the reflection an execution calls for (root-cause analysis for low scores, template extraction for high ones, assumption review for surprises), pre-filled with similar failures, recurring errors and assumptions from the history. Read it, then write your analysis in the reflection file.',
+        description:
+          'Builds the reflection an execution calls for (root-cause analysis for low scores, template extraction for high ones, assumption review for surprises), pre-filled with similar failures, recurring errors and assumptions from the history. Read it, then write your analysis in the reflection file.',
         input: { execution_id: idSchema.describe('the execution id, e.g. from `record`') },
         output: {
           execution_id: z.string(),
@@ -213,9 +220,16 @@ export class McpSession {
       {
         name: 'dashboard',
         title: 'Learning dashboard',
-        description: 'The learning metrics: component reuse rate, API integration time, agent effectiveness, pattern stability, overall improvement, the success criteria, trends, anti-pattern flags and recommendations.',
+        description:
+          'The learning metrics: component reuse rate, API integration time, agent effectiveness, pattern stability, overall improvement, the success criteria, trends, anti-pattern flags and recommendations.',
         input: {},
-        output: { metrics: z.record(z.unknown()), trends: z.record(z.unknown()), success_criteria: z.array(z.unknown()), recommendations: z.array(z.string()), flags: z.array(z.object({ monitor: z.string(), action: z.string(), message: z.string() })) },
+        output: {
+          metrics: z.record(z.unknown()),
+          trends: z.record(z.unknown()),
+          success_criteria: z.array(z.unknown()),
+          recommendations: z.array(z.string()),
+          flags: z.array(z.object({ monitor: z.string(), action: z.string(), message: z.string() })),
+        },
         example: {},
         readOnly: true,
         run: async () => this.dashboard(),
@@ -225,7 +239,7 @@ export class McpSession {
 
   /** `recall`: compact rows within the limit and token budget. */
   async recall(question: string, limit: number, maxTokens: number): Promise<Record<string, unknown>> {
-    const all = await recallRows(this.ws, (await this.rows()), question, 100);
+    const all = await recallRows(this.ws, await this.rows(), question, 100);
     const { rows, truncated } = fitRows(all, limit, maxTokens);
     return { question, rows, truncated, next: rows.length ? 'Call `get` with the ids you want in full.' : 'Nothing matched; try other words, a component name or a task type.' };
   }
@@ -260,7 +274,7 @@ export class McpSession {
       ...(typeof a.description === 'string' ? { description: a.description } : {}),
     };
     if (!Object.keys(q).length) throw new ToolArgumentError('`similar` needs at least one of task_type, component, domains or description.', { example: true });
-    const all = await similarTaskRows(this.ws, (await this.rows()), q, 25);
+    const all = await similarTaskRows(this.ws, await this.rows(), q, 25);
     const { rows, truncated } = fitRows(all, Number(a.limit ?? 5), 1500);
     return { rows, truncated, next: rows.length ? 'Call `get` with the ids you want in full.' : 'No comparable execution yet.' };
   }
@@ -294,14 +308,23 @@ export class McpSession {
     if (!result.execution || !result.path) throw new ToolArgumentError(`Nothing was recorded:\n${problems}`);
     // Written but not committed or not pushed: say so; the record itself is kept.
     if (!result.ok) throw new ToolArgumentError(`The execution ${result.execution.id} was written to ${result.path}, but:\n${problems}`);
-    const reply = { id: result.execution.id, path: result.path, overall: result.execution.overall, trigger: result.execution.trigger ?? null, reflection: result.reflection?.id ?? null, git_commit: result.commit ?? null, pushed: result.pushed ?? null, replayed: false };
+    const reply = {
+      id: result.execution.id,
+      path: result.path,
+      overall: result.execution.overall,
+      trigger: result.execution.trigger ?? null,
+      reflection: result.reflection?.id ?? null,
+      git_commit: result.commit ?? null,
+      pushed: result.pushed ?? null,
+      replayed: false,
+    };
     this.replies.set(ikey, reply);
     return reply;
   }
 
   /** `reflect`: the reflection stub for an execution (not written). */
   async reflect(executionId: string): Promise<Record<string, unknown>> {
-    const rows = (await this.rows());
+    const rows = await this.rows();
     const row = rows.find((r) => r.id === executionId);
     if (!row || row.kind !== 'execution') throw new ToolArgumentError(`No execution has the id \`${executionId}\`${row ? ` (it is ${withArticle(row.kind)})` : ''}.`);
     const e = row.data as ExecutionRecord;
@@ -309,14 +332,20 @@ export class McpSession {
     const derived = await derivedPatternsFor(this.ws, rows);
     const built = buildReflection(e, rows, this.ws.config, { id: reflectionIdFor(e.id), ...(derived ? { derived } : {}) });
     const reflection = built
-      ? { id: built.record.id, title: built.record.title ?? '', reflection_type: built.record.reflection_type, evidence: (built.record.evidence ?? {}) as Record<string, unknown>, body: built.body.slice(0, 8000) }
+      ? {
+          id: built.record.id,
+          title: built.record.title ?? '',
+          reflection_type: built.record.reflection_type,
+          evidence: (built.record.evidence ?? {}) as Record<string, unknown>,
+          body: built.body.slice(0, 8000),
+        }
       : null;
     return { execution_id: e.id, trigger: e.trigger ?? null, existing, reflection };
   }
 
   /** `dashboard`: metrics, criteria, trends, flags. */
   async dashboard(): Promise<Record<string, unknown>> {
-    const a = await analyzeWorkspace(this.ws, { rows: (await this.rows()), diagnostics: [] });
+    const a = await analyzeWorkspace(this.ws, { rows: await this.rows(), diagnostics: [] });
     const flags = a.flags.slice(0, 20).map((f) => ({ monitor: f.monitor, action: f.action, message: f.message }));
     return {
       metrics: a.report.metrics as unknown as Record<string, unknown>,
@@ -361,8 +390,18 @@ export function fitRows(all: CompactRow[], limit: number, maxTokens: number): { 
 /** Stable hash of a JSON value (keys sorted). */
 export function hashInput(value: unknown): string {
   const canon = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v;
-  return createHash('sha256').update(JSON.stringify(canon(value))).digest('hex');
+    Array.isArray(v)
+      ? v.map(canon)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canon(value)))
+    .digest('hex');
 }
 
 /** Renders a call as the agent should have made it. */
@@ -394,7 +433,13 @@ export function createMcpServer(ws: Workspace): McpServer {
   for (const spec of specs) {
     server.registerTool(
       spec.name,
-      { title: spec.title, description: spec.description, inputSchema: spec.input, outputSchema: spec.output, annotations: { readOnlyHint: spec.readOnly, idempotentHint: true, openWorldHint: false } },
+      {
+        title: spec.title,
+        description: spec.description,
+        inputSchema: spec.input,
+        outputSchema: spec.output,
+        annotations: { readOnlyHint: spec.readOnly, idempotentHint: true, openWorldHint: false },
+      },
       async () => errorResult('unreachable: calls are dispatched by learning-loop'),
     );
   }
@@ -402,8 +447,12 @@ export function createMcpServer(ws: Workspace): McpServer {
   // Our own dispatcher replaces the SDK's so argument errors say what the corrected call is.
   server.server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
     const spec = byName.get(request.params.name);
-    if (!spec) return errorResult(`There is no tool \`${request.params.name}\`. Tools: ${[...byName.keys()].join(', ')}. Example: ${callText('recall', { question: 'what failed with the booking form?' })}`);
-    const parsed = z.object(spec.input).strict().safeParse(request.params.arguments ?? {});
+    if (!spec)
+      return errorResult(`There is no tool \`${request.params.name}\`. Tools: ${[...byName.keys()].join(', ')}. Example: ${callText('recall', { question: 'what failed with the booking form?' })}`);
+    const parsed = z
+      .object(spec.input)
+      .strict()
+      .safeParse(request.params.arguments ?? {});
     if (!parsed.success) {
       const problems = parsed.error.issues.map((i) => `- ${i.path.length ? `\`${i.path.join('.')}\`: ` : ''}${i.message}`).join('\n');
       return errorResult(`Invalid arguments for \`${spec.name}\`:\n${problems}\nCorrected call, for example: ${callText(spec.name, spec.example)}`);

@@ -50,7 +50,14 @@ describe('pull-request body cap', () => {
 
 describe('ci summary', () => {
   it('escapes record text: no HTML and no broken table rows', () => {
-    const e = { id: 'ex-1', task_id: '<img src=x onerror=alert(1)> | x\ny', outcome: 'failure', overall: 10, trigger: 'mandatory_reflection', scores: { accuracy: 1, efficiency: 2, reusability: 3, surprise: 4 } } as unknown as ExecutionRecord;
+    const e = {
+      id: 'ex-1',
+      task_id: '<img src=x onerror=alert(1)> | x\ny',
+      outcome: 'failure',
+      overall: 10,
+      trigger: 'mandatory_reflection',
+      scores: { accuracy: 1, efficiency: 2, reusability: 3, surprise: 4 },
+    } as unknown as ExecutionRecord;
     const md = renderSummary({ base: 'b', executions: [e], reflections: [], triggered: [], flags: [{ title: 'a <b>', detail: 'c' }], errors: 0, warnings: 0 });
     expect(md).not.toContain('<img');
     expect(md).toContain('&lt;img src=x onerror=alert(1)&gt; \\| x y');
@@ -64,7 +71,17 @@ describe('ci summary', () => {
     git(dir, 'add', '-A');
     git(dir, 'commit', '-q', '-m', 'base');
     const base = git(dir, 'rev-parse', 'HEAD').trim();
-    const fresh = await runCli(dir, ['record', '--input', '-', '--json'], { stdin: JSON.stringify({ task_id: 'new-task', task_type: 'component', component: 'booking-form', agent: 'claude', outcome: 'failure', duration_s: 900, scores: { accuracy: 20, efficiency: 30, reusability: 10, surprise: 20 } }) });
+    const fresh = await runCli(dir, ['record', '--input', '-', '--json'], {
+      stdin: JSON.stringify({
+        task_id: 'new-task',
+        task_type: 'component',
+        component: 'booking-form',
+        agent: 'claude',
+        outcome: 'failure',
+        duration_s: 900,
+        scores: { accuracy: 20, efficiency: 30, reusability: 10, surprise: 20 },
+      }),
+    });
     git(dir, 'add', '-A');
     git(dir, 'commit', '-q', '-m', 'new');
 

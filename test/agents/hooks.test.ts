@@ -17,7 +17,14 @@ async function repoWithRecord(): Promise<{ dir: string; file: string }> {
   expect((await runCli(dir, ['init'])).code).toBe(0);
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'init');
-  const input = JSON.stringify({ task_id: 't-1', task_type: 'component', agent: 'claude', outcome: 'success', duration_s: 120, scores: { accuracy: 80, efficiency: 80, reusability: 80, surprise: 40 } });
+  const input = JSON.stringify({
+    task_id: 't-1',
+    task_type: 'component',
+    agent: 'claude',
+    outcome: 'success',
+    duration_s: 120,
+    scores: { accuracy: 80, efficiency: 80, reusability: 80, surprise: 40 },
+  });
   const rec = await runCli(dir, ['record', '--input', '-', '--json'], { stdin: input });
   expect(rec.code).toBe(0);
   return { dir, file: JSON.parse(rec.stdout).path as string };

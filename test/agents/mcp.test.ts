@@ -23,7 +23,16 @@ beforeAll(async () => {
   dir = tempRepo({ 'README.md': '# t\n' });
   expect((await runCli(dir, ['init'])).code).toBe(0);
   const inputs = [
-    { task_id: 'booking-1', task_type: 'component', component: 'booking-form', agent: 'claude', outcome: 'failure', duration_s: 3000, errors: ['Square SDK timeout after 3000ms calling payments API'], domains: ['square_api'] },
+    {
+      task_id: 'booking-1',
+      task_type: 'component',
+      component: 'booking-form',
+      agent: 'claude',
+      outcome: 'failure',
+      duration_s: 3000,
+      errors: ['Square SDK timeout after 3000ms calling payments API'],
+      domains: ['square_api'],
+    },
     { task_id: 'booking-2', task_type: 'component', component: 'booking-form', agent: 'codex', outcome: 'success', duration_s: 1200, domains: ['square_api'] },
     { task_id: 'hero-1', task_type: 'component', component: 'hero-section', agent: 'claude', outcome: 'success', duration_s: 600 },
   ];
@@ -102,7 +111,12 @@ describe('learning-loop mcp', () => {
   it('similar ranks the same component first', async () => {
     const r = await call('similar', { task_type: 'component', component: 'booking-form' });
     const rows = r.structuredContent!.rows as Array<{ id: string; why: string }>;
-    expect(rows.slice(0, 2).map((x) => x.id).sort()).toEqual([ids[0], ids[1]].sort());
+    expect(
+      rows
+        .slice(0, 2)
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual([ids[0], ids[1]].sort());
     expect(rows[0]!.why).toContain('same component booking-form');
   });
 
@@ -121,7 +135,15 @@ describe('learning-loop mcp', () => {
   });
 
   it('record keeps decimal scores and usage', async () => {
-    const r = await call('record', { task_id: 'mcp-decimal', task_type: 'benchmark', agent: 'gemini', outcome: 'partial', duration_s: 7830, scores: { accuracy: 35.6, efficiency: 70, reusability: 50, surprise: 33.35 }, usage: { model: 'gemini-2.0-pro', input_tokens: 1200, output_tokens: 300, cost_usd: 0.25 } });
+    const r = await call('record', {
+      task_id: 'mcp-decimal',
+      task_type: 'benchmark',
+      agent: 'gemini',
+      outcome: 'partial',
+      duration_s: 7830,
+      scores: { accuracy: 35.6, efficiency: 70, reusability: 50, surprise: 33.35 },
+      usage: { model: 'gemini-2.0-pro', input_tokens: 1200, output_tokens: 300, cost_usd: 0.25 },
+    });
     expect(r.isError, r.content[0]?.text).toBeFalsy();
     expect(r.structuredContent).toMatchObject({ overall: 47.24 });
     const got = await call('get', { ids: [r.structuredContent!.id] });
@@ -135,7 +157,10 @@ describe('learning-loop mcp', () => {
   it('a replay survives a server restart (the id is derived from the key)', async () => {
     const other = new Client({ name: 'test2', version: '1.0.0' });
     await other.connect(new StdioClientTransport({ command: process.execPath, args: [CLI_BIN, 'mcp'], cwd: dir, stderr: 'ignore' }));
-    const r = (await other.callTool({ name: 'record', arguments: { task_id: 'x', task_type: 'bugfix', agent: 'a', outcome: 'success', duration_s: 1, idempotency_key: 'job-42-attempt' } })) as ToolReply;
+    const r = (await other.callTool({
+      name: 'record',
+      arguments: { task_id: 'x', task_type: 'bugfix', agent: 'a', outcome: 'success', duration_s: 1, idempotency_key: 'job-42-attempt' },
+    })) as ToolReply;
     await other.close();
     expect(r.structuredContent).toMatchObject({ replayed: true });
   });

@@ -6,14 +6,30 @@ import type { RecordRow } from '../../scripts/core/records/table.js';
 import type { ExecutionRecord } from '../../scripts/core/records/kinds.js';
 
 function row(i: number, scores: ExecutionRecord['scores']): RecordRow {
-  const data = { kind: 'execution', id: `ex-${i}`, created_at: '2026-10-01T10:00:00Z', task_id: `t-${i}`, task_type: 'benchmark', agent: 'a', started_at: `2026-10-0${1 + (i % 5)}T09:00:00Z`, duration_s: 0.1 * (i + 1), outcome: 'partial', scores, overall: computeOverall(scores) } as ExecutionRecord;
+  const data = {
+    kind: 'execution',
+    id: `ex-${i}`,
+    created_at: '2026-10-01T10:00:00Z',
+    task_id: `t-${i}`,
+    task_type: 'benchmark',
+    agent: 'a',
+    started_at: `2026-10-0${1 + (i % 5)}T09:00:00Z`,
+    duration_s: 0.1 * (i + 1),
+    outcome: 'partial',
+    scores,
+    overall: computeOverall(scores),
+  } as ExecutionRecord;
   return { id: data.id, kind: 'execution', file: `f${i}`, data, body: '' };
 }
 
 describe('aggregates with decimal scores', () => {
   it('means are exact (no binary drift) and identical whatever the grouping of the rows', () => {
     // 35.6 + 22.2 + 0.1 is 57.900000000000006 in binary; in hundredths it is 5790 exactly.
-    const rows = [row(0, { accuracy: 35.6, efficiency: 70, reusability: 50, surprise: 33.35 }), row(1, { accuracy: 22.2, efficiency: 70.05, reusability: 50, surprise: 30 }), row(2, { accuracy: 0.1, efficiency: 69.95, reusability: 50.5, surprise: 30 })];
+    const rows = [
+      row(0, { accuracy: 35.6, efficiency: 70, reusability: 50, surprise: 33.35 }),
+      row(1, { accuracy: 22.2, efficiency: 70.05, reusability: 50, surprise: 30 }),
+      row(2, { accuracy: 0.1, efficiency: 69.95, reusability: 50.5, surprise: 30 }),
+    ];
     const all = computeAggregates(rows).totals.executions!;
     expect(all.scores.accuracy).toBe(19.3);
     expect(all.scores.efficiency).toBe(70);

@@ -164,7 +164,9 @@ describe('incremental build', () => {
     // Edits in several segments, a deletion and a new record: an incremental build on the pool.
     // The deleted execution leaves links dangling, so some segments lose rows to the
     // cross-record checks and their Lunr shards cannot be the ones built ahead of them.
-    const files = readdirSync(join(dir, 'learning-loop/memory/short-term/executions'), { recursive: true, withFileTypes: true }).filter((f) => f.isFile()).map((f) => join(f.parentPath, f.name));
+    const files = readdirSync(join(dir, 'learning-loop/memory/short-term/executions'), { recursive: true, withFileTypes: true })
+      .filter((f) => f.isFile())
+      .map((f) => join(f.parentPath, f.name));
     for (const f of files.slice(0, 6)) writeFileSync(f, readFileSync(f, 'utf8').replace(/^title: .*$/m, 'title: edited on the pool'));
     rmSync(files[7]!);
     writeFileSync(join(dir, 'learning-loop/rules/rule-pool.md'), '---\nkind: rule\nid: rule-pool\ncreated_at: 2026-11-02T10:00:00Z\nstatus: accepted\nstatement: Pool rule\n---\n');
@@ -181,7 +183,8 @@ describe('incremental build', () => {
     const first = await runBuild(ws, { workers: 0 });
     expect(first.files).toBe(SEGMENT_SIZE);
     expect(readManifest(ws.outDir)!.segment_keys).toHaveLength(1);
-    for (let i = 0; i < 3; i++) writeFileSync(join(dir, `learning-loop/rules/rule-grow-${i}.md`), `---\nkind: rule\nid: rule-grow-${i}\ncreated_at: 2026-11-02T10:00:00Z\nstatus: accepted\nstatement: Grown ${i}\n---\n`);
+    for (let i = 0; i < 3; i++)
+      writeFileSync(join(dir, `learning-loop/rules/rule-grow-${i}.md`), `---\nkind: rule\nid: rule-grow-${i}\ncreated_at: 2026-11-02T10:00:00Z\nstatus: accepted\nstatement: Grown ${i}\n---\n`);
     const grown = await runBuild(ws, { workers: 0 });
     expect(grown.stats.parsed).toBe(3);
     expect(readManifest(ws.outDir)!.segment_keys).toHaveLength(2);
@@ -216,7 +219,10 @@ describe('incremental build', () => {
     };
     // A plain edit: one segment read, the other three known by their summaries.
     const otherText = readFileSync(abs(other.file), 'utf8');
-    writeFileSync(abs(other.file), otherText.replace(/^duration_s: (\d+)$/m, (_m, n: string) => `duration_s: ${Number(n) + 7}`));
+    writeFileSync(
+      abs(other.file),
+      otherText.replace(/^duration_s: (\d+)$/m, (_m, n: string) => `duration_s: ${Number(n) + 7}`),
+    );
     await check('edit', 1);
     // The reflection now also links the target: the target's segment is rendered again (links).
     const reflText = readFileSync(abs(reflection.file), 'utf8');
@@ -246,7 +252,10 @@ describe('incremental build', () => {
     const untouched = [0, 1, 2, 3].find((n) => n !== segOf(target.file) && n !== segmentOf(kb(relative(dir, dup)), segments))!;
     writeFileSync(join(cacheDir, `sum-00${(untouched + 1) % 4}.json`), '{"summary": [garbage');
     writeFileSync(join(cacheDir, `idx-00${untouched}.json`), 'not json');
-    writeFileSync(abs(target.file), targetText.replace(/^duration_s: (\d+)$/m, (_m, n: string) => `duration_s: ${Number(n) + 3}`));
+    writeFileSync(
+      abs(target.file),
+      targetText.replace(/^duration_s: (\d+)$/m, (_m, n: string) => `duration_s: ${Number(n) + 3}`),
+    );
     expect((await check('damaged summary')).cacheDiagnostics).toEqual([]);
     writeFileSync(dup, otherText.replace(/^id: .*$/m, `id: ${reflection.id}`));
     const repaired = await check('damaged entries, all segments needed', segments);
@@ -256,7 +265,10 @@ describe('incremental build', () => {
   it('lists the same changes with one Git process or two', () => {
     const dir = repoWithKb(40);
     const ws = openWorkspace({ cwd: dir });
-    const files = readdirSync(join(dir, 'learning-loop/memory/short-term/executions'), { recursive: true }).map(String).filter((f) => f.endsWith('.md')).sort();
+    const files = readdirSync(join(dir, 'learning-loop/memory/short-term/executions'), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.md'))
+      .sort();
     const at = (i: number) => join(dir, 'learning-loop/memory/short-term/executions', files[i]!);
     writeFileSync(at(0), `${readFileSync(at(0), 'utf8')}\nedited\n`);
     rmSync(at(1));

@@ -18,7 +18,10 @@ const dist = (p: string): string => join(REPO_ROOT, 'dist', 'scripts', p);
 describe('parse pool', () => {
   it.runIf(availableParallelism() >= 2)('parses 1,600 files on worker threads, the same as inline', async () => {
     const { openWorkspace } = (await import(dist('io/workspace.js'))) as { openWorkspace: (o: { cwd: string }) => Workspace };
-    const { checkFilesParallel, PARALLEL_MIN_FILES } = (await import(dist('index/parse-pool.js'))) as { checkFilesParallel: (ws: Workspace, f: Array<{ file: string; blob: string }>) => ParsedFile[] | undefined; PARALLEL_MIN_FILES: number };
+    const { checkFilesParallel, PARALLEL_MIN_FILES } = (await import(dist('index/parse-pool.js'))) as {
+      checkFilesParallel: (ws: Workspace, f: Array<{ file: string; blob: string }>) => ParsedFile[] | undefined;
+      PARALLEL_MIN_FILES: number;
+    };
     const { parseFile } = (await import(dist('index/segments.js'))) as { parseFile: (ws: Workspace, file: string, blob: string, buf: undefined) => ParsedFile };
     const dir = tempRepo();
     generateKb(join(dir, 'learning-loop'), { records: 1600, seed: 3 });

@@ -24,7 +24,11 @@ describe('watch', () => {
     const events: WatchEvent[] = [];
     const watcher = startWatch(ws, { onBuild: (e) => events.push(e), debounceMs: 30 });
     await watcher.ready;
-    const ids = () => events.at(-1)!.result.rows.map((r) => r.id).join(',');
+    const ids = () =>
+      events
+        .at(-1)!
+        .result.rows.map((r) => r.id)
+        .join(',');
     // A knowledge base this small is one segment: every row is in `records/seg-000.json`.
     const table = () => readFileSync(join(ws.outDir, 'records/seg-000.json'), 'utf8');
     try {

@@ -33,7 +33,32 @@ const BASE = { task_id: 'RGH-1', task_type: 'component', component: 'booking-for
 describe('record', () => {
   it('records from flags: computes missing scores, overall, trigger, and writes a linked reflection', async () => {
     const repo = await kb();
-    const run = await runCli(repo, ['record', '--json', '--task-id', 'RGH-7', '--type', 'component', '--component', 'booking-form', '--agent', 'codex', '--outcome', 'failure', '--duration', '1800', '--error', 'TypeError: tz is undefined', '--error', 'Slot shifted', '--domains', 'booking,square_api', '--scores', 'surprise=40', '--started-at', '2026-10-06T10:00:00Z']);
+    const run = await runCli(repo, [
+      'record',
+      '--json',
+      '--task-id',
+      'RGH-7',
+      '--type',
+      'component',
+      '--component',
+      'booking-form',
+      '--agent',
+      'codex',
+      '--outcome',
+      'failure',
+      '--duration',
+      '1800',
+      '--error',
+      'TypeError: tz is undefined',
+      '--error',
+      'Slot shifted',
+      '--domains',
+      'booking,square_api',
+      '--scores',
+      'surprise=40',
+      '--started-at',
+      '2026-10-06T10:00:00Z',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout);
     // accuracy: failure 20 - 5 x 2 errors = 10; efficiency: no history -> 70; reusability base 50; surprise given.
@@ -50,7 +75,14 @@ describe('record', () => {
 
   it('records JSON from stdin and from a file, keeping given scores, id and times (history import)', async () => {
     const repo = await kb();
-    const input = { ...BASE, id: 'ex-imported-1', started_at: '2026-10-01T09:00:00Z', created_at: '2026-10-01T09:10:00Z', scores: { accuracy: 95, efficiency: 92, reusability: 94, surprise: 88 }, body: '## Notes\n\nImported.' };
+    const input = {
+      ...BASE,
+      id: 'ex-imported-1',
+      started_at: '2026-10-01T09:00:00Z',
+      created_at: '2026-10-01T09:10:00Z',
+      scores: { accuracy: 95, efficiency: 92, reusability: 94, surprise: 88 },
+      body: '## Notes\n\nImported.',
+    };
     const run = await runCli(repo, ['record', '--input', '-', '--json'], { stdin: JSON.stringify(input) });
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout);
@@ -107,7 +139,30 @@ describe('record', () => {
 
   it('scores are numbers with decimals kept, via flags and JSON; overall keeps two decimals', async () => {
     const repo = await kb();
-    const flags = await runCli(repo, ['record', '--json', '--task-id', 'D-1', '--type', 'benchmark', '--agent', 'gemini', '--outcome', 'partial', '--duration', '7830', '--accuracy', '35.6', '--efficiency', '70', '--reusability', '50', '--surprise', '33.35', '--started-at', '2026-10-06T10:00:00Z']);
+    const flags = await runCli(repo, [
+      'record',
+      '--json',
+      '--task-id',
+      'D-1',
+      '--type',
+      'benchmark',
+      '--agent',
+      'gemini',
+      '--outcome',
+      'partial',
+      '--duration',
+      '7830',
+      '--accuracy',
+      '35.6',
+      '--efficiency',
+      '70',
+      '--reusability',
+      '50',
+      '--surprise',
+      '33.35',
+      '--started-at',
+      '2026-10-06T10:00:00Z',
+    ]);
     expect(flags.code, flags.stderr).toBe(0);
     const out = JSON.parse(flags.stdout);
     expect(out.scores).toEqual({ accuracy: 35.6, efficiency: 70, reusability: 50, surprise: 33.35 });
@@ -117,9 +172,29 @@ describe('record', () => {
     expect(text).toContain('accuracy: 35.6\n');
     expect(text).toContain('overall: 47.24\n');
     // --scores takes decimals too; a per-score flag wins over the same name in --scores.
-    const mixed = await runCli(repo, ['record', '--json', '--dry-run', '--task-id', 'D-2', '--type', 'benchmark', '--agent', 'gemini', '--outcome', 'success', '--duration', '60', '--scores', 'accuracy=12.5,surprise=40.25', '--accuracy', '99.9']);
+    const mixed = await runCli(repo, [
+      'record',
+      '--json',
+      '--dry-run',
+      '--task-id',
+      'D-2',
+      '--type',
+      'benchmark',
+      '--agent',
+      'gemini',
+      '--outcome',
+      'success',
+      '--duration',
+      '60',
+      '--scores',
+      'accuracy=12.5,surprise=40.25',
+      '--accuracy',
+      '99.9',
+    ]);
     expect(JSON.parse(mixed.stdout).scores).toMatchObject({ accuracy: 99.9, surprise: 40.25 });
-    const json = await runCli(repo, ['record', '--input', '-', '--json'], { stdin: JSON.stringify({ ...BASE, task_id: 'D-3', scores: { accuracy: 35.6, efficiency: 81.25, reusability: 50, surprise: 30 } }) });
+    const json = await runCli(repo, ['record', '--input', '-', '--json'], {
+      stdin: JSON.stringify({ ...BASE, task_id: 'D-3', scores: { accuracy: 35.6, efficiency: 81.25, reusability: 50, surprise: 30 } }),
+    });
     expect(json.code, json.stdout).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ overall: 49.21, scores: { accuracy: 35.6, efficiency: 81.25 } });
     const bad = await runCli(repo, ['record', '--task-id', 'D-4', '--type', 'benchmark', '--agent', 'a', '--outcome', 'success', '--duration', '1', '--accuracy', 'high']);
@@ -133,7 +208,28 @@ describe('record', () => {
 
   it('records usage (model, tokens, cost) from flags and JSON; bad usage is refused', async () => {
     const repo = await kb();
-    const flags = await runCli(repo, ['record', '--json', '--task-id', 'U-1', '--type', 'bugfix', '--agent', 'aider', '--outcome', 'success', '--duration', '120', '--model', 'gpt-4o', '--input-tokens', '12000', '--output-tokens', '800', '--cost', '0.42']);
+    const flags = await runCli(repo, [
+      'record',
+      '--json',
+      '--task-id',
+      'U-1',
+      '--type',
+      'bugfix',
+      '--agent',
+      'aider',
+      '--outcome',
+      'success',
+      '--duration',
+      '120',
+      '--model',
+      'gpt-4o',
+      '--input-tokens',
+      '12000',
+      '--output-tokens',
+      '800',
+      '--cost',
+      '0.42',
+    ]);
     expect(flags.code, flags.stderr).toBe(0);
     const text = readFileSync(join(repo, JSON.parse(flags.stdout).path), 'utf8');
     expect(text).toContain('usage:\n  model: gpt-4o\n  input_tokens: 12000\n  output_tokens: 800\n  cost_usd: 0.42\n');
@@ -180,7 +276,9 @@ describe('record', () => {
     mkdirSync(dir, { recursive: true });
     // Something (not a record) already occupies the reflection's path.
     writeFileSync(join(dir, 'rf-blocked.md'), 'not a record\n');
-    const run = await runCli(repo, ['record', '--input', '-', '--json'], { stdin: JSON.stringify({ ...BASE, id: 'ex-blocked', outcome: 'failure', started_at: '2026-10-02T10:00:00Z', created_at: '2026-10-02T10:10:00Z' }) });
+    const run = await runCli(repo, ['record', '--input', '-', '--json'], {
+      stdin: JSON.stringify({ ...BASE, id: 'ex-blocked', outcome: 'failure', started_at: '2026-10-02T10:00:00Z', created_at: '2026-10-02T10:10:00Z' }),
+    });
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).diagnostics[0].rule).toBe('input/exists');
     expect(files(repo, 'executions')).toEqual([]);

@@ -129,7 +129,14 @@ describe('a Git lock left by a killed Git process', () => {
   it('held by a running process, is waited for and the commit goes through', async () => {
     const dir = repoWith(controlHistory(3));
     const lock = join(dir, '.git', 'index.lock');
-    const holder = spawn(process.execPath, ['-e', `const fs=require('fs');const fd=fs.openSync(${JSON.stringify(lock)},'wx');process.stdout.write('held\\n');setTimeout(()=>{fs.closeSync(fd);fs.unlinkSync(${JSON.stringify(lock)})},1500)`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs=require('fs');const fd=fs.openSync(${JSON.stringify(lock)},'wx');process.stdout.write('held\\n');setTimeout(()=>{fs.closeSync(fd);fs.unlinkSync(${JSON.stringify(lock)})},1500)`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const exited = new Promise((ok) => holder.once('exit', ok));
     await new Promise<void>((ok) => holder.stdout!.once('data', () => ok()));
     const r = await runCli(dir, ['record', '--input', '-', '--commit', '--json'], { stdin: input('t-held') });

@@ -41,7 +41,9 @@ describe('the two parsers agree', () => {
     const withError = text.replace('status: proposed\n', 'status: proposed\nunknown_field: 1\n');
     expect(disagreements('rules/rule-a.md', withError)).toEqual([]);
     const alone = checkRecordText('rules/rule-a.md', text).diagnostics.map((d) => d.rule);
-    const beside = checkRecordText('rules/rule-a.md', withError).diagnostics.map((d) => d.rule).filter((r) => r !== 'schema/unknown-field');
+    const beside = checkRecordText('rules/rule-a.md', withError)
+      .diagnostics.map((d) => d.rule)
+      .filter((r) => r !== 'schema/unknown-field');
     expect(beside).toEqual(alone.filter((r) => r !== 'schema/unknown-field'));
   });
 
@@ -127,14 +129,20 @@ describe('sizes are checked before reading', () => {
       const rules = join(dir, 'learning-loop', 'rules');
       mkdirSync(rules, { recursive: true });
       writeFileSync(join(rules, 'rule-ok.md'), rule(''));
-      for (const [name, size] of [['rule-big.md', 1_500_000_000], ['rule-huge.md', 3 * 1024 ** 3]] as const) {
+      for (const [name, size] of [
+        ['rule-big.md', 1_500_000_000],
+        ['rule-huge.md', 3 * 1024 ** 3],
+      ] as const) {
         closeSync(openSync(join(rules, name), 'w'));
         truncateSync(join(rules, name), size); // sparse: no disk, no time
       }
       const v = await runCli(dir, ['validate', '--json']);
       const b = await runCli(dir, ['build', '--json']);
       const list = JSON.parse(v.stdout).diagnostics as Array<{ rule: string; file: string; message: string }>;
-      expect(list.map((d) => [d.rule, d.file.replace(/^.*rules\//, '')]), `git: ${git}`).toEqual([
+      expect(
+        list.map((d) => [d.rule, d.file.replace(/^.*rules\//, '')]),
+        `git: ${git}`,
+      ).toEqual([
         ['file/too-large', 'rule-big.md'],
         ['file/too-large', 'rule-huge.md'],
         ['id/filename', 'rule-ok.md'],

@@ -15,19 +15,7 @@ import type { AnyRecord } from '../../scripts/core/records/kinds.js';
 import { repoWith } from '../learn/kb.js';
 
 /** Every name that means something on a plain object (own or inherited from Object.prototype). */
-const RESERVED = [
-  'constructor',
-  '__proto__',
-  'toString',
-  'hasOwnProperty',
-  'valueOf',
-  'isPrototypeOf',
-  'propertyIsEnumerable',
-  'toLocaleString',
-  '__defineGetter__',
-  '__lookupSetter__',
-  'prototype',
-];
+const RESERVED = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupSetter__', 'prototype'];
 const SLUG = /^[a-z0-9][a-z0-9_.-]{0,79}$/;
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 /** The reserved names the lower-case vocabulary fields (component, task type, domains, tags) accept. */
@@ -69,12 +57,57 @@ function history(): AnyRecord[] {
   // Records whose ids are reserved names, linking to each other.
   const [a, b, c, d, e] = IDS as [string, string, string, string, string];
   out.push(
-    { kind: 'rule', id: a, created_at: '2026-10-01T00:00:00Z', status: 'accepted', statement: `Rule ${a}: validate inputs.`, topic: slug(0), applies_to: { components: [...SLUGS], task_types: [...SLUGS] } } as AnyRecord,
-    { kind: 'pattern', id: b, created_at: '2026-10-01T00:00:00Z', status: 'accepted', pattern_type: 'failure', category: 'component-pattern', domain: slug(0), statement: `Pattern ${b}.`, evidence: ['ex-res-0-0'], definition: Object.fromEntries(KEYS.map((n) => [n, n])) } as AnyRecord,
-    { kind: 'template', id: c, created_at: '2026-10-01T00:00:00Z', status: 'accepted', summary: `Template ${c}.`, component: slug(0), task_type: slug(1), source_executions: ['ex-res-0-1'] } as AnyRecord,
-    { kind: 'reflection', id: d, created_at: '2026-10-20T00:00:00Z', reflection_type: 'root_cause_analysis', executions: ['ex-res-0-0'], root_cause: `${d} was wrong`, proposed: [a], evidence: { recalled: [a], patterns: [b] } } as AnyRecord,
+    {
+      kind: 'rule',
+      id: a,
+      created_at: '2026-10-01T00:00:00Z',
+      status: 'accepted',
+      statement: `Rule ${a}: validate inputs.`,
+      topic: slug(0),
+      applies_to: { components: [...SLUGS], task_types: [...SLUGS] },
+    } as AnyRecord,
+    {
+      kind: 'pattern',
+      id: b,
+      created_at: '2026-10-01T00:00:00Z',
+      status: 'accepted',
+      pattern_type: 'failure',
+      category: 'component-pattern',
+      domain: slug(0),
+      statement: `Pattern ${b}.`,
+      evidence: ['ex-res-0-0'],
+      definition: Object.fromEntries(KEYS.map((n) => [n, n])),
+    } as AnyRecord,
+    {
+      kind: 'template',
+      id: c,
+      created_at: '2026-10-01T00:00:00Z',
+      status: 'accepted',
+      summary: `Template ${c}.`,
+      component: slug(0),
+      task_type: slug(1),
+      source_executions: ['ex-res-0-1'],
+    } as AnyRecord,
+    {
+      kind: 'reflection',
+      id: d,
+      created_at: '2026-10-20T00:00:00Z',
+      reflection_type: 'root_cause_analysis',
+      executions: ['ex-res-0-0'],
+      root_cause: `${d} was wrong`,
+      proposed: [a],
+      evidence: { recalled: [a], patterns: [b] },
+    } as AnyRecord,
     makeExecution(e, (h += 2), { agent: 'agent-ids', recalled: [a, b, c], reused: [c, a], component: slug(0), task_type: slug(0) }),
-    { kind: 'metrics', id: 'met-reserved', created_at: '2026-10-20T00:00:00Z', period: 'week', period_start: '2026-10-12', period_end: '2026-10-18', metrics: Object.fromEntries(KEYS.map((n, k) => [n, k % 2 ? k : { [n]: k }])) } as AnyRecord,
+    {
+      kind: 'metrics',
+      id: 'met-reserved',
+      created_at: '2026-10-20T00:00:00Z',
+      period: 'week',
+      period_start: '2026-10-12',
+      period_end: '2026-10-18',
+      metrics: Object.fromEntries(KEYS.map((n, k) => [n, k % 2 ? k : { [n]: k }])),
+    } as AnyRecord,
   );
   return out;
 }
@@ -195,12 +228,41 @@ describe('reserved JavaScript names as values', () => {
   it('record, run, import and capture accept them and keep them as plain values', async () => {
     for (const name of RESERVED) {
       const r = await runCli(dir, ['record', '--input', '-', '--json'], {
-        stdin: JSON.stringify({ task_id: `t-${name}`, task_type: SLUGS[0], component: SLUGS[1], agent: name, sprint: name, domains: SLUGS, tags: SLUGS, reused: [name], outcome: 'failure', duration_s: 60, errors: [`${name} broke`] }),
+        stdin: JSON.stringify({
+          task_id: `t-${name}`,
+          task_type: SLUGS[0],
+          component: SLUGS[1],
+          agent: name,
+          sprint: name,
+          domains: SLUGS,
+          tags: SLUGS,
+          reused: [name],
+          outcome: 'failure',
+          duration_s: 60,
+          errors: [`${name} broke`],
+        }),
       });
       expectClean(`record ${name}`, r);
       expect(r.code, r.stdout).toBe(0);
     }
-    const run = await runCli(dir, ['run', '--type', SLUGS[0]!, '--component', SLUGS[1]!, '--domains', SLUGS.join(','), '--agent', '__proto__', '--sprint', 'constructor', '--json', '--', process.execPath, '-e', '0']);
+    const run = await runCli(dir, [
+      'run',
+      '--type',
+      SLUGS[0]!,
+      '--component',
+      SLUGS[1]!,
+      '--domains',
+      SLUGS.join(','),
+      '--agent',
+      '__proto__',
+      '--sprint',
+      'constructor',
+      '--json',
+      '--',
+      process.execPath,
+      '-e',
+      '0',
+    ]);
     expectClean('run', run);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     writeFiles(dir, { 'notes/AGENTS.md': '# Notes\n\n## Constructor\n\n- Always call super() first in a constructor.\n\n## __proto__\n\n- Never assign __proto__ from user input.\n' });
@@ -243,7 +305,17 @@ describe('MCP with reserved names', () => {
   it('record {agent: "__proto__"} then recall, and every tool still works afterwards', async () => {
     const ids: string[] = [];
     for (const name of RESERVED) {
-      const r = await call('record', { task_id: `mcp-${name}`, task_type: SLUGS[0], component: SLUGS[1], agent: name, domains: SLUGS, outcome: 'failure', duration_s: 30, errors: [`${name} failed`], reused: [name] });
+      const r = await call('record', {
+        task_id: `mcp-${name}`,
+        task_type: SLUGS[0],
+        component: SLUGS[1],
+        agent: name,
+        domains: SLUGS,
+        outcome: 'failure',
+        duration_s: 30,
+        errors: [`${name} failed`],
+        reused: [name],
+      });
       expect(r.isError, JSON.stringify(r)).toBeFalsy();
       ids.push(String(r.structuredContent!.id));
     }
@@ -265,4 +337,3 @@ describe('MCP with reserved names', () => {
     expect((await runCli(mcpDir, ['recall', 'constructor', '--json'])).code).not.toBe(70);
   });
 });
-

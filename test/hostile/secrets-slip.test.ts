@@ -61,7 +61,10 @@ describe('findSecrets on normalised text', () => {
   it('any line ending: LF, CRLF, CR alone, Unicode separators', () => {
     for (const nl of ['\n', '\r\n', '\r', '\u2028']) {
       const text = ['# Notes', '- first', `- use ${ghp()} for the API`, `- key ${akia()}`].join(nl);
-      expect(scanSecrets('n.md', text).map((d) => d.line), JSON.stringify(nl)).toEqual(nl === '\u2028' ? [1] : [3, 4]);
+      expect(
+        scanSecrets('n.md', text).map((d) => d.line),
+        JSON.stringify(nl),
+      ).toEqual(nl === '\u2028' ? [1] : [3, 4]);
       expect(findSecrets(text).map((f) => f.rule)).toEqual(['github-token', 'aws-access-key']);
     }
   });
@@ -125,7 +128,16 @@ describe('every path refuses or reports them', () => {
     const dir = repoWith(controlHistory(3));
     const t = ghp();
     const k = akia();
-    const lines = ['# Rules', '', '- Always run the linter before pushing.', `- Use the token ${t} for the registry.`, `- The deploy key is ${k} in CI.`, `- Rotate the credential ${ghp().slice(0, 21)}`, `- ${chars(19)} every month.`, ''];
+    const lines = [
+      '# Rules',
+      '',
+      '- Always run the linter before pushing.',
+      `- Use the token ${t} for the registry.`,
+      `- The deploy key is ${k} in CI.`,
+      `- Rotate the credential ${ghp().slice(0, 21)}`,
+      `- ${chars(19)} every month.`,
+      '',
+    ];
     writeFiles(dir, { 'cr/AGENTS.md': lines.join('\r'), 'crlf/AGENTS.md': lines.join('\r\n') });
     for (const src of ['cr/AGENTS.md', 'crlf/AGENTS.md']) {
       const r = await runCli(dir, ['import', 'agents-md', src, '--json']);

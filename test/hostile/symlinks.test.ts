@@ -89,7 +89,13 @@ describe('symbolic links', () => {
     const files = (out: string) => (JSON.parse(out).diagnostics as Array<{ rule: string; file: string }>).map((d) => `${d.rule} ${d.file}`);
     expect(files(b.stdout)).toEqual(files(v.stdout));
     // The inside link now leads outside this copy (it was relative): still a link, still not read.
-    expect(files(v.stdout)).toEqual(['file/symlink learning-loop/rules/linked', 'file/symlink learning-loop/rules/rule-n.md', 'file/symlink learning-loop/rules/rule-x.md', 'file/symlink learning-loop/rules/rule-y.md', 'file/symlink learning-loop/rules/sub']);
+    expect(files(v.stdout)).toEqual([
+      'file/symlink learning-loop/rules/linked',
+      'file/symlink learning-loop/rules/rule-n.md',
+      'file/symlink learning-loop/rules/rule-x.md',
+      'file/symlink learning-loop/rules/rule-y.md',
+      'file/symlink learning-loop/rules/sub',
+    ]);
     expect(allText(join(plain, '.learning-loop', 'build'))).not.toContain(CANARY);
   });
 });

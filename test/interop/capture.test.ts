@@ -13,9 +13,21 @@ function transcript(testFailed: boolean): string {
   const lines = [
     { type: 'user', message: { role: 'user', content: '<command-name>/clear</command-name>' }, timestamp: '2026-11-20T09:59:00.000Z' },
     { type: 'user', message: { role: 'user', content: 'Add a loading state to the booking form submit button' }, timestamp: '2026-11-20T10:00:00.000Z' },
-    { type: 'assistant', message: { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'npm test -- booking' } }] }, timestamp: '2026-11-20T10:05:00.000Z' },
-    { type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'FAIL booking.test.ts\nExpected spinner', is_error: true }] }, timestamp: '2026-11-20T10:06:00.000Z' },
-    { type: 'assistant', message: { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_2', name: 'Bash', input: { command: 'npm test -- booking' } }] }, timestamp: '2026-11-20T10:10:00.000Z' },
+    {
+      type: 'assistant',
+      message: { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'npm test -- booking' } }] },
+      timestamp: '2026-11-20T10:05:00.000Z',
+    },
+    {
+      type: 'user',
+      message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'FAIL booking.test.ts\nExpected spinner', is_error: true }] },
+      timestamp: '2026-11-20T10:06:00.000Z',
+    },
+    {
+      type: 'assistant',
+      message: { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_2', name: 'Bash', input: { command: 'npm test -- booking' } }] },
+      timestamp: '2026-11-20T10:10:00.000Z',
+    },
     { type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_2', content: 'Tests 12 passed', is_error: testFailed }] }, timestamp: '2026-11-20T10:12:30.000Z' },
     'not json at all',
   ];
@@ -124,7 +136,10 @@ describe('capture git-commit', () => {
     git(dir, 'commit', '-q', '-m', 'feat: gallery grid');
     const sha = git(dir, 'rev-parse', 'HEAD').trim();
     const status = git(dir, 'status', '--porcelain', '--untracked-files=all');
-    const file = status.split('\n').map((l) => l.slice(3)).find((l) => l.includes(`ex-git-${sha.slice(0, 20)}`));
+    const file = status
+      .split('\n')
+      .map((l) => l.slice(3))
+      .find((l) => l.includes(`ex-git-${sha.slice(0, 20)}`));
     expect(file).toBeDefined();
     expect(readRecord(dir, file!)).toMatchObject({ task_type: 'feature', component: 'gallery' });
 

@@ -64,7 +64,12 @@ describe('export', () => {
     expect(first.code).toBe(0);
     const agents1 = read(dir, 'AGENTS.md');
     expect(agents1.startsWith(handAgents)).toBe(true);
-    expect(agents1.split('\n').slice(0, -1).every((l) => l.endsWith('\r'))).toBe(true);
+    expect(
+      agents1
+        .split('\n')
+        .slice(0, -1)
+        .every((l) => l.endsWith('\r')),
+    ).toBe(true);
     expect(read(dir, '.github/copilot-instructions.md').startsWith(handCopilot)).toBe(true);
 
     // Deterministic: a second run changes nothing, and --check agrees.
@@ -124,7 +129,13 @@ describe('export', () => {
 
   it('keeps statements on one line and cannot be tricked into closing the block', () => {
     const rows = [
-      { id: 'rule-x', kind: 'rule', file: 'r', body: '', data: { kind: 'rule', id: 'rule-x', created_at: '2026-11-01T10:00:00Z', status: 'accepted', statement: 'two\nlines <!-- learning-loop:end -->' } },
+      {
+        id: 'rule-x',
+        kind: 'rule',
+        file: 'r',
+        body: '',
+        data: { kind: 'rule', id: 'rule-x', created_at: '2026-11-01T10:00:00Z', status: 'accepted', statement: 'two\nlines <!-- learning-loop:end -->' },
+      },
     ] as Parameters<typeof selectExportItems>[0];
     const [item] = selectExportItems(rows).rules;
     expect(item!.text).toBe('two lines &lt;!-- learning-loop:end --&gt;');
@@ -142,7 +153,16 @@ describe('export', () => {
     const files = {
       ...baseKb(),
       ...kbFiles([
-        { kind: 'pattern', id: 'pat-square-retry', created_at: '2026-11-01T10:00:00Z', status: 'accepted', pattern_type: 'failure', category: 'integration-gotcha', statement: 'Square sandbox calls time out without a retry.', support: 4 } as never,
+        {
+          kind: 'pattern',
+          id: 'pat-square-retry',
+          created_at: '2026-11-01T10:00:00Z',
+          status: 'accepted',
+          pattern_type: 'failure',
+          category: 'integration-gotcha',
+          statement: 'Square sandbox calls time out without a retry.',
+          support: 4,
+        } as never,
         { kind: 'template', id: 'tpl-form', created_at: '2026-11-01T10:00:00Z', status: 'accepted', summary: 'Accessible form with validation and a loading state.' } as never,
       ]),
     };

@@ -21,7 +21,10 @@ const kb = initializedKb;
 
 function mdFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.md')).map((f) => join(dir, f)).sort();
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join(dir, f))
+    .sort();
 }
 
 function records<T>(repo: string, sub: 'executions' | 'reflections'): Array<T & { body: string; file: string }> {
@@ -45,7 +48,10 @@ describe('import executions: Reflexion run logs', () => {
     expect(run.code, run.stdout).toBe(0);
     const out = JSON.parse(run.stdout);
     expect(out).toMatchObject({ ok: true, imported: { executions: 328, reflections: 194 }, already_imported: 0, bad_rows: 0 });
-    expect(out.files.map((f: { format: string; rows: number }) => [f.format, f.rows])).toEqual([['reflexion', 164], ['reflexion', 164]]);
+    expect(out.files.map((f: { format: string; rows: number }) => [f.format, f.rows])).toEqual([
+      ['reflexion', 164],
+      ['reflexion', 164],
+    ]);
     // ONE commit for the whole import, holding every file; nothing left over.
     expect(commits(repo)).toBe(before + 1);
     expect(out.commit).toBe(git(repo, 'rev-parse', 'HEAD').trim());
@@ -87,9 +93,17 @@ describe('import executions: Reflexion run logs', () => {
     for (const e of recalling) {
       const linked = e.recalled!.map((id) => rfById.get(id)!);
       expect(linked.every((r) => r && r.executions.length === 1 && r.executions[0] === e.id && r.created_at < e.started_at && r.reflection_type === 'root_cause_analysis')).toBe(true);
-      expect(linked.map((r) => r.created_at)).toEqual(linked.map((r) => r.created_at).slice().sort());
+      expect(linked.map((r) => r.created_at)).toEqual(
+        linked
+          .map((r) => r.created_at)
+          .slice()
+          .sort(),
+      );
     }
-    const log = readFileSync(REFLEXION('humaneval', 'reflexion'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { task_id: string; reflections: string[] });
+    const log = readFileSync(REFLEXION('humaneval', 'reflexion'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { task_id: string; reflections: string[] });
     const task32 = log.find((t) => t.task_id === 'HumanEval/32')!;
     const e32 = pairs.get('HumanEval/32')!.find((e) => e.agent === 'reflexion-gpt-4')!;
     expect(e32.recalled!.map((id) => rfById.get(id)!.root_cause)).toEqual(task32.reflections);
@@ -141,7 +155,9 @@ describe('import executions: Reflexion run logs', () => {
 describe('import executions: the aider leaderboard', () => {
   const TSV = dataFile('aider-polyglot-leaderboard.tsv');
   const table = () => {
-    const lines = readFileSync(TSV, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const lines = readFileSync(TSV, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     const head = lines[0]!.split('\t');
     return lines.slice(1).map((l) => Object.fromEntries(l.split('\t').map((c, i) => [head[i]!, c])) as Record<string, string>);
   };
@@ -154,7 +170,18 @@ describe('import executions: the aider leaderboard', () => {
     const ex = records<ExecutionRecord>(repo, 'executions');
     const byTitle = new Map(ex.map((e) => [e.title!.replace('aider polyglot run ', ''), e]));
     const gemini = byTitle.get('2025-02-25-20-23-07--gemini-pro')!;
-    expect(gemini).toMatchObject({ task_id: 'aider-polyglot', task_type: 'benchmark', component: 'aider-polyglot', agent: 'Gemini 2.0 Pro exp-02-05', started_at: '2025-02-25T20:23:07Z', duration_s: 7830, outcome: 'partial', checks: { passed: 80, failed: 145 }, errors: ['430 error outputs', '5 test timeouts'], tags: ['whole'] });
+    expect(gemini).toMatchObject({
+      task_id: 'aider-polyglot',
+      task_type: 'benchmark',
+      component: 'aider-polyglot',
+      agent: 'Gemini 2.0 Pro exp-02-05',
+      started_at: '2025-02-25T20:23:07Z',
+      duration_s: 7830,
+      outcome: 'partial',
+      checks: { passed: 80, failed: 145 },
+      errors: ['430 error outputs', '5 test timeouts'],
+      tags: ['whole'],
+    });
     expect(gemini.scores.accuracy).toBe(35.6);
     // total_cost 0.0000: aider could not price the model -> no cost data, the model is kept.
     expect(gemini.usage).toEqual({ model: 'Gemini 2.0 Pro exp-02-05' });
@@ -173,13 +200,22 @@ describe('import executions: the aider leaderboard', () => {
     // not measured; reusability and surprise not measured; overall the mean of what is there.
     const rows = table().map((r) => {
       const m = /^(\d{4}-\d{2}-\d{2})-(\d{2})-(\d{2})-(\d{2})/.exec(r.dirname!)!;
-      return { dirname: r.dirname!, model: r.model!, rate: Number(r.pass_rate_2), t: m[1] === r.date ? `${r.date}T${m[2]}:${m[3]}:${m[4]}Z` : `${r.date}T00:00:00Z`, d: Math.round(Number(r.seconds_per_case) * 225 * 10) / 10 };
+      return {
+        dirname: r.dirname!,
+        model: r.model!,
+        rate: Number(r.pass_rate_2),
+        t: m[1] === r.date ? `${r.date}T${m[2]}:${m[3]}:${m[4]}Z` : `${r.date}T00:00:00Z`,
+        d: Math.round(Number(r.seconds_per_case) * 225 * 10) / 10,
+      };
     });
     const ordered = [...rows].sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
     expect(ordered.map((r) => r.dirname)).not.toEqual(rows.map((r) => r.dirname)); // the file is not in time order
     let measured = 0;
     for (const r of ordered) {
-      const earlier = ordered.filter((x) => x.t < r.t && x.model === r.model).map((x) => x.d).slice(-50);
+      const earlier = ordered
+        .filter((x) => x.t < r.t && x.model === r.model)
+        .map((x) => x.d)
+        .slice(-50);
       const e = byTitle.get(r.dirname)!;
       const want: Record<string, number> = { accuracy: r.rate };
       if (earlier.length) {
@@ -209,7 +245,13 @@ describe('import executions: the aider leaderboard', () => {
   it('the YAML aider publishes gives the same executions as the TSV', async () => {
     const rows = table();
     const yaml = rows
-      .map((r) => `- dirname: ${r.dirname}\n  test_cases: 225\n${Object.entries(r).filter(([k]) => k !== 'dirname').map(([k, v]) => `  ${k}: ${v === '' ? '' : /^[\d.]+$/.test(v) ? v : JSON.stringify(v)}`).join('\n')}\n`)
+      .map(
+        (r) =>
+          `- dirname: ${r.dirname}\n  test_cases: 225\n${Object.entries(r)
+            .filter(([k]) => k !== 'dirname')
+            .map(([k, v]) => `  ${k}: ${v === '' ? '' : /^[\d.]+$/.test(v) ? v : JSON.stringify(v)}`)
+            .join('\n')}\n`,
+      )
       .join('\n');
     const a = await kb();
     const b = await kb();
@@ -336,7 +378,14 @@ describe('import executions: JSON Lines and CSV', () => {
     expect(out).toMatchObject({ ok: false, imported: { executions: 2 }, bad_rows: 6 });
     const where = (out.diagnostics as Diag[]).map((d) => `${d.file}:${d.line}${d.column ? `:${d.column}` : ''} ${d.rule}`);
     expect(where).toEqual(
-      expect.arrayContaining(['mixed.jsonl:2:43 input/json', expect.stringMatching(/^mixed\.jsonl:3:\d+ schema\/range$/), expect.stringMatching(/^mixed\.jsonl:5:\d+ secret\/detected$/), 'mixed.jsonl:6 secret/detected', 'mixed.jsonl:7:1 schema/required', expect.stringMatching(/^mixed\.jsonl:8:\d+ link\/missing$/)]),
+      expect.arrayContaining([
+        'mixed.jsonl:2:43 input/json',
+        expect.stringMatching(/^mixed\.jsonl:3:\d+ schema\/range$/),
+        expect.stringMatching(/^mixed\.jsonl:5:\d+ secret\/detected$/),
+        'mixed.jsonl:6 secret/detected',
+        'mixed.jsonl:7:1 schema/required',
+        expect.stringMatching(/^mixed\.jsonl:8:\d+ link\/missing$/),
+      ]),
     );
     expect((out.diagnostics as Diag[]).every((d) => d.hint && d.hint.length > 10)).toBe(true);
     const lines = text.split('\n');
@@ -344,7 +393,11 @@ describe('import executions: JSON Lines and CSV', () => {
     expect(lines[2]!.slice(rangeDiag.column! - 1)).toMatch(/^100\.5/);
     const secretDiag = (out.diagnostics as Diag[]).find((d) => d.rule === 'secret/detected' && d.line === 5)!;
     expect(lines[4]!.slice(secretDiag.column! - 1)).toMatch(/^ghp_/);
-    expect(records<ExecutionRecord>(repo, 'executions').map((e) => e.task_id).sort()).toEqual(['OK-1', 'OK-2']);
+    expect(
+      records<ExecutionRecord>(repo, 'executions')
+        .map((e) => e.task_id)
+        .sort(),
+    ).toEqual(['OK-1', 'OK-2']);
     // The good rows are committed (in one commit); the file holding the token was never written anywhere.
     expect(status(repo)).toBe('?? mixed.jsonl');
     expect(mdFiles(join(repo, 'learning-loop')).filter((f) => readFileSync(f, 'utf8').includes('ghp_'))).toEqual([]);
@@ -354,7 +407,10 @@ describe('import executions: JSON Lines and CSV', () => {
   it('a row whose files cannot all be written is taken back whole; the other rows are written', async () => {
     const repo = await kb();
     // Reflexion-shaped log: task A has two reflections; its execution's path is already taken.
-    const log = [line({ task_id: 'T/1', is_solved: true, reflections: ['first idea failed', 'second idea failed'] }), line({ task_id: 'T/2', is_solved: false, reflections: ['missed an edge case'] })].join('\n');
+    const log = [
+      line({ task_id: 'T/1', is_solved: true, reflections: ['first idea failed', 'second idea failed'] }),
+      line({ task_id: 'T/2', is_solved: false, reflections: ['missed an edge case'] }),
+    ].join('\n');
     writeFileSync(join(repo, 'bench.reflexion-model.jsonl'), log);
     const dry = JSON.parse((await runCli(repo, ['import', 'executions', 'bench.reflexion-model.jsonl', '--dry-run', '--json'])).stdout);
     expect(dry.records.map((r: { kind: string }) => r.kind)).toEqual(['reflection', 'reflection', 'execution', 'reflection', 'execution']);

@@ -20,12 +20,11 @@ const kb = initializedKb;
 
 function executions(repo: string): ExecutionRecord[] {
   const dir = join(repo, 'learning-loop', 'memory', 'short-term', 'executions');
-  return (readdirSync(dir, { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.md'))
-    .map((f) => parseFrontmatter(f, readFileSync(join(dir, f), 'utf8')).data as unknown as ExecutionRecord);
+  return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.md')).map((f) => parseFrontmatter(f, readFileSync(join(dir, f), 'utf8')).data as unknown as ExecutionRecord);
 }
 
-const HEADER = 'dirname\tmodel\tedit_format\tdate\tpass_rate_1\tpass_rate_2\tpercent_cases_well_formed\terror_outputs\tnum_malformed_responses\texhausted_context_windows\ttest_timeouts\tseconds_per_case\ttotal_cost';
+const HEADER =
+  'dirname\tmodel\tedit_format\tdate\tpass_rate_1\tpass_rate_2\tpercent_cases_well_formed\terror_outputs\tnum_malformed_responses\texhausted_context_windows\ttest_timeouts\tseconds_per_case\ttotal_cost';
 
 interface Run {
   model: string;
@@ -38,7 +37,21 @@ interface Run {
 function leaderboard(runs: readonly Run[]): string {
   const rows = runs.map((r, i) => {
     const date = new Date(Date.UTC(2025, 0, 6 + 7 * r.week)).toISOString().slice(0, 10);
-    return [`${date}-10-00-${String(i % 60).padStart(2, '0')}--${r.model}`, r.model, 'diff', date, (r.rate / 2).toFixed(1), r.rate.toFixed(1), '98.0', '3', '2', '0', '4', r.secondsPerCase.toFixed(1), '1.5'].join('\t');
+    return [
+      `${date}-10-00-${String(i % 60).padStart(2, '0')}--${r.model}`,
+      r.model,
+      'diff',
+      date,
+      (r.rate / 2).toFixed(1),
+      r.rate.toFixed(1),
+      '98.0',
+      '3',
+      '2',
+      '0',
+      '4',
+      r.secondsPerCase.toFixed(1),
+      '1.5',
+    ].join('\t');
   });
   return `# planted leaderboard\n${HEADER}\n${rows.join('\n')}\n`;
 }
@@ -85,7 +98,10 @@ describe('imported benchmark runs: scores that mean something', () => {
       for (const e of list.slice(1)) expect(e.scores.efficiency, e.title).toBeGreaterThanOrEqual(55);
     }
     // The slow model is as efficient as itself: its efficiencies are those of the fast ones.
-    const meanEff = (m: string) => byModel(m).slice(1).reduce((s, e) => s + e.scores.efficiency!, 0) / 5;
+    const meanEff = (m: string) =>
+      byModel(m)
+        .slice(1)
+        .reduce((s, e) => s + e.scores.efficiency!, 0) / 5;
     expect(Math.abs(meanEff('slow-good') - meanEff('fast-good'))).toBeLessThan(15);
     // The slow model joining later is not a slowdown: no bloat flag, no performance pattern.
     const learned = JSON.parse((await runCli(repo, ['patterns', '--json'])).stdout);
@@ -102,7 +118,9 @@ describe('imported benchmark runs: scores that mean something', () => {
     for (let i = 0; i < 8; i++) runs.push({ model: 'bloating', week: i, rate: 70 + 6 * next(), secondsPerCase: 30 * 1.2 ** i * (1 + 0.1 * (2 * next() - 1)) });
     writeFileSync(join(repo, 'board.tsv'), leaderboard(runs));
     expect((await runCli(repo, ['import', 'executions', 'board.tsv'])).code).toBe(0);
-    const bloating = executions(repo).filter((e) => e.agent === 'bloating').sort((a, b) => (a.started_at < b.started_at ? -1 : 1));
+    const bloating = executions(repo)
+      .filter((e) => e.agent === 'bloating')
+      .sort((a, b) => (a.started_at < b.started_at ? -1 : 1));
     // Each run slower than the model's earlier ones: efficiency falls run after run.
     const eff = bloating.slice(1).map((e) => e.scores.efficiency!);
     expect(eff[eff.length - 1]!).toBeLessThan(45);

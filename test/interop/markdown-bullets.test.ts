@@ -16,7 +16,7 @@ describe('bullets of an instructions file', () => {
     ]);
   });
 
-  it('skips learning-loop\'s generated block and counts lines from the given first line', () => {
+  it("skips learning-loop's generated block and counts lines from the given first line", () => {
     const text = ['- before', '', '<!-- learning-loop:begin -->', '', '- exported, not imported', '', '<!-- learning-loop:end -->', '', '- after'].join('\n');
     expect(bullets(text, 10).map((b) => [b.text, b.line])).toEqual([
       ['before', 10],

@@ -42,11 +42,7 @@ describe('staleness', () => {
     expect(run.code).toBe(0); // warnings only
     const out = JSON.parse(run.stdout);
     const stale = out.diagnostics.filter((d: { rule: string }) => d.rule === 'stale/learning');
-    expect(stale.map((d: { file: string }) => d.file)).toEqual([
-      'learning-loop/rules/rule-booking-component.md',
-      'learning-loop/rules/rule-booking.md',
-      'learning-loop/rules/rule-legacy.md',
-    ]);
+    expect(stale.map((d: { file: string }) => d.file)).toEqual(['learning-loop/rules/rule-booking-component.md', 'learning-loop/rules/rule-booking.md', 'learning-loop/rules/rule-legacy.md']);
     expect(stale[1].message).toContain('160 lines in 1 commit');
     expect(stale[1].line).toBeGreaterThan(1);
     expect(stale[2].message).toContain('no longer matches any file');
@@ -62,7 +58,16 @@ describe('staleness', () => {
     expect(globToRegExp('src/booking').test('src/booking/Form.tsx')).toBe(true);
     expect(globToRegExp('src/{a,b}/x.ts').test('src/b/x.ts')).toBe(true);
     const log = parseNumstatLog('\0abc1234\t2026-11-05T10:00:00Z\n\n10\t5\tsrc/a.ts\n-\t-\timg.png\n');
-    expect(log).toEqual([{ sha: 'abc1234', at: '2026-11-05T10:00:00Z', files: [{ path: 'src/a.ts', lines: 15 }, { path: 'img.png', lines: 1 }] }]);
+    expect(log).toEqual([
+      {
+        sha: 'abc1234',
+        at: '2026-11-05T10:00:00Z',
+        files: [
+          { path: 'src/a.ts', lines: 15 },
+          { path: 'img.png', lines: 1 },
+        ],
+      },
+    ]);
     const t = [{ id: 'r', file: 'r.md', since: '2026-11-01T00:00:00Z', paths: [{ spec: 'src/a.ts', field: ['about', 0] }], components: [] }];
     const tracked = new Map([['src/a.ts', 1000]]);
     // 15 lines of 1000: not a lot; 10 small commits: a lot.
@@ -70,6 +75,12 @@ describe('staleness', () => {
     const many = Array.from({ length: 10 }, (_, i) => ({ sha: `c${i}`, at: '2026-11-05T10:00:00Z', files: [{ path: 'src/a.ts', lines: 1 }] }));
     expect(assessStaleness(t, tracked, many)).toHaveLength(1);
     // Changes before acceptance never count.
-    expect(assessStaleness(t, tracked, many.map((c) => ({ ...c, at: '2026-10-01T00:00:00Z' })))).toEqual([]);
+    expect(
+      assessStaleness(
+        t,
+        tracked,
+        many.map((c) => ({ ...c, at: '2026-10-01T00:00:00Z' })),
+      ),
+    ).toEqual([]);
   });
 });

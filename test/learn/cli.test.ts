@@ -16,7 +16,14 @@ const START = 60 * 3;
 function history(): ExecutionRecord[] {
   const wins = Array.from({ length: 7 }, (_, i) => makeExecution(`ex-win-${i}`, plantedHours(START, i), { reused: ['tpl-booking-flow'], scores: scoresFor(92) }));
   const fails = Array.from({ length: 6 }, (_, i) =>
-    makeExecution(`ex-fail-${i}`, plantedHours(START + 2, i), { component: 'booking-form', outcome: 'failure', scores: scoresFor(40), pre: { dependencies: ['square-sdk'] }, domains: ['square_api'], errors: [`Webhook signature mismatch for event evt_${i}${i}${i}`] }),
+    makeExecution(`ex-fail-${i}`, plantedHours(START + 2, i), {
+      component: 'booking-form',
+      outcome: 'failure',
+      scores: scoresFor(40),
+      pre: { dependencies: ['square-sdk'] },
+      domains: ['square_api'],
+      errors: [`Webhook signature mismatch for event evt_${i}${i}${i}`],
+    }),
   );
   return [...controlHistory(60), ...wins, ...fails];
 }
@@ -118,7 +125,9 @@ describe('effect', () => {
       expect(r.code).toBe(2);
       const out = JSON.parse(r.stdout);
       expect(out.ok).toBe(false);
-      expect(out.diagnostics).toMatchObject([{ rule: 'input/flag', file: '<flags>', message: expect.stringMatching(/^--strata: no field given/), hint: expect.stringContaining('task_type, component, week, agent, domain, sprint') }]);
+      expect(out.diagnostics).toMatchObject([
+        { rule: 'input/flag', file: '<flags>', message: expect.stringMatching(/^--strata: no field given/), hint: expect.stringContaining('task_type, component, week, agent, domain, sprint') },
+      ]);
     }
     const text = await runCli(d, ['effect', '--strata', 'task_tpye,week']);
     expect(text.code).toBe(2);
@@ -131,7 +140,9 @@ describe('effect', () => {
     const d = dir();
     const typo = await runCli(d, ['effect', '--learning', 'rule-plantd', '--json']);
     expect(typo.code).toBe(2);
-    expect(JSON.parse(typo.stdout).diagnostics).toMatchObject([{ rule: 'input/not-found', message: '--learning: `rule-plantd` is not a record and no execution recalled it.', hint: 'Did you mean `rule-planted`?' }]);
+    expect(JSON.parse(typo.stdout).diagnostics).toMatchObject([
+      { rule: 'input/not-found', message: '--learning: `rule-plantd` is not a record and no execution recalled it.', hint: 'Did you mean `rule-planted`?' },
+    ]);
     const never = await runCli(d, ['effect', '--learning', 'rule-never-used']);
     expect(never.code, never.stderr).toBe(0);
     expect(never.stdout).toMatch(/^Overall: HELPS/m);

@@ -21,7 +21,38 @@ import { mulberry32 } from '../../tools/examples/prng.js';
 
 afterAll(cleanupTemp);
 
-const WORDS = ['schema', 'cache', 'render', 'button', 'layout', 'token', 'query', 'index', 'timeout', 'retry', 'header', 'footer', 'modal', 'parser', 'router', 'session', 'cookie', 'payload', 'import', 'export', 'migration', 'locale', 'font', 'image', 'bundle', 'worker', 'stream', 'socket', 'config', 'build'];
+const WORDS = [
+  'schema',
+  'cache',
+  'render',
+  'button',
+  'layout',
+  'token',
+  'query',
+  'index',
+  'timeout',
+  'retry',
+  'header',
+  'footer',
+  'modal',
+  'parser',
+  'router',
+  'session',
+  'cookie',
+  'payload',
+  'import',
+  'export',
+  'migration',
+  'locale',
+  'font',
+  'image',
+  'bundle',
+  'worker',
+  'stream',
+  'socket',
+  'config',
+  'build',
+];
 const VERBS = ['broke', 'changed', 'moved', 'failed', 'lagged', 'drifted', 'grew', 'shrank', 'vanished', 'doubled'];
 
 /**
@@ -42,13 +73,23 @@ function formsWork(plant: boolean): AnyRecord[] {
     const e = makeExecution(id, plantedHours(2000, i), { component: `form-${i % 4}`, domains: ['forms'], outcome: failure ? 'failure' : 'success', scores: scoresFor(failure ? 40 : 74) });
     out.push(e);
     const cause = stuck ? `${noise} I was stuck in a loop retrying the same form validation fix for ${10 + i} minutes.` : noise;
-    out.push({ kind: 'reflection', id: `rf-fm-${String(i).padStart(2, '0')}`, created_at: e.started_at, reflection_type: failure ? 'root_cause_analysis' : 'template_extraction', executions: [id], root_cause: cause, status: 'done' } as ReflectionRecord);
+    out.push({
+      kind: 'reflection',
+      id: `rf-fm-${String(i).padStart(2, '0')}`,
+      created_at: e.started_at,
+      reflection_type: failure ? 'root_cause_analysis' : 'template_extraction',
+      executions: [id],
+      root_cause: cause,
+      status: 'done',
+    } as ReflectionRecord);
   }
   return out;
 }
 
 // Hero-banner UI work that reuses a template succeeds (a success pattern in the ui domain).
-const winning = Array.from({ length: 6 }, (_, i) => makeExecution(`ex-ui-${i}`, plantedHours(260, i), { component: 'hero-banner', domains: ['ui'], reused: ['tpl-soft-palette'], scores: scoresFor(92) }));
+const winning = Array.from({ length: 6 }, (_, i) =>
+  makeExecution(`ex-ui-${i}`, plantedHours(260, i), { component: 'hero-banner', domains: ['ui'], reused: ['tpl-soft-palette'], scores: scoresFor(92) }),
+);
 // Some executions recall a rule: the effect of memory is measured (derived effect records).
 const recalling = recallHistory({ effect: 3, strata: 4, perStratum: 6 });
 const rule = { kind: 'rule', id: 'rule-planted', created_at: '2026-10-01T10:00:00Z', status: 'accepted', statement: 'Check the component props before wiring the form' } as AnyRecord;

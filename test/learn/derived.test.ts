@@ -30,8 +30,18 @@ function repoWith(records: AnyRecord[]): string {
 }
 
 // Booking-form work on the Square SDK fails; soft-palette UI work succeeds.
-const failing = Array.from({ length: 6 }, (_, i) => makeExecution(`ex-bk-${i}`, plantedHours(200, i), { component: 'booking-form', outcome: 'failure', scores: scoresFor(40), pre: { dependencies: ['square-sdk'] }, errors: [`Slot ${i} shifted by 7 hours`] }));
-const winning = Array.from({ length: 6 }, (_, i) => makeExecution(`ex-ui-${i}`, plantedHours(260, i), { component: 'hero-banner', domains: ['ui'], reused: ['tpl-soft-palette'], scores: scoresFor(92) }));
+const failing = Array.from({ length: 6 }, (_, i) =>
+  makeExecution(`ex-bk-${i}`, plantedHours(200, i), {
+    component: 'booking-form',
+    outcome: 'failure',
+    scores: scoresFor(40),
+    pre: { dependencies: ['square-sdk'] },
+    errors: [`Slot ${i} shifted by 7 hours`],
+  }),
+);
+const winning = Array.from({ length: 6 }, (_, i) =>
+  makeExecution(`ex-ui-${i}`, plantedHours(260, i), { component: 'hero-banner', domains: ['ui'], reused: ['tpl-soft-palette'], scores: scoresFor(92) }),
+);
 
 describe('derived knowledge', () => {
   it('answers pattern questions from the history, marked derived', { timeout: 120_000 }, async () => {
@@ -75,7 +85,13 @@ describe('derived knowledge', () => {
   it('a root-cause stub cites the derived failure pattern and the error its similar failures share', () => {
     const history = [...controlHistory(60), ...failing.slice(0, 5)];
     const rows: RecordRow[] = history.map((e) => ({ id: e.id, kind: 'execution', file: `learning-loop/${recordPath(e)}`, data: e, body: '' }));
-    const now = makeExecution('ex-bk-now', plantedHours(400, 0), { component: 'booking-form', outcome: 'failure', scores: scoresFor(40), pre: { dependencies: ['square-sdk'] }, errors: ['TypeError: slots is undefined'] });
+    const now = makeExecution('ex-bk-now', plantedHours(400, 0), {
+      component: 'booking-form',
+      outcome: 'failure',
+      scores: scoresFor(40),
+      pre: { dependencies: ['square-sdk'] },
+      errors: ['TypeError: slots is undefined'],
+    });
     const built = buildReflection(now, rows, structuredClone(DEFAULT_CONFIG))!;
     expect(built.body).toMatch(/Matching failure pattern `pat-failure-[^`]+` \(derived from the history\): Executions with component=booking-form/);
     expect(built.body).toMatch(/Recurring error among the similar failures \(5×\): "slot <n> shifted by <n> hours"/);

@@ -111,7 +111,11 @@ describe('effect of recall under confounding (planted truth)', () => {
     const ps = shown.slice(1).map((l) => l.p);
     expect(ps).toEqual([...ps].sort((a, b) => a - b));
     // The same order as the full list sorted by p (ties by id).
-    const expected = r.learnings.filter((l) => l.id !== 'rule-good').sort((a, b) => a.p_value! - b.p_value! || (a.id < b.id ? -1 : 1)).slice(0, 9).map((l) => l.id);
+    const expected = r.learnings
+      .filter((l) => l.id !== 'rule-good')
+      .sort((a, b) => a.p_value! - b.p_value! || (a.id < b.id ? -1 : 1))
+      .slice(0, 9)
+      .map((l) => l.id);
     expect(shown.slice(1).map((l) => l.id)).toEqual(expected);
   });
 
@@ -134,7 +138,12 @@ describe('effect of recall under confounding (planted truth)', () => {
 
 describe('decisions that rest on the effect', () => {
   const rule = (id: string, status: 'accepted' | 'proposed'): RuleRecord => ({ kind: 'rule', id, created_at: '2026-10-01T00:00:00Z', status, statement: `Planted ${id}.` });
-  const lastDay = (h: ReturnType<typeof recallHistory>) => h.map((e) => e.started_at).sort().pop()!.slice(0, 10);
+  const lastDay = (h: ReturnType<typeof recallHistory>) =>
+    h
+      .map((e) => e.started_at)
+      .sort()
+      .pop()!
+      .slice(0, 10);
 
   it('the synthesis archives an accepted learning only on significant harm, and promotes a proposed one on significant help', () => {
     const harm = recallHistory({ effect: 1 / 4, seed: 31, learning: 'rule-bad', prefix: 'bad' });

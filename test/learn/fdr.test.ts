@@ -23,7 +23,14 @@ function noise(seed: number, planted = false): ExecutionRecord[] {
     // The planted effect: the payment form fails 9 times in 10 (it is picked about 8 times).
     const fail = planted && component === 'c0' ? next() < 0.9 : next() < 0.25;
     const win = !fail && next() < 0.2;
-    return makeExecution(`ex-n-${String(i).padStart(3, '0')}`, i * 3, { task_type: `t${pick(5)}`, component, agent: `a${pick(3)}`, pre: { dependencies: [`d${pick(25)}`] }, outcome: fail ? 'failure' : win ? 'success' : 'partial', scores: scoresFor(fail ? 40 : win ? 88 : 72) });
+    return makeExecution(`ex-n-${String(i).padStart(3, '0')}`, i * 3, {
+      task_type: `t${pick(5)}`,
+      component,
+      agent: `a${pick(3)}`,
+      pre: { dependencies: [`d${pick(25)}`] },
+      outcome: fail ? 'failure' : win ? 'success' : 'partial',
+      scores: scoresFor(fail ? 40 : win ? 88 : 72),
+    });
   });
 }
 

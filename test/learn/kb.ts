@@ -25,7 +25,38 @@ export function addRecords(dir: string, records: readonly AnyRecord[], message =
   git(dir, 'commit', '-q', '-m', message);
 }
 
-const WORDS = ['schema', 'cache', 'render', 'button', 'layout', 'token', 'query', 'index', 'timeout', 'retry', 'header', 'footer', 'modal', 'parser', 'router', 'session', 'cookie', 'payload', 'import', 'export', 'migration', 'locale', 'font', 'image', 'bundle', 'worker', 'stream', 'socket', 'config', 'build'];
+const WORDS = [
+  'schema',
+  'cache',
+  'render',
+  'button',
+  'layout',
+  'token',
+  'query',
+  'index',
+  'timeout',
+  'retry',
+  'header',
+  'footer',
+  'modal',
+  'parser',
+  'router',
+  'session',
+  'cookie',
+  'payload',
+  'import',
+  'export',
+  'migration',
+  'locale',
+  'font',
+  'image',
+  'bundle',
+  'worker',
+  'stream',
+  'socket',
+  'config',
+  'build',
+];
 const VERBS = ['broke', 'changed', 'moved', 'failed', 'lagged', 'drifted', 'grew', 'shrank', 'vanished', 'doubled'];
 
 /** A sentence of random words: what a reflection says when there is no common cause. */
@@ -51,7 +82,18 @@ export function themeHistory(plant: boolean, seed: number, n = 120): { execution
     let cause = noise(next);
     // The planted cause: most failures' reflections say the agent was stuck in a loop (in varied wording around it).
     if (plant && failure && i % 6 === 0) cause = `${noise(next)} I was stuck in a loop retrying the same fix for ${Math.floor(next() * 90) + 10} minutes.`;
-    reflections.push({ data: { kind: 'reflection', id: `rf-th-${i}`, created_at: e.started_at, reflection_type: failure ? 'root_cause_analysis' : 'template_extraction', executions: [e.id], root_cause: cause, status: 'done' } as ReflectionRecord, body: '' });
+    reflections.push({
+      data: {
+        kind: 'reflection',
+        id: `rf-th-${i}`,
+        created_at: e.started_at,
+        reflection_type: failure ? 'root_cause_analysis' : 'template_extraction',
+        executions: [e.id],
+        root_cause: cause,
+        status: 'done',
+      } as ReflectionRecord,
+      body: '',
+    });
   }
   return { executions, reflections };
 }

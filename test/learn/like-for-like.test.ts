@@ -24,17 +24,23 @@ function permutations(xs: readonly number[]): number[][] {
 
 describe('stratified Mann–Kendall', () => {
   it('gives the exact p-value of the permutation distribution within strata (checked by enumerating every permutation)', () => {
-    const strata = [[3, 1, 4], [10, 30, 20, 40], [7, 9]];
+    const strata = [
+      [3, 1, 4],
+      [10, 30, 20, 40],
+      [7, 9],
+    ];
     const observed = stratifiedMannKendall(strata.map((values) => ({ values })));
     // Under no trend every ordering within each stratum is equally likely: enumerate them all.
     const sOf = (v: readonly number[]) => mannKendall(v).s;
     const dists = strata.map((v) => permutations(v).map(sOf));
     let extreme = 0;
     let total = 0;
-    for (const a of dists[0]!) for (const b of dists[1]!) for (const c of dists[2]!) {
-      total += 1;
-      if (Math.abs(a + b + c) >= Math.abs(observed.s)) extreme += 1;
-    }
+    for (const a of dists[0]!)
+      for (const b of dists[1]!)
+        for (const c of dists[2]!) {
+          total += 1;
+          if (Math.abs(a + b + c) >= Math.abs(observed.s)) extreme += 1;
+        }
     expect(observed.method).toBe('exact');
     expect(observed.s).toBe(1 + 4 + 1);
     expect(observed.p_value).toBeCloseTo(extreme / total, 12);
@@ -76,7 +82,10 @@ describe('bloat check and performance patterns, like for like', () => {
     const slow = Array.from({ length: 12 }, (_, i) => run('slow-model', i, START + 90 + i * 10 + 5, 1200 + 160 * (next() - 0.5)));
     const planted = [...fast, ...slow];
     // The pooled series does rise: the control is not vacuous.
-    const pooled = [...planted].sort((a, b) => (a.started_at < b.started_at ? -1 : 1)).slice(-20).map((e) => e.duration_s);
+    const pooled = [...planted]
+      .sort((a, b) => (a.started_at < b.started_at ? -1 : 1))
+      .slice(-20)
+      .map((e) => e.duration_s);
     expect(mannKendall(pooled).trend).toBe('up');
     const history = [...controlHistory(60), ...planted];
     expect(rising(detectAntiPatterns(history, config))).toEqual([]);

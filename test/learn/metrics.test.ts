@@ -42,7 +42,15 @@ describe('dashboard', () => {
     const out = [];
     for (let w = 0; w < weeks; w++) {
       for (let i = 0; i < 5; i++) {
-        out.push(makeExecution(`ex-w${w}-${i}`, w * 168 + i * 20, { agent: i % 2 ? 'agent-a' : 'agent-b', task_type: i === 0 ? 'integration' : 'component', duration_s: 1000 - w * 150, scores: scoresFor(60 + 6 * w), ...(i < w + 1 ? { reused: ['tpl-x'] } : {}) }));
+        out.push(
+          makeExecution(`ex-w${w}-${i}`, w * 168 + i * 20, {
+            agent: i % 2 ? 'agent-a' : 'agent-b',
+            task_type: i === 0 ? 'integration' : 'component',
+            duration_s: 1000 - w * 150,
+            scores: scoresFor(60 + 6 * w),
+            ...(i < w + 1 ? { reused: ['tpl-x'] } : {}),
+          }),
+        );
       }
     }
     return out;
@@ -78,12 +86,16 @@ describe('dashboard', () => {
 
   it('says what there is when there are too few weeks to test a trend', () => {
     const one = dashboardReport([makeExecution('ex-only', 0, { task_type: 'integration' })], config).metrics;
-    expect(one.overall_improvement.test.detail).toBe('Too few weeks to test a trend: 1 execution in 1 week, which has fewer than 3 executions (weeks with fewer are not counted); a trend needs 5 weeks.');
+    expect(one.overall_improvement.test.detail).toBe(
+      'Too few weeks to test a trend: 1 execution in 1 week, which has fewer than 3 executions (weeks with fewer are not counted); a trend needs 5 weeks.',
+    );
     expect(one.api_integration_time.test.detail).toBe('Too few weeks to test a trend: 1 API or integration execution in 1 week; a trend needs 5 weeks.');
     expect(dashboardReport([], config).metrics.overall_improvement.test.detail).toBe('Too few weeks to test a trend: no executions yet; a trend needs 5 weeks.');
     expect(dashboardReport(improving(4), config).metrics.overall_improvement.test.detail).toBe('Too few weeks to test a trend: 20 executions in 4 weeks; a trend needs 5 weeks.');
     const sparse = [...improving(3), makeExecution('ex-late', 6 * 168)];
-    expect(dashboardReport(sparse, config).metrics.overall_improvement.test.detail).toBe('Too few weeks to test a trend: 16 executions in 4 weeks, 3 of them with 3+ executions (weeks with fewer are not counted); a trend needs 5 weeks.');
+    expect(dashboardReport(sparse, config).metrics.overall_improvement.test.detail).toBe(
+      'Too few weeks to test a trend: 16 executions in 4 weeks, 3 of them with 3+ executions (weeks with fewer are not counted); a trend needs 5 weeks.',
+    );
   });
 
   it('four rising weeks are too few to call a trend (the exact test cannot reach 5%)', () => {

@@ -28,7 +28,14 @@ describe('LearningOrchestrator', () => {
   });
 
   it('executeWithLearning records the execution with recalled ids, reflects on failure and suggests improvements', async () => {
-    const rule = { kind: 'rule' as const, id: 'rule-booking-webhooks', created_at: '2026-10-01T00:00:00Z', status: 'accepted' as const, statement: 'Validate webhook signatures before booking.', applies_to: { components: ['booking-form'] } };
+    const rule = {
+      kind: 'rule' as const,
+      id: 'rule-booking-webhooks',
+      created_at: '2026-10-01T00:00:00Z',
+      status: 'accepted' as const,
+      statement: 'Validate webhook signatures before booking.',
+      applies_to: { components: ['booking-form'] },
+    };
     const history = [
       ...controlHistory(20),
       makeExecution('ex-bf-1', 100, { component: 'booking-form', task_type: 'integration', outcome: 'failure', scores: scoresFor(40), errors: ['Signature mismatch for evt_1'] }),
@@ -82,7 +89,18 @@ describe('LearningOrchestrator', () => {
 describe('run and reflect commands', () => {
   it('run -- <command> records exit code and the stderr lines that carry an error; success records a success', async () => {
     const dir = repoWith(controlHistory(5));
-    const bad = await runCli(dir, ['run', '--type', 'test', '--component', 'header', '--json', '--', process.execPath, '-e', 'console.error("first line"); console.error("Error: cannot find module foo-42"); process.exit(3)']);
+    const bad = await runCli(dir, [
+      'run',
+      '--type',
+      'test',
+      '--component',
+      'header',
+      '--json',
+      '--',
+      process.execPath,
+      '-e',
+      'console.error("first line"); console.error("Error: cannot find module foo-42"); process.exit(3)',
+    ]);
     // The command's exit code passes through; only the line carrying the error is kept.
     expect(bad.code).toBe(3);
     const j = JSON.parse(bad.stdout);
@@ -117,7 +135,11 @@ describe('run and reflect commands', () => {
       ],
     };
     const star = makeExecution('ex-star', 10, { component: 'gallery', scores: scoresFor(95), during: { decision_points: ['reuse the card grid'] }, post: { outcomes: ['gallery shipped'] } });
-    const surprise = makeExecution('ex-surprise', 11, { domains: ['square_api'], scores: { accuracy: 70, efficiency: 70, reusability: 70, surprise: 90 }, post: { discoveries: ['Sandbox webhooks arrive out of order'] } });
+    const surprise = makeExecution('ex-surprise', 11, {
+      domains: ['square_api'],
+      scores: { accuracy: 70, efficiency: 70, reusability: 70, surprise: 90 },
+      post: { discoveries: ['Sandbox webhooks arrive out of order'] },
+    });
     const dir = repoWith([...controlHistory(5), star, surprise, assumptions]);
     const t = await runCli(dir, ['reflect', 'ex-star', '--json']);
     const tj = JSON.parse(t.stdout);

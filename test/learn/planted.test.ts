@@ -34,7 +34,13 @@ describe('control history', () => {
 
 describe('planted facts', () => {
   it('finds a failing component + dependency pair (and not the component or dependency alone)', () => {
-    const bad = planted('ex-pair-bad', 5, START, (i) => ({ component: 'booking-form', agent: ['agent-a', 'agent-b'][i % 2], outcome: 'failure', scores: scoresFor(40), pre: { dependencies: ['square-sdk'] } }));
+    const bad = planted('ex-pair-bad', 5, START, (i) => ({
+      component: 'booking-form',
+      agent: ['agent-a', 'agent-b'][i % 2],
+      outcome: 'failure',
+      scores: scoresFor(40),
+      pre: { dependencies: ['square-sdk'] },
+    }));
     const okComp = planted('ex-pair-okc', 7, START + 1, () => ({ component: 'booking-form', scores: scoresFor(76), outcome: 'partial', pre: { dependencies: ['react'] } }));
     const okDep = planted('ex-pair-okd', 7, START + 2, () => ({ component: 'checkout', scores: scoresFor(76), outcome: 'partial', pre: { dependencies: ['square-sdk'] } }));
     const set = extractPatternSet([...controlHistory(60), ...bad, ...okComp, ...okDep], config);
@@ -75,7 +81,10 @@ describe('planted facts', () => {
     expect(flags).toHaveLength(1);
     expect(flags[0]!.subject).toBe(`${fingerprint('Slot 1 shifted by 7 hours').text} | ${fingerprint('Webhook retry 1 rejected').text}`);
     expect(flags[0]!.message).toMatch(/occurred together in 4 executions.*in components booking-form \(3\), payment-form \(1\); task type component \(4\); agents claude \(2\), codex \(2\)/);
-    expect(flags[0]!.where!.components).toEqual([['booking-form', 3], ['payment-form', 1]]);
+    expect(flags[0]!.where!.components).toEqual([
+      ['booking-form', 3],
+      ['payment-form', 1],
+    ]);
   });
 
   it('finds a noisy but steady slowdown, and nothing in thirty noisy flat task types (false discovery rate)', () => {

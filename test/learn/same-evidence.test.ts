@@ -33,14 +33,21 @@ function planted(prefix: string, n: number, at: number, o: (i: number) => Parame
 function timezoneStory(prefix = 'ex-tz'): ExecutionRecord[] {
   const said = { post: { discoveries: ['checked the layout on a phone'] } };
   return [
-    ...planted(`${prefix}-bad`, 8, START, (i) => ({ component: 'booking-form', outcome: 'failure', scores: scoresFor(40), pre: { dependencies: ['date-fns'] }, errors: [`Slot ${i} shifted by 7 hours`] })),
+    ...planted(`${prefix}-bad`, 8, START, (i) => ({
+      component: 'booking-form',
+      outcome: 'failure',
+      scores: scoresFor(40),
+      pre: { dependencies: ['date-fns'] },
+      errors: [`Slot ${i} shifted by 7 hours`],
+    })),
     ...planted(`${prefix}-okdep`, 3, START + 1, () => ({ component: 'checkout', outcome: 'partial', scores: scoresFor(76), pre: { dependencies: ['date-fns'] }, ...said })),
     ...planted(`${prefix}-okcomp`, 7, START + 2, () => ({ component: 'booking-form', outcome: 'partial', scores: scoresFor(76), pre: { dependencies: ['react'] }, ...said })),
   ];
 }
 
 const ids = (list: readonly ExecutionRecord[]) => list.map((e) => e.id).sort();
-const criterion = (history: readonly ExecutionRecord[], patterns: readonly ExtractedPattern[]) => dashboardReport(history, config, { patterns }).success_criteria.find((c) => c.id === 'recurring-patterns')!;
+const criterion = (history: readonly ExecutionRecord[], patterns: readonly ExtractedPattern[]) =>
+  dashboardReport(history, config, { patterns }).success_criteria.find((c) => c.id === 'recurring-patterns')!;
 
 describe('patterns over the same executions', () => {
   it('are one pattern naming every member: an error, the dependency of the same failures, the theme of their messages', () => {
@@ -92,7 +99,13 @@ describe('patterns over the same executions', () => {
 
   it('distinct facts stay distinct patterns, and three of them meet the criterion (control)', () => {
     const tz = timezoneStory();
-    const pair = planted('ex-pair', 5, START + 40, (i) => ({ component: 'gallery', agent: ['agent-a', 'agent-b'][i % 2], outcome: 'failure', scores: scoresFor(40), pre: { dependencies: ['lightbox'] } }));
+    const pair = planted('ex-pair', 5, START + 40, (i) => ({
+      component: 'gallery',
+      agent: ['agent-a', 'agent-b'][i % 2],
+      outcome: 'failure',
+      scores: scoresFor(40),
+      pre: { dependencies: ['lightbox'] },
+    }));
     const pairOk = [
       ...planted('ex-pair-okc', 7, START + 41, () => ({ component: 'gallery', outcome: 'partial', scores: scoresFor(76), pre: { dependencies: ['react'] } })),
       ...planted('ex-pair-okd', 7, START + 42, () => ({ component: 'checkout', outcome: 'partial', scores: scoresFor(76), pre: { dependencies: ['lightbox'] } })),
@@ -113,7 +126,18 @@ describe('patterns over the same executions', () => {
 });
 
 describe('mergeSameEvidence', () => {
-  const theme = (id: string, phrase: string, evidence: string[]): ExtractedPattern => ({ id, pattern_type: 'theme', category: 'integration-gotcha', statement: `"${phrase}" recurs in what failures say.`, definition: { theme: phrase }, support: evidence.length, confidence: 1, lift: 9, evidence, last_seen: '2026-10-01T00:00:00Z' });
+  const theme = (id: string, phrase: string, evidence: string[]): ExtractedPattern => ({
+    id,
+    pattern_type: 'theme',
+    category: 'integration-gotcha',
+    statement: `"${phrase}" recurs in what failures say.`,
+    definition: { theme: phrase },
+    support: evidence.length,
+    confidence: 1,
+    lift: 9,
+    evidence,
+    last_seen: '2026-10-01T00:00:00Z',
+  });
   const ev = ['ex-a', 'ex-b', 'ex-c'];
 
   it('keeps the longest of nested themes over the same executions, and nested themes over different ones apart', () => {

@@ -29,9 +29,29 @@ describe('synthesize (pure)', () => {
   });
 
   it('archives obsolete patterns and merges near-duplicates', () => {
-    const old: PatternRecord = { kind: 'pattern', id: 'pat-failure-old-thing', created_at: '2026-01-01T00:00:00Z', status: 'accepted', pattern_type: 'failure', category: 'component-pattern', statement: 'Old thing fails.', definition: { component: 'gone' } };
+    const old: PatternRecord = {
+      kind: 'pattern',
+      id: 'pat-failure-old-thing',
+      created_at: '2026-01-01T00:00:00Z',
+      status: 'accepted',
+      pattern_type: 'failure',
+      category: 'component-pattern',
+      statement: 'Old thing fails.',
+      definition: { component: 'gone' },
+    };
     const wins = Array.from({ length: 6 }, (_, i) => makeExecution(`ex-win-${i}`, plantedHours(200, i), { reused: ['tpl-booking-flow'], scores: scoresFor(92) }));
-    const dupA: PatternRecord = { kind: 'pattern', id: 'pat-success-hand-written', created_at: '2026-10-01T00:00:00Z', status: 'proposed', pattern_type: 'success', category: 'component-pattern', statement: 'The booking flow template works.', evidence: wins.map((w) => w.id), support: 6, confidence: 1 };
+    const dupA: PatternRecord = {
+      kind: 'pattern',
+      id: 'pat-success-hand-written',
+      created_at: '2026-10-01T00:00:00Z',
+      status: 'proposed',
+      pattern_type: 'success',
+      category: 'component-pattern',
+      statement: 'The booking flow template works.',
+      evidence: wins.map((w) => w.id),
+      support: 6,
+      confidence: 1,
+    };
     const r = synthesize(table([...controlHistory(60), ...wins, old, dupA]), config, 'month', '2026-10-31');
     expect(r.record.archived).toEqual(['pat-failure-old-thing']);
     expect(r.changes.find((c) => c.id === 'pat-failure-old-thing')!.content).toContain('No longer supported by the history');

@@ -63,7 +63,7 @@ describe('Mantel–Haenszel', () => {
     expect(r.odds_ratio).toBeCloseTo(4, 10);
     expect(r.risk_difference).toBeCloseTo(1 / 3, 10);
     // Sato's variance on one stratum is the usual p(1-p)/n1 + p(1-p)/n0.
-    const se = Math.sqrt((2 / 9) / 30 + (2 / 9) / 30);
+    const se = Math.sqrt(2 / 9 / 30 + 2 / 9 / 30);
     expect(r.rd_high! - r.risk_difference!).toBeCloseTo(1.959964 * se, 2);
     // Continuity-corrected CMH: (|20 - 15| - 0.5)^2 / (30*30*30*30 / (60^2 * 59)) = 5.310.
     expect(r.p_value).toBeCloseTo(0.021203, 5);
@@ -133,7 +133,10 @@ describe('Mantel–Haenszel', () => {
     expect(pooledWith).toBeLessThan(pooledWithout); // the naive split says recall hurts
     expect(r.odds_ratio!).toBeGreaterThan(1);
     expect(r.risk_difference!).toBeGreaterThan(0);
-    const control = mantelHaenszel([{ a: 20, b: 60, c: 5, d: 15 }, { a: 18, b: 2, c: 72, d: 8 }]);
+    const control = mantelHaenszel([
+      { a: 20, b: 60, c: 5, d: 15 },
+      { a: 18, b: 2, c: 72, d: 8 },
+    ]);
     expect(control.odds_ratio).toBeCloseTo(1, 5);
     expect(control.p_value!).toBeGreaterThan(0.5);
   });
@@ -165,7 +168,10 @@ describe('Mantel–Haenszel', () => {
   });
 
   it('says nothing when no stratum has both kinds of execution', () => {
-    const r = mantelHaenszel([{ a: 3, b: 1, c: 0, d: 0 }, { a: 0, b: 0, c: 2, d: 2 }]);
+    const r = mantelHaenszel([
+      { a: 3, b: 1, c: 0, d: 0 },
+      { a: 0, b: 0, c: 2, d: 2 },
+    ]);
     expect(r.informative).toBe(0);
     expect([r.odds_ratio, r.p_value, r.method]).toEqual([null, null, 'none']);
   });

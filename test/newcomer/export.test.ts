@@ -27,7 +27,9 @@ describe('export stays current while executions accumulate', () => {
     const dir = tempRepo(kbFiles([rule('rule-tokens', 'Use design tokens, never raw hex colours.', { topic: 'styling' })]));
     const r = await runCli(dir, ['export', '--to', 'all']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('note  .claude/rules: nothing to write — only path-scoped rules (applies_to.paths or applies_to.components) go there; the 1 accepted rule without a scope reaches Claude through CLAUDE.md');
+    expect(r.stdout).toContain(
+      'note  .claude/rules: nothing to write — only path-scoped rules (applies_to.paths or applies_to.components) go there; the 1 accepted rule without a scope reaches Claude through CLAUDE.md',
+    );
     const j = JSON.parse((await runCli(dir, ['export', '--to', 'claude-rules', '--json'])).stdout);
     expect(j.notes).toHaveLength(1);
   });

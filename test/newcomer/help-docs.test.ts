@@ -17,7 +17,16 @@ function packedFiles(): Set<string> {
 describe('the package ships what a user runs', () => {
   it('has the CLI, the library, schemas, docs, the site source and the example; no dev tools, tests or build leftovers', () => {
     const shipped = [...packedFiles()];
-    for (const need of ['bin/learning-loop.js', 'dist/scripts/index.js', 'dist/scripts/index.d.ts', 'dist/scripts/cli/main.js', 'schemas/execution.schema.json', 'docs/errors.md', 'site/src/pages/index.astro', 'learning-loop/config/triggers.yaml']) {
+    for (const need of [
+      'bin/learning-loop.js',
+      'dist/scripts/index.js',
+      'dist/scripts/index.d.ts',
+      'dist/scripts/cli/main.js',
+      'schemas/execution.schema.json',
+      'docs/errors.md',
+      'site/src/pages/index.astro',
+      'learning-loop/config/triggers.yaml',
+    ]) {
       expect(shipped, need).toContain(need);
     }
     const unwanted = shipped.filter((p) => /^(dist\/(tools|test)\/|tools\/|test\/|site\/(\.astro|dist|node_modules)\/|\.learning-loop\/)|\.tsbuildinfo$/.test(p));
@@ -26,7 +35,7 @@ describe('the package ships what a user runs', () => {
 });
 
 describe('--help points to docs installed users have', () => {
-  it('names docs/*.md pages that npm pack ships, with the path of this installation\'s copy', async () => {
+  it("names docs/*.md pages that npm pack ships, with the path of this installation's copy", async () => {
     const shipped = packedFiles();
     const cwd = tempDir();
     const helps = [(await runCli(cwd, ['--help'])).stdout];

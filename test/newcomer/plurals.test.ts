@@ -9,11 +9,19 @@ import { openIndex } from '../../scripts/index/api.js';
 
 afterAll(cleanupTemp);
 
-const WRONG = /\b1 (?:executions|patterns|archivals|weeks|reflections|flags|merges|records|rules|files|pages|changes|agents|recalls|lines|warnings|errors|proposals|runs|new rules|rule proposals|anti-pattern flags|synthesis reports|accepted patterns|file changes)\b/;
+const WRONG =
+  /\b1 (?:executions|patterns|archivals|weeks|reflections|flags|merges|records|rules|files|pages|changes|agents|recalls|lines|warnings|errors|proposals|runs|new rules|rule proposals|anti-pattern flags|synthesis reports|accepted patterns|file changes)\b/;
 
 describe('plurals', () => {
   it('the helpers', () => {
-    expect([plural(1, 'week'), plural(2, 'week'), plural(0, 'archival'), plural(1, 'entry'), plural(2, 'entry'), plural(3, 'match')]).toEqual(['1 week', '2 weeks', '0 archivals', '1 entry', '2 entries', '3 matches']);
+    expect([plural(1, 'week'), plural(2, 'week'), plural(0, 'archival'), plural(1, 'entry'), plural(2, 'entry'), plural(3, 'match')]).toEqual([
+      '1 week',
+      '2 weeks',
+      '0 archivals',
+      '1 entry',
+      '2 entries',
+      '3 matches',
+    ]);
     expect([noun(1, 'flag'), noun(5, 'flag'), withArticle('execution'), withArticle('rule')]).toEqual(['flag', 'flags', 'an execution', 'a rule']);
   });
 

@@ -6,7 +6,8 @@ import { cleanupTemp, git, runCli, tempRepo, writeFiles } from '../helpers/repo.
 
 afterAll(cleanupTemp);
 
-const RULE = (id: string, status: string, statement: string) => `---\nkind: rule\nid: ${id}\ncreated_at: 2026-10-0${status === 'accepted' ? 1 : 2}T00:00:00Z\nstatus: ${status}\nstatement: ${statement}\n---\n\nWhy: ${statement}\n`;
+const RULE = (id: string, status: string, statement: string) =>
+  `---\nkind: rule\nid: ${id}\ncreated_at: 2026-10-0${status === 'accepted' ? 1 : 2}T00:00:00Z\nstatus: ${status}\nstatement: ${statement}\n---\n\nWhy: ${statement}\n`;
 
 let repo: string;
 let failure: { id: string; reflection: { id: string; path: string } };
@@ -17,9 +18,45 @@ beforeAll(async () => {
     'learning-loop/rules/rule-quote-csv.md': RULE('rule-quote-csv', 'accepted', 'Quote every CSV field that holds a comma.'),
     'learning-loop/rules/rule-bom.md': RULE('rule-bom', 'proposed', 'Start CSV exports with a byte-order mark.'),
   });
-  const ok = await runCli(repo, ['record', '--json', '--task-id', 'CSV-1', '--task-type', 'component', '--component', 'csv', '--agent', 'a', '--outcome', 'success', '--duration', '60', '--started-at', '2026-10-05T10:00:00Z']);
+  const ok = await runCli(repo, [
+    'record',
+    '--json',
+    '--task-id',
+    'CSV-1',
+    '--task-type',
+    'component',
+    '--component',
+    'csv',
+    '--agent',
+    'a',
+    '--outcome',
+    'success',
+    '--duration',
+    '60',
+    '--started-at',
+    '2026-10-05T10:00:00Z',
+  ]);
   expect(ok.code, ok.stderr).toBe(0);
-  const bad = await runCli(repo, ['record', '--json', '--task-id', 'CSV-2', '--task-type', 'component', '--component', 'csv', '--agent', 'a', '--outcome', 'failure', '--duration', '60', '--error', 'Excel shows mojibake', '--started-at', '2026-10-06T10:00:00Z']);
+  const bad = await runCli(repo, [
+    'record',
+    '--json',
+    '--task-id',
+    'CSV-2',
+    '--task-type',
+    'component',
+    '--component',
+    'csv',
+    '--agent',
+    'a',
+    '--outcome',
+    'failure',
+    '--duration',
+    '60',
+    '--error',
+    'Excel shows mojibake',
+    '--started-at',
+    '2026-10-06T10:00:00Z',
+  ]);
   failure = JSON.parse(bad.stdout);
   git(repo, 'add', '-A');
   git(repo, 'commit', '-q', '-m', 'kb');
@@ -71,7 +108,10 @@ describe('status', () => {
   it('lists what waits, exits 1; exits 0 once a reviewer has dealt with it', async () => {
     const dir = tempRepo();
     await runCli(dir, ['init']);
-    writeFiles(dir, { 'learning-loop/rules/rule-quote-csv.md': RULE('rule-quote-csv', 'accepted', 'Quote every CSV field that holds a comma.'), 'learning-loop/rules/rule-bom.md': RULE('rule-bom', 'proposed', 'Start CSV exports with a byte-order mark.') });
+    writeFiles(dir, {
+      'learning-loop/rules/rule-quote-csv.md': RULE('rule-quote-csv', 'accepted', 'Quote every CSV field that holds a comma.'),
+      'learning-loop/rules/rule-bom.md': RULE('rule-bom', 'proposed', 'Start CSV exports with a byte-order mark.'),
+    });
     const bad = JSON.parse((await runCli(dir, ['record', '--json', '--task-id', 'CSV-2', '--task-type', 'component', '--agent', 'a', '--outcome', 'failure', '--duration', '60'])).stdout);
     expect((await runCli(dir, ['export', '--to', 'agents-md'])).code).toBe(0);
     git(dir, 'add', '-A');

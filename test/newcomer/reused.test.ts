@@ -8,7 +8,10 @@ const RULE = '---\nkind: rule\nid: rule-quote-csv-fields\ncreated_at: 2026-10-01
 
 async function record(repo: string, reused: string) {
   const r = await runCli(repo, ['record', '--json', '--dry-run', '--task-id', 'T-1', '--task-type', 'test', '--agent', 'a', '--outcome', 'success', '--duration', '5', '--reused', reused]);
-  return { code: r.code, out: JSON.parse(r.stdout) as { ok: boolean; scores: { reusability: number }; diagnostics: Array<{ rule: string; severity: string; message: string; hint?: string; line?: number }> } };
+  return {
+    code: r.code,
+    out: JSON.parse(r.stdout) as { ok: boolean; scores: { reusability: number }; diagnostics: Array<{ rule: string; severity: string; message: string; hint?: string; line?: number }> },
+  };
 }
 
 describe('record --reused', () => {

@@ -19,7 +19,7 @@ async function kb(files: Record<string, string> = {}): Promise<string> {
 const node = (script: string): string[] => [process.execPath, '-e', script];
 
 describe('run', () => {
-  it('passes the command\'s exit status through (3 stays 3), in-process and as a real process', async () => {
+  it("passes the command's exit status through (3 stays 3), in-process and as a real process", async () => {
     const repo = await kb();
     const j = await runCli(repo, ['run', '--task-type', 'test', '--json', '--', ...node('process.exit(3)')]);
     expect(j.code).toBe(3);
@@ -48,14 +48,20 @@ process.exit(2)`;
     expect(text).not.toContain(process.execPath);
   });
 
-  it('keeps npm\'s own error line from a real npm run, without the debug-log path', async () => {
+  it("keeps npm's own error line from a real npm run, without the debug-log path", async () => {
     const repo = await kb({ 'package.json': JSON.stringify({ name: 'x', version: '1.0.0', scripts: {} }) });
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const r = await runCli(repo, ['run', '--task-type', 'build', '--json', '--', npm, 'run', 'missing-script']);
     expect(r.code).toBe(1);
     const errors: string[] = JSON.parse(r.stdout).execution.errors;
-    expect(errors.some((l) => /missing script/i.test(l)), errors.join('\n')).toBe(true);
-    expect(errors.some((l) => /complete log|_logs/i.test(l)), errors.join('\n')).toBe(false);
+    expect(
+      errors.some((l) => /missing script/i.test(l)),
+      errors.join('\n'),
+    ).toBe(true);
+    expect(
+      errors.some((l) => /complete log|_logs/i.test(l)),
+      errors.join('\n'),
+    ).toBe(false);
   });
 
   it('redacts a token in stderr and records the rest', async () => {
@@ -69,7 +75,7 @@ process.exit(2)`;
     expect(scanSecrets('x', text)).toEqual([]);
   });
 
-  it('keeps the command\'s quoting and names the task readably', async () => {
+  it("keeps the command's quoting and names the task readably", async () => {
     const repo = await kb();
     const r = await runCli(repo, ['run', '--task-type', 'test', '--component', 'csv', '--json', '--', process.execPath, '-e', "console.log('ok')"]);
     expect(r.code).toBe(0);
@@ -81,7 +87,10 @@ process.exit(2)`;
   it('prints what it recalled, one line each, before the command starts, unless --quiet', async () => {
     const repo = await kb();
     mkdirSync(join(repo, 'learning-loop', 'rules'), { recursive: true });
-    writeFileSync(join(repo, 'learning-loop', 'rules', 'rule-csv-quotes.md'), '---\nkind: rule\nid: rule-csv-quotes\ncreated_at: 2026-10-01T00:00:00Z\nstatus: accepted\nstatement: Quote every CSV field that holds a comma.\napplies_to:\n  components: [csv]\n---\n');
+    writeFileSync(
+      join(repo, 'learning-loop', 'rules', 'rule-csv-quotes.md'),
+      '---\nkind: rule\nid: rule-csv-quotes\ncreated_at: 2026-10-01T00:00:00Z\nstatus: accepted\nstatement: Quote every CSV field that holds a comma.\napplies_to:\n  components: [csv]\n---\n',
+    );
     const r = await runCli(repo, ['run', '--task-type', 'test', '--component', 'csv', '--', ...node('console.error("TASK STARTS")')]);
     expect(r.code, r.stderr).toBe(0);
     const recalledAt = r.stderr.indexOf('rule-csv-quotes (rule, accepted): Quote every CSV field that holds a comma.');

@@ -9,7 +9,8 @@ import type { RecordRow } from '../../scripts/core/records/table.js';
 
 afterAll(cleanupTemp);
 
-const rule = (id: string, status: string, day: number, statement: string): string => `---\nkind: rule\nid: ${id}\ncreated_at: 2026-10-${String(day).padStart(2, '0')}T00:00:00Z\nstatus: ${status}\nstatement: "${statement}"\n---\n`;
+const rule = (id: string, status: string, day: number, statement: string): string =>
+  `---\nkind: rule\nid: ${id}\ncreated_at: 2026-10-${String(day).padStart(2, '0')}T00:00:00Z\nstatus: ${status}\nstatement: "${statement}"\n---\n`;
 
 let repo: string;
 let runCommand: string;
@@ -37,7 +38,16 @@ describe('site data', () => {
   });
 
   it('orders rules accepted → proposed → rejected (newest first within a status)', () => {
-    const rows = ['accepted', 'rejected', 'proposed', 'accepted'].map((status, i) => ({ id: `rule-${i}`, kind: 'rule', file: `r${i}.md`, data: { kind: 'rule', id: `rule-${i}`, created_at: `2026-10-0${i + 1}T00:00:00Z`, status, statement: `S ${i}` }, body: '' }) as unknown as RecordRow);
+    const rows = ['accepted', 'rejected', 'proposed', 'accepted'].map(
+      (status, i) =>
+        ({
+          id: `rule-${i}`,
+          kind: 'rule',
+          file: `r${i}.md`,
+          data: { kind: 'rule', id: `rule-${i}`, created_at: `2026-10-0${i + 1}T00:00:00Z`, status, statement: `S ${i}` },
+          body: '',
+        }) as unknown as RecordRow,
+    );
     expect(prepareRecords(rows).sections.rules.map((r) => `${r.status} ${r.id}`)).toEqual(['accepted rule-3', 'accepted rule-0', 'proposed rule-2', 'rejected rule-1']);
   });
 });
@@ -59,7 +69,13 @@ describe('site build', () => {
     // The run record: its command keeps its quoting; the task column is short, whole on hover.
     expect(runCommand).toMatch(/^node -e "console\.log\('ok'\); \/\/ x+"$/);
     const list = readFileSync(join(repo, '_site', 'executions', 'index.html'), 'utf8');
-    const decode = (h: string): string => h.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const decode = (h: string): string =>
+      h
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
     const cells = [...list.matchAll(/<td data-v="[^"]*"><a href="[^"]*"(?: title="([^"]*)")?>([^<]*)<\/a><\/td>/g)].map((m) => ({ title: m[1] && decode(m[1]), text: decode(m[2]!) }));
     expect(cells).toHaveLength(2);
     for (const c of cells) expect(c.text.length).toBeLessThanOrEqual(TASK_LABEL_MAX);

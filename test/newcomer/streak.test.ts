@@ -57,7 +57,8 @@ describe('success streak → extract_template', () => {
 
     const withTpl = await kb();
     writeFiles(withTpl, {
-      'learning-loop/templates/successful-patterns/tpl-csv.md': '---\nkind: template\nid: tpl-csv\ncreated_at: 2026-09-01T00:00:00Z\nstatus: rejected\nsummary: CSV tests\ntask_type: test\ncomponent: csv\n---\n',
+      'learning-loop/templates/successful-patterns/tpl-csv.md':
+        '---\nkind: template\nid: tpl-csv\ncreated_at: 2026-09-01T00:00:00Z\nstatus: rejected\nsummary: CSV tests\ntask_type: test\ncomponent: csv\n---\n',
     });
     expect((await streak(withTpl, 5)).map((r) => r.execution!.trigger)).toEqual([null, null, null, null, null]);
   });

@@ -8,8 +8,33 @@ let repo: string;
 beforeAll(async () => {
   repo = tempRepo();
   expect((await runCli(repo, ['init'])).code).toBe(0);
-  for (const [id, type] of [['A-1', 'component'], ['A-2', 'component']]) {
-    expect((await runCli(repo, ['record', '--task-id', id!, '--task-type', type!, '--component', 'booking-form', '--agent', 'a', '--outcome', 'success', '--duration', '60', '--domains', 'booking', '--domains', 'square_api'])).code).toBe(0);
+  for (const [id, type] of [
+    ['A-1', 'component'],
+    ['A-2', 'component'],
+  ]) {
+    expect(
+      (
+        await runCli(repo, [
+          'record',
+          '--task-id',
+          id!,
+          '--task-type',
+          type!,
+          '--component',
+          'booking-form',
+          '--agent',
+          'a',
+          '--outcome',
+          'success',
+          '--duration',
+          '60',
+          '--domains',
+          'booking',
+          '--domains',
+          'square_api',
+        ])
+      ).code,
+    ).toBe(0);
   }
 });
 
@@ -44,7 +69,12 @@ describe('one vocabulary', () => {
   });
 
   it('help shows the new spellings only', async () => {
-    for (const [cmd, want, old] of [['record', '--task-type', '--type <'], ['similar', '--task-type', '--type <'], ['recall', '--max-tokens', '--budget'], ['run', '--domains', '--domain <']] as const) {
+    for (const [cmd, want, old] of [
+      ['record', '--task-type', '--type <'],
+      ['similar', '--task-type', '--type <'],
+      ['recall', '--max-tokens', '--budget'],
+      ['run', '--domains', '--domain <'],
+    ] as const) {
       const help = (await runCli(repo, [cmd, '--help'])).stdout;
       expect(help).toContain(want);
       expect(help).not.toContain(old);

@@ -31,12 +31,22 @@ const history = rowsOf([
 
 describe('common-cause questions', () => {
   it('are read from a recurrence word near a failure or cause word', () => {
-    for (const q of ['why do we keep failing?', 'what keeps going wrong?', 'what are the recurring causes?', 'why do we keep getting stuck in a loop?', 'Common Square API integration issues', 'which errors come back again and again?']) {
+    for (const q of [
+      'why do we keep failing?',
+      'what keeps going wrong?',
+      'what are the recurring causes?',
+      'why do we keep getting stuck in a loop?',
+      'Common Square API integration issues',
+      'which errors come back again and again?',
+    ]) {
       const i = parseIntent(q, vocab);
       expect(i.causes, q).toBe(true);
       // About failures, unambiguously; the phrasing ("keep", "causes", "going") is not searched as content.
       expect(i, q).toMatchObject({ outcome: 'failure', outcome_filter: true });
-      expect(i.terms.filter((t) => ['keep', 'caus', 'go', 'get', 'recur'].includes(t)), q).toEqual([]);
+      expect(
+        i.terms.filter((t) => ['keep', 'caus', 'go', 'get', 'recur'].includes(t)),
+        q,
+      ).toEqual([]);
     }
     expect(parseIntent('why do we keep getting stuck in a loop?', vocab).terms).toEqual(['stuck', 'loop']);
   });
@@ -49,7 +59,8 @@ describe('common-cause questions', () => {
       'how do we keep the cache warm?',
       'common patterns that worked',
       'what failed last time we tried the booking component?',
-    ]) expect(parseIntent(q, vocab).causes, q).toBe(false);
+    ])
+      expect(parseIntent(q, vocab).causes, q).toBe(false);
   });
 });
 

@@ -117,7 +117,10 @@ describe('recall', () => {
   });
 
   it('sees new records without an explicit build', async () => {
-    writeFileSync(join(dir, 'learning-loop/rules/rule-hero.md'), '---\nkind: rule\nid: rule-hero\ncreated_at: 2026-11-02T10:00:00Z\nstatus: accepted\nstatement: Hero banner images need alt text\napplies_to:\n  components: [hero-banner]\n---\n');
+    writeFileSync(
+      join(dir, 'learning-loop/rules/rule-hero.md'),
+      '---\nkind: rule\nid: rule-hero\ncreated_at: 2026-11-02T10:00:00Z\nstatus: accepted\nstatement: Hero banner images need alt text\napplies_to:\n  components: [hero-banner]\n---\n',
+    );
     const a = await recall(ws, 'hero banner rules');
     expect(a.insights[0]?.id).toBe('rule-hero');
   });
@@ -170,9 +173,15 @@ describe('full text and intent as a hint', () => {
     writeSeedKb(dir2);
     const paragraphs = ['We reviewed the sprint.', 'Payments were slow.', 'The calendar needs work.', 'During the migration the quokka table was renamed before the import ran.'];
     mkdirSync(join(dir2, 'learning-loop/memory/working-memory'), { recursive: true });
-    writeFileSync(join(dir2, 'learning-loop/memory/working-memory/notes-sprint-4.md'), `---\nkind: assumption\nid: notes-sprint-4\ncreated_at: 2026-11-05T10:00:00Z\nstatus: accepted\ntitle: Sprint 4 notes\n---\n\n${paragraphs.join('\n\n')}\n${'\nFiller paragraph about nothing in particular.\n'.repeat(40)}`);
+    writeFileSync(
+      join(dir2, 'learning-loop/memory/working-memory/notes-sprint-4.md'),
+      `---\nkind: assumption\nid: notes-sprint-4\ncreated_at: 2026-11-05T10:00:00Z\nstatus: accepted\ntitle: Sprint 4 notes\n---\n\n${paragraphs.join('\n\n')}\n${'\nFiller paragraph about nothing in particular.\n'.repeat(40)}`,
+    );
     const long = 'x'.repeat(900);
-    writeFileSync(join(dir2, 'learning-loop/rules/rule-long.md'), `---\nkind: rule\nid: rule-long\ncreated_at: 2026-11-05T10:00:00Z\nstatus: accepted\nstatement: Keep payment retries idempotent\nrationale: ${long} the wombat cache must be flushed\n---\n`);
+    writeFileSync(
+      join(dir2, 'learning-loop/rules/rule-long.md'),
+      `---\nkind: rule\nid: rule-long\ncreated_at: 2026-11-05T10:00:00Z\nstatus: accepted\nstatement: Keep payment retries idempotent\nrationale: ${long} the wombat cache must be flushed\n---\n`,
+    );
     git(dir2, 'add', '-A');
     git(dir2, 'commit', '-q', '-m', 'notes');
     const ws2 = openWorkspace({ cwd: dir2 });
@@ -222,7 +231,10 @@ describe('rules by their own words and what they name', () => {
   it('finds a rule by the component or path it applies to ("rules for csv", "csv-stringify")', async () => {
     const dir3 = tempRepo();
     writeSeedKb(dir3);
-    writeFileSync(join(dir3, 'learning-loop/rules/rule-quote-fields.md'), '---\nkind: rule\nid: rule-quote-fields\ncreated_at: 2026-11-03T10:00:00Z\nstatus: accepted\nstatement: Quote every field that can hold a comma\napplies_to:\n  components: [csv-export]\n  paths: ["src/export/csv-stringify.ts"]\n---\n');
+    writeFileSync(
+      join(dir3, 'learning-loop/rules/rule-quote-fields.md'),
+      '---\nkind: rule\nid: rule-quote-fields\ncreated_at: 2026-11-03T10:00:00Z\nstatus: accepted\nstatement: Quote every field that can hold a comma\napplies_to:\n  components: [csv-export]\n  paths: ["src/export/csv-stringify.ts"]\n---\n',
+    );
     git(dir3, 'add', '-A');
     git(dir3, 'commit', '-q', '-m', 'rule');
     const ws3 = openWorkspace({ cwd: dir3 });

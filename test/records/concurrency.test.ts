@@ -40,7 +40,23 @@ describe('record under concurrency', () => {
     git(repo, 'commit', '-q', '-m', 'init');
     const runs = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        spawnCli(repo, ['record', '--json', '--commit', '--task-id', `T-${i}`, '--type', 'component', '--component', 'booking-form', '--agent', `agent-${i % 4}`, '--outcome', i % 3 ? 'success' : 'failure', '--duration', String(100 + i)]),
+        spawnCli(repo, [
+          'record',
+          '--json',
+          '--commit',
+          '--task-id',
+          `T-${i}`,
+          '--type',
+          'component',
+          '--component',
+          'booking-form',
+          '--agent',
+          `agent-${i % 4}`,
+          '--outcome',
+          i % 3 ? 'success' : 'failure',
+          '--duration',
+          String(100 + i),
+        ]),
       ),
     );
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
@@ -84,7 +100,13 @@ describe('record under concurrency', () => {
     const worker = join(REPO_ROOT, 'test', 'records', 'agent-worker.mjs');
     const runs = await Promise.all(clones.map((dir, i) => runNode([worker, dir, agents[i]!, '10'])));
     const wallMs = performance.now() - started;
-    const lines = runs.flatMap((r) => r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { code: number; ok: boolean; id: string; pushed: boolean; pushRetries: number }));
+    const lines = runs.flatMap((r) =>
+      r.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { code: number; ok: boolean; id: string; pushed: boolean; pushRetries: number }),
+    );
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     expect(lines).toHaveLength(100);
     expect(lines.every((l) => l.ok && l.pushed)).toBe(true);

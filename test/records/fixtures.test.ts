@@ -30,7 +30,24 @@ function repoWith(name: string): string {
 describe('validate on fixture knowledge bases', () => {
   it('has the bad-input cases the issue lists', () => {
     const names = cases.map(([n]) => n);
-    for (const want of ['broken-yaml', 'wrong-types', 'out-of-range', 'missing-required', 'unknown-enum', 'duplicate-ids', 'alias-bomb', 'prototype-keys', 'traversal-id', 'missing-frontmatter', 'custom-tags', 'oversized', 'non-markdown', 'wrong-folder', 'missing-link', 'bad-config']) {
+    for (const want of [
+      'broken-yaml',
+      'wrong-types',
+      'out-of-range',
+      'missing-required',
+      'unknown-enum',
+      'duplicate-ids',
+      'alias-bomb',
+      'prototype-keys',
+      'traversal-id',
+      'missing-frontmatter',
+      'custom-tags',
+      'oversized',
+      'non-markdown',
+      'wrong-folder',
+      'missing-link',
+      'bad-config',
+    ]) {
       expect(names).toContain(want);
     }
   });
@@ -56,7 +73,9 @@ describe('validate output formats', () => {
   it('--format github prints workflow annotations with file, line, col and rule', async () => {
     const run = await runCli(repoWith('out-of-range'), ['validate', '--format', 'github']);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^::error file=learning-loop\/memory\/short-term\/executions\/2026\/10\/ex-01\.md,line=13,col=13,title=schema\/range::`scores\.accuracy` must be <= 100 \(found 140\)\./m);
+    expect(run.stdout).toMatch(
+      /^::error file=learning-loop\/memory\/short-term\/executions\/2026\/10\/ex-01\.md,line=13,col=13,title=schema\/range::`scores\.accuracy` must be <= 100 \(found 140\)\./m,
+    );
     // One annotation per line, messages with newlines escaped.
     for (const line of run.stdout.trim().split('\n')) expect(line).toMatch(/^::(error|warning|notice) file=/);
   });
@@ -74,8 +93,12 @@ describe('validate output formats', () => {
     const repo = repoWith('valid');
     expect((await runCli(repo, ['validate'])).stdout).toMatch(/no problems/);
     const dup = await runCli(repoWith('duplicate-ids'), ['validate']);
-    expect(dup.stdout).toContain('learning-loop/rules/rule-a.md:3:5  warning  Id `rule-a` is also used by learning-loop/rules/rule-b.md; this record is kept (it is the one at its own path), the others are left out.  id/duplicate');
-    expect(dup.stdout).toContain('learning-loop/rules/rule-b.md:3:5  error  Id `rule-a` is also used by learning-loop/rules/rule-a.md; this copy is left out and learning-loop/rules/rule-a.md is kept.  id/duplicate');
+    expect(dup.stdout).toContain(
+      'learning-loop/rules/rule-a.md:3:5  warning  Id `rule-a` is also used by learning-loop/rules/rule-b.md; this record is kept (it is the one at its own path), the others are left out.  id/duplicate',
+    );
+    expect(dup.stdout).toContain(
+      'learning-loop/rules/rule-b.md:3:5  error  Id `rule-a` is also used by learning-loop/rules/rule-a.md; this copy is left out and learning-loop/rules/rule-a.md is kept.  id/duplicate',
+    );
     expect(dup.stdout).toContain('1 error, 2 warnings');
   });
 
@@ -86,7 +109,11 @@ describe('validate output formats', () => {
     renameSync(join(repo, 'learning-loop', 'rules', 'rule-a.md'), join(repo, 'learning-loop', 'rules', 'rule-c.md'));
     const doc = JSON.parse((await runCli(repo, ['validate', '--json'])).stdout);
     expect(doc.records).toBe(0);
-    expect(doc.diagnostics.filter((d: { rule: string; severity: string }) => d.rule === 'id/duplicate').map((d: { severity: string; message: string }) => [d.severity, d.message.endsWith('none of them is used until the id is unique.')])).toEqual([
+    expect(
+      doc.diagnostics
+        .filter((d: { rule: string; severity: string }) => d.rule === 'id/duplicate')
+        .map((d: { severity: string; message: string }) => [d.severity, d.message.endsWith('none of them is used until the id is unique.')]),
+    ).toEqual([
       ['error', true],
       ['error', true],
     ]);
@@ -96,7 +123,10 @@ describe('validate output formats', () => {
   it('a bad file never stops the others from being checked', async () => {
     const repo = repoWith('valid');
     cpSync(join(FIXTURES, 'broken-yaml', 'learning-loop', 'rules', 'rule-a.md'), join(repo, 'learning-loop', 'rules', 'rule-a.md'));
-    cpSync(join(FIXTURES, 'out-of-range', 'learning-loop', 'memory', 'short-term', 'executions', '2026', '10', 'ex-01.md'), join(repo, 'learning-loop', 'memory', 'short-term', 'executions', '2026', '10', 'ex-02.md'));
+    cpSync(
+      join(FIXTURES, 'out-of-range', 'learning-loop', 'memory', 'short-term', 'executions', '2026', '10', 'ex-01.md'),
+      join(repo, 'learning-loop', 'memory', 'short-term', 'executions', '2026', '10', 'ex-02.md'),
+    );
     const run = await runCli(repo, ['validate', '--json']);
     const doc = JSON.parse(run.stdout);
     expect(doc.files).toBe(4);

@@ -53,7 +53,11 @@ describe('score formulas', () => {
     expect(decideTrigger({ accuracy: 80 }).action).toBeNull();
     expect(decideTrigger({ accuracy: 80, surprise: 75 }).action).toBe('update_architecture');
     // A given score is kept even when its evidence is not measured; unmeasured ones are computed elsewhere as before.
-    expect(completeScores({ reusability: 40 }, { outcome: 'failure', duration_s: 10, comparableDurations: [10] }, 70, ['reusability', 'surprise']).scores).toEqual({ accuracy: 20, efficiency: 70, reusability: 40 });
+    expect(completeScores({ reusability: 40 }, { outcome: 'failure', duration_s: 10, comparableDurations: [10] }, 70, ['reusability', 'surprise']).scores).toEqual({
+      accuracy: 20,
+      efficiency: 70,
+      reusability: 40,
+    });
   });
 
   it('scores efficiency against the median of comparable durations', () => {

@@ -28,14 +28,37 @@ describe('link fields, one list per kind', () => {
     expect(found.length).toBe(LINK_FIELDS[kind].length);
   });
 
-  it.each(KINDS.filter((k) => k !== 'execution' && SECTION_OF_KIND[k] && LINK_FIELDS[k].length))('%s: the site page shows every labelled field and the evidence, and the target lists it as incoming', (kind) => {
-    const target: RecordRow = { id: 'ex-1', kind: 'execution', file: 'ex-1.md', body: '', data: { kind: 'execution', id: 'ex-1', created_at: '2026-11-02T10:00:00Z', task_id: 't', task_type: 'component', agent: 'a', started_at: '2026-11-02T09:00:00Z', duration_s: 1, outcome: 'success', scores: { accuracy: 80, efficiency: 80, reusability: 80, surprise: 80 }, overall: 80 } as AnyRecord };
-    const row: RecordRow = { id: `${kind}-x`, kind, file: `${kind}.md`, body: '', data: linking(kind, 'ex-1') };
-    const site = prepareRecords([target, row]);
-    const page = Object.values(site.sections).flat().find((p) => p.id === row.id)!;
-    const labels = page.fields.filter(([, v]) => 'links' in v).map(([label]) => label);
-    expect(labels).toEqual(LINK_FIELDS[kind].filter((f) => f.label).map((f) => f.label));
-    expect(page.evidence.map((l) => l.id)).toEqual(LINK_FIELDS[kind].some((f) => f.evidence) ? ['ex-1'] : []);
-    expect(site.hrefs.has('ex-1')).toBe(true);
-  });
+  it.each(KINDS.filter((k) => k !== 'execution' && SECTION_OF_KIND[k] && LINK_FIELDS[k].length))(
+    '%s: the site page shows every labelled field and the evidence, and the target lists it as incoming',
+    (kind) => {
+      const target: RecordRow = {
+        id: 'ex-1',
+        kind: 'execution',
+        file: 'ex-1.md',
+        body: '',
+        data: {
+          kind: 'execution',
+          id: 'ex-1',
+          created_at: '2026-11-02T10:00:00Z',
+          task_id: 't',
+          task_type: 'component',
+          agent: 'a',
+          started_at: '2026-11-02T09:00:00Z',
+          duration_s: 1,
+          outcome: 'success',
+          scores: { accuracy: 80, efficiency: 80, reusability: 80, surprise: 80 },
+          overall: 80,
+        } as AnyRecord,
+      };
+      const row: RecordRow = { id: `${kind}-x`, kind, file: `${kind}.md`, body: '', data: linking(kind, 'ex-1') };
+      const site = prepareRecords([target, row]);
+      const page = Object.values(site.sections)
+        .flat()
+        .find((p) => p.id === row.id)!;
+      const labels = page.fields.filter(([, v]) => 'links' in v).map(([label]) => label);
+      expect(labels).toEqual(LINK_FIELDS[kind].filter((f) => f.label).map((f) => f.label));
+      expect(page.evidence.map((l) => l.id)).toEqual(LINK_FIELDS[kind].some((f) => f.evidence) ? ['ex-1'] : []);
+      expect(site.hrefs.has('ex-1')).toBe(true);
+    },
+  );
 });

@@ -36,7 +36,15 @@ describe('renderMarkdown', () => {
 
 describe('charts', () => {
   it('line chart: accessible SVG with title, desc, gaps and a trend line', () => {
-    const svg = lineChart([{ x: 'W1', y: 50 }, { x: 'W2', y: null }, { x: 'W3', y: 70 }, { x: 'W4', y: 80 }], { id: 'c', title: 'Score <weekly>', desc: 'Up & to the right', trend: true, yMax: 100 });
+    const svg = lineChart(
+      [
+        { x: 'W1', y: 50 },
+        { x: 'W2', y: null },
+        { x: 'W3', y: 70 },
+        { x: 'W4', y: 80 },
+      ],
+      { id: 'c', title: 'Score <weekly>', desc: 'Up & to the right', trend: true, yMax: 100 },
+    );
     expect(svg).toMatch(/^<svg[^>]+role="img"[^>]+aria-labelledby="c-t c-d"/);
     expect(svg).toContain('<title id="c-t">Score &lt;weekly&gt;</title>');
     expect(svg).toContain('<desc id="c-d">Up &amp; to the right</desc>');
@@ -45,16 +53,40 @@ describe('charts', () => {
   });
 
   it('bar and stacked charts escape labels and draw every value', () => {
-    const bars = barChart([{ label: '<b>', value: 3 }, { label: 'b', value: 1, note: 'n=1' }], { id: 'b', title: 't', desc: 'd' });
+    const bars = barChart(
+      [
+        { label: '<b>', value: 3 },
+        { label: 'b', value: 1, note: 'n=1' },
+      ],
+      { id: 'b', title: 't', desc: 'd' },
+    );
     expect(bars).toContain('&lt;b&gt;');
     expect(bars.match(/class="bar"/g)).toHaveLength(2);
-    const st = stackedChart([{ label: 'W1', parts: [{ key: 'success', value: 2 }, { key: 'failure', value: 1 }] }], ['success', 'partial', 'failure'], { id: 's', title: 't', desc: 'd' });
+    const st = stackedChart(
+      [
+        {
+          label: 'W1',
+          parts: [
+            { key: 'success', value: 2 },
+            { key: 'failure', value: 1 },
+          ],
+        },
+      ],
+      ['success', 'partial', 'failure'],
+      { id: 's', title: 't', desc: 'd' },
+    );
     expect(st.match(/part-success/g)!.length).toBeGreaterThanOrEqual(2);
     expect(st).not.toMatch(/part-partial" x="[\d.]+" y="[\d.]+" width="[\d.]+" height="[\d.]+"><title/);
   });
 
   it('fits a least-squares trend', () => {
-    expect(fitTrend([{ x: 'a', y: 1 }, { x: 'b', y: 3 }, { x: 'c', y: 5 }])).toEqual({ slope: 2, intercept: 1 });
+    expect(
+      fitTrend([
+        { x: 'a', y: 1 },
+        { x: 'b', y: 3 },
+        { x: 'c', y: 5 },
+      ]),
+    ).toEqual({ slope: 2, intercept: 1 });
     expect(fitTrend([{ x: 'a', y: 1 }])).toBeUndefined();
   });
 });
@@ -71,7 +103,10 @@ describe('page data helpers', () => {
 describe('linkIds', () => {
   it('links ids that have pages and leaves the rest as text', async () => {
     const { linkIds } = await import('../../scripts/core/publish/site-dashboard.js');
-    const hrefs = new Map([['ex-01A', 'executions/ex-01A/'], ['pat-x', 'patterns/pat-x/']]);
+    const hrefs = new Map([
+      ['ex-01A', 'executions/ex-01A/'],
+      ['pat-x', 'patterns/pat-x/'],
+    ]);
     expect(linkIds('Evidence: ex-01A, ex-02B and pat-x.', hrefs)).toEqual([
       { text: 'Evidence: ' },
       { text: 'ex-01A', href: 'executions/ex-01A/' },

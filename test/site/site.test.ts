@@ -236,7 +236,12 @@ describe('pages in the browser', () => {
     expect(await page.locator('h2 + .table-wrap table tbody tr').count()).toBe(5);
     // Cost per success: only claude's runs report a cost in the generated history.
     expect(await page.locator('h2 + .table-wrap table thead th').last().textContent()).toBe('Cost per success');
-    const costOf = (agent: string) => page.locator('h2 + .table-wrap table tbody tr', { has: page.locator(`th a:text-is("${agent}")`) }).locator('td').last().textContent();
+    const costOf = (agent: string) =>
+      page
+        .locator('h2 + .table-wrap table tbody tr', { has: page.locator(`th a:text-is("${agent}")`) })
+        .locator('td')
+        .last()
+        .textContent();
     await expect(costOf('claude')).resolves.toMatch(/^\$\d+(\.\d+)?$/);
     await expect(costOf('codex')).resolves.toBe('no cost data');
     await visit('');
@@ -329,7 +334,9 @@ describe('pages in the browser', () => {
         return {
           xss: window.__xss ?? null,
           handlers: all.flatMap((e) => [...e.attributes].filter((a: any) => /^on/i.test(a.name)).map((a: any) => `${e.tagName}.${a.name}`)),
-          badUrls: all.flatMap((e) => ['href', 'src', 'action', 'data', 'xlink:href', 'formaction', 'srcdoc'].map((n) => e.getAttribute(n)).filter((v): v is string => v !== null && /^\s*(javascript|data|vbscript):/i.test(v))),
+          badUrls: all.flatMap((e) =>
+            ['href', 'src', 'action', 'data', 'xlink:href', 'formaction', 'srcdoc'].map((n) => e.getAttribute(n)).filter((v): v is string => v !== null && /^\s*(javascript|data|vbscript):/i.test(v)),
+          ),
           dangerous: all.filter((e) => /^(script|iframe|object|embed|svg|math|style|link|meta|base|form|input)$/i.test(e.tagName)).map((e) => e.tagName),
           ids: all.map((e) => e.id).filter((x) => x && !x.startsWith('user-content-')),
           // The page's own elements are not clobbered.

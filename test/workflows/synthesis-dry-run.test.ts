@@ -54,7 +54,10 @@ function runStep(s: Step, env: Record<string, string>): Record<string, string> {
 function replayPullRequest(period: string): { branch: string; action: 'created' | 'updated' | 'none' } {
   const sub = (v: string): string => v.replace('${{ steps.period.outputs.period }}', period);
   const branch = sub(prStep.with!.branch!);
-  const paths = prStep.with!['add-paths']!.split('\n').map((p) => p.trim().replace(/\/\*\*$/, '')).filter(Boolean);
+  const paths = prStep
+    .with!['add-paths']!.split('\n')
+    .map((p) => p.trim().replace(/\/\*\*$/, ''))
+    .filter(Boolean);
   const exists = git(dir, 'branch', '--list', branch).trim() !== '';
   git(dir, 'add', '--', ...paths);
   const against = exists ? branch : 'HEAD';

@@ -30,10 +30,62 @@ import { DEFAULT_THRESHOLDS } from '../../scripts/core/score/formulas.js';
 import { runCliInProcess as cli, packageRoot } from './cli.js';
 
 const STRINGS = [
-  'plain text', 'with: colon', 'hash # inside', '#leading', 'quote "dq" inside', "it's", 'tab\there', 'two\nlines', 'three\nlines\n', 'unicode é ✓ 😀',
-  '  leading space', 'trailing space ', 'yes', 'no', 'null', '~', 'true', 'False', '1e400', '0b101', '-.5', '-0', '123', '1.50', '0x1F', '.inf', '@at', '`tick',
-  '!bang', '&amp', '*star', '- dash', '? q', '|pipe', '>gt', '%pct', '[br]', '{cu}', 'back\\slash', 'constructor', '__proto__', 'toString', '---', '...', 'a'.repeat(300),
-  'ctl\u0001char', 'sep\u2028line', 'bom\ufeff', 'cr\rinside', 'x: y: z', 'key:value', 'https://example.com/a?b=c#d', '"quoted"', "'single'", '=', '<<',
+  'plain text',
+  'with: colon',
+  'hash # inside',
+  '#leading',
+  'quote "dq" inside',
+  "it's",
+  'tab\there',
+  'two\nlines',
+  'three\nlines\n',
+  'unicode é ✓ 😀',
+  '  leading space',
+  'trailing space ',
+  'yes',
+  'no',
+  'null',
+  '~',
+  'true',
+  'False',
+  '1e400',
+  '0b101',
+  '-.5',
+  '-0',
+  '123',
+  '1.50',
+  '0x1F',
+  '.inf',
+  '@at',
+  '`tick',
+  '!bang',
+  '&amp',
+  '*star',
+  '- dash',
+  '? q',
+  '|pipe',
+  '>gt',
+  '%pct',
+  '[br]',
+  '{cu}',
+  'back\\slash',
+  'constructor',
+  '__proto__',
+  'toString',
+  '---',
+  '...',
+  'a'.repeat(300),
+  'ctl\u0001char',
+  'sep\u2028line',
+  'bom\ufeff',
+  'cr\rinside',
+  'x: y: z',
+  'key:value',
+  'https://example.com/a?b=c#d',
+  '"quoted"',
+  "'single'",
+  '=',
+  '<<',
 ];
 const SLUGS = ['booking-form', 'hero', 'constructor', 'a.b_c-d', 'x'];
 const NUMBERS = [0, 1, 50, 99.5, 100, 12.25, 3600, 0.1];
@@ -46,7 +98,20 @@ const list = <T>(a: fc.Arbitrary<T>) => fc.array(a, { maxLength: 3 });
 /** A record of any common kind, valid or nearly so, with awkward values (index makes ids unique). */
 function recordArb(): fc.Arbitrary<(n: number) => { record: AnyRecord; body: string }> {
   const body = fc.oneof(fc.constant(''), str, fc.constant('## Notes\n\n- one\n- two\n\n```yaml\nkey: [1, 2\n```\n'));
-  const execution = fc.record({ title: str, agent: fc.oneof(str, slug), task_type: slug, component: slug, domains: list(slug), tags: list(slug), errors: list(str), reused: list(str), s: fc.tuple(score, score, score, score), outcome: fc.constantFrom('success', 'partial', 'failure'), duration: fc.constantFrom(0, 60, 3600.5), body });
+  const execution = fc.record({
+    title: str,
+    agent: fc.oneof(str, slug),
+    task_type: slug,
+    component: slug,
+    domains: list(slug),
+    tags: list(slug),
+    errors: list(str),
+    reused: list(str),
+    s: fc.tuple(score, score, score, score),
+    outcome: fc.constantFrom('success', 'partial', 'failure'),
+    duration: fc.constantFrom(0, 60, 3600.5),
+    body,
+  });
   const rule = fc.record({ title: str, statement: str, rationale: str, topic: slug, body, status: fc.constantFrom('proposed', 'accepted', 'rejected') });
   const pattern = fc.record({ statement: str, domain: slug, def: fc.dictionary(fc.constantFrom('component', 'agent', 'toString', 'valueOf', 'x-y'), fc.oneof(str, fc.constant(3))), body });
   const template = fc.record({ summary: str, steps: list(str), body });
@@ -55,27 +120,156 @@ function recordArb(): fc.Arbitrary<(n: number) => { record: AnyRecord; body: str
       const [accuracy, efficiency, reusability, surprise] = e.s;
       const overall = Math.round(((accuracy + efficiency + reusability + surprise) / 4) * 100) / 100;
       return {
-        record: { kind: 'execution', id: `ex-fuzz-${n}`, created_at: '2026-10-05T10:00:00Z', title: e.title, task_id: `t-${n}`, task_type: e.task_type, component: e.component, domains: [...new Set(e.domains)], tags: [...new Set(e.tags)], agent: e.agent, started_at: '2026-10-05T09:00:00Z', duration_s: e.duration, outcome: e.outcome, scores: { accuracy, efficiency, reusability, surprise }, overall, errors: e.errors, reused: [...new Set(e.reused)] } as AnyRecord,
+        record: {
+          kind: 'execution',
+          id: `ex-fuzz-${n}`,
+          created_at: '2026-10-05T10:00:00Z',
+          title: e.title,
+          task_id: `t-${n}`,
+          task_type: e.task_type,
+          component: e.component,
+          domains: [...new Set(e.domains)],
+          tags: [...new Set(e.tags)],
+          agent: e.agent,
+          started_at: '2026-10-05T09:00:00Z',
+          duration_s: e.duration,
+          outcome: e.outcome,
+          scores: { accuracy, efficiency, reusability, surprise },
+          overall,
+          errors: e.errors,
+          reused: [...new Set(e.reused)],
+        } as AnyRecord,
         body: e.body,
       };
     }),
-    rule.map((r) => (n: number) => ({ record: { kind: 'rule', id: `rule-fuzz-${n}`, created_at: '2026-10-05T10:00:00Z', title: r.title, status: r.status, statement: r.statement, rationale: r.rationale, topic: r.topic } as AnyRecord, body: r.body })),
-    pattern.map((p) => (n: number) => ({ record: { kind: 'pattern', id: `pat-fuzz-${n}`, created_at: '2026-10-05T10:00:00Z', status: 'proposed', pattern_type: 'failure', category: 'component-pattern', domain: p.domain, statement: p.statement, definition: p.def } as AnyRecord, body: p.body })),
-    template.map((t) => (n: number) => ({ record: { kind: 'template', id: `tpl-fuzz-${n}`, created_at: '2026-10-05T10:00:00Z', status: 'proposed', summary: t.summary, steps: t.steps } as AnyRecord, body: t.body })),
+    rule.map((r) => (n: number) => ({
+      record: { kind: 'rule', id: `rule-fuzz-${n}`, created_at: '2026-10-05T10:00:00Z', title: r.title, status: r.status, statement: r.statement, rationale: r.rationale, topic: r.topic } as AnyRecord,
+      body: r.body,
+    })),
+    pattern.map((p) => (n: number) => ({
+      record: {
+        kind: 'pattern',
+        id: `pat-fuzz-${n}`,
+        created_at: '2026-10-05T10:00:00Z',
+        status: 'proposed',
+        pattern_type: 'failure',
+        category: 'component-pattern',
+        domain: p.domain,
+        statement: p.statement,
+        definition: p.def,
+      } as AnyRecord,
+      body: p.body,
+    })),
+    template.map((t) => (n: number) => ({
+      record: { kind: 'template', id: `tpl-fuzz-${n}`, created_at: '2026-10-05T10:00:00Z', status: 'proposed', summary: t.summary, steps: t.steps } as AnyRecord,
+      body: t.body,
+    })),
   );
 }
 
 /** YAML tokens that parsers read differently, or refuse, or that look alike and are not. */
 const TOKENS = [
-  '! x', '!!str 5', '!!int "7"', '!custom x', '&a x', '*a', '1e400', '1e5', '0b101', '0o17', '0x1F', '-.5', '+1', '-0', '.inf', '.NaN', '~', 'null', 'Yes', '1_000',
-  '"a\\x41"', '"a\\u00e9"', '"a\\U0001F600"', '"a\\N"', '"a\\/"', "'it''s'", '"multi\n line"', '"raw\rcr"', '"unclosed', "'unclosed", '[a, b]', '[a, [b, [c]]]', '{a: 1}', '{a: {b: [1, {c: 2}]}}',
-  '|-\n  text\n  more', '>\n  folded\n\n  para', '|\n\n    indented after empty', '|2\n   x', 'a #comment', 'a# not comment', '"q" # c', '"q"x', '@reserved', '`tick', '%directive',
-  'x\ty', '\tx', 'a: b', '- item', '? key', '[', ']', '{', '}', '*', '&', '|', '>', "'", '"', '#', '', ' ', '   x', 'é', '😀', '\u2028', '\u0085', '\ufeff',
+  '! x',
+  '!!str 5',
+  '!!int "7"',
+  '!custom x',
+  '&a x',
+  '*a',
+  '1e400',
+  '1e5',
+  '0b101',
+  '0o17',
+  '0x1F',
+  '-.5',
+  '+1',
+  '-0',
+  '.inf',
+  '.NaN',
+  '~',
+  'null',
+  'Yes',
+  '1_000',
+  '"a\\x41"',
+  '"a\\u00e9"',
+  '"a\\U0001F600"',
+  '"a\\N"',
+  '"a\\/"',
+  "'it''s'",
+  '"multi\n line"',
+  '"raw\rcr"',
+  '"unclosed',
+  "'unclosed",
+  '[a, b]',
+  '[a, [b, [c]]]',
+  '{a: 1}',
+  '{a: {b: [1, {c: 2}]}}',
+  '|-\n  text\n  more',
+  '>\n  folded\n\n  para',
+  '|\n\n    indented after empty',
+  '|2\n   x',
+  'a #comment',
+  'a# not comment',
+  '"q" # c',
+  '"q"x',
+  '@reserved',
+  '`tick',
+  '%directive',
+  'x\ty',
+  '\tx',
+  'a: b',
+  '- item',
+  '? key',
+  '[',
+  ']',
+  '{',
+  '}',
+  '*',
+  '&',
+  '|',
+  '>',
+  "'",
+  '"',
+  '#',
+  '',
+  ' ',
+  '   x',
+  'é',
+  '😀',
+  '\u2028',
+  '\u0085',
+  '\ufeff',
 ];
 const LINES = [
-  'unknown_key: v', '__proto__: x', 'constructor: y', 'prototype: z', 'kind: rule', 'id: dup-id', '\tindented: tab', '# a comment', '  nested: bad indent', '? complex', ': value',
-  'key: &anchor v', 'alias: *anchor', '%YAML 1.2', '...', '---', 'a: [', '- item', 'toString: 1', 'hasOwnProperty: x', 'valueOf: {a: 1}', 'title: ! x', 'title: 1e400', 'title: "a\rb"',
-  'scores: {accuracy: 1e400}', 'tags: [a, b, a]', 'tags:\n- a\n- a', 'created_at: 2026-13-45T99:99:99Z', 'duration_s: -5', 'overall: .nan',
+  'unknown_key: v',
+  '__proto__: x',
+  'constructor: y',
+  'prototype: z',
+  'kind: rule',
+  'id: dup-id',
+  '\tindented: tab',
+  '# a comment',
+  '  nested: bad indent',
+  '? complex',
+  ': value',
+  'key: &anchor v',
+  'alias: *anchor',
+  '%YAML 1.2',
+  '...',
+  '---',
+  'a: [',
+  '- item',
+  'toString: 1',
+  'hasOwnProperty: x',
+  'valueOf: {a: 1}',
+  'title: ! x',
+  'title: 1e400',
+  'title: "a\rb"',
+  'scores: {accuracy: 1e400}',
+  'tags: [a, b, a]',
+  'tags:\n- a\n- a',
+  'created_at: 2026-13-45T99:99:99Z',
+  'duration_s: -5',
+  'overall: .nan',
 ];
 const FENCES = ['---\t', ' ---', '\t---', '...', '--- ', '----', '---\r', '— ', '---\n---'];
 const CHARS = [':', '-', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '[', ']', '{', '}', ',', '?', ' ', '\t', '\r', '\n', '\\', '\u0000', '\ufeff', '\u2028', 'é'];
@@ -89,50 +283,84 @@ const frontLines = (text: string) => {
 
 function mutationArb(): fc.Arbitrary<Mutation> {
   return fc.oneof(
-    fc.tuple(fc.nat(), fc.constantFrom(...TOKENS)).map(([n, tok]): Mutation => (t) => {
-      const lines = t.split('\n');
-      const front = frontLines(t);
-      const cands = lines.map((l, i) => [l, i] as const).filter(([l, i]) => i > 0 && i < front && /^ *(?:- )?[A-Za-z_]+: ?/.test(l));
-      if (!cands.length) return t;
-      const [l, i] = cands[n % cands.length]!;
-      lines[i] = l.replace(/^( *(?:- )?[A-Za-z_]+:).*$/, `$1 ${tok}`);
-      return lines.join('\n');
-    }),
-    fc.tuple(fc.nat(), fc.constantFrom(...LINES)).map(([n, line]): Mutation => (t) => {
-      const lines = t.split('\n');
-      lines.splice(1 + (n % Math.max(1, frontLines(t) - 1)), 0, line);
-      return lines.join('\n');
-    }),
-    fc.nat().map((n): Mutation => (t) => {
-      const lines = t.split('\n');
-      lines.splice(1 + (n % Math.max(1, frontLines(t) - 1)), 1);
-      return lines.join('\n');
-    }),
-    fc.nat().map((n): Mutation => (t) => {
-      const lines = t.split('\n');
-      const i = 1 + (n % Math.max(1, frontLines(t) - 1));
-      lines.splice(i, 0, lines[i] ?? '');
-      return lines.join('\n');
-    }),
-    fc.constantFrom('\r\n', '\r').map((nl): Mutation => (t) => t.replace(/\n/g, nl)),
-    fc.nat().map((n): Mutation => (t) => t.slice(0, at(t, n))),
-    fc.tuple(fc.nat(), fc.constantFrom(...CHARS)).map(([n, c]): Mutation => (t) => t.slice(0, at(t, n)) + c + t.slice(at(t, n))),
-    fc.tuple(fc.nat(), fc.constantFrom(' ', '  ', '\t', '-1')).map(([n, ind]): Mutation => (t) => {
-      const lines = t.split('\n');
-      const i = 1 + (n % Math.max(1, frontLines(t) - 1));
-      lines[i] = ind === '-1' ? (lines[i] ?? '').replace(/^ /, '') : ind + (lines[i] ?? '');
-      return lines.join('\n');
-    }),
-    fc.constantFrom(...FENCES).map((f): Mutation => (t) => t.replace(/\n---\n/, `\n${f}\n`)),
-    fc.tuple(fc.constantFrom(10, 40, 63, 64, 65, 100, 3000), fc.constantFrom('[', '{a: ', '- ', ' '), fc.nat()).map(([d, open, n]): Mutation => (t) => {
-      const close = open === '[' ? ']' : open === '{a: ' ? '}' : '';
-      // Block nesting by indentation grows quadratically in size: at most 100 levels of it.
-      const value = open === ' ' ? Array.from({ length: Math.min(d, 100) }, (_, k) => `${' '.repeat(k)}k${k}:`).join('\n') : `${open.repeat(d)}x${close.repeat(d)}`;
-      const lines = t.split('\n');
-      const block = open === ' ' ? `deep:\n${value.replace(/^/gm, ' ')} 1` : open === '- ' ? `deep:\n  ${value}` : `deep: ${value}`;
-      lines.splice(1 + (n % Math.max(1, frontLines(t) - 1)), 0, block);
-      return lines.join('\n');
-    }),
+    fc.tuple(fc.nat(), fc.constantFrom(...TOKENS)).map(
+      ([n, tok]): Mutation =>
+        (t) => {
+          const lines = t.split('\n');
+          const front = frontLines(t);
+          const cands = lines.map((l, i) => [l, i] as const).filter(([l, i]) => i > 0 && i < front && /^ *(?:- )?[A-Za-z_]+: ?/.test(l));
+          if (!cands.length) return t;
+          const [l, i] = cands[n % cands.length]!;
+          lines[i] = l.replace(/^( *(?:- )?[A-Za-z_]+:).*$/, `$1 ${tok}`);
+          return lines.join('\n');
+        },
+    ),
+    fc.tuple(fc.nat(), fc.constantFrom(...LINES)).map(
+      ([n, line]): Mutation =>
+        (t) => {
+          const lines = t.split('\n');
+          lines.splice(1 + (n % Math.max(1, frontLines(t) - 1)), 0, line);
+          return lines.join('\n');
+        },
+    ),
+    fc.nat().map(
+      (n): Mutation =>
+        (t) => {
+          const lines = t.split('\n');
+          lines.splice(1 + (n % Math.max(1, frontLines(t) - 1)), 1);
+          return lines.join('\n');
+        },
+    ),
+    fc.nat().map(
+      (n): Mutation =>
+        (t) => {
+          const lines = t.split('\n');
+          const i = 1 + (n % Math.max(1, frontLines(t) - 1));
+          lines.splice(i, 0, lines[i] ?? '');
+          return lines.join('\n');
+        },
+    ),
+    fc.constantFrom('\r\n', '\r').map(
+      (nl): Mutation =>
+        (t) =>
+          t.replace(/\n/g, nl),
+    ),
+    fc.nat().map(
+      (n): Mutation =>
+        (t) =>
+          t.slice(0, at(t, n)),
+    ),
+    fc.tuple(fc.nat(), fc.constantFrom(...CHARS)).map(
+      ([n, c]): Mutation =>
+        (t) =>
+          t.slice(0, at(t, n)) + c + t.slice(at(t, n)),
+    ),
+    fc.tuple(fc.nat(), fc.constantFrom(' ', '  ', '\t', '-1')).map(
+      ([n, ind]): Mutation =>
+        (t) => {
+          const lines = t.split('\n');
+          const i = 1 + (n % Math.max(1, frontLines(t) - 1));
+          lines[i] = ind === '-1' ? (lines[i] ?? '').replace(/^ /, '') : ind + (lines[i] ?? '');
+          return lines.join('\n');
+        },
+    ),
+    fc.constantFrom(...FENCES).map(
+      (f): Mutation =>
+        (t) =>
+          t.replace(/\n---\n/, `\n${f}\n`),
+    ),
+    fc.tuple(fc.constantFrom(10, 40, 63, 64, 65, 100, 3000), fc.constantFrom('[', '{a: ', '- ', ' '), fc.nat()).map(
+      ([d, open, n]): Mutation =>
+        (t) => {
+          const close = open === '[' ? ']' : open === '{a: ' ? '}' : '';
+          // Block nesting by indentation grows quadratically in size: at most 100 levels of it.
+          const value = open === ' ' ? Array.from({ length: Math.min(d, 100) }, (_, k) => `${' '.repeat(k)}k${k}:`).join('\n') : `${open.repeat(d)}x${close.repeat(d)}`;
+          const lines = t.split('\n');
+          const block = open === ' ' ? `deep:\n${value.replace(/^/gm, ' ')} 1` : open === '- ' ? `deep:\n  ${value}` : `deep: ${value}`;
+          lines.splice(1 + (n % Math.max(1, frontLines(t) - 1)), 0, block);
+          return lines.join('\n');
+        },
+    ),
     fc.constant((t: string) => `\ufeff${t}`),
   );
 }
@@ -169,7 +397,10 @@ export function disagreements(path: string, text: string): string[] {
     return [`threw: ${(error as Error).stack ?? String(error)}`];
   }
   if (Boolean(fast.valid) !== Boolean(positioned.valid)) out.push(`verdict: fast ${fast.valid ? 'valid' : 'invalid'}, positioned ${positioned.valid ? 'valid' : 'invalid'}`);
-  if (!isDeepStrictEqual(fast.diagnostics, positioned.diagnostics)) out.push(`diagnostics: fast ${JSON.stringify(fast.diagnostics.map((d) => [d.rule, d.line, d.column, d.message]))} positioned ${JSON.stringify(positioned.diagnostics.map((d) => [d.rule, d.line, d.column, d.message]))}`);
+  if (!isDeepStrictEqual(fast.diagnostics, positioned.diagnostics))
+    out.push(
+      `diagnostics: fast ${JSON.stringify(fast.diagnostics.map((d) => [d.rule, d.line, d.column, d.message]))} positioned ${JSON.stringify(positioned.diagnostics.map((d) => [d.rule, d.line, d.column, d.message]))}`,
+    );
   if (!isDeepStrictEqual(fast.valid, positioned.valid)) out.push(`record: fast ${JSON.stringify(fast.valid?.record)} positioned ${JSON.stringify(positioned.valid?.record)}`);
   if (!isDeepStrictEqual(checkRecordText(path, text, OPTS), fast)) out.push('not deterministic');
   return out;
@@ -190,7 +421,6 @@ export function runParserFuzz(opts: { runs: number; seed: number }): { runs: num
   );
   return { runs: opts.runs, fast };
 }
-
 
 /**
  * The same generated texts checked in a worker thread with a small stack (as build workers
@@ -231,7 +461,6 @@ export async function runWorkerDifferential(opts: { runs: number; seed: number; 
   }
   return problems;
 }
-
 
 function outputs(dir: string): Map<string, string> {
   const root = join(dir, '.learning-loop', 'build');
@@ -290,7 +519,9 @@ export async function runKbDifferential(opts: { records: number; seed: number; l
     if (diagnostics(pooled.stdout) !== diagnostics(single.stdout)) problems.push('build with and without workers report different diagnostics');
     problems.push(...sameOutputs(pooledOut, singleOut).map((p) => `workers vs none: ${p}`));
     // Edit some files (with other generated texts), build incrementally, compare with clean builds.
-    const edits = fc.sample(recordTextArb(), { numRuns: Math.max(5, Math.floor(opts.records / 20)), seed: opts.seed + 1 }).map((t, k) => ({ path: files[(k * 7) % files.length]!.path, text: renumber(t, (k * 7) % files.length).text }));
+    const edits = fc
+      .sample(recordTextArb(), { numRuns: Math.max(5, Math.floor(opts.records / 20)), seed: opts.seed + 1 })
+      .map((t, k) => ({ path: files[(k * 7) % files.length]!.path, text: renumber(t, (k * 7) % files.length).text }));
     write(edits);
     const incremental = await cli(dir, ['build', '--workers', '0', '--json']);
     const incOut = outputs(dir);
@@ -300,7 +531,9 @@ export async function runKbDifferential(opts: { records: number; seed: number; l
     if (diagnostics(incremental.stdout) !== diagnostics(clean.stdout)) problems.push('incremental and clean builds report different diagnostics');
     if (diagnostics(validate2.stdout) !== diagnostics(clean.stdout)) problems.push('validate and build report different diagnostics after edits');
     problems.push(...sameOutputs(cleanOut, incOut).map((p) => `incremental vs clean: ${p}`));
-    opts.log?.(`knowledge base: ${files.length} records, ${(JSON.parse(validate.stdout) as { diagnostics: unknown[] }).diagnostics.length} diagnostics, ${(JSON.parse(pooled.stdout) as { records: number }).records} valid; ${edits.length} edits`);
+    opts.log?.(
+      `knowledge base: ${files.length} records, ${(JSON.parse(validate.stdout) as { diagnostics: unknown[] }).diagnostics.length} diagnostics, ${(JSON.parse(pooled.stdout) as { records: number }).records} valid; ${edits.length} edits`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -22,7 +22,20 @@ export interface GenerateOptions {
 }
 
 /** Components of the synthetic project (the example KB's vocabulary and more). */
-export const COMPONENTS = ['booking-form', 'payment-widget', 'practitioner-bio', 'service-card', 'contact-form', 'hero-banner', 'testimonial-carousel', 'calendar-picker', 'nav-menu', 'footer', 'newsletter-signup', 'gallery-grid'];
+export const COMPONENTS = [
+  'booking-form',
+  'payment-widget',
+  'practitioner-bio',
+  'service-card',
+  'contact-form',
+  'hero-banner',
+  'testimonial-carousel',
+  'calendar-picker',
+  'nav-menu',
+  'footer',
+  'newsletter-signup',
+  'gallery-grid',
+];
 /** Task types. */
 export const TASK_TYPES = ['component', 'integration', 'api', 'styling', 'refactor', 'test', 'bugfix', 'content'];
 /** Domains. */
@@ -39,7 +52,10 @@ const ERRORS = [
   'Build failed: Cannot find module "@/components/ServiceCard"',
   'Timezone conversion produced an appointment at 2026-03-29T02:%nZ that does not exist',
 ];
-const WORDS = 'soft palette booking flow steps practitioner bio webhook signature cache payment methods returning clients timezone conversion appointment slot availability calendar accessible contrast focus keyboard navigation responsive layout hydration server client render state validation schema form field error message retry idempotency token refund receipt email confirmation reminder service price duration session healing energy calm'.split(' ');
+const WORDS =
+  'soft palette booking flow steps practitioner bio webhook signature cache payment methods returning clients timezone conversion appointment slot availability calendar accessible contrast focus keyboard navigation responsive layout hydration server client render state validation schema form field error message retry idempotency token refund receipt email confirmation reminder service price duration session healing energy calm'.split(
+    ' ',
+  );
 
 /** A small deterministic PRNG (mulberry32). */
 export const rng = mulberry32;
@@ -160,11 +176,30 @@ export function generateKb(kbRoot: string, opts: GenerateOptions): string[] {
     const comp = COMPONENTS[i % COMPONENTS.length]!;
     const status = Math.floor(i / 3) % 3 === 2 ? 'proposed' : 'accepted';
     if (i % 3 === 0) {
-      write({ kind: 'rule', id: `rule-${comp}-${i}`, created_at: iso(t), status, statement: `For ${comp}: ${sentence(r, 10)}`, applies_to: { components: [comp] }, priority: 50 }, `${sentence(r, 20)}\n`);
+      write(
+        { kind: 'rule', id: `rule-${comp}-${i}`, created_at: iso(t), status, statement: `For ${comp}: ${sentence(r, 10)}`, applies_to: { components: [comp] }, priority: 50 },
+        `${sentence(r, 20)}\n`,
+      );
     } else if (i % 3 === 1) {
-      write({ kind: 'pattern', id: `pat-${comp}-${i}`, created_at: iso(t), status, pattern_type: i % 2 ? 'failure' : 'success', category: i % 2 ? 'integration-gotcha' : 'component-pattern', domain: pick(r, DOMAINS), statement: `${comp}: ${sentence(r, 12)}`, definition: { component: comp } }, `${sentence(r, 20)}\n`);
+      write(
+        {
+          kind: 'pattern',
+          id: `pat-${comp}-${i}`,
+          created_at: iso(t),
+          status,
+          pattern_type: i % 2 ? 'failure' : 'success',
+          category: i % 2 ? 'integration-gotcha' : 'component-pattern',
+          domain: pick(r, DOMAINS),
+          statement: `${comp}: ${sentence(r, 12)}`,
+          definition: { component: comp },
+        },
+        `${sentence(r, 20)}\n`,
+      );
     } else {
-      write({ kind: 'template', id: `tpl-${comp}-${i}`, created_at: iso(t), status, summary: `Template for ${comp}: ${sentence(r, 8)}`, component: comp, steps: [sentence(r, 6), sentence(r, 6)] }, `${sentence(r, 20)}\n`);
+      write(
+        { kind: 'template', id: `tpl-${comp}-${i}`, created_at: iso(t), status, summary: `Template for ${comp}: ${sentence(r, 8)}`, component: comp, steps: [sentence(r, 6), sentence(r, 6)] },
+        `${sentence(r, 20)}\n`,
+      );
     }
   }
   return written;

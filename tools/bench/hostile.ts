@@ -17,8 +17,22 @@ const CLI = cliAt >= 0 ? process.argv[cliAt + 1]! : join(ROOT, 'bin', 'learning-
 
 /** Each shape at a size and at five times it (the larger just under 1 MiB). */
 const SHAPES: Record<string, { n: number; make: (n: number) => string }> = {
-  'unknown keys': { n: 20_000, make: (n) => record('rule-x', Array.from({ length: n }, (_, i) => `k${i}: v`)) },
-  'duplicate keys': { n: 14_000, make: (n) => record('rule-x', Array.from({ length: n }, (_, i) => `title: t${i}`)) },
+  'unknown keys': {
+    n: 20_000,
+    make: (n) =>
+      record(
+        'rule-x',
+        Array.from({ length: n }, (_, i) => `k${i}: v`),
+      ),
+  },
+  'duplicate keys': {
+    n: 14_000,
+    make: (n) =>
+      record(
+        'rule-x',
+        Array.from({ length: n }, (_, i) => `title: t${i}`),
+      ),
+  },
   'broken links': { n: 9_000, make: (n) => record('rule-x', ['from_patterns:', ...Array.from({ length: n }, (_, i) => `  - pat-missing-${i}`)]) },
 };
 

@@ -58,7 +58,6 @@ export interface KillOptions {
 
 const WEEK_DATE = '2026-10-18';
 
-
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
@@ -74,7 +73,16 @@ function baseRepo(root: string): string {
   const records = [
     ...controlHistory(60),
     ...Array.from({ length: 7 }, (_, i) => makeExecution(`ex-win-${i}`, 200 + i * 5, { reused: ['tpl-booking-flow'], scores: scoresFor(92) })),
-    ...Array.from({ length: 6 }, (_, i) => makeExecution(`ex-fail-${i}`, 202 + i * 5, { component: 'booking-form', outcome: 'failure', scores: scoresFor(40), pre: { dependencies: ['square-sdk'] }, domains: ['square_api'], errors: [`Webhook signature mismatch for event evt_${i}`] })),
+    ...Array.from({ length: 6 }, (_, i) =>
+      makeExecution(`ex-fail-${i}`, 202 + i * 5, {
+        component: 'booking-form',
+        outcome: 'failure',
+        scores: scoresFor(40),
+        pre: { dependencies: ['square-sdk'] },
+        domains: ['square_api'],
+        errors: [`Webhook signature mismatch for event evt_${i}`],
+      }),
+    ),
   ];
   for (const r of records) {
     const abs = join(dir, 'learning-loop', recordPath(r));
@@ -195,7 +203,16 @@ function triggerOf(s: Scenario, dir: string): KillTrigger {
   return { dir: join(dir, 'learning-loop'), match: (n) => parseTempFileName(n) !== undefined };
 }
 
-const EXEC = (i: number) => JSON.stringify({ task_id: `kill-${i}`, task_type: 'component', component: 'booking-form', agent: 'kill9', outcome: i % 3 ? 'success' : 'failure', duration_s: 60 + i, errors: i % 3 ? [] : ['Webhook signature mismatch'] });
+const EXEC = (i: number) =>
+  JSON.stringify({
+    task_id: `kill-${i}`,
+    task_type: 'component',
+    component: 'booking-form',
+    agent: 'kill9',
+    outcome: i % 3 ? 'success' : 'failure',
+    duration_s: 60 + i,
+    errors: i % 3 ? [] : ['Webhook signature mismatch'],
+  });
 
 function argsOf(s: Scenario): string[] {
   switch (s) {
@@ -230,7 +247,14 @@ async function buildEqualsClean(dir: string): Promise<string[]> {
 async function validateClean(dir: string): Promise<string[]> {
   const v = await cli(dir, ['validate', '--json']);
   const list = (JSON.parse(v.stdout) as { diagnostics: Array<{ rule: string; file: string }> }).diagnostics;
-  return v.code === 0 && list.length === 0 ? [] : [`validate exited ${v.code}: ${list.slice(0, 3).map((d) => `${d.rule} ${d.file}`).join('; ')}`];
+  return v.code === 0 && list.length === 0
+    ? []
+    : [
+        `validate exited ${v.code}: ${list
+          .slice(0, 3)
+          .map((d) => `${d.rule} ${d.file}`)
+          .join('; ')}`,
+      ];
 }
 
 /** Runs a recording command; a stale lock is removed as its message says, once, and the command run again. */
@@ -310,7 +334,9 @@ export async function runKillSuite(opts: KillOptions): Promise<KillOutcome[]> {
       problems.push(...(await validateClean(dir)), ...(await buildEqualsClean(dir)));
       const outcome: KillOutcome = { scenario: s, delayMs: triggered ? killed.ms : delayMs, group, triggered, finished: killed.finished, leftovers, ...(staleLock ? { staleLock } : {}), problems };
       outcomes.push(outcome);
-      opts.log?.(`${String(k + 1).padStart(4)} ${s.padEnd(13)} ${triggered ? 'kill at a file  ' : `kill at ${String(delayMs).padStart(5)} ms`} ${group ? 'group' : 'node '} ${killed.finished ? 'finished first' : `killed after ${String(killed.ms).padStart(4)} ms`} temp files left ${leftovers}${staleLock ? `, stale ${staleLock}` : ''}: ${problems.length ? problems.join('; ') : 'next run ok, equals a clean run'}`);
+      opts.log?.(
+        `${String(k + 1).padStart(4)} ${s.padEnd(13)} ${triggered ? 'kill at a file  ' : `kill at ${String(delayMs).padStart(5)} ms`} ${group ? 'group' : 'node '} ${killed.finished ? 'finished first' : `killed after ${String(killed.ms).padStart(4)} ms`} temp files left ${leftovers}${staleLock ? `, stale ${staleLock}` : ''}: ${problems.length ? problems.join('; ') : 'next run ok, equals a clean run'}`,
+      );
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -341,6 +367,8 @@ if (isMain) {
   process.stdout.write(`kill -9 suite: ${kills} kills, seed ${seed}\n`);
   const outcomes = await runKillSuite({ seed, kills, log: (l) => process.stdout.write(`${l}\n`) });
   const s = summarize(outcomes);
-  process.stdout.write(`\n${s.kills} kills (${s.killedMidway} mid-run), ${s.withLeftovers} left temporary files (${s.leftovers} in all), ${s.staleLocks} left a stale Git lock; next run failed or differed from a clean run: ${s.failures}\n`);
+  process.stdout.write(
+    `\n${s.kills} kills (${s.killedMidway} mid-run), ${s.withLeftovers} left temporary files (${s.leftovers} in all), ${s.staleLocks} left a stale Git lock; next run failed or differed from a clean run: ${s.failures}\n`,
+  );
   process.exitCode = s.failures ? 1 : 0;
 }

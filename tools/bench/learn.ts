@@ -29,10 +29,20 @@ function history(n: number): ExecutionRecord[] {
   const base = controlHistory(n - 40);
   const end = (n - 40) * 3;
   const planted: ExecutionRecord[] = [];
-  for (let i = 0; i < 10; i++) planted.push(makeExecution(`ex-bench-pair-${i}`, end + i, { component: 'booking-form', outcome: 'failure', scores: scoresFor(40), pre: { dependencies: ['square-sdk'] }, errors: [`Timeout after ${1000 + i}ms calling https://example.test/v2/p/${i}`] }));
+  for (let i = 0; i < 10; i++)
+    planted.push(
+      makeExecution(`ex-bench-pair-${i}`, end + i, {
+        component: 'booking-form',
+        outcome: 'failure',
+        scores: scoresFor(40),
+        pre: { dependencies: ['square-sdk'] },
+        errors: [`Timeout after ${1000 + i}ms calling https://example.test/v2/p/${i}`],
+      }),
+    );
   for (let i = 0; i < 10; i++) planted.push(makeExecution(`ex-bench-reuse-${i}`, end + 20 + i, { reused: ['tpl-booking-flow'], scores: scoresFor(92) }));
   for (let i = 0; i < 10; i++) planted.push(makeExecution(`ex-bench-slow-${i}`, end + 40 + i, { task_type: 'report', duration_s: 300 + 80 * i, started_at: hoursAfterBase(end + 40 + i) }));
-  for (let i = 0; i < 10; i++) planted.push(makeExecution(`ex-bench-surprise-${i}`, end + 60 + i, { domains: ['square_api'], scores: { accuracy: 70, efficiency: 70, reusability: 70, surprise: 90 } }));
+  for (let i = 0; i < 10; i++)
+    planted.push(makeExecution(`ex-bench-surprise-${i}`, end + 60 + i, { domains: ['square_api'], scores: { accuracy: 70, efficiency: 70, reusability: 70, surprise: 90 } }));
   return [...base, ...planted];
 }
 
@@ -55,7 +65,11 @@ async function run(): Promise<void> {
   const [set, patternsMs] = time(() => extractPatternSet(execs, config));
   const [flags, monitorsMs] = time(() => detectAntiPatterns(execs, config));
   const table: RecordsTable = { rows: execs.map((e) => ({ id: e.id, kind: 'execution' as const, file: recordPath(e), data: e, body: '' })), diagnostics: [] };
-  const lastDay = execs.map((e) => e.started_at).sort().pop()!.slice(0, 10);
+  const lastDay = execs
+    .map((e) => e.started_at)
+    .sort()
+    .pop()!
+    .slice(0, 10);
   const [syn, synthMs] = time(() => synthesize(table, config, 'week', lastDay));
 
   // The same through the CLI on a real Git repository.
@@ -81,8 +95,21 @@ async function run(): Promise<void> {
         {
           executions: execs.length,
           generate_ms: genMs,
-          in_memory: { patterns_ms: patternsMs, anti_patterns_ms: monitorsMs, synthesize_ms: synthMs, patterns_found: allPatterns(set).length, flags: flags.map((f) => f.monitor), synthesis_changes: syn.changes.length },
-          cli: { write_and_commit_ms: writeMs, patterns_cold_ms: patternsCold.ms, patterns_warm_ms: patternsWarm.ms, synthesize_dry_run_warm_ms: synthWarm.ms, exit_codes: [patternsCold.code, patternsWarm.code, synthWarm.code] },
+          in_memory: {
+            patterns_ms: patternsMs,
+            anti_patterns_ms: monitorsMs,
+            synthesize_ms: synthMs,
+            patterns_found: allPatterns(set).length,
+            flags: flags.map((f) => f.monitor),
+            synthesis_changes: syn.changes.length,
+          },
+          cli: {
+            write_and_commit_ms: writeMs,
+            patterns_cold_ms: patternsCold.ms,
+            patterns_warm_ms: patternsWarm.ms,
+            synthesize_dry_run_warm_ms: synthWarm.ms,
+            exit_codes: [patternsCold.code, patternsWarm.code, synthWarm.code],
+          },
         },
         null,
         2,

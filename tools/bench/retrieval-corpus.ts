@@ -51,7 +51,9 @@ const WORD = /[\p{L}\p{N}]+/gu;
 
 function readRuns(dir: string): Task[] {
   const tasks = new Map<string, Task>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()) {
     const [dsName, runName] = file.replace(/\.jsonl$/, '').split('.') as [string, string];
     const ds = dsName.startsWith('humaneval') ? 'humaneval' : 'mbpp';
     const run = runName.replace(/-gpt-4$/, '');
@@ -61,7 +63,10 @@ function readRuns(dir: string): Task[] {
       const key = row.task_id ?? row.name!;
       let t = tasks.get(key);
       if (!t) {
-        const slug = `${ds}-${key.replace(/^HumanEval\//, '').replace(/^mbpp_/, '')}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-+$/, '');
+        const slug = `${ds}-${key.replace(/^HumanEval\//, '').replace(/^mbpp_/, '')}`
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/-+$/, '');
         tasks.set(key, (t = { ds, key, slug, entry: row.entry_point, description: taskDescription(row.prompt), prompt: row.prompt, runs: [] }));
       }
       t.runs.push({ run, solved: row.is_solved, solution: row.solution ?? '', reflections: row.reflections ?? [] });
@@ -102,7 +107,53 @@ function add(files: Record<string, string>, record: AnyRecord, body = ''): void 
 function contentWords(text: string): string[] {
   return (text.toLowerCase().match(WORD) ?? []).filter((w) => w.length >= 4 && !/^\d+$/.test(w) && !COMMON.has(w));
 }
-const COMMON = new Set(['implementation', 'incorrect', 'because', 'function', 'should', 'which', 'their', 'there', 'these', 'those', 'given', 'returns', 'return', 'write', 'that', 'this', 'with', 'when', 'from', 'does', 'have', 'into', 'only', 'than', 'then', 'also', 'instead', 'input', 'output', 'case', 'cases', 'test', 'tests', 'result', 'results', 'leads', 'fails', 'failed', 'wrong', 'correct', 'correctly', 'expected', 'list', 'number', 'string']);
+const COMMON = new Set([
+  'implementation',
+  'incorrect',
+  'because',
+  'function',
+  'should',
+  'which',
+  'their',
+  'there',
+  'these',
+  'those',
+  'given',
+  'returns',
+  'return',
+  'write',
+  'that',
+  'this',
+  'with',
+  'when',
+  'from',
+  'does',
+  'have',
+  'into',
+  'only',
+  'than',
+  'then',
+  'also',
+  'instead',
+  'input',
+  'output',
+  'case',
+  'cases',
+  'test',
+  'tests',
+  'result',
+  'results',
+  'leads',
+  'fails',
+  'failed',
+  'wrong',
+  'correct',
+  'correctly',
+  'expected',
+  'list',
+  'number',
+  'string',
+]);
 
 /** The Reflexion runs as a knowledge base with two judged sets over it. */
 export function reflexionSets(dir: string): JudgedSet[] {
@@ -121,7 +172,16 @@ export function reflexionSets(dir: string): JudgedSet[] {
       relevant[exId] = 1;
       r.reflections.forEach((text, k) => {
         const id = `rf-${t.slug}-${k + 1}`;
-        const rf: ReflectionRecord = { kind: 'reflection', id, created_at: ex.started_at, title: `Reflection ${k + 1} on ${t.entry}`, reflection_type: 'root_cause_analysis', executions: [exId], root_cause: text, status: 'done' } as ReflectionRecord;
+        const rf: ReflectionRecord = {
+          kind: 'reflection',
+          id,
+          created_at: ex.started_at,
+          title: `Reflection ${k + 1} on ${t.entry}`,
+          reflection_type: 'root_cause_analysis',
+          executions: [exId],
+          root_cause: text,
+          status: 'done',
+        } as ReflectionRecord;
         add(files, rf, text);
         reflections.push(id);
         reflectionText.set(id, text);
@@ -141,7 +201,8 @@ export function reflexionSets(dir: string): JudgedSet[] {
     if (!text) continue;
     // Four different words (not "removes removing"): the first of each five-letter stem.
     const byStem = new Map<string, string>();
-    for (const w of [...new Set(contentWords(text))].filter((x) => (df.get(x) ?? 0) <= 20).sort((a, b) => df.get(a)! - df.get(b)! || (a < b ? -1 : 1))) if (!byStem.has(w.slice(0, 5))) byStem.set(w.slice(0, 5), w);
+    for (const w of [...new Set(contentWords(text))].filter((x) => (df.get(x) ?? 0) <= 20).sort((a, b) => df.get(a)! - df.get(b)! || (a < b ? -1 : 1)))
+      if (!byStem.has(w.slice(0, 5))) byStem.set(w.slice(0, 5), w);
     const words = [...byStem.values()].slice(0, 4);
     if (words.length < 3) continue;
     const relevant: Record<string, number> = {};

@@ -7,7 +7,15 @@
 import type { JudgedQuery, JudgedSet } from './retrieval-corpus.js';
 
 const Q: Array<[string, Record<string, number>]> = [
-  ['How do we verify Square webhooks?', { 'rule-validate-square-webhook-signatures': 2, 'tpl-square-webhook-signature-verification': 2, 'pat-square-api-webhook-signature-raw-body': 2, 'pat-square-api-always-validate-webhook-signatures': 1 }],
+  [
+    'How do we verify Square webhooks?',
+    {
+      'rule-validate-square-webhook-signatures': 2,
+      'tpl-square-webhook-signature-verification': 2,
+      'pat-square-api-webhook-signature-raw-body': 2,
+      'pat-square-api-always-validate-webhook-signatures': 1,
+    },
+  ],
   ['timingSafeEqual', { 'tpl-square-webhook-signature-verification': 2 }],
   ['Which environment variable holds the webhook signature key?', { 'tpl-square-webhook-signature-verification': 2 }],
   ['trailing slash in the notification URL', { 'tpl-square-webhook-signature-verification': 2, 'pat-square-api-webhook-signature-raw-body': 1 }],
@@ -15,9 +23,15 @@ const Q: Array<[string, Record<string, number>]> = [
   ['idempotency key per payment attempt', { 'rule-use-idempotency-keys-for-square-payments': 2, 'pat-square-api-idempotency-key-reuse': 2 }],
   ['INVALID_LOCATION in production', { 'pat-square-api-sandbox-location-ids': 2 }],
   ['location ids differ between sandbox and production', { 'pat-square-api-sandbox-location-ids': 2 }],
-  ['What is the booking flow order: service, time, details?', { 'rule-booking-flow-max-three-steps': 2, 'tpl-booking-three-step-flow': 2, 'pat-reiki-patterns-booking-flow-must-be-maximum-3-steps': 2 }],
+  [
+    'What is the booking flow order: service, time, details?',
+    { 'rule-booking-flow-max-three-steps': 2, 'tpl-booking-three-step-flow': 2, 'pat-reiki-patterns-booking-flow-must-be-maximum-3-steps': 2 },
+  ],
   ['how many steps may the booking flow have', { 'rule-booking-flow-max-three-steps': 2, 'pat-reiki-patterns-booking-flow-must-be-maximum-3-steps': 2, 'tpl-booking-three-step-flow': 1 }],
-  ['appointment times shown in the browser timezone', { 'pat-booking-timezone-shift': 2, 'rule-handle-timezone-conversions-for-appointments': 2, 'pat-square-api-handle-timezone-conversions-for-appointments': 1 }],
+  [
+    'appointment times shown in the browser timezone',
+    { 'pat-booking-timezone-shift': 2, 'rule-handle-timezone-conversions-for-appointments': 2, 'pat-square-api-handle-timezone-conversions-for-appointments': 1 },
+  ],
   ['store appointment times in UTC', { 'rule-handle-timezone-conversions-for-appointments': 2, 'pat-square-api-handle-timezone-conversions-for-appointments': 1 }],
   ['Square Locations API timezone', { 'rule-handle-timezone-conversions-for-appointments': 2 }],
   ['practitioner photo above the fold', { 'rule-practitioner-bio-above-the-fold': 2, 'pat-reiki-patterns-include-practitioner-bio-prominently': 1, 'tpl-practitioner-bio-card': 1 }],

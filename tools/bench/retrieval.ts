@@ -81,7 +81,10 @@ export function evaluate(rank: Ranker, queries: readonly JudgedQuery[]): Retriev
     if (grades[0] === 2) r1++;
     if (grades.includes(2)) r5++;
     const dcg = grades.reduce((s, g, i) => s + (2 ** g - 1) / Math.log2(i + 2), 0);
-    const ideal = Object.values(q.relevant).sort((a, b) => b - a).slice(0, 5).reduce((s, g, i) => s + (2 ** g - 1) / Math.log2(i + 2), 0);
+    const ideal = Object.values(q.relevant)
+      .sort((a, b) => b - a)
+      .slice(0, 5)
+      .reduce((s, g, i) => s + (2 ** g - 1) / Math.log2(i + 2), 0);
     ndcg += ideal ? dcg / ideal : 0;
   }
   const n = Math.max(1, queries.length);

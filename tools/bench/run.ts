@@ -112,7 +112,9 @@ async function childMain(mode: string, dir: string): Promise<void> {
   } else if (mode === 'calibrate') {
     // The issue's reference steps on this machine today: sync reads, frontmatter split + js-yaml.
     const { load } = await import('js-yaml');
-    const files = execFileSync('git', ['ls-files', '-z', 'learning-loop'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 }).split('\0').filter(Boolean);
+    const files = execFileSync('git', ['ls-files', '-z', 'learning-loop'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 })
+      .split('\0')
+      .filter(Boolean);
     const t1 = performance.now();
     const texts = files.map((f) => readFileSync(join(dir, f), 'utf8'));
     const t2 = performance.now();
@@ -192,14 +194,18 @@ async function naiveBuild(dir: string): Promise<Record<string, unknown>> {
   return { records: docs.length, indexBytes: Buffer.byteLength(json) };
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Parent: orchestrates sizes and prints the table.
 
 function runChild(mode: string, dir: string, opts: { timeoutS?: number; maxOldSpaceMb?: number } = {}): Child | { error: string } {
   const args = [...(opts.maxOldSpaceMb ? [`--max-old-space-size=${opts.maxOldSpaceMb}`] : []), SELF, '--child', mode, dir];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: (opts.timeoutS ?? 3600) * 1000 });
-  if (r.status !== 0 || !r.stdout.trim()) return { error: r.signal ? `killed (${r.signal}${r.signal === 'SIGTERM' ? `, over ${opts.timeoutS}s` : ''})` : `exit ${r.status}: ${((r.stderr || '').split('\n').find((l) => /Error|error/.test(l)) ?? '').slice(0, 200)}` };
+  if (r.status !== 0 || !r.stdout.trim())
+    return {
+      error: r.signal
+        ? `killed (${r.signal}${r.signal === 'SIGTERM' ? `, over ${opts.timeoutS}s` : ''})`
+        : `exit ${r.status}: ${((r.stderr || '').split('\n').find((l) => /Error|error/.test(l)) ?? '').slice(0, 200)}`,
+    };
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Child;
 }
 
@@ -240,7 +246,10 @@ async function benchSize(size: number, quick: boolean, naiveTimeout: number, kee
     const full = runChild('build-full', dir);
     // One changed record, then the one-shot build command (process start to exit).
     const target = join(dir, 'learning-loop', files[Math.floor(files.length / 2)]!);
-    writeFileSync(target, readFileSync(target, 'utf8').replace(/^duration_s: (\d+)$/m, (_m, n: string) => `duration_s: ${Number(n) + 1}`));
+    writeFileSync(
+      target,
+      readFileSync(target, 'utf8').replace(/^duration_s: (\d+)$/m, (_m, n: string) => `duration_s: ${Number(n) + 1}`),
+    );
     log(`[${size}] incremental build after one change…`);
     const incr = timeCli(dir, ['build']);
     const noop = timeCli(dir, ['build']);

@@ -25,9 +25,9 @@ export interface KbOptions {
 export const XSS_CORPUS: string[] = [
   '<script>window.__xss = "script"</script>',
   '<img src="x" onerror="window.__xss = \'img-onerror\'">',
-  '[click me](javascript:window.__xss=\'js-link\')',
+  "[click me](javascript:window.__xss='js-link')",
   '[data link](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX194c3M9MTwvc2NyaXB0Pg==)',
-  '![img](javascript:window.__xss=\'js-img\')',
+  "![img](javascript:window.__xss='js-img')",
   '![img](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIi8+)',
   '<iframe src="javascript:window.__xss=\'iframe\'"></iframe>',
   '<iframe srcdoc="<script>parent.__xss=\'srcdoc\'</script>"></iframe>',
@@ -54,7 +54,12 @@ const AGENTS = ['claude', 'codex', 'gemini', 'cursor-agent', 'copilot'];
 const TYPES = ['component', 'api-integration', 'bugfix', 'refactor', 'content', 'test'];
 const COMPONENTS = ['booking-form', 'practitioner-bio', 'payment-checkout', 'hero-banner', 'testimonials', 'contact-form', 'calendar-widget', 'nav-menu'];
 const DOMAINS = ['reiki_patterns', 'square_api', 'component_library'];
-const ERRORS = ['Timeout after 30000ms calling https://connect.squareup.com/v2/payments', 'TypeError: Cannot read properties of undefined (reading "slots")', 'Webhook signature mismatch for event 4411', 'Lint failed: 3 problems in src/components/BookingForm.tsx'];
+const ERRORS = [
+  'Timeout after 30000ms calling https://connect.squareup.com/v2/payments',
+  'TypeError: Cannot read properties of undefined (reading "slots")',
+  'Webhook signature mismatch for event 4411',
+  'Lint failed: 3 problems in src/components/BookingForm.tsx',
+];
 
 const pad = (n: number, w = 6): string => String(n).padStart(w, '0');
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -108,7 +113,11 @@ export function generateKb(repo: string, opts: KbOptions): number {
       trigger: decision.action,
       pre: { assumptions: ['Square sandbox mirrors production'], dependencies: risky ? ['square-sdk'] : ['react'], initial_state: 'main is green' },
       during: { decision_points: ['Chose controlled inputs'], alternatives_considered: ['Uncontrolled form'] },
-      post: { outcomes: [outcome === 'success' ? `Shipped the ${component}` : `The ${component} change did not land`], deviations: [], discoveries: scores.surprise > 70 ? ['The API rounds amounts differently'] : [] },
+      post: {
+        outcomes: [outcome === 'success' ? `Shipped the ${component}` : `The ${component} change did not land`],
+        deviations: [],
+        discoveries: scores.surprise > 70 ? ['The API rounds amounts differently'] : [],
+      },
       errors: outcome === 'failure' ? [pick(ERRORS)] : [],
       reused: reuse ? ['tpl-000001'] : [],
       produced: [`src/components/${component}.tsx`],
@@ -128,7 +137,23 @@ export function generateKb(repo: string, opts: KbOptions): number {
   const nRefl = Math.max(1, Math.floor(n / 20));
   for (let i = 0; i < Math.min(nRefl, failures.length); i++) {
     const f = failures[i]!;
-    write(kb, { kind: 'reflection', id: `rf-${pad(i)}`, created_at: f.created_at, title: `Why ${f.task_id} failed`, reflection_type: 'root_cause_analysis', trigger: 'mandatory_reflection', reason: `Overall ${f.overall} below 60`, executions: [f.id], status: 'done', root_cause: 'The Square sandbox timed out under load.', actions: ['Retry with backoff', 'Validate webhook signatures'] }, 'The payment call **timed out**; retries were missing.');
+    write(
+      kb,
+      {
+        kind: 'reflection',
+        id: `rf-${pad(i)}`,
+        created_at: f.created_at,
+        title: `Why ${f.task_id} failed`,
+        reflection_type: 'root_cause_analysis',
+        trigger: 'mandatory_reflection',
+        reason: `Overall ${f.overall} below 60`,
+        executions: [f.id],
+        status: 'done',
+        root_cause: 'The Square sandbox timed out under load.',
+        actions: ['Retry with backoff', 'Validate webhook signatures'],
+      },
+      'The payment call **timed out**; retries were missing.',
+    );
     count++;
   }
   // Patterns (about one per 50 executions), with evidence.
@@ -138,33 +163,120 @@ export function generateKb(repo: string, opts: KbOptions): number {
     const fail = i % 2 === 0;
     const pool = fail ? failures : successes;
     const evidence = [...new Set(Array.from({ length: Math.min(5, pool.length) }, (_, k) => pool[(i * 7 + k) % pool.length]!.id))];
-    write(kb, { kind: 'pattern', id: `pat-${pad(i)}`, created_at: created(i), title: fail ? `payment-checkout fails with square-sdk (${i})` : `Reusing the booking template succeeds (${i})`, pattern_type: fail ? 'failure' : 'success', category: fail ? 'integration-gotcha' : 'component-pattern', domain: fail ? 'square_api' : 'component_library', status: statuses[i % 4]!, statement: fail ? 'Executions on payment-checkout with square-sdk score below 60.' : 'Executions reusing tpl-000001 score above 80.', definition: fail ? { component: 'payment-checkout', dependency: 'square-sdk' } : { reused: 'tpl-000001' }, evidence, support: evidence.length, confidence: 0.8, lift: 2.5 }, 'Derived from the execution history.');
+    write(
+      kb,
+      {
+        kind: 'pattern',
+        id: `pat-${pad(i)}`,
+        created_at: created(i),
+        title: fail ? `payment-checkout fails with square-sdk (${i})` : `Reusing the booking template succeeds (${i})`,
+        pattern_type: fail ? 'failure' : 'success',
+        category: fail ? 'integration-gotcha' : 'component-pattern',
+        domain: fail ? 'square_api' : 'component_library',
+        status: statuses[i % 4]!,
+        statement: fail ? 'Executions on payment-checkout with square-sdk score below 60.' : 'Executions reusing tpl-000001 score above 80.',
+        definition: fail ? { component: 'payment-checkout', dependency: 'square-sdk' } : { reused: 'tpl-000001' },
+        evidence,
+        support: evidence.length,
+        confidence: 0.8,
+        lift: 2.5,
+      },
+      'Derived from the execution history.',
+    );
     count++;
   }
   const nRules = Math.max(2, Math.floor(n / 100));
   for (let i = 0; i < nRules; i++) {
-    write(kb, { kind: 'rule', id: `rule-${pad(i)}`, created_at: created(i), status: statuses[i % 4]!, statement: i % 2 ? 'Always validate webhook signatures.' : 'Booking flow must be at most 3 steps.', rationale: 'Seed pattern.', applies_to: { components: ['booking-form'] }, from_patterns: [`pat-${pad(i % nPat)}`], priority: 50 }, 'Follow this before touching the booking flow.');
+    write(
+      kb,
+      {
+        kind: 'rule',
+        id: `rule-${pad(i)}`,
+        created_at: created(i),
+        status: statuses[i % 4]!,
+        statement: i % 2 ? 'Always validate webhook signatures.' : 'Booking flow must be at most 3 steps.',
+        rationale: 'Seed pattern.',
+        applies_to: { components: ['booking-form'] },
+        from_patterns: [`pat-${pad(i % nPat)}`],
+        priority: 50,
+      },
+      'Follow this before touching the booking flow.',
+    );
     count++;
   }
   const nTpl = Math.max(2, Math.floor(n / 100));
   for (let i = 0; i < nTpl; i++) {
     const src = successes.slice(i, i + 3).map((e) => e.id);
-    write(kb, { kind: 'template', id: `tpl-${pad(i)}`, created_at: created(i), status: statuses[i % 4]!, summary: 'Three-step booking form with Square checkout', task_type: 'component', component: 'booking-form', steps: ['Collect the service', 'Pick a slot', 'Pay with Square'], source_executions: src.length ? src : undefined }, '## Steps\n\n1. Service\n2. Slot\n3. Pay');
+    write(
+      kb,
+      {
+        kind: 'template',
+        id: `tpl-${pad(i)}`,
+        created_at: created(i),
+        status: statuses[i % 4]!,
+        summary: 'Three-step booking form with Square checkout',
+        task_type: 'component',
+        component: 'booking-form',
+        steps: ['Collect the service', 'Pick a slot', 'Pay with Square'],
+        source_executions: src.length ? src : undefined,
+      },
+      '## Steps\n\n1. Service\n2. Slot\n3. Pay',
+    );
     count++;
   }
-  write(kb, { kind: 'assumption', id: 'current-assumptions', created_at: created(0), status: 'accepted', statement: 'Current working assumptions for the booking and payment flow.', confidence: 'medium', assumptions: [{ key: 'square-sandbox', statement: 'The Square sandbox mirrors production.', confidence: 'medium' }] }, 'Reviewed when surprise runs high.');
+  write(
+    kb,
+    {
+      kind: 'assumption',
+      id: 'current-assumptions',
+      created_at: created(0),
+      status: 'accepted',
+      statement: 'Current working assumptions for the booking and payment flow.',
+      confidence: 'medium',
+      assumptions: [{ key: 'square-sandbox', statement: 'The Square sandbox mirrors production.', confidence: 'medium' }],
+    },
+    'Reviewed when surprise runs high.',
+  );
   write(kb, { kind: 'assumption', id: 'as-000001', created_at: created(1), status: 'proposed', statement: 'Practitioners update their bio monthly.', confidence: 'low' }, '');
   count += 2;
   const weeks = Math.max(1, Math.floor(span / (7 * 86400000)));
   for (let w = 0; w < Math.min(weeks, 30); w++) {
     const ps = new Date(start + w * 7 * 86400000).toISOString().slice(0, 10);
     const pe = new Date(start + (w * 7 + 6) * 86400000).toISOString().slice(0, 10);
-    write(kb, { kind: 'synthesis', id: `syn-week-${ps}`, created_at: `${pe}T23:00:00Z`, title: `Weekly synthesis ${ps}`, period: 'week', period_label: ps, period_start: ps, period_end: pe, executions: Math.round(n / Math.max(1, weeks)), top_patterns: [`pat-${pad(0)}`], flags: ['repeated_error: timeout calling the payments API'], metrics: { mean_overall: 72, reuse_rate: 0.4 } }, `## Summary\n\nWeek of ${ps}: scores trending up; payment-checkout still fails.`);
+    write(
+      kb,
+      {
+        kind: 'synthesis',
+        id: `syn-week-${ps}`,
+        created_at: `${pe}T23:00:00Z`,
+        title: `Weekly synthesis ${ps}`,
+        period: 'week',
+        period_label: ps,
+        period_start: ps,
+        period_end: pe,
+        executions: Math.round(n / Math.max(1, weeks)),
+        top_patterns: [`pat-${pad(0)}`],
+        flags: ['repeated_error: timeout calling the payments API'],
+        metrics: { mean_overall: 72, reuse_rate: 0.4 },
+      },
+      `## Summary\n\nWeek of ${ps}: scores trending up; payment-checkout still fails.`,
+    );
     count++;
   }
   if (opts.attacks) {
     XSS_CORPUS.forEach((body, i) => {
-      write(kb, { kind: 'rule', id: `xss-${pad(i, 2)}`, created_at: created(i), status: 'proposed', title: `Attack ${i} <script>window.__xss="title"</script>`, statement: `Attack body ${i} "><img src=x onerror=window.__xss=1>` }, body);
+      write(
+        kb,
+        {
+          kind: 'rule',
+          id: `xss-${pad(i, 2)}`,
+          created_at: created(i),
+          status: 'proposed',
+          title: `Attack ${i} <script>window.__xss="title"</script>`,
+          statement: `Attack body ${i} "><img src=x onerror=window.__xss=1>`,
+        },
+        body,
+      );
       count++;
     });
   }

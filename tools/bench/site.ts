@@ -32,7 +32,9 @@ async function child(repo: string): Promise<void> {
   const t0 = performance.now();
   const r = await buildSite(openWorkspace({ cwd: repo }), {});
   const cpu = process.cpuUsage(cpu0);
-  process.stdout.write(`${JSON.stringify({ pages: r.pages, records: r.records, executionPages: r.executionPages, wallS: (performance.now() - t0) / 1000, cpuS: (cpu.user + cpu.system) / 1e6, phases: r.phases, cpu: r.cpu, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ pages: r.pages, records: r.records, executionPages: r.executionPages, wallS: (performance.now() - t0) / 1000, cpuS: (cpu.user + cpu.system) / 1e6, phases: r.phases, cpu: r.cpu, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+  );
 }
 
 async function parent(sizes: number[], keep: boolean): Promise<void> {
@@ -51,7 +53,9 @@ async function parent(sizes: number[], keep: boolean): Promise<void> {
     const line = res.stdout.trim().split('\n').pop()!;
     const r = JSON.parse(line) as Omit<Row, 'executions'>;
     rows.push({ ...r, executions: n, records });
-    process.stdout.write(`${n} executions (${records} records): ${r.pages} pages (${r.executionPages} execution pages) in ${r.wallS.toFixed(1)} s wall, ${r.cpuS.toFixed(1)} s CPU, peak RSS ${Math.round(r.peakRssMb)} MB; wall ms ${JSON.stringify(r.phases)}, CPU ms ${JSON.stringify(r.cpu)}\n`);
+    process.stdout.write(
+      `${n} executions (${records} records): ${r.pages} pages (${r.executionPages} execution pages) in ${r.wallS.toFixed(1)} s wall, ${r.cpuS.toFixed(1)} s CPU, peak RSS ${Math.round(r.peakRssMb)} MB; wall ms ${JSON.stringify(r.phases)}, CPU ms ${JSON.stringify(r.cpu)}\n`,
+    );
     if (!keep) rmSync(repo, { recursive: true, force: true });
     else process.stdout.write(`  kept ${repo}\n`);
   }
@@ -63,7 +67,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (argv[0] === '--child') await child(argv[1]!);
   else {
     const i = argv.indexOf('--sizes');
-    const sizes = i >= 0 ? argv[i + 1]!.split(',').map(Number).filter((x) => x > 0) : [1000, 10000];
+    const sizes =
+      i >= 0
+        ? argv[i + 1]!.split(',')
+            .map(Number)
+            .filter((x) => x > 0)
+        : [1000, 10000];
     await parent(sizes, argv.includes('--keep'));
   }
 }

@@ -92,7 +92,7 @@ const TASK_TEXT: Record<string, string[]> = {
 };
 
 const FAILURE_ERRORS: Record<string, string[]> = {
-  'calendar-picker': ['TypeError: Cannot read properties of undefined (reading \'slots\') in CalendarPicker.tsx:88', 'Focus trap lost after month change in CalendarPicker.tsx:131'],
+  'calendar-picker': ["TypeError: Cannot read properties of undefined (reading 'slots') in CalendarPicker.tsx:88", 'Focus trap lost after month change in CalendarPicker.tsx:131'],
   'practitioner-bio': ['Image of the practitioner exceeds LCP budget: 4.1s on 3G profile'],
   'hero-section': ['Contrast ratio 3.1:1 for hero text on lavender background is below 4.5:1'],
   testimonials: ['Carousel autoplay ignores prefers-reduced-motion in Testimonials.tsx:54'],
@@ -179,9 +179,17 @@ bookingFailureTimes.forEach((ms, i) => {
       duration_s: int(3600, 6000),
       errors: [TZ_ERRORS[i]!],
       scores: { accuracy: i === 3 ? 52 : int(18, 35), reusability: int(25, 40), surprise: int(35, 55) },
-      pre: { assumptions: ['Square returns appointment times in the visitor timezone', 'Date objects can be passed straight to the slot grid'], dependencies: ['square-bookings-api', 'date-fns'], initial_state: 'Booking form renders services; time step shows raw Square slots.' },
+      pre: {
+        assumptions: ['Square returns appointment times in the visitor timezone', 'Date objects can be passed straight to the slot grid'],
+        dependencies: ['square-bookings-api', 'date-fns'],
+        initial_state: 'Booking form renders services; time step shows raw Square slots.',
+      },
       during: { decision_points: ['Convert times on the client or the server'], alternatives_considered: ['Store all times as local strings', 'Use the browser timezone everywhere'] },
-      post: { outcomes: ['Slots render but at the wrong hour for visitors outside the studio timezone'], deviations: ['Spent most of the session debugging date shifts'], discoveries: i === 4 ? ['The studio location timezone (America/Los_Angeles) must drive slot display'] : [] },
+      post: {
+        outcomes: ['Slots render but at the wrong hour for visitors outside the studio timezone'],
+        deviations: ['Spent most of the session debugging date shifts'],
+        discoveries: i === 4 ? ['The studio location timezone (America/Los_Angeles) must drive slot display'] : [],
+      },
       reused: i >= 2 ? ['component:TimeSlotGrid'] : [],
       produced: [],
       agent: i === 1 ? 'copilot' : i === 3 ? 'aider' : pick(['codex', 'cursor-agent', 'copilot']),
@@ -195,13 +203,22 @@ const bookingSuccesses: string[] = bookingSuccessTimes.map((ms, i) =>
   plan(ms, {
     task_type: i === 0 ? 'bugfix' : i % 3 === 2 ? 'test' : 'component',
     component: 'booking-form',
-    title: i === 0 ? 'Apply location timezone to booking slots' : i % 3 === 2 ? 'End-to-end tests for booking across timezones' : pick(['Booking confirmation step with calendar invite', 'Booking form: reschedule flow', 'Booking form: three-step flow polish']),
+    title:
+      i === 0
+        ? 'Apply location timezone to booking slots'
+        : i % 3 === 2
+          ? 'End-to-end tests for booking across timezones'
+          : pick(['Booking confirmation step with calendar invite', 'Booking form: reschedule flow', 'Booking form: three-step flow polish']),
     outcome: 'success',
     duration_s: int(1500, 2700),
     errors: [],
     scores: { accuracy: int(88, 97), reusability: int(72, 90), surprise: int(15, 35) },
     checks: { passed: int(30, 60), failed: 0 },
-    pre: { assumptions: ['Slots are stored in UTC and shown in the studio location timezone'], dependencies: ['square-bookings-api', 'date-fns-tz'], initial_state: 'Timezone rule accepted; slot conversion helper available.' },
+    pre: {
+      assumptions: ['Slots are stored in UTC and shown in the studio location timezone'],
+      dependencies: ['square-bookings-api', 'date-fns-tz'],
+      initial_state: 'Timezone rule accepted; slot conversion helper available.',
+    },
     during: { decision_points: ['Reuse the timezone helper from the rule'], alternatives_considered: [] },
     post: { outcomes: ['Booking completes in 3 steps with correct local times'], deviations: [], discoveries: [] },
     reused: i === 0 ? [STORIES.timezoneRule, 'component:TimeSlotGrid'] : [STORIES.timezoneRule, 'component:TimeSlotGrid', 'tpl-booking-three-step-flow'],
@@ -338,7 +355,12 @@ for (let w = 0; w < 6; w += 1) {
     const agent = agentFor(ms);
     const r = rnd();
     const task_type = r < 0.45 ? 'component' : r < 0.6 ? 'api-integration' : r < 0.77 ? 'bugfix' : r < 0.88 ? 'refactor' : 'test';
-    const component = task_type === 'api-integration' ? pick(['payment-form', 'square-payments', 'square-payments']) : task_type === 'refactor' ? pick(['service-card', 'contact-form', 'hero-section', 'payment-form']) : pick([...UI, 'payment-form']);
+    const component =
+      task_type === 'api-integration'
+        ? pick(['payment-form', 'square-payments', 'square-payments'])
+        : task_type === 'refactor'
+          ? pick(['service-card', 'contact-form', 'hero-section', 'payment-form'])
+          : pick([...UI, 'payment-form']);
     const domains = DOMAINS[component]!;
     const quality = 52 + 7 * w + AGENT_SKILL[agent]! + (rnd() - 0.5) * 18;
     const outcome = quality > 62 ? 'success' : quality > 50 ? 'partial' : 'failure';
@@ -349,24 +371,54 @@ for (let w = 0; w < 6; w += 1) {
     const highSurprise = isSquare && squareSurprises < 7 && chance(0.5);
     const discoveries = highSurprise ? [SQUARE_DISCOVERIES[squareSurprises % SQUARE_DISCOVERIES.length]!] : chance(0.1) ? ['Existing component already covered half the work'] : [];
     if (highSurprise) squareSurprises += 1;
-    const errors = outcome === 'failure' ? sampleN(FAILURE_ERRORS[component] ?? ['Build failed: type error in shared tokens'], 1) : outcome === 'partial' && chance(0.5) ? sampleN(FAILURE_ERRORS[component] ?? [], 1) : [];
+    const errors =
+      outcome === 'failure'
+        ? sampleN(FAILURE_ERRORS[component] ?? ['Build failed: type error in shared tokens'], 1)
+        : outcome === 'partial' && chance(0.5)
+          ? sampleN(FAILURE_ERRORS[component] ?? [], 1)
+          : [];
     const accuracy = outcome === 'success' ? clamp(quality + 22) : outcome === 'partial' ? int(55, 68) : int(20, 40);
     const reusability = clamp(28 + 18 * reused.length + 10 * produced.length + int(0, 10) + (agent === 'claude-code' ? 8 : 0));
     const surprise = highSurprise ? int(74, 90) : clamp(22 + 3 * w + 15 * discoveries.length + int(0, 20));
-    const recallable = w === 0 ? [] : [...templatesAvailable(ms), ...(ms > ACCEPTED_TZ_MS && component === 'calendar-picker' ? [STORIES.timezoneRule] : []), ...(isSquare ? [memoryPatternId('square_api', 'Always validate webhook signatures')] : [memoryPatternId('reiki_patterns', 'Use soft color palette for healing context')])];
+    const recallable =
+      w === 0
+        ? []
+        : [
+            ...templatesAvailable(ms),
+            ...(ms > ACCEPTED_TZ_MS && component === 'calendar-picker' ? [STORIES.timezoneRule] : []),
+            ...(isSquare ? [memoryPatternId('square_api', 'Always validate webhook signatures')] : [memoryPatternId('reiki_patterns', 'Use soft color palette for healing context')]),
+          ];
     const texts = TASK_TEXT[component] ?? [`${task_type} work on ${component}`];
     plan(ms, {
       task_type,
       component,
-      title: task_type === 'bugfix' ? `Fix: ${pick(texts).toLowerCase()}` : task_type === 'refactor' ? `Refactor ${component} onto the shared component library` : task_type === 'test' ? `Tests for ${component}` : pick(texts),
+      title:
+        task_type === 'bugfix'
+          ? `Fix: ${pick(texts).toLowerCase()}`
+          : task_type === 'refactor'
+            ? `Refactor ${component} onto the shared component library`
+            : task_type === 'test'
+              ? `Tests for ${component}`
+              : pick(texts),
       outcome,
       duration_s: Math.round((task_type === 'api-integration' ? 4200 : task_type === 'bugfix' ? 1500 : 2400) * (1.25 - 0.06 * w) * (0.7 + rnd() * 0.6) * (agent === 'claude-code' ? 0.8 : 1)),
       errors,
       scores: { accuracy, reusability, surprise },
       ...(task_type === 'test' || chance(0.4) ? { checks: { passed: int(10, 60), failed: outcome === 'success' ? 0 : int(1, 6) } } : {}),
-      pre: { assumptions: isSquare ? ['Square sandbox behaves like production'] : ['Design tokens cover the soft healing palette'], dependencies: isSquare ? ['square-web-payments-sdk'] : ['design-tokens'], initial_state: `${component} ${w === 0 ? 'not started' : 'exists in a first version'}.` },
-      during: { decision_points: [reuses ? 'Reuse existing components before writing new ones' : 'Write the component from scratch'], alternatives_considered: reuses ? [] : ['Adapt an existing component'] },
-      post: { outcomes: [outcome === 'success' ? 'Merged' : outcome === 'partial' ? 'Merged with follow-up tasks' : 'Reverted'], deviations: outcome === 'success' ? [] : ['Took longer than planned'], discoveries },
+      pre: {
+        assumptions: isSquare ? ['Square sandbox behaves like production'] : ['Design tokens cover the soft healing palette'],
+        dependencies: isSquare ? ['square-web-payments-sdk'] : ['design-tokens'],
+        initial_state: `${component} ${w === 0 ? 'not started' : 'exists in a first version'}.`,
+      },
+      during: {
+        decision_points: [reuses ? 'Reuse existing components before writing new ones' : 'Write the component from scratch'],
+        alternatives_considered: reuses ? [] : ['Adapt an existing component'],
+      },
+      post: {
+        outcomes: [outcome === 'success' ? 'Merged' : outcome === 'partial' ? 'Merged with follow-up tasks' : 'Reverted'],
+        deviations: outcome === 'success' ? [] : ['Took longer than planned'],
+        discoveries,
+      },
       reused,
       produced,
       recalled: sampleN(recallable, int(0, 2)),
@@ -389,11 +441,19 @@ function curatedRecords(): Array<{ record: AnyRecord; body: string }> {
   const rules: Array<[RuleRecord, string]> = [
     [
       {
-        kind: 'rule', id: STORIES.timezoneRule, created_at: iso(at(2, 1, 9)), title: 'Handle timezone conversions for appointments', status: 'accepted',
+        kind: 'rule',
+        id: STORIES.timezoneRule,
+        created_at: iso(at(2, 1, 9)),
+        title: 'Handle timezone conversions for appointments',
+        status: 'accepted',
         statement: 'Store appointment times in UTC and display them in the studio location timezone from the Square Locations API; never use the browser timezone for slots.',
         rationale: 'Booking-form tasks failed five times with the same timezone-shift error (see the root cause analysis).',
         applies_to: { task_types: ['component', 'bugfix', 'test'], components: ['booking-form', 'calendar-picker'] },
-        topic: 'timezones', from_patterns: [tz], priority: 90, domains: ['booking', 'square_api'], tags: ['timezone'],
+        topic: 'timezones',
+        from_patterns: [tz],
+        priority: 90,
+        domains: ['booking', 'square_api'],
+        tags: ['timezone'],
         review: { decided_at: iso(ACCEPTED_TZ_MS), by: 'maya (lead)', reason: 'Recurring error 5x; fix verified on staging.' },
         about: ['booking-form', 'calendar-picker'],
       },
@@ -401,10 +461,18 @@ function curatedRecords(): Array<{ record: AnyRecord; body: string }> {
     ],
     [
       {
-        kind: 'rule', id: 'rule-validate-square-webhook-signatures', created_at: iso(at(1, 4, 18)), title: 'Verify Square webhook signatures over the raw body', status: 'accepted',
+        kind: 'rule',
+        id: 'rule-validate-square-webhook-signatures',
+        created_at: iso(at(1, 4, 18)),
+        title: 'Verify Square webhook signatures over the raw body',
+        status: 'accepted',
         statement: 'Verify every Square webhook with the HMAC-SHA256 of the notification URL plus the raw request body before parsing JSON.',
         rationale: 'Three webhook integrations failed with signature mismatches because the body was parsed first.',
-        applies_to: { task_types: ['api-integration'], components: ['square-webhook'] }, topic: 'webhooks', from_patterns: [sig], priority: 95, domains: ['square_api'],
+        applies_to: { task_types: ['api-integration'], components: ['square-webhook'] },
+        topic: 'webhooks',
+        from_patterns: [sig],
+        priority: 95,
+        domains: ['square_api'],
         review: { decided_at: iso(at(2, 0, 10)), by: 'maya (lead)', reason: 'Template proven in production.' },
         about: ['square-webhook'],
       },
@@ -412,24 +480,41 @@ function curatedRecords(): Array<{ record: AnyRecord; body: string }> {
     ],
     [
       {
-        kind: 'rule', id: 'rule-booking-flow-max-three-steps', created_at: SEEDED_AT, title: 'Booking flow has at most three steps', status: 'accepted',
-        statement: 'The booking flow is service, time, details: never more than three steps.', from_patterns: [threeSteps],
-        applies_to: { components: ['booking-form'] }, domains: ['reiki_patterns', 'booking'], priority: 70,
+        kind: 'rule',
+        id: 'rule-booking-flow-max-three-steps',
+        created_at: SEEDED_AT,
+        title: 'Booking flow has at most three steps',
+        status: 'accepted',
+        statement: 'The booking flow is service, time, details: never more than three steps.',
+        from_patterns: [threeSteps],
+        applies_to: { components: ['booking-form'] },
+        domains: ['reiki_patterns', 'booking'],
+        priority: 70,
       },
       'From the Phase 1 seed patterns.',
     ],
     [
       {
-        kind: 'rule', id: 'rule-use-idempotency-keys-for-square-payments', created_at: iso(at(4, 2, 16)), title: 'One idempotency key per payment attempt', status: 'proposed',
+        kind: 'rule',
+        id: 'rule-use-idempotency-keys-for-square-payments',
+        created_at: iso(at(4, 2, 16)),
+        title: 'One idempotency key per payment attempt',
+        status: 'proposed',
         statement: 'Generate one idempotency key per payment attempt and persist it with the order; never reuse a key across retries of different amounts.',
-        applies_to: { task_types: ['api-integration'], components: ['payment-form', 'square-payments'] }, domains: ['square_api'], priority: 60,
+        applies_to: { task_types: ['api-integration'], components: ['payment-form', 'square-payments'] },
+        domains: ['square_api'],
+        priority: 60,
       },
       'Proposed after IDEMPOTENCY_KEY_REUSED errors on the payments integration.',
     ],
     [
       {
-        kind: 'rule', id: 'rule-inline-all-component-css', created_at: iso(at(2, 2, 10)), title: 'Inline all component CSS', status: 'rejected',
-        statement: 'Inline every component\'s CSS in the page head for faster first paint.',
+        kind: 'rule',
+        id: 'rule-inline-all-component-css',
+        created_at: iso(at(2, 2, 10)),
+        title: 'Inline all component CSS',
+        status: 'rejected',
+        statement: "Inline every component's CSS in the page head for faster first paint.",
         review: { decided_at: iso(at(2, 4, 12)), by: 'maya (lead)', reason: 'Breaks the shared palette tokens and caching; the measured gain was under 50 ms.' },
         domains: ['component_library'],
       },
@@ -437,9 +522,16 @@ function curatedRecords(): Array<{ record: AnyRecord; body: string }> {
     ],
     [
       {
-        kind: 'rule', id: 'rule-practitioner-bio-above-the-fold', created_at: iso(at(1, 3, 12)), title: 'Practitioner bio above the fold', status: 'accepted',
-        statement: 'Show the practitioner photo, name and a two-line bio above the fold on the home and booking pages.', from_patterns: [bio],
-        applies_to: { components: ['practitioner-bio', 'hero-section'] }, domains: ['reiki_patterns'], priority: 50,
+        kind: 'rule',
+        id: 'rule-practitioner-bio-above-the-fold',
+        created_at: iso(at(1, 3, 12)),
+        title: 'Practitioner bio above the fold',
+        status: 'accepted',
+        statement: 'Show the practitioner photo, name and a two-line bio above the fold on the home and booking pages.',
+        from_patterns: [bio],
+        applies_to: { components: ['practitioner-bio', 'hero-section'] },
+        domains: ['reiki_patterns'],
+        priority: 50,
         review: { decided_at: iso(at(1, 4, 9)), by: 'maya (lead)', reason: 'Clients trust the booking page more (feedback sessions).' },
       },
       'Seed pattern confirmed by client feedback.',
@@ -450,36 +542,68 @@ function curatedRecords(): Array<{ record: AnyRecord; body: string }> {
   const templates: Array<[TemplateRecord, string]> = [
     [
       {
-        kind: 'template', id: STORIES.webhookTemplate, created_at: iso(WEBHOOK_TEMPLATE_MS), title: 'Square webhook signature verification', status: 'accepted',
+        kind: 'template',
+        id: STORIES.webhookTemplate,
+        created_at: iso(WEBHOOK_TEMPLATE_MS),
+        title: 'Square webhook signature verification',
+        status: 'accepted',
         summary: 'Express middleware that keeps the raw body and verifies the x-square-hmacsha256-signature header before any parsing.',
-        task_type: 'api-integration', component: 'square-webhook', domains: ['square_api'], source_executions: [webhookFix],
-        steps: ['Mount express.raw() on the webhook route', 'HMAC-SHA256 over notification URL + raw body with the signature key from $SQUARE_WEBHOOK_SIGNATURE_KEY', 'Compare with timingSafeEqual; 401 on mismatch', 'Only then JSON.parse the body'],
+        task_type: 'api-integration',
+        component: 'square-webhook',
+        domains: ['square_api'],
+        source_executions: [webhookFix],
+        steps: [
+          'Mount express.raw() on the webhook route',
+          'HMAC-SHA256 over notification URL + raw body with the signature key from $SQUARE_WEBHOOK_SIGNATURE_KEY',
+          'Compare with timingSafeEqual; 401 on mismatch',
+          'Only then JSON.parse the body',
+        ],
       },
       '## Use\n\nCopy `webhookVerify.ts` and register the exact notification URL (trailing slash included).',
     ],
     [
       {
-        kind: 'template', id: 'tpl-booking-three-step-flow', created_at: iso(at(2, 3, 12)), title: 'Three-step booking flow', status: 'accepted',
+        kind: 'template',
+        id: 'tpl-booking-three-step-flow',
+        created_at: iso(at(2, 3, 12)),
+        title: 'Three-step booking flow',
+        status: 'accepted',
         summary: 'Service, time (location timezone), details: the booking flow with slots converted by the timezone rule.',
-        task_type: 'component', component: 'booking-form', domains: ['booking', 'reiki_patterns'], source_executions: [bookingSuccesses[0]!],
+        task_type: 'component',
+        component: 'booking-form',
+        domains: ['booking', 'reiki_patterns'],
+        source_executions: [bookingSuccesses[0]!],
         steps: ['Step 1: choose the service card', 'Step 2: TimeSlotGrid in the location timezone', 'Step 3: details and deposit'],
       },
       'Built from the timezone root-cause analysis; see the accepted timezone rule.',
     ],
     [
       {
-        kind: 'template', id: 'tpl-soft-palette-hero', created_at: iso(at(0, 4, 18)), title: 'Soft-palette hero section', status: 'accepted',
+        kind: 'template',
+        id: 'tpl-soft-palette-hero',
+        created_at: iso(at(0, 4, 18)),
+        title: 'Soft-palette hero section',
+        status: 'accepted',
         summary: 'Hero section with lavender/sage tokens, calm imagery, 4.5:1 contrast and one booking call to action.',
-        task_type: 'component', component: 'hero-section', domains: ['reiki_patterns', 'component_library'], source_executions: [heroSource],
+        task_type: 'component',
+        component: 'hero-section',
+        domains: ['reiki_patterns', 'component_library'],
+        source_executions: [heroSource],
         steps: ['Use PaletteTokens soft set', 'Check contrast 4.5:1 on the overlay', 'Single primary button to the booking flow'],
       },
       'Extracted from the first high-scoring hero task.',
     ],
     [
       {
-        kind: 'template', id: 'tpl-practitioner-bio-card', created_at: iso(at(1, 2, 18)), title: 'Practitioner bio card', status: 'proposed',
+        kind: 'template',
+        id: 'tpl-practitioner-bio-card',
+        created_at: iso(at(1, 2, 18)),
+        title: 'Practitioner bio card',
+        status: 'proposed',
         summary: 'Photo, name, lineage and certifications in a SoftCard, responsive down to 320 px.',
-        task_type: 'component', component: 'practitioner-bio', domains: ['reiki_patterns', 'content'],
+        task_type: 'component',
+        component: 'practitioner-bio',
+        domains: ['reiki_patterns', 'content'],
         steps: ['SoftCard with Avatar', 'Lineage and certifications list', 'Link to the booking flow'],
       },
       'Proposed; waiting for a second successful use.',
@@ -490,44 +614,85 @@ function curatedRecords(): Array<{ record: AnyRecord; body: string }> {
   const patterns: Array<[PatternRecord, string]> = [
     [
       {
-        kind: 'pattern', id: 'pat-square-api-webhook-signature-raw-body', created_at: iso(at(1, 0, 9)), title: 'Webhook signature fails when the body is parsed first',
-        pattern_type: 'gotcha', category: 'integration-gotcha', domain: 'square_api', domains: ['square_api'], status: 'accepted',
+        kind: 'pattern',
+        id: 'pat-square-api-webhook-signature-raw-body',
+        created_at: iso(at(1, 0, 9)),
+        title: 'Webhook signature fails when the body is parsed first',
+        pattern_type: 'gotcha',
+        category: 'integration-gotcha',
+        domain: 'square_api',
+        domains: ['square_api'],
+        status: 'accepted',
         statement: 'Square webhook signature verification fails when the JSON body is parsed (and re-serialised) before the HMAC is computed.',
-        evidence: webhookFailures, support: webhookFailures.length, confidence: 1,
+        evidence: webhookFailures,
+        support: webhookFailures.length,
+        confidence: 1,
       },
       'Common Square API integration issue: verify over the raw bytes.',
     ],
     [
       {
-        kind: 'pattern', id: 'pat-square-api-idempotency-key-reuse', created_at: iso(at(3, 2, 9)), title: 'Idempotency key reused across payment retries',
-        pattern_type: 'gotcha', category: 'integration-gotcha', domain: 'square_api', domains: ['square_api'], status: 'proposed',
+        kind: 'pattern',
+        id: 'pat-square-api-idempotency-key-reuse',
+        created_at: iso(at(3, 2, 9)),
+        title: 'Idempotency key reused across payment retries',
+        pattern_type: 'gotcha',
+        category: 'integration-gotcha',
+        domain: 'square_api',
+        domains: ['square_api'],
+        status: 'proposed',
         statement: 'Square returns 409 IDEMPOTENCY_KEY_REUSED when a retry with a different amount reuses the key of the first attempt.',
       },
       'Common Square API integration issue.',
     ],
     [
       {
-        kind: 'pattern', id: 'pat-square-api-sandbox-location-ids', created_at: iso(at(2, 2, 9)), title: 'Sandbox and production location ids differ',
-        pattern_type: 'gotcha', category: 'integration-gotcha', domain: 'square_api', domains: ['square_api'], status: 'accepted',
+        kind: 'pattern',
+        id: 'pat-square-api-sandbox-location-ids',
+        created_at: iso(at(2, 2, 9)),
+        title: 'Sandbox and production location ids differ',
+        pattern_type: 'gotcha',
+        category: 'integration-gotcha',
+        domain: 'square_api',
+        domains: ['square_api'],
+        status: 'accepted',
         statement: 'Square sandbox and production use different location ids; a hard-coded id gives 400 INVALID_LOCATION in production.',
       },
       'Common Square API integration issue: configure location ids per environment.',
     ],
     [
       {
-        kind: 'pattern', id: 'pat-booking-timezone-shift', created_at: iso(at(2, 0, 18)), title: 'Booking slots shift by the visitor timezone offset',
-        pattern_type: 'failure', category: 'architectural-decision', domain: 'booking', domains: ['booking', 'square_api'], status: 'accepted',
+        kind: 'pattern',
+        id: 'pat-booking-timezone-shift',
+        created_at: iso(at(2, 0, 18)),
+        title: 'Booking slots shift by the visitor timezone offset',
+        pattern_type: 'failure',
+        category: 'architectural-decision',
+        domain: 'booking',
+        domains: ['booking', 'square_api'],
+        status: 'accepted',
         statement: 'Booking-form tasks fail when appointment slots are rendered in the browser timezone instead of the studio location timezone.',
-        evidence: bookingFailures, support: bookingFailures.length, confidence: 1, about: ['booking-form'],
+        evidence: bookingFailures,
+        support: bookingFailures.length,
+        confidence: 1,
+        about: ['booking-form'],
       },
       'Same error fingerprint five times in three weeks: led to the timezone rule.',
     ],
     [
       {
-        kind: 'pattern', id: 'pat-reiki-patterns-soft-palette-hero-works', created_at: iso(at(3, 4, 18)), title: 'Soft-palette hero and service cards succeed',
-        pattern_type: 'success', category: 'component-pattern', domain: 'reiki_patterns', domains: ['reiki_patterns', 'component_library'], status: 'accepted',
+        kind: 'pattern',
+        id: 'pat-reiki-patterns-soft-palette-hero-works',
+        created_at: iso(at(3, 4, 18)),
+        title: 'Soft-palette hero and service cards succeed',
+        pattern_type: 'success',
+        category: 'component-pattern',
+        domain: 'reiki_patterns',
+        domains: ['reiki_patterns', 'component_library'],
+        status: 'accepted',
         statement: 'Reiki UI components built on the soft palette tokens (hero, service cards, bio card) succeed first time and are reused most.',
-        evidence: [heroSource], about: ['hero-section', 'service-card', 'practitioner-bio'],
+        evidence: [heroSource],
+        about: ['hero-section', 'service-card', 'practitioner-bio'],
       },
       'Reiki-specific UI pattern that worked.',
     ],

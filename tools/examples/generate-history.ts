@@ -58,7 +58,20 @@ const AGENTS = ['agent-a', 'agent-b', 'agent-c'];
 const TYPES = ['component', 'page', 'refactor', 'docs', 'test', 'style', 'layout', 'copy', 'perf', 'a11y', 'seo'];
 const DEPS = ['react', 'vite', 'tailwind', 'zod', 'vitest', 'astro', 'eslint'];
 const DOMAINS = ['ui', 'content', 'infra', 'qa', 'ops', 'seo'];
-const ERRORS = ['lint warning about unused import', 'flaky snapshot mismatch', 'typo in heading copy', 'missing alt text', 'broken anchor link', 'stale lockfile', 'wrong tab order', 'color contrast too low', 'image too large', 'duplicate meta description', 'console warning on mount', 'missing translation key'];
+const ERRORS = [
+  'lint warning about unused import',
+  'flaky snapshot mismatch',
+  'typo in heading copy',
+  'missing alt text',
+  'broken anchor link',
+  'stale lockfile',
+  'wrong tab order',
+  'color contrast too low',
+  'image too large',
+  'duplicate meta description',
+  'console warning on mount',
+  'missing translation key',
+];
 
 /**
  * A control history of `count` executions: attributes cycle with co-prime periods so that every

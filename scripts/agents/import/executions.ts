@@ -77,7 +77,9 @@ export function readHistories(ws: Workspace, paths: readonly string[], opts: Exe
     }
     const format = opts.format ?? detectFormat(file, text);
     if (!format) {
-      diagnostics.push(diag('import/format', file, `Cannot tell the format of \`${file}\`.`, { line: 1, column: 1, hint: 'Pass --format jsonl|csv|aider|reflexion (or name the file .jsonl, .csv, .tsv or .yml).' }));
+      diagnostics.push(
+        diag('import/format', file, `Cannot tell the format of \`${file}\`.`, { line: 1, column: 1, hint: 'Pass --format jsonl|csv|aider|reflexion (or name the file .jsonl, .csv, .tsv or .yml).' }),
+      );
       files.push({ file, format: null, rows: 0 });
       continue;
     }

@@ -23,11 +23,20 @@ export interface LinkCheck {
 
 /** The site's HTML pages (absolute paths, sorted). */
 function htmlFiles(dir: string): string[] {
-  return exists(dir) ? walkFiles(dir).filter((f) => f.endsWith('.html')).map((f) => join(dir, f)) : [];
+  return exists(dir)
+    ? walkFiles(dir)
+        .filter((f) => f.endsWith('.html'))
+        .map((f) => join(dir, f))
+    : [];
 }
 
 function decodeEntities(s: string): string {
-  return s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  return s
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 }
 
 /** Checks every internal link of the site in `dir`, served under `base` (e.g. `/repo/`). */

@@ -84,7 +84,12 @@ function countHtml(dir: string): number {
 }
 
 /** Writes the page data folder and returns the summary the site's pages need. */
-export async function writeSiteData(index: DerivedIndex, table: RecordsTable, dataDir: string, opts: SiteBuildOptions = {}): Promise<{ records: number; executions: number; executionPages: number; missing: string[]; diagnostics: Diagnostic[]; search: SearchFiles }> {
+export async function writeSiteData(
+  index: DerivedIndex,
+  table: RecordsTable,
+  dataDir: string,
+  opts: SiteBuildOptions = {},
+): Promise<{ records: number; executions: number; executionPages: number; missing: string[]; diagnostics: Diagnostic[]; search: SearchFiles }> {
   const ws = index.workspace;
   const learn = learnRead(await index.learned.snapshot(), await index.aggregates());
   const missing: string[] = [];

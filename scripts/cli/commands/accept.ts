@@ -27,9 +27,13 @@ export function registerReview(program: Command, ctx: CliContext, decision: 'acc
     .option('--by <name>', 'who decided (default: $GIT_AUTHOR_NAME, $USER, or git config user.name)')
     .option('--at <time>', 'decision time, ISO 8601 with zone (default: now)')
     .option('--json', 'print one JSON document')
-    .addHelpText('after', `\nExamples:\n  learning-loop ${name} pat-failure-component-booking-form-3f9a1c${decision === 'rejected' ? ' --reason "coincidence: the SDK outage week"' : ''}\n  learning-loop ${name} rule-failure-component-booking-form-3f9a1c --json\n\nExit codes: 0 recorded (or already so), 1 not found / not reviewable, 2 usage error.`)
+    .addHelpText(
+      'after',
+      `\nExamples:\n  learning-loop ${name} pat-failure-component-booking-form-3f9a1c${decision === 'rejected' ? ' --reason "coincidence: the SDK outage week"' : ''}\n  learning-loop ${name} rule-failure-component-booking-form-3f9a1c --json\n\nExit codes: 0 recorded (or already so), 1 not found / not reviewable, 2 usage error.`,
+    )
     .action(async (id: string, opts: { reason?: string; by?: string; at?: string; json?: boolean }, cmd: Command) => {
-      if (opts.at !== undefined && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(opts.at)) throw new UsageError('--at must be an ISO 8601 time with a zone.', 'Example: --at 2026-11-22T10:00:00Z');
+      if (opts.at !== undefined && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(opts.at))
+        throw new UsageError('--at must be an ISO 8601 time with a zone.', 'Example: --at 2026-11-22T10:00:00Z');
       const ws = ctx.workspace(cmd);
       const table = await openIndex(ws).table();
       const at = opts.at ?? `${new Date().toISOString().slice(0, 19)}Z`;
@@ -37,7 +41,8 @@ export function registerReview(program: Command, ctx: CliContext, decision: 'acc
       const by = opts.by || ctx.io.env.GIT_AUTHOR_NAME || ctx.io.env.USER || (await gitUserName(ws.repoRoot));
       const r = decide(table, id, { decision, at, ...(by ? { by } : {}), ...(opts.reason ? { reason: opts.reason } : {}) });
       if (r.ok && r.content && r.file) writeFileAtomic(join(ws.repoRoot, r.file), r.content);
-      if (opts.json) printJson(ctx.io, { ok: r.ok, id, status: r.ok ? decision : undefined, previous: r.previous, file: r.file, unchanged: Boolean(r.unchanged), diagnostics: diagnosticsJson(r.diagnostics) });
+      if (opts.json)
+        printJson(ctx.io, { ok: r.ok, id, status: r.ok ? decision : undefined, previous: r.previous, file: r.file, unchanged: Boolean(r.unchanged), diagnostics: diagnosticsJson(r.diagnostics) });
       else if (r.ok) ctx.io.stdout.write(r.unchanged ? `${id} is already ${decision}.\n` : `${id}: ${r.previous} → ${decision} (${r.file})\n`);
       else ctx.io.stderr.write(formatPretty(r.diagnostics, ctx.color(cmd)));
       ctx.exitCode = r.ok ? EXIT.OK : EXIT.PROBLEMS;

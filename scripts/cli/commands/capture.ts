@@ -84,7 +84,12 @@ function asWarnings(list: readonly Diagnostic[]): Diagnostic[] {
 }
 
 async function record(ws: Workspace, input: Record<string, unknown>, opts: CaptureFlags, source: string): Promise<CaptureReport> {
-  if (!exists(ws.kbRoot)) return { ok: false, recorded: false, diagnostics: [diag('capture/failed', ws.kbPrefix || '.', `No knowledge base at ${ws.kbPrefix || ws.kbRoot}; nothing recorded.`, { hint: 'Run `learning-loop init` in the repository first.' })] };
+  if (!exists(ws.kbRoot))
+    return {
+      ok: false,
+      recorded: false,
+      diagnostics: [diag('capture/failed', ws.kbPrefix || '.', `No knowledge base at ${ws.kbPrefix || ws.kbRoot}; nothing recorded.`, { hint: 'Run `learning-loop init` in the repository first.' })],
+    };
   const result = await recordExecution(ws, input, { commit: opts.commit, dryRun: opts.dryRun, source, reflect: true });
   if (!result.ok && result.diagnostics.some((d) => d.rule === 'id/duplicate') && !result.path) {
     return { ok: true, recorded: false, skipped: `already recorded as ${String(input.id)}`, diagnostics: [] };
@@ -103,7 +108,11 @@ async function captureClaude(ctx: CliContext, cmd: Command, opts: CaptureFlags, 
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
     payload = parsed as ClaudeHookPayload;
   } catch (error) {
-    return { ok: false, recorded: false, diagnostics: [diag('capture/failed', '<stdin>', `The hook payload is not a JSON object (${(error as Error).message}); nothing recorded.`, { line: 1, column: 1 })] };
+    return {
+      ok: false,
+      recorded: false,
+      diagnostics: [diag('capture/failed', '<stdin>', `The hook payload is not a JSON object (${(error as Error).message}); nothing recorded.`, { line: 1, column: 1 })],
+    };
   }
   // The session's folder (payload.cwd) decides the repository, whatever folder the hook runs in.
   const root = (cmd.optsWithGlobals() as { root?: string }).root;

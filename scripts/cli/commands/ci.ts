@@ -19,11 +19,14 @@ export function register(program: Command, ctx: CliContext): void {
   const ci = program
     .command('ci')
     .description('Steps the GitHub workflows run: job summary, synthesis period, pull-request body cap.')
-    .addHelpText('after', '\nExamples:\n  learning-loop ci summary --base origin/main >> "$GITHUB_STEP_SUMMARY"\n  learning-loop ci period --event schedule --schedule "0 23 * * 0"\n  learning-loop ci pr-body --in report.md --out body.md');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  learning-loop ci summary --base origin/main >> "$GITHUB_STEP_SUMMARY"\n  learning-loop ci period --event schedule --schedule "0 23 * * 0"\n  learning-loop ci pr-body --in report.md --out body.md',
+    );
 
   ci.command('summary')
     .description('Markdown job summary: score cards of the executions added since --base, triggers, anti-pattern flags.')
-    .option('--base <ref>', 'commit to compare with (the PR base or the push\'s previous commit); default: HEAD^')
+    .option('--base <ref>', "commit to compare with (the PR base or the push's previous commit); default: HEAD^")
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', '\nExample:\n  learning-loop ci summary --base "$BASE_SHA" >> "$GITHUB_STEP_SUMMARY"')
     .action(async (opts: { base?: string; json?: boolean }, cmd: Command) => {

@@ -17,11 +17,7 @@ import type { CliContext } from '../context.js';
 import { plural } from '../../core/diagnostics/words.js';
 
 /** The seed's three example questions (Task 4). */
-export const SEED_QUESTIONS = [
-  'What failed last time we tried booking component?',
-  'Show me all Reiki-specific UI patterns that worked',
-  'Common Square API integration issues',
-] as const;
+export const SEED_QUESTIONS = ['What failed last time we tried booking component?', 'Show me all Reiki-specific UI patterns that worked', 'Common Square API integration issues'] as const;
 
 /** Registers `demo`. */
 export function register(program: Command, ctx: CliContext): void {
@@ -30,7 +26,10 @@ export function register(program: Command, ctx: CliContext): void {
     .description('The main job: validate, build, learn, answer the seed questions, preview the synthesis, build the site.')
     .option('--no-site', 'skip the static site build')
     .option('--json', 'print one JSON document')
-    .addHelpText('after', '\nExamples:\n  learning-loop demo                 # on ./learning-loop (the shipped example)\n  learning-loop --root kb demo --no-site\n\nNothing in the knowledge base is changed; outputs go to the git-ignored build folder.\nExit codes: 0 ok, 1 invalid records or broken site links, 2 usage error.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  learning-loop demo                 # on ./learning-loop (the shipped example)\n  learning-loop --root kb demo --no-site\n\nNothing in the knowledge base is changed; outputs go to the git-ignored build folder.\nExit codes: 0 ok, 1 invalid records or broken site links, 2 usage error.',
+    )
     .action(async (opts: { site: boolean; json?: boolean }, cmd: Command) => {
       const ws = ctx.knowledgeBase(cmd, opts.json);
       if (!ws) return;
@@ -52,7 +51,7 @@ export function register(program: Command, ctx: CliContext): void {
       for (const f of snap.flags.slice(0, 5)) out(`   ! ${f.message}\n`);
       for (const c of snap.dashboard.success_criteria) out(`   [${c.status}] ${c.title}: ${c.detail}\n`);
 
-      out('\n3. Recall: the seed\'s questions\n');
+      out("\n3. Recall: the seed's questions\n");
       const answers = [];
       for (const q of SEED_QUESTIONS) {
         const a = await openIndex(ws).recall(q, { limit: 3 });
@@ -68,7 +67,9 @@ export function register(program: Command, ctx: CliContext): void {
         synthesis = synthesize(table, ws.config, 'week', latest, await patternCommitCounts(ws));
         const s = synthesis.summary;
         out(`\n4. Weekly synthesis preview (${synthesis.period.label}, dry run)\n`);
-        out(`   ${plural(s.executions, 'execution')}, ${plural(s.reflections, 'reflection')}, ${plural(s.patterns_identified, 'pattern')}, ${plural(s.rules_proposed, 'rule proposal')}, ${plural(s.archived, 'archival')}, ${plural(s.flags, 'flag')}; ${plural(synthesis.changes.length, 'file change')} would be proposed\n`);
+        out(
+          `   ${plural(s.executions, 'execution')}, ${plural(s.reflections, 'reflection')}, ${plural(s.patterns_identified, 'pattern')}, ${plural(s.rules_proposed, 'rule proposal')}, ${plural(s.archived, 'archival')}, ${plural(s.flags, 'flag')}; ${plural(synthesis.changes.length, 'file change')} would be proposed\n`,
+        );
       }
 
       let site: Awaited<ReturnType<typeof buildSite>> | undefined;

@@ -17,7 +17,9 @@ const STRATA = ['task_type', 'component', 'week', 'agent', 'domain', 'sprint'] a
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('effect')
-    .description('The effect of recall on outcomes, like for like: executions that recalled learnings vs comparable ones that did not (Mantel–Haenszel over strata of comparable work), overall, per agent and per learning.')
+    .description(
+      'The effect of recall on outcomes, like for like: executions that recalled learnings vs comparable ones that did not (Mantel–Haenszel over strata of comparable work), overall, per agent and per learning.',
+    )
     .option('--json', 'print one JSON document (fields: overall, naive, agents, learnings, arms; odds_ratio, ci_low, ci_high, p_value, risk_difference, helpful, harmful, verdict)')
     .option('--strata <list>', `what makes executions comparable, comma-separated from ${STRATA.join(', ')} (default: config statistics.strata)`)
     .option('--learning <id...>', 'report only these learnings')
@@ -35,14 +37,22 @@ export function register(program: Command, ctx: CliContext): void {
       const table = await openIndex(ws).table();
       const history = executionsInOrder(table);
       if (opts.learning) {
-        const unknown = unknownLearnings(opts.learning, history, table.rows.map((r) => r.id));
+        const unknown = unknownLearnings(
+          opts.learning,
+          history,
+          table.rows.map((r) => r.id),
+        );
         if (unknown.length) return usage(ctx, cmd, opts.json, unknown);
       }
       const report = effectOfRecall(history, config, opts.learning ? { learnings: opts.learning } : {});
       const skipped = skippedNote(table.diagnostics);
       if (opts.json) printJson(ctx.io, { ok: !hasFailures(table.diagnostics), ...report, ...(skipped ? { skipped: skipped.count } : {}), diagnostics: diagnosticsJson(table.diagnostics) });
       else {
-        reportToStderr(ctx.io, table.diagnostics.filter((d) => d.severity !== 'info'), ctx.color(cmd));
+        reportToStderr(
+          ctx.io,
+          table.diagnostics.filter((d) => d.severity !== 'info'),
+          ctx.color(cmd),
+        );
         ctx.io.stdout.write(renderEffect(report) + (skipped ? `\n${skipped.text}\n` : ''));
       }
       ctx.exitCode = hasFailures(table.diagnostics) ? EXIT.PROBLEMS : EXIT.OK;
@@ -53,8 +63,16 @@ const STRATA_HINT = `Use one or more of ${STRATA.join(', ')}, comma-separated, e
 
 /** `--strata` as a list of known fields, or the problem with it (empty, or an unknown field). */
 function parseStrata(value: string): { list: Array<(typeof STRATA)[number]> } | { problem: Diagnostic } {
-  const list = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
-  if (!list.length) return { problem: diag('input/flag', '<flags>', `--strata: no field given${value.trim() ? ` (\`${value}\`)` : ''}; executions must be compared within something.`, { hint: STRATA_HINT }) };
+  const list = [
+    ...new Set(
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (!list.length)
+    return { problem: diag('input/flag', '<flags>', `--strata: no field given${value.trim() ? ` (\`${value}\`)` : ''}; executions must be compared within something.`, { hint: STRATA_HINT }) };
   const bad = list.filter((s) => !(STRATA as readonly string[]).includes(s));
   if (bad.length) {
     const close = didYouMean(bad[0]!, STRATA);
@@ -72,7 +90,9 @@ function unknownLearnings(ids: readonly string[], history: readonly ExecutionRec
     .map((id) => {
       // A recalled learning is the likelier meaning; any record id otherwise.
       const close = didYouMean(id, recalled) ?? didYouMean(id, known);
-      return diag('input/not-found', '<flags>', `--learning: \`${id}\` is not a record and no execution recalled it.`, { hint: close ? `Did you mean \`${close}\`?` : 'Ids that executions recalled are listed by `learning-loop effect --json` (learnings[].id).' });
+      return diag('input/not-found', '<flags>', `--learning: \`${id}\` is not a record and no execution recalled it.`, {
+        hint: close ? `Did you mean \`${close}\`?` : 'Ids that executions recalled are listed by `learning-loop effect --json` (learnings[].id).',
+      });
     });
 }
 

@@ -23,7 +23,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description('Export accepted rules into AGENTS.md, CLAUDE.md, .claude/rules, .cursor/rules and Copilot instructions (inside marked blocks).')
     .requiredOption('--to <targets...>', `targets: ${EXPORT_TARGETS.join(', ')} or all (repeat or comma-separate)`)
     .option('--check', 'write nothing; exit 1 when any exported file is out of date (for CI)')
-    .option('--include-patterns', 'also export the strongest accepted patterns and templates\' summaries')
+    .option('--include-patterns', "also export the strongest accepted patterns and templates' summaries")
     .option('--max-rules <n>', 'most rules in the generated block (default 150)')
     .option('--json', 'print one JSON document')
     .addHelpText(
@@ -61,7 +61,8 @@ export function register(program: Command, ctx: CliContext): void {
         const verb = opts.check ? 'out of date' : '';
         for (const c of result.changes) ctx.io.stdout.write(opts.check ? `${c.path}  ${verb}\n` : `${c.action === 'create' ? 'created' : c.action === 'update' ? 'updated' : 'deleted'}  ${c.path}\n`);
         for (const n of result.notes) ctx.io.stdout.write(`note  ${n}\n`);
-        if (!result.changes.length && !failed) ctx.io.stdout.write(`${result.unchanged.length} file${result.unchanged.length === 1 ? '' : 's'} up to date (${result.ids.length} learning${result.ids.length === 1 ? '' : 's'} exported).\n`);
+        if (!result.changes.length && !failed)
+          ctx.io.stdout.write(`${result.unchanged.length} file${result.unchanged.length === 1 ? '' : 's'} up to date (${result.ids.length} learning${result.ids.length === 1 ? '' : 's'} exported).\n`);
       }
       ctx.exitCode = failed ? EXIT.PROBLEMS : EXIT.OK;
     });

@@ -49,7 +49,12 @@ export function register(program: Command, ctx: CliContext): void {
       const ws = gitWorkspace(ctx, cmd);
       const kinds: HookKind[] = opts.postCommit ? ['pre-commit', 'post-commit'] : ['pre-commit'];
       const bin = join(packageRoot(), 'bin', 'learning-loop.js');
-      report(ctx, cmd, kinds.map((k) => installHook(ws.repoRoot, k, { chain: opts.chain, bin })), opts.json);
+      report(
+        ctx,
+        cmd,
+        kinds.map((k) => installHook(ws.repoRoot, k, { chain: opts.chain, bin })),
+        opts.json,
+      );
     });
 
   hooks
@@ -59,7 +64,12 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nExample:\n  learning-loop hooks uninstall')
     .action((opts: { json?: boolean }, cmd: Command) => {
       const ws = gitWorkspace(ctx, cmd);
-      report(ctx, cmd, HOOK_KINDS.map((k) => uninstallHook(ws.repoRoot, k)), opts.json);
+      report(
+        ctx,
+        cmd,
+        HOOK_KINDS.map((k) => uninstallHook(ws.repoRoot, k)),
+        opts.json,
+      );
     });
 
   hooks
@@ -71,7 +81,11 @@ export function register(program: Command, ctx: CliContext): void {
       const ws = gitWorkspace(ctx, cmd);
       const status = hookStatus(ws.repoRoot);
       if (opts.json) printJson(ctx.io, { hooks: status });
-      else for (const s of status) ctx.io.stdout.write(`${s.hook}: ${s.installed ? `installed${s.chained ? ' (chained with other commands)' : ''}` : s.exists ? 'not installed (another hook exists)' : 'not installed'} (${s.path})\n`);
+      else
+        for (const s of status)
+          ctx.io.stdout.write(
+            `${s.hook}: ${s.installed ? `installed${s.chained ? ' (chained with other commands)' : ''}` : s.exists ? 'not installed (another hook exists)' : 'not installed'} (${s.path})\n`,
+          );
       ctx.exitCode = EXIT.OK;
     });
 

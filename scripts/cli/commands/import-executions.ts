@@ -20,11 +20,18 @@ interface Flags {
 /** Parses `--map field=column,...` (a usage error names the bad pair). */
 export function parseMap(value: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([^=]+)=(.+)$/.exec(part);
     if (!m) throw new UsageError(`--map: \`${part}\` is not field=column.`, 'Example: --map task_id=run,accuracy=pass_rate,started_at=date');
     const field = m[1]!.trim();
-    if (!csvField(field)) throw new UsageError(`--map: \`${field}\` is not an execution field.`, 'Fields: task_id, task_type, component, agent, outcome, duration_s, started_at, accuracy, efficiency, reusability, surprise, model, input_tokens, output_tokens, cost_usd, … (docs/interop.md).');
+    if (!csvField(field))
+      throw new UsageError(
+        `--map: \`${field}\` is not an execution field.`,
+        'Fields: task_id, task_type, component, agent, outcome, duration_s, started_at, accuracy, efficiency, reusability, surprise, model, input_tokens, output_tokens, cost_usd, … (docs/interop.md).',
+      );
     out[field] = m[2]!.trim();
   }
   return out;
@@ -41,7 +48,9 @@ export function parseStart(value: string): string {
 
 function summary(r: ExecutionImportResult, dryRun: boolean): string {
   const verb = dryRun ? 'would import' : 'imported';
-  const lines = [`${verb} ${r.executions} execution${r.executions === 1 ? '' : 's'}${r.reflections ? ` and ${r.reflections} reflection${r.reflections === 1 ? '' : 's'}` : ''} from ${r.files.length} file${r.files.length === 1 ? '' : 's'}; ${r.already} already imported, ${r.bad} bad row${r.bad === 1 ? '' : 's'}.`];
+  const lines = [
+    `${verb} ${r.executions} execution${r.executions === 1 ? '' : 's'}${r.reflections ? ` and ${r.reflections} reflection${r.reflections === 1 ? '' : 's'}` : ''} from ${r.files.length} file${r.files.length === 1 ? '' : 's'}; ${r.already} already imported, ${r.bad} bad row${r.bad === 1 ? '' : 's'}.`,
+  ];
   for (const f of r.files) lines.push(`  ${f.file}  ${f.format ?? 'unknown format'}  ${f.rows} row${f.rows === 1 ? '' : 's'}`);
   if (r.commit) lines.push(`  commit ${r.commit}`);
   return `${lines.join('\n')}\n`;
@@ -104,7 +113,11 @@ Exit codes: 0 imported (or nothing new), 1 bad rows or a write / Git failure, 2 
           diagnostics: diagnosticsJson(r.diagnostics),
         });
       } else {
-        reportToStderr(ctx.io, r.diagnostics.filter((d) => d.severity !== 'info'), ctx.color(cmd));
+        reportToStderr(
+          ctx.io,
+          r.diagnostics.filter((d) => d.severity !== 'info'),
+          ctx.color(cmd),
+        );
         ctx.io.stdout.write(summary(r, Boolean(flags.dryRun)));
       }
       ctx.exitCode = failed ? EXIT.PROBLEMS : EXIT.OK;

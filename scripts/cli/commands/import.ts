@@ -16,7 +16,9 @@ import { exists } from '../../io/fs.js';
 export function register(program: Command, ctx: CliContext): void {
   const command = program
     .command('import')
-    .description('Import existing agent memories (Claude memory, Cline memory bank, AGENTS.md, Cursor rules, .learnings, docs/solutions) as proposed records; `import executions` brings in execution histories.')
+    .description(
+      'Import existing agent memories (Claude memory, Cline memory bank, AGENTS.md, Cursor rules, .learnings, docs/solutions) as proposed records; `import executions` brings in execution histories.',
+    )
     .argument('<format>', `one of: ${IMPORT_FORMATS.join(', ')} (or \`executions\`: see \`import executions --help\`)`)
     .argument('<path>', 'file or folder to import from')
     .option('--dry-run', 'report what would be imported; write nothing')
@@ -46,7 +48,11 @@ export function register(program: Command, ctx: CliContext): void {
           diagnostics: diagnosticsJson(result.diagnostics),
         });
       } else {
-        reportToStderr(ctx.io, result.diagnostics.filter((d) => d.severity !== 'info'), ctx.color(cmd));
+        reportToStderr(
+          ctx.io,
+          result.diagnostics.filter((d) => d.severity !== 'info'),
+          ctx.color(cmd),
+        );
         for (const r of result.records) ctx.io.stdout.write(`${opts.dryRun ? 'would import' : 'imported'}  ${r.kind}  ${r.id}  ${r.path}  (from ${r.source})\n`);
         ctx.io.stdout.write(
           `${result.records.length} ${opts.dryRun ? 'to import' : 'imported'} as proposed from ${result.sources.length} file${result.sources.length === 1 ? '' : 's'}; ${result.duplicates} already imported, ${result.nearDuplicates} near-duplicate${result.nearDuplicates === 1 ? '' : 's'}, ${result.secrets} skipped for secrets.\n`,

@@ -24,7 +24,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--no-git', 'allow a folder that is not a Git repository')
     .option('--workflows', 'also install the GitHub workflows into .github/workflows/')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  learning-loop init\n  learning-loop init --example --workflows\n  learning-loop --root docs/memory init --no-git\n\nRunning it again is safe: existing files are kept and listed as kept.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  learning-loop init\n  learning-loop init --example --workflows\n  learning-loop --root docs/memory init --no-git\n\nRunning it again is safe: existing files are kept and listed as kept.',
+    )
     .action((flags: InitFlags, cmd: Command) => {
       const ws = ctx.workspace(cmd);
       if (!ws.inGit && flags.git) {

@@ -28,12 +28,16 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--status <statuses>', `statuses, comma-separated or repeated: ${STATUSES.join(', ')}`, listFlag, [])
     .option('--since <when>', 'records dated at or after a date (2026-11-01), a time, or a span back from now (12h, 7d, 2w)')
     .option('--json', 'print one JSON document: {ok, records: [{id, kind, status, date, title, file}]}')
-    .addHelpText('after', '\nExamples:\n  learning-loop list --kind rule --status proposed\n  learning-loop list --kind execution --since 7d --json\n\nAn execution is dated by started_at, other records by created_at.\nExit codes: 0 listed, 1 nothing matched, 2 usage error.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  learning-loop list --kind rule --status proposed\n  learning-loop list --kind execution --since 7d --json\n\nAn execution is dated by started_at, other records by created_at.\nExit codes: 0 listed, 1 nothing matched, 2 usage error.',
+    )
     .action(async (opts: { kind: string[]; status: string[]; since?: string; json?: boolean }, cmd: Command) => {
       checkValues('--kind', opts.kind, KINDS);
       checkValues('--status', opts.status, STATUSES);
       const since = opts.since === undefined ? undefined : parseSince(opts.since, new Date());
-      if (opts.since !== undefined && since === undefined) throw new UsageError(`--since \`${opts.since}\` is not a date, a time or a span.`, 'Examples: --since 2026-11-01, --since 2026-11-01T09:00:00Z, --since 7d');
+      if (opts.since !== undefined && since === undefined)
+        throw new UsageError(`--since \`${opts.since}\` is not a date, a time or a span.`, 'Examples: --since 2026-11-01, --since 2026-11-01T09:00:00Z, --since 7d');
       const ws = ctx.knowledgeBase(cmd, opts.json, { records: [] });
       if (!ws) return;
       const records = listRecords((await openIndex(ws).table()).rows, { kinds: opts.kind, statuses: opts.status, ...(since ? { since } : {}) });

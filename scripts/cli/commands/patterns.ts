@@ -17,7 +17,10 @@ export function register(program: Command, ctx: CliContext): void {
     .description('Extract success, failure, performance and dependency patterns, recurring themes (what failures keep saying) and anti-pattern flags from the executions and reflections.')
     .option('--json', 'print one JSON document')
     .option('--write', 'write new patterns as `status: proposed` records (and refresh proposed ones; never touches accepted/rejected)')
-    .addHelpText('after', '\nExamples:\n  learning-loop patterns\n  learning-loop patterns --json\n  learning-loop patterns --write && git add learning-loop/memory/long-term\n\nExit codes: 0 ok (also when nothing is found), 1 the knowledge base has invalid records, 2 usage error.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  learning-loop patterns\n  learning-loop patterns --json\n  learning-loop patterns --write && git add learning-loop/memory/long-term\n\nExit codes: 0 ok (also when nothing is found), 1 the knowledge base has invalid records, 2 usage error.',
+    )
     .action(async (opts: { json?: boolean; write?: boolean }, cmd: Command) => {
       const ws = ctx.knowledgeBase(cmd, opts.json);
       if (!ws) return;
@@ -28,9 +31,19 @@ export function register(program: Command, ctx: CliContext): void {
       if (opts.json) {
         printJson(ctx.io, { ok: !hasFailures(table.diagnostics), executions: a.executions.length, ...a.set, flags: a.flags, written, diagnostics: diagnosticsJson(table.diagnostics) });
       } else {
-        reportToStderr(ctx.io, table.diagnostics.filter((d) => d.severity !== 'info'), ctx.color(cmd));
+        reportToStderr(
+          ctx.io,
+          table.diagnostics.filter((d) => d.severity !== 'info'),
+          ctx.color(cmd),
+        );
         const out: string[] = [`${plural(a.patterns.length, 'pattern')} from ${plural(a.executions.length, 'execution')}.`];
-        for (const [title, list] of [['Failure', a.set.failure_patterns], ['Recurring theme', a.set.theme_patterns], ['Success', a.set.success_patterns], ['Dependency', a.set.dependency_patterns], ['Performance', a.set.performance_patterns]] as const) {
+        for (const [title, list] of [
+          ['Failure', a.set.failure_patterns],
+          ['Recurring theme', a.set.theme_patterns],
+          ['Success', a.set.success_patterns],
+          ['Dependency', a.set.dependency_patterns],
+          ['Performance', a.set.performance_patterns],
+        ] as const) {
           if (!list.length) continue;
           out.push('', `${title} patterns:`);
           for (const p of list) out.push(`  ${p.id}`, `    ${p.statement}`, `    evidence: ${p.evidence.slice(0, 6).join(', ')}${p.evidence.length > 6 ? `, … (${p.evidence.length})` : ''}`);

@@ -11,7 +11,8 @@ import { skippedNote } from '../skipped.js';
 export function intFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(value)}).`, `e.g. --${name} ${Math.min(max, Math.max(min, 8))}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(value)}).`, `e.g. --${name} ${Math.min(max, Math.max(min, 8))}`);
   return n;
 }
 

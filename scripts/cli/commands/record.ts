@@ -167,7 +167,10 @@ export function inputFromFlags(f: RecordFlags): { input: Record<string, unknown>
   // `--scores __proto__=1` must stay a key the schema refuses, never the object's prototype.
   const scores = dict<number>();
   if (f.scores !== undefined) {
-    for (const part of f.scores.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const part of f.scores
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const m = /^(\w+)\s*=\s*(-?\d+(?:\.\d+)?)$/.exec(part);
       if (!m) {
         bad('scores', `\`${part}\` is not name=value.`, 'Example: --scores accuracy=90,surprise=40');
@@ -186,7 +189,10 @@ export function inputFromFlags(f: RecordFlags): { input: Record<string, unknown>
   if (f.scores !== undefined || Object.keys(scores).length) input.scores = scores;
   const usage: Record<string, unknown> = {};
   if (f.model !== undefined) usage.model = f.model;
-  for (const [flag, key, value] of [['input-tokens', 'input_tokens', f.inputTokens], ['output-tokens', 'output_tokens', f.outputTokens]] as const) {
+  for (const [flag, key, value] of [
+    ['input-tokens', 'input_tokens', f.inputTokens],
+    ['output-tokens', 'output_tokens', f.outputTokens],
+  ] as const) {
     if (value === undefined) continue;
     if (!/^\d+$/.test(value.trim())) bad(flag, `\`${value}\` is not a whole number of tokens.`, `Example: --${flag} 12000`);
     else usage[key] = Number(value);
@@ -286,7 +292,26 @@ Exit codes: 0 recorded, 1 invalid input / write or Git failure (nothing half-wri
       let sourceText: string | undefined;
       const early: Diagnostic[] = [];
       if (flags.input !== undefined) {
-        const fieldFlags = ['taskId', 'taskType', 'type', 'component', 'agent', 'outcome', 'duration', 'scores', 'accuracy', 'efficiency', 'reusability', 'surprise', 'model', 'inputTokens', 'outputTokens', 'cost', 'domains', 'domain'] as const;
+        const fieldFlags = [
+          'taskId',
+          'taskType',
+          'type',
+          'component',
+          'agent',
+          'outcome',
+          'duration',
+          'scores',
+          'accuracy',
+          'efficiency',
+          'reusability',
+          'surprise',
+          'model',
+          'inputTokens',
+          'outputTokens',
+          'cost',
+          'domains',
+          'domain',
+        ] as const;
         if (fieldFlags.some((k) => flags[k] !== undefined)) throw new UsageError('Give the execution either with --input or with field flags, not both.');
         if (flags.input === '-') {
           source = '<stdin>';
@@ -296,7 +321,10 @@ Exit codes: 0 recorded, 1 invalid input / write or Git failure (nothing half-wri
           try {
             sourceText = readText(resolve(ctx.io.cwd, flags.input));
           } catch (error) {
-            throw new UsageError(`Cannot read --input ${flags.input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'Pass an existing JSON file, or `-` to read standard input.');
+            throw new UsageError(
+              `Cannot read --input ${flags.input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+              'Pass an existing JSON file, or `-` to read standard input.',
+            );
           }
         }
         const parsed = parseJsonInput(sourceText, source);

@@ -13,10 +13,13 @@ export function register(program: Command, ctx: CliContext): void {
     .command('reflect')
     .description('Write the reflection for an execution: root-cause analysis, template extraction or assumption review, pre-filled with evidence.')
     .argument('<execution-id>', 'the execution to reflect on')
-    .addOption(new Option('--as <action>', 'reflection to write instead of the execution\'s own trigger').choices(['mandatory_reflection', 'extract_template', 'update_architecture']))
+    .addOption(new Option('--as <action>', "reflection to write instead of the execution's own trigger").choices(['mandatory_reflection', 'extract_template', 'update_architecture']))
     .option('--dry-run', 'print it, write nothing')
     .option('--json', 'print one JSON document (the reflection record, body and proposals)')
-    .addHelpText('after', '\nExamples:\n  learning-loop reflect ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E\n  learning-loop reflect ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E --as extract_template --json\n\nAn execution without a trigger gets a root-cause analysis. Existing files are never overwritten.\nExit codes: 0 ok, 1 no such execution, 2 usage error.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  learning-loop reflect ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E\n  learning-loop reflect ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E --as extract_template --json\n\nAn execution without a trigger gets a root-cause analysis. Existing files are never overwritten.\nExit codes: 0 ok, 1 no such execution, 2 usage error.',
+    )
     .action(async (id: string, opts: { as?: TriggerAction; dryRun?: boolean; json?: boolean }, cmd: Command) => {
       const ws = ctx.knowledgeBase(cmd, opts.json);
       if (!ws) return;
@@ -34,7 +37,9 @@ export function register(program: Command, ctx: CliContext): void {
           diagnostics: diagnosticsJson(r.diagnostics),
         });
       } else if (r.ok) {
-        ctx.io.stdout.write(`${r.reflection!.body}\n\n${opts.dryRun ? 'Would write' : 'Wrote'}: ${r.written.join(', ') || 'nothing'}${r.existing.length ? `\nAlready there (left untouched): ${r.existing.join(', ')}` : ''}\n`);
+        ctx.io.stdout.write(
+          `${r.reflection!.body}\n\n${opts.dryRun ? 'Would write' : 'Wrote'}: ${r.written.join(', ') || 'nothing'}${r.existing.length ? `\nAlready there (left untouched): ${r.existing.join(', ')}` : ''}\n`,
+        );
       } else ctx.io.stderr.write(formatPretty(r.diagnostics, ctx.color(cmd)));
       ctx.exitCode = r.ok ? EXIT.OK : EXIT.PROBLEMS;
     });

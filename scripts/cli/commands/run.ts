@@ -73,30 +73,59 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--commit', 'commit the execution record')
     .option('--push', 'commit and push (retrying on races)')
     .option('--quiet', 'do not print what was recalled before the command starts')
-    .option('--json', 'print one JSON document; the command\'s stdout goes to stderr')
+    .option('--json', "print one JSON document; the command's stdout goes to stderr")
     .addHelpText(
       'after',
-      '\nExamples:\n  learning-loop run --task-type test --component booking-form -- npm test\n  learning-loop run --task-id t-42 --task-type integration --domains square_api --json -- node scripts/sync.js\n\nThe command\'s exit code is passed through (3 stays 3; a signal gives 128 + its number). Otherwise:\n0 the command succeeded and was recorded, 1 it succeeded but could not be recorded, 2 usage error.',
+      "\nExamples:\n  learning-loop run --task-type test --component booking-form -- npm test\n  learning-loop run --task-id t-42 --task-type integration --domains square_api --json -- node scripts/sync.js\n\nThe command's exit code is passed through (3 stays 3; a signal gives 128 + its number). Otherwise:\n0 the command succeeded and was recorded, 1 it succeeded but could not be recorded, 2 usage error.",
     )
     .action(async (argv: string[], opts: RunFlags & { domain?: string[] }, cmd: Command) => {
       if (!argv.length) throw new UsageError('Give the command to run after `--`.', 'Example: learning-loop run --task-type test -- npm test');
       const taskType = opts.taskType ?? opts.type ?? 'task';
       if (!/^[a-z0-9][a-z0-9_.-]{0,79}$/.test(taskType)) throw new UsageError(`--task-type must be a lower-case term such as component or integration, not \`${taskType}\`.`);
-      if (opts.component !== undefined && !/^[a-z0-9][a-z0-9_.-]{0,79}$/.test(opts.component)) throw new UsageError(`--component must be a lower-case term such as booking-form, not \`${opts.component}\`.`);
+      if (opts.component !== undefined && !/^[a-z0-9][a-z0-9_.-]{0,79}$/.test(opts.component))
+        throw new UsageError(`--component must be a lower-case term such as booking-form, not \`${opts.component}\`.`);
       const domains = [...new Set([...opts.domains, ...(opts.domain ?? [])])];
       const root = (cmd.optsWithGlobals() as { root?: string }).root;
-      const orch = new LearningOrchestrator({ cwd: ctx.io.cwd, ...(root ? { root } : {}), ...(opts.agent ? { agent: opts.agent } : ctx.io.env.LEARNING_LOOP_AGENT ? { agent: ctx.io.env.LEARNING_LOOP_AGENT } : {}), commit: Boolean(opts.commit), push: Boolean(opts.push) });
-      if ((opts.commit || opts.push) && !orch.workspace.inGit) throw new UsageError(`--${opts.push ? 'push' : 'commit'} needs a Git repository, and ${orch.workspace.repoRoot} is not inside one; the command was not run.`, 'Run `git init` first, or leave out --commit/--push to record without committing.');
+      const orch = new LearningOrchestrator({
+        cwd: ctx.io.cwd,
+        ...(root ? { root } : {}),
+        ...(opts.agent ? { agent: opts.agent } : ctx.io.env.LEARNING_LOOP_AGENT ? { agent: ctx.io.env.LEARNING_LOOP_AGENT } : {}),
+        commit: Boolean(opts.commit),
+        push: Boolean(opts.push),
+      });
+      if ((opts.commit || opts.push) && !orch.workspace.inGit)
+        throw new UsageError(
+          `--${opts.push ? 'push' : 'commit'} needs a Git repository, and ${orch.workspace.repoRoot} is not inside one; the command was not run.`,
+          'Run `git init` first, or leave out --commit/--push to record without committing.',
+        );
       // Records are shared: no path that only exists on this machine goes into one.
       const home = ctx.io.env.HOME ?? ctx.io.env.USERPROFILE;
       const places: PathPlaces = { repoRoot: orch.workspace.repoRoot, ...(home ? { home } : {}) };
       const command = recordedCommand(argv, places);
       let ran: Ran = { code: 0, tail: [] };
       const outcome = await orch.executeWithLearning(
-        { id: opts.taskId ?? commandSummary(argv, places), type: taskType, ...(opts.component ? { component: opts.component } : {}), ...(domains.length ? { domains } : {}), ...(opts.sprint ? { sprint: opts.sprint } : {}) },
+        {
+          id: opts.taskId ?? commandSummary(argv, places),
+          type: taskType,
+          ...(opts.component ? { component: opts.component } : {}),
+          ...(domains.length ? { domains } : {}),
+          ...(opts.sprint ? { sprint: opts.sprint } : {}),
+        },
         async ({ similar, recalled }) => {
-          if (!opts.json && !opts.quiet && recalled.length) ctx.io.stderr.write(`[learning] recalled before you start:\n${recalledLines(similar, recalled).map((l) => `  ${l}`).join('\n')}\n`);
-          ran = await runCommand(argv, ctx.io.cwd, ctx.io.env, (s) => ctx.io.stderr.write(s), (s) => ctx.io.stderr.write(s), !opts.json);
+          if (!opts.json && !opts.quiet && recalled.length)
+            ctx.io.stderr.write(
+              `[learning] recalled before you start:\n${recalledLines(similar, recalled)
+                .map((l) => `  ${l}`)
+                .join('\n')}\n`,
+            );
+          ran = await runCommand(
+            argv,
+            ctx.io.cwd,
+            ctx.io.env,
+            (s) => ctx.io.stderr.write(s),
+            (s) => ctx.io.stderr.write(s),
+            !opts.json,
+          );
           const r: TaskResult = { exit_code: ran.code, command: command.slice(0, 2000), outcome: ran.code === 0 ? 'success' : 'failure', outcomes: [`exit code ${ran.code}`] };
           if (ran.code !== 0) {
             const lines = errorLines(ran.tail, STDERR_TAIL_LINES).map((l) => relativizePaths(l, places));
@@ -121,7 +150,9 @@ export function register(program: Command, ctx: CliContext): void {
         });
       } else {
         reportToStderr(ctx.io, outcome.diagnostics, ctx.color(cmd));
-        const lines = [`[learning] ${outcome.execution ? `recorded ${outcome.execution.id} (${outcome.path})` : 'not recorded'}: exit ${ran.code}, score ${outcome.score}${outcome.execution?.trigger ? `, ${outcome.execution.trigger}` : ''}`];
+        const lines = [
+          `[learning] ${outcome.execution ? `recorded ${outcome.execution.id} (${outcome.path})` : 'not recorded'}: exit ${ran.code}, score ${outcome.score}${outcome.execution?.trigger ? `, ${outcome.execution.trigger}` : ''}`,
+        ];
         if (outcome.reflection) lines.push(`[learning] reflection: ${outcome.reflection.written.join(', ') || outcome.reflection.action}`);
         for (const l of outcome.learnings) lines.push(`[learning] ${l}`);
         for (const i of outcome.improvements) lines.push(`[improve] ${i}`);

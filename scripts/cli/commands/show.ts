@@ -25,7 +25,10 @@ export function register(program: Command, ctx: CliContext): void {
     .description('Print records in full by id: frontmatter and Markdown body (the MCP tool `get`).')
     .argument('<ids...>', 'record ids, e.g. rule-handle-timezone-conversions-for-appointments')
     .option('--json', 'print one JSON document: {ok, records: [{id, kind, file, data, body}], missing}')
-    .addHelpText('after', '\nExamples:\n  learning-loop show rule-handle-timezone-conversions-for-appointments\n  learning-loop show ex-01M7AN6YB0E6EBXBW8VAN03QDW rf-01M7AN6YB0E6EBXBW8VAN03QDW --json\n\nExit codes: 0 every id found, 1 some id not found (the others are printed), 2 usage error.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  learning-loop show rule-handle-timezone-conversions-for-appointments\n  learning-loop show ex-01M7AN6YB0E6EBXBW8VAN03QDW rf-01M7AN6YB0E6EBXBW8VAN03QDW --json\n\nExit codes: 0 every id found, 1 some id not found (the others are printed), 2 usage error.',
+    )
     .action(async (ids: string[], opts: { json?: boolean }, cmd: Command) => {
       const ws = ctx.knowledgeBase(cmd, opts.json, { records: [], missing: ids });
       if (!ws) return;
@@ -38,7 +41,12 @@ export function register(program: Command, ctx: CliContext): void {
         return diag('input/not-found', id, `No valid record has the id \`${id}\`.`, close ? { hint: `Did you mean \`${close}\`?` } : {});
       });
       if (opts.json) {
-        printJson(ctx.io, { ok: !missing.length, records: found.map((r) => ({ id: r.id, kind: r.kind, file: r.file, data: r.data, body: r.body })), missing, diagnostics: diagnosticsJson(diagnostics) });
+        printJson(ctx.io, {
+          ok: !missing.length,
+          records: found.map((r) => ({ id: r.id, kind: r.kind, file: r.file, data: r.data, body: r.body })),
+          missing,
+          diagnostics: diagnosticsJson(diagnostics),
+        });
       } else {
         // The file as it is on disk (what a reviewer would open), headed by its path.
         ctx.io.stdout.write(found.map((r) => `# ${r.file}\n${readRecordText(ws.repoRoot, r.file) ?? renderRecord(r.data, r.body)}`).join('\n'));

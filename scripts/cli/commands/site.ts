@@ -13,7 +13,8 @@ import { exists } from '../../io/fs.js';
 
 function parseBase(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (/[?#\\\s]|\.\./.test(value) || /^[a-z]+:/i.test(value)) throw new UsageError(`\`--base ${value}\` is not a URL path.`, 'Pass the path the site is served under, e.g. --base /my-repo/ for a GitHub Pages project site.');
+  if (/[?#\\\s]|\.\./.test(value) || /^[a-z]+:/i.test(value))
+    throw new UsageError(`\`--base ${value}\` is not a URL path.`, 'Pass the path the site is served under, e.g. --base /my-repo/ for a GitHub Pages project site.');
   return normalizeBase(value);
 }
 
@@ -46,7 +47,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--title <text>', 'site title', 'Learnings')
     .option('--execution-pages <n>', 'most recent executions that get their own page (referenced ones always do)', undefined)
     .option('--json', 'print one JSON document')
-    .addHelpText('after', '\nExamples:\n  learning-loop site build\n  learning-loop site build --base /my-repo/ --out _site --json\n\nExit codes: 0 built (invalid records are left out and reported), 1 invalid records or broken links, 2 usage error.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  learning-loop site build\n  learning-loop site build --base /my-repo/ --out _site --json\n\nExit codes: 0 built (invalid records are left out and reported), 1 invalid records or broken links, 2 usage error.',
+    )
     .action(async (opts: { base?: string; out?: string; title: string; executionPages?: string; json?: boolean }, cmd: Command) => {
       const base = parseBase(opts.base);
       const cap = parseCap(opts.executionPages);
@@ -75,7 +79,9 @@ export function register(program: Command, ctx: CliContext): void {
       } else {
         reportToStderr(ctx.io, result.diagnostics, ctx.color(cmd));
         for (const b of links.broken.slice(0, 20)) ctx.io.stderr.write(`broken link ${b.href} in ${b.page}\n`);
-        ctx.io.stdout.write(`Built ${plural(result.pages, 'page')} (${plural(result.records, 'record')}, ${result.executionPages} of ${plural(result.executions, 'execution')} with a page) in ${(result.durationMs / 1000).toFixed(1)} s\n  ${result.outDir}  (base ${result.base})\n`);
+        ctx.io.stdout.write(
+          `Built ${plural(result.pages, 'page')} (${plural(result.records, 'record')}, ${result.executionPages} of ${plural(result.executions, 'execution')} with a page) in ${(result.durationMs / 1000).toFixed(1)} s\n  ${result.outDir}  (base ${result.base})\n`,
+        );
         if (result.missing.length) ctx.io.stdout.write(`  not available yet: ${result.missing.join(', ')}\n`);
       }
       ctx.exitCode = problems ? EXIT.PROBLEMS : EXIT.OK;
@@ -88,7 +94,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--out <dir>', 'the built site folder (default: .learning-loop/build/site)')
     .option('--port <n>', 'port; when it is taken the next free one is used and named (0 picks any free one)', '4321')
     .option('--json', 'print the URL as one JSON document')
-    .addHelpText('after', '\nExample:\n  learning-loop site build --base /my-repo/ && learning-loop site preview --base /my-repo/\n\nExit codes: 0 served until interrupted, 1 no port could be listened on, 2 usage error (no built site, bad flag).')
+    .addHelpText(
+      'after',
+      '\nExample:\n  learning-loop site build --base /my-repo/ && learning-loop site preview --base /my-repo/\n\nExit codes: 0 served until interrupted, 1 no port could be listened on, 2 usage error (no built site, bad flag).',
+    )
     .action(async (opts: { base?: string; out?: string; port?: string; json?: boolean }, cmd: Command) => {
       const base = parseBase(opts.base);
       const port = parsePort(opts.port);

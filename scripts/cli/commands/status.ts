@@ -25,7 +25,9 @@ export function register(program: Command, ctx: CliContext): void {
       const table = await openIndex(ws).table();
       const stale = await findStaleLearnings(ws, table.rows);
       const inUse = targetsInUse(repoView(ws.repoRoot));
-      const exported = inUse.targets.length ? runExport(ws.repoRoot, table.rows, inUse.targets, { check: true, includePatterns: inUse.includePatterns, config: ws.config }).diagnostics.filter((d) => d.rule === 'export/out-of-date') : [];
+      const exported = inUse.targets.length
+        ? runExport(ws.repoRoot, table.rows, inUse.targets, { check: true, includePatterns: inUse.includePatterns, config: ws.config }).diagnostics.filter((d) => d.rule === 'export/out-of-date')
+        : [];
       const report = statusReport(table.rows, table.diagnostics, { stale, exports: exported });
       if (opts.json) printJson(ctx.io, report);
       else ctx.io.stdout.write(renderStatus(report));

@@ -25,7 +25,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print one JSON document (includes pr_body and the planned changes)')
     .option('--pr-body <file>', 'also write the pull-request body (Markdown) to this file')
     .option('--if-scheduled', 'do nothing unless the date is the configured weekly day / monthly day (last Friday by default)')
-    .addHelpText('after', '\nExamples:\n  learning-loop synthesize --period week\n  learning-loop synthesize --period month --date 2026-11-27 --dry-run --json\n  learning-loop synthesize --period week --pr-body /tmp/pr.md && git add learning-loop\n\nRunning it twice on the same history writes nothing new. Exit codes: 0 ok, 1 invalid records in the knowledge base, 2 usage error.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  learning-loop synthesize --period week\n  learning-loop synthesize --period month --date 2026-11-27 --dry-run --json\n  learning-loop synthesize --period week --pr-body /tmp/pr.md && git add learning-loop\n\nRunning it twice on the same history writes nothing new. Exit codes: 0 ok, 1 invalid records in the knowledge base, 2 usage error.',
+    )
     .action(async (opts: { period: Period; date?: string; dryRun?: boolean; json?: boolean; prBody?: string; ifScheduled?: boolean }, cmd: Command) => {
       if (opts.date !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(opts.date) || Number.isNaN(new Date(`${opts.date}T00:00:00Z`).getTime())))
         throw new UsageError(`--date must be a day as YYYY-MM-DD, not \`${opts.date}\`.`, 'Example: --date 2026-11-22');
@@ -57,12 +60,20 @@ export function register(program: Command, ctx: CliContext): void {
           pr_body: result.pr_body,
         });
       } else {
-        reportToStderr(ctx.io, table.diagnostics.filter((d) => d.severity !== 'info'), ctx.color(cmd));
+        reportToStderr(
+          ctx.io,
+          table.diagnostics.filter((d) => d.severity !== 'info'),
+          ctx.color(cmd),
+        );
         const s = result.summary;
         ctx.io.stdout.write(
           `${result.record.title} (${result.period.start} → ${result.period.end})\n` +
             `${plural(s.executions, 'execution')}, ${plural(s.reflections, 'reflection')}, ${plural(s.patterns_identified, 'pattern')}, ${plural(s.rules_proposed, 'new rule')}, ${plural(s.archived, 'archival')}, ${plural(s.merges, 'merge')}, ${plural(s.flags, 'flag')}.\n` +
-            (opts.dryRun ? `Would write ${plural(result.changes.length, 'file')}:\n${result.changes.map((c) => `  ${c.action} ${ws.kbPrefix}${c.path}`).join('\n')}\n` : written.length ? `Wrote ${plural(written.length, 'file')}:\n${written.map((w) => `  ${w}`).join('\n')}\n` : 'Everything is up to date (no file changed).\n'),
+            (opts.dryRun
+              ? `Would write ${plural(result.changes.length, 'file')}:\n${result.changes.map((c) => `  ${c.action} ${ws.kbPrefix}${c.path}`).join('\n')}\n`
+              : written.length
+                ? `Wrote ${plural(written.length, 'file')}:\n${written.map((w) => `  ${w}`).join('\n')}\n`
+                : 'Everything is up to date (no file changed).\n'),
         );
       }
       ctx.exitCode = hasFailures(table.diagnostics) ? EXIT.PROBLEMS : EXIT.OK;

@@ -20,7 +20,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--strict', 'treat warnings as errors', false)
     .option('--json', 'same as --format json')
     .option('--stale', 'also flag accepted learnings whose files changed a lot or disappeared in Git history (stale/learning warnings)')
-    .addHelpText('after', '\nExamples:\n  learning-loop validate\n  learning-loop validate learning-loop/rules --format github\n  learning-loop validate --stale\n\nExit codes: 0 clean, 1 problems found (warnings only with --strict), 2 usage error.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  learning-loop validate\n  learning-loop validate learning-loop/rules --format github\n  learning-loop validate --stale\n\nExit codes: 0 clean, 1 problems found (warnings only with --strict), 2 usage error.',
+    )
     .action(async (paths: string[], opts: { format: string; strict: boolean; json?: boolean; stale?: boolean }, cmd: Command) => {
       const ws = ctx.workspace(cmd);
       if (!exists(ws.kbRoot)) {
@@ -35,7 +38,8 @@ export function register(program: Command, ctx: CliContext): void {
         for (const p of paths) {
           const abs = resolve(ctx.io.cwd, p);
           const rel = toPosix(relative(ws.kbRoot, abs));
-          if (rel.startsWith('..') || !exists(abs)) throw new UsageError(`\`${p}\` is not a file or folder inside the knowledge base (${ws.kbRoot}).`, 'Pass paths under the knowledge base, or none to check everything.');
+          if (rel.startsWith('..') || !exists(abs))
+            throw new UsageError(`\`${p}\` is not a file or folder inside the knowledge base (${ws.kbRoot}).`, 'Pass paths under the knowledge base, or none to check everything.');
           const links: string[] = [];
           // A folder given as a link is the link itself (never entered).
           if (isDirectory(abs) && !fileInfo(abs, { followLinks: false })?.isSymlink) for (const f of [...walkFiles(abs, links), ...links]) only.add(rel ? `${rel}/${f}` : f);

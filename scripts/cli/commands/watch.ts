@@ -15,7 +15,10 @@ export function register(program: Command, ctx: CliContext): void {
     .description('Watch the knowledge base and rebuild incrementally on every change.')
     .option('--json', 'print one JSON line per rebuild (newline-delimited JSON)')
     .option('--poll', 'poll the file system instead of using change events')
-    .addHelpText('after', '\nRuns a build, then rebuilds after each change (atomic saves, deletions and renames included)\nand prints the diagnostics that appeared or went away. Stop with Ctrl-C.\n\nExamples:\n  learning-loop watch\n  learning-loop watch --json | jq .records')
+    .addHelpText(
+      'after',
+      '\nRuns a build, then rebuilds after each change (atomic saves, deletions and renames included)\nand prints the diagnostics that appeared or went away. Stop with Ctrl-C.\n\nExamples:\n  learning-loop watch\n  learning-loop watch --json | jq .records',
+    )
     .action(async (opts: { json?: boolean; poll?: boolean }, cmd: Command) => {
       const ws = ctx.workspace(cmd);
       const io = ctx.io;

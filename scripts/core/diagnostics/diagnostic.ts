@@ -33,12 +33,7 @@ export interface Position {
  * Creates a diagnostic for a catalogued rule. The severity and hint default to the catalog's,
  * so a rule reads the same wherever it is raised.
  */
-export function diag(
-  rule: RuleId,
-  file: string,
-  message: string,
-  extra: Position & { hint?: string; severity?: Severity } = {},
-): Diagnostic {
+export function diag(rule: RuleId, file: string, message: string, extra: Position & { hint?: string; severity?: Severity } = {}): Diagnostic {
   const entry = CATALOG[rule];
   const d: Diagnostic = { severity: extra.severity ?? entry.severity, rule, file, message };
   if (extra.line !== undefined) d.line = extra.line;
@@ -50,14 +45,7 @@ export function diag(
 
 /** Stable order: file, line, column, rule, message. */
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
-  return [...list].sort(
-    (a, b) =>
-      cmp(a.file, b.file) ||
-      (a.line ?? 0) - (b.line ?? 0) ||
-      (a.column ?? 0) - (b.column ?? 0) ||
-      cmp(a.rule, b.rule) ||
-      cmp(a.message, b.message),
-  );
+  return [...list].sort((a, b) => cmp(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || cmp(a.rule, b.rule) || cmp(a.message, b.message));
 }
 
 /** True when any diagnostic is an error (or a warning, with `strict`). */
@@ -116,7 +104,11 @@ function capOne(list: readonly Diagnostic[], limit: number): Diagnostic[] {
   const count = dropped.reduce((n, d) => n + weight(d), 0);
   const first = sortDiagnostics(dropped)[0]!;
   const severity = dropped.reduce<Severity>((s, d) => (SEVERITY_RANK[d.severity] > SEVERITY_RANK[s] ? d.severity : s), 'info');
-  const more = diag('file/more-problems', first.file, `${count} more problem${count === 1 ? '' : 's'} in this file ${count === 1 ? 'is' : 'are'} not shown (the first ${limit} are).`, { line: first.line, column: first.column, severity });
+  const more = diag('file/more-problems', first.file, `${count} more problem${count === 1 ? '' : 's'} in this file ${count === 1 ? 'is' : 'are'} not shown (the first ${limit} are).`, {
+    line: first.line,
+    column: first.column,
+    severity,
+  });
   return sortDiagnostics([...kept, more]);
 }
 

@@ -270,7 +270,13 @@ function readDelimited(file: string, text: string, delimiter: string, comments: 
     // An unclosed quote is only noticed at the end of the file: point at the row that opened it.
     const line = e.code === 'CSV_QUOTE_NOT_CLOSED' || typeof e.lines !== 'number' ? lastEnd + 1 : e.lines;
     const what = e.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted cell in the row starting here is never closed' : e.message.replace(/\s*at line \d+.*$/, '');
-    diagnostics.push(diag('import/format', file, `The file stops being valid ${delimiter === '\t' ? 'TSV' : 'CSV'} here: ${what}. Rows from here on were not read.`, { line, column: 1, hint: 'Close the quoted cell (a quote inside a quoted cell is written twice: "") and import the file again; rows already imported are skipped.' }));
+    diagnostics.push(
+      diag('import/format', file, `The file stops being valid ${delimiter === '\t' ? 'TSV' : 'CSV'} here: ${what}. Rows from here on were not read.`, {
+        line,
+        column: 1,
+        hint: 'Close the quoted cell (a quote inside a quoted cell is written twice: "") and import the file again; rows already imported are skipped.',
+      }),
+    );
   }
   return { records, diagnostics };
 }
@@ -336,7 +342,10 @@ const CSV_ALIASES: Readonly<Record<string, string>> = {
 
 /** The field a header or `--map` name stands for (undefined when none). */
 export function csvField(name: string): string | undefined {
-  const n = name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const n = name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   if (n in CSV_FIELDS) return n;
   return CSV_ALIASES[n];
 }
@@ -382,7 +391,9 @@ function parseCsvHistory(file: string, text: string, delimiter: string, opts: Fo
   out.diagnostics.push(...diagnostics);
   const header = records.shift();
   if (!header) {
-    out.diagnostics.push(diag('import/format', file, 'The file has no header row.', { line: 1, column: 1, hint: 'The first row names the columns, e.g. task_id,task_type,agent,outcome,duration_s,started_at.' }));
+    out.diagnostics.push(
+      diag('import/format', file, 'The file has no header row.', { line: 1, column: 1, hint: 'The first row names the columns, e.g. task_id,task_type,agent,outcome,duration_s,started_at.' }),
+    );
     return out;
   }
   const names = header.cells.map((c) => c.trim());
@@ -403,7 +414,13 @@ function parseCsvHistory(file: string, text: string, delimiter: string, opts: Fo
   }
   const used = new Set(columns.values());
   const ignored = names.filter((n, i) => !used.has(i) && n);
-  if (ignored.length) out.diagnostics.push(diag('import/column', file, `Column${ignored.length === 1 ? '' : 's'} ${ignored.map((n) => `\`${n}\``).join(', ')} ${ignored.length === 1 ? 'is' : 'are'} not imported.`, { line: header.line, column: 1 }));
+  if (ignored.length)
+    out.diagnostics.push(
+      diag('import/column', file, `Column${ignored.length === 1 ? '' : 's'} ${ignored.map((n) => `\`${n}\``).join(', ')} ${ignored.length === 1 ? 'is' : 'are'} not imported.`, {
+        line: header.line,
+        column: 1,
+      }),
+    );
   const fieldOf = new Map([...columns].map(([f, i]) => [i, f]));
   // A column the file has measures its field in every row (an empty cell says "none").
   const unmeasured = unmeasuredBy((field) => columns.has(field));
@@ -424,8 +441,24 @@ function parseCsvHistory(file: string, text: string, delimiter: string, opts: Fo
       return at[0]!;
     };
     const extra = rec.cells.length > names.length ? ` (${rec.cells.length} cells, the header has ${names.length})` : '';
-    if (extra) out.diagnostics.push(diag('import/row', file, `The row has more cells than the header${extra}; the extra cells are not imported.`, { ...at[names.length], severity: 'warning', hint: 'Give the extra cells a header (and a field with --map), or remove them; a comma inside a cell needs quotes: "a, b".' }));
-    out.rows.push({ file, line: rec.line, format: 'csv', input, key: `history\n${identityKey(input)}`, locate: locateCell, scan: [{ text: rec.raw, line: rec.line, column: 1 }], unmeasured: [...unmeasured] });
+    if (extra)
+      out.diagnostics.push(
+        diag('import/row', file, `The row has more cells than the header${extra}; the extra cells are not imported.`, {
+          ...at[names.length],
+          severity: 'warning',
+          hint: 'Give the extra cells a header (and a field with --map), or remove them; a comma inside a cell needs quotes: "a, b".',
+        }),
+      );
+    out.rows.push({
+      file,
+      line: rec.line,
+      format: 'csv',
+      input,
+      key: `history\n${identityKey(input)}`,
+      locate: locateCell,
+      scan: [{ text: rec.raw, line: rec.line, column: 1 }],
+      unmeasured: [...unmeasured],
+    });
   }
   return out;
 }
@@ -576,7 +609,13 @@ function parseAiderTsv(file: string, text: string, opts: FormatOptions): ParsedH
   const header = records.shift();
   const names = header?.cells.map((c) => c.trim()) ?? [];
   if (!header || !names.includes('dirname') || !names.includes('pass_rate_2')) {
-    out.diagnostics.push(diag('import/format', file, 'This is not the aider leaderboard: the header needs at least `dirname` and `pass_rate_2` columns.', { line: header?.line ?? 1, column: 1, hint: 'Pass --format csv for other tab-separated files.' }));
+    out.diagnostics.push(
+      diag('import/format', file, 'This is not the aider leaderboard: the header needs at least `dirname` and `pass_rate_2` columns.', {
+        line: header?.line ?? 1,
+        column: 1,
+        hint: 'Pass --format csv for other tab-separated files.',
+      }),
+    );
     return out;
   }
   for (const rec of records) {
@@ -635,7 +674,7 @@ export function reflexionRun(file: string): string {
 /** `HumanEval/0` -> `humaneval`, `mbpp_234_volume_cube` -> `mbpp`. */
 function benchmarkOf(taskId: string, file: string): string {
   const m = /^([A-Za-z]+)/.exec(taskId);
-  return slugify(m ? m[1]! : baseName(file).split(/[-.]/)[0] ?? 'task', 80) || 'task';
+  return slugify(m ? m[1]! : (baseName(file).split(/[-.]/)[0] ?? 'task'), 80) || 'task';
 }
 
 /** The task a Reflexion prompt states: its docstring, without doctest examples, on one line (recall finds the task by it). */
@@ -683,7 +722,17 @@ function parseReflexion(file: string, text: string, opts: FormatOptions): Parsed
     const scan: ScanText[] = texts.map((t) => ({ text: t, line }));
     scan.push({ text: taskId, line });
     // The log has no times (duration 0 is a placeholder), no reuse and no surprises: only accuracy is measured.
-    out.rows.push({ file, line, format: 'reflexion', input, key: `reflexion\n${run}\n${taskId}`, locate: () => ({ line, column: 1 }), scan, reflections: texts, unmeasured: ['efficiency', 'reusability', 'surprise'] });
+    out.rows.push({
+      file,
+      line,
+      format: 'reflexion',
+      input,
+      key: `reflexion\n${run}\n${taskId}`,
+      locate: () => ({ line, column: 1 }),
+      scan,
+      reflections: texts,
+      unmeasured: ['efficiency', 'reusability', 'surprise'],
+    });
   });
   return out;
 }

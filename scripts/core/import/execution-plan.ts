@@ -87,7 +87,12 @@ export class ComparableIndex {
       if (!list) this.lists.set(k, (list = []));
       // Histories are imported in time order: appending is the usual case.
       if (!list.length || byTimeId(list[list.length - 1]!, entry) <= 0) list.push(entry);
-      else list.splice(lowerBound(list, (x) => byTimeId(x, entry) < 0), 0, entry);
+      else
+        list.splice(
+          lowerBound(list, (x) => byTimeId(x, entry) < 0),
+          0,
+          entry,
+        );
     }
   }
 
@@ -157,14 +162,20 @@ function rowSecrets(row: HistoryRow): Diagnostic[] {
 /** Validates one row; returns the clean input or the problems. */
 function checkRow(row: HistoryRow): { data?: Record<string, unknown>; problems: Diagnostic[] } {
   const forbidden = findForbiddenKeys(row.input);
-  if (forbidden.length) return { problems: forbidden.map((p) => diag('yaml/prototype-key', row.file, `Key \`${String(p[p.length - 1])}\` is refused.`, row.locate(p.slice(0, -1), String(p[p.length - 1])))) };
+  if (forbidden.length)
+    return { problems: forbidden.map((p) => diag('yaml/prototype-key', row.file, `Key \`${String(p[p.length - 1])}\` is refused.`, row.locate(p.slice(0, -1), String(p[p.length - 1])))) };
   const data: Record<string, unknown> = { ...row.input };
   if (data.kind === undefined) data.kind = 'execution';
   const validate = validateInput();
   const problems: Diagnostic[] = [];
   if (!validate(data)) problems.push(...schemaDiagnostics(row.file, validate.errors ?? [], row.locate, data));
   if (data.started_at === undefined && !problems.some((d) => d.message.includes('started_at'))) {
-    problems.push(diag('schema/required', row.file, 'Required field `started_at` is missing: an imported history needs the time each execution started.', { ...row.locate([]), hint: 'Add started_at as an ISO time with a zone, e.g. 2026-10-01T09:00:00Z (a CSV cell may hold a date: 2026-10-01 is read as midnight UTC).' }));
+    problems.push(
+      diag('schema/required', row.file, 'Required field `started_at` is missing: an imported history needs the time each execution started.', {
+        ...row.locate([]),
+        hint: 'Add started_at as an ISO time with a zone, e.g. 2026-10-01T09:00:00Z (a CSV cell may hold a date: 2026-10-01 is read as midnight UTC).',
+      }),
+    );
   }
   problems.push(...rowSecrets(row));
   if (problems.length) return { problems: problems.map((d) => (d.line === undefined ? { ...d, line: row.line } : d)) };
@@ -261,7 +272,14 @@ interface RowEnv {
 /** Builds and scores a row's execution against the comparable executions that started before it. */
 function scoreRow({ row, data, id }: Ready, env: RowEnv): { record: ExecutionRecord; body: string } {
   const draft: Record<string, unknown> = { ...data, id };
-  const comparable = env.index.durations({ id, task_type: draft.task_type as string, component: draft.component as string | undefined, started_at: draft.started_at as string, agent: draft.agent as string, usage: draft.usage as ExecutionRecord['usage'] });
+  const comparable = env.index.durations({
+    id,
+    task_type: draft.task_type as string,
+    component: draft.component as string | undefined,
+    started_at: draft.started_at as string,
+    agent: draft.agent as string,
+    usage: draft.usage as ExecutionRecord['usage'],
+  });
   // Efficiency needs an earlier run of the same agent and model to compare with; without one it is not measured.
   const unmeasured = comparable.length || row.unmeasured.includes('efficiency') ? row.unmeasured : [...row.unmeasured, 'efficiency' as const];
   return buildExecution(draft, [], { config: env.ctx.config }, env.now, comparable, unmeasured);

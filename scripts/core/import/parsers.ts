@@ -152,7 +152,15 @@ function frontmatterOf(file: string, text: string, res: ParseResult): { data?: R
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
-const strList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()) : typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : []);
+const strList = (v: unknown): string[] =>
+  Array.isArray(v)
+    ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim())
+    : typeof v === 'string'
+      ? v
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : [];
 
 /** First paragraph of a Markdown body (headings skipped). */
 function firstParagraph(body: string): string {
@@ -227,7 +235,13 @@ export function parseAgentsMd(file: string, rawText: string): ParseResult {
   const text = normaliseText(rawText);
   const res: ParseResult = { entries: [], diagnostics: [] };
   const opened = text.split('\n').findIndex((l) => BEGIN.test(l));
-  if (opened >= 0 && !text.split('\n').slice(opened).some((l) => END.test(l))) {
+  if (
+    opened >= 0 &&
+    !text
+      .split('\n')
+      .slice(opened)
+      .some((l) => END.test(l))
+  ) {
     res.diagnostics.push(diag('import/format', file, 'A `learning-loop:begin` marker has no matching end; lines after it were not imported.', { line: opened + 1, column: 1 }));
   }
   for (const b of bullets(text)) {
@@ -314,7 +328,13 @@ export function parseLearnings(file: string, rawText: string): ParseResult {
     const text = (k: string) => (sections.get(k) ?? []).join('\n').trim();
     const summary = plain(text('summary'));
     if (!summary) {
-      res.diagnostics.push(diag('import/format', file, `Entry ${entryId} has no \`### Summary\` section; it was not imported.`, { line: start + 1, column: 1, hint: 'Add a `### Summary` section with one line that states the learning.' }));
+      res.diagnostics.push(
+        diag('import/format', file, `Entry ${entryId} has no \`### Summary\` section; it was not imported.`, {
+          line: start + 1,
+          column: 1,
+          hint: 'Add a `### Summary` section with one line that states the learning.',
+        }),
+      );
       return;
     }
     const meta = new Map<string, string>();
@@ -326,9 +346,24 @@ export function parseLearnings(file: string, rawText: string): ParseResult {
     const tags = tagsFrom('learnings', label, fields.get('area'), ...strList(meta.get('tags')));
     let end = stop;
     while (end > start + 1 && (lines[end - 1]!.trim() === '' || lines[end - 1]!.trim() === '---')) end--;
-    const body = lines.slice(start + 1, end).join('\n').trim();
-    if (type === 'LRN') res.entries.push({ kind: 'rule', statement: summary, rationale: text('details') || undefined, body, tags, about: about.length ? about : undefined, line: start + 1, endLine: end });
-    else res.entries.push({ kind: 'pattern', patternType: 'failure', category: 'integration-gotcha', statement: summary, body, tags, about: about.length ? about : undefined, line: start + 1, endLine: end });
+    const body = lines
+      .slice(start + 1, end)
+      .join('\n')
+      .trim();
+    if (type === 'LRN')
+      res.entries.push({ kind: 'rule', statement: summary, rationale: text('details') || undefined, body, tags, about: about.length ? about : undefined, line: start + 1, endLine: end });
+    else
+      res.entries.push({
+        kind: 'pattern',
+        patternType: 'failure',
+        category: 'integration-gotcha',
+        statement: summary,
+        body,
+        tags,
+        about: about.length ? about : undefined,
+        line: start + 1,
+        endLine: end,
+      });
   });
   return res;
 }

@@ -152,9 +152,15 @@ function planEntry(entry: ImportEntry, format: ImportFormat, file: string, seen:
   if (seen.ids.has(id) || seen.digests.has(digest)) return { skip: diag('import/duplicate', file, `Already imported as \`${id}\`.`, at), count: 'duplicates' };
   const tokens = tokenSet(entry.statement);
   const threshold = opts.nearDuplicate ?? 0.8;
-  const near = seen.known.map((k) => ({ id: k.id, score: jaccard(tokens, k.tokens) })).filter((k) => k.score >= threshold).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))[0];
+  const near = seen.known
+    .map((k) => ({ id: k.id, score: jaccard(tokens, k.tokens) }))
+    .filter((k) => k.score >= threshold)
+    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))[0];
   if (near) {
-    return { skip: diag('import/near-duplicate', file, `"${clip(entry.statement, 120)}" is nearly the same as \`${near.id}\` (similarity ${near.score.toFixed(2)}); merge them by hand.`, at), count: 'nearDuplicates' };
+    return {
+      skip: diag('import/near-duplicate', file, `"${clip(entry.statement, 120)}" is nearly the same as \`${near.id}\` (similarity ${near.score.toFixed(2)}); merge them by hand.`, at),
+      count: 'nearDuplicates',
+    };
   }
   const record = entryRecord(entry, format, where, opts.now);
   const path = recordPath(record);
@@ -162,7 +168,15 @@ function planEntry(entry: ImportEntry, format: ImportFormat, file: string, seen:
   // Defence in depth: the record as it would be written, scanned on its own.
   const inRecord = findSecrets(content);
   if (inRecord.length) {
-    return { skip: diag('secret/detected', file, `The entry starting on line ${entry.line} would write what looks like a secret into ${path} (${[...new Set(inRecord.map((f) => f.rule))].join(', ')}); it was not imported.`, at), count: 'secrets' };
+    return {
+      skip: diag(
+        'secret/detected',
+        file,
+        `The entry starting on line ${entry.line} would write what looks like a secret into ${path} (${[...new Set(inRecord.map((f) => f.rule))].join(', ')}); it was not imported.`,
+        at,
+      ),
+      count: 'secrets',
+    };
   }
   const errors = checkRecordText(path, content).diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) return { skip: diag('import/format', file, `The entry could not become a valid ${entry.kind}: ${errors.map((e) => e.message).join(' ')}`, at) };

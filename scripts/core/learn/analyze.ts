@@ -22,7 +22,11 @@ export interface Analysis {
 
 /** Ids of patterns people rejected (never proposed again). */
 export function rejectedIds(table: RecordsTable | readonly RecordRow[]): Set<string> {
-  return new Set(rowsOf(table, 'pattern').filter((r) => r.data.status === 'rejected').map((r) => r.id));
+  return new Set(
+    rowsOf(table, 'pattern')
+      .filter((r) => r.data.status === 'rejected')
+      .map((r) => r.id),
+  );
 }
 
 /**
@@ -44,7 +48,9 @@ export function analyzeTable(table: RecordsTable, config: ResolvedConfig, patter
     patterns,
     flags,
     syntheses: rowsOf(table, 'synthesis').map((r) => r.data),
-    acceptedPatternFiles: rowsOf(table, 'pattern').filter((r) => r.data.status === 'accepted').map((r) => r.file),
+    acceptedPatternFiles: rowsOf(table, 'pattern')
+      .filter((r) => r.data.status === 'accepted')
+      .map((r) => r.file),
   };
   if (patternCommits) inputs.patternCommits = patternCommits;
   return { executions: history, set, patterns, flags, report: dashboardReport(history, config, inputs) };

@@ -36,8 +36,20 @@ export function whereOf(executions: readonly ExecutionRecord[]): NonNullable<Ant
 
 /** "in components a (3), b (1); task types …; agents …" (the first five of each). */
 export function describeWhere(w: NonNullable<AntiPatternFlag['where']>): string {
-  const part = (label: string, list: Array<[string, number]>) => (list.length ? `${label} ${list.slice(0, 5).map(([v, n]) => `${v} (${n})`).join(', ')}${list.length > 5 ? `, … ${list.length - 5} more` : ''}` : '');
-  return [part(w.components.length === 1 ? 'component' : 'components', w.components), part(w.task_types.length === 1 ? 'task type' : 'task types', w.task_types), part(w.agents.length === 1 ? 'agent' : 'agents', w.agents)].filter(Boolean).join('; ');
+  const part = (label: string, list: Array<[string, number]>) =>
+    list.length
+      ? `${label} ${list
+          .slice(0, 5)
+          .map(([v, n]) => `${v} (${n})`)
+          .join(', ')}${list.length > 5 ? `, … ${list.length - 5} more` : ''}`
+      : '';
+  return [
+    part(w.components.length === 1 ? 'component' : 'components', w.components),
+    part(w.task_types.length === 1 ? 'task type' : 'task types', w.task_types),
+    part(w.agents.length === 1 ? 'agent' : 'agents', w.agents),
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 /** Same error fingerprint ≥ repeated_error_count times in the window → architecture review. */
@@ -48,7 +60,12 @@ export function repeatedErrors(history: readonly ExecutionRecord[], config: Reso
   const groups = new Map<string, { text: string; executions: ExecutionRecord[] }>();
   for (const e of ordered) {
     if (ms(e.started_at) < since) continue;
-    for (const fp of new Map((e.errors ?? []).map((m) => { const f = fingerprint(m); return [f.id, f.text] as const; }))) {
+    for (const fp of new Map(
+      (e.errors ?? []).map((m) => {
+        const f = fingerprint(m);
+        return [f.id, f.text] as const;
+      }),
+    )) {
       let g = groups.get(fp[0]);
       if (!g) groups.set(fp[0], (g = { text: fp[1], executions: [] }));
       g.executions.push(e);
@@ -224,8 +241,19 @@ export function mergeSameEvidence(flags: readonly AntiPatternFlag[]): AntiPatter
     const message =
       first.monitor === 'repeated_error'
         ? `The same errors (${subjects.map((x) => `"${x}"`).join('; ')}) occurred together in ${first.value} executions in the last ${ERROR_WINDOW_DAYS} days (threshold ${first.threshold})${first.where ? `, in ${describeWhere(first.where)}` : ''}: one cause, not ${subjects.length}; review the architecture around it instead of patching each occurrence.`
-        : `${first.message} (Also: ${sorted.slice(1).map((f) => f.subject).join(', ')}, with the same executions.)`;
-    out.push({ ...first, id: sorted.map((f) => f.id).join('+').slice(0, 200), subject: subjects.join(' | '), message });
+        : `${first.message} (Also: ${sorted
+            .slice(1)
+            .map((f) => f.subject)
+            .join(', ')}, with the same executions.)`;
+    out.push({
+      ...first,
+      id: sorted
+        .map((f) => f.id)
+        .join('+')
+        .slice(0, 200),
+      subject: subjects.join(' | '),
+      message,
+    });
   }
   return out;
 }
@@ -233,7 +261,11 @@ export function mergeSameEvidence(flags: readonly AntiPatternFlag[]): AntiPatter
 /** All monitors, flags sorted by monitor then subject; flags with the same evidence merged. `themes` feed the repeated-error monitor. */
 export function detectAntiPatterns(history: readonly ExecutionRecord[], config: ResolvedConfig, themes: readonly ExtractedPattern[] = []): AntiPatternFlag[] {
   const order = { repeated_error: 0, rising_duration: 1, low_reuse: 2, repeated_surprise: 3 } as const;
-  return mergeSameEvidence([...repeatedErrors(history, config), ...recurringThemes(themes, history, config), ...risingDurations(history, config), ...lowReuse(history, config), ...repeatedSurprise(history, config)]).sort(
-    (a, b) => order[a.monitor] - order[b.monitor] || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0),
-  );
+  return mergeSameEvidence([
+    ...repeatedErrors(history, config),
+    ...recurringThemes(themes, history, config),
+    ...risingDurations(history, config),
+    ...lowReuse(history, config),
+    ...repeatedSurprise(history, config),
+  ]).sort((a, b) => order[a.monitor] - order[b.monitor] || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
 }

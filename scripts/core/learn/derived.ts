@@ -77,7 +77,17 @@ export function patternRow(p: ExtractedPattern, asOf: string): RecordRow {
 
 /** The figures of an effect estimate (the stable field names of `effect --json`). */
 function effectFigures(e: EffectEstimate): DerivedFigures {
-  return { verdict: e.verdict, helpful: e.helpful, harmful: e.harmful, informative: e.informative, odds_ratio: e.odds_ratio, ci_low: e.ci_low, ci_high: e.ci_high, risk_difference: e.risk_difference, p_value: e.p_value };
+  return {
+    verdict: e.verdict,
+    helpful: e.helpful,
+    harmful: e.harmful,
+    informative: e.informative,
+    odds_ratio: e.odds_ratio,
+    ci_low: e.ci_low,
+    ci_high: e.ci_high,
+    risk_difference: e.risk_difference,
+    p_value: e.p_value,
+  };
 }
 
 function effectRow(id: string, title: string, e: EffectEstimate, asOf: string, evidence: string[], extra = ''): RecordRow {
@@ -109,13 +119,39 @@ function newestIds(history: readonly ExecutionRecord[], keep: (e: ExecutionRecor
 export function effectRows(r: EffectReport, asOf: string, history: readonly ExecutionRecord[] = []): RecordRow[] {
   const recalls = (e: ExecutionRecord) => (e.recalled?.length ?? 0) > 0;
   const out = [effectRow('effect-recall-overall', `Effect of recall on success, like for like: ${r.overall.verdict}`, r.overall, asOf, newestIds(history, recalls), r.disagreement ?? '')];
-  for (const t of r.task_types ?? []) out.push(effectRow(`effect-recall-${t.task_type}`.slice(0, 128), `Effect of recall on ${t.task_type}: ${t.overall.verdict}`, t.overall, asOf, newestIds(history, (e) => e.task_type === t.task_type && recalls(e)), t.arms ? `Agents with memory vs without: ${t.arms.verdict} (${t.arms.reason})` : ''));
-  for (const l of r.learnings.filter((x) => x.verdict !== 'unclear')) out.push(effectRow(`effect-of-${l.id}`.slice(0, 128), `Effect of recalling ${l.id}: ${l.verdict}`, l, asOf, newestIds(history, (e) => e.recalled?.includes(l.id) ?? false), `Recalled ${l.recalled} times.`));
+  for (const t of r.task_types ?? [])
+    out.push(
+      effectRow(
+        `effect-recall-${t.task_type}`.slice(0, 128),
+        `Effect of recall on ${t.task_type}: ${t.overall.verdict}`,
+        t.overall,
+        asOf,
+        newestIds(history, (e) => e.task_type === t.task_type && recalls(e)),
+        t.arms ? `Agents with memory vs without: ${t.arms.verdict} (${t.arms.reason})` : '',
+      ),
+    );
+  for (const l of r.learnings.filter((x) => x.verdict !== 'unclear'))
+    out.push(
+      effectRow(
+        `effect-of-${l.id}`.slice(0, 128),
+        `Effect of recalling ${l.id}: ${l.verdict}`,
+        l,
+        asOf,
+        newestIds(history, (e) => e.recalled?.includes(l.id) ?? false),
+        `Recalled ${l.recalled} times.`,
+      ),
+    );
   return out;
 }
 
 /** Every derived record: patterns not committed under their id, themes, effects (with `history`, effects carry their evidence). */
-export function derivedRows(patterns: readonly ExtractedPattern[], effect: EffectReport | undefined, committed: ReadonlySet<string>, asOf: string, history: readonly ExecutionRecord[] = []): RecordRow[] {
+export function derivedRows(
+  patterns: readonly ExtractedPattern[],
+  effect: EffectReport | undefined,
+  committed: ReadonlySet<string>,
+  asOf: string,
+  history: readonly ExecutionRecord[] = [],
+): RecordRow[] {
   const rows = patterns.filter((p) => !committed.has(p.id)).map((p) => patternRow(p, asOf));
   if (effect && effect.recalling > 0) rows.push(...effectRows(effect, asOf, history));
   return rows;

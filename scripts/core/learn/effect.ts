@@ -127,7 +127,12 @@ export function stratumOf(e: ExecutionRecord, by: readonly string[]): string {
 }
 
 /** 2x2 strata of `treated` vs the executions in the same strata that are not treated (`control`). */
-export function strataOf(history: readonly ExecutionRecord[], by: readonly string[], treated: (e: ExecutionRecord) => boolean, control: (e: ExecutionRecord) => boolean = (e) => !treated(e)): Stratum[] {
+export function strataOf(
+  history: readonly ExecutionRecord[],
+  by: readonly string[],
+  treated: (e: ExecutionRecord) => boolean,
+  control: (e: ExecutionRecord) => boolean = (e) => !treated(e),
+): Stratum[] {
   const groups = new Map<string, Stratum>();
   for (const e of history) {
     const t = treated(e);
@@ -154,7 +159,10 @@ class StrataIndex {
   private readonly all = new Map<string, [number, number]>();
   private readonly quiet = new Map<string, [number, number]>();
 
-  constructor(readonly history: readonly ExecutionRecord[], by: readonly string[]) {
+  constructor(
+    readonly history: readonly ExecutionRecord[],
+    by: readonly string[],
+  ) {
     this.key = history.map((e) => stratumOf(e, by));
     this.ok = history.map(succeeded);
     history.forEach((e, i) => {
@@ -234,7 +242,8 @@ export function judge(m: MantelHaenszel, alpha: number, q?: number | null): Effe
   const p = q === undefined ? m.p_value : q;
   const what = q === undefined ? `p = ${formatP(m.p_value)}` : `q = ${formatP(q ?? null)} (p = ${formatP(m.p_value)})`;
   if (!m.informative) return { ...m, verdict: 'unclear', reason: 'No comparable work: no group of comparable executions has both executions that recalled and executions that did not.' };
-  if (!testable(m) || p === null) return { ...m, verdict: 'unclear', reason: `No comparable pair differs in outcome (${m.informative} groups, ${m.treated} vs ${m.control} executions): nothing to tell the two apart.` };
+  if (!testable(m) || p === null)
+    return { ...m, verdict: 'unclear', reason: `No comparable pair differs in outcome (${m.informative} groups, ${m.treated} vs ${m.control} executions): nothing to tell the two apart.` };
   const interval = `odds ratio ${formatRatio(m.odds_ratio)} (95% ${formatRatio(m.ci_low)}–${formatRatio(m.ci_high)}), success ${m.risk_difference! >= 0 ? '+' : ''}${Math.round(m.risk_difference! * 100)} points`;
   if (p < alpha) {
     const verdict: Verdict = pointsUp(m) ? 'helps' : 'harms';
@@ -380,7 +389,10 @@ function armComparison(history: readonly ExecutionRecord[], by: string[], alpha:
   const withMemory = new Set(history.filter((e) => (e.recalled?.length ?? 0) > 0).map((e) => e.agent));
   const without = [...new Set(history.map((e) => e.agent))].filter((a) => !withMemory.has(a)).sort();
   if (!withMemory.size || !without.length) return undefined;
-  const m = mantelHaenszel(strataOf(history, by, (e) => withMemory.has(e.agent)), alpha);
+  const m = mantelHaenszel(
+    strataOf(history, by, (e) => withMemory.has(e.agent)),
+    alpha,
+  );
   if (!m.informative) return undefined;
   return { with_memory: [...withMemory].sort(), without_memory: without, ...judge(m, alpha) };
 }
@@ -408,7 +420,10 @@ function renderLearnings(r: EffectReport): string[] {
   const noWork = r.learnings.filter((l) => !l.informative).length;
   if (r.asked) out.push(`  Asked for ${plural(r.asked.length, 'learning')}: ${r.learnings.length} recalled${r.not_recalled ? `, ${r.not_recalled.length} never recalled` : ''}.`);
   else if (!r.learnings.length) out.push('  No execution recalled anything yet.');
-  else out.push(`  ${plural(r.learnings.length, 'learning')} recalled: ${tested} tested, ${noWork} with no comparable work (no execution without it in the groups where it was recalled), ${r.learnings.length - tested - noWork} where no compared outcome differs.`);
+  else
+    out.push(
+      `  ${plural(r.learnings.length, 'learning')} recalled: ${tested} tested, ${noWork} with no comparable work (no execution without it in the groups where it was recalled), ${r.learnings.length - tested - noWork} where no compared outcome differs.`,
+    );
   const shown = [...r.learnings].sort(byEvidence).slice(0, SHOWN_LEARNINGS);
   out.push(...shown.map(learningLine));
   if (r.learnings.length > shown.length) out.push(`  … ${r.learnings.length - shown.length} more (--json for all).`);
@@ -420,11 +435,16 @@ function renderLearnings(r: EffectReport): string[] {
 export function renderEffect(r: EffectReport): string {
   const out: string[] = [];
   const o = r.overall;
-  out.push(`Effect of recall on success, like for like (executions compared within the same ${r.strata_by.map((s) => s.replace('_', ' ')).join(' + ') || 'knowledge base'}; Mantel–Haenszel, ${o.method === 'asymptotic' ? 'CMH test' : 'exact test'})`);
+  out.push(
+    `Effect of recall on success, like for like (executions compared within the same ${r.strata_by.map((s) => s.replace('_', ' ')).join(' + ') || 'knowledge base'}; Mantel–Haenszel, ${o.method === 'asymptotic' ? 'CMH test' : 'exact test'})`,
+  );
   out.push('', `Overall: ${o.verdict.toUpperCase()} — ${o.reason}`);
-  out.push(`  ${r.recalling} of ${r.executions} executions recalled learnings; ${o.informative} comparable groups had both kinds (${o.treated} with recall, ${o.control} without); the other groups carry no information.`);
+  out.push(
+    `  ${r.recalling} of ${r.executions} executions recalled learnings; ${o.informative} comparable groups had both kinds (${o.treated} with recall, ${o.control} without); the other groups carry no information.`,
+  );
   if (r.disagreement) out.push(`  Note: ${r.disagreement}`);
-  if (r.arms) out.push('', `Agents with memory (${r.arms.with_memory.join(', ')}) vs without (${r.arms.without_memory.join(', ')}) on the same work: ${r.arms.verdict.toUpperCase()} — ${r.arms.reason}`);
+  if (r.arms)
+    out.push('', `Agents with memory (${r.arms.with_memory.join(', ')}) vs without (${r.arms.without_memory.join(', ')}) on the same work: ${r.arms.verdict.toUpperCase()} — ${r.arms.reason}`);
   for (const t of r.task_types ?? []) {
     out.push('', `Task type ${t.task_type} (${t.recalling} of ${t.executions} executions recalled): ${t.overall.verdict.toUpperCase()} — ${t.overall.reason}`);
     if (t.arms) out.push(`  Agents with memory (${t.arms.with_memory.join(', ')}) vs without (${t.arms.without_memory.join(', ')}): ${t.arms.verdict.toUpperCase()} — ${t.arms.reason}`);

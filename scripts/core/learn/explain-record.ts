@@ -114,7 +114,6 @@ function text(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
-
 /** Explains the record `id` (undefined when no valid record has it). */
 export function explainRecord(rows: readonly RecordRow[], id: string, config: ResolvedConfig, derived: readonly ExtractedPattern[] = []): RecordExplanation | undefined {
   const row = rows.find((r) => r.id === id);
@@ -131,7 +130,12 @@ export function explainRecord(rows: readonly RecordRow[], id: string, config: Re
     kind: row.kind,
     file: row.file,
     title: text(d.title) || text(d.statement) || text(d.summary) || text(d.task_id) || id,
-    statement: text(d.statement) || text(d.summary) || text(d.root_cause) || text(d.reason) || (row.kind === 'execution' ? `${text(d.task_id)} (${text(d.task_type)}${d.component ? ` / ${text(d.component)}` : ''}, ${text(d.outcome)})` : ''),
+    statement:
+      text(d.statement) ||
+      text(d.summary) ||
+      text(d.root_cause) ||
+      text(d.reason) ||
+      (row.kind === 'execution' ? `${text(d.task_id)} (${text(d.task_type)}${d.component ? ` / ${text(d.component)}` : ''}, ${text(d.outcome)})` : ''),
     links,
     referenced_by,
     recall: { recalled_by: ev?.recalled_by ?? [], helpful: ev?.helpful ?? 0, harmful: ev?.harmful ?? 0, verdict: ev?.verdict ?? 'unclear', reason: ev?.reason ?? 'Not recalled yet.' },
@@ -152,7 +156,12 @@ export function renderExplanation(x: RecordExplanation): string {
   const lines = [`${x.id}  (${x.kind}${x.status ? `, ${x.status}` : ''})  ${x.file}`, `  ${x.title}`];
   if (x.statement && x.statement !== x.title) lines.push(`  ${x.statement}`);
   if (x.review) lines.push(`  review: ${[x.review.decided_at?.slice(0, 10), x.review.by, x.review.reason].filter(Boolean).join(' · ')}`);
-  if (x.score) lines.push(`  score: overall ${x.score.overall} (${Object.entries(x.score.scores).map(([k, v]) => `${k} ${v}`).join(', ')}${x.score.computed.length ? `; computed: ${x.score.computed.join(', ')}` : ''}), trigger ${x.score.trigger ?? 'none'}`);
+  if (x.score)
+    lines.push(
+      `  score: overall ${x.score.overall} (${Object.entries(x.score.scores)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}${x.score.computed.length ? `; computed: ${x.score.computed.join(', ')}` : ''}), trigger ${x.score.trigger ?? 'none'}`,
+    );
   for (const l of x.links) lines.push(`  ${l.field}: ${l.ids.join(', ')}`);
   const r = x.recall;
   if (r.recalled_by.length) {

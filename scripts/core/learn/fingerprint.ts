@@ -22,7 +22,12 @@ const RULES: Array<[RegExp, string]> = [
 export function normalizeError(message: string): string {
   let s = message.split('\n')[0]!.trim();
   for (const [re, token] of RULES) s = s.replace(re, token);
-  return s.toLowerCase().replace(/\s+/g, ' ').replace(/(<n>)(\s*[,.]\s*<n>)+/g, '$1').trim().slice(0, 300);
+  return s
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/(<n>)(\s*[,.]\s*<n>)+/g, '$1')
+    .trim()
+    .slice(0, 300);
 }
 
 /**

@@ -48,15 +48,18 @@ export function patternRecordFrom(p: ExtractedPattern, existing?: PatternRecord)
   return rec;
 }
 
-const TESTED = 'A one-sided Fisher exact test, with the false discovery rate controlled (Benjamini–Hochberg) across every candidate of the extraction, decides whether it is reported (p and q in the statement).';
+const TESTED =
+  'A one-sided Fisher exact test, with the false discovery rate controlled (Benjamini–Hochberg) across every candidate of the extraction, decides whether it is reported (p and q in the statement).';
 
 /** How each kind of pattern is found (docs/learning.md has the formulas). */
 const HOW: Record<ExtractedPattern['pattern_type'], string> = {
   success: `\`support\` counts executions with these conditions and the outcome; \`confidence\` = support / executions with the conditions; \`lift\` = confidence / base rate of the outcome. ${TESTED}`,
   failure: `\`support\` counts executions with these conditions and the outcome; \`confidence\` = support / executions with the conditions; \`lift\` = confidence / base rate of the outcome. ${TESTED}`,
   dependency: `\`support\` counts executions with this dependency and the outcome; \`confidence\` = support / executions with the dependency; \`lift\` = confidence / base rate of the outcome. ${TESTED}`,
-  performance: "Mann–Kendall trend test of `duration_s` over the newest executions in time order, with Sen's slope; significant after Benjamini–Hochberg across every series tested; `confidence` = 1 − q.",
-  theme: 'A phrase that failures use more often than other executions that say something (one-sided Fisher exact test, false discovery rate controlled across every candidate phrase); `support` counts the failures that use it.',
+  performance:
+    "Mann–Kendall trend test of `duration_s` over the newest executions in time order, with Sen's slope; significant after Benjamini–Hochberg across every series tested; `confidence` = 1 − q.",
+  theme:
+    'A phrase that failures use more often than other executions that say something (one-sided Fisher exact test, false discovery rate controlled across every candidate phrase); `support` counts the failures that use it.',
 };
 
 /** Markdown body explaining a pattern and how it was computed. */

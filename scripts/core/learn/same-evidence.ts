@@ -37,7 +37,11 @@ function conditions(p: ExtractedPattern): string[] {
   return out;
 }
 
-const phrase = (p: ExtractedPattern): string => String(p.definition.theme ?? '').toLowerCase().replace(/\s+/g, ' ').trim();
+const phrase = (p: ExtractedPattern): string =>
+  String(p.definition.theme ?? '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 
 function order(a: ExtractedPattern, b: ExtractedPattern): number {
   return (

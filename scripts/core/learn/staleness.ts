@@ -10,7 +10,6 @@
 import type { RecordRow } from '../records/table.js';
 import { plural } from '../diagnostics/words.js';
 
-
 /** Thresholds for "changed a lot". */
 export interface StalenessOptions {
   /** Statuses checked (default: accepted only; proposed learnings are reviewed anyway). */
@@ -188,4 +187,3 @@ export function parseNumstatLog(text: string): HistoryCommit[] {
   }
   return out;
 }
-

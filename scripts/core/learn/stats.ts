@@ -58,7 +58,10 @@ export function byTime(executions: readonly ExecutionRecord[]): ExecutionRecord[
 
 /** The newest `n` ids of a list of executions already in time order, sorted. */
 export function evidenceIds(executions: readonly ExecutionRecord[], n = 50): string[] {
-  return executions.slice(-n).map((e) => e.id).sort();
+  return executions
+    .slice(-n)
+    .map((e) => e.id)
+    .sort();
 }
 
 /** Milliseconds of an ISO time. */

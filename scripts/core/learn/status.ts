@@ -52,10 +52,25 @@ export function renderStatus(r: StatusReport): string {
   const section = (title: string, lines: string[]): void => {
     if (lines.length) out.push(title, ...lines.map((l) => `  ${l}`), '');
   };
-  section(`${plural(r.open_reflections.length, 'open reflection')} without a root cause (write it, or set status: done):`, r.open_reflections.map((x) => `${x.id}  ${x.reflection_type}  ${x.title}  ${x.file}`));
-  section(`${plural(r.proposals.length, 'proposal')} waiting for review (learning-loop accept|reject <id>):`, r.proposals.map((x) => `${x.id}  ${x.kind}  ${x.title}`));
-  section(`${plural(r.stale.length, 'learning')} that may be stale:`, r.stale.map((x) => `${x.file}: ${x.message}`));
-  section(`${plural(r.exports.length, 'exported file')} out of date (learning-loop export --to all):`, r.exports.map((x) => `${x.path}: ${x.message}`));
-  section(`${plural(r.invalid.length, 'problem')} in records (learning-loop validate):`, r.invalid.map((x) => `${x.file}: ${x.message} (${x.rule})`));
+  section(
+    `${plural(r.open_reflections.length, 'open reflection')} without a root cause (write it, or set status: done):`,
+    r.open_reflections.map((x) => `${x.id}  ${x.reflection_type}  ${x.title}  ${x.file}`),
+  );
+  section(
+    `${plural(r.proposals.length, 'proposal')} waiting for review (learning-loop accept|reject <id>):`,
+    r.proposals.map((x) => `${x.id}  ${x.kind}  ${x.title}`),
+  );
+  section(
+    `${plural(r.stale.length, 'learning')} that may be stale:`,
+    r.stale.map((x) => `${x.file}: ${x.message}`),
+  );
+  section(
+    `${plural(r.exports.length, 'exported file')} out of date (learning-loop export --to all):`,
+    r.exports.map((x) => `${x.path}: ${x.message}`),
+  );
+  section(
+    `${plural(r.invalid.length, 'problem')} in records (learning-loop validate):`,
+    r.invalid.map((x) => `${x.file}: ${x.message} (${x.rule})`),
+  );
   return `${out.join('\n')}`;
 }

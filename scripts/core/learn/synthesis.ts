@@ -98,10 +98,7 @@ function ruleFromPattern(p: ExtractedPattern, createdAt: string, periodLabel: st
     created_at: createdAt,
     title: p.pattern_type === 'success' ? `Prefer what worked: ${p.id}` : `Check before starting: ${p.id}`,
     status: 'proposed',
-    statement:
-      p.pattern_type === 'success'
-        ? `Reuse this approach when it applies. ${p.statement}`
-        : `Before starting a matching task, recall ${p.id} and plan around it. ${p.statement}`,
+    statement: p.pattern_type === 'success' ? `Reuse this approach when it applies. ${p.statement}` : `Before starting a matching task, recall ${p.id} and plan around it. ${p.statement}`,
     rationale: `Proposed by the ${periodLabel} synthesis from pattern ${p.id} (support ${p.support}, confidence ${p.confidence}, lift ${p.lift}).`,
     from_patterns: [p.id],
     priority: Math.min(100, Math.round(50 + 10 * p.lift)),
@@ -284,7 +281,11 @@ function archiveObsolete(inp: SynthesisInputs, review: Review): void {
   for (const row of inp.live) {
     const d = row.data;
     if (review.archived.includes(row.id) || !['success', 'failure', 'performance', 'dependency', 'theme'].includes(d.pattern_type) || found.has(row.id)) continue;
-    const newest = (d.evidence ?? []).map((x) => byId.get(x)?.started_at.slice(0, 10) ?? '').sort().pop() ?? d.created_at.slice(0, 10);
+    const newest =
+      (d.evidence ?? [])
+        .map((x) => byId.get(x)?.started_at.slice(0, 10) ?? '')
+        .sort()
+        .pop() ?? d.created_at.slice(0, 10);
     if (newest >= cutoff) continue;
     const reason = `No longer supported by the history (extraction does not find it) and no evidence since ${newest}.`;
     noteChange(review, 'archived', archiveChange(row, reason, inp.createdAt));
@@ -327,7 +328,7 @@ function metricsRecord(inp: SynthesisInputs, periodMean: number | null): Metrics
 /** Why a record was archived: from this run or, after the PR was merged, from the archived record's review block. */
 function reasonLookup(table: RecordsTable, reasons: ReadonlyMap<string, string>): (id: string) => string {
   const rowById = new Map(table.rows.map((r) => [r.id, r]));
-  return (x) => reasons.get(x) ?? ((rowById.get(x)?.data as { review?: { reason?: string } } | undefined)?.review?.reason ?? 'archived');
+  return (x) => reasons.get(x) ?? (rowById.get(x)?.data as { review?: { reason?: string } } | undefined)?.review?.reason ?? 'archived';
 }
 
 /** The synthesis record's lists, merged with those of an earlier run of the same period, so a re-run after merge is stable. */
@@ -398,17 +399,54 @@ function staleLines(stale: readonly Diagnostic[]): string[] {
 const orNone = (lines: string[], none = '- None.'): string[] => (lines.length ? lines : [none]);
 
 /** The synthesis report (the record's body): a headline, then one section per concern. */
-function reportLines(inp: SynthesisInputs, record: SynthesisRecord, lists: ReportLists, top: readonly ExtractedPattern[], review: Review, periodMean: number | null, stale: readonly Diagnostic[]): string[] {
+function reportLines(
+  inp: SynthesisInputs,
+  record: SynthesisRecord,
+  lists: ReportLists,
+  top: readonly ExtractedPattern[],
+  review: Review,
+  periodMean: number | null,
+  stale: readonly Diagnostic[],
+): string[] {
   const { analysis, inPeriod, reflections } = inp;
   const sections: Array<[string, string[]]> = [
-    ['Top patterns', orNone(top.map((p) => `- \`${p.id}\` — ${p.statement}`), '- None yet (patterns need at least `min_support` executions).')],
+    [
+      'Top patterns',
+      orNone(
+        top.map((p) => `- \`${p.id}\` — ${p.statement}`),
+        '- None yet (patterns need at least `min_support` executions).',
+      ),
+    ],
     ['Reflections this period', orNone(reflections.map((r) => `- \`${r.id}\` (${r.data.reflection_type}, ${r.data.status ?? 'open'})${r.data.root_cause ? `: ${r.data.root_cause}` : ''}`))],
-    ['Proposed rule updates', [...orNone(lists.newRules.map((x) => `- new \`${x}\` (from \`${'pat-' + x.slice(5)}\`)`), '- No new rules.'), ...lists.archiveLines]],
+    [
+      'Proposed rule updates',
+      [
+        ...orNone(
+          lists.newRules.map((x) => `- new \`${x}\` (from \`${'pat-' + x.slice(5)}\`)`),
+          '- No new rules.',
+        ),
+        ...lists.archiveLines,
+      ],
+    ],
     ['Effect of memory (like for like)', effectLines(inp, review)],
     ['Near-duplicate merges', orNone(lists.merges.map((x) => `- ${x}`))],
     ['Stale learnings to review', staleLines(stale)],
-    ['Anti-pattern flags', orNone(analysis.flags.map((f) => `- **${f.action.replace(/_/g, ' ')}** — ${f.message} Evidence: ${f.evidence.slice(0, 5).map((x) => `\`${x}\``).join(', ')}${f.evidence.length > 5 ? ', …' : ''}`))],
-    ['Success criteria', ['| criterion | status | detail |', '|---|---|---|', ...analysis.report.success_criteria.map((c) => `| ${c.title} | ${c.status.replace(/_/g, ' ')} | ${c.detail.replace(/\|/g, '\\|')} |`)]],
+    [
+      'Anti-pattern flags',
+      orNone(
+        analysis.flags.map(
+          (f) =>
+            `- **${f.action.replace(/_/g, ' ')}** — ${f.message} Evidence: ${f.evidence
+              .slice(0, 5)
+              .map((x) => `\`${x}\``)
+              .join(', ')}${f.evidence.length > 5 ? ', …' : ''}`,
+        ),
+      ),
+    ],
+    [
+      'Success criteria',
+      ['| criterion | status | detail |', '|---|---|---|', ...analysis.report.success_criteria.map((c) => `| ${c.title} | ${c.status.replace(/_/g, ' ')} | ${c.detail.replace(/\|/g, '\\|')} |`)],
+    ],
     ['Recommendations', orNone(analysis.report.recommendations.map((r) => `- ${r}`))],
   ];
   return [
@@ -442,7 +480,14 @@ function prBody(inp: SynthesisInputs, summary: SynthesisResult['summary'], chang
  * pattern files) only feeds the pattern-stability metric; `extra.stale` (the staleness check's
  * `stale/learning` findings) is listed for review.
  */
-export function synthesize(table: RecordsTable, config: ResolvedConfig, period: Period, date: string, patternCommits?: ReadonlyMap<string, number>, extra: { stale?: readonly Diagnostic[] } = {}): SynthesisResult {
+export function synthesize(
+  table: RecordsTable,
+  config: ResolvedConfig,
+  period: Period,
+  date: string,
+  patternCommits?: ReadonlyMap<string, number>,
+  extra: { stale?: readonly Diagnostic[] } = {},
+): SynthesisResult {
   const inp = synthesisInputs(table, config, period, date, patternCommits);
   const losers = nearDuplicates(inp);
   const { ranked, top } = rankPatterns(inp, losers);
@@ -457,7 +502,13 @@ export function synthesize(table: RecordsTable, config: ResolvedConfig, period: 
 
   const periodMean = inp.inPeriod.length ? round(mean(inp.inPeriod.map((e) => e.overall)), 2) : null;
   const metrics = metricsRecord(inp, periodMean);
-  changes.push({ path: recordPath(metrics), content: renderRecord(metrics, `Dashboard metrics at the end of ${inp.info.label} (see docs/learning.md for every formula).\n`), action: 'create', id: metrics.id, reason: 'metrics snapshot' });
+  changes.push({
+    path: recordPath(metrics),
+    content: renderRecord(metrics, `Dashboard metrics at the end of ${inp.info.label} (see docs/learning.md for every formula).\n`),
+    action: 'create',
+    id: metrics.id,
+    reason: 'metrics snapshot',
+  });
 
   const lists = reportLists(inp, changes, metrics.id, review, losers);
   const summary = {

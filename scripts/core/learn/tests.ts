@@ -298,7 +298,23 @@ export function mantelHaenszel(strata: readonly Stratum[], alpha = 0.05, method:
     Q += (s.a * (n0 - s.c) + s.c * (n1 - s.a)) / (2 * n);
     support += Math.min(n1, s.a + s.c, n0, s.b + s.d) + 1;
   }
-  const base: MantelHaenszel = { strata: strata.length, informative, treated, control, pairs, helpful: pairCount(helpful), harmful: pairCount(harmful), odds_ratio: null, ci_low: null, ci_high: null, risk_difference: null, rd_low: null, rd_high: null, p_value: null, method: 'none' };
+  const base: MantelHaenszel = {
+    strata: strata.length,
+    informative,
+    treated,
+    control,
+    pairs,
+    helpful: pairCount(helpful),
+    harmful: pairCount(harmful),
+    odds_ratio: null,
+    ci_low: null,
+    ci_high: null,
+    risk_difference: null,
+    rd_low: null,
+    rd_high: null,
+    p_value: null,
+    method: 'none',
+  };
   if (!informative) return base;
   const z = zFor(alpha);
   const rd = rdNum / W;

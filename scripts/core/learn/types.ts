@@ -107,8 +107,23 @@ export interface WeekPoint {
 
 /** The seed's five dashboard metrics. */
 export interface DashboardMetrics {
-  component_reuse_rate: { rate: number | null; reused: number; executions: number; first_week: number | null; latest_week: number | null; trend: 'up' | 'down' | 'flat' | 'unknown'; test: TrendSummary };
-  api_integration_time: { executions: number; mean_s: number | null; median_s: number | null; weekly_median_s: Array<{ week: string; median_s: number }>; trend: 'faster' | 'slower' | 'flat' | 'unknown'; test: TrendSummary };
+  component_reuse_rate: {
+    rate: number | null;
+    reused: number;
+    executions: number;
+    first_week: number | null;
+    latest_week: number | null;
+    trend: 'up' | 'down' | 'flat' | 'unknown';
+    test: TrendSummary;
+  };
+  api_integration_time: {
+    executions: number;
+    mean_s: number | null;
+    median_s: number | null;
+    weekly_median_s: Array<{ week: string; median_s: number }>;
+    trend: 'faster' | 'slower' | 'flat' | 'unknown';
+    test: TrendSummary;
+  };
   agent_effectiveness: AgentEffectiveness[];
   pattern_stability: { accepted: number; changed: number; changes: number; stability: number | null; source: 'git' | 'unavailable' };
   overall_improvement: { weeks: WeekPoint[]; slope_per_week: number | null; trend: 'up' | 'down' | 'flat' | 'unknown'; last_change: number | null; test: TrendSummary };

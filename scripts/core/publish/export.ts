@@ -96,11 +96,7 @@ function topicOf(data: { topic?: string; domains?: string[]; tags?: string[] }):
 /** Rank: the stratified verdict (helps, unclear, harms), net comparisons, priority, total evidence, id (stable). */
 function byEvidence(a: ExportItem, b: ExportItem): number {
   return (
-    b.standing - a.standing ||
-    b.helpful - b.harmful - (a.helpful - a.harmful) ||
-    b.priority - a.priority ||
-    b.helpful + b.harmful - (a.helpful + a.harmful) ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    b.standing - a.standing || b.helpful - b.harmful - (a.helpful - a.harmful) || b.priority - a.priority || b.helpful + b.harmful - (a.helpful + a.harmful) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
 }
 
@@ -125,7 +121,17 @@ export function selectExportItems(rows: readonly RecordRow[], opts: ExportOption
       if (p.status !== 'accepted') continue;
       const e = ev(p.id);
       // Patterns carry their own support; recall evidence adds to it.
-      patterns.push({ id: p.id, kind: 'pattern', text: oneLine(p.statement), topic: topicOf({ topic: p.domain, tags: p.tags }), paths: [], helpful: e.helpful + (p.support ?? 0), harmful: e.harmful, standing: e.standing, priority: Math.round((p.confidence ?? 0) * 100) });
+      patterns.push({
+        id: p.id,
+        kind: 'pattern',
+        text: oneLine(p.statement),
+        topic: topicOf({ topic: p.domain, tags: p.tags }),
+        paths: [],
+        helpful: e.helpful + (p.support ?? 0),
+        harmful: e.harmful,
+        standing: e.standing,
+        priority: Math.round((p.confidence ?? 0) * 100),
+      });
     } else if (opts.includePatterns && row.kind === 'template') {
       const t = row.data as TemplateRecord;
       if (t.status !== 'accepted') continue;
@@ -153,7 +159,7 @@ export function itemLine(item: ExportItem, withPaths = true): string {
 /** The Markdown list of every selected learning (AGENTS.md, Copilot, CLAUDE.md without AGENTS.md). */
 export function renderList(sel: ReturnType<typeof selectExportItems>): string[] {
   const lines: string[] = ['## Learned rules (learning-loop)', ''];
-  lines.push('Accepted rules from this repository\'s learning memory, strongest evidence first. The id in brackets names the record: `learning-loop explain <id>` and the site show its evidence.', '');
+  lines.push("Accepted rules from this repository's learning memory, strongest evidence first. The id in brackets names the record: `learning-loop explain <id>` and the site show its evidence.", '');
   if (!sel.rules.length) lines.push('_No accepted rules yet._');
   for (const r of sel.rules) lines.push(itemLine(r));
   if (sel.patterns.length) {

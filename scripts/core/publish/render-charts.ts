@@ -82,7 +82,9 @@ function xLabels(labels: string[], xAt: (i: number) => number): string {
   const plotW = W - PAD.left - PAD.right;
   const every = Math.max(1, Math.ceil(labels.length / Math.max(1, Math.floor(plotW / 70))));
   return labels
-    .map((l, i) => (i % every === 0 ? `<text class="tick" x="${xAt(i).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle">${escapeHtml(l.length > 12 ? `${l.slice(0, 11)}…` : l)}</text>` : ''))
+    .map((l, i) =>
+      i % every === 0 ? `<text class="tick" x="${xAt(i).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle">${escapeHtml(l.length > 12 ? `${l.slice(0, 11)}…` : l)}</text>` : '',
+    )
     .join('');
 }
 
@@ -132,13 +134,21 @@ export function lineChart(points: readonly ChartPoint[], o: ChartOptions & { tre
   if (seg.length) segs.push(seg);
   for (const s of segs) parts.push(`<polyline class="series" fill="none" points="${s.join(' ')}"/>`);
   points.forEach((p, i) => {
-    if (p.y !== null && Number.isFinite(p.y)) parts.push(`<circle class="dot" cx="${xAt(i).toFixed(1)}" cy="${yAt(p.y).toFixed(1)}" r="3"><title>${escapeHtml(`${p.x}: ${fmt(p.y)}${unit}`)}</title></circle>`);
+    if (p.y !== null && Number.isFinite(p.y))
+      parts.push(`<circle class="dot" cx="${xAt(i).toFixed(1)}" cy="${yAt(p.y).toFixed(1)}" r="3"><title>${escapeHtml(`${p.x}: ${fmt(p.y)}${unit}`)}</title></circle>`);
   });
   if (o.trend) {
     const t = fitTrend(points);
-    if (t && n > 1) parts.push(`<line class="trend" x1="${xAt(0).toFixed(1)}" y1="${yAt(t.intercept).toFixed(1)}" x2="${xAt(n - 1).toFixed(1)}" y2="${yAt(t.intercept + t.slope * (n - 1)).toFixed(1)}"/>`);
+    if (t && n > 1)
+      parts.push(`<line class="trend" x1="${xAt(0).toFixed(1)}" y1="${yAt(t.intercept).toFixed(1)}" x2="${xAt(n - 1).toFixed(1)}" y2="${yAt(t.intercept + t.slope * (n - 1)).toFixed(1)}"/>`);
   }
-  parts.push(xLabels(points.map((p) => p.x), xAt), '</svg>');
+  parts.push(
+    xLabels(
+      points.map((p) => p.x),
+      xAt,
+    ),
+    '</svg>',
+  );
   return parts.join('');
 }
 
@@ -152,7 +162,9 @@ export function barChart(bars: readonly ChartBar[], o: ChartOptions): string {
   const plotW = W - labelW - 90;
   const t = `${o.id}-t`;
   const d = `${o.id}-d`;
-  const parts = [`<svg class="chart chart-bar" viewBox="0 0 ${W} ${h}" role="img" aria-labelledby="${t} ${d}" xmlns="http://www.w3.org/2000/svg"><title id="${t}">${escapeHtml(o.title)}</title><desc id="${d}">${escapeHtml(o.desc)}</desc>`];
+  const parts = [
+    `<svg class="chart chart-bar" viewBox="0 0 ${W} ${h}" role="img" aria-labelledby="${t} ${d}" xmlns="http://www.w3.org/2000/svg"><title id="${t}">${escapeHtml(o.title)}</title><desc id="${d}">${escapeHtml(o.desc)}</desc>`,
+  ];
   bars.forEach((b, i) => {
     const y = 8 + i * rowH;
     const w = max > 0 ? (plotW * Math.min(Math.max(b.value, 0), max)) / max : 0;
@@ -183,11 +195,18 @@ export function stackedChart(stacks: readonly ChartStack[], keys: readonly strin
       if (!v) continue;
       const y0 = PAD.top + plotH - (plotH * acc) / max;
       const hh = (plotH * v) / max;
-      parts.push(`<rect class="part part-${escapeHtml(k)}" x="${(xAt(i) - bw / 2).toFixed(1)}" y="${(y0 - hh).toFixed(1)}" width="${bw.toFixed(1)}" height="${hh.toFixed(1)}"><title>${escapeHtml(`${s.label} ${k}: ${fmt(v)}`)}</title></rect>`);
+      parts.push(
+        `<rect class="part part-${escapeHtml(k)}" x="${(xAt(i) - bw / 2).toFixed(1)}" y="${(y0 - hh).toFixed(1)}" width="${bw.toFixed(1)}" height="${hh.toFixed(1)}"><title>${escapeHtml(`${s.label} ${k}: ${fmt(v)}`)}</title></rect>`,
+      );
       acc += v;
     }
   });
-  parts.push(xLabels(stacks.map((s) => s.label), xAt));
+  parts.push(
+    xLabels(
+      stacks.map((s) => s.label),
+      xAt,
+    ),
+  );
   // Legend.
   keys.forEach((k, i) => {
     const x = PAD.left + i * 110;
@@ -223,7 +242,9 @@ export function forestPlot(rows: readonly ForestRow[], o: ChartOptions): string 
   const x = (v: number): number => left + ((Math.log(Math.min(20, Math.max(0.05, v))) - lo) / (hi - lo)) * (W - left - right);
   const t = `${o.id}-t`;
   const d = `${o.id}-d`;
-  const parts = [`<svg class="chart chart-forest" viewBox="0 0 ${W} ${h}" role="img" aria-labelledby="${t} ${d}" xmlns="http://www.w3.org/2000/svg"><title id="${t}">${escapeHtml(o.title)}</title><desc id="${d}">${escapeHtml(o.desc)}</desc>`];
+  const parts = [
+    `<svg class="chart chart-forest" viewBox="0 0 ${W} ${h}" role="img" aria-labelledby="${t} ${d}" xmlns="http://www.w3.org/2000/svg"><title id="${t}">${escapeHtml(o.title)}</title><desc id="${d}">${escapeHtml(o.desc)}</desc>`,
+  ];
   for (const tick of [0.1, 0.25, 0.5, 1, 2, 4, 10]) {
     parts.push(`<line class="${tick === 1 ? 'axis-one' : 'grid'}" x1="${x(tick).toFixed(1)}" x2="${x(tick).toFixed(1)}" y1="${top - 6}" y2="${h - 28}"/>`);
     parts.push(`<text class="tick" x="${x(tick).toFixed(1)}" y="${h - 12}" text-anchor="middle">${tick}</text>`);
@@ -234,12 +255,18 @@ export function forestPlot(rows: readonly ForestRow[], o: ChartOptions): string 
     const a = r.low === null || r.low <= 0.05 ? x(0.05) : x(r.low);
     const b = r.high === null || r.high >= 20 ? x(20) : x(r.high);
     parts.push(`<line class="ci ${escapeHtml(r.verdict)}" x1="${a.toFixed(1)}" x2="${b.toFixed(1)}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}"/>`);
-    if (r.low === null || r.low <= 0.05) parts.push(`<path class="ci-end ${escapeHtml(r.verdict)}" d="M${(a + 6).toFixed(1)},${(y - 4).toFixed(1)} L${a.toFixed(1)},${y.toFixed(1)} L${(a + 6).toFixed(1)},${(y + 4).toFixed(1)}"/>`);
-    if (r.high === null || r.high >= 20) parts.push(`<path class="ci-end ${escapeHtml(r.verdict)}" d="M${(b - 6).toFixed(1)},${(y - 4).toFixed(1)} L${b.toFixed(1)},${y.toFixed(1)} L${(b - 6).toFixed(1)},${(y + 4).toFixed(1)}"/>`);
+    if (r.low === null || r.low <= 0.05)
+      parts.push(`<path class="ci-end ${escapeHtml(r.verdict)}" d="M${(a + 6).toFixed(1)},${(y - 4).toFixed(1)} L${a.toFixed(1)},${y.toFixed(1)} L${(a + 6).toFixed(1)},${(y + 4).toFixed(1)}"/>`);
+    if (r.high === null || r.high >= 20)
+      parts.push(`<path class="ci-end ${escapeHtml(r.verdict)}" d="M${(b - 6).toFixed(1)},${(y - 4).toFixed(1)} L${b.toFixed(1)},${y.toFixed(1)} L${(b - 6).toFixed(1)},${(y + 4).toFixed(1)}"/>`);
     const est = r.estimate === null ? (r.low !== null && r.low > 1 ? 20 : 0.05) : r.estimate;
-    parts.push(`<rect class="est ${escapeHtml(r.verdict)}" x="${(x(est) - 4).toFixed(1)}" y="${(y - 4).toFixed(1)}" width="8" height="8"><title>${escapeHtml(`${r.label}: odds ratio ${r.estimate === null ? '∞' : fmt(r.estimate)} (${r.low === null ? '0' : fmt(r.low)}–${r.high === null ? '∞' : fmt(r.high)}), ${r.verdict}`)}</title></rect>`);
+    parts.push(
+      `<rect class="est ${escapeHtml(r.verdict)}" x="${(x(est) - 4).toFixed(1)}" y="${(y - 4).toFixed(1)}" width="8" height="8"><title>${escapeHtml(`${r.label}: odds ratio ${r.estimate === null ? '∞' : fmt(r.estimate)} (${r.low === null ? '0' : fmt(r.low)}–${r.high === null ? '∞' : fmt(r.high)}), ${r.verdict}`)}</title></rect>`,
+    );
   });
-  parts.push(`<text class="tick" x="${left}" y="${h - 1}" text-anchor="start">← recall goes with failure</text><text class="tick" x="${W - right}" y="${h - 1}" text-anchor="end">recall goes with success →</text>`);
+  parts.push(
+    `<text class="tick" x="${left}" y="${h - 1}" text-anchor="start">← recall goes with failure</text><text class="tick" x="${W - right}" y="${h - 1}" text-anchor="end">recall goes with success →</text>`,
+  );
   parts.push('</svg>');
   return parts.join('');
 }

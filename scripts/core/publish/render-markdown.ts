@@ -103,7 +103,12 @@ export function renderMarkdown(markdown: string): string {
   if (!MARKUP.test(text)) {
     return text
       .split(/\n{2,}/)
-      .map((p) => `<p>${escapeHtml(p.trim()).replace(/&quot;/g, '"').replace(/&#39;/g, "'")}</p>`)
+      .map(
+        (p) =>
+          `<p>${escapeHtml(p.trim())
+            .replace(/&quot;/g, '"')
+            .replace(/&#39;/g, "'")}</p>`,
+      )
       .join('\n');
   }
   try {
@@ -154,7 +159,10 @@ function getInlineProcessor(): Processor {
 export function renderInline(markdown: string): string {
   const text = markdown.replace(/\s+/g, ' ').trim();
   if (!text) return '';
-  if (!MARKUP.test(text)) return escapeHtml(text).replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+  if (!MARKUP.test(text))
+    return escapeHtml(text)
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'");
   try {
     const p = getInlineProcessor();
     const tree = p.parse(text) as unknown as MdNode;

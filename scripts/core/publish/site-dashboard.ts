@@ -84,7 +84,12 @@ export function prepareEffect(summary: EffectSummary | undefined): EffectPage | 
     executions: summary.executions,
     disagreement: summary.disagreement ?? null,
     arms: summary.arms ? { withMemory: summary.arms.with_memory.join(', '), withoutMemory: summary.arms.without_memory.join(', '), verdict: summary.arms.verdict, reason: summary.arms.reason } : null,
-    taskTypes: (summary.task_types ?? []).map((t) => ({ taskType: t.task_type, verdict: t.overall.verdict, reason: t.overall.reason, arms: t.arms ? `Agents with memory (${t.arms.with_memory.join(', ')}) vs without (${t.arms.without_memory.join(', ')}): ${t.arms.verdict} — ${t.arms.reason}` : null })),
+    taskTypes: (summary.task_types ?? []).map((t) => ({
+      taskType: t.task_type,
+      verdict: t.overall.verdict,
+      reason: t.overall.reason,
+      arms: t.arms ? `Agents with memory (${t.arms.with_memory.join(', ')}) vs without (${t.arms.without_memory.join(', ')}): ${t.arms.verdict} — ${t.arms.reason}` : null,
+    })),
     agents: summary.agents.map((a) => ({ agent: a.agent, verdict: a.verdict, reason: a.reason })),
     learningsRecalled: summary.learnings_recalled,
     learningsTested: summary.learnings_tested,
@@ -94,10 +99,23 @@ export function prepareEffect(summary: EffectSummary | undefined): EffectPage | 
           id: 'chart-effect-forest',
           title: 'Effect of each recalled learning (odds ratio of success, 95% interval)',
           desc: `${rows.length} learnings tested against comparable work without them, most evidence first: ${rows.filter((l) => l.verdict === 'helps').length} help and ${rows.filter((l) => l.verdict === 'harms').length} harm after false-discovery-rate control at ${summary.fdr}; the rest are unclear. Right of the dashed line at 1, recalling the learning went with success.`,
-          svg: forestPlot(rows.map((l) => ({ label: l.id, estimate: l.odds_ratio, low: l.ci_low, high: l.ci_high, verdict: l.verdict })), { id: 'chart-effect-forest', title: 'Effect of each recalled learning', desc: 'Odds ratios with 95% intervals on a log scale.' }),
+          svg: forestPlot(
+            rows.map((l) => ({ label: l.id, estimate: l.odds_ratio, low: l.ci_low, high: l.ci_high, verdict: l.verdict })),
+            { id: 'chart-effect-forest', title: 'Effect of each recalled learning', desc: 'Odds ratios with 95% intervals on a log scale.' },
+          ),
           table: {
             head: ['Learning', 'Recalled', 'Helpful', 'Harmful', 'Odds ratio', '95% interval', 'p', 'q', 'Verdict'],
-            rows: rows.map((l) => [l.id, String(l.recalled), String(l.helpful), String(l.harmful), ci(l.odds_ratio), `${ci(l.ci_low, '0')}–${ci(l.ci_high)}`, formatP(l.p_value), formatP(l.q_value), l.verdict]),
+            rows: rows.map((l) => [
+              l.id,
+              String(l.recalled),
+              String(l.helpful),
+              String(l.harmful),
+              ci(l.odds_ratio),
+              `${ci(l.ci_low, '0')}–${ci(l.ci_high)}`,
+              formatP(l.p_value),
+              formatP(l.q_value),
+              l.verdict,
+            ]),
           },
         }
       : null,
@@ -145,11 +163,48 @@ function metricCards(dashboard: DashboardReport): MetricCard[] {
   const api = m.api_integration_time;
   const ps = m.pattern_stability;
   return [
-    { key: 'component_reuse_rate', label: 'Component reuse rate', value: pct(reuse.rate), trend: dashboard.trends.reuse, tone: tone(dashboard.trends.reuse, ['up']), detail: `${reuse.reused} of ${plural(reuse.executions, 'execution')} reused a template, component or rule; first week ${pct(reuse.first_week)}, latest ${pct(reuse.latest_week)}. ${m.component_reuse_rate.test.detail}` },
-    { key: 'api_integration_time', label: 'API integration time', value: dur(api.median_s), trend: api.trend, tone: tone(api.trend, ['faster']), detail: `Median over ${api.executions} integration executions (mean ${dur(api.mean_s)}). ${api.test.detail}` },
-    { key: 'agent_effectiveness', label: 'Agent effectiveness', value: m.agent_effectiveness[0] ? `${m.agent_effectiveness[0].agent}` : 'n/a', trend: 'unknown', tone: 'neutral', detail: m.agent_effectiveness[0] ? `Best mean score ${num(m.agent_effectiveness[0].mean_overall)} over ${plural(m.agent_effectiveness[0].executions, 'execution')}; ${plural(m.agent_effectiveness.length, 'agent')} in total.` : 'No executions yet.' },
-    { key: 'pattern_stability', label: 'Pattern stability', value: pct(ps.stability), trend: 'unknown', tone: 'neutral', detail: ps.source === 'git' ? `${ps.changed} of ${ps.accepted} accepted patterns changed (${ps.changes} changes in Git history).` : 'Git history not available.' },
-    { key: 'overall_improvement', label: 'Overall improvement', value: oi.slope_per_week === null ? 'n/a' : `${oi.slope_per_week >= 0 ? '+' : ''}${num(oi.slope_per_week)}/wk`, trend: oi.trend, tone: tone(oi.trend, ['up']), detail: `Weekly mean scores over ${plural(oi.weeks.length, 'week')}; last week-over-week change ${oi.last_change === null ? 'n/a' : `${oi.last_change >= 0 ? '+' : ''}${num(oi.last_change)}`}. ${oi.test.detail}` },
+    {
+      key: 'component_reuse_rate',
+      label: 'Component reuse rate',
+      value: pct(reuse.rate),
+      trend: dashboard.trends.reuse,
+      tone: tone(dashboard.trends.reuse, ['up']),
+      detail: `${reuse.reused} of ${plural(reuse.executions, 'execution')} reused a template, component or rule; first week ${pct(reuse.first_week)}, latest ${pct(reuse.latest_week)}. ${m.component_reuse_rate.test.detail}`,
+    },
+    {
+      key: 'api_integration_time',
+      label: 'API integration time',
+      value: dur(api.median_s),
+      trend: api.trend,
+      tone: tone(api.trend, ['faster']),
+      detail: `Median over ${api.executions} integration executions (mean ${dur(api.mean_s)}). ${api.test.detail}`,
+    },
+    {
+      key: 'agent_effectiveness',
+      label: 'Agent effectiveness',
+      value: m.agent_effectiveness[0] ? `${m.agent_effectiveness[0].agent}` : 'n/a',
+      trend: 'unknown',
+      tone: 'neutral',
+      detail: m.agent_effectiveness[0]
+        ? `Best mean score ${num(m.agent_effectiveness[0].mean_overall)} over ${plural(m.agent_effectiveness[0].executions, 'execution')}; ${plural(m.agent_effectiveness.length, 'agent')} in total.`
+        : 'No executions yet.',
+    },
+    {
+      key: 'pattern_stability',
+      label: 'Pattern stability',
+      value: pct(ps.stability),
+      trend: 'unknown',
+      tone: 'neutral',
+      detail: ps.source === 'git' ? `${ps.changed} of ${ps.accepted} accepted patterns changed (${ps.changes} changes in Git history).` : 'Git history not available.',
+    },
+    {
+      key: 'overall_improvement',
+      label: 'Overall improvement',
+      value: oi.slope_per_week === null ? 'n/a' : `${oi.slope_per_week >= 0 ? '+' : ''}${num(oi.slope_per_week)}/wk`,
+      trend: oi.trend,
+      tone: tone(oi.trend, ['up']),
+      detail: `Weekly mean scores over ${plural(oi.weeks.length, 'week')}; last week-over-week change ${oi.last_change === null ? 'n/a' : `${oi.last_change >= 0 ? '+' : ''}${num(oi.last_change)}`}. ${oi.test.detail}`,
+    },
   ];
 }
 
@@ -159,8 +214,13 @@ function scoreChart(oi: DashboardMetrics['overall_improvement']): ChartBlock {
   return {
     id: 'chart-score',
     title: 'Weekly mean score',
-    desc: weeks.length ? `Mean overall score per week over ${plural(weeks.length, 'week')}, from ${num(weeks[0]!.mean_overall)} to ${num(weeks[weeks.length - 1]!.mean_overall)}; trend ${oi.trend}${oi.slope_per_week === null ? '' : ` (${num(oi.slope_per_week)} per week)`}.` : 'No weekly scores yet.',
-    svg: lineChart(weeks.map((w) => ({ x: w.week, y: w.mean_overall })), { id: 'chart-score', title: 'Weekly mean score', desc: `Trend ${oi.trend}.`, yMax: 100, trend: true }),
+    desc: weeks.length
+      ? `Mean overall score per week over ${plural(weeks.length, 'week')}, from ${num(weeks[0]!.mean_overall)} to ${num(weeks[weeks.length - 1]!.mean_overall)}; trend ${oi.trend}${oi.slope_per_week === null ? '' : ` (${num(oi.slope_per_week)} per week)`}.`
+      : 'No weekly scores yet.',
+    svg: lineChart(
+      weeks.map((w) => ({ x: w.week, y: w.mean_overall })),
+      { id: 'chart-score', title: 'Weekly mean score', desc: `Trend ${oi.trend}.`, yMax: 100, trend: true },
+    ),
     table: { head: ['Week', 'Executions', 'Mean score', 'Change'], rows: weeks.map((w) => [w.week, String(w.executions), num(w.mean_overall), w.change === null ? '—' : num(w.change)]) },
   };
 }
@@ -171,8 +231,13 @@ function reuseChart(dashboard: DashboardReport): ChartBlock {
   return {
     id: 'chart-reuse',
     title: 'Reuse rate per week',
-    desc: weeks.length ? `Share of executions that reused a template, component or rule, per week: first ${pct(weeks[0]!.reuse_rate)}, latest ${pct(weeks[weeks.length - 1]!.reuse_rate)}.` : 'No executions yet.',
-    svg: lineChart(weeks.map((w) => ({ x: w.week, y: Math.round(w.reuse_rate * 1000) / 10 })), { id: 'chart-reuse', title: 'Reuse rate per week', desc: `Reuse trend ${dashboard.trends.reuse}.`, yMax: 100, unit: '%', trend: true }),
+    desc: weeks.length
+      ? `Share of executions that reused a template, component or rule, per week: first ${pct(weeks[0]!.reuse_rate)}, latest ${pct(weeks[weeks.length - 1]!.reuse_rate)}.`
+      : 'No executions yet.',
+    svg: lineChart(
+      weeks.map((w) => ({ x: w.week, y: Math.round(w.reuse_rate * 1000) / 10 })),
+      { id: 'chart-reuse', title: 'Reuse rate per week', desc: `Reuse trend ${dashboard.trends.reuse}.`, yMax: 100, unit: '%', trend: true },
+    ),
     table: { head: ['Week', 'Reuse rate'], rows: weeks.map((w) => [w.week, pct(w.reuse_rate)]) },
   };
 }
@@ -199,8 +264,14 @@ function agentChartOf(eff: readonly AgentEffectiveness[]): ChartBlock {
     id: 'chart-agents',
     title: 'Agent effectiveness',
     desc: eff.length ? `Mean overall score per agent; highest ${eff[0]!.agent} at ${num(eff[0]!.mean_overall)}.` : 'No agents yet.',
-    svg: barChart(eff.slice(0, 20).map((a) => ({ label: a.agent, value: a.mean_overall, note: `n=${a.executions}` })), { id: 'chart-agents', title: 'Agent effectiveness', desc: 'Mean overall score per agent.', yMax: 100 }),
-    table: { head: ['Agent', 'Executions', 'Mean score', 'Success rate', '95% interval', 'Cost per success'], rows: eff.map((a) => [a.agent, String(a.executions), num(a.mean_overall), pct(a.success_rate.rate), intervalCell(a), costCell(a)]) },
+    svg: barChart(
+      eff.slice(0, 20).map((a) => ({ label: a.agent, value: a.mean_overall, note: `n=${a.executions}` })),
+      { id: 'chart-agents', title: 'Agent effectiveness', desc: 'Mean overall score per agent.', yMax: 100 },
+    ),
+    table: {
+      head: ['Agent', 'Executions', 'Mean score', 'Success rate', '95% interval', 'Cost per success'],
+      rows: eff.map((a) => [a.agent, String(a.executions), num(a.mean_overall), pct(a.success_rate.rate), intervalCell(a), costCell(a)]),
+    },
   };
 }
 
@@ -212,19 +283,30 @@ function outcomeChart(byWeek: NonNullable<SiteAggregates['by_week']>): ChartBloc
     id: 'chart-outcomes',
     title: 'Outcome mix per week',
     desc: `Successes, partial results and failures per ISO week over the last ${plural(weeks.length, 'week')}.`,
-    svg: stackedChart(weeks.map((w) => ({ label: w, parts: keys.map((k) => ({ key: k, value: byWeek[w]!.outcomes[k as 'success'] })) })), keys, { id: 'chart-outcomes', title: 'Outcome mix per week', desc: 'Stacked successes, partials and failures.' }),
+    svg: stackedChart(
+      weeks.map((w) => ({ label: w, parts: keys.map((k) => ({ key: k, value: byWeek[w]!.outcomes[k as 'success'] })) })),
+      keys,
+      { id: 'chart-outcomes', title: 'Outcome mix per week', desc: 'Stacked successes, partials and failures.' },
+    ),
     table: { head: ['Week', 'Success', 'Partial', 'Failure'], rows: weeks.map((w) => [w, ...keys.map((k) => String(byWeek[w]!.outcomes[k as 'success']))]) },
   };
 }
 
 /** Bar chart of the median duration of the 15 most frequent task types. */
 function durationChart(byTaskType: NonNullable<SiteAggregates['by_task_type']>): ChartBlock {
-  const types = Object.entries(byTaskType).sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1)).slice(0, 15);
+  const types = Object.entries(byTaskType)
+    .sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1))
+    .slice(0, 15);
   return {
     id: 'chart-durations',
     title: 'Duration per task type',
-    desc: types.length ? `Median duration in minutes for the ${types.length} most frequent task types; longest median ${types.slice().sort((a, b) => b[1].duration_s.median - a[1].duration_s.median)[0]![0]}.` : 'No executions yet.',
-    svg: barChart(types.map(([t, s]) => ({ label: t, value: Math.round(s.duration_s.median / 6) / 10, note: `n=${s.count}` })), { id: 'chart-durations', title: 'Duration per task type', desc: 'Median minutes per task type.', unit: ' min' }),
+    desc: types.length
+      ? `Median duration in minutes for the ${types.length} most frequent task types; longest median ${types.slice().sort((a, b) => b[1].duration_s.median - a[1].duration_s.median)[0]![0]}.`
+      : 'No executions yet.',
+    svg: barChart(
+      types.map(([t, s]) => ({ label: t, value: Math.round(s.duration_s.median / 6) / 10, note: `n=${s.count}` })),
+      { id: 'chart-durations', title: 'Duration per task type', desc: 'Median minutes per task type.', unit: ' min' },
+    ),
     table: { head: ['Task type', 'Executions', 'Median', 'Mean', 'p90'], rows: types.map(([t, s]) => [t, String(s.count), dur(s.duration_s.median), dur(s.duration_s.mean), dur(s.duration_s.p90)]) },
   };
 }
@@ -262,7 +344,10 @@ export function prepareDashboard(read: LearnRead, records: SiteRecords): Dashboa
     agents: agentRows(eff),
     agentChart,
     hasCostData: eff.some((a) => typeof a.cost_usd === 'number'),
-    topPatterns: (snap?.patterns ?? []).filter((p) => p.status !== 'rejected' && p.status !== 'archived').slice(0, 6).map((p) => ({ ...link(p.id), label: p.statement })),
+    topPatterns: (snap?.patterns ?? [])
+      .filter((p) => p.status !== 'rejected' && p.status !== 'archived')
+      .slice(0, 6)
+      .map((p) => ({ ...link(p.id), label: p.statement })),
     effect: prepareEffect(snap?.dashboard.effect),
   };
 }

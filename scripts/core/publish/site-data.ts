@@ -360,7 +360,10 @@ const KIND_FIELDS: Partial<Record<string, (d: Data, f: Fields) => string | undef
     if (d.confidence !== undefined) f.text('Confidence', d.confidence);
     if (d.lift !== undefined) f.text('Lift', d.lift);
     if (d.definition && typeof d.definition === 'object') {
-      f.items('Definition', Object.entries(d.definition as Data).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : str(v)}`));
+      f.items(
+        'Definition',
+        Object.entries(d.definition as Data).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : str(v)}`),
+      );
     }
     return str(d.pattern_type);
   },
@@ -387,7 +390,10 @@ const KIND_FIELDS: Partial<Record<string, (d: Data, f: Fields) => string | undef
     f.text('Confidence', d.confidence);
     f.texts('Components', d.components);
     if (Array.isArray(d.assumptions)) {
-      f.items('Assumptions', (d.assumptions as Data[]).map((a) => `${str(a.key)}: ${str(a.statement)}${a.confidence ? ` (confidence ${str(a.confidence)})` : ''}`));
+      f.items(
+        'Assumptions',
+        (d.assumptions as Data[]).map((a) => `${str(a.key)}: ${str(a.statement)}${a.confidence ? ` (confidence ${str(a.confidence)})` : ''}`),
+      );
     }
     return undefined;
   },
@@ -399,7 +405,11 @@ const KIND_FIELDS: Partial<Record<string, (d: Data, f: Fields) => string | undef
     f.text('Root cause', d.root_cause);
     f.texts('Actions', d.actions);
     const ev = (d.evidence ?? {}) as Data;
-    if (Array.isArray(ev.recurring_errors)) f.items('Recurring errors', (ev.recurring_errors as Data[]).map((x) => `${str(x.fingerprint)} (×${str(x.count)})`));
+    if (Array.isArray(ev.recurring_errors))
+      f.items(
+        'Recurring errors',
+        (ev.recurring_errors as Data[]).map((x) => `${str(x.fingerprint)} (×${str(x.count)})`),
+      );
     f.texts('Assumptions at the time', ev.assumptions);
     f.texts('Dependencies', ev.dependencies);
     return badge;
@@ -409,7 +419,10 @@ const KIND_FIELDS: Partial<Record<string, (d: Data, f: Fields) => string | undef
     if (d.executions !== undefined) f.text('Executions', d.executions);
     f.texts('Flags', d.flags);
     if (d.metrics && typeof d.metrics === 'object') {
-      f.items('Metrics', Object.entries(d.metrics as Data).map(([k, v]) => `${k.replace(/_/g, ' ')}: ${v === null ? 'n/a' : str(v)}`));
+      f.items(
+        'Metrics',
+        Object.entries(d.metrics as Data).map(([k, v]) => `${k.replace(/_/g, ' ')}: ${v === null ? 'n/a' : str(v)}`),
+      );
     }
     return str(d.period) === 'month' ? 'monthly' : 'weekly';
   },

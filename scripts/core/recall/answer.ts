@@ -205,7 +205,12 @@ function rankWithFallback(store: RecallStore, intent: Intent): { hits: Hit[]; fa
     // The filters emptied the answer: say so and show the best matches of other kinds.
     ranking = rank(store, intent, { max: 400, filters: false });
     const filters = describeFilters(intent);
-    fallback = { filters, message: none ? `${none}; the best matches of other kinds follow, each labelled with its kind.` : `Nothing matched as ${filters}; the best matches without that filter follow, each labelled with its kind.` };
+    fallback = {
+      filters,
+      message: none
+        ? `${none}; the best matches of other kinds follow, each labelled with its kind.`
+        : `Nothing matched as ${filters}; the best matches without that filter follow, each labelled with its kind.`,
+    };
   }
   if (!ranking.hits.length && ranking.retired > 0) {
     // Only rejected or archived records hold these words: show them, marked, rather than nothing.
@@ -265,7 +270,10 @@ function commonErrors(store: RecallStore, hits: readonly Hit[]): CommonError[] {
       counts.set(f, c);
     }
   }
-  const top = [...counts.entries()].filter(([, c]) => c.count >= 2).sort((a, b) => b[1].count - a[1].count || a[0] - b[0]).slice(0, 3);
+  const top = [...counts.entries()]
+    .filter(([, c]) => c.count >= 2)
+    .sort((a, b) => b[1].count - a[1].count || a[0] - b[0])
+    .slice(0, 3);
   return top.map(([f, c]) => {
     const fp = store.meta.fps[f]!;
     return { fingerprint: fp.id, text: fp.text, example: fp.example, count: c.count, executions: c.docs.map((d) => store.doc(d)?.id).filter((x): x is string => Boolean(x)) };
@@ -305,9 +313,27 @@ export function answer(store: RecallStore, question: string, opts: AnswerOptions
   const common = intent.common || intent.outcome === 'failure' ? commonErrors(store, hits) : [];
   const start = estimateTokens(`${question.slice(0, 200)}\n${common.map((c) => `${c.count}x ${c.example}`).join('\n')}`) + 20;
   const { kept: insights, used, cut } = withinBudget(chosen, budget, start);
-  const suggestions = fallback && insights.length === 0 ? [] : insights.length === 0 ? suggestVocabulary(questionWords(question), store.meta.vocab) : intent.unknown.length && !intent.entities.length ? suggestVocabulary(intent.unknown, store.meta.vocab, 3, true).filter((s) => !intent.entities.some((e) => e.value === s)) : [];
+  const suggestions =
+    fallback && insights.length === 0
+      ? []
+      : insights.length === 0
+        ? suggestVocabulary(questionWords(question), store.meta.vocab)
+        : intent.unknown.length && !intent.entities.length
+          ? suggestVocabulary(intent.unknown, store.meta.vocab, 3, true).filter((s) => !intent.entities.some((e) => e.value === s))
+          : [];
   const { question: _q, unknown: _u, ...understood } = intent;
-  return { question, understood, insights, common_errors: common, total_matches: hits.length, truncated: cut || hits.length > chosen.length, tokens: used, suggestions, guidance: Math.min(guidance, insights.length), ...(fallback ? { fallback } : {}) };
+  return {
+    question,
+    understood,
+    insights,
+    common_errors: common,
+    total_matches: hits.length,
+    truncated: cut || hits.length > chosen.length,
+    tokens: used,
+    suggestions,
+    guidance: Math.min(guidance, insights.length),
+    ...(fallback ? { fallback } : {}),
+  };
 }
 
 /** The text answer (what `recall` prints): insights in the answer's order, labelled by kind. */

@@ -61,14 +61,44 @@ export interface Intent {
 
 // Looked up by question words (`constructor` among them): null-prototype tables.
 const KIND_WORDS: Record<string, string> = dictOf({
-  rule: 'rule', rules: 'rule', guideline: 'rule', guidelines: 'rule', convention: 'rule', conventions: 'rule',
-  pattern: 'pattern', patterns: 'pattern', practice: 'pattern', practices: 'pattern', learnings: 'pattern', learning: 'pattern',
-  template: 'template', templates: 'template', recipe: 'template', recipes: 'template', boilerplate: 'template',
-  execution: 'execution', executions: 'execution', run: 'execution', runs: 'execution', attempt: 'execution', attempts: 'execution', history: 'execution',
-  reflection: 'reflection', reflections: 'reflection', postmortem: 'reflection', postmortems: 'reflection', retrospective: 'reflection', rca: 'reflection',
-  assumption: 'assumption', assumptions: 'assumption',
-  synthesis: 'synthesis', syntheses: 'synthesis', report: 'synthesis', reports: 'synthesis',
-  effect: 'effect', effects: 'effect',
+  rule: 'rule',
+  rules: 'rule',
+  guideline: 'rule',
+  guidelines: 'rule',
+  convention: 'rule',
+  conventions: 'rule',
+  pattern: 'pattern',
+  patterns: 'pattern',
+  practice: 'pattern',
+  practices: 'pattern',
+  learnings: 'pattern',
+  learning: 'pattern',
+  template: 'template',
+  templates: 'template',
+  recipe: 'template',
+  recipes: 'template',
+  boilerplate: 'template',
+  execution: 'execution',
+  executions: 'execution',
+  run: 'execution',
+  runs: 'execution',
+  attempt: 'execution',
+  attempts: 'execution',
+  history: 'execution',
+  reflection: 'reflection',
+  reflections: 'reflection',
+  postmortem: 'reflection',
+  postmortems: 'reflection',
+  retrospective: 'reflection',
+  rca: 'reflection',
+  assumption: 'assumption',
+  assumptions: 'assumption',
+  synthesis: 'synthesis',
+  syntheses: 'synthesis',
+  report: 'synthesis',
+  reports: 'synthesis',
+  effect: 'effect',
+  effects: 'effect',
 });
 /**
  * Kind nouns that ask for a kind when plural ("show me rules", "UI patterns that worked") or
@@ -80,13 +110,87 @@ const STRICT_KIND_PLURALS = new Set(['rules', 'guidelines', 'patterns', 'templat
 const STRICT_KIND_SINGULARS = new Set(['rule', 'guideline', 'pattern', 'template', 'execution', 'reflection', 'postmortem', 'assumption', 'synthesis']);
 const ASKING = new Set(['show', 'list', 'find', 'which', 'any', 'every', 'each', 'get', 'give']);
 const CATEGORY_WORDS: Record<string, string> = dictOf({
-  gotcha: 'integration-gotcha', gotchas: 'integration-gotcha', pitfall: 'integration-gotcha', pitfalls: 'integration-gotcha', caveat: 'integration-gotcha', caveats: 'integration-gotcha',
-  decision: 'architectural-decision', decisions: 'architectural-decision', adr: 'architectural-decision', adrs: 'architectural-decision',
+  gotcha: 'integration-gotcha',
+  gotchas: 'integration-gotcha',
+  pitfall: 'integration-gotcha',
+  pitfalls: 'integration-gotcha',
+  caveat: 'integration-gotcha',
+  caveats: 'integration-gotcha',
+  decision: 'architectural-decision',
+  decisions: 'architectural-decision',
+  adr: 'architectural-decision',
+  adrs: 'architectural-decision',
 });
-const FAILURE_WORDS = new Set(['fail', 'failed', 'fails', 'failing', 'failure', 'failures', 'broke', 'broken', 'break', 'breaks', 'breaking', 'issue', 'issues', 'problem', 'problems', 'error', 'errors', 'bug', 'bugs', 'wrong', 'crash', 'crashed', 'regression', 'regressions', 'mistake', 'mistakes', 'avoid', 'pitfall', 'pitfalls', 'gotcha', 'gotchas']);
+const FAILURE_WORDS = new Set([
+  'fail',
+  'failed',
+  'fails',
+  'failing',
+  'failure',
+  'failures',
+  'broke',
+  'broken',
+  'break',
+  'breaks',
+  'breaking',
+  'issue',
+  'issues',
+  'problem',
+  'problems',
+  'error',
+  'errors',
+  'bug',
+  'bugs',
+  'wrong',
+  'crash',
+  'crashed',
+  'regression',
+  'regressions',
+  'mistake',
+  'mistakes',
+  'avoid',
+  'pitfall',
+  'pitfalls',
+  'gotcha',
+  'gotchas',
+]);
 const SUCCESS_WORDS = new Set(['worked', 'works', 'work', 'working', 'succeeded', 'success', 'successes', 'successful', 'succeed', 'good', 'best', 'well', 'winning', 'effective']);
 /** Outcome words that decide the outcome on their own; the rest ("work", "good", "break") only boost. */
-const STRICT_OUTCOME_WORDS = new Set(['fail', 'failed', 'fails', 'failing', 'failure', 'failures', 'broke', 'broken', 'crash', 'crashed', 'wrong', 'bug', 'bugs', 'issue', 'issues', 'problem', 'problems', 'error', 'errors', 'regression', 'regressions', 'mistake', 'mistakes', 'pitfall', 'pitfalls', 'gotcha', 'gotchas', 'worked', 'succeeded', 'success', 'successes', 'successful', 'succeed']);
+const STRICT_OUTCOME_WORDS = new Set([
+  'fail',
+  'failed',
+  'fails',
+  'failing',
+  'failure',
+  'failures',
+  'broke',
+  'broken',
+  'crash',
+  'crashed',
+  'wrong',
+  'bug',
+  'bugs',
+  'issue',
+  'issues',
+  'problem',
+  'problems',
+  'error',
+  'errors',
+  'regression',
+  'regressions',
+  'mistake',
+  'mistakes',
+  'pitfall',
+  'pitfalls',
+  'gotcha',
+  'gotchas',
+  'worked',
+  'succeeded',
+  'success',
+  'successes',
+  'successful',
+  'succeed',
+]);
 const COMMON_WORDS = new Set(['common', 'recurring', 'frequent', 'frequently', 'repeated', 'often', 'usual', 'typical', 'top']);
 /** Words that say something happens again ("we keep failing", "fails again"): with a failure or cause word, a common-cause question. */
 const AGAIN_WORDS = new Set(['keep', 'keeps', 'kept', 'again', 'always', 'repeatedly', 'recurrent', 'recurs', 'recur']);
@@ -96,24 +200,121 @@ const CAUSE_WORDS = new Set(['cause', 'causes', 'reason', 'reasons', 'culprit', 
 const CAUSE_VERBS = new Set(['going', 'goes', 'go', 'happening', 'happens', 'getting', 'gets', 'running', 'hitting', 'coming', 'seeing', 'having']);
 /** Words that shape intent but are not content to search for. */
 const FILLER = new Set([
-  'what', 'which', 'who', 'when', 'where', 'why', 'how', 'show', 'me', 'all', 'list', 'find', 'give', 'tell', 'about', 'any', 'the', 'a', 'an', 'we', 'i', 'you', 'our', 'us',
-  'last', 'time', 'times', 'tried', 'try', 'trying', 'did', 'do', 'does', 'done', 'was', 'were', 'is', 'are', 'be', 'been', 'with', 'for', 'to', 'of', 'in', 'on', 'that', 'this',
-  'it', 'its', 'and', 'or', 'past', 'previous', 'before', 'recent', 'recently', 'latest', 'similar', 'task', 'tasks', 'specific', 'related', 'there', 'have', 'has', 'had', 'ever',
-  'week', 'month', 'today', 'yesterday', 'days', 'day', 'most', 'some', 'my', 'should', 'can', 'could', 'would', 'from', 'at', 'by', 'so', 'far', 'lately',
+  'what',
+  'which',
+  'who',
+  'when',
+  'where',
+  'why',
+  'how',
+  'show',
+  'me',
+  'all',
+  'list',
+  'find',
+  'give',
+  'tell',
+  'about',
+  'any',
+  'the',
+  'a',
+  'an',
+  'we',
+  'i',
+  'you',
+  'our',
+  'us',
+  'last',
+  'time',
+  'times',
+  'tried',
+  'try',
+  'trying',
+  'did',
+  'do',
+  'does',
+  'done',
+  'was',
+  'were',
+  'is',
+  'are',
+  'be',
+  'been',
+  'with',
+  'for',
+  'to',
+  'of',
+  'in',
+  'on',
+  'that',
+  'this',
+  'it',
+  'its',
+  'and',
+  'or',
+  'past',
+  'previous',
+  'before',
+  'recent',
+  'recently',
+  'latest',
+  'similar',
+  'task',
+  'tasks',
+  'specific',
+  'related',
+  'there',
+  'have',
+  'has',
+  'had',
+  'ever',
+  'week',
+  'month',
+  'today',
+  'yesterday',
+  'days',
+  'day',
+  'most',
+  'some',
+  'my',
+  'should',
+  'can',
+  'could',
+  'would',
+  'from',
+  'at',
+  'by',
+  'so',
+  'far',
+  'lately',
 ]);
 const TYPE_HINTS: Record<string, EntityMatch['type']> = dictOf({
-  component: 'component', components: 'component', widget: 'component', page: 'component',
-  domain: 'domain', domains: 'domain', area: 'domain',
-  agent: 'agent', agents: 'agent', model: 'agent',
-  type: 'task_type', kind: 'task_type',
-  tag: 'tag', tagged: 'tag',
+  component: 'component',
+  components: 'component',
+  widget: 'component',
+  page: 'component',
+  domain: 'domain',
+  domains: 'domain',
+  area: 'domain',
+  agent: 'agent',
+  agents: 'agent',
+  model: 'agent',
+  type: 'task_type',
+  kind: 'task_type',
+  tag: 'tag',
+  tagged: 'tag',
 });
 
 const DAY = 86400000;
 
 /** Words of the question: lower-case letters/digits runs (everything else is a separator). */
 export function questionWords(question: string): string[] {
-  return (question.toLowerCase().slice(0, 2000).match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 200);
+  return (
+    question
+      .toLowerCase()
+      .slice(0, 2000)
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).slice(0, 200);
 }
 
 function stem(word: string): string {
@@ -183,7 +384,15 @@ export function parseIntent(question: string, vocab: Vocabulary, now: number = D
   const entities = matchEntities(words, vocab);
   const used = new Set(entities.flatMap((e) => e.from.split(' ')));
   const isCue = (w: string): boolean =>
-    FILLER.has(w) || STRICT_KIND_PLURALS.has(w) || STRICT_KIND_SINGULARS.has(w) || Boolean(CATEGORY_WORDS[w]) || FAILURE_WORDS.has(w) || SUCCESS_WORDS.has(w) || COMMON_WORDS.has(w) || Boolean(TYPE_HINTS[w]) || (causes && (AGAIN_WORDS.has(w) || CAUSE_WORDS.has(w) || CAUSE_VERBS.has(w)));
+    FILLER.has(w) ||
+    STRICT_KIND_PLURALS.has(w) ||
+    STRICT_KIND_SINGULARS.has(w) ||
+    Boolean(CATEGORY_WORDS[w]) ||
+    FAILURE_WORDS.has(w) ||
+    SUCCESS_WORDS.has(w) ||
+    COMMON_WORDS.has(w) ||
+    Boolean(TYPE_HINTS[w]) ||
+    (causes && (AGAIN_WORDS.has(w) || CAUSE_WORDS.has(w) || CAUSE_VERBS.has(w)));
   const content = words.filter((w) => !isCue(w));
   const formSet = new Set<string>();
   const terms = [...new Set(content.flatMap((w) => analyze(w, (f) => formSet.add(f))))];
@@ -236,7 +445,10 @@ function vocabEntries(vocab: Vocabulary): VocabEntry[] {
   const out: VocabEntry[] = [];
   for (const type of ['component', 'task_type', 'domain', 'agent', 'tag'] as const) {
     for (const [value, count] of Object.entries(own(vocab as unknown as Record<string, Record<string, number>>, type) ?? {})) {
-      const parts = value.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+      const parts = value
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter(Boolean);
       out.push({ type, value, count, parts, stems: parts.map(stem) });
     }
   }

@@ -60,7 +60,10 @@ export function renderRowsStore(rows: readonly RecordRow[], opts: RowsStoreOptio
   }
   docs.sort((a, b) => (a.doc.kind < b.doc.kind ? -1 : a.doc.kind > b.doc.kind ? 1 : a.doc.id < b.doc.id ? -1 : a.doc.id > b.doc.id ? 1 : 0));
   const seg = renderSegment(opts.name ?? 'seg-000.json', docs);
-  const fps = [...counts].filter(([, c]) => c.n >= 2).map(([id, c]) => ({ id, text: c.text, example: c.example })).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const fps = [...counts]
+    .filter(([, c]) => c.n >= 2)
+    .map(([id, c]) => ({ id, text: c.text, example: c.example }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
   const file = parseStoreFile(renderStoreFile({ n: docs.length, totalLength, vocab: mergeVocabulary([vocab]), fps, segments: [seg.segment] }))!;
   return { file, content: seg.content, vocab, totalLength };
 }

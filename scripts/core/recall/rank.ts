@@ -167,7 +167,15 @@ interface Facts {
 }
 
 function factsOf(store: RecallStore): Facts {
-  return { kind: store.valuesOf('kind'), status: store.valuesOf('status'), outcome: store.valuesOf('outcome'), patternType: store.valuesOf('pattern_type'), category: store.valuesOf('category'), derived: store.valuesOf('derived'), day: store.meta.day };
+  return {
+    kind: store.valuesOf('kind'),
+    status: store.valuesOf('status'),
+    outcome: store.valuesOf('outcome'),
+    patternType: store.valuesOf('pattern_type'),
+    category: store.valuesOf('category'),
+    derived: store.valuesOf('derived'),
+    day: store.meta.day,
+  };
 }
 
 /** Whether a document has the outcome the question asks for (a failure, a failure pattern, theme or gotcha...). */

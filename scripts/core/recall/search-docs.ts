@@ -113,7 +113,11 @@ const SEARCH_FIELDS: { [K in Kind]: SearchFields<K> } = {
     if ((r.pattern_type as string) === EFFECT_TYPE) base.kind = 'effect';
     if (r.domain) base.domains = [...new Set([r.domain, ...base.domains])];
     if (r.evidence?.length) base.links = r.evidence.slice(0, 20);
-    const defn = r.definition ? Object.values(r.definition).flat().filter((v) => typeof v === 'string') : [];
+    const defn = r.definition
+      ? Object.values(r.definition)
+          .flat()
+          .filter((v) => typeof v === 'string')
+      : [];
     base.applies = defn as string[];
   },
   template(r, base, _body) {
@@ -188,7 +192,27 @@ export function markDerived(doc: SearchDoc, row: RecordRow): void {
 
 // Frontmatter keys whose values are not words to search: machine values, dates and the fields
 // already in the title or lead (counted there with their own weight).
-const NOT_TEXT = new Set(['kind', 'created_at', 'started_at', 'status', 'outcome', 'overall', 'trigger', 'computed', 'scores', 'duration_s', 'exit_code', 'commit', 'usage', 'title', 'statement', 'summary', 'reason', 'root_cause', 'derived']);
+const NOT_TEXT = new Set([
+  'kind',
+  'created_at',
+  'started_at',
+  'status',
+  'outcome',
+  'overall',
+  'trigger',
+  'computed',
+  'scores',
+  'duration_s',
+  'exit_code',
+  'commit',
+  'usage',
+  'title',
+  'statement',
+  'summary',
+  'reason',
+  'root_cause',
+  'derived',
+]);
 
 function collectText(value: unknown, out: string[], depth: number): void {
   if (depth > 20) return;

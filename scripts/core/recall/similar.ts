@@ -90,7 +90,14 @@ export function similarExecutions(store: RecallStore, task: SimilarTask, limit =
     if (rejected.has(d)) continue;
     const doc = store.doc(d);
     if (!doc || (doc.kind !== 'rule' && doc.kind !== 'template' && doc.kind !== 'pattern')) continue;
-    guidance.push({ id: doc.id, kind: doc.kind, ...(doc.status ? { status: doc.status } : {}), path: doc.derived ? null : doc.file, text: doc.action ?? doc.summary, ...(doc.derived ? { derived: true } : {}) });
+    guidance.push({
+      id: doc.id,
+      kind: doc.kind,
+      ...(doc.status ? { status: doc.status } : {}),
+      path: doc.derived ? null : doc.file,
+      text: doc.action ?? doc.summary,
+      ...(doc.derived ? { derived: true } : {}),
+    });
   }
   const kindRank: Record<string, number> = { rule: 0, pattern: 1, template: 2 };
   guidance.sort((a, b) => (a.status === 'accepted' ? 0 : 1) - (b.status === 'accepted' ? 0 : 1) || kindRank[a.kind]! - kindRank[b.kind]! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

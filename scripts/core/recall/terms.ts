@@ -13,7 +13,46 @@ import { dict, own, sortedDict } from '../dict.js';
  * "however", which a user may well search for; BM25's IDF already weighs common words down.
  * The few left out here are the ones frequent enough to make posting lists long.
  */
-export const STOP_WORDS = new Set(['a', 'an', 'the', 'and', 'or', 'of', 'to', 'in', 'on', 'at', 'by', 'for', 'with', 'from', 'as', 'is', 'are', 'was', 'were', 'be', 'been', 'it', 'its', 'this', 'that', 'these', 'those', 'i', 'we', 'you', 'he', 'she', 'they', 'me', 'us', 'our', 'your', 'my']);
+export const STOP_WORDS = new Set([
+  'a',
+  'an',
+  'the',
+  'and',
+  'or',
+  'of',
+  'to',
+  'in',
+  'on',
+  'at',
+  'by',
+  'for',
+  'with',
+  'from',
+  'as',
+  'is',
+  'are',
+  'was',
+  'were',
+  'be',
+  'been',
+  'it',
+  'its',
+  'this',
+  'that',
+  'these',
+  'those',
+  'i',
+  'we',
+  'you',
+  'he',
+  'she',
+  'they',
+  'me',
+  'us',
+  'our',
+  'your',
+  'my',
+]);
 
 // Word -> analysed term ('' for a stop word). Natural text repeats words, so memoising Lunr's
 // stemmer turns the most expensive step of indexing into a map lookup.

@@ -32,8 +32,7 @@ export function validateInput(): ValidateFunction {
 export function findForbiddenKeys(value: unknown, path: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
   if (Array.isArray(value)) {
     for (const [i, v] of value.entries()) findForbiddenKeys(v, [...path, i], out);
-  }
-  else if (value !== null && typeof value === 'object') {
+  } else if (value !== null && typeof value === 'object') {
     for (const key of Object.keys(value)) {
       if (FORBIDDEN_KEYS.has(key)) out.push([...path, key]);
       else findForbiddenKeys((value as Record<string, unknown>)[key], [...path, key], out);
@@ -105,7 +104,10 @@ export function unknownReused(reused: readonly string[], byId: ReadonlyMap<strin
   reused.forEach((name, i) => {
     if (!looksLikeRecordId(name) || byId.has(name)) return;
     const prefix = name.slice(0, name.indexOf('-') + 1);
-    const close = didYouMean(name, [...byId.keys()].filter((id) => id.startsWith(prefix)));
+    const close = didYouMean(
+      name,
+      [...byId.keys()].filter((id) => id.startsWith(prefix)),
+    );
     out.push(
       diag('link/unknown-reused', source, `\`reused\` names \`${name}\`, which looks like a record id but does not exist; it does not count towards reusability.`, {
         ...pos(['reused', i]),
@@ -139,7 +141,14 @@ function isoSeconds(ms: number): string {
  * are left out; `overall` and `trigger` follow the config thresholds. `comparable` (durations
  * of the comparable earlier executions) skips the scan of `rows`, for callers that index them.
  */
-export function buildExecution(input: Record<string, unknown>, rows: readonly RecordRow[], ws: Pick<Workspace, 'config'>, now: Date, comparable?: readonly number[], unmeasured: readonly OptionalScoreName[] = []): { record: ExecutionRecord; body: string } {
+export function buildExecution(
+  input: Record<string, unknown>,
+  rows: readonly RecordRow[],
+  ws: Pick<Workspace, 'config'>,
+  now: Date,
+  comparable?: readonly number[],
+  unmeasured: readonly OptionalScoreName[] = [],
+): { record: ExecutionRecord; body: string } {
   const { body, scores: given, overall: _o, trigger: _t, computed: _c, ...rest } = input as Record<string, unknown> & { body?: string; scores?: Partial<Scores> };
   const duration = Number(rest.duration_s);
   const createdMs = typeof rest.created_at === 'string' ? Date.parse(rest.created_at) : now.getTime();

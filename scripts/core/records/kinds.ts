@@ -1,27 +1,9 @@
 /**
  * Record kinds and where each lives in the knowledge base (the seed's Task 1 layout).
  */
-import type {
-  AssumptionRecord,
-  ExecutionRecord,
-  MetricsRecord,
-  PatternRecord,
-  ReflectionRecord,
-  RuleRecord,
-  SynthesisRecord,
-  TemplateRecord,
-} from './types.generated.js';
+import type { AssumptionRecord, ExecutionRecord, MetricsRecord, PatternRecord, ReflectionRecord, RuleRecord, SynthesisRecord, TemplateRecord } from './types.generated.js';
 
-export type {
-  AssumptionRecord,
-  ExecutionRecord,
-  MetricsRecord,
-  PatternRecord,
-  ReflectionRecord,
-  RuleRecord,
-  SynthesisRecord,
-  TemplateRecord,
-};
+export type { AssumptionRecord, ExecutionRecord, MetricsRecord, PatternRecord, ReflectionRecord, RuleRecord, SynthesisRecord, TemplateRecord };
 export type { LearningLoopConfigFile } from './types.generated.js';
 
 /** Every record kind. */
@@ -30,15 +12,7 @@ export const KINDS = ['execution', 'reflection', 'pattern', 'template', 'rule', 
 export type Kind = (typeof KINDS)[number];
 
 /** Any record. */
-export type AnyRecord =
-  | ExecutionRecord
-  | ReflectionRecord
-  | PatternRecord
-  | TemplateRecord
-  | RuleRecord
-  | AssumptionRecord
-  | SynthesisRecord
-  | MetricsRecord;
+export type AnyRecord = ExecutionRecord | ReflectionRecord | PatternRecord | TemplateRecord | RuleRecord | AssumptionRecord | SynthesisRecord | MetricsRecord;
 
 /** Maps a kind to its record type. */
 export interface RecordByKind {

@@ -81,7 +81,8 @@ const lifecycle = {
 const scores = {
   type: 'object',
   additionalProperties: false,
-  description: 'The score card: accuracy always; efficiency, reusability and surprise when something measured them (an import leaves out what its source does not record). overall is the mean of the scores present.',
+  description:
+    'The score card: accuracy always; efficiency, reusability and surprise when something measured them (an import leaves out what its source does not record). overall is the mean of the scores present.',
   required: ['accuracy'],
   properties: { accuracy: score, efficiency: score, reusability: score, surprise: score },
 } as const;
@@ -199,7 +200,10 @@ export const reflectionSchema = {
       additionalProperties: false,
       properties: {
         similar_failures: idList,
-        recurring_errors: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['fingerprint', 'count'], properties: { fingerprint: text, count: { type: 'integer', minimum: 1 }, executions: idList } } },
+        recurring_errors: {
+          type: 'array',
+          items: { type: 'object', additionalProperties: false, required: ['fingerprint', 'count'], properties: { fingerprint: text, count: { type: 'integer', minimum: 1 }, executions: idList } },
+        },
         assumptions: textList,
         dependencies: textList,
         recalled: idList,
@@ -307,7 +311,13 @@ export const assumptionSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['key', 'statement'],
-        properties: { key: slug, statement: { type: 'string', minLength: 1, maxLength: 1000 }, confidence: { type: 'string', enum: ['low', 'medium', 'high'] }, domains: slugList, components: slugList },
+        properties: {
+          key: slug,
+          statement: { type: 'string', minLength: 1, maxLength: 1000 },
+          confidence: { type: 'string', enum: ['low', 'medium', 'high'] },
+          domains: slugList,
+          components: slugList,
+        },
       },
     },
   },
@@ -401,7 +411,12 @@ export const configSchema = {
       properties: {
         comparable_window: { type: 'integer', minimum: 1, maximum: 10000, description: 'How many earlier comparable executions the efficiency baseline uses.' },
         default_efficiency: threshold,
-        template_streak: { type: 'integer', minimum: 0, maximum: 1000, description: 'Flawless executions of one task type and component in a row that trigger extract_template (0 turns the rule off).' },
+        template_streak: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 1000,
+          description: 'Flawless executions of one task type and component in a row that trigger extract_template (0 turns the rule off).',
+        },
       },
     },
     patterns: {

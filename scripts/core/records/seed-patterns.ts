@@ -19,16 +19,8 @@ export interface SeedMemory {
 
 /** The seed's Step 4 `initial_patterns`, verbatim. */
 export const SEED_PATTERNS: Pick<SeedMemory, 'reiki_patterns' | 'square_api'> = {
-  reiki_patterns: [
-    'Use soft color palette for healing context',
-    'Booking flow must be maximum 3 steps',
-    'Include practitioner bio prominently',
-  ],
-  square_api: [
-    'Always validate webhook signatures',
-    'Cache payment methods for returning clients',
-    'Handle timezone conversions for appointments',
-  ],
+  reiki_patterns: ['Use soft color palette for healing context', 'Booking flow must be maximum 3 steps', 'Include practitioner bio prominently'],
+  square_api: ['Always validate webhook signatures', 'Cache payment methods for returning clients', 'Handle timezone conversions for appointments'],
 };
 
 /** Memory section -> pattern category and domain. */

@@ -178,9 +178,17 @@ function explainError(err: ErrorObject, path: Array<string | number>, value: unk
     case 'exclusiveMaximum':
       return { rule: 'schema/range', message: `\`${name}\` ${err.message} (found ${describe(value)}).`, at };
     case 'enum':
-      return { rule: 'schema/enum', message: `\`${name}\` is ${describe(value)}; allowed: ${((err.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}.`, at };
+      return {
+        rule: 'schema/enum',
+        message: `\`${name}\` is ${describe(value)}; allowed: ${((err.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}.`,
+        at,
+      };
     case 'const':
-      return { rule: path[0] === 'kind' ? 'schema/kind' : 'schema/enum', message: `\`${name}\` must be ${JSON.stringify((err.params as { allowedValue: unknown }).allowedValue)} (found ${describe(value)}).`, at };
+      return {
+        rule: path[0] === 'kind' ? 'schema/kind' : 'schema/enum',
+        message: `\`${name}\` must be ${JSON.stringify((err.params as { allowedValue: unknown }).allowedValue)} (found ${describe(value)}).`,
+        at,
+      };
     case 'pattern':
     case 'format': {
       const rule = path[path.length - 1] === 'id' || (path.length >= 2 && typeof path[path.length - 1] === 'number') ? idRuleFor(path) : 'schema/format';
@@ -229,7 +237,10 @@ function hintFor(rule: RuleId, err: ErrorObject, value: unknown, root: object | 
 function unknownFieldHint(err: ErrorObject, root: object | undefined): string | undefined {
   const extra = String((err.params as { additionalProperty: string }).additionalProperty);
   // `#/properties/pre/additionalProperties` → the object schema at `#/properties/pre`.
-  const parent = pointerToPath(err.schemaPath.replace(/^#/, '').replace(/\/additionalProperties$/, '')).reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), root);
+  const parent = pointerToPath(err.schemaPath.replace(/^#/, '').replace(/\/additionalProperties$/, '')).reduce<unknown>(
+    (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+    root,
+  );
   const props = ((parent as { properties?: Record<string, { properties?: Record<string, unknown> }> } | undefined)?.properties ?? {}) as Record<string, { properties?: Record<string, unknown> }>;
   const home = Object.keys(props)
     .filter((k) => props[k]?.properties && Object.prototype.hasOwnProperty.call(props[k]!.properties, extra))
@@ -282,12 +293,22 @@ function recordChecks(file: string, displayFile: string, record: AnyRecord, pos:
   const out: Diagnostic[] = [];
   if (!opts.skipFolder) {
     if (!folderPatternFor(record.kind).test(file)) {
-      out.push(diag('path/wrong-folder', displayFile, `A ${record.kind} record does not belong in \`${file.split('/').slice(0, -1).join('/') || '.'}\`.`, { ...pos(['kind']), hint: `Move it to ${folderHintFor(record.kind)}.` }));
+      out.push(
+        diag('path/wrong-folder', displayFile, `A ${record.kind} record does not belong in \`${file.split('/').slice(0, -1).join('/') || '.'}\`.`, {
+          ...pos(['kind']),
+          hint: `Move it to ${folderHintFor(record.kind)}.`,
+        }),
+      );
     } else if (record.kind === 'pattern') {
       const folder = file.split('/')[2];
       const expected = { 'architectural-decision': 'architectural-decisions', 'component-pattern': 'component-patterns', 'integration-gotcha': 'integration-gotchas' }[record.category];
       if (folder !== expected) {
-        out.push(diag('path/wrong-folder', displayFile, `A pattern with category \`${record.category}\` belongs in memory/long-term/${expected}/.`, { ...pos(['category']), hint: `Move it to memory/long-term/${expected}/${record.id}.md or change its category.` }));
+        out.push(
+          diag('path/wrong-folder', displayFile, `A pattern with category \`${record.category}\` belongs in memory/long-term/${expected}/.`, {
+            ...pos(['category']),
+            hint: `Move it to memory/long-term/${expected}/${record.id}.md or change its category.`,
+          }),
+        );
       }
     }
     out.push(...fileNameCheck(file, displayFile, record.id, pos));
@@ -371,11 +392,15 @@ export function crossRecordChecks(
     const kept = duplicateKeeper(byId.get(id) ?? []);
     for (const file of list) {
       // Name a few of the others: 10,000 records sharing an id must not make 10,000 long messages.
-      const others = files.slice(0, 6).filter((f) => f !== file).slice(0, 5);
+      const others = files
+        .slice(0, 6)
+        .filter((f) => f !== file)
+        .slice(0, 5);
       const rest = files.length - 1 - others.length;
       const also = `Id \`${id}\` is also used by ${others.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
       if (kept === undefined) out.push(diag('id/duplicate', file, `${also}; none of them is used until the id is unique.`, locateIn(file, ['id'])));
-      else if (file === kept) out.push(diag('id/duplicate', file, `${also}; this record is kept (it is the one at its own path), the others are left out.`, { ...locateIn(file, ['id']), severity: 'warning' }));
+      else if (file === kept)
+        out.push(diag('id/duplicate', file, `${also}; this record is kept (it is the one at its own path), the others are left out.`, { ...locateIn(file, ['id']), severity: 'warning' }));
       else out.push(diag('id/duplicate', file, `${also}; this copy is left out and ${kept} is kept.`, locateIn(file, ['id'])));
     }
   }
@@ -389,7 +414,14 @@ export function crossRecordChecks(
         if (!hit) {
           out.push(diag('link/missing', r.file, `\`${field.path.join('.')}\` links to \`${target}\`, which does not exist.`, locateIn(r.file, [...field.path, i])));
         } else if (field.to && !hit.some((h) => field.to!.includes(h.record.kind))) {
-          out.push(diag('link/missing', r.file, `\`${field.path.join('.')}\` links to \`${target}\`, which is ${withArticle(hit[0]!.record.kind)}, not ${field.to.map(withArticle).join(' or ')}.`, locateIn(r.file, [...field.path, i])));
+          out.push(
+            diag(
+              'link/missing',
+              r.file,
+              `\`${field.path.join('.')}\` links to \`${target}\`, which is ${withArticle(hit[0]!.record.kind)}, not ${field.to.map(withArticle).join(' or ')}.`,
+              locateIn(r.file, [...field.path, i]),
+            ),
+          );
         }
       });
     }

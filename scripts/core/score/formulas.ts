@@ -119,7 +119,7 @@ export function accuracyFrom(e: ScoreEvidence): number {
   let value: number = OUTCOME_ACCURACY[e.outcome];
   const passed = e.checks?.passed ?? 0;
   const total = passed + (e.checks?.failed ?? 0);
-  if (total > 0) value = 0.5 * value + 0.5 * (100 * passed) / total;
+  if (total > 0) value = 0.5 * value + (0.5 * (100 * passed)) / total;
   value -= Math.min(20, 5 * (e.errors?.length ?? 0));
   return clamp(value);
 }

@@ -41,7 +41,7 @@ export function kindLabel(e: Pick<StreakExecution, 'task_type' | 'component'>): 
 
 /** Flawless: a success that reported no error and no failed check. */
 export function isFlawless(e: StreakExecution): boolean {
-  return e.outcome === 'success' && !(e.errors?.length) && !(e.checks?.failed);
+  return e.outcome === 'success' && !e.errors?.length && !e.checks?.failed;
 }
 
 const sameKind = (a: Pick<StreakExecution, 'task_type' | 'component'>, b: Pick<StreakExecution, 'task_type' | 'component'>): boolean =>
