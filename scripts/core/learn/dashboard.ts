@@ -90,11 +90,11 @@ export interface DashboardInputs {
   syntheses?: ReadonlyArray<RecordByKind['synthesis']>;
 }
 
-/** Computes the five metrics. Trends are stated only when a Mann–Kendall test at `alpha` says so. */
-export function computeMetrics(history: readonly ExecutionRecord[], inputs: DashboardInputs = {}, alpha = 0.05): DashboardMetrics {
-  const ordered = byTime(history);
-  const weeks = weeklyPoints(ordered);
-  const reused = ordered.filter((e) => e.reused?.length).length;
+/**
+ * Duration of API and integration executions: mean, median and weekly medians, with the trend
+ * tested over the weekly medians (robust to one slow task).
+ */
+function apiIntegrationTime(ordered: readonly ExecutionRecord[], alpha: number): DashboardMetrics['api_integration_time'] {
   const api = ordered.filter(isIntegration);
   const apiWeeks = new Map<string, number[]>();
   for (const e of api) {
@@ -102,31 +102,49 @@ export function computeMetrics(history: readonly ExecutionRecord[], inputs: Dash
     pushTo(apiWeeks, w, e.duration_s);
   }
   const weeklyMedian = [...apiWeeks].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([week, d]) => ({ week, median_s: round(median(d), 1) }));
-  // Trend over weekly medians (robust to one slow task).
   const apiTest = weeklyTrend(weeklyMedian.map((w) => ({ week: w.week, value: w.median_s })), alpha, 's', 2, api.length ? `${plural(api.length, 'API or integration execution')} in ${plural(weeklyMedian.length, 'week')}` : 'no API or integration executions');
   const apiDir = direction(apiTest, alpha);
+  return {
+    executions: api.length,
+    mean_s: api.length ? round(mean(api.map((e) => e.duration_s)), 1) : null,
+    median_s: api.length ? round(median(api.map((e) => e.duration_s)), 1) : null,
+    weekly_median_s: weeklyMedian,
+    trend: apiDir === 'up' ? 'slower' : apiDir === 'down' ? 'faster' : apiDir,
+    test: apiTest,
+  };
+}
+
+/** One row per agent (mean overall, success rate with its interval, cost), best first. */
+function agentEffectiveness(ordered: readonly ExecutionRecord[]): AgentEffectiveness[] {
   const agents = new Map<string, ExecutionRecord[]>();
   for (const e of ordered) pushTo(agents, e.agent, e);
-  const agentRows: AgentEffectiveness[] = [...agents]
+  return [...agents]
     .map(([agent, list]) => {
       const successes = list.filter((e) => e.outcome === 'success').length;
       return { agent, executions: list.length, mean_overall: round(mean(list.map((e) => e.overall)), 2), successes, success_rate: wilson(successes, list.length), ...agentCost(list) };
     })
     .sort((a, b) => b.mean_overall - a.mean_overall || (a.agent < b.agent ? -1 : 1));
+}
+
+/** How many accepted patterns changed after they were accepted (from Git; unavailable outside it). */
+function patternStability(inputs: DashboardInputs): DashboardMetrics['pattern_stability'] {
+  const accepted = inputs.acceptedPatternFiles ?? [];
+  if (!inputs.patternCommits) return { accepted: accepted.length, changed: 0, changes: 0, stability: null, source: 'unavailable' };
+  const counts = accepted.map((f) => inputs.patternCommits!.get(f) ?? 0);
+  const changed = counts.filter((c) => c > 1).length;
+  return { accepted: accepted.length, changed, changes: counts.reduce((s, c) => s + Math.max(0, c - 1), 0), stability: accepted.length ? round(1 - changed / accepted.length) : null, source: 'git' };
+}
+
+/** Computes the five metrics. Trends are stated only when a Mann–Kendall test at `alpha` says so. */
+export function computeMetrics(history: readonly ExecutionRecord[], inputs: DashboardInputs = {}, alpha = 0.05): DashboardMetrics {
+  const ordered = byTime(history);
+  const weeks = weeklyPoints(ordered);
+  const reused = ordered.filter((e) => e.reused?.length).length;
   // Weeks with too few executions say little about their mean: only weeks with MIN_WEEK_EXECUTIONS.
   const counted = weeks.filter((w) => w.executions >= MIN_WEEK_EXECUTIONS);
   const basis = weeksBasis(ordered.length, weeks.length, counted.length);
   const scoreTest = weeklyTrend(counted.map((w) => ({ week: w.week, value: w.mean_overall })), alpha, 'points', 2, basis);
   const reuseTest = weeklyTrend(counted.map((w) => ({ week: w.week, value: w.reuse_rate })), alpha, '', 3, basis);
-  const accepted = inputs.acceptedPatternFiles ?? [];
-  let stability: DashboardMetrics['pattern_stability'];
-  if (inputs.patternCommits) {
-    const counts = accepted.map((f) => inputs.patternCommits!.get(f) ?? 0);
-    const changed = counts.filter((c) => c > 1).length;
-    stability = { accepted: accepted.length, changed, changes: counts.reduce((s, c) => s + Math.max(0, c - 1), 0), stability: accepted.length ? round(1 - changed / accepted.length) : null, source: 'git' };
-  } else {
-    stability = { accepted: accepted.length, changed: 0, changes: 0, stability: null, source: 'unavailable' };
-  }
   return {
     component_reuse_rate: {
       rate: ordered.length ? round(reused / ordered.length) : null,
@@ -137,16 +155,9 @@ export function computeMetrics(history: readonly ExecutionRecord[], inputs: Dash
       trend: direction(reuseTest, alpha),
       test: reuseTest,
     },
-    api_integration_time: {
-      executions: api.length,
-      mean_s: api.length ? round(mean(api.map((e) => e.duration_s)), 1) : null,
-      median_s: api.length ? round(median(api.map((e) => e.duration_s)), 1) : null,
-      weekly_median_s: weeklyMedian,
-      trend: apiDir === 'up' ? 'slower' : apiDir === 'down' ? 'faster' : apiDir,
-      test: apiTest,
-    },
-    agent_effectiveness: agentRows,
-    pattern_stability: stability,
+    api_integration_time: apiIntegrationTime(ordered, alpha),
+    agent_effectiveness: agentEffectiveness(ordered),
+    pattern_stability: patternStability(inputs),
     overall_improvement: {
       weeks,
       slope_per_week: scoreTest.slope === null ? null : round(scoreTest.slope, 2),

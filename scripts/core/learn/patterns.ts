@@ -290,67 +290,112 @@ export function findCommonalities(
   return decide([commonalityCandidates(history, isTarget, type, config)], config.statistics.fdr)[0]!;
 }
 
+/** The counts one extraction of commonalities judges its candidates by. */
+interface CommonalityCounts {
+  /** The history, in time order. */
+  ordered: ExecutionRecord[];
+  /** Its executions with the outcome. */
+  targets: ExecutionRecord[];
+  /** The outcome's base rate. */
+  base: number;
+  /** Error fingerprint id -> its text. */
+  fpText: Map<string, string>;
+  /** Itemset -> the targets that have it. */
+  targetCount: Map<string, ExecutionRecord[]>;
+  /** Itemset -> how many executions of the history have it (candidates and their parts only). */
+  cover: Map<string, number>;
+}
+
+/** Itemset -> the targets that have it. */
+function targetsByItemset(targets: readonly ExecutionRecord[], maxItems: number, alias: Aliases): Map<string, ExecutionRecord[]> {
+  const targetCount = new Map<string, ExecutionRecord[]>();
+  for (const e of targets) {
+    for (const key of itemsetsOf(e, maxItems, alias)) {
+      let list = targetCount.get(key);
+      if (!list) targetCount.set(key, (list = []));
+      list.push(e);
+    }
+  }
+  return targetCount;
+}
+
+/** Coverage of the candidates (and their parts: needed for them only) over the whole history. */
+function coverOf(ordered: readonly ExecutionRecord[], candidates: ReadonlySet<string>, maxItems: number, alias: Aliases): Map<string, number> {
+  const partOfCandidate = new Set<string>();
+  for (const k of candidates) if (k.includes('\u0001')) for (const part of k.split('\u0001')) partOfCandidate.add(part);
+  const cover = new Map<string, number>();
+  for (const e of ordered) {
+    for (const key of itemsetsOf(e, maxItems, alias)) if (candidates.has(key) || partOfCandidate.has(key)) cover.set(key, (cover.get(key) ?? 0) + 1);
+  }
+  return cover;
+}
+
+/**
+ * The candidates to test, sorted. A single dependency is reported as a dependency pattern, a
+ * single agent belongs to the dashboard; every other candidate is a test.
+ */
+function testedItemsets(candidates: ReadonlySet<string>): string[] {
+  return [...candidates].sort().filter((key) => key.includes('\u0001') || key.includes(MEMBER) || !(key.startsWith('dependency=') || key.startsWith('agent=')));
+}
+
+/**
+ * The pattern an itemset makes with its Fisher p-value, or undefined when it is too weak: lift
+ * below `min_lift` (on the low end of the 95% interval too: 3 of 4 is not enough to claim a
+ * pattern), confidence below 0.5, or a combination not clearly stronger than each of its parts.
+ */
+function commonalityPattern(key: string, c: CommonalityCounts, type: 'success' | 'failure', config: ResolvedConfig): Candidates['strong'][number] | undefined {
+  const { min_lift } = config.patterns;
+  const { ordered, targets, base, fpText, targetCount, cover } = c;
+  const conf = (k: string): number => (targetCount.get(k)?.length ?? 0) / (cover.get(k) ?? 1);
+  const items = key.split('\u0001');
+  const evidence = targetCount.get(key)!;
+  const confidence = conf(key);
+  const lift = base > 0 ? confidence / base : 0;
+  if (lift < min_lift || confidence < 0.5) return undefined;
+  if ((wilson(evidence.length, cover.get(key) ?? evidence.length).low ?? 0) < base * min_lift) return undefined;
+  if (items.length > 1 && items.some((part) => conf(part) + 0.1 > confidence)) return undefined;
+  const definition = definitionOf(items);
+  const total = cover.get(key) ?? evidence.length;
+  const word = type === 'failure' ? `scored below ${config.patterns.failure_score}` : `scored above ${config.patterns.success_score}`;
+  const p: ExtractedPattern = {
+    id: patternId(type, definition),
+    pattern_type: type,
+    category: categoryFor(items),
+    statement: `Executions with ${describe(items, fpText)} ${word} in ${evidence.length} of ${total} cases (${Math.round(confidence * 100)}%), against ${Math.round(base * 100)}% overall (lift ${round(lift, 1)}`,
+    definition,
+    support: evidence.length,
+    confidence: round(confidence),
+    lift: round(lift, 2),
+    evidence: evidenceIds(evidence),
+    last_seen: evidence[evidence.length - 1]!.started_at,
+  };
+  const domain = members(items).find((i) => i.startsWith('domain='))?.slice(7) ?? dominantDomain(evidence);
+  if (domain) p.domain = domain;
+  return { pattern: p, p: fisherGreater(evidence.length, total, targets.length - evidence.length, ordered.length - total) };
+}
+
+/** The candidate commonalities of executions with an outcome (`isTarget`), for `decide`. */
 function commonalityCandidates(history: readonly ExecutionRecord[], isTarget: (e: ExecutionRecord) => boolean, type: 'success' | 'failure', config: ResolvedConfig): Candidates {
-  const { min_support, min_lift, max_items } = config.patterns;
+  const { min_support, max_items } = config.patterns;
   const ordered = byTime(history);
   const fpText = new Map<string, string>();
   const targets = ordered.filter(isTarget);
   const none: Candidates = { tested: 0, strong: [], after: (kept) => kept };
   if (!ordered.length || targets.length < min_support) return none;
   const base = targets.length / ordered.length;
-  const targetCount = new Map<string, ExecutionRecord[]>();
   for (const e of ordered) executionItems(e, fpText);
   const alias = aliasClasses(ordered, min_support);
-  for (const e of targets) {
-    for (const key of itemsetsOf(e, max_items, alias)) {
-      let list = targetCount.get(key);
-      if (!list) targetCount.set(key, (list = []));
-      list.push(e);
-    }
-  }
+  const targetCount = targetsByItemset(targets, max_items, alias);
   const candidates = new Set([...targetCount].filter(([, l]) => l.length >= min_support).map(([k]) => k));
-  // Coverage is needed for candidates and their parts only.
-  const partOfCandidate = new Set<string>();
-  for (const k of candidates) if (k.includes('\u0001')) for (const part of k.split('\u0001')) partOfCandidate.add(part);
-  // Coverage of candidates (and their parts) over the whole history.
-  const cover = new Map<string, number>();
-  for (const e of ordered) {
-    for (const key of itemsetsOf(e, max_items, alias)) if (candidates.has(key) || partOfCandidate.has(key)) cover.set(key, (cover.get(key) ?? 0) + 1);
-  }
-  const conf = (key: string): number => (targetCount.get(key)?.length ?? 0) / (cover.get(key) ?? 1);
-  // A single dependency is reported as a dependency pattern, a single agent belongs to the
-  // dashboard; every other candidate is a test.
-  const tested = [...candidates].sort().filter((key) => key.includes('\u0001') || key.includes(MEMBER) || !(key.startsWith('dependency=') || key.startsWith('agent=')));
+  const counts: CommonalityCounts = { ordered, targets, base, fpText, targetCount, cover: coverOf(ordered, candidates, max_items, alias) };
+  const tested = testedItemsets(candidates);
   const strong: Candidates['strong'] = [];
   const full = new Map<string, Set<string>>();
   for (const key of tested) {
-    const items = key.split('\u0001');
-    const evidence = targetCount.get(key)!;
-    const confidence = conf(key);
-    const lift = base > 0 ? confidence / base : 0;
-    if (lift < min_lift || confidence < 0.5) continue;
-    // Judge the lift on the low end of the 95% interval too: 3 of 4 is not enough to claim a pattern.
-    if ((wilson(evidence.length, cover.get(key) ?? evidence.length).low ?? 0) < base * min_lift) continue;
-    if (items.length > 1 && items.some((part) => conf(part) + 0.1 > confidence)) continue;
-    const definition = definitionOf(items);
-    const total = cover.get(key) ?? evidence.length;
-    const word = type === 'failure' ? `scored below ${config.patterns.failure_score}` : `scored above ${config.patterns.success_score}`;
-    const p: ExtractedPattern = {
-      id: patternId(type, definition),
-      pattern_type: type,
-      category: categoryFor(items),
-      statement: `Executions with ${describe(items, fpText)} ${word} in ${evidence.length} of ${total} cases (${Math.round(confidence * 100)}%), against ${Math.round(base * 100)}% overall (lift ${round(lift, 1)}`,
-      definition,
-      support: evidence.length,
-      confidence: round(confidence),
-      lift: round(lift, 2),
-      evidence: evidenceIds(evidence),
-      last_seen: evidence[evidence.length - 1]!.started_at,
-    };
-    const domain = members(items).find((i) => i.startsWith('domain='))?.slice(7) ?? dominantDomain(evidence);
-    if (domain) p.domain = domain;
-    strong.push({ pattern: p, p: fisherGreater(evidence.length, total, targets.length - evidence.length, ordered.length - total) });
-    full.set(p.id, new Set(evidence.map((e) => e.id)));
+    const found = commonalityPattern(key, counts, type, config);
+    if (!found) continue;
+    strong.push(found);
+    full.set(found.pattern.id, new Set(targetCount.get(key)!.map((e) => e.id)));
   }
   return { tested: tested.length, strong, after: (kept) => explainAway(kept, full, min_support) };
 }

@@ -193,6 +193,222 @@ function assumptionUpdate(execution: ExecutionRecord, review: ReturnType<typeof 
   return { record, body };
 }
 
+/** The trigger a reflection answers. */
+type Trigger = keyof typeof TYPE_FOR;
+
+/** What the history says about an execution: the facts the record and the body cite. */
+interface ReflectionFacts {
+  /** The latest 10 non-successful executions of the same task type (and component), by id. */
+  similarFailures: string[];
+  /** Errors the similar failures share that this execution did not have. */
+  shared: Array<{ text: string; executions: string[] }>;
+  /** This execution's errors seen before in the history. */
+  recurring: Array<{ fingerprint: string; count: number; executions: string[] }>;
+  /** Pattern records the execution matches. */
+  patterns: Array<RecordRow<PatternRecord>>;
+  /** Derived patterns the execution matches (root-cause analyses only). */
+  derived: ExtractedPattern[];
+  /** True when derived patterns were wanted but not available (history above `LEARN_INLINE_MAX`). */
+  unknown: boolean;
+  /** Working assumptions to review (assumption reviews only). */
+  review: ReturnType<typeof assumptionsToReview>;
+}
+
+/** Non-successful executions of the history with the execution's task type (and component, when it has one). */
+function similarFailuresOf(execution: ExecutionRecord, history: readonly ExecutionRecord[]): ExecutionRecord[] {
+  return history.filter((e) => e.outcome !== 'success' && e.task_type === execution.task_type && (!execution.component || e.component === execution.component));
+}
+
+/**
+ * The derived patterns a root-cause analysis cites (the ones `patterns` finds, themes mined from
+ * the reflections too): given, or extracted here up to `LEARN_INLINE_MAX` executions; `unknown`
+ * when neither was possible.
+ */
+function derivedFor(
+  execution: ExecutionRecord,
+  history: readonly ExecutionRecord[],
+  rows: readonly RecordRow[],
+  config: ResolvedConfig,
+  opts: ReflectionOptions,
+): { derived: ExtractedPattern[]; unknown: boolean } {
+  if (execution.trigger !== 'mandatory_reflection') return { derived: [], unknown: false };
+  const inline = !opts.derived && history.length <= LEARN_INLINE_MAX;
+  const derived = matchingDerived(execution, opts.derived ?? (inline ? allPatterns(extractPatternSet([...history, execution], config, extractOptionsOf(rows))) : []));
+  return { derived, unknown: !opts.derived && !inline };
+}
+
+/** The execution's own errors seen before in the history: how often (this one included) and where (the latest 10). */
+function recurringErrors(execution: ExecutionRecord, history: readonly ExecutionRecord[]): ReflectionFacts['recurring'] {
+  const mine = new Map((execution.errors ?? []).map((m) => [fingerprint(m).id, fingerprint(m).text]));
+  const recurring: ReflectionFacts['recurring'] = [];
+  for (const [fp, text] of mine) {
+    const ids = history.filter((e) => (e.errors ?? []).some((m) => fingerprint(m).id === fp)).map((e) => e.id).sort();
+    if (ids.length) recurring.push({ fingerprint: text, count: ids.length + 1, executions: ids.slice(-10) });
+  }
+  return recurring;
+}
+
+/** Gathers what the history says about an execution whose trigger fired. */
+function reflectionFacts(execution: ExecutionRecord, history: readonly ExecutionRecord[], rows: readonly RecordRow[], config: ResolvedConfig, opts: ReflectionOptions): ReflectionFacts {
+  const similar = similarFailuresOf(execution, history);
+  const similarFailures = similar
+    .map((e) => e.id)
+    .sort()
+    .slice(-10);
+  const shared = sharedErrors(similar).filter((g) => !(execution.errors ?? []).some((m) => fingerprint(m).text === g.text));
+  const { derived, unknown } = derivedFor(execution, history, rows, config, opts);
+  const recurring = recurringErrors(execution, history);
+  const patterns = matchingPatterns(execution, rows);
+  const review = execution.trigger === 'update_architecture' ? assumptionsToReview(execution, rows) : [];
+  return { similarFailures, shared, recurring, patterns, derived, unknown, review };
+}
+
+/**
+ * The reflection record (without `proposed`). An assumption review's evidence lists the working
+ * assumptions it reviews after the task's own.
+ */
+function reflectionRecord(execution: ExecutionRecord, trigger: Trigger, facts: ReflectionFacts, config: ResolvedConfig, opts: ReflectionOptions): ReflectionRecord {
+  const type = TYPE_FOR[trigger];
+  const record: ReflectionRecord = {
+    kind: 'reflection',
+    id: opts.id ?? newId('reflection'),
+    created_at: opts.createdAt ?? execution.created_at,
+    title: `${type.replace(/_/g, ' ')}: ${execution.task_id}`,
+    reflection_type: type,
+    trigger,
+    executions: [execution.id],
+    status: 'open',
+    evidence: {
+      similar_failures: facts.similarFailures,
+      recurring_errors: facts.recurring,
+      assumptions:
+        trigger === 'update_architecture' ? [...(execution.pre?.assumptions ?? []), ...facts.review.map((a) => `${a.key}: ${a.statement}`)].slice(0, 200) : (execution.pre?.assumptions ?? []),
+      dependencies: execution.pre?.dependencies ?? [],
+      recalled: execution.recalled ?? [],
+    },
+  };
+  // Links name committed records only; derived patterns are cited in the body (they have no file).
+  if (facts.patterns.length) record.evidence!.patterns = facts.patterns.map((p) => p.id).sort();
+  if (execution.domains) record.domains = execution.domains;
+  // A template the scores alone do not call for came from the success streak: say so.
+  const fromStreak = trigger === 'extract_template' && decideTrigger(execution.scores, config.thresholds).action !== 'extract_template';
+  if (fromStreak) record.reason = streakReason(config.scoring.template_streak, execution);
+  return record;
+}
+
+/** One line per recalled record: its effect here, and like for like across the history (`evidence.ts`). */
+function recalledLines(execution: ExecutionRecord, history: readonly ExecutionRecord[], config: ResolvedConfig): string[] {
+  const recalledEv = recallEvidence(history, config);
+  return (execution.recalled ?? []).map((id) => {
+    const ev = recalledEv.get(id);
+    const now = verdict(execution, config);
+    const like = ev ? `like for like across ${plural(ev.recalled_by.length, 'recall')}: ${ev.verdict} (${ev.helpful} helpful vs ${ev.harmful} harmful comparisons with comparable executions that did not recall it)` : 'not recalled before';
+    return `- \`${id}\`: ${now === 'harmful' ? 'did not prevent this outcome' : now === 'helpful' ? 'helped here' : 'no clear effect here'}; ${like}.`;
+  });
+}
+
+/** The title, the reason (when there is one) and the execution's scores. */
+function headLines(execution: ExecutionRecord, record: ReflectionRecord): string[] {
+  return [
+    `## ${record.title}`,
+    '',
+    ...(record.reason ? [`${record.reason}.`, ''] : []),
+    `Execution \`${execution.id}\` (${execution.task_type}${execution.component ? ` / ${execution.component}` : ''}, ${execution.outcome}) scored ${execution.overall} (${describeScores(execution.scores)}).`,
+    '',
+  ];
+}
+
+/** The similar failures and the errors that recur (the execution's own, then those the similar failures share). */
+function failureLines(facts: ReflectionFacts): string[] {
+  const { similarFailures, recurring, shared } = facts;
+  return [
+    `- Similar non-successful executions: ${similarFailures.length ? similarFailures.map((x) => `\`${x}\``).join(', ') : 'none'}.`,
+    ...(recurring.length ? recurring.map((r) => `- Recurring error (${r.count}×): "${r.fingerprint}" — also in ${r.executions.map((x) => `\`${x}\``).join(', ')}.`) : shared.length ? [] : ['- No recurring errors.']),
+    ...shared.slice(0, 3).map((g) => `- Recurring error among the similar failures (${g.executions.length}×): "${g.text}" — in ${g.executions.slice(-6).map((x) => `\`${x}\``).join(', ')}.`),
+  ];
+}
+
+/** The assumptions and dependencies the task started with. */
+function startLines(execution: ExecutionRecord, review: ReflectionFacts['review']): string[] {
+  return [
+    `- Assumptions at the start: ${execution.pre?.assumptions?.length ? execution.pre.assumptions.map((a) => `"${a}"`).join('; ') : review.length ? `none stated by the task; the ${review.length} working assumption${review.length === 1 ? '' : 's'} below applied` : 'none recorded'}.`,
+    `- Dependencies: ${execution.pre?.dependencies?.length ? execution.pre.dependencies.join(', ') : 'none recorded'}.`,
+  ];
+}
+
+/** The matching pattern records, then the derived patterns no record already names (or why there are none). */
+function patternLines(facts: ReflectionFacts): string[] {
+  const { patterns, derived, unknown } = facts;
+  return [
+    ...patterns.map((p) => `- Matching ${p.data.pattern_type} pattern \`${p.id}\` (${p.data.status}): ${p.data.statement}`),
+    ...derived.filter((d) => !patterns.some((p) => p.id === d.id)).map((d) => `- Matching ${d.pattern_type} pattern \`${d.id}\` (derived from the history): ${d.statement}`),
+    ...(patterns.length || derived.length ? [] : unknown ? [`- No pattern record matches this execution; patterns derived from the history were not available (above ${LEARN_INLINE_MAX} executions they come from the learning snapshot: run \`learning-loop build --learn\`).`] : ['- No known pattern matches this execution.']),
+  ];
+}
+
+/** The `## Evidence` section (ending with a blank line). */
+function evidenceLines(execution: ExecutionRecord, facts: ReflectionFacts, recalled: readonly string[]): string[] {
+  return [
+    '## Evidence',
+    '',
+    ...failureLines(facts),
+    ...startLines(execution, facts.review),
+    ...patternLines(facts),
+    ...(recalled.length ? ['- Recalled before the task:', ...recalled.map((l) => `  ${l}`)] : ['- Nothing was recalled before the task.']),
+    '',
+  ];
+}
+
+/** What a root-cause analysis asks its author to fill in. */
+const ROOT_CAUSE_LINES = ['## What to fill in', '', '- Root cause: what actually went wrong, and why the assumptions above did not hold.', '- Action: the rule or change that prevents it next time.'];
+
+/** The proposed template's steps (and, without `extras`, the command that writes it). */
+function templateLines(execution: ExecutionRecord, tpl: { record: TemplateRecord }, extras: boolean | undefined): string[] {
+  return ['## Template', '', `Proposed template \`${tpl.record.id}\`${extras ? '' : ' (write it with `learning-loop reflect ' + execution.id + '`)'}:`, '', ...tpl.record.steps!.map((s, i) => `${i + 1}. ${s}`), '', '- Check the steps are general enough for another agent to reuse.'];
+}
+
+/** An assumption review's sections: what was unexpected, the working assumptions to review, what to fill in. */
+function reviewLines(execution: ExecutionRecord, review: ReflectionFacts['review']): string[] {
+  const discoveries = execution.post?.discoveries ?? [];
+  const deviations = execution.post?.deviations ?? [];
+  return [
+    '## What was unexpected',
+    '',
+    ...(discoveries.length ? ['Discoveries:', '', ...discoveries.map((d) => `- ${d}`), ''] : []),
+    ...(deviations.length ? ['Deviations from the plan:', '', ...deviations.map((d) => `- ${d}`), ''] : []),
+    ...(discoveries.length + deviations.length ? [] : [`- Nothing was recorded as discovered or deviating; ${execution.scores.surprise === undefined ? 'surprise was not measured' : `surprise ${execution.scores.surprise} was given as a score`}.`, '']),
+    '## Assumptions to review',
+    '',
+    ...(review.length ? review.map((a) => `- **${a.key}** — ${stillTrue(a.statement)}`) : ['- No working assumption in current-assumptions.md concerns this domain or component.']),
+    '',
+    '## What to fill in',
+    '',
+    '- Which working assumption was wrong, and what the architecture should assume instead.',
+  ];
+}
+
+/**
+ * The section the trigger calls for and, with `extras`, the record it proposes (added to `out`
+ * and named in the reflection's `proposed`).
+ */
+function triggerLines(execution: ExecutionRecord, trigger: Trigger, review: ReflectionFacts['review'], out: BuiltReflection, opts: ReflectionOptions): string[] {
+  if (trigger === 'mandatory_reflection') return ROOT_CAUSE_LINES;
+  if (trigger === 'extract_template') {
+    const tpl = templateFrom(execution);
+    if (opts.extras) {
+      out.template = tpl;
+      out.record.proposed = [tpl.record.id];
+    }
+    return templateLines(execution, tpl, opts.extras);
+  }
+  const found = (execution.post?.discoveries?.length ?? 0) + (execution.post?.deviations?.length ?? 0);
+  if (opts.extras && found) {
+    out.assumption = assumptionUpdate(execution, review);
+    out.record.proposed = [out.assumption.record.id];
+  }
+  return reviewLines(execution, review);
+}
+
 /**
  * Builds the reflection for an execution whose trigger fired (undefined when none did).
  * `id` and `createdAt` are parameters so callers control determinism.
@@ -200,109 +416,14 @@ function assumptionUpdate(execution: ExecutionRecord, review: ReturnType<typeof 
 export function buildReflection(execution: ExecutionRecord, rows: readonly RecordRow[], config: ResolvedConfig, opts: ReflectionOptions = {}): BuiltReflection | undefined {
   if (!execution.trigger) return undefined;
   const history = rows.filter((r): r is RecordRow<ExecutionRecord> => r.kind === 'execution' && r.id !== execution.id).map((r) => r.data);
-  const similar = history.filter((e) => e.outcome !== 'success' && e.task_type === execution.task_type && (!execution.component || e.component === execution.component));
-  const similarFailures = similar
-    .map((e) => e.id)
-    .sort()
-    .slice(-10);
-  const shared = sharedErrors(similar).filter((g) => !(execution.errors ?? []).some((m) => fingerprint(m).text === g.text));
-  // The patterns `patterns` finds (themes mined from the reflections too): given, or extracted here.
-  const inline = !opts.derived && history.length <= LEARN_INLINE_MAX;
-  const derived = execution.trigger === 'mandatory_reflection' ? matchingDerived(execution, opts.derived ?? (inline ? allPatterns(extractPatternSet([...history, execution], config, extractOptionsOf(rows))) : [])) : [];
-  const unknown = execution.trigger === 'mandatory_reflection' && !opts.derived && !inline;
-  const mine = new Map((execution.errors ?? []).map((m) => [fingerprint(m).id, fingerprint(m).text]));
-  const recurring: Array<{ fingerprint: string; count: number; executions: string[] }> = [];
-  for (const [fp, text] of mine) {
-    const ids = history.filter((e) => (e.errors ?? []).some((m) => fingerprint(m).id === fp)).map((e) => e.id).sort();
-    if (ids.length) recurring.push({ fingerprint: text, count: ids.length + 1, executions: ids.slice(-10) });
-  }
-  const patterns = matchingPatterns(execution, rows);
-  const review = execution.trigger === 'update_architecture' ? assumptionsToReview(execution, rows) : [];
-  const recalledEv = recallEvidence(history, config);
-  const type = TYPE_FOR[execution.trigger];
-  const record: ReflectionRecord = {
-    kind: 'reflection',
-    id: opts.id ?? newId('reflection'),
-    created_at: opts.createdAt ?? execution.created_at,
-    title: `${type.replace(/_/g, ' ')}: ${execution.task_id}`,
-    reflection_type: type,
-    trigger: execution.trigger,
-    executions: [execution.id],
-    status: 'open',
-    evidence: {
-      similar_failures: similarFailures,
-      recurring_errors: recurring,
-      assumptions: execution.pre?.assumptions ?? [],
-      dependencies: execution.pre?.dependencies ?? [],
-      recalled: execution.recalled ?? [],
-    },
-  };
-  // Links name committed records only; derived patterns are cited in the body (they have no file).
-  if (patterns.length) record.evidence!.patterns = patterns.map((p) => p.id).sort();
-  if (execution.domains) record.domains = execution.domains;
-  // A template the scores alone do not call for came from the success streak: say so.
-  const fromStreak = execution.trigger === 'extract_template' && decideTrigger(execution.scores, config.thresholds).action !== 'extract_template';
-  if (fromStreak) record.reason = streakReason(config.scoring.template_streak, execution);
-
-  const recalledLines = (execution.recalled ?? []).map((id) => {
-    const ev = recalledEv.get(id);
-    const now = verdict(execution, config);
-    const like = ev ? `like for like across ${plural(ev.recalled_by.length, 'recall')}: ${ev.verdict} (${ev.helpful} helpful vs ${ev.harmful} harmful comparisons with comparable executions that did not recall it)` : 'not recalled before';
-    return `- \`${id}\`: ${now === 'harmful' ? 'did not prevent this outcome' : now === 'helpful' ? 'helped here' : 'no clear effect here'}; ${like}.`;
-  });
-  const lines: string[] = [
-    `## ${record.title}`,
-    '',
-    ...(record.reason ? [`${record.reason}.`, ''] : []),
-    `Execution \`${execution.id}\` (${execution.task_type}${execution.component ? ` / ${execution.component}` : ''}, ${execution.outcome}) scored ${execution.overall} (${describeScores(execution.scores)}).`,
-    '',
-    '## Evidence',
-    '',
-    `- Similar non-successful executions: ${similarFailures.length ? similarFailures.map((x) => `\`${x}\``).join(', ') : 'none'}.`,
-    ...(recurring.length ? recurring.map((r) => `- Recurring error (${r.count}×): "${r.fingerprint}" — also in ${r.executions.map((x) => `\`${x}\``).join(', ')}.`) : shared.length ? [] : ['- No recurring errors.']),
-    ...shared.slice(0, 3).map((g) => `- Recurring error among the similar failures (${g.executions.length}×): "${g.text}" — in ${g.executions.slice(-6).map((x) => `\`${x}\``).join(', ')}.`),
-    `- Assumptions at the start: ${execution.pre?.assumptions?.length ? execution.pre.assumptions.map((a) => `"${a}"`).join('; ') : review.length ? `none stated by the task; the ${review.length} working assumption${review.length === 1 ? '' : 's'} below applied` : 'none recorded'}.`,
-    `- Dependencies: ${execution.pre?.dependencies?.length ? execution.pre.dependencies.join(', ') : 'none recorded'}.`,
-    ...patterns.map((p) => `- Matching ${p.data.pattern_type} pattern \`${p.id}\` (${p.data.status}): ${p.data.statement}`),
-    ...derived.filter((d) => !patterns.some((p) => p.id === d.id)).map((d) => `- Matching ${d.pattern_type} pattern \`${d.id}\` (derived from the history): ${d.statement}`),
-    ...(patterns.length || derived.length ? [] : unknown ? [`- No pattern record matches this execution; patterns derived from the history were not available (above ${LEARN_INLINE_MAX} executions they come from the learning snapshot: run \`learning-loop build --learn\`).`] : ['- No known pattern matches this execution.']),
-    ...(recalledLines.length ? ['- Recalled before the task:', ...recalledLines.map((l) => `  ${l}`)] : ['- Nothing was recalled before the task.']),
-    '',
-  ];
+  const facts = reflectionFacts(execution, history, rows, config, opts);
+  const record = reflectionRecord(execution, execution.trigger, facts, config, opts);
   const out: BuiltReflection = { record, body: '' };
-  if (execution.trigger === 'mandatory_reflection') {
-    lines.push('## What to fill in', '', '- Root cause: what actually went wrong, and why the assumptions above did not hold.', '- Action: the rule or change that prevents it next time.');
-  } else if (execution.trigger === 'extract_template') {
-    const tpl = templateFrom(execution);
-    lines.push('## Template', '', `Proposed template \`${tpl.record.id}\`${opts.extras ? '' : ' (write it with `learning-loop reflect ' + execution.id + '`)'}:`, '', ...tpl.record.steps!.map((s, i) => `${i + 1}. ${s}`), '', '- Check the steps are general enough for another agent to reuse.');
-    if (opts.extras) {
-      out.template = tpl;
-      record.proposed = [tpl.record.id];
-    }
-  } else {
-    record.evidence!.assumptions = [...(execution.pre?.assumptions ?? []), ...review.map((a) => `${a.key}: ${a.statement}`)].slice(0, 200);
-    const discoveries = execution.post?.discoveries ?? [];
-    const deviations = execution.post?.deviations ?? [];
-    lines.push(
-      '## What was unexpected',
-      '',
-      ...(discoveries.length ? ['Discoveries:', '', ...discoveries.map((d) => `- ${d}`), ''] : []),
-      ...(deviations.length ? ['Deviations from the plan:', '', ...deviations.map((d) => `- ${d}`), ''] : []),
-      ...(discoveries.length + deviations.length ? [] : [`- Nothing was recorded as discovered or deviating; ${execution.scores.surprise === undefined ? 'surprise was not measured' : `surprise ${execution.scores.surprise} was given as a score`}.`, '']),
-      '## Assumptions to review',
-      '',
-      ...(review.length ? review.map((a) => `- **${a.key}** — ${stillTrue(a.statement)}`) : ['- No working assumption in current-assumptions.md concerns this domain or component.']),
-      '',
-      '## What to fill in',
-      '',
-      '- Which working assumption was wrong, and what the architecture should assume instead.',
-    );
-    const found = [...discoveries, ...deviations];
-    if (opts.extras && found.length) {
-      out.assumption = assumptionUpdate(execution, review);
-      record.proposed = [out.assumption.record.id];
-    }
-  }
+  const lines = [
+    ...headLines(execution, record),
+    ...evidenceLines(execution, facts, recalledLines(execution, history, config)),
+    ...triggerLines(execution, execution.trigger, facts.review, out, opts),
+  ];
   out.body = lines.join('\n');
   return out;
 }

@@ -147,34 +147,55 @@ export interface ThemeInputs {
   reflections?: ReadonlyArray<{ data: ReflectionRecord; body: string }>;
 }
 
-/** Recurring themes of a history, as `theme` patterns (most failures first). */
-export function mineThemes(history: readonly ExecutionRecord[], config: ResolvedConfig, inputs: ThemeInputs = {}): ExtractedPattern[] {
-  const { min_support, min_lift, failure_score } = config.patterns;
+/**
+ * The executions that say something, as documents (in time order). Like with like: only
+ * executions that say something can say a phrase, so the comparison is among them (a history
+ * where only failures have reflections would otherwise make every phrase of the reflection genre
+ * a "theme").
+ */
+function themeDocs(history: readonly ExecutionRecord[], failureScore: number, inputs: ThemeInputs): Doc[] {
   const about = new Map<string, Array<{ data: ReflectionRecord; body: string }>>();
   for (const r of inputs.reflections ?? []) for (const x of r.data.executions) pushTo(about, x, r);
-  // Like with like: only executions that say something can say a phrase, so the comparison is
-  // among them (a history where only failures have reflections would otherwise make every
-  // phrase of the reflection genre a "theme").
-  const docs: Doc[] = byTime(history)
-    .map((e) => ({ e, failure: e.outcome === 'failure' || e.overall < failure_score, tokens: textsOf(e, about.get(e.id) ?? []).flatMap(sentences).map(tokenize) }))
+  return byTime(history)
+    .map((e) => ({ e, failure: e.outcome === 'failure' || e.overall < failureScore, tokens: textsOf(e, about.get(e.id) ?? []).flatMap(sentences).map(tokenize) }))
     .filter((d) => d.tokens.some((t) => t.stems.length > 0));
-  const nF = docs.filter((d) => d.failure).length;
-  const nS = docs.length - nF;
-  if (nF < min_support) return [];
-  // Phrase -> failure docs, then the other docs' counts of those phrases only (the phrases only
-  // other executions use are never stored: they are most of them).
-  const inF = frequentPhrases(docs.filter((d) => d.failure), min_support);
-  const inS = phraseCounts(docs.filter((d) => !d.failure), inF);
-  const tested = [...inF].map(([key, { docs: l }]) => {
+}
+
+/** A phrase the failures use, tested against the other executions. */
+interface TestedPhrase {
+  key: string;
+  /** The failures that use it. */
+  docs: Doc[];
+  /** How many other executions use it. */
+  s: number;
+  lift: number;
+  p: number;
+}
+
+/**
+ * Each phrase the failures use, with its lift and one-sided Fisher p-value against the other
+ * executions (`inS`: their counts of those phrases only; the phrases only other executions use
+ * are never stored, they are most of them).
+ */
+function testPhrases(inF: ReadonlyMap<string, { docs: Doc[] }>, inS: ReadonlyMap<string, number>, nF: number, nS: number): TestedPhrase[] {
+  return [...inF].map(([key, { docs: l }]) => {
     const s = inS.get(key) ?? 0;
     const lift = l.length / nF / ((s + 1) / (nS + 1));
     return { key, docs: l, s, lift, p: fisherGreater(l.length, nF, s, nS) };
   });
+}
+
+/** The phrases significant after Benjamini–Hochberg and frequent enough, longest first. */
+function significantPhrases(tested: readonly TestedPhrase[], fdr: number, minLift: number): Array<TestedPhrase & { q: number }> {
   const q = benjaminiHochberg(tested.map((t) => t.p));
-  const significant = tested.map((t, i) => ({ ...t, q: q[i]! })).filter((t) => t.q < config.statistics.fdr && t.lift >= min_lift);
-  // Longest first: a phrase inside a kept one with (nearly) the same failures adds nothing.
+  const significant = tested.map((t, i) => ({ ...t, q: q[i]! })).filter((t) => t.q < fdr && t.lift >= minLift);
   significant.sort((a, b) => b.key.split(' ').length - a.key.split(' ').length || b.docs.length - a.docs.length || (a.key < b.key ? -1 : 1));
-  const kept: typeof significant = [];
+  return significant;
+}
+
+/** Drops a phrase inside a kept (longer) one with nearly the same failures: it adds nothing. `significant` is longest first. */
+function keepLongest<T extends { key: string; docs: Doc[] }>(significant: readonly T[]): T[] {
+  const kept: T[] = [];
   // Every run of words inside a kept phrase -> the most failures of a kept phrase holding it.
   const inside = new Map<string, number>();
   for (const t of significant) {
@@ -188,32 +209,48 @@ export function mineThemes(history: readonly ExecutionRecord[], config: Resolved
       }
     }
   }
+  return kept;
+}
+
+/** The `theme` pattern of one group of kept phrases with the same failures (overlapping windows of one recurring sentence). */
+function themePattern(list: ReadonlyArray<TestedPhrase & { q: number }>, inF: ReadonlyMap<string, { at: At }>, nF: number, nS: number): ExtractedPattern {
+  const best = [...list].sort((a, b) => b.lift - a.lift || (a.key < b.key ? -1 : 1))[0]!;
+  const phrase = shownPhrase(list.map((t) => inF.get(t.key)!.at));
+  const evidence = best.docs.map((d) => d.e);
+  const definition = { theme: phrase };
+  const rate = (x: number, n: number) => `${x} of ${n} (${Math.round((x / Math.max(1, n)) * 100)}%)`;
+  return {
+    id: `pat-theme-${shortHash(list.map((t) => t.key).sort().join('|'), 10)}`,
+    pattern_type: 'theme',
+    category: 'integration-gotcha',
+    statement: `"${phrase}" recurs in what ${rate(evidence.length, nF)} failures say, against ${rate(best.s, nS)} other executions (lift ${round(best.lift, 1)}; Fisher p ${formatP(best.p)}, q ${formatP(best.q)}).`,
+    definition,
+    support: evidence.length,
+    confidence: round(evidence.length / (evidence.length + best.s)),
+    lift: round(best.lift, 2),
+    evidence: evidenceIds(evidence),
+    last_seen: evidence[evidence.length - 1]!.started_at,
+  };
+}
+
+/** Recurring themes of a history, as `theme` patterns (most failures first). */
+export function mineThemes(history: readonly ExecutionRecord[], config: ResolvedConfig, inputs: ThemeInputs = {}): ExtractedPattern[] {
+  const { min_support, min_lift, failure_score } = config.patterns;
+  const docs = themeDocs(history, failure_score, inputs);
+  const nF = docs.filter((d) => d.failure).length;
+  const nS = docs.length - nF;
+  if (nF < min_support) return [];
+  // Phrase -> failure docs, then the other docs' counts of those phrases only.
+  const inF = frequentPhrases(docs.filter((d) => d.failure), min_support);
+  const inS = phraseCounts(docs.filter((d) => !d.failure), inF);
+  const kept = keepLongest(significantPhrases(testPhrases(inF, inS, nF, nS), config.statistics.fdr, min_lift));
   // Overlapping windows of one recurring sentence (same failures) are one theme.
   const groups = new Map<string, typeof kept>();
   for (const t of kept) {
     const ev = t.docs.map((d) => d.e.id).sort().join(',');
     pushTo(groups, ev, t);
   }
-  const out: ExtractedPattern[] = [];
-  for (const list of groups.values()) {
-    const best = [...list].sort((a, b) => b.lift - a.lift || (a.key < b.key ? -1 : 1))[0]!;
-    const phrase = shownPhrase(list.map((t) => inF.get(t.key)!.at));
-    const evidence = best.docs.map((d) => d.e);
-    const definition = { theme: phrase };
-    const rate = (x: number, n: number) => `${x} of ${n} (${Math.round((x / Math.max(1, n)) * 100)}%)`;
-    out.push({
-      id: `pat-theme-${shortHash(list.map((t) => t.key).sort().join('|'), 10)}`,
-      pattern_type: 'theme',
-      category: 'integration-gotcha',
-      statement: `"${phrase}" recurs in what ${rate(evidence.length, nF)} failures say, against ${rate(best.s, nS)} other executions (lift ${round(best.lift, 1)}; Fisher p ${formatP(best.p)}, q ${formatP(best.q)}).`,
-      definition,
-      support: evidence.length,
-      confidence: round(evidence.length / (evidence.length + best.s)),
-      lift: round(best.lift, 2),
-      evidence: evidenceIds(evidence),
-      last_seen: evidence[evidence.length - 1]!.started_at,
-    });
-  }
+  const out = [...groups.values()].map((list) => themePattern(list, inF, nF, nS));
   return out.sort((a, b) => b.support - a.support || (a.id < b.id ? -1 : 1));
 }
 

@@ -448,29 +448,28 @@ function lineColumn(starts: readonly number[], offset: number): { line: number; 
   return { line: lo + 1, column: offset - starts[lo]! + 1 };
 }
 
-/**
- * Every secret in a text, in order, overlapping finds merged into the first (a PEM block and its
- * END line are one secret). Offsets are into `normaliseText(text)` (LF line endings, no BOM).
- */
-export function findSecrets(text: string): SecretFinding[] {
-  const norm = normaliseText(text);
-  const hits = anchorHits(norm);
-  const bodies = hasBase64Run(norm);
-  const hidden = HIDDEN_BREAK.test(norm);
-  if (!hits.length && !bodies && !hidden) return [];
-  const raw: Array<[number, number, number, number]> = [];
-  const add = (r: number, at: number, start: number, end: number) => raw.push([r, at, start, end]);
-  const lines = physicalLines(norm);
-  const starts = lines.map((l) => l.at(0));
-  // 1. Each line as stored (only the lines with an anchor can match).
-  const whole = new Set<number>();
-  const woken = new Map<number, Set<number>>(); // line -> rules its anchors wake
+/** A secret as found: rule index, offset of what identified it, start and end offsets. */
+type RawFinding = [number, number, number, number];
+/** Collects a raw finding. */
+type AddFinding = (rule: number, at: number, start: number, end: number) => void;
+
+/** Line index -> the rules the anchors on that line wake. */
+function wokenLines(hits: ReturnType<typeof anchorHits>, starts: readonly number[]): Map<number, Set<number>> {
+  const woken = new Map<number, Set<number>>();
   for (const h of hits) {
     const n = lineColumn(starts, h.offset).line - 1;
     const set = woken.get(n) ?? new Set<number>();
     for (const r of h.rules) set.add(r);
     woken.set(n, set);
   }
+  return woken;
+}
+
+/**
+ * Each line as stored, scanned with the rules its anchors wake (only the lines with an anchor can
+ * match); `whole` gets the offset of each find. Returns those lines, in order.
+ */
+function anchoredFindings(lines: readonly ViewLine[], woken: ReadonlyMap<number, ReadonlySet<number>>, whole: Set<number>, add: AddFinding): number[] {
   const candidates = [...woken.keys()].sort((a, b) => a - b);
   for (const n of candidates) {
     const line = lines[n]!;
@@ -480,25 +479,27 @@ export function findSecrets(text: string): SecretFinding[] {
       whole.add(line.at(at));
     }
   }
-  // 2. Tokens wrapped onto the next line, and private keys as blocks.
-  wrappedFindings(lines, candidates, whole, add);
-  if (bodies || norm.includes('PRIVATE KEY')) pemFindings(lines, add);
-  // 3. Lines hidden inside a line (escaped breaks in a quoted string, Unicode separators).
-  if (hidden) {
-    for (const line of lines) {
-      if (line.allowed || !HIDDEN_BREAK.test(line.text)) continue;
-      const hidden = hiddenLines(line);
-      for (const h of hidden) {
-        for (const [r, at, start, end] of matchRules(h.text)) {
-          add(r, h.at(at), h.at(start), h.at(end - 1) + 1);
-          whole.add(h.at(at));
-        }
+  return candidates;
+}
+
+/** Lines hidden inside a line (escaped breaks in a quoted string, Unicode separators), scanned as lines, wrapped tokens and key blocks of their own. */
+function hiddenFindings(lines: readonly ViewLine[], whole: Set<number>, add: AddFinding): void {
+  for (const line of lines) {
+    if (line.allowed || !HIDDEN_BREAK.test(line.text)) continue;
+    const hidden = hiddenLines(line);
+    for (const h of hidden) {
+      for (const [r, at, start, end] of matchRules(h.text)) {
+        add(r, h.at(at), h.at(start), h.at(end - 1) + 1);
+        whole.add(h.at(at));
       }
-      wrappedFindings(hidden, hidden.map((_, k) => k), whole, add);
-      pemFindings(hidden, add);
     }
+    wrappedFindings(hidden, hidden.map((_, k) => k), whole, add);
+    pemFindings(hidden, add);
   }
-  if (!raw.length) return [];
+}
+
+/** The findings in order of their start, each overlapping one merged into the first, with line and column. */
+function mergeFindings(raw: RawFinding[], starts: readonly number[]): SecretFinding[] {
   raw.sort((a, b) => a[2] - b[2] || b[3] - a[3] || a[0] - b[0]);
   const out: SecretFinding[] = [];
   for (const [r, at, start, end] of raw) {
@@ -512,6 +513,31 @@ export function findSecrets(text: string): SecretFinding[] {
   }
   for (const f of out) f.endLine = lineColumn(starts, Math.max(f.start, f.end - 1)).line;
   return out;
+}
+
+/**
+ * Every secret in a text, in order, overlapping finds merged into the first (a PEM block and its
+ * END line are one secret). Offsets are into `normaliseText(text)` (LF line endings, no BOM).
+ */
+export function findSecrets(text: string): SecretFinding[] {
+  const norm = normaliseText(text);
+  const hits = anchorHits(norm);
+  const bodies = hasBase64Run(norm);
+  const hidden = HIDDEN_BREAK.test(norm);
+  if (!hits.length && !bodies && !hidden) return [];
+  const raw: RawFinding[] = [];
+  const add: AddFinding = (r, at, start, end) => raw.push([r, at, start, end]);
+  const lines = physicalLines(norm);
+  const starts = lines.map((l) => l.at(0));
+  const whole = new Set<number>();
+  // 1. Each line as stored; 2. tokens wrapped onto the next line, and private keys as blocks;
+  // 3. lines hidden inside a line.
+  const candidates = anchoredFindings(lines, wokenLines(hits, starts), whole, add);
+  wrappedFindings(lines, candidates, whole, add);
+  if (bodies || norm.includes('PRIVATE KEY')) pemFindings(lines, add);
+  if (hidden) hiddenFindings(lines, whole, add);
+  if (!raw.length) return [];
+  return mergeFindings(raw, starts);
 }
 
 /**

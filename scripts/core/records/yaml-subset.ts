@@ -67,6 +67,19 @@ function valueKind(v: string): 'ok' | 'block' | 'no' {
   return plainOk(hash < 0 ? v : v.slice(0, hash).replace(/ +$/, '')) ? 'ok' : 'no';
 }
 
+/** A `key: value` line (after its dashes): its value's kind, or undefined when it is not one with a plain key. */
+function keyLineKind(rest: string): 'ok' | 'block' | 'no' | undefined {
+  const colon = rest.indexOf(':');
+  if (colon <= 0 || (rest.length !== colon + 1 && rest.charCodeAt(colon + 1) !== 32)) return undefined;
+  const keyPart = rest.slice(0, colon);
+  if (!KEY.test(keyPart)) return undefined;
+  if (SPECIAL_KEY.test(keyPart)) return 'no';
+  let v = colon + 1;
+  while (rest.charCodeAt(v) === 32) v += 1;
+  const value = rest.slice(v);
+  return value.charCodeAt(0) === 35 ? 'ok' : valueKind(value);
+}
+
 /**
  * Whether a YAML text is in the subset both parsers read identically: block mappings and
  * sequences indented with spaces, plain keys, one-line values (plain, single- or double-quoted
@@ -121,25 +134,11 @@ export function inFastSubset(yamlText: string): boolean {
     const bracket = (rest.includes('[') || rest.includes('{')) && /(?:^|: *)(?:\[\]|\{\})/.test(rest) ? 1 : 0;
     if (levels.length + (depth - indent) / 2 + bracket > MAX_YAML_DEPTH) return false;
     if (rest === '') continue;
-    const colon = rest.indexOf(':');
-    if (colon > 0 && (rest.length === colon + 1 || rest.charCodeAt(colon + 1) === 32)) {
-      const keyPart = rest.slice(0, colon);
-      if (KEY.test(keyPart)) {
-        if (SPECIAL_KEY.test(keyPart)) return false;
-        let v = colon + 1;
-        while (rest.charCodeAt(v) === 32) v += 1;
-        const value = rest.slice(v);
-        const kind = value.charCodeAt(0) === 35 ? 'ok' : valueKind(value);
-        if (kind === 'no') return false;
-        if (kind === 'block') blockParent = depth;
-        continue;
-      }
-    }
-    // A sequence item's scalar.
-    if (depth === indent) return false; // a bare scalar line outside a sequence
-    const kind = valueKind(rest);
+    const keyKind = keyLineKind(rest);
+    // Otherwise a sequence item's scalar (a bare scalar line outside a sequence is not in the subset).
+    const kind = keyKind ?? (depth === indent ? 'no' : valueKind(rest));
     if (kind === 'no') return false;
-    if (kind === 'block') blockParent = depth - 2;
+    if (kind === 'block') blockParent = keyKind ? depth : depth - 2;
   }
   return true;
 }
