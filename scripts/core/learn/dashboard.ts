@@ -28,13 +28,26 @@ function weeksBetween(a: string, b: string): number {
  * what the series was made from when it is too short (e.g. "1 execution in 1 week, none with 3+").
  */
 export function weeklyTrend(points: ReadonlyArray<{ week: string; value: number }>, alpha: number, unit: string, digits = 2, basis?: string): TrendSummary {
-  const t = mannKendall(points.map((p) => p.value), points.map((p) => (points.length ? weeksBetween(points[0]!.week, p.week) : 0)), alpha);
+  const t = mannKendall(
+    points.map((p) => p.value),
+    points.map((p) => (points.length ? weeksBetween(points[0]!.week, p.week) : 0)),
+    alpha,
+  );
   const f = (x: number | null) => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${round(x, digits)}`);
   const detail =
     t.n < MIN_TREND_POINTS
       ? `Too few weeks to test a trend: ${basis ?? plural(t.n, 'week')}; a trend needs ${MIN_TREND_POINTS} weeks.`
       : `Mann–Kendall over ${t.n} weeks: S = ${t.s}, p = ${formatP(t.p_value)} (${t.method}); Sen's slope ${f(t.slope)} ${unit} per week (95% ${f(t.slope_low)} to ${f(t.slope_high)})${t.trend === 'flat' ? '; not significant' : ''}.`;
-  return { n: t.n, s: t.s, p_value: t.p_value, slope: t.slope === null ? null : round(t.slope, 4), slope_low: t.slope_low === null ? null : round(t.slope_low, 4), slope_high: t.slope_high === null ? null : round(t.slope_high, 4), method: t.method, detail };
+  return {
+    n: t.n,
+    s: t.s,
+    p_value: t.p_value,
+    slope: t.slope === null ? null : round(t.slope, 4),
+    slope_low: t.slope_low === null ? null : round(t.slope_low, 4),
+    slope_high: t.slope_high === null ? null : round(t.slope_high, 4),
+    method: t.method,
+    detail,
+  };
 }
 
 function direction(t: TrendSummary, alpha: number): 'up' | 'down' | 'flat' | 'unknown' {
@@ -102,7 +115,13 @@ function apiIntegrationTime(ordered: readonly ExecutionRecord[], alpha: number):
     pushTo(apiWeeks, w, e.duration_s);
   }
   const weeklyMedian = [...apiWeeks].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([week, d]) => ({ week, median_s: round(median(d), 1) }));
-  const apiTest = weeklyTrend(weeklyMedian.map((w) => ({ week: w.week, value: w.median_s })), alpha, 's', 2, api.length ? `${plural(api.length, 'API or integration execution')} in ${plural(weeklyMedian.length, 'week')}` : 'no API or integration executions');
+  const apiTest = weeklyTrend(
+    weeklyMedian.map((w) => ({ week: w.week, value: w.median_s })),
+    alpha,
+    's',
+    2,
+    api.length ? `${plural(api.length, 'API or integration execution')} in ${plural(weeklyMedian.length, 'week')}` : 'no API or integration executions',
+  );
   const apiDir = direction(apiTest, alpha);
   return {
     executions: api.length,
@@ -143,8 +162,20 @@ export function computeMetrics(history: readonly ExecutionRecord[], inputs: Dash
   // Weeks with too few executions say little about their mean: only weeks with MIN_WEEK_EXECUTIONS.
   const counted = weeks.filter((w) => w.executions >= MIN_WEEK_EXECUTIONS);
   const basis = weeksBasis(ordered.length, weeks.length, counted.length);
-  const scoreTest = weeklyTrend(counted.map((w) => ({ week: w.week, value: w.mean_overall })), alpha, 'points', 2, basis);
-  const reuseTest = weeklyTrend(counted.map((w) => ({ week: w.week, value: w.reuse_rate })), alpha, '', 3, basis);
+  const scoreTest = weeklyTrend(
+    counted.map((w) => ({ week: w.week, value: w.mean_overall })),
+    alpha,
+    'points',
+    2,
+    basis,
+  );
+  const reuseTest = weeklyTrend(
+    counted.map((w) => ({ week: w.week, value: w.reuse_rate })),
+    alpha,
+    '',
+    3,
+    basis,
+  );
   return {
     component_reuse_rate: {
       rate: ordered.length ? round(reused / ordered.length) : null,
@@ -196,8 +227,18 @@ export function successCriteria(history: readonly ExecutionRecord[], metrics: Da
   const n = ordered.length;
   const out: SuccessCriterion[] = [];
   const withMeta = ordered.filter((e) => e.pre && e.post).length;
-  out.push({ id: 'metadata-captured', title: 'Orchestrator captures metadata for all executions', status: n === 0 ? 'not_enough_data' : withMeta === n ? 'met' : 'not_met', detail: `${withMeta} of ${plural(n, 'execution')} ${withMeta === 1 ? 'has' : 'have'} pre and post metadata.` });
-  out.push({ id: 'scoring-feedback', title: 'Scoring system provides quantifiable feedback', status: n === 0 ? 'not_enough_data' : 'met', detail: n ? `${plural(n, 'execution')} ${n === 1 ? 'carries' : 'carry'} four scores and an overall (mean ${round(mean(ordered.map((e) => e.overall)), 1)}).` : 'No executions yet.' });
+  out.push({
+    id: 'metadata-captured',
+    title: 'Orchestrator captures metadata for all executions',
+    status: n === 0 ? 'not_enough_data' : withMeta === n ? 'met' : 'not_met',
+    detail: `${withMeta} of ${plural(n, 'execution')} ${withMeta === 1 ? 'has' : 'have'} pre and post metadata.`,
+  });
+  out.push({
+    id: 'scoring-feedback',
+    title: 'Scoring system provides quantifiable feedback',
+    status: n === 0 ? 'not_enough_data' : 'met',
+    detail: n ? `${plural(n, 'execution')} ${n === 1 ? 'carries' : 'carry'} four scores and an overall (mean ${round(mean(ordered.map((e) => e.overall)), 1)}).` : 'No executions yet.',
+  });
   // A recurring pattern is a set of executions: patterns over the same ones count once.
   const pats = inputs.patterns ?? [];
   const distinct = new Set(pats.map((p) => p.evidence.join(','))).size;
@@ -219,7 +260,12 @@ export function successCriteria(history: readonly ExecutionRecord[], metrics: Da
   });
   const syn = inputs.syntheses ?? [];
   const actionable = syn.filter((s) => (s.proposed?.length ?? 0) + (s.archived?.length ?? 0) > 0);
-  out.push({ id: 'synthesis-actionable', title: 'Weekly synthesis generates actionable improvements', status: syn.length === 0 ? 'not_enough_data' : actionable.length ? 'met' : 'not_met', detail: `${actionable.length} of ${plural(syn.length, 'synthesis report')} proposed changes.` });
+  out.push({
+    id: 'synthesis-actionable',
+    title: 'Weekly synthesis generates actionable improvements',
+    status: syn.length === 0 ? 'not_enough_data' : actionable.length ? 'met' : 'not_met',
+    detail: `${actionable.length} of ${plural(syn.length, 'synthesis report')} proposed changes.`,
+  });
   const fm = firstMonthReuse(ordered);
   const r1 = fm.first.filter((e) => e.reused?.length).length / Math.max(1, fm.first.length);
   const r4 = fm.fourth.filter((e) => e.reused?.length).length / Math.max(1, fm.fourth.length);
@@ -228,14 +274,22 @@ export function successCriteria(history: readonly ExecutionRecord[], metrics: Da
     id: 'reuse-up-20',
     title: 'Component reuse rate increases by 20% within first month',
     status: !enough ? 'not_enough_data' : (r1 === 0 ? r4 > 0 : r4 >= r1 * 1.2) ? 'met' : 'not_met',
-    detail: enough ? `Reuse rate ${Math.round(r1 * 100)}% in the first week (${plural(fm.first.length, 'execution')}) → ${Math.round(r4 * 100)}% in the fourth week (${fm.fourth.length}); needs +20% relative.` : `Needs ${MIN_WEEK_EXECUTIONS}+ executions in the first and the fourth week of history (have ${fm.first.length} and ${fm.fourth.length}).`,
+    detail: enough
+      ? `Reuse rate ${Math.round(r1 * 100)}% in the first week (${plural(fm.first.length, 'execution')}) → ${Math.round(r4 * 100)}% in the fourth week (${fm.fourth.length}); needs +20% relative.`
+      : `Needs ${MIN_WEEK_EXECUTIONS}+ executions in the first and the fourth week of history (have ${fm.first.length} and ${fm.fourth.length}).`,
   });
   const trendTest = metrics.overall_improvement.test;
   out.push({
     id: 'scores-trend-up',
     title: 'Average execution scores trend upward week-over-week',
     status: trendTest.n < MIN_TREND_POINTS ? 'not_enough_data' : metrics.overall_improvement.trend === 'up' ? 'met' : 'not_met',
-    detail: trendTest.n < MIN_TREND_POINTS ? `Needs ${MIN_TREND_POINTS}+ weeks with ${MIN_WEEK_EXECUTIONS}+ executions to test a trend (have ${trendTest.n}).` : `Weekly mean overall ${metrics.overall_improvement.weeks.filter((w) => w.executions >= MIN_WEEK_EXECUTIONS).map((w) => w.mean_overall).join(' → ')}. ${trendTest.detail}`,
+    detail:
+      trendTest.n < MIN_TREND_POINTS
+        ? `Needs ${MIN_TREND_POINTS}+ weeks with ${MIN_WEEK_EXECUTIONS}+ executions to test a trend (have ${trendTest.n}).`
+        : `Weekly mean overall ${metrics.overall_improvement.weeks
+            .filter((w) => w.executions >= MIN_WEEK_EXECUTIONS)
+            .map((w) => w.mean_overall)
+            .join(' → ')}. ${trendTest.detail}`,
   });
   return out;
 }
@@ -245,8 +299,12 @@ export function recommendations(metrics: DashboardMetrics, inputs: DashboardInpu
   const out: string[] = [];
   for (const f of inputs.flags ?? []) out.push(`${f.action.replace(/_/g, ' ')}: ${f.message} Evidence: ${f.evidence.slice(0, 5).join(', ')}${f.evidence.length > 5 ? ', …' : ''}.`);
   const weakest = metrics.agent_effectiveness.filter((a) => a.executions >= 5 && a.success_rate.high !== null && a.success_rate.high < 0.5);
-  for (const a of weakest) out.push(`Agent ${a.agent} succeeds in at most ${Math.round(a.success_rate.high! * 100)}% of tasks (95% interval, ${plural(a.executions, 'execution')}): pair it with recalled rules or reassign its task types.`);
-  if (metrics.overall_improvement.trend === 'down') out.push(`Mean scores fall by ${Math.abs(metrics.overall_improvement.slope_per_week ?? 0)} points per week (${metrics.overall_improvement.test.detail}): review the open root-cause reflections.`);
+  for (const a of weakest)
+    out.push(
+      `Agent ${a.agent} succeeds in at most ${Math.round(a.success_rate.high! * 100)}% of tasks (95% interval, ${plural(a.executions, 'execution')}): pair it with recalled rules or reassign its task types.`,
+    );
+  if (metrics.overall_improvement.trend === 'down')
+    out.push(`Mean scores fall by ${Math.abs(metrics.overall_improvement.slope_per_week ?? 0)} points per week (${metrics.overall_improvement.test.detail}): review the open root-cause reflections.`);
   if (metrics.api_integration_time.trend === 'slower') out.push('API integration time is rising: extract a template from the fastest integration and recall it before the next one.');
   for (const p of (inputs.patterns ?? []).filter((p) => p.pattern_type === 'failure').slice(0, 3)) out.push(`Turn failure pattern ${p.id} into a rule: ${p.statement}`);
   return out;

@@ -32,7 +32,6 @@ export const DIMENSIONS = ['task_type', 'component', 'domain', 'agent', 'depende
 /** One dimension. */
 export type Dimension = (typeof DIMENSIONS)[number];
 
-
 /** Normalises a free-text dependency / reused name to a comparable key. */
 export function itemKey(value: string): string {
   return slugify(value, 60) || value.toLowerCase().trim();
@@ -90,11 +89,14 @@ export function aliasClasses(history: readonly ExecutionRecord[], minSupport: nu
   for (const e of history) for (const i of executionItems(e)) count.set(i, (count.get(i) ?? 0) + 1);
   const pair = new Map<string, number>();
   for (const e of history) {
-    const items = executionItems(e).filter((i) => (count.get(i) ?? 0) >= minSupport).slice(0, 40);
-    for (let a = 0; a < items.length; a++) for (let b = a + 1; b < items.length; b++) {
-      const k = `${items[a]}\u0000${items[b]}`;
-      pair.set(k, (pair.get(k) ?? 0) + 1);
-    }
+    const items = executionItems(e)
+      .filter((i) => (count.get(i) ?? 0) >= minSupport)
+      .slice(0, 40);
+    for (let a = 0; a < items.length; a++)
+      for (let b = a + 1; b < items.length; b++) {
+        const k = `${items[a]}\u0000${items[b]}`;
+        pair.set(k, (pair.get(k) ?? 0) + 1);
+      }
   }
   const parent = new Map<string, string>();
   const find = (x: string): string => {
@@ -185,8 +187,18 @@ function definitionOf(items: readonly string[]): Record<string, string | string[
 
 /** Stable pattern id: type + readable slug of the definition + hash of the exact definition. */
 export function patternId(type: string, definition: Record<string, unknown>): string {
-  const canon = JSON.stringify(Object.keys(definition).sort().map((k) => [k, definition[k]]));
-  const readable = slugify(Object.keys(definition).sort().map((k) => `${k} ${String(definition[k])}`).join(' '), 70);
+  const canon = JSON.stringify(
+    Object.keys(definition)
+      .sort()
+      .map((k) => [k, definition[k]]),
+  );
+  const readable = slugify(
+    Object.keys(definition)
+      .sort()
+      .map((k) => `${k} ${String(definition[k])}`)
+      .join(' '),
+    70,
+  );
   return `pat-${type}-${readable}-${shortHash(`${type}|${canon}`)}`;
 }
 
@@ -281,12 +293,7 @@ function decide(families: readonly Candidates[], fdr: number): ExtractedPattern[
  * (one-sided Fisher: the outcome more frequent with the combination than without) and the false
  * discovery rate controlled across the candidates (`decide`).
  */
-export function findCommonalities(
-  history: readonly ExecutionRecord[],
-  isTarget: (e: ExecutionRecord) => boolean,
-  type: 'success' | 'failure',
-  config: ResolvedConfig,
-): ExtractedPattern[] {
+export function findCommonalities(history: readonly ExecutionRecord[], isTarget: (e: ExecutionRecord) => boolean, type: 'success' | 'failure', config: ResolvedConfig): ExtractedPattern[] {
   return decide([commonalityCandidates(history, isTarget, type, config)], config.statistics.fdr)[0]!;
 }
 
@@ -369,7 +376,10 @@ function commonalityPattern(key: string, c: CommonalityCounts, type: 'success' |
     evidence: evidenceIds(evidence),
     last_seen: evidence[evidence.length - 1]!.started_at,
   };
-  const domain = members(items).find((i) => i.startsWith('domain='))?.slice(7) ?? dominantDomain(evidence);
+  const domain =
+    members(items)
+      .find((i) => i.startsWith('domain='))
+      ?.slice(7) ?? dominantDomain(evidence);
   if (domain) p.domain = domain;
   return { pattern: p, p: fisherGreater(evidence.length, total, targets.length - evidence.length, ordered.length - total) };
 }
@@ -413,7 +423,9 @@ function vagueness(p: ExtractedPattern): number {
  * is dropped when its successes are the reuse-driven ones another pattern names).
  */
 export function explainAway(list: ExtractedPattern[], evidence: ReadonlyMap<string, ReadonlySet<string>>, minSupport: number): ExtractedPattern[] {
-  const order = [...list].sort((a, b) => b.confidence - a.confidence || b.support - a.support || vagueness(a) - vagueness(b) || Object.keys(a.definition).length - Object.keys(b.definition).length || (a.id < b.id ? -1 : 1));
+  const order = [...list].sort(
+    (a, b) => b.confidence - a.confidence || b.support - a.support || vagueness(a) - vagueness(b) || Object.keys(a.definition).length - Object.keys(b.definition).length || (a.id < b.id ? -1 : 1),
+  );
   const kept: ExtractedPattern[] = [];
   const covered = new Set<string>();
   for (const p of order) {
@@ -525,13 +537,28 @@ export function durationSeries(history: readonly ExecutionRecord[], config: Reso
   for (const [key, byRunner] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const [dimension, value, taskType] = key.split('\u0001') as ['task_type' | 'component', string, string | undefined];
     // The most recent window of each runner only: an old trend that stopped should not be reported forever.
-    const strata = [...byRunner].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([runner, list]) => ({ runner, list: list.slice(-Math.max(min, 20)) })).filter((x) => x.list.length >= 2);
+    const strata = [...byRunner]
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+      .map(([runner, list]) => ({ runner, list: list.slice(-Math.max(min, 20)) }))
+      .filter((x) => x.list.length >= 2);
     if (strata.reduce((n, x) => n + x.list.length, 0) < min) continue;
     const alpha = config.statistics.alpha;
-    const own = strata.map((x) => mannKendall(x.list.map((e) => e.duration_s), undefined, alpha));
+    const own = strata.map((x) =>
+      mannKendall(
+        x.list.map((e) => e.duration_s),
+        undefined,
+        alpha,
+      ),
+    );
     // Rising for all runners together (stratified: several short series) or clearly for one of them
     // (a slowdown in one model among flat ones): the smaller p-value, times the tests made (Bonferroni).
-    const tests = [stratifiedMannKendall(strata.map((x) => ({ values: x.list.map((e) => e.duration_s) })), alpha), ...(strata.length > 1 ? own.filter((o) => o.p_value !== null) : [])];
+    const tests = [
+      stratifiedMannKendall(
+        strata.map((x) => ({ values: x.list.map((e) => e.duration_s) })),
+        alpha,
+      ),
+      ...(strata.length > 1 ? own.filter((o) => o.p_value !== null) : []),
+    ];
     const best = tests.reduce((a, b) => ((b.p_value ?? 2) < (a.p_value ?? 2) ? b : a));
     const p = best.p_value === null ? null : Math.min(1, best.p_value * tests.length);
     const t: TrendTest = { ...best, p_value: p, trend: p === null ? best.trend : p < alpha ? (best.s > 0 ? 'up' : 'down') : 'flat' };

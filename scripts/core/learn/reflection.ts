@@ -115,7 +115,11 @@ export function templateFrom(execution: ExecutionRecord): { record: TemplateReco
     created_at: execution.created_at,
     title: `${execution.task_type}${execution.component ? ` / ${execution.component}` : ''} as done in ${execution.task_id}`,
     status: 'proposed',
-    summary: `How ${execution.task_id} (${execution.task_type}${execution.component ? `, ${execution.component}` : ''}) scored ${execution.overall}: reuse these steps for the same kind of task.`.slice(0, 500),
+    summary:
+      `How ${execution.task_id} (${execution.task_type}${execution.component ? `, ${execution.component}` : ''}) scored ${execution.overall}: reuse these steps for the same kind of task.`.slice(
+        0,
+        500,
+      ),
     task_type: execution.task_type,
     steps: steps.length ? steps : ['(fill in the steps that made this work)'],
     source_executions: [execution.id],
@@ -242,7 +246,10 @@ function recurringErrors(execution: ExecutionRecord, history: readonly Execution
   const mine = new Map((execution.errors ?? []).map((m) => [fingerprint(m).id, fingerprint(m).text]));
   const recurring: ReflectionFacts['recurring'] = [];
   for (const [fp, text] of mine) {
-    const ids = history.filter((e) => (e.errors ?? []).some((m) => fingerprint(m).id === fp)).map((e) => e.id).sort();
+    const ids = history
+      .filter((e) => (e.errors ?? []).some((m) => fingerprint(m).id === fp))
+      .map((e) => e.id)
+      .sort();
     if (ids.length) recurring.push({ fingerprint: text, count: ids.length + 1, executions: ids.slice(-10) });
   }
   return recurring;
@@ -302,7 +309,9 @@ function recalledLines(execution: ExecutionRecord, history: readonly ExecutionRe
   return (execution.recalled ?? []).map((id) => {
     const ev = recalledEv.get(id);
     const now = verdict(execution, config);
-    const like = ev ? `like for like across ${plural(ev.recalled_by.length, 'recall')}: ${ev.verdict} (${ev.helpful} helpful vs ${ev.harmful} harmful comparisons with comparable executions that did not recall it)` : 'not recalled before';
+    const like = ev
+      ? `like for like across ${plural(ev.recalled_by.length, 'recall')}: ${ev.verdict} (${ev.helpful} helpful vs ${ev.harmful} harmful comparisons with comparable executions that did not recall it)`
+      : 'not recalled before';
     return `- \`${id}\`: ${now === 'harmful' ? 'did not prevent this outcome' : now === 'helpful' ? 'helped here' : 'no clear effect here'}; ${like}.`;
   });
 }
@@ -323,8 +332,18 @@ function failureLines(facts: ReflectionFacts): string[] {
   const { similarFailures, recurring, shared } = facts;
   return [
     `- Similar non-successful executions: ${similarFailures.length ? similarFailures.map((x) => `\`${x}\``).join(', ') : 'none'}.`,
-    ...(recurring.length ? recurring.map((r) => `- Recurring error (${r.count}×): "${r.fingerprint}" — also in ${r.executions.map((x) => `\`${x}\``).join(', ')}.`) : shared.length ? [] : ['- No recurring errors.']),
-    ...shared.slice(0, 3).map((g) => `- Recurring error among the similar failures (${g.executions.length}×): "${g.text}" — in ${g.executions.slice(-6).map((x) => `\`${x}\``).join(', ')}.`),
+    ...(recurring.length
+      ? recurring.map((r) => `- Recurring error (${r.count}×): "${r.fingerprint}" — also in ${r.executions.map((x) => `\`${x}\``).join(', ')}.`)
+      : shared.length
+        ? []
+        : ['- No recurring errors.']),
+    ...shared.slice(0, 3).map(
+      (g) =>
+        `- Recurring error among the similar failures (${g.executions.length}×): "${g.text}" — in ${g.executions
+          .slice(-6)
+          .map((x) => `\`${x}\``)
+          .join(', ')}.`,
+    ),
   ];
 }
 
@@ -342,7 +361,13 @@ function patternLines(facts: ReflectionFacts): string[] {
   return [
     ...patterns.map((p) => `- Matching ${p.data.pattern_type} pattern \`${p.id}\` (${p.data.status}): ${p.data.statement}`),
     ...derived.filter((d) => !patterns.some((p) => p.id === d.id)).map((d) => `- Matching ${d.pattern_type} pattern \`${d.id}\` (derived from the history): ${d.statement}`),
-    ...(patterns.length || derived.length ? [] : unknown ? [`- No pattern record matches this execution; patterns derived from the history were not available (above ${LEARN_INLINE_MAX} executions they come from the learning snapshot: run \`learning-loop build --learn\`).`] : ['- No known pattern matches this execution.']),
+    ...(patterns.length || derived.length
+      ? []
+      : unknown
+        ? [
+            `- No pattern record matches this execution; patterns derived from the history were not available (above ${LEARN_INLINE_MAX} executions they come from the learning snapshot: run \`learning-loop build --learn\`).`,
+          ]
+        : ['- No known pattern matches this execution.']),
   ];
 }
 
@@ -364,7 +389,15 @@ const ROOT_CAUSE_LINES = ['## What to fill in', '', '- Root cause: what actually
 
 /** The proposed template's steps (and, without `extras`, the command that writes it). */
 function templateLines(execution: ExecutionRecord, tpl: { record: TemplateRecord }, extras: boolean | undefined): string[] {
-  return ['## Template', '', `Proposed template \`${tpl.record.id}\`${extras ? '' : ' (write it with `learning-loop reflect ' + execution.id + '`)'}:`, '', ...tpl.record.steps!.map((s, i) => `${i + 1}. ${s}`), '', '- Check the steps are general enough for another agent to reuse.'];
+  return [
+    '## Template',
+    '',
+    `Proposed template \`${tpl.record.id}\`${extras ? '' : ' (write it with `learning-loop reflect ' + execution.id + '`)'}:`,
+    '',
+    ...tpl.record.steps!.map((s, i) => `${i + 1}. ${s}`),
+    '',
+    '- Check the steps are general enough for another agent to reuse.',
+  ];
 }
 
 /** An assumption review's sections: what was unexpected, the working assumptions to review, what to fill in. */
@@ -376,7 +409,12 @@ function reviewLines(execution: ExecutionRecord, review: ReflectionFacts['review
     '',
     ...(discoveries.length ? ['Discoveries:', '', ...discoveries.map((d) => `- ${d}`), ''] : []),
     ...(deviations.length ? ['Deviations from the plan:', '', ...deviations.map((d) => `- ${d}`), ''] : []),
-    ...(discoveries.length + deviations.length ? [] : [`- Nothing was recorded as discovered or deviating; ${execution.scores.surprise === undefined ? 'surprise was not measured' : `surprise ${execution.scores.surprise} was given as a score`}.`, '']),
+    ...(discoveries.length + deviations.length
+      ? []
+      : [
+          `- Nothing was recorded as discovered or deviating; ${execution.scores.surprise === undefined ? 'surprise was not measured' : `surprise ${execution.scores.surprise} was given as a score`}.`,
+          '',
+        ]),
     '## Assumptions to review',
     '',
     ...(review.length ? review.map((a) => `- **${a.key}** — ${stillTrue(a.statement)}`) : ['- No working assumption in current-assumptions.md concerns this domain or component.']),

@@ -27,7 +27,42 @@ export const MIN_PHRASE = 2;
 export const MAX_PHRASE = 6;
 
 /** Words that carry no cause on their own (besides recall's stop words). */
-const FILLER = new Set(['is', 'was', 'be', 'been', 'are', 'were', 'do', 'did', 'does', 'have', 'has', 'had', 'when', 'which', 'who', 'what', 'so', 'but', 'then', 'there', 'here', 'also', 'very', 'just', 'some', 'into', 'out', 'up', 'about', 'will', 'would', 'should', 'could', 'can']);
+const FILLER = new Set([
+  'is',
+  'was',
+  'be',
+  'been',
+  'are',
+  'were',
+  'do',
+  'did',
+  'does',
+  'have',
+  'has',
+  'had',
+  'when',
+  'which',
+  'who',
+  'what',
+  'so',
+  'but',
+  'then',
+  'there',
+  'here',
+  'also',
+  'very',
+  'just',
+  'some',
+  'into',
+  'out',
+  'up',
+  'about',
+  'will',
+  'would',
+  'should',
+  'could',
+  'can',
+]);
 
 /** Lines the tool itself writes into reflection bodies (stubs, imports): never mined. */
 const GENERATED =
@@ -157,7 +192,13 @@ function themeDocs(history: readonly ExecutionRecord[], failureScore: number, in
   const about = new Map<string, Array<{ data: ReflectionRecord; body: string }>>();
   for (const r of inputs.reflections ?? []) for (const x of r.data.executions) pushTo(about, x, r);
   return byTime(history)
-    .map((e) => ({ e, failure: e.outcome === 'failure' || e.overall < failureScore, tokens: textsOf(e, about.get(e.id) ?? []).flatMap(sentences).map(tokenize) }))
+    .map((e) => ({
+      e,
+      failure: e.outcome === 'failure' || e.overall < failureScore,
+      tokens: textsOf(e, about.get(e.id) ?? [])
+        .flatMap(sentences)
+        .map(tokenize),
+    }))
     .filter((d) => d.tokens.some((t) => t.stems.length > 0));
 }
 
@@ -220,7 +261,13 @@ function themePattern(list: ReadonlyArray<TestedPhrase & { q: number }>, inF: Re
   const definition = { theme: phrase };
   const rate = (x: number, n: number) => `${x} of ${n} (${Math.round((x / Math.max(1, n)) * 100)}%)`;
   return {
-    id: `pat-theme-${shortHash(list.map((t) => t.key).sort().join('|'), 10)}`,
+    id: `pat-theme-${shortHash(
+      list
+        .map((t) => t.key)
+        .sort()
+        .join('|'),
+      10,
+    )}`,
     pattern_type: 'theme',
     category: 'integration-gotcha',
     statement: `"${phrase}" recurs in what ${rate(evidence.length, nF)} failures say, against ${rate(best.s, nS)} other executions (lift ${round(best.lift, 1)}; Fisher p ${formatP(best.p)}, q ${formatP(best.q)}).`,
@@ -241,13 +288,22 @@ export function mineThemes(history: readonly ExecutionRecord[], config: Resolved
   const nS = docs.length - nF;
   if (nF < min_support) return [];
   // Phrase -> failure docs, then the other docs' counts of those phrases only.
-  const inF = frequentPhrases(docs.filter((d) => d.failure), min_support);
-  const inS = phraseCounts(docs.filter((d) => !d.failure), inF);
+  const inF = frequentPhrases(
+    docs.filter((d) => d.failure),
+    min_support,
+  );
+  const inS = phraseCounts(
+    docs.filter((d) => !d.failure),
+    inF,
+  );
   const kept = keepLongest(significantPhrases(testPhrases(inF, inS, nF, nS), config.statistics.fdr, min_lift));
   // Overlapping windows of one recurring sentence (same failures) are one theme.
   const groups = new Map<string, typeof kept>();
   for (const t of kept) {
-    const ev = t.docs.map((d) => d.e.id).sort().join(',');
+    const ev = t.docs
+      .map((d) => d.e.id)
+      .sort()
+      .join(',');
     pushTo(groups, ev, t);
   }
   const out = [...groups.values()].map((list) => themePattern(list, inF, nF, nS));

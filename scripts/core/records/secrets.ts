@@ -35,7 +35,8 @@ export interface SecretRule {
 }
 
 /** Values that are obviously not secrets. */
-const PLACEHOLDER = /^(?:<[^>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{.*\}\}|%[A-Za-z_]+%|x{3,}|\*{3,}|\.{3,})$|redacted|changeme|change_me|example|placeholder|your[_-]?|dummy|sample|fake|not[_-]?a[_-]?secret|secret_?here|<|\$\{/i;
+const PLACEHOLDER =
+  /^(?:<[^>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{.*\}\}|%[A-Za-z_]+%|x{3,}|\*{3,}|\.{3,})$|redacted|changeme|change_me|example|placeholder|your[_-]?|dummy|sample|fake|not[_-]?a[_-]?secret|secret_?here|<|\$\{/i;
 
 /** Shannon entropy in bits per character. */
 export function entropy(s: string): number {
@@ -69,7 +70,11 @@ export const SECRET_RULES: SecretRule[] = [
   { id: 'slack-webhook', title: 'Slack webhook URL', pattern: /hooks\.slack\.com\/(?:services|workflows)\/T[A-Za-z0-9_]+\/[AB][A-Za-z0-9_]+\/[A-Za-z0-9_]+/ },
   { id: 'discord-webhook', title: 'Discord webhook URL', pattern: /discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{30,}/ },
   { id: 'anthropic-key', title: 'Anthropic API key', pattern: /\bsk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,}/ },
-  { id: 'openai-key', title: 'OpenAI API key', pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|\bsk-[A-Za-z0-9]{48}\b/ },
+  {
+    id: 'openai-key',
+    title: 'OpenAI API key',
+    pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|\bsk-[A-Za-z0-9]{48}\b/,
+  },
   { id: 'google-api-key', title: 'Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/ },
   { id: 'google-oauth-secret', title: 'Google OAuth client secret', pattern: /\bGOCSPX-[A-Za-z0-9_-]{28}\b/ },
   { id: 'stripe-key', title: 'Stripe secret key', pattern: /\b(?:sk|rk)_(?:live|test)_[0-9a-zA-Z]{24,}\b/ },
@@ -102,7 +107,8 @@ export const SECRET_RULES: SecretRule[] = [
   {
     id: 'generic-secret',
     title: 'secret assignment',
-    pattern: /\b(?:password|passwd|pwd|secret|secret[_-]?key|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|bearer|client[_-]?secret|private[_-]?key)\b["']?\s*[:=]\s*["']?([A-Za-z0-9_\-+/=!@#$%^&*.~]{12,})/i,
+    pattern:
+      /\b(?:password|passwd|pwd|secret|secret[_-]?key|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|bearer|client[_-]?secret|private[_-]?key)\b["']?\s*[:=]\s*["']?([A-Za-z0-9_\-+/=!@#$%^&*.~]{12,})/i,
     accept: (m) => looksRandom(m[1] ?? ''),
   },
   {
@@ -173,7 +179,29 @@ const ANCHORS = new Map<string, { cased?: string[]; lower?: string[] }>([
   ['telegram-bot-token', { cased: [':AA'] }],
   ['jwt', { cased: ['^eyJ'] }],
   ['basic-auth-url', { cased: ['://'] }],
-  ['generic-secret', { lower: ['passw', 'pwd', 'secret', 'api_key', 'api-key', 'apikey', 'access_token', 'access-token', 'accesstoken', 'auth_token', 'auth-token', 'authtoken', 'bearer', 'private_key', 'private-key', 'privatekey'] }],
+  [
+    'generic-secret',
+    {
+      lower: [
+        'passw',
+        'pwd',
+        'secret',
+        'api_key',
+        'api-key',
+        'apikey',
+        'access_token',
+        'access-token',
+        'accesstoken',
+        'auth_token',
+        'auth-token',
+        'authtoken',
+        'bearer',
+        'private_key',
+        'private-key',
+        'privatekey',
+      ],
+    },
+  ],
   ['bearer-header', { lower: ['bearer'] }],
 ]);
 
@@ -203,7 +231,14 @@ for (const map of [ANCHOR_RULES.cased, ANCHOR_RULES.lower]) {
 }
 
 // All anchors in two regexes (one pass each; a case-insensitive alternation is much slower).
-const alternation = (list: Iterable<string>) => new RegExp([...list].sort((a, b) => b.length - a.length).map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+const alternation = (list: Iterable<string>) =>
+  new RegExp(
+    [...list]
+      .sort((a, b) => b.length - a.length)
+      .map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('|'),
+    'g',
+  );
 const CASED = alternation(ANCHOR_RULES.cased.keys());
 const LOWER = alternation(ANCHOR_RULES.lower.keys());
 const WORD = /[A-Za-z0-9_]/;
@@ -211,7 +246,10 @@ const WORD = /[A-Za-z0-9_]/;
 /** Where anchors are in `text`, and which rules each wakes (empty for most texts: no rule can match). */
 function anchorHits(text: string): Array<{ offset: number; rules: readonly number[] }> {
   const out: Array<{ offset: number; rules: readonly number[] }> = [];
-  for (const [kind, re, t] of [['cased', CASED, text], ['lower', LOWER, text.toLowerCase()]] as const) {
+  for (const [kind, re, t] of [
+    ['cased', CASED, text],
+    ['lower', LOWER, text.toLowerCase()],
+  ] as const) {
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(t))) {
@@ -493,7 +531,12 @@ function hiddenFindings(lines: readonly ViewLine[], whole: Set<number>, add: Add
         whole.add(h.at(at));
       }
     }
-    wrappedFindings(hidden, hidden.map((_, k) => k), whole, add);
+    wrappedFindings(
+      hidden,
+      hidden.map((_, k) => k),
+      whole,
+      add,
+    );
     pemFindings(hidden, add);
   }
 }
