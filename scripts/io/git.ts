@@ -125,18 +125,56 @@ export function isPushRace(error: unknown): boolean {
  * the caller reports it at once, naming the file to remove.
  */
 export class StaleLockError extends Error {
-  /** Creates the error for a lock file (absolute path) and the repository it is in. */
+  /**
+   * Creates the error for a lock file (absolute path) and the repository it is in; `others` are
+   * further stale locks the same kill left (a commit holds the index and HEAD locks at once), named
+   * in the same message so one clean-up is enough.
+   */
   constructor(
     readonly lockPath: string,
     readonly repoRoot: string,
+    readonly others: readonly string[] = [],
   ) {
-    const shown = lockPath.startsWith(repoRoot + sep) ? lockPath.slice(repoRoot.length + 1) : lockPath;
+    const shown = (p: string) => (p.startsWith(repoRoot + sep) ? p.slice(repoRoot.length + 1) : p);
+    const all = [lockPath, ...others].map(shown);
+    const named = all.map((p) => `\`${p}\``).join(' and ');
     super(
-      `\`${shown}\` is left over from a Git process that was killed: it exists, but no running process has it open and no Git process runs in this repository. ` +
-        `Remove it (\`rm ${shown}\`) and run the command again; that is safe because nothing is writing what it locks.`,
+      `${named} ${all.length > 1 ? 'are' : 'is'} left over from a Git process that was killed: ${all.length > 1 ? 'they exist' : 'it exists'}, but no running process has ${all.length > 1 ? 'them' : 'it'} open and no Git process runs in this repository. ` +
+        `Remove ${all.length > 1 ? 'them' : 'it'} (\`rm ${all.join(' ')}\`) and run the command again; that is safe because nothing is writing what ${all.length > 1 ? 'they lock' : 'it locks'}.`,
     );
     this.name = 'StaleLockError';
   }
+}
+
+/** Lock files Git may leave in a repository's Git folder when killed (the refs' locks are found by walking refs/). */
+const GIT_LOCKS = ['index.lock', 'HEAD.lock', 'ORIG_HEAD.lock', 'packed-refs.lock', 'config.lock'];
+
+/** Every lock file in the Git folder of the lock `first` (the folder it is in, or the one above refs/). */
+function lockFilesNear(first: string): string[] {
+  const gitDir = first.includes(`${sep}refs${sep}`) ? first.slice(0, first.indexOf(`${sep}refs${sep}`)) : first.slice(0, first.lastIndexOf(sep));
+  const found = GIT_LOCKS.map((n) => join(gitDir, n)).filter((p) => {
+    try {
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  });
+  const walk = (dir: string, depth: number): void => {
+    if (depth > 6) return;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const abs = join(dir, e.name);
+      if (e.isDirectory()) walk(abs, depth + 1);
+      else if (e.name.endsWith('.lock')) found.push(abs);
+    }
+  };
+  walk(join(gitDir, 'refs'), 0);
+  return found.filter((p) => p !== first).sort();
 }
 
 /** The lock file a Git lock error names (absolute), if it names one. */
@@ -228,7 +266,16 @@ export function staleLock(error: unknown, repoRoot: string, now = Date.now()): S
   if (holders === 'unknown' && now - before.mtimeMs < STALE_LOCK_MS) return undefined;
   const after = id();
   if (!after || after.key !== before.key) return undefined;
-  return new StaleLockError(lockPath, repoRoot);
+  // The same kill may have left more (a commit holds the index and HEAD locks): name them all at once.
+  const others = lockFilesNear(lockPath).filter((p) => {
+    try {
+      const h = lockHolders(realpathSync(p), realpathSync(repoRoot));
+      return h === 'free' || (h === 'unknown' && now - statSync(p).mtimeMs >= STALE_LOCK_MS);
+    } catch {
+      return false;
+    }
+  });
+  return new StaleLockError(lockPath, repoRoot, others);
 }
 
 /**

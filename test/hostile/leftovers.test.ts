@@ -126,6 +126,22 @@ describe('a Git lock left by a killed Git process', () => {
     expect(git(dir, 'status', '--porcelain')).toContain('?? '); // the first record waits for a commit by hand
   });
 
+  it('names every lock the same kill left (a commit holds the index and HEAD locks at once), so one clean-up is enough', async () => {
+    const dir = repoWith(controlHistory(3));
+    writeFileSync(join(dir, '.git', 'index.lock'), '');
+    writeFileSync(join(dir, '.git', 'HEAD.lock'), '');
+    const r = await runCli(dir, ['record', '--input', '-', '--commit', '--json'], { stdin: input('t-two-locks') });
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.diagnostics).toHaveLength(1);
+    expect(out.diagnostics[0].message).toContain('`.git/index.lock` and `.git/HEAD.lock` are left over');
+    expect(out.diagnostics[0].message).toContain('rm .git/index.lock .git/HEAD.lock');
+    rmSync(join(dir, '.git', 'index.lock'));
+    rmSync(join(dir, '.git', 'HEAD.lock'));
+    const again = await runCli(dir, ['record', '--input', '-', '--commit', '--json'], { stdin: input('t-after-two') });
+    expect(again.code, again.stdout).toBe(0);
+  });
+
   it('held by a running process, is waited for and the commit goes through', async () => {
     const dir = repoWith(controlHistory(3));
     const lock = join(dir, '.git', 'index.lock');

@@ -263,10 +263,11 @@ async function recover(dir: string, args: string[], stdin: string): Promise<{ co
   let staleLock: string | undefined;
   if (r.code !== 0) {
     const d = (JSON.parse(r.stdout) as { diagnostics?: Array<{ rule: string; message: string }> }).diagnostics?.find((x) => x.rule === 'git/stale-lock');
-    const named = d && /`([^`]+\.lock)`/.exec(d.message)?.[1];
-    if (named) {
-      staleLock = named;
-      rmSync(join(dir, named), { force: true });
+    // The message names every stale lock; remove them all, as a user following it would.
+    const named = d ? [...new Set([...d.message.matchAll(/`([^` ]+\.lock)`/g)].map((m) => m[1]!))] : [];
+    if (named.length) {
+      staleLock = named.join(' ');
+      for (const lock of named) rmSync(join(dir, lock), { force: true });
       r = await cli(dir, args, stdin);
     }
   }
