@@ -5,9 +5,9 @@ import { defineConfig } from 'vitest/config';
 /**
  * Two projects: `unit` (pure functions and the library in memory) and `e2e` (anything that starts a
  * process, a Git repository, a server or a browser). A test file is e2e when it uses the repo helpers,
- * child processes or playwright; everything else is unit. Run one with `npx vitest run --project unit`.
+ * child processes, playwright or the kill -9 / fuzz suites; everything else is unit. Run one with `npx vitest run --project unit`.
  */
-const E2E_MARKERS = /from '(\.\.\/)+helpers\/repo\.js'|from '\.\/helpers\/repo\.js'|node:child_process|playwright-core/;
+const E2E_MARKERS = /from '(\.\.\/)+helpers\/repo\.js'|from '\.\/helpers\/repo\.js'|node:child_process|playwright-core|tools\/bench\/(kill9|fuzz|hostile)\.js/;
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
