@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, runCli } from '../helpers/repo.js';
-import { repoWith } from './kb.js';
+import { noise, repoWith } from './kb.js';
 import { controlHistory, makeExecution, plantedHours, recallHistory, scoresFor } from '../../tools/examples/generate-history.js';
 import type { AnyRecord, ReflectionRecord } from '../../scripts/core/records/kinds.js';
 import { openWorkspace } from '../../scripts/io/workspace.js';
@@ -21,40 +21,6 @@ import { mulberry32 } from '../../tools/examples/prng.js';
 
 afterAll(cleanupTemp);
 
-const WORDS = [
-  'schema',
-  'cache',
-  'render',
-  'button',
-  'layout',
-  'token',
-  'query',
-  'index',
-  'timeout',
-  'retry',
-  'header',
-  'footer',
-  'modal',
-  'parser',
-  'router',
-  'session',
-  'cookie',
-  'payload',
-  'import',
-  'export',
-  'migration',
-  'locale',
-  'font',
-  'image',
-  'bundle',
-  'worker',
-  'stream',
-  'socket',
-  'config',
-  'build',
-];
-const VERBS = ['broke', 'changed', 'moved', 'failed', 'lagged', 'drifted', 'grew', 'shrank', 'vanished', 'doubled'];
-
 /**
  * 36 executions on form components with a reflection each, saying random things (as in
  * themes.test.ts: failures and successes say the same kind of things); when `plant`, every
@@ -63,16 +29,15 @@ const VERBS = ['broke', 'changed', 'moved', 'failed', 'lagged', 'drifted', 'grew
  */
 function formsWork(plant: boolean): AnyRecord[] {
   const next = mulberry32(7);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
   const out: AnyRecord[] = [];
   for (let i = 0; i < 36; i++) {
     const failure = i % 3 === 0;
     const id = `ex-fm-${String(i).padStart(2, '0')}`;
-    const noise = `The ${pick(WORDS)} ${pick(VERBS)} after the ${pick(WORDS)} ${pick(VERBS)}, so the ${pick(WORDS)} ${pick(VERBS)} too.`;
+    const said = noise(next);
     const stuck = plant && failure;
     const e = makeExecution(id, plantedHours(2000, i), { component: `form-${i % 4}`, domains: ['forms'], outcome: failure ? 'failure' : 'success', scores: scoresFor(failure ? 40 : 74) });
     out.push(e);
-    const cause = stuck ? `${noise} I was stuck in a loop retrying the same form validation fix for ${10 + i} minutes.` : noise;
+    const cause = stuck ? `${said} I was stuck in a loop retrying the same form validation fix for ${10 + i} minutes.` : said;
     out.push({
       kind: 'reflection',
       id: `rf-fm-${String(i).padStart(2, '0')}`,

@@ -60,7 +60,7 @@ const WORDS = [
 const VERBS = ['broke', 'changed', 'moved', 'failed', 'lagged', 'drifted', 'grew', 'shrank', 'vanished', 'doubled'];
 
 /** A sentence of random words: what a reflection says when there is no common cause. */
-function noise(next: () => number): string {
+export function noise(next: () => number): string {
   const w = () => WORDS[Math.floor(next() * WORDS.length)]!;
   const v = () => VERBS[Math.floor(next() * VERBS.length)]!;
   return `The ${w()} ${v()} after the ${w()} ${v()}, so the ${w()} ${v()} too.`;
