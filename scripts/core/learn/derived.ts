@@ -7,6 +7,7 @@
  * Pure.
  */
 import type { ExecutionRecord, PatternRecord } from '../records/kinds.js';
+import { EFFECT_TYPE } from '../kinds/pattern.js';
 import type { RecordRow } from '../records/table.js';
 import type { EffectEstimate, EffectReport } from './effect.js';
 import type { ExtractedPattern } from './types.js';
@@ -21,8 +22,7 @@ export const LEARN_INLINE_MAX = 2000;
 /** Where derived records say they live (they have no file; recall and explain show no path for them). */
 export const DERIVED_PATH = '(derived: learning-loop patterns / effect)';
 
-/** The `pattern_type` of a derived effect-of-memory record (not a schema value: its search document is of kind `effect`). */
-export const EFFECT_TYPE = 'effect';
+export { EFFECT_TYPE };
 
 /** Figures of a derived record, as recall and explain show them. */
 export type DerivedFigures = Record<string, number | string | null>;

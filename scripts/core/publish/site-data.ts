@@ -11,7 +11,8 @@
  *   appear in the paginated lists either way.
  */
 import type { RecordRow } from '../records/table.js';
-import { LINK_FIELDS, linkIds, type AnyRecord, type ExecutionRecord } from '../records/kinds.js';
+import { KINDS, kindModule, LINK_FIELDS, linkIds, type AnyRecord, type ExecutionRecord } from '../records/kinds.js';
+import { str, strs, type PageFields } from '../kinds/contract.js';
 import { renderInline, renderMarkdown } from './render-markdown.js';
 import { isoWeek } from '../aggregates.js';
 
@@ -81,16 +82,10 @@ export const RECORD_SECTIONS = ['patterns', 'rules', 'templates', 'reflections',
 /** A generic record section. */
 export type RecordSection = (typeof RECORD_SECTIONS)[number];
 
-/** Section for each kind (executions and metrics are handled separately). */
-export const SECTION_OF_KIND: Record<string, RecordSection | 'executions' | undefined> = {
-  execution: 'executions',
-  pattern: 'patterns',
-  rule: 'rules',
-  template: 'templates',
-  reflection: 'reflections',
-  assumption: 'assumptions',
-  synthesis: 'synthesis',
-};
+/** Section for each kind (its module's `page.section`; metrics have none: they feed the dashboard). */
+export const SECTION_OF_KIND: Readonly<Record<string, RecordSection | 'executions' | undefined>> = Object.fromEntries(
+  KINDS.map((k) => [k, kindModule(k).page?.section as RecordSection | 'executions' | undefined]),
+);
 
 /** A record page of a generic section. */
 export interface RecordPage {
@@ -157,13 +152,6 @@ export function facetSlug(value: string): string {
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/^-+|-+$/g, '');
   return s || 'x';
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
-}
-function strs(v: unknown): string[] {
-  return Array.isArray(v) ? v.map(str).filter(Boolean) : [];
 }
 
 function titleOf(r: AnyRecord): string {
@@ -328,7 +316,7 @@ function execPageOf(r: RecordRow<ExecutionRecord>, row: ExecRow, incoming: reado
 }
 
 /** Adds labelled values to a record page's fields, skipping empty ones. */
-class Fields {
+class Fields implements PageFields {
   readonly list: Array<[string, FieldValue]> = [];
   text(label: string, v: unknown): void {
     const s = str(v);
@@ -349,90 +337,11 @@ class Fields {
 
 type Data = Record<string, unknown>;
 
-/** A kind's own fields on its page (link fields come from LINK_FIELDS); returns the page's badge. */
-const KIND_FIELDS: Partial<Record<string, (d: Data, f: Fields) => string | undefined>> = {
-  pattern(d, f) {
-    f.html('Statement', d.statement);
-    f.text('Type', d.pattern_type);
-    f.text('Category', d.category);
-    f.text('Domain', d.domain);
-    if (d.support !== undefined) f.text('Support', d.support);
-    if (d.confidence !== undefined) f.text('Confidence', d.confidence);
-    if (d.lift !== undefined) f.text('Lift', d.lift);
-    if (d.definition && typeof d.definition === 'object') {
-      f.items(
-        'Definition',
-        Object.entries(d.definition as Data).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : str(v)}`),
-      );
-    }
-    return str(d.pattern_type);
-  },
-  rule(d, f) {
-    f.html('Statement', d.statement);
-    f.text('Rationale', d.rationale);
-    f.text('Topic', d.topic);
-    if (d.priority !== undefined) f.text('Priority', d.priority);
-    const a = (d.applies_to ?? {}) as Data;
-    f.texts('Applies to task types', a.task_types);
-    f.texts('Applies to components', a.components);
-    f.texts('Applies to paths', a.paths);
-    return undefined;
-  },
-  template(d, f) {
-    f.text('Summary', d.summary);
-    f.text('Task type', d.task_type);
-    f.text('Component', d.component);
-    f.texts('Steps', d.steps);
-    return undefined;
-  },
-  assumption(d, f) {
-    f.html('Statement', d.statement);
-    f.text('Confidence', d.confidence);
-    f.texts('Components', d.components);
-    if (Array.isArray(d.assumptions)) {
-      f.items(
-        'Assumptions',
-        (d.assumptions as Data[]).map((a) => `${str(a.key)}: ${str(a.statement)}${a.confidence ? ` (confidence ${str(a.confidence)})` : ''}`),
-      );
-    }
-    return undefined;
-  },
-  reflection(d, f) {
-    const badge = str(d.reflection_type).replace(/_/g, ' ');
-    f.text('Type', badge);
-    f.text('Trigger', d.trigger);
-    f.text('Reason', d.reason);
-    f.text('Root cause', d.root_cause);
-    f.texts('Actions', d.actions);
-    const ev = (d.evidence ?? {}) as Data;
-    if (Array.isArray(ev.recurring_errors))
-      f.items(
-        'Recurring errors',
-        (ev.recurring_errors as Data[]).map((x) => `${str(x.fingerprint)} (×${str(x.count)})`),
-      );
-    f.texts('Assumptions at the time', ev.assumptions);
-    f.texts('Dependencies', ev.dependencies);
-    return badge;
-  },
-  synthesis(d, f) {
-    f.text('Period', `${str(d.period_label) || str(d.period)} (${str(d.period_start)} – ${str(d.period_end)})`);
-    if (d.executions !== undefined) f.text('Executions', d.executions);
-    f.texts('Flags', d.flags);
-    if (d.metrics && typeof d.metrics === 'object') {
-      f.items(
-        'Metrics',
-        Object.entries(d.metrics as Data).map(([k, v]) => `${k.replace(/_/g, ' ')}: ${v === null ? 'n/a' : str(v)}`),
-      );
-    }
-    return str(d.period) === 'month' ? 'monthly' : 'weekly';
-  },
-};
-
 /** A record's page in its section (patterns, rules, templates, reflections, assumptions, synthesis). */
 function recordPageOf(r: RecordRow, href: string, incoming: readonly string[], l: Linker): RecordPage {
   const d = r.data as unknown as Data;
   const f = new Fields();
-  const badge = KIND_FIELDS[r.kind]?.(d, f);
+  const badge = kindModule(r.kind).page?.fields?.(d, f);
   // Link fields come from the kinds' one list: labelled ones as fields, evidence ones as the evidence list.
   for (const field of LINK_FIELDS[r.kind]) {
     const ids = linkIds(r.data, field);

@@ -8,7 +8,7 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import * as VALIDATORS from './validators.generated.js';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { diag, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
-import { executionInputSchema } from './schema-source.js';
+import { executionInputSchema, standaloneSchema } from './schema-source.js';
 import { FORBIDDEN_KEYS, locate, parseYamlDocument, type PositionedDoc } from './parse.js';
 import { newId, isSafeId, looksLikeRecordId } from './ids.js';
 import { didYouMean } from '../diagnostics/suggest.js';
@@ -18,9 +18,15 @@ import { completesStreak } from '../score/streak.js';
 import type { RecordRow } from './table.js';
 import type { Workspace } from '../workspace.js';
 
-/** The input schema (core/records/schema-source.ts: `executionInputSchema`). */
+let standaloneInput: object | undefined;
+
+/**
+ * The input schema (core/records/schema-source.ts: `executionInputSchema`) with its shared
+ * fragments written out in place, as tool clients and hints read it.
+ */
 export function inputSchema(): object {
-  return executionInputSchema;
+  standaloneInput ??= standaloneSchema(executionInputSchema);
+  return standaloneInput;
 }
 
 /** The input validator (shared by `record` and `import executions`): compiled ahead of time, no ajv at run time. */

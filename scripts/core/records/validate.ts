@@ -14,6 +14,7 @@ import { isSafeId } from './ids.js';
 import { withArticle } from '../diagnostics/words.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { SCHEMAS } from './schema-source.js';
+import { schemaAt } from '../kinds/fragments.js';
 import { isFlawless } from '../score/streak.js';
 import { scanSecrets } from './secrets.js';
 
@@ -152,7 +153,7 @@ export function schemaDiagnostics(file: string, errors: readonly ErrorObject[], 
     const key = `${rule}|${at.line}|${at.column}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(diag(rule, file, message, { ...at, hint: hintFor(rule, err, value, root) }));
+    out.push(diag(rule, file, message, { ...at, hint: hintFor(rule, err, value, path, root) }));
   }
   return out;
 }
@@ -216,34 +217,32 @@ function idRuleFor(path: Array<string | number>): RuleId {
   return field && ID_FIELDS.has(field) ? 'id/unsafe' : 'schema/format';
 }
 
-function hintFor(rule: RuleId, err: ErrorObject, value: unknown, root: object | undefined): string | undefined {
+function hintFor(rule: RuleId, err: ErrorObject, value: unknown, path: ReadonlyArray<string | number>, root: object | undefined): string | undefined {
   if (rule === 'schema/enum') {
     const allowed = ((err.params as { allowedValues?: unknown[] }).allowedValues ?? []).filter((v) => v !== null).map((v) => String(v));
     const close = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
     return `${close ? `Did you mean \`${close}\`? ` : ''}Use one of: ${allowed.join(', ')}.`;
   }
-  if (rule === 'schema/unknown-field') return unknownFieldHint(err, root);
-  if (rule === 'schema/format' && typeof (err.schema as unknown) === 'string') {
-    const parent = err.parentSchema as { description?: string } | undefined;
-    if (parent?.description) return parent.description;
+  if (rule === 'schema/unknown-field') return unknownFieldHint(err, path, root);
+  // A malformed id, time or vocabulary term: the schema's description of the field says the format.
+  if (rule === 'schema/format') {
+    const description = schemaAt(root, path)?.description;
+    if (typeof description === 'string') return description;
   }
   return undefined;
 }
 
 /**
  * An unknown field is usually a typo or a field one level off (`dependencies` belongs under
- * `pre`): say which, from the schema the error came from.
+ * `pre`): say which, from the schema of the object that holds it (found by the instance path, so
+ * shared fragments are followed).
  */
-function unknownFieldHint(err: ErrorObject, root: object | undefined): string | undefined {
+function unknownFieldHint(err: ErrorObject, path: ReadonlyArray<string | number>, root: object | undefined): string | undefined {
   const extra = String((err.params as { additionalProperty: string }).additionalProperty);
-  // `#/properties/pre/additionalProperties` → the object schema at `#/properties/pre`.
-  const parent = pointerToPath(err.schemaPath.replace(/^#/, '').replace(/\/additionalProperties$/, '')).reduce<unknown>(
-    (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
-    root,
-  );
-  const props = ((parent as { properties?: Record<string, { properties?: Record<string, unknown> }> } | undefined)?.properties ?? {}) as Record<string, { properties?: Record<string, unknown> }>;
+  const parent = schemaAt(root, path);
+  const props = Object.fromEntries(Object.entries((parent?.properties ?? {}) as Record<string, unknown>).map(([k, v]) => [k, schemaAt(v, [])?.properties as Record<string, unknown> | undefined]));
   const home = Object.keys(props)
-    .filter((k) => props[k]?.properties && Object.prototype.hasOwnProperty.call(props[k]!.properties, extra))
+    .filter((k) => props[k] && Object.hasOwn(props[k]!, extra))
     .sort();
   if (home.length) return `\`${extra}\` belongs under \`${home[0]}\`: write it as \`${home[0]}: { ${extra}: … }\` (JSON: {"${home[0]}": {"${extra}": …}}).`;
   const close = didYouMean(extra, Object.keys(props));

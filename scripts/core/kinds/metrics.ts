@@ -1,0 +1,42 @@
+/** The metrics kind: a dashboard metrics snapshot written by synthesis (metrics/). */
+import type { MetricsRecord } from '../records/types.generated.js';
+import { bodyLead, clip, defineKind } from './contract.js';
+import { COMMON_FIELDS, DRAFT, ref, SCHEMA_BASE } from './fragments.js';
+
+/** The metrics record's JSON Schema. */
+export const metricsSchema = {
+  $schema: DRAFT,
+  $id: `${SCHEMA_BASE}metrics.schema.json`,
+  title: 'Metrics snapshot',
+  description: 'A dashboard metrics snapshot written by synthesis (metrics/).',
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'id', 'created_at', 'period_start', 'period_end', 'metrics'],
+  properties: {
+    ...COMMON_FIELDS,
+    kind: { const: 'metrics' },
+    period: { type: 'string', enum: ['week', 'month'] },
+    period_start: ref('date'),
+    period_end: ref('date'),
+    metrics: { type: 'object', additionalProperties: { type: ['number', 'string', 'null', 'object', 'array'] } },
+  },
+} as const;
+
+/** The metrics kind (no page of its own: snapshots feed the dashboard). */
+export const metrics = defineKind<MetricsRecord>()({
+  kind: 'metrics',
+  typeName: 'MetricsRecord',
+  schema: metricsSchema,
+  lifecycle: false,
+  folder: {
+    dirs: ['metrics'],
+    pattern: /^metrics\/[^/]+\.md$/,
+    hint: 'metrics/<id>.md',
+    path: (r) => `metrics/${r.id}.md`,
+  },
+  links: [],
+  search(r, doc, body) {
+    doc.title ||= `Metrics ${r.period_start} to ${r.period_end}`;
+    doc.summary = clip(bodyLead(body, 300), 300);
+  },
+});
