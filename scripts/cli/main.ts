@@ -3,7 +3,7 @@
  * only this layer decides exit codes: 0 ok, 1 problems found, 2 usage error.
  */
 import { Command, CommanderError } from 'commander';
-import { createContext } from './context.js';
+import type { CliContext } from './context.js';
 import { EXIT, UsageError, processIo, type CliIo } from './io.js';
 import { loadCommands } from './commands/index.js';
 import { VERSION } from '../core/version.js';
@@ -13,7 +13,10 @@ import { docsDir } from './docs.js';
 const VALUE_OPTIONS = new Set(['--root']);
 
 /** Builds the commander program for one run (loading only the commands `argv` needs). */
-export async function buildProgram(io: CliIo, argv: readonly string[] = []): Promise<{ program: Command; ctx: ReturnType<typeof createContext> }> {
+export async function buildProgram(io: CliIo, argv: readonly string[] = []): Promise<{ program: Command; ctx: CliContext }> {
+  // Loaded here, not at the top: the context reaches the config parser and the record validators,
+  // which `--version` does not need.
+  const { createContext } = await import('./context.js');
   const ctx = createContext(io);
   const program = new Command('learning-loop')
     .description('Git-native learning memory for AI agents: record, score, recall, learn, publish.')
@@ -36,6 +39,11 @@ export async function buildProgram(io: CliIo, argv: readonly string[] = []): Pro
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Promise<number> {
   const io: CliIo = { ...processIo(), ...ioOverrides };
+  // Scripts and hooks ask for the version often; answer it without loading any command.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+    io.stdout.write(`${VERSION}\n`);
+    return EXIT.OK;
+  }
   const { program, ctx } = await buildProgram(io, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -13,6 +13,7 @@
  * Every file is checked on load; an unreadable or mismatched part is dropped and its files are
  * parsed again (reported as `build/cache-corrupt`; a lost summary is simply recomputed).
  */
+import { fieldsOf } from '../core/records/kinds.js';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDerived as writeFileAtomic } from './write.js';
@@ -54,7 +55,7 @@ type DiskEntry = [f: string, b: string, d: Diagnostic[] | 0, s: Record<string, u
 function encodeEntry(e: IndexEntry): DiskEntry {
   let s: DiskEntry[3] = 0;
   if (e.s) {
-    const src = e.s as unknown as Record<string, unknown>;
+    const src = fieldsOf(e.s);
     const plain = e.s.kind === 'execution' && Object.keys(src).every((k) => k === 'kind' || (EXEC_KEYS as readonly string[]).includes(k));
     if (plain) {
       s = EXEC_KEYS.map((k) => {

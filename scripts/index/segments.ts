@@ -8,7 +8,7 @@
 import { displayPath, type Workspace } from '../core/workspace.js';
 import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { checkKbFile } from './check-kb.js';
-import { LINK_FIELDS, linkIds, type AnyRecord } from '../core/records/kinds.js';
+import { fieldsOf, LINK_FIELDS, linkIds, type AnyRecord } from '../core/records/kinds.js';
 import { docTerms, vocabularyOf } from '../core/recall/terms.js';
 import { sha1 } from './digest.js';
 import { dict } from '../core/dict.js';
@@ -32,7 +32,7 @@ const EXECUTION_FIELDS = ['started_at', 'outcome', 'scores', 'overall', 'duratio
 
 /** Projects a record onto the fields the global passes read. */
 export function slimOf(data: AnyRecord): SlimRecord {
-  const src = data as unknown as Record<string, unknown>;
+  const src = fieldsOf(data);
   const out: Record<string, unknown> = { id: data.id, kind: data.kind };
   if (typeof src.status === 'string') out.status = src.status;
   if (data.kind === 'execution') for (const k of EXECUTION_FIELDS) if (src[k] !== undefined) out[k] = src[k];
@@ -51,7 +51,7 @@ export function slimOf(data: AnyRecord): SlimRecord {
 
 /** A short hash of a record's id, kind and link values: equal signatures, equal cross-checks. */
 export function crossSignature(slim: SlimRecord): string {
-  const src = slim as unknown as Record<string, unknown>;
+  const src = fieldsOf(slim);
   const links = LINK_FIELDS[slim.kind].map((field) => linkIds(src, field));
   return sha1(JSON.stringify([slim.id, slim.kind, links])).slice(0, 16);
 }

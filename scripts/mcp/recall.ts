@@ -6,7 +6,7 @@
  */
 import type { Workspace } from '../core/workspace.js';
 import type { RecordRow } from '../core/records/table.js';
-import type { ExecutionRecord } from '../core/records/kinds.js';
+import { fieldsOf, type ExecutionRecord } from '../core/records/kinds.js';
 import { answer, type Insight } from '../core/recall/answer.js';
 import { openIndex } from '../index/api.js';
 import { storeOfRows } from '../core/recall/memory.js';
@@ -29,7 +29,7 @@ function clip(text: string, max = 160): string {
 
 /** The one-line insight of a record. */
 export function insightOf(row: RecordRow): string {
-  const d = row.data as unknown as Record<string, unknown>;
+  const d = fieldsOf(row.data);
   if (row.kind === 'execution') {
     const e = row.data as ExecutionRecord;
     const err = e.errors?.[0] ? `; error: ${e.errors[0]}` : '';

@@ -16,7 +16,7 @@ import { type Workspace } from '../core/workspace.js';
 import { openIndex } from '../index/api.js';
 import { type RecordRow, type RecordsTable } from '../core/records/table.js';
 import type { ExecutionRecord } from '../core/records/kinds.js';
-import { KINDS } from '../core/records/kinds.js';
+import { fieldsOf, KINDS } from '../core/records/kinds.js';
 import { recordExecution } from '../agents/record.js';
 import { derivedId, keySuffix } from '../core/records/ids.js';
 import { buildReflection } from '../core/learn/reflection.js';
@@ -260,7 +260,7 @@ export class McpSession {
       const room = Math.max(0, Math.min(maxChars, budget - dataText.length));
       const body = r.body.length > room ? r.body.slice(0, room) : r.body;
       budget -= dataText.length + body.length;
-      records.push({ id: r.id, kind: r.kind, file: r.file, data: r.data as unknown as Record<string, unknown>, body, body_truncated: body.length < r.body.length });
+      records.push({ id: r.id, kind: r.kind, file: r.file, data: { ...fieldsOf(r.data) }, body, body_truncated: body.length < r.body.length });
     }
     return { records, missing };
   }
@@ -348,8 +348,8 @@ export class McpSession {
     const a = await analyzeWorkspace(this.ws, { rows: await this.rows(), diagnostics: [] });
     const flags = a.flags.slice(0, 20).map((f) => ({ monitor: f.monitor, action: f.action, message: f.message }));
     return {
-      metrics: a.report.metrics as unknown as Record<string, unknown>,
-      trends: a.report.trends as unknown as Record<string, unknown>,
+      metrics: { ...a.report.metrics },
+      trends: { ...a.report.trends },
       success_criteria: a.report.success_criteria,
       recommendations: a.report.recommendations,
       flags,

@@ -50,7 +50,12 @@ describe('one module per record kind', () => {
     expect(folderPatternFor(kind).test(path)).toBe(true);
     expect(KB_DIRS.some((d) => path.startsWith(`${d}/`))).toBe(true);
     expect(folderHintFor(kind)).toBe(m.folder.hint);
-    const check = checkRecordText(path, `---\n${Object.entries(record as unknown as Record<string, unknown>).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n')}\n---\n`);
+    const check = checkRecordText(
+      path,
+      `---\n${Object.entries(record as unknown as Record<string, unknown>)
+        .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+        .join('\n')}\n---\n`,
+    );
     expect(check.diagnostics).toEqual([]);
     // Every link field is an id list in the schema and points at registered kinds.
     for (const field of LINK_FIELDS[kind]) {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RecordRow } from '../records/table.js';
 import type { AnyRecord } from '../records/kinds.js';
-import { recordPath } from '../records/kinds.js';
+import { isLifecycleKind, recordPath } from '../records/kinds.js';
 import { ID_PREFIX } from '../records/ids.js';
 import { renderRecord } from '../records/write.js';
 import { checkRecordText } from '../records/validate.js';
@@ -134,7 +134,7 @@ interface Seen {
 function seenIn(existing: readonly RecordRow[]): Seen {
   const known: Seen['known'] = [];
   for (const row of existing) {
-    if (row.kind !== 'rule' && row.kind !== 'pattern' && row.kind !== 'assumption' && row.kind !== 'template') continue;
+    if (!isLifecycleKind(row.kind)) continue;
     const s = statementOf(row);
     if (s) known.push({ id: row.id, tokens: tokenSet(s) });
   }

@@ -45,6 +45,7 @@ type Data = Readonly<Record<string, unknown>>;
 /** The assumption kind. */
 export const assumption = defineKind<AssumptionRecord>()({
   kind: 'assumption',
+  plural: 'assumptions',
   typeName: 'AssumptionRecord',
   schema: assumptionSchema,
   lifecycle: true,

@@ -57,6 +57,8 @@ export interface KindPage {
 /** One record kind. `R` is its record type (generated from `schema` by `npm run gen`). */
 export interface KindModule<K extends string = string, R = unknown> {
   kind: K;
+  /** How people name several of them ("syntheses"). */
+  plural: string;
   /** The TypeScript type `npm run gen` writes for it (types.generated.ts). */
   typeName: string;
   /** Its JSON Schema (draft 2020-12; shared fragments by `$ref`, see fragments.ts). */

@@ -85,6 +85,7 @@ export const executionSchema = {
 /** The execution kind. */
 export const execution = defineKind<ExecutionRecord>()({
   kind: 'execution',
+  plural: 'executions',
   typeName: 'ExecutionRecord',
   schema: executionSchema,
   lifecycle: false,

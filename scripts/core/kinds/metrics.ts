@@ -25,6 +25,7 @@ export const metricsSchema = {
 /** The metrics kind (no page of its own: snapshots feed the dashboard). */
 export const metrics = defineKind<MetricsRecord>()({
   kind: 'metrics',
+  plural: 'metrics snapshots',
   typeName: 'MetricsRecord',
   schema: metricsSchema,
   lifecycle: false,

@@ -55,6 +55,7 @@ type Data = Readonly<Record<string, unknown>>;
 /** The pattern kind. */
 export const pattern = defineKind<PatternRecord>()({
   kind: 'pattern',
+  plural: 'patterns',
   typeName: 'PatternRecord',
   schema: patternSchema,
   lifecycle: true,

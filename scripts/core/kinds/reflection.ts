@@ -51,6 +51,7 @@ type Data = Readonly<Record<string, unknown>>;
 /** The reflection kind. */
 export const reflection = defineKind<ReflectionRecord>()({
   kind: 'reflection',
+  plural: 'reflections',
   typeName: 'ReflectionRecord',
   schema: reflectionSchema,
   lifecycle: false,

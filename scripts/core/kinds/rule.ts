@@ -34,6 +34,7 @@ type Data = Readonly<Record<string, unknown>>;
 /** The rule kind. */
 export const rule = defineKind<RuleRecord>()({
   kind: 'rule',
+  plural: 'rules',
   typeName: 'RuleRecord',
   schema: ruleSchema,
   lifecycle: true,

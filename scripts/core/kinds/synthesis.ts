@@ -34,6 +34,7 @@ type Data = Readonly<Record<string, unknown>>;
 /** The synthesis kind. */
 export const synthesis = defineKind<SynthesisRecord>()({
   kind: 'synthesis',
+  plural: 'syntheses',
   typeName: 'SynthesisRecord',
   schema: synthesisSchema,
   lifecycle: false,

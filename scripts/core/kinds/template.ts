@@ -27,6 +27,7 @@ export const templateSchema = {
 /** The template kind. */
 export const template = defineKind<TemplateRecord>()({
   kind: 'template',
+  plural: 'templates',
   typeName: 'TemplateRecord',
   schema: templateSchema,
   lifecycle: true,

@@ -9,7 +9,7 @@ import { executionsInOrder } from '../records/table.js';
 import type { ResolvedConfig } from '../config.js';
 import { recallEvidence } from './evidence.js';
 import { matchingDerived } from './reflection.js';
-import { LINK_FIELDS, linkIds, type ExecutionRecord } from '../records/kinds.js';
+import { fieldsOf, LINK_FIELDS, linkIds, type ExecutionRecord } from '../records/kinds.js';
 import type { ExtractedPattern } from './types.js';
 import { plural } from '../diagnostics/words.js';
 import { markDerived, toSearchDoc, type SearchDoc } from '../recall/search-docs.js';
@@ -118,7 +118,7 @@ function text(v: unknown): string {
 export function explainRecord(rows: readonly RecordRow[], id: string, config: ResolvedConfig, derived: readonly ExtractedPattern[] = []): RecordExplanation | undefined {
   const row = rows.find((r) => r.id === id);
   if (!row) return undefined;
-  const d = row.data as unknown as Record<string, unknown>;
+  const d = fieldsOf(row.data);
   const links = LINK_FIELDS[row.kind].map((f) => ({ field: f.path.join('.'), ids: linkIds(d, f) })).filter((l) => l.ids.length);
   const referenced_by = rows
     .filter((r) => r.id !== id && LINK_FIELDS[r.kind].some((f) => linkIds(r.data, f).includes(id)))

@@ -8,6 +8,7 @@
  * (agents/staleness.ts) gathers the history from Git.
  */
 import type { RecordRow } from '../records/table.js';
+import { isLifecycleKind } from '../records/kinds.js';
 import { plural } from '../diagnostics/words.js';
 
 /** Thresholds for "changed a lot". */
@@ -97,7 +98,7 @@ export function isPathSpec(entry: string): boolean {
 
 /** The targets of a row, or undefined when it names nothing or is not a long-lived kind. */
 export function targetsOf(row: RecordRow, statuses: ReadonlyArray<string>): LearningTargets | undefined {
-  if (row.kind !== 'rule' && row.kind !== 'pattern' && row.kind !== 'template' && row.kind !== 'assumption') return undefined;
+  if (!isLifecycleKind(row.kind)) return undefined;
   const d = row.data as { status?: string; created_at: string; review?: { decided_at?: string }; about?: string[]; applies_to?: { paths?: string[]; components?: string[] }; component?: string };
   if (!d.status || !statuses.includes(d.status)) return undefined;
   const t: LearningTargets = { id: row.id, file: row.file, since: d.review?.decided_at ?? d.created_at, paths: [], components: [] };

@@ -11,7 +11,7 @@
  *   appear in the paginated lists either way.
  */
 import type { RecordRow } from '../records/table.js';
-import { KINDS, kindModule, LINK_FIELDS, linkIds, type AnyRecord, type ExecutionRecord } from '../records/kinds.js';
+import { fieldsOf, KINDS, kindModule, LINK_FIELDS, linkIds, type AnyRecord, type ExecutionRecord } from '../records/kinds.js';
 import { str, strs, type PageFields } from '../kinds/contract.js';
 import { renderInline, renderMarkdown } from './render-markdown.js';
 import { isoWeek } from '../aggregates.js';
@@ -155,7 +155,7 @@ export function facetSlug(value: string): string {
 }
 
 function titleOf(r: AnyRecord): string {
-  const d = r as unknown as Record<string, unknown>;
+  const d = fieldsOf(r);
   const t = str(d.title) || str(d.statement) || str(d.summary) || str(d.task_id) || str(d.period_label);
   return t.length > 160 ? `${t.slice(0, 157)}…` : t || r.id;
 }
@@ -339,7 +339,7 @@ type Data = Record<string, unknown>;
 
 /** A record's page in its section (patterns, rules, templates, reflections, assumptions, synthesis). */
 function recordPageOf(r: RecordRow, href: string, incoming: readonly string[], l: Linker): RecordPage {
-  const d = r.data as unknown as Data;
+  const d = fieldsOf(r.data);
   const f = new Fields();
   const badge = kindModule(r.kind).page?.fields?.(d, f);
   // Link fields come from the kinds' one list: labelled ones as fields, evidence ones as the evidence list.

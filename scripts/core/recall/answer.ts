@@ -7,6 +7,7 @@
 import { parseIntent, questionWords, suggestVocabulary, type Intent } from './intent.js';
 import { entityFacetNames, rank, STRONG_ENTITY, type Hit } from './rank.js';
 import type { RecallStore, StoredDoc } from './store.js';
+import { isKind, kindModule } from '../records/kinds.js';
 
 /** One actionable insight. */
 export interface Insight {
@@ -159,7 +160,7 @@ function shorten(i: Insight, max: number): Insight {
 }
 
 function kindPlural(k: string): string {
-  return k === 'synthesis' ? 'syntheses' : `${k}s`;
+  return isKind(k) ? kindModule(k).plural : `${k}s`; // `effect` is derived, not a record kind
 }
 
 function describeFilters(u: Omit<Intent, 'question' | 'unknown'>): string {

@@ -5,7 +5,7 @@
  * Markdown body (`indexText`).
  */
 import type { RecordRow } from '../records/table.js';
-import { kindModule } from '../records/kinds.js';
+import { fieldsOf, kindModule } from '../records/kinds.js';
 import { clip } from '../kinds/contract.js';
 import type { SearchDoc } from './search-doc.js';
 
@@ -28,7 +28,7 @@ function list(v: unknown): string[] {
 
 /** Builds the search document of a row: the fields every record has, then its kind's own. */
 export function toSearchDoc(row: RecordRow): SearchDoc {
-  const d = row.data as unknown as Record<string, unknown>;
+  const d = fieldsOf(row.data);
   const base: SearchDoc = {
     id: row.id,
     kind: row.kind,
@@ -51,7 +51,7 @@ export function toSearchDoc(row: RecordRow): SearchDoc {
  * learn/derived.ts) kept for `recall --json` and `explain`.
  */
 export function markDerived(doc: SearchDoc, row: RecordRow): void {
-  const facts = (row.data as unknown as Record<string, unknown>).derived as { evidence?: unknown; figures?: unknown } | undefined;
+  const facts = fieldsOf(row.data).derived as { evidence?: unknown; figures?: unknown } | undefined;
   doc.derived = true;
   delete doc.status;
   const evidence = list(facts?.evidence);
@@ -95,7 +95,7 @@ function collectText(value: unknown, out: string[], depth: number): void {
 
 /** Everything a record says, in the three weighted fields recall indexes (see `IndexText`). */
 export function indexText(row: RecordRow, doc: SearchDoc): IndexText {
-  const d = row.data as unknown as Record<string, unknown>;
+  const d = fieldsOf(row.data);
   const lead: string[] = [doc.summary, doc.action ?? ''];
   for (const k of ['statement', 'summary', 'reason', 'root_cause'] as const) if (typeof d[k] === 'string' && !lead.includes(d[k] as string)) lead.push(d[k] as string);
   if (row.data.kind === 'execution') for (const e of row.data.errors ?? []) lead.push(e);

@@ -79,3 +79,17 @@ export function linkIds(record: unknown, field: LinkField): string[] {
   for (const key of field.path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
   return Array.isArray(cur) ? cur.filter((x): x is string => typeof x === 'string') : [];
 }
+
+/**
+ * A record's fields by name, for code that reads any kind alike (display, search text, output
+ * schemas): the generated record types have no index signature, so this is the one place that
+ * views a record as a plain map.
+ */
+export function fieldsOf(record: object): Readonly<Record<string, unknown>> {
+  return record as Readonly<Record<string, unknown>>;
+}
+
+/** True for a long-lived kind that carries a review `status` (its module's `lifecycle`). */
+export function isLifecycleKind(kind: string): boolean {
+  return isKind(kind) && kindModule(kind).lifecycle;
+}

@@ -2,6 +2,7 @@
  * Reading the memory record by record, for `show`, `list` and `status`: one summary line per
  * record, filters by kind, status and date. Pure: rows in, rows out.
  */
+import { fieldsOf } from './kinds.js';
 import type { RecordRow } from './table.js';
 
 /** One record as `list` shows it. */
@@ -29,7 +30,7 @@ function str(v: unknown): string {
 
 /** The summary line of a record. */
 export function summarize(row: RecordRow): RecordSummary {
-  const d = row.data as unknown as Record<string, unknown>;
+  const d = fieldsOf(row.data);
   const raw = str(d.title) || str(d.statement) || str(d.summary) || str(d.task_id) || str(d.period_label) || row.id;
   const title = raw.replace(/\s+/g, ' ').trim();
   const out: RecordSummary = { id: row.id, kind: row.kind, date: str(d.started_at) || str(d.created_at), title: title.length > 100 ? `${title.slice(0, 99)}…` : title, file: row.file };
