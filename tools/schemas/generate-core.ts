@@ -26,7 +26,7 @@ function sharingDefs(schema: object): object {
  * (`execution`, ..., `config`, `executionInput`).
  */
 export function renderValidators(): string {
-  const ajv = new Ajv2020({ ...AJV_OPTIONS, inlineRefs: false, code: { source: true, esm: true, lines: true } });
+  const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: true, lines: true } });
   for (const [name, def] of Object.entries(DEFS)) ajv.addSchema({ ...(sharingDefs(def) as Record<string, unknown>), $id: `${SCHEMA_BASE}defs/${name}.json` });
   const refs: Record<string, string> = {};
   for (const [name, schema] of Object.entries(SCHEMAS)) {

@@ -370,62 +370,73 @@ export function crossRecordChecks(
   locateIn: (file: string, path: ReadonlyArray<string | number>) => { line?: number; column?: number },
   invalid: readonly IdRef[] = [],
 ): Diagnostic[] {
+  const byId = groupBy(records, (r) => r.record.id);
+  const filesById = groupBy([...records.map((r) => ({ id: r.record.id, file: r.file })), ...invalid], (r) => r.id);
   const out: Diagnostic[] = [];
-  const byId = new Map<string, RecordRef[]>();
-  const filesById = new Map<string, string[]>();
-  const addFile = (id: string, file: string): void => {
-    const list = filesById.get(id);
-    if (list) list.push(file);
-    else filesById.set(id, [file]);
-  };
-  for (const r of records) {
-    const list = byId.get(r.record.id);
-    if (list) list.push(r);
-    else byId.set(r.record.id, [r]);
-    addFile(r.record.id, r.file);
+  for (const [id, refs] of filesById) {
+    if (refs.length > 1)
+      out.push(
+        ...duplicateIdChecks(
+          id,
+          refs.map((r) => r.file),
+          byId.get(id) ?? [],
+          locateIn,
+        ),
+      );
   }
-  for (const r of invalid) addFile(r.id, r.file);
-  for (const [id, list] of filesById) {
-    if (list.length < 2) continue;
-    const files = [...list].sort();
-    const kept = duplicateKeeper(byId.get(id) ?? []);
-    for (const file of list) {
-      // Name a few of the others: 10,000 records sharing an id must not make 10,000 long messages.
-      const others = files
-        .slice(0, 6)
-        .filter((f) => f !== file)
-        .slice(0, 5);
-      const rest = files.length - 1 - others.length;
-      const also = `Id \`${id}\` is also used by ${others.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
-      if (kept === undefined) out.push(diag('id/duplicate', file, `${also}; none of them is used until the id is unique.`, locateIn(file, ['id'])));
-      else if (file === kept)
-        out.push(diag('id/duplicate', file, `${also}; this record is kept (it is the one at its own path), the others are left out.`, { ...locateIn(file, ['id']), severity: 'warning' }));
-      else out.push(diag('id/duplicate', file, `${also}; this copy is left out and ${kept} is kept.`, locateIn(file, ['id'])));
-    }
-  }
-  for (const r of records) {
-    for (const field of LINK_FIELDS[r.record.kind]) {
-      const list = valueAt(r.record, field.path);
-      if (!Array.isArray(list)) continue;
-      list.forEach((target, i) => {
-        if (typeof target !== 'string') return;
-        const hit = byId.get(target);
-        if (!hit) {
-          out.push(diag('link/missing', r.file, `\`${field.path.join('.')}\` links to \`${target}\`, which does not exist.`, locateIn(r.file, [...field.path, i])));
-        } else if (field.to && !hit.some((h) => field.to!.includes(h.record.kind))) {
-          out.push(
-            diag(
-              'link/missing',
-              r.file,
-              `\`${field.path.join('.')}\` links to \`${target}\`, which is ${withArticle(hit[0]!.record.kind)}, not ${field.to.map(withArticle).join(' or ')}.`,
-              locateIn(r.file, [...field.path, i]),
-            ),
-          );
-        }
-      });
-    }
-  }
+  for (const r of records) out.push(...linkChecks(r, byId, locateIn));
   return capDiagnostics(out);
+}
+
+type LocateIn = (file: string, path: ReadonlyArray<string | number>) => { line?: number; column?: number };
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(key(item));
+    if (list) list.push(item);
+    else out.set(key(item), [item]);
+  }
+  return out;
+}
+
+/** One `id/duplicate` per file claiming `id`: which copy is kept (a warning there), or none. */
+function duplicateIdChecks(id: string, list: readonly string[], valid: readonly RecordRef[], locateIn: LocateIn): Diagnostic[] {
+  const files = [...list].sort();
+  const kept = duplicateKeeper(valid);
+  return list.map((file) => {
+    // Name a few of the others: 10,000 records sharing an id must not make 10,000 long messages.
+    const others = files
+      .slice(0, 6)
+      .filter((f) => f !== file)
+      .slice(0, 5);
+    const rest = files.length - 1 - others.length;
+    const also = `Id \`${id}\` is also used by ${others.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
+    if (kept === undefined) return diag('id/duplicate', file, `${also}; none of them is used until the id is unique.`, locateIn(file, ['id']));
+    if (file === kept) return diag('id/duplicate', file, `${also}; this record is kept (it is the one at its own path), the others are left out.`, { ...locateIn(file, ['id']), severity: 'warning' });
+    return diag('id/duplicate', file, `${also}; this copy is left out and ${kept} is kept.`, locateIn(file, ['id']));
+  });
+}
+
+/** `link/missing` for every link of one record to an id that does not exist or is of a kind the field does not take. */
+function linkChecks(r: RecordRef, byId: ReadonlyMap<string, RecordRef[]>, locateIn: LocateIn): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const field of LINK_FIELDS[r.record.kind]) {
+    const list = valueAt(r.record, field.path);
+    if (!Array.isArray(list)) continue;
+    const name = field.path.join('.');
+    list.forEach((target, i) => {
+      if (typeof target !== 'string') return;
+      const hit = byId.get(target);
+      const at = (): { line?: number; column?: number } => locateIn(r.file, [...field.path, i]);
+      if (!hit) out.push(diag('link/missing', r.file, `\`${name}\` links to \`${target}\`, which does not exist.`, at()));
+      else if (field.to && !hit.some((h) => field.to!.includes(h.record.kind))) {
+        const found = `which is ${withArticle(hit[0]!.record.kind)}, not ${field.to.map(withArticle).join(' or ')}`;
+        out.push(diag('link/missing', r.file, `\`${name}\` links to \`${target}\`, ${found}.`, at()));
+      }
+    });
+  }
+  return out;
 }
 
 /**

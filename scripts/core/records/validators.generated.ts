@@ -4,141 +4,27 @@
 import { createRequire } from 'node:module';
 // ajv's standalone output loads one runtime helper with require, even as ESM.
 const require = createRequire(import.meta.url);
-export const execution = validate52;
-const schema19 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/execution.schema.json","title":"Execution","description":"One task execution with its score card and pre/during/post metadata (seed Tasks 2 and 3).","type":"object","additionalProperties":false,"required":["kind","id","created_at","task_id","task_type","agent","started_at","duration_s","outcome","scores","overall"],"properties":{"kind":{"const":"execution"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"task_id":{"type":"string","minLength":1,"maxLength":200},"task_type":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"component":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"agent":{"type":"string","minLength":1,"maxLength":100},"sprint":{"type":"string","maxLength":100},"started_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"duration_s":{"type":"number","minimum":0,"maximum":31536000},"outcome":{"type":"string","enum":["success","partial","failure"]},"scores":{"type":"object","additionalProperties":false,"description":"The score card: accuracy always; efficiency, reusability and surprise when something measured them (an import leaves out what its source does not record). overall is the mean of the scores present.","required":["accuracy"],"properties":{"accuracy":{"$ref":"https://learning-loop.local/schemas/defs/score.json"},"efficiency":{"$ref":"https://learning-loop.local/schemas/defs/score.json"},"reusability":{"$ref":"https://learning-loop.local/schemas/defs/score.json"},"surprise":{"$ref":"https://learning-loop.local/schemas/defs/score.json"}}},"computed":{"type":"array","items":{"type":"string","enum":["accuracy","efficiency","reusability","surprise"]},"uniqueItems":true},"overall":{"type":"number","minimum":0,"maximum":100},"trigger":{"$ref":"https://learning-loop.local/schemas/defs/trigger.json"},"pre":{"type":"object","additionalProperties":false,"properties":{"assumptions":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"dependencies":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200},"initial_state":{"$ref":"https://learning-loop.local/schemas/defs/text.json"}}},"during":{"type":"object","additionalProperties":false,"properties":{"decision_points":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"alternatives_considered":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"}}},"post":{"type":"object","additionalProperties":false,"properties":{"outcomes":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"deviations":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"discoveries":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"}}},"checks":{"type":"object","additionalProperties":false,"description":"Automated checks run for the task (tests, lint, build): passed / total.","properties":{"passed":{"type":"integer","minimum":0},"failed":{"type":"integer","minimum":0}}},"errors":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"reused":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200,"uniqueItems":true},"produced":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200,"uniqueItems":true},"recalled":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"commit":{"type":"string","pattern":"^[0-9a-f]{7,64}$"},"exit_code":{"type":"integer"},"command":{"type":"string","maxLength":2000},"usage":{"type":"object","additionalProperties":false,"description":"Model usage of the task: model name, input / output tokens, cost in US dollars.","properties":{"model":{"type":"string","minLength":1,"maxLength":200},"input_tokens":{"type":"integer","minimum":0},"output_tokens":{"type":"integer","minimum":0},"cost_usd":{"type":"number","minimum":0}}}}};
+export const execution = validate20;
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/execution.schema.json","title":"Execution","description":"One task execution with its score card and pre/during/post metadata (seed Tasks 2 and 3).","type":"object","additionalProperties":false,"required":["kind","id","created_at","task_id","task_type","agent","started_at","duration_s","outcome","scores","overall"],"properties":{"kind":{"const":"execution"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"task_id":{"type":"string","minLength":1,"maxLength":200},"task_type":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"component":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"agent":{"type":"string","minLength":1,"maxLength":100},"sprint":{"type":"string","maxLength":100},"started_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"duration_s":{"type":"number","minimum":0,"maximum":31536000},"outcome":{"type":"string","enum":["success","partial","failure"]},"scores":{"type":"object","additionalProperties":false,"description":"The score card: accuracy always; efficiency, reusability and surprise when something measured them (an import leaves out what its source does not record). overall is the mean of the scores present.","required":["accuracy"],"properties":{"accuracy":{"$ref":"https://learning-loop.local/schemas/defs/score.json"},"efficiency":{"$ref":"https://learning-loop.local/schemas/defs/score.json"},"reusability":{"$ref":"https://learning-loop.local/schemas/defs/score.json"},"surprise":{"$ref":"https://learning-loop.local/schemas/defs/score.json"}}},"computed":{"type":"array","items":{"type":"string","enum":["accuracy","efficiency","reusability","surprise"]},"uniqueItems":true},"overall":{"type":"number","minimum":0,"maximum":100},"trigger":{"$ref":"https://learning-loop.local/schemas/defs/trigger.json"},"pre":{"type":"object","additionalProperties":false,"properties":{"assumptions":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"dependencies":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200},"initial_state":{"$ref":"https://learning-loop.local/schemas/defs/text.json"}}},"during":{"type":"object","additionalProperties":false,"properties":{"decision_points":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"alternatives_considered":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"}}},"post":{"type":"object","additionalProperties":false,"properties":{"outcomes":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"deviations":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"discoveries":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"}}},"checks":{"type":"object","additionalProperties":false,"description":"Automated checks run for the task (tests, lint, build): passed / total.","properties":{"passed":{"type":"integer","minimum":0},"failed":{"type":"integer","minimum":0}}},"errors":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"reused":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200,"uniqueItems":true},"produced":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200,"uniqueItems":true},"recalled":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"commit":{"type":"string","pattern":"^[0-9a-f]{7,64}$"},"exit_code":{"type":"integer"},"command":{"type":"string","maxLength":2000},"usage":{"type":"object","additionalProperties":false,"description":"Model usage of the task: model name, input / output tokens, cost in US dollars.","properties":{"model":{"type":"string","minLength":1,"maxLength":200},"input_tokens":{"type":"integer","minimum":0},"output_tokens":{"type":"integer","minimum":0},"cost_usd":{"type":"number","minimum":0}}}}};
+const schema32 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$","description":"Unique, file-name safe id (letters, digits, \"_\" and \"-\"; at most 128 characters).","$id":"https://learning-loop.local/schemas/defs/id.json"};
+const schema33 = {"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$","description":"ISO 8601 date-time with a time zone, e.g. 2026-11-02T14:05:00Z.","$id":"https://learning-loop.local/schemas/defs/timestamp.json"};
+const schema35 = {"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form.","$id":"https://learning-loop.local/schemas/defs/slug.json"};
+const schema39 = {"type":"number","minimum":0,"maximum":100,"$id":"https://learning-loop.local/schemas/defs/score.json"};
+const schema43 = {"type":["string","null"],"enum":["mandatory_reflection","extract_template","update_architecture",null],"description":"The reflection the score card triggered (seed thresholds from config/triggers.yaml).","$id":"https://learning-loop.local/schemas/defs/trigger.json"};
+const schema45 = {"type":"string","maxLength":4000,"$id":"https://learning-loop.local/schemas/defs/text.json"};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = require("ajv/dist/runtime/ucs2length").default;
-const schema20 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$","description":"Unique, file-name safe id (letters, digits, \"_\" and \"-\"; at most 128 characters).","$id":"https://learning-loop.local/schemas/defs/id.json"};
-const pattern3 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$", "u");
+const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$", "u");
+const pattern5 = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$", "u");
+const pattern6 = new RegExp("^[a-z0-9][a-z0-9_.-]{0,79}$", "u");
+const pattern11 = new RegExp("^[0-9a-f]{7,64}$", "u");
+const schema34 = {"type":"array","items":{"type":"string","$ref":"https://learning-loop.local/schemas/defs/slug.json"},"uniqueItems":true,"$id":"https://learning-loop.local/schemas/defs/slugList.json"};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://learning-loop.local/schemas/defs/id.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate53.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data === "string"){
-if(!pattern3.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"+"\""};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate53.errors = vErrors;
-return errors === 0;
-}
-validate53.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema21 = {"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$","description":"ISO 8601 date-time with a time zone, e.g. 2026-11-02T14:05:00Z.","$id":"https://learning-loop.local/schemas/defs/timestamp.json"};
-const pattern4 = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$", "u");
-
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://learning-loop.local/schemas/defs/timestamp.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate55.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data === "string"){
-if(!pattern4.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"+"\""};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate55.errors = vErrors;
-return errors === 0;
-}
-validate55.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema22 = {"type":"array","items":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"uniqueItems":true,"$id":"https://learning-loop.local/schemas/defs/slugList.json"};
-const schema23 = {"type":"string","pattern":"^[a-z0-9][a-z0-9_.-]{0,79}$","description":"Lower-case vocabulary term (letters, digits, \"_\", \"-\", \".\"), e.g. booking-form.","$id":"https://learning-loop.local/schemas/defs/slug.json"};
-const pattern5 = new RegExp("^[a-z0-9][a-z0-9_.-]{0,79}$", "u");
-
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://learning-loop.local/schemas/defs/slug.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate58.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data === "string"){
-if(!pattern5.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_.-]{0,79}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_.-]{0,79}$"+"\""};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate58.errors = vErrors;
-return errors === 0;
-}
-validate58.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const func0 = require("ajv/dist/runtime/equal").default;
-
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://learning-loop.local/schemas/defs/slugList.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate57.evaluated;
+const evaluated0 = validate21.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -148,63 +34,9 @@ evaluated0.items = undefined;
 if(Array.isArray(data)){
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate58(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-let i1 = data.length;
-let j0;
-if(i1 > 1){
-outer0:
-for(;i1--;){
-for(j0 = i1; j0--;){
-if(func0(data[i1], data[j0])){
-const err0 = {instancePath,schemaPath:"#/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-break outer0;
-}
-}
-}
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate57.errors = vErrors;
-return errors === 0;
-}
-validate57.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema24 = {"type":"number","minimum":0,"maximum":100,"$id":"https://learning-loop.local/schemas/defs/score.json"};
-
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://learning-loop.local/schemas/defs/score.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate65.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if((typeof data == "number") && (isFinite(data))){
-if(data > 100 || isNaN(data)){
-const err0 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+let data0 = data[i0];
+if(typeof data0 !== "string"){
+const err0 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -213,8 +45,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data < 0 || isNaN(data)){
-const err1 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data0 === "string"){
+if(!pattern6.test(data0)){
+const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"https://learning-loop.local/schemas/defs/slug.json/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_.-]{0,79}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_.-]{0,79}$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -225,7 +58,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"https://learning-loop.local/schemas/defs/slug.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -234,96 +67,54 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate65.errors = vErrors;
+}
+let i1 = data.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err3 = {instancePath,schemaPath:"#/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate21.errors = vErrors;
 return errors === 0;
 }
-validate65.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate21.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema25 = {"type":["string","null"],"enum":["mandatory_reflection","extract_template","update_architecture",null],"description":"The reflection the score card triggered (seed thresholds from config/triggers.yaml).","$id":"https://learning-loop.local/schemas/defs/trigger.json"};
+const schema44 = {"type":"array","items":{"$ref":"https://learning-loop.local/schemas/defs/text.json"},"maxItems":200,"$id":"https://learning-loop.local/schemas/defs/textList.json"};
 
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://learning-loop.local/schemas/defs/trigger.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate70.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if((typeof data !== "string") && (data !== null)){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema25.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!((((data === "mandatory_reflection") || (data === "extract_template")) || (data === "update_architecture")) || (data === null))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema25.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate70.errors = vErrors;
-return errors === 0;
-}
-validate70.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema26 = {"type":"array","items":{"$ref":"https://learning-loop.local/schemas/defs/text.json"},"maxItems":200,"$id":"https://learning-loop.local/schemas/defs/textList.json"};
-const schema27 = {"type":"string","maxLength":4000,"$id":"https://learning-loop.local/schemas/defs/text.json"};
-
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://learning-loop.local/schemas/defs/text.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate73.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data === "string"){
-if(func2(data) > 4000){
-const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate73.errors = vErrors;
-return errors === 0;
-}
-validate73.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-
-function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://learning-loop.local/schemas/defs/textList.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate72.evaluated;
+const evaluated0 = validate24.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -343,14 +134,10 @@ errors++;
 }
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate73(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+let data0 = data[i0];
+if(typeof data0 === "string"){
+if(func2(data0) > 4000){
+const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"https://learning-loop.local/schemas/defs/text.json/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -359,18 +146,41 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate72.errors = vErrors;
+}
+else {
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"https://learning-loop.local/schemas/defs/text.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate24.errors = vErrors;
 return errors === 0;
 }
-validate72.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate24.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema28 = {"type":"array","items":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"uniqueItems":true,"$id":"https://learning-loop.local/schemas/defs/idList.json"};
+const schema47 = {"type":"array","items":{"type":"string","$ref":"https://learning-loop.local/schemas/defs/id.json"},"uniqueItems":true,"$id":"https://learning-loop.local/schemas/defs/idList.json"};
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://learning-loop.local/schemas/defs/idList.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate83.evaluated;
+const evaluated0 = validate32.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -380,19 +190,9 @@ evaluated0.items = undefined;
 if(Array.isArray(data)){
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate53(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-let i1 = data.length;
-let j0;
-if(i1 > 1){
-outer0:
-for(;i1--;){
-for(j0 = i1; j0--;){
-if(func0(data[i1], data[j0])){
-const err0 = {instancePath,schemaPath:"#/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+let data0 = data[i0];
+if(typeof data0 !== "string"){
+const err0 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -400,14 +200,10 @@ else {
 vErrors.push(err0);
 }
 errors++;
-break outer0;
 }
-}
-}
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data0 === "string"){
+if(!pattern4.test(data0)){
+const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"https://learning-loop.local/schemas/defs/id.json/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -416,18 +212,64 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate83.errors = vErrors;
+}
+else {
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"https://learning-loop.local/schemas/defs/id.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+let i1 = data.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err3 = {instancePath,schemaPath:"#/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate32.errors = vErrors;
 return errors === 0;
 }
-validate83.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate32.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern6 = new RegExp("^[0-9a-f]{7,64}$", "u");
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://learning-loop.local/schemas/execution.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate52.evaluated;
+const evaluated0 = validate20.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -546,7 +388,7 @@ vErrors.push(err10);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema19.properties, key0))){
+if(!(func1.call(schema31.properties, key0))){
 const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err11];
@@ -570,22 +412,10 @@ errors++;
 }
 }
 if(data.id !== undefined){
-if(!(validate53(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-if(data.created_at !== undefined){
-if(!(validate55(data.created_at, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.title !== undefined){
-let data3 = data.title;
-if(typeof data3 === "string"){
-if(func2(data3) > 300){
-const err13 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+let data1 = data.id;
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err13 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -596,7 +426,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -606,23 +436,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.tags !== undefined){
-if(!(validate57(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.domains !== undefined){
-if(!(validate57(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.task_id !== undefined){
-let data6 = data.task_id;
-if(typeof data6 === "string"){
-if(func2(data6) > 200){
-const err15 = {instancePath:instancePath+"/task_id",schemaPath:"#/properties/task_id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(data.created_at !== undefined){
+let data2 = data.created_at;
+if(typeof data2 === "string"){
+if(!pattern5.test(data2)){
+const err15 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -631,8 +449,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(func2(data6) < 1){
-const err16 = {instancePath:instancePath+"/task_id",schemaPath:"#/properties/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err16 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -642,8 +461,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-else {
-const err17 = {instancePath:instancePath+"/task_id",schemaPath:"#/properties/task_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.title !== undefined){
+let data3 = data.title;
+if(typeof data3 === "string"){
+if(func2(data3) > 300){
+const err17 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -653,23 +475,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.task_type !== undefined){
-if(!(validate58(data.task_type, {instancePath:instancePath+"/task_type",parentData:data,parentDataProperty:"task_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-if(data.component !== undefined){
-if(!(validate58(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-if(data.agent !== undefined){
-let data9 = data.agent;
-if(typeof data9 === "string"){
-if(func2(data9) > 100){
-const err18 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+else {
+const err18 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -678,8 +485,24 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(func2(data9) < 1){
-const err19 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.tags !== undefined){
+if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.domains !== undefined){
+if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.task_id !== undefined){
+let data6 = data.task_id;
+if(typeof data6 === "string"){
+if(func2(data6) > 200){
+const err19 = {instancePath:instancePath+"/task_id",schemaPath:"#/properties/task_id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -688,9 +511,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-else {
-const err20 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data6) < 1){
+const err20 = {instancePath:instancePath+"/task_id",schemaPath:"#/properties/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -700,11 +522,8 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.sprint !== undefined){
-let data10 = data.sprint;
-if(typeof data10 === "string"){
-if(func2(data10) > 100){
-const err21 = {instancePath:instancePath+"/sprint",schemaPath:"#/properties/sprint/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+else {
+const err21 = {instancePath:instancePath+"/task_id",schemaPath:"#/properties/task_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -714,8 +533,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-else {
-const err22 = {instancePath:instancePath+"/sprint",schemaPath:"#/properties/sprint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.task_type !== undefined){
+let data7 = data.task_type;
+if(typeof data7 === "string"){
+if(!pattern6.test(data7)){
+const err22 = {instancePath:instancePath+"/task_type",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_.-]{0,79}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_.-]{0,79}$"+"\""};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -725,17 +547,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.started_at !== undefined){
-if(!(validate55(data.started_at, {instancePath:instancePath+"/started_at",parentData:data,parentDataProperty:"started_at",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.duration_s !== undefined){
-let data12 = data.duration_s;
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 31536000 || isNaN(data12)){
-const err23 = {instancePath:instancePath+"/duration_s",schemaPath:"#/properties/duration_s/maximum",keyword:"maximum",params:{comparison: "<=", limit: 31536000},message:"must be <= 31536000"};
+else {
+const err23 = {instancePath:instancePath+"/task_type",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -744,8 +557,12 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data12 < 0 || isNaN(data12)){
-const err24 = {instancePath:instancePath+"/duration_s",schemaPath:"#/properties/duration_s/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.component !== undefined){
+let data8 = data.component;
+if(typeof data8 === "string"){
+if(!pattern6.test(data8)){
+const err24 = {instancePath:instancePath+"/component",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_.-]{0,79}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_.-]{0,79}$"+"\""};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -756,7 +573,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/duration_s",schemaPath:"#/properties/duration_s/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err25 = {instancePath:instancePath+"/component",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -766,10 +583,11 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.outcome !== undefined){
-let data13 = data.outcome;
-if(typeof data13 !== "string"){
-const err26 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.agent !== undefined){
+let data9 = data.agent;
+if(typeof data9 === "string"){
+if(func2(data9) > 100){
+const err26 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -778,8 +596,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(!(((data13 === "success") || (data13 === "partial")) || (data13 === "failure"))){
-const err27 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema19.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+if(func2(data9) < 1){
+const err27 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -789,11 +607,8 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data.scores !== undefined){
-let data14 = data.scores;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.accuracy === undefined){
-const err28 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/required",keyword:"required",params:{missingProperty: "accuracy"},message:"must have required property '"+"accuracy"+"'"};
+else {
+const err28 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -802,9 +617,12 @@ vErrors.push(err28);
 }
 errors++;
 }
-for(const key1 in data14){
-if(!((((key1 === "accuracy") || (key1 === "efficiency")) || (key1 === "reusability")) || (key1 === "surprise"))){
-const err29 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+if(data.sprint !== undefined){
+let data10 = data.sprint;
+if(typeof data10 === "string"){
+if(func2(data10) > 100){
+const err29 = {instancePath:instancePath+"/sprint",schemaPath:"#/properties/sprint/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -814,38 +632,273 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data14.accuracy !== undefined){
-if(!(validate65(data14.accuracy, {instancePath:instancePath+"/scores/accuracy",parentData:data14,parentDataProperty:"accuracy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
-errors = vErrors.length;
-}
-}
-if(data14.efficiency !== undefined){
-if(!(validate65(data14.efficiency, {instancePath:instancePath+"/scores/efficiency",parentData:data14,parentDataProperty:"efficiency",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
-errors = vErrors.length;
-}
-}
-if(data14.reusability !== undefined){
-if(!(validate65(data14.reusability, {instancePath:instancePath+"/scores/reusability",parentData:data14,parentDataProperty:"reusability",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
-errors = vErrors.length;
-}
-}
-if(data14.surprise !== undefined){
-if(!(validate65(data14.surprise, {instancePath:instancePath+"/scores/surprise",parentData:data14,parentDataProperty:"surprise",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
-errors = vErrors.length;
-}
-}
-}
 else {
-const err30 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err30 = {instancePath:instancePath+"/sprint",schemaPath:"#/properties/sprint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
 else {
 vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data.started_at !== undefined){
+let data11 = data.started_at;
+if(typeof data11 === "string"){
+if(!pattern5.test(data11)){
+const err31 = {instancePath:instancePath+"/started_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"+"\""};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/started_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data.duration_s !== undefined){
+let data12 = data.duration_s;
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 > 31536000 || isNaN(data12)){
+const err33 = {instancePath:instancePath+"/duration_s",schemaPath:"#/properties/duration_s/maximum",keyword:"maximum",params:{comparison: "<=", limit: 31536000},message:"must be <= 31536000"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(data12 < 0 || isNaN(data12)){
+const err34 = {instancePath:instancePath+"/duration_s",schemaPath:"#/properties/duration_s/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/duration_s",schemaPath:"#/properties/duration_s/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data.outcome !== undefined){
+let data13 = data.outcome;
+if(typeof data13 !== "string"){
+const err36 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(!(((data13 === "success") || (data13 === "partial")) || (data13 === "failure"))){
+const err37 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema31.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data.scores !== undefined){
+let data14 = data.scores;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.accuracy === undefined){
+const err38 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/required",keyword:"required",params:{missingProperty: "accuracy"},message:"must have required property '"+"accuracy"+"'"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+for(const key1 in data14){
+if(!((((key1 === "accuracy") || (key1 === "efficiency")) || (key1 === "reusability")) || (key1 === "surprise"))){
+const err39 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data14.accuracy !== undefined){
+let data15 = data14.accuracy;
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 > 100 || isNaN(data15)){
+const err40 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"https://learning-loop.local/schemas/defs/score.json/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if(data15 < 0 || isNaN(data15)){
+const err41 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"https://learning-loop.local/schemas/defs/score.json/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"https://learning-loop.local/schemas/defs/score.json/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data14.efficiency !== undefined){
+let data16 = data14.efficiency;
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 > 100 || isNaN(data16)){
+const err43 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"https://learning-loop.local/schemas/defs/score.json/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+if(data16 < 0 || isNaN(data16)){
+const err44 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"https://learning-loop.local/schemas/defs/score.json/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"https://learning-loop.local/schemas/defs/score.json/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data14.reusability !== undefined){
+let data17 = data14.reusability;
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 > 100 || isNaN(data17)){
+const err46 = {instancePath:instancePath+"/scores/reusability",schemaPath:"https://learning-loop.local/schemas/defs/score.json/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(data17 < 0 || isNaN(data17)){
+const err47 = {instancePath:instancePath+"/scores/reusability",schemaPath:"https://learning-loop.local/schemas/defs/score.json/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/scores/reusability",schemaPath:"https://learning-loop.local/schemas/defs/score.json/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data14.surprise !== undefined){
+let data18 = data14.surprise;
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 100 || isNaN(data18)){
+const err49 = {instancePath:instancePath+"/scores/surprise",schemaPath:"https://learning-loop.local/schemas/defs/score.json/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(data18 < 0 || isNaN(data18)){
+const err50 = {instancePath:instancePath+"/scores/surprise",schemaPath:"https://learning-loop.local/schemas/defs/score.json/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/scores/surprise",schemaPath:"https://learning-loop.local/schemas/defs/score.json/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
 }
 errors++;
 }
@@ -857,22 +910,22 @@ const len0 = data19.length;
 for(let i0=0; i0<len0; i0++){
 let data20 = data19[i0];
 if(typeof data20 !== "string"){
-const err31 = {instancePath:instancePath+"/computed/" + i0,schemaPath:"#/properties/computed/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err53 = {instancePath:instancePath+"/computed/" + i0,schemaPath:"#/properties/computed/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err53];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err53);
 }
 errors++;
 }
 if(!((((data20 === "accuracy") || (data20 === "efficiency")) || (data20 === "reusability")) || (data20 === "surprise"))){
-const err32 = {instancePath:instancePath+"/computed/" + i0,schemaPath:"#/properties/computed/items/enum",keyword:"enum",params:{allowedValues: schema19.properties.computed.items.enum},message:"must be equal to one of the allowed values"};
+const err54 = {instancePath:instancePath+"/computed/" + i0,schemaPath:"#/properties/computed/items/enum",keyword:"enum",params:{allowedValues: schema31.properties.computed.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err54];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err54);
 }
 errors++;
 }
@@ -888,12 +941,12 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err33 = {instancePath:instancePath+"/computed",schemaPath:"#/properties/computed/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+const err55 = {instancePath:instancePath+"/computed",schemaPath:"#/properties/computed/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err55];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err55);
 }
 errors++;
 break;
@@ -903,12 +956,12 @@ indices0[item0] = i1;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/computed",schemaPath:"#/properties/computed/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err56 = {instancePath:instancePath+"/computed",schemaPath:"#/properties/computed/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err56];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err56);
 }
 errors++;
 }
@@ -917,41 +970,58 @@ if(data.overall !== undefined){
 let data21 = data.overall;
 if((typeof data21 == "number") && (isFinite(data21))){
 if(data21 > 100 || isNaN(data21)){
-const err35 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+const err57 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err57];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err57);
 }
 errors++;
 }
 if(data21 < 0 || isNaN(data21)){
-const err36 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err58 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err58];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err58);
 }
 errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err59 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err59];
 }
 else {
-vErrors.push(err37);
+vErrors.push(err59);
 }
 errors++;
 }
 }
 if(data.trigger !== undefined){
-if(!(validate70(data.trigger, {instancePath:instancePath+"/trigger",parentData:data,parentDataProperty:"trigger",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
+let data22 = data.trigger;
+if((typeof data22 !== "string") && (data22 !== null)){
+const err60 = {instancePath:instancePath+"/trigger",schemaPath:"https://learning-loop.local/schemas/defs/trigger.json/type",keyword:"type",params:{type: schema43.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+if(!((((data22 === "mandatory_reflection") || (data22 === "extract_template")) || (data22 === "update_architecture")) || (data22 === null))){
+const err61 = {instancePath:instancePath+"/trigger",schemaPath:"https://learning-loop.local/schemas/defs/trigger.json/enum",keyword:"enum",params:{allowedValues: schema43.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
 }
 }
 if(data.pre !== undefined){
@@ -959,19 +1029,19 @@ let data23 = data.pre;
 if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
 for(const key2 in data23){
 if(!(((key2 === "assumptions") || (key2 === "dependencies")) || (key2 === "initial_state"))){
-const err38 = {instancePath:instancePath+"/pre",schemaPath:"#/properties/pre/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+const err62 = {instancePath:instancePath+"/pre",schemaPath:"#/properties/pre/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err38];
+vErrors = [err62];
 }
 else {
-vErrors.push(err38);
+vErrors.push(err62);
 }
 errors++;
 }
 }
 if(data23.assumptions !== undefined){
-if(!(validate72(data23.assumptions, {instancePath:instancePath+"/pre/assumptions",parentData:data23,parentDataProperty:"assumptions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate24(data23.assumptions, {instancePath:instancePath+"/pre/assumptions",parentData:data23,parentDataProperty:"assumptions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
@@ -979,12 +1049,12 @@ if(data23.dependencies !== undefined){
 let data25 = data23.dependencies;
 if(Array.isArray(data25)){
 if(data25.length > 200){
-const err39 = {instancePath:instancePath+"/pre/dependencies",schemaPath:"#/properties/pre/properties/dependencies/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+const err63 = {instancePath:instancePath+"/pre/dependencies",schemaPath:"#/properties/pre/properties/dependencies/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err63];
 }
 else {
-vErrors.push(err39);
+vErrors.push(err63);
 }
 errors++;
 }
@@ -993,53 +1063,72 @@ for(let i2=0; i2<len1; i2++){
 let data26 = data25[i2];
 if(typeof data26 === "string"){
 if(func2(data26) > 200){
-const err40 = {instancePath:instancePath+"/pre/dependencies/" + i2,schemaPath:"#/properties/pre/properties/dependencies/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err64 = {instancePath:instancePath+"/pre/dependencies/" + i2,schemaPath:"#/properties/pre/properties/dependencies/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err64];
 }
 else {
-vErrors.push(err40);
+vErrors.push(err64);
 }
 errors++;
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/pre/dependencies/" + i2,schemaPath:"#/properties/pre/properties/dependencies/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err65 = {instancePath:instancePath+"/pre/dependencies/" + i2,schemaPath:"#/properties/pre/properties/dependencies/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err41];
+vErrors = [err65];
 }
 else {
-vErrors.push(err41);
+vErrors.push(err65);
 }
 errors++;
 }
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/pre/dependencies",schemaPath:"#/properties/pre/properties/dependencies/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err66 = {instancePath:instancePath+"/pre/dependencies",schemaPath:"#/properties/pre/properties/dependencies/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err42];
+vErrors = [err66];
 }
 else {
-vErrors.push(err42);
+vErrors.push(err66);
 }
 errors++;
 }
 }
 if(data23.initial_state !== undefined){
-if(!(validate73(data23.initial_state, {instancePath:instancePath+"/pre/initial_state",parentData:data23,parentDataProperty:"initial_state",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err43 = {instancePath:instancePath+"/pre",schemaPath:"#/properties/pre/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data27 = data23.initial_state;
+if(typeof data27 === "string"){
+if(func2(data27) > 4000){
+const err67 = {instancePath:instancePath+"/pre/initial_state",schemaPath:"https://learning-loop.local/schemas/defs/text.json/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err67];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err67);
+}
+errors++;
+}
+}
+else {
+const err68 = {instancePath:instancePath+"/pre/initial_state",schemaPath:"https://learning-loop.local/schemas/defs/text.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/pre",schemaPath:"#/properties/pre/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
 }
 errors++;
 }
@@ -1049,36 +1138,36 @@ let data28 = data.during;
 if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
 for(const key3 in data28){
 if(!((key3 === "decision_points") || (key3 === "alternatives_considered"))){
-const err44 = {instancePath:instancePath+"/during",schemaPath:"#/properties/during/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+const err70 = {instancePath:instancePath+"/during",schemaPath:"#/properties/during/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err44];
+vErrors = [err70];
 }
 else {
-vErrors.push(err44);
+vErrors.push(err70);
 }
 errors++;
 }
 }
 if(data28.decision_points !== undefined){
-if(!(validate72(data28.decision_points, {instancePath:instancePath+"/during/decision_points",parentData:data28,parentDataProperty:"decision_points",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate24(data28.decision_points, {instancePath:instancePath+"/during/decision_points",parentData:data28,parentDataProperty:"decision_points",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
 if(data28.alternatives_considered !== undefined){
-if(!(validate72(data28.alternatives_considered, {instancePath:instancePath+"/during/alternatives_considered",parentData:data28,parentDataProperty:"alternatives_considered",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate24(data28.alternatives_considered, {instancePath:instancePath+"/during/alternatives_considered",parentData:data28,parentDataProperty:"alternatives_considered",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err45 = {instancePath:instancePath+"/during",schemaPath:"#/properties/during/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err71 = {instancePath:instancePath+"/during",schemaPath:"#/properties/during/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err45];
+vErrors = [err71];
 }
 else {
-vErrors.push(err45);
+vErrors.push(err71);
 }
 errors++;
 }
@@ -1088,42 +1177,42 @@ let data31 = data.post;
 if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
 for(const key4 in data31){
 if(!(((key4 === "outcomes") || (key4 === "deviations")) || (key4 === "discoveries"))){
-const err46 = {instancePath:instancePath+"/post",schemaPath:"#/properties/post/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+const err72 = {instancePath:instancePath+"/post",schemaPath:"#/properties/post/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err46];
+vErrors = [err72];
 }
 else {
-vErrors.push(err46);
+vErrors.push(err72);
 }
 errors++;
 }
 }
 if(data31.outcomes !== undefined){
-if(!(validate72(data31.outcomes, {instancePath:instancePath+"/post/outcomes",parentData:data31,parentDataProperty:"outcomes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate24(data31.outcomes, {instancePath:instancePath+"/post/outcomes",parentData:data31,parentDataProperty:"outcomes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
 if(data31.deviations !== undefined){
-if(!(validate72(data31.deviations, {instancePath:instancePath+"/post/deviations",parentData:data31,parentDataProperty:"deviations",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate24(data31.deviations, {instancePath:instancePath+"/post/deviations",parentData:data31,parentDataProperty:"deviations",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
 if(data31.discoveries !== undefined){
-if(!(validate72(data31.discoveries, {instancePath:instancePath+"/post/discoveries",parentData:data31,parentDataProperty:"discoveries",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate24(data31.discoveries, {instancePath:instancePath+"/post/discoveries",parentData:data31,parentDataProperty:"discoveries",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err47 = {instancePath:instancePath+"/post",schemaPath:"#/properties/post/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err73 = {instancePath:instancePath+"/post",schemaPath:"#/properties/post/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err47];
+vErrors = [err73];
 }
 else {
-vErrors.push(err47);
+vErrors.push(err73);
 }
 errors++;
 }
@@ -1133,12 +1222,12 @@ let data35 = data.checks;
 if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
 for(const key5 in data35){
 if(!((key5 === "passed") || (key5 === "failed"))){
-const err48 = {instancePath:instancePath+"/checks",schemaPath:"#/properties/checks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+const err74 = {instancePath:instancePath+"/checks",schemaPath:"#/properties/checks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err48];
+vErrors = [err74];
 }
 else {
-vErrors.push(err48);
+vErrors.push(err74);
 }
 errors++;
 }
@@ -1146,23 +1235,23 @@ errors++;
 if(data35.passed !== undefined){
 let data36 = data35.passed;
 if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-const err49 = {instancePath:instancePath+"/checks/passed",schemaPath:"#/properties/checks/properties/passed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err75 = {instancePath:instancePath+"/checks/passed",schemaPath:"#/properties/checks/properties/passed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err49];
+vErrors = [err75];
 }
 else {
-vErrors.push(err49);
+vErrors.push(err75);
 }
 errors++;
 }
 if((typeof data36 == "number") && (isFinite(data36))){
 if(data36 < 0 || isNaN(data36)){
-const err50 = {instancePath:instancePath+"/checks/passed",schemaPath:"#/properties/checks/properties/passed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err76 = {instancePath:instancePath+"/checks/passed",schemaPath:"#/properties/checks/properties/passed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err50];
+vErrors = [err76];
 }
 else {
-vErrors.push(err50);
+vErrors.push(err76);
 }
 errors++;
 }
@@ -1171,23 +1260,23 @@ errors++;
 if(data35.failed !== undefined){
 let data37 = data35.failed;
 if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
-const err51 = {instancePath:instancePath+"/checks/failed",schemaPath:"#/properties/checks/properties/failed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err77 = {instancePath:instancePath+"/checks/failed",schemaPath:"#/properties/checks/properties/failed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err51];
+vErrors = [err77];
 }
 else {
-vErrors.push(err51);
+vErrors.push(err77);
 }
 errors++;
 }
 if((typeof data37 == "number") && (isFinite(data37))){
 if(data37 < 0 || isNaN(data37)){
-const err52 = {instancePath:instancePath+"/checks/failed",schemaPath:"#/properties/checks/properties/failed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err78 = {instancePath:instancePath+"/checks/failed",schemaPath:"#/properties/checks/properties/failed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err52];
+vErrors = [err78];
 }
 else {
-vErrors.push(err52);
+vErrors.push(err78);
 }
 errors++;
 }
@@ -1195,19 +1284,19 @@ errors++;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/checks",schemaPath:"#/properties/checks/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err79 = {instancePath:instancePath+"/checks",schemaPath:"#/properties/checks/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err53];
+vErrors = [err79];
 }
 else {
-vErrors.push(err53);
+vErrors.push(err79);
 }
 errors++;
 }
 }
 if(data.errors !== undefined){
-if(!(validate72(data.errors, {instancePath:instancePath+"/errors",parentData:data,parentDataProperty:"errors",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate24(data.errors, {instancePath:instancePath+"/errors",parentData:data,parentDataProperty:"errors",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
@@ -1215,12 +1304,12 @@ if(data.reused !== undefined){
 let data39 = data.reused;
 if(Array.isArray(data39)){
 if(data39.length > 200){
-const err54 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+const err80 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
-vErrors = [err54];
+vErrors = [err80];
 }
 else {
-vErrors.push(err54);
+vErrors.push(err80);
 }
 errors++;
 }
@@ -1229,23 +1318,23 @@ for(let i3=0; i3<len2; i3++){
 let data40 = data39[i3];
 if(typeof data40 === "string"){
 if(func2(data40) > 200){
-const err55 = {instancePath:instancePath+"/reused/" + i3,schemaPath:"#/properties/reused/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err81 = {instancePath:instancePath+"/reused/" + i3,schemaPath:"#/properties/reused/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err55];
+vErrors = [err81];
 }
 else {
-vErrors.push(err55);
+vErrors.push(err81);
 }
 errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/reused/" + i3,schemaPath:"#/properties/reused/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err82 = {instancePath:instancePath+"/reused/" + i3,schemaPath:"#/properties/reused/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err56];
+vErrors = [err82];
 }
 else {
-vErrors.push(err56);
+vErrors.push(err82);
 }
 errors++;
 }
@@ -1261,12 +1350,12 @@ continue;
 }
 if(typeof indices1[item1] == "number"){
 j1 = indices1[item1];
-const err57 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i4+" are identical)"};
+const err83 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i4+" are identical)"};
 if(vErrors === null){
-vErrors = [err57];
+vErrors = [err83];
 }
 else {
-vErrors.push(err57);
+vErrors.push(err83);
 }
 errors++;
 break;
@@ -1276,12 +1365,12 @@ indices1[item1] = i4;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err84 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err58];
+vErrors = [err84];
 }
 else {
-vErrors.push(err58);
+vErrors.push(err84);
 }
 errors++;
 }
@@ -1290,12 +1379,12 @@ if(data.produced !== undefined){
 let data41 = data.produced;
 if(Array.isArray(data41)){
 if(data41.length > 200){
-const err59 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+const err85 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
-vErrors = [err59];
+vErrors = [err85];
 }
 else {
-vErrors.push(err59);
+vErrors.push(err85);
 }
 errors++;
 }
@@ -1304,23 +1393,23 @@ for(let i5=0; i5<len3; i5++){
 let data42 = data41[i5];
 if(typeof data42 === "string"){
 if(func2(data42) > 200){
-const err60 = {instancePath:instancePath+"/produced/" + i5,schemaPath:"#/properties/produced/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err86 = {instancePath:instancePath+"/produced/" + i5,schemaPath:"#/properties/produced/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err60];
+vErrors = [err86];
 }
 else {
-vErrors.push(err60);
+vErrors.push(err86);
 }
 errors++;
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/produced/" + i5,schemaPath:"#/properties/produced/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err87 = {instancePath:instancePath+"/produced/" + i5,schemaPath:"#/properties/produced/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err61];
+vErrors = [err87];
 }
 else {
-vErrors.push(err61);
+vErrors.push(err87);
 }
 errors++;
 }
@@ -1336,12 +1425,12 @@ continue;
 }
 if(typeof indices2[item2] == "number"){
 j2 = indices2[item2];
-const err62 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i6+" are identical)"};
+const err88 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i6+" are identical)"};
 if(vErrors === null){
-vErrors = [err62];
+vErrors = [err88];
 }
 else {
-vErrors.push(err62);
+vErrors.push(err88);
 }
 errors++;
 break;
@@ -1351,43 +1440,43 @@ indices2[item2] = i6;
 }
 }
 else {
-const err63 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err89 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err63];
+vErrors = [err89];
 }
 else {
-vErrors.push(err63);
+vErrors.push(err89);
 }
 errors++;
 }
 }
 if(data.recalled !== undefined){
-if(!(validate83(data.recalled, {instancePath:instancePath+"/recalled",parentData:data,parentDataProperty:"recalled",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate32(data.recalled, {instancePath:instancePath+"/recalled",parentData:data,parentDataProperty:"recalled",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 }
 if(data.commit !== undefined){
 let data44 = data.commit;
 if(typeof data44 === "string"){
-if(!pattern6.test(data44)){
-const err64 = {instancePath:instancePath+"/commit",schemaPath:"#/properties/commit/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{7,64}$"},message:"must match pattern \""+"^[0-9a-f]{7,64}$"+"\""};
+if(!pattern11.test(data44)){
+const err90 = {instancePath:instancePath+"/commit",schemaPath:"#/properties/commit/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{7,64}$"},message:"must match pattern \""+"^[0-9a-f]{7,64}$"+"\""};
 if(vErrors === null){
-vErrors = [err64];
+vErrors = [err90];
 }
 else {
-vErrors.push(err64);
+vErrors.push(err90);
 }
 errors++;
 }
 }
 else {
-const err65 = {instancePath:instancePath+"/commit",schemaPath:"#/properties/commit/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err91 = {instancePath:instancePath+"/commit",schemaPath:"#/properties/commit/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err65];
+vErrors = [err91];
 }
 else {
-vErrors.push(err65);
+vErrors.push(err91);
 }
 errors++;
 }
@@ -1395,12 +1484,12 @@ errors++;
 if(data.exit_code !== undefined){
 let data45 = data.exit_code;
 if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
-const err66 = {instancePath:instancePath+"/exit_code",schemaPath:"#/properties/exit_code/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err92 = {instancePath:instancePath+"/exit_code",schemaPath:"#/properties/exit_code/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err66];
+vErrors = [err92];
 }
 else {
-vErrors.push(err66);
+vErrors.push(err92);
 }
 errors++;
 }
@@ -1409,23 +1498,23 @@ if(data.command !== undefined){
 let data46 = data.command;
 if(typeof data46 === "string"){
 if(func2(data46) > 2000){
-const err67 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+const err93 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
-vErrors = [err67];
+vErrors = [err93];
 }
 else {
-vErrors.push(err67);
+vErrors.push(err93);
 }
 errors++;
 }
 }
 else {
-const err68 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err94 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err68];
+vErrors = [err94];
 }
 else {
-vErrors.push(err68);
+vErrors.push(err94);
 }
 errors++;
 }
@@ -1435,12 +1524,12 @@ let data47 = data.usage;
 if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
 for(const key6 in data47){
 if(!((((key6 === "model") || (key6 === "input_tokens")) || (key6 === "output_tokens")) || (key6 === "cost_usd"))){
-const err69 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+const err95 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err69];
+vErrors = [err95];
 }
 else {
-vErrors.push(err69);
+vErrors.push(err95);
 }
 errors++;
 }
@@ -1449,33 +1538,33 @@ if(data47.model !== undefined){
 let data48 = data47.model;
 if(typeof data48 === "string"){
 if(func2(data48) > 200){
-const err70 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err96 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err70];
+vErrors = [err96];
 }
 else {
-vErrors.push(err70);
+vErrors.push(err96);
 }
 errors++;
 }
 if(func2(data48) < 1){
-const err71 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err97 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err71];
+vErrors = [err97];
 }
 else {
-vErrors.push(err71);
+vErrors.push(err97);
 }
 errors++;
 }
 }
 else {
-const err72 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err98 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err72];
+vErrors = [err98];
 }
 else {
-vErrors.push(err72);
+vErrors.push(err98);
 }
 errors++;
 }
@@ -1483,23 +1572,23 @@ errors++;
 if(data47.input_tokens !== undefined){
 let data49 = data47.input_tokens;
 if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err73 = {instancePath:instancePath+"/usage/input_tokens",schemaPath:"#/properties/usage/properties/input_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err99 = {instancePath:instancePath+"/usage/input_tokens",schemaPath:"#/properties/usage/properties/input_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err73];
+vErrors = [err99];
 }
 else {
-vErrors.push(err73);
+vErrors.push(err99);
 }
 errors++;
 }
 if((typeof data49 == "number") && (isFinite(data49))){
 if(data49 < 0 || isNaN(data49)){
-const err74 = {instancePath:instancePath+"/usage/input_tokens",schemaPath:"#/properties/usage/properties/input_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err100 = {instancePath:instancePath+"/usage/input_tokens",schemaPath:"#/properties/usage/properties/input_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err74];
+vErrors = [err100];
 }
 else {
-vErrors.push(err74);
+vErrors.push(err100);
 }
 errors++;
 }
@@ -1508,23 +1597,23 @@ errors++;
 if(data47.output_tokens !== undefined){
 let data50 = data47.output_tokens;
 if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err75 = {instancePath:instancePath+"/usage/output_tokens",schemaPath:"#/properties/usage/properties/output_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err101 = {instancePath:instancePath+"/usage/output_tokens",schemaPath:"#/properties/usage/properties/output_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err75];
+vErrors = [err101];
 }
 else {
-vErrors.push(err75);
+vErrors.push(err101);
 }
 errors++;
 }
 if((typeof data50 == "number") && (isFinite(data50))){
 if(data50 < 0 || isNaN(data50)){
-const err76 = {instancePath:instancePath+"/usage/output_tokens",schemaPath:"#/properties/usage/properties/output_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err102 = {instancePath:instancePath+"/usage/output_tokens",schemaPath:"#/properties/usage/properties/output_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err76];
+vErrors = [err102];
 }
 else {
-vErrors.push(err76);
+vErrors.push(err102);
 }
 errors++;
 }
@@ -1534,63 +1623,63 @@ if(data47.cost_usd !== undefined){
 let data51 = data47.cost_usd;
 if((typeof data51 == "number") && (isFinite(data51))){
 if(data51 < 0 || isNaN(data51)){
-const err77 = {instancePath:instancePath+"/usage/cost_usd",schemaPath:"#/properties/usage/properties/cost_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err103 = {instancePath:instancePath+"/usage/cost_usd",schemaPath:"#/properties/usage/properties/cost_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err77];
+vErrors = [err103];
 }
 else {
-vErrors.push(err77);
+vErrors.push(err103);
 }
 errors++;
 }
 }
 else {
-const err78 = {instancePath:instancePath+"/usage/cost_usd",schemaPath:"#/properties/usage/properties/cost_usd/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err104 = {instancePath:instancePath+"/usage/cost_usd",schemaPath:"#/properties/usage/properties/cost_usd/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
-vErrors = [err78];
+vErrors = [err104];
 }
 else {
-vErrors.push(err78);
-}
-errors++;
-}
-}
-}
-else {
-const err79 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
+vErrors.push(err104);
 }
 errors++;
 }
 }
 }
 else {
-const err80 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err105 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err80];
+vErrors = [err105];
 }
 else {
-vErrors.push(err80);
+vErrors.push(err105);
 }
 errors++;
 }
-validate52.errors = vErrors;
+}
+}
+else {
+const err106 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+validate20.errors = vErrors;
 return errors === 0;
 }
-validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const reflection = validate86;
-const schema29 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/reflection.schema.json","title":"Reflection","description":"Root-cause analysis, template extraction or assumption review, linked to executions.","type":"object","additionalProperties":false,"required":["kind","id","created_at","reflection_type","executions"],"properties":{"kind":{"const":"reflection"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"reflection_type":{"type":"string","enum":["root_cause_analysis","template_extraction","assumption_review","free"]},"trigger":{"$ref":"https://learning-loop.local/schemas/defs/trigger.json"},"reason":{"$ref":"https://learning-loop.local/schemas/defs/text.json"},"executions":{"$ref":"https://learning-loop.local/schemas/defs/idList.json","type":"array","minItems":1},"status":{"type":"string","enum":["open","done"]},"evidence":{"type":"object","additionalProperties":false,"properties":{"similar_failures":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"recurring_errors":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["fingerprint","count"],"properties":{"fingerprint":{"$ref":"https://learning-loop.local/schemas/defs/text.json"},"count":{"type":"integer","minimum":1},"executions":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"}}}},"assumptions":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"dependencies":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"recalled":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"patterns":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"}}},"root_cause":{"$ref":"https://learning-loop.local/schemas/defs/text.json"},"actions":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"proposed":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"}}};
+export const reflection = validate34;
+const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/reflection.schema.json","title":"Reflection","description":"Root-cause analysis, template extraction or assumption review, linked to executions.","type":"object","additionalProperties":false,"required":["kind","id","created_at","reflection_type","executions"],"properties":{"kind":{"const":"reflection"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"reflection_type":{"type":"string","enum":["root_cause_analysis","template_extraction","assumption_review","free"]},"trigger":{"$ref":"https://learning-loop.local/schemas/defs/trigger.json"},"reason":{"$ref":"https://learning-loop.local/schemas/defs/text.json"},"executions":{"$ref":"https://learning-loop.local/schemas/defs/idList.json","type":"array","minItems":1},"status":{"type":"string","enum":["open","done"]},"evidence":{"type":"object","additionalProperties":false,"properties":{"similar_failures":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"recurring_errors":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["fingerprint","count"],"properties":{"fingerprint":{"$ref":"https://learning-loop.local/schemas/defs/text.json"},"count":{"type":"integer","minimum":1},"executions":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"}}}},"assumptions":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"dependencies":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"recalled":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"patterns":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"}}},"root_cause":{"$ref":"https://learning-loop.local/schemas/defs/text.json"},"actions":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"proposed":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"}}};
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://learning-loop.local/schemas/reflection.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate86.evaluated;
+const evaluated0 = validate34.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1649,7 +1738,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema29.properties, key0))){
+if(!(func1.call(schema49.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -1673,22 +1762,10 @@ errors++;
 }
 }
 if(data.id !== undefined){
-if(!(validate53(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-if(data.created_at !== undefined){
-if(!(validate55(data.created_at, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.title !== undefined){
-let data3 = data.title;
-if(typeof data3 === "string"){
-if(func2(data3) > 300){
-const err7 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+let data1 = data.id;
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err7 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1699,7 +1776,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1709,22 +1786,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.tags !== undefined){
-if(!(validate57(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.domains !== undefined){
-if(!(validate57(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.reflection_type !== undefined){
-let data6 = data.reflection_type;
-if(typeof data6 !== "string"){
-const err9 = {instancePath:instancePath+"/reflection_type",schemaPath:"#/properties/reflection_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+let data2 = data.created_at;
+if(typeof data2 === "string"){
+if(!pattern5.test(data2)){
+const err9 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1733,8 +1799,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!((((data6 === "root_cause_analysis") || (data6 === "template_extraction")) || (data6 === "assumption_review")) || (data6 === "free"))){
-const err10 = {instancePath:instancePath+"/reflection_type",schemaPath:"#/properties/reflection_type/enum",keyword:"enum",params:{allowedValues: schema29.properties.reflection_type.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err10 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1744,27 +1811,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.trigger !== undefined){
-if(!(validate70(data.trigger, {instancePath:instancePath+"/trigger",parentData:data,parentDataProperty:"trigger",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
-}
-if(data.reason !== undefined){
-if(!(validate73(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
-}
-}
-if(data.executions !== undefined){
-let data9 = data.executions;
-if(!(validate83(data9, {instancePath:instancePath+"/executions",parentData:data,parentDataProperty:"executions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-if(Array.isArray(data9)){
-if(data9.length < 1){
-const err11 = {instancePath:instancePath+"/executions",schemaPath:"#/properties/executions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data.title !== undefined){
+let data3 = data.title;
+if(typeof data3 === "string"){
+if(func2(data3) > 300){
+const err11 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1775,7 +1826,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/executions",schemaPath:"#/properties/executions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err12 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1785,10 +1836,22 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data10 = data.status;
-if(typeof data10 !== "string"){
-const err13 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.tags !== undefined){
+if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.domains !== undefined){
+if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.reflection_type !== undefined){
+let data6 = data.reflection_type;
+if(typeof data6 !== "string"){
+const err13 = {instancePath:instancePath+"/reflection_type",schemaPath:"#/properties/reflection_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1797,8 +1860,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(!((data10 === "open") || (data10 === "done"))){
-const err14 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema29.properties.status.enum},message:"must be equal to one of the allowed values"};
+if(!((((data6 === "root_cause_analysis") || (data6 === "template_extraction")) || (data6 === "assumption_review")) || (data6 === "free"))){
+const err14 = {instancePath:instancePath+"/reflection_type",schemaPath:"#/properties/reflection_type/enum",keyword:"enum",params:{allowedValues: schema49.properties.reflection_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1808,12 +1871,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.evidence !== undefined){
-let data11 = data.evidence;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-for(const key1 in data11){
-if(!((((((key1 === "similar_failures") || (key1 === "recurring_errors")) || (key1 === "assumptions")) || (key1 === "dependencies")) || (key1 === "recalled")) || (key1 === "patterns"))){
-const err15 = {instancePath:instancePath+"/evidence",schemaPath:"#/properties/evidence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data.trigger !== undefined){
+let data7 = data.trigger;
+if((typeof data7 !== "string") && (data7 !== null)){
+const err15 = {instancePath:instancePath+"/trigger",schemaPath:"https://learning-loop.local/schemas/defs/trigger.json/type",keyword:"type",params:{type: schema43.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1822,10 +1883,112 @@ vErrors.push(err15);
 }
 errors++;
 }
+if(!((((data7 === "mandatory_reflection") || (data7 === "extract_template")) || (data7 === "update_architecture")) || (data7 === null))){
+const err16 = {instancePath:instancePath+"/trigger",schemaPath:"https://learning-loop.local/schemas/defs/trigger.json/enum",keyword:"enum",params:{allowedValues: schema43.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.reason !== undefined){
+let data8 = data.reason;
+if(typeof data8 === "string"){
+if(func2(data8) > 4000){
+const err17 = {instancePath:instancePath+"/reason",schemaPath:"https://learning-loop.local/schemas/defs/text.json/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/reason",schemaPath:"https://learning-loop.local/schemas/defs/text.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.executions !== undefined){
+let data9 = data.executions;
+if(!(validate32(data9, {instancePath:instancePath+"/executions",parentData:data,parentDataProperty:"executions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+if(Array.isArray(data9)){
+if(data9.length < 1){
+const err19 = {instancePath:instancePath+"/executions",schemaPath:"#/properties/executions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/executions",schemaPath:"#/properties/executions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data10 = data.status;
+if(typeof data10 !== "string"){
+const err21 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(!((data10 === "open") || (data10 === "done"))){
+const err22 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema49.properties.status.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.evidence !== undefined){
+let data11 = data.evidence;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+for(const key1 in data11){
+if(!((((((key1 === "similar_failures") || (key1 === "recurring_errors")) || (key1 === "assumptions")) || (key1 === "dependencies")) || (key1 === "recalled")) || (key1 === "patterns"))){
+const err23 = {instancePath:instancePath+"/evidence",schemaPath:"#/properties/evidence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
 }
 if(data11.similar_failures !== undefined){
-if(!(validate83(data11.similar_failures, {instancePath:instancePath+"/evidence/similar_failures",parentData:data11,parentDataProperty:"similar_failures",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate32(data11.similar_failures, {instancePath:instancePath+"/evidence/similar_failures",parentData:data11,parentDataProperty:"similar_failures",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 }
@@ -1837,155 +2000,7 @@ for(let i0=0; i0<len0; i0++){
 let data14 = data13[i0];
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 if(data14.fingerprint === undefined){
-const err16 = {instancePath:instancePath+"/evidence/recurring_errors/" + i0,schemaPath:"#/properties/evidence/properties/recurring_errors/items/required",keyword:"required",params:{missingProperty: "fingerprint"},message:"must have required property '"+"fingerprint"+"'"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(data14.count === undefined){
-const err17 = {instancePath:instancePath+"/evidence/recurring_errors/" + i0,schemaPath:"#/properties/evidence/properties/recurring_errors/items/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-for(const key2 in data14){
-if(!(((key2 === "fingerprint") || (key2 === "count")) || (key2 === "executions"))){
-const err18 = {instancePath:instancePath+"/evidence/recurring_errors/" + i0,schemaPath:"#/properties/evidence/properties/recurring_errors/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data14.fingerprint !== undefined){
-if(!(validate73(data14.fingerprint, {instancePath:instancePath+"/evidence/recurring_errors/" + i0+"/fingerprint",parentData:data14,parentDataProperty:"fingerprint",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
-}
-}
-if(data14.count !== undefined){
-let data16 = data14.count;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err19 = {instancePath:instancePath+"/evidence/recurring_errors/" + i0+"/count",schemaPath:"#/properties/evidence/properties/recurring_errors/items/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 < 1 || isNaN(data16)){
-const err20 = {instancePath:instancePath+"/evidence/recurring_errors/" + i0+"/count",schemaPath:"#/properties/evidence/properties/recurring_errors/items/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-}
-if(data14.executions !== undefined){
-if(!(validate83(data14.executions, {instancePath:instancePath+"/evidence/recurring_errors/" + i0+"/executions",parentData:data14,parentDataProperty:"executions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/evidence/recurring_errors/" + i0,schemaPath:"#/properties/evidence/properties/recurring_errors/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/evidence/recurring_errors",schemaPath:"#/properties/evidence/properties/recurring_errors/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-if(data11.assumptions !== undefined){
-if(!(validate72(data11.assumptions, {instancePath:instancePath+"/evidence/assumptions",parentData:data11,parentDataProperty:"assumptions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
-errors = vErrors.length;
-}
-}
-if(data11.dependencies !== undefined){
-if(!(validate72(data11.dependencies, {instancePath:instancePath+"/evidence/dependencies",parentData:data11,parentDataProperty:"dependencies",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
-errors = vErrors.length;
-}
-}
-if(data11.recalled !== undefined){
-if(!(validate83(data11.recalled, {instancePath:instancePath+"/evidence/recalled",parentData:data11,parentDataProperty:"recalled",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-}
-if(data11.patterns !== undefined){
-if(!(validate83(data11.patterns, {instancePath:instancePath+"/evidence/patterns",parentData:data11,parentDataProperty:"patterns",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/evidence",schemaPath:"#/properties/evidence/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-if(data.root_cause !== undefined){
-if(!(validate73(data.root_cause, {instancePath:instancePath+"/root_cause",parentData:data,parentDataProperty:"root_cause",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
-}
-}
-if(data.actions !== undefined){
-if(!(validate72(data.actions, {instancePath:instancePath+"/actions",parentData:data,parentDataProperty:"actions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
-errors = vErrors.length;
-}
-}
-if(data.proposed !== undefined){
-if(!(validate83(data.proposed, {instancePath:instancePath+"/proposed",parentData:data,parentDataProperty:"proposed",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err24 = {instancePath:instancePath+"/evidence/recurring_errors/" + i0,schemaPath:"#/properties/evidence/properties/recurring_errors/items/required",keyword:"required",params:{missingProperty: "fingerprint"},message:"must have required property '"+"fingerprint"+"'"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1994,58 +2009,207 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate86.errors = vErrors;
-return errors === 0;
-}
-validate86.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const pattern = validate104;
-const schema30 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/pattern.schema.json","title":"Pattern","description":"A success / failure / performance / dependency pattern with its evidence.","type":"object","additionalProperties":false,"required":["kind","id","created_at","pattern_type","category","status","statement"],"properties":{"kind":{"const":"pattern"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"status":{"$ref":"https://learning-loop.local/schemas/defs/status.json"},"review":{"$ref":"https://learning-loop.local/schemas/defs/review.json"},"supersedes":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"provenance":{"$ref":"https://learning-loop.local/schemas/defs/provenance.json"},"about":{"type":"array","items":{"type":"string","maxLength":300},"maxItems":100},"pattern_type":{"type":"string","enum":["success","failure","performance","dependency","theme","seed","gotcha"]},"category":{"type":"string","enum":["architectural-decision","component-pattern","integration-gotcha"]},"domain":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"statement":{"type":"string","minLength":1,"maxLength":1000},"definition":{"type":"object","description":"What defines the pattern (the conditions); the stable id is derived from it.","additionalProperties":{"type":["string","number","boolean","array"]}},"evidence":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"support":{"type":"integer","minimum":0},"confidence":{"type":"number","minimum":0,"maximum":1},"lift":{"type":"number","minimum":0}}};
-const schema31 = {"type":"string","enum":["proposed","accepted","rejected","archived"],"description":"Review state: proposed -> accepted | rejected -> archived. Nothing is deleted.","$id":"https://learning-loop.local/schemas/defs/status.json"};
-
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://learning-loop.local/schemas/defs/status.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate109.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data14.count === undefined){
+const err25 = {instancePath:instancePath+"/evidence/recurring_errors/" + i0,schemaPath:"#/properties/evidence/properties/recurring_errors/items/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err25];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err25);
 }
 errors++;
 }
-if(!((((data === "proposed") || (data === "accepted")) || (data === "rejected")) || (data === "archived"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema31.enum},message:"must be equal to one of the allowed values"};
+for(const key2 in data14){
+if(!(((key2 === "fingerprint") || (key2 === "count")) || (key2 === "executions"))){
+const err26 = {instancePath:instancePath+"/evidence/recurring_errors/" + i0,schemaPath:"#/properties/evidence/properties/recurring_errors/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err26];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err26);
 }
 errors++;
 }
-validate109.errors = vErrors;
+}
+if(data14.fingerprint !== undefined){
+let data15 = data14.fingerprint;
+if(typeof data15 === "string"){
+if(func2(data15) > 4000){
+const err27 = {instancePath:instancePath+"/evidence/recurring_errors/" + i0+"/fingerprint",schemaPath:"https://learning-loop.local/schemas/defs/text.json/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/evidence/recurring_errors/" + i0+"/fingerprint",schemaPath:"https://learning-loop.local/schemas/defs/text.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data14.count !== undefined){
+let data16 = data14.count;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+const err29 = {instancePath:instancePath+"/evidence/recurring_errors/" + i0+"/count",schemaPath:"#/properties/evidence/properties/recurring_errors/items/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 < 1 || isNaN(data16)){
+const err30 = {instancePath:instancePath+"/evidence/recurring_errors/" + i0+"/count",schemaPath:"#/properties/evidence/properties/recurring_errors/items/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+if(data14.executions !== undefined){
+if(!(validate32(data14.executions, {instancePath:instancePath+"/evidence/recurring_errors/" + i0+"/executions",parentData:data14,parentDataProperty:"executions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/evidence/recurring_errors/" + i0,schemaPath:"#/properties/evidence/properties/recurring_errors/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/evidence/recurring_errors",schemaPath:"#/properties/evidence/properties/recurring_errors/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data11.assumptions !== undefined){
+if(!(validate24(data11.assumptions, {instancePath:instancePath+"/evidence/assumptions",parentData:data11,parentDataProperty:"assumptions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+}
+if(data11.dependencies !== undefined){
+if(!(validate24(data11.dependencies, {instancePath:instancePath+"/evidence/dependencies",parentData:data11,parentDataProperty:"dependencies",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+}
+if(data11.recalled !== undefined){
+if(!(validate32(data11.recalled, {instancePath:instancePath+"/evidence/recalled",parentData:data11,parentDataProperty:"recalled",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+if(data11.patterns !== undefined){
+if(!(validate32(data11.patterns, {instancePath:instancePath+"/evidence/patterns",parentData:data11,parentDataProperty:"patterns",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/evidence",schemaPath:"#/properties/evidence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.root_cause !== undefined){
+let data22 = data.root_cause;
+if(typeof data22 === "string"){
+if(func2(data22) > 4000){
+const err34 = {instancePath:instancePath+"/root_cause",schemaPath:"https://learning-loop.local/schemas/defs/text.json/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/root_cause",schemaPath:"https://learning-loop.local/schemas/defs/text.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data.actions !== undefined){
+if(!(validate24(data.actions, {instancePath:instancePath+"/actions",parentData:data,parentDataProperty:"actions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+}
+if(data.proposed !== undefined){
+if(!(validate32(data.proposed, {instancePath:instancePath+"/proposed",parentData:data,parentDataProperty:"proposed",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+validate34.errors = vErrors;
 return errors === 0;
 }
-validate109.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema32 = {"type":"object","additionalProperties":false,"properties":{"decided_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"by":{"type":"string","maxLength":200},"reason":{"$ref":"https://learning-loop.local/schemas/defs/text.json"}},"$id":"https://learning-loop.local/schemas/defs/review.json"};
+export const pattern = validate46;
+const schema56 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/pattern.schema.json","title":"Pattern","description":"A success / failure / performance / dependency pattern with its evidence.","type":"object","additionalProperties":false,"required":["kind","id","created_at","pattern_type","category","status","statement"],"properties":{"kind":{"const":"pattern"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"status":{"$ref":"https://learning-loop.local/schemas/defs/status.json"},"review":{"$ref":"https://learning-loop.local/schemas/defs/review.json"},"supersedes":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"provenance":{"$ref":"https://learning-loop.local/schemas/defs/provenance.json"},"about":{"type":"array","items":{"type":"string","maxLength":300},"maxItems":100},"pattern_type":{"type":"string","enum":["success","failure","performance","dependency","theme","seed","gotcha"]},"category":{"type":"string","enum":["architectural-decision","component-pattern","integration-gotcha"]},"domain":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"statement":{"type":"string","minLength":1,"maxLength":1000},"definition":{"type":"object","description":"What defines the pattern (the conditions); the stable id is derived from it.","additionalProperties":{"type":["string","number","boolean","array"]}},"evidence":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"support":{"type":"integer","minimum":0},"confidence":{"type":"number","minimum":0,"maximum":1},"lift":{"type":"number","minimum":0}}};
+const schema59 = {"type":"string","enum":["proposed","accepted","rejected","archived"],"description":"Review state: proposed -> accepted | rejected -> archived. Nothing is deleted.","$id":"https://learning-loop.local/schemas/defs/status.json"};
+const schema60 = {"type":"object","additionalProperties":false,"properties":{"decided_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"by":{"type":"string","maxLength":200},"reason":{"$ref":"https://learning-loop.local/schemas/defs/text.json"}},"$id":"https://learning-loop.local/schemas/defs/review.json"};
 
-function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://learning-loop.local/schemas/defs/review.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate111.evaluated;
+const evaluated0 = validate49.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2066,16 +2230,10 @@ errors++;
 }
 }
 if(data.decided_at !== undefined){
-if(!(validate55(data.decided_at, {instancePath:instancePath+"/decided_at",parentData:data,parentDataProperty:"decided_at",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.by !== undefined){
-let data1 = data.by;
-if(typeof data1 === "string"){
-if(func2(data1) > 200){
-const err1 = {instancePath:instancePath+"/by",schemaPath:"#/properties/by/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+let data0 = data.decided_at;
+if(typeof data0 === "string"){
+if(!pattern5.test(data0)){
+const err1 = {instancePath:instancePath+"/decided_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2086,7 +2244,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/by",schemaPath:"#/properties/by/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err2 = {instancePath:instancePath+"/decided_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2096,15 +2254,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.reason !== undefined){
-if(!(validate73(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.by !== undefined){
+let data1 = data.by;
+if(typeof data1 === "string"){
+if(func2(data1) > 200){
+const err3 = {instancePath:instancePath+"/by",schemaPath:"#/properties/by/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2113,18 +2267,66 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate111.errors = vErrors;
+}
+else {
+const err4 = {instancePath:instancePath+"/by",schemaPath:"#/properties/by/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.reason !== undefined){
+let data2 = data.reason;
+if(typeof data2 === "string"){
+if(func2(data2) > 4000){
+const err5 = {instancePath:instancePath+"/reason",schemaPath:"https://learning-loop.local/schemas/defs/text.json/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/reason",schemaPath:"https://learning-loop.local/schemas/defs/text.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate49.errors = vErrors;
 return errors === 0;
 }
-validate111.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema33 = {"type":"object","additionalProperties":false,"required":["source"],"properties":{"source":{"type":"string","maxLength":500,"description":"Where the learning came from (file, format, tool)."},"format":{"type":"string","maxLength":100},"imported_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"digest":{"type":"string","maxLength":128}},"$id":"https://learning-loop.local/schemas/defs/provenance.json"};
+const schema63 = {"type":"object","additionalProperties":false,"required":["source"],"properties":{"source":{"type":"string","maxLength":500,"description":"Where the learning came from (file, format, tool)."},"format":{"type":"string","maxLength":100},"imported_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"digest":{"type":"string","maxLength":128}},"$id":"https://learning-loop.local/schemas/defs/provenance.json"};
 
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://learning-loop.local/schemas/defs/provenance.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate116.evaluated;
+const evaluated0 = validate52.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2205,16 +2407,10 @@ errors++;
 }
 }
 if(data.imported_at !== undefined){
-if(!(validate55(data.imported_at, {instancePath:instancePath+"/imported_at",parentData:data,parentDataProperty:"imported_at",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.digest !== undefined){
-let data3 = data.digest;
-if(typeof data3 === "string"){
-if(func2(data3) > 128){
-const err6 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+let data2 = data.imported_at;
+if(typeof data2 === "string"){
+if(!pattern5.test(data2)){
+const err6 = {instancePath:instancePath+"/imported_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2225,7 +2421,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err7 = {instancePath:instancePath+"/imported_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2235,9 +2431,11 @@ vErrors.push(err7);
 errors++;
 }
 }
-}
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.digest !== undefined){
+let data3 = data.digest;
+if(typeof data3 === "string"){
+if(func2(data3) > 128){
+const err8 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2246,17 +2444,40 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate116.errors = vErrors;
+}
+else {
+const err9 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate52.errors = vErrors;
 return errors === 0;
 }
-validate116.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://learning-loop.local/schemas/pattern.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate104.evaluated;
+const evaluated0 = validate46.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2335,7 +2556,7 @@ vErrors.push(err6);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema30.properties, key0))){
+if(!(func1.call(schema56.properties, key0))){
 const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
@@ -2359,22 +2580,10 @@ errors++;
 }
 }
 if(data.id !== undefined){
-if(!(validate53(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-if(data.created_at !== undefined){
-if(!(validate55(data.created_at, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.title !== undefined){
-let data3 = data.title;
-if(typeof data3 === "string"){
-if(func2(data3) > 300){
-const err9 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+let data1 = data.id;
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err9 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2385,7 +2594,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err10 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2395,47 +2604,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.tags !== undefined){
-if(!(validate57(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.domains !== undefined){
-if(!(validate57(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.status !== undefined){
-if(!(validate109(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
-errors = vErrors.length;
-}
-}
-if(data.review !== undefined){
-if(!(validate111(data.review, {instancePath:instancePath+"/review",parentData:data,parentDataProperty:"review",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-}
-if(data.supersedes !== undefined){
-if(!(validate83(data.supersedes, {instancePath:instancePath+"/supersedes",parentData:data,parentDataProperty:"supersedes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-}
-if(data.provenance !== undefined){
-if(!(validate116(data.provenance, {instancePath:instancePath+"/provenance",parentData:data,parentDataProperty:"provenance",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
-errors = vErrors.length;
-}
-}
-if(data.about !== undefined){
-let data10 = data.about;
-if(Array.isArray(data10)){
-if(data10.length > 100){
-const err11 = {instancePath:instancePath+"/about",schemaPath:"#/properties/about/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(data.created_at !== undefined){
+let data2 = data.created_at;
+if(typeof data2 === "string"){
+if(!pattern5.test(data2)){
+const err11 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2444,12 +2617,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-const len0 = data10.length;
-for(let i0=0; i0<len0; i0++){
-let data11 = data10[i0];
-if(typeof data11 === "string"){
-if(func2(data11) > 300){
-const err12 = {instancePath:instancePath+"/about/" + i0,schemaPath:"#/properties/about/items/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+}
+else {
+const err12 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2459,8 +2629,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-else {
-const err13 = {instancePath:instancePath+"/about/" + i0,schemaPath:"#/properties/about/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.title !== undefined){
+let data3 = data.title;
+if(typeof data3 === "string"){
+if(func2(data3) > 300){
+const err13 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2470,9 +2643,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-}
 else {
-const err14 = {instancePath:instancePath+"/about",schemaPath:"#/properties/about/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err14 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2482,10 +2654,22 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.pattern_type !== undefined){
-let data12 = data.pattern_type;
-if(typeof data12 !== "string"){
-const err15 = {instancePath:instancePath+"/pattern_type",schemaPath:"#/properties/pattern_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.tags !== undefined){
+if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.domains !== undefined){
+if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.status !== undefined){
+let data6 = data.status;
+if(typeof data6 !== "string"){
+const err15 = {instancePath:instancePath+"/status",schemaPath:"https://learning-loop.local/schemas/defs/status.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2494,8 +2678,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!(((((((data12 === "success") || (data12 === "failure")) || (data12 === "performance")) || (data12 === "dependency")) || (data12 === "theme")) || (data12 === "seed")) || (data12 === "gotcha"))){
-const err16 = {instancePath:instancePath+"/pattern_type",schemaPath:"#/properties/pattern_type/enum",keyword:"enum",params:{allowedValues: schema30.properties.pattern_type.enum},message:"must be equal to one of the allowed values"};
+if(!((((data6 === "proposed") || (data6 === "accepted")) || (data6 === "rejected")) || (data6 === "archived"))){
+const err16 = {instancePath:instancePath+"/status",schemaPath:"https://learning-loop.local/schemas/defs/status.json/enum",keyword:"enum",params:{allowedValues: schema59.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2505,10 +2689,29 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.category !== undefined){
-let data13 = data.category;
-if(typeof data13 !== "string"){
-const err17 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.review !== undefined){
+if(!(validate49(data.review, {instancePath:instancePath+"/review",parentData:data,parentDataProperty:"review",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+}
+if(data.supersedes !== undefined){
+if(!(validate32(data.supersedes, {instancePath:instancePath+"/supersedes",parentData:data,parentDataProperty:"supersedes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+if(data.provenance !== undefined){
+if(!(validate52(data.provenance, {instancePath:instancePath+"/provenance",parentData:data,parentDataProperty:"provenance",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+}
+if(data.about !== undefined){
+let data10 = data.about;
+if(Array.isArray(data10)){
+if(data10.length > 100){
+const err17 = {instancePath:instancePath+"/about",schemaPath:"#/properties/about/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2517,8 +2720,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!(((data13 === "architectural-decision") || (data13 === "component-pattern")) || (data13 === "integration-gotcha"))){
-const err18 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/enum",keyword:"enum",params:{allowedValues: schema30.properties.category.enum},message:"must be equal to one of the allowed values"};
+const len0 = data10.length;
+for(let i0=0; i0<len0; i0++){
+let data11 = data10[i0];
+if(typeof data11 === "string"){
+if(func2(data11) > 300){
+const err18 = {instancePath:instancePath+"/about/" + i0,schemaPath:"#/properties/about/items/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2528,17 +2735,8 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.domain !== undefined){
-if(!(validate58(data.domain, {instancePath:instancePath+"/domain",parentData:data,parentDataProperty:"domain",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-if(data.statement !== undefined){
-let data15 = data.statement;
-if(typeof data15 === "string"){
-if(func2(data15) > 1000){
-const err19 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+else {
+const err19 = {instancePath:instancePath+"/about/" + i0,schemaPath:"#/properties/about/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2547,8 +2745,10 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(func2(data15) < 1){
-const err20 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/about",schemaPath:"#/properties/about/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2558,13 +2758,108 @@ vErrors.push(err20);
 errors++;
 }
 }
-else {
-const err21 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.pattern_type !== undefined){
+let data12 = data.pattern_type;
+if(typeof data12 !== "string"){
+const err21 = {instancePath:instancePath+"/pattern_type",schemaPath:"#/properties/pattern_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+if(!(((((((data12 === "success") || (data12 === "failure")) || (data12 === "performance")) || (data12 === "dependency")) || (data12 === "theme")) || (data12 === "seed")) || (data12 === "gotcha"))){
+const err22 = {instancePath:instancePath+"/pattern_type",schemaPath:"#/properties/pattern_type/enum",keyword:"enum",params:{allowedValues: schema56.properties.pattern_type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.category !== undefined){
+let data13 = data.category;
+if(typeof data13 !== "string"){
+const err23 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(!(((data13 === "architectural-decision") || (data13 === "component-pattern")) || (data13 === "integration-gotcha"))){
+const err24 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/enum",keyword:"enum",params:{allowedValues: schema56.properties.category.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data.domain !== undefined){
+let data14 = data.domain;
+if(typeof data14 === "string"){
+if(!pattern6.test(data14)){
+const err25 = {instancePath:instancePath+"/domain",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_.-]{0,79}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_.-]{0,79}$"+"\""};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/domain",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data.statement !== undefined){
+let data15 = data.statement;
+if(typeof data15 === "string"){
+if(func2(data15) > 1000){
+const err27 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(func2(data15) < 1){
+const err28 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
 }
 errors++;
 }
@@ -2575,110 +2870,7 @@ if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 for(const key1 in data16){
 let data17 = data16[key1];
 if((((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))) && (typeof data17 !== "boolean")) && (!(Array.isArray(data17)))){
-const err22 = {instancePath:instancePath+"/definition/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/definition/additionalProperties/type",keyword:"type",params:{type: schema30.properties.definition.additionalProperties.type},message:"must be string,number,boolean,array"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/definition",schemaPath:"#/properties/definition/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-if(data.evidence !== undefined){
-if(!(validate83(data.evidence, {instancePath:instancePath+"/evidence",parentData:data,parentDataProperty:"evidence",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-}
-if(data.support !== undefined){
-let data19 = data.support;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-const err24 = {instancePath:instancePath+"/support",schemaPath:"#/properties/support/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 < 0 || isNaN(data19)){
-const err25 = {instancePath:instancePath+"/support",schemaPath:"#/properties/support/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-}
-if(data.confidence !== undefined){
-let data20 = data.confidence;
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 1 || isNaN(data20)){
-const err26 = {instancePath:instancePath+"/confidence",schemaPath:"#/properties/confidence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-if(data20 < 0 || isNaN(data20)){
-const err27 = {instancePath:instancePath+"/confidence",schemaPath:"#/properties/confidence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-else {
-const err28 = {instancePath:instancePath+"/confidence",schemaPath:"#/properties/confidence/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-if(data.lift !== undefined){
-let data21 = data.lift;
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 < 0 || isNaN(data21)){
-const err29 = {instancePath:instancePath+"/lift",schemaPath:"#/properties/lift/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-else {
-const err30 = {instancePath:instancePath+"/lift",schemaPath:"#/properties/lift/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err30 = {instancePath:instancePath+"/definition/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/definition/additionalProperties/type",keyword:"type",params:{type: schema56.properties.definition.additionalProperties.type},message:"must be string,number,boolean,array"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2690,7 +2882,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err31 = {instancePath:instancePath+"/definition",schemaPath:"#/properties/definition/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2699,19 +2891,122 @@ vErrors.push(err31);
 }
 errors++;
 }
-validate104.errors = vErrors;
+}
+if(data.evidence !== undefined){
+if(!(validate32(data.evidence, {instancePath:instancePath+"/evidence",parentData:data,parentDataProperty:"evidence",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+if(data.support !== undefined){
+let data19 = data.support;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+const err32 = {instancePath:instancePath+"/support",schemaPath:"#/properties/support/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 < 0 || isNaN(data19)){
+const err33 = {instancePath:instancePath+"/support",schemaPath:"#/properties/support/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+if(data.confidence !== undefined){
+let data20 = data.confidence;
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 1 || isNaN(data20)){
+const err34 = {instancePath:instancePath+"/confidence",schemaPath:"#/properties/confidence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if(data20 < 0 || isNaN(data20)){
+const err35 = {instancePath:instancePath+"/confidence",schemaPath:"#/properties/confidence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/confidence",schemaPath:"#/properties/confidence/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data.lift !== undefined){
+let data21 = data.lift;
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 < 0 || isNaN(data21)){
+const err37 = {instancePath:instancePath+"/lift",schemaPath:"#/properties/lift/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/lift",schemaPath:"#/properties/lift/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+validate46.errors = vErrors;
 return errors === 0;
 }
-validate104.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const template = validate121;
-const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/template.schema.json","title":"Template","description":"A reusable approach extracted from high-scoring executions.","type":"object","additionalProperties":false,"required":["kind","id","created_at","status","summary"],"properties":{"kind":{"const":"template"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"status":{"$ref":"https://learning-loop.local/schemas/defs/status.json"},"review":{"$ref":"https://learning-loop.local/schemas/defs/review.json"},"supersedes":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"provenance":{"$ref":"https://learning-loop.local/schemas/defs/provenance.json"},"about":{"type":"array","items":{"type":"string","maxLength":300},"maxItems":100},"summary":{"type":"string","minLength":1,"maxLength":500},"task_type":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"component":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"steps":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"source_executions":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"}}};
+export const template = validate55;
+const schema66 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/template.schema.json","title":"Template","description":"A reusable approach extracted from high-scoring executions.","type":"object","additionalProperties":false,"required":["kind","id","created_at","status","summary"],"properties":{"kind":{"const":"template"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"status":{"$ref":"https://learning-loop.local/schemas/defs/status.json"},"review":{"$ref":"https://learning-loop.local/schemas/defs/review.json"},"supersedes":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"provenance":{"$ref":"https://learning-loop.local/schemas/defs/provenance.json"},"about":{"type":"array","items":{"type":"string","maxLength":300},"maxItems":100},"summary":{"type":"string","minLength":1,"maxLength":500},"task_type":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"component":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"steps":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"source_executions":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"}}};
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://learning-loop.local/schemas/template.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate121.evaluated;
+const evaluated0 = validate55.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2770,7 +3065,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema34.properties, key0))){
+if(!(func1.call(schema66.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -2794,22 +3089,10 @@ errors++;
 }
 }
 if(data.id !== undefined){
-if(!(validate53(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-if(data.created_at !== undefined){
-if(!(validate55(data.created_at, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.title !== undefined){
-let data3 = data.title;
-if(typeof data3 === "string"){
-if(func2(data3) > 300){
-const err7 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+let data1 = data.id;
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err7 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2820,7 +3103,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2830,47 +3113,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.tags !== undefined){
-if(!(validate57(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.domains !== undefined){
-if(!(validate57(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.status !== undefined){
-if(!(validate109(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
-errors = vErrors.length;
-}
-}
-if(data.review !== undefined){
-if(!(validate111(data.review, {instancePath:instancePath+"/review",parentData:data,parentDataProperty:"review",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-}
-if(data.supersedes !== undefined){
-if(!(validate83(data.supersedes, {instancePath:instancePath+"/supersedes",parentData:data,parentDataProperty:"supersedes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-}
-if(data.provenance !== undefined){
-if(!(validate116(data.provenance, {instancePath:instancePath+"/provenance",parentData:data,parentDataProperty:"provenance",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
-errors = vErrors.length;
-}
-}
-if(data.about !== undefined){
-let data10 = data.about;
-if(Array.isArray(data10)){
-if(data10.length > 100){
-const err9 = {instancePath:instancePath+"/about",schemaPath:"#/properties/about/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(data.created_at !== undefined){
+let data2 = data.created_at;
+if(typeof data2 === "string"){
+if(!pattern5.test(data2)){
+const err9 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2879,12 +3126,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-const len0 = data10.length;
-for(let i0=0; i0<len0; i0++){
-let data11 = data10[i0];
-if(typeof data11 === "string"){
-if(func2(data11) > 300){
-const err10 = {instancePath:instancePath+"/about/" + i0,schemaPath:"#/properties/about/items/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+}
+else {
+const err10 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2894,8 +3138,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/about/" + i0,schemaPath:"#/properties/about/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.title !== undefined){
+let data3 = data.title;
+if(typeof data3 === "string"){
+if(func2(data3) > 300){
+const err11 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2905,9 +3152,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-}
 else {
-const err12 = {instancePath:instancePath+"/about",schemaPath:"#/properties/about/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err12 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2917,11 +3163,22 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.summary !== undefined){
-let data12 = data.summary;
-if(typeof data12 === "string"){
-if(func2(data12) > 500){
-const err13 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(data.tags !== undefined){
+if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.domains !== undefined){
+if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.status !== undefined){
+let data6 = data.status;
+if(typeof data6 !== "string"){
+const err13 = {instancePath:instancePath+"/status",schemaPath:"https://learning-loop.local/schemas/defs/status.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2930,8 +3187,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(func2(data12) < 1){
-const err14 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!((((data6 === "proposed") || (data6 === "accepted")) || (data6 === "rejected")) || (data6 === "archived"))){
+const err14 = {instancePath:instancePath+"/status",schemaPath:"https://learning-loop.local/schemas/defs/status.json/enum",keyword:"enum",params:{allowedValues: schema59.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2941,8 +3198,29 @@ vErrors.push(err14);
 errors++;
 }
 }
-else {
-const err15 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.review !== undefined){
+if(!(validate49(data.review, {instancePath:instancePath+"/review",parentData:data,parentDataProperty:"review",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+}
+if(data.supersedes !== undefined){
+if(!(validate32(data.supersedes, {instancePath:instancePath+"/supersedes",parentData:data,parentDataProperty:"supersedes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+if(data.provenance !== undefined){
+if(!(validate52(data.provenance, {instancePath:instancePath+"/provenance",parentData:data,parentDataProperty:"provenance",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+}
+if(data.about !== undefined){
+let data10 = data.about;
+if(Array.isArray(data10)){
+if(data10.length > 100){
+const err15 = {instancePath:instancePath+"/about",schemaPath:"#/properties/about/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2951,34 +3229,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-if(data.task_type !== undefined){
-if(!(validate58(data.task_type, {instancePath:instancePath+"/task_type",parentData:data,parentDataProperty:"task_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-if(data.component !== undefined){
-if(!(validate58(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-if(data.steps !== undefined){
-if(!(validate72(data.steps, {instancePath:instancePath+"/steps",parentData:data,parentDataProperty:"steps",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
-errors = vErrors.length;
-}
-}
-if(data.source_executions !== undefined){
-if(!(validate83(data.source_executions, {instancePath:instancePath+"/source_executions",parentData:data,parentDataProperty:"source_executions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const len0 = data10.length;
+for(let i0=0; i0<len0; i0++){
+let data11 = data10[i0];
+if(typeof data11 === "string"){
+if(func2(data11) > 300){
+const err16 = {instancePath:instancePath+"/about/" + i0,schemaPath:"#/properties/about/items/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2987,19 +3243,151 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate121.errors = vErrors;
+}
+else {
+const err17 = {instancePath:instancePath+"/about/" + i0,schemaPath:"#/properties/about/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/about",schemaPath:"#/properties/about/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.summary !== undefined){
+let data12 = data.summary;
+if(typeof data12 === "string"){
+if(func2(data12) > 500){
+const err19 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func2(data12) < 1){
+const err20 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.task_type !== undefined){
+let data13 = data.task_type;
+if(typeof data13 === "string"){
+if(!pattern6.test(data13)){
+const err22 = {instancePath:instancePath+"/task_type",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_.-]{0,79}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_.-]{0,79}$"+"\""};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/task_type",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.component !== undefined){
+let data14 = data.component;
+if(typeof data14 === "string"){
+if(!pattern6.test(data14)){
+const err24 = {instancePath:instancePath+"/component",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_.-]{0,79}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_.-]{0,79}$"+"\""};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/component",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data.steps !== undefined){
+if(!(validate24(data.steps, {instancePath:instancePath+"/steps",parentData:data,parentDataProperty:"steps",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+}
+if(data.source_executions !== undefined){
+if(!(validate32(data.source_executions, {instancePath:instancePath+"/source_executions",parentData:data,parentDataProperty:"source_executions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+validate55.errors = vErrors;
 return errors === 0;
 }
-validate121.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const rule = validate134;
-const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/rule.schema.json","title":"Rule","description":"An orchestrator rule handed to agents before a task.","type":"object","additionalProperties":false,"required":["kind","id","created_at","status","statement"],"properties":{"kind":{"const":"rule"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"status":{"$ref":"https://learning-loop.local/schemas/defs/status.json"},"review":{"$ref":"https://learning-loop.local/schemas/defs/review.json"},"supersedes":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"provenance":{"$ref":"https://learning-loop.local/schemas/defs/provenance.json"},"about":{"type":"array","items":{"type":"string","maxLength":300},"maxItems":100},"statement":{"type":"string","minLength":1,"maxLength":1000},"rationale":{"$ref":"https://learning-loop.local/schemas/defs/text.json"},"applies_to":{"type":"object","additionalProperties":false,"properties":{"task_types":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"components":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"paths":{"type":"array","items":{"type":"string","maxLength":300}}}},"topic":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"from_patterns":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"priority":{"type":"integer","minimum":0,"maximum":100}}};
+export const rule = validate63;
+const schema72 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/rule.schema.json","title":"Rule","description":"An orchestrator rule handed to agents before a task.","type":"object","additionalProperties":false,"required":["kind","id","created_at","status","statement"],"properties":{"kind":{"const":"rule"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"status":{"$ref":"https://learning-loop.local/schemas/defs/status.json"},"review":{"$ref":"https://learning-loop.local/schemas/defs/review.json"},"supersedes":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"provenance":{"$ref":"https://learning-loop.local/schemas/defs/provenance.json"},"about":{"type":"array","items":{"type":"string","maxLength":300},"maxItems":100},"statement":{"type":"string","minLength":1,"maxLength":1000},"rationale":{"$ref":"https://learning-loop.local/schemas/defs/text.json"},"applies_to":{"type":"object","additionalProperties":false,"properties":{"task_types":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"components":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"paths":{"type":"array","items":{"type":"string","maxLength":300}}}},"topic":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"from_patterns":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"priority":{"type":"integer","minimum":0,"maximum":100}}};
 
-function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://learning-loop.local/schemas/rule.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate134.evaluated;
+const evaluated0 = validate63.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3058,7 +3446,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema35.properties, key0))){
+if(!(func1.call(schema72.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -3082,22 +3470,10 @@ errors++;
 }
 }
 if(data.id !== undefined){
-if(!(validate53(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-if(data.created_at !== undefined){
-if(!(validate55(data.created_at, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.title !== undefined){
-let data3 = data.title;
-if(typeof data3 === "string"){
-if(func2(data3) > 300){
-const err7 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+let data1 = data.id;
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err7 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3108,7 +3484,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3118,47 +3494,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.tags !== undefined){
-if(!(validate57(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.domains !== undefined){
-if(!(validate57(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.status !== undefined){
-if(!(validate109(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
-errors = vErrors.length;
-}
-}
-if(data.review !== undefined){
-if(!(validate111(data.review, {instancePath:instancePath+"/review",parentData:data,parentDataProperty:"review",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-}
-if(data.supersedes !== undefined){
-if(!(validate83(data.supersedes, {instancePath:instancePath+"/supersedes",parentData:data,parentDataProperty:"supersedes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-}
-if(data.provenance !== undefined){
-if(!(validate116(data.provenance, {instancePath:instancePath+"/provenance",parentData:data,parentDataProperty:"provenance",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
-errors = vErrors.length;
-}
-}
-if(data.about !== undefined){
-let data10 = data.about;
-if(Array.isArray(data10)){
-if(data10.length > 100){
-const err9 = {instancePath:instancePath+"/about",schemaPath:"#/properties/about/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(data.created_at !== undefined){
+let data2 = data.created_at;
+if(typeof data2 === "string"){
+if(!pattern5.test(data2)){
+const err9 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3167,12 +3507,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-const len0 = data10.length;
-for(let i0=0; i0<len0; i0++){
-let data11 = data10[i0];
-if(typeof data11 === "string"){
-if(func2(data11) > 300){
-const err10 = {instancePath:instancePath+"/about/" + i0,schemaPath:"#/properties/about/items/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+}
+else {
+const err10 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3182,8 +3519,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/about/" + i0,schemaPath:"#/properties/about/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.title !== undefined){
+let data3 = data.title;
+if(typeof data3 === "string"){
+if(func2(data3) > 300){
+const err11 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3193,9 +3533,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-}
 else {
-const err12 = {instancePath:instancePath+"/about",schemaPath:"#/properties/about/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err12 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3205,11 +3544,22 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.statement !== undefined){
-let data12 = data.statement;
-if(typeof data12 === "string"){
-if(func2(data12) > 1000){
-const err13 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+if(data.tags !== undefined){
+if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.domains !== undefined){
+if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.status !== undefined){
+let data6 = data.status;
+if(typeof data6 !== "string"){
+const err13 = {instancePath:instancePath+"/status",schemaPath:"https://learning-loop.local/schemas/defs/status.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3218,8 +3568,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(func2(data12) < 1){
-const err14 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!((((data6 === "proposed") || (data6 === "accepted")) || (data6 === "rejected")) || (data6 === "archived"))){
+const err14 = {instancePath:instancePath+"/status",schemaPath:"https://learning-loop.local/schemas/defs/status.json/enum",keyword:"enum",params:{allowedValues: schema59.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3229,8 +3579,29 @@ vErrors.push(err14);
 errors++;
 }
 }
-else {
-const err15 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.review !== undefined){
+if(!(validate49(data.review, {instancePath:instancePath+"/review",parentData:data,parentDataProperty:"review",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+}
+if(data.supersedes !== undefined){
+if(!(validate32(data.supersedes, {instancePath:instancePath+"/supersedes",parentData:data,parentDataProperty:"supersedes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+if(data.provenance !== undefined){
+if(!(validate52(data.provenance, {instancePath:instancePath+"/provenance",parentData:data,parentDataProperty:"provenance",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+}
+if(data.about !== undefined){
+let data10 = data.about;
+if(Array.isArray(data10)){
+if(data10.length > 100){
+const err15 = {instancePath:instancePath+"/about",schemaPath:"#/properties/about/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3239,19 +3610,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-if(data.rationale !== undefined){
-if(!(validate73(data.rationale, {instancePath:instancePath+"/rationale",parentData:data,parentDataProperty:"rationale",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
-}
-}
-if(data.applies_to !== undefined){
-let data14 = data.applies_to;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-for(const key1 in data14){
-if(!(((key1 === "task_types") || (key1 === "components")) || (key1 === "paths"))){
-const err16 = {instancePath:instancePath+"/applies_to",schemaPath:"#/properties/applies_to/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const len0 = data10.length;
+for(let i0=0; i0<len0; i0++){
+let data11 = data10[i0];
+if(typeof data11 === "string"){
+if(func2(data11) > 300){
+const err16 = {instancePath:instancePath+"/about/" + i0,schemaPath:"#/properties/about/items/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3261,15 +3625,113 @@ vErrors.push(err16);
 errors++;
 }
 }
+else {
+const err17 = {instancePath:instancePath+"/about/" + i0,schemaPath:"#/properties/about/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/about",schemaPath:"#/properties/about/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.statement !== undefined){
+let data12 = data.statement;
+if(typeof data12 === "string"){
+if(func2(data12) > 1000){
+const err19 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func2(data12) < 1){
+const err20 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.rationale !== undefined){
+let data13 = data.rationale;
+if(typeof data13 === "string"){
+if(func2(data13) > 4000){
+const err22 = {instancePath:instancePath+"/rationale",schemaPath:"https://learning-loop.local/schemas/defs/text.json/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/rationale",schemaPath:"https://learning-loop.local/schemas/defs/text.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.applies_to !== undefined){
+let data14 = data.applies_to;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+if(!(((key1 === "task_types") || (key1 === "components")) || (key1 === "paths"))){
+const err24 = {instancePath:instancePath+"/applies_to",schemaPath:"#/properties/applies_to/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
 if(data14.task_types !== undefined){
-if(!(validate57(data14.task_types, {instancePath:instancePath+"/applies_to/task_types",parentData:data14,parentDataProperty:"task_types",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate21(data14.task_types, {instancePath:instancePath+"/applies_to/task_types",parentData:data14,parentDataProperty:"task_types",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 }
 if(data14.components !== undefined){
-if(!(validate57(data14.components, {instancePath:instancePath+"/applies_to/components",parentData:data14,parentDataProperty:"components",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate21(data14.components, {instancePath:instancePath+"/applies_to/components",parentData:data14,parentDataProperty:"components",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 }
@@ -3281,93 +3743,112 @@ for(let i1=0; i1<len1; i1++){
 let data18 = data17[i1];
 if(typeof data18 === "string"){
 if(func2(data18) > 300){
-const err17 = {instancePath:instancePath+"/applies_to/paths/" + i1,schemaPath:"#/properties/applies_to/properties/paths/items/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+const err25 = {instancePath:instancePath+"/applies_to/paths/" + i1,schemaPath:"#/properties/applies_to/properties/paths/items/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err25];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err25);
 }
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/applies_to/paths/" + i1,schemaPath:"#/properties/applies_to/properties/paths/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err26 = {instancePath:instancePath+"/applies_to/paths/" + i1,schemaPath:"#/properties/applies_to/properties/paths/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err26];
 }
 else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/applies_to/paths",schemaPath:"#/properties/applies_to/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
+vErrors.push(err26);
 }
 errors++;
 }
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/applies_to",schemaPath:"#/properties/applies_to/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err27 = {instancePath:instancePath+"/applies_to/paths",schemaPath:"#/properties/applies_to/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err27];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/applies_to",schemaPath:"#/properties/applies_to/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
 }
 errors++;
 }
 }
 if(data.topic !== undefined){
-if(!(validate58(data.topic, {instancePath:instancePath+"/topic",parentData:data,parentDataProperty:"topic",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
+let data19 = data.topic;
+if(typeof data19 === "string"){
+if(!pattern6.test(data19)){
+const err29 = {instancePath:instancePath+"/topic",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_.-]{0,79}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_.-]{0,79}$"+"\""};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/topic",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
 }
 }
 if(data.from_patterns !== undefined){
-if(!(validate83(data.from_patterns, {instancePath:instancePath+"/from_patterns",parentData:data,parentDataProperty:"from_patterns",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate32(data.from_patterns, {instancePath:instancePath+"/from_patterns",parentData:data,parentDataProperty:"from_patterns",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 }
 if(data.priority !== undefined){
 let data21 = data.priority;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err21 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err31 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err31];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err31);
 }
 errors++;
 }
 if((typeof data21 == "number") && (isFinite(data21))){
 if(data21 > 100 || isNaN(data21)){
-const err22 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+const err32 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err32];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err32);
 }
 errors++;
 }
 if(data21 < 0 || isNaN(data21)){
-const err23 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err33 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err33];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err33);
 }
 errors++;
 }
@@ -3375,28 +3856,28 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err34];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err34);
 }
 errors++;
 }
-validate134.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
-validate134.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const assumption = validate148;
-const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/assumption.schema.json","title":"Assumption","description":"Current working assumptions (memory/working-memory), reviewed when surprise is high.","type":"object","additionalProperties":false,"required":["kind","id","created_at","status"],"properties":{"kind":{"const":"assumption"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"status":{"$ref":"https://learning-loop.local/schemas/defs/status.json"},"review":{"$ref":"https://learning-loop.local/schemas/defs/review.json"},"supersedes":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"provenance":{"$ref":"https://learning-loop.local/schemas/defs/provenance.json"},"about":{"type":"array","items":{"type":"string","maxLength":300},"maxItems":100},"statement":{"type":"string","minLength":1,"maxLength":1000},"confidence":{"type":"string","enum":["low","medium","high"]},"components":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"assumptions":{"type":"array","maxItems":500,"items":{"type":"object","additionalProperties":false,"required":["key","statement"],"properties":{"key":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"statement":{"type":"string","minLength":1,"maxLength":1000},"confidence":{"type":"string","enum":["low","medium","high"]},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"components":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"}}}}}};
+export const assumption = validate72;
+const schema78 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/assumption.schema.json","title":"Assumption","description":"Current working assumptions (memory/working-memory), reviewed when surprise is high.","type":"object","additionalProperties":false,"required":["kind","id","created_at","status"],"properties":{"kind":{"const":"assumption"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"status":{"$ref":"https://learning-loop.local/schemas/defs/status.json"},"review":{"$ref":"https://learning-loop.local/schemas/defs/review.json"},"supersedes":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"provenance":{"$ref":"https://learning-loop.local/schemas/defs/provenance.json"},"about":{"type":"array","items":{"type":"string","maxLength":300},"maxItems":100},"statement":{"type":"string","minLength":1,"maxLength":1000},"confidence":{"type":"string","enum":["low","medium","high"]},"components":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"assumptions":{"type":"array","maxItems":500,"items":{"type":"object","additionalProperties":false,"required":["key","statement"],"properties":{"key":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"statement":{"type":"string","minLength":1,"maxLength":1000},"confidence":{"type":"string","enum":["low","medium","high"]},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"components":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"}}}}}};
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://learning-loop.local/schemas/assumption.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate148.evaluated;
+const evaluated0 = validate72.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3445,7 +3926,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema36.properties, key0))){
+if(!(func1.call(schema78.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -3469,22 +3950,10 @@ errors++;
 }
 }
 if(data.id !== undefined){
-if(!(validate53(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-if(data.created_at !== undefined){
-if(!(validate55(data.created_at, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.title !== undefined){
-let data3 = data.title;
-if(typeof data3 === "string"){
-if(func2(data3) > 300){
-const err6 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+let data1 = data.id;
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err6 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3495,7 +3964,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err7 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3505,47 +3974,11 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.tags !== undefined){
-if(!(validate57(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.domains !== undefined){
-if(!(validate57(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.status !== undefined){
-if(!(validate109(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
-errors = vErrors.length;
-}
-}
-if(data.review !== undefined){
-if(!(validate111(data.review, {instancePath:instancePath+"/review",parentData:data,parentDataProperty:"review",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-}
-if(data.supersedes !== undefined){
-if(!(validate83(data.supersedes, {instancePath:instancePath+"/supersedes",parentData:data,parentDataProperty:"supersedes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-}
-if(data.provenance !== undefined){
-if(!(validate116(data.provenance, {instancePath:instancePath+"/provenance",parentData:data,parentDataProperty:"provenance",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
-errors = vErrors.length;
-}
-}
-if(data.about !== undefined){
-let data10 = data.about;
-if(Array.isArray(data10)){
-if(data10.length > 100){
-const err8 = {instancePath:instancePath+"/about",schemaPath:"#/properties/about/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(data.created_at !== undefined){
+let data2 = data.created_at;
+if(typeof data2 === "string"){
+if(!pattern5.test(data2)){
+const err8 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3554,12 +3987,9 @@ vErrors.push(err8);
 }
 errors++;
 }
-const len0 = data10.length;
-for(let i0=0; i0<len0; i0++){
-let data11 = data10[i0];
-if(typeof data11 === "string"){
-if(func2(data11) > 300){
-const err9 = {instancePath:instancePath+"/about/" + i0,schemaPath:"#/properties/about/items/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+}
+else {
+const err9 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3569,8 +3999,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/about/" + i0,schemaPath:"#/properties/about/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.title !== undefined){
+let data3 = data.title;
+if(typeof data3 === "string"){
+if(func2(data3) > 300){
+const err10 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3580,9 +4013,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
 else {
-const err11 = {instancePath:instancePath+"/about",schemaPath:"#/properties/about/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err11 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3592,11 +4024,22 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.statement !== undefined){
-let data12 = data.statement;
-if(typeof data12 === "string"){
-if(func2(data12) > 1000){
-const err12 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+if(data.tags !== undefined){
+if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.domains !== undefined){
+if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.status !== undefined){
+let data6 = data.status;
+if(typeof data6 !== "string"){
+const err12 = {instancePath:instancePath+"/status",schemaPath:"https://learning-loop.local/schemas/defs/status.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3605,8 +4048,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(func2(data12) < 1){
-const err13 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!((((data6 === "proposed") || (data6 === "accepted")) || (data6 === "rejected")) || (data6 === "archived"))){
+const err13 = {instancePath:instancePath+"/status",schemaPath:"https://learning-loop.local/schemas/defs/status.json/enum",keyword:"enum",params:{allowedValues: schema59.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3616,8 +4059,29 @@ vErrors.push(err13);
 errors++;
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.review !== undefined){
+if(!(validate49(data.review, {instancePath:instancePath+"/review",parentData:data,parentDataProperty:"review",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+}
+if(data.supersedes !== undefined){
+if(!(validate32(data.supersedes, {instancePath:instancePath+"/supersedes",parentData:data,parentDataProperty:"supersedes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+if(data.provenance !== undefined){
+if(!(validate52(data.provenance, {instancePath:instancePath+"/provenance",parentData:data,parentDataProperty:"provenance",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+}
+if(data.about !== undefined){
+let data10 = data.about;
+if(Array.isArray(data10)){
+if(data10.length > 100){
+const err14 = {instancePath:instancePath+"/about",schemaPath:"#/properties/about/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3626,11 +4090,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-if(data.confidence !== undefined){
-let data13 = data.confidence;
-if(typeof data13 !== "string"){
-const err15 = {instancePath:instancePath+"/confidence",schemaPath:"#/properties/confidence/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len0 = data10.length;
+for(let i0=0; i0<len0; i0++){
+let data11 = data10[i0];
+if(typeof data11 === "string"){
+if(func2(data11) > 300){
+const err15 = {instancePath:instancePath+"/about/" + i0,schemaPath:"#/properties/about/items/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3639,8 +4104,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!(((data13 === "low") || (data13 === "medium")) || (data13 === "high"))){
-const err16 = {instancePath:instancePath+"/confidence",schemaPath:"#/properties/confidence/enum",keyword:"enum",params:{allowedValues: schema36.properties.confidence.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err16 = {instancePath:instancePath+"/about/" + i0,schemaPath:"#/properties/about/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3650,17 +4116,9 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.components !== undefined){
-if(!(validate57(data.components, {instancePath:instancePath+"/components",parentData:data,parentDataProperty:"components",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
 }
-}
-if(data.assumptions !== undefined){
-let data15 = data.assumptions;
-if(Array.isArray(data15)){
-if(data15.length > 500){
-const err17 = {instancePath:instancePath+"/assumptions",schemaPath:"#/properties/assumptions/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items"};
+else {
+const err17 = {instancePath:instancePath+"/about",schemaPath:"#/properties/about/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3669,12 +4127,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-const len1 = data15.length;
-for(let i1=0; i1<len1; i1++){
-let data16 = data15[i1];
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.key === undefined){
-const err18 = {instancePath:instancePath+"/assumptions/" + i1,schemaPath:"#/properties/assumptions/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+}
+if(data.statement !== undefined){
+let data12 = data.statement;
+if(typeof data12 === "string"){
+if(func2(data12) > 1000){
+const err18 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3683,8 +4141,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data16.statement === undefined){
-const err19 = {instancePath:instancePath+"/assumptions/" + i1,schemaPath:"#/properties/assumptions/items/required",keyword:"required",params:{missingProperty: "statement"},message:"must have required property '"+"statement"+"'"};
+if(func2(data12) < 1){
+const err19 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3693,9 +4151,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-for(const key1 in data16){
-if(!(((((key1 === "key") || (key1 === "statement")) || (key1 === "confidence")) || (key1 === "domains")) || (key1 === "components"))){
-const err20 = {instancePath:instancePath+"/assumptions/" + i1,schemaPath:"#/properties/assumptions/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err20 = {instancePath:instancePath+"/statement",schemaPath:"#/properties/statement/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3705,17 +4163,10 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data16.key !== undefined){
-if(!(validate58(data16.key, {instancePath:instancePath+"/assumptions/" + i1+"/key",parentData:data16,parentDataProperty:"key",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-if(data16.statement !== undefined){
-let data18 = data16.statement;
-if(typeof data18 === "string"){
-if(func2(data18) > 1000){
-const err21 = {instancePath:instancePath+"/assumptions/" + i1+"/statement",schemaPath:"#/properties/assumptions/items/properties/statement/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+if(data.confidence !== undefined){
+let data13 = data.confidence;
+if(typeof data13 !== "string"){
+const err21 = {instancePath:instancePath+"/confidence",schemaPath:"#/properties/confidence/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3724,8 +4175,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(func2(data18) < 1){
-const err22 = {instancePath:instancePath+"/assumptions/" + i1+"/statement",schemaPath:"#/properties/assumptions/items/properties/statement/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!(((data13 === "low") || (data13 === "medium")) || (data13 === "high"))){
+const err22 = {instancePath:instancePath+"/confidence",schemaPath:"#/properties/confidence/enum",keyword:"enum",params:{allowedValues: schema78.properties.confidence.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3735,8 +4186,17 @@ vErrors.push(err22);
 errors++;
 }
 }
-else {
-const err23 = {instancePath:instancePath+"/assumptions/" + i1+"/statement",schemaPath:"#/properties/assumptions/items/properties/statement/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.components !== undefined){
+if(!(validate21(data.components, {instancePath:instancePath+"/components",parentData:data,parentDataProperty:"components",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.assumptions !== undefined){
+let data15 = data.assumptions;
+if(Array.isArray(data15)){
+if(data15.length > 500){
+const err23 = {instancePath:instancePath+"/assumptions",schemaPath:"#/properties/assumptions/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3745,11 +4205,12 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-if(data16.confidence !== undefined){
-let data19 = data16.confidence;
-if(typeof data19 !== "string"){
-const err24 = {instancePath:instancePath+"/assumptions/" + i1+"/confidence",schemaPath:"#/properties/assumptions/items/properties/confidence/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len1 = data15.length;
+for(let i1=0; i1<len1; i1++){
+let data16 = data15[i1];
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.key === undefined){
+const err24 = {instancePath:instancePath+"/assumptions/" + i1,schemaPath:"#/properties/assumptions/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3758,8 +4219,8 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(!(((data19 === "low") || (data19 === "medium")) || (data19 === "high"))){
-const err25 = {instancePath:instancePath+"/assumptions/" + i1+"/confidence",schemaPath:"#/properties/assumptions/items/properties/confidence/enum",keyword:"enum",params:{allowedValues: schema36.properties.assumptions.items.properties.confidence.enum},message:"must be equal to one of the allowed values"};
+if(data16.statement === undefined){
+const err25 = {instancePath:instancePath+"/assumptions/" + i1,schemaPath:"#/properties/assumptions/items/required",keyword:"required",params:{missingProperty: "statement"},message:"must have required property '"+"statement"+"'"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3768,22 +4229,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-if(data16.domains !== undefined){
-if(!(validate57(data16.domains, {instancePath:instancePath+"/assumptions/" + i1+"/domains",parentData:data16,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data16.components !== undefined){
-if(!(validate57(data16.components, {instancePath:instancePath+"/assumptions/" + i1+"/components",parentData:data16,parentDataProperty:"components",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/assumptions/" + i1,schemaPath:"#/properties/assumptions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key1 in data16){
+if(!(((((key1 === "key") || (key1 === "statement")) || (key1 === "confidence")) || (key1 === "domains")) || (key1 === "components"))){
+const err26 = {instancePath:instancePath+"/assumptions/" + i1,schemaPath:"#/properties/assumptions/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3793,9 +4241,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-}
-else {
-const err27 = {instancePath:instancePath+"/assumptions",schemaPath:"#/properties/assumptions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data16.key !== undefined){
+let data17 = data16.key;
+if(typeof data17 === "string"){
+if(!pattern6.test(data17)){
+const err27 = {instancePath:instancePath+"/assumptions/" + i1+"/key",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_.-]{0,79}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_.-]{0,79}$"+"\""};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3805,9 +4255,8 @@ vErrors.push(err27);
 errors++;
 }
 }
-}
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err28 = {instancePath:instancePath+"/assumptions/" + i1+"/key",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3816,60 +4265,127 @@ vErrors.push(err28);
 }
 errors++;
 }
-validate148.errors = vErrors;
-return errors === 0;
 }
-validate148.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const synthesis = validate161;
-const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/synthesis.schema.json","title":"Synthesis","description":"A weekly or monthly synthesis report.","type":"object","additionalProperties":false,"required":["kind","id","created_at","period","period_start","period_end"],"properties":{"kind":{"const":"synthesis"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"period":{"type":"string","enum":["week","month"]},"period_label":{"type":"string","maxLength":40},"period_start":{"$ref":"https://learning-loop.local/schemas/defs/date.json"},"period_end":{"$ref":"https://learning-loop.local/schemas/defs/date.json"},"executions":{"type":"integer","minimum":0},"reflections":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"top_patterns":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"proposed":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"archived":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"flags":{"type":"array","items":{"type":"string","maxLength":200}},"metrics":{"type":"object","additionalProperties":{"type":["number","string","null"]}}}};
-const schema38 = {"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$","description":"ISO 8601 date, e.g. 2026-11-02.","$id":"https://learning-loop.local/schemas/defs/date.json"};
-const pattern7 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
-
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://learning-loop.local/schemas/defs/date.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate166.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data === "string"){
-if(!pattern7.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+if(data16.statement !== undefined){
+let data18 = data16.statement;
+if(typeof data18 === "string"){
+if(func2(data18) > 1000){
+const err29 = {instancePath:instancePath+"/assumptions/" + i1+"/statement",schemaPath:"#/properties/assumptions/items/properties/statement/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err29];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err29);
+}
+errors++;
+}
+if(func2(data18) < 1){
+const err30 = {instancePath:instancePath+"/assumptions/" + i1+"/statement",schemaPath:"#/properties/assumptions/items/properties/statement/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
 }
 errors++;
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err31 = {instancePath:instancePath+"/assumptions/" + i1+"/statement",schemaPath:"#/properties/assumptions/items/properties/statement/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err31];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err31);
 }
 errors++;
 }
-validate166.errors = vErrors;
+}
+if(data16.confidence !== undefined){
+let data19 = data16.confidence;
+if(typeof data19 !== "string"){
+const err32 = {instancePath:instancePath+"/assumptions/" + i1+"/confidence",schemaPath:"#/properties/assumptions/items/properties/confidence/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(!(((data19 === "low") || (data19 === "medium")) || (data19 === "high"))){
+const err33 = {instancePath:instancePath+"/assumptions/" + i1+"/confidence",schemaPath:"#/properties/assumptions/items/properties/confidence/enum",keyword:"enum",params:{allowedValues: schema78.properties.assumptions.items.properties.confidence.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data16.domains !== undefined){
+if(!(validate21(data16.domains, {instancePath:instancePath+"/assumptions/" + i1+"/domains",parentData:data16,parentDataProperty:"domains",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data16.components !== undefined){
+if(!(validate21(data16.components, {instancePath:instancePath+"/assumptions/" + i1+"/components",parentData:data16,parentDataProperty:"components",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/assumptions/" + i1,schemaPath:"#/properties/assumptions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/assumptions",schemaPath:"#/properties/assumptions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+else {
+const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+validate72.errors = vErrors;
 return errors === 0;
 }
-validate166.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate72.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+export const synthesis = validate81;
+const schema83 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/synthesis.schema.json","title":"Synthesis","description":"A weekly or monthly synthesis report.","type":"object","additionalProperties":false,"required":["kind","id","created_at","period","period_start","period_end"],"properties":{"kind":{"const":"synthesis"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"period":{"type":"string","enum":["week","month"]},"period_label":{"type":"string","maxLength":40},"period_start":{"$ref":"https://learning-loop.local/schemas/defs/date.json"},"period_end":{"$ref":"https://learning-loop.local/schemas/defs/date.json"},"executions":{"type":"integer","minimum":0},"reflections":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"top_patterns":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"proposed":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"archived":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"flags":{"type":"array","items":{"type":"string","maxLength":200}},"metrics":{"type":"object","additionalProperties":{"type":["number","string","null"]}}}};
+const schema86 = {"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$","description":"ISO 8601 date, e.g. 2026-11-02.","$id":"https://learning-loop.local/schemas/defs/date.json"};
+const pattern31 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
 
-function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://learning-loop.local/schemas/synthesis.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate161.evaluated;
+const evaluated0 = validate81.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3938,7 +4454,7 @@ vErrors.push(err5);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema37.properties, key0))){
+if(!(func1.call(schema83.properties, key0))){
 const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err6];
@@ -3962,22 +4478,10 @@ errors++;
 }
 }
 if(data.id !== undefined){
-if(!(validate53(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-if(data.created_at !== undefined){
-if(!(validate55(data.created_at, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.title !== undefined){
-let data3 = data.title;
-if(typeof data3 === "string"){
-if(func2(data3) > 300){
-const err8 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+let data1 = data.id;
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err8 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3988,7 +4492,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err9 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3998,22 +4502,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.tags !== undefined){
-if(!(validate57(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.domains !== undefined){
-if(!(validate57(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.period !== undefined){
-let data6 = data.period;
-if(typeof data6 !== "string"){
-const err10 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+let data2 = data.created_at;
+if(typeof data2 === "string"){
+if(!pattern5.test(data2)){
+const err10 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4022,8 +4515,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!((data6 === "week") || (data6 === "month"))){
-const err11 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/enum",keyword:"enum",params:{allowedValues: schema37.properties.period.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err11 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4033,11 +4527,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.period_label !== undefined){
-let data7 = data.period_label;
-if(typeof data7 === "string"){
-if(func2(data7) > 40){
-const err12 = {instancePath:instancePath+"/period_label",schemaPath:"#/properties/period_label/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(data.title !== undefined){
+let data3 = data.title;
+if(typeof data3 === "string"){
+if(func2(data3) > 300){
+const err12 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4048,7 +4542,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/period_label",schemaPath:"#/properties/period_label/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4058,22 +4552,22 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.period_start !== undefined){
-if(!(validate166(data.period_start, {instancePath:instancePath+"/period_start",parentData:data,parentDataProperty:"period_start",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(data.tags !== undefined){
+if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 }
-if(data.period_end !== undefined){
-if(!(validate166(data.period_end, {instancePath:instancePath+"/period_end",parentData:data,parentDataProperty:"period_end",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(data.domains !== undefined){
+if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 }
-if(data.executions !== undefined){
-let data10 = data.executions;
-if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err14 = {instancePath:instancePath+"/executions",schemaPath:"#/properties/executions/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.period !== undefined){
+let data6 = data.period;
+if(typeof data6 !== "string"){
+const err14 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4082,9 +4576,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 < 0 || isNaN(data10)){
-const err15 = {instancePath:instancePath+"/executions",schemaPath:"#/properties/executions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(!((data6 === "week") || (data6 === "month"))){
+const err15 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/enum",keyword:"enum",params:{allowedValues: schema83.properties.period.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4094,28 +4587,127 @@ vErrors.push(err15);
 errors++;
 }
 }
+if(data.period_label !== undefined){
+let data7 = data.period_label;
+if(typeof data7 === "string"){
+if(func2(data7) > 40){
+const err16 = {instancePath:instancePath+"/period_label",schemaPath:"#/properties/period_label/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/period_label",schemaPath:"#/properties/period_label/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.period_start !== undefined){
+let data8 = data.period_start;
+if(typeof data8 === "string"){
+if(!pattern31.test(data8)){
+const err18 = {instancePath:instancePath+"/period_start",schemaPath:"https://learning-loop.local/schemas/defs/date.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/period_start",schemaPath:"https://learning-loop.local/schemas/defs/date.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.period_end !== undefined){
+let data9 = data.period_end;
+if(typeof data9 === "string"){
+if(!pattern31.test(data9)){
+const err20 = {instancePath:instancePath+"/period_end",schemaPath:"https://learning-loop.local/schemas/defs/date.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/period_end",schemaPath:"https://learning-loop.local/schemas/defs/date.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.executions !== undefined){
+let data10 = data.executions;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err22 = {instancePath:instancePath+"/executions",schemaPath:"#/properties/executions/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 0 || isNaN(data10)){
+const err23 = {instancePath:instancePath+"/executions",schemaPath:"#/properties/executions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
 }
 if(data.reflections !== undefined){
-if(!(validate83(data.reflections, {instancePath:instancePath+"/reflections",parentData:data,parentDataProperty:"reflections",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate32(data.reflections, {instancePath:instancePath+"/reflections",parentData:data,parentDataProperty:"reflections",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 }
 if(data.top_patterns !== undefined){
-if(!(validate83(data.top_patterns, {instancePath:instancePath+"/top_patterns",parentData:data,parentDataProperty:"top_patterns",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate32(data.top_patterns, {instancePath:instancePath+"/top_patterns",parentData:data,parentDataProperty:"top_patterns",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 }
 if(data.proposed !== undefined){
-if(!(validate83(data.proposed, {instancePath:instancePath+"/proposed",parentData:data,parentDataProperty:"proposed",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate32(data.proposed, {instancePath:instancePath+"/proposed",parentData:data,parentDataProperty:"proposed",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 }
 if(data.archived !== undefined){
-if(!(validate83(data.archived, {instancePath:instancePath+"/archived",parentData:data,parentDataProperty:"archived",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate32(data.archived, {instancePath:instancePath+"/archived",parentData:data,parentDataProperty:"archived",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 }
@@ -4127,35 +4719,35 @@ for(let i0=0; i0<len0; i0++){
 let data16 = data15[i0];
 if(typeof data16 === "string"){
 if(func2(data16) > 200){
-const err16 = {instancePath:instancePath+"/flags/" + i0,schemaPath:"#/properties/flags/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err24 = {instancePath:instancePath+"/flags/" + i0,schemaPath:"#/properties/flags/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err24];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err24);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/flags/" + i0,schemaPath:"#/properties/flags/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err25 = {instancePath:instancePath+"/flags/" + i0,schemaPath:"#/properties/flags/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err25];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err25);
 }
 errors++;
 }
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/flags",schemaPath:"#/properties/flags/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err26 = {instancePath:instancePath+"/flags",schemaPath:"#/properties/flags/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err26];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err26);
 }
 errors++;
 }
@@ -4166,52 +4758,52 @@ if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 for(const key1 in data17){
 let data18 = data17[key1];
 if(((!((typeof data18 == "number") && (isFinite(data18)))) && (typeof data18 !== "string")) && (data18 !== null)){
-const err19 = {instancePath:instancePath+"/metrics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/type",keyword:"type",params:{type: schema37.properties.metrics.additionalProperties.type},message:"must be number,string,null"};
+const err27 = {instancePath:instancePath+"/metrics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/type",keyword:"type",params:{type: schema83.properties.metrics.additionalProperties.type},message:"must be number,string,null"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err27];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err27);
 }
 errors++;
 }
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err28 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err28];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err28);
 }
 errors++;
 }
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err29];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err29);
 }
 errors++;
 }
-validate161.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
-validate161.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate81.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const metrics = validate173;
-const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/metrics.schema.json","title":"Metrics snapshot","description":"A dashboard metrics snapshot written by synthesis (metrics/).","type":"object","additionalProperties":false,"required":["kind","id","created_at","period_start","period_end","metrics"],"properties":{"kind":{"const":"metrics"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"period":{"type":"string","enum":["week","month"]},"period_start":{"$ref":"https://learning-loop.local/schemas/defs/date.json"},"period_end":{"$ref":"https://learning-loop.local/schemas/defs/date.json"},"metrics":{"type":"object","additionalProperties":{"type":["number","string","null","object","array"]}}}};
+export const metrics = validate88;
+const schema88 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/metrics.schema.json","title":"Metrics snapshot","description":"A dashboard metrics snapshot written by synthesis (metrics/).","type":"object","additionalProperties":false,"required":["kind","id","created_at","period_start","period_end","metrics"],"properties":{"kind":{"const":"metrics"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"period":{"type":"string","enum":["week","month"]},"period_start":{"$ref":"https://learning-loop.local/schemas/defs/date.json"},"period_end":{"$ref":"https://learning-loop.local/schemas/defs/date.json"},"metrics":{"type":"object","additionalProperties":{"type":["number","string","null","object","array"]}}}};
 
-function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://learning-loop.local/schemas/metrics.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate173.evaluated;
+const evaluated0 = validate88.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4280,7 +4872,7 @@ vErrors.push(err5);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema39.properties, key0))){
+if(!(func1.call(schema88.properties, key0))){
 const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err6];
@@ -4304,22 +4896,10 @@ errors++;
 }
 }
 if(data.id !== undefined){
-if(!(validate53(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-if(data.created_at !== undefined){
-if(!(validate55(data.created_at, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.title !== undefined){
-let data3 = data.title;
-if(typeof data3 === "string"){
-if(func2(data3) > 300){
-const err8 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+let data1 = data.id;
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err8 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4330,7 +4910,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err9 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4340,22 +4920,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.tags !== undefined){
-if(!(validate57(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.domains !== undefined){
-if(!(validate57(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.period !== undefined){
-let data6 = data.period;
-if(typeof data6 !== "string"){
-const err10 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+let data2 = data.created_at;
+if(typeof data2 === "string"){
+if(!pattern5.test(data2)){
+const err10 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4364,8 +4933,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!((data6 === "week") || (data6 === "month"))){
-const err11 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/enum",keyword:"enum",params:{allowedValues: schema39.properties.period.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err11 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4375,25 +4945,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.period_start !== undefined){
-if(!(validate166(data.period_start, {instancePath:instancePath+"/period_start",parentData:data,parentDataProperty:"period_start",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-}
-if(data.period_end !== undefined){
-if(!(validate166(data.period_end, {instancePath:instancePath+"/period_end",parentData:data,parentDataProperty:"period_end",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-}
-if(data.metrics !== undefined){
-let data9 = data.metrics;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-for(const key1 in data9){
-let data10 = data9[key1];
-if(((typeof data10 != "object") && (!((typeof data10 == "number") && (isFinite(data10))))) && (typeof data10 !== "string")){
-const err12 = {instancePath:instancePath+"/metrics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/type",keyword:"type",params:{type: schema39.properties.metrics.additionalProperties.type},message:"must be number,string,null,object,array"};
+if(data.title !== undefined){
+let data3 = data.title;
+if(typeof data3 === "string"){
+if(func2(data3) > 300){
+const err12 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4403,9 +4959,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-}
 else {
-const err13 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err13 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4415,9 +4970,22 @@ vErrors.push(err13);
 errors++;
 }
 }
+if(data.tags !== undefined){
+if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
 }
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data.domains !== undefined){
+if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.period !== undefined){
+let data6 = data.period;
+if(typeof data6 !== "string"){
+const err14 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4426,22 +4994,123 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate173.errors = vErrors;
+if(!((data6 === "week") || (data6 === "month"))){
+const err15 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/enum",keyword:"enum",params:{allowedValues: schema88.properties.period.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.period_start !== undefined){
+let data7 = data.period_start;
+if(typeof data7 === "string"){
+if(!pattern31.test(data7)){
+const err16 = {instancePath:instancePath+"/period_start",schemaPath:"https://learning-loop.local/schemas/defs/date.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/period_start",schemaPath:"https://learning-loop.local/schemas/defs/date.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.period_end !== undefined){
+let data8 = data.period_end;
+if(typeof data8 === "string"){
+if(!pattern31.test(data8)){
+const err18 = {instancePath:instancePath+"/period_end",schemaPath:"https://learning-loop.local/schemas/defs/date.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}$"+"\""};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/period_end",schemaPath:"https://learning-loop.local/schemas/defs/date.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.metrics !== undefined){
+let data9 = data.metrics;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key1 in data9){
+let data10 = data9[key1];
+if(((typeof data10 != "object") && (!((typeof data10 == "number") && (isFinite(data10))))) && (typeof data10 !== "string")){
+const err20 = {instancePath:instancePath+"/metrics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/type",keyword:"type",params:{type: schema88.properties.metrics.additionalProperties.type},message:"must be number,string,null,object,array"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+validate88.errors = vErrors;
 return errors === 0;
 }
-validate173.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate88.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const config = validate180;
-const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/config.schema.json","title":"learning-loop config (config/triggers.yaml)","description":"The seed's Step 3 trigger configuration plus learning-loop's own keys. Every key is optional; defaults apply.","type":"object","additionalProperties":false,"properties":{"reflection_triggers":{"type":"object","additionalProperties":false,"properties":{"checkpoints":{"type":"array","items":{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"enum":["pre_task","mid_task","post_task","sprint_review"]},"additionalProperties":{"type":"boolean"}}},"thresholds":{"type":"object","additionalProperties":false,"properties":{"low_performance":{"type":"number","minimum":0,"maximum":100},"high_performance":{"type":"number","minimum":0,"maximum":100},"high_surprise":{"type":"number","minimum":0,"maximum":100}}},"synthesis_schedule":{"type":"object","additionalProperties":false,"properties":{"weekly":{"type":"string","pattern":"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$"},"monthly":{"type":"string","pattern":"^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$"}}}}},"scoring":{"type":"object","additionalProperties":false,"properties":{"comparable_window":{"type":"integer","minimum":1,"maximum":10000,"description":"How many earlier comparable executions the efficiency baseline uses."},"default_efficiency":{"type":"number","minimum":0,"maximum":100},"template_streak":{"type":"integer","minimum":0,"maximum":1000,"description":"Flawless executions of one task type and component in a row that trigger extract_template (0 turns the rule off)."}}},"patterns":{"type":"object","additionalProperties":false,"properties":{"success_score":{"type":"number","minimum":0,"maximum":100},"failure_score":{"type":"number","minimum":0,"maximum":100},"min_support":{"type":"integer","minimum":1},"min_lift":{"type":"number","minimum":1},"max_items":{"type":"integer","minimum":1,"maximum":4}}},"anti_patterns":{"type":"object","additionalProperties":false,"properties":{"repeated_error_count":{"type":"integer","minimum":2},"rising_duration_min_points":{"type":"integer","minimum":3},"rising_duration_min_slope":{"type":"number","minimum":0},"low_reuse_rate":{"type":"number","minimum":0,"maximum":1},"repeated_surprise_count":{"type":"integer","minimum":2}}},"recall":{"type":"object","additionalProperties":false,"properties":{"default_limit":{"type":"integer","minimum":1,"maximum":100},"default_budget":{"type":"integer","minimum":50,"maximum":100000}}},"statistics":{"type":"object","additionalProperties":false,"properties":{"strata":{"type":"array","uniqueItems":true,"items":{"enum":["task_type","component","week","agent","domain","sprint"]},"description":"What makes executions comparable when the effect of memory is estimated: executions are compared within groups equal on all of these (ISO week for `week`)."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"A test is significant below this p-value (effects, trends)."},"fdr":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"False discovery rate controlled across learnings, themes and series (Benjamini–Hochberg)."}}},"git":{"type":"object","additionalProperties":false,"properties":{"push_retries":{"type":"integer","minimum":0,"maximum":100},"remote":{"type":"string"},"branch":{"type":"string"}}},"build":{"type":"object","additionalProperties":false,"properties":{"out_dir":{"type":"string","pattern":"^[^/\\\\][^\\\\]*$"},"max_file_bytes":{"type":"integer","minimum":1024}}}}};
-const pattern8 = new RegExp("^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$", "u");
-const pattern9 = new RegExp("^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$", "u");
-const pattern10 = new RegExp("^[^/\\\\][^\\\\]*$", "u");
+export const config = validate91;
+const schema93 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/config.schema.json","title":"learning-loop config (config/triggers.yaml)","description":"The seed's Step 3 trigger configuration plus learning-loop's own keys. Every key is optional; defaults apply.","type":"object","additionalProperties":false,"properties":{"reflection_triggers":{"type":"object","additionalProperties":false,"properties":{"checkpoints":{"type":"array","items":{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"enum":["pre_task","mid_task","post_task","sprint_review"]},"additionalProperties":{"type":"boolean"}}},"thresholds":{"type":"object","additionalProperties":false,"properties":{"low_performance":{"type":"number","minimum":0,"maximum":100},"high_performance":{"type":"number","minimum":0,"maximum":100},"high_surprise":{"type":"number","minimum":0,"maximum":100}}},"synthesis_schedule":{"type":"object","additionalProperties":false,"properties":{"weekly":{"type":"string","pattern":"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$"},"monthly":{"type":"string","pattern":"^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$"}}}}},"scoring":{"type":"object","additionalProperties":false,"properties":{"comparable_window":{"type":"integer","minimum":1,"maximum":10000,"description":"How many earlier comparable executions the efficiency baseline uses."},"default_efficiency":{"type":"number","minimum":0,"maximum":100},"template_streak":{"type":"integer","minimum":0,"maximum":1000,"description":"Flawless executions of one task type and component in a row that trigger extract_template (0 turns the rule off)."}}},"patterns":{"type":"object","additionalProperties":false,"properties":{"success_score":{"type":"number","minimum":0,"maximum":100},"failure_score":{"type":"number","minimum":0,"maximum":100},"min_support":{"type":"integer","minimum":1},"min_lift":{"type":"number","minimum":1},"max_items":{"type":"integer","minimum":1,"maximum":4}}},"anti_patterns":{"type":"object","additionalProperties":false,"properties":{"repeated_error_count":{"type":"integer","minimum":2},"rising_duration_min_points":{"type":"integer","minimum":3},"rising_duration_min_slope":{"type":"number","minimum":0},"low_reuse_rate":{"type":"number","minimum":0,"maximum":1},"repeated_surprise_count":{"type":"integer","minimum":2}}},"recall":{"type":"object","additionalProperties":false,"properties":{"default_limit":{"type":"integer","minimum":1,"maximum":100},"default_budget":{"type":"integer","minimum":50,"maximum":100000}}},"statistics":{"type":"object","additionalProperties":false,"properties":{"strata":{"type":"array","uniqueItems":true,"items":{"enum":["task_type","component","week","agent","domain","sprint"]},"description":"What makes executions comparable when the effect of memory is estimated: executions are compared within groups equal on all of these (ISO week for `week`)."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"A test is significant below this p-value (effects, trends)."},"fdr":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"False discovery rate controlled across learnings, themes and series (Benjamini–Hochberg)."}}},"git":{"type":"object","additionalProperties":false,"properties":{"push_retries":{"type":"integer","minimum":0,"maximum":100},"remote":{"type":"string"},"branch":{"type":"string"}}},"build":{"type":"object","additionalProperties":false,"properties":{"out_dir":{"type":"string","pattern":"^[^/\\\\][^\\\\]*$"},"max_file_bytes":{"type":"integer","minimum":1024}}}}};
+const pattern37 = new RegExp("^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$", "u");
+const pattern38 = new RegExp("^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$", "u");
+const pattern39 = new RegExp("^[^/\\\\][^\\\\]*$", "u");
+const func0 = require("ajv/dist/runtime/equal").default;
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://learning-loop.local/schemas/config.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate180.evaluated;
+const evaluated0 = validate91.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4506,7 +5175,7 @@ errors++;
 for(const key2 in data2){
 const _errs9 = errors;
 if(!((((key2 === "pre_task") || (key2 === "mid_task")) || (key2 === "post_task")) || (key2 === "sprint_review"))){
-const err4 = {instancePath:instancePath+"/reflection_triggers/checkpoints/" + i0,schemaPath:"#/properties/reflection_triggers/properties/checkpoints/items/propertyNames/enum",keyword:"enum",params:{allowedValues: schema40.properties.reflection_triggers.properties.checkpoints.items.propertyNames.enum},message:"must be equal to one of the allowed values",propertyName:key2};
+const err4 = {instancePath:instancePath+"/reflection_triggers/checkpoints/" + i0,schemaPath:"#/properties/reflection_triggers/properties/checkpoints/items/propertyNames/enum",keyword:"enum",params:{allowedValues: schema93.properties.reflection_triggers.properties.checkpoints.items.propertyNames.enum},message:"must be equal to one of the allowed values",propertyName:key2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4713,7 +5382,7 @@ errors++;
 if(data8.weekly !== undefined){
 let data9 = data8.weekly;
 if(typeof data9 === "string"){
-if(!pattern8.test(data9)){
+if(!pattern37.test(data9)){
 const err21 = {instancePath:instancePath+"/reflection_triggers/synthesis_schedule/weekly",schemaPath:"#/properties/reflection_triggers/properties/synthesis_schedule/properties/weekly/pattern",keyword:"pattern",params:{pattern: "^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$"},message:"must match pattern \""+"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$"+"\""};
 if(vErrors === null){
 vErrors = [err21];
@@ -4738,7 +5407,7 @@ errors++;
 if(data8.monthly !== undefined){
 let data10 = data8.monthly;
 if(typeof data10 === "string"){
-if(!pattern9.test(data10)){
+if(!pattern38.test(data10)){
 const err23 = {instancePath:instancePath+"/reflection_triggers/synthesis_schedule/monthly",schemaPath:"#/properties/reflection_triggers/properties/synthesis_schedule/properties/monthly/pattern",keyword:"pattern",params:{pattern: "^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$"},message:"must match pattern \""+"^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$"+"\""};
 if(vErrors === null){
 vErrors = [err23];
@@ -5379,7 +6048,7 @@ const len1 = data31.length;
 for(let i1=0; i1<len1; i1++){
 let data32 = data31[i1];
 if(!((((((data32 === "task_type") || (data32 === "component")) || (data32 === "week")) || (data32 === "agent")) || (data32 === "domain")) || (data32 === "sprint"))){
-const err75 = {instancePath:instancePath+"/statistics/strata/" + i1,schemaPath:"#/properties/statistics/properties/strata/items/enum",keyword:"enum",params:{allowedValues: schema40.properties.statistics.properties.strata.items.enum},message:"must be equal to one of the allowed values"};
+const err75 = {instancePath:instancePath+"/statistics/strata/" + i1,schemaPath:"#/properties/statistics/properties/strata/items/enum",keyword:"enum",params:{allowedValues: schema93.properties.statistics.properties.strata.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -5607,7 +6276,7 @@ errors++;
 if(data39.out_dir !== undefined){
 let data40 = data39.out_dir;
 if(typeof data40 === "string"){
-if(!pattern10.test(data40)){
+if(!pattern39.test(data40)){
 const err93 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/pattern",keyword:"pattern",params:{pattern: "^[^/\\\\][^\\\\]*$"},message:"must match pattern \""+"^[^/\\\\][^\\\\]*$"+"\""};
 if(vErrors === null){
 vErrors = [err93];
@@ -5677,19 +6346,19 @@ vErrors.push(err98);
 }
 errors++;
 }
-validate180.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
-validate180.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate91.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const executionInput = validate181;
-const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/execution-input.schema.json","title":"Execution input","description":"The input of `learning-loop record`: an execution before scoring (missing scores, id and times are filled in).","type":"object","additionalProperties":false,"required":["task_id","task_type","agent","outcome","duration_s"],"properties":{"kind":{"const":"execution"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"task_id":{"type":"string","minLength":1,"maxLength":200},"task_type":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"component":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"agent":{"type":"string","minLength":1,"maxLength":100},"sprint":{"type":"string","maxLength":100},"started_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"duration_s":{"type":"number","minimum":0,"maximum":31536000},"outcome":{"type":"string","enum":["success","partial","failure"]},"scores":{"type":"object","additionalProperties":false,"properties":{"accuracy":{"$ref":"https://learning-loop.local/schemas/defs/score.json"},"efficiency":{"$ref":"https://learning-loop.local/schemas/defs/score.json"},"reusability":{"$ref":"https://learning-loop.local/schemas/defs/score.json"},"surprise":{"$ref":"https://learning-loop.local/schemas/defs/score.json"}}},"computed":{"type":"array","items":{"type":"string","enum":["accuracy","efficiency","reusability","surprise"]},"uniqueItems":true},"overall":{"type":"number","minimum":0,"maximum":100},"trigger":{"$ref":"https://learning-loop.local/schemas/defs/trigger.json"},"pre":{"type":"object","additionalProperties":false,"properties":{"assumptions":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"dependencies":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200},"initial_state":{"$ref":"https://learning-loop.local/schemas/defs/text.json"}}},"during":{"type":"object","additionalProperties":false,"properties":{"decision_points":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"alternatives_considered":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"}}},"post":{"type":"object","additionalProperties":false,"properties":{"outcomes":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"deviations":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"discoveries":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"}}},"checks":{"type":"object","additionalProperties":false,"description":"Automated checks run for the task (tests, lint, build): passed / total.","properties":{"passed":{"type":"integer","minimum":0},"failed":{"type":"integer","minimum":0}}},"errors":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"reused":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200,"uniqueItems":true},"produced":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200,"uniqueItems":true},"recalled":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"commit":{"type":"string","pattern":"^[0-9a-f]{7,64}$"},"exit_code":{"type":"integer"},"command":{"type":"string","maxLength":2000},"usage":{"type":"object","additionalProperties":false,"description":"Model usage of the task: model name, input / output tokens, cost in US dollars.","properties":{"model":{"type":"string","minLength":1,"maxLength":200},"input_tokens":{"type":"integer","minimum":0},"output_tokens":{"type":"integer","minimum":0},"cost_usd":{"type":"number","minimum":0}}},"body":{"type":"string","maxLength":200000}}};
+export const executionInput = validate92;
+const schema94 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/execution-input.schema.json","title":"Execution input","description":"The input of `learning-loop record`: an execution before scoring (missing scores, id and times are filled in).","type":"object","additionalProperties":false,"required":["task_id","task_type","agent","outcome","duration_s"],"properties":{"kind":{"const":"execution"},"id":{"$ref":"https://learning-loop.local/schemas/defs/id.json"},"created_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"title":{"type":"string","maxLength":300},"tags":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"domains":{"$ref":"https://learning-loop.local/schemas/defs/slugList.json"},"task_id":{"type":"string","minLength":1,"maxLength":200},"task_type":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"component":{"$ref":"https://learning-loop.local/schemas/defs/slug.json"},"agent":{"type":"string","minLength":1,"maxLength":100},"sprint":{"type":"string","maxLength":100},"started_at":{"$ref":"https://learning-loop.local/schemas/defs/timestamp.json"},"duration_s":{"type":"number","minimum":0,"maximum":31536000},"outcome":{"type":"string","enum":["success","partial","failure"]},"scores":{"type":"object","additionalProperties":false,"properties":{"accuracy":{"$ref":"https://learning-loop.local/schemas/defs/score.json"},"efficiency":{"$ref":"https://learning-loop.local/schemas/defs/score.json"},"reusability":{"$ref":"https://learning-loop.local/schemas/defs/score.json"},"surprise":{"$ref":"https://learning-loop.local/schemas/defs/score.json"}}},"computed":{"type":"array","items":{"type":"string","enum":["accuracy","efficiency","reusability","surprise"]},"uniqueItems":true},"overall":{"type":"number","minimum":0,"maximum":100},"trigger":{"$ref":"https://learning-loop.local/schemas/defs/trigger.json"},"pre":{"type":"object","additionalProperties":false,"properties":{"assumptions":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"dependencies":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200},"initial_state":{"$ref":"https://learning-loop.local/schemas/defs/text.json"}}},"during":{"type":"object","additionalProperties":false,"properties":{"decision_points":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"alternatives_considered":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"}}},"post":{"type":"object","additionalProperties":false,"properties":{"outcomes":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"deviations":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"discoveries":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"}}},"checks":{"type":"object","additionalProperties":false,"description":"Automated checks run for the task (tests, lint, build): passed / total.","properties":{"passed":{"type":"integer","minimum":0},"failed":{"type":"integer","minimum":0}}},"errors":{"$ref":"https://learning-loop.local/schemas/defs/textList.json"},"reused":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200,"uniqueItems":true},"produced":{"type":"array","items":{"type":"string","maxLength":200},"maxItems":200,"uniqueItems":true},"recalled":{"$ref":"https://learning-loop.local/schemas/defs/idList.json"},"commit":{"type":"string","pattern":"^[0-9a-f]{7,64}$"},"exit_code":{"type":"integer"},"command":{"type":"string","maxLength":2000},"usage":{"type":"object","additionalProperties":false,"description":"Model usage of the task: model name, input / output tokens, cost in US dollars.","properties":{"model":{"type":"string","minLength":1,"maxLength":200},"input_tokens":{"type":"integer","minimum":0},"output_tokens":{"type":"integer","minimum":0},"cost_usd":{"type":"number","minimum":0}}},"body":{"type":"string","maxLength":200000}}};
 
-function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://learning-loop.local/schemas/execution-input.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate181.evaluated;
+const evaluated0 = validate92.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5748,7 +6417,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema41.properties, key0))){
+if(!(func1.call(schema94.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -5772,22 +6441,10 @@ errors++;
 }
 }
 if(data.id !== undefined){
-if(!(validate53(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-if(data.created_at !== undefined){
-if(!(validate55(data.created_at, {instancePath:instancePath+"/created_at",parentData:data,parentDataProperty:"created_at",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.title !== undefined){
-let data3 = data.title;
-if(typeof data3 === "string"){
-if(func2(data3) > 300){
-const err7 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+let data1 = data.id;
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err7 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5798,7 +6455,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/id",schemaPath:"https://learning-loop.local/schemas/defs/id.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5808,23 +6465,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.tags !== undefined){
-if(!(validate57(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.domains !== undefined){
-if(!(validate57(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.task_id !== undefined){
-let data6 = data.task_id;
-if(typeof data6 === "string"){
-if(func2(data6) > 200){
-const err9 = {instancePath:instancePath+"/task_id",schemaPath:"#/properties/task_id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(data.created_at !== undefined){
+let data2 = data.created_at;
+if(typeof data2 === "string"){
+if(!pattern5.test(data2)){
+const err9 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5833,8 +6478,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(func2(data6) < 1){
-const err10 = {instancePath:instancePath+"/task_id",schemaPath:"#/properties/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err10 = {instancePath:instancePath+"/created_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5844,8 +6490,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/task_id",schemaPath:"#/properties/task_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.title !== undefined){
+let data3 = data.title;
+if(typeof data3 === "string"){
+if(func2(data3) > 300){
+const err11 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5855,23 +6504,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.task_type !== undefined){
-if(!(validate58(data.task_type, {instancePath:instancePath+"/task_type",parentData:data,parentDataProperty:"task_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-if(data.component !== undefined){
-if(!(validate58(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-if(data.agent !== undefined){
-let data9 = data.agent;
-if(typeof data9 === "string"){
-if(func2(data9) > 100){
-const err12 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+else {
+const err12 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5880,8 +6514,24 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(func2(data9) < 1){
-const err13 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.tags !== undefined){
+if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.domains !== undefined){
+if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.task_id !== undefined){
+let data6 = data.task_id;
+if(typeof data6 === "string"){
+if(func2(data6) > 200){
+const err13 = {instancePath:instancePath+"/task_id",schemaPath:"#/properties/task_id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5890,9 +6540,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-else {
-const err14 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data6) < 1){
+const err14 = {instancePath:instancePath+"/task_id",schemaPath:"#/properties/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5902,11 +6551,8 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.sprint !== undefined){
-let data10 = data.sprint;
-if(typeof data10 === "string"){
-if(func2(data10) > 100){
-const err15 = {instancePath:instancePath+"/sprint",schemaPath:"#/properties/sprint/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+else {
+const err15 = {instancePath:instancePath+"/task_id",schemaPath:"#/properties/task_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5916,8 +6562,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/sprint",schemaPath:"#/properties/sprint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.task_type !== undefined){
+let data7 = data.task_type;
+if(typeof data7 === "string"){
+if(!pattern6.test(data7)){
+const err16 = {instancePath:instancePath+"/task_type",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_.-]{0,79}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_.-]{0,79}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5927,17 +6576,8 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.started_at !== undefined){
-if(!(validate55(data.started_at, {instancePath:instancePath+"/started_at",parentData:data,parentDataProperty:"started_at",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-if(data.duration_s !== undefined){
-let data12 = data.duration_s;
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 31536000 || isNaN(data12)){
-const err17 = {instancePath:instancePath+"/duration_s",schemaPath:"#/properties/duration_s/maximum",keyword:"maximum",params:{comparison: "<=", limit: 31536000},message:"must be <= 31536000"};
+else {
+const err17 = {instancePath:instancePath+"/task_type",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5946,8 +6586,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data12 < 0 || isNaN(data12)){
-const err18 = {instancePath:instancePath+"/duration_s",schemaPath:"#/properties/duration_s/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.component !== undefined){
+let data8 = data.component;
+if(typeof data8 === "string"){
+if(!pattern6.test(data8)){
+const err18 = {instancePath:instancePath+"/component",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_.-]{0,79}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_.-]{0,79}$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5958,7 +6602,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/duration_s",schemaPath:"#/properties/duration_s/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err19 = {instancePath:instancePath+"/component",schemaPath:"https://learning-loop.local/schemas/defs/slug.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5968,10 +6612,11 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.outcome !== undefined){
-let data13 = data.outcome;
-if(typeof data13 !== "string"){
-const err20 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.agent !== undefined){
+let data9 = data.agent;
+if(typeof data9 === "string"){
+if(func2(data9) > 100){
+const err20 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5980,8 +6625,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(!(((data13 === "success") || (data13 === "partial")) || (data13 === "failure"))){
-const err21 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema41.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+if(func2(data9) < 1){
+const err21 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5991,12 +6636,8 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.scores !== undefined){
-let data14 = data.scores;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-for(const key1 in data14){
-if(!((((key1 === "accuracy") || (key1 === "efficiency")) || (key1 === "reusability")) || (key1 === "surprise"))){
-const err22 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+else {
+const err22 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -6006,38 +6647,277 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data14.accuracy !== undefined){
-if(!(validate65(data14.accuracy, {instancePath:instancePath+"/scores/accuracy",parentData:data14,parentDataProperty:"accuracy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
-errors = vErrors.length;
-}
-}
-if(data14.efficiency !== undefined){
-if(!(validate65(data14.efficiency, {instancePath:instancePath+"/scores/efficiency",parentData:data14,parentDataProperty:"efficiency",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
-errors = vErrors.length;
-}
-}
-if(data14.reusability !== undefined){
-if(!(validate65(data14.reusability, {instancePath:instancePath+"/scores/reusability",parentData:data14,parentDataProperty:"reusability",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
-errors = vErrors.length;
-}
-}
-if(data14.surprise !== undefined){
-if(!(validate65(data14.surprise, {instancePath:instancePath+"/scores/surprise",parentData:data14,parentDataProperty:"surprise",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.sprint !== undefined){
+let data10 = data.sprint;
+if(typeof data10 === "string"){
+if(func2(data10) > 100){
+const err23 = {instancePath:instancePath+"/sprint",schemaPath:"#/properties/sprint/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err23];
 }
 else {
 vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/sprint",schemaPath:"#/properties/sprint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data.started_at !== undefined){
+let data11 = data.started_at;
+if(typeof data11 === "string"){
+if(!pattern5.test(data11)){
+const err25 = {instancePath:instancePath+"/started_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$"+"\""};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/started_at",schemaPath:"https://learning-loop.local/schemas/defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data.duration_s !== undefined){
+let data12 = data.duration_s;
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 > 31536000 || isNaN(data12)){
+const err27 = {instancePath:instancePath+"/duration_s",schemaPath:"#/properties/duration_s/maximum",keyword:"maximum",params:{comparison: "<=", limit: 31536000},message:"must be <= 31536000"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(data12 < 0 || isNaN(data12)){
+const err28 = {instancePath:instancePath+"/duration_s",schemaPath:"#/properties/duration_s/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/duration_s",schemaPath:"#/properties/duration_s/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.outcome !== undefined){
+let data13 = data.outcome;
+if(typeof data13 !== "string"){
+const err30 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(!(((data13 === "success") || (data13 === "partial")) || (data13 === "failure"))){
+const err31 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema94.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data.scores !== undefined){
+let data14 = data.scores;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+if(!((((key1 === "accuracy") || (key1 === "efficiency")) || (key1 === "reusability")) || (key1 === "surprise"))){
+const err32 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data14.accuracy !== undefined){
+let data15 = data14.accuracy;
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 > 100 || isNaN(data15)){
+const err33 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"https://learning-loop.local/schemas/defs/score.json/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(data15 < 0 || isNaN(data15)){
+const err34 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"https://learning-loop.local/schemas/defs/score.json/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/scores/accuracy",schemaPath:"https://learning-loop.local/schemas/defs/score.json/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data14.efficiency !== undefined){
+let data16 = data14.efficiency;
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 > 100 || isNaN(data16)){
+const err36 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"https://learning-loop.local/schemas/defs/score.json/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(data16 < 0 || isNaN(data16)){
+const err37 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"https://learning-loop.local/schemas/defs/score.json/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/scores/efficiency",schemaPath:"https://learning-loop.local/schemas/defs/score.json/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data14.reusability !== undefined){
+let data17 = data14.reusability;
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 > 100 || isNaN(data17)){
+const err39 = {instancePath:instancePath+"/scores/reusability",schemaPath:"https://learning-loop.local/schemas/defs/score.json/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(data17 < 0 || isNaN(data17)){
+const err40 = {instancePath:instancePath+"/scores/reusability",schemaPath:"https://learning-loop.local/schemas/defs/score.json/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/scores/reusability",schemaPath:"https://learning-loop.local/schemas/defs/score.json/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data14.surprise !== undefined){
+let data18 = data14.surprise;
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 100 || isNaN(data18)){
+const err42 = {instancePath:instancePath+"/scores/surprise",schemaPath:"https://learning-loop.local/schemas/defs/score.json/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+if(data18 < 0 || isNaN(data18)){
+const err43 = {instancePath:instancePath+"/scores/surprise",schemaPath:"https://learning-loop.local/schemas/defs/score.json/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/scores/surprise",schemaPath:"https://learning-loop.local/schemas/defs/score.json/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/scores",schemaPath:"#/properties/scores/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
 }
 errors++;
 }
@@ -6049,22 +6929,22 @@ const len0 = data19.length;
 for(let i0=0; i0<len0; i0++){
 let data20 = data19[i0];
 if(typeof data20 !== "string"){
-const err24 = {instancePath:instancePath+"/computed/" + i0,schemaPath:"#/properties/computed/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err46 = {instancePath:instancePath+"/computed/" + i0,schemaPath:"#/properties/computed/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err46];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err46);
 }
 errors++;
 }
 if(!((((data20 === "accuracy") || (data20 === "efficiency")) || (data20 === "reusability")) || (data20 === "surprise"))){
-const err25 = {instancePath:instancePath+"/computed/" + i0,schemaPath:"#/properties/computed/items/enum",keyword:"enum",params:{allowedValues: schema41.properties.computed.items.enum},message:"must be equal to one of the allowed values"};
+const err47 = {instancePath:instancePath+"/computed/" + i0,schemaPath:"#/properties/computed/items/enum",keyword:"enum",params:{allowedValues: schema94.properties.computed.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err47];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err47);
 }
 errors++;
 }
@@ -6080,12 +6960,12 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err26 = {instancePath:instancePath+"/computed",schemaPath:"#/properties/computed/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+const err48 = {instancePath:instancePath+"/computed",schemaPath:"#/properties/computed/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err48];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err48);
 }
 errors++;
 break;
@@ -6095,12 +6975,12 @@ indices0[item0] = i1;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/computed",schemaPath:"#/properties/computed/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err49 = {instancePath:instancePath+"/computed",schemaPath:"#/properties/computed/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err49];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err49);
 }
 errors++;
 }
@@ -6109,41 +6989,58 @@ if(data.overall !== undefined){
 let data21 = data.overall;
 if((typeof data21 == "number") && (isFinite(data21))){
 if(data21 > 100 || isNaN(data21)){
-const err28 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+const err50 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err50];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err50);
 }
 errors++;
 }
 if(data21 < 0 || isNaN(data21)){
-const err29 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err51 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err51];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err51);
 }
 errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err52 = {instancePath:instancePath+"/overall",schemaPath:"#/properties/overall/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err52];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err52);
 }
 errors++;
 }
 }
 if(data.trigger !== undefined){
-if(!(validate70(data.trigger, {instancePath:instancePath+"/trigger",parentData:data,parentDataProperty:"trigger",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
+let data22 = data.trigger;
+if((typeof data22 !== "string") && (data22 !== null)){
+const err53 = {instancePath:instancePath+"/trigger",schemaPath:"https://learning-loop.local/schemas/defs/trigger.json/type",keyword:"type",params:{type: schema43.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+if(!((((data22 === "mandatory_reflection") || (data22 === "extract_template")) || (data22 === "update_architecture")) || (data22 === null))){
+const err54 = {instancePath:instancePath+"/trigger",schemaPath:"https://learning-loop.local/schemas/defs/trigger.json/enum",keyword:"enum",params:{allowedValues: schema43.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
 }
 }
 if(data.pre !== undefined){
@@ -6151,19 +7048,19 @@ let data23 = data.pre;
 if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
 for(const key2 in data23){
 if(!(((key2 === "assumptions") || (key2 === "dependencies")) || (key2 === "initial_state"))){
-const err31 = {instancePath:instancePath+"/pre",schemaPath:"#/properties/pre/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+const err55 = {instancePath:instancePath+"/pre",schemaPath:"#/properties/pre/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err55];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err55);
 }
 errors++;
 }
 }
 if(data23.assumptions !== undefined){
-if(!(validate72(data23.assumptions, {instancePath:instancePath+"/pre/assumptions",parentData:data23,parentDataProperty:"assumptions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate24(data23.assumptions, {instancePath:instancePath+"/pre/assumptions",parentData:data23,parentDataProperty:"assumptions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
@@ -6171,12 +7068,12 @@ if(data23.dependencies !== undefined){
 let data25 = data23.dependencies;
 if(Array.isArray(data25)){
 if(data25.length > 200){
-const err32 = {instancePath:instancePath+"/pre/dependencies",schemaPath:"#/properties/pre/properties/dependencies/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+const err56 = {instancePath:instancePath+"/pre/dependencies",schemaPath:"#/properties/pre/properties/dependencies/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err56];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err56);
 }
 errors++;
 }
@@ -6185,53 +7082,72 @@ for(let i2=0; i2<len1; i2++){
 let data26 = data25[i2];
 if(typeof data26 === "string"){
 if(func2(data26) > 200){
-const err33 = {instancePath:instancePath+"/pre/dependencies/" + i2,schemaPath:"#/properties/pre/properties/dependencies/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err57 = {instancePath:instancePath+"/pre/dependencies/" + i2,schemaPath:"#/properties/pre/properties/dependencies/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err57];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err57);
 }
 errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/pre/dependencies/" + i2,schemaPath:"#/properties/pre/properties/dependencies/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err58 = {instancePath:instancePath+"/pre/dependencies/" + i2,schemaPath:"#/properties/pre/properties/dependencies/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err58];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err58);
 }
 errors++;
 }
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/pre/dependencies",schemaPath:"#/properties/pre/properties/dependencies/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err59 = {instancePath:instancePath+"/pre/dependencies",schemaPath:"#/properties/pre/properties/dependencies/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err59];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err59);
 }
 errors++;
 }
 }
 if(data23.initial_state !== undefined){
-if(!(validate73(data23.initial_state, {instancePath:instancePath+"/pre/initial_state",parentData:data23,parentDataProperty:"initial_state",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err36 = {instancePath:instancePath+"/pre",schemaPath:"#/properties/pre/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data27 = data23.initial_state;
+if(typeof data27 === "string"){
+if(func2(data27) > 4000){
+const err60 = {instancePath:instancePath+"/pre/initial_state",schemaPath:"https://learning-loop.local/schemas/defs/text.json/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err60];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err60);
+}
+errors++;
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/pre/initial_state",schemaPath:"https://learning-loop.local/schemas/defs/text.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/pre",schemaPath:"#/properties/pre/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
 }
 errors++;
 }
@@ -6241,36 +7157,36 @@ let data28 = data.during;
 if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
 for(const key3 in data28){
 if(!((key3 === "decision_points") || (key3 === "alternatives_considered"))){
-const err37 = {instancePath:instancePath+"/during",schemaPath:"#/properties/during/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+const err63 = {instancePath:instancePath+"/during",schemaPath:"#/properties/during/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err63];
 }
 else {
-vErrors.push(err37);
+vErrors.push(err63);
 }
 errors++;
 }
 }
 if(data28.decision_points !== undefined){
-if(!(validate72(data28.decision_points, {instancePath:instancePath+"/during/decision_points",parentData:data28,parentDataProperty:"decision_points",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate24(data28.decision_points, {instancePath:instancePath+"/during/decision_points",parentData:data28,parentDataProperty:"decision_points",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
 if(data28.alternatives_considered !== undefined){
-if(!(validate72(data28.alternatives_considered, {instancePath:instancePath+"/during/alternatives_considered",parentData:data28,parentDataProperty:"alternatives_considered",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate24(data28.alternatives_considered, {instancePath:instancePath+"/during/alternatives_considered",parentData:data28,parentDataProperty:"alternatives_considered",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/during",schemaPath:"#/properties/during/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err64 = {instancePath:instancePath+"/during",schemaPath:"#/properties/during/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err38];
+vErrors = [err64];
 }
 else {
-vErrors.push(err38);
+vErrors.push(err64);
 }
 errors++;
 }
@@ -6280,42 +7196,42 @@ let data31 = data.post;
 if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
 for(const key4 in data31){
 if(!(((key4 === "outcomes") || (key4 === "deviations")) || (key4 === "discoveries"))){
-const err39 = {instancePath:instancePath+"/post",schemaPath:"#/properties/post/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+const err65 = {instancePath:instancePath+"/post",schemaPath:"#/properties/post/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err65];
 }
 else {
-vErrors.push(err39);
+vErrors.push(err65);
 }
 errors++;
 }
 }
 if(data31.outcomes !== undefined){
-if(!(validate72(data31.outcomes, {instancePath:instancePath+"/post/outcomes",parentData:data31,parentDataProperty:"outcomes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate24(data31.outcomes, {instancePath:instancePath+"/post/outcomes",parentData:data31,parentDataProperty:"outcomes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
 if(data31.deviations !== undefined){
-if(!(validate72(data31.deviations, {instancePath:instancePath+"/post/deviations",parentData:data31,parentDataProperty:"deviations",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate24(data31.deviations, {instancePath:instancePath+"/post/deviations",parentData:data31,parentDataProperty:"deviations",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
 if(data31.discoveries !== undefined){
-if(!(validate72(data31.discoveries, {instancePath:instancePath+"/post/discoveries",parentData:data31,parentDataProperty:"discoveries",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate24(data31.discoveries, {instancePath:instancePath+"/post/discoveries",parentData:data31,parentDataProperty:"discoveries",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/post",schemaPath:"#/properties/post/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err66 = {instancePath:instancePath+"/post",schemaPath:"#/properties/post/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err66];
 }
 else {
-vErrors.push(err40);
+vErrors.push(err66);
 }
 errors++;
 }
@@ -6325,12 +7241,12 @@ let data35 = data.checks;
 if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
 for(const key5 in data35){
 if(!((key5 === "passed") || (key5 === "failed"))){
-const err41 = {instancePath:instancePath+"/checks",schemaPath:"#/properties/checks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+const err67 = {instancePath:instancePath+"/checks",schemaPath:"#/properties/checks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err41];
+vErrors = [err67];
 }
 else {
-vErrors.push(err41);
+vErrors.push(err67);
 }
 errors++;
 }
@@ -6338,23 +7254,23 @@ errors++;
 if(data35.passed !== undefined){
 let data36 = data35.passed;
 if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-const err42 = {instancePath:instancePath+"/checks/passed",schemaPath:"#/properties/checks/properties/passed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err68 = {instancePath:instancePath+"/checks/passed",schemaPath:"#/properties/checks/properties/passed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err42];
+vErrors = [err68];
 }
 else {
-vErrors.push(err42);
+vErrors.push(err68);
 }
 errors++;
 }
 if((typeof data36 == "number") && (isFinite(data36))){
 if(data36 < 0 || isNaN(data36)){
-const err43 = {instancePath:instancePath+"/checks/passed",schemaPath:"#/properties/checks/properties/passed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err69 = {instancePath:instancePath+"/checks/passed",schemaPath:"#/properties/checks/properties/passed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err69];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err69);
 }
 errors++;
 }
@@ -6363,23 +7279,23 @@ errors++;
 if(data35.failed !== undefined){
 let data37 = data35.failed;
 if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
-const err44 = {instancePath:instancePath+"/checks/failed",schemaPath:"#/properties/checks/properties/failed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err70 = {instancePath:instancePath+"/checks/failed",schemaPath:"#/properties/checks/properties/failed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err44];
+vErrors = [err70];
 }
 else {
-vErrors.push(err44);
+vErrors.push(err70);
 }
 errors++;
 }
 if((typeof data37 == "number") && (isFinite(data37))){
 if(data37 < 0 || isNaN(data37)){
-const err45 = {instancePath:instancePath+"/checks/failed",schemaPath:"#/properties/checks/properties/failed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err71 = {instancePath:instancePath+"/checks/failed",schemaPath:"#/properties/checks/properties/failed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err45];
+vErrors = [err71];
 }
 else {
-vErrors.push(err45);
+vErrors.push(err71);
 }
 errors++;
 }
@@ -6387,19 +7303,19 @@ errors++;
 }
 }
 else {
-const err46 = {instancePath:instancePath+"/checks",schemaPath:"#/properties/checks/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err72 = {instancePath:instancePath+"/checks",schemaPath:"#/properties/checks/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err46];
+vErrors = [err72];
 }
 else {
-vErrors.push(err46);
+vErrors.push(err72);
 }
 errors++;
 }
 }
 if(data.errors !== undefined){
-if(!(validate72(data.errors, {instancePath:instancePath+"/errors",parentData:data,parentDataProperty:"errors",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate24(data.errors, {instancePath:instancePath+"/errors",parentData:data,parentDataProperty:"errors",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
@@ -6407,12 +7323,12 @@ if(data.reused !== undefined){
 let data39 = data.reused;
 if(Array.isArray(data39)){
 if(data39.length > 200){
-const err47 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+const err73 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
-vErrors = [err47];
+vErrors = [err73];
 }
 else {
-vErrors.push(err47);
+vErrors.push(err73);
 }
 errors++;
 }
@@ -6421,23 +7337,23 @@ for(let i3=0; i3<len2; i3++){
 let data40 = data39[i3];
 if(typeof data40 === "string"){
 if(func2(data40) > 200){
-const err48 = {instancePath:instancePath+"/reused/" + i3,schemaPath:"#/properties/reused/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err74 = {instancePath:instancePath+"/reused/" + i3,schemaPath:"#/properties/reused/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err48];
+vErrors = [err74];
 }
 else {
-vErrors.push(err48);
+vErrors.push(err74);
 }
 errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/reused/" + i3,schemaPath:"#/properties/reused/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err75 = {instancePath:instancePath+"/reused/" + i3,schemaPath:"#/properties/reused/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err49];
+vErrors = [err75];
 }
 else {
-vErrors.push(err49);
+vErrors.push(err75);
 }
 errors++;
 }
@@ -6453,12 +7369,12 @@ continue;
 }
 if(typeof indices1[item1] == "number"){
 j1 = indices1[item1];
-const err50 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i4+" are identical)"};
+const err76 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i4+" are identical)"};
 if(vErrors === null){
-vErrors = [err50];
+vErrors = [err76];
 }
 else {
-vErrors.push(err50);
+vErrors.push(err76);
 }
 errors++;
 break;
@@ -6468,12 +7384,12 @@ indices1[item1] = i4;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err77 = {instancePath:instancePath+"/reused",schemaPath:"#/properties/reused/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err51];
+vErrors = [err77];
 }
 else {
-vErrors.push(err51);
+vErrors.push(err77);
 }
 errors++;
 }
@@ -6482,12 +7398,12 @@ if(data.produced !== undefined){
 let data41 = data.produced;
 if(Array.isArray(data41)){
 if(data41.length > 200){
-const err52 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+const err78 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
-vErrors = [err52];
+vErrors = [err78];
 }
 else {
-vErrors.push(err52);
+vErrors.push(err78);
 }
 errors++;
 }
@@ -6496,23 +7412,23 @@ for(let i5=0; i5<len3; i5++){
 let data42 = data41[i5];
 if(typeof data42 === "string"){
 if(func2(data42) > 200){
-const err53 = {instancePath:instancePath+"/produced/" + i5,schemaPath:"#/properties/produced/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err79 = {instancePath:instancePath+"/produced/" + i5,schemaPath:"#/properties/produced/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err53];
+vErrors = [err79];
 }
 else {
-vErrors.push(err53);
+vErrors.push(err79);
 }
 errors++;
 }
 }
 else {
-const err54 = {instancePath:instancePath+"/produced/" + i5,schemaPath:"#/properties/produced/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err80 = {instancePath:instancePath+"/produced/" + i5,schemaPath:"#/properties/produced/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err54];
+vErrors = [err80];
 }
 else {
-vErrors.push(err54);
+vErrors.push(err80);
 }
 errors++;
 }
@@ -6528,12 +7444,12 @@ continue;
 }
 if(typeof indices2[item2] == "number"){
 j2 = indices2[item2];
-const err55 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i6+" are identical)"};
+const err81 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i6+" are identical)"};
 if(vErrors === null){
-vErrors = [err55];
+vErrors = [err81];
 }
 else {
-vErrors.push(err55);
+vErrors.push(err81);
 }
 errors++;
 break;
@@ -6543,43 +7459,43 @@ indices2[item2] = i6;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err82 = {instancePath:instancePath+"/produced",schemaPath:"#/properties/produced/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err56];
+vErrors = [err82];
 }
 else {
-vErrors.push(err56);
+vErrors.push(err82);
 }
 errors++;
 }
 }
 if(data.recalled !== undefined){
-if(!(validate83(data.recalled, {instancePath:instancePath+"/recalled",parentData:data,parentDataProperty:"recalled",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate32(data.recalled, {instancePath:instancePath+"/recalled",parentData:data,parentDataProperty:"recalled",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 }
 if(data.commit !== undefined){
 let data44 = data.commit;
 if(typeof data44 === "string"){
-if(!pattern6.test(data44)){
-const err57 = {instancePath:instancePath+"/commit",schemaPath:"#/properties/commit/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{7,64}$"},message:"must match pattern \""+"^[0-9a-f]{7,64}$"+"\""};
+if(!pattern11.test(data44)){
+const err83 = {instancePath:instancePath+"/commit",schemaPath:"#/properties/commit/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{7,64}$"},message:"must match pattern \""+"^[0-9a-f]{7,64}$"+"\""};
 if(vErrors === null){
-vErrors = [err57];
+vErrors = [err83];
 }
 else {
-vErrors.push(err57);
+vErrors.push(err83);
 }
 errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/commit",schemaPath:"#/properties/commit/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err84 = {instancePath:instancePath+"/commit",schemaPath:"#/properties/commit/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err58];
+vErrors = [err84];
 }
 else {
-vErrors.push(err58);
+vErrors.push(err84);
 }
 errors++;
 }
@@ -6587,12 +7503,12 @@ errors++;
 if(data.exit_code !== undefined){
 let data45 = data.exit_code;
 if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
-const err59 = {instancePath:instancePath+"/exit_code",schemaPath:"#/properties/exit_code/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err85 = {instancePath:instancePath+"/exit_code",schemaPath:"#/properties/exit_code/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err59];
+vErrors = [err85];
 }
 else {
-vErrors.push(err59);
+vErrors.push(err85);
 }
 errors++;
 }
@@ -6601,23 +7517,23 @@ if(data.command !== undefined){
 let data46 = data.command;
 if(typeof data46 === "string"){
 if(func2(data46) > 2000){
-const err60 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+const err86 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
-vErrors = [err60];
+vErrors = [err86];
 }
 else {
-vErrors.push(err60);
+vErrors.push(err86);
 }
 errors++;
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err87 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err61];
+vErrors = [err87];
 }
 else {
-vErrors.push(err61);
+vErrors.push(err87);
 }
 errors++;
 }
@@ -6627,12 +7543,12 @@ let data47 = data.usage;
 if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
 for(const key6 in data47){
 if(!((((key6 === "model") || (key6 === "input_tokens")) || (key6 === "output_tokens")) || (key6 === "cost_usd"))){
-const err62 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+const err88 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err62];
+vErrors = [err88];
 }
 else {
-vErrors.push(err62);
+vErrors.push(err88);
 }
 errors++;
 }
@@ -6641,33 +7557,33 @@ if(data47.model !== undefined){
 let data48 = data47.model;
 if(typeof data48 === "string"){
 if(func2(data48) > 200){
-const err63 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+const err89 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err63];
+vErrors = [err89];
 }
 else {
-vErrors.push(err63);
+vErrors.push(err89);
 }
 errors++;
 }
 if(func2(data48) < 1){
-const err64 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err90 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err64];
+vErrors = [err90];
 }
 else {
-vErrors.push(err64);
+vErrors.push(err90);
 }
 errors++;
 }
 }
 else {
-const err65 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err91 = {instancePath:instancePath+"/usage/model",schemaPath:"#/properties/usage/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err65];
+vErrors = [err91];
 }
 else {
-vErrors.push(err65);
+vErrors.push(err91);
 }
 errors++;
 }
@@ -6675,23 +7591,23 @@ errors++;
 if(data47.input_tokens !== undefined){
 let data49 = data47.input_tokens;
 if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err66 = {instancePath:instancePath+"/usage/input_tokens",schemaPath:"#/properties/usage/properties/input_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err92 = {instancePath:instancePath+"/usage/input_tokens",schemaPath:"#/properties/usage/properties/input_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err66];
+vErrors = [err92];
 }
 else {
-vErrors.push(err66);
+vErrors.push(err92);
 }
 errors++;
 }
 if((typeof data49 == "number") && (isFinite(data49))){
 if(data49 < 0 || isNaN(data49)){
-const err67 = {instancePath:instancePath+"/usage/input_tokens",schemaPath:"#/properties/usage/properties/input_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err93 = {instancePath:instancePath+"/usage/input_tokens",schemaPath:"#/properties/usage/properties/input_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err67];
+vErrors = [err93];
 }
 else {
-vErrors.push(err67);
+vErrors.push(err93);
 }
 errors++;
 }
@@ -6700,23 +7616,23 @@ errors++;
 if(data47.output_tokens !== undefined){
 let data50 = data47.output_tokens;
 if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err68 = {instancePath:instancePath+"/usage/output_tokens",schemaPath:"#/properties/usage/properties/output_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err94 = {instancePath:instancePath+"/usage/output_tokens",schemaPath:"#/properties/usage/properties/output_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err68];
+vErrors = [err94];
 }
 else {
-vErrors.push(err68);
+vErrors.push(err94);
 }
 errors++;
 }
 if((typeof data50 == "number") && (isFinite(data50))){
 if(data50 < 0 || isNaN(data50)){
-const err69 = {instancePath:instancePath+"/usage/output_tokens",schemaPath:"#/properties/usage/properties/output_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err95 = {instancePath:instancePath+"/usage/output_tokens",schemaPath:"#/properties/usage/properties/output_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err69];
+vErrors = [err95];
 }
 else {
-vErrors.push(err69);
+vErrors.push(err95);
 }
 errors++;
 }
@@ -6726,35 +7642,35 @@ if(data47.cost_usd !== undefined){
 let data51 = data47.cost_usd;
 if((typeof data51 == "number") && (isFinite(data51))){
 if(data51 < 0 || isNaN(data51)){
-const err70 = {instancePath:instancePath+"/usage/cost_usd",schemaPath:"#/properties/usage/properties/cost_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err96 = {instancePath:instancePath+"/usage/cost_usd",schemaPath:"#/properties/usage/properties/cost_usd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err70];
+vErrors = [err96];
 }
 else {
-vErrors.push(err70);
+vErrors.push(err96);
 }
 errors++;
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/usage/cost_usd",schemaPath:"#/properties/usage/properties/cost_usd/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err97 = {instancePath:instancePath+"/usage/cost_usd",schemaPath:"#/properties/usage/properties/cost_usd/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
-vErrors = [err71];
+vErrors = [err97];
 }
 else {
-vErrors.push(err71);
+vErrors.push(err97);
 }
 errors++;
 }
 }
 }
 else {
-const err72 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err98 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err72];
+vErrors = [err98];
 }
 else {
-vErrors.push(err72);
+vErrors.push(err98);
 }
 errors++;
 }
@@ -6763,39 +7679,39 @@ if(data.body !== undefined){
 let data52 = data.body;
 if(typeof data52 === "string"){
 if(func2(data52) > 200000){
-const err73 = {instancePath:instancePath+"/body",schemaPath:"#/properties/body/maxLength",keyword:"maxLength",params:{limit: 200000},message:"must NOT have more than 200000 characters"};
+const err99 = {instancePath:instancePath+"/body",schemaPath:"#/properties/body/maxLength",keyword:"maxLength",params:{limit: 200000},message:"must NOT have more than 200000 characters"};
 if(vErrors === null){
-vErrors = [err73];
+vErrors = [err99];
 }
 else {
-vErrors.push(err73);
+vErrors.push(err99);
 }
 errors++;
 }
 }
 else {
-const err74 = {instancePath:instancePath+"/body",schemaPath:"#/properties/body/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err100 = {instancePath:instancePath+"/body",schemaPath:"#/properties/body/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err74];
+vErrors = [err100];
 }
 else {
-vErrors.push(err74);
+vErrors.push(err100);
 }
 errors++;
 }
 }
 }
 else {
-const err75 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err101 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err75];
+vErrors = [err101];
 }
 else {
-vErrors.push(err75);
+vErrors.push(err101);
 }
 errors++;
 }
-validate181.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
-validate181.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
