@@ -2,6 +2,7 @@
  * Scoring formulas (seed Task 2). Pure functions; every formula is documented in the README
  * ("Scoring") so an agent can predict its score. Scores an agent gives are always kept.
  */
+import { DEFAULT_CONFIG, type ResolvedConfig } from '../config-definition.js';
 
 /** The four score-card dimensions, each 0-100. */
 export interface Scores {
@@ -41,14 +42,10 @@ export function describeScores(scores: MeasuredScores): string {
 }
 
 /** The seed's reflection thresholds (config `reflection_triggers.thresholds`). */
-export interface Thresholds {
-  low_performance: number;
-  high_performance: number;
-  high_surprise: number;
-}
+export type Thresholds = ResolvedConfig['thresholds'];
 
-/** The seed's defaults: 60 / 90 / 70. */
-export const DEFAULT_THRESHOLDS: Thresholds = { low_performance: 60, high_performance: 90, high_surprise: 70 };
+/** The seed's defaults, 60 / 90 / 70 (from the config definition; a copy of its own). */
+export const DEFAULT_THRESHOLDS: Thresholds = { ...DEFAULT_CONFIG.thresholds };
 
 /** A reflection action the score card can trigger. */
 export type TriggerAction = 'mandatory_reflection' | 'extract_template' | 'update_architecture';
