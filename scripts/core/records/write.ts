@@ -4,6 +4,7 @@
  */
 import { stringify } from 'yaml';
 import { SCHEMAS } from './schema-source.js';
+import { executionSchema } from '../kinds/execution.js';
 import type { AnyRecord, Kind } from './kinds.js';
 import { dict, own } from '../dict.js';
 
@@ -19,15 +20,14 @@ function orderKeys(value: unknown, order?: readonly string[]): unknown {
   return out;
 }
 
-// Nested objects keep their schema order too (scores, pre/during/post...).
-const NESTED: Record<string, readonly string[]> = {
-  scores: ['accuracy', 'efficiency', 'reusability', 'surprise'],
-  pre: ['assumptions', 'dependencies', 'initial_state'],
-  during: ['decision_points', 'alternatives_considered'],
-  post: ['outcomes', 'deviations', 'discoveries'],
-  checks: ['passed', 'failed'],
-  usage: ['model', 'input_tokens', 'output_tokens', 'cost_usd'],
-};
+// An execution's nested objects (scores, pre/during/post, checks, usage) keep their schema order
+// too. Other kinds' nested objects are sorted, as they always were: ordering them by schema now
+// would rewrite every existing record the next time it is written.
+const NESTED: Record<string, readonly string[]> = Object.fromEntries(
+  Object.entries(executionSchema.properties)
+    .filter(([, v]) => 'properties' in v)
+    .map(([k, v]) => [k, Object.keys((v as { properties: object }).properties)]),
+);
 function nestedOrder(_parent: readonly string[] | undefined, key: string): readonly string[] | undefined {
   return own(NESTED, key); // `key` may be any name a record holds (e.g. a metric called `toString`)
 }
