@@ -9,7 +9,7 @@ import { KIND_MODULES } from '../../scripts/core/kinds/registry.js';
 import { DEFS, dereference, ref, schemaAt, withDefs } from '../../scripts/core/kinds/fragments.js';
 import { folderHintFor, folderPatternFor, KB_DIRS, KINDS, LIFECYCLE_KINDS, LINK_FIELDS, recordPath, type AnyRecord } from '../../scripts/core/records/kinds.js';
 import { executionInputSchema, SCHEMAS } from '../../scripts/core/records/schema-source.js';
-import { RECORD_SECTIONS, SECTION_OF_KIND } from '../../scripts/core/publish/site-data.js';
+import { RECORD_SECTIONS, SECTION_INFO, SECTION_OF_KIND } from '../../scripts/core/publish/site-data.js';
 import { checkRecordText } from '../../scripts/core/records/validate.js';
 import { inputSchema } from '../../scripts/core/records/execution-input.js';
 
@@ -67,6 +67,14 @@ describe('one module per record kind', () => {
     const section = SECTION_OF_KIND[kind];
     if (m.page) expect(section === 'executions' || (RECORD_SECTIONS as readonly string[]).includes(section ?? '')).toBe(true);
     else expect(section).toBeUndefined();
+  });
+
+  it('every site section is named by the module of the kind listed there, in navigation order', () => {
+    expect(SECTION_INFO.map((s) => s.section)).toEqual(['executions', ...RECORD_SECTIONS]);
+    for (const info of SECTION_INFO) {
+      const m = KIND_MODULES.find((k) => k.page?.section === info.section)!;
+      expect(info).toEqual({ section: info.section, label: m.page!.label, title: m.page!.title, intro: m.page!.intro });
+    }
   });
 });
 

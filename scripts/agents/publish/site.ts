@@ -12,7 +12,7 @@ import type { Workspace } from '../../core/workspace.js';
 import type { Diagnostic } from '../../core/diagnostics/diagnostic.js';
 import type { RecordsTable } from '../../core/records/table.js';
 import { openIndex, type DerivedIndex } from '../../index/api.js';
-import { addDetectedPatterns, prepareRecords, type SiteDataOptions } from '../../core/publish/site-data.js';
+import { addDetectedPatterns, prepareRecords, SECTION_INFO, type SiteDataOptions } from '../../core/publish/site-data.js';
 import { learnRead, prepareDashboard } from '../../core/publish/site-dashboard.js';
 import { prepareSearch, type SearchFiles } from './site-search.js';
 import { startStaticServer, type StaticServer } from '../../io/static-server.js';
@@ -107,6 +107,7 @@ export async function writeSiteData(
     title: opts.title ?? 'Learnings',
     pageSize: opts.pageSize ?? 100,
     counts,
+    sections: SECTION_INFO,
     missing,
     invalid: table.diagnostics.filter((d) => d.severity === 'error').length,
     search: search.manifest,

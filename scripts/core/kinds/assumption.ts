@@ -64,6 +64,9 @@ export const assumption = defineKind<AssumptionRecord>()({
   },
   page: {
     section: 'assumptions',
+    label: 'Assumptions',
+    title: 'Assumptions',
+    intro: 'Current working assumptions, reviewed when surprise runs high.',
     fields(d, f) {
       f.html('Statement', d.statement);
       f.text('Confidence', d.confidence);

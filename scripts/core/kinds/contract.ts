@@ -47,6 +47,12 @@ export interface PageFields {
 export interface KindPage {
   /** The site section its pages are listed in. */
   section: string;
+  /** The section's name in the site's navigation. */
+  label: string;
+  /** The section's heading. */
+  title: string;
+  /** One sentence under the heading: what the section holds. */
+  intro: string;
   /**
    * Its own fields on its page (link fields come from `links`); returns the badge lists show, if
    * any. Absent for kinds with a page of their own (executions).

@@ -109,5 +109,5 @@ export const execution = defineKind<ExecutionRecord>()({
     if (r.errors?.length) doc.errors = r.errors.slice(0, 5).map((e) => clip(e, 200));
   },
   // Executions have a page of their own (site-data.ts: execPageOf).
-  page: { section: 'executions' },
+  page: { section: 'executions', label: 'Executions', title: 'Executions', intro: 'Every recorded task execution with its score card.' },
 });

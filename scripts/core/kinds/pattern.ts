@@ -88,6 +88,9 @@ export const pattern = defineKind<PatternRecord>()({
   },
   page: {
     section: 'patterns',
+    label: 'Patterns',
+    title: 'Patterns',
+    intro: 'Success, failure, performance and dependency patterns with the executions behind them.',
     fields(d, f) {
       f.html('Statement', d.statement);
       f.text('Type', d.pattern_type);

@@ -77,6 +77,9 @@ export const reflection = defineKind<ReflectionRecord>()({
   },
   page: {
     section: 'reflections',
+    label: 'Reflections',
+    title: 'Reflections',
+    intro: 'Root-cause analyses, template extractions and assumption reviews, linked to executions.',
     fields(d, f) {
       const badge = str(d.reflection_type).replace(/_/g, ' ');
       f.text('Type', badge);

@@ -57,6 +57,9 @@ export const rule = defineKind<RuleRecord>()({
   },
   page: {
     section: 'rules',
+    label: 'Rules',
+    title: 'Rules',
+    intro: 'Orchestrator rules handed to agents before a task.',
     fields(d, f) {
       f.html('Statement', d.statement);
       f.text('Rationale', d.rationale);

@@ -56,6 +56,9 @@ export const synthesis = defineKind<SynthesisRecord>()({
   },
   page: {
     section: 'synthesis',
+    label: 'Synthesis',
+    title: 'Synthesis reports',
+    intro: 'Weekly and monthly synthesis: top patterns, rule updates, archivals and metrics.',
     fields(d, f) {
       f.text('Period', `${str(d.period_label) || str(d.period)} (${str(d.period_start)} – ${str(d.period_end)})`);
       if (d.executions !== undefined) f.text('Executions', d.executions);

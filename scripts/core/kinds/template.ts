@@ -52,6 +52,9 @@ export const template = defineKind<TemplateRecord>()({
   },
   page: {
     section: 'templates',
+    label: 'Templates',
+    title: 'Templates',
+    intro: 'Reusable approaches extracted from high-scoring executions.',
     fields(d, f) {
       f.text('Summary', d.summary);
       f.text('Task type', d.task_type);

@@ -82,6 +82,20 @@ export const RECORD_SECTIONS = ['patterns', 'rules', 'templates', 'reflections',
 /** A generic record section. */
 export type RecordSection = (typeof RECORD_SECTIONS)[number];
 
+/** A section's heading and introduction, from the module of the kind listed there. */
+export interface SectionInfo {
+  section: RecordSection | 'executions';
+  label: string;
+  title: string;
+  intro: string;
+}
+
+/** The record sections in navigation order, executions first, with their headings (the site reads them from meta.json). */
+export const SECTION_INFO: readonly SectionInfo[] = (['executions', ...RECORD_SECTIONS] as const).map((section) => {
+  const page = KINDS.map((k) => kindModule(k).page).find((p) => p?.section === section)!;
+  return { section, label: page.label, title: page.title, intro: page.intro };
+});
+
 /** Section for each kind (its module's `page.section`; metrics have none: they feed the dashboard). */
 export const SECTION_OF_KIND: Readonly<Record<string, RecordSection | 'executions' | undefined>> = Object.fromEntries(
   KINDS.map((k) => [k, kindModule(k).page?.section as RecordSection | 'executions' | undefined]),

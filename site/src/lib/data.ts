@@ -4,17 +4,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExecPage, ExecRow, RecordPage, RecordSection } from '../../../scripts/core/publish/site-data.js';
+import type { ExecPage, ExecRow, RecordPage, RecordSection, SectionInfo } from '../../../scripts/core/publish/site-data.js';
 import type { DashboardData } from '../../../scripts/core/publish/site-dashboard.js';
 import type { SearchManifest } from '../../../scripts/agents/publish/site-search.js';
 
-export type { ExecPage, ExecRow, RecordPage, RecordSection, DashboardData };
+export type { ExecPage, ExecRow, RecordPage, RecordSection, SectionInfo, DashboardData };
 
 /** Site-wide facts. */
 export interface Meta {
   title: string;
   pageSize: number;
   counts: Record<string, number>;
+  /** The record sections in navigation order with their headings (from each kind's module). */
+  sections: SectionInfo[];
   missing: string[];
   invalid: number;
   search: SearchManifest | null;
@@ -38,15 +40,11 @@ export const execPages = (): ExecPage[] => load<ExecPage[]>('exec-pages.json');
 export const sections = (): Record<RecordSection, RecordPage[]> => load<Record<RecordSection, RecordPage[]>>('sections.json');
 export const dashboard = (): DashboardData => load<DashboardData>('dashboard.json');
 
-/** Human names of the generic sections. */
-export const SECTION_TITLES: Record<RecordSection, { title: string; intro: string }> = {
-  patterns: { title: 'Patterns', intro: 'Success, failure, performance and dependency patterns with the executions behind them.' },
-  rules: { title: 'Rules', intro: 'Orchestrator rules handed to agents before a task.' },
-  templates: { title: 'Templates', intro: 'Reusable approaches extracted from high-scoring executions.' },
-  reflections: { title: 'Reflections', intro: 'Root-cause analyses, template extractions and assumption reviews, linked to executions.' },
-  assumptions: { title: 'Assumptions', intro: 'Current working assumptions, reviewed when surprise runs high.' },
-  synthesis: { title: 'Synthesis reports', intro: 'Weekly and monthly synthesis: top patterns, rule updates, archivals and metrics.' },
-};
+/** A section's heading and introduction (the kind modules say them; site build writes them to meta.json). */
+export const sectionInfo = (section: string): SectionInfo => meta().sections.find((s) => s.section === section)!;
+
+/** The generic record sections (every section but executions, which has pages of its own). */
+export const recordSections = (): RecordSection[] => meta().sections.flatMap((s) => (s.section === 'executions' ? [] : [s.section]));
 
 /** Execution list facets: URL segment, label, row field. */
 export const FACETS = [
