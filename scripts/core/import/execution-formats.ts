@@ -452,6 +452,7 @@ function extraCells(file: string, rec: CsvRecord, width: number): Diagnostic[] {
   ];
 }
 
+/** A CSV (or TSV) history: the header names the fields, each row is one execution. */
 function parseCsvHistory(file: string, text: string, delimiter: string, opts: FormatOptions): ParsedHistory {
   const out: ParsedHistory = { rows: [], diagnostics: [] };
   const { records, diagnostics } = readDelimited(file, text, delimiter, false);
