@@ -259,14 +259,11 @@ function pairCount(x: number): number {
   return x > 0 ? Math.max(0.1, Math.round(x * 10) / 10) : 0;
 }
 
-/** Sums over the informative strata (both arms present): counts, pairs, and the Mantel–Haenszel and Sato terms. */
-interface MhSums {
-  informative: number;
-  treated: number;
-  control: number;
-  pairs: number;
-  helpful: number;
-  harmful: number;
+/**
+ * Sums over the informative strata (both arms present): the counts of `MantelHaenszel` (`helpful`
+ * and `harmful` not yet rounded), and the Mantel–Haenszel and Sato terms.
+ */
+interface MhSums extends Pick<MantelHaenszel, 'informative' | 'treated' | 'control' | 'pairs' | 'helpful' | 'harmful'> {
   /** Σ ad/n and Σ bc/n: the odds ratio is R/S. */
   R: number;
   S: number;
