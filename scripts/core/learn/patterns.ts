@@ -513,7 +513,7 @@ export function runnersClause(s: DurationSeries): string {
   return `; compared within each of ${s.runners.length} agents/models: ${sign > 0 ? 'slower' : 'faster'} for ${list.join(', ')}${moving.length > 5 ? `, … ${moving.length - 5} more` : ''}${still ? `; not for ${still} other${still === 1 ? '' : 's'}` : ''}`;
 }
 
-/** Series key (`task_type␁type` or `component␁component␁type`) -> runner -> executions in time order. */
+/** Series key (a task type, or a component and its task type, joined by U+0001) -> runner -> executions in time order. */
 function durationGroups(history: readonly ExecutionRecord[]): Map<string, Map<string, ExecutionRecord[]>> {
   const groups = new Map<string, Map<string, ExecutionRecord[]>>();
   for (const e of byTime(history)) {
@@ -558,7 +558,7 @@ function movingRunners(t: TrendTest, own: readonly TrendTest[], alpha: number): 
   return own.map((o, i) => withTrend[i]! && (!clear || o.p_value === null || o.p_value < alpha));
 }
 
-/** Its size: each moving runner's slopes over its own median (a slow model's seconds are not a fast one's). */
+/** The size of the trend: each moving runner's slopes over its own median (a slow model's seconds are not a fast one's). */
 function relativeSlope(moving: readonly RunnerStratum[], t: TrendTest): number {
   const scaled = moving.map((x) => ({ durations: x.list.map((e) => e.duration_s), mid: median(x.list.map((e) => e.duration_s)) })).filter((x) => x.mid > 0);
   return scaled.length && t.slope !== null ? (stratifiedSenSlope(scaled.map((x) => ({ values: x.durations.map((d) => d / x.mid) }))) ?? 0) : 0;
