@@ -385,6 +385,74 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   });
 }
 
+/**
+ * Field -> column index: headers that name a field, then `--map` (which wins). A `--map` column
+ * the header lacks is a diagnostic instead.
+ */
+function csvColumns(file: string, header: CsvRecord, names: readonly string[], map: Readonly<Record<string, string>>): { columns: Map<string, number> } | { problem: Diagnostic } {
+  const columns = new Map<string, number>();
+  names.forEach((n, i) => {
+    const f = csvField(n);
+    if (f && !columns.has(f)) columns.set(f, i);
+  });
+  for (const [field, column] of Object.entries(map)) {
+    const f = csvField(field)!;
+    const i = names.indexOf(column.trim());
+    if (i < 0) return { problem: diag('import/format', file, `--map ${field}=${column}: the header has no column \`${column}\`.`, { ...header.at[0], hint: `The columns are: ${names.join(', ')}.` }) };
+    columns.set(f, i);
+  }
+  return { columns };
+}
+
+/** The named columns no field reads, as one diagnostic (none when every column is read). */
+function ignoredColumns(file: string, header: CsvRecord, names: readonly string[], columns: ReadonlyMap<string, number>): Diagnostic[] {
+  const used = new Set(columns.values());
+  const ignored = names.filter((n, i) => !used.has(i) && n);
+  if (!ignored.length) return [];
+  return [
+    diag('import/column', file, `Column${ignored.length === 1 ? '' : 's'} ${ignored.map((n) => `\`${n}\``).join(', ')} ${ignored.length === 1 ? 'is' : 'are'} not imported.`, {
+      line: header.line,
+      column: 1,
+    }),
+  ];
+}
+
+/** Maps a data path to the cell of the field it is in (or of the field it is a part of), else the row's first cell. */
+function cellLocator(at: readonly Position[], fieldOf: ReadonlyMap<number, string>): RowLocator {
+  return (path, key) => {
+    const full = [...path, ...(key ? [key] : [])].map(String);
+    for (let n = full.length; n > 0; n -= 1) {
+      const name = full.slice(0, n).join('.');
+      for (const [i, f] of fieldOf) if (f === name || (n === 1 && f.startsWith(`${name}.`))) return at[i] ?? at[0]!;
+    }
+    return at[0]!;
+  };
+}
+
+/** The execution input of one row: each mapped cell read as its field's kind; `--agent` overrides. */
+function csvInput(rec: CsvRecord, columns: ReadonlyMap<string, number>, opts: FormatOptions): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const [field, i] of columns) {
+    const value = cellValue(CSV_FIELDS[field]!, rec.cells[i] ?? '');
+    if (value !== undefined) setPath(input, field.split('.'), value);
+  }
+  if (opts.agent !== undefined) input.agent = opts.agent;
+  return input;
+}
+
+/** A warning when a row has more cells than the header (the extra ones are not imported). */
+function extraCells(file: string, rec: CsvRecord, width: number): Diagnostic[] {
+  if (rec.cells.length <= width) return [];
+  return [
+    diag('import/row', file, `The row has more cells than the header (${rec.cells.length} cells, the header has ${width}); the extra cells are not imported.`, {
+      ...rec.at[width],
+      severity: 'warning',
+      hint: 'Give the extra cells a header (and a field with --map), or remove them; a comma inside a cell needs quotes: "a, b".',
+    }),
+  ];
+}
+
+/** A CSV (or TSV) history: the header names the fields, each row is one execution. */
 function parseCsvHistory(file: string, text: string, delimiter: string, opts: FormatOptions): ParsedHistory {
   const out: ParsedHistory = { rows: [], diagnostics: [] };
   const { records, diagnostics } = readDelimited(file, text, delimiter, false);
@@ -397,65 +465,26 @@ function parseCsvHistory(file: string, text: string, delimiter: string, opts: Fo
     return out;
   }
   const names = header.cells.map((c) => c.trim());
-  // field -> column index: headers that name a field, then --map (which wins).
-  const columns = new Map<string, number>();
-  names.forEach((n, i) => {
-    const f = csvField(n);
-    if (f && !columns.has(f)) columns.set(f, i);
-  });
-  for (const [field, column] of Object.entries(opts.map ?? {})) {
-    const f = csvField(field)!;
-    const i = names.indexOf(column.trim());
-    if (i < 0) {
-      out.diagnostics.push(diag('import/format', file, `--map ${field}=${column}: the header has no column \`${column}\`.`, { ...header.at[0], hint: `The columns are: ${names.join(', ')}.` }));
-      return out;
-    }
-    columns.set(f, i);
+  const found = csvColumns(file, header, names, opts.map ?? {});
+  if ('problem' in found) {
+    out.diagnostics.push(found.problem);
+    return out;
   }
-  const used = new Set(columns.values());
-  const ignored = names.filter((n, i) => !used.has(i) && n);
-  if (ignored.length)
-    out.diagnostics.push(
-      diag('import/column', file, `Column${ignored.length === 1 ? '' : 's'} ${ignored.map((n) => `\`${n}\``).join(', ')} ${ignored.length === 1 ? 'is' : 'are'} not imported.`, {
-        line: header.line,
-        column: 1,
-      }),
-    );
+  const { columns } = found;
+  out.diagnostics.push(...ignoredColumns(file, header, names, columns));
   const fieldOf = new Map([...columns].map(([f, i]) => [i, f]));
   // A column the file has measures its field in every row (an empty cell says "none").
   const unmeasured = unmeasuredBy((field) => columns.has(field));
   for (const rec of records) {
-    const input: Record<string, unknown> = {};
-    for (const [field, i] of columns) {
-      const value = cellValue(CSV_FIELDS[field]!, rec.cells[i] ?? '');
-      if (value !== undefined) setPath(input, field.split('.'), value);
-    }
-    if (opts.agent !== undefined) input.agent = opts.agent;
-    const at = rec.at;
-    const locateCell: RowLocator = (path, key) => {
-      const full = [...path, ...(key ? [key] : [])].map(String);
-      for (let n = full.length; n > 0; n -= 1) {
-        const name = full.slice(0, n).join('.');
-        for (const [i, f] of fieldOf) if (f === name || (n === 1 && f.startsWith(`${name}.`))) return at[i] ?? at[0]!;
-      }
-      return at[0]!;
-    };
-    const extra = rec.cells.length > names.length ? ` (${rec.cells.length} cells, the header has ${names.length})` : '';
-    if (extra)
-      out.diagnostics.push(
-        diag('import/row', file, `The row has more cells than the header${extra}; the extra cells are not imported.`, {
-          ...at[names.length],
-          severity: 'warning',
-          hint: 'Give the extra cells a header (and a field with --map), or remove them; a comma inside a cell needs quotes: "a, b".',
-        }),
-      );
+    const input = csvInput(rec, columns, opts);
+    out.diagnostics.push(...extraCells(file, rec, names.length));
     out.rows.push({
       file,
       line: rec.line,
       format: 'csv',
       input,
       key: `history\n${identityKey(input)}`,
-      locate: locateCell,
+      locate: cellLocator(rec.at, fieldOf),
       scan: [{ text: rec.raw, line: rec.line, column: 1 }],
       unmeasured: [...unmeasured],
     });

@@ -293,79 +293,98 @@ export function parseCursor(file: string, rawText: string): ParseResult {
 
 const ENTRY_HEAD = /^## \[((LRN|ERR|FEAT)-[A-Za-z0-9-]+)\]\s*(.*)$/;
 
+/** An entry's `### ` sections (their lines, by lower-case title) and the `**Field**: value` lines before the first one. */
+function entrySections(lines: readonly string[], start: number, stop: number): { sections: Map<string, string[]>; fields: Map<string, string> } {
+  const sections = new Map<string, string[]>();
+  const fields = new Map<string, string>();
+  let section = '';
+  for (let i = start + 1; i < stop; i++) {
+    const l = lines[i]!;
+    const s = /^###\s+(.*)$/.exec(l);
+    if (s) {
+      section = s[1]!.trim().toLowerCase();
+      sections.set(section, []);
+      continue;
+    }
+    const f = /^\*\*([^*]+)\*\*:\s*(.*)$/.exec(l);
+    if (f && !section) fields.set(f[1]!.trim().toLowerCase(), f[2]!.trim());
+    else if (section && l.trim() !== '---') sections.get(section)!.push(l);
+  }
+  return { sections, fields };
+}
+
+/** The `- key: value` lines of an entry's Metadata section, keys lower-case. */
+function entryMetadata(sections: ReadonlyMap<string, string[]>): Map<string, string> {
+  const meta = new Map<string, string>();
+  for (const l of sections.get('metadata') ?? []) {
+    const m = /^\s*[-*]\s*([^:]+):\s*(.*)$/.exec(l);
+    if (m) meta.set(m[1]!.trim().toLowerCase(), m[2]!.trim());
+  }
+  return meta;
+}
+
+/** An entry's text below its heading, and its last line: trailing blank lines and `---` rules left out. */
+function entryBody(lines: readonly string[], start: number, stop: number): { body: string; end: number } {
+  let end = stop;
+  while (end > start + 1 && (lines[end - 1]!.trim() === '' || lines[end - 1]!.trim() === '---')) end--;
+  const body = lines
+    .slice(start + 1, end)
+    .join('\n')
+    .trim();
+  return { body, end };
+}
+
+/** One entry, from its heading line `start` to the next heading `stop`: a rule (LRN), a failure gotcha (ERR), or nothing (FEAT). */
+function learningsEntry(file: string, lines: readonly string[], start: number, stop: number): ParseResult {
+  const res: ParseResult = { entries: [], diagnostics: [] };
+  const [, entryId, type, label] = ENTRY_HEAD.exec(lines[start]!)!;
+  if (type === 'FEAT') return res; // feature requests are not learnings
+  const { sections, fields } = entrySections(lines, start, stop);
+  const text = (k: string) => (sections.get(k) ?? []).join('\n').trim();
+  const summary = plain(text('summary'));
+  if (!summary) {
+    res.diagnostics.push(
+      diag('import/format', file, `Entry ${entryId} has no \`### Summary\` section; it was not imported.`, {
+        line: start + 1,
+        column: 1,
+        hint: 'Add a `### Summary` section with one line that states the learning.',
+      }),
+    );
+    return res;
+  }
+  const meta = entryMetadata(sections);
+  const about = strList(meta.get('related files'));
+  const tags = tagsFrom('learnings', label, fields.get('area'), ...strList(meta.get('tags')));
+  const { body, end } = entryBody(lines, start, stop);
+  if (type === 'LRN')
+    res.entries.push({ kind: 'rule', statement: summary, rationale: text('details') || undefined, body, tags, about: about.length ? about : undefined, line: start + 1, endLine: end });
+  else
+    res.entries.push({
+      kind: 'pattern',
+      patternType: 'failure',
+      category: 'integration-gotcha',
+      statement: summary,
+      body,
+      tags,
+      about: about.length ? about : undefined,
+      line: start + 1,
+      endLine: end,
+    });
+  return res;
+}
+
 /**
  * `.learnings/` files: `## [LRN-…] category` entries become rules, `## [ERR-…] name` entries
  * become failure gotchas; `### Summary` is the statement, Related Files are what it is about.
  */
 export function parseLearnings(file: string, rawText: string): ParseResult {
-  const text = normaliseText(rawText);
-  const res: ParseResult = { entries: [], diagnostics: [] };
-  const lines = text.split('\n');
+  const lines = normaliseText(rawText).split('\n');
   const starts: number[] = [];
   lines.forEach((l, i) => {
     if (ENTRY_HEAD.test(l)) starts.push(i);
   });
-  starts.forEach((start, n) => {
-    const stop = n + 1 < starts.length ? starts[n + 1]! : lines.length;
-    const head = ENTRY_HEAD.exec(lines[start]!)!;
-    const [, entryId, type, label] = head;
-    if (type === 'FEAT') return; // feature requests are not learnings
-    const sections = new Map<string, string[]>();
-    const fields = new Map<string, string>();
-    let section = '';
-    for (let i = start + 1; i < stop; i++) {
-      const l = lines[i]!;
-      const s = /^###\s+(.*)$/.exec(l);
-      if (s) {
-        section = s[1]!.trim().toLowerCase();
-        sections.set(section, []);
-        continue;
-      }
-      const f = /^\*\*([^*]+)\*\*:\s*(.*)$/.exec(l);
-      if (f && !section) fields.set(f[1]!.trim().toLowerCase(), f[2]!.trim());
-      else if (section && l.trim() !== '---') sections.get(section)!.push(l);
-    }
-    const text = (k: string) => (sections.get(k) ?? []).join('\n').trim();
-    const summary = plain(text('summary'));
-    if (!summary) {
-      res.diagnostics.push(
-        diag('import/format', file, `Entry ${entryId} has no \`### Summary\` section; it was not imported.`, {
-          line: start + 1,
-          column: 1,
-          hint: 'Add a `### Summary` section with one line that states the learning.',
-        }),
-      );
-      return;
-    }
-    const meta = new Map<string, string>();
-    for (const l of sections.get('metadata') ?? []) {
-      const m = /^\s*[-*]\s*([^:]+):\s*(.*)$/.exec(l);
-      if (m) meta.set(m[1]!.trim().toLowerCase(), m[2]!.trim());
-    }
-    const about = strList(meta.get('related files'));
-    const tags = tagsFrom('learnings', label, fields.get('area'), ...strList(meta.get('tags')));
-    let end = stop;
-    while (end > start + 1 && (lines[end - 1]!.trim() === '' || lines[end - 1]!.trim() === '---')) end--;
-    const body = lines
-      .slice(start + 1, end)
-      .join('\n')
-      .trim();
-    if (type === 'LRN')
-      res.entries.push({ kind: 'rule', statement: summary, rationale: text('details') || undefined, body, tags, about: about.length ? about : undefined, line: start + 1, endLine: end });
-    else
-      res.entries.push({
-        kind: 'pattern',
-        patternType: 'failure',
-        category: 'integration-gotcha',
-        statement: summary,
-        body,
-        tags,
-        about: about.length ? about : undefined,
-        line: start + 1,
-        endLine: end,
-      });
-  });
-  return res;
+  const each = starts.map((start, n) => learningsEntry(file, lines, start, n + 1 < starts.length ? starts[n + 1]! : lines.length));
+  return { entries: each.flatMap((r) => r.entries), diagnostics: each.flatMap((r) => r.diagnostics) };
 }
 
 // ---- docs/solutions/** one-file-per-problem notes ------------------------------------------------------

@@ -221,65 +221,81 @@ export function summarizeEffect(r: EffectReport): EffectSummary {
   return { ...r, learnings: shown, learnings_recalled: r.learnings.length, learnings_tested: tested.length };
 }
 
-/** The seed's success criteria, each met / not met / not enough data, with the numbers. */
-export function successCriteria(history: readonly ExecutionRecord[], metrics: DashboardMetrics, inputs: DashboardInputs, config: ResolvedConfig, effectReport?: EffectReport): SuccessCriterion[] {
-  const ordered = byTime(history);
+function metadataCaptured(ordered: readonly ExecutionRecord[]): SuccessCriterion {
   const n = ordered.length;
-  const out: SuccessCriterion[] = [];
   const withMeta = ordered.filter((e) => e.pre && e.post).length;
-  out.push({
+  return {
     id: 'metadata-captured',
     title: 'Orchestrator captures metadata for all executions',
     status: n === 0 ? 'not_enough_data' : withMeta === n ? 'met' : 'not_met',
     detail: `${withMeta} of ${plural(n, 'execution')} ${withMeta === 1 ? 'has' : 'have'} pre and post metadata.`,
-  });
-  out.push({
+  };
+}
+
+function scoringFeedback(ordered: readonly ExecutionRecord[]): SuccessCriterion {
+  const n = ordered.length;
+  return {
     id: 'scoring-feedback',
     title: 'Scoring system provides quantifiable feedback',
     status: n === 0 ? 'not_enough_data' : 'met',
     detail: n ? `${plural(n, 'execution')} ${n === 1 ? 'carries' : 'carry'} four scores and an overall (mean ${round(mean(ordered.map((e) => e.overall)), 1)}).` : 'No executions yet.',
-  });
+  };
+}
+
+function recurringPatterns(n: number, inputs: DashboardInputs, config: ResolvedConfig): SuccessCriterion {
   // A recurring pattern is a set of executions: patterns over the same ones count once.
   const pats = inputs.patterns ?? [];
   const distinct = new Set(pats.map((p) => p.evidence.join(','))).size;
-  out.push({
+  return {
     id: 'recurring-patterns',
     title: 'Pattern extraction identifies at least 3 recurring patterns',
     status: distinct >= 3 ? 'met' : n < 10 ? 'not_enough_data' : 'not_met',
     detail: `${distinct} distinct ${distinct === 1 ? 'set' : 'sets'} of executions (${plural(pats.length, 'pattern')}) with support ≥ ${config.patterns.min_support} and lift ≥ ${config.patterns.min_lift} from ${plural(n, 'execution')}.`,
-  });
+  };
+}
+
+function queryRelevant(ordered: readonly ExecutionRecord[], config: ResolvedConfig, effectReport?: EffectReport): SuccessCriterion {
   // Relevance of recall, like for like: the stratified effect of recalling learnings (effect.ts),
   // never the naive with/without split (the executions that recall are on harder work).
   const effect = (effectReport ?? effectOfRecall(ordered, config)).overall;
   const comparisons = effect.helpful + effect.harmful;
-  out.push({
+  return {
     id: 'query-relevant',
     title: 'Query interface returns relevant past learnings',
     status: effect.verdict === 'helps' ? 'met' : effect.verdict === 'harms' ? 'not_met' : comparisons < 10 ? 'not_enough_data' : 'not_met',
     detail: `Effect of recall like for like (\`learning-loop effect\`): ${effect.reason}`,
-  });
+  };
+}
+
+function synthesisActionable(inputs: DashboardInputs): SuccessCriterion {
   const syn = inputs.syntheses ?? [];
   const actionable = syn.filter((s) => (s.proposed?.length ?? 0) + (s.archived?.length ?? 0) > 0);
-  out.push({
+  return {
     id: 'synthesis-actionable',
     title: 'Weekly synthesis generates actionable improvements',
     status: syn.length === 0 ? 'not_enough_data' : actionable.length ? 'met' : 'not_met',
     detail: `${actionable.length} of ${plural(syn.length, 'synthesis report')} proposed changes.`,
-  });
+  };
+}
+
+function reuseUp20(ordered: readonly ExecutionRecord[]): SuccessCriterion {
   const fm = firstMonthReuse(ordered);
   const r1 = fm.first.filter((e) => e.reused?.length).length / Math.max(1, fm.first.length);
   const r4 = fm.fourth.filter((e) => e.reused?.length).length / Math.max(1, fm.fourth.length);
   const enough = fm.span >= 21 && fm.first.length >= MIN_WEEK_EXECUTIONS && fm.fourth.length >= MIN_WEEK_EXECUTIONS;
-  out.push({
+  return {
     id: 'reuse-up-20',
     title: 'Component reuse rate increases by 20% within first month',
     status: !enough ? 'not_enough_data' : (r1 === 0 ? r4 > 0 : r4 >= r1 * 1.2) ? 'met' : 'not_met',
     detail: enough
       ? `Reuse rate ${Math.round(r1 * 100)}% in the first week (${plural(fm.first.length, 'execution')}) → ${Math.round(r4 * 100)}% in the fourth week (${fm.fourth.length}); needs +20% relative.`
       : `Needs ${MIN_WEEK_EXECUTIONS}+ executions in the first and the fourth week of history (have ${fm.first.length} and ${fm.fourth.length}).`,
-  });
+  };
+}
+
+function scoresTrendUp(metrics: DashboardMetrics): SuccessCriterion {
   const trendTest = metrics.overall_improvement.test;
-  out.push({
+  return {
     id: 'scores-trend-up',
     title: 'Average execution scores trend upward week-over-week',
     status: trendTest.n < MIN_TREND_POINTS ? 'not_enough_data' : metrics.overall_improvement.trend === 'up' ? 'met' : 'not_met',
@@ -290,8 +306,21 @@ export function successCriteria(history: readonly ExecutionRecord[], metrics: Da
             .filter((w) => w.executions >= MIN_WEEK_EXECUTIONS)
             .map((w) => w.mean_overall)
             .join(' → ')}. ${trendTest.detail}`,
-  });
-  return out;
+  };
+}
+
+/** The seed's success criteria, each met / not met / not enough data, with the numbers. */
+export function successCriteria(history: readonly ExecutionRecord[], metrics: DashboardMetrics, inputs: DashboardInputs, config: ResolvedConfig, effectReport?: EffectReport): SuccessCriterion[] {
+  const ordered = byTime(history);
+  return [
+    metadataCaptured(ordered),
+    scoringFeedback(ordered),
+    recurringPatterns(ordered.length, inputs, config),
+    queryRelevant(ordered, config, effectReport),
+    synthesisActionable(inputs),
+    reuseUp20(ordered),
+    scoresTrendUp(metrics),
+  ];
 }
 
 /** Recommendations: one sentence each, naming what they rest on. */

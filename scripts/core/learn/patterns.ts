@@ -513,15 +513,8 @@ export function runnersClause(s: DurationSeries): string {
   return `; compared within each of ${s.runners.length} agents/models: ${sign > 0 ? 'slower' : 'faster'} for ${list.join(', ')}${moving.length > 5 ? `, … ${moving.length - 5} more` : ''}${still ? `; not for ${still} other${still === 1 ? '' : 's'}` : ''}`;
 }
 
-/**
- * Duration series per task type, and per component within one task type (time order), each
- * tested for a trend: durations are compared like for like, never ten-minute bug fixes with
- * sub-second test runs, and only within one agent and model, so a slower model that joins later
- * is not a slowdown. With several runners the series is tested by a stratified Mann–Kendall test
- * and by each runner's own test; its p-value is the smallest times the number of tests.
- */
-export function durationSeries(history: readonly ExecutionRecord[], config: ResolvedConfig): DurationSeries[] {
-  // Series -> runner -> executions in time order.
+/** Series key (a task type, or a component and its task type, joined by U+0001) -> runner -> executions in time order. */
+function durationGroups(history: readonly ExecutionRecord[]): Map<string, Map<string, ExecutionRecord[]>> {
   const groups = new Map<string, Map<string, ExecutionRecord[]>>();
   for (const e of byTime(history)) {
     const runner = runnerOf(e);
@@ -532,55 +525,89 @@ export function durationSeries(history: readonly ExecutionRecord[], config: Reso
       pushTo(byRunner, runner, e);
     }
   }
+  return groups;
+}
+
+type RunnerStratum = { runner: string; list: ExecutionRecord[] };
+
+/**
+ * Rising for all runners together (stratified: several short series) or clearly for one of them
+ * (a slowdown in one model among flat ones): the smaller p-value, times the tests made (Bonferroni).
+ */
+function combinedTrend(strata: readonly RunnerStratum[], own: readonly TrendTest[], alpha: number): TrendTest {
+  const tests = [
+    stratifiedMannKendall(
+      strata.map((x) => ({ values: x.list.map((e) => e.duration_s) })),
+      alpha,
+    ),
+    ...(strata.length > 1 ? own.filter((o) => o.p_value !== null) : []),
+  ];
+  const best = tests.reduce((a, b) => ((b.p_value ?? 2) < (a.p_value ?? 2) ? b : a));
+  const p = best.p_value === null ? null : Math.min(1, best.p_value * tests.length);
+  return { ...best, p_value: p, trend: p === null ? best.trend : p < alpha ? (best.s > 0 ? 'up' : 'down') : 'flat' };
+}
+
+/**
+ * The evidence: the runners that move with the trend, less those whose own series is long
+ * enough to test and is not significant when another's is (a flat model whose noise happens to rise).
+ */
+function movingRunners(t: TrendTest, own: readonly TrendTest[], alpha: number): boolean[] {
+  const sign = Math.sign(t.s);
+  const withTrend = own.map((o) => sign === 0 || Math.sign(o.s) === sign);
+  const clear = own.some((o, i) => withTrend[i] && o.p_value !== null && o.p_value < alpha);
+  return own.map((o, i) => withTrend[i]! && (!clear || o.p_value === null || o.p_value < alpha));
+}
+
+/** The size of the trend: each moving runner's slopes over its own median (a slow model's seconds are not a fast one's). */
+function relativeSlope(moving: readonly RunnerStratum[], t: TrendTest): number {
+  const scaled = moving.map((x) => ({ durations: x.list.map((e) => e.duration_s), mid: median(x.list.map((e) => e.duration_s)) })).filter((x) => x.mid > 0);
+  return scaled.length && t.slope !== null ? (stratifiedSenSlope(scaled.map((x) => ({ values: x.durations.map((d) => d / x.mid) }))) ?? 0) : 0;
+}
+
+/** One series tested (q-value still to come), or undefined when it has fewer than `min` runs in its windows. */
+function testDurationSeries(key: string, byRunner: ReadonlyMap<string, ExecutionRecord[]>, min: number, alpha: number): DurationSeries | undefined {
+  const [dimension, value, taskType] = key.split('\u0001') as ['task_type' | 'component', string, string | undefined];
+  // The most recent window of each runner only: an old trend that stopped should not be reported forever.
+  const strata = [...byRunner]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([runner, list]) => ({ runner, list: list.slice(-Math.max(min, 20)) }))
+    .filter((x) => x.list.length >= 2);
+  if (strata.reduce((n, x) => n + x.list.length, 0) < min) return undefined;
+  const own = strata.map((x) =>
+    mannKendall(
+      x.list.map((e) => e.duration_s),
+      undefined,
+      alpha,
+    ),
+  );
+  const t = combinedTrend(strata, own, alpha);
+  const moves = movingRunners(t, own, alpha);
+  const runners = strata.map((x, i) => ({ runner: x.runner, n: x.list.length, s: own[i]!.s, slope: own[i]!.slope, moves: moves[i]! }));
+  const moving = strata.filter((_, i) => moves[i]);
+  const relative = relativeSlope(moving, t);
+  return { dimension, value, ...(taskType ? { task_type: taskType } : {}), executions: byTime(moving.flatMap((x) => x.list)), runners, t, relative, q: null, significant: false };
+}
+
+/**
+ * Duration series per task type, and per component within one task type (time order), each
+ * tested for a trend: durations are compared like for like, never ten-minute bug fixes with
+ * sub-second test runs, and only within one agent and model, so a slower model that joins later
+ * is not a slowdown. With several runners the series is tested by a stratified Mann–Kendall test
+ * and by each runner's own test; its p-value is the smallest times the number of tests.
+ */
+export function durationSeries(history: readonly ExecutionRecord[], config: ResolvedConfig): DurationSeries[] {
   const min = config.anti_patterns.rising_duration_min_points;
   const out: DurationSeries[] = [];
-  for (const [key, byRunner] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const [dimension, value, taskType] = key.split('\u0001') as ['task_type' | 'component', string, string | undefined];
-    // The most recent window of each runner only: an old trend that stopped should not be reported forever.
-    const strata = [...byRunner]
-      .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-      .map(([runner, list]) => ({ runner, list: list.slice(-Math.max(min, 20)) }))
-      .filter((x) => x.list.length >= 2);
-    if (strata.reduce((n, x) => n + x.list.length, 0) < min) continue;
-    const alpha = config.statistics.alpha;
-    const own = strata.map((x) =>
-      mannKendall(
-        x.list.map((e) => e.duration_s),
-        undefined,
-        alpha,
-      ),
-    );
-    // Rising for all runners together (stratified: several short series) or clearly for one of them
-    // (a slowdown in one model among flat ones): the smaller p-value, times the tests made (Bonferroni).
-    const tests = [
-      stratifiedMannKendall(
-        strata.map((x) => ({ values: x.list.map((e) => e.duration_s) })),
-        alpha,
-      ),
-      ...(strata.length > 1 ? own.filter((o) => o.p_value !== null) : []),
-    ];
-    const best = tests.reduce((a, b) => ((b.p_value ?? 2) < (a.p_value ?? 2) ? b : a));
-    const p = best.p_value === null ? null : Math.min(1, best.p_value * tests.length);
-    const t: TrendTest = { ...best, p_value: p, trend: p === null ? best.trend : p < alpha ? (best.s > 0 ? 'up' : 'down') : 'flat' };
-    // The evidence: the runners that move with the trend, less those whose own series is long
-    // enough to test and is not significant when another's is (a flat model whose noise happens to rise).
-    const sign = Math.sign(t.s);
-    const withTrend = own.map((o) => sign === 0 || Math.sign(o.s) === sign);
-    const clear = own.some((o, i) => withTrend[i] && o.p_value !== null && o.p_value < alpha);
-    const moves = own.map((o, i) => withTrend[i]! && (!clear || o.p_value === null || o.p_value < alpha));
-    const runners = strata.map((x, i) => ({ runner: x.runner, n: x.list.length, s: own[i]!.s, slope: own[i]!.slope, moves: moves[i]! }));
-    const moving = strata.filter((_, i) => moves[i]);
-    // Its size: each moving runner's slopes over its own median (a slow model's seconds are not a fast one's).
-    const scaled = moving.map((x) => ({ durations: x.list.map((e) => e.duration_s), mid: median(x.list.map((e) => e.duration_s)) })).filter((x) => x.mid > 0);
-    const relative = scaled.length && t.slope !== null ? (stratifiedSenSlope(scaled.map((x) => ({ values: x.durations.map((d) => d / x.mid) }))) ?? 0) : 0;
-    out.push({ dimension, value, ...(taskType ? { task_type: taskType } : {}), executions: byTime(moving.flatMap((x) => x.list)), runners, t, relative, q: null, significant: false });
+  for (const [key, byRunner] of [...durationGroups(history)].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const series = testDurationSeries(key, byRunner, min, config.statistics.alpha);
+    if (series) out.push(series);
   }
+  // Significance is decided across every series tested (false discovery rate).
   const q = benjaminiHochberg(out.map((s) => s.t.p_value));
-  out.forEach((s, i) => {
-    s.q = q[i]!;
-    s.significant = s.q !== null && s.q < config.statistics.fdr && Math.abs(s.relative) >= config.anti_patterns.rising_duration_min_slope;
+  return out.map((s, i) => {
+    const qi = q[i]!;
+    return { ...s, q: qi, significant: qi !== null && qi < config.statistics.fdr && Math.abs(s.relative) >= config.anti_patterns.rising_duration_min_slope };
   });
-  return out;
 }
 
 /**

@@ -260,11 +260,23 @@ function pairCount(x: number): number {
 }
 
 /**
- * Mantel–Haenszel common odds ratio and risk difference of treated vs control across strata,
- * with a 1 - alpha interval for the odds ratio and the two-sided p-value of the test it inverts
- * (see `MantelHaenszel.method`), and Sato's interval for the risk difference.
+ * Sums over the informative strata (both arms present): the counts of `MantelHaenszel` (`helpful`
+ * and `harmful` not yet rounded), and the Mantel–Haenszel and Sato terms.
  */
-export function mantelHaenszel(strata: readonly Stratum[], alpha = 0.05, method: 'auto' | 'exact' | 'asymptotic' = 'auto'): MantelHaenszel {
+interface MhSums extends Pick<MantelHaenszel, 'informative' | 'treated' | 'control' | 'pairs' | 'helpful' | 'harmful'> {
+  /** Σ ad/n and Σ bc/n: the odds ratio is R/S. */
+  R: number;
+  S: number;
+  /** Risk difference numerator, weight and Sato's variance terms. */
+  rdNum: number;
+  W: number;
+  P: number;
+  Q: number;
+  /** Σ of each stratum's support size: the work of the exact method. */
+  support: number;
+}
+
+function mhSums(strata: readonly Stratum[]): MhSums {
   let R = 0;
   let S = 0;
   let rdNum = 0;
@@ -298,14 +310,53 @@ export function mantelHaenszel(strata: readonly Stratum[], alpha = 0.05, method:
     Q += (s.a * (n0 - s.c) + s.c * (n1 - s.a)) / (2 * n);
     support += Math.min(n1, s.a + s.c, n0, s.b + s.d) + 1;
   }
+  return { informative, treated, control, pairs, helpful, harmful, R, S, rdNum, W, P, Q, support };
+}
+
+/** The risk difference and Sato's interval (no interval when the variance estimate is negative). */
+function satoRiskDifference(sums: MhSums, z: number): Pick<MantelHaenszel, 'risk_difference' | 'rd_low' | 'rd_high'> {
+  const rd = sums.rdNum / sums.W;
+  const rdVar = (rd * sums.P + sums.Q) / (sums.W * sums.W);
+  if (!(rdVar >= 0)) return { risk_difference: rd, rd_low: null, rd_high: null };
+  return { risk_difference: rd, rd_low: Math.max(-1, rd - z * Math.sqrt(rdVar)), rd_high: Math.min(1, rd + z * Math.sqrt(rdVar)) };
+}
+
+/** The odds ratio with the test and interval of `method` ('auto': exact unless the work exceeds EXACT_WORK_LIMIT). */
+function oddsRatioTest(
+  strata: readonly Stratum[],
+  sums: MhSums,
+  alpha: number,
+  method: 'auto' | 'exact' | 'asymptotic',
+): Pick<MantelHaenszel, 'odds_ratio' | 'ci_low' | 'ci_high' | 'p_value' | 'method'> {
+  const exact = method === 'exact' || (method === 'auto' && sums.informative * sums.support <= EXACT_WORK_LIMIT);
+  const c = exact ? conditional(strata) : undefined;
+  const e = exact ? c && exactConditional(c, alpha) : asymptoticConditional(strata, alpha);
+  return {
+    // Infinite (no harmful pair) or undefined (no discordant pair at all): null, see the interval.
+    odds_ratio: sums.S > 0 ? sums.R / sums.S : null,
+    ci_low: e ? e.low : null,
+    ci_high: e ? e.high : null,
+    // Without `e` every informative stratum had a single outcome: the data say nothing about the odds.
+    p_value: e ? e.p : 1,
+    method: exact ? 'exact' : 'asymptotic',
+  };
+}
+
+/**
+ * Mantel–Haenszel common odds ratio and risk difference of treated vs control across strata,
+ * with a 1 - alpha interval for the odds ratio and the two-sided p-value of the test it inverts
+ * (see `MantelHaenszel.method`), and Sato's interval for the risk difference.
+ */
+export function mantelHaenszel(strata: readonly Stratum[], alpha = 0.05, method: 'auto' | 'exact' | 'asymptotic' = 'auto'): MantelHaenszel {
+  const sums = mhSums(strata);
   const base: MantelHaenszel = {
     strata: strata.length,
-    informative,
-    treated,
-    control,
-    pairs,
-    helpful: pairCount(helpful),
-    harmful: pairCount(harmful),
+    informative: sums.informative,
+    treated: sums.treated,
+    control: sums.control,
+    pairs: sums.pairs,
+    helpful: pairCount(sums.helpful),
+    harmful: pairCount(sums.harmful),
     odds_ratio: null,
     ci_low: null,
     ci_high: null,
@@ -315,28 +366,9 @@ export function mantelHaenszel(strata: readonly Stratum[], alpha = 0.05, method:
     p_value: null,
     method: 'none',
   };
-  if (!informative) return base;
-  const z = zFor(alpha);
-  const rd = rdNum / W;
-  const rdVar = (rd * P + Q) / (W * W);
-  base.risk_difference = rd;
-  if (rdVar >= 0) {
-    base.rd_low = Math.max(-1, rd - z * Math.sqrt(rdVar));
-    base.rd_high = Math.min(1, rd + z * Math.sqrt(rdVar));
-  }
-  // Infinite (no harmful pair) or undefined (no discordant pair at all): null, see the interval.
-  base.odds_ratio = S > 0 ? R / S : null;
-  const exact = method === 'exact' || (method === 'auto' && informative * support <= EXACT_WORK_LIMIT);
-  base.method = exact ? 'exact' : 'asymptotic';
-  const c = exact ? conditional(strata) : undefined;
-  const e = exact ? c && exactConditional(c, alpha) : asymptoticConditional(strata, alpha);
-  // Without `e` every informative stratum had a single outcome: the data say nothing about the odds.
-  base.p_value = e ? e.p : 1;
-  if (e) {
-    base.ci_low = e.low;
-    base.ci_high = e.high;
-  }
-  return base;
+  if (!sums.informative) return base;
+  // Spread over `base`, so the fields keep its order.
+  return { ...base, ...oddsRatioTest(strata, sums, alpha, method), ...satoRiskDifference(sums, zFor(alpha)) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -321,69 +321,74 @@ function stem(word: string): string {
   return analyze(word)[0] ?? word;
 }
 
-/**
- * Parses a question against the knowledge base's vocabulary. `now` (ms) anchors relative
- * times such as "this week".
- */
-export function parseIntent(question: string, vocab: Vocabulary, now: number = Date.now()): Intent {
-  const q = typeof question === 'string' ? question : '';
-  const words = questionWords(q);
-  const kinds = new Set<string>();
-  const strictKinds = new Set<string>();
-  const categories = new Set<string>();
-  let failure = 0;
-  let success = 0;
-  let strictOutcome = false;
-  let common = false;
-  let recency: Intent['recency'];
-  const joined = ` ${words.join(' ')} `;
+/** What the words of a question signal: kinds, categories and votes for an outcome. */
+interface WordSignals {
+  kinds: Set<string>;
+  strictKinds: Set<string>;
+  categories: Set<string>;
+  failure: number;
+  success: number;
+  strictOutcome: boolean;
+  common: boolean;
+}
 
+/** The signals of each word, and "root cause(s)" (a phrase) asking for reflections. */
+function wordSignals(words: readonly string[], joined: string): WordSignals {
+  const s: WordSignals = { kinds: new Set(), strictKinds: new Set(), categories: new Set(), failure: 0, success: 0, strictOutcome: false, common: false };
   words.forEach((w, i) => {
     if (KIND_WORDS[w]) {
-      kinds.add(KIND_WORDS[w]!);
+      s.kinds.add(KIND_WORDS[w]!);
       const asked = words.slice(Math.max(0, i - 3), i).some((x) => ASKING.has(x));
-      if (STRICT_KIND_PLURALS.has(w) || (STRICT_KIND_SINGULARS.has(w) && asked)) strictKinds.add(KIND_WORDS[w]!);
+      if (STRICT_KIND_PLURALS.has(w) || (STRICT_KIND_SINGULARS.has(w) && asked)) s.strictKinds.add(KIND_WORDS[w]!);
     }
     if (CATEGORY_WORDS[w]) {
-      categories.add(CATEGORY_WORDS[w]!);
-      kinds.add('pattern');
-      strictKinds.add('pattern');
+      s.categories.add(CATEGORY_WORDS[w]!);
+      s.kinds.add('pattern');
+      s.strictKinds.add('pattern');
     }
-    if (FAILURE_WORDS.has(w)) failure += 1;
-    if (SUCCESS_WORDS.has(w)) success += 1;
-    if (STRICT_OUTCOME_WORDS.has(w)) strictOutcome = true;
-    if (COMMON_WORDS.has(w)) common = true;
+    if (FAILURE_WORDS.has(w)) s.failure += 1;
+    if (SUCCESS_WORDS.has(w)) s.success += 1;
+    if (STRICT_OUTCOME_WORDS.has(w)) s.strictOutcome = true;
+    if (COMMON_WORDS.has(w)) s.common = true;
   });
-  if (/ root causes? /.test(joined)) kinds.add('reflection');
+  if (/ root causes? /.test(joined)) s.kinds.add('reflection');
+  return s;
+}
+
+/** The outcome asked for, whether it is named unambiguously, and whether the question asks for common causes. */
+function askedOutcome(words: readonly string[], joined: string, signals: WordSignals): { outcome: Intent['outcome']; strict: boolean; causes: boolean } {
+  let { failure, success, strictOutcome: strict } = signals;
   if (/ (didn t|did not|doesn t|does not|not work|never worked) /.test(joined)) {
     failure += 2;
     success = 0;
-    strictOutcome = true;
+    strict = true;
   }
-  let outcome: Intent['outcome'] = failure > success ? 'failure' : success > failure ? 'success' : undefined;
+  const outcome: Intent['outcome'] = failure > success ? 'failure' : success > failure ? 'success' : undefined;
   // "Why do we keep failing", "what keeps going wrong", "recurring causes": asks what failures
   // have in common. It is about failures, unambiguously (a cause is a cause of failure).
   const causes = outcome !== 'success' && asksCommonCauses(words);
-  if (causes) {
-    outcome = 'failure';
-    strictOutcome = true;
-  }
+  if (causes) return { outcome: 'failure', strict: true, causes };
+  return { outcome, strict, causes };
+}
 
-  if (/ (last time|latest|most recent|recently|lately|last attempt|last run) /.test(joined)) recency = { mode: 'latest' };
+/** The time the question is about ("last time", "this week", "past 3 days"); `now` (ms) anchors it. */
+function askedRecency(joined: string, now: number): Intent['recency'] {
   const startOfDay = Math.floor(now / DAY) * DAY;
   const weekday = (new Date(now).getUTCDay() + 6) % 7;
-  if (/ this week /.test(joined)) recency = { mode: 'since', day: (startOfDay - weekday * DAY) / DAY, label: 'this week' };
-  else if (/ last week /.test(joined) || / past week /.test(joined)) recency = { mode: 'since', day: (startOfDay - 7 * DAY) / DAY, label: 'the last 7 days' };
-  else if (/ this month /.test(joined)) recency = { mode: 'since', day: Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1) / DAY, label: 'this month' };
-  else if (/ today /.test(joined)) recency = { mode: 'since', day: startOfDay / DAY, label: 'today' };
-  else {
-    const m = / (?:last|past) (\d{1,3}) days /.exec(joined);
-    if (m) recency = { mode: 'since', day: (startOfDay - Number(m[1]) * DAY) / DAY, label: `the last ${m[1]} days` };
-  }
+  if (/ this week /.test(joined)) return { mode: 'since', day: (startOfDay - weekday * DAY) / DAY, label: 'this week' };
+  if (/ last week /.test(joined) || / past week /.test(joined)) return { mode: 'since', day: (startOfDay - 7 * DAY) / DAY, label: 'the last 7 days' };
+  if (/ this month /.test(joined)) return { mode: 'since', day: Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1) / DAY, label: 'this month' };
+  if (/ today /.test(joined)) return { mode: 'since', day: startOfDay / DAY, label: 'today' };
+  const m = / (?:last|past) (\d{1,3}) days /.exec(joined);
+  if (m) return { mode: 'since', day: (startOfDay - Number(m[1]) * DAY) / DAY, label: `the last ${m[1]} days` };
+  // A date range wins over "latest" ("the latest failures this week" asks for this week's).
+  if (/ (last time|latest|most recent|recently|lately|last attempt|last run) /.test(joined)) return { mode: 'latest' };
+  return undefined;
+}
 
-  const entities = matchEntities(words, vocab);
-  const used = new Set(entities.flatMap((e) => e.from.split(' ')));
-  const isCue = (w: string): boolean =>
+/** Whether a word shaped the intent (a cue) rather than saying what the question is about. */
+function isCueWord(w: string, causes: boolean): boolean {
+  return (
     FILLER.has(w) ||
     STRICT_KIND_PLURALS.has(w) ||
     STRICT_KIND_SINGULARS.has(w) ||
@@ -392,26 +397,49 @@ export function parseIntent(question: string, vocab: Vocabulary, now: number = D
     SUCCESS_WORDS.has(w) ||
     COMMON_WORDS.has(w) ||
     Boolean(TYPE_HINTS[w]) ||
-    (causes && (AGAIN_WORDS.has(w) || CAUSE_WORDS.has(w) || CAUSE_VERBS.has(w)));
+    (causes && (AGAIN_WORDS.has(w) || CAUSE_WORDS.has(w) || CAUSE_VERBS.has(w)))
+  );
+}
+
+/** The analysed content terms, their exact forms, the analysed cue terms and the content words no entity used. */
+function questionTerms(words: readonly string[], entities: readonly EntityMatch[], causes: boolean): Pick<Intent, 'terms' | 'forms' | 'cues' | 'unknown'> {
+  const used = new Set(entities.flatMap((e) => e.from.split(' ')));
+  const isCue = (w: string): boolean => isCueWord(w, causes);
   const content = words.filter((w) => !isCue(w));
   const formSet = new Set<string>();
   const terms = [...new Set(content.flatMap((w) => analyze(w, (f) => formSet.add(f))))];
   const cues = [...new Set(words.filter(isCue).flatMap((w) => analyze(w)))].filter((t) => !terms.includes(t));
   const unknown = content.filter((w) => !used.has(w));
+  return { terms, forms: [...formSet], cues, unknown };
+}
+
+/**
+ * Parses a question against the knowledge base's vocabulary. `now` (ms) anchors relative
+ * times such as "this week".
+ */
+export function parseIntent(question: string, vocab: Vocabulary, now: number = Date.now()): Intent {
+  const q = typeof question === 'string' ? question : '';
+  const words = questionWords(q);
+  const joined = ` ${words.join(' ')} `;
+  const signals = wordSignals(words, joined);
+  const { outcome, strict, causes } = askedOutcome(words, joined, signals);
+  const recency = askedRecency(joined, now);
+  const entities = matchEntities(words, vocab);
+  const { terms, forms, cues, unknown } = questionTerms(words, entities, causes);
   return {
     question: q,
     // Named unambiguously, the kinds filter (and only those); otherwise every kind word boosts.
-    kinds: [...(strictKinds.size ? strictKinds : kinds)].sort(),
-    kind_filter: strictKinds.size > 0,
-    categories: [...categories].sort(),
+    kinds: [...(signals.strictKinds.size ? signals.strictKinds : signals.kinds)].sort(),
+    kind_filter: signals.strictKinds.size > 0,
+    categories: [...signals.categories].sort(),
     ...(outcome ? { outcome } : {}),
-    outcome_filter: Boolean(outcome) && strictOutcome,
+    outcome_filter: Boolean(outcome) && strict,
     entities,
     ...(recency ? { recency } : {}),
-    common,
+    common: signals.common,
     causes,
     terms,
-    forms: [...formSet],
+    forms,
     cues,
     retired: words.some((w) => w === 'rejected' || w === 'archived' || w === 'retired'),
     unknown,
@@ -455,30 +483,20 @@ function vocabEntries(vocab: Vocabulary): VocabEntry[] {
   return out;
 }
 
+/** A vocabulary entry a span of the question may name, with how sure the match is. */
+type Candidate = { entry: VocabEntry; from: string; confidence: number };
+
+/** Confidence rounded to hundredths, so ties compare equal. */
+const hundredths = (x: number): number => Math.round(x * 100) / 100;
+
 /**
- * Matches question words to vocabulary: exact names first (one to three words joined, so
- * "square api" finds `square_api` and "booking form" finds `booking-form`), then single words
- * that are part of a name ("booking component" finds `booking-form`), stems compared so plurals
- * match. A following or preceding type word ("component", "agent") narrows a partial match.
+ * Hinted names: "booking component" names a component whose name contains "booking", and
+ * "component" is then a hint, not the task type of that name. Returns the matches and the
+ * indices of the words they took (the name and its hint).
  */
-export function matchEntities(words: readonly string[], vocab: Vocabulary): EntityMatch[] {
-  const entries = vocabEntries(vocab);
-  const byJoined = new Map<string, VocabEntry[]>();
-  for (const e of entries) {
-    const key = e.parts.join('');
-    const list = byJoined.get(key);
-    if (list) list.push(e);
-    else byJoined.set(key, [e]);
-  }
-  const found = new Map<string, EntityMatch>();
+function hintedNames(words: readonly string[], entries: readonly VocabEntry[]): { matches: Candidate[]; consumed: Set<number> } {
+  const matches: Candidate[] = [];
   const consumed = new Set<number>();
-  const add = (e: VocabEntry, from: string, confidence: number) => {
-    const key = `${e.type}:${e.value}`;
-    const prev = found.get(key);
-    if (!prev || prev.confidence < confidence) found.set(key, { type: e.type, value: e.value, from, confidence });
-  };
-  // Hinted names first: "booking component" names a component whose name contains "booking",
-  // and "component" is then a hint, not the task type of that name.
   for (let i = 0; i < words.length; i++) {
     const type = TYPE_HINTS[words[i]!];
     if (!type) continue;
@@ -492,14 +510,30 @@ export function matchEntities(words: readonly string[], vocab: Vocabulary): Enti
       for (const e of cands) {
         const exact = e.parts.join('') === w ? 0.1 : 0;
         const lead = e.parts[0] === w || e.stems[0] === s ? 0.05 : 0;
-        add(e, `${w} ${words[i]}`, Math.round((0.8 + exact + lead + 0.05 * (e.count / top)) * 100) / 100);
+        matches.push({ entry: e, from: `${w} ${words[i]}`, confidence: hundredths(0.8 + exact + lead + 0.05 * (e.count / top)) });
       }
       consumed.add(i);
       consumed.add(j);
       break;
     }
   }
-  // Exact names, longest first.
+  return { matches, consumed };
+}
+
+/**
+ * Exact names of one to three words joined ("square api" -> `square_api`), longest first, among
+ * the words not yet `taken`. Returns the matches and every word taken so far.
+ */
+function exactNames(words: readonly string[], entries: readonly VocabEntry[], taken: ReadonlySet<number>): { matches: Candidate[]; consumed: Set<number> } {
+  const byJoined = new Map<string, VocabEntry[]>();
+  for (const e of entries) {
+    const key = e.parts.join('');
+    const list = byJoined.get(key);
+    if (list) list.push(e);
+    else byJoined.set(key, [e]);
+  }
+  const matches: Candidate[] = [];
+  const consumed = new Set(taken);
   for (let n = 3; n >= 1; n--) {
     for (let i = 0; i + n <= words.length; i++) {
       if ([...Array(n).keys()].some((k) => consumed.has(i + k))) continue;
@@ -507,13 +541,18 @@ export function matchEntities(words: readonly string[], vocab: Vocabulary): Enti
       if (n === 1 && (FILLER.has(span[0]!) || span[0]!.length < 2)) continue;
       const hits = byJoined.get(span.join('')) ?? byJoined.get(span.map(stem).join(''));
       if (!hits) continue;
-      for (const e of hits) add(e, span.join(' '), 1);
+      for (const e of hits) matches.push({ entry: e, from: span.join(' '), confidence: 1 });
       for (let k = 0; k < n; k++) consumed.add(i + k);
     }
   }
-  // Partial names: a word that is one part of a multi-part name.
+  return { matches, consumed };
+}
+
+/** Partial names: a word not `taken` that is one part of a multi-part name, narrowed by an adjacent type word. */
+function partialNames(words: readonly string[], entries: readonly VocabEntry[], taken: ReadonlySet<number>): Candidate[] {
+  const matches: Candidate[] = [];
   for (let i = 0; i < words.length; i++) {
-    if (consumed.has(i)) continue;
+    if (taken.has(i)) continue;
     const w = words[i]!;
     if (w.length < 3 || FILLER.has(w) || KIND_WORDS[w] || FAILURE_WORDS.has(w) || SUCCESS_WORDS.has(w) || TYPE_HINTS[w] || COMMON_WORDS.has(w)) continue;
     const s = stem(w);
@@ -526,10 +565,36 @@ export function matchEntities(words: readonly string[], vocab: Vocabulary): Enti
     for (const e of chosen) {
       // The part that starts the name weighs more ("booking" -> booking-form over online-booking).
       const lead = e.parts[0] === w || e.stems[0] === s ? 0.1 : 0;
-      add(e, w, Math.round((0.5 + lead + (typed.length ? 0.2 : 0) + 0.1 * (e.count / top)) * 100) / 100);
+      matches.push({ entry: e, from: w, confidence: hundredths(0.5 + lead + (typed.length ? 0.2 : 0) + 0.1 * (e.count / top)) });
     }
   }
+  return matches;
+}
+
+/** One match per entity: its most confident one (the first on a tie), most confident first. */
+function bestMatches(candidates: readonly Candidate[]): EntityMatch[] {
+  const found = new Map<string, EntityMatch>();
+  for (const { entry: e, from, confidence } of candidates) {
+    const key = `${e.type}:${e.value}`;
+    const prev = found.get(key);
+    if (!prev || prev.confidence < confidence) found.set(key, { type: e.type, value: e.value, from, confidence });
+  }
   return [...found.values()].sort((a, b) => b.confidence - a.confidence || (a.type < b.type ? -1 : a.type > b.type ? 1 : a.value < b.value ? -1 : 1));
+}
+
+/**
+ * Matches question words to vocabulary: exact names first (one to three words joined, so
+ * "square api" finds `square_api` and "booking form" finds `booking-form`), then single words
+ * that are part of a name ("booking component" finds `booking-form`), stems compared so plurals
+ * match. A following or preceding type word ("component", "agent") narrows a partial match.
+ */
+export function matchEntities(words: readonly string[], vocab: Vocabulary): EntityMatch[] {
+  const entries = vocabEntries(vocab);
+  // Each pass skips the words an earlier one took.
+  const hinted = hintedNames(words, entries);
+  const exact = exactNames(words, entries, hinted.consumed);
+  const partial = partialNames(words, entries, exact.consumed);
+  return bestMatches([...hinted.matches, ...exact.matches, ...partial]);
 }
 
 /** Levenshtein distance, capped (shared with the CLI's "did you mean" hints). */
