@@ -1,23 +1,18 @@
 /** The assumption kind: current working assumptions (memory/working-memory), reviewed when surprise is high. */
 import type { AssumptionRecord } from '../records/types.generated.js';
-import { clip, defineKind, str } from './contract.js';
-import { COMMON_FIELDS, DRAFT, LIFECYCLE_FIELDS, ref, SCHEMA_BASE } from './fragments.js';
+import { clip, defineKind, str, type Data } from './contract.js';
+import { recordSchema, ref } from './fragments.js';
 
 const confidence = { type: 'string', enum: ['low', 'medium', 'high'] } as const;
 
 /** The assumption record's JSON Schema. */
-export const assumptionSchema = {
-  $schema: DRAFT,
-  $id: `${SCHEMA_BASE}assumption.schema.json`,
+export const assumptionSchema = recordSchema({
+  kind: 'assumption',
   title: 'Assumption',
   description: 'Current working assumptions (memory/working-memory), reviewed when surprise is high.',
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind', 'id', 'created_at', 'status'],
+  lifecycle: true,
+  required: ['status'],
   properties: {
-    ...COMMON_FIELDS,
-    ...LIFECYCLE_FIELDS,
-    kind: { const: 'assumption' },
     statement: { type: 'string', minLength: 1, maxLength: 1000 },
     confidence,
     components: ref('slugList'),
@@ -38,9 +33,7 @@ export const assumptionSchema = {
       },
     },
   },
-} as const;
-
-type Data = Readonly<Record<string, unknown>>;
+});
 
 /** The assumption kind. */
 export const assumption = defineKind<AssumptionRecord>()({

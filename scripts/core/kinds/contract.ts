@@ -31,6 +31,9 @@ export interface KindFolder<R> {
   path(record: R): string;
 }
 
+/** A record (or a nested object of one) read field by field. */
+export type Data = Readonly<Record<string, unknown>>;
+
 /** The labelled fields of a record page, in order (the site's page template shows them). */
 export interface PageFields {
   /** A plain value (skipped when empty). */
@@ -57,7 +60,7 @@ export interface KindPage {
    * Its own fields on its page (link fields come from `links`); returns the badge lists show, if
    * any. Absent for kinds with a page of their own (executions).
    */
-  fields?(data: Readonly<Record<string, unknown>>, f: PageFields): string | undefined;
+  fields?(data: Data, f: PageFields): string | undefined;
 }
 
 /** One record kind. `R` is its record type (generated from `schema` by `npm run gen`). */

@@ -1,7 +1,7 @@
 /** The execution kind: one task execution with its score card (seed Tasks 2 and 3). */
 import type { ExecutionRecord } from '../records/types.generated.js';
 import { bodyLead, clip, defineKind, yearMonth } from './contract.js';
-import { COMMON_FIELDS, DRAFT, ref, SCHEMA_BASE } from './fragments.js';
+import { recordSchema, ref } from './fragments.js';
 
 const textList = ref('textList');
 
@@ -19,17 +19,12 @@ const usage = {
 } as const;
 
 /** The execution record's JSON Schema. */
-export const executionSchema = {
-  $schema: DRAFT,
-  $id: `${SCHEMA_BASE}execution.schema.json`,
+export const executionSchema = recordSchema({
+  kind: 'execution',
   title: 'Execution',
   description: 'One task execution with its score card and pre/during/post metadata (seed Tasks 2 and 3).',
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind', 'id', 'created_at', 'task_id', 'task_type', 'agent', 'started_at', 'duration_s', 'outcome', 'scores', 'overall'],
+  required: ['task_id', 'task_type', 'agent', 'started_at', 'duration_s', 'outcome', 'scores', 'overall'],
   properties: {
-    ...COMMON_FIELDS,
-    kind: { const: 'execution' },
     task_id: { type: 'string', minLength: 1, maxLength: 200 },
     task_type: ref('slug'),
     component: ref('slug'),
@@ -80,7 +75,7 @@ export const executionSchema = {
     command: { type: 'string', maxLength: 2000 },
     usage,
   },
-} as const;
+});
 
 /** The execution kind. */
 export const execution = defineKind<ExecutionRecord>()({

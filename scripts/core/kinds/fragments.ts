@@ -175,3 +175,29 @@ export function schemaAt(root: unknown, path: ReadonlyArray<string | number>): R
   }
   return node;
 }
+
+/**
+ * A record kind's JSON Schema: the fields every record has (and the review fields of a long-lived
+ * kind), `kind` fixed to the kind's name, then the kind's own fields; `kind`, `id` and
+ * `created_at` are always required.
+ */
+export function recordSchema<const K extends string, const R extends readonly string[], const P extends Readonly<Record<string, unknown>>, const L extends boolean = false>(spec: {
+  kind: K;
+  title: string;
+  description: string;
+  lifecycle?: L;
+  required: R;
+  properties: P;
+}) {
+  const shared = spec.lifecycle ? { ...COMMON_FIELDS, ...LIFECYCLE_FIELDS } : COMMON_FIELDS;
+  return {
+    $schema: DRAFT,
+    $id: `${SCHEMA_BASE}${spec.kind}.schema.json` as const,
+    title: spec.title,
+    description: spec.description,
+    type: 'object',
+    additionalProperties: false,
+    required: ['kind', 'id', 'created_at', ...spec.required] as const,
+    properties: { ...(shared as L extends true ? typeof COMMON_FIELDS & typeof LIFECYCLE_FIELDS : typeof COMMON_FIELDS), kind: { const: spec.kind }, ...spec.properties },
+  } as const;
+}

@@ -1,26 +1,21 @@
 /** The metrics kind: a dashboard metrics snapshot written by synthesis (metrics/). */
 import type { MetricsRecord } from '../records/types.generated.js';
 import { bodyLead, clip, defineKind } from './contract.js';
-import { COMMON_FIELDS, DRAFT, ref, SCHEMA_BASE } from './fragments.js';
+import { recordSchema, ref } from './fragments.js';
 
 /** The metrics record's JSON Schema. */
-export const metricsSchema = {
-  $schema: DRAFT,
-  $id: `${SCHEMA_BASE}metrics.schema.json`,
+export const metricsSchema = recordSchema({
+  kind: 'metrics',
   title: 'Metrics snapshot',
   description: 'A dashboard metrics snapshot written by synthesis (metrics/).',
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind', 'id', 'created_at', 'period_start', 'period_end', 'metrics'],
+  required: ['period_start', 'period_end', 'metrics'],
   properties: {
-    ...COMMON_FIELDS,
-    kind: { const: 'metrics' },
     period: { type: 'string', enum: ['week', 'month'] },
     period_start: ref('date'),
     period_end: ref('date'),
     metrics: { type: 'object', additionalProperties: { type: ['number', 'string', 'null', 'object', 'array'] } },
   },
-} as const;
+});
 
 /** The metrics kind (no page of its own: snapshots feed the dashboard). */
 export const metrics = defineKind<MetricsRecord>()({

@@ -1,7 +1,7 @@
 /** The pattern kind: a success / failure / performance / dependency pattern with its evidence. */
 import type { PatternRecord } from '../records/types.generated.js';
-import { clip, defineKind, str } from './contract.js';
-import { COMMON_FIELDS, DRAFT, LIFECYCLE_FIELDS, ref, SCHEMA_BASE } from './fragments.js';
+import { clip, defineKind, str, type Data } from './contract.js';
+import { recordSchema, ref } from './fragments.js';
 
 /** Pattern category -> long-term folder. */
 export const CATEGORY_DIRS = {
@@ -22,18 +22,13 @@ export const EFFECT_TYPE = 'effect';
 const PATTERN_OUTCOME: Readonly<Record<string, 'success' | 'failure'>> = { success: 'success', failure: 'failure', gotcha: 'failure', theme: 'failure', dependency: 'failure' };
 
 /** The pattern record's JSON Schema. */
-export const patternSchema = {
-  $schema: DRAFT,
-  $id: `${SCHEMA_BASE}pattern.schema.json`,
+export const patternSchema = recordSchema({
+  kind: 'pattern',
   title: 'Pattern',
   description: 'A success / failure / performance / dependency pattern with its evidence.',
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind', 'id', 'created_at', 'pattern_type', 'category', 'status', 'statement'],
+  lifecycle: true,
+  required: ['pattern_type', 'category', 'status', 'statement'],
   properties: {
-    ...COMMON_FIELDS,
-    ...LIFECYCLE_FIELDS,
-    kind: { const: 'pattern' },
     pattern_type: { type: 'string', enum: ['success', 'failure', 'performance', 'dependency', 'theme', 'seed', 'gotcha'] },
     category: { type: 'string', enum: Object.keys(CATEGORY_DIRS) as ['architectural-decision', 'component-pattern', 'integration-gotcha'] },
     domain: ref('slug'),
@@ -48,9 +43,7 @@ export const patternSchema = {
     confidence: { type: 'number', minimum: 0, maximum: 1 },
     lift: { type: 'number', minimum: 0 },
   },
-} as const;
-
-type Data = Readonly<Record<string, unknown>>;
+});
 
 /** The pattern kind. */
 export const pattern = defineKind<PatternRecord>()({

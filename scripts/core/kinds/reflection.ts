@@ -1,20 +1,15 @@
 /** The reflection kind: root-cause analysis, template extraction or assumption review, linked to executions. */
 import type { ReflectionRecord } from '../records/types.generated.js';
-import { bodyLead, clip, defineKind, str, yearMonth } from './contract.js';
-import { COMMON_FIELDS, DRAFT, ref, SCHEMA_BASE } from './fragments.js';
+import { bodyLead, clip, defineKind, str, yearMonth, type Data } from './contract.js';
+import { recordSchema, ref } from './fragments.js';
 
 /** The reflection record's JSON Schema. */
-export const reflectionSchema = {
-  $schema: DRAFT,
-  $id: `${SCHEMA_BASE}reflection.schema.json`,
+export const reflectionSchema = recordSchema({
+  kind: 'reflection',
   title: 'Reflection',
   description: 'Root-cause analysis, template extraction or assumption review, linked to executions.',
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind', 'id', 'created_at', 'reflection_type', 'executions'],
+  required: ['reflection_type', 'executions'],
   properties: {
-    ...COMMON_FIELDS,
-    kind: { const: 'reflection' },
     reflection_type: { type: 'string', enum: ['root_cause_analysis', 'template_extraction', 'assumption_review', 'free'] },
     trigger: ref('trigger'),
     reason: ref('text'),
@@ -44,9 +39,7 @@ export const reflectionSchema = {
     actions: ref('textList'),
     proposed: ref('idList'),
   },
-} as const;
-
-type Data = Readonly<Record<string, unknown>>;
+});
 
 /** The reflection kind. */
 export const reflection = defineKind<ReflectionRecord>()({

@@ -1,21 +1,16 @@
 /** The rule kind: an orchestrator rule handed to agents before a task. */
 import type { RuleRecord } from '../records/types.generated.js';
-import { clip, defineKind } from './contract.js';
-import { COMMON_FIELDS, DRAFT, LIFECYCLE_FIELDS, ref, SCHEMA_BASE } from './fragments.js';
+import { clip, defineKind, type Data } from './contract.js';
+import { recordSchema, ref } from './fragments.js';
 
 /** The rule record's JSON Schema. */
-export const ruleSchema = {
-  $schema: DRAFT,
-  $id: `${SCHEMA_BASE}rule.schema.json`,
+export const ruleSchema = recordSchema({
+  kind: 'rule',
   title: 'Rule',
   description: 'An orchestrator rule handed to agents before a task.',
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind', 'id', 'created_at', 'status', 'statement'],
+  lifecycle: true,
+  required: ['status', 'statement'],
   properties: {
-    ...COMMON_FIELDS,
-    ...LIFECYCLE_FIELDS,
-    kind: { const: 'rule' },
     statement: { type: 'string', minLength: 1, maxLength: 1000 },
     rationale: ref('text'),
     applies_to: {
@@ -27,9 +22,7 @@ export const ruleSchema = {
     from_patterns: ref('idList'),
     priority: { type: 'integer', minimum: 0, maximum: 100 },
   },
-} as const;
-
-type Data = Readonly<Record<string, unknown>>;
+});
 
 /** The rule kind. */
 export const rule = defineKind<RuleRecord>()({

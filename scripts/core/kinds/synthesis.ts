@@ -1,20 +1,15 @@
 /** The synthesis kind: a weekly or monthly synthesis report. */
 import type { SynthesisRecord } from '../records/types.generated.js';
-import { bodyLead, clip, defineKind, str } from './contract.js';
-import { COMMON_FIELDS, DRAFT, ref, SCHEMA_BASE } from './fragments.js';
+import { bodyLead, clip, defineKind, str, type Data } from './contract.js';
+import { recordSchema, ref } from './fragments.js';
 
 /** The synthesis record's JSON Schema. */
-export const synthesisSchema = {
-  $schema: DRAFT,
-  $id: `${SCHEMA_BASE}synthesis.schema.json`,
+export const synthesisSchema = recordSchema({
+  kind: 'synthesis',
   title: 'Synthesis',
   description: 'A weekly or monthly synthesis report.',
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind', 'id', 'created_at', 'period', 'period_start', 'period_end'],
+  required: ['period', 'period_start', 'period_end'],
   properties: {
-    ...COMMON_FIELDS,
-    kind: { const: 'synthesis' },
     period: { type: 'string', enum: ['week', 'month'] },
     period_label: { type: 'string', maxLength: 40 },
     period_start: ref('date'),
@@ -27,9 +22,7 @@ export const synthesisSchema = {
     flags: { type: 'array', items: { type: 'string', maxLength: 200 } },
     metrics: { type: 'object', additionalProperties: { type: ['number', 'string', 'null'] } },
   },
-} as const;
-
-type Data = Readonly<Record<string, unknown>>;
+});
 
 /** The synthesis kind. */
 export const synthesis = defineKind<SynthesisRecord>()({

@@ -1,28 +1,23 @@
 /** The template kind: a reusable approach extracted from high-scoring executions. */
 import type { TemplateRecord } from '../records/types.generated.js';
 import { clip, defineKind } from './contract.js';
-import { COMMON_FIELDS, DRAFT, LIFECYCLE_FIELDS, ref, SCHEMA_BASE } from './fragments.js';
+import { recordSchema, ref } from './fragments.js';
 
 /** The template record's JSON Schema. */
-export const templateSchema = {
-  $schema: DRAFT,
-  $id: `${SCHEMA_BASE}template.schema.json`,
+export const templateSchema = recordSchema({
+  kind: 'template',
   title: 'Template',
   description: 'A reusable approach extracted from high-scoring executions.',
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind', 'id', 'created_at', 'status', 'summary'],
+  lifecycle: true,
+  required: ['status', 'summary'],
   properties: {
-    ...COMMON_FIELDS,
-    ...LIFECYCLE_FIELDS,
-    kind: { const: 'template' },
     summary: { type: 'string', minLength: 1, maxLength: 500 },
     task_type: ref('slug'),
     component: ref('slug'),
     steps: ref('textList'),
     source_executions: ref('idList'),
   },
-} as const;
+});
 
 /** The template kind. */
 export const template = defineKind<TemplateRecord>()({
