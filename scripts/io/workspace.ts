@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { loadConfig } from './config.js';
 import type { Workspace } from '../core/workspace.js';
 import { toPosix } from './fs.js';
+import { finishPendingChange } from './changeset.js';
 
 /** Options to open a workspace. */
 export interface WorkspaceOptions {
@@ -40,6 +41,8 @@ export function openWorkspace(opts: WorkspaceOptions = {}): Workspace {
   if (kbPrefix && !kbPrefix.endsWith('/')) kbPrefix += '/';
   const cfg = loadConfig(kbRoot, kbPrefix);
   const outDir = opts.outDir ? resolve(cwd, opts.outDir) : resolve(repoRoot, cfg.config.build.out_dir);
+  // A change a killed process left half written is finished before anything reads the records.
+  finishPendingChange(kbRoot, outDir);
   return {
     repoRoot,
     inGit: gitRoot !== undefined,

@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { JSON_SCHEMA, load } from 'js-yaml';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderSchemaFiles, renderTypes, renderValidators } from '../../tools/schemas/generate-core.js';
+import { AJV_OPTIONS, renderSchemaFiles, renderTypes, renderValidators } from '../../tools/schemas/generate-core.js';
+import { validatorFor } from '../../scripts/core/records/validate.js';
+import { isKind } from '../../scripts/core/records/kinds.js';
 import { REPO_ROOT } from '../helpers/repo.js';
 import { VERSION } from '../../scripts/core/version.js';
 import { CATALOG, renderErrorsDoc, ruleAnchor, ruleDocLink } from '../../scripts/core/diagnostics/catalog.js';
@@ -33,5 +37,46 @@ describe('schemas and types do not drift', () => {
 
   it('VERSION matches package.json', () => {
     expect(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version).toBe(VERSION);
+  });
+});
+
+/** Every record's frontmatter in a folder (plain YAML: times stay strings, as the product reads them). */
+function frontmatters(dir: string): Array<Record<string, unknown>> {
+  return readdirSync(dir).flatMap((e) => {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) return frontmatters(p);
+    const m = p.endsWith('.md') ? /^---\n([\s\S]*?)\n---/.exec(readFileSync(p, 'utf8')) : null;
+    return m ? [load(m[1]!, { schema: JSON_SCHEMA }) as Record<string, unknown>] : [];
+  });
+}
+
+describe('published schemas stand alone', () => {
+  // Each file carries the shared fragments it uses as its own $defs: an editor or a stock validator
+  // needs that one file, and it says what the shipped validators say.
+  const stock = Object.fromEntries(renderSchemaFiles().map(([file, text]) => [file.replace('.schema.json', ''), new Ajv2020({ ...AJV_OPTIONS }).compile(JSON.parse(text) as object)]));
+  const records = frontmatters(join(REPO_ROOT, 'learning-loop')).filter((d) => isKind(d.kind));
+
+  it('a stock validator given one file accepts every record of the example, as the shipped validators do', () => {
+    expect(records.length).toBeGreaterThan(200);
+    for (const d of records) {
+      const kind = d.kind as string;
+      expect([stock[kind]!(d), validatorFor(kind as 'rule')(d)], String(d.id)).toEqual([true, true]);
+    }
+  });
+
+  it('and rejects the same planted mistakes at the same places', () => {
+    const planted = [
+      { kind: 'rule', id: 'r', created_at: 'yesterday', status: 'proposed', statement: 's', supersedes: ['a/b', 'a/b'], review: { by: 'x', bye: 1 } },
+      { kind: 'reflection', id: 'f', created_at: '2026-01-01T00:00:00Z', reflection_type: 'free', executions: [], tags: ['Bad Tag'] },
+      { kind: 'pattern', id: 'p', created_at: '2026-01-01T00:00:00Z', pattern_type: 'gotcha', category: 'nowhere', status: 'proposed', statement: 's', provenance: {} },
+    ];
+    for (const d of planted) {
+      const shipped = validatorFor(d.kind as 'rule');
+      expect(stock[d.kind]!(d)).toBe(false);
+      expect(shipped(d)).toBe(false);
+      const places = (errors: Array<{ instancePath: string; keyword: string }> | null | undefined): string[] => (errors ?? []).map((e) => `${e.instancePath} ${e.keyword}`).sort();
+      expect(places(stock[d.kind]!.errors), d.kind).toEqual(places(shipped.errors));
+      expect(places(shipped.errors).length).toBeGreaterThan(1);
+    }
   });
 });

@@ -136,11 +136,20 @@ function snapshot(dir: string, skip: readonly string[]): Map<string, string> {
   return out;
 }
 
+/** Where two texts first differ, as ` at line N: "want" vs "got"` (a failure says what to look at). */
+function firstDifference(want: string, got: string): string {
+  const a = want.split('\n');
+  const b = got.split('\n');
+  const i = a.findIndex((line, k) => line !== b[k]);
+  const at = i < 0 ? a.length : i;
+  return ` at line ${at + 1}: ${JSON.stringify((a[at] ?? '(end)').slice(0, 160))} vs ${JSON.stringify((b[at] ?? '(end)').slice(0, 160))}`;
+}
+
 function compare(label: string, want: Map<string, string>, got: Map<string, string>): string[] {
   const problems: string[] = [];
   for (const [f, text] of want) {
     if (!got.has(f)) problems.push(`${label}: ${f} is missing`);
-    else if (got.get(f) !== text) problems.push(`${label}: ${f} differs`);
+    else if (got.get(f) !== text) problems.push(`${label}: ${f} differs${firstDifference(text, got.get(f)!)}`);
   }
   for (const f of got.keys()) if (!want.has(f)) problems.push(`${label}: ${f} is extra`);
   return problems.slice(0, 10);
