@@ -72,7 +72,8 @@ export const CONFIG_DEFINITION = {
     ),
     statistics: section({
       strata: key({
-        schema: { type: 'array', uniqueItems: true, items: { enum: ['task_type', 'component', 'week', 'agent', 'domain', 'sprint'] } },
+        // At least one: no strata would compare all executions as one group (the confounded comparison).
+        schema: { type: 'array', uniqueItems: true, minItems: 1, items: { enum: ['task_type', 'component', 'week', 'agent', 'domain', 'sprint'] } },
         default: ['task_type', 'component', 'week'],
         comment: 'what makes executions comparable (effect of memory)',
         description: 'What makes executions comparable when the effect of memory is estimated: executions are compared within groups equal on all of these (ISO week for `week`).',

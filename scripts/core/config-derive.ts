@@ -14,7 +14,7 @@ export type KeySchema =
   | { readonly type: 'number' | 'integer'; readonly minimum?: number; readonly exclusiveMinimum?: number; readonly maximum?: number }
   | { readonly type: 'string'; readonly pattern?: string }
   | { readonly type: 'boolean' }
-  | { readonly type: 'array'; readonly uniqueItems?: boolean; readonly items: { readonly enum: readonly string[] } };
+  | { readonly type: 'array'; readonly uniqueItems?: boolean; readonly minItems?: number; readonly items: { readonly enum: readonly string[] } };
 
 /** The TypeScript type of the values a key schema accepts. */
 export type ValueOf<S> = S extends { type: 'number' | 'integer' }

@@ -5,7 +5,8 @@
  * is io/config.ts.
  */
 import { diag, type Diagnostic } from './diagnostics/diagnostic.js';
-import { duplicateKeys, FORBIDDEN_KEYS, loadPlainYaml, locate, normaliseText, parseYamlDocument, offsetToPosition, yamlLib } from './records/parse.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
+import { duplicateKeys, FORBIDDEN_KEYS, loadPlainYaml, locate, normaliseText, parseYamlDocument, offsetToPosition, pointerToPath, yamlLib } from './records/parse.js';
 import { MAX_YAML_DEPTH, tooDeepAt } from './records/yaml-subset.js';
 import { schemaDiagnostics, validatorFor } from './records/validate.js';
 import { CONFIG_DEFINITION, DEFAULT_CONFIG, type ResolvedConfig } from './config-definition.js';
@@ -34,7 +35,7 @@ function fastConfig(text: string): ResolvedConfig | undefined {
   return config.thresholds.low_performance < config.thresholds.high_performance ? config : undefined;
 }
 
-/** Parses and validates config text. Invalid values are reported and replaced by defaults. */
+/** Parses and validates config text. Invalid values are reported and replaced by their defaults; the valid ones are kept. */
 export function parseConfig(text: string, file: string): { config: ResolvedConfig; diagnostics: Diagnostic[] } {
   const normalised = normaliseText(text);
   const fast = fastConfig(normalised);
@@ -68,11 +69,15 @@ export function parseConfig(text: string, file: string): { config: ResolvedConfi
     return { config: structuredClone(DEFAULT_CONFIG), diagnostics: [diag('config/invalid', file, 'The config must be a YAML mapping.', { line: 1, column: 1 })] };
   }
   const validate = validatorFor('config');
+  let valid = data as Record<string, unknown>;
   if (!validate(data)) {
     const schemaDiags = schemaDiagnostics(file, validate.errors ?? [], (path, key) => locate(p, path, key), data);
-    return { config: structuredClone(DEFAULT_CONFIG), diagnostics: schemaDiags.map((d) => ({ ...d, rule: d.rule, hint: d.hint ?? 'See schemas/config.schema.json.' })) };
+    diagnostics.push(...schemaDiags.map((d) => ({ ...d, hint: d.hint ?? 'See schemas/config.schema.json.' })));
+    const kept = withoutInvalidValues(data as Record<string, unknown>, validate.errors ?? []);
+    if (!kept) return { config: structuredClone(DEFAULT_CONFIG), diagnostics };
+    valid = kept;
   }
-  const config = resolveWith(CONFIG_DEFINITION, data as Record<string, unknown>);
+  const config = resolveWith(CONFIG_DEFINITION, valid);
   if (config.thresholds.low_performance >= config.thresholds.high_performance) {
     diagnostics.push(
       diag(
@@ -82,7 +87,26 @@ export function parseConfig(text: string, file: string): { config: ResolvedConfi
         locate(p, ['reflection_triggers', 'thresholds', 'low_performance']),
       ),
     );
-    return { config: structuredClone(DEFAULT_CONFIG), diagnostics };
+    config.thresholds = structuredClone(DEFAULT_CONFIG.thresholds);
   }
   return { config, diagnostics };
+}
+
+/**
+ * The file's values without the ones the schema refused (each refused key is left out, so its
+ * default applies; a refused list item drops the whole list): one mistake does not reset every
+ * other setting. Undefined when what is left still does not pass (then every default applies).
+ */
+function withoutInvalidValues(data: Readonly<Record<string, unknown>>, errors: readonly ErrorObject[]): Record<string, unknown> | undefined {
+  const kept = structuredClone(data) as Record<string, unknown>;
+  for (const err of errors) {
+    const path = pointerToPath(err.instancePath);
+    if (err.keyword === 'additionalProperties') path.push(String((err.params as { additionalProperty: string }).additionalProperty));
+    const list = path.findIndex((seg) => typeof seg === 'number');
+    const key = (list < 0 ? path : path.slice(0, list)).map(String);
+    if (!key.length) return undefined; // the whole file is of the wrong shape
+    const parent = key.slice(0, -1).reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), kept);
+    if (parent && typeof parent === 'object') delete (parent as Record<string, unknown>)[key[key.length - 1]!];
+  }
+  return validatorFor('config')(kept) ? kept : undefined;
 }

@@ -170,3 +170,38 @@ describe('the real config definition', () => {
     expect(DEFAULT_THRESHOLDS).not.toBe(DEFAULT_CONFIG.thresholds);
   });
 });
+
+describe('a config with mistakes', () => {
+  const parse = (text: string) => parseConfig(text, 'config/triggers.yaml');
+
+  it('keeps every valid setting: only the refused keys fall back to their defaults', () => {
+    const r = parse('statistics:\n  strata: [task_type, bogus]\n  alpha: 0.01\npatterns:\n  min_support: 5\n  min_lift: 0.5\n  colour: red\n');
+    expect(r.diagnostics.map((d) => [d.rule, d.line, d.column]).sort((a, b) => Number(a[1]) - Number(b[1]))).toEqual([
+      ['schema/enum', 2, 23],
+      ['schema/range', 6, 13],
+      ['schema/unknown-field', 7, 3],
+    ]);
+    expect(r.config.statistics).toEqual({ ...DEFAULT_CONFIG.statistics, alpha: 0.01 });
+    expect(r.config.patterns).toEqual({ ...DEFAULT_CONFIG.patterns, min_support: 5 });
+  });
+
+  it('refuses an empty strata list (it would compare every execution with every other: the confounded comparison)', () => {
+    const r = parse('statistics:\n  strata: []\n  alpha: 0.01\n');
+    expect(r.diagnostics.map((d) => [d.rule, d.line, d.column])).toEqual([['schema/length', 2, 11]]);
+    expect(r.config.statistics).toEqual({ ...DEFAULT_CONFIG.statistics, alpha: 0.01 });
+  });
+
+  it('thresholds in the wrong order reset the thresholds only', () => {
+    const r = parse('reflection_triggers:\n  thresholds:\n    low_performance: 95\nscoring:\n  template_streak: 0\n');
+    expect(r.diagnostics.map((d) => d.rule)).toEqual(['config/threshold-order']);
+    expect(r.config.thresholds).toEqual(DEFAULT_CONFIG.thresholds);
+    expect(r.config.scoring.template_streak).toBe(0);
+  });
+
+  it('a section of the wrong shape falls back alone; a file of the wrong shape gives every default', () => {
+    const r = parse('statistics: 5\nscoring:\n  template_streak: 0\n');
+    expect(r.diagnostics.map((d) => d.rule)).toEqual(['schema/type']);
+    expect(r.config.scoring.template_streak).toBe(0);
+    expect(parse('- a list\n').config).toEqual(DEFAULT_CONFIG);
+  });
+});

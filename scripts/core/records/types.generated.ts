@@ -654,8 +654,10 @@ default_budget?: number
 statistics?: {
 /**
  * What makes executions comparable when the effect of memory is estimated: executions are compared within groups equal on all of these (ISO week for `week`).
+ * 
+ * @minItems 1
  */
-strata?: ("task_type" | "component" | "week" | "agent" | "domain" | "sprint")[]
+strata?: [("task_type" | "component" | "week" | "agent" | "domain" | "sprint"), ...(("task_type" | "component" | "week" | "agent" | "domain" | "sprint"))[]]
 /**
  * A test is significant below this p-value (effects, trends).
  */

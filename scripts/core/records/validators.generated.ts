@@ -5100,7 +5100,7 @@ return errors === 0;
 validate88.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const config = validate91;
-const schema93 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/config.schema.json","title":"learning-loop config (config/triggers.yaml)","description":"The seed's Step 3 trigger configuration plus learning-loop's own keys. Every key is optional; defaults apply.","type":"object","additionalProperties":false,"properties":{"reflection_triggers":{"type":"object","additionalProperties":false,"properties":{"checkpoints":{"type":"array","items":{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"enum":["pre_task","mid_task","post_task","sprint_review"]},"additionalProperties":{"type":"boolean"}}},"thresholds":{"type":"object","additionalProperties":false,"properties":{"low_performance":{"type":"number","minimum":0,"maximum":100},"high_performance":{"type":"number","minimum":0,"maximum":100},"high_surprise":{"type":"number","minimum":0,"maximum":100}}},"synthesis_schedule":{"type":"object","additionalProperties":false,"properties":{"weekly":{"type":"string","pattern":"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$"},"monthly":{"type":"string","pattern":"^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$"}}}}},"scoring":{"type":"object","additionalProperties":false,"properties":{"comparable_window":{"type":"integer","minimum":1,"maximum":10000,"description":"How many earlier comparable executions the efficiency baseline uses."},"default_efficiency":{"type":"number","minimum":0,"maximum":100},"template_streak":{"type":"integer","minimum":0,"maximum":1000,"description":"Flawless executions of one task type and component in a row that trigger extract_template (0 turns the rule off)."}}},"patterns":{"type":"object","additionalProperties":false,"properties":{"success_score":{"type":"number","minimum":0,"maximum":100},"failure_score":{"type":"number","minimum":0,"maximum":100},"min_support":{"type":"integer","minimum":1},"min_lift":{"type":"number","minimum":1},"max_items":{"type":"integer","minimum":1,"maximum":4}}},"anti_patterns":{"type":"object","additionalProperties":false,"properties":{"repeated_error_count":{"type":"integer","minimum":2},"rising_duration_min_points":{"type":"integer","minimum":3},"rising_duration_min_slope":{"type":"number","minimum":0},"low_reuse_rate":{"type":"number","minimum":0,"maximum":1},"repeated_surprise_count":{"type":"integer","minimum":2}}},"recall":{"type":"object","additionalProperties":false,"properties":{"default_limit":{"type":"integer","minimum":1,"maximum":100},"default_budget":{"type":"integer","minimum":50,"maximum":100000}}},"statistics":{"type":"object","additionalProperties":false,"properties":{"strata":{"type":"array","uniqueItems":true,"items":{"enum":["task_type","component","week","agent","domain","sprint"]},"description":"What makes executions comparable when the effect of memory is estimated: executions are compared within groups equal on all of these (ISO week for `week`)."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"A test is significant below this p-value (effects, trends)."},"fdr":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"False discovery rate controlled across learnings, themes and series (Benjamini–Hochberg)."}}},"git":{"type":"object","additionalProperties":false,"properties":{"push_retries":{"type":"integer","minimum":0,"maximum":100},"remote":{"type":"string"},"branch":{"type":"string"}}},"build":{"type":"object","additionalProperties":false,"properties":{"out_dir":{"type":"string","pattern":"^[^/\\\\][^\\\\]*$"},"max_file_bytes":{"type":"integer","minimum":1024}}}}};
+const schema93 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://learning-loop.local/schemas/config.schema.json","title":"learning-loop config (config/triggers.yaml)","description":"The seed's Step 3 trigger configuration plus learning-loop's own keys. Every key is optional; defaults apply.","type":"object","additionalProperties":false,"properties":{"reflection_triggers":{"type":"object","additionalProperties":false,"properties":{"checkpoints":{"type":"array","items":{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"enum":["pre_task","mid_task","post_task","sprint_review"]},"additionalProperties":{"type":"boolean"}}},"thresholds":{"type":"object","additionalProperties":false,"properties":{"low_performance":{"type":"number","minimum":0,"maximum":100},"high_performance":{"type":"number","minimum":0,"maximum":100},"high_surprise":{"type":"number","minimum":0,"maximum":100}}},"synthesis_schedule":{"type":"object","additionalProperties":false,"properties":{"weekly":{"type":"string","pattern":"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$"},"monthly":{"type":"string","pattern":"^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$"}}}}},"scoring":{"type":"object","additionalProperties":false,"properties":{"comparable_window":{"type":"integer","minimum":1,"maximum":10000,"description":"How many earlier comparable executions the efficiency baseline uses."},"default_efficiency":{"type":"number","minimum":0,"maximum":100},"template_streak":{"type":"integer","minimum":0,"maximum":1000,"description":"Flawless executions of one task type and component in a row that trigger extract_template (0 turns the rule off)."}}},"patterns":{"type":"object","additionalProperties":false,"properties":{"success_score":{"type":"number","minimum":0,"maximum":100},"failure_score":{"type":"number","minimum":0,"maximum":100},"min_support":{"type":"integer","minimum":1},"min_lift":{"type":"number","minimum":1},"max_items":{"type":"integer","minimum":1,"maximum":4}}},"anti_patterns":{"type":"object","additionalProperties":false,"properties":{"repeated_error_count":{"type":"integer","minimum":2},"rising_duration_min_points":{"type":"integer","minimum":3},"rising_duration_min_slope":{"type":"number","minimum":0},"low_reuse_rate":{"type":"number","minimum":0,"maximum":1},"repeated_surprise_count":{"type":"integer","minimum":2}}},"recall":{"type":"object","additionalProperties":false,"properties":{"default_limit":{"type":"integer","minimum":1,"maximum":100},"default_budget":{"type":"integer","minimum":50,"maximum":100000}}},"statistics":{"type":"object","additionalProperties":false,"properties":{"strata":{"type":"array","uniqueItems":true,"minItems":1,"items":{"enum":["task_type","component","week","agent","domain","sprint"]},"description":"What makes executions comparable when the effect of memory is estimated: executions are compared within groups equal on all of these (ISO week for `week`)."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"A test is significant below this p-value (effects, trends)."},"fdr":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"False discovery rate controlled across learnings, themes and series (Benjamini–Hochberg)."}}},"git":{"type":"object","additionalProperties":false,"properties":{"push_retries":{"type":"integer","minimum":0,"maximum":100},"remote":{"type":"string"},"branch":{"type":"string"}}},"build":{"type":"object","additionalProperties":false,"properties":{"out_dir":{"type":"string","pattern":"^[^/\\\\][^\\\\]*$"},"max_file_bytes":{"type":"integer","minimum":1024}}}}};
 const pattern37 = new RegExp("^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)_([01]\\d|2[0-3]):[0-5]\\d$", "u");
 const pattern38 = new RegExp("^(last|first)_(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$", "u");
 const pattern39 = new RegExp("^[^/\\\\][^\\\\]*$", "u");
@@ -6044,16 +6044,26 @@ errors++;
 if(data30.strata !== undefined){
 let data31 = data30.strata;
 if(Array.isArray(data31)){
-const len1 = data31.length;
-for(let i1=0; i1<len1; i1++){
-let data32 = data31[i1];
-if(!((((((data32 === "task_type") || (data32 === "component")) || (data32 === "week")) || (data32 === "agent")) || (data32 === "domain")) || (data32 === "sprint"))){
-const err75 = {instancePath:instancePath+"/statistics/strata/" + i1,schemaPath:"#/properties/statistics/properties/strata/items/enum",keyword:"enum",params:{allowedValues: schema93.properties.statistics.properties.strata.items.enum},message:"must be equal to one of the allowed values"};
+if(data31.length < 1){
+const err75 = {instancePath:instancePath+"/statistics/strata",schemaPath:"#/properties/statistics/properties/strata/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err75];
 }
 else {
 vErrors.push(err75);
+}
+errors++;
+}
+const len1 = data31.length;
+for(let i1=0; i1<len1; i1++){
+let data32 = data31[i1];
+if(!((((((data32 === "task_type") || (data32 === "component")) || (data32 === "week")) || (data32 === "agent")) || (data32 === "domain")) || (data32 === "sprint"))){
+const err76 = {instancePath:instancePath+"/statistics/strata/" + i1,schemaPath:"#/properties/statistics/properties/strata/items/enum",keyword:"enum",params:{allowedValues: schema93.properties.statistics.properties.strata.items.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
 }
 errors++;
 }
@@ -6065,12 +6075,12 @@ outer0:
 for(;i2--;){
 for(j0 = i2; j0--;){
 if(func0(data31[i2], data31[j0])){
-const err76 = {instancePath:instancePath+"/statistics/strata",schemaPath:"#/properties/statistics/properties/strata/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"};
+const err77 = {instancePath:instancePath+"/statistics/strata",schemaPath:"#/properties/statistics/properties/strata/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"};
 if(vErrors === null){
-vErrors = [err76];
+vErrors = [err77];
 }
 else {
-vErrors.push(err76);
+vErrors.push(err77);
 }
 errors++;
 break outer0;
@@ -6080,21 +6090,7 @@ break outer0;
 }
 }
 else {
-const err77 = {instancePath:instancePath+"/statistics/strata",schemaPath:"#/properties/statistics/properties/strata/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-}
-if(data30.alpha !== undefined){
-let data33 = data30.alpha;
-if((typeof data33 == "number") && (isFinite(data33))){
-if(data33 > 0.5 || isNaN(data33)){
-const err78 = {instancePath:instancePath+"/statistics/alpha",schemaPath:"#/properties/statistics/properties/alpha/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
+const err78 = {instancePath:instancePath+"/statistics/strata",schemaPath:"#/properties/statistics/properties/strata/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -6103,8 +6099,12 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(data33 <= 0 || isNaN(data33)){
-const err79 = {instancePath:instancePath+"/statistics/alpha",schemaPath:"#/properties/statistics/properties/alpha/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+}
+if(data30.alpha !== undefined){
+let data33 = data30.alpha;
+if((typeof data33 == "number") && (isFinite(data33))){
+if(data33 > 0.5 || isNaN(data33)){
+const err79 = {instancePath:instancePath+"/statistics/alpha",schemaPath:"#/properties/statistics/properties/alpha/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -6113,9 +6113,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-else {
-const err80 = {instancePath:instancePath+"/statistics/alpha",schemaPath:"#/properties/statistics/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data33 <= 0 || isNaN(data33)){
+const err80 = {instancePath:instancePath+"/statistics/alpha",schemaPath:"#/properties/statistics/properties/alpha/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -6125,11 +6124,8 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data30.fdr !== undefined){
-let data34 = data30.fdr;
-if((typeof data34 == "number") && (isFinite(data34))){
-if(data34 > 0.5 || isNaN(data34)){
-const err81 = {instancePath:instancePath+"/statistics/fdr",schemaPath:"#/properties/statistics/properties/fdr/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
+else {
+const err81 = {instancePath:instancePath+"/statistics/alpha",schemaPath:"#/properties/statistics/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -6138,8 +6134,12 @@ vErrors.push(err81);
 }
 errors++;
 }
-if(data34 <= 0 || isNaN(data34)){
-const err82 = {instancePath:instancePath+"/statistics/fdr",schemaPath:"#/properties/statistics/properties/fdr/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+}
+if(data30.fdr !== undefined){
+let data34 = data30.fdr;
+if((typeof data34 == "number") && (isFinite(data34))){
+if(data34 > 0.5 || isNaN(data34)){
+const err82 = {instancePath:instancePath+"/statistics/fdr",schemaPath:"#/properties/statistics/properties/fdr/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -6148,9 +6148,8 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-else {
-const err83 = {instancePath:instancePath+"/statistics/fdr",schemaPath:"#/properties/statistics/properties/fdr/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data34 <= 0 || isNaN(data34)){
+const err83 = {instancePath:instancePath+"/statistics/fdr",schemaPath:"#/properties/statistics/properties/fdr/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -6160,9 +6159,8 @@ vErrors.push(err83);
 errors++;
 }
 }
-}
 else {
-const err84 = {instancePath:instancePath+"/statistics",schemaPath:"#/properties/statistics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err84 = {instancePath:instancePath+"/statistics/fdr",schemaPath:"#/properties/statistics/properties/fdr/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -6172,12 +6170,9 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data.git !== undefined){
-let data35 = data.git;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-for(const key11 in data35){
-if(!(((key11 === "push_retries") || (key11 === "remote")) || (key11 === "branch"))){
-const err85 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+}
+else {
+const err85 = {instancePath:instancePath+"/statistics",schemaPath:"#/properties/statistics/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -6187,10 +6182,12 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data35.push_retries !== undefined){
-let data36 = data35.push_retries;
-if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-const err86 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.git !== undefined){
+let data35 = data.git;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+for(const key11 in data35){
+if(!(((key11 === "push_retries") || (key11 === "remote")) || (key11 === "branch"))){
+const err86 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -6199,9 +6196,11 @@ vErrors.push(err86);
 }
 errors++;
 }
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 > 100 || isNaN(data36)){
-const err87 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+}
+if(data35.push_retries !== undefined){
+let data36 = data35.push_retries;
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+const err87 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -6210,8 +6209,9 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(data36 < 0 || isNaN(data36)){
-const err88 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 > 100 || isNaN(data36)){
+const err88 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -6220,11 +6220,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-}
-if(data35.remote !== undefined){
-if(typeof data35.remote !== "string"){
-const err89 = {instancePath:instancePath+"/git/remote",schemaPath:"#/properties/git/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data36 < 0 || isNaN(data36)){
+const err89 = {instancePath:instancePath+"/git/push_retries",schemaPath:"#/properties/git/properties/push_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -6234,9 +6231,10 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data35.branch !== undefined){
-if(typeof data35.branch !== "string"){
-const err90 = {instancePath:instancePath+"/git/branch",schemaPath:"#/properties/git/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data35.remote !== undefined){
+if(typeof data35.remote !== "string"){
+const err90 = {instancePath:instancePath+"/git/remote",schemaPath:"#/properties/git/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -6246,9 +6244,9 @@ vErrors.push(err90);
 errors++;
 }
 }
-}
-else {
-const err91 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data35.branch !== undefined){
+if(typeof data35.branch !== "string"){
+const err91 = {instancePath:instancePath+"/git/branch",schemaPath:"#/properties/git/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -6258,12 +6256,9 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data.build !== undefined){
-let data39 = data.build;
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-for(const key12 in data39){
-if(!((key12 === "out_dir") || (key12 === "max_file_bytes"))){
-const err92 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+}
+else {
+const err92 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -6273,11 +6268,12 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data39.out_dir !== undefined){
-let data40 = data39.out_dir;
-if(typeof data40 === "string"){
-if(!pattern39.test(data40)){
-const err93 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/pattern",keyword:"pattern",params:{pattern: "^[^/\\\\][^\\\\]*$"},message:"must match pattern \""+"^[^/\\\\][^\\\\]*$"+"\""};
+if(data.build !== undefined){
+let data39 = data.build;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+for(const key12 in data39){
+if(!((key12 === "out_dir") || (key12 === "max_file_bytes"))){
+const err93 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -6287,8 +6283,11 @@ vErrors.push(err93);
 errors++;
 }
 }
-else {
-const err94 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data39.out_dir !== undefined){
+let data40 = data39.out_dir;
+if(typeof data40 === "string"){
+if(!pattern39.test(data40)){
+const err94 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/pattern",keyword:"pattern",params:{pattern: "^[^/\\\\][^\\\\]*$"},message:"must match pattern \""+"^[^/\\\\][^\\\\]*$"+"\""};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -6298,10 +6297,8 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data39.max_file_bytes !== undefined){
-let data41 = data39.max_file_bytes;
-if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
-const err95 = {instancePath:instancePath+"/build/max_file_bytes",schemaPath:"#/properties/build/properties/max_file_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err95 = {instancePath:instancePath+"/build/out_dir",schemaPath:"#/properties/build/properties/out_dir/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -6310,9 +6307,11 @@ vErrors.push(err95);
 }
 errors++;
 }
-if((typeof data41 == "number") && (isFinite(data41))){
-if(data41 < 1024 || isNaN(data41)){
-const err96 = {instancePath:instancePath+"/build/max_file_bytes",schemaPath:"#/properties/build/properties/max_file_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
+}
+if(data39.max_file_bytes !== undefined){
+let data41 = data39.max_file_bytes;
+if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
+const err96 = {instancePath:instancePath+"/build/max_file_bytes",schemaPath:"#/properties/build/properties/max_file_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -6321,11 +6320,9 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err97 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data41 == "number") && (isFinite(data41))){
+if(data41 < 1024 || isNaN(data41)){
+const err97 = {instancePath:instancePath+"/build/max_file_bytes",schemaPath:"#/properties/build/properties/max_file_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -6336,13 +6333,26 @@ errors++;
 }
 }
 }
+}
 else {
-const err98 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err98 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err98];
 }
 else {
 vErrors.push(err98);
+}
+errors++;
+}
+}
+}
+else {
+const err99 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
 }
 errors++;
 }
