@@ -517,18 +517,24 @@ function aiderOutcome(rate: number | undefined, opts: FormatOptions): string | u
   return rate === undefined ? undefined : rate >= (opts.successRate ?? DEFAULT_THRESHOLDS.low_performance) ? 'success' : rate > 0 ? 'partial' : 'failure';
 }
 
-/** The run's error counts as `errors` lines (zero counts are left out). */
-function aiderErrors(get: AiderGet): string[] {
-  const errors: string[] = [];
-  const count = (field: string, text: string) => {
+/**
+ * The run's error counts, for its body. They are not `errors`: a count over 225 exercises
+ * ("430 error outputs") is a figure of the run, not a message of a failure, and as `errors` every
+ * run of the leaderboard repeated "<n> error outputs" and raised a false repeated-error flag.
+ */
+function aiderErrorCounts(get: AiderGet): string {
+  const counts = (
+    [
+      ['error_outputs', 'error outputs'],
+      ['num_malformed_responses', 'malformed responses'],
+      ['exhausted_context_windows', 'exhausted context windows'],
+      ['test_timeouts', 'test timeouts'],
+    ] as const
+  ).flatMap(([field, text]) => {
     const n = num(get(field)?.value);
-    if (n && n > 0) errors.push(`${n} ${text}`);
-  };
-  count('error_outputs', 'error outputs');
-  count('num_malformed_responses', 'malformed responses');
-  count('exhausted_context_windows', 'exhausted context windows');
-  count('test_timeouts', 'test timeouts');
-  return errors;
+    return n !== undefined ? [`${text} ${n}`] : [];
+  });
+  return counts.length ? counts.join(', ') : 'n/a';
 }
 
 /** The run's `usage`: model, cost and tokens. */
@@ -564,6 +570,7 @@ function aiderBody(get: AiderGet, file: string, line: number, opts: FormatOption
     `- edit format: ${editFormat ?? 'n/a'}`,
     `- pass rate after the first try: ${passRate1 ?? 'n/a'} %; after the second: ${rate ?? 'n/a'} % (the accuracy score; a success from ${opts.successRate ?? DEFAULT_THRESHOLDS.low_performance} %)`,
     `- well-formed responses: ${wellFormed ?? 'n/a'} %`,
+    `- error counts: ${aiderErrorCounts(get)}`,
     `- seconds per exercise: ${num(seconds) ?? 'n/a'}; total cost: ${cost === undefined ? 'not reported' : cost > 0 ? `$${cost}` : '$0 (aider writes 0 when it cannot price a model, so it is not counted as cost data)'}`,
   ].join('\n');
 }
@@ -603,8 +610,6 @@ export function aiderInput(get: AiderGet, file: string, line: number, opts: Form
   if (editFormat && slugify(editFormat, 80)) input.tags = [slugify(editFormat, 80)];
   const passed = num(get('pass_num_2')?.value) ?? (rate === undefined ? undefined : Math.round((rate * cases) / 100));
   if (passed !== undefined && passed <= cases) input.checks = { passed, failed: cases - passed };
-  const errors = aiderErrors(get);
-  if (errors.length) input.errors = errors;
   const usage = aiderUsage(get, model, cost);
   if (Object.keys(usage).length) input.usage = usage;
   const command = str(get('command')?.value);
