@@ -21,6 +21,7 @@ import { recordExecution } from '../agents/record.js';
 import { derivedId, keySuffix } from '../core/records/ids.js';
 import { buildReflection } from '../core/learn/reflection.js';
 import { derivedPatternsFor, reflectionIdFor } from '../agents/reflect.js';
+import { explainDerivedId } from '../agents/explain.js';
 import { analyzeWorkspace } from '../agents/analyze.js';
 import { VERSION } from '../core/version.js';
 import { withArticle } from '../core/diagnostics/words.js';
@@ -138,13 +139,23 @@ export class McpSession {
         name: 'get',
         title: 'Get full records by id',
         description:
-          'Returns the full records (frontmatter fields and Markdown body) for up to 10 ids returned by `recall`, `similar` or `record`. Long bodies are cut at `max_chars` each. Unknown ids are listed in `missing`.',
+          'Returns the full records (frontmatter fields and Markdown body) for up to 10 ids returned by `recall`, `similar` or `record`. Long bodies are cut at `max_chars` each. Ids of rows marked `derived` (patterns, themes and effects found in the history, not records) come back under `derived` with their statement, evidence and figures. Unknown ids are listed in `missing`.',
         input: {
           ids: z.array(idSchema).min(1, 'pass at least one id').max(10, 'ask for at most 10 ids per call').describe('record ids, e.g. ["ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E"]'),
           max_chars: z.number().int().min(200).max(8000).default(4000).describe('maximum characters of each body (default 4000)'),
         },
         output: {
           records: z.array(z.object({ id: z.string(), kind: z.string(), file: z.string(), data: z.record(z.unknown()), body: z.string(), body_truncated: z.boolean() })),
+          derived: z.array(
+            z.object({
+              id: z.string(),
+              kind: z.string(),
+              title: z.string(),
+              statement: z.string(),
+              evidence: z.array(z.string()).describe('the executions it was derived from (the newest 50)'),
+              figures: z.record(z.union([z.number(), z.string(), z.null()])),
+            }),
+          ),
           missing: z.array(z.string()),
         },
         example: { ids: ['ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E'] },
@@ -250,10 +261,14 @@ export class McpSession {
     const records: Array<Record<string, unknown>> = [];
     const missing: string[] = [];
     let budget = ANSWER_TOKEN_CAP * 4 - 2000;
+    const derived: Array<Record<string, unknown>> = [];
     for (const id of [...new Set(ids)]) {
       const r = byId.get(id);
       if (!r) {
-        missing.push(id);
+        // A derived row recall showed: not a record, but explained (statement, evidence, figures).
+        const d = await explainDerivedId(this.ws, [...byId.values()], id);
+        if (d) derived.push({ id: d.id, kind: d.kind, title: d.title, statement: d.statement, evidence: d.evidence, figures: d.figures });
+        else missing.push(id);
         continue;
       }
       const dataText = JSON.stringify(r.data);
@@ -262,7 +277,7 @@ export class McpSession {
       budget -= dataText.length + body.length;
       records.push({ id: r.id, kind: r.kind, file: r.file, data: { ...fieldsOf(r.data) }, body, body_truncated: body.length < r.body.length });
     }
-    return { records, missing };
+    return { records, derived, missing };
   }
 
   /** `similar`: comparable executions as compact rows. */

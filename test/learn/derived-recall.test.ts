@@ -17,6 +17,7 @@ import { openIndex } from '../../scripts/index/api.js';
 import { parseIntent } from '../../scripts/core/recall/intent.js';
 import { rank } from '../../scripts/core/recall/rank.js';
 import { rowFromInsight } from '../../scripts/mcp/recall.js';
+import { McpSession } from '../../scripts/mcp/server.js';
 import { mulberry32 } from '../../tools/examples/prng.js';
 
 afterAll(cleanupTemp);
@@ -147,6 +148,16 @@ describe('derived knowledge in recall', () => {
     const a = await ask(planted, 'show all failure patterns');
     const d = a.insights.find((i) => i.derived)!;
     expect(rowFromInsight(d as never)).toMatchObject({ id: d.id, derived: true });
+    // `get` with a derived id explains it instead of listing it as missing.
+    const got = (await new McpSession(openWorkspace({ cwd: planted })).get([d.id, 'pat-theme-nothing'], 4000)) as {
+      records: unknown[];
+      derived: Array<{ id: string; evidence: string[] }>;
+      missing: string[];
+    };
+    expect(got.records).toEqual([]);
+    expect(got.derived.map((x) => x.id)).toEqual([d.id]);
+    expect(got.derived[0]!.evidence.length).toBeGreaterThan(0);
+    expect(got.missing).toEqual(['pat-theme-nothing']);
     const sim = JSON.parse((await runCli(planted, ['similar', '--task-type', 'component', '--component', 'form-0', '--json'])).stdout);
     for (const g of sim.guidance) expect(g.path === null).toBe(Boolean(g.derived));
   });

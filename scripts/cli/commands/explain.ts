@@ -3,10 +3,8 @@ import type { Command } from 'commander';
 import { CATALOG, isRuleId, ruleDocLink } from '../../core/diagnostics/catalog.js';
 import { didYouMean } from '../../core/diagnostics/suggest.js';
 import { openIndex } from '../../index/api.js';
-import { derivedDocOf, explainDerived, explainRecord, renderDerivedExplanation, renderExplanation, type DerivedExplanation } from '../../core/learn/explain-record.js';
-import type { RecordRow } from '../../core/records/table.js';
-import type { Workspace } from '../../core/workspace.js';
-import type { ExtractedPattern } from '../../core/learn/types.js';
+import { explainRecord, renderDerivedExplanation, renderExplanation } from '../../core/learn/explain-record.js';
+import { explainDerivedId } from '../../agents/explain.js';
 import { printJson } from '../output.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../context.js';
@@ -57,18 +55,4 @@ export function register(program: Command, ctx: CliContext): void {
       else ctx.io.stdout.write(x ? renderExplanation(x) : renderDerivedExplanation(d!));
       ctx.exitCode = EXIT.OK;
     });
-}
-
-/**
- * Derived knowledge by id: as recall holds it (the derived store, brought up to date like
- * recall does), else from the last learning snapshot's patterns (a large history whose derived
- * store was not refreshed).
- */
-async function explainDerivedId(ws: Workspace, rows: readonly RecordRow[], id: string, patterns: readonly ExtractedPattern[]): Promise<DerivedExplanation | undefined> {
-  if (!exists(ws.kbRoot)) return undefined;
-  const store = await openIndex(ws).store();
-  const doc = [store.find('pattern', id), store.find('effect', id)].find((x) => x?.derived);
-  if (doc) return explainDerived(doc, rows);
-  const p = patterns.find((x) => x.id === id);
-  return p ? explainDerived(derivedDocOf(p), rows) : undefined;
 }
