@@ -158,6 +158,10 @@ describe('derived knowledge in recall', () => {
     expect(got.derived.map((x) => x.id)).toEqual([d.id]);
     expect(got.derived[0]!.evidence.length).toBeGreaterThan(0);
     expect(got.missing).toEqual(['pat-theme-nothing']);
+    // `show` says where to look instead of guessing a record id.
+    const shown = await runCli(planted, ['show', d.id]);
+    expect(shown.code).toBe(1);
+    expect(shown.stderr).toContain(`run \`learning-loop explain ${d.id}\``);
     const sim = JSON.parse((await runCli(planted, ['similar', '--task-type', 'component', '--component', 'form-0', '--json'])).stdout);
     for (const g of sim.guidance) expect(g.path === null).toBe(Boolean(g.derived));
   });

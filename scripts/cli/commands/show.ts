@@ -2,6 +2,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
 import { openIndex } from '../../index/api.js';
+import { explainDerivedId } from '../../agents/explain.js';
 import { diag, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
 import { didYouMean } from '../../core/diagnostics/suggest.js';
 import { renderRecord } from '../../core/records/write.js';
@@ -36,10 +37,16 @@ export function register(program: Command, ctx: CliContext): void {
       const byId = new Map(rows.map((r) => [r.id, r]));
       const found = [...new Set(ids)].map((id) => byId.get(id)).filter((r) => r !== undefined);
       const missing = [...new Set(ids)].filter((id) => !byId.has(id));
-      const diagnostics: Diagnostic[] = missing.map((id) => {
-        const close = didYouMean(id, byId.keys());
-        return diag('input/not-found', id, `No valid record has the id \`${id}\`.`, close ? { hint: `Did you mean \`${close}\`?` } : {});
-      });
+      const diagnostics: Diagnostic[] = [];
+      for (const id of missing) {
+        // A row recall marked derived is not a record, but `explain` explains it.
+        const derived = await explainDerivedId(ws, rows, id);
+        const close = derived ? undefined : didYouMean(id, byId.keys());
+        const hint = derived
+          ? `\`${id}\` is ${derived.kind === 'effect' ? 'an effect' : 'a pattern'} derived from the history, not a record: run \`learning-loop explain ${id}\` for its statement, evidence and figures.`
+          : close && `Did you mean \`${close}\`?`;
+        diagnostics.push(diag('input/not-found', id, `No valid record has the id \`${id}\`.`, hint ? { hint } : {}));
+      }
       if (opts.json) {
         printJson(ctx.io, {
           ok: !missing.length,
