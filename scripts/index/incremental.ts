@@ -259,25 +259,14 @@ export async function refreshOnPool(plan: RefreshPlan, pool: SegmentPool, previo
 
 /** Builds the state from parsed files (`fresh`) and/or segments parsed on a pool (`pooled`). */
 function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled: readonly ParsedSegment[]): KbState {
-  const { ws, opts, salt, candidates, segments, sources, loaded, memo, fullRebuild, sameLayout, misses, dirty } = plan;
-  const pooledIndex = new Map<string, IndexEntry>();
-  const pooledSegs = new Set<number>();
-  let parsed = misses.length;
-  const problems = [...loaded.problems];
-  if (pooled.length) {
-    parsed = 0;
-    for (const r of pooled) {
-      pooledSegs.add(r.seg);
-      parsed += r.parsed;
-      problems.push(...r.problems);
-      for (const e of r.index) pooledIndex.set(e.f, e);
-    }
-  }
+  const { ws, opts, salt, candidates, segments, sources, loaded, memo, fullRebuild, sameLayout, dirty } = plan;
+  const fromPool = pooledResults(pooled);
+  const parsed = pooled.length ? fromPool.parsed : plan.misses.length;
   const index = new Map<string, IndexEntry>();
   for (const n of [...dirty].sort((x, y) => x - y)) {
-    for (const file of sources.files[n]!) index.set(file, pooledIndex.get(file) ?? fresh.get(file)?.index ?? loaded.entries.get(file)!);
+    for (const file of sources.files[n]!) index.set(file, fromPool.index.get(file) ?? fresh.get(file)?.index ?? loaded.entries.get(file)!);
   }
-  const changed = [...misses.map((f) => f.file), ...plan.removed].sort();
+  const changed = [...plan.misses.map((f) => f.file), ...plan.removed].sort();
   const state: KbState = {
     ws,
     salt,
@@ -290,38 +279,64 @@ function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled
     files: candidates,
     sums: sameLayout ? plan.sums : [],
     stats: { files: candidates.length, parsed, cached: candidates.length - parsed, changed, scan: plan.scan.method, fullRebuild, sourceKey: sourceKeyOf(salt, candidates), segmentsRead: dirty.size },
-    problems,
+    problems: [...loaded.problems, ...fromPool.problems],
     noWrite: opts.noWrite === true,
     segCache: new Map(),
-    pooled: pooledSegs,
+    pooled: fromPool.segs,
     memo: opts.memo,
   };
-  if (!sameLayout && !fullRebuild && loaded.segments !== undefined && !pooled.length) {
-    // The segment count changed (the knowledge base grew or shrank past a power of two): move
-    // the cached records to their new segments instead of parsing them again.
-    const all = new Map<string, SegEntry>();
-    const from = memo?.segments === loaded.segments ? memo.segs : undefined;
-    for (let n = 0; n < loaded.segments; n++) {
-      const seg = from?.get(n) ?? readSegCache(ws.outDir, salt, loaded.segments, n);
-      if (seg instanceof Map) for (const [k, v] of seg) all.set(k, v);
-    }
-    for (let n = 0; n < segments; n++) {
-      const m = new Map<string, SegEntry>();
-      for (const file of sources.files[n]!) {
-        const e = fresh.get(file)?.seg ?? all.get(file);
-        if (e && e.b === index.get(file)!.b) m.set(file, e);
-      }
-      state.segCache.set(n, m);
-    }
-  } else if (memo?.segs && sameLayout) {
-    for (const [n, m] of memo.segs) state.segCache.set(n, m);
-  }
+  if (!sameLayout && !fullRebuild && loaded.segments !== undefined && !pooled.length) moveToNewLayout(state, plan, fresh);
+  else if (memo?.segs && sameLayout) for (const [n, m] of memo.segs) state.segCache.set(n, m);
   // Old-layout files go only after their records were moved (above).
   if (!sameLayout && !opts.noWrite && !pooled.length) clearCache(ws.outDir);
-  // Segments whose files changed get their cache rewritten (and are verified on the way); a
-  // pool's workers have already done that for theirs.
+  rewriteDirtySegments(state, plan, fresh);
+  if (!opts.noWrite && dirty.size) writeIndex(ws.outDir, salt, segments, entriesBySegment(state, dirty));
+  if (opts.memo) rememberState(opts.memo, state, plan);
+  return state;
+}
+
+/** What a pool's workers parsed: records read, problems, index entries and the segments they did. */
+function pooledResults(pooled: readonly ParsedSegment[]): { parsed: number; problems: KbState['problems']; index: Map<string, IndexEntry>; segs: Set<number> } {
+  const out = { parsed: 0, problems: [] as KbState['problems'], index: new Map<string, IndexEntry>(), segs: new Set<number>() };
+  for (const r of pooled) {
+    out.segs.add(r.seg);
+    out.parsed += r.parsed;
+    out.problems.push(...r.problems);
+    for (const e of r.index) out.index.set(e.f, e);
+  }
+  return out;
+}
+
+/**
+ * The segment count changed (the knowledge base grew or shrank past a power of two): the cached
+ * records move to their new segments instead of being parsed again.
+ */
+function moveToNewLayout(state: KbState, plan: RefreshPlan, fresh: Map<string, ParsedFile>): void {
+  const { ws, salt, loaded, memo, segments, sources } = plan;
+  const all = new Map<string, SegEntry>();
+  const from = memo && memo.segments === loaded.segments ? memo.segs : undefined;
+  for (let n = 0; n < loaded.segments!; n++) {
+    const seg = from?.get(n) ?? readSegCache(ws.outDir, salt, loaded.segments!, n);
+    if (seg instanceof Map) for (const [k, v] of seg) all.set(k, v);
+  }
+  for (let n = 0; n < segments; n++) {
+    const m = new Map<string, SegEntry>();
+    for (const file of sources.files[n]!) {
+      const e = fresh.get(file)?.seg ?? all.get(file);
+      if (e && e.b === state.index.get(file)!.b) m.set(file, e);
+    }
+    state.segCache.set(n, m);
+  }
+}
+
+/**
+ * Segments whose files changed get their cache rewritten (and are verified on the way); a pool's
+ * workers have already done that for theirs.
+ */
+function rewriteDirtySegments(state: KbState, plan: RefreshPlan, fresh: Map<string, ParsedFile>): void {
+  const { ws, opts, salt, segments, sources, fullRebuild, dirty } = plan;
   for (const n of [...dirty].sort((x, y) => x - y)) {
-    if (pooledSegs.has(n)) continue;
+    if (state.pooled.has(n)) continue;
     const base = state.segCache.get(n) ?? (fullRebuild ? new Map<string, SegEntry>() : undefined);
     const m = new Map<string, SegEntry>();
     const old = base ?? loadSegFile(state, n);
@@ -338,16 +353,16 @@ function finishRefresh(plan: RefreshPlan, fresh: Map<string, ParsedFile>, pooled
     verifySeg(state, n);
     if (!opts.noWrite) writeSegCache(ws.outDir, salt, segments, n, state.segCache.get(n)!.values());
   }
-  if (!opts.noWrite && dirty.size) writeIndex(ws.outDir, salt, segments, entriesBySegment(state, dirty));
-  if (opts.memo) {
-    if (!memo || !sameLayout) opts.memo.idx = new Map();
-    opts.memo.salt = salt;
-    opts.memo.segments = segments;
-    opts.memo.segs = state.segCache;
-    opts.memo.sums = state.sums;
-    for (const [n, m] of entriesBySegment(state, dirty)) opts.memo.idx!.set(n, new Map(m.map((e) => [e.f, e])));
-  }
-  return state;
+}
+
+/** Keeps what this refresh read for the next one in the same process (watch, MCP). */
+function rememberState(memo: NonNullable<KbState['memo']>, state: KbState, plan: RefreshPlan): void {
+  if (!plan.memo || !plan.sameLayout) memo.idx = new Map();
+  memo.salt = plan.salt;
+  memo.segments = plan.segments;
+  memo.segs = state.segCache;
+  memo.sums = state.sums;
+  for (const [n, m] of entriesBySegment(state, plan.dirty)) memo.idx!.set(n, new Map(m.map((e) => [e.f, e])));
 }
 
 /** The index entries of some (loaded) segments, in path order. */

@@ -119,133 +119,156 @@ export class McpSession {
 
   /** The tools this server offers. */
   tools(): ToolSpec[] {
-    return [
-      {
-        name: 'recall',
-        title: 'Recall learnings before a task',
-        description:
-          'Call BEFORE starting a task. Ask in plain words ("what failed last time we tried the booking component?"). Returns compact rows (id, kind, one-line insight, why it matched), best first, within `limit` rows and `max_tokens`. Then call `get` with the ids you want in full. Put the ids of the records you used in `recalled` when you call `record` (rows marked `derived` are not records: leave them out).',
-        input: {
-          question: z.string().min(3, 'ask a question of at least 3 characters').max(500, 'keep the question under 500 characters').describe('the task or question in plain words'),
-          limit: z.number().int().min(1).max(25).default(8).describe('maximum rows (1-25, default 8)'),
-          max_tokens: z.number().int().min(100).max(4000).default(1500).describe('token budget for the answer (100-4000, default 1500)'),
-        },
-        output: { question: z.string(), ...rowsOutput },
-        example: { question: 'what failed last time we tried the booking component?', limit: 5 },
-        readOnly: true,
-        run: async (a) => this.recall(String(a.question), Number(a.limit), Number(a.max_tokens)),
+    return [this.recallTool(), this.getTool(), this.similarTool(), this.recordTool(), this.reflectTool(), this.dashboardTool()];
+  }
+
+  /** The `recall` tool. */
+  private recallTool(): ToolSpec {
+    return {
+      name: 'recall',
+      title: 'Recall learnings before a task',
+      description:
+        'Call BEFORE starting a task. Ask in plain words ("what failed last time we tried the booking component?"). Returns compact rows (id, kind, one-line insight, why it matched), best first, within `limit` rows and `max_tokens`. Then call `get` with the ids you want in full. Put the ids of the records you used in `recalled` when you call `record` (rows marked `derived` are not records: leave them out).',
+      input: {
+        question: z.string().min(3, 'ask a question of at least 3 characters').max(500, 'keep the question under 500 characters').describe('the task or question in plain words'),
+        limit: z.number().int().min(1).max(25).default(8).describe('maximum rows (1-25, default 8)'),
+        max_tokens: z.number().int().min(100).max(4000).default(1500).describe('token budget for the answer (100-4000, default 1500)'),
       },
-      {
-        name: 'get',
-        title: 'Get full records by id',
-        description:
-          'Returns the full records (frontmatter fields and Markdown body) for up to 10 ids returned by `recall`, `similar` or `record`. Long bodies are cut at `max_chars` each. Ids of rows marked `derived` (patterns, themes and effects found in the history, not records) come back under `derived` with their statement, evidence and figures. Unknown ids are listed in `missing`.',
-        input: {
-          ids: z.array(idSchema).min(1, 'pass at least one id').max(10, 'ask for at most 10 ids per call').describe('record ids, e.g. ["ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E"]'),
-          max_chars: z.number().int().min(200).max(8000).default(4000).describe('maximum characters of each body (default 4000)'),
-        },
-        output: {
-          records: z.array(z.object({ id: z.string(), kind: z.string(), file: z.string(), data: z.record(z.unknown()), body: z.string(), body_truncated: z.boolean() })),
-          derived: z.array(
-            z.object({
-              id: z.string(),
-              kind: z.string(),
-              title: z.string(),
-              statement: z.string(),
-              evidence: z.array(z.string()).describe('the executions it was derived from (the newest 50)'),
-              figures: z.record(z.union([z.number(), z.string(), z.null()])),
-            }),
-          ),
-          missing: z.array(z.string()),
-        },
-        example: { ids: ['ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E'] },
-        readOnly: true,
-        run: async (a) => this.get(a.ids as string[], Number(a.max_chars)),
+      output: { question: z.string(), ...rowsOutput },
+      example: { question: 'what failed last time we tried the booking component?', limit: 5 },
+      readOnly: true,
+      run: async (a) => this.recall(String(a.question), Number(a.limit), Number(a.max_tokens)),
+    };
+  }
+
+  /** The `get` tool. */
+  private getTool(): ToolSpec {
+    return {
+      name: 'get',
+      title: 'Get full records by id',
+      description:
+        'Returns the full records (frontmatter fields and Markdown body) for up to 10 ids returned by `recall`, `similar` or `record`. Long bodies are cut at `max_chars` each. Ids of rows marked `derived` (patterns, themes and effects found in the history, not records) come back under `derived` with their statement, evidence and figures. Unknown ids are listed in `missing`.',
+      input: {
+        ids: z.array(idSchema).min(1, 'pass at least one id').max(10, 'ask for at most 10 ids per call').describe('record ids, e.g. ["ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E"]'),
+        max_chars: z.number().int().min(200).max(8000).default(4000).describe('maximum characters of each body (default 4000)'),
       },
-      {
-        name: 'similar',
-        title: 'Find similar past executions',
-        description:
-          'Finds past executions comparable to a task (same task type, component, domains, shared words), best first, as compact rows. Use it to estimate effort and reuse what worked; `get` the ids for details.',
-        input: {
-          task_type: z.string().max(80).optional().describe('e.g. component, bugfix, api-integration'),
-          component: z.string().max(80).optional().describe('e.g. booking-form'),
-          domains: z.array(z.string().max(80)).max(10).optional().describe('e.g. ["square_api"]'),
-          description: z.string().max(500).optional().describe('the task in a few words'),
-          limit: z.number().int().min(1).max(25).default(5).describe('maximum rows (default 5)'),
-        },
-        output: rowsOutput,
-        example: { task_type: 'component', component: 'booking-form', limit: 5 },
-        readOnly: true,
-        run: async (a) => this.similar(a),
+      output: {
+        records: z.array(z.object({ id: z.string(), kind: z.string(), file: z.string(), data: z.record(z.unknown()), body: z.string(), body_truncated: z.boolean() })),
+        derived: z.array(
+          z.object({
+            id: z.string(),
+            kind: z.string(),
+            title: z.string(),
+            statement: z.string(),
+            evidence: z.array(z.string()).describe('the executions it was derived from (the newest 50)'),
+            figures: z.record(z.union([z.number(), z.string(), z.null()])),
+          }),
+        ),
+        missing: z.array(z.string()),
       },
-      {
-        name: 'record',
-        title: 'Record an execution after a task',
-        description:
-          'Call AFTER finishing a task. Scores it (missing scores are computed), writes the execution record and, when a trigger fires, a reflection stub. Required: task_id, task_type, agent, outcome (success|partial|failure), duration_s. Never overwrites; repeating the same call (or the same idempotency_key) returns the first result instead of recording twice. Never paste secrets: records with tokens or keys are refused.',
-        input: {
-          ...recordInputShape(),
-          commit_sha: z
-            .string()
-            .regex(/^[0-9a-f]{7,64}$/, 'a commit id: 7-64 lower-case hex digits')
-            .optional()
-            .describe('the code commit the task produced (the record field `commit`; CLI --commit-sha)'),
-          commit: z
-            .union([z.boolean(), z.string().regex(/^[0-9a-f]{7,64}$/, 'true/false, or (old spelling of commit_sha) a commit id')])
-            .optional()
-            .describe('true: commit the new record files, one commit per record (CLI --commit). A commit id here is the old spelling of commit_sha.'),
-          push: z.boolean().optional().describe('commit and push, rebasing and retrying when the remote moved (CLI --push)'),
-          idempotency_key: z.string().min(8).max(200).optional().describe('optional: the same key never records twice (default: a hash of the input)'),
-        },
-        output: {
-          id: z.string(),
-          path: z.string(),
-          overall: z.number(),
-          trigger: z.string().nullable(),
-          reflection: z.string().nullable().describe('id of the reflection stub written, if any'),
-          git_commit: z.string().nullable().describe('the commit made for the record, with commit/push'),
-          pushed: z.boolean().nullable().describe('whether the push succeeded, with push'),
-          replayed: z.boolean().describe('true when this call repeated an earlier one and nothing new was written'),
-        },
-        example: { task_id: 'booking-form-validation', task_type: 'component', agent: 'claude', outcome: 'success', duration_s: 900, component: 'booking-form' },
-        readOnly: false,
-        run: async (a) => this.record(a),
+      example: { ids: ['ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E'] },
+      readOnly: true,
+      run: async (a) => this.get(a.ids as string[], Number(a.max_chars)),
+    };
+  }
+
+  /** The `similar` tool. */
+  private similarTool(): ToolSpec {
+    return {
+      name: 'similar',
+      title: 'Find similar past executions',
+      description:
+        'Finds past executions comparable to a task (same task type, component, domains, shared words), best first, as compact rows. Use it to estimate effort and reuse what worked; `get` the ids for details.',
+      input: {
+        task_type: z.string().max(80).optional().describe('e.g. component, bugfix, api-integration'),
+        component: z.string().max(80).optional().describe('e.g. booking-form'),
+        domains: z.array(z.string().max(80)).max(10).optional().describe('e.g. ["square_api"]'),
+        description: z.string().max(500).optional().describe('the task in a few words'),
+        limit: z.number().int().min(1).max(25).default(5).describe('maximum rows (default 5)'),
       },
-      {
-        name: 'reflect',
-        title: 'Reflection for an execution',
-        description:
-          'Builds the reflection an execution calls for (root-cause analysis for low scores, template extraction for high ones, assumption review for surprises), pre-filled with similar failures, recurring errors and assumptions from the history. Read it, then write your analysis in the reflection file.',
-        input: { execution_id: idSchema.describe('the execution id, e.g. from `record`') },
-        output: {
-          execution_id: z.string(),
-          trigger: z.string().nullable(),
-          existing: z.array(z.string()).describe('ids of reflections already linked to the execution'),
-          reflection: z.object({ id: z.string(), title: z.string(), reflection_type: z.string(), evidence: z.record(z.unknown()), body: z.string() }).nullable(),
-        },
-        example: { execution_id: 'ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E' },
-        readOnly: true,
-        run: async (a) => this.reflect(String(a.execution_id)),
+      output: rowsOutput,
+      example: { task_type: 'component', component: 'booking-form', limit: 5 },
+      readOnly: true,
+      run: async (a) => this.similar(a),
+    };
+  }
+
+  /** The `record` tool. */
+  private recordTool(): ToolSpec {
+    return {
+      name: 'record',
+      title: 'Record an execution after a task',
+      description:
+        'Call AFTER finishing a task. Scores it (missing scores are computed), writes the execution record and, when a trigger fires, a reflection stub. Required: task_id, task_type, agent, outcome (success|partial|failure), duration_s. Never overwrites; repeating the same call (or the same idempotency_key) returns the first result instead of recording twice. Never paste secrets: records with tokens or keys are refused.',
+      input: {
+        ...recordInputShape(),
+        commit_sha: z
+          .string()
+          .regex(/^[0-9a-f]{7,64}$/, 'a commit id: 7-64 lower-case hex digits')
+          .optional()
+          .describe('the code commit the task produced (the record field `commit`; CLI --commit-sha)'),
+        commit: z
+          .union([z.boolean(), z.string().regex(/^[0-9a-f]{7,64}$/, 'true/false, or (old spelling of commit_sha) a commit id')])
+          .optional()
+          .describe('true: commit the new record files, one commit per record (CLI --commit). A commit id here is the old spelling of commit_sha.'),
+        push: z.boolean().optional().describe('commit and push, rebasing and retrying when the remote moved (CLI --push)'),
+        idempotency_key: z.string().min(8).max(200).optional().describe('optional: the same key never records twice (default: a hash of the input)'),
       },
-      {
-        name: 'dashboard',
-        title: 'Learning dashboard',
-        description:
-          'The learning metrics: component reuse rate, API integration time, agent effectiveness, pattern stability, overall improvement, the success criteria, trends, anti-pattern flags and recommendations.',
-        input: {},
-        output: {
-          metrics: z.record(z.unknown()),
-          trends: z.record(z.unknown()),
-          success_criteria: z.array(z.unknown()),
-          recommendations: z.array(z.string()),
-          flags: z.array(z.object({ monitor: z.string(), action: z.string(), message: z.string() })),
-        },
-        example: {},
-        readOnly: true,
-        run: async () => this.dashboard(),
+      output: {
+        id: z.string(),
+        path: z.string(),
+        overall: z.number(),
+        trigger: z.string().nullable(),
+        reflection: z.string().nullable().describe('id of the reflection stub written, if any'),
+        git_commit: z.string().nullable().describe('the commit made for the record, with commit/push'),
+        pushed: z.boolean().nullable().describe('whether the push succeeded, with push'),
+        replayed: z.boolean().describe('true when this call repeated an earlier one and nothing new was written'),
       },
-    ];
+      example: { task_id: 'booking-form-validation', task_type: 'component', agent: 'claude', outcome: 'success', duration_s: 900, component: 'booking-form' },
+      readOnly: false,
+      run: async (a) => this.record(a),
+    };
+  }
+
+  /** The `reflect` tool. */
+  private reflectTool(): ToolSpec {
+    return {
+      name: 'reflect',
+      title: 'Reflection for an execution',
+      description:
+        'Builds the reflection an execution calls for (root-cause analysis for low scores, template extraction for high ones, assumption review for surprises), pre-filled with similar failures, recurring errors and assumptions from the history. Read it, then write your analysis in the reflection file.',
+      input: { execution_id: idSchema.describe('the execution id, e.g. from `record`') },
+      output: {
+        execution_id: z.string(),
+        trigger: z.string().nullable(),
+        existing: z.array(z.string()).describe('ids of reflections already linked to the execution'),
+        reflection: z.object({ id: z.string(), title: z.string(), reflection_type: z.string(), evidence: z.record(z.unknown()), body: z.string() }).nullable(),
+      },
+      example: { execution_id: 'ex-01JD3Z6T0M2K8W7Q9A1B2C3D4E' },
+      readOnly: true,
+      run: async (a) => this.reflect(String(a.execution_id)),
+    };
+  }
+
+  /** The `dashboard` tool. */
+  private dashboardTool(): ToolSpec {
+    return {
+      name: 'dashboard',
+      title: 'Learning dashboard',
+      description:
+        'The learning metrics: component reuse rate, API integration time, agent effectiveness, pattern stability, overall improvement, the success criteria, trends, anti-pattern flags and recommendations.',
+      input: {},
+      output: {
+        metrics: z.record(z.unknown()),
+        trends: z.record(z.unknown()),
+        success_criteria: z.array(z.unknown()),
+        recommendations: z.array(z.string()),
+        flags: z.array(z.object({ monitor: z.string(), action: z.string(), message: z.string() })),
+      },
+      example: {},
+      readOnly: true,
+      run: async () => this.dashboard(),
+    };
   }
 
   /** `recall`: compact rows within the limit and token budget. */
