@@ -17,7 +17,7 @@ import type { ExecutionRecord } from '../core/records/kinds.js';
 import { recordPath } from '../core/records/kinds.js';
 import { renderRecord } from '../core/records/write.js';
 import { memoryToPatterns, SEED_PATTERNS, type SeedMemory } from '../core/records/seed-patterns.js';
-import { recordExecution } from './record.js';
+import { recordExecution, type RecordResult } from './record.js';
 import { redactSecrets } from '../core/records/secrets.js';
 
 import { LearningQueryInterface } from './query-interface.js';
@@ -225,8 +225,36 @@ export class LearningOrchestrator {
    * Without `fn` (the seed's validation command) the task is recorded as a successful no-op.
    */
   async executeWithLearning(task: LearningTask, fn: (ctx: TaskContext) => Promise<TaskResult | void> | TaskResult | void = () => ({})): Promise<LearningOutcome> {
-    const diagnostics: Diagnostic[] = [];
     // 1. Pre-execution learning check.
+    const { similar, recalled } = await this.recallFor(task);
+    // 2. Pre-execution state.
+    const pre = this.patternExtractor.captureExecutionMetadata(task.id, 'pre', { initial_state: task.initial_state ?? '', assumptions: task.assumptions ?? [], dependencies: task.dependencies ?? [] });
+    // 3. Execute with monitoring.
+    const run = await this.runTask(task, fn, similar, recalled);
+    const { r, outcome, errors } = redactedResult(run.result, run.error);
+    // 4-5. Score (record completes missing scores from evidence) and post metadata.
+    const post = this.patternExtractor.captureExecutionMetadata(task.id, 'post', { outcomes: r.outcomes ?? [], deviations: r.deviations ?? [], discoveries: r.discoveries ?? [] });
+    const input = this.executionInput(task, run, r, { outcome, errors, recalled, pre: pre.data, post: post.data });
+    const rec = await this.recordKeepingIt(input, errors);
+    const execution = rec.execution;
+    const { score, trigger } = execution ? { score: execution.overall, trigger: execution.trigger ?? null } : this.scoreUnrecorded(r, outcome, run.duration, errors);
+    // 6. Extract learnings (and refresh the memory's agent performance).
+    const rows = execution ? (await openIndex(this.workspace).table()).rows : [];
+    const learnings = execution ? this.extractLearnings(execution, rows, similar) : [];
+    // 7. Reflection when triggered.
+    const reflection = trigger && execution ? await this.reflectOn(trigger, task, execution, rows, rec) : undefined;
+    // 8. Improvement suggestions.
+    const improvements = execution ? this.suggestNextImprovements(execution, rows, similar) : [];
+    const out: LearningOutcome = { result: run.result, score, learnings, improvements, recalled, diagnostics: [...rec.diagnostics] };
+    if (execution) out.execution = execution;
+    if (rec.path) out.path = rec.path;
+    if (reflection) out.reflection = reflection;
+    if (run.error) out.error = run.error;
+    return out;
+  }
+
+  /** Step 1: similar executions and guidance; `recalled` names committed records only (derived patterns are shown, not linked). */
+  private async recallFor(task: LearningTask): Promise<{ similar: SimilarResult | undefined; recalled: string[] }> {
     this.log(`[LEARNING] Checking past executions for: ${task.id}`);
     let similar: SimilarResult | undefined;
     try {
@@ -237,11 +265,12 @@ export class LearningOrchestrator {
     } catch {
       similar = undefined; // no knowledge base yet: nothing to recall
     }
-    // Derived patterns are shown but not linked: `recalled` names committed records only.
     const recalled = [...new Set([...(similar?.guidance ?? []).filter((g) => !g.derived).map((g) => g.id), ...(similar?.executions ?? []).slice(0, 3).map((e) => e.id)])];
-    // 2. Pre-execution state.
-    const pre = this.patternExtractor.captureExecutionMetadata(task.id, 'pre', { initial_state: task.initial_state ?? '', assumptions: task.assumptions ?? [], dependencies: task.dependencies ?? [] });
-    // 3. Execute with monitoring.
+    return { similar, recalled };
+  }
+
+  /** Step 3: runs the task with timing, collecting the decisions it reports; whatever it throws is a failure. */
+  private async runTask(task: LearningTask, fn: (ctx: TaskContext) => Promise<TaskResult | void> | TaskResult | void, similar: SimilarResult | undefined, recalled: string[]): Promise<TaskRun> {
     this.log(`[EXECUTING] Task: ${task.id}`);
     const decisions: string[] = [];
     const alternatives: string[] = [];
@@ -256,83 +285,69 @@ export class LearningOrchestrator {
       result = undefined;
     }
     const duration = Math.max(0, Math.round((performance.now() - t0) / 10) / 100);
-    const r: TaskResult = { ...(result ?? {}) };
-    const outcome = r.outcome ?? (error || (r.exit_code !== undefined && r.exit_code !== 0) ? 'failure' : 'success');
-    // Output a task reports may carry a credential: redact it and keep the rest, never drop the record.
-    const errors = [...(r.errors ?? []), ...(error ? [error] : [])].map((m) => redacted(m.slice(0, 4000))).slice(0, 200);
-    for (const k of ['outcomes', 'deviations', 'discoveries', 'decision_points', 'alternatives_considered'] as const) if (r[k]) r[k] = r[k]!.map(redacted);
-    if (r.command !== undefined) r.command = redacted(r.command);
-    // 4-5. Score (record completes missing scores from evidence) and post metadata.
-    const post = this.patternExtractor.captureExecutionMetadata(task.id, 'post', { outcomes: r.outcomes ?? [], deviations: r.deviations ?? [], discoveries: r.discoveries ?? [] });
+    return { result, error, started, duration, decisions, alternatives };
+  }
+
+  /** The execution `record` is given: the task, its run and what it reported. */
+  private executionInput(
+    task: LearningTask,
+    run: TaskRun,
+    r: TaskResult,
+    x: { outcome: string; errors: string[]; recalled: string[]; pre: Record<string, unknown>; post: Record<string, unknown> },
+  ): Record<string, unknown> {
     const input: Record<string, unknown> = {
       task_id: redacted(task.id),
       task_type: task.type,
       agent: task.agent ?? this.opts.agent ?? process.env.LEARNING_LOOP_AGENT ?? 'orchestrator',
-      started_at: `${started.toISOString().slice(0, 19)}Z`,
-      duration_s: duration,
-      outcome,
-      pre: { assumptions: pre.data.assumptions, dependencies: pre.data.dependencies, ...(task.initial_state ? { initial_state: task.initial_state } : {}) },
-      during: { decision_points: [...decisions, ...(r.decision_points ?? [])], alternatives_considered: [...alternatives, ...(r.alternatives_considered ?? [])] },
-      post: post.data,
+      started_at: `${run.started.toISOString().slice(0, 19)}Z`,
+      duration_s: run.duration,
+      outcome: x.outcome,
+      pre: { assumptions: x.pre.assumptions, dependencies: x.pre.dependencies, ...(task.initial_state ? { initial_state: task.initial_state } : {}) },
+      during: { decision_points: [...run.decisions, ...(r.decision_points ?? [])], alternatives_considered: [...run.alternatives, ...(r.alternatives_considered ?? [])] },
+      post: x.post,
     };
     if (task.component) input.component = task.component;
     if (task.domains?.length) input.domains = task.domains;
     const sprint = task.sprint ?? this.currentSprint;
     if (sprint) input.sprint = sprint;
-    if (errors.length) input.errors = errors;
+    if (x.errors.length) input.errors = x.errors;
     if (r.scores) input.scores = r.scores;
     for (const k of ['reused', 'produced', 'checks', 'exit_code', 'command', 'commit'] as const) if (r[k] !== undefined) input[k] = r[k];
-    if (recalled.length) input.recalled = recalled;
-    let rec = await recordExecution(this.workspace, input, { commit: Boolean(this.opts.commit || this.opts.push), push: Boolean(this.opts.push), now: this.clock() });
-    if (!rec.ok && rec.diagnostics.some((d) => d.rule === 'secret/detected') && errors.length) {
-      // Never lose the execution: keep it, without the text that looked like a secret.
-      input.errors = ['(error output withheld: it looked like it contained a secret)'];
-      rec = await recordExecution(this.workspace, input, { commit: Boolean(this.opts.commit || this.opts.push), push: Boolean(this.opts.push), now: this.clock() });
-    }
-    diagnostics.push(...rec.diagnostics);
-    const execution = rec.execution;
-    let score: number;
-    let trigger: TriggerAction | null;
-    if (execution) {
-      score = execution.overall;
-      trigger = execution.trigger ?? null;
-    } else {
-      const s = completeScores(
-        r.scores ?? {},
-        {
-          outcome,
-          duration_s: duration,
-          ...(r.checks ? { checks: r.checks } : {}),
-          errors,
-          reused: r.reused ?? [],
-          produced: r.produced ?? [],
-          deviations: r.deviations ?? [],
-          discoveries: r.discoveries ?? [],
-        },
-        this.workspace.config.scoring.default_efficiency,
-      ).scores;
-      score = computeOverall(s);
-      trigger = decideTrigger(s, this.workspace.config.thresholds).action;
-    }
-    // 6. Extract learnings (and refresh the memory's agent performance).
-    const rows = execution ? (await openIndex(this.workspace).table()).rows : [];
-    const learnings = execution ? this.extractLearnings(execution, rows, similar) : [];
-    // 7. Reflection when triggered.
-    let reflection: LearningOutcome['reflection'];
-    if (trigger && execution) {
-      const seed = decideTrigger(execution.scores, this.workspace.config.thresholds);
-      const reason = seed.action === trigger ? seed.reason! : trigger === 'extract_template' ? streakReason(this.workspace.config.scoring.template_streak, execution) : trigger;
-      const rr = await this.performReflection(trigger, reason, task, execution, rows);
-      reflection = { action: trigger, reason, written: [...(rec.reflection ? [rec.reflection.path] : []), ...rr.written] };
-    }
-    // 8. Improvement suggestions.
-    const improvements = execution ? this.suggestNextImprovements(execution, rows, similar) : [];
-    const out: LearningOutcome = { result, score, learnings, improvements, recalled, diagnostics };
-    if (execution) out.execution = execution;
-    if (rec.path) out.path = rec.path;
-    if (reflection) out.reflection = reflection;
-    if (error) out.error = error;
-    return out;
+    if (x.recalled.length) input.recalled = x.recalled;
+    return input;
+  }
+
+  /** Records the execution; never loses it to error output that looked like a secret (recorded again without it). */
+  private async recordKeepingIt(input: Record<string, unknown>, errors: readonly string[]): Promise<RecordResult> {
+    const opts = { commit: Boolean(this.opts.commit || this.opts.push), push: Boolean(this.opts.push) };
+    const rec = await recordExecution(this.workspace, input, { ...opts, now: this.clock() });
+    if (rec.ok || !rec.diagnostics.some((d) => d.rule === 'secret/detected') || !errors.length) return rec;
+    input.errors = ['(error output withheld: it looked like it contained a secret)'];
+    return recordExecution(this.workspace, input, { ...opts, now: this.clock() });
+  }
+
+  /** Score and trigger of a run that could not be recorded (computed the way `record` would). */
+  private scoreUnrecorded(r: TaskResult, outcome: ExecutionRecord['outcome'], duration: number, errors: string[]): { score: number; trigger: TriggerAction | null } {
+    const evidence = {
+      outcome,
+      duration_s: duration,
+      ...(r.checks ? { checks: r.checks } : {}),
+      errors,
+      reused: r.reused ?? [],
+      produced: r.produced ?? [],
+      deviations: r.deviations ?? [],
+      discoveries: r.discoveries ?? [],
+    };
+    const s = completeScores(r.scores ?? {}, evidence, this.workspace.config.scoring.default_efficiency).scores;
+    return { score: computeOverall(s), trigger: decideTrigger(s, this.workspace.config.thresholds).action };
+  }
+
+  /** Step 7: the reflection the trigger asks for, with the seed's reason. */
+  private async reflectOn(trigger: TriggerAction, task: LearningTask, execution: ExecutionRecord, rows: readonly RecordRow[], rec: RecordResult): Promise<LearningOutcome['reflection']> {
+    const seed = decideTrigger(execution.scores, this.workspace.config.thresholds);
+    const reason = seed.action === trigger ? seed.reason! : trigger === 'extract_template' ? streakReason(this.workspace.config.scoring.template_streak, execution) : trigger;
+    const rr = await this.performReflection(trigger, reason, task, execution, rows);
+    return { action: trigger, reason, written: [...(rec.reflection ? [rec.reflection.path] : []), ...rr.written] };
   }
 
   private extractLearnings(execution: ExecutionRecord, rows: readonly RecordRow[], similar?: SimilarResult): string[] {
@@ -414,4 +429,27 @@ export class LearningOrchestrator {
     const written = opts.dryRun ? [] : applyChanges(this.workspace, s.changes);
     return { patterns_identified: s.top_patterns.length, rules_updated: s.summary.rules_proposed + s.summary.archived > 0, timestamp: s.record.created_at, written, synthesis: s };
   }
+}
+
+/** One run of a task: what it returned or threw, when it started and how long it took, the decisions it reported. */
+interface TaskRun {
+  result: TaskResult | undefined;
+  error: string | undefined;
+  started: Date;
+  duration: number;
+  decisions: string[];
+  alternatives: string[];
+}
+
+/**
+ * The run's result with its outcome and errors, and every text it reports redacted: output a task
+ * reports may carry a credential; it is redacted and the rest kept, the record is never dropped.
+ */
+function redactedResult(result: TaskResult | undefined, error: string | undefined): { r: TaskResult; outcome: ExecutionRecord['outcome']; errors: string[] } {
+  const r: TaskResult = { ...(result ?? {}) };
+  const outcome = r.outcome ?? (error || (r.exit_code !== undefined && r.exit_code !== 0) ? 'failure' : 'success');
+  const errors = [...(r.errors ?? []), ...(error ? [error] : [])].map((m) => redacted(m.slice(0, 4000))).slice(0, 200);
+  for (const k of ['outcomes', 'deviations', 'discoveries', 'decision_points', 'alternatives_considered'] as const) if (r[k]) r[k] = r[k]!.map(redacted);
+  if (r.command !== undefined) r.command = redacted(r.command);
+  return { r, outcome, errors };
 }
