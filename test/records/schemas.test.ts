@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { JSON_SCHEMA, load } from 'js-yaml';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AJV_OPTIONS, renderSchemaFiles, renderTypes, renderValidators } from '../../tools/schemas/generate-core.js';
+import { AJV_OPTIONS, appendErrorsInPlace, renderSchemaFiles, renderTypes, renderValidators } from '../../tools/schemas/generate-core.js';
 import { validatorFor } from '../../scripts/core/records/validate.js';
 import { isKind } from '../../scripts/core/records/kinds.js';
 import { REPO_ROOT } from '../helpers/repo.js';
@@ -49,6 +49,24 @@ function frontmatters(dir: string): Array<Record<string, unknown>> {
     return m ? [load(m[1]!, { schema: JSON_SCHEMA }) as Record<string, unknown>] : [];
   });
 }
+
+describe('generated validators stay linear', () => {
+  it('collect a called fragment’s errors in place, never by copying every error so far', () => {
+    const ajvLine = 'vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);';
+    expect(appendErrorsInPlace(`x\n${ajvLine}\ny`)).toBe('x\nif (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);\ny');
+    const shipped = readFileSync(join(REPO_ROOT, 'scripts', 'core', 'records', 'validators.generated.ts'), 'utf8');
+    expect(shipped).not.toContain('.concat(');
+    expect(shipped).toContain('vErrors.push(e)');
+  });
+
+  it('report every error of a long list of objects that each fail a shared fragment, in order', () => {
+    const items = Array.from({ length: 3000 }, (_, i) => ({ fingerprint: 'x', count: 1, executions: i % 2 ? 1 : ['ok-id'] }));
+    const validate = validatorFor('reflection');
+    expect(validate({ kind: 'reflection', id: 'r', created_at: '2026-01-01T00:00:00Z', reflection_type: 'free', executions: ['e'], evidence: { recurring_errors: items } })).toBe(false);
+    const paths = (validate.errors ?? []).map((e) => e.instancePath);
+    expect(paths).toEqual(Array.from({ length: 1500 }, (_, k) => `/evidence/recurring_errors/${2 * k + 1}/executions`));
+  });
+});
 
 describe('published schemas stand alone', () => {
   // Each file carries the shared fragments it uses as its own $defs: an editor or a stock validator

@@ -1,6 +1,6 @@
 /**
  * Hostile single files inside the 1 MiB limit: how long `validate` (a real CLI process) takes
- * for one record with N unknown keys, N duplicate keys or N broken links, and how many
+ * for one record with N unknown keys, N duplicate keys, N broken links or N nested id lists, and how many
  * diagnostics it prints. Linear means the time grows with N, not with N². Prints figures;
  * `tools/bench/run.ts` runs it. Run: `npm run build:ts && node dist/tools/bench/hostile.js [--quick] [--cli path/to/bin/learning-loop.js]`.
  */
@@ -34,6 +34,13 @@ const SHAPES: Record<string, { n: number; make: (n: number) => string }> = {
       ),
   },
   'broken links': { n: 9_000, make: (n) => record('rule-x', ['from_patterns:', ...Array.from({ length: n }, (_, i) => `  - pat-missing-${i}`)]) },
+  // Each item fails a shared schema fragment (an id list) that the validators call: the errors of
+  // such calls were once concatenated, quadratic in their number (80,000 items: 25 s).
+  'nested id lists': {
+    n: 4_500,
+    make: (n) =>
+      `---\nkind: reflection\nid: rule-x\ncreated_at: 2026-11-01T00:00:00Z\nreflection_type: free\nexecutions: [ex-1]\nevidence:\n  recurring_errors:\n${Array.from({ length: n }, () => '    - {fingerprint: x, count: 1, executions: 1}').join('\n')}\n---\n`,
+  },
 };
 
 function record(id: string, extra: string[]): string {

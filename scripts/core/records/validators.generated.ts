@@ -488,13 +488,13 @@ errors++;
 }
 if(data.tags !== undefined){
 if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.domains !== undefined){
 if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -1041,7 +1041,7 @@ errors++;
 }
 if(data23.assumptions !== undefined){
 if(!(validate24(data23.assumptions, {instancePath:instancePath+"/pre/assumptions",parentData:data23,parentDataProperty:"assumptions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -1150,13 +1150,13 @@ errors++;
 }
 if(data28.decision_points !== undefined){
 if(!(validate24(data28.decision_points, {instancePath:instancePath+"/during/decision_points",parentData:data28,parentDataProperty:"decision_points",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data28.alternatives_considered !== undefined){
 if(!(validate24(data28.alternatives_considered, {instancePath:instancePath+"/during/alternatives_considered",parentData:data28,parentDataProperty:"alternatives_considered",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -1189,19 +1189,19 @@ errors++;
 }
 if(data31.outcomes !== undefined){
 if(!(validate24(data31.outcomes, {instancePath:instancePath+"/post/outcomes",parentData:data31,parentDataProperty:"outcomes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data31.deviations !== undefined){
 if(!(validate24(data31.deviations, {instancePath:instancePath+"/post/deviations",parentData:data31,parentDataProperty:"deviations",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data31.discoveries !== undefined){
 if(!(validate24(data31.discoveries, {instancePath:instancePath+"/post/discoveries",parentData:data31,parentDataProperty:"discoveries",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -1296,7 +1296,7 @@ errors++;
 }
 if(data.errors !== undefined){
 if(!(validate24(data.errors, {instancePath:instancePath+"/errors",parentData:data,parentDataProperty:"errors",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -1452,7 +1452,7 @@ errors++;
 }
 if(data.recalled !== undefined){
 if(!(validate32(data.recalled, {instancePath:instancePath+"/recalled",parentData:data,parentDataProperty:"recalled",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -1838,13 +1838,13 @@ errors++;
 }
 if(data.tags !== undefined){
 if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.domains !== undefined){
 if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -1922,7 +1922,7 @@ errors++;
 if(data.executions !== undefined){
 let data9 = data.executions;
 if(!(validate32(data9, {instancePath:instancePath+"/executions",parentData:data,parentDataProperty:"executions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 if(Array.isArray(data9)){
@@ -1988,7 +1988,7 @@ errors++;
 }
 if(data11.similar_failures !== undefined){
 if(!(validate32(data11.similar_failures, {instancePath:instancePath+"/evidence/similar_failures",parentData:data11,parentDataProperty:"similar_failures",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -2083,7 +2083,7 @@ errors++;
 }
 if(data14.executions !== undefined){
 if(!(validate32(data14.executions, {instancePath:instancePath+"/evidence/recurring_errors/" + i0+"/executions",parentData:data14,parentDataProperty:"executions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -2113,25 +2113,25 @@ errors++;
 }
 if(data11.assumptions !== undefined){
 if(!(validate24(data11.assumptions, {instancePath:instancePath+"/evidence/assumptions",parentData:data11,parentDataProperty:"assumptions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data11.dependencies !== undefined){
 if(!(validate24(data11.dependencies, {instancePath:instancePath+"/evidence/dependencies",parentData:data11,parentDataProperty:"dependencies",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data11.recalled !== undefined){
 if(!(validate32(data11.recalled, {instancePath:instancePath+"/evidence/recalled",parentData:data11,parentDataProperty:"recalled",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data11.patterns !== undefined){
 if(!(validate32(data11.patterns, {instancePath:instancePath+"/evidence/patterns",parentData:data11,parentDataProperty:"patterns",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -2174,13 +2174,13 @@ errors++;
 }
 if(data.actions !== undefined){
 if(!(validate24(data.actions, {instancePath:instancePath+"/actions",parentData:data,parentDataProperty:"actions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.proposed !== undefined){
 if(!(validate32(data.proposed, {instancePath:instancePath+"/proposed",parentData:data,parentDataProperty:"proposed",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -2656,13 +2656,13 @@ errors++;
 }
 if(data.tags !== undefined){
 if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.domains !== undefined){
 if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -2691,19 +2691,19 @@ errors++;
 }
 if(data.review !== undefined){
 if(!(validate49(data.review, {instancePath:instancePath+"/review",parentData:data,parentDataProperty:"review",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if (vErrors === null) vErrors = validate49.errors; else for (const e of validate49.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.supersedes !== undefined){
 if(!(validate32(data.supersedes, {instancePath:instancePath+"/supersedes",parentData:data,parentDataProperty:"supersedes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.provenance !== undefined){
 if(!(validate52(data.provenance, {instancePath:instancePath+"/provenance",parentData:data,parentDataProperty:"provenance",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if (vErrors === null) vErrors = validate52.errors; else for (const e of validate52.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -2894,7 +2894,7 @@ errors++;
 }
 if(data.evidence !== undefined){
 if(!(validate32(data.evidence, {instancePath:instancePath+"/evidence",parentData:data,parentDataProperty:"evidence",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -3165,13 +3165,13 @@ errors++;
 }
 if(data.tags !== undefined){
 if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.domains !== undefined){
 if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -3200,19 +3200,19 @@ errors++;
 }
 if(data.review !== undefined){
 if(!(validate49(data.review, {instancePath:instancePath+"/review",parentData:data,parentDataProperty:"review",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if (vErrors === null) vErrors = validate49.errors; else for (const e of validate49.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.supersedes !== undefined){
 if(!(validate32(data.supersedes, {instancePath:instancePath+"/supersedes",parentData:data,parentDataProperty:"supersedes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.provenance !== undefined){
 if(!(validate52(data.provenance, {instancePath:instancePath+"/provenance",parentData:data,parentDataProperty:"provenance",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if (vErrors === null) vErrors = validate52.errors; else for (const e of validate52.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -3354,13 +3354,13 @@ errors++;
 }
 if(data.steps !== undefined){
 if(!(validate24(data.steps, {instancePath:instancePath+"/steps",parentData:data,parentDataProperty:"steps",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.source_executions !== undefined){
 if(!(validate32(data.source_executions, {instancePath:instancePath+"/source_executions",parentData:data,parentDataProperty:"source_executions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -3546,13 +3546,13 @@ errors++;
 }
 if(data.tags !== undefined){
 if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.domains !== undefined){
 if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -3581,19 +3581,19 @@ errors++;
 }
 if(data.review !== undefined){
 if(!(validate49(data.review, {instancePath:instancePath+"/review",parentData:data,parentDataProperty:"review",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if (vErrors === null) vErrors = validate49.errors; else for (const e of validate49.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.supersedes !== undefined){
 if(!(validate32(data.supersedes, {instancePath:instancePath+"/supersedes",parentData:data,parentDataProperty:"supersedes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.provenance !== undefined){
 if(!(validate52(data.provenance, {instancePath:instancePath+"/provenance",parentData:data,parentDataProperty:"provenance",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if (vErrors === null) vErrors = validate52.errors; else for (const e of validate52.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -3725,13 +3725,13 @@ errors++;
 }
 if(data14.task_types !== undefined){
 if(!(validate21(data14.task_types, {instancePath:instancePath+"/applies_to/task_types",parentData:data14,parentDataProperty:"task_types",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data14.components !== undefined){
 if(!(validate21(data14.components, {instancePath:instancePath+"/applies_to/components",parentData:data14,parentDataProperty:"components",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -3815,7 +3815,7 @@ errors++;
 }
 if(data.from_patterns !== undefined){
 if(!(validate32(data.from_patterns, {instancePath:instancePath+"/from_patterns",parentData:data,parentDataProperty:"from_patterns",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -4026,13 +4026,13 @@ errors++;
 }
 if(data.tags !== undefined){
 if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.domains !== undefined){
 if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -4061,19 +4061,19 @@ errors++;
 }
 if(data.review !== undefined){
 if(!(validate49(data.review, {instancePath:instancePath+"/review",parentData:data,parentDataProperty:"review",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if (vErrors === null) vErrors = validate49.errors; else for (const e of validate49.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.supersedes !== undefined){
 if(!(validate32(data.supersedes, {instancePath:instancePath+"/supersedes",parentData:data,parentDataProperty:"supersedes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.provenance !== undefined){
 if(!(validate52(data.provenance, {instancePath:instancePath+"/provenance",parentData:data,parentDataProperty:"provenance",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if (vErrors === null) vErrors = validate52.errors; else for (const e of validate52.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -4188,7 +4188,7 @@ errors++;
 }
 if(data.components !== undefined){
 if(!(validate21(data.components, {instancePath:instancePath+"/components",parentData:data,parentDataProperty:"components",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -4326,13 +4326,13 @@ errors++;
 }
 if(data16.domains !== undefined){
 if(!(validate21(data16.domains, {instancePath:instancePath+"/assumptions/" + i1+"/domains",parentData:data16,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data16.components !== undefined){
 if(!(validate21(data16.components, {instancePath:instancePath+"/assumptions/" + i1+"/components",parentData:data16,parentDataProperty:"components",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -4554,13 +4554,13 @@ errors++;
 }
 if(data.tags !== undefined){
 if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.domains !== undefined){
 if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -4689,25 +4689,25 @@ errors++;
 }
 if(data.reflections !== undefined){
 if(!(validate32(data.reflections, {instancePath:instancePath+"/reflections",parentData:data,parentDataProperty:"reflections",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.top_patterns !== undefined){
 if(!(validate32(data.top_patterns, {instancePath:instancePath+"/top_patterns",parentData:data,parentDataProperty:"top_patterns",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.proposed !== undefined){
 if(!(validate32(data.proposed, {instancePath:instancePath+"/proposed",parentData:data,parentDataProperty:"proposed",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.archived !== undefined){
 if(!(validate32(data.archived, {instancePath:instancePath+"/archived",parentData:data,parentDataProperty:"archived",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -4972,13 +4972,13 @@ errors++;
 }
 if(data.tags !== undefined){
 if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.domains !== undefined){
 if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -6527,13 +6527,13 @@ errors++;
 }
 if(data.tags !== undefined){
 if(!(validate21(data.tags, {instancePath:instancePath+"/tags",parentData:data,parentDataProperty:"tags",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.domains !== undefined){
 if(!(validate21(data.domains, {instancePath:instancePath+"/domains",parentData:data,parentDataProperty:"domains",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = validate21.errors; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -7070,7 +7070,7 @@ errors++;
 }
 if(data23.assumptions !== undefined){
 if(!(validate24(data23.assumptions, {instancePath:instancePath+"/pre/assumptions",parentData:data23,parentDataProperty:"assumptions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -7179,13 +7179,13 @@ errors++;
 }
 if(data28.decision_points !== undefined){
 if(!(validate24(data28.decision_points, {instancePath:instancePath+"/during/decision_points",parentData:data28,parentDataProperty:"decision_points",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data28.alternatives_considered !== undefined){
 if(!(validate24(data28.alternatives_considered, {instancePath:instancePath+"/during/alternatives_considered",parentData:data28,parentDataProperty:"alternatives_considered",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -7218,19 +7218,19 @@ errors++;
 }
 if(data31.outcomes !== undefined){
 if(!(validate24(data31.outcomes, {instancePath:instancePath+"/post/outcomes",parentData:data31,parentDataProperty:"outcomes",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data31.deviations !== undefined){
 if(!(validate24(data31.deviations, {instancePath:instancePath+"/post/deviations",parentData:data31,parentDataProperty:"deviations",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data31.discoveries !== undefined){
 if(!(validate24(data31.discoveries, {instancePath:instancePath+"/post/discoveries",parentData:data31,parentDataProperty:"discoveries",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -7325,7 +7325,7 @@ errors++;
 }
 if(data.errors !== undefined){
 if(!(validate24(data.errors, {instancePath:instancePath+"/errors",parentData:data,parentDataProperty:"errors",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -7481,7 +7481,7 @@ errors++;
 }
 if(data.recalled !== undefined){
 if(!(validate32(data.recalled, {instancePath:instancePath+"/recalled",parentData:data,parentDataProperty:"recalled",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
