@@ -20,6 +20,8 @@ export interface Workspace {
   config: ResolvedConfig;
   configDiagnostics: Diagnostic[];
   configExists: boolean;
+  /** What opening the workspace found and did: a change a killed process left half written (`kb/pending-change`). */
+  recoveryDiagnostics?: Diagnostic[];
 }
 
 /** Display path (repo-relative) for a KB-relative path. */

@@ -49,7 +49,8 @@ export const STALE_TEMP_MS = 60 * 60 * 1000;
 /** Older-style temporary names carry no process id: stale after this long. */
 export const STALE_LEGACY_TEMP_MS = 10 * 60 * 1000;
 
-function processRuns(pid: number): boolean {
+/** Whether a process with this id runs (this process always does). */
+export function processRuns(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

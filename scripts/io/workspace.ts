@@ -7,7 +7,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { loadConfig } from './config.js';
 import type { Workspace } from '../core/workspace.js';
 import { toPosix } from './fs.js';
-import { finishPendingChange } from './changeset.js';
+import { finishPendingChanges } from './changeset.js';
 
 /** Options to open a workspace. */
 export interface WorkspaceOptions {
@@ -42,7 +42,7 @@ export function openWorkspace(opts: WorkspaceOptions = {}): Workspace {
   const cfg = loadConfig(kbRoot, kbPrefix);
   const outDir = opts.outDir ? resolve(cwd, opts.outDir) : resolve(repoRoot, cfg.config.build.out_dir);
   // A change a killed process left half written is finished before anything reads the records.
-  finishPendingChange(kbRoot, outDir);
+  const recoveryDiagnostics = finishPendingChanges(kbRoot, outDir, toPosix(relative(repoRoot, outDir)) || '.');
   return {
     repoRoot,
     inGit: gitRoot !== undefined,
@@ -52,5 +52,6 @@ export function openWorkspace(opts: WorkspaceOptions = {}): Workspace {
     config: cfg.config,
     configDiagnostics: cfg.diagnostics,
     configExists: cfg.exists,
+    ...(recoveryDiagnostics.length ? { recoveryDiagnostics } : {}),
   };
 }

@@ -107,6 +107,11 @@ export const CATALOG = {
   ),
   'git/push-failed': e('error', 'Git push failed after retries', 'The record is committed locally; run `git pull --rebase && git push` when the remote is reachable.'),
   'kb/missing': e('error', 'Knowledge base folder not found', 'Run `learning-loop init` to create it, or pass --root to point at it.'),
+  'kb/pending-change': e(
+    'warning',
+    'A change of several files was left half written by a killed process',
+    'When its files still hold what they held before, the next command finishes it and says which files it wrote; otherwise the journal named in the message is left: compare it with the knowledge base, then remove it or run the command that made it again.',
+  ),
   'build/cache-corrupt': e('warning', 'Build cache was unreadable and has been rebuilt', 'Nothing to do; the cache is rebuilt automatically.'),
   'stale/learning': e('warning', 'Learning may be stale', 'The files or components it is about changed a lot or disappeared; review it and archive or update it.'),
   'import/format': e('error', 'Import source is malformed', 'Fix the source file at the position shown, or import the other entries and fix this one later.'),
