@@ -21,7 +21,7 @@ import { recordExecution } from '../agents/record.js';
 import { derivedId, keySuffix } from '../core/records/ids.js';
 import { buildReflection } from '../core/learn/reflection.js';
 import { derivedPatternsFor, reflectionIdFor } from '../agents/reflect.js';
-import { explainDerivedId } from '../agents/explain.js';
+import { derivedLookup } from '../agents/explain.js';
 import { analyzeWorkspace } from '../agents/analyze.js';
 import { VERSION } from '../core/version.js';
 import { withArticle } from '../core/diagnostics/words.js';
@@ -285,11 +285,13 @@ export class McpSession {
     const missing: string[] = [];
     let budget = ANSWER_TOKEN_CAP * 4 - 2000;
     const derived: Array<Record<string, unknown>> = [];
+    let lookup: ReturnType<typeof derivedLookup> | undefined;
     for (const id of [...new Set(ids)]) {
       const r = byId.get(id);
       if (!r) {
         // A derived row recall showed: not a record, but explained (statement, evidence, figures).
-        const d = await explainDerivedId(this.ws, [...byId.values()], id);
+        lookup ??= derivedLookup(this.ws, [...byId.values()], { noRefresh: true });
+        const d = await lookup(id);
         if (d) derived.push({ id: d.id, kind: d.kind, title: d.title, statement: d.statement, evidence: d.evidence, figures: d.figures });
         else missing.push(id);
         continue;

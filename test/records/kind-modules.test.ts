@@ -9,7 +9,7 @@ import { KIND_MODULES } from '../../scripts/core/kinds/registry.js';
 import { DEFS, dereference, ref, schemaAt, withDefs } from '../../scripts/core/kinds/fragments.js';
 import { folderHintFor, folderPatternFor, KB_DIRS, KINDS, LIFECYCLE_KINDS, LINK_FIELDS, recordPath, type AnyRecord } from '../../scripts/core/records/kinds.js';
 import { executionInputSchema, SCHEMAS } from '../../scripts/core/records/schema-source.js';
-import { RECORD_SECTIONS, SECTION_INFO, SECTION_OF_KIND } from '../../scripts/core/publish/site-data.js';
+import { prepareRecords, RECORD_SECTIONS, SECTION_INFO, SECTION_OF_KIND } from '../../scripts/core/publish/site-data.js';
 import { checkRecordText } from '../../scripts/core/records/validate.js';
 import { inputSchema } from '../../scripts/core/records/execution-input.js';
 
@@ -75,6 +75,18 @@ describe('one module per record kind', () => {
       const m = KIND_MODULES.find((k) => k.page?.section === info.section)!;
       expect(info).toEqual({ section: info.section, label: m.page!.label, title: m.page!.title, intro: m.page!.intro });
     }
+  });
+});
+
+describe('record pages read their kind module', () => {
+  it('the evidence list is headed as the kind says (default "Evidence")', () => {
+    const rows = (['reflection', 'rule', 'template', 'pattern'] as const).map((kind) => {
+      const data = sample(kind);
+      return { id: data.id, kind, file: recordPath(data), data, body: '' };
+    });
+    const { sections } = prepareRecords(rows as never);
+    const titles = Object.fromEntries(Object.values(sections).flatMap((pages) => pages.map((p) => [p.kind, p.evidenceTitle])));
+    expect(titles).toEqual({ reflection: 'Executions reflected on', rule: 'Patterns behind this rule', template: 'Source executions', pattern: 'Evidence' });
   });
 });
 

@@ -2,7 +2,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
 import { openIndex } from '../../index/api.js';
-import { explainDerivedId } from '../../agents/explain.js';
+import { derivedLookup } from '../../agents/explain.js';
 import { diag, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
 import { didYouMean } from '../../core/diagnostics/suggest.js';
 import { renderRecord } from '../../core/records/write.js';
@@ -38,9 +38,11 @@ export function register(program: Command, ctx: CliContext): void {
       const found = [...new Set(ids)].map((id) => byId.get(id)).filter((r) => r !== undefined);
       const missing = [...new Set(ids)].filter((id) => !byId.has(id));
       const diagnostics: Diagnostic[] = [];
+      // A row recall marked derived is not a record, but `explain` explains it (the store as the
+      // last recall left it: a mistyped id does not rebuild anything).
+      const lookup = derivedLookup(ws, rows, { noRefresh: true });
       for (const id of missing) {
-        // A row recall marked derived is not a record, but `explain` explains it.
-        const derived = await explainDerivedId(ws, rows, id);
+        const derived = await lookup(id);
         const close = derived ? undefined : didYouMean(id, byId.keys());
         const hint = derived
           ? `\`${id}\` is ${derived.kind === 'effect' ? 'an effect' : 'a pattern'} derived from the history, not a record: run \`learning-loop explain ${id}\` for its statement, evidence and figures.`

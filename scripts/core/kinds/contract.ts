@@ -56,6 +56,8 @@ export interface KindPage {
   title: string;
   /** One sentence under the heading: what the section holds. */
   intro: string;
+  /** The heading of a page's evidence list (default "Evidence"). */
+  evidenceTitle?: string;
   /**
    * Its own fields on its page (link fields come from `links`); returns the badge lists show, if
    * any. Absent for kinds with a page of their own (executions).

@@ -73,6 +73,7 @@ export const reflection = defineKind<ReflectionRecord>()({
     label: 'Reflections',
     title: 'Reflections',
     intro: 'Root-cause analyses, template extractions and assumption reviews, linked to executions.',
+    evidenceTitle: 'Executions reflected on',
     fields(d, f) {
       const badge = str(d.reflection_type).replace(/_/g, ' ');
       f.text('Type', badge);

@@ -53,6 +53,7 @@ export const rule = defineKind<RuleRecord>()({
     label: 'Rules',
     title: 'Rules',
     intro: 'Orchestrator rules handed to agents before a task.',
+    evidenceTitle: 'Patterns behind this rule',
     fields(d, f) {
       f.html('Statement', d.statement);
       f.text('Rationale', d.rationale);

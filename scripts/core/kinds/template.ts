@@ -50,6 +50,7 @@ export const template = defineKind<TemplateRecord>()({
     label: 'Templates',
     title: 'Templates',
     intro: 'Reusable approaches extracted from high-scoring executions.',
+    evidenceTitle: 'Source executions',
     fields(d, f) {
       f.text('Summary', d.summary);
       f.text('Task type', d.task_type);

@@ -11,7 +11,7 @@
  *   appear in the paginated lists either way.
  */
 import type { RecordRow } from '../records/table.js';
-import { fieldsOf, KINDS, kindModule, LINK_FIELDS, linkIds, type AnyRecord, type ExecutionRecord } from '../records/kinds.js';
+import { fieldsOf, KINDS, kindModule, LINK_FIELDS, linkIds, type AnyRecord, type ExecutionRecord, type Kind } from '../records/kinds.js';
 import { str, strs, type PageFields } from '../kinds/contract.js';
 import { renderInline, renderMarkdown } from './render-markdown.js';
 import { isoWeek } from '../aggregates.js';
@@ -116,6 +116,8 @@ export interface RecordPage {
   status?: string;
   /** Secondary label for lists (pattern type, reflection type, period...). */
   badge?: string;
+  /** The heading of the evidence list (its kind's: "Executions reflected on", "Patterns behind this rule"...). */
+  evidenceTitle: string;
   date: string;
   file: string;
   href: string;
@@ -351,6 +353,11 @@ class Fields implements PageFields {
 
 type Data = Record<string, unknown>;
 
+/** The heading of a kind's evidence list on its pages. */
+function evidenceTitleOf(kind: Kind): string {
+  return kindModule(kind).page?.evidenceTitle ?? 'Evidence';
+}
+
 /** A record's page in its section (patterns, rules, templates, reflections, assumptions, synthesis). */
 function recordPageOf(r: RecordRow, href: string, incoming: readonly string[], l: Linker): RecordPage {
   const d = fieldsOf(r.data);
@@ -385,6 +392,7 @@ function recordPageOf(r: RecordRow, href: string, incoming: readonly string[], l
     file: r.file,
     href,
     fields: f.list,
+    evidenceTitle: evidenceTitleOf(r.kind),
     evidence: [...new Set(evidence)].map(l.labelled),
     referencedBy: [...incoming].sort().map(l.labelled),
     tags: strs(d.tags),
@@ -473,6 +481,7 @@ export function addDetectedPatterns(records: SiteRecords, patterns: readonly Det
       file: '',
       href,
       fields,
+      evidenceTitle: evidenceTitleOf('pattern'),
       evidence: p.evidence.map(link),
       referencedBy: [],
       tags: [],
