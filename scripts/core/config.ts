@@ -11,6 +11,7 @@ import { MAX_YAML_DEPTH, tooDeepAt } from './records/yaml-subset.js';
 import { schemaDiagnostics, validatorFor } from './records/validate.js';
 import { CONFIG_DEFINITION, DEFAULT_CONFIG, type ResolvedConfig } from './config-definition.js';
 import { resolveWith } from './config-derive.js';
+import { configSchema } from './records/schema-source.js';
 
 export { DEFAULT_CONFIG, DEFAULT_CONFIG_TEXT, type ResolvedConfig } from './config-definition.js';
 
@@ -69,21 +70,26 @@ export function parseConfig(text: string, file: string): { config: ResolvedConfi
     return { config: structuredClone(DEFAULT_CONFIG), diagnostics: [diag('config/invalid', file, 'The config must be a YAML mapping.', { line: 1, column: 1 })] };
   }
   const validate = validatorFor('config');
+  // Copied: checking what is left after the refused values are dropped reuses the same validator.
+  const refused: ErrorObject[] = validate(data) ? [] : [...(validate.errors ?? [])];
   let valid = data as Record<string, unknown>;
-  if (!validate(data)) {
-    const schemaDiags = schemaDiagnostics(file, validate.errors ?? [], (path, key) => locate(p, path, key), data);
+  if (refused.length) {
+    const schemaDiags = schemaDiagnostics(file, refused, (path, key) => locate(p, path, key), data, configSchema);
     diagnostics.push(...schemaDiags.map((d) => ({ ...d, hint: d.hint ?? 'See schemas/config.schema.json.' })));
-    const kept = withoutInvalidValues(data as Record<string, unknown>, validate.errors ?? []);
+    const kept = withoutInvalidValues(data as Record<string, unknown>, refused);
     if (!kept) return { config: structuredClone(DEFAULT_CONFIG), diagnostics };
     valid = kept;
   }
   const config = resolveWith(CONFIG_DEFINITION, valid);
   if (config.thresholds.low_performance >= config.thresholds.high_performance) {
+    // A refused threshold took its default: say so rather than quote a value the file does not have.
+    const shown = (key: 'low_performance' | 'high_performance'): string =>
+      `${config.thresholds[key]}${refused.some((e) => e.instancePath === `/reflection_triggers/thresholds/${key}`) ? ', the default' : ''}`;
     diagnostics.push(
       diag(
         'config/threshold-order',
         file,
-        `low_performance (${config.thresholds.low_performance}) must be lower than high_performance (${config.thresholds.high_performance}).`,
+        `low_performance (${shown('low_performance')}) must be lower than high_performance (${shown('high_performance')}).`,
         locate(p, ['reflection_triggers', 'thresholds', 'low_performance']),
       ),
     );

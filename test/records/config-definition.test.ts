@@ -205,3 +205,19 @@ describe('a config with mistakes', () => {
     expect(parse('- a list\n').config).toEqual(DEFAULT_CONFIG);
   });
 });
+
+describe('a config with mistakes, what it says', () => {
+  const parse = (text: string) => parseConfig(text, 'config/triggers.yaml');
+
+  it('a refused threshold that breaks the order is named as the default it took', () => {
+    const r = parse('reflection_triggers:\n  thresholds:\n    low_performance: 200\n    high_performance: 50\n');
+    expect(r.diagnostics.map((d) => d.rule)).toEqual(['schema/range', 'config/threshold-order']);
+    expect(r.diagnostics[1]!.message).toBe('low_performance (60, the default) must be lower than high_performance (50).');
+    expect(r.config.thresholds).toEqual(DEFAULT_CONFIG.thresholds);
+  });
+
+  it('a misspelt key gets a "did you mean"', () => {
+    const [d] = parse('scoring:\n  comparable_windw: 5\n').diagnostics;
+    expect(d?.hint).toContain('Did you mean `comparable_window`?');
+  });
+});
