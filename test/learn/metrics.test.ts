@@ -110,6 +110,18 @@ describe('dashboard', () => {
     expect(status['scores-trend-up']).toBe('not_met');
   });
 
+  it('reuse a history does not record is "not measured", not 0 %; measured executions alone make the rate', () => {
+    // An imported benchmark leaderboard scores no reusability: 40 runs, none of them a run that reused nothing.
+    const unmeasured = controlHistory(40).map((e) => ({ ...e, reused: [], scores: { accuracy: e.scores.accuracy } }));
+    const r = dashboardReport(unmeasured, config);
+    expect(r.metrics.component_reuse_rate).toMatchObject({ rate: null, reused: 0, executions: 0, trend: 'unknown' });
+    expect(r.metrics.overall_improvement.weeks.every((w) => w.reuse_rate === null)).toBe(true);
+    expect(r.success_criteria.find((c) => c.id === 'reuse-up-20')!.status).toBe('not_enough_data');
+    // Mixed: 10 recorded executions (4 reused a template) and the 40 imported ones: 4 of 10.
+    const recorded = Array.from({ length: 10 }, (_, i) => makeExecution(`ex-rec-${i}`, 1000 + i, { reused: i < 4 ? ['tpl-a'] : [], scores: scoresFor(80) }));
+    expect(dashboardReport([...unmeasured, ...recorded], config).metrics.component_reuse_rate).toMatchObject({ rate: 0.4, reused: 4, executions: 10 });
+  });
+
   it('LearningDashboard.updateMetrics keeps the metrics current', () => {
     const d = new LearningDashboard(controlHistory(3), config);
     expect(d.metrics.component_reuse_rate.executions).toBe(3);

@@ -17,10 +17,12 @@ const pct = (x: number | null): string => (x === null ? 'n/a' : `${Math.round(x 
 export function formatDashboard(r: DashboardReport, executions: number): string {
   const m = r.metrics;
   const out: string[] = [`Learning dashboard (${plural(executions, 'execution')})`, ''];
-  out.push(
-    `Component reuse rate   ${pct(m.component_reuse_rate.rate)} (${m.component_reuse_rate.reused}/${m.component_reuse_rate.executions}; first week ${pct(m.component_reuse_rate.first_week)}, latest ${pct(m.component_reuse_rate.latest_week)}); trend ${m.component_reuse_rate.trend}`,
-  );
-  out.push(`                       ${m.component_reuse_rate.test.detail}`);
+  const reuse = m.component_reuse_rate;
+  if (reuse.rate === null) out.push('Component reuse rate   not measured (no execution records reuse; an imported history may not)');
+  else {
+    out.push(`Component reuse rate   ${pct(reuse.rate)} (${reuse.reused}/${reuse.executions}; first week ${pct(reuse.first_week)}, latest ${pct(reuse.latest_week)}); trend ${reuse.trend}`);
+    out.push(`                       ${reuse.test.detail}`);
+  }
   out.push(
     `API integration time   ${m.api_integration_time.executions ? `median ${m.api_integration_time.median_s}s, mean ${m.api_integration_time.mean_s}s over ${plural(m.api_integration_time.executions, 'execution')}; trend ${m.api_integration_time.trend}\n                       ${m.api_integration_time.test.detail}` : 'no integration executions'}`,
   );

@@ -70,6 +70,21 @@ export function isIntegration(e: ExecutionRecord): boolean {
   return /integration|(^|[-_ ])api([-_ ]|$)/.test(words);
 }
 
+/**
+ * Whether an execution says anything about reuse: `record` always scores reusability; an import
+ * from a source that records no reuse (a benchmark leaderboard) leaves it out, and such a run is
+ * not a run that reused nothing.
+ */
+export function measuresReuse(e: ExecutionRecord): boolean {
+  return e.scores.reusability !== undefined;
+}
+
+/** Share of the executions that measured reuse which reused something; null when none measured it. */
+function reuseRate(list: readonly ExecutionRecord[]): number | null {
+  const measured = list.filter(measuresReuse);
+  return measured.length ? round(measured.filter((e) => e.reused?.length).length / measured.length) : null;
+}
+
 /** Weekly aggregates (weeks start Monday UTC), with week-over-week change of mean overall. */
 export function weeklyPoints(executions: readonly ExecutionRecord[]): WeekPoint[] {
   const groups = new Map<string, ExecutionRecord[]>();
@@ -83,7 +98,7 @@ export function weeklyPoints(executions: readonly ExecutionRecord[]): WeekPoint[
   let prev: number | null = null;
   for (const [week, list] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const m = round(mean(list.map((e) => e.overall)), 2);
-    out.push({ week, executions: list.length, mean_overall: m, reuse_rate: round(list.filter((e) => e.reused?.length).length / list.length), change: prev === null ? null : round(m - prev, 2) });
+    out.push({ week, executions: list.length, mean_overall: m, reuse_rate: reuseRate(list), change: prev === null ? null : round(m - prev, 2) });
     prev = m;
   }
   return out;
@@ -158,7 +173,8 @@ function patternStability(inputs: DashboardInputs): DashboardMetrics['pattern_st
 export function computeMetrics(history: readonly ExecutionRecord[], inputs: DashboardInputs = {}, alpha = 0.05): DashboardMetrics {
   const ordered = byTime(history);
   const weeks = weeklyPoints(ordered);
-  const reused = ordered.filter((e) => e.reused?.length).length;
+  const measured = ordered.filter(measuresReuse);
+  const reused = measured.filter((e) => e.reused?.length).length;
   // Weeks with too few executions say little about their mean: only weeks with MIN_WEEK_EXECUTIONS.
   const counted = weeks.filter((w) => w.executions >= MIN_WEEK_EXECUTIONS);
   const basis = weeksBasis(ordered.length, weeks.length, counted.length);
@@ -170,7 +186,7 @@ export function computeMetrics(history: readonly ExecutionRecord[], inputs: Dash
     basis,
   );
   const reuseTest = weeklyTrend(
-    counted.map((w) => ({ week: w.week, value: w.reuse_rate })),
+    counted.flatMap((w) => (w.reuse_rate === null ? [] : [{ week: w.week, value: w.reuse_rate }])),
     alpha,
     '',
     3,
@@ -178,9 +194,9 @@ export function computeMetrics(history: readonly ExecutionRecord[], inputs: Dash
   );
   return {
     component_reuse_rate: {
-      rate: ordered.length ? round(reused / ordered.length) : null,
+      rate: measured.length ? round(reused / measured.length) : null,
       reused,
-      executions: ordered.length,
+      executions: measured.length,
       first_week: weeks.length ? weeks[0]!.reuse_rate : null,
       latest_week: weeks.length ? weeks[weeks.length - 1]!.reuse_rate : null,
       trend: direction(reuseTest, alpha),
@@ -208,7 +224,9 @@ function firstMonthReuse(ordered: readonly ExecutionRecord[]): { first: Executio
     return d >= addDays(start, from) && d < addDays(start, to);
   };
   const span = (new Date(ordered[ordered.length - 1]!.started_at).getTime() - new Date(ordered[0]!.started_at).getTime()) / 86400000;
-  return { first: ordered.filter((e) => inRange(e, 0, 7)), fourth: ordered.filter((e) => inRange(e, 21, 28)), span };
+  // Executions that did not measure reuse say nothing about it: the weeks compare the others.
+  const measured = ordered.filter(measuresReuse);
+  return { first: measured.filter((e) => inRange(e, 0, 7)), fourth: measured.filter((e) => inRange(e, 21, 28)), span };
 }
 
 /** Learnings the dashboard and the site show (the tested ones, by evidence: see `byEvidence`). */

@@ -100,7 +100,8 @@ export interface WeekPoint {
   week: string;
   executions: number;
   mean_overall: number;
-  reuse_rate: number;
+  /** Share of the week's executions that measured reuse which reused something; null when none measured it. */
+  reuse_rate: number | null;
   /** Change of mean_overall against the previous week with data (null for the first). */
   change: number | null;
 }

@@ -169,7 +169,10 @@ function metricCards(dashboard: DashboardReport): MetricCard[] {
       value: pct(reuse.rate),
       trend: dashboard.trends.reuse,
       tone: tone(dashboard.trends.reuse, ['up']),
-      detail: `${reuse.reused} of ${plural(reuse.executions, 'execution')} reused a template, component or rule; first week ${pct(reuse.first_week)}, latest ${pct(reuse.latest_week)}. ${m.component_reuse_rate.test.detail}`,
+      detail:
+        reuse.rate === null
+          ? 'Not measured: no execution records reuse (an imported history, such as a benchmark leaderboard, may not).'
+          : `${reuse.reused} of ${plural(reuse.executions, 'execution')} that measured reuse reused a template, component or rule; first week ${pct(reuse.first_week)}, latest ${pct(reuse.latest_week)}. ${m.component_reuse_rate.test.detail}`,
     },
     {
       key: 'api_integration_time',
@@ -232,10 +235,10 @@ function reuseChart(dashboard: DashboardReport): ChartBlock {
     id: 'chart-reuse',
     title: 'Reuse rate per week',
     desc: weeks.length
-      ? `Share of executions that reused a template, component or rule, per week: first ${pct(weeks[0]!.reuse_rate)}, latest ${pct(weeks[weeks.length - 1]!.reuse_rate)}.`
+      ? `Share of executions that reused a template, component or rule, per week (of those that measured reuse): first ${pct(weeks[0]!.reuse_rate)}, latest ${pct(weeks[weeks.length - 1]!.reuse_rate)}.`
       : 'No executions yet.',
     svg: lineChart(
-      weeks.map((w) => ({ x: w.week, y: Math.round(w.reuse_rate * 1000) / 10 })),
+      weeks.flatMap((w) => (w.reuse_rate === null ? [] : [{ x: w.week, y: Math.round(w.reuse_rate * 1000) / 10 }])),
       { id: 'chart-reuse', title: 'Reuse rate per week', desc: `Reuse trend ${dashboard.trends.reuse}.`, yMax: 100, unit: '%', trend: true },
     ),
     table: { head: ['Week', 'Reuse rate'], rows: weeks.map((w) => [w.week, pct(w.reuse_rate)]) },
