@@ -153,6 +153,8 @@ export function finishPendingChanges(kbRoot: string, outDir: string, displayDir:
       const d = finishOne(kbRoot, join(outDir, name), `${displayDir}/${name}`);
       if (d) out.push(d);
     } catch (error) {
+      // Gone meanwhile: another command finished it at the same moment.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       out.push(diag('kb/pending-change', `${displayDir}/${name}`, `An unfinished change could not be read: ${(error as Error).message}`));
     }
   }
