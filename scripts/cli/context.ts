@@ -29,21 +29,13 @@ export interface CliContext {
 
 /** Builds the context for one `main` call. */
 export function createContext(io: CliIo): CliContext {
-  let recoveryShown = false;
   const ctx: CliContext = {
     io,
     exitCode: 0,
     color: (cmd) => useColor(io, cmd ? (cmd.optsWithGlobals() as { color?: boolean }).color : undefined),
     workspace: (cmd) => {
       const opts = cmd.optsWithGlobals() as { root?: string };
-      const ws = openWorkspace({ cwd: io.cwd, root: opts.root });
-      // A change a killed process left half written was finished (or could not be): said once, on
-      // stderr, whatever the command and its output format.
-      if (ws.recoveryDiagnostics && !recoveryShown) {
-        recoveryShown = true;
-        io.stderr.write(formatPretty(ws.recoveryDiagnostics, ctx.color(cmd)));
-      }
-      return ws;
+      return openWorkspace({ cwd: io.cwd, root: opts.root });
     },
     knowledgeBase: (cmd, json, extra = {}) => {
       const ws = ctx.workspace(cmd);

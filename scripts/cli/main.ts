@@ -58,5 +58,20 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
       return EXIT.USAGE;
     }
     throw error;
+  } finally {
+    await reportRecovery(io, ctx);
   }
+}
+
+/**
+ * A change a killed process left unfinished was finished (or could not be) when the workspace was
+ * opened: said on stderr, once, whatever the command, its output format or how it opened the
+ * workspace.
+ */
+async function reportRecovery(io: CliIo, ctx: CliContext): Promise<void> {
+  const { takeRecoveryReport } = await import('../io/changeset.js');
+  const report = takeRecoveryReport();
+  if (!report.length) return;
+  const { formatPretty } = await import('./output.js');
+  io.stderr.write(formatPretty(report, ctx.color()));
 }

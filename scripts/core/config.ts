@@ -93,7 +93,9 @@ export function parseConfig(text: string, file: string): { config: ResolvedConfi
         locate(p, ['reflection_triggers', 'thresholds', 'low_performance']),
       ),
     );
-    config.thresholds = structuredClone(DEFAULT_CONFIG.thresholds);
+    // The two that disagree go back to their defaults; high_surprise is another matter and stays.
+    config.thresholds.low_performance = DEFAULT_CONFIG.thresholds.low_performance;
+    config.thresholds.high_performance = DEFAULT_CONFIG.thresholds.high_performance;
   }
   return { config, diagnostics };
 }

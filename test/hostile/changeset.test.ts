@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyChangeSet, finishPendingChanges, journalPath } from '../../scripts/io/changeset.js';
@@ -90,7 +90,7 @@ describe('a change of several files', () => {
     renameSync(join(out, name!), join(out, name!.replace(`-${process.pid}-`, `-${DEAD_PID}-`)));
     rmSync(join(kb, 'b'));
     const said = finishPendingChanges(kb, out, 'out');
-    expect(said.map((d) => [d.rule, d.severity, d.message])).toEqual([['kb/pending-change', 'warning', 'Finished a change a killed process left half written: wrote b/two.md.']]);
+    expect(said.map((d) => [d.rule, d.severity, d.message])).toEqual([['kb/pending-change', 'warning', 'Finished a change its writer left unfinished (killed, or failed half way): wrote b/two.md.']]);
     expect(readFileSync(join(kb, 'b', 'two.md'), 'utf8')).toBe('2');
     expect(journals(out)).toEqual([]);
   });
@@ -102,7 +102,7 @@ describe('a change of several files', () => {
     ]);
     mkdirSync(join(kb, 'a'));
     writeFileSync(join(kb, 'a', 'one.md'), '1');
-    expect(finishPendingChanges(kb, out).map((d) => d.message)).toEqual(['Finished a change a killed process left half written: wrote b/two.md.']);
+    expect(finishPendingChanges(kb, out).map((d) => d.message)).toEqual(['Finished a change its writer left unfinished (killed, or failed half way): wrote b/two.md.']);
     expect(readFileSync(join(kb, 'b', 'two.md'), 'utf8')).toBe('2');
     expect(journals(out)).toEqual([]);
     expect(finishPendingChanges(kb, out)).toEqual([]);
@@ -116,13 +116,13 @@ describe('a change of several files', () => {
     mkdirSync(join(kb, 'a'));
     writeFileSync(join(kb, 'a', 'one.md'), 'edited by hand since');
     const [d] = finishPendingChanges(kb, out);
-    expect(d?.message).toBe('A change a killed process left half written was not finished: a/one.md changed since; nothing was written.');
+    expect(d?.message).toBe('A change its writer left unfinished (killed, or failed half way) was not finished: a/one.md changed since; nothing was written.');
     expect(readFileSync(join(kb, 'a', 'one.md'), 'utf8')).toBe('edited by hand since');
     expect(existsSync(join(kb, 'b', 'two.md'))).toBe(false);
     expect(journals(out)).toHaveLength(1);
     // The file as it was when the change began: the change goes through.
     writeFileSync(join(kb, 'a', 'one.md'), 'old');
-    expect(finishPendingChanges(kb, out).map((x) => x.message)).toEqual(['Finished a change a killed process left half written: wrote a/one.md, b/two.md.']);
+    expect(finishPendingChanges(kb, out).map((x) => x.message)).toEqual(['Finished a change its writer left unfinished (killed, or failed half way): wrote a/one.md, b/two.md.']);
   });
 
   it.each([
@@ -140,6 +140,57 @@ describe('a change of several files', () => {
     expect([...tree(kb)]).toEqual([]);
     expect(existsSync(join(kb, '..', 'escaped.md'))).toBe(false);
     expect(journals(out)).toHaveLength(1);
+  });
+
+  it('never through a symbolic link inside the knowledge base (it could lead the write anywhere)', () => {
+    const { kb, out } = planted([{ path: 'up/escaped.md', content: 'x', before: null }]);
+    const outside = join(kb, '..', 'outside');
+    mkdirSync(outside);
+    symlinkSync(outside, join(kb, 'up'));
+    const [d] = finishPendingChanges(kb, out);
+    expect(d?.message).toContain('names `up/escaped.md`, which is not a Markdown file inside the knowledge base');
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
+  it('a journal named for this process but older than it is a dead namesake’s (process ids are reused): finished', () => {
+    const dir = tempDir();
+    const kb = join(dir, 'kb');
+    const out = join(dir, 'out');
+    mkdirSync(kb, { recursive: true });
+    mkdirSync(out, { recursive: true });
+    const journal = journalPath(out, process.pid);
+    writeFileSync(
+      journal,
+      JSON.stringify({
+        kbRoot: kb,
+        changes: [
+          { path: 'a.md', content: '1', before: null },
+          { path: 'b.md', content: '2', before: null },
+        ],
+      }),
+    );
+    expect(finishPendingChanges(kb, out)).toEqual([]); // written by this process: its own, still at it
+    const longAgo = new Date(Date.now() - 2 * 3600 * 1000);
+    utimesSync(journal, longAgo, longAgo);
+    expect(finishPendingChanges(kb, out).map((d) => d.message)).toEqual(['Finished a change its writer left unfinished (killed, or failed half way): wrote a.md, b.md.']);
+  });
+
+  it('one entry per file (the last wins), and a long change is named by its first files and a count', () => {
+    const dir = tempDir();
+    const kb = join(dir, 'kb');
+    expect(
+      applyChangeSet(kb, join(dir, 'out'), [
+        { path: 'q.md', content: '1' },
+        { path: 'r.md', content: '2' },
+        { path: 'q.md', content: '3' },
+      ]),
+    ).toEqual(['q.md', 'r.md']);
+    expect(readFileSync(join(kb, 'q.md'), 'utf8')).toBe('3');
+    const many = Array.from({ length: 30 }, (_, i) => ({ path: `m/${String(i).padStart(2, '0')}.md`, content: 'x', before: null }));
+    const p = planted(many);
+    expect(finishPendingChanges(p.kb, p.out)[0]?.message).toBe(
+      'Finished a change its writer left unfinished (killed, or failed half way): wrote m/00.md, m/01.md, m/02.md, m/03.md, m/04.md and 25 more.',
+    );
   });
 
   it('a journal that is not JSON is reported and left; another knowledge base’s is left alone', () => {
@@ -178,7 +229,7 @@ describe('a change of several files', () => {
 
     const next = await runCli(killed, args);
     expect(next.code, next.stderr).toBe(0);
-    expect(next.stderr).toContain('Finished a change a killed process left half written');
+    expect(next.stderr).toContain('Finished a change its writer left unfinished');
     expect([...tree(kb)]).toEqual([...after]);
     expect(journals(out)).toEqual([]);
   });

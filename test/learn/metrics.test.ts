@@ -122,6 +122,19 @@ describe('dashboard', () => {
     expect(dashboardReport([...unmeasured, ...recorded], config).metrics.component_reuse_rate).toMatchObject({ rate: 0.4, reused: 4, executions: 10 });
   });
 
+  it('the reuse trend rests only on weeks with enough executions that measured reuse', () => {
+    // 8 weeks of 5 executions; one a week measured reuse (none reused, then all did): one execution
+    // per point is no trend, whatever Mann–Kendall would say about 8 points.
+    const history = Array.from({ length: 40 }, (_, i) => {
+      const week = Math.floor(i / 5);
+      const e = makeExecution(`ex-mix-${String(i).padStart(2, '0')}`, week * 168 + (i % 5), { reused: week >= 4 ? ['tpl-a'] : [], scores: scoresFor(80) });
+      return i % 5 === 0 ? e : { ...e, scores: { accuracy: e.scores.accuracy } };
+    });
+    const reuse = dashboardReport(history, config).metrics.component_reuse_rate;
+    expect(reuse).toMatchObject({ rate: 0.5, executions: 8, trend: 'unknown' });
+    expect(reuse.test.detail).toContain('8 executions in 8 weeks');
+  });
+
   it('LearningDashboard.updateMetrics keeps the metrics current', () => {
     const d = new LearningDashboard(controlHistory(3), config);
     expect(d.metrics.component_reuse_rate.executions).toBe(3);

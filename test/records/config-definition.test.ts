@@ -191,10 +191,10 @@ describe('a config with mistakes', () => {
     expect(r.config.statistics).toEqual({ ...DEFAULT_CONFIG.statistics, alpha: 0.01 });
   });
 
-  it('thresholds in the wrong order reset the thresholds only', () => {
-    const r = parse('reflection_triggers:\n  thresholds:\n    low_performance: 95\nscoring:\n  template_streak: 0\n');
+  it('thresholds in the wrong order reset those two only', () => {
+    const r = parse('reflection_triggers:\n  thresholds:\n    low_performance: 95\n    high_surprise: 50\nscoring:\n  template_streak: 0\n');
     expect(r.diagnostics.map((d) => d.rule)).toEqual(['config/threshold-order']);
-    expect(r.config.thresholds).toEqual(DEFAULT_CONFIG.thresholds);
+    expect(r.config.thresholds).toEqual({ ...DEFAULT_CONFIG.thresholds, high_surprise: 50 });
     expect(r.config.scoring.template_streak).toBe(0);
   });
 

@@ -109,7 +109,7 @@ export const CATALOG = {
   'kb/missing': e('error', 'Knowledge base folder not found', 'Run `learning-loop init` to create it, or pass --root to point at it.'),
   'kb/pending-change': e(
     'warning',
-    'A change of several files was left half written by a killed process',
+    'A change of several files was left unfinished by its writer (killed, or failed half way)',
     'When its files still hold what they held before, the next command finishes it and says which files it wrote; otherwise the journal named in the message is left: compare it with the knowledge base, then remove it or run the command that made it again.',
   ),
   'build/cache-corrupt': e('warning', 'Build cache was unreadable and has been rebuilt', 'Nothing to do; the cache is rebuilt automatically.'),

@@ -185,12 +185,16 @@ export function computeMetrics(history: readonly ExecutionRecord[], inputs: Dash
     2,
     basis,
   );
+  // A week's reuse rate rests on the executions that measured reuse: test weeks with enough of those.
+  const measuredIn = new Map<string, number>();
+  for (const e of measured) measuredIn.set(weekStart(e.started_at), (measuredIn.get(weekStart(e.started_at)) ?? 0) + 1);
+  const reuseWeeks = weeks.filter((w) => w.reuse_rate !== null && (measuredIn.get(w.week) ?? 0) >= MIN_WEEK_EXECUTIONS);
   const reuseTest = weeklyTrend(
-    counted.flatMap((w) => (w.reuse_rate === null ? [] : [{ week: w.week, value: w.reuse_rate }])),
+    reuseWeeks.map((w) => ({ week: w.week, value: w.reuse_rate! })),
     alpha,
     '',
     3,
-    basis,
+    weeksBasis(measured.length, measuredIn.size, reuseWeeks.length),
   );
   return {
     component_reuse_rate: {
