@@ -21,9 +21,7 @@ export function derivedLookup(ws: Workspace, rows: readonly RecordRow[], opts: O
   let patterns: Promise<readonly ExtractedPattern[]> | undefined;
   return async (id) => {
     if (!exists(ws.kbRoot)) return undefined;
-    store ??= openIndex(ws)
-      .store(opts.noRefresh ? { noRefresh: true } : {})
-      .catch(() => undefined);
+    store ??= openStoreFor(ws, opts.noRefresh === true);
     const s = await store;
     const doc = s && [s.find('pattern', id), s.find('effect', id)].find((x) => x?.derived);
     if (doc) return explainDerived(doc, rows);
@@ -35,6 +33,13 @@ export function derivedLookup(ws: Workspace, rows: readonly RecordRow[], opts: O
     const p = (await patterns).find((x) => x.id === id);
     return p ? explainDerived(derivedDocOf(p), rows) : undefined;
   };
+}
+
+/** The recall store; with `noRefresh`, only one a build already wrote (a lookup never builds one). */
+async function openStoreFor(ws: Workspace, noRefresh: boolean): Promise<RecallStore | undefined> {
+  const index = openIndex(ws);
+  if (noRefresh && !(await index.manifest())) return undefined;
+  return index.store(noRefresh ? { noRefresh: true } : {}).catch(() => undefined);
 }
 
 /** One derived item by id (see derivedLookup). */
