@@ -101,20 +101,35 @@ export function parseConfig(text: string, file: string): { config: ResolvedConfi
 }
 
 /**
- * The file's values without the ones the schema refused (each refused key is left out, so its
- * default applies; a refused list item drops the whole list): one mistake does not reset every
- * other setting. Undefined when what is left still does not pass (then every default applies).
+ * The file's values without the ones the schema refused, so one mistake does not reset every
+ * other setting: a refused key is left out (its default applies); in a list of settings (the
+ * checkpoints, one mapping each) only the refused item goes; a list that is one setting (strata)
+ * takes its default whole. Undefined when what is left still does not pass (then every default
+ * applies).
  */
 function withoutInvalidValues(data: Readonly<Record<string, unknown>>, errors: readonly ErrorObject[]): Record<string, unknown> | undefined {
   const kept = structuredClone(data) as Record<string, unknown>;
+  const at = (path: readonly string[]): unknown => path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), kept);
+  const dropItems = new Map<unknown[], Set<number>>();
   for (const err of errors) {
     const path = pointerToPath(err.instancePath);
     if (err.keyword === 'additionalProperties') path.push(String((err.params as { additionalProperty: string }).additionalProperty));
-    const list = path.findIndex((seg) => typeof seg === 'number');
-    const key = (list < 0 ? path : path.slice(0, list)).map(String);
+    const index = path.findIndex((seg) => typeof seg === 'number');
+    const key = (index < 0 ? path : path.slice(0, index)).map(String);
     if (!key.length) return undefined; // the whole file is of the wrong shape
-    const parent = key.slice(0, -1).reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), kept);
+    const list = at(key);
+    const item = index < 0 || !Array.isArray(list) ? undefined : list[path[index] as number];
+    if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+      const set = dropItems.get(list as unknown[]) ?? new Set<number>();
+      dropItems.set(list as unknown[], set.add(path[index] as number));
+      continue;
+    }
+    const parent = at(key.slice(0, -1));
     if (parent && typeof parent === 'object') delete (parent as Record<string, unknown>)[key[key.length - 1]!];
+  }
+  for (const [list, drop] of dropItems) {
+    const rest = list.filter((_, i) => !drop.has(i));
+    list.splice(0, list.length, ...rest);
   }
   return validatorFor('config')(kept) ? kept : undefined;
 }

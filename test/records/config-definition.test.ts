@@ -216,6 +216,15 @@ describe('a config with mistakes, what it says', () => {
     expect(r.config.thresholds).toEqual(DEFAULT_CONFIG.thresholds);
   });
 
+  it('a misspelt checkpoint is one diagnostic at the key, with a "did you mean"; the other checkpoints are kept', () => {
+    const r = parse('reflection_triggers:\n  checkpoints:\n    - pre_tsk: true\n    - mid_task: false\n');
+    expect(r.diagnostics.map((d) => [d.rule, d.line, d.column, d.message])).toEqual([
+      ['schema/enum', 3, 7, '`reflection_triggers.checkpoints.0` has the key `pre_tsk`; allowed: "pre_task", "mid_task", "post_task", "sprint_review".'],
+    ]);
+    expect(r.diagnostics[0]!.hint).toContain('Did you mean `pre_task`?');
+    expect(r.config.checkpoints).toEqual({ ...DEFAULT_CONFIG.checkpoints, mid_task: false });
+  });
+
   it('a misspelt key gets a "did you mean"', () => {
     const [d] = parse('scoring:\n  comparable_windw: 5\n').diagnostics;
     expect(d?.hint).toContain('Did you mean `comparable_window`?');

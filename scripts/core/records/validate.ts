@@ -178,12 +178,13 @@ function explainError(err: ErrorObject, path: Array<string | number>, value: unk
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
       return { rule: 'schema/range', message: `\`${name}\` ${err.message} (found ${describe(value)}).`, at };
-    case 'enum':
-      return {
-        rule: 'schema/enum',
-        message: `\`${name}\` is ${describe(value)}; allowed: ${((err.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}.`,
-        at,
-      };
+    case 'enum': {
+      const allowed = ((err.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ');
+      // A key that is not one of the names a mapping may have (JSON Schema `propertyNames`).
+      const key = (err as ErrorObject & { propertyName?: string }).propertyName;
+      if (key !== undefined) return { rule: 'schema/enum', message: `\`${name}\` has the key \`${key}\`; allowed: ${allowed}.`, at: pos(path, key) };
+      return { rule: 'schema/enum', message: `\`${name}\` is ${describe(value)}; allowed: ${allowed}.`, at };
+    }
     case 'const':
       return {
         rule: path[0] === 'kind' ? 'schema/kind' : 'schema/enum',
@@ -220,7 +221,8 @@ function idRuleFor(path: Array<string | number>): RuleId {
 function hintFor(rule: RuleId, err: ErrorObject, value: unknown, path: ReadonlyArray<string | number>, root: object | undefined): string | undefined {
   if (rule === 'schema/enum') {
     const allowed = ((err.params as { allowedValues?: unknown[] }).allowedValues ?? []).filter((v) => v !== null).map((v) => String(v));
-    const close = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
+    const key = (err as ErrorObject & { propertyName?: string }).propertyName;
+    const close = key !== undefined ? didYouMean(key, allowed) : typeof value === 'string' ? didYouMean(value, allowed) : undefined;
     return `${close ? `Did you mean \`${close}\`? ` : ''}Use one of: ${allowed.join(', ')}.`;
   }
   if (rule === 'schema/unknown-field') return unknownFieldHint(err, path, root);
@@ -251,7 +253,8 @@ function unknownFieldHint(err: ErrorObject, path: ReadonlyArray<string | number>
 
 // oneOf/anyOf produce noise: keep the most specific errors.
 function collapse(errors: readonly ErrorObject[]): ErrorObject[] {
-  return errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
+  // `propertyNames` repeats the error of the key it names (reported below as a key not allowed).
+  return errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && e.keyword !== 'propertyNames');
 }
 
 function valueAt(data: unknown, path: Array<string | number>): unknown {
