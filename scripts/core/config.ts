@@ -48,22 +48,7 @@ export function parseConfig(text: string, file: string): { config: ResolvedConfi
     return { config: structuredClone(DEFAULT_CONFIG), diagnostics: [diag('yaml/too-deep', file, `The config is nested more than ${MAX_YAML_DEPTH} levels deep here.`, at)] };
   }
   const p = parseYamlDocument(normalised, 1);
-  const diagnostics: Diagnostic[] = [];
-  for (const err of p.doc.errors) {
-    diagnostics.push(diag(err.code === 'DUPLICATE_KEY' ? 'yaml/duplicate-key' : 'yaml/syntax', file, err.message.split('\n')[0]!, offsetToPosition(p, err.pos[0])));
-  }
-  diagnostics.push(...duplicateKeys(p, file));
-  const { visit, isScalar } = yamlLib();
-  visit(p.doc, {
-    Alias(_k, node) {
-      diagnostics.push(diag('yaml/alias', file, 'Aliases are not allowed in the config.', node.range ? offsetToPosition(p, node.range[0]) : {}));
-    },
-    Pair(_k, pair) {
-      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
-        diagnostics.push(diag('yaml/prototype-key', file, `Key \`${String(pair.key.value)}\` is refused.`, pair.key.range ? offsetToPosition(p, pair.key.range[0]) : {}));
-      }
-    },
-  });
+  const diagnostics = yamlProblems(p, file);
   if (diagnostics.length) return { config: structuredClone(DEFAULT_CONFIG), diagnostics };
   const data = (p.doc.toJS({ maxAliasCount: 0 }) ?? {}) as unknown;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -98,6 +83,27 @@ export function parseConfig(text: string, file: string): { config: ResolvedConfi
     config.thresholds.high_performance = DEFAULT_CONFIG.thresholds.high_performance;
   }
   return { config, diagnostics };
+}
+
+/** What makes the file unreadable as a config before any value is looked at: syntax, duplicate or reserved keys, aliases. */
+function yamlProblems(p: ReturnType<typeof parseYamlDocument>, file: string): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const err of p.doc.errors) {
+    diagnostics.push(diag(err.code === 'DUPLICATE_KEY' ? 'yaml/duplicate-key' : 'yaml/syntax', file, err.message.split('\n')[0]!, offsetToPosition(p, err.pos[0])));
+  }
+  diagnostics.push(...duplicateKeys(p, file));
+  const { visit, isScalar } = yamlLib();
+  visit(p.doc, {
+    Alias(_k, node) {
+      diagnostics.push(diag('yaml/alias', file, 'Aliases are not allowed in the config.', node.range ? offsetToPosition(p, node.range[0]) : {}));
+    },
+    Pair(_k, pair) {
+      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
+        diagnostics.push(diag('yaml/prototype-key', file, `Key \`${String(pair.key.value)}\` is refused.`, pair.key.range ? offsetToPosition(p, pair.key.range[0]) : {}));
+      }
+    },
+  });
+  return diagnostics;
 }
 
 /**
