@@ -155,42 +155,10 @@ const FAILURE_WORDS = new Set([
   'gotchas',
 ]);
 const SUCCESS_WORDS = new Set(['worked', 'works', 'work', 'working', 'succeeded', 'success', 'successes', 'successful', 'succeed', 'good', 'best', 'well', 'winning', 'effective']);
-/** Outcome words that decide the outcome on their own; the rest ("work", "good", "break") only boost. */
-const STRICT_OUTCOME_WORDS = new Set([
-  'fail',
-  'failed',
-  'fails',
-  'failing',
-  'failure',
-  'failures',
-  'broke',
-  'broken',
-  'crash',
-  'crashed',
-  'wrong',
-  'bug',
-  'bugs',
-  'issue',
-  'issues',
-  'problem',
-  'problems',
-  'error',
-  'errors',
-  'regression',
-  'regressions',
-  'mistake',
-  'mistakes',
-  'pitfall',
-  'pitfalls',
-  'gotcha',
-  'gotchas',
-  'worked',
-  'succeeded',
-  'success',
-  'successes',
-  'successful',
-  'succeed',
-]);
+/** Outcome words that only boost: they say something about the outcome, not enough to decide it ("break", "work", "good"). */
+const BOOSTING_ONLY = new Set(['break', 'breaks', 'breaking', 'avoid', 'works', 'work', 'working', 'good', 'best', 'well', 'winning', 'effective']);
+/** Outcome words that decide the outcome on their own: the failure and success words less those that only boost. */
+const STRICT_OUTCOME_WORDS = new Set([...FAILURE_WORDS, ...SUCCESS_WORDS].filter((w) => !BOOSTING_ONLY.has(w)));
 const COMMON_WORDS = new Set(['common', 'recurring', 'frequent', 'frequently', 'repeated', 'often', 'usual', 'typical', 'top']);
 /** Words that say something happens again ("we keep failing", "fails again"): with a failure or cause word, a common-cause question. */
 const AGAIN_WORDS = new Set(['keep', 'keeps', 'kept', 'again', 'always', 'repeatedly', 'recurrent', 'recurs', 'recur']);
