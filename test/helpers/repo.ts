@@ -70,6 +70,15 @@ export async function runCli(cwd: string, args: string[], opts: { stdin?: string
   return runCliInProcess(cwd, args, opts.stdin ?? '', opts.env);
 }
 
+/**
+ * `record` flags from fields: `{ 'task-id': 'A-1', domains: ['a', 'b'] }` →
+ * `['record', '--task-id', 'A-1', '--domains', 'a', '--domains', 'b']` (a list repeats its flag).
+ */
+export function recordArgs(fields: Record<string, string | number | readonly string[]>, ...extra: string[]): string[] {
+  const flags = Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v.flatMap((x) => [`--${k}`, String(x)]) : [`--${k}`, String(v)]));
+  return ['record', ...extra, ...flags];
+}
+
 /** Runs `node <args>` as a real process and collects its output. */
 export function spawnNode(args: string[], opts: { cwd?: string; stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {

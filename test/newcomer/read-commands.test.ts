@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupTemp, git, runCli, tempRepo, writeFiles } from '../helpers/repo.js';
+import { cleanupTemp, git, recordArgs, runCli, tempRepo, writeFiles } from '../helpers/repo.js';
 
 afterAll(cleanupTemp);
 
@@ -18,45 +18,10 @@ beforeAll(async () => {
     'learning-loop/rules/rule-quote-csv.md': RULE('rule-quote-csv', 'accepted', 'Quote every CSV field that holds a comma.'),
     'learning-loop/rules/rule-bom.md': RULE('rule-bom', 'proposed', 'Start CSV exports with a byte-order mark.'),
   });
-  const ok = await runCli(repo, [
-    'record',
-    '--json',
-    '--task-id',
-    'CSV-1',
-    '--task-type',
-    'component',
-    '--component',
-    'csv',
-    '--agent',
-    'a',
-    '--outcome',
-    'success',
-    '--duration',
-    '60',
-    '--started-at',
-    '2026-10-05T10:00:00Z',
-  ]);
+  const csv = { 'task-type': 'component', component: 'csv', agent: 'a', duration: 60 };
+  const ok = await runCli(repo, recordArgs({ 'task-id': 'CSV-1', ...csv, outcome: 'success', 'started-at': '2026-10-05T10:00:00Z' }, '--json'));
   expect(ok.code, ok.stderr).toBe(0);
-  const bad = await runCli(repo, [
-    'record',
-    '--json',
-    '--task-id',
-    'CSV-2',
-    '--task-type',
-    'component',
-    '--component',
-    'csv',
-    '--agent',
-    'a',
-    '--outcome',
-    'failure',
-    '--duration',
-    '60',
-    '--error',
-    'Excel shows mojibake',
-    '--started-at',
-    '2026-10-06T10:00:00Z',
-  ]);
+  const bad = await runCli(repo, recordArgs({ 'task-id': 'CSV-2', ...csv, outcome: 'failure', error: 'Excel shows mojibake', 'started-at': '2026-10-06T10:00:00Z' }, '--json'));
   failure = JSON.parse(bad.stdout);
   git(repo, 'add', '-A');
   git(repo, 'commit', '-q', '-m', 'kb');

@@ -1,6 +1,6 @@
 /** Issue 16: one vocabulary across CLI and MCP (`--task-type`, `--domains`, `--max-tokens`), old spellings kept. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupTemp, runCli, tempRepo } from '../helpers/repo.js';
+import { cleanupTemp, recordArgs, runCli, tempRepo } from '../helpers/repo.js';
 
 afterAll(cleanupTemp);
 
@@ -8,33 +8,9 @@ let repo: string;
 beforeAll(async () => {
   repo = tempRepo();
   expect((await runCli(repo, ['init'])).code).toBe(0);
-  for (const [id, type] of [
-    ['A-1', 'component'],
-    ['A-2', 'component'],
-  ]) {
-    expect(
-      (
-        await runCli(repo, [
-          'record',
-          '--task-id',
-          id!,
-          '--task-type',
-          type!,
-          '--component',
-          'booking-form',
-          '--agent',
-          'a',
-          '--outcome',
-          'success',
-          '--duration',
-          '60',
-          '--domains',
-          'booking',
-          '--domains',
-          'square_api',
-        ])
-      ).code,
-    ).toBe(0);
+  for (const id of ['A-1', 'A-2']) {
+    const fields = { 'task-id': id, 'task-type': 'component', component: 'booking-form', agent: 'a', outcome: 'success', duration: 60, domains: ['booking', 'square_api'] };
+    expect((await runCli(repo, recordArgs(fields))).code).toBe(0);
   }
 });
 
